@@ -1,0 +1,51 @@
+# SIGAP portal. `make help` lists the targets.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+FLASK := SIGAP_ENV=development $(BIN)/flask --app wsgi
+E2E_VENDOR := tests/e2e/vendor
+
+.PHONY: help install run test test-fast lint bench translations browser clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/activate setup.cfg pyproject.toml
+	$(BIN)/pip install -q -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed ## Create .venv and install the portal with its test tools
+
+run: install ## Migrate, load demo data, serve at http://127.0.0.1:5000 (SQLite in instance/)
+	$(FLASK) db upgrade
+	$(FLASK) demo seed
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+browser: ## Debian's Chromium for browser tests, plus htmx and axe-core from npm (ignored folder)
+	@test -x /usr/bin/chromium || { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; else echo "Install Chromium: sudo apt-get install -y chromium"; fi; }
+	@test -f $(E2E_VENDOR)/node_modules/htmx.org/dist/htmx.min.js -a -f $(E2E_VENDOR)/node_modules/axe-core/axe.min.js || \
+		npm install --silent --no-audit --no-fund --prefix $(E2E_VENDOR) htmx.org@2.0.11 axe-core@4
+
+test: install browser ## Run the whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
+	$(BIN)/pytest
+
+test-fast: install ## Tests without the browser
+	$(BIN)/pytest -m "not browser"
+
+lint: install ## ruff
+	$(BIN)/ruff check portal tests bench
+
+bench: install ## Benchmarks (see docs/benchmarks.md)
+	$(BIN)/python bench/run_all.py
+
+translations: install ## Extract, update and compile the Flask-Babel catalogs
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o portal/translations/messages.pot .
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching
+	$(BIN)/pybabel compile -d portal/translations
+
+clean: ## Remove the virtualenv and caches (keeps instance/)
+	rm -rf $(VENV) .pytest_cache .hypothesis $(E2E_VENDOR)

@@ -1,0 +1,227 @@
+"""/statistik at 100,000 complaints and a 1,000,000-row roster: cold and warm, SQLite and PostgreSQL.
+
+    .venv/bin/python bench/statistik.py [--roster 1000000] [--complaints 100000]
+        [--pg postgresql+psycopg://postgres@127.0.0.1/sigap_bench_stats] [--no-pg]
+
+Rows are bulk-inserted with Core (importing a roster or filing complaints through the web
+would measure other code). The roster has the demo mix of statuses scaled to --roster rows
+(about 76% active: the worst case for the per-kecamatan count). Complaints get consistent
+timestamps: verified, answered and appealed according to their status.
+
+Each page goes through the whole Flask stack with the test client. "Cold" clears the
+in-process figures cache before every request (the SQL aggregation runs inline: only a worker's
+first request after it starts waits like this); "stale" makes the kept figures older than
+STATS_CACHE_SECONDS, so the request gets them at once while a background thread recounts (what
+a visitor sees once a minute); "warm" is served from the cache. Figures are medians (cold and
+stale: 7 requests; warm: 30 after a warm-up). Budget (DESIGN §7): 100 ms.
+Prints the load average too: the machine may be shared.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1/sigap_bench_stats"
+BATCH = 10_000
+
+
+def _status_mix(total: int) -> list[tuple[str, str | None, int]]:
+    from portal.services.demo import DEFAULT_COUNTS
+
+    base = sum(DEFAULT_COUNTS.values())
+    mix = [(status, reason or None, count * total // base) for (status, reason), count in DEFAULT_COUNTS.items()]
+    short = total - sum(n for _s, _r, n in mix)
+    return [(s, r, n + (short if s == "daftar_tunggu" else 0)) for s, r, n in mix]
+
+
+def fill_roster(session, rows: int, seed: int = 11) -> None:
+    import sqlalchemy as sa
+
+    from portal.models import Person
+    from portal.services.regions import regions
+
+    if session.scalar(sa.select(sa.func.count()).select_from(Person)) >= rows:
+        return
+    rng = random.Random(seed)
+    codes = sorted(regions().kelurahan)
+    starts = [date(2025, 11, 1)] * 8 + [date(2026, 1, 1), date(2026, 3, 1)]
+    table, batch, serial = Person.__table__, [], 0
+    for status, reason, count in _status_mix(rows):
+        for _ in range(count):
+            serial += 1
+            active = status == "aktif"
+            female = rng.random() < 0.45
+            batch.append({
+                "nik": f"3275{serial:012d}", "nama": "Peserta Uji", "tanggal_lahir": date(1980, 1, 1),
+                "jenis_kelamin": "P" if female else "L", "kelurahan_code": rng.choice(codes),
+                "pekerjaan": "ojek online", "desil": rng.randint(1, 5), "status": status, "alasan": reason,
+                "kpj": f"{serial:011d}" if active else None, "mulai": rng.choice(starts) if active else None,
+                "selesai": date(2026, 12, 31) if active else None, "tanggal_data": date(2026, 10, 1),
+                "updated_at": datetime(2026, 10, 1, tzinfo=UTC),
+            })  # fmt: skip
+            if len(batch) == BATCH:
+                session.execute(table.insert(), batch)
+                batch = []
+    if batch:
+        session.execute(table.insert(), batch)
+    session.commit()
+
+
+def fill_complaints(session, count: int, seed: int = 7, now: datetime | None = None) -> None:
+    import sqlalchemy as sa
+
+    from portal.models import Complaint
+    from portal.services.regions import regions
+
+    if session.scalar(sa.select(sa.func.count()).select_from(Complaint)) >= count:
+        return
+    rng = random.Random(seed)
+    now = now or datetime.now(UTC)
+    codes = sorted(regions().kelurahan)
+    categories = ["terlewat"] * 5 + ["data_salah"] * 3 + ["masalah_kartu_klaim"] * 2 + [
+        "penerima_tidak_layak", "pungli", "informasi", "informasi", "lainnya"]  # fmt: skip
+    statuses = ["diterima", "diverifikasi", "menunggu_informasi", "dirujuk", "selesai", "selesai", "selesai",
+                "ditolak", "banding", "ditutup"]  # fmt: skip
+    table, batch = Complaint.__table__, []
+    for i in range(count):
+        created = now - timedelta(days=rng.randint(0, 365), minutes=rng.randint(0, 1440))
+        status = rng.choice(statuses)
+        verified = resolved = None
+        if status not in ("diterima", "ditutup"):
+            verified = min(now, created + timedelta(days=rng.choice([1, 2, 3, 4, 6])))
+        if status in ("selesai", "ditolak", "banding"):
+            resolved = min(now, created + timedelta(days=rng.randint(5, 30)))
+        category = rng.choice(categories)
+        batch.append({
+            "reference": f"SGP-{created.year}-{i + 1:06d}", "access_code_hash": "x", "category": category,
+            "status": status, "confidential": category == "pungli" or rng.random() < 0.05,
+            "subject_nik": f"3275{rng.randint(10**11, 10**12 - 1)}", "subject_name": "Pelapor Uji",
+            "kelurahan_code": rng.choice(codes), "filer_relation": "sendiri", "consent_recorded": False,
+            "phone": "+6281200000000", "contact_channel": "whatsapp", "description": "uji beban",
+            "created_at": created, "updated_at": resolved or verified or created,
+            "verify_due": (created + timedelta(days=5)).date(), "resolve_due": (created + timedelta(days=20)).date(),
+            "verified_at": verified, "resolved_at": resolved, "appealed": status == "banding", "version": 1,
+            "paused_since": created.date() if status == "menunggu_informasi" else None,
+        })  # fmt: skip
+        if len(batch) == BATCH:
+            session.execute(table.insert(), batch)
+            batch = []
+    if batch:
+        session.execute(table.insert(), batch)
+    session.commit()
+
+
+def _app(url: str):
+    os.environ["SIGAP_ENV"] = "testing"
+    from portal import create_app
+
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False,
+                       "SESSION_COOKIE_SECURE": False})  # fmt: skip
+
+
+def _median_ms(client, path: str, runs: int, before=None) -> float:
+    times = []
+    for _ in range(runs):
+        if before:
+            before()
+        started = time.perf_counter()
+        response = client.get(path)
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    return statistics.median(times)
+
+
+def measure(url: str, roster: int, complaints: int) -> dict[str, float]:
+    from flask_migrate import upgrade
+
+    from portal.extensions import db
+
+    app = _app(url)
+    with app.app_context():
+        upgrade()
+        started = time.perf_counter()
+        fill_roster(db.session, roster)
+        fill_complaints(db.session, complaints)
+        filled = time.perf_counter() - started
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("VACUUM ANALYZE")
+        else:
+            with db.engine.begin() as conn:
+                conn.exec_driver_sql("ANALYZE")
+    client = app.test_client()
+
+    def clear():
+        app.extensions["sigap_statistics"].clear()
+
+    def expire():
+        """Make the kept figures stale; wait for the previous background recount first."""
+        cache = app.extensions["sigap_statistics"]
+        while cache._refreshing:
+            time.sleep(0.05)
+        for key, (_at, value) in list(cache._values.items()):
+            cache._values[key] = (cache._clock() - 3600, value)
+
+    client.get("/statistik")  # warm-up (and creates the cache)
+    results = {
+        "fill (s, 0 when reused)": filled,
+        "/statistik cold": _median_ms(client, "/statistik", 7, before=clear),
+        "/statistik stale (recount in background)": _median_ms(client, "/statistik", 7, before=expire),
+    }
+    expire()  # let the last recount finish
+    return results | {
+        "/statistik warm": _median_ms(client, "/statistik", 30),
+        "/statistik/data.json warm": _median_ms(client, "/statistik/data.json", 30),
+        "/open311/v2/requests.json (1000 rows)": _median_ms(client, "/open311/v2/requests.json", 10),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--roster", type=int, default=1_000_000)
+    parser.add_argument("--complaints", type=int, default=100_000)
+    parser.add_argument("--pg", default=os.environ.get("BENCH_PG_URL", PG_DEFAULT))
+    parser.add_argument("--no-pg", action="store_true")
+    parser.add_argument("--fill-only", metavar="URL", help="only fill this database (e.g. a dev database)")
+    args = parser.parse_args()
+    if args.fill_only:
+        app = _app(args.fill_only)
+        from flask_migrate import upgrade
+
+        from portal.extensions import db
+
+        with app.app_context():
+            upgrade()
+            fill_roster(db.session, args.roster)
+            fill_complaints(db.session, args.complaints)
+        return
+    sqlite_path = Path(tempfile.gettempdir()) / f"sigap-statistik-{args.roster}-{args.complaints}.sqlite3"
+    backends = {"SQLite": f"sqlite:///{sqlite_path}"}
+    if not args.no_pg:
+        backends["PostgreSQL"] = args.pg
+        if args.pg == PG_DEFAULT:
+            subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", "sigap_bench_stats"],
+                           capture_output=True)  # fmt: skip
+    print(f"/statistik, roster {args.roster:,} rows, {args.complaints:,} complaints; "
+          f"{os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.2f}")  # fmt: skip
+    for backend, url in backends.items():
+        for name, value in measure(url, args.roster, args.complaints).items():
+            unit = "s " if name.startswith("fill") else "ms"
+            verdict = "" if unit == "s " else ("ok" if value < 100 else "OVER BUDGET")
+            print(f"  {backend:<10} {name:<40} {value:8.1f} {unit} {verdict}")
+        print(f"  load average now: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()

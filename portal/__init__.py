@@ -1,0 +1,80 @@
+"""The SIGAP portal application factory."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal.config import load_config
+from portal.extensions import babel, csrf, db, limiter, migrate
+from portal.web.i18n import select_locale
+
+
+def _tune_sqlite(app: Flask) -> None:
+    """WAL and a busy timeout let two gunicorn workers share the SQLite file."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    with app.app_context():
+
+        @event.listens_for(db.engine, "connect")
+        def _pragmas(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(load_config(Path(app.instance_path), config))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["PROXY_FIX_X_FOR"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
+
+    from portal.services import hashing
+
+    hashing.use_profile(app.config["HASH_PROFILE"])
+    db.init_app(app)
+    _tune_sqlite(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"),
+                     render_as_batch=True)  # fmt: skip
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+
+    from portal.web import auth, errors, security, templating
+
+    auth.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+
+    from portal.complaints import bp as complaints_bp
+    from portal.public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(complaints_bp)
+    from portal.letters import bp as letters_bp
+    app.register_blueprint(letters_bp)
+    from portal.assistance import bp as assistance_bp
+
+    app.register_blueprint(assistance_bp)
+
+    from portal.officers import bp as officers_bp
+
+    app.register_blueprint(officers_bp)
+
+    from portal.transparency import bp as transparency_bp
+
+    app.register_blueprint(transparency_bp)
+
+    from portal import cli
+
+    cli.init_app(app)
+    logging.getLogger("portal").setLevel(logging.INFO)
+    return app

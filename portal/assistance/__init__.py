@@ -1,0 +1,6 @@
+"""/bantuan: accessibility assistance requests; /aksesibilitas: the accessibility statement."""
+from flask import Blueprint
+
+bp = Blueprint("assistance", __name__)
+
+from portal.assistance import routes, tracking  # noqa: E402,F401

@@ -1,0 +1,120 @@
+"""Settings from the environment. Nothing secret lives in code."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+HTMX_CDN_URL = "https://cdn.jsdelivr.net/npm/htmx.org@2.0.11/dist/htmx.min.js"
+HTMX_CDN_SRI = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg"
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _dev_secret_key(instance_path: Path) -> str:
+    """A random key kept in instance/ so development sessions survive restarts."""
+    key_file = instance_path / "dev-secret-key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load_config(
+    instance_path: Path, overrides: dict | None = None, environ: dict[str, str] | None = None
+) -> dict:
+    """Settings from the environment, then `overrides` (tests, scripts) on top."""
+    env = os.environ if environ is None else environ
+    overrides = overrides or {}
+    mode = env.get("SIGAP_ENV", "production").strip().lower()
+    development = mode in {"development", "testing"}
+
+    secret_key = overrides.get("SECRET_KEY") or env.get("SECRET_KEY")
+    if not secret_key:
+        if not development:
+            raise ConfigError(
+                "SECRET_KEY is required outside development. Set SECRET_KEY, "
+                "or SIGAP_ENV=development for a local run."
+            )
+        secret_key = _dev_secret_key(instance_path)
+
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'sigap.sqlite3'}"
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql://" + database_url[len("postgres://") :]
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
+
+    settings = {
+        "SIGAP_ENV": mode,
+        "SECRET_KEY": secret_key,
+        # Separate key for the NIK HMAC in logs; derived from SECRET_KEY when not set.
+        "NIK_HMAC_KEY": env.get("NIK_HMAC_KEY") or secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED"), True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_STATUS_CHECK": env.get("RATELIMIT_STATUS_CHECK", "20 per minute;200 per day"),
+        "HTMX_URL": env.get("HTMX_URL", HTMX_CDN_URL),
+        "HTMX_SRI": env.get("HTMX_SRI", HTMX_CDN_SRI if "HTMX_URL" not in env else ""),
+        "PROXY_FIX_X_FOR": int(env.get("PROXY_FIX_X_FOR", "0")),
+        "SESSION_COOKIE_SECURE": _flag(env.get("SESSION_COOKIE_SECURE"), not development),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": 60 * 60,
+        # Over 20 hours (WCAG 2.2.1): a form left open for a long time still sends what was typed.
+        "WTF_CSRF_TIME_LIMIT": 60 * 60 * 24,
+        "BABEL_DEFAULT_LOCALE": "id",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
+        "LANGUAGES": ["id", "en"],
+        "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 200_000,
+        "PROGRAM_QUOTA": int(env.get("PROGRAM_QUOTA", "11666")),
+        # The year's premium budget in rupiah: 11,666 people x Rp 16,800 x 12 months = Rp 2,351,865,600,
+        # rounded up. Compared on /statistik with the premiums of active participants in PROGRAM_BUDGET_YEAR.
+        "PROGRAM_BUDGET": int(env.get("PROGRAM_BUDGET", "2352000000")),
+        "PROGRAM_BUDGET_YEAR": int(env["PROGRAM_BUDGET_YEAR"]) if env.get("PROGRAM_BUDGET_YEAR") else None,  # None: this year
+        "STATS_CACHE_SECONDS": int(env.get("STATS_CACHE_SECONDS", "60")),  # /statistik figures kept per worker
+        "NIK_LOCKOUT_FAILURES": int(env.get("NIK_LOCKOUT_FAILURES", "5")),
+        "NIK_LOCKOUT_MINUTES": int(env.get("NIK_LOCKOUT_MINUTES", "15")),
+    }
+    settings.update(
+        {
+            "ATTACHMENT_DIR": env.get("ATTACHMENT_DIR") or str(instance_path / "attachments"),
+            "CUTI_BERSAMA": env.get("CUTI_BERSAMA", ""),
+            "ROSTER_REJECTS_DIR": env.get("ROSTER_REJECTS_DIR") or str(instance_path / "rejects"),
+            "ROSTER_UPLOAD_MAX_BYTES": int(env.get("ROSTER_UPLOAD_MAX_BYTES", str(300 * 1024 * 1024))),
+            "SLA_VERIFY_DAYS": int(env.get("SLA_VERIFY_DAYS", "3")),
+            "SLA_RESOLVE_DAYS": int(env.get("SLA_RESOLVE_DAYS", "14")),
+            # e.g. "informasi=5,data_salah=10": working days to answer, per category
+            "SLA_RESOLVE_DAYS_BY_CATEGORY": env.get("SLA_RESOLVE_DAYS_BY_CATEGORY", ""),
+            # working days to contact someone who asked for assistance (/bantuan)
+            "ASSISTANCE_CONTACT_DAYS": int(env.get("ASSISTANCE_CONTACT_DAYS", "3")),
+            "RATELIMIT_COMPLAINTS": env.get("RATELIMIT_COMPLAINTS", "10 per hour;30 per day"),
+            "RATELIMIT_TRACKING": env.get("RATELIMIT_TRACKING", "30 per minute"),
+            "RATELIMIT_SIGN_IN": env.get("RATELIMIT_SIGN_IN", "10 per minute;100 per day"),
+            "LETTER_NUMBER_PATTERN": env.get("LETTER_NUMBER_PATTERN",
+                                             "500.15.1/{seq}-Disnaker/{roman_month}/{year}"),
+            "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+            "SMTP_HOST": env.get("SMTP_HOST", "127.0.0.1"),
+            "SMTP_PORT": int(env.get("SMTP_PORT", "25")),
+            "SMTP_SENDER": env.get("SMTP_SENDER", "SIGAP Kota Bekasi <sigap@bekasikota.go.id>"),
+            "SMTP_USERNAME": env.get("SMTP_USERNAME") or None,
+            "SMTP_PASSWORD": env.get("SMTP_PASSWORD") or None,
+            "SMTP_STARTTLS": _flag(env.get("SMTP_STARTTLS"), False),
+        }
+    )
+    settings["HASH_PROFILE"] = "test" if mode == "testing" else "standard"
+    settings.update(overrides)
+    if settings["HASH_PROFILE"] != "standard" and mode != "testing":
+        raise ConfigError("HASH_PROFILE other than 'standard' is for SIGAP_ENV=testing only.")
+    return settings

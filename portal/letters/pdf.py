@@ -1,0 +1,46 @@
+"""HTML to PDF for letters with WeasyPrint, without Flask: also what batch worker processes run.
+
+The stylesheet is parsed once per process (and thread) with its font configuration; fonts are
+Debian's DejaVu and Liberation, found through fontconfig, never downloaded.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "css" / "letter.css"
+_cache = threading.local()
+
+
+def _stylesheet():
+    """(CSS, FontConfiguration), parsed on first use in this thread."""
+    cached = getattr(_cache, "stylesheet", None)
+    if cached is None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        fonts = FontConfiguration()
+        cached = (CSS(filename=str(STYLESHEET), font_config=fonts), fonts)
+        _cache.stylesheet = cached
+    return cached
+
+
+def html_to_pdf(html: str, *, tagged: bool = True) -> bytes:
+    """A PDF of the letter HTML: tagged PDF/UA-1 (title and language from the HTML) by default."""
+    from weasyprint import HTML
+
+    stylesheet, fonts = _stylesheet()
+    return HTML(string=html, base_url=str(STYLESHEET.parent)).write_pdf(
+        stylesheets=[stylesheet], font_config=fonts, pdf_variant="pdf/ua-1" if tagged else None
+    )
+
+
+def render_part(html: str, path: str, tagged: bool) -> int:
+    """Batch worker: render one chunk to `path`, atomically (a part file is whole or absent)."""
+    data = html_to_pdf(html, tagged=tagged)
+    partial = f"{path}.{os.getpid()}.tmp"
+    with open(partial, "wb") as handle:
+        handle.write(data)
+    os.replace(partial, path)
+    return len(data)

@@ -1,0 +1,80 @@
+"""All models, imported here so Alembic and create_all see every table."""
+from portal.models.base import Base
+from portal.models.account import Account, AccountKecamatan, Role
+from portal.models.audit import AuditEvent
+from portal.models.assistance import (  # noqa: F401
+    AppointmentKind,
+    AssistanceDisability,
+    AssistanceEvent,
+    AssistanceEventKind,
+    AssistanceKind,
+    AssistanceNeed,
+    AssistanceOutcome,
+    AssistanceRequest,
+    AssistanceStatus,
+    AssistanceTopic,
+    ContactPreference,
+    DisabilityCategory,
+    TimeOfDay,
+)
+from portal.models.complaint import (
+    Attachment,
+    Complaint,
+    ComplaintCategory,
+    ComplaintDraft,
+    ComplaintEvent,
+    ComplaintStatus,
+    ContactChannel,
+    EventKind,
+    FilerRelation,
+    ReferenceCounter,
+    ReferralAgency,
+    ResolutionCode,
+    Satisfaction,
+)
+from portal.models.response_template import ResponseTemplate
+from portal.models.letter import IssuedVia, Letter, LetterCounter, LetterStatus  # noqa: F401
+from portal.models.lockout import AccessLockout
+from portal.models.outbox import OutboxMessage
+from portal.models.person import (
+    Person,
+    PersonStatus,
+    PersonStatusHistory,
+    RosterImportBatch,
+    Sex,
+    StatusReason,
+)
+from portal.models.status_check import CheckOutcome, NikLockout, StatusCheckLog
+
+__all__ = [
+    "AccessLockout",
+    "Account",
+    "AccountKecamatan",
+    "AuditEvent",
+    "ReferralAgency",
+    "ResolutionCode",
+    "ResponseTemplate",
+    "Role",
+    "Attachment",
+    "Base",
+    "Complaint",
+    "ComplaintCategory",
+    "ComplaintDraft",
+    "ComplaintEvent",
+    "ComplaintStatus",
+    "ContactChannel",
+    "EventKind",
+    "FilerRelation",
+    "OutboxMessage",
+    "ReferenceCounter",
+    "Satisfaction",
+    "CheckOutcome",
+    "NikLockout",
+    "Person",
+    "PersonStatus",
+    "PersonStatusHistory",
+    "RosterImportBatch",
+    "Sex",
+    "StatusCheckLog",
+    "StatusReason",
+]

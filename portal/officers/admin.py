@@ -1,0 +1,186 @@
+"""/petugas/admin: officer accounts and reply templates (admins only). Every change is audited."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.extensions import db
+from portal.models.account import Account, Role
+from portal.models.complaint import ComplaintCategory, ComplaintStatus
+from portal.models.response_template import ResponseTemplate
+from portal.officers import bp
+from portal.officers.admin_forms import (
+    AccountCreateForm,
+    AccountEditForm,
+    PasswordResetForm,
+    TemplateForm,
+)
+from portal.services import account_admin, response_templates
+from portal.services.accounts import AccountError
+from portal.services.errors import DomainError
+from portal.services.regions import regions
+from portal.web.auth import ADMINS, current_actor, roles_required
+
+# Accounts ------------------------------------------------------------------------------------
+
+
+@bp.get("/admin/akun")
+@roles_required(*ADMINS)
+def list_accounts():
+    return render_template("officers/admin_akun.html", accounts=account_admin.list_accounts(session=db.session),
+                           kecamatan=regions().kecamatan, title=_("Akun petugas"))  # fmt: skip
+
+
+@bp.route("/admin/akun/baru", methods=["GET", "POST"])
+@roles_required(*ADMINS)
+def create_account():
+    form = AccountCreateForm(data={"role": Role.OFFICER.value})
+    if not form.validate_on_submit():
+        return _account_form(form, None, status=400 if form.is_submitted() else 200)
+    try:
+        made = account_admin.create(session=db.session, email=form.email.data, name=form.name.data,
+                                    role=Role(form.role.data), kecamatan_codes=list(form.kecamatan.data or []),
+                                    password=form.password.data, who=current_actor())  # fmt: skip
+    except AccountError as error:  # the email is taken or not an email
+        db.session.rollback()
+        form.email.errors = [error.message]
+        return _account_form(form, None, status=400)
+    db.session.commit()
+    flash(_("Akun %(email)s dibuat. Sampaikan kata sandi awal kepada pemiliknya secara langsung.", email=made.email))
+    return redirect(url_for("officers.list_accounts"), 303)
+
+
+def _account(account_id: int) -> Account:
+    account = db.session.get(Account, account_id)
+    if account is None:
+        abort(404)
+    return account
+
+
+def _account_form(form, account: Account | None, *, reset_form=None, error: str | None = None, status: int = 200):
+    if account is not None and reset_form is None:
+        reset_form = PasswordResetForm(formdata=None, email=account.email)
+    title = _("Ubah akun %(email)s", email=account.email) if account else _("Buat akun petugas")
+    return render_template("officers/admin_akun_form.html", form=form, account=account, reset_form=reset_form,
+                           error=error, title=title), status  # fmt: skip
+
+
+@bp.route("/admin/akun/<int:account_id>", methods=["GET", "POST"])
+@roles_required(*ADMINS)
+def update_account(account_id: int):
+    account = _account(account_id)
+    form = AccountEditForm(data={"name": account.name, "role": account.role.value,
+                                 "kecamatan": account.kecamatan_codes, "active": account.active})  # fmt: skip
+    if not form.validate_on_submit():
+        return _account_form(form, account, status=400 if form.is_submitted() else 200)
+    try:
+        account_admin.update(session=db.session, account=account, name=form.name.data, role=Role(form.role.data),
+                             kecamatan_codes=list(form.kecamatan.data or []), active=form.active.data,
+                             by=current_user, who=current_actor())  # fmt: skip
+    except AccountError as error:
+        db.session.rollback()
+        return _account_form(form, _account(account_id), error=error.message, status=400)
+    db.session.commit()
+    flash(_("Perubahan akun %(email)s disimpan.", email=account.email))
+    return redirect(url_for("officers.list_accounts"), 303)
+
+
+@bp.post("/admin/akun/<int:account_id>/kata-sandi")
+@roles_required(*ADMINS)
+def reset_password(account_id: int):
+    account = _account(account_id)
+    reset_form = PasswordResetForm(email=account.email)
+    edit_form = AccountEditForm(formdata=None, data={"name": account.name, "role": account.role.value,
+                                                     "kecamatan": account.kecamatan_codes, "active": account.active})  # fmt: skip
+    if not reset_form.validate_on_submit():
+        return _account_form(edit_form, account, reset_form=reset_form, status=400)
+    try:
+        account_admin.reset_password(session=db.session, account=account, new=reset_form.new.data,
+                                     by=current_user, who=current_actor())  # fmt: skip
+    except AccountError as error:
+        db.session.rollback()
+        reset_form.new.errors = [error.message]
+        return _account_form(edit_form, _account(account_id), reset_form=reset_form, status=400)
+    db.session.commit()
+    flash(_("Kata sandi %(email)s diganti dan semua sesinya dikeluarkan. Sampaikan kata sandi baru secara "
+            "langsung.", email=account.email))  # fmt: skip
+    return redirect(url_for("officers.update_account", account_id=account.id), 303)
+
+
+# Reply templates -----------------------------------------------------------------------------
+
+
+@bp.get("/admin/templat")
+@roles_required(*ADMINS)
+def list_templates():
+    return render_template("officers/admin_templat.html",
+                           templates=response_templates.list_templates(session=db.session),
+                           title=_("Templat balasan"))  # fmt: skip
+
+
+def _template_input(form: TemplateForm) -> response_templates.TemplateInput:
+    return response_templates.TemplateInput(
+        title=form.title.data, body=form.body.data, active=form.active.data,
+        category=ComplaintCategory(form.category.data) if form.category.data else None,
+        status=ComplaintStatus(form.status.data) if form.status.data else None,
+    )  # fmt: skip
+
+
+def _template_form(form: TemplateForm, template: ResponseTemplate | None, *, error=None, status=200):
+    title = _("Ubah templat") if template else _("Buat templat balasan")
+    return render_template("officers/admin_templat_form.html", form=form, template=template, error=error,
+                           title=title), status  # fmt: skip
+
+
+@bp.route("/admin/templat/baru", methods=["GET", "POST"])
+@roles_required(*ADMINS)
+def create_template():
+    form = TemplateForm()
+    if not form.validate_on_submit():
+        return _template_form(form, None, status=400 if form.is_submitted() else 200)
+    try:
+        response_templates.create_template(session=db.session, data=_template_input(form), who=current_actor())
+    except DomainError as error:
+        db.session.rollback()
+        return _template_form(form, None, error=error.message, status=400)
+    db.session.commit()
+    flash(_("Templat \"%(title)s\" dibuat.", title=form.title.data))
+    return redirect(url_for("officers.list_templates"), 303)
+
+
+def _template(template_id: int) -> ResponseTemplate:
+    template = db.session.get(ResponseTemplate, template_id)
+    if template is None:
+        abort(404)
+    return template
+
+
+@bp.route("/admin/templat/<int:template_id>", methods=["GET", "POST"])
+@roles_required(*ADMINS)
+def update_template(template_id: int):
+    template = _template(template_id)
+    form = TemplateForm(data={"title": template.title, "body": template.body, "active": template.active,
+                              "category": template.category.value if template.category else "",
+                              "status": template.status.value if template.status else ""})  # fmt: skip
+    if not form.validate_on_submit():
+        return _template_form(form, template, status=400 if form.is_submitted() else 200)
+    try:
+        response_templates.update_template(session=db.session, template=template, data=_template_input(form),
+                                           who=current_actor())  # fmt: skip
+    except DomainError as error:
+        db.session.rollback()
+        return _template_form(form, _template(template_id), error=error.message, status=400)
+    db.session.commit()
+    flash(_("Templat \"%(title)s\" disimpan.", title=template.title))
+    return redirect(url_for("officers.list_templates"), 303)
+
+
+@bp.post("/admin/templat/<int:template_id>/nonaktifkan")
+@roles_required(*ADMINS)
+def deactivate_template(template_id: int):
+    template = _template(template_id)  # the CSRF token is checked for every POST (CSRFProtect)
+    response_templates.deactivate_template(session=db.session, template=template, who=current_actor())
+    db.session.commit()
+    flash(_("Templat \"%(title)s\" tidak lagi ditawarkan kepada petugas.", title=template.title))
+    return redirect(url_for("officers.list_templates"), 303)

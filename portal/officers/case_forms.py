@@ -1,0 +1,116 @@
+"""Forms for officers' case actions. Every form carries the case version the officer saw."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from portal.complaints.forms import OneOfTheChoices
+from portal.models.complaint import ReferralAgency, ResolutionCode
+from portal.web.forms import strip_filter
+
+AGENCIES = [
+    SelectChoice(ReferralAgency.DUKCAPIL.value, "Disdukcapil"),
+    SelectChoice(ReferralAgency.DINSOS.value, "Dinas Sosial"),
+    SelectChoice(ReferralAgency.BPJS_KETENAGAKERJAAN.value, "BPJS Ketenagakerjaan"),
+    SelectChoice(ReferralAgency.SP4N_LAPOR.value, "SP4N-LAPOR!"),
+    SelectChoice(ReferralAgency.LAINNYA.value, _l("Instansi lain")),
+]
+RESOLUTIONS = [
+    SelectChoice(ResolutionCode.DIDAFTARKAN.value, _l("Didaftarkan / diusulkan sebagai peserta")),
+    SelectChoice(ResolutionCode.DATA_DIPERBAIKI.value, _l("Data diperbaiki")),
+    SelectChoice(ResolutionCode.MASUK_DAFTAR_TUNGGU.value, _l("Masuk daftar tunggu")),
+    SelectChoice(ResolutionCode.INFORMASI_DIBERIKAN.value, _l("Informasi diberikan")),
+    SelectChoice(ResolutionCode.DITINDAKLANJUTI.value, _l("Laporan ditindaklanjuti")),
+    SelectChoice(ResolutionCode.TIDAK_MEMENUHI_SYARAT.value, _l("Tidak memenuhi syarat")),
+    SelectChoice(ResolutionCode.BUKAN_KEWENANGAN.value, _l("Bukan kewenangan program")),
+    SelectChoice(ResolutionCode.TIDAK_CUKUP_BUKTI.value, _l("Tidak cukup bukti")),
+    SelectChoice(ResolutionCode.TIDAK_DAPAT_DIHUBUNGI.value, _l("Warga tidak dapat dihubungi")),
+]
+
+
+def _message(label, required=True):
+    validators = [Length(max=2000, message=_l("Paling banyak 2.000 huruf."))]
+    if required:
+        validators.insert(0, DataRequired(message=_l("Tulis pesannya.")))
+    return TextAreaField(label, filters=[strip_filter], validators=validators,
+                         render_kw={"rows": 4, "maxlength": 2000})  # fmt: skip
+
+
+class CaseForm(FlaskForm):
+    version = HiddenField(validators=[DataRequired()])
+
+    @property
+    def version_number(self) -> int:
+        return int(self.version.data) if (self.version.data or "").isdigit() else -1
+
+
+class ClaimForm(CaseForm):
+    pass
+
+
+class VerifyForm(CaseForm):
+    pass
+
+
+class AssignForm(CaseForm):
+    assignee = SelectField(_l("Tugaskan kepada"), coerce=str,
+                           validators=[DataRequired(message=_l("Pilih petugas."))], validate_choice=False)  # fmt: skip
+
+
+class ReplyForm(CaseForm):
+    message = _message(_l("Balasan untuk warga (terlihat di halaman lacak)"))
+
+
+class NoteForm(CaseForm):
+    message = _message(_l("Catatan internal (tidak terlihat warga)"))
+
+
+class RequestInfoForm(CaseForm):
+    message = _message(_l("Informasi apa yang diperlukan dari warga?"))
+
+
+class ReferForm(CaseForm):
+    agency = SelectField(_l("Dirujuk ke"), choices=AGENCIES, validate_choice=False,
+                         validators=[DataRequired(message=_l("Pilih instansi.")), OneOfTheChoices()])  # fmt: skip
+    reference = StringField(_l("Nomor rujukan di instansi tersebut (jika ada)"), filters=[strip_filter],
+                            validators=[Length(max=60, message=_l("Paling banyak 60 huruf."))])  # fmt: skip
+    follow_up_on = DateField(_l("Tanggal tindak lanjut"), validators=[Optional()],
+                             render_kw={"type": "date"})  # fmt: skip
+    message = _message(_l("Pesan untuk warga"))
+
+
+class ConcludeForm(CaseForm):
+    outcome = RadioField(_l("Hasil"), choices=[SelectChoice("selesai", _l("Selesai")),
+                                               SelectChoice("ditolak", _l("Ditolak"))],
+                         validate_choice=False,
+                         validators=[InputRequired(message=_l("Pilih selesai atau ditolak.")), OneOfTheChoices()])  # fmt: skip
+    code = SelectField(_l("Alasan"), choices=RESOLUTIONS, validate_choice=False,
+                       validators=[DataRequired(message=_l("Pilih alasan.")), OneOfTheChoices()])  # fmt: skip
+    next_step = StringField(_l("Langkah berikutnya bagi warga"), filters=[strip_filter],
+                            validators=[DataRequired(message=_l("Tulis langkah berikutnya bagi warga.")),
+                                        Length(max=500, message=_l("Paling banyak 500 huruf."))])  # fmt: skip
+    message = _message(_l("Penjelasan untuk warga"))
+
+
+class AppealForm(CaseForm):
+    decision = RadioField(_l("Keputusan banding"),
+                          choices=[SelectChoice("kuatkan", _l("Kuatkan penyelesaian")),
+                                   SelectChoice("buka", _l("Buka kembali untuk diperiksa ulang"))],
+                          validate_choice=False,
+                          validators=[InputRequired(message=_l("Pilih keputusan.")), OneOfTheChoices()])  # fmt: skip
+    message = _message(_l("Penjelasan untuk warga"))
+
+
+class DuplicateForm(CaseForm):
+    of_reference = StringField(_l("Sama dengan pengaduan nomor"), filters=[strip_filter],
+                               validators=[DataRequired(message=_l("Tulis nomor pengaduan asal."))])  # fmt: skip
+
+
+class TemplatePickForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    templat = IntegerField(validators=[Optional()])

@@ -1,0 +1,128 @@
+"""/petugas/warga: look people up in the roster; /petugas/impor: roster imports (admins)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.extensions import db
+from portal.models.account import Role
+from portal.models.person import PersonStatus, RosterImportBatch
+from portal.officers import bp
+from portal.officers.admin_forms import PeopleSearchForm, RosterUploadForm
+from portal.services import audit, people, roster_imports
+from portal.services.cases import status_label as case_status_label
+from portal.services.errors import RosterFileError
+from portal.services.regions import regions
+from portal.web.auth import ADMINS, ALL_STAFF, current_actor, roles_required
+
+ROSTER_UPLOAD_MAX_BYTES = 300 * 1024 * 1024
+
+
+def _page_number(value: str | None) -> int:
+    value = value or "1"
+    return int(value) if value.isdigit() and len(value) < 6 else 1
+
+
+@bp.get("/warga")
+@roles_required(*ALL_STAFF)
+def search_people():
+    form = PeopleSearchForm(request.args)
+    form.status.choices = [("", _("Semua status"))] + [(s.value, people.status_label(s)) for s in PersonStatus]
+    status = form.status.data if form.status.data in set(PersonStatus) else None
+    query = people.PeopleQuery(q=(form.q.data or "")[:100], status=PersonStatus(status) if status else None,
+                               page=_page_number(request.args.get("hal")))  # fmt: skip
+    result = people.search_people(session=db.session, viewer=current_user, query=query, who=current_actor())
+    db.session.commit()
+    return render_template("officers/warga.html", form=form, result=result, args=request.args,
+                           kelurahan=regions().kelurahan, status_label=people.status_label,
+                           title=_("Cari warga"))  # fmt: skip
+
+
+@bp.get("/warga/<int:person_id>")
+@roles_required(*ALL_STAFF)
+def show_person(person_id: int):
+    record = people.view_person(session=db.session, viewer=current_user, person_id=person_id, who=current_actor())
+    if record is None:
+        abort(404)  # outside the officer's kecamatan looks the same as no such person
+    db.session.commit()
+    return render_template("officers/warga_rincian.html", record=record, person=record.person,
+                           place=regions().kelurahan.get(record.person.kelurahan_code),
+                           status_label=people.status_label, reason_label=people.reason_label,
+                           case_status_label=case_status_label, title=_("Data warga"))  # fmt: skip
+
+
+# Roster imports (admins) -------------------------------------------------------------------
+
+
+def rejects_dir() -> Path:
+    configured = current_app.config.get("ROSTER_REJECTS_DIR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "rejects"
+
+
+@bp.url_value_preprocessor
+def _allow_large_roster_upload(endpoint, _values) -> None:
+    """Raise the upload limit for the roster upload only, and only for a signed-in admin. This runs
+    before every before_request (the CSRF check reads the form), so the larger body is accepted."""
+    if endpoint == "officers.upload_roster" and current_user.is_authenticated and current_user.role is Role.ADMIN:
+        request.max_content_length = current_app.config.get("ROSTER_UPLOAD_MAX_BYTES", ROSTER_UPLOAD_MAX_BYTES)
+
+
+def _imports_page(form: RosterUploadForm, *, status: int = 200):
+    before = request.args.get("sebelum", type=int)
+    batches = people.import_batches(session=db.session, limit=50, before_id=before)
+    folder = rejects_dir()
+    with_rejects = {b.id for b in batches if roster_imports.rejects_file(directory=folder, batch_id=b.id)}
+    older = batches[-1].id if len(batches) == 50 else None
+    return render_template("officers/impor.html", form=form, batches=batches, with_rejects=with_rejects,
+                           older=older, title=_("Impor roster")), status  # fmt: skip
+
+
+@bp.get("/impor")
+@roles_required(*ADMINS)
+def list_imports():
+    return _imports_page(RosterUploadForm())
+
+
+@bp.post("/impor")
+@roles_required(*ADMINS)
+def upload_roster():
+    form = RosterUploadForm()
+    if not form.validate_on_submit():
+        return _imports_page(form, status=400)
+    upload = form.file.data
+    filename = os.path.basename((upload.filename or "roster.csv").replace("\\", "/"))
+    try:
+        result = roster_imports.import_upload(
+            session=db.session, stream=upload.stream, filename=filename, rejects_dir=rejects_dir(),
+            imported_by=f"{current_user.email} (petugas:{current_user.id})", who=current_actor(),
+        )  # fmt: skip
+    except RosterFileError as error:
+        db.session.rollback()
+        form.file.errors = [error.message]
+        return _imports_page(form, status=400)
+    db.session.commit()
+    flash(_("Impor #%(id)d selesai: %(read)d baris dibaca, %(new)d baru, %(updated)d diperbarui, "
+            "%(same)d tidak berubah, %(rejected)d ditolak, %(warnings)d peringatan.",
+            id=result.batch_id, read=result.rows_read, new=result.inserted, updated=result.updated,
+            same=result.unchanged, rejected=result.rejected, warnings=result.warnings))  # fmt: skip
+    return redirect(url_for("officers.list_imports"), 303)
+
+
+@bp.get("/impor/<int:batch_id>/ditolak.csv")
+@roles_required(*ADMINS)
+def download_rejects(batch_id: int):
+    batch = db.session.get(RosterImportBatch, batch_id)
+    path = roster_imports.rejects_file(directory=rejects_dir(), batch_id=batch_id) if batch else None
+    if path is None:
+        abort(404)
+    audit.record(session=db.session, actor=current_actor(), action="unduh", object_type="roster_batch",
+                 object_id=batch_id, detail="baris ditolak dan peringatan")  # fmt: skip
+    db.session.commit()
+    response = send_file(path, mimetype="text/csv", as_attachment=True,
+                         download_name=f"impor-{batch_id}-ditolak.csv", max_age=0)  # fmt: skip
+    response.headers["Cache-Control"] = "no-store"
+    return response

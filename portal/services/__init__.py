@@ -1,0 +1,1 @@
+"""The rules of the portal: typed, keyword-only functions. They flush, never commit."""

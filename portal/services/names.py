@@ -1,0 +1,78 @@
+"""Names as on the KTP: comparing what a resident typed, and showing the least of a name."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Honorifics and academic titles people may or may not type (compared after normalising).
+TITLES = frozenset(
+    {
+        "h", "hj", "haji", "hajah", "dr", "drs", "dra", "ir", "prof", "st", "sh", "se", "mm", "mh",
+        "spd", "sag", "skom", "sos", "ssos", "amd", "ama", "amk", "bsc", "ba", "kh", "ust",
+        "ustadz", "ustazah", "raden", "rd", "r", "tb", "ny", "nn", "tn", "sdr", "sdri", "bpk", "ibu",
+    }
+)  # fmt: skip
+
+_APOSTROPHES = re.compile(r"[’'`´ʼ‘]")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def name_tokens(name: str) -> list[str]:
+    """Lower-case words without punctuation or titles: "Hj. Siti Ma'rifah, S.Pd." → [siti, marifah]."""
+    folded = _APOSTROPHES.sub("", _fold(name))
+    # "S.Pd." and "S. Pd" are one title: drop dots inside short dotted groups before splitting.
+    words = [w for w in re.split(r"[\s,]+", folded) if w]
+    tokens = [_NON_WORD.sub("", w) for w in words]
+    return [t for t in tokens if t and t not in TITLES]
+
+
+def normalize_name(name: str) -> str:
+    return " ".join(name_tokens(name))
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    """Damerau-Levenshtein distance ≤ 1 (one insertion, deletion, substitution or swap)."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diffs = [i for i in range(la) if a[i] != b[i]]
+        if len(diffs) == 1:
+            return True
+        return (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and a[diffs[0]] == b[diffs[1]]
+            and a[diffs[1]] == b[diffs[0]]
+        )
+    short, long_ = (a, b) if la < lb else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    return short[i:] == long_[i + 1 :]
+
+
+def names_match(typed: str, registered: str) -> bool:
+    """Same name ignoring case, punctuation, extra spaces and titles; one typo tolerated."""
+    a, b = normalize_name(typed), normalize_name(registered)
+    if not a or not b:
+        return False
+    if a == b or a.replace(" ", "") == b.replace(" ", ""):
+        return True
+    return len(b) >= 4 and _within_one_edit(a, b)
+
+
+def mask_name(name: str) -> str:
+    """Show only each word's first letter: "Siti Aminah" → "S*** A*****"."""
+    masked = []
+    for word in name_tokens(name) or [normalize_name(name)]:
+        if word:
+            masked.append(word[0].upper() + "*" * (len(word) - 1))
+    return " ".join(masked)

@@ -1,0 +1,50 @@
+"""The 12 kecamatan and 56 kelurahan of Kota Bekasi, shipped as data with the portal."""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True, slots=True)
+class Kecamatan:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Kelurahan:
+    code: str
+    name: str
+    kecamatan: Kecamatan
+
+
+@dataclass(frozen=True, slots=True)
+class Regions:
+    kecamatan: dict[str, Kecamatan]
+    kelurahan: dict[str, Kelurahan]
+
+
+@cache
+def regions() -> Regions:
+    kecamatan: dict[str, Kecamatan] = {}
+    rows = []
+    data = resources.files("portal.data").joinpath("kota_bekasi_wilayah.csv")
+    with data.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["code"] == row["kecamatan_code"]:
+                kecamatan[row["code"]] = Kecamatan(code=row["code"], name=row["name"])
+            else:
+                rows.append(row)
+    kelurahan = {
+        row["code"]: Kelurahan(
+            code=row["code"], name=row["name"], kecamatan=kecamatan[row["kecamatan_code"]]
+        )
+        for row in rows
+    }
+    return Regions(kecamatan=kecamatan, kelurahan=kelurahan)
+
+
+def kelurahan(code: str) -> Kelurahan | None:
+    return regions().kelurahan.get(code)

@@ -1,0 +1,87 @@
+"""Service-level figures for supervisors: open cases past their due date and cases due soon,
+per assigned officer and per kecamatan, counted by the database (GROUP BY), not in Python."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from portal.models.account import Account
+from portal.models.complaint import Complaint, ComplaintStatus
+from portal.services.case_access import visible_clause
+from portal.services.cases import OPEN_STATUSES
+from portal.services.queue import overdue_clause
+from portal.services.regions import regions
+
+
+@dataclass(frozen=True, slots=True)
+class SlaRow:
+    key: str | int | None  # account id (None: not assigned) or kecamatan code
+    label: str
+    open: int
+    overdue: int
+    due_soon: int
+    active: bool = True  # for officers: whether the account may still sign in
+
+
+@dataclass(frozen=True, slots=True)
+class SlaReport:
+    today: date
+    due_soon_by: date
+    total: SlaRow
+    by_officer: list[SlaRow]
+    by_kecamatan: list[SlaRow]
+
+
+def due_soon_clause(today: date, due_soon_by: date) -> sa.ColumnElement[bool]:
+    """Open, the clock running, not late yet, and to be answered by `due_soon_by` (as the queue
+    marks a row "Segera")."""
+    return sa.and_(
+        Complaint.status.in_(OPEN_STATUSES - {ComplaintStatus.MENUNGGU_INFORMASI}),
+        sa.not_(overdue_clause(today)),
+        Complaint.resolve_due <= due_soon_by,
+    )  # fmt: skip
+
+
+def _counts(today: date, due_soon_by: date):
+    def tally(condition):
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    return (sa.func.count(Complaint.id), tally(overdue_clause(today)), tally(due_soon_clause(today, due_soon_by)))
+
+
+def sla_report(*, session: Session, viewer: Account, today: date, due_soon_by: date) -> SlaReport:
+    where = (visible_clause(viewer), Complaint.status.in_(OPEN_STATUSES))
+    counts = _counts(today, due_soon_by)
+    total = session.execute(sa.select(*counts).where(*where)).one()
+
+    per_officer = session.execute(
+        sa.select(Complaint.assigned_to_id, *counts).where(*where).group_by(Complaint.assigned_to_id)
+    ).all()  # fmt: skip
+    ids = [row[0] for row in per_officer if row[0] is not None]
+    names = {a.id: a for a in session.scalars(sa.select(Account).where(Account.id.in_(ids)))} if ids else {}
+    by_officer = [
+        SlaRow(key=row[0], label=names[row[0]].name if row[0] in names else "", open=row[1], overdue=int(row[2]),
+               due_soon=int(row[3]), active=names[row[0]].active if row[0] in names else True)
+        for row in per_officer
+    ]  # fmt: skip
+    by_officer.sort(key=lambda r: (-r.overdue, -r.due_soon, r.key is not None, r.label.lower()))
+
+    kecamatan_code = sa.func.substr(Complaint.kelurahan_code, 1, 8)
+    per_kecamatan = {
+        row[0]: row
+        for row in session.execute(sa.select(kecamatan_code, *counts).where(*where).group_by(kecamatan_code))
+    }  # fmt: skip
+    known = regions().kecamatan
+    by_kecamatan = [
+        SlaRow(key=code, label=known[code].name if code in known else code, open=row[1] if row else 0,
+               overdue=int(row[2]) if row else 0, due_soon=int(row[3]) if row else 0)
+        for code in sorted(set(known) | set(per_kecamatan))
+        for row in [per_kecamatan.get(code)]
+    ]  # fmt: skip
+    by_kecamatan.sort(key=lambda r: (-r.overdue, -r.due_soon, r.label))
+    return SlaReport(today=today, due_soon_by=due_soon_by,
+                     total=SlaRow(key=None, label="", open=total[0], overdue=int(total[1]), due_soon=int(total[2])),
+                     by_officer=by_officer, by_kecamatan=by_kecamatan)  # fmt: skip

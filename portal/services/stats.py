@@ -1,0 +1,239 @@
+"""Program figures for /statistik and its open data, counted by the database.
+
+Three grouped queries: people per status, kelurahan, sex and coverage period (one pass over
+the roster), complaints per category, status and month filed with the indicator sums, and
+answered complaints per (filed day, answered day) for the median and the monthly trend. Python only
+adds up those groups. Nothing here names a person: confidential complaints and misconduct
+reports are counted like the others.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from portal.models.complaint import Complaint, ComplaintCategory, ComplaintStatus
+from portal.models.person import Person, PersonStatus, Sex
+from portal.services.stats_sql import (
+    Indicators,
+    indicator_sums,
+    local_date,
+    local_month,
+    weighted_median_days,
+)
+from portal.services.workdays import WorkCalendar
+from portal.services.workdays import local_date as wib_date
+
+MONTHLY_PREMIUM = 16_800  # JKK Rp 10.000 + JKM Rp 6.800 per person per month, paid by the APBD
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    budget: int  # PROGRAM_BUDGET: the year's premium budget
+    year: int  # the budget (fiscal) year it is for
+    committed_total: int  # premiums of active participants over their whole coverage (mulai..selesai)
+    committed_in_year: int  # the part of it that falls in `year`
+
+    @property
+    def percent_of_budget(self) -> float | None:
+        return round(100 * self.committed_in_year / self.budget, 1) if self.budget else None
+
+
+@dataclass(frozen=True, slots=True)
+class AssistanceFigures:
+    """Assistance requests and the share contacted within the target."""
+
+    requests: int
+    contacted_on_time_percent: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramFigures:
+    computed_at: datetime  # when these numbers were counted (UTC)
+    data_date: date | None  # the newest roster snapshot date among active participants
+    quota: int
+    active: int
+    waiting: int
+    in_process: int
+    participants: dict[tuple[str, str], int]  # (kecamatan code, "L"/"P") -> active participants
+    budget: Budget
+    complaints: dict[tuple[str, str], int]  # (category, status) -> complaints
+    appeals_pending: int  # status banding now
+    appeals_decided: int  # appealed, and the appeal decided
+    indicators: Indicators
+    trend: list[tuple[str, int, int]]  # ("YYYY-MM", filed, answered), every month since the first
+    assistance: AssistanceFigures | None
+
+
+def _month_index(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _premium_months(start: date, end: date, year: int | None = None) -> int:
+    first, last = _month_index(start), _month_index(end)
+    if year is not None:
+        first, last = max(first, year * 12), min(last, year * 12 + 11)
+    return max(0, last - first + 1)
+
+
+def _people(session: Session):
+    """People per status, kelurahan, sex and coverage period: one grouped pass over the roster
+    (most of it is active, so a plain scan beats looking rows up through the status index)."""
+    rows = session.execute(
+        sa.select(Person.status, Person.kelurahan_code, Person.jenis_kelamin, Person.mulai, Person.selesai,
+                  sa.func.count(), sa.func.max(Person.tanggal_data))
+        .group_by(Person.status, Person.kelurahan_code, Person.jenis_kelamin, Person.mulai, Person.selesai)
+    ).all()  # fmt: skip
+    by_status: dict[str, int] = {}
+    by_place: dict[tuple[str, str], int] = {}
+    periods: dict[tuple[date, date], int] = {}
+    newest = None
+    for status, kelurahan_code, sex, start, end, count, data_date in rows:
+        status = PersonStatus(status).value
+        by_status[status] = by_status.get(status, 0) + count
+        if status != PersonStatus.AKTIF.value:
+            continue
+        key = (kelurahan_code[:8], Sex(sex).value)
+        by_place[key] = by_place.get(key, 0) + count
+        if start is not None and end is not None:
+            periods[(start, end)] = periods.get((start, end), 0) + count
+        if data_date is not None and (newest is None or data_date > newest):
+            newest = data_date
+    return by_status, by_place, periods, newest
+
+
+def _budget(periods: dict[tuple[date, date], int], budget: int, year: int) -> Budget:
+    total = sum(n * _premium_months(a, b) for (a, b), n in periods.items()) * MONTHLY_PREMIUM
+    in_year = sum(n * _premium_months(a, b, year) for (a, b), n in periods.items()) * MONTHLY_PREMIUM
+    return Budget(budget=budget, year=year, committed_total=total, committed_in_year=in_year)
+
+
+def _months_between(first: str, last: str) -> list[str]:
+    year, month = int(first[:4]), int(first[5:7])
+    months = []
+    while f"{year:04d}-{month:02d}" <= last:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _complaints(session: Session, today: date, calendar: WorkCalendar):
+    filed_month = local_month(Complaint.created_at)
+    grouped = session.execute(
+        sa.select(Complaint.category, Complaint.status, filed_month, sa.func.count(), *indicator_sums(today))
+        .group_by(Complaint.category, Complaint.status, filed_month)
+    ).all()  # fmt: skip
+    by_kind: dict[tuple[str, str], int] = {}
+    filed: dict[str, int] = {}
+    sums = [0] * 7
+    for category, status, month, count, *indicator in grouped:
+        key = (ComplaintCategory(category).value, ComplaintStatus(status).value)
+        by_kind[key] = by_kind.get(key, 0) + count
+        filed[month] = filed.get(month, 0) + count
+        sums = [a + int(b or 0) for a, b in zip(sums, indicator, strict=True)]
+    pairs = session.execute(
+        sa.select(local_date(Complaint.created_at), local_date(Complaint.resolved_at), sa.func.count())
+        .where(Complaint.resolved_at.is_not(None))
+        .group_by(local_date(Complaint.created_at), local_date(Complaint.resolved_at))
+    ).all()  # fmt: skip
+    answered: dict[str, int] = {}
+    for _filed_day, answered_day, count in pairs:
+        month = str(answered_day)[:7]
+        answered[month] = answered.get(month, 0) + count
+    indicators = Indicators.from_sums(sums, weighted_median_days(pairs, calendar))
+    months = sorted(set(filed) | set(answered))
+    trend = []
+    if months:
+        last = max(months[-1], today.strftime("%Y-%m"))
+        trend = [(m, filed.get(m, 0), answered.get(m, 0)) for m in _months_between(months[0], last)]
+    return by_kind, indicators, trend
+
+
+def assistance_figures(*, session: Session, today) -> AssistanceFigures | None:
+    """Assistance requests and % contacted on time (the rate only over MIN_FOR_RATE due requests)."""
+    from portal.services.assistance_stats import request_figures
+    from portal.services.stats_sql import MIN_FOR_RATE
+
+    figures = request_figures(session, today=today)
+    percent = figures.contacted_on_time_percent if figures.due >= MIN_FOR_RATE else None
+    return AssistanceFigures(requests=figures.requests, contacted_on_time_percent=percent)
+
+
+def compute_figures(*, session: Session, quota: int, budget: int, budget_year: int, now: datetime,
+                    calendar: WorkCalendar) -> ProgramFigures:  # fmt: skip
+    today = wib_date(now)
+    by_status, by_place, periods, newest = _people(session)
+    by_kind, indicators, trend = _complaints(session, today, calendar)
+    appealed_pending = sum(n for (_c, s), n in by_kind.items() if s == ComplaintStatus.BANDING.value)
+    return ProgramFigures(
+        computed_at=now, data_date=newest, quota=quota, active=sum(by_place.values()),
+        waiting=by_status.get(PersonStatus.DAFTAR_TUNGGU.value, 0),
+        in_process=by_status.get(PersonStatus.PROSES.value, 0),
+        participants=by_place, budget=_budget(periods, budget, budget_year), complaints=by_kind,
+        appeals_pending=appealed_pending, appeals_decided=indicators.appealed - appealed_pending,
+        indicators=indicators, trend=trend, assistance=assistance_figures(session=session, today=today),
+    )  # fmt: skip
+
+
+class TtlCache:
+    """Values kept for `seconds` per process. Once a value exists, requests never wait for a
+    recount: a stale value is served while one background refresh (through `spawn`) counts
+    again (stale-while-revalidate). Only the first request of a process, or any request when
+    `spawn` is None, counts inline, one thread at a time per cache."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic,
+                 spawn: Callable[[Callable[[], None]], None] | None = None) -> None:  # fmt: skip
+        self.seconds = seconds
+        self._clock = clock
+        self._spawn = spawn
+        self._lock = threading.Lock()  # guards the dict
+        self._counting = threading.Lock()  # one inline count at a time
+        self._values: dict[object, tuple[float, object]] = {}
+        self._refreshing: set[object] = set()
+
+    def _fresh(self, key: object):
+        kept = self._values.get(key)
+        return kept, kept is not None and self._clock() - kept[0] < self.seconds
+
+    def get(self, key: object, compute: Callable[[], object]):
+        with self._lock:
+            kept, fresh = self._fresh(key)
+            if fresh:
+                return kept[1]
+            if kept is not None and self._spawn is not None and self.seconds > 0:
+                if key not in self._refreshing:
+                    self._refreshing.add(key)
+                    self._spawn(lambda: self._refresh(key, compute))
+                return kept[1]
+        with self._counting:
+            with self._lock:
+                kept, fresh = self._fresh(key)
+                if fresh:  # another thread counted while this one waited
+                    return kept[1]
+            value = compute()
+            self._store(key, value)
+            return value
+
+    def _store(self, key: object, value: object) -> None:
+        if self.seconds > 0:
+            with self._lock:
+                self._values[key] = (self._clock(), value)
+
+    def _refresh(self, key: object, compute: Callable[[], object]) -> None:
+        try:
+            self._store(key, compute())
+        except Exception:  # keep serving the old figures; the next stale request tries again
+            logging.getLogger("portal").exception("statistics refresh failed")
+        finally:
+            with self._lock:
+                self._refreshing.discard(key)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()

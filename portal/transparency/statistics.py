@@ -1,0 +1,165 @@
+"""/statistik: program figures for everyone, and the same numbers as open data (JSON, CSV).
+
+The figures are counted by the database, protected against small counts, and kept for
+STATS_CACHE_SECONDS per worker; after that a background thread counts again while requests keep
+getting the previous figures, so only a worker's first request waits for the count (the page
+says when the figures were counted). Only labels depend on the reader's language, so one cached
+copy serves both languages.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import threading
+
+from flask import Response, abort, current_app, render_template, url_for
+from flask_babel import format_datetime, format_decimal
+from flask_babel import gettext as _
+
+from portal.extensions import db
+from portal.models.base import utcnow
+from portal.services import stats_export
+from portal.services.stats import MONTHLY_PREMIUM, TtlCache, compute_figures
+from portal.services.stats_sql import MIN_FOR_RATE
+from portal.services.stats_tables import (
+    COMPLAINTS,
+    PARTICIPANTS,
+    TREND,
+    PublicFigures,
+    build_tables,
+    category_label,
+    column_label,
+    column_short,
+    hidden_cells,
+    month_label,
+    row_label,
+    table_title,
+)
+from portal.services.workdays import local_date
+from portal.transparency import bp
+from portal.web import svg_charts
+from portal.web.settings import work_calendar
+
+DATA_MAX_AGE = 60
+
+
+def _in_background(work) -> None:
+    threading.Thread(target=work, name="sigap-statistik", daemon=True).start()
+
+
+def figures_cache() -> TtlCache:
+    extensions = current_app.extensions
+    if "sigap_statistics" not in extensions:
+        extensions["sigap_statistics"] = TtlCache(current_app.config["STATS_CACHE_SECONDS"], spawn=_in_background)
+    return extensions["sigap_statistics"]
+
+
+def current_figures() -> PublicFigures:
+    """The figures, counted at most every STATS_CACHE_SECONDS. Counting runs in its own app
+    context (and so its own database session), also when a background thread does it."""
+    app = current_app._get_current_object()
+    config = app.config
+
+    def count() -> PublicFigures:
+        with app.app_context():
+            now = utcnow()
+            figures = compute_figures(
+                session=db.session, quota=config["PROGRAM_QUOTA"], budget=config["PROGRAM_BUDGET"],
+                budget_year=config["PROGRAM_BUDGET_YEAR"] or local_date(now).year, now=now,
+                calendar=work_calendar(),
+            )  # fmt: skip
+            return build_tables(figures)
+
+    return figures_cache().get("figures", count)
+
+
+def number(value) -> str:
+    """A published value for people: 11.666, 95,5, "<5", "*", or "—" when there is none."""
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        return format_decimal(value, "#,##0.#")
+    return format_decimal(value, "#,##0")
+
+
+def _charts(public: PublicFigures) -> dict:
+    f = public.figures
+    participants, complaints = public.tables[PARTICIPANTS], public.tables[COMPLAINTS]
+    table_note = _("Angka lengkap ada di tabel di bawahnya. Angka yang disembunyikan tidak digambar.")
+    charts = {
+        "quota": svg_charts.progress(
+            "grafik-kuota", f.active if public.active_published else None, f.quota,
+            title=_("Kuota terpakai"),
+            description=_("%(active)s peserta aktif dari kuota %(quota)s.", active=number(public.active),
+                          quota=number(f.quota))),
+        "kecamatan": svg_charts.bars(
+            "grafik-kecamatan",
+            [(row_label(PARTICIPANTS, key), participants.row_total(i)) for i, key in enumerate(participants.row_keys)],
+            title=table_title(PARTICIPANTS), description=table_note, formatter=number),
+        "kategori": svg_charts.bars(
+            "grafik-kategori",
+            [(category_label(key), complaints.row_total(i)) for i, key in enumerate(complaints.row_keys)],
+            title=table_title(COMPLAINTS), description=table_note, formatter=number),
+    }  # fmt: skip
+    if TREND in public.tables:
+        trend = public.tables[TREND]
+        charts["tren"] = svg_charts.columns(
+            "grafik-tren", [(month_label(key, short=True), cells) for key, cells, _t in trend.rows()],
+            [column_label(TREND, k) for k in trend.col_keys], title=table_title(TREND), description=table_note,
+        )  # fmt: skip
+    return charts
+
+
+@bp.get("/statistik")
+def show_statistics():
+    public = current_figures()
+    return render_template(
+        "transparency/statistik.html", public=public, f=public.figures, charts=_charts(public), n=number,
+        row_label=row_label, column_label=column_label, column_short=column_short, table_title=table_title, month_label=month_label,
+        hidden_cells=hidden_cells, premium=MONTHLY_PREMIUM, minimum=MIN_FOR_RATE,
+        computed_at=format_datetime(public.figures.computed_at, "d MMMM y, HH.mm"),
+        note=stats_export.suppression_note(), downloads=stats_export.DOWNLOADS,
+        verify_days=current_app.config["SLA_VERIFY_DAYS"], title=_("Statistik program"),
+    )  # fmt: skip
+
+
+def _open_data_headers(response: Response, public: PublicFigures) -> Response:
+    response.headers["Cache-Control"] = f"public, max-age={DATA_MAX_AGE}"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.last_modified = public.figures.computed_at
+    return response
+
+
+def _links() -> dict[str, str]:
+    links = {"halaman": url_for("transparency.show_statistics", _external=True),
+             "json": url_for("transparency.download_data", _external=True)}  # fmt: skip
+    for name in stats_export.DOWNLOADS:
+        links[f"csv_{name.replace('-', '_')}"] = url_for("transparency.download_table", name=name, _external=True)
+    links["open311"] = url_for("transparency.list_requests", _external=True)
+    links["openapi"] = url_for("transparency.show_openapi", _external=True)
+    return links
+
+
+@bp.get("/statistik/data.json")
+def download_data():
+    public = current_figures()
+    return _open_data_headers(current_app.json.response(stats_export.open_data(public, links=_links())), public)
+
+
+@bp.get("/statistik/<name>.csv")
+def download_table(name: str):
+    if name not in stats_export.DOWNLOADS:
+        abort(404)
+    public = current_figures()
+    if name != stats_export.SUMMARY and name not in public.tables:
+        abort(404)  # e.g. the monthly table before the first complaint
+    header, rows = stats_export.download_rows(public, name)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    response = Response(out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'inline; filename="sigap-{name}.csv"'
+    return _open_data_headers(response, public)

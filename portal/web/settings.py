@@ -1,0 +1,43 @@
+"""Domain settings built from the app config, for routes and CLI to hand to services."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app
+
+from portal.services.complaints import SlaTargets
+from portal.services.lockout import LockoutPolicy
+from portal.services.notifications import SmtpSettings
+from portal.services.workdays import WorkCalendar, parse_dates
+
+
+def work_calendar() -> WorkCalendar:
+    return WorkCalendar.with_cuti_bersama(parse_dates(current_app.config["CUTI_BERSAMA"]))
+
+
+def sla_targets() -> SlaTargets:
+    config = current_app.config
+    per_category = {}
+    for part in config["SLA_RESOLVE_DAYS_BY_CATEGORY"].split(","):
+        if "=" in part:
+            name, days = part.split("=", 1)
+            per_category[name.strip()] = int(days)
+    return SlaTargets(verify_days=config["SLA_VERIFY_DAYS"], resolve_days=config["SLA_RESOLVE_DAYS"],
+                      resolve_days_by_category=per_category)  # fmt: skip
+
+
+def lockout_policy() -> LockoutPolicy:
+    config = current_app.config
+    return LockoutPolicy(max_failures=config["NIK_LOCKOUT_FAILURES"],
+                         base_minutes=config["NIK_LOCKOUT_MINUTES"])  # fmt: skip
+
+
+def attachment_dir() -> Path:
+    return Path(current_app.config["ATTACHMENT_DIR"])
+
+
+def smtp_settings() -> SmtpSettings:
+    config = current_app.config
+    return SmtpSettings(host=config["SMTP_HOST"], port=config["SMTP_PORT"], sender=config["SMTP_SENDER"],
+                        username=config["SMTP_USERNAME"], password=config["SMTP_PASSWORD"],
+                        starttls=config["SMTP_STARTTLS"])  # fmt: skip

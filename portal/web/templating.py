@@ -1,0 +1,48 @@
+"""What every template gets: htmx source, language links, Indonesian dates and rupiah."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Flask, request, url_for
+from flask_babel import format_date, get_locale
+
+
+def rupiah(amount: int) -> str:
+    return "Rp " + f"{amount:,}".replace(",", ".")
+
+
+def long_date(value: date | None) -> str:
+    return format_date(value, "d MMMM y") if value else ""
+
+
+def combine_args(args: dict, **changes) -> dict:
+    """Query arguments with some changed (None removes one): links that keep the other filters."""
+    merged = {k: v for k, v in dict(args).items() if v not in (None, "")}
+    for key, value in changes.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    return merged
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["rupiah"] = rupiah
+    app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["combine_args"] = combine_args
+
+    @app.context_processor
+    def _globals():
+        def url_for_language(language: str) -> str:
+            if request.endpoint is None or request.url_rule is None:
+                return url_for("public.index", lang=language)
+            args = {**(request.view_args or {}), "lang": language}
+            return url_for(request.endpoint, **args)
+
+        return {
+            "htmx_url": app.config["HTMX_URL"],
+            "htmx_sri": app.config["HTMX_SRI"],
+            "current_language": str(get_locale() or "id"),
+            "url_for_language": url_for_language,
+        }

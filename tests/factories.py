@@ -1,0 +1,169 @@
+"""Test data builders: valid roster rows and people."""
+from __future__ import annotations
+
+import io
+import itertools
+from datetime import date
+
+from portal.extensions import db
+from portal.models import Person, PersonStatus, Sex, StatusReason
+from portal.services.demo import write_roster_csv
+
+_serial = itertools.count(1)
+
+
+def make_nik(*, birth: date = date(1985, 3, 7), female: bool = False, prefix: str = "327501") -> str:
+    day = birth.day + (40 if female else 0)
+    return f"{prefix}{day:02d}{birth.month:02d}{birth.year % 100:02d}{next(_serial) % 9999 + 1:04d}"
+
+
+def roster_row(**overrides) -> dict[str, str]:
+    female = overrides.pop("female", False)
+    birth = overrides.pop("birth", date(1985, 3, 7))
+    row = {
+        "nik": make_nik(birth=birth, female=female),
+        "nama": "Siti Aminah" if female else "Budi Santoso",
+        "tanggal_lahir": birth.isoformat(),
+        "jenis_kelamin": "P" if female else "L",
+        "kelurahan": "32.75.01.1001",
+        "pekerjaan": "ojek online",
+        "desil": "2",
+        "status": "aktif",
+        "alasan": "",
+        "kpj": "25000000001",
+        "mulai": "2025-11-01",
+        "selesai": "2026-12-31",
+        "tanggal_data": "2026-10-01",
+    }
+    row.update({k: str(v) for k, v in overrides.items()})
+    return row
+
+
+def roster_csv(rows, *, bom: bool = False, crlf: bool = False) -> io.BytesIO:
+    text = io.StringIO()
+    write_roster_csv(rows, text)
+    data = text.getvalue()
+    if crlf:
+        data = data.replace("\n", "\r\n")
+    raw = data.encode("utf-8")
+    return io.BytesIO((b"\xef\xbb\xbf" if bom else b"") + raw)
+
+
+def person(**overrides) -> Person:
+    female = overrides.pop("female", False)
+    birth = overrides.get("tanggal_lahir", date(1985, 3, 7))
+    values = dict(
+        nik=make_nik(birth=birth, female=female),
+        nama="Siti Aminah" if female else "Budi Santoso",
+        tanggal_lahir=birth,
+        jenis_kelamin=Sex.PEREMPUAN if female else Sex.LAKI_LAKI,
+        kelurahan_code="32.75.01.1001",
+        pekerjaan="ojek online",
+        desil=2,
+        status=PersonStatus.AKTIF,
+        alasan=None,
+        kpj="25000000001",
+        mulai=date(2025, 11, 1),
+        selesai=date(2026, 12, 31),
+        tanggal_data=date(2026, 10, 1),
+    )
+    values.update(overrides)
+    if isinstance(values["status"], str):
+        values["status"] = PersonStatus(values["status"])
+    if isinstance(values.get("alasan"), str):
+        values["alasan"] = StatusReason(values["alasan"])
+    record = Person(**values)
+    db.session.add(record)
+    db.session.commit()
+    return record
+
+
+def complaint_input(**overrides):
+    from portal.models import ComplaintCategory, ContactChannel, FilerRelation
+    from portal.services.complaints import ComplaintInput
+
+    values = dict(
+        category=ComplaintCategory.TERLEWAT, subject_nik=make_nik(), subject_name="Budi Santoso",
+        kelurahan_code="32.75.01.1001", filer_relation=FilerRelation.SENDIRI, filer_name=None,
+        filer_relationship=None, consent_recorded=False, phone="+6281234567890",
+        contact_channel=ContactChannel.WHATSAPP, email=None,
+        description="Saya ojol dan desil 2 tetapi tidak terdaftar.", confidential=False,
+    )  # fmt: skip
+    values.update(overrides)
+    values["category"] = ComplaintCategory(values["category"])
+    return ComplaintInput(**values)
+
+
+def complaint(*, now=None, **overrides):
+    """A filed complaint through the real service; returns (complaint, access_code)."""
+    from portal.services.complaints import SlaTargets, file_complaint
+    from portal.services.workdays import WorkCalendar
+
+    filed = file_complaint(session=db.session, data=complaint_input(**overrides), draft_token=None,
+                           calendar=WorkCalendar(), targets=SlaTargets(), now=now)  # fmt: skip
+    db.session.commit()
+    return filed.complaint, filed.access_code
+
+
+PASSWORD = "kata-sandi-uji-123"
+_account_serial = itertools.count(1)
+
+
+def account(role="officer", *, kecamatan=(), password=PASSWORD, totp=False, email=None):
+    from portal.models import Role
+    from portal.services import accounts
+
+    made = accounts.create_account(
+        session=db.session, email=email or f"akun{next(_account_serial)}@uji.test", name=f"{role.title()} Uji",
+        role=Role(role), password=password, kecamatan_codes=list(kecamatan),
+    )  # fmt: skip
+    if totp:
+        made.totp_secret = accounts.new_totp_secret()
+        made.totp_enabled = True
+    db.session.commit()
+    return made
+
+
+def sign_in(client, who, *, password=PASSWORD):
+    """Sign in through the real pages (password, then a real TOTP code when enabled)."""
+    import pyotp
+    from bs4 import BeautifulSoup
+
+    def token(path):
+        page = BeautifulSoup(client.get(path).get_data(as_text=True), "html.parser")
+        return page.select_one("input[name=csrf_token]")["value"]
+
+    response = client.post("/petugas/masuk", data={"csrf_token": token("/petugas/masuk"), "email": who.email,
+                                                   "password": password})  # fmt: skip
+    if response.headers.get("Location") == "/petugas/masuk/kode":
+        code = pyotp.TOTP(who.totp_secret).now()
+        response = client.post("/petugas/masuk/kode", data={"csrf_token": token("/petugas/masuk/kode"),
+                                                            "code": code})  # fmt: skip
+    return response
+
+
+def assistance_input(**overrides):
+    from portal.models import AssistanceKind, AssistanceTopic, ContactPreference, FilerRelation
+    from portal.services.assistance import AssistanceInput
+
+    values = dict(
+        subject_name="Ibu Sari Wulandari", requester_relation=FilerRelation.SENDIRI, requester_name=None,
+        requester_relationship=None, consent_recorded=False,
+        kinds=(AssistanceKind.KUNJUNGAN_RUMAH, AssistanceKind.JURU_BAHASA_ISYARAT),
+        topic=AssistanceTopic.USULAN_CALON, description="Saya tuli.", phone="+6281234567890",
+        contact_preference=ContactPreference.WHATSAPP_VIDEO, preferred_times=(), time_note=None,
+        kelurahan_code="32.75.01.1001", street="Jl. Melati 3", rt="003", rw="005",
+    )  # fmt: skip
+    values.update(overrides)
+    return AssistanceInput(**values)
+
+
+def assistance_request(*, now=None, **overrides):
+    """A filed assistance request through the real service; returns (request, access_code)."""
+    from portal.services.assistance import file_request
+    from portal.services.workdays import WorkCalendar
+
+    filed = file_request(session=db.session, data=assistance_input(**overrides), calendar=WorkCalendar(),
+                         contact_days=3, now=now)  # fmt: skip
+    db.session.commit()
+    return filed.request, filed.access_code

@@ -1,0 +1,140 @@
+"""No time limit loses typed data: when the idle timeout signs an officer out while a form is sent,
+its text is kept (server-side, for that account only) and offered again after signing in."""
+import sqlalchemy as sa
+
+from portal.extensions import db
+from portal.models import AssistanceEventKind, ComplaintDraft
+from tests.conftest import csrf_token, parse
+from tests.factories import PASSWORD, account, assistance_request, sign_in
+
+LONG_NOTE = "Sudah ditelepon dua kali.\nWarga minta dikunjungi hari Senin pagi bersama juru bahasa isyarat."
+
+
+def idle(client) -> None:
+    with client.session_transaction() as session:
+        session["last_seen"] -= 31 * 60
+
+
+def note_form(client, found):
+    page = parse(client.get(f"/petugas/bantuan/{found.reference}"))
+    form = page.select_one("#aksi-catatan form")
+    return form["action"], {i["name"]: i.get("value", "") for i in form.select("input[type=hidden]")}
+
+
+def sign_in_again(client, who):
+    token = csrf_token(client, "/petugas/masuk")
+    return client.post("/petugas/masuk", data={"csrf_token": token, "email": who.email, "password": PASSWORD})
+
+
+def test_the_note_typed_before_the_timeout_comes_back_after_signing_in(client):
+    officer = account("supervisor")
+    found, _ = assistance_request()
+    sign_in(client, officer)
+    action, hidden = note_form(client, found)
+    idle(client)
+    response = client.post(action, data={**hidden, "catatan-message": LONG_NOTE})
+    assert response.status_code == 303 and response.headers["Location"].startswith("/petugas/masuk")
+    page = parse(client.get(response.headers["Location"]))
+    assert "Isian Anda disimpan" in page.select_one(".notice").get_text()
+    with client.session_transaction() as session:  # the cookie holds a token, not the text
+        assert "juru bahasa" not in str(dict(session))
+    response = sign_in_again(client, officer)
+    assert response.headers["Location"] == "/petugas/isian-tersimpan"
+    page = parse(client.get("/petugas/isian-tersimpan"))
+    form = page.select_one(f"main form[action='{action}']")
+    assert form.select_one("textarea#catatan-message").get_text().strip() == LONG_NOTE
+    assert form.select_one("label[for=catatan-message]").get_text(strip=True) == "Pesan atau catatan"
+    assert form.select_one("input[name=catatan-version]")["value"] == hidden["catatan-version"]
+    assert form.select_one("input[name=catatan-csrf_token]")["value"] != hidden["catatan-csrf_token"]
+    values = {i["name"]: i.get("value", "") for i in form.select("input[type=hidden]")}
+    response = client.post(action, data={**values, "catatan-message": form.select_one("textarea").get_text().strip()})
+    assert response.status_code == 303
+    db.session.refresh(found)
+    notes = [e.message for e in found.events if e.kind is AssistanceEventKind.CATATAN]
+    assert notes == [LONG_NOTE]
+    assert client.get("/petugas/isian-tersimpan").headers["Location"] == "/petugas/"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ComplaintDraft)) == 0
+
+
+def test_another_account_on_the_same_browser_does_not_see_it(client):
+    first, second = account("supervisor"), account("supervisor")
+    found, _ = assistance_request()
+    sign_in(client, first)
+    action, hidden = note_form(client, found)
+    idle(client)
+    client.post(action, data={**hidden, "catatan-message": LONG_NOTE})
+    response = sign_in_again(client, second)
+    assert response.headers["Location"] == "/petugas/isian-tersimpan"
+    assert client.get("/petugas/isian-tersimpan").headers["Location"] == "/petugas/"
+
+
+def test_passwords_are_never_kept_and_empty_forms_are_not_offered(client):
+    officer = account()
+    sign_in(client, officer)
+    token = csrf_token(client, "/petugas/akun")
+    idle(client)
+    client.post("/petugas/akun", data={"csrf_token": token, "current": PASSWORD, "new": "x" * 14, "confirm": "x" * 14})
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ComplaintDraft)) == 0
+    assert sign_in_again(client, officer).headers["Location"] == "/petugas/"
+
+
+def test_the_kept_form_can_be_thrown_away(client):
+    officer = account("supervisor")
+    found, _ = assistance_request()
+    sign_in(client, officer)
+    action, hidden = note_form(client, found)
+    idle(client)
+    client.post(action, data={**hidden, "catatan-message": LONG_NOTE})
+    sign_in_again(client, officer)
+    page = parse(client.get("/petugas/isian-tersimpan"))
+    token = page.select_one("form[action='/petugas/isian-tersimpan/buang'] input[name=csrf_token]")["value"]
+    assert client.post("/petugas/isian-tersimpan/buang", data={"csrf_token": token}).status_code == 303
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ComplaintDraft)) == 0
+    assert client.get("/petugas/isian-tersimpan").headers["Location"] == "/petugas/"
+
+
+def test_a_timeout_on_a_page_view_returns_there_after_signing_in(client):
+    officer = account()
+    sign_in(client, officer)
+    idle(client)
+    response = client.get("/petugas/bantuan?status=diterima")
+    assert response.status_code == 303
+    assert sign_in_again_from(client, officer, response.headers["Location"]) == "/petugas/bantuan?status=diterima"
+
+
+def sign_in_again_from(client, who, location):
+    token = csrf_token(client, location)
+    response = client.post(location, data={"csrf_token": token, "email": who.email, "password": PASSWORD})
+    return response.headers["Location"]
+
+
+def test_a_residents_answer_written_past_the_tracking_window_is_kept(client):
+    from portal.models import ComplaintStatus
+    from portal.services.cases import Actor, transition
+    from portal.services.workdays import WorkCalendar
+    from tests.factories import complaint
+
+    case, code = complaint()
+    for target in (ComplaintStatus.DIVERIFIKASI, ComplaintStatus.MENUNGGU_INFORMASI):
+        transition(session=db.session, complaint=case, target=target, actor=Actor.PETUGAS, actor_label="petugas:1",
+                   message="Mohon kirim foto KK.", calendar=WorkCalendar())  # fmt: skip
+    db.session.commit()
+
+    def lookup():
+        token = csrf_token(client, "/pengaduan/lacak")
+        return client.post("/pengaduan/lacak", data={"csrf_token": token, "nomor": case.reference, "kode": code})
+
+    lookup()
+    token = parse(client.get("/pengaduan/lacak/kasus")).select_one("form[action$='/jawab'] input[name=csrf_token]")
+    with client.session_transaction() as session:
+        session["tracked_complaint"] = {**session["tracked_complaint"], "at": session["tracked_complaint"]["at"] - 31 * 60}
+    answer = "KK kami hilang saat banjir.\nSaya sudah mengurus KK baru di kelurahan."
+    response = client.post("/pengaduan/lacak/kasus/jawab", data={"csrf_token": token["value"], "jawaban": answer})
+    assert response.headers["Location"] == "/pengaduan/lacak"
+    assert "Jawaban Anda disimpan" in parse(client.get("/pengaduan/lacak")).select_one(".notice").get_text()
+    lookup()
+    page = parse(client.get("/pengaduan/lacak/kasus"))
+    assert page.select_one("textarea#jawaban").get_text().strip() == answer
+    token = page.select_one("form[action$='/jawab'] input[name=csrf_token]")["value"]
+    assert client.post("/pengaduan/lacak/kasus/jawab", data={"csrf_token": token, "jawaban": answer}).status_code == 303
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ComplaintDraft)) == 0

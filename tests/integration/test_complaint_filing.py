@@ -1,0 +1,227 @@
+import io
+import re
+
+import pytest
+import sqlalchemy as sa
+from PIL import Image
+from pypdf import PdfReader
+
+from portal.extensions import db
+from portal.models import Attachment, Complaint, ComplaintCategory, ComplaintEvent, ComplaintStatus, EventKind
+from tests.conftest import csrf_token, parse
+from tests.factories import make_nik, person
+
+DETAILS = {
+    "nama": "Siti Ma'rifah", "kelurahan": "32.75.01.1001", "pelapor": "sendiri",
+    "telepon": "0812-3456-7890", "saluran": "whatsapp", "email": "",
+    "uraian": "Saya pedagang kaki lima, desil 2, tetapi tidak terdaftar.",
+}  # fmt: skip
+
+
+def start(client, kategori="terlewat", **extra):
+    token = csrf_token(client, "/pengaduan/baru")
+    return client.post("/pengaduan/baru", data={"csrf_token": token, "kategori": kategori, **extra})
+
+
+def details(client, files=None, **overrides):
+    token = csrf_token(client, "/pengaduan/baru/rincian")
+    data = {"csrf_token": token, "nik": make_nik(female=True), **DETAILS, **overrides}
+    if files:
+        data["lampiran"] = files
+    return client.post("/pengaduan/baru/rincian", data=data, content_type="multipart/form-data")
+
+
+def submit(client):
+    token = csrf_token(client, "/pengaduan/baru/periksa")
+    return client.post("/pengaduan/baru/periksa", data={"csrf_token": token})
+
+
+def file_one(client, kategori="terlewat", **overrides):
+    start(client, kategori)
+    assert details(client, **overrides).status_code == 303
+    return submit(client)
+
+
+def jpeg_with_gps() -> bytes:
+    image = Image.new("RGB", (40, 30), "red")
+    exif = Image.Exif()
+    exif[0x010F] = "KameraRahasia"  # Make
+    exif[0x8825] = {1: "S", 2: (6.0, 14.0, 0.0)}  # GPS IFD
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def test_the_whole_flow_gives_a_reference_code_and_dates(client):
+    assert start(client).headers["Location"] == "/pengaduan/baru/rincian"
+    response = details(client, email="siti@contoh.id")
+    assert response.status_code == 303 and response.headers["Location"] == "/pengaduan/baru/periksa"
+    check = parse(client.get("/pengaduan/baru/periksa"))
+    summary = check.select_one("dl.summary").get_text(" ", strip=True)
+    assert "Siti Ma'rifah" in summary and "+6281234567890" in summary
+    response = submit(client)
+    assert response.status_code == 303 and response.headers["Location"] == "/pengaduan/terkirim"
+    page = parse(client.get("/pengaduan/terkirim"))
+    codes = [c.get_text(strip=True) for c in page.select(".panel-code")]
+    assert re.fullmatch(r"SGP-\d{4}-000001", codes[0])
+    assert re.fullmatch(r"[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}", codes[1])
+    complaint = db.session.scalars(sa.select(Complaint)).one()
+    assert complaint.status is ComplaintStatus.DITERIMA
+    assert complaint.phone == "+6281234567890" and complaint.email == "siti@contoh.id"
+    assert codes[1].replace("-", "") not in complaint.access_code_hash
+    assert complaint.verify_due.strftime("%-d") in page.select_one("main ol").get_text()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ComplaintEvent)) == 1
+
+
+def test_the_receipt_is_a_real_one_page_pdf(client):
+    file_one(client)
+    response = client.get("/pengaduan/terkirim/tanda-terima.pdf")
+    assert response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    complaint = db.session.scalars(sa.select(Complaint)).one()
+    assert complaint.reference in text and "Program ini gratis" in text
+
+
+def test_category_is_required(client):
+    response = start(client, kategori="")
+    assert response.status_code == 400
+    assert "Pilih jenis pengaduan." in parse(response).select_one(".error-summary").get_text()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"nik": ""}, "Masukkan NIK 16 angka orang yang bersangkutan."),
+        ({"nik": "1234"}, "NIK harus 16 angka; Anda mengetik 4."),
+        ({"nama": ""}, "Masukkan nama lengkap orang yang bersangkutan."),
+        ({"kelurahan": "32.75.99.9999"}, "Pilih salah satu pilihan yang tersedia."),
+        ({"telepon": "12345"}, "nomor Indonesia"),
+        ({"telepon": "021 8840 1234"}, "Nomor WhatsApp harus nomor HP"),
+        ({"email": "bukan-email"}, "Tulis email lengkap"),
+        ({"uraian": ""}, "Ceritakan masalahnya."),
+        ({"uraian": "x" * 2001}, "paling banyak 2.000 huruf"),
+        ({"pelapor": "keluarga"}, "Masukkan nama Anda sebagai pelapor."),
+        ({"pelapor": "pendamping", "nama_pelapor": "Rina", "hubungan": "pendamping"}, "perlu persetujuannya"),
+    ],
+)
+def test_details_errors_are_specific(client, overrides, message):
+    start(client)
+    response = details(client, **overrides)
+    assert response.status_code == 400
+    summary = parse(response).select_one(".error-summary").get_text(" ", strip=True)
+    assert message in summary, summary
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Complaint)) == 0
+
+
+def test_filing_for_someone_else_records_relationship_and_consent(client):
+    file_one(client, pelapor="pendamping", nama_pelapor="Rina Lestari", hubungan="pendamping tunanetra",
+             persetujuan="y")  # fmt: skip
+    complaint = db.session.scalars(sa.select(Complaint)).one()
+    assert complaint.filer_relation.value == "pendamping" and complaint.consent_recorded
+    assert complaint.filer_name == "Rina Lestari" and complaint.filer_relationship == "pendamping tunanetra"
+
+
+def test_misconduct_is_always_confidential(client):
+    file_one(client, kategori="pungli", nik="")
+    complaint = db.session.scalars(sa.select(Complaint)).one()
+    assert complaint.category is ComplaintCategory.PUNGLI and complaint.confidential
+
+
+def test_a_status_check_result_prefills_the_complaint(client):
+    nik = make_nik(female=True)
+    start(client, nik=nik, nama="Siti Aminah")
+    form = parse(client.get("/pengaduan/baru/rincian"))
+    assert form.select_one("input#nik")["value"] == nik
+    assert form.select_one("input#nama")["value"] == "Siti Aminah"
+
+
+def test_second_exclusion_case_for_a_nik_joins_the_open_one(client, app):
+    nik = make_nik()
+    file_one(client, nik=nik)
+    other = app.test_client()
+    response = file_one(other, kategori="data_salah", nik=nik, nama="Budi", uraian="Saya tetangganya, ia layak.")
+    assert response.headers["Location"] == "/pengaduan/baru/sudah-ada"
+    page = parse(other.get("/pengaduan/baru/sudah-ada"))
+    assert "SGP-" not in page.get_text()  # nothing private about the existing case
+    token = page.select_one("input[name=csrf_token]")["value"]
+    done = other.post("/pengaduan/baru/sudah-ada", data={"csrf_token": token})
+    assert "sudah ditambahkan" in parse(done).select_one("h1").get_text()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Complaint)) == 1
+    added = db.session.scalars(sa.select(ComplaintEvent).where(ComplaintEvent.kind == EventKind.TAMBAHAN_INFO)).one()
+    assert not added.public and "tetangganya" in added.message
+
+
+def test_images_are_stripped_of_exif_and_stored_outside_static(client, app, tmp_path):
+    start(client)
+    jpeg = jpeg_with_gps()
+    assert b"KameraRahasia" in jpeg
+    response = details(client, files=[(io.BytesIO(jpeg), "foto ktp.jpg")])
+    assert response.status_code == 303
+    submit(client)
+    record = db.session.scalars(sa.select(Attachment)).one()
+    stored = (tmp_path / "attachments" / record.storage_key).read_bytes() if False else None
+    from pathlib import Path
+
+    path = Path(app.config["ATTACHMENT_DIR"]) / record.storage_key
+    stored = path.read_bytes()
+    assert b"KameraRahasia" not in stored and Image.open(io.BytesIO(stored)).getexif() == {}
+    assert "static" not in str(path)
+    assert record.complaint_id is not None and record.content_type == "image/jpeg"
+    assert record.original_name == "foto ktp.jpg"
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"MZ\x90\x00 this is an exe", "foto.jpg", "bukan JPG, PNG atau PDF"),
+        (b"%PDF-1.4 truncated", "surat.pdf", "tidak lengkap"),
+        (b"\xff\xd8\xff\xe0 not really a jpeg", "foto.jpg", "tidak bisa dibaca"),
+        (b"\x89PNG\r\n\x1a\n" + b"0" * (5 * 1024 * 1024), "besar.png", "lebih dari 5 MB"),
+    ],
+)
+def test_fake_or_oversize_files_are_rejected_with_a_reason(client, data, name, message):
+    start(client)
+    response = details(client, files=[(io.BytesIO(data), name)])
+    assert response.status_code == 400
+    assert message in parse(response).select_one(".error-summary").get_text()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Attachment)) == 0
+
+
+def test_at_most_three_files(client):
+    start(client)
+    png = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(png, "PNG")
+    files = [(io.BytesIO(png.getvalue()), f"f{i}.png") for i in range(4)]
+    response = details(client, files=files)
+    assert response.status_code == 400
+    assert "Paling banyak 3 lampiran" in parse(response).get_text()
+
+
+def test_resident_text_is_escaped_everywhere(client):
+    payload = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+    start(client)
+    details(client, nama=payload[:150], uraian=payload)
+    page = client.get("/pengaduan/baru/periksa").get_data(as_text=True)
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+
+
+def test_steps_out_of_order_go_back_to_the_start(client):
+    assert client.get("/pengaduan/baru/rincian").headers["Location"] == "/pengaduan/baru"
+    assert client.get("/pengaduan/baru/periksa").headers["Location"] == "/pengaduan/baru"
+    assert client.get("/pengaduan/terkirim").status_code == 404
+
+
+class TestRateLimit:
+    @pytest.fixture
+    def app_config(self):
+        return {"RATELIMIT_COMPLAINTS": "2 per hour"}
+
+    def test_filing_is_rate_limited(self, client):
+        start(client)
+        details(client)
+        details(client)
+        response = details(client)
+        assert response.status_code == 429
+        assert "Terlalu banyak permintaan" in parse(response).get_text()

@@ -1,0 +1,170 @@
+from datetime import timedelta
+
+import pyotp
+import pytest
+import sqlalchemy as sa
+
+from portal.extensions import db
+from portal.models import Account, AuditEvent
+from portal.models.audit import AuditIsAppendOnly
+from tests.conftest import csrf_token, parse
+from tests.factories import PASSWORD, account, sign_in
+
+
+def test_sign_in_and_out(client):
+    officer = account()
+    response = sign_in(client, officer)
+    assert response.status_code == 303 and response.headers["Location"] == "/petugas/"
+    assert client.get("/petugas/pengaduan").status_code == 200
+    events = db.session.scalars(sa.select(AuditEvent.action)).all()
+    assert events == ["masuk"]
+    client.post("/petugas/keluar", data={"csrf_token": csrf_token(client, "/petugas/pengaduan")})
+    assert client.get("/petugas/pengaduan").headers["Location"].startswith("/petugas/masuk")
+
+
+def test_wrong_password_and_unknown_email_are_the_same_answer(client):
+    officer = account()
+    wrong = sign_in(client, officer, password="salah-sekali-123")
+    unknown = client.post("/petugas/masuk", data={"csrf_token": csrf_token(client, "/petugas/masuk"),
+                                                  "email": "tidak@ada.test", "password": "x" * 12})  # fmt: skip
+    assert wrong.status_code == unknown.status_code == 400
+    assert "Email atau kata sandi salah." in parse(wrong).get_text()
+    assert "Email atau kata sandi salah." in parse(unknown).get_text()
+
+
+def test_lockout_after_repeated_failures(client):
+    officer = account()
+    for _ in range(5):
+        sign_in(client, officer, password="salah-sekali-123")
+    locked = sign_in(client, officer)
+    assert locked.status_code == 429 and "Akun dikunci sementara" in parse(locked).get_text()
+
+
+def test_passwords_are_argon2id(app):
+    officer = account()
+    assert officer.password_hash.startswith("$argon2id$")
+
+
+def test_totp_is_asked_after_the_password(client):
+    officer = account(totp=True)
+    first = client.post("/petugas/masuk", data={"csrf_token": csrf_token(client, "/petugas/masuk"),
+                                                "email": officer.email, "password": PASSWORD})  # fmt: skip
+    assert first.headers["Location"] == "/petugas/masuk/kode"
+    assert client.get("/petugas/pengaduan").status_code == 302  # not signed in yet
+    wrong = client.post("/petugas/masuk/kode", data={"csrf_token": csrf_token(client, "/petugas/masuk/kode"),
+                                                     "code": "000000"})  # fmt: skip
+    assert wrong.status_code == 400
+    code = pyotp.TOTP(officer.totp_secret).now()
+    ok = client.post("/petugas/masuk/kode", data={"csrf_token": csrf_token(client, "/petugas/masuk/kode"),
+                                                  "code": code})  # fmt: skip
+    assert ok.status_code == 303
+    assert client.get("/petugas/pengaduan").status_code == 200
+
+
+def test_a_totp_code_cannot_be_replayed(client, app):
+    officer = account(totp=True)
+    assert sign_in(client, officer).status_code == 303
+    other = app.test_client()
+    other.post("/petugas/masuk", data={"csrf_token": csrf_token(other, "/petugas/masuk"),
+                                       "email": officer.email, "password": PASSWORD})  # fmt: skip
+    db.session.refresh(officer)
+    step = officer.totp_last_step
+    replay = pyotp.TOTP(officer.totp_secret).at(step * 30)
+    response = other.post("/petugas/masuk/kode", data={"csrf_token": csrf_token(other, "/petugas/masuk/kode"),
+                                                       "code": replay})  # fmt: skip
+    assert response.status_code == 400
+
+
+def test_admins_must_set_up_totp_first(client):
+    admin = account("admin")
+    sign_in(client, admin)
+    assert client.get("/petugas/pengaduan").headers["Location"] == "/petugas/akun/2fa"
+    page = parse(client.get("/petugas/akun/2fa"))
+    secret = page.select_one("code.secret").get_text(strip=True)
+    assert page.select_one(".qr svg") is not None
+    code = pyotp.TOTP(secret).now()
+    response = client.post("/petugas/akun/2fa", data={"csrf_token": page.select_one("input[name=csrf_token]")["value"],
+                                                      "code": code})  # fmt: skip
+    assert response.status_code == 303
+    assert client.get("/petugas/pengaduan").status_code == 200
+    db.session.refresh(admin)
+    assert admin.totp_enabled
+
+
+def test_changing_the_password_signs_out_everywhere(client, app):
+    officer = account()
+    other = app.test_client()
+    sign_in(client, officer)
+    sign_in(other, officer)
+    token = csrf_token(client, "/petugas/akun")
+    response = client.post("/petugas/akun", data={"csrf_token": token, "current": PASSWORD,
+                                                  "new": "kata-sandi-baru-456", "confirm": "kata-sandi-baru-456"})  # fmt: skip
+    assert response.status_code == 303
+    assert client.get("/petugas/pengaduan").status_code == 200  # this device stays signed in
+    assert other.get("/petugas/pengaduan").status_code == 302  # the other one is out
+
+
+def test_idle_sessions_expire(client, app):
+    officer = account()
+    sign_in(client, officer)
+    with client.session_transaction() as session:
+        session["last_seen"] -= 31 * 60
+    response = client.get("/petugas/pengaduan")
+    assert response.headers["Location"].startswith("/petugas/masuk")
+
+
+@pytest.mark.parametrize("target", ["https://jahat.example/", "//jahat.example/petugas", "/cek-status",
+                                    "javascript:alert(1)"])  # fmt: skip
+def test_no_open_redirect_after_sign_in(client, target):
+    officer = account()
+    token = csrf_token(client, "/petugas/masuk")
+    response = client.post(f"/petugas/masuk?next={target}", data={"csrf_token": token, "email": officer.email,
+                                                                   "password": PASSWORD})  # fmt: skip
+    assert response.headers["Location"] == "/petugas/"
+
+
+def test_next_inside_the_workspace_is_followed(client):
+    officer = account()
+    token = csrf_token(client, "/petugas/masuk")
+    response = client.post("/petugas/masuk?next=/petugas/pengaduan?status=diterima",
+                           data={"csrf_token": token, "email": officer.email, "password": PASSWORD})  # fmt: skip
+    assert response.headers["Location"] == "/petugas/pengaduan?status=diterima"
+
+
+def test_session_is_renewed_at_sign_in(client):
+    officer = account()
+    client.get("/petugas/masuk")
+    with client.session_transaction() as session:
+        session["planted"] = "by-attacker"
+    sign_in(client, officer)
+    with client.session_transaction() as session:
+        assert "planted" not in session
+
+
+def test_audit_events_cannot_be_changed(app):
+    officer = account()
+    from portal.services import audit
+
+    event = audit.record(session=db.session, actor=audit.Actor(account_id=officer.id), action="lihat",
+                         object_type="complaint", object_id=1)  # fmt: skip
+    db.session.commit()
+    event.detail = "diubah"
+    with pytest.raises(AuditIsAppendOnly):
+        db.session.commit()
+    db.session.rollback()
+    db.session.delete(db.session.get(AuditEvent, event.id))
+    with pytest.raises(AuditIsAppendOnly):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_users_create_cli(app):
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "Petugas@Bekasi.test", "--role", "officer", "--kecamatan", "32.75.01",
+              "--password-stdin"], input="kata-sandi-panjang-1\n")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    made = db.session.scalars(sa.select(Account)).one()
+    assert made.email == "petugas@bekasi.test" and made.kecamatan_codes == ["32.75.01"]
+    short = app.test_cli_runner().invoke(args=["users", "create", "b@b.test", "--role", "admin",
+                                               "--password-stdin"], input="pendek\n")  # fmt: skip
+    assert short.exit_code != 0 and "paling sedikit 12" in short.output

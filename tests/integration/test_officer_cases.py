@@ -1,0 +1,181 @@
+import sqlalchemy as sa
+
+from portal.extensions import db
+from portal.models import AuditEvent, ComplaintStatus, EventKind, ResponseTemplate
+from tests.conftest import parse
+from tests.factories import account, complaint, sign_in
+
+
+def act(client, case, action, **data):
+    page = parse(client.get(f"/petugas/pengaduan/{case.reference}"))
+    form = page.select_one(f"#aksi-{action} form")
+    assert form is not None, f"no {action} form"
+    values = {i["name"]: i.get("value", "") for i in form.select("input[type=hidden]")}
+    return client.post(form["action"], data={**values, **data})
+
+
+def test_the_case_page_shows_everything_and_is_audited(client):
+    officer = account()
+    case, _ = complaint(description="Saya ojol <b>tebal</b>")
+    sign_in(client, officer)
+    page = parse(client.get(f"/petugas/pengaduan/{case.reference}"))
+    assert page.select_one("h1").get_text(strip=True) == f"Pengaduan {case.reference}"
+    assert "Saya ojol <b>tebal</b>" in page.select_one("dl.summary").get_text()  # escaped, shown as text
+    assert "+6281234567890" in page.get_text()
+    views = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "lihat")).all()
+    assert [(v.object_type, v.object_id) for v in views] == [("complaint", str(case.id))]
+
+
+def test_claim_verify_reply_request_info_and_resolve(client):
+    officer = account()
+    case, _ = complaint()
+    sign_in(client, officer)
+    assert act(client, case, "ambil").status_code == 303
+    assert act(client, case, "verifikasi").status_code == 303
+    assert act(client, case, "balas", message="Kami sedang memeriksa DTSEN.").status_code == 303
+    assert act(client, case, "minta-informasi", message="Mohon kirim foto KK.").status_code == 303
+    db.session.refresh(case)
+    assert case.status is ComplaintStatus.MENUNGGU_INFORMASI and case.paused_since is not None
+    case.status = ComplaintStatus.DIVERIFIKASI  # (the resident's answer is tested on the tracking side)
+    case.paused_since = None
+    db.session.commit()
+    response = act(client, case, "selesaikan", outcome="selesai", code="didaftarkan",
+                   next_step="Cek status lagi bulan depan.", message="Anda diusulkan sebagai peserta.")  # fmt: skip
+    assert response.status_code == 303
+    db.session.refresh(case)
+    assert case.status is ComplaintStatus.SELESAI and case.resolution_code.value == "didaftarkan"
+    kinds = [e.kind for e in case.events]
+    assert EventKind.BALASAN in kinds
+    actions = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.action != "lihat")
+                                 .order_by(AuditEvent.id)).all()  # fmt: skip
+    assert actions[-5:] == ["ambil", "verifikasi", "balas", "minta_informasi", "selesai"]
+
+
+def test_an_officer_must_claim_before_acting(client):
+    officer = account()
+    case, _ = complaint()
+    sign_in(client, officer)
+    page = parse(client.get(f"/petugas/pengaduan/{case.reference}"))
+    assert page.select_one("#aksi-verifikasi") is None and page.select_one("#aksi-ambil")
+
+
+def test_referral_records_agency_reference_and_follow_up(client):
+    supervisor = account("supervisor")
+    case, _ = complaint()
+    sign_in(client, supervisor)
+    response = act(client, case, "rujuk", agency="dukcapil", reference="DUK-77", follow_up_on="2026-12-15",
+                   message="Data kependudukan Anda sedang diperbaiki di Disdukcapil.")  # fmt: skip
+    assert response.status_code == 303
+    db.session.refresh(case)
+    assert case.status is ComplaintStatus.DIRUJUK and case.referral_reference == "DUK-77"
+    assert str(case.follow_up_on) == "2026-12-15"
+
+
+def test_a_stale_form_gets_a_clear_409_and_changes_nothing(client, app):
+    first, second = account("supervisor"), account("supervisor")
+    case, _ = complaint()
+    other = app.test_client()
+    sign_in(client, first)
+    sign_in(other, second)
+    stale = parse(other.get(f"/petugas/pengaduan/{case.reference}")).select_one("#aksi-catatan form")
+    assert act(client, case, "verifikasi").status_code == 303
+    values = {i["name"]: i.get("value", "") for i in stale.select("input[type=hidden]")}
+    response = other.post(stale["action"], data={**values, "message": "catatan lama"})
+    assert response.status_code == 409
+    assert "baru saja diubah oleh petugas lain" in parse(response).get_text()
+    db.session.refresh(case)
+    assert [e.kind for e in case.events].count(EventKind.CATATAN) == 0
+
+
+def test_invalid_transition_is_refused_with_a_message(client):
+    supervisor = account("supervisor")
+    case, _ = complaint()
+    sign_in(client, supervisor)
+    page = parse(client.get(f"/petugas/pengaduan/{case.reference}"))
+    version = page.select_one("#aksi-catatan input[name=version]")["value"]
+    token = page.select_one("#aksi-catatan input[name=csrf_token]")["value"]
+    response = client.post(f"/petugas/pengaduan/{case.reference}/aksi/banding",
+                           data={"csrf_token": token, "version": version, "decision": "kuatkan", "message": "x"})  # fmt: skip
+    assert response.status_code == 400
+    assert "tidak bisa diubah" in parse(response).get_text()
+    db.session.refresh(case)
+    assert case.status is ComplaintStatus.DITERIMA
+
+
+def test_action_form_errors_are_specific(client):
+    supervisor = account("supervisor")
+    case, _ = complaint()
+    sign_in(client, supervisor)
+    response = act(client, case, "selesaikan", outcome="", code="", next_step="", message="")
+    assert response.status_code == 400
+    summary = parse(response).select_one("#aksi-selesaikan .error-summary").get_text()
+    assert "Pilih selesai atau ditolak." in summary and "Tulis langkah berikutnya" in summary
+
+
+def test_templates_prefill_the_reply(client):
+    supervisor = account("supervisor")
+    case, _ = complaint()
+    template = ResponseTemplate(title="Sedang diperiksa", body="Terima kasih, pengaduan Anda kami periksa.")
+    db.session.add(template)
+    db.session.commit()
+    sign_in(client, supervisor)
+    page = parse(client.get(f"/petugas/pengaduan/{case.reference}?templat={template.id}"))
+    assert page.select_one("#aksi-balas textarea").get_text().strip() == template.body
+
+
+def test_confidential_identity_is_hidden_from_other_officers(client, app):
+    owner, other_officer = account(), account()
+    case, _ = complaint(confidential=True, phone="+6281200000001")
+    sign_in(client, other_officer)
+    page = parse(client.get(f"/petugas/pengaduan/{case.reference}"))
+    assert "+6281200000001" not in page.get_text() and "Dirahasiakan" in page.get_text()
+    owner_client = app.test_client()
+    sign_in(owner_client, owner)
+    act(owner_client, case, "ambil")
+    assert "+6281200000001" in parse(owner_client.get(f"/petugas/pengaduan/{case.reference}")).get_text()
+
+
+def test_misconduct_reports_are_for_supervisors_only(client, app):
+    officer, supervisor = account(), account("supervisor")
+    case, _ = complaint(category="pungli", subject_nik=None)
+    sign_in(client, officer)
+    assert client.get(f"/petugas/pengaduan/{case.reference}").status_code == 404
+    assert case.reference not in parse(client.get("/petugas/pengaduan")).get_text()
+    boss = app.test_client()
+    sign_in(boss, supervisor)
+    assert boss.get(f"/petugas/pengaduan/{case.reference}").status_code == 200
+
+
+def test_kecamatan_scope(client):
+    officer = account(kecamatan=["32.75.02"])
+    inside, _ = complaint(kelurahan_code="32.75.02.1001")
+    outside, _ = complaint(kelurahan_code="32.75.01.1001")
+    sign_in(client, officer)
+    listed = parse(client.get("/petugas/pengaduan")).select_one("#antrean tbody").get_text()
+    assert inside.reference in listed and outside.reference not in listed
+    assert client.get(f"/petugas/pengaduan/{outside.reference}").status_code == 404
+
+
+def test_attachments_are_downloaded_only_here_and_audited(client, app, tmp_path):
+    import io
+
+    from PIL import Image
+
+    from portal.services.attachments import clean_upload
+    from portal.services.complaints import attach_file
+    from portal.web.settings import attachment_dir
+
+    supervisor = account("supervisor")
+    case, _ = complaint()
+    png = io.BytesIO()
+    Image.new("RGB", (5, 5)).save(png, "PNG")
+    with app.test_request_context():
+        record = attach_file(session=db.session, directory=attachment_dir(),
+                             file=clean_upload(data=png.getvalue(), filename="kk.png"), complaint=case)  # fmt: skip
+    db.session.commit()
+    assert client.get(f"/petugas/lampiran/{record.id}").status_code == 302  # signed out: sign in first
+    sign_in(client, supervisor)
+    response = client.get(f"/petugas/lampiran/{record.id}")
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "unduh_lampiran")).one()

@@ -1,0 +1,285 @@
+"""/statistik and its open data, checked against a dataset with known answers.
+
+31 active participants (Bekasi Timur L 12 / P 7, Bekasi Barat L 3 / P 9; one of them covered
+from March 2026 only), 6 on the waiting list, 2 being enrolled; 30 complaints whose timing
+gives 70% verified on time (19 of 27), 44% answered on time (12 of 27) and a median of
+(9 + 15) / 2 = 12 working days. Every published table is attacked by subtraction.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime
+
+import pytest
+
+from portal.extensions import db
+from portal.models import Complaint, Person, PersonStatus, Sex
+from tests.conftest import parse
+from tests.unit.test_suppression import recovered_cells
+
+TIMUR, BARAT = "32.75.01", "32.75.02"
+
+
+@pytest.fixture
+def app_config():
+    return {"PROGRAM_QUOTA": 40, "PROGRAM_BUDGET": 10_000_000, "PROGRAM_BUDGET_YEAR": 2026,
+            "STATS_CACHE_SECONDS": 0}  # fmt: skip
+
+
+_nik = iter(range(10**6))
+
+
+def _person(kelurahan, sex, status="aktif", mulai=date(2025, 11, 1), data_date=date(2026, 10, 1)):
+    active = status == "aktif"
+    return Person(nik=f"3275014{next(_nik):09d}", nama="Rahasia Sekali", tanggal_lahir=date(1980, 1, 1),
+                  jenis_kelamin=Sex(sex), kelurahan_code=kelurahan, status=PersonStatus(status),
+                  kpj="25000000001" if active else None, mulai=mulai if active else None,
+                  selesai=date(2026, 12, 31) if active else None, tanggal_data=data_date)  # fmt: skip
+
+
+_ref = iter(range(1, 10**6))
+
+
+def _complaint(category, status, *, created, verify_due, resolve_due, verified=None, resolved=None,
+               confidential=False, appealed=False, kelurahan="32.75.01.1001"):  # fmt: skip
+    return Complaint(
+        reference=f"SGP-2026-{next(_ref):06d}", access_code_hash="x", category=category, status=status,
+        confidential=confidential, subject_nik="3275010101800001", subject_name="Nama Pelapor Rahasia",
+        kelurahan_code=kelurahan, filer_relation="sendiri", phone="+6281299998888", contact_channel="whatsapp",
+        email="rahasia@contoh.test", description="Cerita pribadi pelapor", created_at=created,
+        updated_at=created, verify_due=verify_due, resolve_due=resolve_due, verified_at=verified,
+        resolved_at=resolved, appealed=appealed,
+    )  # fmt: skip
+
+
+def utc(*args):
+    return datetime(*args, tzinfo=UTC)
+
+
+def build_dataset():
+    people = (
+        [_person("32.75.01.1001", "L") for _ in range(8)] + [_person("32.75.01.1002", "L") for _ in range(4)]
+        + [_person("32.75.01.1001", "P") for _ in range(6)]
+        + [_person("32.75.01.1003", "P", data_date=date(2026, 10, 15))]
+        + [_person("32.75.02.1001", "L") for _ in range(3)] + [_person("32.75.02.1002", "P") for _ in range(8)]
+        + [_person("32.75.02.1002", "P", mulai=date(2026, 3, 15))]
+        + [_person("32.75.05.1001", "L", "daftar_tunggu") for _ in range(6)]
+        + [_person("32.75.05.1001", "P", "proses") for _ in range(2)]
+        + [_person("32.75.05.1001", "P", "nonaktif")]
+    )  # fmt: skip
+    feb = dict(created=utc(2026, 2, 2, 2), verify_due=date(2026, 2, 5), resolve_due=date(2026, 2, 20))
+    verified = [utc(2026, 2, 4, 3)] * 19 + [utc(2026, 2, 5, 20)] + [utc(2026, 2, 9, 3)] * 4  # 20:00 UTC = next day WIB
+    outcomes = (["selesai"] * 10 + ["ditolak"] * 2) + (["selesai"] * 5 + ["ditolak"] * 6 + ["banding"])
+    answered = [utc(2026, 2, 13, 3)] * 12 + [utc(2026, 2, 25, 3)] * 12
+    complaints = [
+        _complaint("terlewat", status, verified=v, resolved=r, appealed=status == "banding", **feb)
+        for v, r, status in zip(verified, answered, outcomes, strict=True)
+    ]
+    complaints += [_complaint("pungli", "diterima", created=utc(2026, 3, 2, 2), verify_due=date(2026, 3, 5),
+                              resolve_due=date(2026, 3, 20), confidential=True) for _ in range(3)]  # fmt: skip
+    complaints += [_complaint("informasi", "ditutup", created=utc(2026, 4, 6, 2), verify_due=date(2026, 4, 9),
+                              resolve_due=date(2026, 4, 24)) for _ in range(2)]  # fmt: skip
+    complaints += [_complaint("data_salah", "menunggu_informasi", created=utc(2026, 5, 4, 2),
+                              verify_due=date(2026, 5, 7), resolve_due=date(2026, 5, 22))]  # fmt: skip
+    db.session.add_all(people + complaints)
+    db.session.commit()
+
+
+def _number(text: str):
+    text = text.strip()
+    return text if text in ("<5", "*") else int(text.replace(".", "").replace(",", ""))
+
+
+def html_grid(page, table_id):
+    """The published extended grid of one table, read from the page."""
+    table = page.select_one(f"table#{table_id}")
+    rows = table.select("tbody tr") + table.select("tfoot tr")
+    return [[_number(td.get_text()) for td in row.select("td")] for row in rows]
+
+
+TABLES = {  # id on the page, csv name, row totals, column totals
+    "tabel-kecamatan": ("peserta-kecamatan", True, True),
+    "tabel-kategori": ("pengaduan-kategori", True, True),
+    "tabel-banding": ("banding", False, True),
+    "tabel-tren": ("pengaduan-bulanan", False, True),
+}
+
+
+def test_headline_figures_have_the_known_answers(client):
+    build_dataset()
+    page = parse(client.get("/statistik"))
+    text = " ".join(page.get_text(" ").split())
+    assert page.select_one("h1").get_text(strip=True) == "Statistik program SIGAP"
+    assert "31 peserta aktif dari kuota 40 (77,5%)" in text
+    assert "Daftar tunggu: 6 orang" in text and "Sedang didaftarkan: <5 orang" in text
+    # (30 people x 14 months + 1 x 10) x 16.800 and, in 2026, (30 x 12 + 10) x 16.800
+    assert "Rp 7.224.000" in text and "Rp 6.216.000" in text and "62,2% terpakai" in text
+    assert "Data peserta dari roster per 15 Oktober 2026" in text
+    assert "30 pengaduan diterima" in text
+    summary = {dt.get_text(" ", strip=True): dd.get_text(" ", strip=True) for dt, dd in
+               zip(page.select("dl.summary dt"), page.select("dl.summary dd"), strict=True)}  # fmt: skip
+    assert summary["Diperiksa dalam 3 hari kerja"] == "70%"
+    assert summary["Dijawab dalam batas waktu"] == "44%"
+    assert summary["Median lama sampai dijawab"] == "12 hari kerja"
+    assistance = page.select_one("#bantuan").find_next("p").get_text(" ", strip=True)
+    assert "<5" in assistance and "paling sedikit 20" in assistance  # no requests in this dataset
+
+
+def test_every_published_number_is_true_and_small_ones_are_hidden(client):
+    build_dataset()
+    page = parse(client.get("/statistik"))
+    truth = {
+        "tabel-kecamatan": {(0, 0): 12, (0, 1): 7, (0, 2): 19, (1, 0): 3, (1, 1): 9, (1, 2): 12,
+                            (12, 0): 15, (12, 1): 16, (12, 2): 31},
+        "tabel-kategori": {(0, 0): 1, (0, 1): 15, (0, 2): 8, (0, 3): 0, (0, 4): 24, (4, 0): 3},
+        "tabel-banding": {(0, 0): 1, (1, 0): 0, (2, 0): 1},
+    }  # fmt: skip
+    for table_id, known in truth.items():
+        grid = html_grid(page, table_id)
+        for (i, j), value in known.items():
+            shown = grid[i][j]
+            assert shown == value or shown == "<5" and value < 5 or shown == "*" and value >= 5, (table_id, i, j)
+            if value < 5:
+                assert shown == "<5", (table_id, i, j)
+    kecamatan = html_grid(page, "tabel-kecamatan")
+    assert kecamatan[12][2] == 31  # the grand total stays: it is the headline
+    assert all(cell == "<5" for row in kecamatan[2:12] for cell in row)  # kecamatan with nobody
+    trend = html_grid(page, "tabel-tren")
+    assert [row[0] for row in trend[:4]] == [24, "<5", "<5", "<5"] and len(trend) == 10 + 1  # Feb..Nov + total
+    assert trend[-1][0] == 30
+
+
+@pytest.mark.parametrize("table_id", list(TABLES))
+def test_no_hidden_cell_can_be_recovered_from_the_page(client, table_id):
+    build_dataset()
+    grid = html_grid(parse(client.get("/statistik")), table_id)
+    _name, row_totals, col_totals = TABLES[table_id]
+    assert recovered_cells(grid, row_totals=row_totals, col_totals=col_totals) == {}
+
+
+def _csv_grid(client, name):
+    rows = list(csv.reader(io.StringIO(client.get(f"/statistik/{name}.csv").get_data(as_text=True))))
+    return rows[0], [[_number(cell) for cell in row[2:]] for row in rows[1:]]
+
+
+@pytest.mark.parametrize("table_id", list(TABLES))
+def test_open_data_hides_the_same_cells(client, table_id):
+    build_dataset()
+    name, row_totals, col_totals = TABLES[table_id]
+    page_grid = html_grid(parse(client.get("/statistik")), table_id)
+    header, grid = _csv_grid(client, name)
+    assert header[:2] == ["kode", "nama"]
+    assert grid == page_grid
+    data = client.get("/statistik/data.json").get_json()["tabel"][name]
+    json_grid = [row["nilai"] + ([row["jumlah"]] if row_totals else []) for row in data["baris"]]
+    if col_totals:
+        json_grid.append(data["jumlah"]["nilai"] + ([data["jumlah"]["jumlah"]] if row_totals else []))
+    assert json_grid == page_grid
+    assert recovered_cells(grid, row_totals=row_totals, col_totals=col_totals) == {}
+
+
+def test_open_data_json_summary_and_headers(client):
+    build_dataset()
+    response = client.get("/statistik/data.json")
+    assert response.status_code == 200 and response.headers["Access-Control-Allow-Origin"] == "*"
+    assert response.headers["Cache-Control"] == "public, max-age=60"
+    data = response.get_json()
+    summary = data["ringkasan"]
+    assert summary["peserta_aktif"] == 31 and summary["kuota"] == 40 and summary["persen_kuota_terpakai"] == 77.5
+    assert summary["sedang_didaftarkan"] == "<5" and summary["daftar_tunggu"] == 6
+    assert summary["komitmen_iuran_seluruh_masa"] == 7_224_000
+    assert summary["komitmen_iuran_tahun_anggaran"] == 6_216_000
+    assert summary["persen_diperiksa_tepat_waktu"] == 70 and summary["persen_dijawab_tepat_waktu"] == 44
+    assert summary["median_hari_kerja_menjawab"] == 12
+    assert summary["permintaan_bantuan"] == "<5"  # no requests in this dataset: suppressed, not invented
+    assert data["tanggal_data_roster"] == "2026-10-15"
+    assert data["aturan_angka_kecil"]["tanda_kurang_dari_5"] == "<5"
+    assert data["dihitung_pada"].endswith("+07:00")
+    rows = list(csv.reader(io.StringIO(client.get("/statistik/ringkasan.csv").get_data(as_text=True))))
+    assert rows[0] == ["kode", "nama", "nilai"]
+    assert dict((r[0], r[2]) for r in rows[1:])["peserta_aktif"] == "31"
+
+
+def test_no_personal_data_anywhere(client):
+    build_dataset()
+    bodies = [client.get(path).get_data(as_text=True) for path in
+              ["/statistik", "/statistik/data.json", *(f"/statistik/{n}.csv" for n in
+               ("ringkasan", "peserta-kecamatan", "pengaduan-kategori", "pengaduan-bulanan", "banding"))]]  # fmt: skip
+    for body in bodies:
+        for secret in ("Rahasia Sekali", "Nama Pelapor", "3275010101800001", "3275014", "+62812", "rahasia@",
+                       "Cerita pribadi", "SGP-2026"):  # fmt: skip
+            assert secret not in body
+
+
+def test_unknown_table_is_404(client):
+    assert client.get("/statistik/tidak-ada.csv").status_code == 404
+
+
+def test_small_program_hides_the_headline_and_the_money(client):
+    db.session.add_all([_person("32.75.01.1001", "L") for _ in range(5)])  # L 5, P 0: total 5 would tell P = 0
+    db.session.commit()
+    page = parse(client.get("/statistik"))
+    grid = html_grid(page, "tabel-kecamatan")
+    assert grid[12][2] in ("<5", "*")
+    assert recovered_cells(grid, row_totals=True, col_totals=True) == {}
+    text = page.get_text(" ")
+    assert "Rp 1.176.000" not in text and "terlalu kecil" in text  # 5 x 14 x 16.800 would give it away
+    assert client.get("/statistik/data.json").get_json()["ringkasan"]["komitmen_iuran_seluruh_masa"] is None
+
+
+def test_empty_program(client):
+    response = client.get("/statistik")
+    assert response.status_code == 200
+    page = parse(response)
+    assert page.select_one("#tabel-tren") is None  # no month yet
+    assert client.get("/statistik/pengaduan-bulanan.csv").status_code == 404
+    assert "belum cukup data" in page.get_text()
+
+
+def test_charts_are_svg_without_inline_style_and_draw_no_hidden_bar(client):
+    build_dataset()
+    page = parse(client.get("/statistik"))
+    assert page.select("[style]") == [] and page.select("script:not([src])") == []
+    charts = page.select("svg.chart")
+    assert len(charts) == 4
+    for chart in charts:
+        assert chart["role"] == "img" and chart.select_one("title").get_text()
+    kecamatan = page.select_one("svg.chart[aria-labelledby^=grafik-kecamatan]")
+    totals = [row[2] for row in html_grid(page, "tabel-kecamatan")[:12]]
+    # Bekasi Timur 19 only: Bekasi Barat's 12 has to be hidden ("*"), or with its 3 (L) and 9 (P)
+    # the zeros of the empty kecamatan could be read off the column totals
+    assert totals[:2] == [19, "*"]
+    assert len(kecamatan.select("rect")) == 1 and len(kecamatan.select("circle")) == 11  # no bar for hidden
+    tables = page.select("table.stats")
+    for table in tables:
+        assert table.select_one("caption").get_text(strip=True)
+        assert all(th.get("scope") in ("col", "row") for th in table.select("th"))
+
+
+def test_page_in_english(client):
+    build_dataset()
+    page = parse(client.get("/statistik?lang=en"))
+    assert page.select_one("html")["lang"] == "en"
+    assert page.select_one("h1").get_text(strip=True) == "SIGAP program figures"
+    assert "31 active participants out of a quota of 40 (77.5%)" in " ".join(page.get_text(" ").split())
+
+
+def test_figures_are_cached_for_a_while(app, client):
+    app.config["STATS_CACHE_SECONDS"] = 60
+    app.extensions.pop("sigap_statistics", None)
+    db.session.add_all([_person("32.75.01.1001", "L") for _ in range(10)])
+    db.session.commit()
+    first = client.get("/statistik/data.json").get_json()
+    db.session.add_all([_person("32.75.01.1001", "L") for _ in range(10)])
+    db.session.commit()
+    again = client.get("/statistik/data.json").get_json()
+    assert again["ringkasan"]["peserta_aktif"] == first["ringkasan"]["peserta_aktif"] == 10
+    assert again["dihitung_pada"] == first["dihitung_pada"]
+    app.extensions["sigap_statistics"].clear()
+    assert client.get("/statistik/data.json").get_json()["ringkasan"]["peserta_aktif"] == 20
+
+
+def test_nav_links_to_the_page(client):
+    link = parse(client.get("/")).select_one("nav.site-nav a[href='/statistik']")
+    assert link is not None and link.get_text(strip=True) == "Statistik"

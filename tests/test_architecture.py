@@ -1,0 +1,85 @@
+"""The layering and conventions, checked on the code itself."""
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1] / "portal"
+WEB_ONLY = {"request", "session", "render_template", "redirect", "url_for", "flash", "g", "abort",
+            "make_response"}  # fmt: skip
+
+
+def imports_of(path: Path) -> list[tuple[str, str]]:
+    tree = ast.parse(path.read_text())
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found += [(node.module, alias.name) for alias in node.names]
+        elif isinstance(node, ast.Import):
+            found += [(alias.name, "") for alias in node.names]
+    return found
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "services").glob("*.py")), ids=lambda p: p.name)
+def test_services_use_no_web_code(path):
+    for module, name in imports_of(path):
+        assert not (module == "flask" and name in WEB_ONLY), f"{path.name} imports flask.{name}"
+        assert not module.startswith(("portal.web", "portal.public", "portal.complaints")), (
+            f"{path.name} imports {module}"
+        )
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "services").glob("*.py")), ids=lambda p: p.name)
+def test_services_never_commit(path):
+    source = path.read_text()
+    assert ".commit(" not in source, f"{path.name} commits; only the web layer or CLI commits"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "models").glob("*.py")), ids=lambda p: p.name)
+def test_models_import_only_models(path):
+    for module, _name in imports_of(path):
+        assert not module.startswith(("portal.services", "portal.web", "flask")), f"{path.name}: {module}"
+
+
+def test_modules_stay_small():
+    big = {p.relative_to(ROOT).as_posix(): n for p in ROOT.rglob("*.py")
+           if (n := len(p.read_text().splitlines())) > 400}  # fmt: skip
+    assert big == {}
+
+
+def test_no_route_is_exempt_from_csrf(app):
+    from portal.extensions import csrf
+
+    assert csrf._exempt_views == set() and csrf._exempt_blueprints == set()
+
+
+def test_every_post_route_rejects_a_missing_csrf_token(app, client):
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods:
+            continue
+        path = re.sub(r"<int:\w+>", "1", rule.rule)
+        response = client.post(path, data={"x": "1"})
+        assert response.status_code == 400, f"{rule.rule} accepted a POST without CSRF"
+
+
+def test_endpoint_names_are_verb_noun(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        blueprint, _, view = rule.endpoint.partition(".")
+        assert blueprint and ("_" in view or view == "index"), rule.endpoint
+
+
+def test_public_paths_are_kebab_case_indonesian(app):
+    for rule in app.url_map.iter_rules():
+        for part in rule.rule.strip("/").split("/"):
+            if part and not part.startswith("<"):
+                assert part == part.lower() and "_" not in part, rule.rule
+
+
+def test_partial_templates_start_with_an_underscore():
+    templates = ROOT / "templates"
+    for path in templates.rglob("*.html"):
+        if "{% extends" not in path.read_text() and path.parent.name not in ("macros", "pdf") and path.name != "base.html":
+            assert path.name.startswith("_"), f"{path} is a fragment and should start with _"

@@ -1,0 +1,33 @@
+from pathlib import Path
+
+import pytest
+
+from portal.config import ConfigError, load_config
+
+
+def test_secret_key_is_required_outside_development(tmp_path: Path):
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        load_config(tmp_path, environ={})
+
+
+def test_development_gets_a_persistent_random_key(tmp_path: Path):
+    first = load_config(tmp_path, environ={"SIGAP_ENV": "development"})["SECRET_KEY"]
+    second = load_config(tmp_path, environ={"SIGAP_ENV": "development"})["SECRET_KEY"]
+    assert first == second and len(first) > 40
+
+
+def test_database_url_defaults_to_sqlite_in_instance_and_accepts_postgres(tmp_path: Path):
+    env = {"SECRET_KEY": "x"}
+    assert load_config(tmp_path, environ=env)["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
+    pg = load_config(tmp_path, environ={**env, "DATABASE_URL": "postgres://u@h/db"})
+    assert pg["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
+
+
+def test_rate_limits_can_be_turned_off_for_benchmarks(tmp_path: Path):
+    config = load_config(tmp_path, environ={"SECRET_KEY": "x", "RATELIMIT_ENABLED": "0"})
+    assert config["RATELIMIT_ENABLED"] is False
+
+
+def test_htmx_url_override_drops_the_default_sri(tmp_path: Path):
+    config = load_config(tmp_path, environ={"SECRET_KEY": "x", "HTMX_URL": "/static/htmx.js"})
+    assert config["HTMX_URL"] == "/static/htmx.js" and config["HTMX_SRI"] == ""
