@@ -10,7 +10,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.config import load_config
 from portal.extensions import babel, csrf, db, limiter, migrate
-from portal.web.i18n import select_locale
+from portal.web.forms import install_fast_html_params
+from portal.web.i18n import install_template_gettext, select_locale
 
 
 def _tune_sqlite(app: Flask) -> None:
@@ -45,6 +46,8 @@ def create_app(config: dict | None = None) -> Flask:
                      render_as_batch=True)  # fmt: skip
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    install_template_gettext(app)
+    install_fast_html_params()
     limiter.init_app(app)
 
     from portal.web import auth, errors, security, templating

@@ -65,11 +65,11 @@ def check_status_page():
         # Remembered briefly for the letter download; the NIK itself never goes into the cookie.
         session["checked_person"] = answer.person_id
         session["checked_at"] = int(utcnow().timestamp())  # the letter download expires (15 min)
-    else:  # a failed check must not leave an earlier person's letter open on a shared device
+    elif "checked_person" in session:  # no earlier person's letter left open on a shared device
         session.pop("checked_person", None)
-    result_form = StatusCheckForm(formdata=None)
+    # A found person's answer stands alone; after a failed check the form is shown again as typed.
     return render_page_or_fragment(
-        "public/cek_status.html", "public/_cek_status.html", form=result_form, answer=answer,
+        "public/cek_status.html", "public/_cek_status.html", form=form, answer=answer,
         complaint_category=COMPLAINT_FOR_NEXT_STEP.get(answer.next_step),
         checked_nik=form.nik.parsed.value, checked_name=form.nama.data,
     )  # fmt: skip

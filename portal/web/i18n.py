@@ -1,7 +1,10 @@
 """Indonesian by default; English with ?lang=en (remembered in the session)."""
 from __future__ import annotations
 
-from flask import current_app, has_request_context, request, session
+from flask import current_app, g, has_request_context, request, session
+from flask_babel import get_translations
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 
 def select_locale() -> str:
@@ -16,3 +19,47 @@ def select_locale() -> str:
     if remembered in languages:
         return remembered
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _request_translations():
+    """The translations of this request, looked up once per locale instead of once per string.
+
+    Flask-Babel resolves its domain, locale and catalog again for every string of a template
+    (about 50 on a status-check answer). Its per-request state lives in `g._flask_babel`;
+    `force_locale` swaps `babel_locale` there, so the cache is keyed by that object.
+    """
+    state = getattr(g, "_flask_babel", None)
+    if state is not None:
+        cached = getattr(state, "sigap_translations", None)
+        if cached is not None and cached[0] is getattr(state, "babel_locale", None):
+            return cached[1]
+    translations = get_translations()
+    state = getattr(g, "_flask_babel", None)
+    if state is not None and getattr(state, "babel_locale", None) is not None:
+        state.sigap_translations = (state.babel_locale, translations)
+    return translations
+
+
+@pass_eval_context
+def _template_gettext(eval_ctx, string: str, /, **variables) -> str:
+    """Jinja's newstyle `_()`: translated, marked safe when autoescaping, then formatted."""
+    translated = _request_translations().ugettext(string)
+    if eval_ctx.autoescape:
+        translated = Markup(translated)
+    return translated % variables
+
+
+@pass_eval_context
+def _template_ngettext(eval_ctx, singular: str, plural: str, num: int, /, **variables) -> str:
+    variables.setdefault("num", num)
+    translated = _request_translations().ungettext(singular, plural, num)
+    if eval_ctx.autoescape:
+        translated = Markup(translated)
+    return translated % variables
+
+
+def install_template_gettext(app) -> None:
+    """Replace the `_`/`gettext`/`ngettext` Flask-Babel gave Jinja by the cached ones above."""
+    app.jinja_env.globals.update(
+        _=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext
+    )

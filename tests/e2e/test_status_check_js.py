@@ -61,7 +61,9 @@ def test_found_result_swaps_in_place_and_takes_focus(page: Page, residents):
     expect(result).to_contain_text("B*** S******")  # only initials of the name
     expect(result).not_to_contain_text(person.nik)
     expect(result).to_contain_text("Masa perlindungan")
-    # The form to check another NIK is back, empty, under the result.
+    # The answer stands alone: no NIK field left on screen, a link to check another NIK.
+    expect(page.get_by_label("NIK", exact=True)).to_have_count(0)
+    page.get_by_role("link", name="Cek NIK lain").click()
     expect(page.get_by_label("NIK", exact=True)).to_have_value("")
 
 
@@ -73,6 +75,8 @@ def test_not_found_swaps_in_place_and_takes_focus(page: Page):
     expect(page.get_by_role("heading", level=2, name=NOT_FOUND_HEADING)).to_be_focused()
     expect(page).to_have_url(re.compile(r"/cek-status$"))
     assert _still_same_document(page)
+    # The form comes back as typed, to correct a typo.
+    expect(page.get_by_label("Nama lengkap")).to_have_value("Nama Yang Tidak Ada")
 
 
 def test_a_second_check_after_a_result_is_swapped_too(page: Page, residents):
@@ -121,6 +125,9 @@ def test_nik_format_feedback_appears_while_typing(page: Page):
     nik = page.get_by_label("NIK", exact=True)
     nik.press_sequentially("32750107")
     expect(feedback).to_contain_text("NIK harus 16 angka; Anda mengetik 8.")
+    # The field itself says it is invalid and points at the message, as after a submit.
+    expect(nik).to_have_attribute("aria-invalid", "true")
+    expect(nik).to_have_accessible_description(re.compile(r"Anda mengetik 8"))
 
     nik.press_sequentially("03")
     expect(feedback).to_contain_text("Anda mengetik 10.")
@@ -130,6 +137,8 @@ def test_nik_format_feedback_appears_while_typing(page: Page):
 
     nik.fill("3275 0107 0385 0001")
     expect(feedback).to_have_text("Format NIK benar.")
+    expect(nik).not_to_have_attribute("aria-invalid", "true")
+    expect(nik).to_have_attribute("aria-describedby", "nik-hint")
     # The live region is updated, not replaced, so screen readers announce the change.
     assert page.evaluate(
         "() => window.__feedbackRegion === document.getElementById('nik-feedback')"

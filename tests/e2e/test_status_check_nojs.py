@@ -42,7 +42,8 @@ def test_every_status_renders_a_full_result_page(page: Page, residents, status):
     expect(result).to_be_visible()
     expect(result.get_by_role("heading", name="Langkah berikutnya")).to_be_visible()
     expect(result).not_to_contain_text(person.nik)
-    expect(page.get_by_role("heading", name="Cek NIK lain")).to_be_visible()
+    expect(page.get_by_role("link", name="Cek NIK lain")).to_have_attribute("href", "/cek-status")
+    expect(page.get_by_label("NIK", exact=True)).to_have_count(0)  # the answer stands alone
 
 
 def test_found_aktif_shows_coverage_and_next_step(page: Page, residents):

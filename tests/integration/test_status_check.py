@@ -71,6 +71,19 @@ def test_unknown_nik_and_wrong_name_give_the_same_answer(client):
     assert "Data tidak ditemukan" in unknown.get_text()
 
 
+def test_a_found_answer_stands_alone_and_a_failed_one_keeps_the_form_as_typed(client):
+    someone = person()
+    found = parse(check(client, someone.nik, "budi santoso"))
+    assert found.select_one("#cek-status input#nik") is None  # no NIK field left on the screen
+    again = found.select_one("#cek-status a.button[href='/cek-status']")
+    assert again is not None and again.get_text(strip=True) == "Cek NIK lain"
+
+    failed = parse(check(client, "3275010101900001", "Budi Santosa"))
+    assert failed.select_one("#cek-status input#nik")["value"] == "3275010101900001"
+    assert failed.select_one("#cek-status input#nama")["value"] == "Budi Santosa"
+    assert failed.select_one("#cek-status h2.again").get_text(strip=True) == "Periksa lagi NIK dan nama Anda"
+
+
 @pytest.mark.parametrize(
     ("status", "category"), [("daftar_tunggu", "terlewat"), ("aktif", "masalah_kartu_klaim")]
 )

@@ -19,3 +19,24 @@ document.addEventListener("DOMContentLoaded", function () {
   var summary = document.querySelector(".error-summary");
   if (summary) summary.focus();
 });
+
+// A field checked as it is typed: its feedback was swapped in, so its input says whether it is
+// invalid and points at the message, as a field rendered with an error does.
+document.addEventListener("htmx:afterSwap", function (event) {
+  var feedback = event.detail && event.detail.target;
+  if (!feedback || !/-feedback$/.test(feedback.id || "")) return;
+  var input = document.getElementById(feedback.id.replace(/-feedback$/, ""));
+  if (!input) return;
+  var errorId = input.id + "-error";
+  var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+    return id && id !== errorId;
+  });
+  if (feedback.querySelector("#" + errorId)) {
+    input.setAttribute("aria-invalid", "true");
+    described.push(errorId);
+  } else {
+    input.removeAttribute("aria-invalid");
+  }
+  if (described.length) input.setAttribute("aria-describedby", described.join(" "));
+  else input.removeAttribute("aria-describedby");
+});
