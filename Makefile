@@ -31,6 +31,7 @@ browser: ## Debian's Chromium for browser tests, plus htmx and axe-core from npm
 		npm install --silent --no-audit --no-fund --prefix $(E2E_VENDOR) htmx.org@2.0.11 axe-core@4
 
 test: install browser ## Run the whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
+	$(BIN)/pip-audit --skip-editable --progress-spinner off
 	$(BIN)/pytest
 
 test-fast: install ## Tests without the browser

@@ -34,8 +34,8 @@ ACTIVE = 11_666
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/sigap_bench")
 
 
-def database_url(backend: str, pg_url: str) -> str:
-    return f"sqlite:///{OUT / 'letters-batch.sqlite3'}" if backend == "sqlite" else pg_url
+def database_url(backend: str, pg_url: str, folder: Path = OUT) -> str:
+    return f"sqlite:///{folder / 'letters-batch.sqlite3'}" if backend == "sqlite" else pg_url
 
 
 def engine_for(url: str):
@@ -84,16 +84,18 @@ def main() -> None:
     parser.add_argument("--chunk-size", type=int, default=200)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--pg-url", default=PG_URL)
+    parser.add_argument("--out-dir", type=Path, default=OUT,
+                        help="where the SQLite database, the parts and the PDF go (default bench/out)")
     parser.add_argument("--resume-after", type=float, default=0,
                         help="interrupt the first run after S seconds, then rerun")  # fmt: skip
     args = parser.parse_args()
 
-    OUT.mkdir(parents=True, exist_ok=True)
-    url = database_url(args.backend, args.pg_url)
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    url = database_url(args.backend, args.pg_url, args.out_dir)
     env = bench_env(url)
     prepare(url, env)
     engine = engine_for(url)
-    out = OUT / "letters-all.pdf"
+    out = args.out_dir / "letters-all.pdf"
     out.unlink(missing_ok=True)
     command = [FLASK, "--app", "wsgi", "letters", "batch", "--all", "--out", str(out),
                "--workers", str(args.workers), "--chunk-size", str(args.chunk_size)]  # fmt: skip

@@ -55,18 +55,21 @@ from _common import (  # noqa: E402
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/sigap_bench")
 FOUND_SHARE = 0.9
 LUA = """
-local bodies, cookie, i = {}, nil, 0
+local bodies, cookie, i, htmx = {}, nil, 0, false
 init = function(args)
   for line in io.lines(args[1]) do bodies[#bodies + 1] = line end
   cookie = args[2]
   i = tonumber(args[3] or "0") % #bodies
+  htmx = args[4] == "htmx"
 end
 request = function()
   i = i % #bodies + 1
-  return wrk.format("POST", "/cek-status", {
+  local headers = {
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = cookie,
-  }, bodies[i])
+  }
+  if htmx then headers["HX-Request"] = "true" end
+  return wrk.format("POST", "/cek-status", headers, bodies[i])
 end
 """
 
@@ -366,7 +369,7 @@ def wrk(server: Server, url: str, seconds: int, connections: int, script: Path |
 
 
 def measure(backend: str, roster: Roster, *, seconds: float, connections: int, rounds: int,
-            workers: int, quiet: bool = False) -> BackendResult:  # fmt: skip
+            workers: int, quiet: bool = False, htmx: bool = False) -> BackendResult:  # fmt: skip
     url, setup = prepare_database(backend, roster)
     result = BackendResult(backend=backend, setup=setup)
     say = (lambda *_: None) if quiet else print
@@ -384,13 +387,14 @@ def measure(backend: str, roster: Roster, *, seconds: float, connections: int, r
         # Warm-up: code paths, templates, connection pools and the database cache.
         wrk(server, url, 3, connections)
         reset_checks(url)
-        wrk(server, url, 3, connections, script, [str(bodies), cookie, str(offset)])
+        mode = "htmx" if htmx else "page"
+        wrk(server, url, 3, connections, script, [str(bodies), cookie, str(offset), mode])
         offset += 3000
         for n in range(rounds):
             trivial = wrk(server, url, seconds, connections)
             reset_checks(url)
             status = wrk(server, url, seconds, connections, script,
-                         [str(bodies), cookie, str(offset % total_bodies)])  # fmt: skip
+                         [str(bodies), cookie, str(offset % total_bodies), mode])  # fmt: skip
             offset += status.requests
             result.trivial.append(trivial)
             result.status.append(status)
@@ -416,6 +420,8 @@ def main(argv: list[str] | None = None) -> list[BackendResult]:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--rows", type=int, default=ROSTER_ROWS)
+    parser.add_argument("--htmx", action="store_true",
+                        help="status checks as htmx sends them (HX-Request: the answer fragment, no layout)")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         sys.exit("wrk not found: apt-get install -y wrk")
@@ -425,7 +431,7 @@ def main(argv: list[str] | None = None) -> list[BackendResult]:
     results = []
     for backend in backends:
         r = measure(backend, roster, seconds=args.seconds, connections=args.connections,
-                    rounds=args.rounds, workers=args.workers)  # fmt: skip
+                    rounds=args.rounds, workers=args.workers, htmx=args.htmx)  # fmt: skip
         results.append(r)
         print(f"[{backend}] trivial {r.trivial_rps:.0f} req/s ({r.trivial_cpu_ms:.2f} CPU-ms/req), "
               f"status check {r.status_rps:.0f} req/s ({r.status_cpu_ms:.2f} CPU-ms/req), ratio "

@@ -14,6 +14,7 @@ from flask.cli import AppGroup
 from portal.extensions import db
 from portal.services.errors import RosterFileError
 from portal.services.roster import import_roster
+from portal.services.roster_imports import REJECTS_HEADER, reject_cells
 
 roster_cli = AppGroup("roster", help="Roster (daftar peserta) dari Disnaker.")
 demo_cli = AppGroup("demo", help="Data contoh untuk demo.")
@@ -51,10 +52,10 @@ def import_command(path: Path, rejects: Path | None, imported_by: str | None) ->
     size = path.stat().st_size
     with rejects.open("w", encoding="utf-8", newline="") as out, path.open("rb") as stream:
         writer = csv.writer(out)
-        writer.writerow(["baris", "jenis", "alasan", "nik", "nama"])
+        writer.writerow(REJECTS_HEADER)
 
         def on_reject(line: int, kind: str, reason: str, raw: dict) -> None:
-            writer.writerow([line, kind, reason, (raw.get("nik") or "")[:40], (raw.get("nama") or "")[:150]])
+            writer.writerow(reject_cells(line, kind, reason, raw))
 
         show_bar = size > 5_000_000 and sys.stderr.isatty() or os.environ.get("SIGAP_PROGRESS") == "1"
         with click.progressbar(length=size, label="Mengimpor", file=sys.stderr,
@@ -130,3 +131,6 @@ def init_app(app: Flask) -> None:
     from portal.cli_users import users_cli
 
     app.cli.add_command(users_cli)
+    from portal.cli_backup import db_backup_command
+
+    app.cli.add_command(db_backup_command)

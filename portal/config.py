@@ -90,6 +90,7 @@ def load_config(
     settings.update(
         {
             "ATTACHMENT_DIR": env.get("ATTACHMENT_DIR") or str(instance_path / "attachments"),
+            "LETTER_BATCH_DIR": env.get("LETTER_BATCH_DIR") or str(instance_path / "letter-batches"),
             "CUTI_BERSAMA": env.get("CUTI_BERSAMA", ""),
             "ROSTER_REJECTS_DIR": env.get("ROSTER_REJECTS_DIR") or str(instance_path / "rejects"),
             "ROSTER_UPLOAD_MAX_BYTES": int(env.get("ROSTER_UPLOAD_MAX_BYTES", str(300 * 1024 * 1024))),
@@ -97,6 +98,8 @@ def load_config(
             "SLA_RESOLVE_DAYS": int(env.get("SLA_RESOLVE_DAYS", "14")),
             # e.g. "informasi=5,data_salah=10": working days to answer, per category
             "SLA_RESOLVE_DAYS_BY_CATEGORY": env.get("SLA_RESOLVE_DAYS_BY_CATEGORY", ""),
+            # working days ahead that make an open complaint "due soon" (queue filter, /petugas/sla)
+            "SLA_DUE_SOON_DAYS": int(env.get("SLA_DUE_SOON_DAYS", "2")),
             # working days to contact someone who asked for assistance (/bantuan)
             "ASSISTANCE_CONTACT_DAYS": int(env.get("ASSISTANCE_CONTACT_DAYS", "3")),
             "RATELIMIT_COMPLAINTS": env.get("RATELIMIT_COMPLAINTS", "10 per hour;30 per day"),

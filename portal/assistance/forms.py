@@ -263,6 +263,6 @@ class AssistanceForm(FlaskForm):
 
 def _digits(field, message) -> None:
     if field.data:
-        if not field.data.isdigit() or len(field.data) > 3:
+        if not (field.data.isascii() and field.data.isdigit()) or len(field.data) > 3:
             raise ValidationError(message)
         field.data = field.data.zfill(3)

@@ -11,7 +11,7 @@ from portal.complaints.uploads import read_uploads
 from portal.extensions import db, limiter
 from portal.models.complaint import Complaint, ComplaintCategory, ContactChannel, FilerRelation
 from portal.services import complaints as service
-from portal.services.attachments import MAX_FILES
+from portal.services.attachments import MAX_FILES, AttachmentError
 from portal.services.regions import kelurahan
 from portal.web.pdf import render_pdf
 from portal.web.settings import attachment_dir, sla_targets, work_calendar
@@ -36,6 +36,7 @@ def _draft_or_restart():
 
 
 @bp.route("/baru", methods=["GET", "POST"])
+@limiter.limit(_complaint_limit, methods=["POST"])  # each POST without a session starts a stored draft
 def new_complaint():
     """Step 1: what is it about. A status-check result posts NIK and name here to prefill."""
     form = CategoryForm()
@@ -91,15 +92,22 @@ def edit_details():
     if len(stored) + len(new_files) > MAX_FILES:
         file_errors.append(_("Paling banyak 3 lampiran. Hapus lampiran lain lebih dulu."))
         new_files = []
+    storage_down = False
     for clean in new_files:
-        service.attach_file(session=db.session, directory=attachment_dir(), file=clean, draft_token=draft.token)
+        try:
+            service.attach_file(session=db.session, directory=attachment_dir(), file=clean,
+                                draft_token=draft.token)  # fmt: skip
+        except AttachmentError as error:  # disk full or read-only: keep what was typed, say so
+            file_errors.append(error.message)
+            storage_down = True
+            break
     if file_errors:
         form.lampiran.errors = list(form.lampiran.errors) + file_errors
         valid = False
     service.update_draft(session=db.session, draft=draft, data=_draft_fields(form))
     db.session.commit()
     if not valid:
-        return _render_details(form, draft, 400)
+        return _render_details(form, draft, 503 if storage_down else 400)
     return redirect(url_for("complaints.check_answers"), 303)
 
 

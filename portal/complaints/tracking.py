@@ -18,7 +18,7 @@ from portal.models.base import utcnow
 from portal.models.complaint import Complaint, ComplaintStatus, Satisfaction
 from portal.services import complaints as service
 from portal.services import session_restore
-from portal.services.attachments import MAX_FILES
+from portal.services.attachments import MAX_FILES, AttachmentError
 from portal.services.cases import event_label, status_label
 from portal.services.errors import DomainError, Locked
 from portal.web.errors import render_error
@@ -136,9 +136,14 @@ def answer_request():
         valid = False
     if not valid:
         return _render_case(complaint, answer_form=form, status=400)
-    service.answer_information_request(session=db.session, complaint=complaint, message=form.jawaban.data,
-                                       new_files=new_files, directory=attachment_dir(),
-                                       calendar=work_calendar())  # fmt: skip
+    try:
+        service.answer_information_request(session=db.session, complaint=complaint, message=form.jawaban.data,
+                                           new_files=new_files, directory=attachment_dir(),
+                                           calendar=work_calendar())  # fmt: skip
+    except AttachmentError as error:  # disk full or read-only: nothing of the answer is kept
+        db.session.rollback()
+        form.lampiran.errors = [*form.lampiran.errors, error.message]
+        return _render_case(db.session.get(Complaint, complaint.id), answer_form=form, status=503)
     session_restore.discard_form(session=db.session, token=session.pop(UNSENT_ANSWER_KEY, None))
     db.session.commit()
     return redirect(url_for("complaints.view_case"), 303)

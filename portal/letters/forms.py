@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, Form, SelectField, StringField, ValidationError
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from portal.services.letters import normalize_code
@@ -12,7 +13,8 @@ from portal.web.forms import strip_filter
 class IssueLetterForm(FlaskForm):
     """The button(s) on /surat: the letter as a PDF file or as a page on the screen."""
 
-    bentuk = SelectField(choices=[("pdf", _l("PDF")), ("html", _l("Halaman web"))], default="pdf")
+    bentuk = SelectField(choices=[SelectChoice("pdf", _l("PDF")), SelectChoice("html", _l("Halaman web"))],
+                         default="pdf")
 
 
 def _valid_code(form: Form, field: Field) -> None:

@@ -32,6 +32,7 @@ from portal.models.complaint import (
     ResolutionCode,
     Satisfaction,
 )
+from portal.models.complaint_name_word import ComplaintNameWord
 from portal.models.response_template import ResponseTemplate
 from portal.models.letter import IssuedVia, Letter, LetterCounter, LetterStatus  # noqa: F401
 from portal.models.lockout import AccessLockout
@@ -61,6 +62,7 @@ __all__ = [
     "ComplaintCategory",
     "ComplaintDraft",
     "ComplaintEvent",
+    "ComplaintNameWord",
     "ComplaintStatus",
     "ContactChannel",
     "EventKind",

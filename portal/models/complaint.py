@@ -80,8 +80,25 @@ class ResolutionCode(enum.StrEnum):
     TIDAK_DAPAT_DIHUBUNGI = "tidak_dapat_dihubungi"
 
 
+# The open statuses as the partial index below spells them (portal.services.deadlines repeats
+# this term in its queries; tests check it against portal.services.cases.OPEN_STATUSES).
+OPEN_STATUS_VALUES = ("banding", "dirujuk", "diterima", "diverifikasi", "menunggu_informasi")
+_OPEN = sa.text("status IN ('banding', 'dirujuk', 'diterima', 'diverifikasi', 'menunggu_informasi')")
+
+
 class Complaint(Base):
     __tablename__ = "complaint"
+    # The officers' queue (migration 0006): counts per status read only an index, and each
+    # filter's rows come in due-date order from an index.
+    __table_args__ = (
+        sa.Index("ix_complaint_queue", "status", "resolve_due", "verify_due", "verified_at", "category",
+                 "kelurahan_code", "assigned_to_id", "confidential"),
+        sa.Index("ix_complaint_assigned_due", "assigned_to_id", "resolve_due", "status", "verify_due",
+                 "verified_at", "category", "kelurahan_code", "confidential"),
+        sa.Index("ix_complaint_category_due", "category", "resolve_due"),
+        sa.Index("ix_complaint_open_due", "resolve_due", "status", "verify_due", "verified_at", "assigned_to_id",
+                 "category", "kelurahan_code", sqlite_where=_OPEN, postgresql_where=_OPEN),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(sa.String(20), unique=True)

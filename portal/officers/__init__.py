@@ -12,3 +12,4 @@ def _authorize():
 
 
 from portal.officers import admin, assistance, assisted_filing, audit_log, auth, case_page, people, queue, reports, session_restore, sla  # noqa: E402,F401,E501
+from portal.officers import letters  # noqa: E402,F401

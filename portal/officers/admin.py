@@ -15,6 +15,7 @@ from portal.officers.admin_forms import (
     AccountEditForm,
     PasswordResetForm,
     TemplateForm,
+    TwoFactorResetForm,
 )
 from portal.services import account_admin, response_templates
 from portal.services.accounts import AccountError
@@ -58,12 +59,20 @@ def _account(account_id: int) -> Account:
     return account
 
 
-def _account_form(form, account: Account | None, *, reset_form=None, error: str | None = None, status: int = 200):
+def _account_form(form, account: Account | None, *, reset_form=None, two_factor_form=None, error: str | None = None,
+                  status: int = 200):  # fmt: skip
     if account is not None and reset_form is None:
         reset_form = PasswordResetForm(formdata=None, email=account.email)
+    if account is not None and two_factor_form is None:
+        two_factor_form = TwoFactorResetForm(formdata=None)
     title = _("Ubah akun %(email)s", email=account.email) if account else _("Buat akun petugas")
     return render_template("officers/admin_akun_form.html", form=form, account=account, reset_form=reset_form,
-                           error=error, title=title), status  # fmt: skip
+                           two_factor_form=two_factor_form, error=error, title=title), status  # fmt: skip
+
+
+def _edit_form(account: Account) -> AccountEditForm:
+    return AccountEditForm(formdata=None, data={"name": account.name, "role": account.role.value,
+                                                "kecamatan": account.kecamatan_codes, "active": account.active})  # fmt: skip
 
 
 @bp.route("/admin/akun/<int:account_id>", methods=["GET", "POST"])
@@ -91,8 +100,10 @@ def update_account(account_id: int):
 def reset_password(account_id: int):
     account = _account(account_id)
     reset_form = PasswordResetForm(email=account.email)
-    edit_form = AccountEditForm(formdata=None, data={"name": account.name, "role": account.role.value,
-                                                     "kecamatan": account.kecamatan_codes, "active": account.active})  # fmt: skip
+    edit_form = _edit_form(account)
+    if account.id == current_user.id:  # no reset form on one's own page: say why here
+        return _account_form(edit_form, account, error=_("Ganti kata sandi Anda sendiri di halaman Akun saya."),
+                             status=400)  # fmt: skip
     if not reset_form.validate_on_submit():
         return _account_form(edit_form, account, reset_form=reset_form, status=400)
     try:
@@ -105,6 +116,32 @@ def reset_password(account_id: int):
     db.session.commit()
     flash(_("Kata sandi %(email)s diganti dan semua sesinya dikeluarkan. Sampaikan kata sandi baru secara "
             "langsung.", email=account.email))  # fmt: skip
+    return redirect(url_for("officers.update_account", account_id=account.id), 303)
+
+
+@bp.post("/admin/akun/<int:account_id>/verifikasi-dua-langkah")
+@roles_required(*ADMINS)
+def reset_two_factor(account_id: int):
+    account = _account(account_id)
+    form = TwoFactorResetForm()
+    # Where the page offers no form (one's own account, 2FA not on), the service's refusal says why.
+    offered = account.id != current_user.id and account.totp_enabled
+    if offered and not form.validate_on_submit():
+        return _account_form(_edit_form(account), account, two_factor_form=form, status=400)
+    try:
+        account_admin.reset_two_factor(session=db.session, account=account, by=current_user, who=current_actor())
+    except AccountError as error:
+        db.session.rollback()
+        account = _account(account_id)
+        return _account_form(_edit_form(account), account, error=error.message, status=400)
+    db.session.commit()
+    if account.role is Role.ADMIN:
+        flash(_("Verifikasi dua langkah %(email)s diatur ulang dan semua sesinya dikeluarkan. Sebagai admin, "
+                "ia wajib mengaktifkannya lagi dengan ponsel barunya saat masuk berikutnya.",
+                email=account.email))  # fmt: skip
+    else:
+        flash(_("Verifikasi dua langkah %(email)s diatur ulang dan semua sesinya dikeluarkan. Ia dapat "
+                "mengaktifkannya lagi di Akun saya.", email=account.email))  # fmt: skip
     return redirect(url_for("officers.update_account", account_id=account.id), 303)
 
 

@@ -131,6 +131,15 @@ class PasswordResetForm(FlaskForm):
             raise ValidationError(error.message) from None
 
 
+class TwoFactorResetForm(FlaskForm):
+    identity_checked = BooleanField(
+        _l("Saya sudah memastikan bahwa yang meminta adalah pemilik akun ini"),
+        description=_l("Misalnya bertemu langsung atau menelepon nomor kantornya. Orang yang mengaku kehilangan "
+                       "ponsel bisa saja bukan pemilik akun."),
+        validators=[DataRequired(message=_l("Pastikan dulu identitas pemilik akun, lalu centang kotak ini."))],
+    )  # fmt: skip
+
+
 def _optional_choices(everything, values) -> list[SelectChoice]:
     return [SelectChoice("", everything)] + [SelectChoice(v.value, v.value.replace("_", " ")) for v in values]
 

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from portal.assistance.routes import labels
 from portal.extensions import db
@@ -21,6 +22,7 @@ from portal.models.assistance import (
 from portal.models.base import utcnow
 from portal.officers import assistance_forms as forms
 from portal.officers import bp
+from portal.officers.case_forms import first_error
 from portal.services import assistance_actions as actions
 from portal.services import audit
 from portal.services.assistance import officer_status_label
@@ -32,6 +34,7 @@ from portal.services.workdays import local_date
 from portal.web.auth import ALL_STAFF, current_actor, roles_required
 from portal.web.errors import render_error
 from portal.web.htmx import render_page_or_fragment
+from portal.web.numbers import as_id, as_page
 
 
 def _enum(enum_cls, value):
@@ -50,7 +53,7 @@ def filters_from(args) -> AssistanceFilters:
         kecamatan=kecamatan if kecamatan in regions().kecamatan else None,
         assigned=args.get("ditugaskan") if args.get("ditugaskan") in ("saya", "belum") else None,
         overdue=args.get("terlambat") == "1", q=(args.get("q") or "")[:80],
-        page=int(page) if page.isdigit() and len(page) < 6 else 1,
+        page=as_page(page),
     )  # fmt: skip
 
 
@@ -95,7 +98,7 @@ def _render(found: AssistanceRequest, *, active_form=None, error: str | None = N
         made[active_form[0]] = active_form[1]
     officers = _officers_for(found)
     schedule = made["jadwalkan"]
-    schedule.officer.choices = [(str(a.id), a.name) for a in officers]
+    schedule.officer.choices = [SelectChoice(str(a.id), a.name) for a in officers]
     if active_form is None:
         schedule.officer.data = str(found.assigned_to_id or current_user.id)
         schedule.kind.data = _suggested_appointment(found).value
@@ -112,6 +115,7 @@ def _render(found: AssistanceRequest, *, active_form=None, error: str | None = N
     assigned = db.session.get(Account, found.assigned_to_id) if found.assigned_to_id else None
     return render_template(
         "officers/bantuan_kasus.html", help_request=found, forms=made, assigned=assigned, action_error=error,
+        form_error=first_error(active_form),
         show_disability=show_disability, may_act=can_act(current_user, found), place=kelurahan(found.kelurahan_code),
         today=local_date(utcnow()), S=AssistanceStatus, title=_title(found, active_form, error),
         **{**labels(), "status_label": officer_status_label},
@@ -148,7 +152,7 @@ def _perform(action: str, form, found: AssistanceRequest) -> None:
         case "ambil":
             actions.claim(**common)
         case "jadwalkan":
-            assignee = db.session.get(Account, int(form.officer.data)) if form.officer.data.isdigit() else None
+            assignee = db.session.get(Account, account_id) if (account_id := as_id(form.officer.data)) else None
             if assignee is None:
                 raise actions.NotAllowed(_("Pilih petugas."))
             actions.schedule(assignee=assignee, kind=AppointmentKind(form.kind.data), on=form.on.data,
@@ -171,7 +175,7 @@ def act_on_assistance_request(reference: str, action: str):
         abort(404)
     form = form_class(prefix=action)
     if action == "jadwalkan":
-        form.officer.choices = [(str(a.id), a.name) for a in _officers_for(found)]
+        form.officer.choices = [SelectChoice(str(a.id), a.name) for a in _officers_for(found)]
     if not form.validate_on_submit():
         return _render(found, active_form=(action, form), status=400)
     try:

@@ -76,12 +76,12 @@ class AssistedDetailsForm(DetailsForm):
             raise ValidationError(_l("Pengajuan atas nama warga perlu persetujuannya. Tanyakan dulu, lalu centang."))
 
     def validate_kk(self, field):
-        digits = "".join(c for c in field.data or "" if c.isdigit())
+        digits = "".join(c for c in field.data or "" if c.isascii() and c.isdigit())
         if not field.data:
             if self.proposal:
                 raise ValidationError(_l("Masukkan nomor KK 16 angka."))
             return
-        if len(digits) != 16 or not all(c.isdigit() or c in " .-" for c in field.data):
+        if len(digits) != 16 or not all(c in "0123456789 .-" for c in field.data):
             raise ValidationError(_l("Nomor KK terdiri dari 16 angka. Periksa kembali."))
         field.data = digits
 
@@ -102,6 +102,6 @@ class AssistedDetailsForm(DetailsForm):
 
 def _number(field, message) -> None:
     if field.data:
-        if not field.data.isdigit():
+        if not (field.data.isascii() and field.data.isdigit()):
             raise ValidationError(message)
         field.data = field.data.zfill(3)

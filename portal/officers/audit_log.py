@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import render_template, request
 from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 
 from portal.extensions import db
 from portal.models.account import Account
@@ -11,6 +12,7 @@ from portal.officers import bp
 from portal.officers.admin_forms import AuditFilterForm
 from portal.services import audit_log
 from portal.web.auth import SUPERVISORS, current_actor, roles_required
+from portal.web.numbers import as_id
 
 
 @bp.get("/audit")
@@ -18,13 +20,13 @@ from portal.web.auth import SUPERVISORS, current_actor, roles_required
 def show_audit():
     form = AuditFilterForm(request.args)
     officers = db.session.execute(sa.select(Account.id, Account.name, Account.email).order_by(Account.name)).all()
-    form.petugas.choices = [("", _("Semua petugas"))] + [(str(a.id), f"{a.name} ({a.email})") for a in officers]
+    form.petugas.choices = [SelectChoice("", _("Semua petugas"))] + [SelectChoice(str(a.id), f"{a.name} ({a.email})") for a in officers]
     object_type = form.jenis.data if form.jenis.data in audit_log.OBJECT_TYPES else None
-    account_id = int(form.petugas.data) if (form.petugas.data or "").isdigit() else None
+    account_id = as_id(form.petugas.data)
     before = request.args.get("sebelum", "")
     filters = audit_log.AuditFilters(object_type=object_type, object_ref=(form.objek.data or "")[:40],
                                      account_id=account_id,
-                                     before_id=int(before) if before.isdigit() and len(before) < 19 else None)  # fmt: skip
+                                     before_id=as_id(before))  # fmt: skip
     page = audit_log.browse(session=db.session, filters=filters, who=current_actor())
     db.session.commit()
     return render_template("officers/audit.html", form=form, page=page, args=request.args,

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from portal.complaints.forms import OneOfTheChoices
 from portal.models.complaint import ReferralAgency, ResolutionCode
 from portal.web.forms import strip_filter
+from portal.web.numbers import as_id
 
 AGENCIES = [
     SelectChoice(ReferralAgency.DUKCAPIL.value, "Disdukcapil"),
@@ -40,11 +41,23 @@ def _message(label, required=True):
 
 
 class CaseForm(FlaskForm):
-    version = HiddenField(validators=[DataRequired()])
+    # The version the page was opened at; missing only when the page is not the portal's own.
+    version = HiddenField(validators=[DataRequired(message=_l("Data sudah berubah sejak halaman dibuka. Muat ulang "
+                                                              "halaman, lalu coba lagi."))])  # fmt: skip
 
     @property
     def version_number(self) -> int:
-        return int(self.version.data) if (self.version.data or "").isdigit() else -1
+        version = as_id(self.version.data)
+        return -1 if version is None else version
+
+
+def first_error(active_form: tuple[str, FlaskForm] | None) -> tuple[str, str] | None:
+    """(action, message) of a refused action form: shown above the actions when the page no longer
+    offers that action (a stale page, or a request not made from the page)."""
+    if active_form is None:
+        return None
+    messages = [message for errors in active_form[1].errors.values() for message in errors]
+    return (active_form[0], messages[0]) if messages else None
 
 
 class ClaimForm(CaseForm):

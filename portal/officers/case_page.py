@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask import abort, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from portal.extensions import db
 from portal.models.account import Account
@@ -20,6 +21,7 @@ from portal.services.errors import DomainError
 from portal.services.regions import kelurahan
 from portal.web.auth import ALL_STAFF, current_actor, roles_required
 from portal.web.errors import render_error
+from portal.web.numbers import as_id
 from portal.web.settings import attachment_dir, work_calendar
 
 
@@ -57,7 +59,7 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
     if current_user.is_supervisor:
         officers = [a for a in db.session.scalars(sa.select(Account).where(Account.active.is_(True))
                                                   .order_by(Account.name)) if can_view(a, complaint)]  # fmt: skip
-        made["tugaskan"].assignee.choices = [("", _("Pilih petugas"))] + [(str(a.id), a.name) for a in officers]
+        made["tugaskan"].assignee.choices = [SelectChoice("", _("Pilih petugas"))] + [SelectChoice(str(a.id), a.name) for a in officers]
     person = db.session.get(Person, complaint.person_id) if complaint.person_id else None
     history = []
     if person is not None:
@@ -80,6 +82,7 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
     return render_template(
         "officers/kasus.html", complaint=complaint, forms=made, templates=templates, picked=picked,
         person=person, history=history, others=others, assigned=assigned, filed_by=filed_by, action_error=error,
+        form_error=forms.first_error(active_form),
         show_identity=can_see_identity(current_user, complaint), may_act=can_act(current_user, complaint),
         allowed=lambda target: any(can_transition(complaint, target, actor) for actor in _actors()),
         place=kelurahan(complaint.kelurahan_code), status_label=status_label, event_label=event_label,
@@ -116,7 +119,7 @@ def _perform(action: str, form, complaint: Complaint) -> None:
         case "ambil":
             case_actions.claim(officer=me, **common)
         case "tugaskan":
-            assignee = db.session.get(Account, int(form.assignee.data)) if form.assignee.data.isdigit() else None
+            assignee = db.session.get(Account, account_id) if (account_id := as_id(form.assignee.data)) else None
             if assignee is None:
                 raise case_actions.NotAllowed(_("Pilih petugas."))
             case_actions.assign(supervisor=me, assignee=assignee, **common)

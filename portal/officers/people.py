@@ -7,31 +7,33 @@ from pathlib import Path
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from portal.extensions import db
 from portal.models.account import Role
 from portal.models.person import PersonStatus, RosterImportBatch
 from portal.officers import bp
 from portal.officers.admin_forms import PeopleSearchForm, RosterUploadForm
-from portal.services import audit, people, roster_imports
+from portal.officers.letter_forms import IssueLetterForm, ReplaceLetterForm
+from portal.services import audit, letters_officer, people, roster_imports
 from portal.services.cases import status_label as case_status_label
 from portal.services.errors import RosterFileError
 from portal.services.regions import regions
 from portal.web.auth import ADMINS, ALL_STAFF, current_actor, roles_required
+from portal.web.numbers import as_page
 
 ROSTER_UPLOAD_MAX_BYTES = 300 * 1024 * 1024
 
 
 def _page_number(value: str | None) -> int:
-    value = value or "1"
-    return int(value) if value.isdigit() and len(value) < 6 else 1
+    return as_page(value)
 
 
 @bp.get("/warga")
 @roles_required(*ALL_STAFF)
 def search_people():
     form = PeopleSearchForm(request.args)
-    form.status.choices = [("", _("Semua status"))] + [(s.value, people.status_label(s)) for s in PersonStatus]
+    form.status.choices = [SelectChoice("", _("Semua status"))] + [SelectChoice(s.value, people.status_label(s)) for s in PersonStatus]
     status = form.status.data if form.status.data in set(PersonStatus) else None
     query = people.PeopleQuery(q=(form.q.data or "")[:100], status=PersonStatus(status) if status else None,
                                page=_page_number(request.args.get("hal")))  # fmt: skip
@@ -45,14 +47,22 @@ def search_people():
 @bp.get("/warga/<int:person_id>")
 @roles_required(*ALL_STAFF)
 def show_person(person_id: int):
+    return person_page(person_id)
+
+
+def person_page(person_id: int, *, replace_form: ReplaceLetterForm | None = None, status: int = 200):
+    """The person page; `replace_form` with its errors when replacing the letter failed."""
     record = people.view_person(session=db.session, viewer=current_user, person_id=person_id, who=current_actor())
     if record is None:
         abort(404)  # outside the officer's kecamatan looks the same as no such person
+    letters = letters_officer.person_letters(session=db.session, person=record.person)
     db.session.commit()
     return render_template("officers/warga_rincian.html", record=record, person=record.person,
                            place=regions().kelurahan.get(record.person.kelurahan_code),
                            status_label=people.status_label, reason_label=people.reason_label,
-                           case_status_label=case_status_label, title=_("Data warga"))  # fmt: skip
+                           case_status_label=case_status_label, title=_("Data warga"), letters=letters,
+                           issue_form=IssueLetterForm(formdata=None),
+                           replace_form=replace_form or ReplaceLetterForm(formdata=None)), status  # fmt: skip
 
 
 # Roster imports (admins) -------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """/petugas/pengaduan: the triage queue. htmx filters live and keeps the URL in sync."""
 from __future__ import annotations
 
-from flask import request
+from datetime import date
+
+from flask import current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,12 +12,20 @@ from portal.models.base import utcnow
 from portal.models.complaint import ComplaintCategory, ComplaintStatus
 from portal.officers import bp
 from portal.services.cases import status_label
-from portal.services.queue import QueueFilters, load_queue
+from portal.services.queue import SEARCH_COUNT_CAP, QueueFilters, assignees, load_queue
 from portal.services.regions import regions
 from portal.services.workdays import local_date
 from portal.web.auth import ALL_STAFF, roles_required
 from portal.web.htmx import render_page_or_fragment
+from portal.web.numbers import as_id, as_page
 from portal.web.settings import work_calendar
+
+OPEN_ONLY = "terbuka"  # ?status=terbuka: every open status
+
+
+def due_soon_by(today: date) -> date:
+    """The last day of "due soon" (SLA_DUE_SOON_DAYS working days ahead), for the queue and /petugas/sla."""
+    return work_calendar().add_working_days(today, current_app.config["SLA_DUE_SOON_DAYS"])
 
 
 def _enum(enum_cls, value):
@@ -25,33 +35,40 @@ def _enum(enum_cls, value):
         return None
 
 
-def filters_from(args) -> QueueFilters:
+def filters_from(args, *, officer_ids: frozenset[int] = frozenset()) -> QueueFilters:
+    """The filters of the query string; unknown values are ignored. `ditugaskan` is "saya",
+    "belum" or (supervisors: `officer_ids` is theirs to choose from) an account id."""
     kecamatan = args.get("kecamatan") or None
-    page = args.get("hal", "1")
+    assigned = args.get("ditugaskan") or ""
+    officer = as_id(assigned)
     return QueueFilters(
         status=_enum(ComplaintStatus, args.get("status")),
+        open_only=args.get("status") == OPEN_ONLY,
         category=_enum(ComplaintCategory, args.get("kategori")),
         kecamatan=kecamatan if kecamatan in regions().kecamatan else None,
-        assigned=args.get("ditugaskan") if args.get("ditugaskan") in ("saya", "belum") else None,
+        assigned=assigned if assigned in ("saya", "belum") else None,
+        assigned_to=officer if officer in officer_ids else None,
         overdue=args.get("terlambat") == "1",
+        due_soon=args.get("segera") == "1",
         confidential=args.get("rahasia") == "1",
         q=(args.get("q") or "")[:80],
-        page=int(page) if page.isdigit() and len(page) < 6 else 1,
+        page=as_page(args.get("hal")),
     )
 
 
 @bp.get("/pengaduan")
 @roles_required(*ALL_STAFF)
 def show_queue():
-    filters = filters_from(request.args)
+    officers = assignees(session=db.session) if current_user.is_supervisor else []
+    filters = filters_from(request.args, officer_ids=frozenset(a.id for a in officers))
     today = local_date(utcnow())
-    page = load_queue(session=db.session, viewer=current_user, filters=filters, today=today)
-    calendar = work_calendar()
-    due_soon_by = calendar.add_working_days(today, 2)
+    soon_by = due_soon_by(today)
+    page = load_queue(session=db.session, viewer=current_user, filters=filters, today=today, due_soon_by=soon_by)
     return render_page_or_fragment(
         "officers/antrean.html", "officers/_antrean_hasil.html",
-        page=page, filters=filters, today=today, due_soon_by=due_soon_by, status_label=status_label,
-        statuses=list(ComplaintStatus), categories=list(ComplaintCategory),
+        page=page, filters=filters, today=today, due_soon_by=soon_by, status_label=status_label,
+        statuses=list(ComplaintStatus), categories=list(ComplaintCategory), officers=officers,
+        due_soon_days=current_app.config["SLA_DUE_SOON_DAYS"], search_cap=SEARCH_COUNT_CAP,
         kecamatan=sorted(regions().kecamatan.values(), key=lambda k: k.name),
         kelurahan=regions().kelurahan, args=request.args, title=_("Antrean pengaduan"),
     )  # fmt: skip

@@ -15,10 +15,11 @@ from portal.extensions import db
 from portal.models.base import utcnow
 from portal.models.complaint import ComplaintCategory, ComplaintStatus
 from portal.officers import bp
-from portal.officers.queue import filters_from
+from portal.officers.queue import due_soon_by, filters_from
 from portal.services import audit, reports
 from portal.services.cases import status_label
 from portal.services.nik import mask_nik, normalize_nik
+from portal.services.queue import assignees
 from portal.services.regions import regions
 from portal.services.workdays import local_date
 from portal.web.auth import SUPERVISORS, current_actor, roles_required
@@ -87,11 +88,12 @@ def export_indicators():
 @bp.get("/laporan/pengaduan.csv")
 @roles_required(*SUPERVISORS)
 def export_complaints():
-    filters = filters_from(request.args)
+    filters = filters_from(request.args, officer_ids=frozenset(a.id for a in assignees(session=db.session)))
     today = local_date(utcnow())
     viewer = current_user._get_current_object()
-    count = reports.export_count(session=db.session, viewer=viewer, filters=filters, today=today)
-    rows = reports.export_rows(session=db.session, viewer=viewer, filters=filters, today=today)  # before commit
+    window = {"today": today, "due_soon_by": due_soon_by(today)}
+    count = reports.export_count(session=db.session, viewer=viewer, filters=filters, **window)
+    rows = reports.export_rows(session=db.session, viewer=viewer, filters=filters, **window)  # before commit
     chosen = {key: value for key, value in request.args.items() if value and key != "hal"}
     if filters.q and len(digits := normalize_nik(filters.q)) == 16 and digits.isdigit():
         chosen["q"] = mask_nik(digits)  # no NIK in clear in the audit trail

@@ -1,5 +1,5 @@
-"""Admins manage officer accounts: create, change role, scope and active, reset a password.
-Every change is audited; no admin can lock themselves out by accident."""
+"""Admins manage officer accounts: create, change role, scope and active, reset a password or
+the two-factor verification. Every change is audited; no admin can lock themselves out by accident."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -73,3 +73,22 @@ def reset_password(*, session: Session, account: Account, new: str, by: Account,
     accounts.set_password(session=session, account=account, new=new)
     audit.record(session=session, actor=who, action="atur_ulang_kata_sandi", object_type="account",
                  object_id=account.id)  # fmt: skip
+
+
+def reset_two_factor(*, session: Session, account: Account, by: Account, who: audit.Actor) -> None:
+    """For a lost or replaced phone: turns the account's two-factor verification off and signs it
+    out everywhere. An admin account must set it up again before any other page opens
+    (portal.web.auth.enforce); other roles may. Never one's own account: another admin checks
+    who is asking."""
+    if account.id == by.id:
+        raise AccountError(_("Anda tidak dapat mengatur ulang verifikasi dua langkah akun Anda sendiri. "
+                             "Minta admin lain."))  # fmt: skip
+    if not account.totp_enabled:
+        raise AccountError(_("Akun ini belum memakai verifikasi dua langkah."))
+    account.totp_enabled = False
+    account.totp_secret = None
+    account.totp_last_step = None
+    account.session_version += 1
+    session.flush()
+    audit.record(session=session, actor=who, action="atur_ulang_2fa", object_type="account", object_id=account.id,
+                 detail=f"peran={account.role.value}")  # fmt: skip

@@ -2,8 +2,10 @@
 stored outside static/ under a random name, never served publicly."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import logging
 import os
 import re
 import secrets
@@ -13,8 +15,12 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from portal.services.errors import DomainError
+
+log = logging.getLogger("portal.attachments")
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_FILES = 3
@@ -100,16 +106,18 @@ class StoredFile:
 
 def store(*, directory: Path, file: CleanFile) -> StoredFile:
     """Write the file under a random key; fsync so a record never points at a missing file."""
-    directory.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(20)
     path = directory / key
     try:
+        directory.mkdir(parents=True, exist_ok=True)  # fails too if a file sits in its place
         with open(path, "xb") as handle:
             handle.write(file.data)
             handle.flush()
             os.fsync(handle.fileno())
-    except OSError:
-        path.unlink(missing_ok=True)
+    except OSError as error:
+        log.error("attachment not stored in %s: %s", directory, error)
+        with contextlib.suppress(OSError):  # on a read-only or missing directory there is nothing
+            path.unlink(missing_ok=True)
         raise AttachmentError(
             _("Berkas tidak bisa disimpan saat ini. Coba lagi nanti, atau kirim pengaduan tanpa lampiran.")
         ) from None
@@ -118,3 +126,38 @@ def store(*, directory: Path, file: CleanFile) -> StoredFile:
 
 def remove(*, directory: Path, storage_key: str) -> None:
     (directory / storage_key).unlink(missing_ok=True)
+
+
+# A file and its row live or die together: a file written in a transaction that is rolled back
+# is removed with it, and a file whose row is deleted goes only once that deletion is committed.
+_WRITTEN, _UNLINK = "sigap_files_written", "sigap_files_to_remove"
+
+
+def written_in(session: Session, path: Path) -> None:
+    session.info.setdefault(_WRITTEN, []).append(path)
+
+
+def remove_after_commit(session: Session, path: Path) -> None:
+    session.info.setdefault(_UNLINK, []).append(path)
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    session.info.pop(_WRITTEN, None)
+    _unlink(session.info.pop(_UNLINK, []))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _ended(session: Session, transaction) -> None:
+    """Rolled back or closed without a commit (a commit has emptied both lists already)."""
+    if transaction.parent is None:
+        session.info.pop(_UNLINK, None)
+        _unlink(session.info.pop(_WRITTEN, []))
+
+
+def _unlink(paths: list[Path]) -> None:
+    for path in paths:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as error:  # never fail a commit or a rollback over a file
+            log.error("attachment file not removed: %s", error)

@@ -28,6 +28,7 @@ from portal.models.complaint import (
 from portal.models.person import Person
 from portal.services import attachments as files
 from portal.services.cases import OPEN_STATUSES, RESOLVED_STATUSES, Actor, add_event, transition
+from portal.services.complaint_search import index_name
 from portal.services.errors import DomainError, Locked
 from portal.services.hashing import code_hash_method, dummy_hashes
 from portal.services.lockout import (
@@ -154,6 +155,7 @@ def draft_attachments(*, session: Session, token: str) -> list[Attachment]:
 def attach_file(*, session: Session, directory: Path, file: files.CleanFile,
                 draft_token: str | None = None, complaint: Complaint | None = None) -> Attachment:  # fmt: skip
     stored = files.store(directory=directory, file=file)
+    files.written_in(session, directory / stored.storage_key)
     record = Attachment(
         draft_token=draft_token, complaint=complaint, storage_key=stored.storage_key,
         original_name=file.original_name, content_type=file.content_type, size=stored.size,
@@ -173,7 +175,7 @@ def remove_draft_attachment(*, session: Session, directory: Path, token: str, at
     if record is not None and record.draft_token == token:
         session.delete(record)
         session.flush()
-        files.remove(directory=directory, storage_key=record.storage_key)
+        files.remove_after_commit(session, directory / record.storage_key)
 
 
 # Filing ------------------------------------------------------------------------------------
@@ -268,6 +270,7 @@ def file_complaint(
     if draft_token:
         _claim_draft_files(session, draft_token, complaint, event.id)
     session.flush()
+    index_name(session=session, complaint=complaint)
     notify_resident(session=session, complaint=complaint, event=event)
     return Filed(complaint=complaint, access_code=code)
 

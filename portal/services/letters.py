@@ -214,15 +214,20 @@ def issue_letter(
     pattern: str = DEFAULT_NUMBER_PATTERN,
     via: IssuedVia = IssuedVia.MANDIRI,
     now: datetime | None = None,
+    replace: bool = False,
 ) -> Letter:
-    """The person's valid letter, or a new one (superseding an outdated one). Flushes."""
+    """The person's valid letter, or a new one (superseding an outdated one). Flushes.
+
+    `replace` (officers only): a new letter with a new number even though the valid one still
+    prints the same, e.g. when it was lost; the old one then verifies as superseded.
+    """
     now = now or utcnow()
     _check_person(session.get(Person, person_id))
     serialize_issuing(session, year=letter_date(now).year, person_id=person_id)
     # Read again under the lock: another request may have changed things meanwhile.
     person = _check_person(session.get(Person, person_id, populate_existing=True))
     existing = _valid_letter(session, person_id)
-    if existing is not None and letter_fields(existing) == printed_fields(person):
+    if existing is not None and letter_fields(existing) == printed_fields(person) and not replace:
         return existing
     if existing is not None:
         existing.status, existing.ended_at = LetterStatus.DIGANTI, now
@@ -246,6 +251,13 @@ def current_letter(*, session: Session, person_id: int) -> Letter | None:
     if letter is None or letter_fields(letter) != printed_fields(person):
         return None
     return letter
+
+
+def letters_of(*, session: Session, person_id: int) -> list[Letter]:
+    """Every letter issued to the person, newest first."""
+    return list(session.scalars(
+        sa.select(Letter).where(Letter.person_id == person_id).order_by(Letter.id.desc())
+    ))  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

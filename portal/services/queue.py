@@ -1,4 +1,11 @@
-"""The officers' triage queue: filters, search, counts per status, due-date order, pages."""
+"""The officers' triage queue: filters, search, counts per status, due-date order, pages.
+
+Two queries per page: the counts per status (the total comes from them) and one page of rows in
+due-date order. Both are answered from indexes (migration 0006): the counts from a covering
+index without reading the table, the rows by walking an index in due-date order (SQLite is told
+which: portal.services.sqlite_hints). A search goes through the NIK, reference or word index
+(portal.services.complaint_search) and counts at most SEARCH_COUNT_CAP matches: a short prefix
+can match thousands of names."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -11,18 +18,25 @@ from portal.models.account import Account
 from portal.models.complaint import Complaint, ComplaintCategory, ComplaintStatus
 from portal.services.case_access import visible_clause
 from portal.services.cases import OPEN_STATUSES
+from portal.services.complaint_search import name_clause, search_terms
+from portal.services.deadlines import due_soon_clause, open_clause, overdue_clause
 from portal.services.nik import normalize_nik
+from portal.services.sqlite_hints import indexed_by
 
 PAGE_SIZE = 25
+SEARCH_COUNT_CAP = 1000
 
 
 @dataclass(frozen=True, slots=True)
 class QueueFilters:
     status: ComplaintStatus | None = None
+    open_only: bool = False  # every open status ("terbuka")
     category: ComplaintCategory | None = None
     kecamatan: str | None = None
     assigned: str | None = None  # "saya" (me) or "belum" (unassigned)
+    assigned_to: int | None = None  # one officer's account id (supervisors)
     overdue: bool = False
+    due_soon: bool = False
     confidential: bool = False
     q: str = ""
     page: int = 1
@@ -31,79 +45,140 @@ class QueueFilters:
 @dataclass(slots=True)
 class QueuePage:
     rows: list
-    total: int
+    total: int  # at most SEARCH_COUNT_CAP + 1 for a search
     page: int
     pages: int
     counts: dict[ComplaintStatus, int] = field(default_factory=dict)
+    capped: bool = False  # a search with more than SEARCH_COUNT_CAP matches: `total` is a lower bound
 
 
-def overdue_clause(today: date) -> sa.ColumnElement[bool]:
-    """Open, not waiting for the resident, and past the verify or the resolve date."""
-    return sa.and_(
-        Complaint.status.in_(OPEN_STATUSES - {ComplaintStatus.MENUNGGU_INFORMASI}),
-        sa.or_(Complaint.resolve_due < today,
-               sa.and_(Complaint.verified_at.is_(None), Complaint.verify_due < today)),
-    )  # fmt: skip
+@dataclass(frozen=True, slots=True)
+class _Search:
+    clause: sa.ColumnElement[bool]
+    many: bool = False  # a name matching over ID_LIST_LIMIT complaints
 
 
-def _search(q: str) -> sa.ColumnElement[bool] | None:
+def _search(session: Session, q: str) -> _Search | None:
     q = q.strip()
     if not q:
         return None
     digits = normalize_nik(q)
     if digits.isdigit() and len(digits) == 16:
-        return Complaint.subject_nik == digits
+        return _Search(Complaint.subject_nik == digits)
     if q.upper().startswith("SGP"):
-        return Complaint.reference == q.upper()
-    return Complaint.subject_name.ilike(f"%{q[:60]}%")
+        return _Search(Complaint.reference == q.upper())
+    clause, many = name_clause(session=session, terms=search_terms(q[:80]))
+    return _Search(clause, many)
 
 
-def _filters(viewer: Account, filters: QueueFilters, today: date, *, with_status: bool) -> list:
+def _kecamatan(code: str) -> sa.ColumnElement[bool]:
+    """Kelurahan codes of one kecamatan ("32.75.03." …) as a range: usable by an index
+    ('/' is the character after '.')."""
+    return sa.and_(Complaint.kelurahan_code >= code + ".", Complaint.kelurahan_code < code + "/")
+
+
+def _filters(viewer: Account, filters: QueueFilters, search: _Search | None, today: date, due_soon_by: date,
+             *, with_status: bool) -> list:  # fmt: skip
     clauses = [visible_clause(viewer)]
     if with_status and filters.status:
         clauses.append(Complaint.status == filters.status)
+    if with_status and filters.open_only:
+        clauses.append(open_clause())
     if filters.category:
         clauses.append(Complaint.category == filters.category)
     if filters.kecamatan:
-        clauses.append(Complaint.kelurahan_code.startswith(filters.kecamatan + "."))
+        clauses.append(_kecamatan(filters.kecamatan))
     if filters.assigned == "saya":
         clauses.append(Complaint.assigned_to_id == viewer.id)
     elif filters.assigned == "belum":
         clauses.append(Complaint.assigned_to_id.is_(None))
+    elif filters.assigned_to is not None:
+        clauses.append(Complaint.assigned_to_id == filters.assigned_to)
     if filters.overdue:
         clauses.append(overdue_clause(today))
+    if filters.due_soon:
+        clauses.append(due_soon_clause(today, due_soon_by))
     if filters.confidential:
         clauses.append(Complaint.confidential.is_(True))
-    if (search := _search(filters.q)) is not None:
-        clauses.append(search)
+    if search is not None:
+        clauses.append(search.clause)
     return clauses
 
 
 _COLUMNS = (Complaint.id, Complaint.reference, Complaint.category, Complaint.status, Complaint.subject_name,
             Complaint.kelurahan_code, Complaint.created_at, Complaint.verify_due, Complaint.resolve_due,
             Complaint.verified_at, Complaint.assigned_to_id, Complaint.confidential)  # fmt: skip
-SEARCH_LIMIT = 2000
 
 
-def load_queue(*, session: Session, viewer: Account, filters: QueueFilters, today: date,
+def queue_clauses(*, session: Session, viewer: Account, filters: QueueFilters, today: date,
+                  due_soon_by: date) -> list:  # fmt: skip
+    """The WHERE clauses of the queue's rows for these filters (all pages; the CSV export)."""
+    return _filters(viewer, filters, _search(session, filters.q), today, due_soon_by, with_status=True)
+
+
+def _count_index(viewer: Account, filters: QueueFilters, search: _Search | None) -> str | None:
+    """The covering index SQLite counts from (see portal.services.sqlite_hints)."""
+    if search is not None:
+        return None  # the NIK, reference or word index finds the matches (at most SEARCH_COUNT_CAP + 1)
+    if filters.assigned or filters.assigned_to is not None:
+        return "ix_complaint_assigned_due"
+    if viewer.is_supervisor and not (filters.category or filters.kecamatan or filters.overdue or filters.due_soon
+                                     or filters.confidential):  # fmt: skip
+        return "ix_complaint_status"  # every complaint: the narrowest index
+    return "ix_complaint_queue"
+
+
+def _rows_index(filters: QueueFilters, search: _Search | None) -> str | None:
+    """The index SQLite walks in due-date order for one page of rows."""
+    if search is not None and not search.many:
+        return None  # a few rows found by their index, then sorted
+    if filters.assigned or filters.assigned_to is not None:
+        return "ix_complaint_assigned_due"
+    if filters.status:
+        return "ix_complaint_queue"
+    if filters.overdue or filters.due_soon or filters.open_only:
+        return "ix_complaint_open_due"  # only open cases: old closed ones are not walked through
+    if filters.category:
+        return "ix_complaint_category_due"
+    return "ix_complaint_resolve_due"
+
+
+def _count(session: Session, where: list, *, cap: int | None, index: str | None) -> dict[ComplaintStatus, int]:
+    matching = indexed_by(sa.select(Complaint.status).where(*where), Complaint, index)
+    if cap is not None:
+        matching = matching.limit(cap + 1)
+    matched = matching.subquery()
+    return dict(session.execute(sa.select(matched.c.status, sa.func.count()).group_by(matched.c.status)).all())
+
+
+def _total(filters: QueueFilters, counts: dict[ComplaintStatus, int]) -> int:
+    if filters.status:
+        return counts.get(filters.status, 0)
+    if filters.open_only:
+        return sum(n for status, n in counts.items() if status in OPEN_STATUSES)
+    return sum(counts.values())
+
+
+def load_queue(*, session: Session, viewer: Account, filters: QueueFilters, today: date, due_soon_by: date,
                page_size: int = PAGE_SIZE) -> QueuePage:  # fmt: skip
-    """Two queries: counts per status (the total comes from them) and one page of rows.
-    A text search matches few rows, so it is one scan and the page is cut in Python."""
-    if filters.q.strip():
-        return _searched(session, viewer, filters, today, page_size)
-    counted = dict(session.execute(
-        sa.select(Complaint.status, sa.func.count(Complaint.id))
-        .where(*_filters(viewer, filters, today, with_status=False))
-        .group_by(Complaint.status)
-    ).all())  # fmt: skip
-    total = counted.get(filters.status, 0) if filters.status else sum(counted.values())
-    page, pages = _page_numbers(filters.page, total, page_size)
-    rows = session.execute(
-        sa.select(*_COLUMNS).where(*_filters(viewer, filters, today, with_status=True))
-        .order_by(Complaint.resolve_due, Complaint.id)
-        .limit(page_size).offset((page - 1) * page_size)
-    ).all()  # fmt: skip
-    return QueuePage(rows=rows, total=total, page=page, pages=pages, counts=counted)
+    search = _search(session, filters.q)
+    searching = search is not None
+    cap = SEARCH_COUNT_CAP if searching else None
+    counts = _count(session, _filters(viewer, filters, search, today, due_soon_by, with_status=False), cap=cap,
+                    index=_count_index(viewer, filters, search))  # fmt: skip
+    where = _filters(viewer, filters, search, today, due_soon_by, with_status=True)
+    capped = searching and sum(counts.values()) > SEARCH_COUNT_CAP
+    total = _total(filters, counts)
+    if capped and (filters.status or filters.open_only):  # the capped counts say nothing about this status
+        total = sum(_count(session, where, cap=cap, index=None).values())
+    page, pages = _page_numbers(filters.page, min(total, SEARCH_COUNT_CAP) if searching else total, page_size)
+    rows = session.execute(indexed_by(
+        sa.select(*_COLUMNS).where(*where)
+        .order_by(Complaint.resolve_due, Complaint.id).limit(page_size).offset((page - 1) * page_size),
+        Complaint, _rows_index(filters, search),
+    )).all()  # fmt: skip
+    return QueuePage(rows=rows, total=total, page=page, pages=pages, counts={} if capped else counts,
+                     capped=searching and total > SEARCH_COUNT_CAP)  # fmt: skip
 
 
 def _page_numbers(asked: int, total: int, page_size: int) -> tuple[int, int]:
@@ -111,16 +186,8 @@ def _page_numbers(asked: int, total: int, page_size: int) -> tuple[int, int]:
     return min(max(1, asked), pages), pages
 
 
-def _searched(session, viewer, filters, today, page_size) -> QueuePage:
-    matches = session.execute(
-        sa.select(*_COLUMNS).where(*_filters(viewer, filters, today, with_status=False))
-        .order_by(Complaint.resolve_due, Complaint.id).limit(SEARCH_LIMIT)
-    ).all()  # fmt: skip
-    counted: dict[ComplaintStatus, int] = {}
-    for row in matches:
-        counted[row.status] = counted.get(row.status, 0) + 1
-    if filters.status:
-        matches = [row for row in matches if row.status is filters.status]
-    page, pages = _page_numbers(filters.page, len(matches), page_size)
-    rows = matches[(page - 1) * page_size : page * page_size]
-    return QueuePage(rows=rows, total=len(matches), page=page, pages=pages, counts=counted)
+def assignees(*, session: Session) -> list[sa.Row]:
+    """The accounts (id, name, active) a supervisor can filter the queue by: active ones first
+    (cases may still be assigned to a deactivated account)."""
+    return list(session.execute(sa.select(Account.id, Account.name, Account.active)
+                                .order_by(Account.active.desc(), Account.name, Account.id)))  # fmt: skip

@@ -18,8 +18,9 @@ from portal.models.account import Account
 from portal.models.complaint import Complaint, ComplaintEvent, ComplaintStatus
 from portal.services.case_access import visible_clause
 from portal.services.cases import OPEN_STATUSES
+from portal.services.deadlines import overdue_clause
 from portal.services.nik import mask_nik
-from portal.services.queue import QueueFilters, _filters, overdue_clause
+from portal.services.queue import QueueFilters, queue_clauses
 from portal.services.regions import kelurahan, regions
 from portal.services.stats_sql import Rate, local_date, tally, weighted_median_days
 from portal.services.workdays import JAKARTA, WorkCalendar
@@ -35,12 +36,13 @@ def _day(moment: datetime | None) -> str:
     return moment.astimezone(JAKARTA).date().isoformat() if moment else ""
 
 
-def export_count(*, session: Session, viewer: Account, filters: QueueFilters, today: date) -> int:
-    return session.scalar(sa.select(sa.func.count(Complaint.id))
-                          .where(*_filters(viewer, filters, today, with_status=True)))  # fmt: skip
+def export_count(*, session: Session, viewer: Account, filters: QueueFilters, today: date, due_soon_by: date) -> int:
+    where = queue_clauses(session=session, viewer=viewer, filters=filters, today=today, due_soon_by=due_soon_by)
+    return session.scalar(sa.select(sa.func.count(Complaint.id)).where(*where))
 
 
-def export_rows(*, session: Session, viewer: Account, filters: QueueFilters, today: date) -> Iterator[list[str]]:
+def export_rows(*, session: Session, viewer: Account, filters: QueueFilters, today: date,
+                due_soon_by: date) -> Iterator[list[str]]:  # fmt: skip
     """Every complaint the queue shows for these filters (all pages), by due date. The query is
     built now (the viewer's scope read now); the rows stream when the result is iterated."""
     late = overdue_clause(today)
@@ -51,7 +53,8 @@ def export_rows(*, session: Session, viewer: Account, filters: QueueFilters, tod
                   sa.case((late, True), else_=False).label("late"), Account.name.label("officer"),
                   Complaint.referral_agency, Complaint.resolution_code, Complaint.appealed, Complaint.satisfaction)
         .outerjoin(Account, Account.id == Complaint.assigned_to_id)
-        .where(*_filters(viewer, filters, today, with_status=True))
+        .where(*queue_clauses(session=session, viewer=viewer, filters=filters, today=today,
+                              due_soon_by=due_soon_by))
         .order_by(Complaint.resolve_due, Complaint.id)
     )  # fmt: skip
     return _export(session, query)

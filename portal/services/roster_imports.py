@@ -16,6 +16,16 @@ from portal.services.roster import ImportResult, import_roster
 REJECTS_HEADER = ("baris", "jenis", "alasan", "nik", "nama")
 
 
+def _cell(text: str) -> str:
+    """A cell from the uploaded file that a spreadsheet will not run as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def reject_cells(line: int, kind: str, reason: str, raw: dict) -> list:
+    """One row of a rejects CSV (web and CLI imports alike)."""
+    return [line, kind, reason, _cell((raw.get("nik") or "")[:40]), _cell((raw.get("nama") or "")[:150])]
+
+
 def rejects_path(*, directory: Path, batch_id: int) -> Path:
     return directory / f"{int(batch_id)}.csv"
 
@@ -41,7 +51,7 @@ def import_upload(*, session: Session, stream: BinaryIO, filename: str, imported
             writer.writerow(REJECTS_HEADER)
 
             def on_reject(line: int, kind: str, reason: str, raw: dict) -> None:
-                writer.writerow([line, kind, reason, (raw.get("nik") or "")[:40], (raw.get("nama") or "")[:150]])
+                writer.writerow(reject_cells(line, kind, reason, raw))
 
             result = import_roster(session=session, stream=stream, filename=filename, imported_by=imported_by,
                                    on_reject=on_reject)  # fmt: skip

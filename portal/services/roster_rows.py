@@ -83,6 +83,8 @@ def parse_row(row: dict[str, str | None], *, today: date) -> RosterRow:
     except NikError as error:
         raise RowError(error.message) from None
 
+    if "\x00" in nama_text or "\x00" in pekerjaan_text:  # PostgreSQL text cannot hold it
+        raise RowError(_("Baris ini memuat karakter NUL; simpan ulang berkasnya sebagai CSV UTF-8."))
     nama = " ".join(nama_text.split())
     if not nama:
         raise RowError(_("Kolom nama kosong."))
@@ -103,9 +105,11 @@ def parse_row(row: dict[str, str | None], *, today: date) -> RosterRow:
     desil_text = desil_text.strip()
     desil = None
     if desil_text:
-        if not desil_text.isdigit() or not 1 <= int(desil_text) <= 10:
+        # ASCII digits only: "²".isdigit() is true but int("²") fails, as do 5,000-digit numbers.
+        digits = desil_text.lstrip("0") if desil_text.isascii() and desil_text.isdigit() else ""
+        if not digits.isdigit() or len(digits) > 2 or not 1 <= int(digits) <= 10:
             raise RowError(_("Kolom desil harus angka 1 sampai 10, atau kosong."))
-        desil = int(desil_text)
+        desil = int(digits)
 
     status = _STATUS.get(status_text.strip().lower())
     if status is None:
@@ -126,7 +130,7 @@ def parse_row(row: dict[str, str | None], *, today: date) -> RosterRow:
         raise RowError(_("Kolom alasan hanya diisi untuk status nonaktif atau tidak_memenuhi_syarat."))
 
     kpj = kpj_text.strip() or None
-    if kpj is not None and (len(kpj) != 11 or not kpj.isdigit()):
+    if kpj is not None and (len(kpj) != 11 or not (kpj.isascii() and kpj.isdigit())):
         raise RowError(_("Nomor KPJ harus 11 angka."))
     mulai = _date(mulai_text, "mulai", required=False)
     selesai = _date(selesai_text, "selesai", required=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, abort, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
@@ -79,6 +79,10 @@ def safe_next(target: str | None) -> str | None:
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not parts.path.startswith("/petugas") or target.startswith("//"):
+        return None
+    # Browsers read "\\" as "/" and resolve "..", "%2e%2e": "/petugas/../x" would leave the workspace.
+    segments = unquote(parts.path).replace("\\", "/").split("/")
+    if ".." in segments or "." in segments or any(c.isspace() or not c.isprintable() for c in target):
         return None
     return target.rstrip("?")
 

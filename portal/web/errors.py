@@ -1,15 +1,24 @@
-"""Error pages in plain Indonesian: a whole page, or a fragment when htmx asked for one."""
+"""Error pages in plain Indonesian: a whole page, or a fragment when htmx asked for one.
+
+A database that is down or restarting (connection refused, a connection cut by a restart, a
+pool that cannot hand out a connection in time) is a 503 with Retry-After, never a 500: the
+request's transaction is rolled back (so nothing half-written remains), and the next request
+gets a fresh connection (pool_pre_ping; SQLAlchemy also drops the pool's other connections
+when it sees a disconnect).
+"""
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response
+from flask import Flask, Response, g
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from portal.extensions import db
+from portal.extensions import db, login_manager
+from portal.services.attachments import AttachmentError
 from portal.web.htmx import render_page_or_fragment
 
 log = logging.getLogger("portal.errors")
@@ -80,12 +89,62 @@ def init_app(app: Flask) -> None:
         return render_error(error.code)
 
     @app.errorhandler(OperationalError)
-    def _database_down(error: OperationalError):
-        db.session.rollback()
-        log.error("database unavailable: %s", type(error.orig).__name__)
-        return render_error(503, retry_after=30)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolTimeout)
+    def _database_down(error: Exception):
+        return _unavailable(error)
+
+    @app.errorhandler(DBAPIError)
+    def _database_error(error: DBAPIError):
+        if error.connection_invalidated:  # a disconnect the driver reported under another class
+            return _unavailable(error)
+        raise error  # any other database error stays a logged 500 (and propagates in tests)
+
+    @app.errorhandler(AttachmentError)
+    def _storage_down(error: AttachmentError):
+        """Files could not be written (disk full, read-only) where a form did not catch it: the
+        transaction is rolled back and the files written in it are removed with it."""
+        _rollback()
+        log.error("attachment storage: %s", error.message)
+        return render_error(503, error.message, retry_after=DATABASE_RETRY_AFTER)
 
     @app.errorhandler(InternalServerError)
     def _internal(error: InternalServerError):
         db.session.rollback()
         return render_error(500)
+
+    @app.teardown_appcontext
+    def _close_session(_error: BaseException | None) -> None:
+        """Runs before Flask-SQLAlchemy's own teardown (registered earlier, so called later).
+        When the database went away after the view had answered, closing the session fails on
+        the dead connection; that must not turn the answer (often a committed case's 303) into
+        a bare 500. The connection is already invalidated; the session is discarded."""
+        try:
+            db.session.remove()
+        except DBAPIError as error:
+            log.warning("database connection lost after the answer: %s", type(error.orig).__name__)
+            db.session.remove()
+
+
+DATABASE_RETRY_AFTER = 30  # seconds: a restart of PostgreSQL takes a few
+
+
+def _rollback() -> None:
+    """Roll the request's transaction back; on a dead connection this only discards it."""
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        try:
+            db.session.close()
+        except DBAPIError:
+            db.session.remove()
+
+
+def _unavailable(error: Exception) -> Response:
+    _rollback()
+    cause = getattr(error, "orig", None) or error
+    log.error("database unavailable: %s: %s", type(cause).__name__, str(cause).split("\n")[0])
+    if "_login_user" not in g:
+        # The page's layout asks Flask-Login for the officer, which would ask the database again.
+        g._login_user = login_manager.anonymous_user()
+    return render_error(503, retry_after=DATABASE_RETRY_AFTER)

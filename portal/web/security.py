@@ -4,6 +4,22 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, request
+from werkzeug.routing import IntegerConverter
+
+from portal.web.numbers import MAX_ID
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in every route: a number that fits an id column. A bigger one is no object at all
+    (404), not an overflow inside the database driver (500)."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values.getlist(key)) for key in values)
 
 
 def _script_source(htmx_url: str) -> str:
@@ -12,6 +28,8 @@ def _script_source(htmx_url: str) -> str:
 
 
 def init_app(app: Flask) -> None:
+    """Before any blueprint registers its routes: the `int` converter must be in place first."""
+    app.url_map.converters["int"] = IdConverter
     htmx_source = _script_source(app.config["HTMX_URL"])
     policy = "; ".join(
         [
@@ -27,7 +45,7 @@ def init_app(app: Flask) -> None:
             "object-src 'none'",
         ]
     )
-    hsts = not app.config["SIGAP_ENV"] in {"development", "testing"}
+    hsts = app.config["SIGAP_ENV"] not in {"development", "testing"}
 
     form_types = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
@@ -36,6 +54,19 @@ def init_app(app: Flask) -> None:
         """Every POST of the portal is an HTML form; anything else is refused before parsing."""
         if request.method == "POST" and request.mimetype not in form_types:
             abort(415)
+
+    @app.before_request
+    def _no_nul_characters():
+        """No one types a NUL character, and PostgreSQL text cannot hold one: refuse the request
+        (400, the plain "isian tidak sesuai" page) before any query could fail on it. The Open311
+        API checks its own parameters and answers in its own JSON error format."""
+        if request.path.startswith("/open311/"):
+            return
+        posted = request.method == "POST" and (
+            _has_nul(request.form) or any("\x00" in (f.filename or "") for _k, f in request.files.items(multi=True))
+        )
+        if "\x00" in request.path or _has_nul(request.args) or posted:
+            abort(400)
 
     @app.after_request
     def _headers(response: Response) -> Response:

@@ -118,6 +118,7 @@ def live_server(tmp_path_factory):
             "RATELIMIT_SIGN_IN": "10000 per minute",
             "NIK_LOCKOUT_FAILURES": 10000,
             "ATTACHMENT_DIR": str(folder / "attachments"),  # not the repository's instance/
+            "LETTER_BATCH_DIR": str(folder / "letter-batches"),
         })  # fmt: skip
     with app.app_context():
         residents = _seed()

@@ -46,6 +46,8 @@ EXEMPT = {
     "officers.export_complaints": "CSV export",
     "officers.export_indicators": "CSV export",
     "letters.download_letter": "PDF letter",
+    "officers.download_person_letter": "PDF letter",
+    "officers.download_letter_batch": "PDF of a letter batch",
     "transparency.download_data": "JSON open data",
     "transparency.download_table": "CSV open data",
     "transparency.list_requests": "JSON (Open311)",
@@ -243,6 +245,12 @@ def _unsent_form(page: Page, s: Seeded, live_server) -> None:
     page.get_by_role("button", name="Lanjut", exact=True).click()
 
 
+def _letter_batch(page: Page) -> None:
+    page.goto("/petugas/surat-massal")
+    page.get_by_label("Wilayah").select_option("kelurahan:32.75.01.1001")
+    page.get_by_role("button", name="Buat PDF").click()
+
+
 OFFICER: dict[str, Callable] = {
     "officers.show_queue": lambda page, s, ls: page.goto("/petugas/pengaduan"),
     "officers.show_case": lambda page, s, ls: page.goto(f"/petugas/pengaduan/{s.complaint}"),
@@ -267,6 +275,8 @@ OFFICER: dict[str, Callable] = {
     "officers.check_assisted_filing": lambda page, s, ls: _assisted(page, s, upto="periksa"),
     "officers.show_assisted_confirmation": lambda page, s, ls: _assisted(page, s, upto="terkirim"),
     "officers.show_unsent_form": _unsent_form,
+    "officers.list_letter_batches": lambda page, s, ls: page.goto("/petugas/surat-massal"),
+    "officers.show_letter_batch": lambda page, s, ls: _letter_batch(page),
 }
 
 

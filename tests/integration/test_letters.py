@@ -162,7 +162,7 @@ def test_numbers_follow_each_other_and_start_again_each_year(app, session):
     people = [person() for _ in range(3)]
     moments = [datetime(2026, 12, 31, 10, tzinfo=UTC), datetime(2026, 12, 31, 16, 59, tzinfo=UTC),
                datetime(2026, 12, 31, 17, 0, tzinfo=UTC)]  # 17:00 UTC is midnight in Bekasi
-    issued = [issue_letter(session=session, person_id=p.id, now=now) for p, now in zip(people, moments)]
+    issued = [issue_letter(session=session, person_id=p.id, now=now) for p, now in zip(people, moments, strict=True)]
     session.commit()
     assert [(x.year, x.seq) for x in issued] == [(2026, 1), (2026, 2), (2027, 1)]
     assert [x.number for x in issued] == ["500.15.1/1-Disnaker/XII/2026",

@@ -55,7 +55,7 @@ def test_one_kelurahan_in_one_pdf_ordered_by_name(app, people, tmp_path):
     letters = all_letters()
     assert [x.seq for x in letters] == [1, 2, 3, 4, 5]
     assert all(x.issued_via == IssuedVia.MASSAL and x.status == LetterStatus.BERLAKU for x in letters)
-    for letter, text in zip(sorted(letters, key=lambda x: x.nama), texts):
+    for letter, text in zip(sorted(letters, key=lambda x: x.nama), texts, strict=True):
         assert letter.number in text
     assert not (tmp_path / "bekasijaya.pdf.parts").exists()
 

@@ -24,7 +24,7 @@ def _needs_postgres(database_url):
 
 def run_threads(app, count, work):
     errors: list[BaseException] = []
-    barrier = threading.Barrier(count)
+    barrier = threading.Barrier(count, timeout=60)  # a thread that fails early must not hang the rest
 
     def wrapper(n):
         try:
@@ -38,7 +38,8 @@ def run_threads(app, count, work):
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
     assert errors == []
 
 
@@ -95,3 +96,31 @@ def test_a_batch_and_self_service_at_the_same_time_share_one_sequence(app, datab
     assert sorted(x.seq for x in letters) == list(range(1, 39))
     valid = [x.person_id for x in letters if x.status == LetterStatus.BERLAKU]
     assert sorted(valid) == sorted(p.id for p in people + outside)
+
+
+def test_after_a_data_change_simultaneous_requests_supersede_the_old_letter_once(app, database_url):
+    _needs_postgres(database_url)
+    from portal.services.letters import issue_letter
+
+    someone = person(nama="Siti Aminah", female=True)
+    old = issue_letter(session=db.session, person_id=someone.id)
+    someone.kpj = "25000000777"  # the roster changed what the letter prints
+    db.session.commit()
+    clients = []
+    for _ in range(6):
+        client = app.test_client()
+        with client.session_transaction() as cookie:
+            cookie["checked_person"], cookie["checked_at"] = someone.id, int(time.time())
+        clients.append((client, csrf_token(client, "/surat")))
+
+    def ask(n, barrier):
+        client, token = clients[n]
+        barrier.wait()
+        assert client.post("/surat", data={"csrf_token": token}).status_code == 303
+
+    run_threads(app, 6, ask)
+    letters = db.session.scalars(sa.select(Letter).order_by(Letter.seq)).all()
+    assert [x.seq for x in letters] == [1, 2]
+    assert [x.status for x in letters] == [LetterStatus.DIGANTI, LetterStatus.BERLAKU]
+    assert letters[0].id == old.id and letters[0].superseded_by_id == letters[1].id
+    assert letters[1].kpj == "25000000777"

@@ -128,3 +128,52 @@ def test_the_download_is_the_same_letter(app, client):
     assert pages == 1 and "Hj. Siti Ma'rifah" in text
     (url,) = decode_qr(pdf)
     assert url.startswith("http://127.0.0.1:5000/verifikasi/")
+
+
+def test_the_cut_down_user_agent_stylesheet_changes_nothing(app):
+    """html_to_pdf lays letters out with letter_ua.css instead of WeasyPrint's whole HTML user-agent
+    stylesheet (faster); the pages, their tags and the outline must be those of a plain render."""
+    from PIL import ImageChops
+    from weasyprint import HTML
+
+    from portal.letters.pdf import STYLESHEET, _stylesheet, letter_html_class
+
+    assert "_ua_stylesheets" in vars(HTML)  # the method the portal overrides still exists
+    someone = person(nama="Hj. Siti Ma'rifah, S.Pd.", female=True)
+    letter = issue_letter(session=db.session, person_id=someone.id, now=ISSUED)
+    db.session.commit()
+    with app.test_request_context():
+        html = letters_html([letter_view(letter)], title=document_title(letter.number))
+    stylesheet, fonts = _stylesheet()
+    plain = HTML(string=html, base_url=str(STYLESHEET.parent)).write_pdf(
+        stylesheets=[stylesheet], font_config=fonts, pdf_variant="pdf/ua-1")
+    ours = html_to_pdf(html)
+    assert letter_html_class()._ua_stylesheets is not HTML._ua_stylesheets
+    images = [pypdfium2.PdfDocument(pdf)[0].render(scale=2).to_pil().convert("RGB") for pdf in (plain, ours)]
+    assert ImageChops.difference(*images).getbbox() is None
+    readers = [PdfReader(io.BytesIO(pdf)) for pdf in (plain, ours)]
+    outlines = [outline_titles(r.outline) for r in readers]
+    assert outlines[0] == outlines[1] and "SURAT KETERANGAN KEPESERTAAN" in outlines[0]
+    tags = [structure_tags(r.trailer["/Root"]["/StructTreeRoot"]) for r in readers]
+    assert tags[0] == tags[1] and "/H1" in tags[0] and "/L" in tags[0]
+    assert text_of(plain)[1] == text_of(ours)[1]
+
+
+def outline_titles(items) -> list[str]:
+    return [title for item in items
+            for title in (outline_titles(item) if isinstance(item, list) else [item.title])]  # fmt: skip
+
+
+def structure_tags(node) -> list[str]:
+    """The structure element types of a tagged PDF, depth first."""
+    node = node.get_object()
+    found = []
+    if isinstance(node, dict) and "/S" in node:
+        found.append(str(node["/S"]))
+    kids = node.get("/K", []) if isinstance(node, dict) else node
+    if isinstance(kids, list) or hasattr(kids, "get_object") or isinstance(kids, dict):
+        for kid in kids if isinstance(kids, list) else [kids]:
+            kid = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(kid, dict | list):
+                found += structure_tags(kid)
+    return found

@@ -55,21 +55,47 @@ def test_breaches_and_due_soon_per_officer_and_kecamatan(client):
     assert fresh.reference  # open, neither late nor due soon
 
 
-def test_links_open_the_queue_with_the_matching_filters(client):
+def queue_total(client, link: str) -> int:
+    summary = parse(client.get(link)).select_one("#antrean > p").get_text(strip=True)
+    return int(summary.split()[0])
+
+
+def test_every_figure_opens_the_queue_with_exactly_its_cases(client):
     supervisor = account("supervisor")
-    late(kelurahan_code="32.75.02.1001")
+    rina = account(kecamatan=["32.75.02"])
+    rina.name = "Rina"
+    a = late(kelurahan_code="32.75.02.1001")
     late(kelurahan_code="32.75.02.1001")
     late(kelurahan_code="32.75.01.1001")
+    waiting = late(kelurahan_code="32.75.01.1001")
+    closed = late(kelurahan_code="32.75.02.1001")
+    soon, _ = complaint(kelurahan_code="32.75.03.1001")
+    mine, _ = complaint(kelurahan_code="32.75.03.1001")
+    a.assigned_to_id = soon.assigned_to_id = closed.assigned_to_id = rina.id
+    mine.assigned_to_id = supervisor.id
+    waiting.status = ComplaintStatus.MENUNGGU_INFORMASI
+    closed.status = ComplaintStatus.SELESAI  # counted nowhere on this page, nor in the linked queues
+    soon.verify_due = soon.resolve_due = local_date(utcnow())
+    db.session.commit()
     sign_in(client, supervisor)
     page = parse(client.get("/petugas/sla"))
-    row = page.find("th", string="Bekasi Barat").parent
-    link = row.select("td a")[0]["href"]
-    assert "terlambat=1" in link and "kecamatan=32.75.02" in link
-    queue = parse(client.get(link))
-    assert len(queue.select("#antrean tbody tr.row-late")) == 2
-    unassigned = page.find("th", string="Belum ditugaskan").parent.select("td a")[0]["href"]
-    assert "ditugaskan=belum" in unassigned and "terlambat=1" in unassigned
-    assert len(parse(client.get(unassigned)).select("#antrean tbody tr.row-late")) == 3
+    links = page.select("main .status-counts a") + page.select("main table td a")
+    assert len(links) == 3 + 6 + 6  # totals; per officer (Rina 3, unassigned 2, me 1); per kecamatan (2 each)
+    for link in links:
+        assert queue_total(client, link["href"]) == int(link.get_text(" ", strip=True).split()[-1]), link["href"]
+    rina_row = page.find("th", string="Rina").parent.select("td a")
+    assert [f"ditugaskan={rina.id}" in a["href"] for a in rina_row] == [True, True, True]
+    assert ["terlambat=1" in rina_row[0]["href"], "segera=1" in rina_row[1]["href"],
+            "status=terbuka" in rina_row[2]["href"]] == [True, True, True]  # fmt: skip
+    mine_row = page.find("th", string=lambda text: text and "(Anda)" in text).parent
+    assert "ditugaskan=saya" in mine_row.select_one("td a")["href"]
+
+
+def test_due_soon_follows_the_setting(client, app):
+    app.config["SLA_DUE_SOON_DAYS"] = 5
+    sign_in(client, account("supervisor"))
+    intro = parse(client.get("/petugas/sla")).select_one("main p").get_text()
+    assert "5 hari kerja lagi" in intro
 
 
 def test_sla_is_for_supervisors(client):

@@ -115,6 +115,16 @@ def test_cli_import_prints_a_summary_and_writes_rejects(app, tmp_path):
     assert db.session.scalars(sa.select(RosterImportBatch)).one().imported_by == "petugas@test"
 
 
+def test_cli_rejects_file_never_carries_a_spreadsheet_formula(app, tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_bytes(roster_csv([roster_row(nama="=HYPERLINK(\"http://x\")", kelurahan="99")]).getvalue())
+    result = app.test_cli_runner().invoke(args=["roster", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "roster.rejects.csv").open(encoding="utf-8") as handle:
+        rejects = list(csv.DictReader(handle))
+    assert rejects[0]["nama"] == "'=HYPERLINK(\"http://x\")"
+
+
 def test_cli_refuses_a_file_it_cannot_read_with_a_clear_message(app, tmp_path):
     path = tmp_path / "roster.csv"
     path.write_bytes("nik;nama\n".encode("utf-16"))

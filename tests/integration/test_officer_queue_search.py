@@ -1,0 +1,73 @@
+"""Searching the queue by name (the word index), NIK and reference; many matches are capped."""
+import pytest
+
+from portal.services import complaint_search, queue
+from tests.conftest import parse
+from tests.factories import account, complaint, sign_in
+
+HTMX = {"HX-Request": "true"}
+
+
+def references(response) -> list[str]:
+    return [a.get_text(strip=True) for a in parse(response).select("#antrean tbody td:first-child a")]
+
+
+SEARCHES = [
+    ("marifah", ["Hj. Siti Ma'rifah, S.Pd."]),  # punctuation and titles do not matter
+    ("MA'RIFAH", ["Hj. Siti Ma'rifah, S.Pd."]),
+    ("hj siti marifah", ["Hj. Siti Ma'rifah, S.Pd."]),
+    ("marifah siti", ["Hj. Siti Ma'rifah, S.Pd."]),  # any order
+    ("sit amin", ["Siti Aminah"]),  # the start of each word
+    ("aminah", ["Siti Aminah", "Aminah Lubis"]),  # any word of the name
+    ("Amīnah", ["Siti Aminah", "Aminah Lubis"]),  # accents
+    ("m", ["M. Yusuf"]),  # one letter: that word only, not every name with an m
+    ("rifah", []),  # inside a word: no
+    ("siti budi", []),  # every word must match
+    ("hj", []),
+]  # fmt: skip
+
+
+def test_name_search_matches_the_start_of_any_word(client):
+    names = {name: complaint(subject_name=name)[0].reference
+             for name in ("Hj. Siti Ma'rifah, S.Pd.", "Siti Aminah", "Aminah Lubis", "M. Yusuf", "Budi Santoso")}  # fmt: skip
+    sign_in(client, account("supervisor"))
+    for query, expected in SEARCHES:
+        found = references(client.get("/petugas/pengaduan", query_string={"q": query}))
+        assert sorted(found) == sorted(names[name] for name in expected), query
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
+def test_nik_and_reference(client, headers):
+    case, _ = complaint(subject_name="Dewi Lestari")
+    sign_in(client, account("supervisor"))
+    spaced = f"{case.subject_nik[:6]} {case.subject_nik[6:12]} {case.subject_nik[12:]}"
+    assert references(client.get("/petugas/pengaduan", query_string={"q": spaced}, headers=headers)) == [case.reference]
+    assert references(client.get("/petugas/pengaduan", query_string={"q": case.reference.lower()},
+                                 headers=headers)) == [case.reference]  # fmt: skip
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
+def test_many_matches_are_not_all_counted(client, monkeypatch, headers):
+    monkeypatch.setattr(queue, "SEARCH_COUNT_CAP", 3)
+    monkeypatch.setattr("portal.officers.queue.SEARCH_COUNT_CAP", 3)
+    monkeypatch.setattr(complaint_search, "ID_LIST_LIMIT", 2)  # and the subquery, not a list of ids
+    made = [complaint(subject_name=f"Siti Nomor{n}")[0] for n in range(5)]
+    complaint(subject_name="Budi Santoso")
+    sign_in(client, account("supervisor"))
+    response = client.get("/petugas/pengaduan?q=siti", headers=headers)
+    page = parse(response)
+    assert "Lebih dari 3 pengaduan cocok" in page.select_one("#antrean > p").get_text()
+    assert page.select(".status-counts li") == []  # counts of a capped sample would mislead
+    assert sorted(references(response)) == sorted(c.reference for c in made)  # one page shows them all
+    assert references(client.get("/petugas/pengaduan?q=siti&status=diterima", headers=headers)) != []
+    few = parse(client.get("/petugas/pengaduan?q=siti+nomor1", headers=headers))
+    assert "1 pengaduan" in few.select_one("#antrean > p").get_text()
+    assert "Diterima: 1" in few.select_one(".status-counts").get_text(" ", strip=True)
+
+
+def test_officers_search_only_what_they_may_see(client):
+    mine, _ = complaint(subject_name="Siti Aminah", kelurahan_code="32.75.02.1001")
+    complaint(subject_name="Siti Aminah", kelurahan_code="32.75.01.1001")
+    complaint(subject_name="Siti Aminah", kelurahan_code="32.75.02.1001", category="pungli")
+    sign_in(client, account(kecamatan=["32.75.02"]))
+    assert references(client.get("/petugas/pengaduan?q=aminah")) == [mine.reference]

@@ -1,0 +1,154 @@
+"""Security headers on every response: every GET route of the URL map (officer routes signed in as an
+admin), error answers (400, 404, 405, 413, 415, 429, 500), static files, and the pages that show
+personal data (never stored by a browser or proxy cache)."""
+import io
+
+import pytest
+
+from portal import create_app
+from tests.conftest import _test_config, csrf_token
+from tests.factories import account, complaint, person, sign_in
+from tests.security.support import sample_path
+
+# Open data without personal data: these may be cached by anyone.
+PUBLIC_CACHE = ("/statistik/data.json", "/statistik/ringkasan.csv", "/open311/")
+
+
+def assert_security_headers(response, what: str) -> None:
+    headers = response.headers
+    policy = headers.get("Content-Security-Policy", "")
+    directives = dict((d.strip().split(" ", 1) + [""])[:2] for d in policy.split(";") if d.strip())
+    assert directives.get("default-src") == "'self'", what
+    assert directives.get("frame-ancestors") == "'none'", what
+    assert directives.get("object-src") == "'none'" and directives.get("base-uri") == "'none'", what
+    assert "'unsafe-inline'" not in directives.get("script-src", "") and "'unsafe-eval'" not in policy, what
+    assert directives.get("form-action") == "'self'", what
+    assert headers.get("X-Content-Type-Options") == "nosniff", what
+    assert headers.get("X-Frame-Options") == "DENY", what
+    assert headers.get("Referrer-Policy") in ("same-origin", "no-referrer", "strict-origin"), what
+    assert "camera=()" in headers.get("Permissions-Policy", ""), what
+    assert "Strict-Transport-Security" not in headers, what  # only outside development, over HTTPS
+
+
+def assert_not_stored(response, what: str) -> None:
+    assert response.headers.get("Cache-Control") == "no-store", what
+
+
+def get_rules(app, officer: bool):
+    for rule in app.url_map.iter_rules():
+        if "GET" in rule.methods and rule.endpoint != "static" and rule.rule.startswith("/petugas") == officer:
+            yield rule
+
+
+@pytest.mark.parametrize("officer", [False, True], ids=["public", "officer"])
+def test_every_get_route_has_the_headers(app, client, officer):
+    if officer:
+        sign_in(client, account("admin", totp=True))
+    complaint()
+    for rule in get_rules(app, officer):
+        if rule.rule in ("/surat/unduh", "/surat/lihat"):
+            continue  # PDF and letter page: checked below after a status check
+        path = sample_path(rule)
+        response = client.get(path)
+        assert response.status_code < 500, path
+        assert_security_headers(response, path)
+        if not path.startswith(PUBLIC_CACHE):
+            assert_not_stored(response, path)
+
+
+def test_pages_with_personal_data_are_never_stored(client):
+    someone = person()
+    answer = client.post("/cek-status", data={"csrf_token": csrf_token(client), "nik": someone.nik,
+                                              "nama": someone.nama})  # fmt: skip
+    assert answer.status_code == 200
+    for response, what in [(answer, "status answer"), (client.get("/surat"), "/surat"),
+                           (client.get("/surat/lihat"), "/surat/lihat")]:  # fmt: skip
+        assert_security_headers(response, what)
+        assert_not_stored(response, what)
+    case, code = complaint()
+    client.post("/pengaduan/lacak", data={"csrf_token": csrf_token(client, "/pengaduan/lacak"),
+                                          "nomor": case.reference, "kode": code})  # fmt: skip
+    tracked = client.get("/pengaduan/lacak/kasus")
+    assert tracked.status_code == 200
+    assert_security_headers(tracked, "tracking")
+    assert_not_stored(tracked, "tracking")
+
+
+def test_error_answers_have_the_headers(app, client):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/uji-kesalahan-server")
+    def _boom():
+        raise RuntimeError("rahasia internal")
+
+    answers = {
+        404: client.get("/tidak-ada-halaman-ini"),
+        405: client.get("/petugas/keluar"),
+        400: client.post("/cek-status", data={"nik": "1"}),  # no CSRF token
+        415: client.post("/cek-status", json={"nik": "1"}, headers={"X-CSRFToken": csrf_token(client)}),
+        413: client.post("/cek-status", data={"csrf_token": csrf_token(client), "nama": "x" * 300_000},
+                         content_type="multipart/form-data"),  # one field over MAX_FORM_MEMORY_SIZE
+        500: client.get("/uji-kesalahan-server"),
+    }
+    for status, response in answers.items():
+        assert response.status_code == status
+        assert_security_headers(response, str(status))
+        assert_not_stored(response, str(status))
+        text = response.get_data(as_text=True)
+        assert "Traceback" not in text and "rahasia internal" not in text
+
+
+class TestRateLimited:
+    @pytest.fixture
+    def app_config(self):
+        return {"RATELIMIT_STATUS_CHECK": "1 per minute"}
+
+    def test_429_has_the_headers(self, client):
+        data = {"csrf_token": csrf_token(client), "nik": "3275010101900001", "nama": "Budi"}
+        client.post("/cek-status", data=data)
+        response = client.post("/cek-status", data=data)
+        assert response.status_code == 429
+        assert_security_headers(response, "429")
+
+
+def test_static_files_have_the_headers(client):
+    for path in ("/static/css/portal.css", "/static/js/portal.js"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert_security_headers(response, path)
+
+
+def test_hsts_and_secure_cookies_outside_development(database_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("SIGAP_ENV", "production")
+    config = {key: value for key, value in _test_config(database_url, tmp_path).items()
+              if key != "SESSION_COOKIE_SECURE"}  # fmt: skip
+    production = create_app(config).test_client()
+    secure = production.get("/cek-status", base_url="https://localhost")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    cookie = next(v for k, v in secure.headers.items() if k == "Set-Cookie" and v.startswith("session="))
+    assert "Secure" in cookie and "HttpOnly" in cookie
+    plain = production.get("/cek-status")  # plain HTTP: HSTS would be ignored; the proxy redirects
+    assert "Strict-Transport-Security" not in plain.headers
+
+
+def test_an_upload_is_never_served_as_something_else(app, client):
+    """Residents' files go out as downloads, with their checked type and nosniff."""
+    from PIL import Image
+
+    from portal.extensions import db
+    from portal.services.attachments import clean_upload
+    from portal.services.complaints import attach_file
+    from portal.web.settings import attachment_dir
+
+    case, _ = complaint()
+    png = io.BytesIO()
+    Image.new("RGB", (3, 3)).save(png, "PNG")
+    with app.test_request_context():
+        record = attach_file(session=db.session, directory=attachment_dir(), complaint=case,
+                             file=clean_upload(data=png.getvalue() + b"<script>", filename="x.html.png"))  # fmt: skip
+    db.session.commit()
+    sign_in(client, account("supervisor"))
+    response = client.get(f"/petugas/lampiran/{record.id}")
+    assert response.mimetype == "image/png" and response.headers["Content-Disposition"].startswith("attachment")
+    assert b"<script>" not in response.data  # re-encoded: nothing appended survives
+    assert_security_headers(response, "attachment")
