@@ -16,7 +16,7 @@ from portal.officers import bp
 from portal.officers import case_forms as forms
 from portal.services import audit, case_actions
 from portal.services.case_access import can_act, can_see_identity, can_view
-from portal.services.cases import can_transition, event_label, status_label
+from portal.services.cases import can_transition, event_label, officer_status_label
 from portal.services.errors import DomainError
 from portal.services.regions import kelurahan
 from portal.web.auth import ALL_STAFF, current_actor, roles_required
@@ -85,7 +85,7 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
         form_error=forms.first_error(active_form),
         show_identity=can_see_identity(current_user, complaint), may_act=can_act(current_user, complaint),
         allowed=lambda target: any(can_transition(complaint, target, actor) for actor in _actors()),
-        place=kelurahan(complaint.kelurahan_code), status_label=status_label, event_label=event_label,
+        place=kelurahan(complaint.kelurahan_code), status_label=officer_status_label, event_label=event_label,
         S=ComplaintStatus, title=_("Pengaduan %(ref)s", ref=complaint.reference),
     ), status  # fmt: skip
 

@@ -16,7 +16,7 @@ from portal.officers import bp
 from portal.officers.admin_forms import PeopleSearchForm, RosterUploadForm
 from portal.officers.letter_forms import IssueLetterForm, ReplaceLetterForm
 from portal.services import audit, letters_officer, people, roster_imports
-from portal.services.cases import status_label as case_status_label
+from portal.services.cases import officer_status_label as case_status_label
 from portal.services.errors import RosterFileError
 from portal.services.regions import regions
 from portal.web.auth import ADMINS, ALL_STAFF, current_actor, roles_required

@@ -11,7 +11,7 @@ from portal.extensions import db
 from portal.models.base import utcnow
 from portal.models.complaint import ComplaintCategory, ComplaintStatus
 from portal.officers import bp
-from portal.services.cases import status_label
+from portal.services.cases import OPEN_STATUSES, officer_status_label
 from portal.services.queue import SEARCH_COUNT_CAP, QueueFilters, assignees, load_queue
 from portal.services.regions import regions
 from portal.services.workdays import local_date
@@ -66,7 +66,8 @@ def show_queue():
     page = load_queue(session=db.session, viewer=current_user, filters=filters, today=today, due_soon_by=soon_by)
     return render_page_or_fragment(
         "officers/antrean.html", "officers/_antrean_hasil.html",
-        page=page, filters=filters, today=today, due_soon_by=soon_by, status_label=status_label,
+        page=page, filters=filters, today=today, due_soon_by=soon_by, status_label=officer_status_label,
+        open_statuses=OPEN_STATUSES,
         statuses=list(ComplaintStatus), categories=list(ComplaintCategory), officers=officers,
         due_soon_days=current_app.config["SLA_DUE_SOON_DAYS"], search_cap=SEARCH_COUNT_CAP,
         kecamatan=sorted(regions().kecamatan.values(), key=lambda k: k.name),

@@ -17,7 +17,7 @@ from portal.models.complaint import ComplaintCategory, ComplaintStatus
 from portal.officers import bp
 from portal.officers.queue import due_soon_by, filters_from
 from portal.services import audit, reports
-from portal.services.cases import status_label
+from portal.services.cases import officer_status_label
 from portal.services.nik import mask_nik, normalize_nik
 from portal.services.queue import assignees
 from portal.services.regions import regions
@@ -65,7 +65,7 @@ def show_reports():
     return render_template(
         "officers/laporan.html", report=report, month=month, months=_recent_months(today),
         month_name=lambda m: format_date(m, "MMMM y"), n=lambda v: format_decimal(v, "#,##0.#"), statuses=list(ComplaintStatus),
-        categories=list(ComplaintCategory), status_label=status_label,
+        categories=list(ComplaintCategory), status_label=officer_status_label,
         kecamatan=sorted(regions().kecamatan.values(), key=lambda k: k.name), title=_("Laporan"),
     )  # fmt: skip
 

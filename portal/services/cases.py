@@ -74,6 +74,13 @@ def status_label(status: ComplaintStatus) -> str:
     }[status]
 
 
+def officer_status_label(status: ComplaintStatus) -> str:
+    """The status as officers read it: "from you" on the resident's pages is the resident."""
+    if status is S.MENUNGGU_INFORMASI:
+        return _("Menunggu informasi dari warga")
+    return status_label(status)
+
+
 def event_label(kind: EventKind, to_status: ComplaintStatus | None, satisfaction=None) -> str:
     """What a timeline line means, in the reader's language (stored messages are free text only)."""
     if kind is EventKind.STATUS and to_status is not None:

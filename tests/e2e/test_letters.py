@@ -114,7 +114,11 @@ def test_an_officer_issues_replaces_and_batches_letters(page: Page, live_server)
 
     letters.locator("#ganti-surat summary").click()
     letters.get_by_role("button", name="Ganti surat").click()
-    expect(page.locator("#ganti-surat .error-summary")).to_be_visible()
+    summary = page.locator("main .error-summary")  # at the top of the page, focused
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    summary.get_by_role("link", name="Pilih alasan mengganti surat.").click()
+    expect(page.locator("section#surat").get_by_label("Surat lama hilang")).to_be_focused()
     assert_no_axe_violations(page)
     page.locator("section#surat").get_by_label("Surat lama hilang").check()
     page.locator("section#surat").get_by_role("button", name="Ganti surat").click()

@@ -194,7 +194,7 @@ def test_sign_in_filter_the_queue_and_work_a_case(page: Page, another_page, live
     ask = act(page, "minta-informasi")
     ask.get_by_label("Informasi apa yang diperlukan dari warga?").fill("Mohon kirim foto KK.")
     ask.get_by_role("button", name="Kirim permintaan").click()
-    expect(status_of_case(page)).to_have_text("Menunggu informasi dari Anda")
+    expect(status_of_case(page)).to_have_text("Menunggu informasi dari warga")
     expect(history).to_contain_text("Mohon kirim foto KK.")
 
     # The resident, in another browser, sees the reply and the request, and answers.

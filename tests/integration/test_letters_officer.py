@@ -88,9 +88,15 @@ def test_replacing_a_lost_letter_needs_a_reason_and_gives_a_new_number(client):
 
     missing = client.post(replace["action"], data={"csrf_token": token_of(found)})
     assert missing.status_code == 400
-    again = parse(missing).select_one("section#surat")
+    page = parse(missing)
+    again = page.select_one("section#surat")
     assert again.select_one("details#ganti-surat").has_attr("open")
-    assert "Pilih alasan mengganti surat." in again.select_one(".error-summary").get_text()
+    # The summary opens the page (no scrolling needed without JavaScript) and leads to the field.
+    summary = page.select_one("main .error-summary")
+    assert summary.find_previous("h1") is not None and summary.find_next("section", id="surat") is again
+    link = summary.select_one("a")
+    assert link.get_text(strip=True) == "Pilih alasan mengganti surat."
+    assert again.select_one(link["href"]) is not None
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Letter)) == 1
 
     response = client.post(replace["action"], data={"csrf_token": token_of(found), "alasan": "hilang"})

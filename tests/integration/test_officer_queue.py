@@ -81,3 +81,17 @@ def test_waiting_for_the_resident_is_not_overdue(client):
     db.session.commit()
     sign_in(client, supervisor)
     assert references(client.get("/petugas/pengaduan?terlambat=1")) == []
+
+
+def test_categories_and_statuses_read_as_words_in_the_officers_language(client):
+    case, _ = complaint(category="data_salah")
+    case.status = ComplaintStatus.MENUNGGU_INFORMASI
+    db.session.commit()
+    sign_in(client, account("supervisor"))
+    row = parse(client.get("/petugas/pengaduan")).select_one("#antrean tbody tr")
+    cells = [td.get_text(" ", strip=True) for td in row.select("td")]
+    assert cells[1:3] == ["Menunggu informasi dari warga", "Data salah"]  # not "from you", not "data salah"
+    english = parse(client.get("/petugas/pengaduan?lang=en"))
+    cells = [td.get_text(" ", strip=True) for td in english.select_one("#antrean tbody tr").select("td")]
+    assert cells[1:3] == ["Waiting for information from the resident", "Wrong data"]
+    assert english.select_one("select#kategori option[value=data_salah]").get_text() == "Wrong data"
