@@ -74,6 +74,21 @@ def status_label(status: ComplaintStatus) -> str:
     }[status]
 
 
+def category_label(value: str) -> str:
+    """A complaint category in a few words, in the reader's language (queue, case, statistics, Open311)."""
+    labels = {
+        "terlewat": _("Layak, belum terdaftar"),
+        "data_salah": _("Data salah"),
+        "masalah_kartu_klaim": _("Kartu atau klaim"),
+        "penerima_tidak_layak": _("Penerima tidak layak"),
+        "pungli": _("Pungli atau calo"),
+        "informasi": _("Permintaan informasi"),
+        "lainnya": _("Lainnya"),
+        "usulan_calon": _("Usulan calon peserta"),
+    }
+    return labels.get(value) or value.replace("_", " ").capitalize()
+
+
 def officer_status_label(status: ComplaintStatus) -> str:
     """The status as officers read it: "from you" on the resident's pages is the resident."""
     if status is S.MENUNGGU_INFORMASI:

@@ -19,7 +19,7 @@ from portal.models.complaint import Complaint, ComplaintCategory, ComplaintStatu
 from portal.services.cases import OPEN_STATUSES
 from portal.services.errors import DomainError
 from portal.services.regions import kelurahan
-from portal.services.stats_tables import category_label
+from portal.services.cases import category_label
 from portal.services.workdays import JAKARTA
 
 MAX_RESULTS = 1000

@@ -13,7 +13,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from portal.models.complaint import ComplaintCategory, ComplaintStatus
-from portal.services.cases import OPEN_STATUSES
+from portal.services.cases import OPEN_STATUSES, category_label
 from portal.services.regions import regions
 from portal.services.stats import ProgramFigures
 from portal.services.stats_suppression import THRESHOLD, Mark, Protected, protect_linked
@@ -147,20 +147,6 @@ def table_title(name: str) -> str:
         TREND: _("Pengaduan diterima dan dijawab per bulan"),
         APPEALS: _("Banding diajukan"),
     }[name]
-
-
-def category_label(value: str) -> str:
-    labels = {
-        "terlewat": _("Layak, belum terdaftar"),
-        "data_salah": _("Data salah"),
-        "masalah_kartu_klaim": _("Kartu atau klaim"),
-        "penerima_tidak_layak": _("Penerima tidak layak"),
-        "pungli": _("Pungli atau calo"),
-        "informasi": _("Permintaan informasi"),
-        "lainnya": _("Lainnya"),
-        "usulan_calon": _("Usulan calon peserta"),
-    }
-    return labels.get(value) or value.replace("_", " ").capitalize()
 
 
 def column_label(name: str, key: str) -> str:

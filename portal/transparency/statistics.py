@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from portal.extensions import db
 from portal.models.base import utcnow
 from portal.services import stats_export
+from portal.services.cases import category_label
 from portal.services.stats import MONTHLY_PREMIUM, TtlCache, compute_figures
 from portal.services.stats_sql import MIN_FOR_RATE
 from portal.services.stats_tables import (
@@ -27,7 +28,6 @@ from portal.services.stats_tables import (
     TREND,
     PublicFigures,
     build_tables,
-    category_label,
     column_label,
     column_short,
     hidden_cells,
