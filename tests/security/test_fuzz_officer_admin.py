@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from portal.services.roster_rows import COLUMNS as ROSTER_COLUMNS
 from tests.conftest import csrf_token, parse
-from tests.factories import account, roster_row, sign_in
+from tests.factories import account, roster_row
 from tests.security.support import (
     FUZZ,
     NO_RATE_LIMITS,
@@ -32,13 +32,6 @@ ASSISTED = {"nik": "3275014703850001", "nama": "Siti Aminah", "kelurahan": "32.7
 @pytest.fixture
 def app_config():
     return NO_RATE_LIMITS
-
-
-@pytest.fixture
-def admin_client(app):
-    client = app.test_client()
-    sign_in(client, account("admin", totp=True))
-    return client
 
 
 def _post_page_form(client, page_path: str, action: str, usable: dict, data) -> None:
