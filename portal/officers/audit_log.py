@@ -29,5 +29,7 @@ def show_audit():
                                      before_id=as_id(before))  # fmt: skip
     page = audit_log.browse(session=db.session, filters=filters, who=current_actor())
     db.session.commit()
+    if page.message:  # an object that cannot be found is an error of that field, linked from the summary
+        form.objek.errors = [page.message]
     return render_template("officers/audit.html", form=form, page=page, args=request.args,
                            labels={c.value: c.label for c in form.jenis.choices}, title=_("Jejak audit"))  # fmt: skip

@@ -39,6 +39,8 @@ def search_people():
                                page=_page_number(request.args.get("hal")))  # fmt: skip
     result = people.search_people(session=db.session, viewer=current_user, query=query, who=current_actor())
     db.session.commit()
+    if result.message:  # a search that cannot run is an error of the search field, linked from the summary
+        form.q.errors = [result.message]
     return render_template("officers/warga.html", form=form, result=result, args=request.args,
                            kelurahan=regions().kelurahan, status_label=people.status_label,
                            title=_("Cari warga"))  # fmt: skip

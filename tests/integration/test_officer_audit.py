@@ -47,7 +47,10 @@ def test_filter_by_person_id_or_nik_and_by_officer(client, app):
 def test_unknown_objects_say_so(client):
     sign_in(client, account("supervisor"))
     response = client.get("/petugas/audit?objek=SGP-2026-999999")
-    assert "Tidak ada pengaduan dengan nomor SGP-2026-999999" in parse(response).select_one("#jejak").get_text()
+    page = parse(response)
+    link = page.select_one(".error-summary a[href='#objek']")  # the summary leads to the field
+    assert link is not None and "Tidak ada pengaduan dengan nomor SGP-2026-999999" in link.get_text()
+    assert page.select_one("input#objek")["aria-invalid"] == "true"
     assert rows(response) == []
     assert client.get("/petugas/audit?jenis=xx&petugas=abc&sebelum=-1").status_code == 200
 

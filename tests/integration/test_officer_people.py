@@ -37,8 +37,13 @@ def test_search_by_part_of_the_name_in_any_case(client):
 
 def test_short_or_broken_queries_say_what_to_do(client):
     sign_in(client, account())
-    assert "paling sedikit 3 huruf" in parse(client.get("/petugas/warga?q=ab")).select_one("#hasil").get_text()
-    assert "NIK harus 16 angka" in parse(client.get("/petugas/warga?q=3275 0101")).select_one("#hasil").get_text()
+    for query, message in (("ab", "paling sedikit 3 huruf"), ("3275 0101", "NIK harus 16 angka"), ("0", "NIK harus 16 angka")):
+        page = parse(client.get("/petugas/warga", query_string={"q": query}))
+        link = page.select_one(".error-summary a[href='#q']")  # the summary leads to the search field
+        assert link is not None and message in link.get_text()
+        assert message in page.select_one("#q-error").get_text()
+        assert page.select_one("input#q")["aria-invalid"] == "true"
+        assert page.select("#hasil table") == []
     empty = parse(client.get("/petugas/warga"))
     assert empty.select("#hasil table") == [] and empty.select_one("input[name=q]") is not None
 
