@@ -83,8 +83,7 @@ def verify_totp():
 @bp.post("/keluar")
 @roles_required(*ALL_STAFF)
 def sign_out():
-    audit.record(session=db.session, actor=current_actor(), action="keluar", object_type="account",
-                 object_id=current_user.id)  # fmt: skip
+    accounts.sign_out(session=db.session, account=current_user, who=current_actor())
     db.session.commit()
     logout_user()
     session.clear()

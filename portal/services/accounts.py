@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from portal.models.account import Account, AccountKecamatan, Role
 from portal.models.base import utcnow
+from portal.services.audit import Actor, record
 from portal.services.errors import DomainError, Locked
 from portal.services.regions import regions
 
@@ -97,6 +98,16 @@ def _verify(password_hash: str, password: str) -> bool:
 
 def mark_signed_in(*, session: Session, account: Account, now: datetime | None = None) -> None:
     account.last_login_at = now or utcnow()
+    session.flush()
+
+
+def sign_out(*, session: Session, account: Account, who: Actor) -> None:
+    """Sessions are signed cookies: only a new session_version makes a copied cookie worthless.
+
+    So "Keluar" signs the account out on every device, not just this browser.
+    """
+    account.session_version += 1
+    record(session=session, actor=who, action="keluar", object_type="account", object_id=account.id)
     session.flush()
 
 

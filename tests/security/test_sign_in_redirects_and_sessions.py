@@ -98,3 +98,18 @@ def test_signing_out_empties_the_session_cookie(app, client):
     response = client.post("/petugas/keluar", data={"csrf_token": csrf_token(client, "/petugas/akun")})
     assert response.headers["Location"] == "/petugas/masuk"
     assert client.get("/petugas/pengaduan").headers["Location"].startswith("/petugas/masuk")
+
+
+def test_a_copied_cookie_is_worthless_after_signing_out(app, client):
+    """Sessions are signed cookies: "Keluar" must also end a copy taken before it (all devices)."""
+    from tests.factories import sign_in
+
+    sign_in(client, account())
+    stolen = client.get_cookie("session").value
+    other_device = app.test_client()
+    other_device.set_cookie("session", stolen)
+    assert other_device.get("/petugas/pengaduan").status_code == 200
+
+    client.post("/petugas/keluar", data={"csrf_token": csrf_token(client, "/petugas/akun")})
+
+    assert other_device.get("/petugas/pengaduan").headers["Location"].startswith("/petugas/masuk")
