@@ -62,7 +62,7 @@ def render_error(code: int, message: str | None = None, *, retry_after: int | No
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
-        db.session.rollback()
+        _rollback()
         return render_error(
             400,
             _("Formulir ini sudah kedaluwarsa atau dikirim dari luar portal. Muat ulang halaman, "
@@ -71,7 +71,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(429)
     def _too_many(error: HTTPException):
-        db.session.rollback()
+        _rollback()
         retry = None
         limit = getattr(error, "retry_after", None)
         if isinstance(limit, int):
@@ -83,7 +83,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
-        db.session.rollback()
+        _rollback()
         if error.code is None or error.code < 400:
             return error
         return render_error(error.code)
@@ -110,7 +110,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(InternalServerError)
     def _internal(error: InternalServerError):
-        db.session.rollback()
+        _rollback()
         return render_error(500)
 
     @app.teardown_appcontext
