@@ -28,6 +28,12 @@ def due_soon_by(today: date) -> date:
     return work_calendar().add_working_days(today, current_app.config["SLA_DUE_SOON_DAYS"])
 
 
+def kecamatan_choices(viewer) -> list:
+    """The kecamatan an account may filter by: its scope (all of them for supervisors and unscoped officers)."""
+    scope = set(viewer.kecamatan_codes) if not viewer.is_supervisor else set()
+    return sorted((k for k in regions().kecamatan.values() if not scope or k.code in scope), key=lambda k: k.name)
+
+
 def _enum(enum_cls, value):
     try:
         return enum_cls(value) if value else None
@@ -70,6 +76,6 @@ def show_queue():
         open_statuses=OPEN_STATUSES,
         statuses=list(ComplaintStatus), categories=list(ComplaintCategory), officers=officers,
         due_soon_days=current_app.config["SLA_DUE_SOON_DAYS"], search_cap=SEARCH_COUNT_CAP,
-        kecamatan=sorted(regions().kecamatan.values(), key=lambda k: k.name),
+        kecamatan=kecamatan_choices(current_user),
         kelurahan=regions().kelurahan, args=request.args, title=_("Antrean pengaduan"),
     )  # fmt: skip

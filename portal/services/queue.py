@@ -4,10 +4,11 @@ Two queries per page: the counts per status (the total comes from them) and one 
 due-date order. Both are answered from indexes (migration 0006): the counts from a covering
 index without reading the table, the rows by walking an index in due-date order (SQLite is told
 which: portal.services.sqlite_hints). A search goes through the NIK, reference or word index
-(portal.services.complaint_search) and counts at most SEARCH_COUNT_CAP matches: a short prefix
+(portal.services.complaint_search; "97" or "2026-97" is a reference read out over the phone) and counts at most SEARCH_COUNT_CAP matches: a short prefix
 can match thousands of names."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,10 +16,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from portal.models.account import Account
+from portal.models.base import utcnow
 from portal.models.complaint import Complaint, ComplaintCategory, ComplaintStatus
 from portal.services.case_access import visible_clause
 from portal.services.cases import OPEN_STATUSES
 from portal.services.complaint_search import name_clause, search_terms
+from portal.services.complaints import COMPLAINT_SERIES, normalize_reference
 from portal.services.deadlines import due_soon_clause, open_clause, overdue_clause
 from portal.services.nik import normalize_nik
 from portal.services.sqlite_hints import indexed_by
@@ -66,9 +69,26 @@ def _search(session: Session, q: str) -> _Search | None:
     if digits.isdigit() and len(digits) == 16:
         return _Search(Complaint.subject_nik == digits)
     if q.upper().startswith("SGP"):
-        return _Search(Complaint.reference == q.upper())
+        return _Search(Complaint.reference == normalize_reference(q))
+    numbered = reference_candidates(q, this_year=utcnow().year)
+    if numbered:
+        return _Search(Complaint.reference.in_(numbered))
     clause, many = name_clause(session=session, terms=search_terms(q[:80]))
     return _Search(clause, many)
+
+
+FIRST_YEAR = 2025  # the program's first complaints
+_REFERENCE_NUMBER = re.compile(r"(?:([0-9]{4})\s*[-/ ]\s*)?([0-9]{1,6})")
+
+
+def reference_candidates(q: str, *, this_year: int) -> list[str]:
+    """What an officer types of a reference read out over the phone: "000097" or "97" (that
+    number in every year), "2026-97" (that year). Exact references, so the unique index answers."""
+    match = _REFERENCE_NUMBER.fullmatch(q.strip())
+    if match is None or int(match[2]) == 0:
+        return []
+    years = [int(match[1])] if match[1] else range(this_year, FIRST_YEAR - 1, -1)
+    return [f"{COMPLAINT_SERIES}-{year}-{int(match[2]):06d}" for year in years]
 
 
 def _kecamatan(code: str) -> sa.ColumnElement[bool]:
@@ -173,7 +193,8 @@ def load_queue(*, session: Session, viewer: Account, filters: QueueFilters, toda
         total = sum(_count(session, where, cap=cap, index=None).values())
     page, pages = _page_numbers(filters.page, min(total, SEARCH_COUNT_CAP) if searching else total, page_size)
     rows = session.execute(indexed_by(
-        sa.select(*_COLUMNS).where(*where)
+        sa.select(*_COLUMNS, overdue_clause(today).label("late"),
+                  due_soon_clause(today, due_soon_by).label("soon")).where(*where)
         .order_by(Complaint.resolve_due, Complaint.id).limit(page_size).offset((page - 1) * page_size),
         Complaint, _rows_index(filters, search),
     )).all()  # fmt: skip

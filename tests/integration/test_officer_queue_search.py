@@ -47,6 +47,25 @@ def test_nik_and_reference(client, headers):
 
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
+def test_a_reference_read_out_in_part_finds_the_case(client, headers):
+    first, _ = complaint(subject_name="Dewi Lestari")
+    second, _ = complaint(subject_name="Rudi Hartono")
+    year, number = second.reference.split("-")[1:]
+    sign_in(client, account("supervisor"))
+    for typed in (number, number.lstrip("0"), f"{year}-{number.lstrip('0')}", f"SGP {year} {number}"):
+        found = references(client.get("/petugas/pengaduan", query_string={"q": typed}, headers=headers))
+        assert found == [second.reference], typed
+    assert references(client.get("/petugas/pengaduan", query_string={"q": f"{int(year) - 1}-{number}"})) == []
+
+
+def test_reference_candidates():
+    assert queue.reference_candidates("97", this_year=2026) == ["SGP-2026-000097", "SGP-2025-000097"]
+    assert queue.reference_candidates(" 2026 / 000097 ", this_year=2026) == ["SGP-2026-000097"]
+    for not_a_number in ("0", "1234567", "abc", "", "2026-0", "²", "٣"):
+        assert queue.reference_candidates(not_a_number, this_year=2026) == [], not_a_number
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
 def test_many_matches_are_not_all_counted(client, monkeypatch, headers):
     monkeypatch.setattr(queue, "SEARCH_COUNT_CAP", 3)
     monkeypatch.setattr("portal.officers.queue.SEARCH_COUNT_CAP", 3)
