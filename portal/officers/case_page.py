@@ -15,7 +15,7 @@ from portal.models.response_template import ResponseTemplate
 from portal.officers import bp
 from portal.officers import case_forms as forms
 from portal.services import audit, case_actions
-from portal.services.case_access import can_act, can_see_identity, can_view
+from portal.services.case_access import can_act, can_see_identity, can_see_subject, can_view
 from portal.services.cases import can_transition, event_label, officer_status_label
 from portal.services.errors import DomainError
 from portal.services.regions import kelurahan
@@ -60,7 +60,8 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
         officers = [a for a in db.session.scalars(sa.select(Account).where(Account.active.is_(True))
                                                   .order_by(Account.name)) if can_view(a, complaint)]  # fmt: skip
         made["tugaskan"].assignee.choices = [SelectChoice("", _("Pilih petugas"))] + [SelectChoice(str(a.id), a.name) for a in officers]
-    person = db.session.get(Person, complaint.person_id) if complaint.person_id else None
+    show_subject = can_see_subject(current_user, complaint)
+    person = db.session.get(Person, complaint.person_id) if complaint.person_id and show_subject else None
     history = []
     if person is not None:
         history = list(db.session.scalars(sa.select(PersonStatusHistory)
@@ -69,11 +70,11 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
         audit.record(session=db.session, actor=current_actor(), action="lihat", object_type="person",
                      object_id=person.id, detail=f"dari {complaint.reference}")  # fmt: skip
     others = []
-    if complaint.subject_nik:
+    if complaint.subject_nik and show_subject:
         others = list(db.session.scalars(
             sa.select(Complaint).where(Complaint.subject_nik == complaint.subject_nik, Complaint.id != complaint.id)
             .order_by(Complaint.id.desc()).limit(20)))  # fmt: skip
-        others = [o for o in others if can_view(current_user, o)]
+        others = [o for o in others if can_view(current_user, o) and can_see_subject(current_user, o)]
     audit.record(session=db.session, actor=current_actor(), action="lihat", object_type="complaint",
                  object_id=complaint.id)  # fmt: skip
     db.session.commit()
@@ -83,7 +84,8 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
         "officers/kasus.html", complaint=complaint, forms=made, templates=templates, picked=picked,
         person=person, history=history, others=others, assigned=assigned, filed_by=filed_by, action_error=error,
         form_error=forms.first_error(active_form),
-        show_identity=can_see_identity(current_user, complaint), may_act=can_act(current_user, complaint),
+        show_identity=can_see_identity(current_user, complaint), show_subject=show_subject,
+        may_act=can_act(current_user, complaint),
         allowed=lambda target: any(can_transition(complaint, target, actor) for actor in _actors()),
         place=kelurahan(complaint.kelurahan_code), status_label=officer_status_label, event_label=event_label,
         S=ComplaintStatus, title=_("Pengaduan %(ref)s", ref=complaint.reference),
@@ -178,6 +180,8 @@ def download_attachment(attachment_id: int):
     complaint = db.session.get(Complaint, record.complaint_id) if record and record.complaint_id else None
     if complaint is None or not can_view(current_user, complaint):
         abort(404)
+    if not can_see_identity(current_user, complaint):  # files of a confidential case often show the filer
+        abort(403)
     audit.record(session=db.session, actor=current_actor(), action="unduh_lampiran", object_type="attachment",
                  object_id=record.id, detail=complaint.reference)  # fmt: skip
     db.session.commit()

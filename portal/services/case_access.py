@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from portal.models.account import Account
-from portal.models.complaint import Complaint, ComplaintCategory
+from portal.models.complaint import Complaint, ComplaintCategory, FilerRelation
 
 
 def visible_clause(viewer: Account) -> sa.ColumnElement[bool]:
@@ -31,6 +31,20 @@ def can_view(viewer: Account, complaint: Complaint) -> bool:
 def can_see_identity(viewer: Account, complaint: Complaint) -> bool:
     """Rahasia: the filer's identity only for the assigned officer and supervisors."""
     return not complaint.confidential or viewer.is_supervisor or complaint.assigned_to_id == viewer.id
+
+
+def can_see_subject(viewer: Account, complaint: Complaint) -> bool:
+    """A confidential complaint filed by the person it is about: the subject *is* the filer, so
+    their name, NIK, roster record and files identify the filer too."""
+    return can_see_identity(viewer, complaint) or complaint.filer_relation is not FilerRelation.SENDIRI
+
+
+def subject_visible_clause(viewer: Account) -> sa.ColumnElement[bool]:
+    """can_see_subject as SQL: what a name or NIK search may match, whose name a list may show."""
+    if viewer.is_supervisor:
+        return sa.true()
+    return sa.or_(Complaint.confidential.is_(False), Complaint.filer_relation != FilerRelation.SENDIRI,
+                  Complaint.assigned_to_id == viewer.id)  # fmt: skip
 
 
 def can_act(viewer: Account, complaint: Complaint) -> bool:

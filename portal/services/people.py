@@ -18,7 +18,7 @@ from portal.models.person import (
     StatusReason,
 )
 from portal.services import audit
-from portal.services.case_access import visible_clause
+from portal.services.case_access import subject_visible_clause, visible_clause
 from portal.services.nik import normalize_nik
 
 PAGE_SIZE = 25
@@ -147,7 +147,8 @@ def view_person(*, session: Session, viewer: Account, person_id: int, who: audit
     )]  # fmt: skip
     complaints = list(session.scalars(
         sa.select(Complaint)
-        .where(sa.or_(Complaint.person_id == person.id, Complaint.subject_nik == person.nik), visible_clause(viewer))
+        .where(sa.or_(Complaint.person_id == person.id, Complaint.subject_nik == person.nik), visible_clause(viewer),
+               subject_visible_clause(viewer))
         .order_by(Complaint.id.desc()).limit(100)
     ))  # fmt: skip
     audit.record(session=session, actor=who, action="lihat", object_type="person", object_id=person.id)

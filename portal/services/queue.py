@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from portal.models.account import Account
 from portal.models.base import utcnow
 from portal.models.complaint import Complaint, ComplaintCategory, ComplaintStatus
-from portal.services.case_access import visible_clause
+from portal.services.case_access import subject_visible_clause, visible_clause
 from portal.services.cases import OPEN_STATUSES
 from portal.services.complaint_search import name_clause, search_terms
 from portal.services.complaints import COMPLAINT_SERIES, normalize_reference
@@ -59,6 +59,7 @@ class QueuePage:
 class _Search:
     clause: sa.ColumnElement[bool]
     many: bool = False  # a name matching over ID_LIST_LIMIT complaints
+    by_person: bool = True  # a name or NIK: never finds a person hidden by confidentiality
 
 
 def _search(session: Session, q: str) -> _Search | None:
@@ -69,10 +70,10 @@ def _search(session: Session, q: str) -> _Search | None:
     if digits.isdigit() and len(digits) == 16:
         return _Search(Complaint.subject_nik == digits)
     if q.upper().startswith("SGP"):
-        return _Search(Complaint.reference == normalize_reference(q))
+        return _Search(Complaint.reference == normalize_reference(q), by_person=False)
     numbered = reference_candidates(q, this_year=utcnow().year)
     if numbered:
-        return _Search(Complaint.reference.in_(numbered))
+        return _Search(Complaint.reference.in_(numbered), by_person=False)
     clause, many = name_clause(session=session, terms=search_terms(q[:80]))
     return _Search(clause, many)
 
@@ -122,6 +123,8 @@ def _filters(viewer: Account, filters: QueueFilters, search: _Search | None, tod
         clauses.append(Complaint.confidential.is_(True))
     if search is not None:
         clauses.append(search.clause)
+        if search.by_person:
+            clauses.append(subject_visible_clause(viewer))
     return clauses
 
 
@@ -193,8 +196,9 @@ def load_queue(*, session: Session, viewer: Account, filters: QueueFilters, toda
         total = sum(_count(session, where, cap=cap, index=None).values())
     page, pages = _page_numbers(filters.page, min(total, SEARCH_COUNT_CAP) if searching else total, page_size)
     rows = session.execute(indexed_by(
-        sa.select(*_COLUMNS, overdue_clause(today).label("late"),
-                  due_soon_clause(today, due_soon_by).label("soon")).where(*where)
+        sa.select(*_COLUMNS, subject_visible_clause(viewer).label("subject_visible"),
+                  overdue_clause(today).label("late"), due_soon_clause(today, due_soon_by).label("soon"))
+        .where(*where)
         .order_by(Complaint.resolve_due, Complaint.id).limit(page_size).offset((page - 1) * page_size),
         Complaint, _rows_index(filters, search),
     )).all()  # fmt: skip
