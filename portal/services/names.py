@@ -15,9 +15,12 @@ TITLES = frozenset(
 
 _APOSTROPHES = re.compile(r"[’'`´ʼ‘]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+_WORD_BREAKS = re.compile(r"[\s,]+")
 
 
 def _fold(text: str) -> str:
+    if text.isascii():  # most names: nothing to decompose (and this runs on every status check)
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -26,7 +29,7 @@ def name_tokens(name: str) -> list[str]:
     """Lower-case words without punctuation or titles: "Hj. Siti Ma'rifah, S.Pd." → [siti, marifah]."""
     folded = _APOSTROPHES.sub("", _fold(name))
     # "S.Pd." and "S. Pd" are one title: drop dots inside short dotted groups before splitting.
-    words = [w for w in re.split(r"[\s,]+", folded) if w]
+    words = [w for w in _WORD_BREAKS.split(folded) if w]
     tokens = [_NON_WORD.sub("", w) for w in words]
     return [t for t in tokens if t and t not in TITLES]
 

@@ -1,5 +1,8 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from portal.services import names
 from portal.services.names import mask_name, names_match, normalize_name
 
 
@@ -46,3 +49,11 @@ def test_normalize_drops_titles_punctuation_and_case():
 def test_mask_keeps_only_first_letters():
     assert mask_name("Siti Aminah") == "S*** A*****"
     assert mask_name("Hj. Siti Ma'rifah") == "S*** M******"
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_the_ascii_shortcut_folds_like_the_unicode_path(text):
+    import unicodedata
+
+    slow = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+    assert names._fold(text) == slow
