@@ -211,7 +211,8 @@ def duplicate_case():
     if draft is None or complaint_id is None:
         return redirect(url_for("complaints.new_complaint"), 303)
     if request.method == "GET":
-        return render_template("complaints/sudah_ada.html")
+        return render_template("complaints/sudah_ada.html",
+                               confidential=bool(draft.data.get("rahasia")))  # fmt: skip
     data = _complaint_input(draft)
     if data is None:
         return redirect(url_for("complaints.edit_details"), 303)

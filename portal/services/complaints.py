@@ -290,11 +290,15 @@ def add_information_to_open_case(
     now: datetime | None = None,
 ) -> None:  # fmt: skip
     """Someone filed again for a person with an open case: their account joins that case as an
-    internal note (the filer learns nothing about the existing case)."""
+    internal note (the filer learns nothing about the existing case). Every officer who may see
+    the case reads its notes, so a filer who asked for confidentiality is not named in it."""
     complaint = session.get(Complaint, complaint_id)
     who = data.filer_name or data.subject_name
     # Stored for officers, in Indonesian whatever language the filer used.
-    message = f"Keterangan tambahan dari pelapor lain ({who}, {data.phone}): {data.description}"
+    source = f"{who}, {data.phone}"
+    if data.confidential:
+        source = "identitas dirahasiakan atas permintaannya"
+    message = f"Keterangan tambahan dari pelapor lain ({source}): {data.description}"
     event = add_event(session=session, complaint=complaint, kind=EventKind.TAMBAHAN_INFO,
                       actor_label="warga", message=message, public=False, now=now)  # fmt: skip
     if draft_token:

@@ -82,6 +82,7 @@ def test_the_receipt_is_a_real_one_page_pdf(client):
     text = reader.pages[0].extract_text()
     complaint = db.session.scalars(sa.select(Complaint)).one()
     assert complaint.reference in text and "Program ini gratis" in text
+    assert "http://127.0.0.1:5000/pengaduan/lacak" in text.replace("\n", "")  # PUBLIC_BASE_URL
 
 
 def test_category_is_required(client):
@@ -225,3 +226,44 @@ class TestRateLimit:
         response = details(client)
         assert response.status_code == 429
         assert "Terlalu banyak permintaan" in parse(response).get_text()
+
+
+def test_a_confidential_second_filer_is_not_named_to_officers(client, app):
+    """The added account becomes a note every officer of the kecamatan reads: a filer who asked
+    for confidentiality is told their name and number stay out of it, and they do."""
+    from tests.factories import account, sign_in
+
+    nik = make_nik()
+    file_one(client, nik=nik)
+    other = app.test_client()
+    response = file_one(other, kategori="data_salah", nik=nik, nama="Budi", pelapor="rt_rw",
+                        nama_pelapor="Pak RT Darmo", hubungan="ketua RT 03", persetujuan="y",
+                        telepon="0813 1111 2222", rahasia="y", uraian="Namanya salah eja.")  # fmt: skip
+    assert response.headers["Location"] == "/pengaduan/baru/sudah-ada"
+    page = parse(other.get("/pengaduan/baru/sudah-ada"))
+    assert "nama dan nomor Anda tidak disertakan" in page.select_one("main .notice").get_text()
+    other.post("/pengaduan/baru/sudah-ada", data={"csrf_token": page.select_one("input[name=csrf_token]")["value"]})
+    added = db.session.scalars(sa.select(ComplaintEvent).where(ComplaintEvent.kind == EventKind.TAMBAHAN_INFO)).one()
+    assert "Namanya salah eja." in added.message and "dirahasiakan" in added.message
+    assert "Darmo" not in added.message and "81311112222" not in added.message
+
+    officer = account()  # unscoped, not handling the case
+    desk = app.test_client()
+    sign_in(desk, officer)
+    reference = db.session.scalars(sa.select(Complaint.reference)).one()
+    timeline = parse(desk.get(f"/petugas/pengaduan/{reference}")).select_one("ol.timeline").get_text(" ")
+    assert "Namanya salah eja." in timeline
+    assert "Darmo" not in timeline and "1111" not in timeline
+
+
+def test_a_second_filer_who_did_not_ask_for_confidentiality_can_be_contacted(client, app):
+    nik = make_nik()
+    file_one(client, nik=nik)
+    other = app.test_client()
+    file_one(other, nik=nik, nama="Budi", pelapor="keluarga", nama_pelapor="Ani", hubungan="adik",
+             persetujuan="y", telepon="0813 1111 2222")  # fmt: skip
+    page = parse(other.get("/pengaduan/baru/sudah-ada"))
+    assert page.select_one("main .notice") is None
+    other.post("/pengaduan/baru/sudah-ada", data={"csrf_token": page.select_one("input[name=csrf_token]")["value"]})
+    added = db.session.scalars(sa.select(ComplaintEvent).where(ComplaintEvent.kind == EventKind.TAMBAHAN_INFO)).one()
+    assert "(Ani, +6281311112222)" in added.message

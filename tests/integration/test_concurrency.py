@@ -19,19 +19,18 @@ def test_50_concurrent_filings_get_50_gap_free_references(app, database_url):
     from tests.factories import complaint
 
     errors: list[BaseException] = []
-    barrier = threading.Barrier(10)
+    barrier = threading.Barrier(50)  # 50 filings released at once, each in its own transaction
 
     def worker(n: int):
         try:
             with app.app_context():
                 barrier.wait()
-                for _ in range(5):
-                    complaint()
+                complaint()
                 db.session.remove()
         except BaseException as error:  # noqa: BLE001 - reported below
             errors.append(error)
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(10)]
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(50)]
     for thread in threads:
         thread.start()
     for thread in threads:
