@@ -44,6 +44,7 @@ MIX = [("status", 0.50), ("filing", 0.15), ("tracking", 0.20), ("queue", 0.15)]
 LIMITS = {  # the README's variables; defaults are per client address, and here all are 127.0.0.1
     "RATELIMIT_STATUS_CHECK": "100000 per minute",
     "RATELIMIT_COMPLAINTS": "100000 per hour",
+    "RATELIMIT_COMPLAINT_STEPS": "100000 per hour",
     "RATELIMIT_TRACKING": "100000 per minute",
     "RATELIMIT_SIGN_IN": "1000 per minute",
 }

@@ -103,6 +103,7 @@ def load_config(
             # working days to contact someone who asked for assistance (/bantuan)
             "ASSISTANCE_CONTACT_DAYS": int(env.get("ASSISTANCE_CONTACT_DAYS", "3")),
             "RATELIMIT_COMPLAINTS": env.get("RATELIMIT_COMPLAINTS", "10 per hour;30 per day"),
+            "RATELIMIT_COMPLAINT_STEPS": env.get("RATELIMIT_COMPLAINT_STEPS", "60 per hour;300 per day"),
             "RATELIMIT_TRACKING": env.get("RATELIMIT_TRACKING", "30 per minute"),
             "RATELIMIT_SIGN_IN": env.get("RATELIMIT_SIGN_IN", "10 per minute;100 per day"),
             "LETTER_NUMBER_PATTERN": env.get("LETTER_NUMBER_PATTERN",

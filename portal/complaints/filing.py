@@ -21,7 +21,15 @@ FILED_KEY = "filed_complaint"
 
 
 def _complaint_limit() -> str:
+    """Sending: each POST of the last step may create a complaint."""
     return current_app.config["RATELIMIT_COMPLAINTS"]
+
+
+def _step_limit() -> str:
+    """The steps before it (category, details with uploads), corrections included: looser, so an
+    RT/RW filing for several neighbours is not stopped by its own typos, but still bounded,
+    because every upload is decoded and re-encoded."""
+    return current_app.config["RATELIMIT_COMPLAINT_STEPS"]
 
 
 def _draft():
@@ -36,7 +44,7 @@ def _draft_or_restart():
 
 
 @bp.route("/baru", methods=["GET", "POST"])
-@limiter.limit(_complaint_limit, methods=["POST"])  # each POST without a session starts a stored draft
+@limiter.limit(_step_limit, methods=["POST"])  # each POST without a session starts a stored draft
 def new_complaint():
     """Step 1: what is it about. A status-check result posts NIK and name here to prefill."""
     form = CategoryForm()
@@ -76,7 +84,7 @@ def _render_details(form, draft, status=200):
 
 
 @bp.route("/baru/rincian", methods=["GET", "POST"])
-@limiter.limit(_complaint_limit, methods=["POST"])
+@limiter.limit(_step_limit, methods=["POST"])
 def edit_details():
     """Step 2: the person concerned, who files, contact, description, files, confidentiality."""
     draft = _draft_or_restart()

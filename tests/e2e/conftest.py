@@ -114,6 +114,7 @@ def live_server(tmp_path_factory):
             # Every test checks from 127.0.0.1: keep limits and lockouts out of the way.
             "RATELIMIT_STATUS_CHECK": "10000 per minute",
             "RATELIMIT_COMPLAINTS": "10000 per minute",
+            "RATELIMIT_COMPLAINT_STEPS": "10000 per minute",
             "RATELIMIT_TRACKING": "10000 per minute",
             "RATELIMIT_SIGN_IN": "10000 per minute",
             "NIK_LOCKOUT_FAILURES": 10000,

@@ -217,12 +217,24 @@ def test_steps_out_of_order_go_back_to_the_start(client):
 class TestRateLimit:
     @pytest.fixture
     def app_config(self):
-        return {"RATELIMIT_COMPLAINTS": "2 per hour"}
+        return {"RATELIMIT_COMPLAINTS": "2 per hour", "RATELIMIT_COMPLAINT_STEPS": "6 per hour"}
 
-    def test_filing_is_rate_limited(self, client):
+    def test_sending_has_the_strict_limit_and_corrections_do_not_use_it_up(self, client):
+        for _ in range(2):
+            start(client)
+            assert details(client, uraian="").status_code == 400  # a correction: a step, not a send
+            assert details(client).status_code == 303
+            assert submit(client).status_code == 303
+        assert [start(client).status_code, details(client).status_code] == [303, 303]
+        response = submit(client)
+        assert response.status_code == 429
+        assert "Terlalu banyak permintaan" in parse(response).get_text()
+
+    def test_the_steps_have_their_own_bound(self, client):
+        """Each step counts its own POSTs (Flask-Limiter keys a limit by route)."""
         start(client)
-        details(client)
-        details(client)
+        for _ in range(6):
+            assert details(client, uraian="").status_code == 400
         response = details(client)
         assert response.status_code == 429
         assert "Terlalu banyak permintaan" in parse(response).get_text()

@@ -12,7 +12,7 @@ from tests.factories import PASSWORD, account
 from tests.security.test_security_headers import assert_security_headers
 
 LIMITS = {"RATELIMIT_SIGN_IN": "2 per minute", "RATELIMIT_TRACKING": "2 per minute",
-          "RATELIMIT_COMPLAINTS": "2 per minute"}  # fmt: skip
+          "RATELIMIT_COMPLAINTS": "2 per minute", "RATELIMIT_COMPLAINT_STEPS": "2 per minute"}  # fmt: skip
 
 
 def sign_in_attempt(client):
@@ -40,6 +40,10 @@ def complaint_attempt(client):
                                                         "nama": "Budi"})  # fmt: skip
 
 
+def complaint_send_attempt(client):
+    return client.post("/pengaduan/baru/periksa", data={"csrf_token": csrf_token(client, "/pengaduan/baru")})
+
+
 def help_attempt(client):
     return client.post("/bantuan", data={"csrf_token": csrf_token(client, "/bantuan"), "nama": "Budi"})
 
@@ -47,6 +51,7 @@ def help_attempt(client):
 ATTEMPTS = {"sign-in": (sign_in_attempt, "/petugas/masuk"), "second factor": (code_attempt, "/petugas/masuk"),
             "tracking": (tracking_attempt, "/pengaduan/lacak"), "complaint": (complaint_attempt, "/pengaduan/baru"),
             "complaint start": (complaint_start_attempt, "/pengaduan/baru"),
+            "complaint send": (complaint_send_attempt, "/pengaduan/baru"),
             "assistance": (help_attempt, "/bantuan")}  # fmt: skip
 
 
