@@ -13,6 +13,25 @@ class ConfigError(RuntimeError):
     pass
 
 
+def days_by_category(value: str, name: str) -> dict[str, int]:
+    """"informasi=5,data_salah=10" → {"informasi": 5, "data_salah": 10}; a typo stops the start,
+    not every filing later."""
+    from portal.models.complaint import ComplaintCategory
+
+    categories = [c.value for c in ComplaintCategory]
+    days: dict[str, int] = {}
+    for part in filter(None, (p.strip() for p in (value or "").split(","))):
+        category, _sep, number = part.partition("=")
+        category = category.strip()
+        if category not in categories:
+            raise ConfigError(f"{name}: unknown category {category!r}; use one of {', '.join(categories)}")
+        number = number.strip()
+        if not (number.isascii() and number.isdigit()) or not 1 <= int(number) <= 365:
+            raise ConfigError(f"{name}: {part!r} needs a number of working days from 1 to 365, e.g. informasi=5")
+        days[category] = int(number)
+    return days
+
+
 def _flag(value: str | None, default: bool) -> bool:
     if value is None or value == "":
         return default
@@ -96,8 +115,11 @@ def load_config(
             "ROSTER_UPLOAD_MAX_BYTES": int(env.get("ROSTER_UPLOAD_MAX_BYTES", str(300 * 1024 * 1024))),
             "SLA_VERIFY_DAYS": int(env.get("SLA_VERIFY_DAYS", "3")),
             "SLA_RESOLVE_DAYS": int(env.get("SLA_RESOLVE_DAYS", "14")),
-            # e.g. "informasi=5,data_salah=10": working days to answer, per category
-            "SLA_RESOLVE_DAYS_BY_CATEGORY": env.get("SLA_RESOLVE_DAYS_BY_CATEGORY", ""),
+            # e.g. "informasi=5,data_salah=10": working days to verify / to answer, per category
+            "SLA_VERIFY_DAYS_BY_CATEGORY": days_by_category(env.get("SLA_VERIFY_DAYS_BY_CATEGORY", ""),
+                                                            "SLA_VERIFY_DAYS_BY_CATEGORY"),
+            "SLA_RESOLVE_DAYS_BY_CATEGORY": days_by_category(env.get("SLA_RESOLVE_DAYS_BY_CATEGORY", ""),
+                                                             "SLA_RESOLVE_DAYS_BY_CATEGORY"),
             # working days ahead that make an open complaint "due soon" (queue filter, /petugas/sla)
             "SLA_DUE_SOON_DAYS": int(env.get("SLA_DUE_SOON_DAYS", "2")),
             # working days to contact someone who asked for assistance (/bantuan)

@@ -67,7 +67,11 @@ class DuplicateOpenCase(DomainError):
 class SlaTargets:
     verify_days: int = 3
     resolve_days: int = 14
+    verify_days_by_category: dict[str, int] = field(default_factory=dict)
     resolve_days_by_category: dict[str, int] = field(default_factory=dict)
+
+    def verify_for(self, category: ComplaintCategory) -> int:
+        return self.verify_days_by_category.get(category.value, self.verify_days)
 
     def resolve_for(self, category: ComplaintCategory) -> int:
         return self.resolve_days_by_category.get(category.value, self.resolve_days)
@@ -261,7 +265,7 @@ def file_complaint(
         filed_by_id=filed_by_id,
         kk_number=data.kk_number, street=data.street, rt=data.rt, rw=data.rw, occupation=data.occupation,
         created_at=now,
-        verify_due=calendar.add_working_days(today, targets.verify_days),
+        verify_due=calendar.add_working_days(today, targets.verify_for(data.category)),
         resolve_due=calendar.add_working_days(today, targets.resolve_for(data.category)),
     )  # fmt: skip
     session.add(complaint)

@@ -17,13 +17,9 @@ def work_calendar() -> WorkCalendar:
 
 def sla_targets() -> SlaTargets:
     config = current_app.config
-    per_category = {}
-    for part in config["SLA_RESOLVE_DAYS_BY_CATEGORY"].split(","):
-        if "=" in part:
-            name, days = part.split("=", 1)
-            per_category[name.strip()] = int(days)
     return SlaTargets(verify_days=config["SLA_VERIFY_DAYS"], resolve_days=config["SLA_RESOLVE_DAYS"],
-                      resolve_days_by_category=per_category)  # fmt: skip
+                      verify_days_by_category=config["SLA_VERIFY_DAYS_BY_CATEGORY"],
+                      resolve_days_by_category=config["SLA_RESOLVE_DAYS_BY_CATEGORY"])  # fmt: skip
 
 
 def lockout_policy() -> LockoutPolicy:

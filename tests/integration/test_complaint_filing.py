@@ -279,3 +279,20 @@ def test_a_second_filer_who_did_not_ask_for_confidentiality_can_be_contacted(cli
     other.post("/pengaduan/baru/sudah-ada", data={"csrf_token": page.select_one("input[name=csrf_token]")["value"]})
     added = db.session.scalars(sa.select(ComplaintEvent).where(ComplaintEvent.kind == EventKind.TAMBAHAN_INFO)).one()
     assert "(Ani, +6281311112222)" in added.message
+
+
+class TestTargetsPerCategory:
+    @pytest.fixture
+    def app_config(self):
+        return {"SLA_VERIFY_DAYS_BY_CATEGORY": {"informasi": 1}, "SLA_RESOLVE_DAYS_BY_CATEGORY": {"informasi": 5}}
+
+    def test_a_category_can_have_its_own_verify_and_answer_targets(self, client):
+        from portal.models.base import utcnow
+        from portal.services.workdays import WorkCalendar, local_date
+
+        file_one(client, kategori="informasi")
+        file_one(client, kategori="data_salah")
+        today, calendar = local_date(utcnow()), WorkCalendar()
+        due = {c.category.value: (c.verify_due, c.resolve_due) for c in db.session.scalars(sa.select(Complaint))}
+        assert due["informasi"] == (calendar.add_working_days(today, 1), calendar.add_working_days(today, 5))
+        assert due["data_salah"] == (calendar.add_working_days(today, 3), calendar.add_working_days(today, 14))
