@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("assistance", __name__)
 
-from portal.assistance import routes, tracking  # noqa: E402,F401
+from portal.assistance import expired, routes, tracking  # noqa: E402,F401

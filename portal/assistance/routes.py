@@ -48,9 +48,9 @@ def labels() -> dict:
             "event_label": service.event_label}  # fmt: skip
 
 
-def _render_form(form: AssistanceForm, status: int = 200):
+def _render_form(form: AssistanceForm, status: int = 200, *, expired: bool = False):
     return render_page_or_fragment("assistance/bantuan.html", "assistance/_kelurahan.html", form=form,
-                                   kecamatan=regions().kecamatan, status=status)  # fmt: skip
+                                   kecamatan=regions().kecamatan, status=status, expired=expired)  # fmt: skip
 
 
 @bp.route("/bantuan", methods=["GET", "POST"])
@@ -128,7 +128,7 @@ def check_request():
         return redirect(url_for("assistance.request_help"), 303)
     if request.method == "GET":
         return render_template("assistance/periksa.html", data=data, place=kelurahan(data.kelurahan_code),
-                               title=_("Periksa permintaan bantuan"), **labels())  # fmt: skip
+                               draft_token=draft.token, title=_("Periksa permintaan bantuan"), **labels())  # fmt: skip
     filed = service.file_request(session=db.session, data=data, draft_token=draft.token,
                                  calendar=work_calendar(),
                                  contact_days=current_app.config["ASSISTANCE_CONTACT_DAYS"])  # fmt: skip

@@ -1,19 +1,27 @@
 """/petugas/isian-tersimpan: the form an officer was sending when the idle timeout signed them out,
-offered again after signing in, to check and send (or throw away)."""
+offered again after signing in, to check and send (or throw away). The same for a form whose CSRF
+token no longer matches (the officer signed in again in another tab, or left the page open for
+over a day): its text is kept rather than lost on an error page."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, session, url_for
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from wtforms import TextAreaField
 
 from portal.extensions import db
+from portal.models.base import utcnow
 from portal.officers import bp
 from portal.services import session_restore
-from portal.web.auth import ALL_STAFF, roles_required
+from portal.web import restore
+from portal.web.auth import ALL_STAFF, IDLE_TIMEOUT, roles_required
+from portal.web.errors import render_error
 from portal.web.restore import RESTORE_KEY
 
 # Labels for the free-text fields officers type most; others are named by their field name.
@@ -88,3 +96,33 @@ def discard_unsent_form():
     session.pop(RESTORE_KEY, None)
     flash(_("Isian yang belum terkirim sudah dibuang."))
     return redirect(url_for("officers.show_home"), 303)
+
+
+NOT_KEPT = frozenset({"officers.sign_in", "officers.verify_totp", "officers.sign_out", "officers.discard_unsent_form"})
+
+
+@bp.errorhandler(CSRFError)
+def keep_form_with_a_stale_token(error: CSRFError):
+    """CSRFProtect runs before the blueprint's sign-in check: a signed-in officer's form sent from
+    a page of this portal (never another site's) is kept for them, as after an idle timeout."""
+    db.session.rollback()
+    back = urlsplit(request.referrer or "")
+    same_site = back.netloc == request.host
+    if not (current_user.is_authenticated and same_site and request.endpoint not in NOT_KEPT):
+        return render_error(400, _("Formulir ini sudah kedaluwarsa atau dikirim dari luar portal. Muat ulang "
+                                   "halaman, lalu kirim lagi."))  # fmt: skip
+    idle = utcnow().timestamp() - session.get("last_seen", 0) > IDLE_TIMEOUT.total_seconds()
+    kept = restore.keep_unsent_form()
+    if kept is None:
+        return render_error(400, _("Formulir ini sudah kedaluwarsa. Muat ulang halaman, lalu kirim lagi."))
+    if idle:
+        logout_user()
+        session.clear()
+        session[RESTORE_KEY] = kept
+        flash(_("Sesi berakhir karena tidak ada aktivitas selama 30 menit. Isian Anda disimpan: "
+                "masuk lagi untuk melanjutkan."))  # fmt: skip
+        return redirect(url_for("officers.sign_in"), 303)
+    session[RESTORE_KEY] = kept
+    flash(_("Isian belum terkirim karena halamannya sudah kedaluwarsa (misalnya Anda masuk lagi di tab lain). "
+            "Isian Anda disimpan di bawah: periksa, lalu kirim lagi."))  # fmt: skip
+    return redirect(url_for("officers.show_unsent_form"), 303)

@@ -1,7 +1,10 @@
-"""WCAG 2.2 AA over the whole portal: axe-core (every rule, target size included) on EVERY page
-the URL map can render, public and officer; a test that fails when a GET route is neither opened
-here nor listed as exempt; no sideways scrolling at 320 px and no loss at 200% text on every
-public page.
+"""WCAG 2.2 AA over the whole portal: on EVERY page the URL map can render, public and officer,
+axe-core (every rule, target size included), every interactive element measured for 2.5.8 target
+size (24x24 px, or spaced as the spacing exception allows; links inside a sentence are exempt),
+the focus walked with Tab (always visible, on screen, in reading order), and no animation or
+transition when the device asks for reduced motion; a test that fails when a GET route is neither
+opened here nor listed as exempt; no sideways scrolling at 320 px and no loss at 200% text on
+every public page.
 
 Each opener below brings a browser to one endpoint the way a person gets there (filling the
 steps before it), and the test checks the browser really is on that endpoint.
@@ -314,11 +317,92 @@ def axe_violations(page: Page) -> list[dict]:
     )
 
 
+# WCAG 2.5.8: every target at least 24x24 CSS px, unless a 24 px circle centred on it touches no
+# other target (nor another small target's circle), or it is a link inside a sentence.
+_SMALL_TARGETS = """() => {
+    const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], ' +
+                     '[tabindex]:not([tabindex="-1"])';
+    const shown = el => {
+        const box = el.getBoundingClientRect(), style = getComputedStyle(el);
+        return box.width > 0 && box.height > 0 && style.visibility !== 'hidden' && box.right > 0 &&
+               !el.closest('.visually-hidden') && !el.closest('details:not([open]) > :not(summary)');
+    };
+    const words = text => (text || '').replace(/[^\\p{L}\\p{N}]+/gu, '');
+    const inSentence = el => {
+        if (getComputedStyle(el).display !== 'inline') return false;
+        let block = el.parentElement;
+        while (block && getComputedStyle(block).display === 'inline') block = block.parentElement;
+        let rest = block ? block.textContent : '';
+        for (const other of block ? block.querySelectorAll(selector) : []) rest = rest.replace(other.textContent, '');
+        return words(rest).length >= 3;
+    };
+    const targets = [...document.querySelectorAll(selector)].filter(shown)
+        .filter(el => !(el.matches('[tabindex]') && el.matches('main, .error-summary, .table-scroll')))
+        .map(el => ({el, box: el.getBoundingClientRect(), lines: [...el.getClientRects()]}));
+    const centre = b => [b.left + b.width / 2, b.top + b.height / 2];
+    // A link that wraps is one box per line, not the rectangle around all of them.
+    const distanceTo = (point, t) => Math.min(...t.lines.map(b => Math.hypot(
+        Math.max(b.left - point[0], 0, point[0] - b.right), Math.max(b.top - point[1], 0, point[1] - b.bottom))));
+    const small = t => t.box.width < 23.95 || t.box.height < 23.95;
+    return targets.filter(t => small(t) && !inSentence(t.el)).filter(t => {
+        const c = centre(t.box);
+        return targets.some(o => o !== t && !o.el.contains(t.el) && !t.el.contains(o.el) && !(
+            o.el.tagName === 'LABEL' || t.el.labels && [...t.el.labels].includes(o.el)) &&
+            (distanceTo(c, o) < 12 || (small(o) && Math.hypot(c[0] - centre(o.box)[0], c[1] - centre(o.box)[1]) < 24)));
+    }).map(t => `${t.el.outerHTML.slice(0, 120)} ${Math.round(t.box.width)}x${Math.round(t.box.height)}`);
+}"""
+
+_FOCUS = """() => {
+    const el = document.activeElement, style = getComputedStyle(el), box = el.getBoundingClientRect();
+    return {tag: el.tagName.toLowerCase(), html: el.outerHTML.slice(0, 120),
+            order: Array.prototype.indexOf.call(document.querySelectorAll('*'), el),
+            visible: (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2) || style.boxShadow !== 'none',
+            inView: box.bottom > 0 && box.top < window.innerHeight && box.right > 0 && box.left < window.innerWidth};
+}"""
+
+_MOVING = """() => [...document.querySelectorAll('*')].filter(el => {
+    const style = getComputedStyle(el);
+    const seconds = value => Math.max(...value.split(',').map(v => parseFloat(v) || 0));
+    return (style.animationName !== 'none' && seconds(style.animationDuration) > 0) ||
+           seconds(style.transitionDuration) > 0;
+}).map(el => el.outerHTML.slice(0, 100))"""
+
+
+def small_targets(page: Page) -> list[str]:
+    return page.evaluate(_SMALL_TARGETS)
+
+
+def focus_problems(page: Page, limit: int = 400) -> list[str]:
+    """Tab from the top of the page to its end: each stop visible, on screen, after the last one."""
+    page.evaluate("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
+    problems, last = [], -1
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focus = page.evaluate(_FOCUS)
+        if focus["tag"] == "body" or focus["order"] <= last:
+            return problems  # past the last stop: the browser left the page or went round again
+        if not focus["visible"]:
+            problems.append(f"focus not visible on {focus['html']}")
+        if not focus["inView"]:
+            problems.append(f"focused element off screen: {focus['html']}")
+        last = focus["order"]
+    return problems + [f"Tab never reached the end of the page after {limit} stops"]
+
+
 def _assert_clean(page: Page) -> None:
     violations = axe_violations(page)
     assert not violations, f"axe-core found {len(violations)} violation(s) on {page.url}:\n" + describe_violations(
         violations
     )
+    small = small_targets(page)
+    assert small == [], f"targets under 24x24 px without room around them on {page.url}:\n  " + "\n  ".join(small)
+    moving = page.evaluate(_MOVING)
+    assert moving == [], f"animation or transition despite prefers-reduced-motion on {page.url}: {moving}"
+
+
+def _assert_keyboard_usable(page: Page) -> None:
+    problems = focus_problems(page)
+    assert problems == [], f"keyboard focus on {page.url}:\n  " + "\n  ".join(problems)
 
 
 def test_every_page_route_is_checked_or_exempt(live_server):
@@ -331,10 +415,12 @@ def test_every_page_route_is_checked_or_exempt(live_server):
 
 @pytest.mark.parametrize("endpoint", sorted(PUBLIC))
 def test_axe_on_every_public_page(endpoint, page: Page, seeded, residents, live_server):
+    page.emulate_media(reduced_motion="reduce")
     PUBLIC[endpoint](page, seeded, residents)
     _arrive(page, live_server, endpoint)
     expect(page.get_by_role("heading", level=1)).to_have_count(1)
     _assert_clean(page)
+    _assert_keyboard_usable(page)
 
 
 @pytest.fixture
@@ -350,10 +436,12 @@ def admin_page(new_context, admin_state, live_server, browser_errors):
 
 @pytest.mark.parametrize("endpoint", sorted(OFFICER))
 def test_axe_on_every_officer_page(endpoint, admin_page: Page, seeded, live_server):
+    admin_page.emulate_media(reduced_motion="reduce")
     OFFICER[endpoint](admin_page, seeded, live_server)
     _arrive(admin_page, live_server, endpoint)
     expect(admin_page.get_by_role("heading", level=1)).to_have_count(1)
     _assert_clean(admin_page)
+    _assert_keyboard_usable(admin_page)
 
 
 def test_axe_on_the_assistance_pages_with_errors(page: Page, admin_page: Page, seeded):

@@ -138,3 +138,56 @@ def test_a_residents_answer_written_past_the_tracking_window_is_kept(client):
     token = page.select_one("form[action$='/jawab'] input[name=csrf_token]")["value"]
     assert client.post("/pengaduan/lacak/kasus/jawab", data={"csrf_token": token, "jawaban": answer}).status_code == 303
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ComplaintDraft)) == 0
+
+
+def _stale_token(client) -> None:
+    """What signing in again in another tab does to the forms open in this one."""
+    with client.session_transaction() as session:
+        session["csrf_token"] = "0" * 40
+
+
+PORTAL_PAGE = {"Referer": "http://localhost/petugas/bantuan"}
+
+
+def test_a_note_sent_with_a_stale_form_token_is_kept_and_offered_again(client):
+    officer = account("supervisor")
+    found, _ = assistance_request()
+    sign_in(client, officer)
+    action, hidden = note_form(client, found)
+    _stale_token(client)
+    response = client.post(action, data={**hidden, "catatan-message": LONG_NOTE}, headers=PORTAL_PAGE)
+    assert response.status_code == 303 and response.headers["Location"] == "/petugas/isian-tersimpan"
+    page = parse(client.get("/petugas/isian-tersimpan"))
+    assert "halamannya sudah kedaluwarsa" in page.select_one(".notice[role=status]").get_text()
+    form = page.select_one(f"main form[action='{action}']")
+    assert form.select_one("textarea#catatan-message").get_text().strip() == LONG_NOTE
+    values = {i["name"]: i.get("value", "") for i in form.select("input[type=hidden]")}
+    assert client.post(action, data={**values, "catatan-message": LONG_NOTE}).status_code == 303
+    db.session.refresh(found)
+    assert [e.message for e in found.events if e.kind is AssistanceEventKind.CATATAN] == [LONG_NOTE]
+
+
+def test_a_stale_token_after_the_idle_timeout_keeps_the_note_over_signing_in(client):
+    officer = account("supervisor")
+    found, _ = assistance_request()
+    sign_in(client, officer)
+    action, hidden = note_form(client, found)
+    _stale_token(client)
+    idle(client)
+    response = client.post(action, data={**hidden, "catatan-message": LONG_NOTE}, headers=PORTAL_PAGE)
+    assert response.status_code == 303 and response.headers["Location"] == "/petugas/masuk"
+    assert sign_in_again(client, officer).headers["Location"] == "/petugas/isian-tersimpan"
+    page = parse(client.get("/petugas/isian-tersimpan"))
+    assert page.select_one("textarea#catatan-message").get_text().strip() == LONG_NOTE
+
+
+def test_a_post_from_another_site_keeps_nothing(client):
+    officer = account("supervisor")
+    found, _ = assistance_request()
+    sign_in(client, officer)
+    action, hidden = note_form(client, found)
+    response = client.post(action, data={"catatan-message": "ditanam situs lain"},
+                           headers={"Referer": "https://elsewhere.example/"})  # fmt: skip
+    assert response.status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ComplaintDraft)) == 0
+    assert client.get("/petugas/isian-tersimpan").headers["Location"] == "/petugas/"
