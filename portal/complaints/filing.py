@@ -76,11 +76,11 @@ def _details_form(draft, formdata=None) -> DetailsForm:
     return form
 
 
-def _render_details(form, draft, status=200):
+def _render_details(form, draft, status=200, *, expired=False):
     files = service.draft_attachments(session=db.session, token=draft.token)
     return render_template("complaints/rincian.html", form=form, draft=draft, files=files,
                            category_label=_category_label(draft.data["kategori"]),
-                           max_files=MAX_FILES), status  # fmt: skip
+                           max_files=MAX_FILES, expired=expired), status  # fmt: skip
 
 
 @bp.route("/baru/rincian", methods=["GET", "POST"])
@@ -196,7 +196,7 @@ def check_answers():
     if request.method == "GET":
         files = service.draft_attachments(session=db.session, token=draft.token)
         place = kelurahan(data.kelurahan_code)
-        return render_template("complaints/periksa.html", data=data, files=files, place=place,
+        return render_template("complaints/periksa.html", data=data, files=files, place=place, draft_token=draft.token,
                                category_label=_category_label(data.category.value))  # fmt: skip
     try:
         filed = service.file_complaint(session=db.session, data=data, draft_token=draft.token,

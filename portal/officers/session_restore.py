@@ -4,8 +4,6 @@ token no longer matches (the officer signed in again in another tab, or left the
 over a day): its text is kept rather than lost on an error page."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,8 +19,8 @@ from portal.officers import bp
 from portal.services import session_restore
 from portal.web import restore
 from portal.web.auth import ALL_STAFF, IDLE_TIMEOUT, roles_required
-from portal.web.errors import render_error
-from portal.web.restore import RESTORE_KEY
+from portal.web.errors import form_expired, render_error
+from portal.web.restore import RESTORE_KEY, from_this_site
 
 # Labels for the free-text fields officers type most; others are named by their field name.
 LABELS = {
@@ -106,11 +104,8 @@ def keep_form_with_a_stale_token(error: CSRFError):
     """CSRFProtect runs before the blueprint's sign-in check: a signed-in officer's form sent from
     a page of this portal (never another site's) is kept for them, as after an idle timeout."""
     db.session.rollback()
-    back = urlsplit(request.referrer or "")
-    same_site = back.netloc == request.host
-    if not (current_user.is_authenticated and same_site and request.endpoint not in NOT_KEPT):
-        return render_error(400, _("Formulir ini sudah kedaluwarsa atau dikirim dari luar portal. Muat ulang "
-                                   "halaman, lalu kirim lagi."))  # fmt: skip
+    if not (current_user.is_authenticated and from_this_site() and request.endpoint not in NOT_KEPT):
+        return form_expired()
     idle = utcnow().timestamp() - session.get("last_seen", 0) > IDLE_TIMEOUT.total_seconds()
     kept = restore.keep_unsent_form()
     if kept is None:

@@ -63,11 +63,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
         _rollback()
-        return render_error(
-            400,
-            _("Formulir ini sudah kedaluwarsa atau dikirim dari luar portal. Muat ulang halaman, "
-              "lalu kirim lagi."),
-        )  # fmt: skip
+        return form_expired()
 
     @app.errorhandler(429)
     def _too_many(error: HTTPException):
@@ -124,6 +120,12 @@ def init_app(app: Flask) -> None:
         except DBAPIError as error:
             log.warning("database connection lost after the answer: %s", type(error.orig).__name__)
             db.session.remove()
+
+
+def form_expired() -> Response:
+    """A POST without a valid CSRF token (blueprints that can give typed text back do so first)."""
+    return render_error(400, _("Formulir ini sudah kedaluwarsa atau dikirim dari luar portal. Muat ulang halaman, "
+                               "lalu kirim lagi."))  # fmt: skip
 
 
 DATABASE_RETRY_AFTER = 30  # seconds: a restart of PostgreSQL takes a few

@@ -13,6 +13,15 @@ from portal.services import session_restore
 RESTORE_KEY = "unsent_form"
 
 
+def from_this_site() -> bool:
+    """A POST sent by a page of this portal: its Origin (or, from a browser that sends none, its
+    Referer) is this host. Typed text is given back only then, so another site cannot make a
+    page of the portal show text of its choosing, ready to be sent."""
+    origin = request.headers.get("Origin")
+    source = origin if origin and origin != "null" else request.referrer
+    return bool(source) and urlsplit(source).netloc == request.host
+
+
 def keep_unsent_form() -> dict | None:
     """Called before the session is cleared on an idle timeout during a POST."""
     if request.method != "POST" or not current_user.is_authenticated:

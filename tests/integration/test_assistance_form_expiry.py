@@ -13,6 +13,9 @@ from tests.conftest import csrf_token, parse
 from tests.integration.test_assistance_request import FORM, send
 
 
+SAME_SITE = {"Origin": "http://localhost"}  # what a browser sends with a form of this portal
+
+
 class _DayOldSigner(TimestampSigner):
     def get_timestamp(self) -> int:
         return int(time.time()) - 25 * 60 * 60  # over WTF_CSRF_TIME_LIMIT (24 h)
@@ -52,7 +55,7 @@ def _assert_nothing_saved(session) -> None:
 def test_a_day_old_form_comes_back_filled_in_and_then_goes_through(client, app, session):
     typed = {**FORM, "nama": "Ibu Sari Wulandari", "persetujuan_disabilitas": "y", "disabilitas": ["sensorik_rungu"],
              "kebutuhan": "Perlu juru bahasa isyarat.\nRumah di lantai dua."}  # fmt: skip
-    response = client.post("/bantuan", data={"csrf_token": _day_old_token(client, app), **typed})
+    response = client.post("/bantuan", data={"csrf_token": _day_old_token(client, app), **typed}, headers=SAME_SITE)
 
     assert response.status_code == 400
     page = parse(response)
@@ -79,7 +82,7 @@ def test_a_day_old_form_comes_back_filled_in_and_then_goes_through(client, app, 
 def test_a_form_sent_after_the_session_cookie_was_lost_keeps_the_answers(client, app, session):
     token = csrf_token(client, "/bantuan")
     client.delete_cookie("session")  # the browser was closed; the page stayed in its tab
-    response = client.post("/bantuan", data={"csrf_token": token, **FORM})
+    response = client.post("/bantuan", data={"csrf_token": token, **FORM}, headers=SAME_SITE)
     assert response.status_code == 400
     answers = _answers(parse(response))
     assert answers["nama"] == FORM["nama"] and answers["uraian"].strip() == FORM["uraian"]
@@ -115,3 +118,14 @@ def test_another_site_cannot_put_its_draft_into_someones_session(client, session
                            headers={"Referer": "https://elsewhere.example/page"})  # fmt: skip
     assert response.status_code == 400
     assert victim.get("/bantuan/periksa").status_code == 303  # no draft in the victim's session
+
+
+def test_another_sites_post_gets_no_answers_shown_back(client, session):
+    """Otherwise another site could make /bantuan show text of its choosing, ready to be sent."""
+    token = csrf_token(client, "/bantuan")
+    client.delete_cookie("session")
+    for headers in ({"Origin": "https://elsewhere.example"}, {"Referer": "https://elsewhere.example/x"}, {}):
+        response = client.post("/bantuan", data={"csrf_token": token, **FORM}, headers=headers)
+        assert response.status_code == 400
+        assert parse(response).select_one("main form") is None and FORM["nama"] not in response.get_data(as_text=True)
+    _assert_nothing_saved(session)
