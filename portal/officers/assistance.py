@@ -3,7 +3,7 @@ request page with its timeline, and the actions on it."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -23,6 +23,7 @@ from portal.models.base import utcnow
 from portal.officers import assistance_forms as forms
 from portal.officers import bp
 from portal.officers.case_forms import first_error
+from portal.officers.queue import kecamatan_choices
 from portal.services import assistance_actions as actions
 from portal.services import audit
 from portal.services.assistance import officer_status_label
@@ -67,7 +68,7 @@ def show_assistance_queue():
         "officers/bantuan.html", "officers/_bantuan_hasil.html",
         page=page, filters=filters, today=today, kinds=kinds_of(session=db.session, request_ids=[r.id for r in page.rows]),
         statuses=list(AssistanceStatus), all_kinds=list(AssistanceKind), topics=list(AssistanceTopic),
-        kecamatan=sorted(regions().kecamatan.values(), key=lambda k: k.name), kelurahan=regions().kelurahan,
+        kecamatan=kecamatan_choices(current_user), kelurahan=regions().kelurahan,
         args=request.args, contact_days=current_app.config["ASSISTANCE_CONTACT_DAYS"],
         title=_("Antrean permintaan bantuan"), **{**labels(), "status_label": officer_status_label},
     )  # fmt: skip
@@ -145,6 +146,15 @@ def show_assistance_request(reference: str):
     return _render(_request(reference))
 
 
+def _done(action: str) -> str:
+    """What the officer is told after an action (the page opens at the timeline)."""
+    return {
+        "ambil": _("Permintaan ini sekarang Anda tangani."), "jadwalkan": _("Jadwal disimpan."),
+        "hasil": _("Hasilnya dicatat."), "catatan": _("Catatan internal disimpan."),
+        "hapus-disabilitas": _("Data disabilitas dihapus dan penghapusannya dicatat."),
+    }[action]  # fmt: skip
+
+
 def _perform(action: str, form, found: AssistanceRequest) -> None:
     common = {"session": db.session, "request": found, "expected_version": form.version_number,
               "who": current_actor(), "officer": current_user._get_current_object()}  # fmt: skip
@@ -188,4 +198,5 @@ def act_on_assistance_request(reference: str, action: str):
         return _render(db.session.get(AssistanceRequest, found.id), active_form=(action, form),
                        error=error.message, status=400)  # fmt: skip
     db.session.commit()
+    flash(_done(action))
     return redirect(url_for("officers.show_assistance_request", reference=reference) + "#riwayat", 303)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -112,6 +112,18 @@ ACTIONS_FORMS = {
 }  # fmt: skip
 
 
+def _done(action: str) -> str:
+    """What the officer is told after an action (the page opens at the timeline)."""
+    return {
+        "ambil": _("Pengaduan ini sekarang Anda tangani."), "tugaskan": _("Petugas sudah ditugaskan."),
+        "verifikasi": _("Pengaduan ditandai sudah diverifikasi."), "balas": _("Balasan terkirim ke warga."),
+        "catatan": _("Catatan internal disimpan."),
+        "minta-informasi": _("Permintaan informasi terkirim. Batas waktu berhenti sampai warga menjawab."),
+        "rujuk": _("Rujukan dicatat."), "selesaikan": _("Keputusan dicatat dan dikirim ke warga."),
+        "banding": _("Keputusan banding dicatat."), "ganda": _("Pengaduan ditutup sebagai pengaduan ganda."),
+    }[action]  # fmt: skip
+
+
 def _perform(action: str, form, complaint: Complaint) -> None:
     common = {"session": db.session, "complaint": complaint, "expected_version": form.version_number,
               "who": current_actor()}  # fmt: skip
@@ -170,6 +182,7 @@ def act_on_case(reference: str, action: str):
         return _render(db.session.get(Complaint, complaint.id), active_form=(action, form), error=error.message,
                        status=400)  # fmt: skip
     db.session.commit()
+    flash(_done(action))
     return redirect(url_for("officers.show_case", reference=reference) + "#riwayat", 303)
 
 

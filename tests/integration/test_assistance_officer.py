@@ -134,6 +134,8 @@ def test_could_not_reach_is_an_outcome_without_contact(client):
     found, _ = assistance_request()
     sign_in(client, supervisor)
     assert act(client, found, "hasil", outcome="tidak_dapat_dihubungi", message="Tiga kali ditelepon.").status_code == 303
+    told = parse(client.get(f"/petugas/bantuan/{found.reference}")).select_one(".notice[role=status]")
+    assert told.get_text(strip=True) == "Hasilnya dicatat."
     db.session.refresh(found)
     assert found.status is AssistanceStatus.SELESAI and found.contacted_at is None
 

@@ -33,6 +33,9 @@ def test_claim_verify_reply_request_info_and_resolve(client):
     assert act(client, case, "ambil").status_code == 303
     assert act(client, case, "verifikasi").status_code == 303
     assert act(client, case, "balas", message="Kami sedang memeriksa DTSEN.").status_code == 303
+    told = parse(client.get(f"/petugas/pengaduan/{case.reference}")).select_one(".notice[role=status]")
+    assert told.get_text(strip=True) == "Balasan terkirim ke warga."  # the action is confirmed, once
+    assert parse(client.get(f"/petugas/pengaduan/{case.reference}")).select_one(".notice[role=status]") is None
     assert act(client, case, "minta-informasi", message="Mohon kirim foto KK.").status_code == 303
     db.session.refresh(case)
     assert case.status is ComplaintStatus.MENUNGGU_INFORMASI and case.paused_since is not None
