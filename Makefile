@@ -32,6 +32,7 @@ browser: ## Debian's Chromium for browser tests, plus htmx and axe-core from npm
 
 test: install browser ## Run the whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
 	$(BIN)/pip-audit --skip-editable --progress-spinner off
+	$(BIN)/ruff check portal tests bench
 	$(BIN)/pytest
 
 test-fast: install ## Tests without the browser

@@ -108,7 +108,8 @@ def fill(app, count: int) -> None:
                 "subject_name": _name(rng), "kelurahan_code": rng.choice(codes), "filer_relation": "sendiri",
                 "consent_recorded": False, "phone": "+6281200000000", "contact_channel": "whatsapp",
                 "description": "uji beban", "created_at": created, "updated_at": created,
-                "verify_due": (created + timedelta(days=5)).date(), "resolve_due": (created + timedelta(days=20)).date(),
+                "verify_due": (created + timedelta(days=5)).date(),
+                "resolve_due": (created + timedelta(days=20)).date(),
                 "verified_at": None if received else created + timedelta(days=2), "appealed": False, "version": 1,
                 "assigned_to_id": rng.choice(officer_ids) if rng.random() < (0.3 if received else 0.9) else None,
             })  # fmt: skip

@@ -101,7 +101,8 @@ def load_config(
         # The year's premium budget in rupiah: 11,666 people x Rp 16,800 x 12 months = Rp 2,351,865,600,
         # rounded up. Compared on /statistik with the premiums of active participants in PROGRAM_BUDGET_YEAR.
         "PROGRAM_BUDGET": int(env.get("PROGRAM_BUDGET", "2352000000")),
-        "PROGRAM_BUDGET_YEAR": int(env["PROGRAM_BUDGET_YEAR"]) if env.get("PROGRAM_BUDGET_YEAR") else None,  # None: this year
+        # None: this year
+        "PROGRAM_BUDGET_YEAR": int(env["PROGRAM_BUDGET_YEAR"]) if env.get("PROGRAM_BUDGET_YEAR") else None,
         "STATS_CACHE_SECONDS": int(env.get("STATS_CACHE_SECONDS", "60")),  # /statistik figures kept per worker
         "NIK_LOCKOUT_FAILURES": int(env.get("NIK_LOCKOUT_FAILURES", "5")),
         "NIK_LOCKOUT_MINUTES": int(env.get("NIK_LOCKOUT_MINUTES", "15")),

@@ -81,5 +81,6 @@ def test_public_paths_are_kebab_case_indonesian(app):
 def test_partial_templates_start_with_an_underscore():
     templates = ROOT / "templates"
     for path in templates.rglob("*.html"):
-        if "{% extends" not in path.read_text() and path.parent.name not in ("macros", "pdf") and path.name != "base.html":
+        if ("{% extends" not in path.read_text() and path.parent.name not in ("macros", "pdf")
+                and path.name != "base.html"):  # fmt: skip
             assert path.name.startswith("_"), f"{path} is a fragment and should start with _"

@@ -72,7 +72,8 @@ CHANNELS = [
     SelectChoice(ContactPreference.TELEPON.value, _l("Telepon")),
     SelectChoice(ContactPreference.SMS.value, _l("SMS")),
     SelectChoice(ContactPreference.WHATSAPP_PESAN.value, _l("Pesan WhatsApp")),
-    SelectChoice(ContactPreference.WHATSAPP_VIDEO.value, _l("Panggilan video WhatsApp (misalnya untuk bahasa isyarat)")),
+    SelectChoice(ContactPreference.WHATSAPP_VIDEO.value,
+                 _l("Panggilan video WhatsApp (misalnya untuk bahasa isyarat)")),
 ]
 TIMES = [
     SelectChoice(TimeOfDay.PAGI.value, _l("Pagi, pukul 08.00–11.00")),
@@ -146,7 +147,9 @@ class AssistanceForm(FlaskForm):
     )  # fmt: skip
     uraian = TextAreaField(
         _l("Ceritakan singkat (tidak wajib)"),
-        description=_l("Misalnya apa yang sudah dicoba, atau hal yang perlu petugas ketahui. Paling banyak 1.000 huruf."),
+        description=_l(
+            "Misalnya apa yang sudah dicoba, atau hal yang perlu petugas ketahui. Paling banyak 1.000 huruf."
+        ),
         filters=[strip_filter],
         validators=[Length(max=1000, message=_l("Paling banyak 1.000 huruf; persingkat cerita Anda."))],
         render_kw={"rows": 4, "maxlength": 1000},

@@ -14,14 +14,13 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from portal.complaints import bp
-from portal.complaints.filing import (
-    CATEGORY_HINTS, DRAFT_KEY, CategoryForm, _details_form, _draft, _render_details,
-)  # fmt: skip
+from portal.complaints.filing import CATEGORY_HINTS, DRAFT_KEY, CategoryForm, _details_form, _draft, _render_details
 from portal.extensions import db
 from portal.models.complaint import ComplaintCategory
 from portal.services import complaints as service
 from portal.web.errors import form_expired
 from portal.web.restore import from_this_site
+
 
 @bp.errorhandler(CSRFError)
 def keep_typed_answers(error: CSRFError):

@@ -133,7 +133,8 @@ class DetailsForm(FlaskForm):
     )
     saluran = RadioField(
         _l("Lebih mudah dihubungi lewat"), choices=CHANNEL_CHOICES, default=ContactChannel.WHATSAPP.value,
-        validators=[InputRequired(message=_l("Pilih cara menghubungi Anda.")), OneOfTheChoices()], validate_choice=False,
+        validators=[InputRequired(message=_l("Pilih cara menghubungi Anda.")), OneOfTheChoices()],
+        validate_choice=False,
     )  # fmt: skip
     email = StringField(
         _l("Email (tidak wajib)"),

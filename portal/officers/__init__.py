@@ -11,5 +11,17 @@ def _authorize():
     return enforce(current_app.view_functions, request.endpoint)
 
 
-from portal.officers import admin, assistance, assisted_filing, audit_log, auth, case_page, people, queue, reports, session_restore, sla  # noqa: E402,F401,E501
-from portal.officers import letters  # noqa: E402,F401
+from portal.officers import (  # noqa: E402,F401
+    admin,
+    assistance,
+    assisted_filing,
+    audit_log,
+    auth,
+    case_page,
+    letters,
+    people,
+    queue,
+    reports,
+    session_restore,
+    sla,
+)

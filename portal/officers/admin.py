@@ -72,7 +72,8 @@ def _account_form(form, account: Account | None, *, reset_form=None, two_factor_
 
 def _edit_form(account: Account) -> AccountEditForm:
     return AccountEditForm(formdata=None, data={"name": account.name, "role": account.role.value,
-                                                "kecamatan": account.kecamatan_codes, "active": account.active})  # fmt: skip
+                                                "kecamatan": account.kecamatan_codes,
+                                                "active": account.active})  # fmt: skip
 
 
 @bp.route("/admin/akun/<int:account_id>", methods=["GET", "POST"])

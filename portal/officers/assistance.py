@@ -66,7 +66,8 @@ def show_assistance_queue():
     page = load_queue(session=db.session, viewer=current_user, filters=filters, today=today)
     return render_page_or_fragment(
         "officers/bantuan.html", "officers/_bantuan_hasil.html",
-        page=page, filters=filters, today=today, kinds=kinds_of(session=db.session, request_ids=[r.id for r in page.rows]),
+        page=page, filters=filters, today=today,
+        kinds=kinds_of(session=db.session, request_ids=[r.id for r in page.rows]),
         statuses=list(AssistanceStatus), all_kinds=list(AssistanceKind), topics=list(AssistanceTopic),
         kecamatan=kecamatan_choices(current_user), kelurahan=regions().kelurahan,
         args=request.args, contact_days=current_app.config["ASSISTANCE_CONTACT_DAYS"],
@@ -168,7 +169,8 @@ def _perform(action: str, form, found: AssistanceRequest) -> None:
             actions.schedule(assignee=assignee, kind=AppointmentKind(form.kind.data), on=form.on.data,
                              at=form.at.data, message=form.message.data or "", **common)  # fmt: skip
         case "hasil":
-            actions.record_outcome(outcome=AssistanceOutcome(form.outcome.data), complaint_reference=form.reference.data,
+            actions.record_outcome(outcome=AssistanceOutcome(form.outcome.data),
+                                   complaint_reference=form.reference.data,
                                    message=form.message.data or "", **common)  # fmt: skip
         case "catatan":
             actions.note(message=form.message.data, **common)

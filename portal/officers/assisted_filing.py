@@ -149,7 +149,8 @@ def _complaint_input(draft) -> service.ComplaintInput | None:
         return None
     return service.ComplaintInput(
         category=category, subject_nik=form.nik.parsed.value if getattr(form.nik, "parsed", None) else None,
-        subject_name=form.nama.data, kelurahan_code=form.kelurahan.data, filer_relation=FilerRelation(form.pelapor.data),
+        subject_name=form.nama.data, kelurahan_code=form.kelurahan.data,
+        filer_relation=FilerRelation(form.pelapor.data),
         filer_name=form.nama_pelapor.data or None, filer_relationship=form.hubungan.data or None,
         consent_recorded=bool(form.persetujuan.data), phone=form.telepon.normalized,
         contact_channel=ContactChannel(form.saluran.data), email=form.email.data or None,
@@ -170,7 +171,8 @@ def check_assisted_filing():
         return redirect(url_for("officers.edit_assisted_details"), 303)
     context = {"data": data, "files": service.draft_attachments(session=db.session, token=draft.token),
                "place": kelurahan(data.kelurahan_code), "category_label": _category_label(data.category.value),
-               "consent_by": consent_by(data.filer_relation, data.filer_name, data.filer_relationship), "from_request": draft.data.get("bantuan")}  # fmt: skip
+               "consent_by": consent_by(data.filer_relation, data.filer_name, data.filer_relationship),
+               "from_request": draft.data.get("bantuan")}  # fmt: skip
     if request.method == "GET":
         return _render("complaints/periksa.html", **context)
     me = current_user._get_current_object()

@@ -57,15 +57,17 @@ class AssistedDetailsForm(DetailsForm):
     jalan = _line(_l("Alamat: jalan, nomor rumah, atau patokan"), None, 200, autocomplete="off")
     rt = _line(_l("RT"), None, 3, inputmode="numeric", autocomplete="off")
     rw = _line(_l("RW"), None, 3, inputmode="numeric", autocomplete="off")
-    pekerjaan = _line(_l("Pekerjaan"), _l("Misalnya: ojek online, pedagang kaki lima, buruh harian, pekerja rumah tangga."),
+    pekerjaan = _line(_l("Pekerjaan"),
+                      _l("Misalnya: ojek online, pedagang kaki lima, buruh harian, pekerja rumah tangga."),
                       100)  # fmt: skip
 
     def __init__(self, *args, category: ComplaintCategory, **kwargs):
         super().__init__(*args, category=category, **kwargs)
         if self.proposal:
             self.uraian.label = Label(self.uraian.id, _l("Mengapa orang ini mungkin memenuhi syarat"))
-            self.uraian.description = _l("Misalnya desil DTSEN jika diketahui, penghasilan, tanggungan, kondisi "
-                                         "rumah, disabilitas (hanya jika ia setuju). Paling banyak 2.000 huruf.")  # fmt: skip
+            self.uraian.description = _l(
+                "Misalnya desil DTSEN jika diketahui, penghasilan, tanggungan, kondisi "
+                "rumah, disabilitas (hanya jika ia setuju). Paling banyak 2.000 huruf.")  # fmt: skip
 
     @property
     def proposal(self) -> bool:

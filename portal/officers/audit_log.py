@@ -20,7 +20,8 @@ from portal.web.numbers import as_id
 def show_audit():
     form = AuditFilterForm(request.args)
     officers = db.session.execute(sa.select(Account.id, Account.name, Account.email).order_by(Account.name)).all()
-    form.petugas.choices = [SelectChoice("", _("Semua petugas"))] + [SelectChoice(str(a.id), f"{a.name} ({a.email})") for a in officers]
+    form.petugas.choices = [SelectChoice("", _("Semua petugas"))] + [SelectChoice(str(a.id), f"{a.name} ({a.email})")
+                                                                     for a in officers]  # fmt: skip
     object_type = form.jenis.data if form.jenis.data in audit_log.OBJECT_TYPES else None
     account_id = as_id(form.petugas.data)
     before = request.args.get("sebelum", "")

@@ -13,8 +13,8 @@ from portal.officers import bp
 from portal.officers.forms import PasswordChangeForm, SignInForm, TotpForm
 from portal.services import accounts, audit
 from portal.services.errors import Locked
-from portal.web.auth import ALL_STAFF, current_actor, public_endpoint, roles_required, safe_next
 from portal.web import restore
+from portal.web.auth import ALL_STAFF, current_actor, public_endpoint, roles_required, safe_next
 from portal.web.errors import render_error
 
 PENDING_KEY = "pending_sign_in"

@@ -99,7 +99,8 @@ class ConcludeForm(CaseForm):
     outcome = RadioField(_l("Hasil"), choices=[SelectChoice("selesai", _l("Selesai")),
                                                SelectChoice("ditolak", _l("Ditolak"))],
                          validate_choice=False,
-                         validators=[InputRequired(message=_l("Pilih selesai atau ditolak.")), OneOfTheChoices()])  # fmt: skip
+                         validators=[InputRequired(message=_l("Pilih selesai atau ditolak.")),
+                                     OneOfTheChoices()])  # fmt: skip
     code = SelectField(_l("Alasan"), choices=RESOLUTIONS, validate_choice=False,
                        validators=[DataRequired(message=_l("Pilih alasan.")), OneOfTheChoices()])  # fmt: skip
     next_step = StringField(_l("Langkah berikutnya bagi warga"), filters=[strip_filter],

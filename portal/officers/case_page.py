@@ -59,7 +59,8 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
     if current_user.is_supervisor:
         officers = [a for a in db.session.scalars(sa.select(Account).where(Account.active.is_(True))
                                                   .order_by(Account.name)) if can_view(a, complaint)]  # fmt: skip
-        made["tugaskan"].assignee.choices = [SelectChoice("", _("Pilih petugas"))] + [SelectChoice(str(a.id), a.name) for a in officers]
+        made["tugaskan"].assignee.choices = [SelectChoice("", _("Pilih petugas"))] + [SelectChoice(str(a.id), a.name)
+                                                                                      for a in officers]  # fmt: skip
     show_subject = can_see_subject(current_user, complaint)
     person = db.session.get(Person, complaint.person_id) if complaint.person_id and show_subject else None
     history = []

@@ -24,7 +24,8 @@ class TotpForm(FlaskForm):
                        description=_l("6 angka dari aplikasi seperti Google Authenticator atau Aegis."),
                        filters=[strip_filter],
                        validators=[DataRequired(message=_l("Masukkan kode 6 angka."))],
-                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 10})  # fmt: skip
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                  "maxlength": 10})  # fmt: skip
 
 
 class PasswordChangeForm(FlaskForm):

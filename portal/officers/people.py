@@ -33,7 +33,8 @@ def _page_number(value: str | None) -> int:
 @roles_required(*ALL_STAFF)
 def search_people():
     form = PeopleSearchForm(request.args)
-    form.status.choices = [SelectChoice("", _("Semua status"))] + [SelectChoice(s.value, people.status_label(s)) for s in PersonStatus]
+    form.status.choices = [SelectChoice("", _("Semua status"))] + [SelectChoice(s.value, people.status_label(s))
+                                                                   for s in PersonStatus]  # fmt: skip
     status = form.status.data if form.status.data in set(PersonStatus) else None
     query = people.PeopleQuery(q=(form.q.data or "")[:100], status=PersonStatus(status) if status else None,
                                page=_page_number(request.args.get("hal")))  # fmt: skip

@@ -64,7 +64,8 @@ def show_reports():
     report = reports.monthly_report(session=db.session, viewer=current_user, month=month, calendar=work_calendar())
     return render_template(
         "officers/laporan.html", report=report, month=month, months=_recent_months(today),
-        month_name=lambda m: format_date(m, "MMMM y"), n=lambda v: format_decimal(v, "#,##0.#"), statuses=list(ComplaintStatus),
+        month_name=lambda m: format_date(m, "MMMM y"), n=lambda v: format_decimal(v, "#,##0.#"),
+        statuses=list(ComplaintStatus),
         categories=list(ComplaintCategory), status_label=officer_status_label,
         kecamatan=sorted(regions().kecamatan.values(), key=lambda k: k.name), title=_("Laporan"),
     )  # fmt: skip

@@ -82,7 +82,8 @@ def show_unsent_form():
     form = UnsentForm(formdata=None, data=dict(texts), prefix=prefix)
     text_fields = [form[base] for base, _value in texts]
     return render_template("officers/isian_tersimpan.html", form=form, text_fields=text_fields, others=others,
-                           action=kept["action"], back=kept.get("back"), title=_("Isian yang belum terkirim"))  # fmt: skip
+                           action=kept["action"], back=kept.get("back"),
+                           title=_("Isian yang belum terkirim"))  # fmt: skip
 
 
 @bp.post("/isian-tersimpan/buang")

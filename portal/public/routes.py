@@ -6,14 +6,13 @@ from flask_babel import gettext as _
 
 from portal.extensions import db, limiter
 from portal.models.base import utcnow
+from portal.models.complaint import ComplaintCategory
 from portal.public import bp
 from portal.public.forms import StatusCheckForm
 from portal.services.errors import Locked
-from portal.models.complaint import ComplaintCategory
 from portal.services.status_check import LockoutPolicy, NextStep, check_status
 from portal.web.errors import render_error
 from portal.web.htmx import render_page_or_fragment
-
 
 # Which complaint a result page offers to file, prefilled with the NIK and name just checked.
 COMPLAINT_FOR_NEXT_STEP = {

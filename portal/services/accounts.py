@@ -14,9 +14,8 @@ from portal.models.account import Account, AccountKecamatan, Role
 from portal.models.base import utcnow
 from portal.services.audit import Actor, record
 from portal.services.errors import DomainError, Locked
-from portal.services.regions import regions
-
 from portal.services.hashing import dummy_hashes, password_hasher
+from portal.services.regions import regions
 
 MIN_PASSWORD = 12
 MAX_FAILURES = 5

@@ -28,7 +28,8 @@ def record(*, session: Session, actor: Actor, action: str, object_type: str, obj
 
 
 def events(*, session: Session, object_type: str | None = None, object_id: str | None = None,
-           account_id: int | None = None, limit: int = 200, before_id: int | None = None) -> list[AuditEvent]:  # fmt: skip
+           account_id: int | None = None, limit: int = 200,
+           before_id: int | None = None) -> list[AuditEvent]:  # fmt: skip
     query = sa.select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
     if object_type:
         query = query.where(AuditEvent.object_type == object_type)

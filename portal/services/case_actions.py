@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.models.account import Account, Role
+from portal.models.base import utcnow
 from portal.models.complaint import (
     Complaint,
     ComplaintStatus,
@@ -17,7 +18,6 @@ from portal.models.complaint import (
     ReferralAgency,
     ResolutionCode,
 )
-from portal.models.base import utcnow
 from portal.services import audit
 from portal.services.case_access import can_act, can_view
 from portal.services.cases import Actor, add_event, transition

@@ -51,7 +51,7 @@ def seed_complaints(*, session: Session, count: int = 240, seed: int = 2025,
     existing = session.scalar(sa.select(sa.func.count()).select_from(Complaint))
     if existing:
         return 0
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (demo data, not secrets)
     now = now or utcnow()
     calendar, targets = WorkCalendar(), SlaTargets()
     people = session.execute(

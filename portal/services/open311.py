@@ -16,10 +16,9 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from portal.models.complaint import Complaint, ComplaintCategory, ComplaintStatus, ReferralAgency
-from portal.services.cases import OPEN_STATUSES
+from portal.services.cases import OPEN_STATUSES, category_label
 from portal.services.errors import DomainError
 from portal.services.regions import kelurahan
-from portal.services.cases import category_label
 from portal.services.workdays import JAKARTA
 
 MAX_RESULTS = 1000

@@ -4,8 +4,8 @@ Two queries per page: the counts per status (the total comes from them) and one 
 due-date order. Both are answered from indexes (migration 0006): the counts from a covering
 index without reading the table, the rows by walking an index in due-date order (SQLite is told
 which: portal.services.sqlite_hints). A search goes through the NIK, reference or word index
-(portal.services.complaint_search; "97" or "2026-97" is a reference read out over the phone) and counts at most SEARCH_COUNT_CAP matches: a short prefix
-can match thousands of names."""
+(portal.services.complaint_search; "97" or "2026-97" is a reference read out over the phone) and
+counts at most SEARCH_COUNT_CAP matches: a short prefix can match thousands of names."""
 from __future__ import annotations
 
 import re

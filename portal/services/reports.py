@@ -66,7 +66,8 @@ def _export(session: Session, query) -> Iterator[list[str]]:
         hidden = row.confidential
         yield [
             row.reference, _value(row.category), _value(row.status), "ya" if row.confidential else "tidak",
-            "" if hidden or not row.subject_nik else mask_nik(row.subject_nik), "" if hidden else _cell(row.subject_name),
+            "" if hidden or not row.subject_nik else mask_nik(row.subject_nik),
+            "" if hidden else _cell(row.subject_name),
             row.kelurahan_code, place.name if place else "", place.kecamatan.name if place else "",
             row.created_at.astimezone(JAKARTA).isoformat(timespec="minutes"), row.verify_due.isoformat(),
             _day(row.verified_at), row.resolve_due.isoformat(), _day(row.resolved_at), "ya" if row.late else "tidak",
@@ -124,9 +125,11 @@ def _indicators(session: Session, viewer: Account, month: date, calendar: WorkCa
     base = sa.null() if key is None else key
     sums = session.execute(
         sa.select(base, tally(within(Complaint.created_at)), tally(within(Complaint.verified_at)),
-                  tally(sa.and_(within(Complaint.verified_at), local_date(Complaint.verified_at) <= Complaint.verify_due)),
+                  tally(sa.and_(within(Complaint.verified_at),
+                                local_date(Complaint.verified_at) <= Complaint.verify_due)),
                   tally(within(Complaint.resolved_at)),
-                  tally(sa.and_(within(Complaint.resolved_at), local_date(Complaint.resolved_at) <= Complaint.resolve_due)),
+                  tally(sa.and_(within(Complaint.resolved_at),
+                                local_date(Complaint.resolved_at) <= Complaint.resolve_due)),
                   tally(Complaint.status.in_(OPEN_STATUSES)))
         .where(visible_clause(viewer)).group_by(*group)
     ).all()  # fmt: skip

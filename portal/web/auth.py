@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from functools import wraps
 from urllib.parse import unquote, urlsplit
 
 from flask import Flask, abort, flash, redirect, request, session, url_for

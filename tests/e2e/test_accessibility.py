@@ -273,7 +273,8 @@ OFFICER: dict[str, Callable] = {
     "officers.set_up_totp": lambda page, s, ls: page.goto("/petugas/akun/2fa"),
     "officers.show_assistance_queue": lambda page, s, ls: page.goto("/petugas/bantuan"),
     "officers.show_assistance_request": lambda page, s, ls: page.goto(f"/petugas/bantuan/{s.help_request}"),
-    "officers.start_assisted_filing": lambda page, s, ls: page.goto(f"/petugas/pengaduan/baru?bantuan={s.help_request}"),
+    "officers.start_assisted_filing":
+        lambda page, s, ls: page.goto(f"/petugas/pengaduan/baru?bantuan={s.help_request}"),
     "officers.edit_assisted_details": lambda page, s, ls: _assisted(page, s, upto="rincian"),
     "officers.check_assisted_filing": lambda page, s, ls: _assisted(page, s, upto="periksa"),
     "officers.show_assisted_confirmation": lambda page, s, ls: _assisted(page, s, upto="terkirim"),
@@ -356,7 +357,8 @@ _FOCUS = """() => {
     const el = document.activeElement, style = getComputedStyle(el), box = el.getBoundingClientRect();
     return {tag: el.tagName.toLowerCase(), html: el.outerHTML.slice(0, 120),
             order: Array.prototype.indexOf.call(document.querySelectorAll('*'), el),
-            visible: (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2) || style.boxShadow !== 'none',
+            visible: (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2) ||
+                     style.boxShadow !== 'none',
             inView: box.bottom > 0 && box.top < window.innerHeight && box.right > 0 && box.left < window.innerWidth};
 }"""
 

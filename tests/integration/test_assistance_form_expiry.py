@@ -12,7 +12,6 @@ from portal.models import AssistanceRequest, ComplaintDraft
 from tests.conftest import csrf_token, parse
 from tests.integration.test_assistance_request import FORM, send
 
-
 SAME_SITE = {"Origin": "http://localhost"}  # what a browser sends with a form of this portal
 
 

@@ -121,7 +121,8 @@ def test_claim_schedule_and_record_the_outcome(client):
     db.session.refresh(found)
     assert found.status is AssistanceStatus.SELESAI and found.outcome is AssistanceOutcome.PENGADUAN_DIAJUKAN
     assert found.outcome_reference == case.reference and found.completed_at is not None
-    timeline = parse(client.get(f"/petugas/bantuan/{found.reference}")).select_one("ol.timeline").get_text(" ", strip=True)
+    page = parse(client.get(f"/petugas/bantuan/{found.reference}"))
+    timeline = page.select_one("ol.timeline").get_text(" ", strip=True)
     assert "Dijadwalkan" in timeline and "Selesai: Pengaduan diajukan atas nama warga" in timeline
     actions = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.object_type == "assistance",
                                                                     AuditEvent.action != "lihat")
@@ -133,7 +134,8 @@ def test_could_not_reach_is_an_outcome_without_contact(client):
     supervisor = account("supervisor")
     found, _ = assistance_request()
     sign_in(client, supervisor)
-    assert act(client, found, "hasil", outcome="tidak_dapat_dihubungi", message="Tiga kali ditelepon.").status_code == 303
+    response = act(client, found, "hasil", outcome="tidak_dapat_dihubungi", message="Tiga kali ditelepon.")
+    assert response.status_code == 303
     told = parse(client.get(f"/petugas/bantuan/{found.reference}")).select_one(".notice[role=status]")
     assert told.get_text(strip=True) == "Hasilnya dicatat."
     db.session.refresh(found)
@@ -159,7 +161,8 @@ def test_scheduling_checks_date_and_who_may_be_scheduled(client):
 
 
 def test_a_supervisor_schedules_for_an_officer_of_the_area(client):
-    supervisor, officer, elsewhere = account("supervisor"), account(kecamatan=["32.75.01"]), account(kecamatan=["32.75.02"])
+    supervisor = account("supervisor")
+    officer, elsewhere = account(kecamatan=["32.75.01"]), account(kecamatan=["32.75.02"])
     found, _ = assistance_request()
     sign_in(client, supervisor)
     page = parse(client.get(f"/petugas/bantuan/{found.reference}"))

@@ -97,9 +97,11 @@ def test_references_are_gap_free_per_series_and_complaints_keep_theirs(client):
 def test_for_someone_else_needs_name_relationship_and_consent(client):
     response = ask(client, pemohon="pendamping")
     assert response.status_code == 400
-    assert errors(response) == ["Tulis nama Anda sebagai pemohon.",
-                                "Tulis hubungan Anda dengan orang yang memerlukan bantuan.",
-                                "Bantuan untuk orang lain perlu persetujuannya. Centang jika ia sudah setuju."]  # fmt: skip
+    assert errors(response) == [
+        "Tulis nama Anda sebagai pemohon.",
+        "Tulis hubungan Anda dengan orang yang memerlukan bantuan.",
+        "Bantuan untuk orang lain perlu persetujuannya. Centang jika ia sudah setuju.",
+    ]
     reference, _ = file_request(client, pemohon="pendamping", nama_pemohon="Rina", hubungan="pendamping JBI",
                                 persetujuan="y")  # fmt: skip
     found = db.session.scalars(sa.select(AssistanceRequest)).one()
@@ -124,7 +126,8 @@ def test_what_is_required_and_the_messages_say_what_to_do(client):
 
 def test_a_home_visit_needs_the_street_and_rt_rw_are_numbers(client):
     response = ask(client, jalan="", rt="tiga")
-    assert errors(response) == ["Tulis alamat rumah agar petugas dapat datang.", "RT ditulis dengan angka, misalnya 003."]
+    assert errors(response) == ["Tulis alamat rumah agar petugas dapat datang.",
+                                "RT ditulis dengan angka, misalnya 003."]  # fmt: skip
     assert ask(client, jalan="", bantuan=["telepon"], rt="").status_code == 303
 
 

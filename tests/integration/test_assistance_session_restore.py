@@ -127,7 +127,8 @@ def test_a_residents_answer_written_past_the_tracking_window_is_kept(client):
     lookup()
     token = parse(client.get("/pengaduan/lacak/kasus")).select_one("form[action$='/jawab'] input[name=csrf_token]")
     with client.session_transaction() as session:
-        session["tracked_complaint"] = {**session["tracked_complaint"], "at": session["tracked_complaint"]["at"] - 31 * 60}
+        tracked = session["tracked_complaint"]
+        session["tracked_complaint"] = {**tracked, "at": tracked["at"] - 31 * 60}
     answer = "KK kami hilang saat banjir.\nSaya sudah mengurus KK baru di kelurahan."
     response = client.post("/pengaduan/lacak/kasus/jawab", data={"csrf_token": token["value"], "jawaban": answer})
     assert response.headers["Location"] == "/pengaduan/lacak"

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from portal.extensions import db
 from portal.models import Attachment, Complaint, ComplaintCategory, ComplaintEvent, ComplaintStatus, EventKind
 from tests.conftest import csrf_token, parse
-from tests.factories import make_nik, person
+from tests.factories import make_nik
 
 DETAILS = {
     "nama": "Siti Ma'rifah", "kelurahan": "32.75.01.1001", "pelapor": "sendiri",

@@ -20,7 +20,8 @@ def complaints(session) -> int:
 
 
 def test_a_day_old_category_step_comes_back_with_the_choice(client, app, session):
-    response = client.post("/pengaduan/baru", data={"csrf_token": _day_old_token(client, app), "kategori": "data_salah"},
+    response = client.post("/pengaduan/baru",
+                           data={"csrf_token": _day_old_token(client, app), "kategori": "data_salah"},
                            headers=SAME_SITE)  # fmt: skip
     assert response.status_code == 400
     page = parse(response)

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 import pyotp
 import pytest
 import sqlalchemy as sa
@@ -24,7 +22,7 @@ def test_sign_in_and_out(client):
 
 def test_wrong_password_and_unknown_email_are_the_same_answer(client):
     officer = account()
-    wrong = sign_in(client, officer, password="salah-sekali-123")
+    wrong = sign_in(client, officer, password="salah-sekali-123")  # noqa: S106
     unknown = client.post("/petugas/masuk", data={"csrf_token": csrf_token(client, "/petugas/masuk"),
                                                   "email": "tidak@ada.test", "password": "x" * 12})  # fmt: skip
     assert wrong.status_code == unknown.status_code == 400
@@ -35,7 +33,7 @@ def test_wrong_password_and_unknown_email_are_the_same_answer(client):
 def test_lockout_after_repeated_failures(client):
     officer = account()
     for _ in range(5):
-        sign_in(client, officer, password="salah-sekali-123")
+        sign_in(client, officer, password="salah-sekali-123")  # noqa: S106
     locked = sign_in(client, officer)
     assert locked.status_code == 429 and "Akun dikunci sementara" in parse(locked).get_text()
 
@@ -98,7 +96,8 @@ def test_changing_the_password_signs_out_everywhere(client, app):
     sign_in(other, officer)
     token = csrf_token(client, "/petugas/akun")
     response = client.post("/petugas/akun", data={"csrf_token": token, "current": PASSWORD,
-                                                  "new": "kata-sandi-baru-456", "confirm": "kata-sandi-baru-456"})  # fmt: skip
+                                                  "new": "kata-sandi-baru-456",
+                                                  "confirm": "kata-sandi-baru-456"})  # fmt: skip
     assert response.status_code == 303
     assert client.get("/petugas/pengaduan").status_code == 200  # this device stays signed in
     assert other.get("/petugas/pengaduan").status_code == 302  # the other one is out

@@ -98,7 +98,8 @@ def test_invalid_transition_is_refused_with_a_message(client):
     version = page.select_one("#aksi-catatan input[name=version]")["value"]
     token = page.select_one("#aksi-catatan input[name=csrf_token]")["value"]
     response = client.post(f"/petugas/pengaduan/{case.reference}/aksi/banding",
-                           data={"csrf_token": token, "version": version, "decision": "kuatkan", "message": "x"})  # fmt: skip
+                           data={"csrf_token": token, "version": version, "decision": "kuatkan",
+                                 "message": "x"})  # fmt: skip
     assert response.status_code == 400
     assert "tidak bisa diubah" in parse(response).get_text()
     db.session.refresh(case)

@@ -37,7 +37,8 @@ def test_search_by_part_of_the_name_in_any_case(client):
 
 def test_short_or_broken_queries_say_what_to_do(client):
     sign_in(client, account())
-    for query, message in (("ab", "paling sedikit 3 huruf"), ("3275 0101", "NIK harus 16 angka"), ("0", "NIK harus 16 angka")):
+    for query, message in (("ab", "paling sedikit 3 huruf"), ("3275 0101", "NIK harus 16 angka"),
+                           ("0", "NIK harus 16 angka")):  # fmt: skip
         page = parse(client.get("/petugas/warga", query_string={"q": query}))
         link = page.select_one(".error-summary a[href='#q']")  # the summary leads to the search field
         assert link is not None and message in link.get_text()
@@ -115,7 +116,8 @@ def test_searches_are_audited_with_what_was_looked_for(client):
     client.get(f"/petugas/warga?q={budi.nik}")
     client.get("/petugas/warga?q=santoso")
     client.get("/petugas/warga")  # no search: nothing shown, nothing recorded
-    searches = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "cari").order_by(AuditEvent.id)).all()
+    searches = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "cari")
+                                  .order_by(AuditEvent.id)).all()  # fmt: skip
     assert [e.detail for e in searches] == [f"nik={budi.nik} hasil=1", "nama=santoso hasil=1"]
     assert {e.account_id for e in searches} == {officer.id}
 

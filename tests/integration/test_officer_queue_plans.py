@@ -37,7 +37,8 @@ def cases():
             (0, 3, 40), (ComplaintStatus.DITERIMA, ComplaintStatus.DIRUJUK, ComplaintStatus.SELESAI),
             ("32.75.01.1001", "32.75.02.1001"))):  # fmt: skip
         case, _ = complaint(now=utcnow() - timedelta(days=days_ago), kelurahan_code=kelurahan,
-                            subject_name="Siti Aminah" if n % 2 else "Budi Santoso", confidential=n % 3 == 0)  # fmt: skip
+                            subject_name="Siti Aminah" if n % 2 else "Budi Santoso",
+                            confidential=n % 3 == 0)  # fmt: skip
         case.status = status
         case.assigned_to_id = other.id if n % 4 == 0 else None
     db.session.commit()

@@ -29,7 +29,8 @@ SEARCHES = [
 
 def test_name_search_matches_the_start_of_any_word(client):
     names = {name: complaint(subject_name=name)[0].reference
-             for name in ("Hj. Siti Ma'rifah, S.Pd.", "Siti Aminah", "Aminah Lubis", "M. Yusuf", "Budi Santoso")}  # fmt: skip
+             for name in ("Hj. Siti Ma'rifah, S.Pd.", "Siti Aminah", "Aminah Lubis", "M. Yusuf",
+                          "Budi Santoso")}  # fmt: skip
     sign_in(client, account("supervisor"))
     for query, expected in SEARCHES:
         found = references(client.get("/petugas/pengaduan", query_string={"q": query}))

@@ -139,7 +139,8 @@ class TestLockout:
         someone = person()
         for _ in range(4):
             check(client, someone.nik, "Salah Nama")
-        assert result(check(client, someone.nik, "Budi Santoso")).select_one("h2").get_text(strip=True).startswith("Aktif")
+        heading = result(check(client, someone.nik, "Budi Santoso")).select_one("h2")
+        assert heading.get_text(strip=True).startswith("Aktif")
         for _ in range(4):
             check(client, someone.nik, "Salah Nama")
         assert check(client, someone.nik, "Budi Santoso").status_code == 200

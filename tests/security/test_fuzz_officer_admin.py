@@ -26,7 +26,8 @@ pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 _serial = itertools.count(1)
 ASSISTED = {"nik": "3275014703850001", "nama": "Siti Aminah", "kelurahan": "32.75.01.1001", "pelapor": "sendiri",
             "persetujuan": "y", "telepon": "0812-3456-7890", "saluran": "telepon", "uraian": "Datang ke kantor.",
-            "kk": "3275010101010001", "jalan": "Jl. Melati 3", "rt": "003", "rw": "005", "pekerjaan": "ojek"}  # fmt: skip
+            "kk": "3275010101010001", "jalan": "Jl. Melati 3", "rt": "003", "rw": "005",
+            "pekerjaan": "ojek"}  # fmt: skip
 
 
 @pytest.fixture
@@ -116,7 +117,8 @@ def test_roster_upload_survives_anything(admin_client, content, filename):
     client = admin_client
     before = business_rows()
     response = client.post("/petugas/impor", content_type="multipart/form-data", data={
-        "csrf_token": csrf_token(client, "/petugas/impor"), "file": (io.BytesIO(content), filename or "x.csv")})  # fmt: skip
+        "csrf_token": csrf_token(client, "/petugas/impor"),
+        "file": (io.BytesIO(content), filename or "x.csv")})  # fmt: skip
     assert_handled(response, rows_before=before)
     event(f"roster upload answered {response.status_code}")
     assert_handled(client.get("/petugas/impor"))

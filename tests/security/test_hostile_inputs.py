@@ -61,14 +61,16 @@ def test_a_nul_character_in_officer_filters_and_paths_is_a_plain_400(admin):
 def test_a_nul_character_in_an_uploaded_file_name_is_a_plain_400(admin):
     before = business_rows()
     response = admin.post("/petugas/impor", content_type="multipart/form-data", data={
-        "csrf_token": csrf_token(admin, "/petugas/impor"), "file": (roster_csv([roster_row()]), "roster\x00.csv")})  # fmt: skip
+        "csrf_token": csrf_token(admin, "/petugas/impor"),
+        "file": (roster_csv([roster_row()]), "roster\x00.csv")})  # fmt: skip
     assert_plain_400(response)
     assert business_rows() == before
 
 
 def test_ids_past_the_column_range_are_not_found(admin):
     for path in (f"/petugas/lampiran/{BIG}", f"/petugas/warga/{BIG}", f"/petugas/admin/akun/{BIG}",
-                 f"/petugas/admin/templat/{BIG}", f"/petugas/impor/{BIG}/ditolak.csv", "/petugas/lampiran/2147483648"):  # fmt: skip
+                 f"/petugas/admin/templat/{BIG}", f"/petugas/impor/{BIG}/ditolak.csv",
+                 "/petugas/lampiran/2147483648"):  # fmt: skip
         response = admin.get(path)
         assert response.status_code == 404, path
         assert_handled(response)
@@ -106,7 +108,8 @@ def test_the_queue_reads_its_numbers_as_ascii_digits_only(admin, query):
 def test_a_roster_row_with_a_nul_or_odd_digits_is_rejected_alone(admin, column, value):
     bad, good = roster_row(**{column: value}), roster_row()
     response = admin.post("/petugas/impor", content_type="multipart/form-data", data={
-        "csrf_token": csrf_token(admin, "/petugas/impor"), "file": (roster_csv([bad, good]), "roster.csv")})  # fmt: skip
+        "csrf_token": csrf_token(admin, "/petugas/impor"),
+        "file": (roster_csv([bad, good]), "roster.csv")})  # fmt: skip
     assert response.status_code == 303
     stored = set(db.session.scalars(sa.select(Person.nik)))
     if value == "0010":  # leading zeros are still a number

@@ -45,7 +45,8 @@ def test_a_session_cookie_signed_elsewhere_opens_nothing(app, client):
     case, _ = complaint()
     someone = person()
     forged = {"tracked_complaint": {"id": case.id, "at": utcnow().timestamp()}, "checked_person": someone.id,
-              "checked_at": int(utcnow().timestamp()), "filed_complaint": {"id": case.id, "code": "AAAAAAAA"}}  # fmt: skip
+              "checked_at": int(utcnow().timestamp()),
+              "filed_complaint": {"id": case.id, "code": "AAAAAAAA"}}  # fmt: skip
     forger = Flask("forger")
     forger.secret_key = "a-key-an-attacker-knows"  # noqa: S105 (not the portal's key: that is the point)
     value = SecureCookieSessionInterface().get_signing_serializer(forger).dumps(forged)
