@@ -9,6 +9,11 @@ The second import reads the same file again: every row is compared and left unch
 
 With --postgresql the same two imports also run against that (emptied) database, for
 information: the budget is SQLite's.
+
+The import keeps the per-group counts of /statistik (roster_summary) from the moves it makes.
+For the record of that choice, the script then times what counting them again from scratch would
+add to an import: portal.services.roster_summary.recount on the imported database (median of
+3, each rolled back).
 """
 from __future__ import annotations
 
@@ -78,6 +83,35 @@ def measure(url: str, backend: str, csv_path: Path, rows: int) -> list[ImportRun
     return [first, second]
 
 
+def full_recount_seconds(url: str) -> float:
+    """What a full recount of roster_summary costs on the imported database (rolled back), timed
+    in a child process: the imports' peak RSS (wait4) would otherwise include this process's."""
+    import subprocess
+
+    done = subprocess.run([sys.executable, __file__, "--time-recount", url], env=bench_env(url),  # noqa: S603
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    return float(done.stdout.split()[-1])
+
+
+def _time_recount() -> None:
+    import statistics
+    import time
+
+    from portal import create_app
+    from portal.extensions import db
+    from portal.services.roster_summary import recount
+
+    times = []
+    with create_app().app_context():  # DATABASE_URL from bench_env
+        for _ in range(3):
+            started = time.perf_counter()
+            recount(session=db.session)
+            times.append(time.perf_counter() - started)
+            db.session.rollback()
+        db.engine.dispose()
+    print(statistics.median(times))
+
+
 def report(run: ImportRun) -> None:
     print(f"{run.label}: {run.seconds:.1f} s ({run.rows_per_second:,.0f} rows/s), CPU "
           f"{run.cpu_seconds:.1f} s, peak RSS {run.max_rss_mb:.0f} MB")  # fmt: skip
@@ -89,17 +123,26 @@ def main(argv: list[str] | None = None) -> list[ImportRun]:
     parser.add_argument("--rows", type=int, default=ROSTER_ROWS)
     parser.add_argument("--postgresql", metavar="URL", default=None,
                         help="also import into this PostgreSQL database (dropped and recreated)")
+    parser.add_argument("--time-recount", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.time_recount:
+        _time_recount()
+        return []
     print(f"{machine()}; load average {os.getloadavg()[0]:.1f}")
     roster = roster_file(args.rows)
-    runs = measure(_empty_sqlite(), "SQLite", roster.csv, roster.rows)
+    sqlite_url = _empty_sqlite()
+    runs = measure(sqlite_url, "SQLite", roster.csv, roster.rows)
     for run in runs:
         report(run)
+    print(f"SQLite: a full recount of roster_summary would add {full_recount_seconds(sqlite_url):.1f} s "
+          f"(load average {os.getloadavg()[0]:.1f})")  # fmt: skip
     if args.postgresql:
         pg_runs = measure(_empty_postgresql(args.postgresql), "PostgreSQL", roster.csv, roster.rows)
         for run in pg_runs:
             report(run)
         runs += pg_runs
+        print(f"PostgreSQL: a full recount of roster_summary would add {full_recount_seconds(args.postgresql):.1f} s "
+              f"(load average {os.getloadavg()[0]:.1f})")  # fmt: skip
     print(f"load average {os.getloadavg()[0]:.1f}")
     return runs
 

@@ -1,7 +1,5 @@
 """All models, imported here so Alembic and create_all see every table."""
-from portal.models.base import Base
 from portal.models.account import Account, AccountKecamatan, Role
-from portal.models.audit import AuditEvent
 from portal.models.assistance import (  # noqa: F401
     AppointmentKind,
     AssistanceDisability,
@@ -17,6 +15,8 @@ from portal.models.assistance import (  # noqa: F401
     DisabilityCategory,
     TimeOfDay,
 )
+from portal.models.audit import AuditEvent
+from portal.models.base import Base
 from portal.models.complaint import (
     Attachment,
     Complaint,
@@ -33,7 +33,6 @@ from portal.models.complaint import (
     Satisfaction,
 )
 from portal.models.complaint_name_word import ComplaintNameWord
-from portal.models.response_template import ResponseTemplate
 from portal.models.letter import IssuedVia, Letter, LetterCounter, LetterStatus  # noqa: F401
 from portal.models.lockout import AccessLockout
 from portal.models.outbox import OutboxMessage
@@ -45,6 +44,8 @@ from portal.models.person import (
     Sex,
     StatusReason,
 )
+from portal.models.response_template import ResponseTemplate
+from portal.models.roster_summary import RosterSummary
 from portal.models.status_check import CheckOutcome, NikLockout, StatusCheckLog
 
 __all__ = [
@@ -76,6 +77,7 @@ __all__ = [
     "PersonStatus",
     "PersonStatusHistory",
     "RosterImportBatch",
+    "RosterSummary",
     "Sex",
     "StatusCheckLog",
     "StatusReason",

@@ -65,7 +65,7 @@ def demo_rows(
     data_date: date = DATA_DATE,
 ) -> Iterator[dict[str, str]]:  # fmt: skip
     """Roster rows (DESIGN §5 columns) with valid NIKs consistent with birth date and sex."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (demo data, not secrets)
     kelurahan = sorted(regions().kelurahan.values(), key=lambda k: k.code)
     used: set[str] = set()
     kpj_counter = 0

@@ -3,12 +3,18 @@
 One transaction for the whole file, so a broken file or a killed import writes nothing;
 rows are read and written in chunks with executemany, so memory stays constant. A million rows
 go through this loop, so it avoids per-row overhead (see bench/roster_import.py).
+
+The same transaction keeps the per-group counts of the public statistics (roster_summary): each
+new person joins a group, each changed one may move from one group to another; the moves are
+tallied per group and written once at the end (portal.services.roster_summary). On PostgreSQL
+imports take an advisory lock, so they run one at a time (SQLite's write lock does the same).
 """
 from __future__ import annotations
 
 import csv
 import hashlib
 import io
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,10 +29,12 @@ from sqlalchemy.orm import Session
 
 from portal.models.base import utcnow
 from portal.models.person import Person, PersonStatusHistory, RosterImportBatch
+from portal.services import roster_summary
 from portal.services.errors import RosterFileError
 from portal.services.roster_rows import COLUMNS, RosterRow, RowError, parse_row
 
 CHUNK_SIZE = 2000
+IMPORT_LOCK = 0x52535452  # "RSTR": PostgreSQL advisory lock held by the running import
 SQLITE_IMPORT_CACHE_KIB = 64 * 1024
 _COMPARED = (
     "nama", "tanggal_lahir", "jenis_kelamin", "kelurahan_code", "pekerjaan", "desil",
@@ -220,7 +228,7 @@ def _sqlite_bulk_settings(conn: sa.Connection) -> Iterator[None]:
 
 def _apply_chunk(
     conn: sa.Connection, batch_id: int, parsed: Parsed, result: ImportResult, report: RejectSink,
-    inserter: _PersonInserts,
+    inserter: _PersonInserts, moves: Counter,
 ) -> None:  # fmt: skip
     now = utcnow()
     existing = {r.nik: r for r in conn.execute(_STORED, {"niks": list(parsed)}).all()}
@@ -243,6 +251,10 @@ def _apply_chunk(
             {**{f"v_{c}": getattr(row, c) for c in COLUMNS_DB}, "b_id": old.id,
              "v_import_batch_id": batch_id, "v_updated_at": now}
         )  # fmt: skip
+        before, after = roster_summary.group_of(old), roster_summary.group_of(row)
+        if before != after:
+            moves[before] -= 1
+            moves[after] += 1
         if old.status != row.status or old.alasan != row.alasan:
             history.append(
                 {"person_id": old.id, "old_status": old.status, "old_alasan": old.alasan,
@@ -251,6 +263,7 @@ def _apply_chunk(
                  "import_batch_id": batch_id, "changed_at": now}
             )  # fmt: skip
     inserter.execute(inserts, now)
+    moves.update(map(roster_summary.group_of, inserts))
     if updates:
         columns = [*COLUMNS_DB, "import_batch_id", "updated_at"]
         conn.execute(
@@ -283,6 +296,8 @@ def import_roster(
     as long as the caller rolls back).
     """
     today = today or date.today()
+    if session.get_bind().dialect.name == "postgresql":  # one import at a time: see roster_summary
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(IMPORT_LOCK)))
     batch = RosterImportBatch(filename=filename[:255], file_sha256="", imported_by=imported_by[:255])
     session.add(batch)
     session.flush()
@@ -293,6 +308,7 @@ def import_roster(
     hashing = _HashingReader(stream, on_bytes)
     text = io.TextIOWrapper(io.BufferedReader(hashing, 1 << 16), encoding="utf-8-sig", newline="")
     report = on_reject or (lambda *_args: None)
+    moves = roster_summary.changes()
 
     with _sqlite_bulk_settings(conn):
         for chunk in _chunks(_csv_rows(text), chunk_size):
@@ -312,7 +328,8 @@ def import_roster(
                     result.unchanged += 1  # the later row of the same NIK wins within a file
                 parsed[row.nik] = (row, line, raw)
             if parsed:
-                _apply_chunk(conn, batch.id, parsed, result, report, inserter)
+                _apply_chunk(conn, batch.id, parsed, result, report, inserter, moves)
+    roster_summary.apply_changes(session=session, moves=moves)
 
     if result.status_changes:
         # A participant who is no longer active must not keep a valid letter of participation.

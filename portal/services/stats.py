@@ -1,10 +1,18 @@
 """Program figures for /statistik and its open data, counted by the database.
 
-Three grouped queries: people per status, kelurahan, sex and coverage period (one pass over
-the roster), complaints per category, status and month filed with the indicator sums, and
-answered complaints per (filed day, answered day) for the median and the monthly trend. Python only
-adds up those groups. Nothing here names a person: confidential complaints and misconduct
-reports are counted like the others.
+People per status, kelurahan, sex and coverage period come from roster_summary, the counts the
+roster import keeps per group (a few hundred rows, never the million of `person`: see
+portal.services.roster_summary). Two grouped queries count complaints: per category, status and
+month filed with the indicator sums, and answered complaints per (filed day, answered day) for
+the median and the monthly trend. Python only adds up those groups. Nothing here names a person.
+
+Open311 lists every public complaint one by one (portal.services.open311), so a reader can count
+them by hand and subtract them from these figures: what is left are the complaints Open311 does not
+list (confidential ones, misconduct reports, candidate proposals). So that this rest never gives
+away a small number or the day a confidential report came in, it enters the figures only in whole
+months, and only once at least NONPUBLIC_BATCH of them have come in since the last months that
+entered (the "cut-off"): the rest is always 0 or at least 5 and grows by 5 or more at a time.
+The monthly trend counts public complaints only (its months would give each month's rest away).
 """
 from __future__ import annotations
 
@@ -19,9 +27,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from portal.models.complaint import Complaint, ComplaintCategory, ComplaintStatus
-from portal.models.person import Person, PersonStatus, Sex
+from portal.models.person import PersonStatus, Sex
+from portal.services import roster_summary
 from portal.services.stats_sql import (
     Indicators,
+    Rate,
     indicator_sums,
     local_date,
     local_month,
@@ -31,6 +41,7 @@ from portal.services.workdays import WorkCalendar
 from portal.services.workdays import local_date as wib_date
 
 MONTHLY_PREMIUM = 16_800  # JKK Rp 10.000 + JKM Rp 6.800 per person per month, paid by the APBD
+NONPUBLIC_BATCH = 5  # complaints Open311 does not list enter the figures this many at a time, at least
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +78,8 @@ class ProgramFigures:
     appeals_pending: int  # status banding now
     appeals_decided: int  # appealed, and the appeal decided
     indicators: Indicators
-    trend: list[tuple[str, int, int]]  # ("YYYY-MM", filed, answered), every month since the first
+    trend: list[tuple[str, int, int]]  # ("YYYY-MM", filed, answered) of public complaints, every month since the first
+    nonpublic_until: str | None  # last month ("YYYY-MM") whose non-public complaints are counted
     assistance: AssistanceFigures | None
 
 
@@ -83,18 +95,13 @@ def _premium_months(start: date, end: date, year: int | None = None) -> int:
 
 
 def _people(session: Session):
-    """People per status, kelurahan, sex and coverage period: one grouped pass over the roster
-    (most of it is active, so a plain scan beats looking rows up through the status index)."""
-    rows = session.execute(
-        sa.select(Person.status, Person.kelurahan_code, Person.jenis_kelamin, Person.mulai, Person.selesai,
-                  sa.func.count(), sa.func.max(Person.tanggal_data))
-        .group_by(Person.status, Person.kelurahan_code, Person.jenis_kelamin, Person.mulai, Person.selesai)
-    ).all()  # fmt: skip
+    """People per status; active participants per kecamatan and sex, per coverage period, and
+    their newest snapshot date: added up from the roster's per-group counts."""
     by_status: dict[str, int] = {}
     by_place: dict[tuple[str, str], int] = {}
     periods: dict[tuple[date, date], int] = {}
     newest = None
-    for status, kelurahan_code, sex, start, end, count, data_date in rows:
+    for status, kelurahan_code, sex, start, end, data_date, count in roster_summary.groups(session=session):
         status = PersonStatus(status).value
         by_status[status] = by_status.get(status, 0) + count
         if status != PersonStatus.AKTIF.value:
@@ -123,45 +130,84 @@ def _months_between(first: str, last: str) -> list[str]:
     return months
 
 
+def _listed_in_open311(category, confidential) -> bool:
+    from portal.services.open311 import NOT_PUBLIC
+
+    return not confidential and ComplaintCategory(category).value not in NOT_PUBLIC
+
+
+def nonpublic_cutoff(per_month: dict[str, int], this_month: str) -> str | None:
+    """The last month up to which complaints Open311 does not list are counted: months end to end
+    (never the running one), cut where at least NONPUBLIC_BATCH have come in since the last cut."""
+    cutoff, waiting = None, 0
+    for month in sorted(m for m in per_month if m < this_month):
+        waiting += per_month[month]
+        if waiting >= NONPUBLIC_BATCH:
+            cutoff, waiting = month, 0
+    return cutoff
+
+
 def _complaints(session: Session, today: date, calendar: WorkCalendar):
     filed_month = local_month(Complaint.created_at)
-    grouped = session.execute(
-        sa.select(Complaint.category, Complaint.status, filed_month, sa.func.count(), *indicator_sums(today))
-        .group_by(Complaint.category, Complaint.status, filed_month)
-    ).all()  # fmt: skip
+    grouped = [
+        (category, status, month, _listed_in_open311(category, confidential), count, *sums)
+        for category, status, month, confidential, count, *sums in session.execute(
+            sa.select(Complaint.category, Complaint.status, filed_month, Complaint.confidential, sa.func.count(),
+                      *indicator_sums(today))
+            .group_by(Complaint.category, Complaint.status, filed_month, Complaint.confidential))
+    ]  # fmt: skip
+    hidden_per_month: dict[str, int] = {}
+    for _category, _status, month, is_public, count, *_sums in grouped:
+        if not is_public:
+            hidden_per_month[month] = hidden_per_month.get(month, 0) + count
+    cutoff = nonpublic_cutoff(hidden_per_month, today.strftime("%Y-%m"))
+
+    def counted(month: str, is_public) -> bool:
+        return bool(is_public) or (cutoff is not None and month <= cutoff)
+
     by_kind: dict[tuple[str, str], int] = {}
     filed: dict[str, int] = {}
     sums = [0] * 7
-    for category, status, month, count, *indicator in grouped:
+    for category, status, month, is_public, count, *indicator in grouped:
+        if not counted(month, is_public):
+            continue
         key = (ComplaintCategory(category).value, ComplaintStatus(status).value)
         by_kind[key] = by_kind.get(key, 0) + count
-        filed[month] = filed.get(month, 0) + count
+        if is_public:
+            filed[month] = filed.get(month, 0) + count
         sums = [a + int(b or 0) for a, b in zip(sums, indicator, strict=True)]
     pairs = session.execute(
-        sa.select(local_date(Complaint.created_at), local_date(Complaint.resolved_at), sa.func.count())
+        sa.select(local_date(Complaint.created_at), local_date(Complaint.resolved_at), Complaint.category,
+                  Complaint.confidential, sa.func.count())
         .where(Complaint.resolved_at.is_not(None))
-        .group_by(local_date(Complaint.created_at), local_date(Complaint.resolved_at))
+        .group_by(local_date(Complaint.created_at), local_date(Complaint.resolved_at), Complaint.category,
+                  Complaint.confidential)
     ).all()  # fmt: skip
     answered: dict[str, int] = {}
-    for _filed_day, answered_day, count in pairs:
-        month = str(answered_day)[:7]
-        answered[month] = answered.get(month, 0) + count
-    indicators = Indicators.from_sums(sums, weighted_median_days(pairs, calendar))
+    spans = []
+    for filed_day, answered_day, category, confidential, count in pairs:
+        is_public = _listed_in_open311(category, confidential)
+        if not counted(str(filed_day)[:7], is_public):
+            continue
+        spans.append((filed_day, answered_day, count))
+        if is_public:
+            month = str(answered_day)[:7]
+            answered[month] = answered.get(month, 0) + count
+    indicators = Indicators.from_sums(sums, weighted_median_days(spans, calendar))
     months = sorted(set(filed) | set(answered))
     trend = []
     if months:
         last = max(months[-1], today.strftime("%Y-%m"))
         trend = [(m, filed.get(m, 0), answered.get(m, 0)) for m in _months_between(months[0], last)]
-    return by_kind, indicators, trend
+    return by_kind, indicators, trend, cutoff
 
 
 def assistance_figures(*, session: Session, today) -> AssistanceFigures | None:
     """Assistance requests and % contacted on time (the rate only over MIN_FOR_RATE due requests)."""
     from portal.services.assistance_stats import request_figures
-    from portal.services.stats_sql import MIN_FOR_RATE
 
     figures = request_figures(session, today=today)
-    percent = figures.contacted_on_time_percent if figures.due >= MIN_FOR_RATE else None
+    percent = Rate(on_time=figures.contacted_on_time, total=figures.due).percent  # whole %, over MIN_FOR_RATE only
     return AssistanceFigures(requests=figures.requests, contacted_on_time_percent=percent)
 
 
@@ -169,7 +215,7 @@ def compute_figures(*, session: Session, quota: int, budget: int, budget_year: i
                     calendar: WorkCalendar) -> ProgramFigures:  # fmt: skip
     today = wib_date(now)
     by_status, by_place, periods, newest = _people(session)
-    by_kind, indicators, trend = _complaints(session, today, calendar)
+    by_kind, indicators, trend, cutoff = _complaints(session, today, calendar)
     appealed_pending = sum(n for (_c, s), n in by_kind.items() if s == ComplaintStatus.BANDING.value)
     return ProgramFigures(
         computed_at=now, data_date=newest, quota=quota, active=sum(by_place.values()),
@@ -177,7 +223,8 @@ def compute_figures(*, session: Session, quota: int, budget: int, budget_year: i
         in_process=by_status.get(PersonStatus.PROSES.value, 0),
         participants=by_place, budget=_budget(periods, budget, budget_year), complaints=by_kind,
         appeals_pending=appealed_pending, appeals_decided=indicators.appealed - appealed_pending,
-        indicators=indicators, trend=trend, assistance=assistance_figures(session=session, today=today),
+        indicators=indicators, trend=trend, nonpublic_until=cutoff,
+        assistance=assistance_figures(session=session, today=today),
     )  # fmt: skip
 
 

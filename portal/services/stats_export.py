@@ -51,9 +51,9 @@ def summary_rows(public: PublicFigures) -> list[tuple[str, str, object]]:
         ("persen_dijawab_tepat_waktu", _("Dijawab dalam batas waktu (%)"), ind.answered.percent),
         ("median_hari_kerja_menjawab", _("Median hari kerja sampai dijawab"), ind.median_days),
         ("banding", _("Banding diajukan"), appeals.col_total(0)),
-        ("permintaan_bantuan", _("Permintaan bantuan (belum tersedia)"),
+        ("permintaan_bantuan", _("Permintaan bantuan"),
          public.standalone(assistance.requests) if assistance else None),
-        ("persen_bantuan_dihubungi_tepat_waktu", _("Permintaan bantuan dihubungi tepat waktu (%) (belum tersedia)"),
+        ("persen_bantuan_dihubungi_tepat_waktu", _("Permintaan bantuan dihubungi tepat waktu (%)"),
          assistance.contacted_on_time_percent if assistance else None),
     ]  # fmt: skip
 
@@ -96,6 +96,7 @@ def open_data(public: PublicFigures, *, links: dict[str, str]) -> dict:
         "judul": _("Statistik program SIGAP Kota Bekasi"),
         "dihitung_pada": f.computed_at.astimezone(JAKARTA).isoformat(timespec="seconds"),
         "tanggal_data_roster": f.data_date.isoformat() if f.data_date else None,
+        "pengaduan_rahasia_dihitung_sampai": f.nonpublic_until,
         "aturan_angka_kecil": {
             "ambang": THRESHOLD,
             "tanda_kurang_dari_5": PRIMARY_MARK,

@@ -1,8 +1,9 @@
 """The published tables of /statistik and its open data, with small counts protected.
 
 Every table, its CSV and its JSON come from here, so the page and the files always hide the
-same cells. Tables that publish the same number (the number of active participants, the number
-of complaints) are protected together: a total hidden in one is hidden everywhere.
+same cells. Tables that publish the same number would be protected together (protect_linked: a
+total hidden in one is hidden everywhere); today none do, since the monthly table counts only the
+complaints Open311 lists (see portal.services.stats).
 """
 from __future__ import annotations
 
@@ -121,11 +122,9 @@ def build_tables(figures: ProgramFigures) -> PublicFigures:
         COMPLAINTS: (complaints, True, True),
         APPEALS: (appeals, False, True),
     }
-    links = []
+    links = []  # no two tables publish the same number: the monthly table counts public complaints only
     if trend:
         specs[TREND] = (trend, False, True)
-        # the filed column adds up to all complaints, which the category table also publishes
-        links.append([(COMPLAINTS, (len(categories), len(groups))), (TREND, (len(months), 0))])
     done = protect_linked(specs, links)
     tables = {
         PARTICIPANTS: PublicTable(PARTICIPANTS, tuple(kecamatan), SEXES, done[PARTICIPANTS]),
@@ -144,7 +143,7 @@ def table_title(name: str) -> str:
     return {
         PARTICIPANTS: _("Peserta aktif per kecamatan dan jenis kelamin"),
         COMPLAINTS: _("Pengaduan per jenis dan status"),
-        TREND: _("Pengaduan diterima dan dijawab per bulan"),
+        TREND: _("Pengaduan tanpa pengaduan rahasia, diterima dan dijawab per bulan"),
         APPEALS: _("Banding diajukan"),
     }[name]
 

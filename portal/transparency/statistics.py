@@ -117,7 +117,8 @@ def show_statistics():
     public = current_figures()
     return render_template(
         "transparency/statistik.html", public=public, f=public.figures, charts=_charts(public), n=number,
-        row_label=row_label, column_label=column_label, column_short=column_short, table_title=table_title, month_label=month_label,
+        row_label=row_label, column_label=column_label, column_short=column_short, table_title=table_title,
+        month_label=month_label,
         hidden_cells=hidden_cells, premium=MONTHLY_PREMIUM, minimum=MIN_FOR_RATE,
         computed_at=format_datetime(public.figures.computed_at, "d MMMM y, HH.mm"),
         note=stats_export.suppression_note(), downloads=stats_export.DOWNLOADS,

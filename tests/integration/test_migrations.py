@@ -18,3 +18,57 @@ def test_every_table_comes_from_a_migration(app):
 
     tables = set(inspect(db.engine).get_table_names())
     assert set(Base.metadata.tables) | {"alembic_version"} == tables
+
+
+def test_0007_counts_the_people_already_in_the_roster(database_url, tmp_path):
+    """An upgraded database shows the right figures at once: the migration that creates
+    roster_summary fills it from the existing `person` rows (and downgrade drops it)."""
+    import sqlalchemy as sa
+    from flask_migrate import downgrade, upgrade
+
+    from portal import create_app
+    from tests.conftest import _test_config
+
+    url, admin = database_url, None
+    if database_url.startswith("postgresql"):  # a database of its own: the shared one is at head
+        base, _, name = database_url.rpartition("/")
+        url, admin = f"{base}/{name}_m0007", sa.create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}_m0007"'))
+            conn.execute(sa.text(f'CREATE DATABASE "{name}_m0007"'))
+    else:
+        url = f"sqlite:///{tmp_path / 'm0007.sqlite3'}"
+    app = create_app(_test_config(url, tmp_path))
+    group = "status, kelurahan_code, jenis_kelamin, mulai, selesai, tanggal_data"
+    try:
+        with app.app_context():
+            upgrade(revision="0006")
+            people = [
+                {"nik": f"32750101018{n:05d}", "nama": "Warga", "tanggal_lahir": "1980-01-01",
+                 "jenis_kelamin": "LP"[n % 2], "kelurahan_code": ("32.75.01.1001", "32.75.02.1001")[n % 3 == 0],
+                 "pekerjaan": "", "status": ("aktif", "aktif", "proses", "nonaktif")[n % 4],
+                 "alasan": "pindah" if n % 4 == 3 else None,
+                 "mulai": ("2025-11-01", "2026-03-01")[n % 5 == 0] if n % 4 < 2 else None,
+                 "selesai": "2027-01-31" if n % 4 < 2 else None,
+                 "tanggal_data": ("2026-09-01", "2026-10-01")[n % 7 == 0],
+                 "updated_at": "2026-10-01 00:00:00+00:00"}
+                for n in range(200)
+            ]  # fmt: skip
+            columns = ", ".join(people[0])
+            values = ", ".join(f":{key}" for key in people[0])
+            with db.engine.begin() as conn:
+                conn.execute(sa.text(f"INSERT INTO person ({columns}) VALUES ({values})"), people)  # noqa: S608
+            upgrade()
+            with db.engine.connect() as conn:
+                stored = conn.execute(sa.text(f"SELECT {group}, people FROM roster_summary")).all()  # noqa: S608
+                counted = conn.execute(sa.text(f"SELECT {group}, count(*) FROM person GROUP BY {group}")).all()  # noqa: S608
+            assert sorted(map(tuple, stored), key=repr) == sorted(map(tuple, counted), key=repr)
+            assert sum(row[-1] for row in stored) == 200 and len(stored) > 10
+            downgrade(revision="0006")
+            assert "roster_summary" not in sa.inspect(db.engine).get_table_names()
+            db.engine.dispose()
+    finally:
+        if admin is not None:
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{url.rpartition("/")[2]}"'))
+            admin.dispose()

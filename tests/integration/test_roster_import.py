@@ -5,7 +5,16 @@ import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.models import Complaint, ComplaintCategory, ComplaintStatus, Person, PersonStatus, PersonStatusHistory, RosterImportBatch, StatusReason
+from portal.models import (
+    Complaint,
+    ComplaintCategory,
+    ComplaintStatus,
+    Person,
+    PersonStatus,
+    PersonStatusHistory,
+    RosterImportBatch,
+    StatusReason,
+)
 from portal.services.errors import RosterFileError
 from portal.services.roster import import_roster
 from tests.factories import roster_csv, roster_row
@@ -89,7 +98,9 @@ def test_a_batch_records_who_when_hash_and_counts(app):
 
 def test_wrong_encoding_imports_nothing(app):
     good = roster_csv([roster_row() for _ in range(3)]).getvalue()
-    latin1 = good + "3275010703850099,José Peña,1985-03-07,L,32.75.01.1001,,,aktif,,25000000001,2025-11-01,2026-12-31,2026-10-01\n".encode("latin-1")
+    row = ("3275010703850099,José Peña,1985-03-07,L,32.75.01.1001,,,aktif,,25000000001,"
+           "2025-11-01,2026-12-31,2026-10-01\n")
+    latin1 = good + row.encode("latin-1")
     with pytest.raises(RosterFileError, match="UTF-8"):
         import_roster(session=db.session, stream=io.BytesIO(latin1), filename="x.csv", imported_by="t")
     db.session.rollback()
@@ -147,3 +158,9 @@ def test_demo_seed_creates_the_program_roster(app):
     assert statuses == set(ComplaintStatus) and categories == set(ComplaintCategory)
     again = app.test_cli_runner().invoke(args=["demo", "seed"])
     assert again.exit_code == 0 and "0 baru" in again.output
+    # /statistik counts the seeded roster from the import's per-group counts
+    from tests.integration.test_roster_summary import person_groups, stored_groups
+
+    assert stored_groups() == person_groups()
+    figures = app.test_client().get("/statistik/data.json").get_json()["ringkasan"]
+    assert figures["peserta_aktif"] == 11_666
