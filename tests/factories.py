@@ -103,6 +103,27 @@ def complaint_input(**overrides):
     return ComplaintInput(**values)
 
 
+def png(size=(5, 5)) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, "blue").save(out, "PNG")
+    return out.getvalue()
+
+
+def attachment(app, case, *, filename="kk.png", data=None):
+    """A file attached to a filed complaint through the real upload cleaning and storage."""
+    from portal.services.attachments import clean_upload
+    from portal.services.complaints import attach_file
+    from portal.web.settings import attachment_dir
+
+    with app.test_request_context():
+        record = attach_file(session=db.session, directory=attachment_dir(), complaint=case,
+                             file=clean_upload(data=png() if data is None else data, filename=filename))  # fmt: skip
+    db.session.commit()
+    return record
+
+
 def complaint(*, now=None, **overrides):
     """A filed complaint through the real service; returns (complaint, access_code)."""
     from portal.services.complaints import SlaTargets, file_complaint

@@ -126,9 +126,8 @@ def test_belum_puas_opens_one_appeal_for_a_supervisor(client):
     db.session.refresh(case)
     assert case.status is ComplaintStatus.BANDING and case.appealed
     assert case.satisfaction is Satisfaction.BELUM_PUAS
-    terms = {dt.get_text(strip=True): dd.get_text(strip=True)
-             for dt, dd in zip(*(parse(client.get("/pengaduan/lacak/kasus")).select(f"dl.summary {t}")
-                                 for t in ("dt", "dd")))}  # fmt: skip
+    rows = parse(client.get("/pengaduan/lacak/kasus")).select("dl.summary > div")
+    terms = {row.dt.get_text(strip=True): row.dd.get_text(strip=True) for row in rows}
     assert "Dijawab paling lambat" not in terms  # that date was for the first answer
     assert terms["Banding"].startswith("Supervisor meninjau jawaban petugas")
     officer_moves(case, ComplaintStatus.SELESAI, "Banding ditinjau.", actor=Actor.SUPERVISOR)

@@ -3,7 +3,7 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models import AuditEvent, ComplaintStatus, EventKind, ResponseTemplate
 from tests.conftest import parse
-from tests.factories import account, complaint, sign_in
+from tests.factories import account, attachment, complaint, sign_in
 
 
 def act(client, case, action, **data):
@@ -161,22 +161,9 @@ def test_kecamatan_scope(client):
 
 
 def test_attachments_are_downloaded_only_here_and_audited(client, app, tmp_path):
-    import io
-
-    from PIL import Image
-
-    from portal.services.attachments import clean_upload
-    from portal.services.complaints import attach_file
-    from portal.web.settings import attachment_dir
-
     supervisor = account("supervisor")
     case, _ = complaint()
-    png = io.BytesIO()
-    Image.new("RGB", (5, 5)).save(png, "PNG")
-    with app.test_request_context():
-        record = attach_file(session=db.session, directory=attachment_dir(),
-                             file=clean_upload(data=png.getvalue(), filename="kk.png"), complaint=case)  # fmt: skip
-    db.session.commit()
+    record = attachment(app, case)
     assert client.get(f"/petugas/lampiran/{record.id}").status_code == 302  # signed out: sign in first
     sign_in(client, supervisor)
     response = client.get(f"/petugas/lampiran/{record.id}")

@@ -3,18 +3,12 @@
 Other officers of the kecamatan see that the case exists (to triage and take it), but not the
 name, the NIK, the roster record, the files, or the case on the person's page or in a search.
 """
-import io
-
 import pytest
-from PIL import Image
 
 from portal.extensions import db
 from portal.models import FilerRelation
-from portal.services.attachments import clean_upload
-from portal.services.complaints import attach_file
-from portal.web.settings import attachment_dir
 from tests.conftest import parse
-from tests.factories import account, complaint, person, sign_in
+from tests.factories import account, attachment, complaint, person, sign_in
 
 NAME = "Siti Rahmawati"
 HTMX = {"HX-Request": "true"}
@@ -25,13 +19,7 @@ def hidden_case(app):
     resident = person(nama=NAME)
     case, _ = complaint(subject_nik=resident.nik, subject_name=NAME, confidential=True,
                         kelurahan_code=resident.kelurahan_code)  # fmt: skip
-    png = io.BytesIO()
-    Image.new("RGB", (5, 5)).save(png, "PNG")
-    with app.test_request_context():
-        record = attach_file(session=db.session, directory=attachment_dir(),
-                             file=clean_upload(data=png.getvalue(), filename="ktp.png"), complaint=case)  # fmt: skip
-    db.session.commit()
-    return resident, case, record
+    return resident, case, attachment(app, case, filename="ktp.png")
 
 
 def page_text(response) -> str:

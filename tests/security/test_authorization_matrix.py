@@ -2,17 +2,15 @@
 officer, supervisor and admin, and anonymous visitors (GET, and POST without a token). This file
 completes the matrix: anonymous POSTs that carry a valid token, every POST route × role, and an
 officer of another kecamatan on every route (nothing of a case there is shown, changed or sent)."""
-import io
 
 import pytest
 import sqlalchemy as sa
-from PIL import Image
 
 from portal.extensions import db
 from portal.models import AssistanceRequest, Complaint
 from portal.web.auth import PUBLIC
 from tests.conftest import csrf_token, parse
-from tests.factories import account, assistance_request, complaint, make_nik, person, sign_in
+from tests.factories import account, assistance_request, attachment, complaint, make_nik, person, sign_in
 from tests.security.support import assert_handled, business_rows, sample_path
 
 ROLES = ["officer", "supervisor", "admin"]
@@ -57,17 +55,9 @@ def test_every_post_route_refuses_the_roles_it_does_not_name(app, client, role):
 def elsewhere(app):
     """A complaint with an attachment, an assistance request and a person in Kecamatan 32.75.01,
     each with a name found nowhere else."""
-    from portal.services.attachments import clean_upload
-    from portal.services.complaints import attach_file
-    from portal.web.settings import attachment_dir
-
     nik = make_nik()
     case, _ = complaint(subject_nik=nik, subject_name="Zulkarnain Rahasiatimur", kelurahan_code="32.75.01.1001")
-    png = io.BytesIO()
-    Image.new("RGB", (4, 4)).save(png, "PNG")
-    with app.test_request_context():
-        file = attach_file(session=db.session, directory=attachment_dir(), complaint=case,
-                           file=clean_upload(data=png.getvalue(), filename="kk-rahasiatimur.png"))  # fmt: skip
+    file = attachment(app, case, filename="kk-rahasiatimur.png")
     found, _ = assistance_request(subject_name="Ibu Rahasiatimur Bantuan", kelurahan_code="32.75.01.1001")
     someone = person(nama="Warga Rahasiatimur", kelurahan_code="32.75.01.1001")
     db.session.commit()

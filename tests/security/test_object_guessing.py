@@ -7,14 +7,13 @@ import re
 
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
-from PIL import Image
 
 from portal.extensions import db
 from portal.models import Attachment
 from portal.models.base import utcnow
 from portal.services import letters
 from tests.conftest import csrf_token, parse
-from tests.factories import account, assistance_request, complaint, person, sign_in
+from tests.factories import account, assistance_request, attachment, complaint, person, png, sign_in
 
 COMPLAINT_DETAILS = {"nama": "Siti Aminah", "kelurahan": "32.75.01.1001", "pelapor": "sendiri",
                      "telepon": "0812-3456-7890", "saluran": "whatsapp", "uraian": "Saya tidak terdaftar."}  # fmt: skip
@@ -56,29 +55,11 @@ def test_a_session_cookie_signed_elsewhere_opens_nothing(app, client):
     assert client.get("/surat").status_code == 403
 
 
-def _png() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (4, 4), "blue").save(out, "PNG")
-    return out.getvalue()
-
-
-def _attach(app, case):
-    from portal.services.attachments import clean_upload
-    from portal.services.complaints import attach_file
-    from portal.web.settings import attachment_dir
-
-    with app.test_request_context():
-        record = attach_file(session=db.session, directory=attachment_dir(), complaint=case,
-                             file=clean_upload(data=_png(), filename="ktp.png"))  # fmt: skip
-    db.session.commit()
-    return record
-
-
 def test_attachments_of_misconduct_reports_are_for_supervisors_only(app, client):
     """Extends tests/integration/test_officer_cases.py (signed out, supervisor) and
     test_authorization_matrix.py (another kecamatan)."""
     report, _ = complaint(category="pungli", subject_nik=None)
-    record = _attach(app, report)
+    record = attachment(app, report, filename="ktp.png")
     sign_in(client, account())  # an officer of all of Kota Bekasi
     assert client.get(f"/petugas/lampiran/{record.id}").status_code == 404
     boss = app.test_client()
@@ -94,7 +75,7 @@ def test_a_draft_attachment_is_no_download_and_only_its_own_draft_removes_it(app
     owner.post("/pengaduan/baru", data={"csrf_token": csrf_token(owner, "/pengaduan/baru"), "kategori": "informasi"})
     owner.post("/pengaduan/baru/rincian", content_type="multipart/form-data", data={
         "csrf_token": csrf_token(owner, "/pengaduan/baru/rincian"), **COMPLAINT_DETAILS,
-        "lampiran": [(io.BytesIO(_png()), "kk.png")]})  # fmt: skip
+        "lampiran": [(io.BytesIO(png()), "kk.png")]})  # fmt: skip
     record = db.session.query(Attachment).one()
     stranger = app.test_client()
     stranger.post("/pengaduan/baru", data={"csrf_token": csrf_token(stranger, "/pengaduan/baru"),

@@ -1,13 +1,12 @@
 """Security headers on every response: every GET route of the URL map (officer routes signed in as an
 admin), error answers (400, 404, 405, 413, 415, 429, 500), static files, and the pages that show
 personal data (never stored by a browser or proxy cache)."""
-import io
 
 import pytest
 
 from portal import create_app
 from tests.conftest import _test_config, csrf_token
-from tests.factories import account, complaint, person, sign_in
+from tests.factories import account, attachment, complaint, person, png, sign_in
 from tests.security.support import sample_path
 
 # Open data without personal data: these may be cached by anyone.
@@ -133,20 +132,8 @@ def test_hsts_and_secure_cookies_outside_development(database_url, tmp_path, mon
 
 def test_an_upload_is_never_served_as_something_else(app, client):
     """Residents' files go out as downloads, with their checked type and nosniff."""
-    from PIL import Image
-
-    from portal.extensions import db
-    from portal.services.attachments import clean_upload
-    from portal.services.complaints import attach_file
-    from portal.web.settings import attachment_dir
-
     case, _ = complaint()
-    png = io.BytesIO()
-    Image.new("RGB", (3, 3)).save(png, "PNG")
-    with app.test_request_context():
-        record = attach_file(session=db.session, directory=attachment_dir(), complaint=case,
-                             file=clean_upload(data=png.getvalue() + b"<script>", filename="x.html.png"))  # fmt: skip
-    db.session.commit()
+    record = attachment(app, case, data=png((3, 3)) + b"<script>", filename="x.html.png")
     sign_in(client, account("supervisor"))
     response = client.get(f"/petugas/lampiran/{record.id}")
     assert response.mimetype == "image/png" and response.headers["Content-Disposition"].startswith("attachment")
