@@ -46,6 +46,7 @@ from portal.models.person import (
 )
 from portal.models.response_template import ResponseTemplate
 from portal.models.roster_summary import RosterSummary
+from portal.models.stats_snapshot import StatsSnapshot  # noqa: F401
 from portal.models.status_check import CheckOutcome, NikLockout, StatusCheckLog
 
 __all__ = [

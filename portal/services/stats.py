@@ -16,10 +16,6 @@ The monthly trend counts public complaints only (its months would give each mont
 """
 from __future__ import annotations
 
-import logging
-import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -226,61 +222,3 @@ def compute_figures(*, session: Session, quota: int, budget: int, budget_year: i
         indicators=indicators, trend=trend, nonpublic_until=cutoff,
         assistance=assistance_figures(session=session, today=today),
     )  # fmt: skip
-
-
-class TtlCache:
-    """Values kept for `seconds` per process. Once a value exists, requests never wait for a
-    recount: a stale value is served while one background refresh (through `spawn`) counts
-    again (stale-while-revalidate). Only the first request of a process, or any request when
-    `spawn` is None, counts inline, one thread at a time per cache."""
-
-    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic,
-                 spawn: Callable[[Callable[[], None]], None] | None = None) -> None:  # fmt: skip
-        self.seconds = seconds
-        self._clock = clock
-        self._spawn = spawn
-        self._lock = threading.Lock()  # guards the dict
-        self._counting = threading.Lock()  # one inline count at a time
-        self._values: dict[object, tuple[float, object]] = {}
-        self._refreshing: set[object] = set()
-
-    def _fresh(self, key: object):
-        kept = self._values.get(key)
-        return kept, kept is not None and self._clock() - kept[0] < self.seconds
-
-    def get(self, key: object, compute: Callable[[], object]):
-        with self._lock:
-            kept, fresh = self._fresh(key)
-            if fresh:
-                return kept[1]
-            if kept is not None and self._spawn is not None and self.seconds > 0:
-                if key not in self._refreshing:
-                    self._refreshing.add(key)
-                    self._spawn(lambda: self._refresh(key, compute))
-                return kept[1]
-        with self._counting:
-            with self._lock:
-                kept, fresh = self._fresh(key)
-                if fresh:  # another thread counted while this one waited
-                    return kept[1]
-            value = compute()
-            self._store(key, value)
-            return value
-
-    def _store(self, key: object, value: object) -> None:
-        if self.seconds > 0:
-            with self._lock:
-                self._values[key] = (self._clock(), value)
-
-    def _refresh(self, key: object, compute: Callable[[], object]) -> None:
-        try:
-            self._store(key, compute())
-        except Exception:  # keep serving the old figures; the next stale request tries again
-            logging.getLogger("portal").exception("statistics refresh failed")
-        finally:
-            with self._lock:
-                self._refreshing.discard(key)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._values.clear()

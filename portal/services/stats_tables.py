@@ -8,12 +8,13 @@ complaints Open311 lists (see portal.services.stats).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import format_date
 from flask_babel import gettext as _
 
 from portal.models.complaint import ComplaintCategory, ComplaintStatus
+from portal.services import stats_codec
 from portal.services.cases import OPEN_STATUSES, category_label
 from portal.services.regions import regions
 from portal.services.stats import ProgramFigures
@@ -74,8 +75,25 @@ class PublicTable:
 
 @dataclass(frozen=True, slots=True)
 class PublicFigures:
+    """What /statistik and its open data publish: the counts and their protected tables. Kept as
+    JSON in the database (stats_snapshot) through to_json/from_json, so every worker serves the
+    same figures; the payload holds the counts under 5 too, and is never published as it is."""
+
     figures: ProgramFigures
     tables: dict[str, PublicTable]
+
+    @property
+    def computed_at(self) -> datetime:
+        return self.figures.computed_at
+
+    def to_json(self) -> str:
+        return stats_codec.dumps(self)
+
+    @classmethod
+    def from_json(cls, text: str) -> PublicFigures:
+        """The figures to_json() wrote; stats_codec.SnapshotFormatError when `text` was written
+        by another shape of these classes."""
+        return stats_codec.loads(cls, text)
 
     @property
     def active(self) -> int | str:

@@ -1,33 +1,27 @@
 """/statistik: program figures for everyone, and the same numbers as open data (JSON, CSV).
 
-The figures are counted by the database, protected against small counts, and kept for
-STATS_CACHE_SECONDS per worker; after that a background thread counts again while requests keep
-getting the previous figures, so only a worker's first request waits for the count (the page
-says when the figures were counted). Only labels depend on the reader's language, so one cached
-copy serves both languages.
+The figures are counted by the database, protected against small counts, and kept in each
+worker and in the database for every worker (portal.transparency.figures); the page and the
+files say when they were counted.
 """
 from __future__ import annotations
 
 import csv
 import io
-import threading
 
 from flask import Response, abort, current_app, render_template, url_for
 from flask_babel import format_datetime, format_decimal
 from flask_babel import gettext as _
 
-from portal.extensions import db
-from portal.models.base import utcnow
 from portal.services import stats_export
 from portal.services.cases import category_label
-from portal.services.stats import MONTHLY_PREMIUM, TtlCache, compute_figures
+from portal.services.stats import MONTHLY_PREMIUM
 from portal.services.stats_sql import MIN_FOR_RATE
 from portal.services.stats_tables import (
     COMPLAINTS,
     PARTICIPANTS,
     TREND,
     PublicFigures,
-    build_tables,
     column_label,
     column_short,
     hidden_cells,
@@ -35,42 +29,11 @@ from portal.services.stats_tables import (
     row_label,
     table_title,
 )
-from portal.services.workdays import local_date
 from portal.transparency import bp
+from portal.transparency.figures import current_figures
 from portal.web import svg_charts
-from portal.web.settings import work_calendar
 
 DATA_MAX_AGE = 60
-
-
-def _in_background(work) -> None:
-    threading.Thread(target=work, name="sigap-statistik", daemon=True).start()
-
-
-def figures_cache() -> TtlCache:
-    extensions = current_app.extensions
-    if "sigap_statistics" not in extensions:
-        extensions["sigap_statistics"] = TtlCache(current_app.config["STATS_CACHE_SECONDS"], spawn=_in_background)
-    return extensions["sigap_statistics"]
-
-
-def current_figures() -> PublicFigures:
-    """The figures, counted at most every STATS_CACHE_SECONDS. Counting runs in its own app
-    context (and so its own database session), also when a background thread does it."""
-    app = current_app._get_current_object()
-    config = app.config
-
-    def count() -> PublicFigures:
-        with app.app_context():
-            now = utcnow()
-            figures = compute_figures(
-                session=db.session, quota=config["PROGRAM_QUOTA"], budget=config["PROGRAM_BUDGET"],
-                budget_year=config["PROGRAM_BUDGET_YEAR"] or local_date(now).year, now=now,
-                calendar=work_calendar(),
-            )  # fmt: skip
-            return build_tables(figures)
-
-    return figures_cache().get("figures", count)
 
 
 def number(value) -> str:

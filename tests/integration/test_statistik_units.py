@@ -1,10 +1,13 @@
 """The small pieces behind /statistik, without a database: premium months, the median in
-working days from grouped dates, the cache, the charts."""
+working days from grouped dates, which figures a worker serves (memory, snapshot, count), the
+charts."""
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 
-from portal.services.stats import TtlCache, _premium_months
+from portal.services.stats import _premium_months
+from portal.services.stats_cache import SnapshotCache
 from portal.services.stats_sql import Rate, weighted_median_days
 from portal.services.workdays import WorkCalendar
 from portal.web import svg_charts
@@ -34,43 +37,135 @@ def test_rates_are_published_over_twenty_cases_only():
     assert Rate(on_time=0, total=0).exact_percent is None
 
 
-def test_cache_keeps_a_value_for_its_time():
-    now = [0.0]
-    cache = TtlCache(60, clock=lambda: now[0])
-    calls = []
-
-    def compute():
-        calls.append(1)
-        return len(calls)
-
-    assert cache.get("k", compute) == 1
-    now[0] = 59
-    assert cache.get("k", compute) == 1
-    now[0] = 61
-    assert cache.get("k", compute) == 2
-    cache.clear()
-    assert cache.get("k", compute) == 3
-    assert TtlCache(0).get("k", compute) == 4 and len(calls) == 4
+@dataclass(frozen=True)
+class Figures:
+    computed_at: datetime
+    active: int
 
 
-def test_stale_figures_are_served_while_one_background_refresh_counts():
-    now, spawned, counted = [0.0], [], []
-    cache = TtlCache(60, clock=lambda: now[0], spawn=spawned.append)
+class Database:
+    """What the cache is given: the shared snapshot (or none) and counting, which stores."""
 
-    def compute():
-        counted.append(1)
-        return len(counted)
+    def __init__(self, clock, snapshot: Figures | None = None, truth: int = 31) -> None:
+        self.clock, self.snapshot, self.truth = clock, snapshot, truth
+        self.loads = self.counts = 0
 
-    assert cache.get("k", compute) == 1 and spawned == []  # nothing yet: counted inline
-    now[0] = 61
-    assert cache.get("k", compute) == 1 and cache.get("k", compute) == 1  # stale, no waiting
-    assert len(spawned) == 1 and len(counted) == 1  # one refresh asked for, not yet run
+    def load(self):
+        self.loads += 1
+        return self.snapshot
+
+    def recount(self, keep: bool):
+        self.counts += 1
+        counted = Figures(self.clock(), self.truth)
+        if keep and (self.snapshot is None or self.snapshot.computed_at < counted.computed_at):
+            self.snapshot = counted
+        return counted
+
+
+T0 = datetime(2026, 11, 21, 5, 0, tzinfo=UTC)
+
+
+def _worker(db: Database, now: list, seconds: int = 60, spawn=None) -> SnapshotCache:
+    return SnapshotCache(seconds, load=db.load, recount=db.recount, clock=lambda: now[0], spawn=spawn)
+
+
+def test_a_new_database_is_counted_inline_once_and_stored():
+    now = [T0]
+    db = Database(lambda: now[0])
+    cache = _worker(db, now, spawn=[].append)
+    assert cache.get() == Figures(T0, 31) and db.snapshot == Figures(T0, 31) and db.counts == 1
+    now[0] = T0 + timedelta(seconds=59)
+    assert cache.get() == Figures(T0, 31) and (db.loads, db.counts) == (1, 1)  # memory only
+
+
+def test_a_new_worker_serves_the_snapshot_without_counting():
+    now = [T0 + timedelta(seconds=30)]
+    db = Database(lambda: now[0], snapshot=Figures(T0, 777))
+    spawned = []
+    cache = _worker(db, now, spawn=spawned.append)
+    assert cache.get() == Figures(T0, 777) and cache.get() == Figures(T0, 777)
+    assert (db.loads, db.counts, spawned) == (1, 0, [])  # one row read, no count, nothing to refresh
+
+
+def test_a_stale_snapshot_is_served_at_once_while_one_refresh_counts():
+    now = [T0 + timedelta(hours=2)]
+    db = Database(lambda: now[0], snapshot=Figures(T0, 777))
+    spawned = []
+    cache = _worker(db, now, spawn=spawned.append)
+    assert cache.get() == Figures(T0, 777) and cache.get() == Figures(T0, 777)
+    assert len(spawned) == 1 and db.counts == 0 and cache.refreshing
     spawned[0]()
-    assert cache.get("k", compute) == 2 and len(counted) == 2  # refreshed
-    now[0] = 200
-    cache.get("k", lambda: 1 / 0)
-    spawned[1]()  # a failing refresh keeps the old figures and lets a later request try again
-    assert cache.get("k", compute) == 2 and len(spawned) == 3
+    assert cache.get() == Figures(now[0], 31) and db.snapshot == Figures(now[0], 31) and not cache.refreshing
+    assert db.counts == 1 and len(spawned) == 1
+
+
+def test_a_refresh_takes_what_another_worker_stored_instead_of_counting():
+    now = [T0]
+    db = Database(lambda: now[0])
+    spawned = []
+    cache = _worker(db, now, spawn=spawned.append)
+    cache.get()
+    now[0] = T0 + timedelta(seconds=70)
+    db.snapshot = Figures(T0 + timedelta(seconds=65), 40)  # another worker counted 5 s ago
+    assert cache.get() == Figures(T0, 31)  # stale: served, refresh asked for
+    spawned[0]()
+    assert cache.get() == Figures(T0 + timedelta(seconds=65), 40) and db.counts == 1  # only the first count
+
+
+def test_workers_holding_the_same_figures_do_not_all_count_when_they_age():
+    now = [T0]
+    db = Database(lambda: now[0], snapshot=Figures(T0, 777))
+    spawned_a, spawned_b = [], []
+    a = SnapshotCache(60, load=db.load, recount=db.recount, clock=lambda: now[0], spawn=spawned_a.append, spread=1)
+    b = SnapshotCache(60, load=db.load, recount=db.recount, clock=lambda: now[0], spawn=spawned_b.append, spread=4)
+    assert a.get() == b.get() == Figures(T0, 777)
+    now[0] = T0 + timedelta(seconds=62)
+    assert a.get() == b.get() == Figures(T0, 777) and spawned_b == []  # b's figures are not stale yet
+    spawned_a[0]()
+    now[0] = T0 + timedelta(seconds=65)
+    assert b.get() == Figures(T0, 777)
+    spawned_b[0]()
+    assert a.get() == b.get() == Figures(T0 + timedelta(seconds=62), 31) and db.counts == 1
+
+
+def test_a_failing_refresh_keeps_the_old_figures_and_a_later_request_tries_again():
+    now = [T0 + timedelta(hours=1)]
+    db = Database(lambda: now[0], snapshot=Figures(T0, 777))
+    spawned = []
+    cache = SnapshotCache(60, load=db.load, recount=lambda keep: 1 / 0, clock=lambda: now[0], spawn=spawned.append)
+    assert cache.get() == Figures(T0, 777)
+    spawned[0]()
+    assert not cache.refreshing
+    assert cache.get() == Figures(T0, 777) and len(spawned) == 2 and cache.refreshing
+
+
+def test_without_background_threads_stale_figures_are_renewed_inline():
+    now = [T0 + timedelta(hours=1)]
+    db = Database(lambda: now[0], snapshot=Figures(T0, 777))
+    cache = _worker(db, now, spawn=None)
+    assert cache.get() == Figures(now[0], 31) and db.snapshot == Figures(now[0], 31)
+    now[0] += timedelta(seconds=61)
+    db.snapshot = Figures(now[0] - timedelta(seconds=1), 40)  # another worker's fresh figures: no count
+    assert cache.get() == Figures(now[0] - timedelta(seconds=1), 40) and db.counts == 1
+
+
+def test_an_older_count_never_replaces_newer_figures_in_memory():
+    now = [T0]
+    db = Database(lambda: now[0])
+    cache = _worker(db, now, spawn=None)
+    cache.get()
+    now[0] += timedelta(seconds=61)
+    db.snapshot = None
+    db.clock, db.truth = (lambda: T0 - timedelta(seconds=5)), 99  # a slow count that started before
+    assert cache.get() == Figures(T0, 31) and db.counts == 2
+
+
+def test_zero_seconds_counts_every_time_and_keeps_nothing():
+    now = [T0]
+    db = Database(lambda: now[0], snapshot=Figures(T0, 777))
+    cache = _worker(db, now, seconds=0)
+    assert cache.get() == Figures(T0, 31) and cache.get() == Figures(T0, 31)
+    assert (db.loads, db.counts, db.snapshot) == (0, 2, Figures(T0, 777))
 
 
 def test_hidden_counts_get_no_bar_and_labels_are_escaped():
