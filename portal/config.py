@@ -103,7 +103,8 @@ def load_config(
         "PROGRAM_BUDGET": int(env.get("PROGRAM_BUDGET", "2352000000")),
         # None: this year
         "PROGRAM_BUDGET_YEAR": int(env["PROGRAM_BUDGET_YEAR"]) if env.get("PROGRAM_BUDGET_YEAR") else None,
-        "STATS_CACHE_SECONDS": int(env.get("STATS_CACHE_SECONDS", "60")),  # age of the shared /statistik snapshot before a recount
+        # age of the shared /statistik snapshot before a recount
+        "STATS_CACHE_SECONDS": int(env.get("STATS_CACHE_SECONDS", "60")),
         "NIK_LOCKOUT_FAILURES": int(env.get("NIK_LOCKOUT_FAILURES", "5")),
         "NIK_LOCKOUT_MINUTES": int(env.get("NIK_LOCKOUT_MINUTES", "15")),
     }
