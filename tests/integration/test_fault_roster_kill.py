@@ -88,6 +88,18 @@ def read_position(pid: int, path: Path) -> int | None:
     return None
 
 
+def run_until_read(process: subprocess.Popen, path: Path, share: float = 0.4) -> int:
+    """Wait until the import has read `share` of its file (or ended); return its position."""
+    size, position, deadline = path.stat().st_size, 0, time.monotonic() + 300
+    while process.poll() is None and time.monotonic() < deadline:
+        position = read_position(process.pid, path) or 0
+        if position >= share * size:
+            break
+        time.sleep(0.005)
+    assert process.poll() is None, f"the import ended before it could be killed:\n{process.communicate()}"
+    return position
+
+
 def writing_to_person(conn: sa.Connection) -> bool:
     """PostgreSQL: another session holds a write lock on `person` (rows in its transaction)."""
     return bool(
@@ -112,15 +124,7 @@ def test_an_import_killed_halfway_leaves_nothing_and_the_rerun_completes(
     postgres = database_url.startswith("postgresql")
 
     process = import_command(big, database_url)
-    size, position, deadline = big.stat().st_size, 0, time.monotonic() + 300
-    while process.poll() is None and time.monotonic() < deadline:
-        position = read_position(process.pid, big) or 0
-        if position >= 0.4 * size:
-            break
-        time.sleep(0.005)
-    assert process.poll() is None, (
-        f"the import ended before it could be killed:\n{process.communicate()}"
-    )
+    position, size = run_until_read(process, big), big.stat().st_size
     if postgres:
         with db.engine.connect() as conn:
             assert writing_to_person(conn)  # rows were being written in the open transaction

@@ -19,7 +19,7 @@ from portal.extensions import db
 from portal.services.demo import demo_rows, write_roster_csv
 from tests.integration.test_fault_roster_kill import (
     import_command,
-    read_position,
+    run_until_read,
     writing_to_person,
 )
 from tests.integration.test_roster_summary import (
@@ -77,13 +77,7 @@ def test_an_import_killed_halfway_leaves_the_counts_as_they_were(app, database_u
     _assert_counts_match_person()
 
     process = import_command(big, database_url)
-    size, position, deadline = big.stat().st_size, 0, time.monotonic() + 300
-    while process.poll() is None and time.monotonic() < deadline:
-        position = read_position(process.pid, big) or 0
-        if position >= 0.4 * size:
-            break
-        time.sleep(0.005)
-    assert process.poll() is None, f"the import ended before it could be killed:\n{process.communicate()}"
+    run_until_read(process, big)
     os.kill(process.pid, signal.SIGKILL)
     process.communicate(timeout=60)
     if database_url.startswith("postgresql"):  # the server rolls the dead client's transaction back
