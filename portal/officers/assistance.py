@@ -201,4 +201,4 @@ def act_on_assistance_request(reference: str, action: str):
                        error=error.message, status=400)  # fmt: skip
     db.session.commit()
     flash(_done(action))
-    return redirect(url_for("officers.show_assistance_request", reference=reference) + "#riwayat", 303)
+    return redirect(url_for("officers.show_assistance_request", reference=reference), 303)  # message at the top

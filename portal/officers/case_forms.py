@@ -1,6 +1,7 @@
 """Forms for officers' case actions. Every form carries the case version the officer saw."""
 from __future__ import annotations
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
@@ -9,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from portal.complaints.forms import OneOfTheChoices
 from portal.models.complaint import ReferralAgency, ResolutionCode
+from portal.services.cases import resolution_label
 from portal.web.forms import strip_filter
 from portal.web.numbers import as_id
 
@@ -19,17 +21,7 @@ AGENCIES = [
     SelectChoice(ReferralAgency.SP4N_LAPOR.value, "SP4N-LAPOR!"),
     SelectChoice(ReferralAgency.LAINNYA.value, _l("Instansi lain")),
 ]
-RESOLUTIONS = [
-    SelectChoice(ResolutionCode.DIDAFTARKAN.value, _l("Didaftarkan / diusulkan sebagai peserta")),
-    SelectChoice(ResolutionCode.DATA_DIPERBAIKI.value, _l("Data diperbaiki")),
-    SelectChoice(ResolutionCode.MASUK_DAFTAR_TUNGGU.value, _l("Masuk daftar tunggu")),
-    SelectChoice(ResolutionCode.INFORMASI_DIBERIKAN.value, _l("Informasi diberikan")),
-    SelectChoice(ResolutionCode.DITINDAKLANJUTI.value, _l("Laporan ditindaklanjuti")),
-    SelectChoice(ResolutionCode.TIDAK_MEMENUHI_SYARAT.value, _l("Tidak memenuhi syarat")),
-    SelectChoice(ResolutionCode.BUKAN_KEWENANGAN.value, _l("Bukan kewenangan program")),
-    SelectChoice(ResolutionCode.TIDAK_CUKUP_BUKTI.value, _l("Tidak cukup bukti")),
-    SelectChoice(ResolutionCode.TIDAK_DAPAT_DIHUBUNGI.value, _l("Warga tidak dapat dihubungi")),
-]
+RESOLUTIONS = [SelectChoice(code.value, LazyString(resolution_label, code.value)) for code in ResolutionCode]
 
 
 def _message(label, required=True):

@@ -184,7 +184,7 @@ def act_on_case(reference: str, action: str):
                        status=400)  # fmt: skip
     db.session.commit()
     flash(_done(action))
-    return redirect(url_for("officers.show_case", reference=reference) + "#riwayat", 303)
+    return redirect(url_for("officers.show_case", reference=reference), 303)  # the message is at the top
 
 
 @bp.get("/lampiran/<int:attachment_id>")

@@ -89,6 +89,22 @@ def category_label(value: str) -> str:
     return labels.get(value) or value.replace("_", " ").capitalize()
 
 
+def resolution_label(value: str) -> str:
+    """Why a complaint ended as it did, in the reader's language (officer form, case and tracking pages)."""
+    labels = {
+        "didaftarkan": _("Didaftarkan / diusulkan sebagai peserta"),
+        "data_diperbaiki": _("Data diperbaiki"),
+        "masuk_daftar_tunggu": _("Masuk daftar tunggu"),
+        "informasi_diberikan": _("Informasi diberikan"),
+        "ditindaklanjuti": _("Laporan ditindaklanjuti"),
+        "tidak_memenuhi_syarat": _("Tidak memenuhi syarat"),
+        "bukan_kewenangan": _("Bukan kewenangan program"),
+        "tidak_cukup_bukti": _("Tidak cukup bukti"),
+        "tidak_dapat_dihubungi": _("Warga tidak dapat dihubungi"),
+    }
+    return labels.get(value) or value.replace("_", " ").capitalize()
+
+
 def officer_status_label(status: ComplaintStatus) -> str:
     """The status as officers read it: "from you" on the resident's pages is the resident."""
     if status is S.MENUNGGU_INFORMASI:

@@ -31,9 +31,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["rupiah"] = rupiah
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["combine_args"] = combine_args
-    from portal.services.cases import category_label
+    from portal.services.cases import category_label, resolution_label
 
     app.jinja_env.globals["category_label"] = category_label  # a complaint category, in the reader's language
+    app.jinja_env.globals["resolution_label"] = resolution_label
 
     @app.context_processor
     def _globals():

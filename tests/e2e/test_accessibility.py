@@ -490,3 +490,17 @@ def test_text_at_200_percent_loses_nothing(endpoint, page: Page, seeded, residen
            }).map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + '.' + el.className).slice(0, 5)"""
     )
     assert clipped == [], f"{endpoint}: text cut off with 200% text in {clipped}"
+
+
+@pytest.mark.parametrize("endpoint", sorted(OFFICER))
+def test_officer_pages_reflow_at_320px_and_with_200_percent_text(endpoint, admin_page: Page, seeded, live_server):
+    """Officers work on phones at visits too: the same two reflow checks as the public pages."""
+    admin_page.set_viewport_size(NARROW)
+    OFFICER[endpoint](admin_page, seeded, live_server)
+    _arrive(admin_page, live_server, endpoint)
+    sizes = horizontal_overflow(admin_page)
+    assert sizes["scrollWidth"] <= sizes["innerWidth"], f"{endpoint} scrolls sideways at 320 px: {sizes}"
+    admin_page.set_viewport_size({"width": 640, "height": 900})
+    admin_page.evaluate("document.documentElement.style.fontSize = '200%'")
+    sizes = horizontal_overflow(admin_page)
+    assert sizes["scrollWidth"] <= sizes["innerWidth"], f"{endpoint} scrolls sideways with 200% text: {sizes}"

@@ -107,7 +107,7 @@ def test_claim_schedule_and_record_the_outcome(client):
     day = next_working_day()
     response = act(client, found, "jadwalkan", kind="kunjungan_rumah", on=day.isoformat(), at="10:30",
                    officer=str(officer.id), message="Saya datang bersama juru bahasa isyarat.")  # fmt: skip
-    assert response.status_code == 303 and response.headers["Location"].endswith("#riwayat")
+    assert response.status_code == 303 and response.headers["Location"] == f"/petugas/bantuan/{found.reference}"
     db.session.refresh(found)
     assert found.status is AssistanceStatus.DIJADWALKAN and found.appointment_on == day
     assert found.contacted_at is not None and found.assigned_to_id == officer.id

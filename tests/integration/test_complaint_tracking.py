@@ -181,3 +181,17 @@ def test_no_email_no_outbox(client):
 def test_actions_without_a_lookup_go_to_the_lookup(client, path):
     token = csrf_token(client, "/pengaduan/lacak")
     assert client.post(path, data={"csrf_token": token}).headers["Location"] == "/pengaduan/lacak"
+
+
+def test_an_answered_complaint_shows_the_outcome_and_the_next_step(client):
+    from portal.models import ResolutionCode
+
+    case, code = complaint()
+    officer_moves(case, ComplaintStatus.DIVERIFIKASI)
+    case.resolution_code, case.next_step = ResolutionCode.MASUK_DAFTAR_TUNGGU, "Cek status lagi bulan depan."
+    officer_moves(case, ComplaintStatus.SELESAI, "Anda masuk daftar tunggu.")
+    track(client, case.reference, code)
+    rows = parse(client.get("/pengaduan/lacak/kasus")).select("dl.summary > div")
+    terms = {row.dt.get_text(strip=True): row.dd.get_text(strip=True) for row in rows}
+    assert terms["Hasil"] == "Masuk daftar tunggu"
+    assert terms["Langkah berikutnya bagi Anda"] == "Cek status lagi bulan depan."

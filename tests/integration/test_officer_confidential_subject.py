@@ -19,7 +19,10 @@ def hidden_case(app):
     resident = person(nama=NAME)
     case, _ = complaint(subject_nik=resident.nik, subject_name=NAME, confidential=True,
                         kelurahan_code=resident.kelurahan_code)  # fmt: skip
-    return resident, case, attachment(app, case, filename="ktp.png")
+    record = attachment(app, case, filename="ktp.png")
+    record.event_id = case.events[0].id  # sent with the complaint, as the filing step does
+    db.session.commit()
+    return resident, case, record
 
 
 def page_text(response) -> str:
