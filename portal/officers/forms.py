@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from portal.web.forms import strip_filter
+from portal.web.forms import ValidNik, strip_filter
 
 
 class SignInForm(FlaskForm):
@@ -38,3 +38,12 @@ class PasswordChangeForm(FlaskForm):
     confirm = PasswordField(_l("Ulangi kata sandi baru"),
                             validators=[EqualTo("new", message=_l("Kedua kata sandi baru harus sama."))],
                             render_kw={"autocomplete": "new-password"})  # fmt: skip
+
+
+class NikSearchForm(FlaskForm):
+    """The queue's search by NIK: sent by POST, so the NIK is never in an address."""
+
+    nik = StringField(_l("Cari dengan NIK"), validators=[ValidNik()], filters=[strip_filter],
+                      description=_l("16 angka. Dikirim tanpa tercantum di alamat halaman."),
+                      render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 40,
+                                 "spellcheck": "false"})  # fmt: skip

@@ -18,6 +18,7 @@ from portal.officers.letter_forms import IssueLetterForm, ReplaceLetterForm
 from portal.services import audit, letters_officer, people, roster_imports
 from portal.services.cases import officer_status_label as case_status_label
 from portal.services.errors import RosterFileError
+from portal.services.nik import looks_like_nik
 from portal.services.regions import regions
 from portal.web.auth import ADMINS, ALL_STAFF, current_actor, roles_required
 from portal.web.numbers import as_page
@@ -29,20 +30,28 @@ def _page_number(value: str | None) -> int:
     return as_page(value)
 
 
-@bp.get("/warga")
+@bp.route("/warga", methods=["GET", "POST"])
 @roles_required(*ALL_STAFF)
 def search_people():
-    form = PeopleSearchForm(request.args)
+    """The form is sent by POST, so a NIK never appears in an address (history, proxy and server
+    logs); a name search can be paged by GET links."""
+    form = PeopleSearchForm(request.form if request.method == "POST" else request.args)
     form.status.choices = [SelectChoice("", _("Semua status"))] + [SelectChoice(s.value, people.status_label(s))
                                                                    for s in PersonStatus]  # fmt: skip
     status = form.status.data if form.status.data in set(PersonStatus) else None
     query = people.PeopleQuery(q=(form.q.data or "")[:100], status=PersonStatus(status) if status else None,
                                page=_page_number(request.args.get("hal")))  # fmt: skip
-    result = people.search_people(session=db.session, viewer=current_user, query=query, who=current_actor())
-    db.session.commit()
+    if request.method == "GET" and looks_like_nik(query.q):
+        result = people.PeoplePage(rows=[], total=0, page=1, pages=1, searched=False, by_nik=True,
+                                   message=_("NIK tidak boleh tercantum di alamat halaman. Ketik NIK di kolom "
+                                             "pencarian, lalu tekan Cari."))  # fmt: skip
+    else:
+        result = people.search_people(session=db.session, viewer=current_user, query=query, who=current_actor())
+        db.session.commit()
     if result.message:  # a search that cannot run is an error of the search field, linked from the summary
         form.q.errors = [result.message]
-    return render_template("officers/warga.html", form=form, result=result, args=request.args,
+    paging = {"q": query.q, "status": status or ""} if not result.by_nik else {}
+    return render_template("officers/warga.html", form=form, result=result, args=paging,
                            kelurahan=regions().kelurahan, status_label=people.status_label,
                            title=_("Cari warga"))  # fmt: skip
 

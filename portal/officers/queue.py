@@ -1,6 +1,7 @@
 """/petugas/pengaduan: the triage queue. htmx filters live and keeps the URL in sync."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from flask import current_app, request
@@ -11,7 +12,9 @@ from portal.extensions import db
 from portal.models.base import utcnow
 from portal.models.complaint import ComplaintCategory, ComplaintStatus
 from portal.officers import bp
+from portal.officers.forms import NikSearchForm
 from portal.services.cases import OPEN_STATUSES, officer_status_label
+from portal.services.nik import looks_like_nik
 from portal.services.queue import SEARCH_COUNT_CAP, QueueFilters, assignees, load_queue
 from portal.services.regions import regions
 from portal.services.workdays import local_date
@@ -62,11 +65,21 @@ def filters_from(args, *, officer_ids: frozenset[int] = frozenset()) -> QueueFil
     )
 
 
-@bp.get("/pengaduan")
+@bp.route("/pengaduan", methods=["GET", "POST"])
 @roles_required(*ALL_STAFF)
 def show_queue():
+    """GET: the filters, in the address. POST: a search by NIK (NikSearchForm), never in an address."""
     officers = assignees(session=db.session) if current_user.is_supervisor else []
     filters = filters_from(request.args, officer_ids=frozenset(a.id for a in officers))
+    nik_form, status = NikSearchForm(formdata=request.form if request.method == "POST" else None), 200
+    if request.method == "POST":
+        valid = nik_form.validate_on_submit()
+        filters = QueueFilters(q=nik_form.nik.parsed.value) if valid else filters
+        status = 200 if valid else 400
+    elif looks_like_nik(filters.q):
+        nik_form.nik.errors = [_("NIK tidak boleh tercantum di alamat halaman. Ketik NIK di kolom “Cari dengan "
+                                 "NIK”, lalu tekan Cari NIK.")]  # fmt: skip
+        filters, status = replace(filters, q=""), 400
     today = local_date(utcnow())
     soon_by = due_soon_by(today)
     page = load_queue(session=db.session, viewer=current_user, filters=filters, today=today, due_soon_by=soon_by)
@@ -77,5 +90,6 @@ def show_queue():
         statuses=list(ComplaintStatus), categories=list(ComplaintCategory), officers=officers,
         due_soon_days=current_app.config["SLA_DUE_SOON_DAYS"], search_cap=SEARCH_COUNT_CAP,
         kecamatan=kecamatan_choices(current_user),
-        kelurahan=regions().kelurahan, args=request.args, title=_("Antrean pengaduan"),
+        kelurahan=regions().kelurahan, args=request.args, title=_("Antrean pengaduan"), nik_form=nik_form,
+        status=status,
     )  # fmt: skip

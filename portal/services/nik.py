@@ -62,6 +62,13 @@ def normalize_nik(raw: str) -> str:
     return _SEPARATORS.sub("", raw or "")
 
 
+def looks_like_nik(typed: str) -> bool:
+    """Twelve or more digits (separators aside): a NIK, or most of one, typed into a search box.
+    (A complaint number typed as "2026-000097" has ten.)"""
+    digits = normalize_nik((typed or "").strip())
+    return len(digits) >= 12 and digits.isascii() and digits.isdigit()
+
+
 def _birth_date(ddmmyy: str, today: date) -> date | None:
     day, month, year2 = int(ddmmyy[:2]), int(ddmmyy[2:4]), int(ddmmyy[4:])
     if day > 40:

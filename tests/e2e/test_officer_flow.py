@@ -137,7 +137,7 @@ def test_sign_in_filter_the_queue_and_work_a_case(page: Page, another_page, live
     check("antrean")
 
     # Typing filters live: htmx swaps the results and pushes the URL.
-    search = page.get_by_label("Cari nomor, NIK atau nama")
+    search = page.get_by_label("Cari nomor atau nama")
     search.fill(word)
     expect(page).to_have_url(re.compile(rf"/petugas/pengaduan\?(.+&)?q={word}(&|$)"))
     expect(queue_rows(page)).to_have_count(2)
@@ -245,7 +245,7 @@ def test_the_queue_filter_submits_as_a_get_form_without_javascript(page: Page, l
     cases = file_cases(live_server, word)
     sign_in(page, officer)
 
-    page.get_by_label("Cari nomor, NIK atau nama").fill(word)
+    page.get_by_label("Cari nomor atau nama").fill(word)
     page.get_by_label("Jenis").select_option("informasi")
     with page.expect_navigation() as navigation:
         page.get_by_role("button", name="Terapkan filter").click()

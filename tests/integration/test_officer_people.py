@@ -5,12 +5,17 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import AuditEvent, PersonStatus, PersonStatusHistory, RosterImportBatch
-from tests.conftest import parse
+from tests.conftest import csrf_token, parse
 from tests.factories import account, complaint, person, sign_in
 
 
 def names(response) -> list[str]:
     return [a.get_text(strip=True) for a in parse(response).select("#hasil tbody td:first-child a")]
+
+
+def search(client, q, **fields):
+    """The search form as a browser sends it: by POST, so a NIK is never in an address."""
+    return client.post("/petugas/warga", data={"csrf_token": csrf_token(client, "/petugas/warga"), "q": q, **fields})
 
 
 def test_search_by_nik_with_separators_is_exact(client):
@@ -19,7 +24,7 @@ def test_search_by_nik_with_separators_is_exact(client):
     person(nama="Budi Santoso")
     sign_in(client, officer)
     spaced = f"{budi.nik[:4]} {budi.nik[4:8]}.{budi.nik[8:12]}-{budi.nik[12:]}"
-    response = client.get("/petugas/warga", query_string={"q": spaced})
+    response = search(client, spaced)
     links = parse(response).select("#hasil tbody td:first-child a")
     assert [a["href"] for a in links] == [f"/petugas/warga/{budi.id}"]
     assert budi.nik in parse(response).select_one("#hasil tbody").get_text()
@@ -39,7 +44,7 @@ def test_short_or_broken_queries_say_what_to_do(client):
     sign_in(client, account())
     for query, message in (("ab", "paling sedikit 3 huruf"), ("3275 0101", "NIK harus 16 angka"),
                            ("0", "NIK harus 16 angka")):  # fmt: skip
-        page = parse(client.get("/petugas/warga", query_string={"q": query}))
+        page = parse(search(client, query))
         link = page.select_one(".error-summary a[href='#q']")  # the summary leads to the search field
         assert link is not None and message in link.get_text()
         assert message in page.select_one("#q-error").get_text()
@@ -62,7 +67,7 @@ def test_officers_see_only_their_kecamatan_supervisors_everyone(client, app):
     outside = person(nama="Warga Bekasi Timur", kelurahan_code="32.75.01.1001")
     sign_in(client, account(kecamatan=["32.75.02"]))
     assert names(client.get("/petugas/warga?q=warga")) == ["Warga Bekasi Barat"]
-    assert names(client.get(f"/petugas/warga?q={outside.nik}")) == []
+    assert names(search(client, outside.nik)) == []
     assert client.get(f"/petugas/warga/{inside.id}").status_code == 200
     assert client.get(f"/petugas/warga/{outside.id}").status_code == 404
     for who in (account("supervisor", kecamatan=["32.75.02"]), account()):
@@ -113,8 +118,8 @@ def test_searches_are_audited_with_what_was_looked_for(client):
     officer = account()
     budi = person()
     sign_in(client, officer)
-    client.get(f"/petugas/warga?q={budi.nik}")
-    client.get("/petugas/warga?q=santoso")
+    search(client, budi.nik)
+    search(client, "santoso")
     client.get("/petugas/warga")  # no search: nothing shown, nothing recorded
     searches = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "cari")
                                   .order_by(AuditEvent.id)).all()  # fmt: skip
@@ -133,3 +138,16 @@ def test_supervisors_get_a_link_to_the_persons_audit_trail(client):
 def test_unknown_person_is_not_found(client):
     sign_in(client, account())
     assert client.get("/petugas/warga/999999").status_code == 404
+
+
+def test_a_nik_is_never_searched_from_an_address(client):
+    budi = person(nama="Budi Santoso")
+    sign_in(client, account())
+    form = parse(client.get("/petugas/warga")).select_one("form[role=search]")
+    assert form["method"] == "post"
+    page = parse(client.get("/petugas/warga", query_string={"q": budi.nik}))
+    assert "NIK tidak boleh tercantum di alamat halaman" in page.select_one("#q-error").get_text()
+    assert page.select("#hasil table") == []
+    assert db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "cari")).all() == []
+    following = parse(search(client, "budi")).select(".pagination a")  # a name's pages are links
+    assert all(budi.nik not in a["href"] for a in following)

@@ -2,7 +2,7 @@
 import pytest
 
 from portal.services import complaint_search, queue
-from tests.conftest import parse
+from tests.conftest import csrf_token, parse
 from tests.factories import account, complaint, sign_in
 
 HTMX = {"HX-Request": "true"}
@@ -10,6 +10,12 @@ HTMX = {"HX-Request": "true"}
 
 def references(response) -> list[str]:
     return [a.get_text(strip=True) for a in parse(response).select("#antrean tbody td:first-child a")]
+
+
+def nik_search(client, nik: str):
+    """The queue's NIK search as a browser sends it: by POST, never in an address."""
+    return client.post("/petugas/pengaduan", data={"csrf_token": csrf_token(client, "/petugas/pengaduan"),
+                                                   "nik": nik})  # fmt: skip
 
 
 SEARCHES = [
@@ -42,7 +48,7 @@ def test_nik_and_reference(client, headers):
     case, _ = complaint(subject_name="Dewi Lestari")
     sign_in(client, account("supervisor"))
     spaced = f"{case.subject_nik[:6]} {case.subject_nik[6:12]} {case.subject_nik[12:]}"
-    assert references(client.get("/petugas/pengaduan", query_string={"q": spaced}, headers=headers)) == [case.reference]
+    assert references(nik_search(client, spaced)) == [case.reference]
     assert references(client.get("/petugas/pengaduan", query_string={"q": case.reference.lower()},
                                  headers=headers)) == [case.reference]  # fmt: skip
 
@@ -91,3 +97,19 @@ def test_officers_search_only_what_they_may_see(client):
     complaint(subject_name="Siti Aminah", kelurahan_code="32.75.02.1001", category="pungli")
     sign_in(client, account(kecamatan=["32.75.02"]))
     assert references(client.get("/petugas/pengaduan?q=aminah")) == [mine.reference]
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
+def test_a_nik_is_never_searched_from_an_address(client, headers):
+    case, _ = complaint(subject_name="Dewi Lestari")
+    sign_in(client, account("supervisor"))
+    page = parse(client.get("/petugas/pengaduan"))
+    nik_form = page.select_one("form[method=post][role=search]")
+    assert nik_form.select_one("input#nik") is not None and page.select_one("form[method=get] input[name=nik]") is None
+    response = client.get("/petugas/pengaduan", query_string={"q": case.subject_nik})
+    assert response.status_code == 400
+    refused = parse(response)
+    message = refused.select_one(".error-summary a[href='#nik']").get_text()
+    assert "NIK tidak boleh tercantum di alamat halaman" in message
+    wrong = nik_search(client, "3275")
+    assert wrong.status_code == 400 and "NIK harus 16 angka" in parse(wrong).select_one("#nik-error").get_text()
