@@ -29,6 +29,7 @@ from portal.services import audit
 from portal.services.assistance import officer_status_label
 from portal.services.assistance_access import can_act, can_see_disability, can_view
 from portal.services.assistance_queue import AssistanceFilters, kinds_of, load_queue
+from portal.services.cases import actor_names
 from portal.services.errors import DomainError
 from portal.services.regions import kelurahan, regions
 from portal.services.workdays import local_date
@@ -120,6 +121,7 @@ def _render(found: AssistanceRequest, *, active_form=None, error: str | None = N
         form_error=first_error(active_form),
         show_disability=show_disability, may_act=can_act(current_user, found), place=kelurahan(found.kelurahan_code),
         today=local_date(utcnow()), S=AssistanceStatus, title=_title(found, active_form, error),
+        actor_names=actor_names(session=db.session, labels={event.actor for event in found.events}),
         **{**labels(), "status_label": officer_status_label},
     ), status  # fmt: skip
 

@@ -87,6 +87,7 @@ def sign_out():
     db.session.commit()
     logout_user()
     session.clear()
+    flash(_("Anda sudah keluar, di perangkat ini dan di perangkat lain."))
     return redirect(url_for("officers.sign_in"), 303)
 
 

@@ -14,9 +14,9 @@ from portal.models.person import Person, PersonStatusHistory
 from portal.models.response_template import ResponseTemplate
 from portal.officers import bp
 from portal.officers import case_forms as forms
-from portal.services import audit, case_actions
+from portal.services import audit, case_actions, people
 from portal.services.case_access import can_act, can_see_identity, can_see_subject, can_view
-from portal.services.cases import can_transition, event_label, officer_status_label
+from portal.services.cases import actor_names, can_transition, event_label, officer_status_label
 from portal.services.errors import DomainError
 from portal.services.regions import kelurahan
 from portal.web.auth import ALL_STAFF, current_actor, roles_required
@@ -89,6 +89,8 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
         may_act=can_act(current_user, complaint),
         allowed=lambda target: any(can_transition(complaint, target, actor) for actor in _actors()),
         place=kelurahan(complaint.kelurahan_code), status_label=officer_status_label, event_label=event_label,
+        actor_names=actor_names(session=db.session, labels={event.actor for event in complaint.events}),
+        person_status_label=people.status_label, reason_label=people.reason_label,
         S=ComplaintStatus, title=_("Pengaduan %(ref)s", ref=complaint.reference),
     ), status  # fmt: skip
 

@@ -15,7 +15,7 @@ from portal.officers import bp
 from portal.officers.forms import NikSearchForm
 from portal.services.cases import OPEN_STATUSES, officer_status_label
 from portal.services.nik import looks_like_nik
-from portal.services.queue import SEARCH_COUNT_CAP, QueueFilters, assignees, load_queue
+from portal.services.queue import SEARCH_COUNT_CAP, QueueFilters, assignee_names, assignees, load_queue
 from portal.services.regions import regions
 from portal.services.workdays import local_date
 from portal.web.auth import ALL_STAFF, roles_required
@@ -91,5 +91,6 @@ def show_queue():
         due_soon_days=current_app.config["SLA_DUE_SOON_DAYS"], search_cap=SEARCH_COUNT_CAP,
         kecamatan=kecamatan_choices(current_user),
         kelurahan=regions().kelurahan, args=request.args, title=_("Antrean pengaduan"), nik_form=nik_form,
+        assigned_names=assignee_names(session=db.session, rows=page.rows),
         status=status,
     )  # fmt: skip

@@ -10,9 +10,11 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
+from portal.models.account import Account
 from portal.models.base import utcnow
 from portal.models.complaint import Complaint, ComplaintEvent, ComplaintStatus, EventKind
 from portal.services.errors import DomainError
@@ -103,6 +105,14 @@ def resolution_label(value: str) -> str:
         "tidak_dapat_dihubungi": _("Warga tidak dapat dihubungi"),
     }
     return labels.get(value) or value.replace("_", " ").capitalize()
+
+
+def actor_names(*, session: Session, labels: set[str]) -> dict[str, str]:
+    """Who did it, for officers' timelines: "petugas:6" is stored (a renamed account shows its
+    new name), the officer's name is shown."""
+    ids = {int(n) for label in labels if (n := label.removeprefix("petugas:")) != label and n.isdigit()}
+    names = session.execute(sa.select(Account.id, Account.name).where(Account.id.in_(ids))).all() if ids else []
+    return {"warga": _("warga"), "demo": _("data contoh"), **{f"petugas:{i}": name for i, name in names}}
 
 
 def officer_status_label(status: ComplaintStatus) -> str:

@@ -211,6 +211,12 @@ def _page_numbers(asked: int, total: int, page_size: int) -> tuple[int, int]:
     return min(max(1, asked), pages), pages
 
 
+def assignee_names(*, session: Session, rows: list) -> dict[int, str]:
+    """The names of the officers a page of the queue is assigned to."""
+    ids = {row.assigned_to_id for row in rows if row.assigned_to_id}
+    return dict(session.execute(sa.select(Account.id, Account.name).where(Account.id.in_(ids))).all()) if ids else {}
+
+
 def assignees(*, session: Session) -> list[sa.Row]:
     """The accounts (id, name, active) a supervisor can filter the queue by: active ones first
     (cases may still be assigned to a deactivated account)."""

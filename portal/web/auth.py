@@ -48,7 +48,7 @@ def enforce(view_functions: dict, endpoint: str | None):
     if rule == PUBLIC:
         return None
     if not current_user.is_authenticated:
-        return redirect(url_for("officers.sign_in", next=request.full_path if request.method == "GET" else None))
+        return redirect(url_for("officers.sign_in", next=_here() if request.method == "GET" else None))
     now = utcnow().timestamp()
     last_seen = session.get("last_seen", now)
     if now - last_seen > IDLE_TIMEOUT.total_seconds():
@@ -61,7 +61,7 @@ def enforce(view_functions: dict, endpoint: str | None):
                     "masuk lagi untuk melanjutkan."))  # fmt: skip
         else:
             flash(_("Sesi berakhir karena tidak ada aktivitas selama 30 menit. Silakan masuk lagi."))
-        back = request.full_path if request.method == "GET" else None
+        back = _here() if request.method == "GET" else None
         return redirect(url_for("officers.sign_in", next=back), 303)
     session["last_seen"] = now
     restore.forget_if_resent()
@@ -70,6 +70,12 @@ def enforce(view_functions: dict, endpoint: str | None):
     if current_user.role not in rule:
         abort(403)
     return None
+
+
+def _here() -> str:
+    """This page's path and query, for coming back after signing in (Werkzeug's full_path ends
+    in a bare "?" when there is no query)."""
+    return request.full_path.removesuffix("?")
 
 
 def safe_next(target: str | None) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Flask, request, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_decimal, get_locale
 
 
 def rupiah(amount: int) -> str:
@@ -13,6 +13,14 @@ def rupiah(amount: int) -> str:
 
 def long_date(value: date | None) -> str:
     return format_date(value, "d MMMM y") if value else ""
+
+
+def file_size(size: int) -> str:
+    """Whole KB below a megabyte (a small file is "1 KB", not "0 KB"), then MB with one decimal
+    in the reader's number format ("1,2 MB" in Indonesian)."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{format_decimal(round(size / (1024 * 1024), 1))} MB"
 
 
 def combine_args(args: dict, **changes) -> dict:
@@ -30,6 +38,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["rupiah"] = rupiah
     app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.filters["combine_args"] = combine_args
     from portal.services.cases import category_label, resolution_label
 

@@ -3,7 +3,7 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models import AuditEvent, ComplaintStatus, EventKind, ResponseTemplate
 from tests.conftest import parse
-from tests.factories import account, attachment, complaint, sign_in
+from tests.factories import account, attachment, complaint, png, sign_in
 
 
 def act(client, case, action, **data):
@@ -170,3 +170,29 @@ def test_attachments_are_downloaded_only_here_and_audited(client, app, tmp_path)
     assert response.status_code == 200 and response.mimetype == "image/png"
     assert "attachment" in response.headers["Content-Disposition"]
     assert db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "unduh_lampiran")).one()
+
+
+def test_the_case_page_speaks_in_words_not_codes(client, app):
+    from tests.factories import person
+
+    officer = account()
+    someone = person(status="daftar_tunggu", kpj=None, mulai=None, selesai=None)
+    case, _ = complaint(subject_nik=someone.nik)
+    attachment(app, case, data=png((2, 2)))  # a few hundred bytes
+    sign_in(client, officer)
+    act(client, case, "ambil")
+    act(client, case, "catatan", message="Cek DTSEN dulu.")
+    page = parse(client.get(f"/petugas/pengaduan/{case.reference}"))
+    text = page.select_one("main").get_text(" ", strip=True)
+    assert f"· {officer.name}" in page.select_one("ol.timeline").get_text(" ", strip=True)
+    assert f"petugas:{officer.id}" not in text
+    assert "(WhatsApp)" in text and "(whatsapp)" not in text
+    assert "Daftar tunggu" in text and "daftar_tunggu" not in text
+    assert "(1 KB)" in text and "(0 KB)" not in text
+    queue = parse(client.get("/petugas/pengaduan")).select_one("#antrean tbody").get_text(" ", strip=True)
+    assert "Anda" in queue
+    other = app.test_client()
+    sign_in(other, account("supervisor"))
+    rows = parse(other.get("/petugas/pengaduan")).select("#antrean tbody tr")
+    row = next(r for r in rows if case.reference in r.get_text())
+    assert officer.name in row.get_text()

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, parse
 from tests.factories import PASSWORD, account
 
 BASE = "https://sigap.bekasikota.go.id/petugas/masuk"
@@ -97,7 +97,9 @@ def test_signing_out_empties_the_session_cookie(app, client):
     sign_in(client, account())
     response = client.post("/petugas/keluar", data={"csrf_token": csrf_token(client, "/petugas/akun")})
     assert response.headers["Location"] == "/petugas/masuk"
-    assert client.get("/petugas/pengaduan").headers["Location"].startswith("/petugas/masuk")
+    told = parse(client.get("/petugas/masuk")).select_one(".notice[role=status]").get_text(strip=True)
+    assert told == "Anda sudah keluar, di perangkat ini dan di perangkat lain."
+    assert client.get("/petugas/pengaduan").headers["Location"] == "/petugas/masuk?next=/petugas/pengaduan"
 
 
 def test_a_copied_cookie_is_worthless_after_signing_out(app, client):
