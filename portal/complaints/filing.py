@@ -18,6 +18,7 @@ from portal.web.settings import attachment_dir, sla_targets, work_calendar
 
 DRAFT_KEY = "complaint_draft"
 FILED_KEY = "filed_complaint"
+ADDED_KEY = "information_added"  # the confirmation after joining an open case (shown once)
 
 
 def _complaint_limit() -> str:
@@ -229,7 +230,16 @@ def duplicate_case():
     db.session.commit()
     session.pop(DRAFT_KEY, None)
     session.pop("duplicate_of", None)
-    return render_template("complaints/info_ditambahkan.html")
+    session[ADDED_KEY] = {"confidential": data.confidential}
+    return redirect(url_for("complaints.show_information_added"), 303)
+
+
+@bp.get("/baru/ditambahkan")
+def show_information_added():
+    added = session.pop(ADDED_KEY, None)
+    if added is None:
+        return redirect(url_for("complaints.new_complaint"), 303)
+    return render_template("complaints/info_ditambahkan.html", confidential=added.get("confidential", False))
 
 
 def _filed() -> tuple[Complaint, str]:

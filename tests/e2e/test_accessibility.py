@@ -187,6 +187,9 @@ PUBLIC: dict[str, Callable] = {
         page.get_by_role("button", name="Kirim pengaduan").click()),
     "complaints.duplicate_case": lambda page, s, r: (
         _complaint_details(page, s.open_case_nik), page.get_by_role("button", name="Kirim pengaduan").click()),
+    "complaints.show_information_added": lambda page, s, r: (
+        _complaint_details(page, s.open_case_nik), page.get_by_role("button", name="Kirim pengaduan").click(),
+        page.get_by_role("button", name="Tambahkan keterangan saya").click()),
     "complaints.track_complaint": _go("/pengaduan/lacak"),
     "complaints.view_case": lambda page, s, r: _track(page, s.complaint, s.complaint_code),
     "letters.show_letter": lambda page, s, r: (_checked_active_person(page, r), page.goto("/surat")),

@@ -148,7 +148,11 @@ def test_second_exclusion_case_for_a_nik_joins_the_open_one(client, app):
     assert "SGP-" not in page.get_text()  # nothing private about the existing case
     token = page.select_one("input[name=csrf_token]")["value"]
     done = other.post("/pengaduan/baru/sudah-ada", data={"csrf_token": token})
-    assert "sudah ditambahkan" in parse(done).select_one("h1").get_text()
+    assert done.status_code == 303 and done.headers["Location"] == "/pengaduan/baru/ditambahkan"
+    shown = parse(other.get(done.headers["Location"]))
+    assert "sudah ditambahkan" in shown.select_one("h1").get_text()
+    assert "dapat menghubungi Anda" in shown.select_one("main .panel").get_text()
+    assert other.get(done.headers["Location"]).headers["Location"] == "/pengaduan/baru"  # shown once
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Complaint)) == 1
     added = db.session.scalars(sa.select(ComplaintEvent).where(ComplaintEvent.kind == EventKind.TAMBAHAN_INFO)).one()
     assert not added.public and "tetangganya" in added.message
@@ -254,7 +258,10 @@ def test_a_confidential_second_filer_is_not_named_to_officers(client, app):
     assert response.headers["Location"] == "/pengaduan/baru/sudah-ada"
     page = parse(other.get("/pengaduan/baru/sudah-ada"))
     assert "nama dan nomor Anda tidak disertakan" in page.select_one("main .notice").get_text()
-    other.post("/pengaduan/baru/sudah-ada", data={"csrf_token": page.select_one("input[name=csrf_token]")["value"]})
+    token = page.select_one("input[name=csrf_token]")["value"]
+    done = other.post("/pengaduan/baru/sudah-ada", data={"csrf_token": token})
+    told = parse(other.get(done.headers["Location"])).select_one("main .panel").get_text()
+    assert "Nama dan nomor Anda tidak disertakan" in told and "dapat menghubungi Anda" not in told
     added = db.session.scalars(sa.select(ComplaintEvent).where(ComplaintEvent.kind == EventKind.TAMBAHAN_INFO)).one()
     assert "Namanya salah eja." in added.message and "dirahasiakan" in added.message
     assert "Darmo" not in added.message and "81311112222" not in added.message
