@@ -16,7 +16,7 @@ from flask_wtf.csrf import CSRFError
 
 from portal.assistance import bp
 from portal.assistance.forms import AssistanceForm
-from portal.assistance.routes import DRAFT_KEY, _render_form
+from portal.assistance.routes import DRAFT_KEY, render_form
 from portal.extensions import db
 from portal.services import assistance as service
 from portal.web.errors import form_expired
@@ -31,7 +31,7 @@ def keep_typed_answers(error: CSRFError):
     if request.endpoint == "assistance.request_help":
         form = AssistanceForm()  # the posted answers; its csrf_token renders a fresh token
         form.narrow_kelurahan()
-        return _render_form(form, 400, expired=True)
+        return render_form(form, 400, expired=True)
     if request.endpoint == "assistance.check_request":
         token = session.get(DRAFT_KEY) or request.form.get("draft")
         if service.get_draft(session=db.session, token=token) is not None:

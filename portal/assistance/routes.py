@@ -48,7 +48,7 @@ def labels() -> dict:
             "event_label": service.event_label}  # fmt: skip
 
 
-def _render_form(form: AssistanceForm, status: int = 200, *, expired: bool = False):
+def render_form(form: AssistanceForm, status: int = 200, *, expired: bool = False):
     return render_page_or_fragment("assistance/bantuan.html", "assistance/_kelurahan.html", form=form,
                                    kecamatan=regions().kecamatan, status=status, expired=expired)  # fmt: skip
 
@@ -67,10 +67,10 @@ def request_help():
         form.narrow_kelurahan()
         if wants_fragment() and form.kelurahan.data not in {c.value for c in form.kelurahan.choices}:
             form.kelurahan.data = ""
-        return _render_form(form)
+        return render_form(form)
     form = AssistanceForm()
     if not form.validate_on_submit():
-        return _render_form(form, 400)
+        return render_form(form, 400)
     data = {name: form[name].data for name in FIELDS}
     data["telepon"] = form.telepon.normalized
     draft = _draft()

@@ -14,7 +14,14 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from portal.complaints import bp
-from portal.complaints.filing import CATEGORY_HINTS, DRAFT_KEY, CategoryForm, _details_form, _draft, _render_details
+from portal.complaints.filing import (
+    CATEGORY_HINTS,
+    DRAFT_KEY,
+    CategoryForm,
+    current_draft,
+    details_form,
+    render_details,
+)
 from portal.extensions import db
 from portal.models.complaint import ComplaintCategory
 from portal.services import complaints as service
@@ -43,7 +50,7 @@ def keep_typed_answers(error: CSRFError):
 
 def _draft_back(token: str | None):
     """The session's draft, or the one the page was showing when the session cookie is gone."""
-    draft = _draft()
+    draft = current_draft()
     if draft is None and token:
         draft = service.get_draft(session=db.session, token=token)
         if draft is not None:
@@ -58,7 +65,7 @@ def _details_again():
         if category not in {c.value for c in ComplaintCategory if c is not ComplaintCategory.USULAN_CALON}:
             return form_expired()
         session[DRAFT_KEY] = service.start_draft(session=db.session, data={"kategori": category})
-        draft = _draft()
+        draft = current_draft()
     db.session.commit()  # only the draft's token: what was typed is shown back, not stored
-    form = _details_form(draft, formdata=request.form)
-    return _render_details(form, draft, 400, expired=True)
+    form = details_form(draft, formdata=request.form)
+    return render_details(form, draft, 400, expired=True)

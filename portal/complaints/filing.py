@@ -33,12 +33,12 @@ def _step_limit() -> str:
     return current_app.config["RATELIMIT_COMPLAINT_STEPS"]
 
 
-def _draft():
+def current_draft():
     return service.get_draft(session=db.session, token=session.get(DRAFT_KEY))
 
 
 def _draft_or_restart():
-    draft = _draft()
+    draft = current_draft()
     if draft is None or "kategori" not in draft.data:
         return None
     return draft
@@ -53,14 +53,14 @@ def new_complaint():
         asked = request.args.get("kategori")
         if asked in {c.value for c in ComplaintCategory}:
             form.kategori.data = asked
-        elif (draft := _draft()) is not None:
+        elif (draft := current_draft()) is not None:
             form.kategori.data = draft.data.get("kategori")
         return render_template("complaints/kategori.html", form=form, hints=CATEGORY_HINTS)
     if not form.validate_on_submit():
         return render_template("complaints/kategori.html", form=form, hints=CATEGORY_HINTS), 400
     data = {"kategori": form.kategori.data}
     prefill = {k: request.form.get(k, "")[:150] for k in ("nik", "nama") if request.form.get(k)}
-    draft = _draft()
+    draft = current_draft()
     if draft is None:
         session[DRAFT_KEY] = service.start_draft(session=db.session, data={**data, **prefill})
     else:
@@ -69,7 +69,7 @@ def new_complaint():
     return redirect(url_for("complaints.edit_details"), 303)
 
 
-def _details_form(draft, formdata=None) -> DetailsForm:
+def details_form(draft, formdata=None) -> DetailsForm:
     category = ComplaintCategory(draft.data["kategori"])
     form = DetailsForm(formdata=formdata, category=category, data=draft.data if formdata is None else None)
     if category is ComplaintCategory.PUNGLI:
@@ -77,7 +77,7 @@ def _details_form(draft, formdata=None) -> DetailsForm:
     return form
 
 
-def _render_details(form, draft, status=200, *, expired=False):
+def render_details(form, draft, status=200, *, expired=False):
     files = service.draft_attachments(session=db.session, token=draft.token)
     return render_template("complaints/rincian.html", form=form, draft=draft, files=files,
                            category_label=_category_label(draft.data["kategori"]),
@@ -92,8 +92,8 @@ def edit_details():
     if draft is None:
         return redirect(url_for("complaints.new_complaint"), 303)
     if request.method == "GET":
-        return _render_details(_details_form(draft), draft)
-    form = _details_form(draft, formdata=request.form)
+        return render_details(details_form(draft), draft)
+    form = details_form(draft, formdata=request.form)
     form.lampiran.data = request.files.getlist(form.lampiran.name)
     valid = form.validate_on_submit()
     stored = service.draft_attachments(session=db.session, token=draft.token)
@@ -116,7 +116,7 @@ def edit_details():
     service.update_draft(session=db.session, draft=draft, data=_draft_fields(form))
     db.session.commit()
     if not valid:
-        return _render_details(form, draft, 503 if storage_down else 400)
+        return render_details(form, draft, 503 if storage_down else 400)
     return redirect(url_for("complaints.check_answers"), 303)
 
 
