@@ -10,9 +10,10 @@ from portal.models.complaint import ComplaintCategory
 from portal.public import bp
 from portal.public.forms import StatusCheckForm
 from portal.services.errors import Locked
-from portal.services.status_check import LockoutPolicy, NextStep, check_status
+from portal.services.status_check import NextStep, check_status
 from portal.web.errors import render_error
 from portal.web.htmx import render_page_or_fragment
+from portal.web.settings import lockout_policy
 
 # Which complaint a result page offers to file, prefilled with the NIK and name just checked.
 COMPLAINT_FOR_NEXT_STEP = {
@@ -52,9 +53,7 @@ def check_status_page():
             name=form.nama.data,
             client_address=request.remote_addr or "",
             hmac_key=config["NIK_HMAC_KEY"],
-            policy=LockoutPolicy(
-                max_failures=config["NIK_LOCKOUT_FAILURES"], base_minutes=config["NIK_LOCKOUT_MINUTES"]
-            ),
+            policy=lockout_policy(),
         )
     except Locked as locked:
         db.session.commit()  # the locked attempt is logged too

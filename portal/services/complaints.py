@@ -32,6 +32,7 @@ from portal.services.complaint_search import index_name
 from portal.services.errors import DomainError, Locked
 from portal.services.hashing import code_hash_method, dummy_hashes
 from portal.services.lockout import (
+    DEFAULT_POLICY,
     LockoutPolicy,
     keyed_hash,
     locked_for_seconds,
@@ -50,7 +51,6 @@ NEEDS_NIK = frozenset(
 )  # fmt: skip
 ALWAYS_CONFIDENTIAL = frozenset({ComplaintCategory.PUNGLI})
 RATING_WINDOW = timedelta(days=14)
-DEFAULT_LOCKOUT = LockoutPolicy()  # frozen: one shared default for track()
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out over the phone
 COMPLAINT_SERIES = "SGP"
 ASSISTANCE_SERIES = "BTN"  # assistance requests (portal.services.assistance)
@@ -316,7 +316,7 @@ def add_information_to_open_case(
 
 def track(
     *, session: Session, reference: str, access_code: str, hmac_key: str,
-    policy: LockoutPolicy = DEFAULT_LOCKOUT, now: datetime | None = None,
+    policy: LockoutPolicy = DEFAULT_POLICY, now: datetime | None = None,
 ) -> Complaint | AssistanceRequest | None:  # fmt: skip
     """The complaint (or, for a BTN reference, the assistance request) when reference and code
     match; None otherwise (an unknown reference and a wrong code are the same answer). Raises

@@ -22,6 +22,9 @@ class LockoutPolicy:
     base_minutes: int = 15
 
 
+DEFAULT_POLICY = LockoutPolicy()  # frozen: one shared default argument
+
+
 def keyed_hash(key: str, value: str) -> str:
     return hmac.new(key.encode(), value.encode(), hashlib.sha256).hexdigest()
 

@@ -6,8 +6,6 @@ one and the same answer, and both count towards the NIK's lockout.
 from __future__ import annotations
 
 import enum
-import hashlib
-import hmac
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -20,6 +18,7 @@ from portal.models.base import utcnow
 from portal.models.person import Person, PersonStatus, StatusReason
 from portal.models.status_check import CheckOutcome, NikLockout, StatusCheckLog
 from portal.services.errors import Locked
+from portal.services.lockout import DEFAULT_POLICY, LockoutPolicy, keyed_hash
 from portal.services.names import mask_name, names_match
 from portal.services.nik import mask_kpj
 from portal.services.regions import kelurahan
@@ -39,12 +38,6 @@ class NextStep(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class LockoutPolicy:
-    max_failures: int = 5
-    base_minutes: int = 15
-
-
-@dataclass(frozen=True, slots=True)
 class StatusAnswer:
     found: bool
     next_step: NextStep
@@ -58,10 +51,6 @@ class StatusAnswer:
     mulai: date | None = None
     selesai: date | None = None
     tanggal_data: date | None = None
-
-
-def keyed_hash(key: str, value: str) -> str:
-    return hmac.new(key.encode(), value.encode(), hashlib.sha256).hexdigest()
 
 
 # One check is one request, and it should stay close to a static page's speed: the lockout
@@ -160,7 +149,7 @@ def check_status(
     name: str,
     client_address: str,
     hmac_key: str,
-    policy: LockoutPolicy = LockoutPolicy(),
+    policy: LockoutPolicy = DEFAULT_POLICY,
     now: datetime | None = None,
 ) -> StatusAnswer:
     """Answer a status check for a valid, normalised NIK. Raises Locked while the NIK is locked.

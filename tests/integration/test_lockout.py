@@ -5,7 +5,8 @@ import pytest
 from portal.extensions import db
 from portal.models.base import utcnow
 from portal.services.errors import Locked
-from portal.services.status_check import LockoutPolicy, check_status
+from portal.services.lockout import LockoutPolicy
+from portal.services.status_check import check_status
 
 POLICY = LockoutPolicy(max_failures=5, base_minutes=15)
 
