@@ -85,7 +85,7 @@ def show_queue():
     page = load_queue(session=db.session, viewer=current_user, filters=filters, today=today, due_soon_by=soon_by)
     return render_page_or_fragment(
         "officers/antrean.html", "officers/_antrean_hasil.html",
-        page=page, filters=filters, today=today, due_soon_by=soon_by, status_label=officer_status_label,
+        page=page, filters=filters, status_label=officer_status_label,
         open_statuses=OPEN_STATUSES,
         statuses=list(ComplaintStatus), categories=list(ComplaintCategory), officers=officers,
         due_soon_days=current_app.config["SLA_DUE_SOON_DAYS"], search_cap=SEARCH_COUNT_CAP,
