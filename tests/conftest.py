@@ -7,6 +7,7 @@ honour binding its session to an outer test transaction.
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from flask.testing import FlaskClient
 from portal import create_app
 from portal.extensions import db
 from portal.models import Base
+from tests.clock import configured_now, running_at
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -24,6 +26,22 @@ _SKIPS_THAT_FAIL_CI = ("PostgreSQL", "Chromium", "Redis")
 
 
 _ci_skips: list[str] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_clock():
+    """Session fixtures (schemas, live servers) already run on the test calendar."""
+    with running_at(configured_now()):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _clock(request):
+    """Each test on `SIGAP_TEST_NOW`, or on the moment of its `@pytest.mark.clock(...)`."""
+    marker = request.node.get_closest_marker("clock")
+    moment = datetime.fromisoformat(marker.args[0]) if marker else configured_now()
+    with running_at(moment):
+        yield
 
 
 def pytest_runtest_logreport(report):
