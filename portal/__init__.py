@@ -12,6 +12,7 @@ from portal.config import load_config
 from portal.extensions import babel, csrf, db, limiter, migrate
 from portal.web.forms import install_fast_html_params
 from portal.web.i18n import install_template_gettext, select_locale
+from portal.web.methods import OnlyPostCarriesAForm
 
 
 def _tune_sqlite(app: Flask) -> None:
@@ -34,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(load_config(Path(app.instance_path), config))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.wsgi_app = OnlyPostCarriesAForm(app.wsgi_app)
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
 

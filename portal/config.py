@@ -82,6 +82,14 @@ def load_config(
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # A limit store that is down (Redis restarting) must not break the forms or turn a committed
+        # filing into an error page: each worker counts in its own memory until the store is back
+        # (Flask-Limiter checks it again with a growing pause), and a store that fails during the
+        # answer (the limit headers) is logged, not raised. docs/security.md argues the choice.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        # A store that does not answer is given up on quickly (redis-py waits for ever by default).
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         "RATELIMIT_STATUS_CHECK": env.get("RATELIMIT_STATUS_CHECK", "20 per minute;200 per day"),
         "HTMX_URL": env.get("HTMX_URL", HTMX_CDN_URL),
         "HTMX_SRI": env.get("HTMX_SRI", HTMX_CDN_SRI if "HTMX_URL" not in env else ""),

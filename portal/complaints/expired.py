@@ -17,13 +17,13 @@ from portal.complaints import bp
 from portal.complaints.filing import (
     CATEGORY_HINTS,
     DRAFT_KEY,
+    PUBLIC_CATEGORIES,
     CategoryForm,
     current_draft,
     details_form,
     render_details,
 )
 from portal.extensions import db
-from portal.models.complaint import ComplaintCategory
 from portal.services import complaints as service
 from portal.web.errors import form_expired
 from portal.web.restore import from_this_site
@@ -59,13 +59,13 @@ def _draft_back(token: str | None):
 
 
 def _details_again():
+    """What was typed, shown back; nothing is stored here (no token was checked and no rate limit
+    counted): when the draft is gone, the form's category starts a new one when it is sent again."""
     draft = _draft_back(request.form.get("draft"))
     if draft is None:
         category = request.form.get("kategori", "")
-        if category not in {c.value for c in ComplaintCategory if c is not ComplaintCategory.USULAN_CALON}:
+        if category not in PUBLIC_CATEGORIES:
             return form_expired()
-        session[DRAFT_KEY] = service.start_draft(session=db.session, data={"kategori": category})
-        draft = current_draft()
-    db.session.commit()  # only the draft's token: what was typed is shown back, not stored
+        draft = service.unsaved_draft(data={"kategori": category})
     form = details_form(draft, formdata=request.form)
     return render_details(form, draft, 400, expired=True)

@@ -84,11 +84,27 @@ def render_details(form, draft, status=200, *, expired=False):
                            max_files=MAX_FILES, expired=expired), status  # fmt: skip
 
 
+PUBLIC_CATEGORIES = frozenset(c.value for c in ComplaintCategory if c is not ComplaintCategory.USULAN_CALON)
+
+
+def _draft_from_the_form():
+    """A details form shown back after its session was lost (complaints.expired) carries its
+    category: sending it again starts the draft here, where the token was checked and the limit
+    counted."""
+    category = request.form.get("kategori", "")
+    if category not in PUBLIC_CATEGORIES:
+        return None
+    session[DRAFT_KEY] = service.start_draft(session=db.session, data={"kategori": category})
+    return current_draft()
+
+
 @bp.route("/baru/rincian", methods=["GET", "POST"])
 @limiter.limit(_step_limit, methods=["POST"])
 def edit_details():
     """Step 2: the person concerned, who files, contact, description, files, confidentiality."""
     draft = _draft_or_restart()
+    if draft is None and request.method == "POST":
+        draft = _draft_from_the_form()
     if draft is None:
         return redirect(url_for("complaints.new_complaint"), 303)
     if request.method == "GET":

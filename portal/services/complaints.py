@@ -136,6 +136,11 @@ def start_draft(*, session: Session, data: dict) -> str:
     return token
 
 
+def unsaved_draft(*, data: dict) -> ComplaintDraft:
+    """A draft to show a form with, not stored (and without files)."""
+    return ComplaintDraft(token="", data=data)
+
+
 def get_draft(*, session: Session, token: str | None, max_age: timedelta = timedelta(days=2),
               now: datetime | None = None) -> ComplaintDraft | None:  # fmt: skip
     if not token:

@@ -86,3 +86,16 @@ def test_another_sites_post_gets_nothing_back_and_takes_over_no_draft(client, se
         assert victim.post("/pengaduan/baru/periksa", data={"draft": draft}, headers=headers).status_code == 400
     assert victim.get("/pengaduan/baru/periksa").headers["Location"] == "/pengaduan/baru"  # no draft taken over
     assert complaints(session) == 0
+
+
+def test_a_form_shown_back_stores_nothing_until_it_is_sent_again(client, session):
+    """The expired-form page runs before any token check or rate limit: it must not write."""
+    from portal.models import ComplaintDraft
+
+    drafts = lambda: session.scalar(sa.select(sa.func.count()).select_from(ComplaintDraft))  # noqa: E731
+    for _ in range(5):
+        response = client.post("/pengaduan/baru/rincian", data={"csrf_token": "kedaluwarsa", "kategori": "terlewat",
+                                                                **TYPED}, headers=SAME_SITE)  # fmt: skip
+        assert response.status_code == 400
+        client.delete_cookie("session")
+    assert drafts() == 0
