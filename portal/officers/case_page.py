@@ -15,7 +15,7 @@ from portal.models.response_template import ResponseTemplate
 from portal.officers import bp
 from portal.officers import case_forms as forms
 from portal.services import audit, case_actions, people
-from portal.services.case_access import can_act, can_see_identity, can_see_subject, can_view
+from portal.services.case_access import can_act, can_claim, can_see_identity, can_see_subject, can_view
 from portal.services.cases import actor_names, can_transition, event_label, officer_status_label
 from portal.services.errors import DomainError
 from portal.services.regions import kelurahan
@@ -86,7 +86,7 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
         person=person, history=history, others=others, assigned=assigned, filed_by=filed_by, action_error=error,
         form_error=forms.first_error(active_form),
         show_identity=can_see_identity(current_user, complaint), show_subject=show_subject,
-        may_act=can_act(current_user, complaint),
+        may_act=can_act(current_user, complaint), may_claim=can_claim(current_user, complaint),
         allowed=lambda target: any(can_transition(complaint, target, actor) for actor in _actors()),
         place=kelurahan(complaint.kelurahan_code), status_label=officer_status_label, event_label=event_label,
         actor_names=actor_names(session=db.session, labels={event.actor for event in complaint.events}),

@@ -50,3 +50,12 @@ def subject_visible_clause(viewer: Account) -> sa.ColumnElement[bool]:
 def can_act(viewer: Account, complaint: Complaint) -> bool:
     """Officers act on the cases assigned to them; supervisors on every case they can see."""
     return can_view(viewer, complaint) and (viewer.is_supervisor or complaint.assigned_to_id == viewer.id)
+
+
+def can_claim(viewer: Account, complaint: Complaint) -> bool:
+    """An unassigned case an officer may take: not a confidential one (misconduct reports are
+    always confidential). Taking it would show its filer's identity to whoever clicks first, so
+    a supervisor assigns those."""
+    return complaint.assigned_to_id is None and can_view(viewer, complaint) and (
+        viewer.is_supervisor or not complaint.confidential
+    )

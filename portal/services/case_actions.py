@@ -19,7 +19,7 @@ from portal.models.complaint import (
     ResolutionCode,
 )
 from portal.services import audit
-from portal.services.case_access import can_act, can_view
+from portal.services.case_access import can_act, can_claim, can_view
 from portal.services.cases import Actor, add_event, transition
 from portal.services.errors import DomainError
 from portal.services.workdays import WorkCalendar
@@ -67,6 +67,8 @@ def claim(*, session: Session, complaint: Complaint, officer: Account, expected_
     _check(complaint, officer, expected_version, must_act=False)
     if complaint.assigned_to_id is not None:
         raise CaseChanged()
+    if not can_claim(officer, complaint):
+        raise NotAllowed(_("Pengaduan rahasia ditugaskan oleh supervisor. Minta supervisor menugaskannya."))
     complaint.assigned_to_id = officer.id
     _flush(session)
     audit.record(session=session, actor=who, action="ambil", object_type="complaint", object_id=complaint.id)

@@ -133,10 +133,32 @@ def test_confidential_identity_is_hidden_from_other_officers(client, app):
     sign_in(client, other_officer)
     page = parse(client.get(f"/petugas/pengaduan/{case.reference}"))
     assert "+6281200000001" not in page.get_text() and "Dirahasiakan" in page.get_text()
+    boss = app.test_client()
+    sign_in(boss, account("supervisor"))
+    act(boss, case, "tugaskan", assignee=str(owner.id))
     owner_client = app.test_client()
     sign_in(owner_client, owner)
-    act(owner_client, case, "ambil")
     assert "+6281200000001" in parse(owner_client.get(f"/petugas/pengaduan/{case.reference}")).get_text()
+
+
+def test_a_confidential_case_is_assigned_by_a_supervisor_never_taken(client, app):
+    officer = account()
+    case, _ = complaint(confidential=True, phone="+6281200000001")
+    sign_in(client, officer)
+    page = parse(client.get(f"/petugas/pengaduan/{case.reference}"))
+    assert page.select_one("#aksi-ambil") is None
+    assert "Pengaduan rahasia ditugaskan oleh supervisor." in page.get_text()
+    forced = client.post(f"/petugas/pengaduan/{case.reference}/aksi/ambil",
+                         data={"csrf_token": page.select_one("input[name=csrf_token]")["value"],
+                               "version": str(case.version)})  # fmt: skip
+    assert forced.status_code == 400
+    assert "Minta supervisor menugaskannya" in parse(forced).get_text()
+    db.session.refresh(case)
+    assert case.assigned_to_id is None
+    assert "+6281200000001" not in parse(client.get(f"/petugas/pengaduan/{case.reference}")).get_text()
+    boss = app.test_client()
+    sign_in(boss, account("supervisor"))
+    assert act(boss, case, "ambil").status_code == 303  # a supervisor may take it
 
 
 def test_misconduct_reports_are_for_supervisors_only(client, app):
