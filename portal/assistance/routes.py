@@ -2,7 +2,7 @@
 /aksesibilitas: the accessibility statement."""
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -21,12 +21,15 @@ from portal.models.complaint import FilerRelation
 from portal.services import assistance as service
 from portal.services.complaints import format_access_code
 from portal.services.regions import kelurahan, regions
+from portal.web.errors import refuse
 from portal.web.htmx import render_page_or_fragment, wants_fragment
 from portal.web.pdf import render_pdf
+from portal.web.receipts import EXPIRED_CONFIRMATION, remember_filing
+from portal.web.receipts import filed as filed_receipt
 from portal.web.settings import work_calendar
 
 DRAFT_KEY = "assistance_draft"
-FILED_KEY = "filed_assistance"
+RECEIPT_KIND = "assistance"
 FIELDS = ("pemohon", "nama", "nama_pemohon", "hubungan", "persetujuan", "bantuan", "keperluan", "uraian",
           "telepon", "saluran", "waktu", "catatan_waktu", "kecamatan", "kelurahan", "jalan", "rt", "rw",
           "disabilitas", "kebutuhan", "persetujuan_disabilitas")  # fmt: skip
@@ -132,18 +135,18 @@ def check_request():
     filed = service.file_request(session=db.session, data=data, draft_token=draft.token,
                                  calendar=work_calendar(),
                                  contact_days=current_app.config["ASSISTANCE_CONTACT_DAYS"])  # fmt: skip
+    remember_filing(kind=RECEIPT_KIND, object_id=filed.request.id, access_code=filed.access_code)
     db.session.commit()
     session.pop(DRAFT_KEY, None)
-    session[FILED_KEY] = {"id": filed.request.id, "code": filed.access_code}
     return redirect(url_for("assistance.show_sent"), 303)
 
 
 def _filed() -> tuple[AssistanceRequest, str]:
-    filed = session.get(FILED_KEY)
-    found = db.session.get(AssistanceRequest, filed["id"]) if filed else None
+    receipt = filed_receipt(RECEIPT_KIND)
+    found = db.session.get(AssistanceRequest, receipt.object_id) if receipt else None
     if found is None:
-        abort(404)
-    return found, format_access_code(filed["code"])
+        refuse(404, EXPIRED_CONFIRMATION)
+    return found, format_access_code(receipt.access_code)
 
 
 @bp.get("/bantuan/terkirim")

@@ -13,11 +13,13 @@ from portal.models.complaint import Complaint, ComplaintCategory, ContactChannel
 from portal.services import complaints as service
 from portal.services.attachments import MAX_FILES, AttachmentError
 from portal.services.regions import kelurahan
+from portal.web.errors import refuse
 from portal.web.pdf import render_pdf
+from portal.web.receipts import EXPIRED_CONFIRMATION, filed, remember_filing
 from portal.web.settings import attachment_dir, sla_targets, work_calendar
 
 DRAFT_KEY = "complaint_draft"
-FILED_KEY = "filed_complaint"
+RECEIPT_KIND = "complaint"
 ADDED_KEY = "information_added"  # the confirmation after joining an open case (shown once)
 
 
@@ -222,9 +224,9 @@ def check_answers():
         db.session.rollback()
         session["duplicate_of"] = duplicate.complaint_id
         return redirect(url_for("complaints.duplicate_case"), 303)
+    remember_filing(kind=RECEIPT_KIND, object_id=filed.complaint.id, access_code=filed.access_code)
     db.session.commit()
     session.pop(DRAFT_KEY, None)
-    session[FILED_KEY] = {"id": filed.complaint.id, "code": filed.access_code}
     return redirect(url_for("complaints.show_confirmation"), 303)
 
 
@@ -259,11 +261,11 @@ def show_information_added():
 
 
 def _filed() -> tuple[Complaint, str]:
-    filed = session.get(FILED_KEY)
-    complaint = db.session.get(Complaint, filed["id"]) if filed else None
+    receipt = filed(RECEIPT_KIND)
+    complaint = db.session.get(Complaint, receipt.object_id) if receipt else None
     if complaint is None:
-        abort(404)
-    return complaint, service.format_access_code(filed["code"])
+        refuse(404, EXPIRED_CONFIRMATION)
+    return complaint, service.format_access_code(receipt.access_code)
 
 
 @bp.get("/terkirim")

@@ -44,6 +44,7 @@ from portal.models.person import (
     Sex,
     StatusReason,
 )
+from portal.models.receipt import FilingReceipt  # noqa: F401
 from portal.models.response_template import ResponseTemplate
 from portal.models.roster_summary import RosterSummary
 from portal.models.stats_snapshot import StatsSnapshot  # noqa: F401

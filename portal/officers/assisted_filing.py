@@ -25,11 +25,14 @@ from portal.services.attachments import MAX_FILES
 from portal.services.case_access import can_view
 from portal.services.regions import kelurahan
 from portal.web.auth import ALL_STAFF, current_actor, roles_required
+from portal.web.errors import refuse
 from portal.web.pdf import render_pdf
+from portal.web.receipts import EXPIRED_CONFIRMATION, remember_filing
+from portal.web.receipts import filed as filed_receipt
 from portal.web.settings import attachment_dir, sla_targets, work_calendar
 
 DRAFT_KEY = "assisted_draft"
-FILED_KEY = "assisted_filed"
+RECEIPT_KIND = "assisted"
 # The endpoints the shared complaint templates link to in this flow.
 FLOW = {"layout": "officers/base.html", "category": "officers.start_assisted_filing",
         "details": "officers.edit_assisted_details", "check": "officers.check_assisted_filing",
@@ -185,18 +188,18 @@ def check_assisted_filing():
         existing = db.session.get(Complaint, duplicate.complaint_id)
         shown = existing if existing is not None and can_view(me, existing) else None
         return _render("complaints/periksa.html", duplicate=shown, duplicate_found=True, status=409, **context)
+    remember_filing(kind=RECEIPT_KIND, object_id=filed.complaint.id, access_code=filed.access_code)
     db.session.commit()
     session.pop(DRAFT_KEY, None)
-    session[FILED_KEY] = {"id": filed.complaint.id, "code": filed.access_code}
     return redirect(url_for("officers.show_assisted_confirmation"), 303)
 
 
 def _filed() -> tuple[Complaint, str]:
-    filed = session.get(FILED_KEY)
-    complaint = db.session.get(Complaint, filed["id"]) if filed else None
+    receipt = filed_receipt(RECEIPT_KIND)
+    complaint = db.session.get(Complaint, receipt.object_id) if receipt else None
     if complaint is None or complaint.filed_by_id != current_user.id:
-        abort(404)
-    return complaint, service.format_access_code(filed["code"])
+        refuse(404, EXPIRED_CONFIRMATION)
+    return complaint, service.format_access_code(receipt.access_code)
 
 
 @bp.get("/pengaduan/baru/terkirim")

@@ -9,6 +9,7 @@ when it sees a disconnect).
 from __future__ import annotations
 
 import logging
+from typing import NoReturn
 
 from flask import Flask, Response, g
 from flask_babel import gettext as _
@@ -48,6 +49,18 @@ def _messages(code: int) -> tuple[str, str]:
                  _("Maaf, ada kesalahan di sisi kami. Coba lagi beberapa saat lagi.")))  # fmt: skip
 
 
+class Refused(HTTPException):
+    """An error page with a message of the portal's own (Werkzeug's descriptions are English)."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__()
+        self.code, self.message = code, message
+
+
+def refuse(code: int, message: str) -> NoReturn:
+    raise Refused(code, str(message))
+
+
 def render_error(code: int, message: str | None = None, *, retry_after: int | None = None) -> Response:
     title, default_message = _messages(code)
     response = render_page_or_fragment(
@@ -82,7 +95,7 @@ def init_app(app: Flask) -> None:
         _rollback()
         if error.code is None or error.code < 400:
             return error
-        return render_error(error.code)
+        return render_error(error.code, error.message if isinstance(error, Refused) else None)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)

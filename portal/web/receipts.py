@@ -1,0 +1,36 @@
+"""The confirmation page after filing, for the browser that filed, for a short while.
+
+The session cookie is signed, not encrypted: it gets a token and a random pad, never the access
+code (portal.services.receipts keeps the code sealed on the server). Reading an expired or
+foreign confirmation forgets it, so the next person on a shared phone sees nothing.
+"""
+from __future__ import annotations
+
+from flask import session
+from flask_babel import lazy_gettext as _l
+
+from portal.extensions import db
+from portal.services import receipts
+
+EXPIRED_CONFIRMATION = _l(
+    "Konfirmasi pengiriman hanya ditampilkan 30 menit di perangkat yang mengirim, dan sudah berakhir. "
+    "Lacak dengan nomor dan kode akses yang sudah Anda catat."
+)
+
+_KEY = "receipt_{kind}"
+
+
+def remember_filing(*, kind: str, object_id: int, access_code: str) -> None:
+    """Called in the filing request, before its commit."""
+    key = receipts.keep(session=db.session, kind=kind, object_id=object_id, access_code=access_code)
+    session[_KEY.format(kind=kind)] = {"t": key.token, "p": key.pad}
+
+
+def filed(kind: str) -> receipts.Receipt | None:
+    kept = session.get(_KEY.format(kind=kind))
+    if not isinstance(kept, dict) or not isinstance(kept.get("t"), str) or not isinstance(kept.get("p"), str):
+        return None
+    found = receipts.read(session=db.session, kind=kind, key=receipts.ReceiptKey(token=kept["t"], pad=kept["p"]))
+    if found is None:
+        session.pop(_KEY.format(kind=kind), None)
+    return found
