@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := SIGAP_ENV=development $(BIN)/flask --app wsgi
 E2E_VENDOR := tests/e2e/vendor
 
-.PHONY: help install run test test-fast lint bench translations browser clean
+.PHONY: help install run test test-fast lint bench translations browser nginx clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -30,7 +30,10 @@ browser: ## Debian's Chromium for browser tests, plus htmx and axe-core from npm
 	@test -f $(E2E_VENDOR)/node_modules/htmx.org/dist/htmx.min.js -a -f $(E2E_VENDOR)/node_modules/axe-core/axe.min.js || \
 		npm install --silent --no-audit --no-fund --prefix $(E2E_VENDOR) htmx.org@2.0.11 axe-core@4
 
-test: install browser ## Run the whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
+nginx: ## Debian's nginx and openssl for the reverse-proxy test (tests/integration/test_reverse_proxy.py)
+	@{ command -v nginx || test -x /usr/sbin/nginx; } >/dev/null && command -v openssl >/dev/null || { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx openssl; else echo "Install nginx: sudo apt-get install -y nginx openssl"; fi; }
+
+test: install browser nginx ## Run the whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
 	$(BIN)/pip-audit --skip-editable --progress-spinner off
 	$(BIN)/ruff check portal tests bench
 	$(BIN)/pytest
