@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
 from portal.extensions import db
@@ -11,14 +12,25 @@ from portal.models.account import Account
 from portal.officers import bp
 from portal.officers.admin_forms import AuditFilterForm
 from portal.services import audit_log
+from portal.services.nik import looks_like_nik
 from portal.web.auth import SUPERVISORS, current_actor, roles_required
 from portal.web.numbers import as_id
 
+NIK_NOT_IN_ADDRESS = _l("NIK tidak boleh tercantum di alamat halaman. Ketik NIK di kolom ini, lalu tekan Tampilkan.")
 
-@bp.get("/audit")
+
+@bp.route("/audit", methods=["GET", "POST"])
 @roles_required(*SUPERVISORS)
 def show_audit():
+    """The filters in the address, except a NIK: the form is sent by POST and comes back as an
+    address with the person's roster number instead; a NIK typed into an address is refused."""
+    if request.method == "POST":
+        return _to_address(AuditFilterForm(request.form, meta={"csrf": True}))
     form = AuditFilterForm(request.args)
+    if looks_like_nik(form.objek.data or ""):
+        form.objek.errors = [NIK_NOT_IN_ADDRESS]
+        form.objek.data = ""
+        return _render(form, audit_log.AuditPage(events=[], older_than=None, object_type=None, message=""), 400)
     officers = db.session.execute(sa.select(Account.id, Account.name, Account.email).order_by(Account.name)).all()
     form.petugas.choices = [SelectChoice("", _("Semua petugas"))] + [SelectChoice(str(a.id), f"{a.name} ({a.email})")
                                                                      for a in officers]  # fmt: skip
@@ -32,5 +44,24 @@ def show_audit():
     db.session.commit()
     if page.message:  # an object that cannot be found is an error of that field, linked from the summary
         form.objek.errors = [page.message]
-    return render_template("officers/audit.html", form=form, page=page, args=request.args,
-                           labels={c.value: c.label for c in form.jenis.choices}, title=_("Jejak audit"))  # fmt: skip
+    return _render(form, page)
+
+
+def _render(form: AuditFilterForm, page: audit_log.AuditPage, status: int = 200):
+    labels = {c.value: c.label for c in form.jenis.choices}
+    return render_template("officers/audit.html", form=form, page=page, args=request.args, labels=labels,
+                           title=_("Jejak audit")), status  # fmt: skip
+
+
+def _to_address(form: AuditFilterForm):
+    if not form.validate_on_submit():
+        abort(400)
+    typed = (form.objek.data or "").strip()[:40]
+    objek, jenis = typed, form.jenis.data or ""
+    if looks_like_nik(typed):
+        person_id = audit_log.person_of_nik(session=db.session, nik=typed)
+        objek, jenis = (str(person_id), "person") if person_id else ("", "person")
+        if person_id is None:
+            flash(_("NIK itu tidak ada di roster."))
+    kept = {"jenis": jenis, "objek": objek, "petugas": form.petugas.data or ""}
+    return redirect(url_for("officers.show_audit", **{k: v for k, v in kept.items() if v}), 303)

@@ -4,9 +4,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from flask import current_app, request
+from flask import current_app, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from portal.extensions import db
 from portal.models.base import utcnow
@@ -65,13 +66,25 @@ def filters_from(args, *, officer_ids: frozenset[int] = frozenset()) -> QueueFil
     )
 
 
+FILTER_FIELDS = ("q", "status", "kategori", "kecamatan", "ditugaskan", "terlambat", "segera", "rahasia")
+
+
 @bp.route("/pengaduan", methods=["GET", "POST"])
 @roles_required(*ALL_STAFF)
 def show_queue():
-    """GET: the filters, in the address. POST: a search by NIK (NikSearchForm), never in an address."""
+    """GET: the filters, in the address. POST: a search by NIK (NikSearchForm), never in an address;
+    or the filter form sent without htmx (no JavaScript, or Enter): back to GET with its filters,
+    unless its search box holds a NIK, which is then searched as one, here."""
     officers = assignees(session=db.session) if current_user.is_supervisor else []
     filters = filters_from(request.args, officer_ids=frozenset(a.id for a in officers))
-    nik_form, status = NikSearchForm(formdata=request.form if request.method == "POST" else None), 200
+    formdata = request.form
+    if request.method == "POST" and "nik" not in formdata:
+        typed = formdata.get("q", "")
+        if not looks_like_nik(typed):
+            kept = {name: formdata[name] for name in FILTER_FIELDS if formdata.get(name)}
+            return redirect(url_for("officers.show_queue", **kept), 303)
+        formdata = MultiDict({"nik": typed, "csrf_token": formdata.get("csrf_token", "")})
+    nik_form, status = NikSearchForm(formdata=formdata if request.method == "POST" else None), 200
     if request.method == "POST":
         valid = nik_form.validate_on_submit()
         filters = QueueFilters(q=nik_form.nik.parsed.value) if valid else filters

@@ -57,6 +57,14 @@ def _resolve(session: Session, object_type: str | None, ref: str) -> tuple[str |
     return object_type, ref[:40], ""
 
 
+def person_of_nik(*, session: Session, nik: str) -> int | None:
+    """The roster number of a NIK as typed (spaces, dots, dashes allowed), or None."""
+    digits = normalize_nik(nik.strip())
+    if not (digits.isascii() and digits.isdigit() and len(digits) == 16):
+        return None
+    return session.scalar(sa.select(Person.id).where(Person.nik == digits))
+
+
 def browse(*, session: Session, filters: AuditFilters, who: audit.Actor, page_size: int = PAGE_SIZE) -> AuditPage:
     object_type, object_id, message = _resolve(session, filters.object_type, filters.object_ref)
     shown = {"jenis": object_type, "objek": object_id or filters.object_ref.strip()[:40],

@@ -239,7 +239,7 @@ def test_sign_in_filter_the_queue_and_work_a_case(page: Page, another_page, live
 
 
 @pytest.mark.browser_context_args(viewport=DESKTOP, java_script_enabled=False)
-def test_the_queue_filter_submits_as_a_get_form_without_javascript(page: Page, live_server):
+def test_the_queue_filter_comes_back_as_an_address_without_javascript(page: Page, live_server):
     officer = make_officer(live_server)
     word = unique_word()
     cases = file_cases(live_server, word)
@@ -250,6 +250,7 @@ def test_the_queue_filter_submits_as_a_get_form_without_javascript(page: Page, l
     with page.expect_navigation() as navigation:
         page.get_by_role("button", name="Terapkan filter").click()
     assert navigation.value.request.method == "GET"
+    assert navigation.value.request.redirected_from.method == "POST"  # sent by POST, answered with the address
     expect(page).to_have_url(re.compile(rf"/petugas/pengaduan\?(.+&)?q={word}(&|$)"))
     expect(page).to_have_url(re.compile(r"[?&]kategori=informasi(&|$)"))
     expect(queue_rows(page)).to_have_count(1)
@@ -263,6 +264,39 @@ def test_the_queue_filter_submits_as_a_get_form_without_javascript(page: Page, l
     page.go_back()
     expect(queue_rows(page)).to_have_count(1)
     expect(page.get_by_label("Jenis")).to_have_value("informasi")
+
+
+def subject_nik_of(live_server, reference: str) -> str:
+    from portal.models import Complaint
+
+    return live_server.run(lambda: db.session.scalar(sa.select(Complaint.subject_nik).where(
+        Complaint.reference == reference)))  # fmt: skip
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_nik_typed_into_the_queue_search_never_reaches_an_address(browser, live_server, javascript):
+    context = browser.new_context(base_url=live_server.url, viewport=DESKTOP, java_script_enabled=javascript)
+    route_network(context, live_server)
+    page = context.new_page()
+    addresses: list[str] = []
+    page.on("request", lambda request: addresses.append(request.url))
+    try:
+        officer = make_officer(live_server)
+        cases = file_cases(live_server, unique_word())
+        nik = subject_nik_of(live_server, cases["terlewat"].reference)
+        sign_in(page, officer)
+        search = page.get_by_label("Cari nomor atau nama")
+        search.fill(f"{nik[:4]} {nik[4:8]} {nik[8:12]} {nik[12:]}")
+        if javascript:  # the live search holds the request back and says why
+            expect(page.locator("#q-nik")).to_contain_text("Ini tampak seperti NIK")
+            search.press("Enter")
+        else:
+            page.get_by_role("button", name="Terapkan filter").click()
+        expect(queue_rows(page)).to_have_count(1)
+        expect(queue_rows(page)).to_contain_text(cases["terlewat"].reference)
+        assert not [a for a in addresses if nik in a.replace("+", "").replace("%20", "")], addresses
+    finally:
+        context.close()
 
 
 # axe-core on every officer page -------------------------------------------------------------

@@ -72,7 +72,8 @@ def test_htmx_gets_the_results_fragment_and_plain_requests_the_page(client):
 def test_filter_form_keeps_the_url_in_sync(client):
     sign_in(client, account("supervisor"))
     form = parse(client.get("/petugas/pengaduan")).select_one("form.filters")
-    assert form["method"] == "get" and form["hx-push-url"] == "true" and form["hx-target"] == "#antrean"
+    assert form["hx-get"] == "/petugas/pengaduan" and form["hx-push-url"] == "true" and form["hx-target"] == "#antrean"
+    assert form["method"] == "post" and form["hx-params"] == "not csrf_token"  # without htmx: 303 to the address
 
 
 def test_waiting_for_the_resident_is_not_overdue(client):

@@ -40,3 +40,24 @@ document.addEventListener("htmx:afterSwap", function (event) {
   if (described.length) input.setAttribute("aria-describedby", described.join(" "));
   else input.removeAttribute("aria-describedby");
 });
+
+// A NIK never goes into an address (browser history, proxy and server logs): htmx requests that
+// would carry one in their query string (a live search box) are not sent; the form's
+// [data-nik-hint] says where a NIK is searched instead. The server refuses one anyway.
+function looksLikeNik(value) {
+  var digits = String(value || "").replace(/[\s.\-]/g, "");
+  return digits.length >= 12 && /^[0-9]+$/.test(digits);
+}
+document.addEventListener("htmx:configRequest", function (event) {
+  var detail = event.detail;
+  if (!detail || String(detail.verb).toLowerCase() !== "get") return;
+  var params = detail.parameters || {};
+  var values = params instanceof FormData ? Array.from(params.values()) : Object.values(params);
+  var holdsNik = values.some(function (value) {
+    return Array.isArray(value) ? value.some(looksLikeNik) : looksLikeNik(value);
+  });
+  var form = detail.elt && detail.elt.closest ? detail.elt.closest("form") : null;
+  var hint = form ? form.querySelector("[data-nik-hint]") : null;
+  if (hint) hint.textContent = holdsNik ? hint.getAttribute("data-nik-hint-text") : "";
+  if (holdsNik) event.preventDefault();
+});
