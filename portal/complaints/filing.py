@@ -20,7 +20,6 @@ from portal.web.settings import attachment_dir, sla_targets, work_calendar
 
 DRAFT_KEY = "complaint_draft"
 RECEIPT_KIND = "complaint"
-ADDED_KEY = "information_added"  # the confirmation after joining an open case (shown once)
 
 
 def _complaint_limit() -> str:
@@ -217,47 +216,12 @@ def check_answers():
         place = kelurahan(data.kelurahan_code)
         return render_template("complaints/periksa.html", data=data, files=files, place=place, draft_token=draft.token,
                                category_label=_category_label(data.category.value))  # fmt: skip
-    try:
-        filed = service.file_complaint(session=db.session, data=data, draft_token=draft.token,
-                                       calendar=work_calendar(), targets=sla_targets())  # fmt: skip
-    except service.DuplicateOpenCase as duplicate:
-        db.session.rollback()
-        session["duplicate_of"] = duplicate.complaint_id
-        return redirect(url_for("complaints.duplicate_case"), 303)
+    filed = service.file_complaint(session=db.session, data=data, draft_token=draft.token,
+                                   calendar=work_calendar(), targets=sla_targets())  # fmt: skip
     remember_filing(kind=RECEIPT_KIND, object_id=filed.complaint.id, access_code=filed.access_code)
     db.session.commit()
     session.pop(DRAFT_KEY, None)
     return redirect(url_for("complaints.show_confirmation"), 303)
-
-
-@bp.route("/baru/sudah-ada", methods=["GET", "POST"])
-def duplicate_case():
-    """One open exclusion/correction case per NIK: offer to add to it, revealing nothing of it."""
-    draft = _draft_or_restart()
-    complaint_id = session.get("duplicate_of")
-    if draft is None or complaint_id is None:
-        return redirect(url_for("complaints.new_complaint"), 303)
-    if request.method == "GET":
-        return render_template("complaints/sudah_ada.html",
-                               confidential=bool(draft.data.get("rahasia")))  # fmt: skip
-    data = _complaint_input(draft)
-    if data is None:
-        return redirect(url_for("complaints.edit_details"), 303)
-    service.add_information_to_open_case(session=db.session, complaint_id=complaint_id, data=data,
-                                         draft_token=draft.token)  # fmt: skip
-    db.session.commit()
-    session.pop(DRAFT_KEY, None)
-    session.pop("duplicate_of", None)
-    session[ADDED_KEY] = {"confidential": data.confidential}
-    return redirect(url_for("complaints.show_information_added"), 303)
-
-
-@bp.get("/baru/ditambahkan")
-def show_information_added():
-    added = session.pop(ADDED_KEY, None)
-    if added is None:
-        return redirect(url_for("complaints.new_complaint"), 303)
-    return render_template("complaints/info_ditambahkan.html", confidential=added.get("confidential", False))
 
 
 def _filed() -> tuple[Complaint, str]:

@@ -14,7 +14,7 @@ from portal.services.assistance import find as find_request
 from portal.services.assistance_access import can_view as can_view_request
 from portal.services.assistance_actions import link_filing
 from portal.services.cases import add_event
-from portal.services.complaints import ComplaintInput, Filed, SlaTargets, file_complaint
+from portal.services.complaints import ComplaintInput, Filed, OnOpenCase, SlaTargets, file_complaint
 from portal.services.errors import DomainError
 from portal.services.workdays import WorkCalendar
 
@@ -47,7 +47,8 @@ def file_on_behalf(
         raise DomainError("consent is required to file on someone's behalf")
     label = f"petugas:{officer.id}"
     filed = file_complaint(session=session, data=data, draft_token=draft_token, calendar=calendar,
-                           targets=targets, now=now, filed_by_id=officer.id, actor_label=label)  # fmt: skip
+                           targets=targets, now=now, filed_by_id=officer.id, actor_label=label,
+                           on_open_case=OnOpenCase.REFUSE)  # fmt: skip
     complaint = filed.complaint
     add_event(session=session, complaint=complaint, kind=EventKind.CATATAN, actor_label=label, public=False,
               message=f"Diajukan oleh petugas {officer.name} atas nama {data.subject_name}. "

@@ -165,7 +165,9 @@ def mark_duplicate(*, session, complaint, officer, expected_version, of_referenc
                    calendar: WorkCalendar, who) -> None:  # fmt: skip
     _check(complaint, officer, expected_version)
     original = session.scalars(sa.select(Complaint).where(Complaint.reference == of_reference.strip().upper())).first()
-    if original is None or original.id == complaint.id:
+    if original is not None and original.id == complaint.id:
+        raise NotAllowed(_("Tulis nomor pengaduan lain: pengaduan ini tidak bisa menjadi ganda dari dirinya sendiri."))
+    if original is None or not can_view(officer, original):  # a case the officer may not see is not found either
         raise NotAllowed(_("Nomor pengaduan asal tidak ditemukan. Tulis nomor seperti SGP-2026-000123."))
     complaint.duplicate_of_id = original.id
     # Stored text is Indonesian whatever the officer's interface language.

@@ -112,7 +112,8 @@ def actor_names(*, session: Session, labels: set[str]) -> dict[str, str]:
     new name), the officer's name is shown."""
     ids = {int(n) for label in labels if (n := label.removeprefix("petugas:")) != label and n.isdigit()}
     names = session.execute(sa.select(Account.id, Account.name).where(Account.id.in_(ids))).all() if ids else []
-    return {"warga": _("warga"), "demo": _("data contoh"), **{f"petugas:{i}": name for i, name in names}}
+    return {"warga": _("warga"), "demo": _("data contoh"), "sistem": _("sistem"),
+            **{f"petugas:{i}": name for i, name in names}}  # fmt: skip
 
 
 def officer_status_label(status: ComplaintStatus) -> str:

@@ -1,6 +1,7 @@
 """Filing and tracking complaints without an account: a reference and an access code."""
 from __future__ import annotations
 
+import enum
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -56,6 +57,13 @@ COMPLAINT_SERIES = "SGP"
 ASSISTANCE_SERIES = "BTN"  # assistance requests (portal.services.assistance)
 REFERENCE_SERIES = (COMPLAINT_SERIES, ASSISTANCE_SERIES)
 
+
+
+class OnOpenCase(enum.Enum):
+    """What filing does when the person already has an open exclusion or correction case."""
+
+    LINK = "link"  # residents: their own case, with an internal note for officers; the filer learns nothing
+    REFUSE = "refuse"  # officers filing on someone's behalf: DuplicateOpenCase, they may open the case
 
 
 class DuplicateOpenCase(DomainError):
@@ -235,14 +243,21 @@ def file_complaint(
     now: datetime | None = None,
     filed_by_id: int | None = None,
     actor_label: str = "warga",
+    on_open_case: OnOpenCase = OnOpenCase.LINK,
 ) -> Filed:
-    """Create the complaint with its reference and access code. Raises DuplicateOpenCase.
-    `filed_by_id`: the officer who files on the person's behalf (assisted filing)."""
+    """Create the complaint with its reference and access code.
+    `filed_by_id`: the officer who files on the person's behalf (assisted filing).
+
+    One person, one open exclusion or correction case: a second one for the same NIK is, for a
+    resident, a case of its own that officers are told about (answering "there is already a
+    case" to anyone who types a NIK would tell them so, and let them add to it); for an officer
+    it raises DuplicateOpenCase (`on_open_case=REFUSE`)."""
     now = now or utcnow()
+    existing = None
     if data.subject_nik and data.category in ONE_CASE_PER_PERSON:
         _lock_person(session, data.subject_nik)
         existing = open_case_for(session=session, nik=data.subject_nik)
-        if existing is not None:
+        if existing is not None and on_open_case is OnOpenCase.REFUSE:
             raise DuplicateOpenCase(existing.id)
     today = local_date(now)
     code = new_access_code()
@@ -279,6 +294,11 @@ def file_complaint(
                       message="", public=True, now=now)  # fmt: skip
     if draft_token:
         _claim_draft_files(session, draft_token, complaint, event.id)
+    if existing is not None:
+        # Stored for officers, in Indonesian whatever language the filer used.
+        add_event(session=session, complaint=complaint, kind=EventKind.CATATAN, actor_label="sistem", public=False,
+                  message=f"Sudah ada pengaduan yang masih terbuka untuk NIK ini: {existing.reference}. Periksa "
+                          "apakah pengaduan ini sama; jika ya, tandai sebagai pengaduan ganda.", now=now)  # fmt: skip
     session.flush()
     index_name(session=session, complaint=complaint)
     notify_resident(session=session, complaint=complaint, event=event)
@@ -293,27 +313,6 @@ def _claim_draft_files(session: Session, token: str, complaint: Complaint, event
     draft = session.get(ComplaintDraft, token)
     if draft is not None:
         session.delete(draft)
-
-
-def add_information_to_open_case(
-    *, session: Session, complaint_id: int, data: ComplaintInput, draft_token: str | None,
-    now: datetime | None = None,
-) -> None:  # fmt: skip
-    """Someone filed again for a person with an open case: their account joins that case as an
-    internal note (the filer learns nothing about the existing case). Every officer who may see
-    the case reads its notes, so a filer who asked for confidentiality is not named in it."""
-    complaint = session.get(Complaint, complaint_id)
-    who = data.filer_name or data.subject_name
-    # Stored for officers, in Indonesian whatever language the filer used.
-    source = f"{who}, {data.phone}"
-    if data.confidential:
-        source = "identitas dirahasiakan atas permintaannya"
-    message = f"Keterangan tambahan dari pelapor lain ({source}): {data.description}"
-    event = add_event(session=session, complaint=complaint, kind=EventKind.TAMBAHAN_INFO,
-                      actor_label="warga", message=message, public=False, now=now)  # fmt: skip
-    if draft_token:
-        _claim_draft_files(session, draft_token, complaint, event.id)
-    session.flush()
 
 
 # Tracking ----------------------------------------------------------------------------------

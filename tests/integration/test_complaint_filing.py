@@ -138,24 +138,39 @@ def test_a_status_check_result_prefills_the_complaint(client):
     assert form.select_one("input#nama")["value"] == "Siti Aminah"
 
 
-def test_second_exclusion_case_for_a_nik_joins_the_open_one(client, app):
+def _without_numbers(response) -> str:
+    """A confirmation page with what differs between any two filings (reference, code) taken out."""
+    page = parse(response)
+    for code in page.select(".panel-code"):
+        code.string = "#"
+    return re.sub(r"\s+", " ", page.select_one("main").get_text(" "))
+
+
+def test_a_second_case_for_a_nik_is_a_case_of_its_own_and_tells_the_filer_nothing(client, app):
+    """Answering "there is already a case" would tell anyone who types a NIK that the person has
+    an open case (and let them add to it): the second filer gets what every filer gets; officers
+    are told on the new case."""
+    from tests.factories import account, sign_in
+
     nik = make_nik()
-    file_one(client, nik=nik)
-    other = app.test_client()
-    response = file_one(other, kategori="data_salah", nik=nik, nama="Budi", uraian="Saya tetangganya, ia layak.")
-    assert response.headers["Location"] == "/pengaduan/baru/sudah-ada"
-    page = parse(other.get("/pengaduan/baru/sudah-ada"))
-    assert "SGP-" not in page.get_text()  # nothing private about the existing case
-    token = page.select_one("input[name=csrf_token]")["value"]
-    done = other.post("/pengaduan/baru/sudah-ada", data={"csrf_token": token})
-    assert done.status_code == 303 and done.headers["Location"] == "/pengaduan/baru/ditambahkan"
-    shown = parse(other.get(done.headers["Location"]))
-    assert "sudah ditambahkan" in shown.select_one("h1").get_text()
-    assert "dapat menghubungi Anda" in shown.select_one("main .panel").get_text()
-    assert other.get(done.headers["Location"]).headers["Location"] == "/pengaduan/baru"  # shown once
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Complaint)) == 1
-    added = db.session.scalars(sa.select(ComplaintEvent).where(ComplaintEvent.kind == EventKind.TAMBAHAN_INFO)).one()
-    assert not added.public and "tetangganya" in added.message
+    first = file_one(client, nik=nik)
+    other, stranger = app.test_client(), app.test_client()
+    second = file_one(other, kategori="data_salah", nik=nik, nama="Budi", uraian="Saya tetangganya, ia layak.")
+    unrelated = file_one(stranger, kategori="data_salah", nik=make_nik(), nama="Budi", uraian="Saya tetangganya.")
+    assert first.status_code == second.status_code == unrelated.status_code == 303
+    assert second.headers["Location"] == unrelated.headers["Location"] == "/pengaduan/terkirim"
+    assert _without_numbers(other.get("/pengaduan/terkirim")) == _without_numbers(stranger.get("/pengaduan/terkirim"))
+
+    cases = db.session.scalars(sa.select(Complaint).where(Complaint.subject_nik == nik).order_by(Complaint.id)).all()
+    assert len(cases) == 2 and cases[1].status is ComplaintStatus.DITERIMA
+    assert [e.kind for e in cases[0].events] == [EventKind.DIBUAT]  # nothing added to the open case
+    note = [e for e in cases[1].events if e.kind is EventKind.CATATAN]
+    assert len(note) == 1 and not note[0].public and cases[0].reference in note[0].message
+
+    desk = app.test_client()
+    sign_in(desk, account())
+    timeline = parse(desk.get(f"/petugas/pengaduan/{cases[1].reference}")).select_one("ol.timeline").get_text(" ")
+    assert cases[0].reference in timeline and "sistem" in timeline
 
 
 def test_images_are_stripped_of_exif_and_stored_outside_static(client, app, tmp_path):
@@ -242,50 +257,6 @@ class TestRateLimit:
         response = details(client)
         assert response.status_code == 429
         assert "Terlalu banyak permintaan" in parse(response).get_text()
-
-
-def test_a_confidential_second_filer_is_not_named_to_officers(client, app):
-    """The added account becomes a note every officer of the kecamatan reads: a filer who asked
-    for confidentiality is told their name and number stay out of it, and they do."""
-    from tests.factories import account, sign_in
-
-    nik = make_nik()
-    file_one(client, nik=nik)
-    other = app.test_client()
-    response = file_one(other, kategori="data_salah", nik=nik, nama="Budi", pelapor="rt_rw",
-                        nama_pelapor="Pak RT Darmo", hubungan="ketua RT 03", persetujuan="y",
-                        telepon="0813 1111 2222", rahasia="y", uraian="Namanya salah eja.")  # fmt: skip
-    assert response.headers["Location"] == "/pengaduan/baru/sudah-ada"
-    page = parse(other.get("/pengaduan/baru/sudah-ada"))
-    assert "nama dan nomor Anda tidak disertakan" in page.select_one("main .notice").get_text()
-    token = page.select_one("input[name=csrf_token]")["value"]
-    done = other.post("/pengaduan/baru/sudah-ada", data={"csrf_token": token})
-    told = parse(other.get(done.headers["Location"])).select_one("main .panel").get_text()
-    assert "Nama dan nomor Anda tidak disertakan" in told and "dapat menghubungi Anda" not in told
-    added = db.session.scalars(sa.select(ComplaintEvent).where(ComplaintEvent.kind == EventKind.TAMBAHAN_INFO)).one()
-    assert "Namanya salah eja." in added.message and "dirahasiakan" in added.message
-    assert "Darmo" not in added.message and "81311112222" not in added.message
-
-    officer = account()  # unscoped, not handling the case
-    desk = app.test_client()
-    sign_in(desk, officer)
-    reference = db.session.scalars(sa.select(Complaint.reference)).one()
-    timeline = parse(desk.get(f"/petugas/pengaduan/{reference}")).select_one("ol.timeline").get_text(" ")
-    assert "Namanya salah eja." in timeline
-    assert "Darmo" not in timeline and "1111" not in timeline
-
-
-def test_a_second_filer_who_did_not_ask_for_confidentiality_can_be_contacted(client, app):
-    nik = make_nik()
-    file_one(client, nik=nik)
-    other = app.test_client()
-    file_one(other, nik=nik, nama="Budi", pelapor="keluarga", nama_pelapor="Ani", hubungan="adik",
-             persetujuan="y", telepon="0813 1111 2222")  # fmt: skip
-    page = parse(other.get("/pengaduan/baru/sudah-ada"))
-    assert page.select_one("main .notice") is None
-    other.post("/pengaduan/baru/sudah-ada", data={"csrf_token": page.select_one("input[name=csrf_token]")["value"]})
-    added = db.session.scalars(sa.select(ComplaintEvent).where(ComplaintEvent.kind == EventKind.TAMBAHAN_INFO)).one()
-    assert "(Ani, +6281311112222)" in added.message
 
 
 class TestTargetsPerCategory:

@@ -218,3 +218,24 @@ def test_the_case_page_speaks_in_words_not_codes(client, app):
     rows = parse(other.get("/petugas/pengaduan")).select("#antrean tbody tr")
     row = next(r for r in rows if case.reference in r.get_text())
     assert officer.name in row.get_text()
+
+
+def test_marking_a_duplicate_says_the_same_of_a_case_out_of_sight_as_of_none(client):
+    officer = account(kecamatan=["32.75.02"])
+    mine, _ = complaint(kelurahan_code="32.75.02.1001")
+    elsewhere, _ = complaint(kelurahan_code="32.75.01.1001")
+    misconduct, _ = complaint(category="pungli", subject_nik=None, kelurahan_code="32.75.02.1001")
+    sign_in(client, officer)
+    act(client, mine, "ambil")
+
+    def mark(reference: str) -> str:
+        response = act(client, mine, "ganda", of_reference=reference)
+        assert response.status_code == 400
+        return parse(response).select_one(".error-summary").get_text(" ", strip=True)
+
+    nowhere = mark("SGP-2026-999999")
+    assert "tidak ditemukan" in nowhere
+    assert mark(elsewhere.reference) == mark(misconduct.reference) == nowhere
+    assert "dirinya sendiri" in mark(mine.reference)
+    db.session.refresh(mine)
+    assert mine.status is ComplaintStatus.DITERIMA and mine.duplicate_of_id is None
