@@ -78,7 +78,9 @@ def load_config(
         # Separate key for the NIK HMAC in logs; derived from SECRET_KEY when not set.
         "NIK_HMAC_KEY": env.get("NIK_HMAC_KEY") or secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A database error logged with its statement must not carry the NIKs, names and phone
+        # numbers bound to it (they would reach the log of every 500).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": mode != "development"},
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": True,

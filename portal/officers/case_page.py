@@ -48,7 +48,7 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
     if active_form is not None:
         made[active_form[0]] = active_form[1]
     templates = _templates(complaint)
-    chosen = request.args.get("templat", type=int)
+    chosen = as_id(request.args.get("templat"))
     picked = next((t for t in templates if t.id == chosen), None)
     if picked and active_form is None:
         made["balas"].message.data = picked.body

@@ -21,7 +21,7 @@ from portal.services.errors import RosterFileError
 from portal.services.nik import looks_like_nik
 from portal.services.regions import regions
 from portal.web.auth import ADMINS, ALL_STAFF, current_actor, roles_required
-from portal.web.numbers import as_page
+from portal.web.numbers import as_id, as_page
 
 ROSTER_UPLOAD_MAX_BYTES = 300 * 1024 * 1024
 
@@ -94,7 +94,7 @@ def _allow_large_roster_upload(endpoint, _values) -> None:
 
 
 def _imports_page(form: RosterUploadForm, *, status: int = 200):
-    before = request.args.get("sebelum", type=int)
+    before = as_id(request.args.get("sebelum"))
     batches = people.import_batches(session=db.session, limit=50, before_id=before)
     folder = rejects_dir()
     with_rejects = {b.id for b in batches if roster_imports.rejects_file(directory=folder, batch_id=b.id)}

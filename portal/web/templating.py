@@ -24,8 +24,10 @@ def file_size(size: int) -> str:
 
 
 def combine_args(args: dict, **changes) -> dict:
-    """Query arguments with some changed (None removes one): links that keep the other filters."""
-    merged = {k: v for k, v in dict(args).items() if v not in (None, "")}
+    """Query arguments with some changed (None removes one): links that keep the other filters.
+    Names url_for reads itself (`_method`, `_external`, `_anchor`, `_scheme`) never come from a
+    visitor's address: `?_method=DELETE` would make every such link fail to build."""
+    merged = {k: v for k, v in dict(args).items() if v not in (None, "") and not k.startswith("_")}
     for key, value in changes.items():
         if value is None:
             merged.pop(key, None)
