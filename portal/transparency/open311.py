@@ -5,6 +5,8 @@ Errors follow the spec: a JSON array of {code, description} with the HTTP status
 from __future__ import annotations
 
 from flask import current_app, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
 from portal.extensions import db
 from portal.models.base import utcnow
@@ -25,6 +27,15 @@ def _json(data, status: int = 200):
 
 def _error(status: int, description: str):
     return _json([{"code": status, "description": description}], status)
+
+
+def http_error(error: HTTPException):
+    """Any HTTP error under /open311/ (an undeclared method, an unknown path) in the spec's format."""
+    response = _error(error.code or 500, HTTP_STATUS_CODES.get(error.code or 500, "error").lower())
+    for name, value in error.get_headers():
+        if name == "Allow":
+            response.headers["Allow"] = value
+    return response
 
 
 @bp.get("/open311/v2/services.json")
@@ -51,4 +62,5 @@ def show_request(reference: str):
 
 @bp.get("/open311/v2/openapi.json")
 def show_openapi():
-    return _json(openapi_document(server=request.host_url.rstrip("/")))
+    # The configured address, never the request's Host header: this answer is cached by anyone.
+    return _json(openapi_document(server=current_app.config["PUBLIC_BASE_URL"]))

@@ -9,9 +9,10 @@ when it sees a disconnect).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import NoReturn
 
-from flask import Flask, Response, g
+from flask import Flask, Response, g, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -61,6 +62,15 @@ def refuse(code: int, message: str) -> NoReturn:
     raise Refused(code, str(message))
 
 
+_FORMATS = "sigap_error_formats"
+
+
+def register_error_format(app: Flask, prefix: str, render: Callable[[HTTPException], Response]) -> None:
+    """An API under `prefix` answers its HTTP errors (405 included, which no blueprint handler
+    sees: routing fails before a blueprint is known) in its own format."""
+    app.extensions.setdefault(_FORMATS, {})[prefix] = render
+
+
 def render_error(code: int, message: str | None = None, *, retry_after: int | None = None) -> Response:
     title, default_message = _messages(code)
     response = render_page_or_fragment(
@@ -95,6 +105,9 @@ def init_app(app: Flask) -> None:
         _rollback()
         if error.code is None or error.code < 400:
             return error
+        for prefix, render in app.extensions.get(_FORMATS, {}).items():
+            if request.path.startswith(prefix):
+                return render(error)
         return render_error(error.code, error.message if isinstance(error, Refused) else None)
 
     @app.errorhandler(OperationalError)

@@ -52,8 +52,8 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _forms_only():
         """Every POST of the portal is an HTML form; anything else is refused before parsing."""
-        if request.method == "POST" and request.mimetype not in form_types:
-            abort(415)
+        if request.method == "POST" and request.mimetype not in form_types and request.url_rule is not None:
+            abort(415)  # (a POST that no route takes is answered by routing: 404 or 405)
 
     @app.before_request
     def _no_nul_characters():

@@ -142,3 +142,20 @@ def test_openapi_document(client):
                                       "/open311/v2/requests/{service_request_id}.json"}  # fmt: skip
     published = set(document["components"]["schemas"]["ServiceRequest"]["properties"])
     assert published <= REQUEST_FIELDS
+
+
+def test_the_openapi_server_is_the_configured_address_whatever_the_host_header(client, app):
+    """The document is publicly cached (max-age): a forged Host must not become its server."""
+    document = client.get("/open311/v2/openapi.json", headers={"Host": "jahat.example"}).get_json()
+    assert document["servers"] == [{"url": app.config["PUBLIC_BASE_URL"]}]
+    assert "jahat.example" not in str(document)
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+def test_undeclared_methods_and_unknown_paths_answer_in_the_spec_format(client, method):
+    response = client.open("/open311/v2/services.json", method=method, data="{}", content_type="application/json")
+    assert response.status_code == 405 and response.mimetype == "application/json"
+    assert response.get_json() == [{"code": 405, "description": "method not allowed"}]
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "HEAD"}
+    missing = client.get("/open311/v2/tidak-ada.json")
+    assert missing.status_code == 404 and missing.get_json()[0]["code"] == 404
