@@ -94,7 +94,7 @@ def bench_env(database_url: str | None, **extra: str) -> dict[str, str]:
     env = {
         **os.environ,
         "SIGAP_ENV": "development",
-        "SECRET_KEY": "bench-secret-key-not-for-production",
+        "SECRET_KEY": "bench-secret-key-not-for-production", "NIK_HMAC_KEY": "nik-key-not-for-production",
         "RATELIMIT_ENABLED": "0",
         "PYTHONUNBUFFERED": "1",
         **extra,

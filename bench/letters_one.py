@@ -52,7 +52,7 @@ def main() -> None:
     database = OUT / "letters-one.sqlite3"
     database.unlink(missing_ok=True)
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-                      "SECRET_KEY": "bench-secret-key-not-for-production",
+                      "SECRET_KEY": "bench-secret-key-not-for-production", "NIK_HMAC_KEY": "nik-key-not-for-production",
                       "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False})  # fmt: skip
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))

@@ -138,7 +138,8 @@ def measure(url: str, count: int, only: str) -> dict[str, float]:
     from portal.extensions import db
     from portal.models import Complaint
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
+                      "NIK_HMAC_KEY": "bench-nik", "WTF_CSRF_ENABLED": False,
                       "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False})  # fmt: skip
     fill(app, count)
     with app.app_context():

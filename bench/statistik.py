@@ -137,7 +137,8 @@ def _app(url: str):
     os.environ["SIGAP_ENV"] = "testing"
     from portal import create_app
 
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False,
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
+                      "NIK_HMAC_KEY": "bench-nik", "RATELIMIT_ENABLED": False,
                        "SESSION_COOKIE_SECURE": False})  # fmt: skip
 
 

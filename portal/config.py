@@ -38,9 +38,9 @@ def _flag(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _dev_secret_key(instance_path: Path) -> str:
-    """A random key kept in instance/ so development sessions survive restarts."""
-    key_file = instance_path / "dev-secret-key"
+def _dev_secret_key(instance_path: Path, name: str = "dev-secret-key") -> str:
+    """A random key kept in instance/ so development sessions (and check-log hashes) survive restarts."""
+    key_file = instance_path / name
     if not key_file.exists():
         instance_path.mkdir(parents=True, exist_ok=True)
         key_file.write_text(secrets.token_urlsafe(48))
@@ -66,6 +66,18 @@ def load_config(
             )
         secret_key = _dev_secret_key(instance_path)
 
+    nik_hmac_key = overrides.get("NIK_HMAC_KEY") or env.get("NIK_HMAC_KEY")
+    if not nik_hmac_key:
+        if not development:
+            raise ConfigError(
+                "NIK_HMAC_KEY is required outside development: the key of the HMAC that stands for a NIK "
+                "in the check log and lockouts, kept apart from SECRET_KEY (rotating one must not change "
+                "the other). Set NIK_HMAC_KEY, or SIGAP_ENV=development for a local run."
+            )
+        nik_hmac_key = _dev_secret_key(instance_path, "dev-nik-hmac-key")
+    if nik_hmac_key == secret_key:
+        raise ConfigError("NIK_HMAC_KEY must not be the same as SECRET_KEY: give it a key of its own.")
+
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'sigap.sqlite3'}"
     if database_url.startswith("postgres://"):
         database_url = "postgresql://" + database_url[len("postgres://") :]
@@ -75,8 +87,7 @@ def load_config(
     settings = {
         "SIGAP_ENV": mode,
         "SECRET_KEY": secret_key,
-        # Separate key for the NIK HMAC in logs; derived from SECRET_KEY when not set.
-        "NIK_HMAC_KEY": env.get("NIK_HMAC_KEY") or secret_key,
+        "NIK_HMAC_KEY": nik_hmac_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
         # A database error logged with its statement must not carry the NIKs, names and phone
         # numbers bound to it (they would reach the log of every 500).

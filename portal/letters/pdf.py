@@ -23,8 +23,10 @@ def _stylesheet():
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
+        from portal.pdf_assets import PortalAssetsOnly
+
         fonts = FontConfiguration()
-        cached = (CSS(filename=str(STYLESHEET), font_config=fonts), fonts)
+        cached = (CSS(filename=str(STYLESHEET), font_config=fonts, url_fetcher=PortalAssetsOnly()), fonts)
         _cache.stylesheet = cached
     return cached
 
@@ -35,7 +37,9 @@ def letter_html_class():
     if cached is None:
         from weasyprint import CSS, HTML
 
-        user_agent = CSS(filename=str(USER_AGENT_STYLESHEET))
+        from portal.pdf_assets import PortalAssetsOnly
+
+        user_agent = CSS(filename=str(USER_AGENT_STYLESHEET), url_fetcher=PortalAssetsOnly())
 
         class LetterHTML(HTML):
             def _ua_stylesheets(self, forms: bool = False) -> list:
@@ -48,7 +52,10 @@ def letter_html_class():
 def html_to_pdf(html: str, *, tagged: bool = True) -> bytes:
     """A PDF of the letter HTML: tagged PDF/UA-1 (title and language from the HTML) by default."""
     stylesheet, fonts = _stylesheet()
-    return letter_html_class()(string=html, base_url=str(STYLESHEET.parent)).write_pdf(
+    from portal.pdf_assets import PortalAssetsOnly
+
+    page = letter_html_class()(string=html, base_url=str(STYLESHEET.parent), url_fetcher=PortalAssetsOnly())
+    return page.write_pdf(
         stylesheets=[stylesheet], font_config=fonts, pdf_variant="pdf/ua-1" if tagged else None
     )
 

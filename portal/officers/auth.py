@@ -23,7 +23,7 @@ PENDING_KEY = "pending_sign_in"
 def _finish_sign_in(account: Account, next_url: str | None):
     restore.carry_over(session.clear)  # a fresh session: no fixation of a pre-login session
     login_user(account)
-    session["last_seen"] = utcnow().timestamp()
+    session["last_seen"] = session["signed_in_at"] = utcnow().timestamp()
     accounts.mark_signed_in(session=db.session, account=account)
     audit.record(session=db.session, actor=current_actor(), action="masuk", object_type="account",
                  object_id=account.id)  # fmt: skip

@@ -20,6 +20,7 @@ ALL_STAFF = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 SUPERVISORS = (Role.SUPERVISOR, Role.ADMIN)
 ADMINS = (Role.ADMIN,)
 IDLE_TIMEOUT = timedelta(minutes=30)
+ABSOLUTE_LIFETIME = timedelta(hours=12)  # a working day: a stolen cookie that is kept busy still ends
 PUBLIC = "public"
 
 
@@ -50,17 +51,21 @@ def enforce(view_functions: dict, endpoint: str | None):
     if not current_user.is_authenticated:
         return redirect(url_for("officers.sign_in", next=_here() if request.method == "GET" else None))
     now = utcnow().timestamp()
-    last_seen = session.get("last_seen", now)
-    if now - last_seen > IDLE_TIMEOUT.total_seconds():
+    idle = now - session.get("last_seen", now) > IDLE_TIMEOUT.total_seconds()
+    # A session made before signed_in_at existed counts from now: it still ends within the lifetime.
+    too_old = now - session.setdefault("signed_in_at", now) > ABSOLUTE_LIFETIME.total_seconds()
+    if idle or too_old:
         kept = restore.keep_unsent_form()  # a form being sent keeps its text for after sign-in
         logout_user()
         session.clear()
+        why = (_("Sesi berakhir karena tidak ada aktivitas selama 30 menit.") if idle else
+               _("Sesi berakhir karena sudah %(hours)d jam sejak Anda masuk.",
+                 hours=ABSOLUTE_LIFETIME.total_seconds() // 3600))  # fmt: skip
         if kept:
             session[restore.RESTORE_KEY] = kept
-            flash(_("Sesi berakhir karena tidak ada aktivitas selama 30 menit. Isian Anda disimpan: "
-                    "masuk lagi untuk melanjutkan."))  # fmt: skip
+            flash(why + " " + _("Isian Anda disimpan: masuk lagi untuk melanjutkan."))
         else:
-            flash(_("Sesi berakhir karena tidak ada aktivitas selama 30 menit. Silakan masuk lagi."))
+            flash(why + " " + _("Silakan masuk lagi."))
         back = _here() if request.method == "GET" else None
         return redirect(url_for("officers.sign_in", next=back), 303)
     session["last_seen"] = now

@@ -7,8 +7,10 @@ from flask import Response, render_template
 def render_pdf(template: str, *, filename: str, **context) -> Response:
     from weasyprint import HTML
 
+    from portal.pdf_assets import PortalAssetsOnly
+
     html = render_template(template, **context)
-    pdf = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+    pdf = HTML(string=html, url_fetcher=PortalAssetsOnly()).write_pdf(pdf_variant="pdf/ua-1")
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return response

@@ -265,9 +265,10 @@ def start_site(directory: Path, *, workers: int = 1, env: dict[str, str] | None 
                edit=None) -> Site:  # fmt: skip
     """gunicorn, then nginx with the shipped template (`edit(text) -> text` changes it first)."""
     certificate, key = self_signed_certificate(directory)
-    gunicorn = Gunicorn(directory / "gunicorn", workers=workers, env=env).start()
+    https_port, http_port = free_port(), free_port()
+    public = {"PUBLIC_BASE_URL": f"https://{SERVER_NAME}:{https_port}"}  # as production sets it
+    gunicorn = Gunicorn(directory / "gunicorn", workers=workers, env={**public, **(env or {})}).start()
     try:
-        https_port, http_port = free_port(), free_port()
         text = TEMPLATE.read_text()
         site = render(site_values(upstream_port=gunicorn.port, certificate=certificate, key=key,
                                   https_port=https_port, http_port=http_port),

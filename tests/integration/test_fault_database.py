@@ -42,7 +42,7 @@ def test_a_database_that_refuses_connections_gets_the_503_page(monkeypatch):
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://postgres@127.0.0.1:9/none",
-            "SECRET_KEY": "k",
+            "SECRET_KEY": "k", "NIK_HMAC_KEY": "n",
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
         }
@@ -201,7 +201,7 @@ def _serve(
     env = {
         **os.environ,
         "SIGAP_ENV": "development",
-        "SECRET_KEY": "drill-secret-key",
+        "SECRET_KEY": "drill-secret-key", "NIK_HMAC_KEY": "nik-key-not-for-production",
         "RATELIMIT_ENABLED": "0",
         "DATABASE_URL": database_url,
         "ATTACHMENT_DIR": str(tmp_path / "lampiran"),

@@ -63,7 +63,7 @@ def import_command(csv: Path, database_url: str) -> subprocess.Popen:
     env = {
         **os.environ,
         "SIGAP_ENV": "development",
-        "SECRET_KEY": "drill",
+        "SECRET_KEY": "drill", "NIK_HMAC_KEY": "nik-key-not-for-production",
         "DATABASE_URL": database_url,
     }
     env.pop("SIGAP_PROGRESS", None)

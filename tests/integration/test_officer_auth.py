@@ -112,6 +112,24 @@ def test_idle_sessions_expire(client, app):
     assert response.headers["Location"].startswith("/petugas/masuk")
 
 
+def test_a_busy_session_still_ends_12_hours_after_signing_in(client):
+    """A copied cookie kept busy (no idle gap) is worth a working day at most."""
+    from datetime import UTC, datetime, timedelta
+
+    import time_machine
+
+    sign_in(client, account())
+    start = datetime.now(UTC)
+    for minutes in range(25, 12 * 60, 25):  # a page every 25 minutes: never idle
+        with time_machine.travel(start + timedelta(minutes=minutes), tick=True):
+            assert client.get("/petugas/pengaduan").status_code == 200
+    with time_machine.travel(start + timedelta(hours=12, minutes=1), tick=True):
+        ended = client.get("/petugas/pengaduan")
+        assert ended.status_code == 303 and ended.headers["Location"].startswith("/petugas/masuk")
+        page = parse(client.get(ended.headers["Location"]))
+        assert "sudah 12 jam sejak Anda masuk" in page.get_text()
+
+
 @pytest.mark.parametrize("target", ["https://jahat.example/", "//jahat.example/petugas", "/cek-status",
                                     "javascript:alert(1)"])  # fmt: skip
 def test_no_open_redirect_after_sign_in(client, target):

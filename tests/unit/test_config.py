@@ -10,6 +10,15 @@ def test_secret_key_is_required_outside_development(tmp_path: Path):
         load_config(tmp_path, environ={})
 
 
+def test_the_nik_key_is_required_outside_development_and_is_not_the_secret_key(tmp_path: Path):
+    with pytest.raises(ConfigError, match="NIK_HMAC_KEY is required outside development"):
+        load_config(tmp_path, environ={"SECRET_KEY": "x"})
+    with pytest.raises(ConfigError, match="NIK_HMAC_KEY must not be the same as SECRET_KEY"):
+        load_config(tmp_path, environ={"SECRET_KEY": "x", "NIK_HMAC_KEY": "x"})
+    development = load_config(tmp_path, environ={"SIGAP_ENV": "development"})
+    assert development["NIK_HMAC_KEY"] != development["SECRET_KEY"] and len(development["NIK_HMAC_KEY"]) > 40
+
+
 def test_development_gets_a_persistent_random_key(tmp_path: Path):
     first = load_config(tmp_path, environ={"SIGAP_ENV": "development"})["SECRET_KEY"]
     second = load_config(tmp_path, environ={"SIGAP_ENV": "development"})["SECRET_KEY"]
@@ -17,19 +26,19 @@ def test_development_gets_a_persistent_random_key(tmp_path: Path):
 
 
 def test_database_url_defaults_to_sqlite_in_instance_and_accepts_postgres(tmp_path: Path):
-    env = {"SECRET_KEY": "x"}
+    env = {"SECRET_KEY": "x", "NIK_HMAC_KEY": "y"}
     assert load_config(tmp_path, environ=env)["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
     pg = load_config(tmp_path, environ={**env, "DATABASE_URL": "postgres://u@h/db"})
     assert pg["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
 
 
 def test_rate_limits_can_be_turned_off_for_benchmarks(tmp_path: Path):
-    config = load_config(tmp_path, environ={"SECRET_KEY": "x", "RATELIMIT_ENABLED": "0"})
+    config = load_config(tmp_path, environ={"SECRET_KEY": "x", "NIK_HMAC_KEY": "y", "RATELIMIT_ENABLED": "0"})
     assert config["RATELIMIT_ENABLED"] is False
 
 
 def test_htmx_url_override_drops_the_default_sri(tmp_path: Path):
-    config = load_config(tmp_path, environ={"SECRET_KEY": "x", "HTMX_URL": "/static/htmx.js"})
+    config = load_config(tmp_path, environ={"SECRET_KEY": "x", "NIK_HMAC_KEY": "y", "HTMX_URL": "/static/htmx.js"})
     assert config["HTMX_URL"] == "/static/htmx.js" and config["HTMX_SRI"] == ""
 
 

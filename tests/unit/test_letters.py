@@ -47,7 +47,7 @@ def test_a_bad_pattern_stops_the_app_at_start():
     from portal.config import ConfigError
 
     with pytest.raises(ConfigError, match="LETTER_NUMBER_PATTERN"):
-        create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+        create_app({"SECRET_KEY": "x", "NIK_HMAC_KEY": "y", "SQLALCHEMY_DATABASE_URI": "sqlite://",
                     "LETTER_NUMBER_PATTERN": "500/{seq}"})  # fmt: skip
 
 
