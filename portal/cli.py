@@ -24,17 +24,24 @@ outbox_cli = AppGroup("outbox", help="Email ke warga (antrean dengan percobaan u
 @outbox_cli.command("send")
 @click.option("--loop", is_flag=True, help="Keep sending every --interval seconds.")
 @click.option("--interval", default=60, show_default=True)
-def outbox_send_command(loop: bool, interval: int) -> None:
-    """Send queued emails; failures are retried later with a growing delay."""
+@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True, help="Messages per run.")
+def outbox_send_command(loop: bool, interval: int, limit: int) -> None:
+    """Send queued emails, each claimed and recorded on its own (at most once); failures are
+    retried later with a growing delay, and the ones that give up are shown to supervisors."""
     import time
 
-    from portal.services.notifications import send_due
+    from portal.outbox_sender import deliver_due
     from portal.web.settings import smtp_settings
 
     while True:
-        report = send_due(session=db.session, smtp=smtp_settings())
-        db.session.commit()
-        click.echo(f"Terkirim {report.sent}, gagal {report.failed} (dicoba lagi nanti).")
+        report = deliver_due(session=db.session, smtp=smtp_settings(), limit=limit)
+        click.echo(f"Terkirim {report.sent}, gagal {report.retrying} (dicoba lagi nanti).")
+        if report.gave_up:
+            click.echo(f"Gagal permanen {report.gave_up}: tidak dicoba lagi. "
+                       f"Periksa dan antrekan lagi di /petugas/email-bermasalah.")  # fmt: skip
+        if report.unknown:
+            click.echo(f"Tidak pasti {report.unknown}: pengirim berhenti sebelum tahu hasilnya, jadi tidak "
+                       f"dikirim ulang otomatis. Periksa di /petugas/email-bermasalah.")  # fmt: skip
         if not loop:
             return
         time.sleep(interval)
