@@ -89,9 +89,12 @@ def transmit(connection: smtplib.SMTP, *, sender: str, to_address: str, subject:
     """One message over an open connection. A connection the server has closed is found before
     anything is handed over (NOOP); after that, only an answer of the server counts: a broken
     conversation is UNCERTAIN, never NOT_SENT, because the server may have queued the message."""
-    email = EmailMessage()
-    email["From"], email["To"], email["Subject"] = sender, to_address, subject
-    email.set_content(body)
+    try:
+        email = EmailMessage()
+        email["From"], email["To"], email["Subject"] = sender, to_address, subject
+        email.set_content(body)
+    except (ValueError, TypeError) as error:  # e.g. a line break in a stored address: never sendable
+        return Transmission(Outcome.NOT_SENT, describe(error))
     try:
         connection.noop()
     except (OSError, smtplib.SMTPException) as error:

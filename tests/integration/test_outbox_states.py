@@ -119,3 +119,16 @@ def test_a_refusal_is_queued_again_and_the_last_attempt_gives_up(app):
     later = utcnow() + timedelta(days=2)
     assert deliver_due(session=db.session, smtp=settings(down), now=later).gave_up == 0  # not tried again
     assert db.session.scalar(sa.select(OutboxMessage.state)) is OutboxState.GAGAL
+
+
+def test_a_message_that_cannot_be_written_does_not_stop_the_others(app, server):
+    port, mailbox = server
+    db.session.add(OutboxMessage(reference="SGP-2026-999999", to_address="warga@contoh.id\nBcc: calo@contoh.id",
+                                 subject="Pengaduan SGP-2026-999999: Diterima", body="-"))  # fmt: skip
+    db.session.commit()
+    case, _ = complaint(email="warga@contoh.id")
+    report = deliver_due(session=db.session, smtp=settings(port))
+    assert (report.sent, report.retrying) == (1, 1) and len(mailbox.messages) == 1
+    assert mailbox.messages[0]["To"] == "warga@contoh.id" and mailbox.messages[0]["Bcc"] is None
+    state, attempts, error = states()["SGP-2026-999999"]
+    assert (state, attempts) == ("antre", 1) and error.startswith("ValueError")
