@@ -36,6 +36,18 @@ def requeue_outbox_message(message_id: int):
     return redirect(url_for("officers.list_outbox_problems"), 303)
 
 
+@bp.post("/email-bermasalah/<int:message_id>/sudah-sampai")
+@roles_required(*SUPERVISORS)
+def confirm_outbox_delivered(message_id: int):
+    done = outbox.confirm_delivered(session=db.session, message_id=message_id, now=utcnow(), who=current_actor())
+    db.session.commit()
+    if done is None:
+        flash(_("Email itu tidak lagi berstatus tidak pasti; tidak ada yang diubah."))
+    else:
+        flash(_("Email untuk pengaduan %(reference)s dicatat sudah sampai.", reference=done.reference or "-"))
+    return redirect(url_for("officers.list_outbox_problems"), 303)
+
+
 @bp.post("/email-bermasalah/antrekan-gagal")
 @roles_required(*SUPERVISORS)
 def requeue_failed_outbox():

@@ -197,7 +197,7 @@ def overview(*, session: Session, now: datetime, who: audit.Actor, limit: int = 
 
 
 @dataclass(frozen=True, slots=True)
-class Requeued:
+class Requeued:  # also the answer of confirm_delivered
     id: int
     reference: str | None
     was: OutboxState
@@ -223,6 +223,24 @@ def requeue(*, session: Session, message_id: int, now: datetime, who: audit.Acto
                  object_id=message_id, detail=f"{row.reference or '-'} {was.value} setelah {row.attempts} percobaan; "
                  f"{mask_addresses_in(row.last_error or '')}")  # fmt: skip
     return Requeued(id=message_id, reference=row.reference, was=was)
+
+
+def confirm_delivered(*, session: Session, message_id: int, now: datetime, who: audit.Actor) -> Requeued | None:
+    """A tidak_pasti message that a person found did arrive (mail server log, the resident): sent,
+    as of its last attempt, and off the list. None when it is not tidak_pasti (any more)."""
+    uncertain = sa.and_(_c.id == message_id, _stuck(now), _c.state != OutboxState.GAGAL.value)
+    row = session.execute(sa.select(_c.state, _c.reference, _c.last_attempt_at).where(uncertain)).first()
+    if row is None:
+        return None
+    result = session.execute(
+        _table.update().where(_c.id == message_id, _c.state == row.state, _stuck(now))
+        .values(state=OutboxState.TERKIRIM.value, sent_at=row.last_attempt_at or now, lease_until=None)
+    )  # fmt: skip
+    if result.rowcount != 1:
+        return None
+    audit.record(session=session, actor=who, action="tandai_terkirim", object_type="outbox_message",
+                 object_id=message_id, detail=f"{row.reference or '-'} tidak_pasti")  # fmt: skip
+    return Requeued(id=message_id, reference=row.reference, was=OutboxState.TIDAK_PASTI)
 
 
 def requeue_failed(*, session: Session, now: datetime, who: audit.Actor) -> int:

@@ -96,6 +96,9 @@ def seeded(live_server) -> Seeded:
         db.session.add(OutboxMessage(reference=case.reference, to_address="dewi@contoh.id", subject="Pengaduan",
                                      body="-", state=OutboxState.GAGAL, attempts=12,
                                      last_error="ConnectionRefusedError: [Errno 111] Connection refused"))  # fmt: skip
+        db.session.add(OutboxMessage(reference=case.reference, to_address="dewi@contoh.id", subject="Pengaduan",
+                                     body="-", state=OutboxState.TIDAK_PASTI, attempts=1,
+                                     last_error="TimeoutError: timed out"))  # fmt: skip
         db.session.commit()
         return Seeded(admin.email, admin.totp_secret, with_totp.email, with_totp.totp_secret, case.reference, code,
                       found.reference, help_code, active.id, with_totp.id, template.id, letter.code,

@@ -136,6 +136,7 @@ def test_officers_neither_see_nor_act(app, client, role):
     first = db.session.scalar(sa.select(sa.func.min(OutboxMessage.id)))
     assert client.post(f"{PAGE}/{first}/antrekan", data={"csrf_token": token}).status_code == 403
     assert client.post(f"{PAGE}/antrekan-gagal", data={"csrf_token": token}).status_code == 403
+    assert client.post(f"{PAGE}/{first}/sudah-sampai", data={"csrf_token": token}).status_code == 403
     db.session.expire_all()
     assert {m.reference: m.state for m in db.session.scalars(sa.select(OutboxMessage))} == made
 
@@ -161,6 +162,22 @@ def test_an_unknown_message_is_queued_again_only_by_its_own_action(app, client):
                                 .order_by(AuditEvent.id)).all()  # fmt: skip
     assert [e.split()[:2] for e in events] == [["SGP-2026-000001", "gagal"], ["SGP-2026-000003", "tidak_pasti"]]
     assert not any("siti.aminah" in e for e in events)
+
+
+def test_an_unknown_message_that_did_arrive_is_marked_so_and_leaves_the_list(app, client):
+    _stuck_messages()
+    sign_in(client, account("supervisor"))
+    token = csrf_token(client, PAGE)
+    arrived, failed = message("SGP-2026-000002"), message("SGP-2026-000001")
+    assert client.post(f"{PAGE}/{arrived.id}/sudah-sampai", data={"csrf_token": token}).status_code == 303
+    assert client.post(f"{PAGE}/{failed.id}/sudah-sampai", data={"csrf_token": token}).status_code == 303
+    db.session.expire_all()
+    done = message("SGP-2026-000002")
+    assert done.state is OutboxState.TERKIRIM and done.sent_at == done.last_attempt_at
+    assert message("SGP-2026-000001").state is OutboxState.GAGAL  # only an uncertain one can have arrived
+    assert [r[0] for r in rows(client.get(PAGE))] == ["SGP-2026-000001", "SGP-2026-000003"]
+    event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "tandai_terkirim")).one()
+    assert (event.object_id, event.detail) == (str(done.id), "SGP-2026-000002 tidak_pasti")
 
 
 def test_the_page_in_english(app, client):
