@@ -35,7 +35,7 @@ from portal.models.complaint import (
 from portal.models.complaint_name_word import ComplaintNameWord
 from portal.models.letter import IssuedVia, Letter, LetterCounter, LetterStatus  # noqa: F401
 from portal.models.lockout import AccessLockout
-from portal.models.outbox import OutboxMessage
+from portal.models.outbox import OutboxChannel, OutboxMessage, OutboxState
 from portal.models.person import (
     Person,
     PersonStatus,
@@ -70,7 +70,9 @@ __all__ = [
     "ContactChannel",
     "EventKind",
     "FilerRelation",
+    "OutboxChannel",
     "OutboxMessage",
+    "OutboxState",
     "ReferenceCounter",
     "Satisfaction",
     "CheckOutcome",

@@ -19,6 +19,7 @@ from portal.officers import (  # noqa: E402,F401
     auth,
     case_page,
     letters,
+    outbox,
     people,
     queue,
     reports,

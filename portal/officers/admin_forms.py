@@ -53,7 +53,8 @@ class AuditFilterForm(GetForm):
         SelectChoice("", _l("Semua")), SelectChoice("complaint", _l("Pengaduan")),
         SelectChoice("person", _l("Warga (roster)")), SelectChoice("account", _l("Akun petugas")),
         SelectChoice("attachment", _l("Lampiran")), SelectChoice("roster_batch", _l("Impor roster")),
-        SelectChoice("response_template", _l("Templat balasan")), SelectChoice("audit", _l("Jejak audit")),
+        SelectChoice("response_template", _l("Templat balasan")), SelectChoice("outbox_message", _l("Email ke warga")),
+        SelectChoice("audit", _l("Jejak audit")),
     ])  # fmt: skip
     objek = StringField(_l("Nomor pengaduan, NIK, atau nomor objek"), filters=[strip_filter],
                         render_kw={"autocomplete": "off", "maxlength": 40, "spellcheck": "false"})  # fmt: skip

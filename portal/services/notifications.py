@@ -1,20 +1,18 @@
 """Messages to residents go into the outbox in the same transaction as the change itself;
-`flask outbox send` delivers them with retries, so a mail server being down loses nothing."""
+`flask outbox send` (portal.outbox_sender) delivers them one by one with retries, so a mail server
+being down loses nothing, and at most once (portal.services.outbox). Here: queueing, and the SMTP
+conversation for one message."""
 from __future__ import annotations
 
+import enum
 import smtplib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from portal.models.base import utcnow
 from portal.models.complaint import Complaint, ComplaintEvent
-from portal.models.outbox import OutboxMessage
-
-MAX_ATTEMPTS = 12
+from portal.models.outbox import OutboxChannel, OutboxMessage
 
 
 def notify_resident(*, session: Session, complaint: Complaint, event: ComplaintEvent) -> None:
@@ -34,7 +32,8 @@ def notify_resident(*, session: Session, complaint: Complaint, event: ComplaintE
         "Dinas Tenaga Kerja Kota Bekasi"
     )
     session.add(OutboxMessage(
-        to_address=complaint.email, subject=f"Pengaduan {complaint.reference}: {status}", body=body,
+        reference=complaint.reference, channel=OutboxChannel.EMAIL, to_address=complaint.email,
+        subject=f"Pengaduan {complaint.reference}: {status}", body=body,
     ))  # fmt: skip
     session.flush()
 
@@ -50,61 +49,60 @@ class SmtpSettings:
     timeout: float = 10.0
 
 
-@dataclass(slots=True)
-class DeliveryReport:
-    sent: int = 0
-    failed: int = 0
+class Outcome(enum.Enum):
+    SENT = "sent"  # the server answered 250 to the message
+    NOT_SENT = "not_sent"  # the server said no, or the connection was gone before the message went
+    UNCERTAIN = "uncertain"  # the conversation broke while the message was being handed over
 
 
-def _backoff(attempts: int) -> timedelta:
-    return timedelta(minutes=min(2 ** (attempts - 1), 240))
+@dataclass(frozen=True, slots=True)
+class Transmission:
+    outcome: Outcome
+    error: str = ""
 
 
-def send_due(*, session: Session, smtp: SmtpSettings, now: datetime | None = None,
-             limit: int = 100) -> DeliveryReport:  # fmt: skip
-    """Send what is due; a failure is recorded and retried later with a growing delay."""
-    now = now or utcnow()
-    report = DeliveryReport()
-    due = session.scalars(
-        sa.select(OutboxMessage)
-        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= now,
-               OutboxMessage.attempts < MAX_ATTEMPTS)
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    ).all()  # fmt: skip
-    if not due:
-        return report
+def describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:500]
+
+
+def connect(smtp: SmtpSettings) -> smtplib.SMTP:
+    """An open, greeted (and if configured, encrypted and signed-in) connection; raises OSError or
+    smtplib.SMTPException."""
+    connection = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
     try:
-        connection = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
         if smtp.starttls:
             connection.starttls()
         if smtp.username:
             connection.login(smtp.username, smtp.password or "")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+# The server answered with a refusal: nothing was accepted, so trying again later cannot make a copy.
+_REFUSALS = (smtplib.SMTPSenderRefused, smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError,
+             smtplib.SMTPHeloError, smtplib.SMTPNotSupportedError)  # fmt: skip
+
+
+def transmit(connection: smtplib.SMTP, *, sender: str, to_address: str, subject: str, body: str) -> Transmission:
+    """One message over an open connection. A connection the server has closed is found before
+    anything is handed over (NOOP); after that, only an answer of the server counts: a broken
+    conversation is UNCERTAIN, never NOT_SENT, because the server may have queued the message."""
+    try:
+        email = EmailMessage()
+        email["From"], email["To"], email["Subject"] = sender, to_address, subject
+        email.set_content(body)
+    except (ValueError, TypeError) as error:  # e.g. a line break in a stored address: never sendable
+        return Transmission(Outcome.NOT_SENT, describe(error))
+    try:
+        connection.noop()
     except (OSError, smtplib.SMTPException) as error:
-        for message in due:
-            _failed(message, error, now)
-        report.failed = len(due)
-        session.flush()
-        return report
-    with connection:
-        for message in due:
-            email = EmailMessage()
-            email["From"], email["To"], email["Subject"] = smtp.sender, message.to_address, message.subject
-            email.set_content(message.body)
-            try:
-                connection.send_message(email)
-            except (OSError, smtplib.SMTPException) as error:
-                _failed(message, error, now)
-                report.failed += 1
-            else:
-                message.sent_at = now
-                message.attempts += 1
-                report.sent += 1
-    session.flush()
-    return report
-
-
-def _failed(message: OutboxMessage, error: Exception, now: datetime) -> None:
-    message.attempts += 1
-    message.last_error = f"{type(error).__name__}: {error}"[:500]
-    message.next_attempt_at = now + _backoff(message.attempts)
+        return Transmission(Outcome.NOT_SENT, describe(error))
+    try:
+        connection.send_message(email)
+    except _REFUSALS as error:
+        return Transmission(Outcome.NOT_SENT, describe(error))
+    except (OSError, smtplib.SMTPException) as error:
+        return Transmission(Outcome.UNCERTAIN, describe(error))
+    return Transmission(Outcome.SENT)

@@ -81,7 +81,7 @@ class Seeded:
 @pytest.fixture(scope="module")
 def seeded(live_server) -> Seeded:
     def work() -> Seeded:
-        from portal.models import DisabilityCategory, Person, PersonStatus, ResponseTemplate
+        from portal.models import DisabilityCategory, OutboxMessage, OutboxState, Person, PersonStatus, ResponseTemplate
         from portal.services.letters import issue_letter
 
         admin = factories.account("admin", totp=True)
@@ -93,6 +93,12 @@ def seeded(live_server) -> Seeded:
         db.session.add(template)
         active = db.session.scalars(sa.select(Person).where(Person.status == PersonStatus.AKTIF)).first()
         letter = issue_letter(session=db.session, person_id=active.id)
+        db.session.add(OutboxMessage(reference=case.reference, to_address="dewi@contoh.id", subject="Pengaduan",
+                                     body="-", state=OutboxState.GAGAL, attempts=12,
+                                     last_error="ConnectionRefusedError: [Errno 111] Connection refused"))  # fmt: skip
+        db.session.add(OutboxMessage(reference=case.reference, to_address="dewi@contoh.id", subject="Pengaduan",
+                                     body="-", state=OutboxState.TIDAK_PASTI, attempts=1,
+                                     last_error="TimeoutError: timed out"))  # fmt: skip
         db.session.commit()
         return Seeded(admin.email, admin.totp_secret, with_totp.email, with_totp.totp_secret, case.reference, code,
                       found.reference, help_code, active.id, with_totp.id, template.id, letter.code,
@@ -264,6 +270,7 @@ OFFICER: dict[str, Callable] = {
     "officers.show_person": lambda page, s, ls: page.goto(f"/petugas/warga/{s.person_id}"),
     "officers.show_sla": lambda page, s, ls: page.goto("/petugas/sla"),
     "officers.show_audit": lambda page, s, ls: page.goto("/petugas/audit"),
+    "officers.list_outbox_problems": lambda page, s, ls: page.goto("/petugas/email-bermasalah"),
     "officers.show_reports": lambda page, s, ls: page.goto("/petugas/laporan"),
     "officers.list_imports": lambda page, s, ls: page.goto("/petugas/impor"),
     "officers.list_accounts": lambda page, s, ls: page.goto("/petugas/admin/akun"),

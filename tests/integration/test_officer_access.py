@@ -5,7 +5,7 @@ from portal.web.auth import PUBLIC
 from tests.factories import account, complaint, sign_in
 
 SAMPLE_ARGS = {"reference": "SGP-2026-000001", "action": "catatan", "attachment_id": 1,
-               "account_id": 1, "template_id": 1, "person_id": 1, "batch_id": 1}  # fmt: skip
+               "account_id": 1, "template_id": 1, "person_id": 1, "batch_id": 1, "message_id": 1}  # fmt: skip
 
 
 def officer_rules(app):

@@ -10,7 +10,8 @@ from aiosmtpd.handlers import Message
 from portal.extensions import db
 from portal.models import OutboxMessage
 from portal.models.base import utcnow
-from portal.services.notifications import SmtpSettings, send_due
+from portal.outbox_sender import deliver_due
+from portal.services.notifications import SmtpSettings
 from tests.factories import complaint
 
 
@@ -45,29 +46,29 @@ def settings(port: int) -> SmtpSettings:
 def test_queued_mail_is_delivered(app, smtp_server):
     controller, inbox = smtp_server
     case, _ = complaint(email="warga@contoh.id")
-    report = send_due(session=db.session, smtp=settings(controller.port))
+    report = deliver_due(session=db.session, smtp=settings(controller.port))
     db.session.commit()
     assert report.sent == 1 and len(inbox.messages) == 1
     mail = inbox.messages[0]
     assert mail["To"] == "warga@contoh.id" and case.reference in mail["Subject"]
     assert "kode akses" in mail.get_payload(decode=True).decode()
     assert db.session.scalars(sa.select(OutboxMessage)).one().sent_at is not None
-    assert send_due(session=db.session, smtp=settings(controller.port)).sent == 0  # not twice
+    assert deliver_due(session=db.session, smtp=settings(controller.port)).sent == 0  # not twice
 
 
 def test_a_server_that_is_down_loses_nothing(app, smtp_server):
     controller, inbox = smtp_server
     complaint(email="warga@contoh.id")
     down = free_port()  # nothing listens there
-    report = send_due(session=db.session, smtp=settings(down))
+    report = deliver_due(session=db.session, smtp=settings(down))
     db.session.commit()
     message = db.session.scalars(sa.select(OutboxMessage)).one()
-    assert report.failed == 1 and message.sent_at is None and message.attempts == 1
+    assert report.retrying == 1 and message.sent_at is None and message.attempts == 1
     assert "ConnectionRefusedError" in message.last_error
     # Not retried before its time; delivered once the server is back and the delay has passed.
-    assert send_due(session=db.session, smtp=settings(controller.port)).sent == 0
+    assert deliver_due(session=db.session, smtp=settings(controller.port)).sent == 0
     later = utcnow() + timedelta(minutes=2)
-    assert send_due(session=db.session, smtp=settings(controller.port), now=later).sent == 1
+    assert deliver_due(session=db.session, smtp=settings(controller.port), now=later).sent == 1
     db.session.commit()
     assert len(inbox.messages) == 1
 
