@@ -122,9 +122,10 @@ def edit_account():
 @bp.route("/akun/2fa", methods=["GET", "POST"])
 @roles_required(*ALL_STAFF)
 def set_up_totp():
-    secret = session.get("totp_setup") or accounts.new_totp_secret()
-    session["totp_setup"] = secret
     form = TotpForm()
+    if request.method == "GET" or not accounts.looks_like_totp_secret(form.secret.data):
+        form.secret.data = accounts.new_totp_secret()
+    secret = form.secret.data
     uri = accounts.totp_uri(account=current_user, secret=secret)
     qr_svg = segno.make(uri, error="m").svg_inline(scale=4, title=_("Kode QR untuk aplikasi autentikator"))
     context = {"form": form, "secret": secret, "qr_svg": qr_svg, "title": _("Verifikasi dua langkah")}
@@ -138,7 +139,6 @@ def set_up_totp():
     audit.record(session=db.session, actor=current_actor(), action="aktifkan_2fa", object_type="account",
                  object_id=current_user.id)  # fmt: skip
     db.session.commit()
-    session.pop("totp_setup", None)
     login_user(current_user)
     flash(_("Verifikasi dua langkah aktif."))
     return redirect(url_for("officers.show_home"), 303)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from portal.web.forms import ValidNik, strip_filter
@@ -20,6 +20,9 @@ class SignInForm(FlaskForm):
 
 
 class TotpForm(FlaskForm):
+    # The new key travels with the set-up page (which shows it anyway), never in the session
+    # cookie: signed, not encrypted, and kept by the browser.
+    secret = HiddenField()
     code = StringField(_l("Kode dari aplikasi autentikator"),
                        description=_l("6 angka dari aplikasi seperti Google Authenticator atau Aegis."),
                        filters=[strip_filter],

@@ -114,6 +114,11 @@ def new_totp_secret() -> str:
     return pyotp.random_base32()
 
 
+def looks_like_totp_secret(value: object) -> bool:
+    """What new_totp_secret makes: 32 base32 characters."""
+    return isinstance(value, str) and len(value) == 32 and all(c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" for c in value)
+
+
 def totp_uri(*, account: Account, secret: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=account.email, issuer_name="SIGAP Kota Bekasi")
 

@@ -69,38 +69,41 @@ class Cluster:
         ).stdout
 
 
+class ClusterUnavailable(RuntimeError):
+    pass
+
+
 @contextmanager
-def throwaway_cluster(prefix: str = "sigapdrill") -> Iterator[Cluster]:
-    if not os.environ.get("TEST_DATABASE_URL"):
-        pytest.skip("PostgreSQL not configured: set TEST_DATABASE_URL")
+def new_cluster(prefix: str = "sigapdrill") -> Iterator[Cluster]:
+    """A cluster of its own (tests and bench/fault_drill.py); ClusterUnavailable where none can be made."""
     version = _version()
     if os.geteuid() != 0 or not shutil.which("pg_createcluster") or version is None:
-        pytest.skip("PostgreSQL drill needs root and pg_createcluster (postgresql-common)")
+        raise ClusterUnavailable("PostgreSQL drill needs root and pg_createcluster (postgresql-common)")
     cluster = Cluster(version, f"{prefix}{os.getpid()}", free_port())
     created = subprocess.run(
-        [
-            "pg_createcluster",
-            version,
-            cluster.name,
-            "--port",
-            str(cluster.port),
-            "-o",
-            "shared_buffers=16MB",
-            "-o",
-            "max_connections=40",
-            "--",
-            "--auth=trust",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+        ["pg_createcluster", version, cluster.name, "--port", str(cluster.port), "-o", "shared_buffers=16MB",
+         "-o", "max_connections=40", "--", "--auth=trust"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
     if created.returncode != 0:
-        pytest.skip(f"PostgreSQL drill cluster not created: {created.stderr.strip()[-300:]}")
+        raise ClusterUnavailable(f"PostgreSQL drill cluster not created: {created.stderr.strip()[-300:]}")
     try:
         cluster.start()
         yield cluster
     finally:
-        subprocess.run(
-            ["pg_dropcluster", "--stop", version, cluster.name], capture_output=True, timeout=120
-        )
+        subprocess.run(["pg_dropcluster", "--stop", version, cluster.name], capture_output=True, timeout=120)
+
+
+@contextmanager
+def throwaway_cluster(prefix: str = "sigapdrill") -> Iterator[Cluster]:
+    if not os.environ.get("TEST_DATABASE_URL"):
+        pytest.skip("PostgreSQL not configured: set TEST_DATABASE_URL")
+    try:
+        manager = new_cluster(prefix)
+        cluster = manager.__enter__()
+    except ClusterUnavailable as unavailable:
+        pytest.skip(str(unavailable))
+    try:
+        yield cluster
+    finally:
+        manager.__exit__(None, None, None)

@@ -7,17 +7,9 @@ Each scenario runs in a forked child with an app of its own: the limiter is one 
 process (created unbound, as in production, where a process serves one app), and a store it has
 seen die would stay "dead" for the later tests of this process."""
 
-# ruff: noqa: S603, S607 (a fixed system command: redis-server)
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import time
 import traceback
 
 import pytest
@@ -29,48 +21,9 @@ from portal.extensions import db
 from portal.models import Complaint
 from tests.conftest import PortalClient, csrf_token, parse
 from tests.factories import make_nik
-from tests.integration.drill_cluster import free_port
+from tests.integration.redis_server import REDIS, RedisServer
 
-REDIS = shutil.which("redis-server")
 pytestmark = pytest.mark.skipif(REDIS is None, reason="Redis (redis-server) not installed")
-
-
-class RedisServer:
-    """A redis-server process of this test only: the machine's shared Redis is never touched."""
-
-    def __init__(self) -> None:
-        self.port, self.process = free_port(), None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [REDIS, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        for line in self.process.stdout:  # redis-server says when it takes connections
-            if b"Ready to accept connections" in line:
-                return
-        raise RuntimeError("redis-server did not start")
-
-    def kill(self) -> None:
-        """SIGKILL, then wait until the port refuses connections (a forked test child that kills
-        it is not its parent and cannot wait() for it)."""
-        if self.process is None:
-            return
-        os.kill(self.process.pid, signal.SIGKILL)  # Popen.kill would poll() first, which a non-parent cannot
-        with contextlib.suppress(ChildProcessError, subprocess.TimeoutExpired):
-            self.process.wait(timeout=10)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-            except ConnectionRefusedError:
-                break
-            time.sleep(0.01)
-        self.process = None
 
 
 @pytest.fixture

@@ -80,13 +80,27 @@ def test_admins_must_set_up_totp_first(client):
     page = parse(client.get("/petugas/akun/2fa"))
     secret = page.select_one("code.secret").get_text(strip=True)
     assert page.select_one(".qr svg") is not None
+    assert page.select_one("input[name=secret]")["value"] == secret
     code = pyotp.TOTP(secret).now()
     response = client.post("/petugas/akun/2fa", data={"csrf_token": page.select_one("input[name=csrf_token]")["value"],
-                                                      "code": code})  # fmt: skip
+                                                      "secret": secret, "code": code})  # fmt: skip
     assert response.status_code == 303
     assert client.get("/petugas/pengaduan").status_code == 200
     db.session.refresh(admin)
-    assert admin.totp_enabled
+    assert admin.totp_enabled and admin.totp_secret == secret
+
+
+def test_the_new_two_factor_key_never_sits_in_the_session_cookie(client, app):
+    sign_in(client, account("admin"))
+    page = parse(client.get("/petugas/akun/2fa"))
+    secret = page.select_one("code.secret").get_text(strip=True)
+    cookie = app.session_interface.get_signing_serializer(app).loads(client.get_cookie("session").value)
+    assert secret not in repr(cookie)
+    token = page.select_one("input[name=csrf_token]")["value"]
+    wrong = client.post("/petugas/akun/2fa", data={"csrf_token": token, "secret": secret, "code": "000000"})
+    assert wrong.status_code == 400 and parse(wrong).select_one("code.secret").get_text(strip=True) == secret
+    forged = client.post("/petugas/akun/2fa", data={"csrf_token": token, "secret": "bukan-kunci", "code": "123456"})
+    assert forged.status_code == 400  # a key it did not make is replaced, and the code does not match it
 
 
 def test_changing_the_password_signs_out_everywhere(client, app):
