@@ -11,7 +11,8 @@ Timeline: Redis is killed (SIGKILL) at 1/6 of the run and started at 2/6; Postgr
 shutdown: open transactions are rolled back, clients disconnected) at 3.5/6 and starts 3 s later.
 
 An attempt is a filing that reached its final "Kirim pengaduan" POST. It is *acknowledged* when the
-resident saw a reference on the confirmation page. Must be 0: *unacknowledged but stored* (the
+resident saw a reference on the confirmation page, reloading it (as its 503 page asks) for up to
+a minute when the database was away just then. Must be 0: *unacknowledged but stored* (the
 portal kept a complaint but the resident was told something failed) and *lost* (acknowledged but
 not in the database).
 """
@@ -50,6 +51,7 @@ class Tally:
     attempted: dict[str, str] = field(default_factory=dict)  # marker -> phase
     acknowledged: dict[str, str] = field(default_factory=dict)  # marker -> reference
     refused: Counter = field(default_factory=Counter)  # (phase, step, answer)
+    delayed: set[str] = field(default_factory=set)  # confirmation shown only after reloading
     phase: str = "normal"
 
 
@@ -90,7 +92,16 @@ def file_one(base: str, browser: requests.Session, marker: str, tally: Tally) ->
     with tally.lock:
         tally.attempted[marker] = phase
     sent = step("kirim", "POST", "/pengaduan/baru/periksa", 303, data={"csrf_token": _token(page.text)})
-    shown = step("terkirim", "GET", sent.headers["Location"], 200)
+    for _reload in range(60):  # as the 503 page asks: reload a little later (up to a minute here)
+        try:
+            shown = step("terkirim", "GET", sent.headers["Location"], 200)
+            break
+        except LookupError:
+            with tally.lock:
+                tally.delayed.add(marker)
+            time.sleep(1)
+    else:
+        return
     codes = PANEL_CODE.findall(shown.text)
     if codes and codes[0].startswith("SGP-"):
         with tally.lock:
@@ -171,7 +182,8 @@ def run(seconds: int, clients: int, workers: int, code: Path) -> dict:
     return {
         "timeline": timeline, "attempted": len(attempted), "acknowledged": len(acknowledged),
         "stored": len(stored), "unacknowledged_but_stored": unacknowledged_stored, "lost": lost,
-        "mismatched": mismatched, "by_phase": {p: (by_phase[p], acknowledged_by_phase[p]) for p in by_phase},
+        "mismatched": mismatched, "delayed": len(tally.delayed),
+        "by_phase": {p: (by_phase[p], acknowledged_by_phase[p]) for p in by_phase},
         "refused": sorted(tally.refused.items(), key=str),
     }  # fmt: skip
 
@@ -189,7 +201,8 @@ def main() -> None:
     print("timeline (s):", ", ".join(f"{at} {phase}" for at, phase in result["timeline"]))
     print(f"attempted {result['attempted']}, acknowledged {result['acknowledged']}, stored {result['stored']}, "
           f"unacknowledged but stored {len(result['unacknowledged_but_stored'])}, lost {len(result['lost'])}, "
-          f"acknowledged with another reference {len(result['mismatched'])}")  # fmt: skip
+          f"acknowledged with another reference {len(result['mismatched'])}; "
+          f"confirmation shown only after reloading {result['delayed']}")  # fmt: skip
     print("per phase (attempted, acknowledged):", result["by_phase"])
     for (phase, step, answer), count in result["refused"]:
         print(f"  refused: {phase:20} {step:10} {answer}: {count}")

@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from portal.extensions import db, login_manager
 from portal.services.attachments import AttachmentError
 from portal.web.htmx import render_page_or_fragment
+from portal.web.receipts import CONFIRMATION_DELAYED, confirmation_waiting
 
 log = logging.getLogger("portal.errors")
 
@@ -155,6 +156,10 @@ def form_expired() -> Response:
 
 
 DATABASE_RETRY_AFTER = 30  # seconds: a restart of PostgreSQL takes a few
+# Pages that show what a committed filing gave the resident (reference, access code).
+CONFIRMATION_PAGES = frozenset({"complaints.show_confirmation", "complaints.receipt_pdf", "assistance.show_sent",
+                                "assistance.download_slip", "officers.show_assisted_confirmation",
+                                "officers.download_assisted_slip"})  # fmt: skip
 
 
 def _rollback() -> None:
@@ -172,7 +177,10 @@ def _unavailable(error: Exception) -> Response:
     _rollback()
     cause = getattr(error, "orig", None) or error
     log.error("database unavailable: %s: %s", type(cause).__name__, str(cause).split("\n")[0])
+    message = None
+    if request.method == "GET" and request.endpoint in CONFIRMATION_PAGES and confirmation_waiting():
+        message = str(CONFIRMATION_DELAYED)  # the filing was committed: say so, not "nothing was lost"
     if "_login_user" not in g:
         # The page's layout asks Flask-Login for the officer, which would ask the database again.
         g._login_user = login_manager.anonymous_user()
-    return render_error(503, retry_after=DATABASE_RETRY_AFTER)
+    return render_error(503, message, retry_after=DATABASE_RETRY_AFTER)

@@ -17,7 +17,7 @@ EXPIRED_CONFIRMATION = _l(
     "Lacak dengan nomor dan kode akses yang sudah Anda catat."
 )
 
-_KEY = "receipt_{kind}"
+_KEY = "receipt_{kind}"  # (confirmation_waiting below relies on the prefix)
 
 
 def remember_filing(*, kind: str, object_id: int, access_code: str) -> None:
@@ -34,3 +34,14 @@ def filed(kind: str) -> receipts.Receipt | None:
     if found is None:
         session.pop(_KEY.format(kind=kind), None)
     return found
+
+
+CONFIRMATION_DELAYED = _l(
+    "Kiriman Anda sudah tersimpan, tetapi nomor dan kode aksesnya tidak bisa ditampilkan saat ini. Muat "
+    "ulang halaman ini beberapa saat lagi (dalam 30 menit) untuk melihatnya. Jangan kirim ulang."
+)
+
+
+def confirmation_waiting() -> bool:
+    """This browser filed something whose confirmation it has not been able to show yet."""
+    return any(key.startswith("receipt_") for key in session)

@@ -72,3 +72,21 @@ def test_the_confirmation_shows_the_code_for_30_minutes_and_the_cookie_never_hol
         assert "hanya ditampilkan 30 menit" in parse(gone).get_text()
         assert client.get(receipt).status_code == 404
         assert code not in client.get(page_path).get_data(as_text=True)
+
+
+def test_a_confirmation_the_database_cannot_show_yet_says_the_filing_was_kept(app, client, monkeypatch):
+    """The filing committed and answered its 303; the database then went away before the
+    confirmation page was read. The resident is told it is stored (not "nothing was lost, try
+    again", which invites a second filing), and the page shows once the database is back."""
+    from portal import create_app
+
+    page_path = file_complaint(client)
+    cookie = client.get_cookie("session").value
+    monkeypatch.setenv("SIGAP_ENV", "testing")
+    down = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://postgres@127.0.0.1:9/none"})
+    resident = down.test_client()
+    resident.set_cookie("session", cookie)
+    waiting = resident.get(page_path)
+    assert waiting.status_code == 503
+    assert "sudah tersimpan" in parse(waiting).get_text() and "Jangan kirim ulang" in parse(waiting).get_text()
+    assert client.get(page_path).status_code == 200
