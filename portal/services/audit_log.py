@@ -16,7 +16,8 @@ from portal.services import audit
 from portal.services.nik import normalize_nik
 
 PAGE_SIZE = 50
-OBJECT_TYPES = ("complaint", "person", "account", "attachment", "roster_batch", "response_template", "audit")
+OBJECT_TYPES = ("complaint", "person", "account", "attachment", "roster_batch", "response_template", "audit",
+                "lockout")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

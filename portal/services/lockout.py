@@ -92,7 +92,6 @@ class Attempt:
 
 
 _T = AccessLockout.__table__
-_KEY = {"secret_hmac": _T.c.secret_hmac, "client_hmac": _T.c.client_hmac}
 _STATEMENTS: dict[tuple[str, bool], sa.Insert] = {}
 
 

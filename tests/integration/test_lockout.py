@@ -16,7 +16,7 @@ from portal.services.errors import Locked
 from portal.services.lockout import EVERY_CLIENT, LockoutPolicy, keyed_hash
 from portal.services.status_check import check_status
 from tests.conftest import csrf_token, parse
-from tests.factories import complaint, person
+from tests.factories import account, complaint, person, sign_in
 
 POLICY = LockoutPolicy(max_failures=5, base_minutes=15)
 
@@ -145,6 +145,10 @@ def test_many_clients_guessing_one_nik_lock_nobody_out_and_staff_are_told(app):
         app.config["NIK_HMAC_KEY"], someone.nik)[:16]  # fmt: skip
     assert "50 percobaan gagal" in event.detail and "dari 10 alamat" in event.detail
     assert someone.nik not in f"{event.object_id} {event.detail} {event.ip}"
+    supervisor = at(app, "10.0.2.2")
+    sign_in(supervisor, account("supervisor"))
+    listed = parse(supervisor.get("/petugas/audit?jenis=lockout")).select("#jejak tbody tr")
+    assert [row.select("td")[2].get_text(strip=True) for row in listed] == ["banyak percobaan gagal"]
 
 
 # Parallel bursts on PostgreSQL --------------------------------------------------------------------
