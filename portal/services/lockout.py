@@ -152,8 +152,26 @@ def checked(session: Session, attempt: Attempt, policy: LockoutPolicy) -> Attemp
 
 
 def succeeded(session: Session, attempt: Attempt) -> None:
-    """The secret matched: this client's count starts again (its lockouts still double)."""
-    session.connection().execute(_T.update().where(*_where(attempt), _T.c.failures > 0).values(failures=0))
+    """The secret matched: this client's count starts again. A row that holds nothing else goes
+    (nothing is kept about a client that only succeeded); one with lockouts stays at 0 failures,
+    so its next lockout still lasts twice as long."""
+    session.connection().execute(success_statement(attempt.lockouts), success_parameters(attempt))
+
+
+_FORGET = _T.delete().where(_T.c.secret_hmac == sa.bindparam("done_secret"),
+                            _T.c.client_hmac == sa.bindparam("done_client"), _T.c.lockouts == 0)  # fmt: skip
+_RESET = _T.update().where(_T.c.secret_hmac == sa.bindparam("done_secret"),
+                           _T.c.client_hmac == sa.bindparam("done_client")).values(failures=0)  # fmt: skip
+
+
+def success_statement(lockouts: int):
+    """The statement for `succeeded`, with parameters done_secret and done_client (not named
+    after columns: the status check runs it as a CTE of its log row's INSERT)."""
+    return _FORGET if lockouts == 0 else _RESET
+
+
+def success_parameters(attempt: Attempt) -> dict:
+    return {"done_secret": attempt.secret_hmac, "done_client": attempt.client_hmac}
 
 
 def refund(session: Session, attempt: Attempt) -> None:
@@ -225,4 +243,4 @@ def _alert(session: Session, total: Attempt, policy: LockoutPolicy, *, subject, 
     audit.record(session=session, actor=audit.Actor(account_id=None, label="sistem"), action="banyak_percobaan_gagal",
                  object_type=object_type, object_id=object_id,
                  detail=f"{policy.total_failures} percobaan gagal untuk {_WHAT[total.scope]}, dari {clients} alamat "
-                        f"atau perangkat yang pernah mencoba (peringatan ke-{total.lockouts}); {effect}")  # fmt: skip
+                        f"atau perangkat yang tercatat gagal (peringatan ke-{total.lockouts}); {effect}")  # fmt: skip

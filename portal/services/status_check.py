@@ -88,17 +88,17 @@ def _count_and_person_sqlite():
 
 _COUNT_AND_PERSON = {"postgresql": _count_and_person_postgresql(), "sqlite": _count_and_person_sqlite()}
 _LOG_INSERT = _log_t.insert()
-# A match: its attempt no longer counts. PostgreSQL does it in the log row's statement.
-_RESET = (_lockout_t.update().where(_lockout_t.c.secret_hmac == sa.bindparam("reset_secret"),
-                                    _lockout_t.c.client_hmac == sa.bindparam("reset_client"))
-          .values(failures=0))  # fmt: skip
-# Its own parameter names: in a statement that also updates access_lockout, a parameter named
-# after one of its columns (client_hmac) would become a value to set there.
-_LOG_AND_RESET_POSTGRESQL = _log_t.insert().values(
-    checked_at=sa.bindparam("log_at", type_=_log_t.c.checked_at.type),
-    nik_hmac=sa.bindparam("log_nik"), client_hmac=sa.bindparam("log_client"),
-    outcome=sa.bindparam("log_outcome", type_=_log_t.c.outcome.type),
-).add_cte(_RESET.cte("reset"))  # fmt: skip
+# A match: its attempt no longer counts (lockout.succeeded). PostgreSQL does it in the log row's
+# statement, as a CTE. The log row has its own parameter names: in a statement that also writes
+# access_lockout, a parameter named after one of its columns (client_hmac) would become a value
+# to set there.
+_LOG_VALUES = {"checked_at": sa.bindparam("log_at", type_=_log_t.c.checked_at.type),
+               "nik_hmac": sa.bindparam("log_nik"), "client_hmac": sa.bindparam("log_client"),
+               "outcome": sa.bindparam("log_outcome", type_=_log_t.c.outcome.type)}  # fmt: skip
+_LOG_AND_SUCCESS_POSTGRESQL = {
+    lockouts: _log_t.insert().values(**_LOG_VALUES).add_cte(lockout.success_statement(lockouts).cte("done"))
+    for lockouts in (0, 1)
+}  # by whether the client was ever locked out: forget its row, or set it back to 0 failures
 _NO_SYNCHRONOUS_COMMIT = sa.text("SET LOCAL synchronous_commit TO OFF")
 
 
@@ -159,7 +159,8 @@ def check_status(
     address on the web). Raises Locked while that client is locked out of that NIK.
 
     Every check writes one log row with its outcome. A found person takes two statements on
-    PostgreSQL (count the attempt and read the person; log and reset the count), three on SQLite.
+    PostgreSQL (count the attempt and read the person; log the check and take the attempt back,
+    lockout.succeeded), three on SQLite.
     """
     now = now or utcnow()
     dialect = session.get_bind().dialect.name
@@ -187,14 +188,13 @@ def check_status(
         )  # fmt: skip
 
     if stored.id is not None and names_match(name, stored.nama):
-        reset = {"reset_secret": nik_hmac, "reset_client": client_hmac}
         if dialect == "postgresql":
-            connection.execute(_LOG_AND_RESET_POSTGRESQL, {"log_at": now, "log_nik": nik_hmac,
-                                                           "log_client": client_hmac,
-                                                           "log_outcome": CheckOutcome.FOUND, **reset})  # fmt: skip
+            connection.execute(_LOG_AND_SUCCESS_POSTGRESQL[min(attempt.lockouts, 1)],
+                               {"log_at": now, "log_nik": nik_hmac, "log_client": client_hmac,
+                                "log_outcome": CheckOutcome.FOUND, **lockout.success_parameters(attempt)})  # fmt: skip
         else:
             _log(session, now, nik_hmac, client_hmac, CheckOutcome.FOUND)
-            connection.execute(_RESET, reset)
+            lockout.succeeded(session, attempt)
         return _answer(stored)
 
     _log(session, now, nik_hmac, client_hmac, CheckOutcome.NO_MATCH)
