@@ -197,7 +197,7 @@ def run_sql(url: str, *statements: str) -> None:
 
 
 def reset_checks(url: str) -> None:
-    run_sql(url, "DELETE FROM status_check_log", "DELETE FROM nik_lockout")
+    run_sql(url, "DELETE FROM status_check_log", "DELETE FROM access_lockout")
 
 
 def outcomes(url: str) -> dict[str, int]:

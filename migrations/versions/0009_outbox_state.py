@@ -1,7 +1,7 @@
 """Outbox message states: each email is claimed before it is sent, sent at most once, and one
 that gives up is shown to staff.
 
-Revision ID: 0009_outbox_state
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-04
 
@@ -29,7 +29,7 @@ from alembic import op
 import portal.models.base
 
 # revision identifiers, used by Alembic.
-revision = '0009_outbox_state'
+revision = '0009'
 down_revision = '0008'
 branch_labels = None
 depends_on = None

@@ -57,7 +57,8 @@ def track_complaint():
                                        form=form, status=400)  # fmt: skip
     try:
         complaint = service.track(session=db.session, reference=form.nomor.data, access_code=form.kode.data,
-                                  hmac_key=current_app.config["NIK_HMAC_KEY"], policy=lockout_policy())  # fmt: skip
+                                  client=request.remote_addr or "", hmac_key=current_app.config["NIK_HMAC_KEY"],
+                                  policy=lockout_policy())  # fmt: skip
     except Locked as locked:
         db.session.commit()
         return render_error(429, locked.message, retry_after=locked.retry_after_seconds)

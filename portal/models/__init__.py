@@ -34,7 +34,7 @@ from portal.models.complaint import (
 )
 from portal.models.complaint_name_word import ComplaintNameWord
 from portal.models.letter import IssuedVia, Letter, LetterCounter, LetterStatus  # noqa: F401
-from portal.models.lockout import AccessLockout
+from portal.models.lockout import AccessLockout, LockoutScope
 from portal.models.outbox import OutboxChannel, OutboxMessage, OutboxState
 from portal.models.person import (
     Person,
@@ -48,7 +48,7 @@ from portal.models.receipt import FilingReceipt  # noqa: F401
 from portal.models.response_template import ResponseTemplate
 from portal.models.roster_summary import RosterSummary
 from portal.models.stats_snapshot import StatsSnapshot  # noqa: F401
-from portal.models.status_check import CheckOutcome, NikLockout, StatusCheckLog
+from portal.models.status_check import CheckOutcome, StatusCheckLog
 
 __all__ = [
     "AccessLockout",
@@ -76,7 +76,7 @@ __all__ = [
     "ReferenceCounter",
     "Satisfaction",
     "CheckOutcome",
-    "NikLockout",
+    "LockoutScope",
     "Person",
     "PersonStatus",
     "PersonStatusHistory",

@@ -1,4 +1,4 @@
-"""Officer accounts: roles, kecamatan scope, password, TOTP, lockout, sign-out everywhere."""
+"""Officer accounts: roles, kecamatan scope, password, TOTP, sign-out everywhere (lockouts: models.lockout)."""
 from __future__ import annotations
 
 import enum
@@ -27,9 +27,8 @@ class Account(Base):
     active: Mapped[bool] = mapped_column(default=True)
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
     totp_enabled: Mapped[bool] = mapped_column(default=False)
-    totp_last_step: Mapped[int | None]  # a code is accepted once: no replay within its window
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The time step of the last code accepted: a code is accepted once (a conditional UPDATE).
+    totp_last_step: Mapped[int | None]
     session_version: Mapped[int] = mapped_column(default=1)  # bumped to sign out everywhere
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

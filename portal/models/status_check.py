@@ -1,4 +1,4 @@
-"""The log of status checks (NIK as an HMAC, never in clear) and per-NIK lockouts."""
+"""The log of status checks (NIK and client as HMACs, never in clear). Lockouts: portal.models.lockout."""
 from __future__ import annotations
 
 import enum
@@ -27,12 +27,3 @@ class StatusCheckLog(Base):
     client_hmac: Mapped[str] = mapped_column(sa.String(64))
     outcome: Mapped[CheckOutcome] = mapped_column(str_enum(CheckOutcome))
 
-
-class NikLockout(Base):
-    __tablename__ = "nik_lockout"
-
-    nik_hmac: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
-    failures: Mapped[int] = mapped_column(default=0)
-    lockouts: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,7 +1,7 @@
 """/petugas/admin: officer accounts and reply templates (admins only). Every change is audited."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -109,7 +109,8 @@ def reset_password(account_id: int):
         return _account_form(edit_form, account, reset_form=reset_form, status=400)
     try:
         account_admin.reset_password(session=db.session, account=account, new=reset_form.new.data,
-                                     by=current_user, who=current_actor())  # fmt: skip
+                                     by=current_user, who=current_actor(),
+                                     hmac_key=current_app.config["NIK_HMAC_KEY"])  # fmt: skip
     except AccountError as error:
         db.session.rollback()
         reset_form.new.errors = [error.message]

@@ -54,7 +54,7 @@ class AuditFilterForm(GetForm):
         SelectChoice("person", _l("Warga (roster)")), SelectChoice("account", _l("Akun petugas")),
         SelectChoice("attachment", _l("Lampiran")), SelectChoice("roster_batch", _l("Impor roster")),
         SelectChoice("response_template", _l("Templat balasan")), SelectChoice("outbox_message", _l("Email ke warga")),
-        SelectChoice("audit", _l("Jejak audit")),
+        SelectChoice("audit", _l("Jejak audit")), SelectChoice("lockout", _l("Tebakan dari banyak alamat")),
     ])  # fmt: skip
     objek = StringField(_l("Nomor pengaduan, NIK, atau nomor objek"), filters=[strip_filter],
                         render_kw={"autocomplete": "off", "maxlength": 40, "spellcheck": "false"})  # fmt: skip

@@ -13,9 +13,10 @@ from portal.officers import bp
 from portal.officers.forms import PasswordChangeForm, SignInForm, TotpForm
 from portal.services import accounts, audit
 from portal.services.errors import Locked
-from portal.web import restore
+from portal.web import device, restore
 from portal.web.auth import ALL_STAFF, current_actor, public_endpoint, roles_required, safe_next
 from portal.web.errors import render_error
+from portal.web.settings import lockout_policy
 
 PENDING_KEY = "pending_sign_in"
 
@@ -29,8 +30,21 @@ def _finish_sign_in(account: Account, next_url: str | None):
                  object_id=account.id)  # fmt: skip
     db.session.commit()
     if session.get(restore.RESTORE_KEY):  # an unsent form from before the session ended
-        return redirect(url_for("officers.show_unsent_form"), 303)
-    return redirect(safe_next(next_url) or url_for("officers.show_home"), 303)
+        response = redirect(url_for("officers.show_unsent_form"), 303)
+    else:
+        response = redirect(safe_next(next_url) or url_for("officers.show_home"), 303)
+    device.remember(response, account.email)  # this browser is now a known device of this account
+    return response
+
+
+def _wrong_sign_in() -> str:
+    """One message for an unknown e-mail, a wrong password and a device locked out: which of
+    them it is would tell who has an account. So it says what to do in each case."""
+    policy = lockout_policy()
+    return _("Email atau kata sandi salah, atau perangkat ini sedang ditahan karena terlalu banyak percobaan. "
+             "Periksa lalu coba lagi. Setelah %(n)d kali salah, tunggu %(minutes)d menit (lebih lama jika "
+             "terulang), atau masuk dari perangkat yang biasa Anda pakai. Lupa kata sandi? Minta admin "
+             "mengaturnya ulang.", n=policy.max_failures, minutes=policy.base_minutes)  # fmt: skip
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -44,14 +58,13 @@ def sign_in():
     if request.method == "GET" or not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
         return render_template("officers/masuk.html", form=form, title=_("Masuk petugas")), status
-    try:
-        result = accounts.authenticate(session=db.session, email=form.email.data, password=form.password.data)
-    except Locked as locked:
-        db.session.commit()
-        return render_error(429, locked.message, retry_after=locked.retry_after_seconds)
+    client = device.client_for(form.email.data)
+    result = accounts.authenticate(session=db.session, email=form.email.data, password=form.password.data,
+                                   client=client.key, trusted=client.trusted,
+                                   hmac_key=current_app.config["NIK_HMAC_KEY"], policy=lockout_policy())  # fmt: skip
     db.session.commit()
     if result is None:
-        form.password.errors = [_("Email atau kata sandi salah.")]
+        form.password.errors = [_wrong_sign_in()]
         return render_template("officers/masuk.html", form=form, title=_("Masuk petugas")), 400
     if result.needs_totp:
         restore.carry_over(session.clear)
@@ -73,7 +86,20 @@ def verify_totp():
         status = 400 if request.method == "POST" else 200
         return render_template("officers/kode.html", form=form, title=_("Kode verifikasi")), status
     account = db.session.get(Account, pending["id"])
-    if account is None or not accounts.verify_totp(session=db.session, account=account, code=form.code.data):
+    if account is None or not account.active:
+        session.pop(PENDING_KEY, None)
+        return redirect(url_for("officers.sign_in"), 303)
+    client = device.client_for(account.email)
+    try:
+        right = accounts.verify_second_factor(session=db.session, account=account, code=form.code.data,
+                                              client=client.key, trusted=client.trusted,
+                                              hmac_key=current_app.config["NIK_HMAC_KEY"],
+                                              policy=lockout_policy())  # fmt: skip
+    except Locked as locked:
+        db.session.commit()
+        session.pop(PENDING_KEY, None)  # start again from the password, after the wait
+        return render_error(429, locked.message, retry_after=locked.retry_after_seconds)
+    if not right:
         db.session.commit()
         form.code.errors = [_("Kode salah atau sudah kedaluwarsa. Masukkan kode terbaru dari aplikasi.")]
         return render_template("officers/kode.html", form=form, title=_("Kode verifikasi")), 400

@@ -51,7 +51,7 @@ def check_status_page():
             session=db.session,
             nik=form.nik.parsed.value,
             name=form.nama.data,
-            client_address=request.remote_addr or "",
+            client=request.remote_addr or "",
             hmac_key=config["NIK_HMAC_KEY"],
             policy=lockout_policy(),
         )

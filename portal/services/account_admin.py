@@ -66,11 +66,14 @@ def update(*, session: Session, account: Account, name: str, role: Role, kecamat
                  detail="; ".join(changes))  # fmt: skip
 
 
-def reset_password(*, session: Session, account: Account, new: str, by: Account, who: audit.Actor) -> None:
-    """Sets a new password and signs the account out everywhere (accounts.set_password)."""
+def reset_password(*, session: Session, account: Account, new: str, by: Account, who: audit.Actor,
+                   hmac_key: str) -> None:  # fmt: skip
+    """Sets a new password and signs the account out everywhere (accounts.set_password); the
+    sign-in lockouts of its e-mail end (they were about the old password)."""
     if account.id == by.id:
         raise AccountError(_("Ganti kata sandi Anda sendiri di halaman Akun saya."))
     accounts.set_password(session=session, account=account, new=new)
+    accounts.clear_sign_in_lockouts(session=session, email=account.email, hmac_key=hmac_key)
     audit.record(session=session, actor=who, action="atur_ulang_kata_sandi", object_type="account",
                  object_id=account.id)  # fmt: skip
 

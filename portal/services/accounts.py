@@ -1,6 +1,16 @@
-"""Officer accounts: memory-hard passwords (Argon2id), lockout, TOTP, sign-out everywhere."""
+"""Officer accounts: memory-hard passwords (Argon2id), lockout, TOTP, sign-out everywhere.
+
+Sign-in attempts are counted per (typed e-mail, client) before the password or code is compared
+(portal.services.lockout), for known and unknown e-mails alike: five failures lock that client
+out of that e-mail, and nobody else. Clients the account does not know (no device cookie from an
+earlier sign-in, portal.web.device) also count towards the e-mail's total over every client;
+past `total_failures` those clients are refused for a while, and the account's known devices
+are not. An unknown e-mail, a wrong password and a client locked out get the same answer after
+the same work: one Argon2 verification each.
+"""
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -9,17 +19,19 @@ import sqlalchemy as sa
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.models.account import Account, AccountKecamatan, Role
 from portal.models.base import utcnow
+from portal.models.lockout import AccessLockout, LockoutScope
+from portal.services import lockout
 from portal.services.audit import Actor, record
 from portal.services.errors import DomainError, Locked
 from portal.services.hashing import dummy_hashes, password_hasher
+from portal.services.lockout import DEFAULT_POLICY, Attempt, LockoutPolicy, keyed_hash
 from portal.services.regions import regions
 
 MIN_PASSWORD = 12
-MAX_FAILURES = 5
-LOCK_MINUTES = 15
 
 
 class AccountError(DomainError):
@@ -61,31 +73,109 @@ def create_account(*, session: Session, email: str, name: str, role: Role, passw
     return account
 
 
-def authenticate(*, session: Session, email: str, password: str, now: datetime | None = None) -> SignIn | None:
-    """The account when the password is right; None otherwise (same answer for an unknown email).
-    Raises Locked after repeated failures."""
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def sign_in_secret(hmac_key: str, email: str) -> str:
+    """The HMAC that stands for a typed e-mail in the lockout table (known or not)."""
+    return keyed_hash(hmac_key, "masuk:" + normalize_email(email))
+
+
+@dataclass(frozen=True, slots=True)
+class _Attempts:
+    """A sign-in step's counted attempt, and the e-mail's total when the client is not trusted."""
+
+    own: Attempt
+    total: Attempt | None
+
+    @property
+    def allowed(self) -> bool:
+        return self.own.allowed and (self.total is None or self.total.allowed)
+
+    @property
+    def refusal(self) -> Attempt:
+        return self.own if not self.own.allowed else self.total
+
+
+def _reserve(session: Session, *, secret_hmac: str, client: str, trusted: bool, hmac_key: str,
+             policy: LockoutPolicy, now: datetime) -> _Attempts:  # fmt: skip
+    own = lockout.reserve(session, scope=LockoutScope.SIGN_IN, secret_hmac=secret_hmac,
+                          client_hmac=keyed_hash(hmac_key, client), policy=policy, now=now)  # fmt: skip
+    total = None
+    if own.allowed and not trusted:
+        total = lockout.reserve(session, scope=LockoutScope.SIGN_IN, secret_hmac=secret_hmac,
+                                client_hmac=lockout.EVERY_CLIENT, policy=policy, now=now)  # fmt: skip
+        if not total.allowed:
+            lockout.refund(session, own)  # refused before any comparison: not a guess of this client
+    return _Attempts(own, total)
+
+
+def _settle(session: Session, attempts: _Attempts, *, right: bool, finished: bool, policy: LockoutPolicy,
+            account: Account | None) -> None:  # fmt: skip
+    """After the comparison. Right and finished: this client's count starts again. Right but a
+    second factor to come: the attempt does not count. Wrong: it counts, here and in the total."""
+    if not right:
+        lockout.failed(session, attempts.own, policy)
+        if attempts.total is not None:
+            lockout.failed(session, attempts.total, policy, subject=("account", account.id) if account else None)
+        return
+    (lockout.succeeded if finished else lockout.refund)(session, attempts.own)
+    if attempts.total is not None:  # a right answer takes nothing from the total: the attack goes on
+        lockout.refund(session, attempts.total)
+
+
+def authenticate(*, session: Session, email: str, password: str, client: str, hmac_key: str,
+                 trusted: bool = False, policy: LockoutPolicy = DEFAULT_POLICY,
+                 now: datetime | None = None) -> SignIn | None:  # fmt: skip
+    """The account when the password is right and `client` may try; None otherwise: for an
+    unknown or inactive e-mail, a wrong password and a client locked out alike, after one Argon2
+    verification in each case (against a dummy hash without an account, and still when locked).
+
+    `client` is an opaque key (the address, or the device of a device cookie); `trusted`: the
+    device cookie is this account's, so the e-mail's total neither counts nor refuses it."""
     now = now or utcnow()
-    account = session.scalars(sa.select(Account).where(Account.email == email.strip().lower())).first()
-    if account is None or not account.active:
-        _verify(dummy_hashes()[0], password)  # same work for an unknown email
+    email = normalize_email(email)
+    attempts = _reserve(session, secret_hmac=sign_in_secret(hmac_key, email), client=client, trusted=trusted,
+                        hmac_key=hmac_key, policy=policy, now=now)  # fmt: skip
+    account = session.scalars(sa.select(Account).where(Account.email == email)).first()
+    known = account is not None and account.active
+    right = _verify(account.password_hash if known else dummy_hashes()[0], password) and known
+    if not attempts.allowed:  # refused: nothing was compared, nothing counts
         return None
-    if account.locked_until and account.locked_until > now:
-        wait = int((account.locked_until - now).total_seconds()) + 1
-        raise Locked(_("Akun dikunci sementara karena terlalu banyak percobaan. Coba lagi setelah "
-                       "%(minutes)d menit.", minutes=(wait + 59) // 60), retry_after_seconds=wait)  # fmt: skip
-    if not _verify(account.password_hash, password):
-        account.failed_logins += 1
-        if account.failed_logins >= MAX_FAILURES:
-            account.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-            account.failed_logins = 0
-        session.flush()
+    finished = right and not account.totp_enabled
+    _settle(session, attempts, right=right, finished=finished, policy=policy, account=account if known else None)
+    if not right:
         return None
-    account.failed_logins = 0
     if password_hasher().check_needs_rehash(account.password_hash):
         account.password_hash = password_hasher().hash(password)
     session.flush()
     return SignIn(account=account, needs_totp=account.totp_enabled,
                   must_set_up_totp=account.role is Role.ADMIN and not account.totp_enabled)  # fmt: skip
+
+
+def verify_second_factor(*, session: Session, account: Account, code: str, client: str, hmac_key: str,
+                         trusted: bool = False, policy: LockoutPolicy = DEFAULT_POLICY,
+                         now: datetime | None = None) -> bool:  # fmt: skip
+    """The TOTP step of a sign-in whose password was right. Wrong codes count towards the same
+    lockout as wrong passwords (this e-mail, this client; the total for untrusted clients).
+    Raises Locked: the password was right, so saying so tells nothing new."""
+    now = now or utcnow()
+    attempts = _reserve(session, secret_hmac=sign_in_secret(hmac_key, account.email), client=client,
+                        trusted=trusted, hmac_key=hmac_key, policy=policy, now=now)  # fmt: skip
+    if not attempts.allowed:
+        refusal = attempts.refusal
+        raise Locked(_("Terlalu banyak percobaan masuk. Coba lagi setelah %(minutes)d menit, dari awal dengan "
+                       "email dan kata sandi.", minutes=refusal.wait_minutes),
+                     retry_after_seconds=refusal.wait_seconds)  # fmt: skip
+    right = verify_totp(session=session, account=account, code=code, now=now)
+    _settle(session, attempts, right=right, finished=True, policy=policy, account=account)
+    return right
+
+
+def clear_sign_in_lockouts(*, session: Session, email: str, hmac_key: str) -> None:
+    """An admin set a new password: the old password's failed attempts no longer matter."""
+    session.execute(sa.delete(AccessLockout).where(AccessLockout.secret_hmac == sign_in_secret(hmac_key, email)))
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -125,19 +215,28 @@ def totp_uri(*, account: Account, secret: str) -> str:
 
 def verify_totp(*, session: Session, account: Account, code: str, secret: str | None = None,
                 now: datetime | None = None) -> bool:  # fmt: skip
-    """Check a 6-digit code (±1 step for clock drift); a code is accepted only once."""
+    """Check a 6-digit code (±1 step for clock drift); a code is accepted only once, atomically:
+    the step is stored with UPDATE ... WHERE totp_last_step < step, and only the request whose
+    UPDATE changed the row gets in (two requests with one code at once: one)."""
     secret = secret or account.totp_secret
     code = "".join(c for c in code or "" if c.isdigit())
     if not secret or len(code) != 6:
         return False
     moment = now or utcnow()
     totp = pyotp.TOTP(secret)
+    table = Account.__table__
     for drift in (-1, 0, 1):
         at = moment + timedelta(seconds=30 * drift)
         step = int(at.timestamp()) // 30
-        if totp.at(at) == code and (account.totp_last_step is None or step > account.totp_last_step):
-            account.totp_last_step = step
-            session.flush()
+        if not hmac.compare_digest(totp.at(at), code):
+            continue
+        accepted = session.connection().execute(
+            table.update()
+            .where(table.c.id == account.id, sa.or_(table.c.totp_last_step.is_(None), table.c.totp_last_step < step))
+            .values(totp_last_step=step)
+        ).rowcount  # fmt: skip
+        if accepted == 1:
+            set_committed_value(account, "totp_last_step", step)
             return True
     return False
 
@@ -167,8 +266,6 @@ def set_password(*, session: Session, account: Account, new: str) -> None:
     check_password_strength(new, email=account.email)
     account.password_hash = password_hasher().hash(new)
     account.session_version += 1
-    account.locked_until = None
-    account.failed_logins = 0
     session.flush()
 
 

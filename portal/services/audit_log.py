@@ -17,7 +17,7 @@ from portal.services.nik import normalize_nik
 
 PAGE_SIZE = 50
 OBJECT_TYPES = ("complaint", "person", "account", "attachment", "roster_batch", "response_template", "outbox_message",
-                "audit")
+                "audit", "lockout")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

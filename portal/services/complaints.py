@@ -26,20 +26,15 @@ from portal.models.complaint import (
     FilerRelation,
     Satisfaction,
 )
+from portal.models.lockout import LockoutScope
 from portal.models.person import Person
 from portal.services import attachments as files
+from portal.services import lockout
 from portal.services.cases import OPEN_STATUSES, RESOLVED_STATUSES, Actor, add_event, transition
 from portal.services.complaint_search import index_name
 from portal.services.errors import DomainError, Locked
 from portal.services.hashing import code_hash_method, dummy_hashes
-from portal.services.lockout import (
-    DEFAULT_POLICY,
-    LockoutPolicy,
-    keyed_hash,
-    locked_for_seconds,
-    record_failure,
-    record_success,
-)
+from portal.services.lockout import DEFAULT_POLICY, LockoutPolicy, keyed_hash
 from portal.services.notifications import notify_resident
 from portal.services.workdays import WorkCalendar, local_date
 
@@ -319,32 +314,41 @@ def _claim_draft_files(session: Session, token: str, complaint: Complaint, event
 
 
 def track(
-    *, session: Session, reference: str, access_code: str, hmac_key: str,
+    *, session: Session, reference: str, access_code: str, client: str, hmac_key: str,
     policy: LockoutPolicy = DEFAULT_POLICY, now: datetime | None = None,
 ) -> Complaint | AssistanceRequest | None:  # fmt: skip
     """The complaint (or, for a BTN reference, the assistance request) when reference and code
     match; None otherwise (an unknown reference and a wrong code are the same answer). Raises
-    Locked after repeated failures for a reference."""
+    Locked after repeated failures of this client (an opaque key: the address on the web) for
+    this reference; other clients, the resident among them, are not locked out by them.
+
+    The attempt is counted before the code is compared, so parallel bursts get five guesses too.
+    An 8-character code from 31 symbols (about 2^39.6) needs no total over every client to hold:
+    see docs/security.md. The total is counted for staff to see an attack (lockout.count_total).
+    """
     now = now or utcnow()
     reference = normalize_reference(reference)
-    key = keyed_hash(hmac_key, "lacak:" + reference)
-    wait = locked_for_seconds(session, key, now)
-    if wait:
+    secret_hmac = keyed_hash(hmac_key, "lacak:" + reference)
+    attempt = lockout.reserve(session, scope=LockoutScope.TRACKING, secret_hmac=secret_hmac,
+                              client_hmac=keyed_hash(hmac_key, client), policy=policy, now=now)  # fmt: skip
+    if not attempt.allowed:  # an unknown reference is locked the same way: this says nothing about it
         raise Locked(
-            _("Terlalu banyak percobaan untuk nomor pengaduan ini. Coba lagi setelah %(minutes)d menit.",
-              minutes=(wait + 59) // 60),
-            retry_after_seconds=wait,
+            _("Terlalu banyak percobaan untuk nomor ini dari perangkat Anda. Coba lagi setelah %(minutes)d menit, "
+              "atau tanyakan perkembangannya di kantor kelurahan atau Disnaker Kota Bekasi dengan membawa "
+              "nomor tersebut.", minutes=attempt.wait_minutes),
+            retry_after_seconds=attempt.wait_seconds,
         )  # fmt: skip
     model = AssistanceRequest if reference.startswith(ASSISTANCE_SERIES + "-") else Complaint
     complaint = session.scalars(sa.select(model).where(model.reference == reference)).first()
     code = normalize_access_code(access_code)
     if complaint is not None and check_password_hash(complaint.access_code_hash, code):
-        record_success(session, key)
+        lockout.succeeded(session, attempt)
         return complaint
     if complaint is None:
         # same work either way: no timing difference between unknown reference and wrong code
         check_password_hash(dummy_hashes()[1], code)
-    record_failure(session, key, policy, now)
+    lockout.failed(session, attempt, policy)
+    lockout.count_total(session, scope=LockoutScope.TRACKING, secret_hmac=secret_hmac, policy=policy, now=now)
     return None
 
 

@@ -1,22 +1,26 @@
 """"Am I covered?": NIK + name against the roster, with lockout and a hashed log.
 
 Knowing a NIK is not proof of identity, so an unknown NIK and a name that does not match give
-one and the same answer, and both count towards the NIK's lockout.
+one and the same answer, and both count towards the lockout of that client (its address) for
+that NIK: five failures lock that client out of that NIK, not the NIK's owner elsewhere. The
+attempt is counted before the name is compared (portal.services.lockout), so parallel bursts
+get five guesses too.
 """
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from portal.models.base import utcnow
+from portal.models.lockout import AccessLockout, LockoutScope
 from portal.models.person import Person, PersonStatus, StatusReason
-from portal.models.status_check import CheckOutcome, NikLockout, StatusCheckLog
+from portal.models.status_check import CheckOutcome, StatusCheckLog
+from portal.services import lockout
 from portal.services.errors import Locked
 from portal.services.lockout import DEFAULT_POLICY, LockoutPolicy, keyed_hash
 from portal.services.names import mask_name, names_match
@@ -53,26 +57,48 @@ class StatusAnswer:
     tanggal_data: date | None = None
 
 
-# One check is one request, and it should stay close to a static page's speed: the lockout
-# state and what the answer needs of the person come in one statement, without ORM objects.
-# The row is always there; its lockout columns are NULL without a lockout row, its person
-# columns NULL without a person.
+# One check is one request, and it should stay close to a static page's speed: counting the
+# attempt (and reading the lockout state) and what the answer needs of the person come in one
+# statement, without ORM objects. PostgreSQL: the lockout upsert as a CTE, joined to the person.
+# SQLite (no DML in a CTE): the upsert's RETURNING carries the person's columns as subqueries.
+# The row is always there; its person columns are NULL without a person.
 _person_t = Person.__table__
-_lockout_t = NikLockout.__table__
+_lockout_t = AccessLockout.__table__
 _log_t = StatusCheckLog.__table__
-_asked = sa.select(
-    sa.bindparam("nik", type_=sa.String()).label("nik"),
-    sa.bindparam("nik_hmac", type_=sa.String()).label("nik_hmac"),
-).subquery("asked")
-_LOCKOUT_AND_PERSON = sa.select(
-    _lockout_t.c.locked_until, _lockout_t.c.failures,
-    *(_person_t.c[name] for name in ("id", "nama", "status", "alasan", "kpj", "kelurahan_code",
-                                     "mulai", "selesai", "tanggal_data")),
-).select_from(
-    _asked.outerjoin(_lockout_t, _lockout_t.c.nik_hmac == _asked.c.nik_hmac)
-    .outerjoin(_person_t, _person_t.c.nik == _asked.c.nik)
-)  # fmt: skip
+_PERSON_COLUMNS = ("id", "nama", "status", "alasan", "kpj", "kelurahan_code", "mulai", "selesai", "tanggal_data")
+_LOCKOUT_COLUMNS = (_lockout_t.c.failures, _lockout_t.c.lockouts, _lockout_t.c.locked_until)
+
+
+def _count_and_person_postgresql() -> sa.Select:
+    counted = lockout.upsert_statement("postgresql").returning(*_LOCKOUT_COLUMNS).cte("counted")
+    return sa.select(
+        counted.c.failures, counted.c.lockouts, counted.c.locked_until,
+        *(_person_t.c[name] for name in _PERSON_COLUMNS),
+    ).select_from(counted.outerjoin(_person_t, _person_t.c.nik == sa.bindparam("nik", type_=sa.String())))  # fmt: skip
+
+
+def _count_and_person_sqlite():
+    nik = sa.bindparam("nik", type_=sa.String())
+    return lockout.upsert_statement("sqlite").returning(
+        *_LOCKOUT_COLUMNS,
+        *(sa.select(_person_t.c[name]).where(_person_t.c.nik == nik).scalar_subquery().label(name)
+          for name in _PERSON_COLUMNS),
+    )  # fmt: skip
+
+
+_COUNT_AND_PERSON = {"postgresql": _count_and_person_postgresql(), "sqlite": _count_and_person_sqlite()}
 _LOG_INSERT = _log_t.insert()
+# A match: its attempt no longer counts (lockout.succeeded). PostgreSQL does it in the log row's
+# statement, as a CTE. The log row has its own parameter names: in a statement that also writes
+# access_lockout, a parameter named after one of its columns (client_hmac) would become a value
+# to set there.
+_LOG_VALUES = {"checked_at": sa.bindparam("log_at", type_=_log_t.c.checked_at.type),
+               "nik_hmac": sa.bindparam("log_nik"), "client_hmac": sa.bindparam("log_client"),
+               "outcome": sa.bindparam("log_outcome", type_=_log_t.c.outcome.type)}  # fmt: skip
+_LOG_AND_SUCCESS_POSTGRESQL = {
+    lockouts: _log_t.insert().values(**_LOG_VALUES).add_cte(lockout.success_statement(lockouts).cte("done"))
+    for lockouts in (0, 1)
+}  # by whether the client was ever locked out: forget its row, or set it back to 0 failures
 _NO_SYNCHRONOUS_COMMIT = sa.text("SET LOCAL synchronous_commit TO OFF")
 
 
@@ -113,33 +139,10 @@ def _answer(person: sa.Row) -> StatusAnswer:
     )
 
 
-def _count_failure(session: Session, nik_hmac: str, now: datetime) -> int:
-    """Add one failure atomically (two requests at once must not both insert) and return the count."""
-    table = NikLockout.__table__
-    dialect = session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-    statement = (
-        insert.values(nik_hmac=nik_hmac, failures=1, lockouts=0, updated_at=now)
-        .on_conflict_do_update(
-            index_elements=[table.c.nik_hmac],
-            set_={"failures": table.c.failures + 1, "updated_at": now},
-        )
-        .returning(table.c.failures)
-    )
-    return session.execute(statement).scalar_one()
-
-
-def _lock(session: Session, nik_hmac: str, policy: LockoutPolicy, now: datetime) -> None:
-    lock = session.get(NikLockout, nik_hmac, populate_existing=True)
-    lock.lockouts += 1
-    lock.failures = 0
-    lock.locked_until = now + timedelta(minutes=policy.base_minutes * 2 ** (lock.lockouts - 1))
-
-
 def _log(session: Session, now: datetime, nik_hmac: str, client_hmac: str,
          outcome: CheckOutcome) -> None:  # fmt: skip
     session.connection().execute(_LOG_INSERT, {"checked_at": now, "nik_hmac": nik_hmac,
-                                  "client_hmac": client_hmac, "outcome": outcome})  # fmt: skip
+                                 "client_hmac": client_hmac, "outcome": outcome})  # fmt: skip
 
 
 def check_status(
@@ -147,46 +150,54 @@ def check_status(
     session: Session,
     nik: str,
     name: str,
-    client_address: str,
+    client: str,
     hmac_key: str,
     policy: LockoutPolicy = DEFAULT_POLICY,
     now: datetime | None = None,
 ) -> StatusAnswer:
-    """Answer a status check for a valid, normalised NIK. Raises Locked while the NIK is locked.
+    """Answer a status check for a valid, normalised NIK from `client` (an opaque key: the
+    address on the web). Raises Locked while that client is locked out of that NIK.
 
-    Every check writes one log row with its outcome: a found person takes two statements
-    (lockout state and person together, then the log row).
+    Every check writes one log row with its outcome. A found person takes two statements on
+    PostgreSQL (count the attempt and read the person; log the check and take the attempt back,
+    lockout.succeeded), three on SQLite.
     """
     now = now or utcnow()
-    if session.get_bind().dialect.name == "postgresql":
+    dialect = session.get_bind().dialect.name
+    connection = session.connection()
+    if dialect == "postgresql":
         # This transaction writes only the check log and lockout counts: it need not wait for
         # the disk (about 2 ms a check). A server crash could lose the last fraction of a
         # second of them, never a complaint or a roster change (their transactions still wait).
-        session.connection().execute(_NO_SYNCHRONOUS_COMMIT)
-    nik_hmac = keyed_hash(hmac_key, nik)
-    client_hmac = keyed_hash(hmac_key, client_address)
+        connection.execute(_NO_SYNCHRONOUS_COMMIT)
+    nik_hmac = keyed_hash(hmac_key, nik)  # the lockout's secret_hmac is the check log's nik_hmac
+    client_hmac = keyed_hash(hmac_key, client)
 
+    keys = {"scope": LockoutScope.STATUS_CHECK, "secret_hmac": nik_hmac, "client_hmac": client_hmac}
     # Core statements on the session's connection: the ORM's execute path adds a third to each.
-    stored = session.connection().execute(_LOCKOUT_AND_PERSON, {"nik": nik, "nik_hmac": nik_hmac}).one()
-    if stored.locked_until is not None and stored.locked_until > now:
+    stored = connection.execute(_COUNT_AND_PERSON[dialect], {**keys, "now": now, "nik": nik}).one()
+    attempt = lockout.checked(session, lockout.attempt_from(stored, policy=policy, now=now, **keys), policy)
+    if not attempt.allowed:
         _log(session, now, nik_hmac, client_hmac, CheckOutcome.LOCKED)
-        wait = int((stored.locked_until - now).total_seconds()) + 1
+        # The same for a NIK that is not in the roster: this says nothing about the NIK.
         raise Locked(
-            _("Terlalu banyak percobaan untuk NIK ini. Coba lagi setelah %(minutes)d menit.",
-              minutes=(wait + 59) // 60),
-            retry_after_seconds=wait,
+            _("Terlalu banyak percobaan untuk NIK ini dari perangkat Anda. Coba lagi setelah %(minutes)d "
+              "menit, atau tanyakan langsung di kantor kelurahan atau Disnaker Kota Bekasi dengan membawa KTP.",
+              minutes=attempt.wait_minutes),
+            retry_after_seconds=attempt.wait_seconds,
         )  # fmt: skip
 
     if stored.id is not None and names_match(name, stored.nama):
-        _log(session, now, nik_hmac, client_hmac, CheckOutcome.FOUND)
-        if stored.failures:
-            session.execute(
-                _lockout_t.update().where(_lockout_t.c.nik_hmac == nik_hmac).values(failures=0)
-            )
+        if dialect == "postgresql":
+            connection.execute(_LOG_AND_SUCCESS_POSTGRESQL[min(attempt.lockouts, 1)],
+                               {"log_at": now, "log_nik": nik_hmac, "log_client": client_hmac,
+                                "log_outcome": CheckOutcome.FOUND, **lockout.success_parameters(attempt)})  # fmt: skip
+        else:
+            _log(session, now, nik_hmac, client_hmac, CheckOutcome.FOUND)
+            lockout.succeeded(session, attempt)
         return _answer(stored)
 
     _log(session, now, nik_hmac, client_hmac, CheckOutcome.NO_MATCH)
-    if _count_failure(session, nik_hmac, now) >= policy.max_failures:
-        _lock(session, nik_hmac, policy, now)
-        session.flush()
+    lockout.failed(session, attempt, policy)
+    lockout.count_total(session, scope=LockoutScope.STATUS_CHECK, secret_hmac=nik_hmac, policy=policy, now=now)
     return StatusAnswer(found=False, next_step=NextStep.NOT_FOUND)

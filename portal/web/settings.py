@@ -23,9 +23,12 @@ def sla_targets() -> SlaTargets:
 
 
 def lockout_policy() -> LockoutPolicy:
+    """The status check, tracking and officers' sign-in: failures per (secret, client) before a
+    lockout, its first length; a secret's total over every client tells staff (and refuses
+    unknown devices at sign-in) at ten times the per-client limit."""
     config = current_app.config
-    return LockoutPolicy(max_failures=config["NIK_LOCKOUT_FAILURES"],
-                         base_minutes=config["NIK_LOCKOUT_MINUTES"])  # fmt: skip
+    return LockoutPolicy(max_failures=config["NIK_LOCKOUT_FAILURES"], base_minutes=config["NIK_LOCKOUT_MINUTES"],
+                         total_failures=10 * config["NIK_LOCKOUT_FAILURES"])  # fmt: skip
 
 
 def attachment_dir() -> Path:

@@ -231,6 +231,17 @@ def test_wrong_code_and_unknown_btn_reference_are_the_same_answer_and_lock(clien
     assert locked.status_code == 429 and "Retry-After" in locked.headers
 
 
+def test_someone_elses_wrong_codes_do_not_lock_the_resident_out_of_their_request(client, app):
+    reference, code = file_request(client)
+    guesser = app.test_client()
+    guesser.environ_base["REMOTE_ADDR"] = "10.0.0.66"
+    for _ in range(5):
+        assert track(guesser, reference, "AAAA-AAAA").status_code == 404
+    assert track(guesser, reference, code).status_code == 429
+    found = track(client, reference, code)
+    assert found.status_code == 303 and found.headers["Location"] == "/bantuan/lacak"
+
+
 def test_the_request_page_needs_a_successful_lookup(client):
     assert client.get("/bantuan/lacak").headers["Location"] == "/pengaduan/lacak"
     assert client.get("/bantuan/terkirim").status_code == 404

@@ -72,3 +72,63 @@ def test_0007_counts_the_people_already_in_the_roster(database_url, tmp_path):
             with admin.connect() as conn:
                 conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{url.rpartition("/")[2]}"'))
             admin.dispose()
+
+
+def test_0010_keeps_old_counts_as_totals_and_drops_the_account_lock(database_url, tmp_path):
+    """Old per-secret rows become the secret's total (client "*"), without a lock in progress;
+    the account's lock columns go; downgrade puts the totals back."""
+    import sqlalchemy as sa
+    from flask_migrate import downgrade, upgrade
+
+    from portal import create_app
+    from tests.conftest import _test_config
+
+    url, admin = database_url, None
+    if database_url.startswith("postgresql"):  # a database of its own: the shared one is at head
+        base, _, name = database_url.rpartition("/")
+        url, admin = f"{base}/{name}_m0010", sa.create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}_m0010"'))
+            conn.execute(sa.text(f'CREATE DATABASE "{name}_m0010"'))
+    else:
+        url = f"sqlite:///{tmp_path / 'm0010.sqlite3'}"
+    app = create_app(_test_config(url, tmp_path))
+    at, until = "2026-11-20 10:00:00+00:00", "2026-11-20 10:15:00+00:00"
+    try:
+        with app.app_context():
+            upgrade(revision="0008")
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("INSERT INTO nik_lockout VALUES ('n' || :x, 3, 2, :until, :at)"),
+                             {"x": "1", "until": until, "at": at})  # fmt: skip
+                conn.execute(sa.text("INSERT INTO access_lockout VALUES ('r1', 4, 1, :until, :at)"),
+                             {"until": until, "at": at})  # fmt: skip
+                conn.execute(sa.text(
+                    "INSERT INTO account (email, name, role, password_hash, active, totp_enabled, failed_logins, "
+                    "locked_until, session_version, created_at) VALUES ('a@b.test', 'A', 'officer', 'x', true, "
+                    "false, 4, :until, 1, :at)"), {"until": until, "at": at})  # fmt: skip
+                conn.execute(sa.text("INSERT INTO audit_event (at, account_id, action, object_type, object_id, "
+                                     "ip, detail) VALUES (:at, 1, 'masuk', 'account', '1', '', '')"),
+                             {"at": at})  # fmt: skip
+            upgrade()
+            with db.engine.connect() as conn:
+                rows = conn.execute(sa.text("SELECT secret_hmac, client_hmac, scope, failures, lockouts, locked_until "
+                                            "FROM access_lockout ORDER BY secret_hmac")).all()  # fmt: skip
+                assert [tuple(r) for r in rows] == [("n1", "*", "cek_status", 3, 2, None),
+                                                    ("r1", "*", "lacak", 4, 1, None)]  # fmt: skip
+                assert conn.execute(sa.text("SELECT count(*) FROM audit_event WHERE account_id = 1")).scalar_one() == 1
+            columns = {c["name"] for c in sa.inspect(db.engine).get_columns("account")}
+            assert not {"failed_logins", "locked_until"} & columns and "totp_last_step" in columns
+            assert "nik_lockout" not in sa.inspect(db.engine).get_table_names()
+            downgrade(revision="0008")
+            with db.engine.connect() as conn:
+                old_niks = conn.execute(sa.text("SELECT nik_hmac, failures, lockouts FROM nik_lockout")).all()
+                old_references = conn.execute(sa.text("SELECT key_hmac, failures, lockouts FROM access_lockout")).all()
+                assert old_niks == [("n1", 3, 2)] and old_references == [("r1", 4, 1)]
+                assert conn.execute(sa.text("SELECT failed_logins FROM account")).scalar_one() == 0
+            upgrade()  # and up again: the names it created on the way down are free
+            db.engine.dispose()
+    finally:
+        if admin is not None:
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{url.rpartition("/")[2]}"'))
+            admin.dispose()

@@ -1,10 +1,18 @@
+import os
+import threading
+from datetime import timedelta
+
 import pyotp
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
+from itsdangerous import URLSafeTimedSerializer
 
 from portal.extensions import db
 from portal.models import Account, AuditEvent
 from portal.models.audit import AuditIsAppendOnly
+from portal.models.base import utcnow
+from tests.clock import running_at
 from tests.conftest import csrf_token, parse
 from tests.factories import PASSWORD, account, sign_in
 
@@ -20,22 +28,189 @@ def test_sign_in_and_out(client):
     assert client.get("/petugas/pengaduan").headers["Location"].startswith("/petugas/masuk")
 
 
-def test_wrong_password_and_unknown_email_are_the_same_answer(client):
-    officer = account()
-    wrong = sign_in(client, officer, password="salah-sekali-123")  # noqa: S106
-    unknown = client.post("/petugas/masuk", data={"csrf_token": csrf_token(client, "/petugas/masuk"),
-                                                  "email": "tidak@ada.test", "password": "x" * 12})  # fmt: skip
-    assert wrong.status_code == unknown.status_code == 400
-    assert "Email atau kata sandi salah." in parse(wrong).get_text()
-    assert "Email atau kata sandi salah." in parse(unknown).get_text()
+def at(app, address: str):
+    """A browser at `address` (REMOTE_ADDR, as ProxyFix leaves it behind a trusted proxy)."""
+    browser = app.test_client()
+    browser.environ_base["REMOTE_ADDR"] = address
+    return browser
 
 
-def test_lockout_after_repeated_failures(client):
+def password_step(browser, email, password=PASSWORD):
+    return browser.post("/petugas/masuk", data={"csrf_token": csrf_token(browser, "/petugas/masuk"), "email": email,
+                                                "password": password})  # fmt: skip
+
+
+def code_step(browser, code, token=None):
+    return browser.post("/petugas/masuk/kode", data={"csrf_token": token or csrf_token(browser, "/petugas/masuk/kode"),
+                                                     "code": code})  # fmt: skip
+
+
+def signed_in(browser) -> bool:
+    return browser.get("/petugas/pengaduan").status_code == 200
+
+
+@pytest.fixture
+def verifications(monkeypatch):
+    """Every Argon2 verification, counted by a wrapper around the real one."""
+    calls: list[str] = []
+    real = PasswordHasher.verify
+
+    def counted(self, hash, password):  # noqa: A002 - argon2's own parameter name
+        calls.append(hash)
+        return real(self, hash, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counted)
+    return calls
+
+
+def test_unknown_wrong_and_locked_out_get_the_same_answer_after_the_same_work(app, verifications):
+    """Byte for byte the same page (but the form's token and the e-mail typed back), the same
+    status and headers, after one Argon2 verification each: nothing tells who has an account."""
     officer = account()
+    inactive = account(email="keluar@uji.test")
+    inactive.active = False
+    db.session.commit()
+    locked = at(app, "10.0.3.1")
     for _ in range(5):
-        sign_in(client, officer, password="salah-sekali-123")  # noqa: S106
-    locked = sign_in(client, officer)
-    assert locked.status_code == 429 and "Akun dikunci sementara" in parse(locked).get_text()
+        assert password_step(locked, officer.email, "salah-sekali-123").status_code == 400  # noqa: S106
+    answers = {}
+    for label, browser, email, password in [
+        ("wrong password", at(app, "10.0.3.2"), officer.email, "salah-sekali-123"),
+        ("unknown e-mail", at(app, "10.0.3.3"), "tidak.ada@uji.test", "salah-sekali-123"),
+        ("inactive account", at(app, "10.0.3.4"), inactive.email, PASSWORD),
+        ("locked out, right password", locked, officer.email, PASSWORD),
+    ]:  # fmt: skip
+        token = csrf_token(browser, "/petugas/masuk")
+        verifications.clear()
+        response = browser.post("/petugas/masuk", data={"csrf_token": token, "email": email, "password": password})
+        assert len(verifications) == 1, label
+        body = response.get_data(as_text=True)
+        answer_token = parse(response).select_one("input[name=csrf_token]")["value"]
+        assert email in body
+        # The rate limiter's headers count this client's requests, whatever the e-mail: left out.
+        headers = sorted((k, v) for k, v in response.headers.items() if not k.startswith("X-RateLimit")
+                         and k not in ("Content-Length", "Set-Cookie", "Retry-After"))  # fmt: skip
+        answers[label] = (response.status_code, headers, body.replace(answer_token, "TOKEN").replace(email, "EMAIL"))
+        assert not signed_in(browser), label
+    first = answers["wrong password"]
+    assert first[0] == 400
+    assert "Email atau kata sandi salah" in parse_text(first[2])
+    assert all(answer == first for answer in answers.values())
+
+
+def parse_text(html: str) -> str:
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(html, "html.parser").get_text(" ", strip=True)
+
+
+def test_someone_elses_five_wrong_passwords_do_not_lock_the_officer_out(app):
+    officer = account()
+    guesser, own = at(app, "10.0.4.1"), at(app, "10.0.4.2")
+    for _ in range(5):
+        password_step(guesser, officer.email, "salah-sekali-123")  # noqa: S106
+    assert password_step(guesser, officer.email).status_code == 400  # that client: even the right password
+    assert not signed_in(guesser)
+    assert password_step(own, officer.email).status_code == 303 and signed_in(own)
+
+
+def test_lockout_after_repeated_failures_and_the_wait(app):
+    officer = account()
+    browser = at(app, "10.0.4.3")
+    for _ in range(5):
+        password_step(browser, officer.email, "salah-sekali-123")  # noqa: S106
+    assert password_step(browser, officer.email).status_code == 400 and not signed_in(browser)
+    with running_at(utcnow() + timedelta(minutes=16)):
+        assert password_step(browser, officer.email).status_code == 303 and signed_in(browser)
+
+
+def test_wrong_codes_count_towards_the_same_lockout(app):
+    officer = account(totp=True)
+    browser = at(app, "10.0.5.1")
+    assert password_step(browser, officer.email).headers["Location"] == "/petugas/masuk/kode"
+    right = pyotp.TOTP(officer.totp_secret).now()
+    wrong = "000000" if right != "000000" else "111111"
+    for _ in range(5):
+        assert code_step(browser, wrong).status_code == 400
+    locked = code_step(browser, right)
+    assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 14 * 60
+    assert "Coba lagi setelah 15 menit" in parse(locked).get_text(" ", strip=True)
+    assert not signed_in(browser)
+    assert password_step(browser, officer.email).status_code == 400  # locked at the password step too
+    other = at(app, "10.0.5.2")  # the officer elsewhere is not locked out
+    assert password_step(other, officer.email).status_code == 303
+    assert code_step(other, right).status_code == 303 and signed_in(other)
+
+
+def test_a_right_password_does_not_wipe_the_wrong_codes(app):
+    """Knowing the password gives no more code guesses: it does not start the count again."""
+    officer = account(totp=True)
+    browser = at(app, "10.0.5.3")
+    right = pyotp.TOTP(officer.totp_secret).now()
+    wrong = "000000" if right != "000000" else "111111"
+    for _ in range(5):
+        assert password_step(browser, officer.email).status_code == 303
+        assert code_step(browser, wrong).status_code == 400
+    assert password_step(browser, officer.email).status_code == 400
+
+
+def sign_out(browser) -> None:
+    browser.post("/petugas/keluar", data={"csrf_token": csrf_token(browser, "/petugas/pengaduan")})
+
+
+def test_a_known_device_signs_in_while_its_address_is_locked_out(app):
+    """The same office network: a guesser behind the officer's address locks the address out,
+    not the officer's own browser (its device cookie)."""
+    officer = account()
+    own = at(app, "10.0.7.1")
+    assert password_step(own, officer.email).status_code == 303
+    sign_out(own)
+    guesser = at(app, "10.0.7.1")
+    for _ in range(5):
+        password_step(guesser, officer.email, "salah-sekali-123")  # noqa: S106
+    assert password_step(guesser, officer.email).status_code == 400
+    assert password_step(own, officer.email).status_code == 303 and signed_in(own)
+
+
+def test_guessing_from_many_addresses_refuses_unknown_devices_only_and_staff_are_told(app):
+    officer = account()
+    own = at(app, "10.0.8.1")
+    assert password_step(own, officer.email).status_code == 303
+    cookie = own.get_cookie("sigap_perangkat", path="/petugas")
+    assert cookie is not None and cookie.http_only and cookie.same_site == "Strict"
+    payload = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="sigap-perangkat").loads(cookie.value)
+    assert officer.email not in repr(payload) and "uji.test" not in repr(payload)  # no personal data
+    sign_out(own)
+    for n in range(10):  # 10 addresses x 5 wrong passwords: the account's total (50)
+        guesser = at(app, f"10.0.9.{n}")
+        for _ in range(5):
+            password_step(guesser, officer.email, "salah-sekali-123")  # noqa: S106
+    new_place = at(app, "10.0.8.2")
+    assert password_step(new_place, officer.email).status_code == 400 and not signed_in(new_place)
+    assert password_step(own, officer.email).status_code == 303 and signed_in(own)
+    event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "banyak_percobaan_gagal")).one()
+    assert (event.object_type, event.object_id) == ("account", str(officer.id))
+    assert "50 percobaan gagal" in event.detail and "dari 10 alamat" in event.detail
+    assert officer.email not in event.detail
+    with running_at(utcnow() + timedelta(minutes=16)):  # the refusal of unknown devices ends
+        assert password_step(new_place, officer.email).status_code == 303
+
+
+def test_an_admin_reset_ends_the_sign_in_lockouts_of_that_account(app):
+    officer, admin = account(), account("admin", totp=True)
+    browser = at(app, "10.0.10.1")
+    for _ in range(5):
+        password_step(browser, officer.email, "salah-sekali-123")  # noqa: S106
+    assert password_step(browser, officer.email).status_code == 400
+    admin_browser = at(app, "10.0.10.2")
+    assert sign_in(admin_browser, admin).status_code == 303
+    page = parse(admin_browser.get(f"/petugas/admin/akun/{officer.id}"))
+    token = page.select_one("input[name=csrf_token]")["value"]
+    new = "sandi-baru-sekali-9"
+    reset = admin_browser.post(f"/petugas/admin/akun/{officer.id}/kata-sandi",
+                               data={"csrf_token": token, "new": new, "confirm": new})  # fmt: skip
+    assert reset.status_code == 303
+    assert password_step(browser, officer.email, new).status_code == 303
 
 
 def test_passwords_are_argon2id(app):
@@ -71,6 +246,42 @@ def test_a_totp_code_cannot_be_replayed(client, app):
     response = other.post("/petugas/masuk/kode", data={"csrf_token": csrf_token(other, "/petugas/masuk/kode"),
                                                        "code": replay})  # fmt: skip
     assert response.status_code == 400
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="PostgreSQL not configured: set TEST_DATABASE_URL")
+def test_one_code_sent_by_six_sign_ins_at_once_lets_exactly_one_in(app, database_url):
+    """Six browsers (six addresses) past the password, the same code sent at the same moment,
+    each request in its own thread, session and connection: exactly one gets in."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite serialises writers; this test is for the server database")
+    officer = account(totp=True)
+    email, secret = officer.email, officer.totp_secret  # strings: the test's own session is not for the threads
+    browsers = [at(app, f"10.0.6.{n}") for n in range(6)]
+    for browser in browsers:
+        assert password_step(browser, email).headers["Location"] == "/petugas/masuk/kode"
+    tokens = [csrf_token(browser, "/petugas/masuk/kode") for browser in browsers]
+    code = pyotp.TOTP(secret).now()
+    barrier = threading.Barrier(len(browsers), timeout=60)
+    statuses: list[int] = []
+    errors: list[BaseException] = []
+
+    def send(browser, token):
+        try:
+            with app.app_context():
+                barrier.wait()
+                statuses.append(code_step(browser, code, token).status_code)
+                db.session.remove()
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=send, args=pair) for pair in zip(browsers, tokens, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == [] and not any(thread.is_alive() for thread in threads)
+    assert sorted(statuses) == [303] + [400] * 5
+    assert sum(signed_in(browser) for browser in browsers) == 1
 
 
 def test_admins_must_set_up_totp_first(client):

@@ -1,4 +1,4 @@
-"""Migration 0009_outbox_state on an outbox written by the code before it: a sent email is
+"""Migration 0009 (outbox state) on an outbox written by the code before it: a sent email is
 "terkirim", an unsent one the old code had abandoned after 12 attempts is "gagal" (so staff see
 it), any other unsent one stays queued; the complaint's reference is read back from the subject.
 Downgrade gives the old table back."""

@@ -1,7 +1,7 @@
 """The confirmation after filing, kept sealed on the server for a short while (filing_receipt).
 
-Revision ID: 0010
-Revises: 0009_outbox_state
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-04
 
 Reviewed: one new table, nothing else changes. Until now the reference's id and the access code
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0010'
-down_revision = '0009_outbox_state'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
