@@ -129,8 +129,6 @@ def answer_request():
     form = AnswerForm()
     valid = form.validate_on_submit()
     new_files, errors = read_uploads(request.files.getlist(form.lampiran.name))
-    if len(new_files) > MAX_FILES:
-        errors.append(_("Paling banyak 3 lampiran sekaligus."))
     if errors:
         form.lampiran.errors = list(form.lampiran.errors) + errors
         valid = False
