@@ -1,8 +1,8 @@
 """The test suite's clock: no test depends on the day it runs.
 
-Every test runs with the clock set to `SIGAP_TEST_NOW` (an ISO date-time with its offset;
-default below), still ticking, unless it asks for its own moment with
-`@pytest.mark.clock("2026-02-10T09:00+07:00")` because its data has fixed dates. Running the
+The session starts with the clock at `SIGAP_TEST_NOW` (an ISO date-time with its offset;
+default below), still ticking; a test whose data has fixed dates asks for its own moment with
+`@pytest.mark.clock("2026-02-10T09:00+07:00")`. Running the
 suite with `SIGAP_TEST_NOW=2027-01-01T00:05+07:00` (or 29 February, or 31 December) proves that
 nothing else depends on the day. Subprocesses started by tests follow the same clock through
 tests/clock/sitecustomize.py.

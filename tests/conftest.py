@@ -30,17 +30,20 @@ _ci_skips: list[str] = []
 
 @pytest.fixture(scope="session", autouse=True)
 def _session_clock():
-    """Session fixtures (schemas, live servers) already run on the test calendar."""
+    """The whole run on the test calendar: `SIGAP_TEST_NOW` when the session starts, ticking."""
     with running_at(configured_now()):
         yield
 
 
 @pytest.fixture(autouse=True)
 def _clock(request):
-    """Each test on `SIGAP_TEST_NOW`, or on the moment of its `@pytest.mark.clock(...)`."""
+    """A test with `@pytest.mark.clock(...)` runs at that moment; the others go on with the
+    session's clock (it never runs backwards under what session fixtures signed or stored)."""
     marker = request.node.get_closest_marker("clock")
-    moment = datetime.fromisoformat(marker.args[0]) if marker else configured_now()
-    with running_at(moment):
+    if marker is None:
+        yield
+        return
+    with running_at(datetime.fromisoformat(marker.args[0])):
         yield
 
 
