@@ -76,6 +76,9 @@ def _too_complex(name: str) -> str:
 
 def _refusal_message(refused: Refused, name: str) -> str:
     details = refused.details
+    if refused.reason == "pixels" and "width" not in details:
+        return _("Foto %(name)s terlalu besar (lebih dari %(limit)s juta piksel). Foto ulang dengan resolusi lebih "
+                 "rendah, atau kecilkan dulu di ponsel.", name=name, limit=details["limit"])  # fmt: skip
     if refused.reason == "pixels":
         return _("Foto %(name)s terlalu besar: %(width)s × %(height)s piksel (paling besar %(limit)s juta piksel). "
                  "Foto ulang dengan resolusi lebih rendah, atau kecilkan dulu di ponsel.",

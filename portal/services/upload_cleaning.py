@@ -147,8 +147,9 @@ def clean_image(data: bytes, content_type: str) -> Cleaned:
                     image.save(out, "PNG", compress_level=PNG_COMPRESS_LEVEL)
     except Refused:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning):  # fmt: skip
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):  # Pillow's own header check
+        raise Refused("pixels", limit=MAX_PIXELS[content_type] // 1_000_000) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
         raise Refused("unreadable") from None
     notes = {"width": width, "height": height, "decoded_width": decoded[0], "decoded_height": decoded[1]}
     return Cleaned(out.getvalue(), content_type, notes)
@@ -178,6 +179,7 @@ def clean_pdf(data: bytes) -> Cleaned:
                 raise Refused("pdf_unreadable")
             removed = _defuse(reader.root_object)
             writer = PdfWriter(clone_from=reader)  # only what the cleaned catalog still reaches
+            writer.pdf_header = reader.pdf_header
             out = io.BytesIO()
             writer.write(out)
     except Refused:
