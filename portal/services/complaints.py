@@ -136,7 +136,10 @@ def start_draft(*, session: Session, data: dict) -> str:
     return token
 
 
-def get_draft(*, session: Session, token: str | None, max_age: timedelta = timedelta(days=2),
+DRAFT_MAX_AGE = timedelta(days=2)  # a draft older than this is not offered again (its files: attachment_purge)
+
+
+def get_draft(*, session: Session, token: str | None, max_age: timedelta = DRAFT_MAX_AGE,
               now: datetime | None = None) -> ComplaintDraft | None:  # fmt: skip
     if not token:
         return None

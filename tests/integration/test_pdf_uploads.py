@@ -29,6 +29,12 @@ SAFE_ACTIONS = {"/GoTo", "/URI", "/Named"}
 FORBIDDEN_KEYS = {"/OpenAction", "/AA", "/JS", "/JavaScript", "/EmbeddedFiles", "/EF", "/XFA", "/RichMediaContent"}
 
 
+
+@pytest.fixture
+def app_config(tmp_path) -> dict:
+    return {"ATTACHMENT_DIR": str(tmp_path / "lampiran")}
+
+
 def what_can_act(data: bytes) -> set[str]:
     """Everything in the PDF that a viewer could run, launch, send or open, as PDFium and a walk
     over every object (pypdf) see it."""

@@ -26,6 +26,12 @@ from tests.integration.test_complaint_tracking import officer_moves, track
 NOT_A_JPEG = b"\xff\xd8\xff\xe0 not really a jpeg"
 
 
+
+@pytest.fixture
+def app_config(tmp_path) -> dict:
+    return {"ATTACHMENT_DIR": str(tmp_path / "lampiran")}
+
+
 def errors(response) -> str:
     return parse(response).select_one(".error-summary").get_text(" ", strip=True)
 
