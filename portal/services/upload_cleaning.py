@@ -32,7 +32,14 @@ JPEG, PNG, PDF = "image/jpeg", "image/png", "application/pdf"
 # 16 megapixels still takes a 16 MP phone photo (4618 × 3464), an A4 page scanned at 400 dpi
 # (3307 × 4677) or a phone screenshot.
 MAX_PIXELS = {JPEG: 50_000_000, PNG: 16_000_000}
+# A progressive JPEG is decoded in several passes over every coefficient, at whatever scale: 3×
+# slower. Cameras write baseline JPEGs; progressive ones come from the web or chat apps (WhatsApp
+# "HD": 4096 × 3072), so they get a lower cap.
+MAX_PIXELS_PROGRESSIVE = 20_000_000
 MAX_SIDE = 3200  # a JPEG is kept at most this long: an A4 scan at 270 dpi, a KTP with every letter readable
+# A large JPEG is decoded at the smallest scale (1/2, 1/4, 1/8) that still gives this long side,
+# so that resizing from a full-size decode is rare: what is kept is 2400–3200 pixels long.
+MIN_SIDE = 2400
 MAX_JPEG_SCANS = 32  # progressive JPEGs have about 10; each scan is one more pass over the whole image
 JPEG_QUALITY = 88
 RESAMPLE = Image.Resampling.BICUBIC
@@ -129,10 +136,13 @@ def clean_image(data: bytes, content_type: str) -> Cleaned:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=[fmt]) as image:  # the header only
                 width, height = image.size
-                if width * height > MAX_PIXELS[content_type]:
-                    raise Refused("pixels", width=width, height=height, limit=MAX_PIXELS[content_type] // 1_000_000)
-                if fmt == "JPEG":  # decode at 1/2, 1/4 or 1/8 scale when that still covers what is kept
-                    image.draft("RGB", _fitted((width, height), MAX_SIDE))
+                limit = MAX_PIXELS[content_type]
+                if fmt == "JPEG" and image.info.get("progressive"):
+                    limit = MAX_PIXELS_PROGRESSIVE
+                if width * height > limit:
+                    raise Refused("pixels", width=width, height=height, limit=limit // 1_000_000)
+                if fmt == "JPEG":  # decoded at 1/2, 1/4 or 1/8 scale when that still gives MIN_SIDE
+                    image.draft("RGB", _fitted((width, height), MIN_SIDE))
                 image.load()
                 decoded = image.size
                 image = ImageOps.exif_transpose(image)  # keep the photo upright once EXIF is gone

@@ -111,7 +111,9 @@ def test_an_answer_on_the_tracking_page_has_the_same_count_first(client):
         (png((5000, 4000)), "5000 × 4000 piksel (paling besar 16 juta piksel)"),  # a real 20 MP PNG
         (png_header_only(6300, 6300), "6300 × 6300 piksel (paling besar 16 juta piksel)"),  # the header alone
         (png_header_only(100_000, 100_000), "(lebih dari 16 juta piksel)"),  # so big that Pillow says it first
+        (jpeg((5000, 4500), progressive=True), "5000 × 4500 piksel (paling besar 20 juta piksel)"),  # 3× the work
     ],
+    ids=["png 20 MP", "png header 40 MP", "png header 10 GP", "progressive jpeg 22.5 MP"],
 )
 def test_an_image_too_large_is_refused_by_its_header_with_what_to_do(client, data, shown):
     start(client)
