@@ -96,8 +96,7 @@ def edit_details():
     form.lampiran.data = request.files.getlist(form.lampiran.name)
     valid = form.validate_on_submit()
     stored = service.draft_attachments(session=db.session, token=draft.token)
-    new_files, file_errors = read_uploads(form.lampiran.data, already=len(stored))
-    storage_down = False
+    new_files, file_errors, storage_down = read_uploads(form.lampiran.data, already=len(stored))
     for clean in new_files:
         try:
             service.attach_file(session=db.session, directory=attachment_dir(), file=clean,

@@ -11,14 +11,17 @@ that asks for more memory than allowed gets MemoryError; one still running after
 """
 from __future__ import annotations
 
+import fcntl
 import math
 import multiprocessing
 import os
 import resource
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 _FORK = multiprocessing.get_context("fork")
@@ -66,6 +69,32 @@ def run_bounded(func: Callable[[bytes], Any], data: bytes, *, limits: Limits) ->
     if outcome == "error":
         raise value
     return value, cpu
+
+
+@contextmanager
+def slot(directory: Path, *, slots: int, wait_seconds: float) -> Iterator[bool]:
+    """One of `slots` places shared by every process on this machine (an exclusive flock on one
+    of `slots` files in `directory`; the kernel frees it when its holder ends, even by SIGKILL).
+    Yields True while holding one, or False when none came free within `wait_seconds`."""
+    directory.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        for number in range(slots):
+            handle = os.open(directory / f"slot-{number}", os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(handle)
+                continue
+            try:
+                yield True
+            finally:
+                os.close(handle)  # closing the last descriptor releases the lock
+            return
+        if time.monotonic() >= deadline:
+            yield False
+            return
+        time.sleep(0.05)
 
 
 def _child(func, data: bytes, sender, limits: Limits) -> None:

@@ -4,9 +4,14 @@ before any pixel is decoded, big JPEGs are decoded at a reduced scale and kept a
 long, and checking a file that needs more than its CPU allowance is stopped, with a plain message,
 while the worker goes on. On every upload path: the complaint form, the officers' assisted
 filing, and the answer on the tracking page."""
+# ruff: noqa: S603 (this venv's Python)
 import io
 import struct
+import subprocess
+import sys
 import zlib
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -29,7 +34,7 @@ NOT_A_JPEG = b"\xff\xd8\xff\xe0 not really a jpeg"
 
 @pytest.fixture
 def app_config(tmp_path) -> dict:
-    return {"ATTACHMENT_DIR": str(tmp_path / "lampiran")}
+    return {"ATTACHMENT_DIR": str(tmp_path / "lampiran"), "UPLOAD_CHECK_SLOTS": 2}
 
 
 def errors(response) -> str:
@@ -180,3 +185,40 @@ def test_checking_a_file_is_stopped_at_its_memory_allowance(app):
             clean_upload(data=data, filename="besar.png", limits=small)
         assert "Berkas besar.png terlalu rumit untuk diperiksa" in refused.value.message
         assert clean_upload(data=data, filename="besar.png").content_type == "image/png"  # the real allowance
+
+
+@contextmanager
+def every_check_slot_held_by_another_process(app):
+    """Another process (as another worker would) holds every upload-check place of the machine."""
+    slots = Path(app.instance_path) / "upload-check-slots"
+    slots.mkdir(parents=True, exist_ok=True)
+    paths = [str(slots / f"slot-{n}") for n in range(app.config["UPLOAD_CHECK_SLOTS"])]
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import fcntl, sys\n"
+        "held = [open(p, 'a') for p in sys.argv[1:]]\n"
+        "[fcntl.flock(f, fcntl.LOCK_EX) for f in held]\n"
+        "print('held', flush=True)\n"
+        "sys.stdin.read()\n")] + paths, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        yield
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_uploads_never_take_every_worker_and_a_busy_machine_keeps_what_was_typed(client, app):
+    start(client)
+    typed = "Saya buruh cuci, desil 1, tetapi belum terdaftar."
+    with every_check_slot_held_by_another_process(app):
+        response = details(client, files=[(io.BytesIO(NOT_A_JPEG), "foto.jpg")], uraian=typed)
+        assert response.status_code == 503
+        said = errors(response)
+        assert "Banyak berkas sedang diperiksa saat ini. Isian Anda sudah tersimpan" in said
+        assert "tidak bisa dibaca" not in said  # not read: it waited for a place, none came
+        assert parse(response).select_one("textarea[name=uraian]").get_text(strip=True) == typed
+        assert details(client, uraian=typed).status_code == 303  # without files: no place needed
+    assert stored_files() == []
+    start(client)
+    assert details(client, files=[(io.BytesIO(png((8, 8))), "kk.png")], uraian=typed).status_code == 303  # freed
+    assert len(stored_files()) == 1
