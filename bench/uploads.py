@@ -3,19 +3,22 @@ served while the largest uploads arrive on every worker of gunicorn's sync worke
 README's production line, `--workers 4`)? The code before the fix and after it, in one run.
 
     .venv/bin/python bench/uploads.py [--before REV] [--workers 4] [--seconds 30]
-        [--pg postgresql://postgres@127.0.0.1:5432/h_uploads]
+        [--pg postgresql://postgres@127.0.0.1:5432/sigap_uploads]
 
 1. Per-file cost: CPU seconds to check each candidate image (white and noisy PNGs and JPEGs at
    each version's pixel caps, the finding's 6300 × 6300 white PNG), run in a child process on the
    code of REV (`git archive`, default: the commit before the fix) and on this tree; the worst
    image each version accepts is its "worst allowed image". Also the hostile PDFs this tree's
    tests build, read without the CPU allowance and with it.
-2. Readers under upload load: the database is emptied and migrated, 500 people imported, and
-   gunicorn (sync workers) started on loopback on each code in turn. A reader alternates GET
+2. Readers under upload load: the database (dropped and created; `test` is refused) is
+   migrated, 500 people imported, and gunicorn (sync workers) started on loopback on each code
+   in turn. A reader alternates GET
    /cek-status and a status-check POST (a person in the roster), first alone, then while one
    uploader per worker sends, over and over: (a) the finding's request: 20 copies of the 131 KB
    white 6300 × 6300 PNG in one form; (b) the largest allowed upload of that version: 3 copies
    of its worst allowed image. Rate limits are off (one client address stands for everyone).
+   After the fix, at most UPLOAD_CHECK_SLOTS uploads (default: half the cores) are checked at
+   once on the machine; an upload that finds no place within a second is answered 503.
 """
 # ruff: noqa: S603, S607 (fixed commands: git, tar and this venv's scripts)
 from __future__ import annotations
@@ -39,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import BIN, OUT, ROOT, bench_env, flask, machine  # noqa: E402
 
-PG_URL = "postgresql://postgres@127.0.0.1:5432/h_uploads"
+PG_URL = "postgresql://postgres@127.0.0.1:5432/sigap_uploads"
 BEFORE = "cd61838"  # the commit this branch started from
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 MB = 5 * 1024 * 1024
@@ -194,9 +197,12 @@ def prepare_database(url: str, env: dict[str, str]) -> list[tuple[str, str]]:
 
     from portal.services.demo import demo_rows, write_roster_csv
 
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP SCHEMA public CASCADE")
-        conn.execute("CREATE SCHEMA public")
+    name = url.rsplit("/", 1)[1]
+    if name in {"test", "postgres", "template0", "template1"}:
+        sys.exit(f"refusing to use the database {name!r}")
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
     flask(["db", "upgrade"], env)
     from datetime import date
 
