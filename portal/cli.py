@@ -145,3 +145,6 @@ def init_app(app: Flask) -> None:
     from portal.cli_backup import db_backup_command
 
     app.cli.add_command(db_backup_command)
+    from portal.cli_attachments import attachments_cli
+
+    app.cli.add_command(attachments_cli)

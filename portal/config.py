@@ -38,6 +38,13 @@ def _flag(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _count(env, name: str, default: int) -> int:
+    value = env.get(name, "").strip() or str(default)
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"{name}: {value!r} must be a whole number of at least 1")
+    return int(value)
+
+
 def _dev_secret_key(instance_path: Path, name: str = "dev-secret-key") -> str:
     """A random key kept in instance/ so development sessions (and check-log hashes) survive restarts."""
     key_file = instance_path / name
@@ -132,6 +139,9 @@ def load_config(
     settings.update(
         {
             "ATTACHMENT_DIR": env.get("ATTACHMENT_DIR") or str(instance_path / "attachments"),
+            # uploads checked at once on this machine (each in a bounded child); the other workers
+            # stay free for everyone else. Default: half the cores.
+            "UPLOAD_CHECK_SLOTS": _count(env, "UPLOAD_CHECK_SLOTS", max(1, (os.cpu_count() or 2) // 2)),
             "LETTER_BATCH_DIR": env.get("LETTER_BATCH_DIR") or str(instance_path / "letter-batches"),
             "CUTI_BERSAMA": env.get("CUTI_BERSAMA", ""),
             "ROSTER_REJECTS_DIR": env.get("ROSTER_REJECTS_DIR") or str(instance_path / "rejects"),

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from portal.complaints import bp
@@ -114,11 +113,7 @@ def edit_details():
     form.lampiran.data = request.files.getlist(form.lampiran.name)
     valid = form.validate_on_submit()
     stored = service.draft_attachments(session=db.session, token=draft.token)
-    new_files, file_errors = read_uploads(form.lampiran.data)
-    if len(stored) + len(new_files) > MAX_FILES:
-        file_errors.append(_("Paling banyak 3 lampiran. Hapus lampiran lain lebih dulu."))
-        new_files = []
-    storage_down = False
+    new_files, file_errors, storage_down = read_uploads(form.lampiran.data, already=len(stored))
     for clean in new_files:
         try:
             service.attach_file(session=db.session, directory=attachment_dir(), file=clean,

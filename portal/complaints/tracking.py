@@ -129,14 +129,12 @@ def answer_request():
         return redirect(url_for("complaints.view_case"), 303)
     form = AnswerForm()
     valid = form.validate_on_submit()
-    new_files, errors = read_uploads(request.files.getlist(form.lampiran.name))
-    if len(new_files) > MAX_FILES:
-        errors.append(_("Paling banyak 3 lampiran sekaligus."))
+    new_files, errors, busy = read_uploads(request.files.getlist(form.lampiran.name))
     if errors:
         form.lampiran.errors = list(form.lampiran.errors) + errors
         valid = False
     if not valid:
-        return _render_case(complaint, answer_form=form, status=400)
+        return _render_case(complaint, answer_form=form, status=503 if busy else 400)
     try:
         service.answer_information_request(session=db.session, complaint=complaint, message=form.jawaban.data,
                                            new_files=new_files, directory=attachment_dir(),

@@ -111,10 +111,7 @@ def edit_assisted_details():
     form = _details_form(draft, formdata=request.form)
     valid = form.validate_on_submit()
     stored = service.draft_attachments(session=db.session, token=draft.token)
-    new_files, file_errors = read_uploads(request.files.getlist(form.lampiran.name))
-    if len(stored) + len(new_files) > MAX_FILES:
-        file_errors.append(_("Paling banyak 3 lampiran. Hapus lampiran lain lebih dulu."))
-        new_files = []
+    new_files, file_errors, busy = read_uploads(request.files.getlist(form.lampiran.name), already=len(stored))
     for clean in new_files:
         service.attach_file(session=db.session, directory=attachment_dir(), file=clean, draft_token=draft.token)
     if file_errors:
@@ -128,7 +125,7 @@ def edit_assisted_details():
     service.update_draft(session=db.session, draft=draft, data=data)
     db.session.commit()
     if not valid:
-        return _render_details(form, draft, 400)
+        return _render_details(form, draft, 503 if busy else 400)
     return redirect(url_for("officers.check_assisted_filing"), 303)
 
 

@@ -1,30 +1,33 @@
-"""Residents' files: JPEG, PNG or PDF up to 5 MB, type checked by content, EXIF stripped,
-stored outside static/ under a random name, never served publicly."""
+"""Residents' files: JPEG, PNG or PDF up to 5 MB, type checked by content, images re-encoded
+(EXIF stripped) and PDFs rewritten without scripts or embedded files, in a child process with a
+CPU and memory limit; stored outside static/ under a random name, never served publicly."""
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import logging
 import os
 import re
 import secrets
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask_babel import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from portal.services import upload_cleaning
+from portal.services.bounded import Limits, Overrun, run_bounded
 from portal.services.errors import DomainError
+from portal.services.upload_cleaning import JPEG, MAX_PDF_PAGES, PDF, PNG, Refused
 
 log = logging.getLogger("portal.attachments")
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_FILES = 3
-MAX_PIXELS = 40_000_000
+# What checking one file may cost at most. The worst image that passes the header checks takes
+# about 0.6 s of CPU here (docs/benchmarks.md); a PDF or image that needs more is refused.
+LIMITS = Limits(cpu_seconds=2.0, memory_bytes=768 * 1024 * 1024, wall_seconds=20.0)
 
 
 class AttachmentError(DomainError):
@@ -38,63 +41,64 @@ class CleanFile:
     original_name: str
 
 
-def _sniff(head: bytes) -> str | None:
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    return None
-
-
 def _safe_name(name: str, content_type: str) -> str:
     stem = re.sub(r"[^\w.\- ]+", "", Path(name or "berkas").stem)[:80].strip() or "berkas"
-    extension = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}[content_type]
+    extension = {JPEG: ".jpg", PNG: ".png", PDF: ".pdf"}[content_type]
     return stem + extension
 
 
-def _reencode(data: bytes, content_type: str) -> bytes:
-    """Decode and re-encode an image: drops EXIF (GPS location, camera) and any hidden payload."""
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                image.load()
-                image = ImageOps.exif_transpose(image)
-                out = io.BytesIO()
-                if content_type == "image/jpeg":
-                    image.convert("RGB").save(out, "JPEG", quality=88, optimize=True)
-                else:
-                    image.save(out, "PNG", optimize=True)
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning):  # fmt: skip
-        raise AttachmentError(_("Gambar tidak bisa dibaca atau rusak. Kirim foto lain.")) from None
-    return out.getvalue()
-
-
-def clean_upload(*, data: bytes, filename: str) -> CleanFile:
-    """Check one uploaded file and return what may be stored."""
+def clean_upload(*, data: bytes, filename: str, limits: Limits = LIMITS) -> CleanFile:
+    """Check one uploaded file and return what may be stored (AttachmentError says why not)."""
+    name = (filename or "")[:60]
     if not data:
-        raise AttachmentError(_("Berkas %(name)s kosong.", name=(filename or "")[:60]))
+        raise AttachmentError(_("Berkas %(name)s kosong.", name=name))
     if len(data) > MAX_BYTES:
         raise AttachmentError(
-            _("Berkas %(name)s lebih dari 5 MB. Kecilkan atau foto ulang dengan resolusi lebih rendah.",
-              name=(filename or "")[:60])
-        )  # fmt: skip
-    content_type = _sniff(data[:16])
-    if content_type is None:
-        raise AttachmentError(
-            _("Berkas %(name)s bukan JPG, PNG atau PDF. Kirim foto atau PDF.", name=(filename or "")[:60])
+            _("Berkas %(name)s lebih dari 5 MB. Kecilkan atau foto ulang dengan resolusi lebih rendah.", name=name)
         )
-    if content_type == "application/pdf":
-        if b"%%EOF" not in data[-2048:]:
-            raise AttachmentError(_("PDF %(name)s tidak lengkap atau rusak.", name=(filename or "")[:60]))
-        clean = data
-    else:
-        clean = _reencode(data, content_type)
-    return CleanFile(data=clean, content_type=content_type, original_name=_safe_name(filename, content_type))
+    if upload_cleaning.sniff(data[:16]) is None:
+        raise AttachmentError(_("Berkas %(name)s bukan JPG, PNG atau PDF. Kirim foto atau PDF.", name=name))
+    try:
+        cleaned, _cpu = run_bounded(upload_cleaning.clean, data, limits=limits)
+    except Refused as refused:
+        raise AttachmentError(_refusal_message(refused, name)) from None
+    except Overrun as overrun:
+        log.warning("upload refused: checking it went over its %s limit", overrun.what)
+        raise AttachmentError(_too_complex(name)) from None
+    return CleanFile(data=cleaned.data, content_type=cleaned.content_type,
+                     original_name=_safe_name(filename, cleaned.content_type))  # fmt: skip
+
+
+def _too_complex(name: str) -> str:
+    return _("Berkas %(name)s terlalu rumit untuk diperiksa. Kirim foto biasa dari kamera ponsel, atau PDF hasil "
+             "pindai yang lebih sederhana.", name=name)  # fmt: skip
+
+
+def _refusal_message(refused: Refused, name: str) -> str:
+    details = refused.details
+    if refused.reason == "pixels" and "width" not in details:
+        return _("Foto %(name)s terlalu besar (lebih dari %(limit)s juta piksel). Foto ulang dengan resolusi lebih "
+                 "rendah, atau kecilkan dulu di ponsel.", name=name, limit=details["limit"])  # fmt: skip
+    if refused.reason == "pixels":
+        return _("Foto %(name)s terlalu besar: %(width)s × %(height)s piksel (paling besar %(limit)s juta piksel). "
+                 "Foto ulang dengan resolusi lebih rendah, atau kecilkan dulu di ponsel.",
+                 name=name, width=details["width"], height=details["height"], limit=details["limit"])  # fmt: skip
+    if refused.reason == "pdf_encrypted":
+        return _("PDF %(name)s dikunci dengan kata sandi atau enkripsi. Simpan ulang tanpa kata sandi, atau kirim "
+                 "foto dokumennya.", name=name)  # fmt: skip
+    if refused.reason == "pdf_pages":
+        return _("PDF %(name)s terlalu banyak halaman (%(pages)s; paling banyak %(limit)s). Kirim hanya halaman "
+                 "yang diperlukan.", name=name, pages=details["pages"], limit=MAX_PDF_PAGES)  # fmt: skip
+    if refused.reason == "pdf_truncated":
+        return _("PDF %(name)s tidak lengkap atau rusak.", name=name)
+    if refused.reason == "pdf_unreadable":
+        return _("PDF %(name)s tidak bisa dibaca. Simpan ulang sebagai PDF dari aplikasinya, atau kirim foto "
+                 "dokumennya.", name=name)  # fmt: skip
+    if refused.reason == "scans":
+        return _too_complex(name)
+    if refused.reason == "type":
+        return _("Berkas %(name)s bukan JPG, PNG atau PDF. Kirim foto atau PDF.", name=name)
+    return _("Gambar tidak bisa dibaca atau rusak. Kirim foto lain.")
 
 
 @dataclass(frozen=True, slots=True)

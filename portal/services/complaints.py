@@ -144,7 +144,10 @@ def unsaved_draft(*, data: dict) -> ComplaintDraft:
     return ComplaintDraft(token="", data=data)
 
 
-def get_draft(*, session: Session, token: str | None, max_age: timedelta = timedelta(days=2),
+DRAFT_MAX_AGE = timedelta(days=2)  # a draft older than this is not offered again (its files: attachment_purge)
+
+
+def get_draft(*, session: Session, token: str | None, max_age: timedelta = DRAFT_MAX_AGE,
               now: datetime | None = None) -> ComplaintDraft | None:  # fmt: skip
     if not token:
         return None

@@ -19,13 +19,15 @@ from tests.conftest import csrf_token, parse
 from tests.factories import complaint
 from tests.integration.test_complaint_filing import details, start, submit
 from tests.integration.test_complaint_tracking import officer_moves, track
+from tests.pdf_samples import sized_pdf
 
 STORAGE_MESSAGE = "Berkas tidak bisa disimpan saat ini"
 FILLER = "isi-penuh"
 
 
 def pdf(size: int) -> bytes:
-    return b"%PDF-1.4\n" + os.urandom(size) + b"\n%%EOF\n"
+    """A real PDF of about `size` bytes (random image data): PDFs are rewritten before storing."""
+    return sized_pdf(size)
 
 
 class Tmpfs:
