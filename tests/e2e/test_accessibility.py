@@ -75,7 +75,6 @@ class Seeded:
     account_id: int
     template_id: int
     letter_code: str
-    open_case_nik: str
 
 
 @pytest.fixture(scope="module")
@@ -101,8 +100,7 @@ def seeded(live_server) -> Seeded:
                                      last_error="TimeoutError: timed out"))  # fmt: skip
         db.session.commit()
         return Seeded(admin.email, admin.totp_secret, with_totp.email, with_totp.totp_secret, case.reference, code,
-                      found.reference, help_code, active.id, with_totp.id, template.id, letter.code,
-                      case.subject_nik)  # fmt: skip
+                      found.reference, help_code, active.id, with_totp.id, template.id, letter.code)  # fmt: skip
 
     return live_server.run(work)
 
@@ -191,11 +189,6 @@ PUBLIC: dict[str, Callable] = {
     "complaints.show_confirmation": lambda page, s, r: (
         _complaint_details(page, factories.make_nik(female=True)),
         page.get_by_role("button", name="Kirim pengaduan").click()),
-    "complaints.duplicate_case": lambda page, s, r: (
-        _complaint_details(page, s.open_case_nik), page.get_by_role("button", name="Kirim pengaduan").click()),
-    "complaints.show_information_added": lambda page, s, r: (
-        _complaint_details(page, s.open_case_nik), page.get_by_role("button", name="Kirim pengaduan").click(),
-        page.get_by_role("button", name="Tambahkan keterangan saya").click()),
     "complaints.track_complaint": _go("/pengaduan/lacak"),
     "complaints.view_case": lambda page, s, r: _track(page, s.complaint, s.complaint_code),
     "letters.show_letter": lambda page, s, r: (_checked_active_person(page, r), page.goto("/surat")),

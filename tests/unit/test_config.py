@@ -58,7 +58,7 @@ def test_targets_per_category_are_read_and_checked_at_start(tmp_path: Path):
 def test_upload_check_slots_default_to_half_the_cores_and_are_checked_at_start(tmp_path: Path):
     import os
 
-    env = {"SECRET_KEY": "x"}
+    env = {"SECRET_KEY": "x", "NIK_HMAC_KEY": "y"}
     assert load_config(tmp_path, environ=env)["UPLOAD_CHECK_SLOTS"] == max(1, (os.cpu_count() or 2) // 2)
     assert load_config(tmp_path, environ={**env, "UPLOAD_CHECK_SLOTS": "3"})["UPLOAD_CHECK_SLOTS"] == 3
     for wrong in ("0", "-1", "dua", "1.5"):
