@@ -4,6 +4,7 @@ from alembic.migration import MigrationContext
 
 from portal.extensions import db
 from portal.models import Base
+from tests.helpers import app_on_a_database_of_its_own
 
 
 def test_migrations_match_the_models(app):
@@ -26,21 +27,9 @@ def test_0007_counts_the_people_already_in_the_roster(database_url, tmp_path):
     import sqlalchemy as sa
     from flask_migrate import downgrade, upgrade
 
-    from portal import create_app
-    from tests.conftest import _test_config
 
-    url, admin = database_url, None
-    if database_url.startswith("postgresql"):  # a database of its own: the shared one is at head
-        base, _, name = database_url.rpartition("/")
-        url, admin = f"{base}/{name}_m0007", sa.create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}_m0007"'))
-            conn.execute(sa.text(f'CREATE DATABASE "{name}_m0007"'))
-    else:
-        url = f"sqlite:///{tmp_path / 'm0007.sqlite3'}"
-    app = create_app(_test_config(url, tmp_path))
     group = "status, kelurahan_code, jenis_kelamin, mulai, selesai, tanggal_data"
-    try:
+    with app_on_a_database_of_its_own(database_url, tmp_path, "m0007") as app:
         with app.app_context():
             upgrade(revision="0006")
             people = [
@@ -67,11 +56,6 @@ def test_0007_counts_the_people_already_in_the_roster(database_url, tmp_path):
             downgrade(revision="0006")
             assert "roster_summary" not in sa.inspect(db.engine).get_table_names()
             db.engine.dispose()
-    finally:
-        if admin is not None:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{url.rpartition("/")[2]}"'))
-            admin.dispose()
 
 
 def test_0010_keeps_old_counts_as_totals_and_drops_the_account_lock(database_url, tmp_path):
@@ -80,21 +64,9 @@ def test_0010_keeps_old_counts_as_totals_and_drops_the_account_lock(database_url
     import sqlalchemy as sa
     from flask_migrate import downgrade, upgrade
 
-    from portal import create_app
-    from tests.conftest import _test_config
 
-    url, admin = database_url, None
-    if database_url.startswith("postgresql"):  # a database of its own: the shared one is at head
-        base, _, name = database_url.rpartition("/")
-        url, admin = f"{base}/{name}_m0010", sa.create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}_m0010"'))
-            conn.execute(sa.text(f'CREATE DATABASE "{name}_m0010"'))
-    else:
-        url = f"sqlite:///{tmp_path / 'm0010.sqlite3'}"
-    app = create_app(_test_config(url, tmp_path))
     at, until = "2026-11-20 10:00:00+00:00", "2026-11-20 10:15:00+00:00"
-    try:
+    with app_on_a_database_of_its_own(database_url, tmp_path, "m0010") as app:
         with app.app_context():
             upgrade(revision="0008")
             with db.engine.begin() as conn:
@@ -127,8 +99,3 @@ def test_0010_keeps_old_counts_as_totals_and_drops_the_account_lock(database_url
                 assert conn.execute(sa.text("SELECT failed_logins FROM account")).scalar_one() == 0
             upgrade()  # and up again: the names it created on the way down are free
             db.engine.dispose()
-    finally:
-        if admin is not None:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{url.rpartition("/")[2]}"'))
-            admin.dispose()

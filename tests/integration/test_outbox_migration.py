@@ -6,9 +6,8 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from portal import create_app
 from portal.extensions import db
-from tests.conftest import _test_config
+from tests.helpers import app_on_a_database_of_its_own
 
 OLD_ROWS = [  # subject, attempts, sent_at, last_error -> state, reference
     ("Pengaduan SGP-2026-000001: Diterima", 1, "2026-11-01 01:00:00+00:00", None, "terkirim", "SGP-2026-000001"),
@@ -23,17 +22,7 @@ OLD_ROWS = [  # subject, attempts, sent_at, last_error -> state, reference
 
 
 def test_0009_gives_every_old_message_its_state(database_url, tmp_path):
-    url, admin = database_url, None
-    if database_url.startswith("postgresql"):  # a database of its own: the shared one is at head
-        base, _, name = database_url.rpartition("/")
-        url, admin = f"{base}/{name}_m0009", sa.create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}_m0009"'))
-            conn.execute(sa.text(f'CREATE DATABASE "{name}_m0009"'))
-    else:
-        url = f"sqlite:///{tmp_path / 'm0009.sqlite3'}"
-    app = create_app(_test_config(url, tmp_path))
-    try:
+    with app_on_a_database_of_its_own(database_url, tmp_path, "m0009") as app:
         with app.app_context():
             upgrade(revision="0008")
             rows = [{"to_address": "warga@contoh.id", "subject": subject, "body": "-", "attempts": attempts,
@@ -62,8 +51,3 @@ def test_0009_gives_every_old_message_its_state(database_url, tmp_path):
             with db.engine.connect() as conn:
                 assert conn.scalar(sa.text("SELECT count(*) FROM outbox_message")) == len(OLD_ROWS)
             db.engine.dispose()
-    finally:
-        if admin is not None:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{url.rpartition("/")[2]}"'))
-            admin.dispose()
