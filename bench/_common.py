@@ -39,7 +39,7 @@ class Roster:
 
 def _scaled_counts(total: int) -> dict[tuple[str, str], int]:
     """The demo roster's mix of statuses, scaled to `total` rows."""
-    from portal.services.demo import DEFAULT_COUNTS
+    from portal.demo.services.roster import DEFAULT_COUNTS
 
     base = sum(DEFAULT_COUNTS.values())
     counts = {key: count * total // base for key, count in DEFAULT_COUNTS.items()}
@@ -48,8 +48,8 @@ def _scaled_counts(total: int) -> dict[tuple[str, str], int]:
 
 
 def roster_file(rows: int = ROSTER_ROWS, *, quiet: bool = False) -> Roster:
-    """Write (once) a synthetic roster CSV of `rows` people with portal.services.demo."""
-    from portal.services.demo import demo_rows, write_roster_csv
+    """Write (once) a synthetic roster CSV of `rows` people with portal.demo.services.roster."""
+    from portal.demo.services.roster import demo_rows, write_roster_csv
 
     OUT.mkdir(parents=True, exist_ok=True)
     stem = f"roster-{rows}-s{SEED}"

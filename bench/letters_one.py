@@ -43,10 +43,10 @@ def main() -> None:
 
     from portal import create_app
     from portal.extensions import db
-    from portal.letters.pdf import STYLESHEET, html_to_pdf
-    from portal.letters.render import document_title, letter_view, letters_html
+    from portal.letters.documents.pdf import STYLESHEET, html_to_pdf
+    from portal.letters.documents.render import document_title, letter_view, letters_html
+    from portal.letters.services.letters import issue_letter
     from portal.models import Person, PersonStatus, Sex
-    from portal.services.letters import issue_letter
 
     OUT.mkdir(parents=True, exist_ok=True)
     database = OUT / "letters-one.sqlite3"

@@ -114,7 +114,7 @@ def roster_people(count: int = 3000) -> tuple[list[tuple[str, str]], set[str]]:
     """NIK + name pairs of the demo roster (what `flask demo seed` imported), and all its NIKs."""
     from datetime import date
 
-    from portal.services.demo import DATA_DATE, demo_rows
+    from portal.demo.services.roster import DATA_DATE, demo_rows
 
     rows = [
         (r["nik"], r["nama"]) for r in demo_rows(seed=2025, data_date=min(DATA_DATE, date.today()))

@@ -111,7 +111,7 @@ class Database:
     def queue(self, count: int, tag: str) -> list[str]:
         import sqlalchemy as sa
 
-        from portal.models.base import utcnow
+        from portal.core.base import utcnow
 
         self.reset()
         now = utcnow()

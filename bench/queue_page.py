@@ -55,8 +55,8 @@ def _accounts(session) -> list[int]:
     """The bench supervisor and 20 officers (created once); returns the officers' ids."""
     import sqlalchemy as sa
 
+    from portal.accounts.services import accounts
     from portal.models import Account, Role
-    from portal.services import accounts
 
     wanted = [("bench@sigap.test", Role.SUPERVISOR)] + [(f"petugas{n}@sigap.test", Role.OFFICER)
                                                         for n in range(1, OFFICERS + 1)]  # fmt: skip
@@ -68,7 +68,7 @@ def _accounts(session) -> list[int]:
 
 
 def _name(rng: random.Random) -> str:
-    from portal.services import demo
+    from portal.demo.services import roster as demo
 
     female = rng.random() < 0.5
     first = demo.FEMALE if female else demo.MALE
@@ -81,10 +81,10 @@ def fill(app, count: int) -> None:
     import sqlalchemy as sa
     from flask_migrate import upgrade
 
+    from portal.core.base import utcnow
+    from portal.core.regions import regions
     from portal.extensions import db
     from portal.models import Complaint, ComplaintCategory, ComplaintStatus
-    from portal.models.base import utcnow
-    from portal.services.regions import regions
 
     with app.app_context():
         upgrade()
@@ -119,7 +119,7 @@ def fill(app, count: int) -> None:
         if batch:
             db.session.execute(Complaint.__table__.insert(), batch)
         try:  # the name index (migration 0006); absent when measuring the code from before it
-            from portal.services.complaint_search import reindex_names
+            from portal.complaints.services.search import reindex_names
         except ImportError:
             pass
         else:

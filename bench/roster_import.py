@@ -12,7 +12,7 @@ information: the budget is SQLite's.
 
 The import keeps the per-group counts of /statistik (roster_summary) from the moves it makes.
 For the record of that choice, the script then times what counting them again from scratch would
-add to an import: portal.services.roster_summary.recount on the imported database (median of
+add to an import: portal.roster.services.summary.recount on the imported database (median of
 3, each rolled back).
 """
 from __future__ import annotations
@@ -99,7 +99,7 @@ def _time_recount() -> None:
 
     from portal import create_app
     from portal.extensions import db
-    from portal.services.roster_summary import recount
+    from portal.roster.services.summary import recount
 
     times = []
     with create_app().app_context():  # DATABASE_URL from bench_env

@@ -5,13 +5,13 @@
 
 Rows are bulk-inserted with Core (importing a roster or filing complaints through the web
 would measure other code), then the roster's per-group counts (roster_summary, which the import
-keeps) are counted once with portal.services.roster_summary.recount. The roster has the demo mix
+keeps) are counted once with portal.roster.services.summary.recount. The roster has the demo mix
 of statuses scaled to --roster rows (about 76% active). Complaints get consistent timestamps:
 verified, answered and appealed according to their status.
 
 Each page goes through the whole Flask stack with the test client. The figures a worker serves
 come from its memory, else from the snapshot in the database (stats_snapshot, shared by every
-worker), else from a count (portal.services.stats_cache):
+worker), else from a count (portal.statistics.services.cache):
 "cold": no snapshot and an empty memory before every request, so the SQL aggregation runs inline
 and stores a snapshot (only the first request on a new database waits like this);
 "first request of a worker": an empty memory (a new or restarted worker) with a snapshot counted
@@ -46,7 +46,7 @@ BATCH = 10_000
 
 
 def _status_mix(total: int) -> list[tuple[str, str | None, int]]:
-    from portal.services.demo import DEFAULT_COUNTS
+    from portal.demo.services.roster import DEFAULT_COUNTS
 
     base = sum(DEFAULT_COUNTS.values())
     mix = [(status, reason or None, count * total // base) for (status, reason), count in DEFAULT_COUNTS.items()]
@@ -57,9 +57,9 @@ def _status_mix(total: int) -> list[tuple[str, str | None, int]]:
 def fill_roster(session, rows: int, seed: int = 11) -> None:
     import sqlalchemy as sa
 
+    from portal.core.regions import regions
     from portal.models import Person
-    from portal.services.regions import regions
-    from portal.services.roster_summary import recount
+    from portal.roster.services.summary import recount
 
     if session.scalar(sa.select(sa.func.count()).select_from(Person)) >= rows:
         return  # filled before: the migration or an earlier run counted roster_summary
@@ -92,8 +92,8 @@ def fill_roster(session, rows: int, seed: int = 11) -> None:
 def fill_complaints(session, count: int, seed: int = 7, now: datetime | None = None) -> None:
     import sqlalchemy as sa
 
+    from portal.core.regions import regions
     from portal.models import Complaint
-    from portal.services.regions import regions
 
     if session.scalar(sa.select(sa.func.count()).select_from(Complaint)) >= count:
         return
@@ -159,7 +159,7 @@ def _roster_queries_ms(session) -> dict[str, float]:
     import sqlalchemy as sa
 
     from portal.models import Person
-    from portal.services import roster_summary
+    from portal.roster.services import summary as roster_summary
 
     columns = (Person.status, Person.kelurahan_code, Person.jenis_kelamin, Person.mulai, Person.selesai)
     before = sa.select(*columns, sa.func.count(), sa.func.max(Person.tanggal_data)).group_by(*columns)
@@ -180,10 +180,10 @@ def measure(url: str, roster: int, complaints: int) -> dict[str, float]:
     import sqlalchemy as sa
     from flask_migrate import upgrade
 
+    from portal.core.base import utcnow
     from portal.extensions import db
     from portal.models import StatsSnapshot
-    from portal.models.base import utcnow
-    from portal.transparency.figures import CACHE, figures_cache
+    from portal.statistics.routes.figures import CACHE, figures_cache
 
     app = _app(url)
     with app.app_context():

@@ -103,10 +103,10 @@ import pickle, resource, sys, time
 data = sys.stdin.buffer.read()
 kind = sys.argv[1]
 if kind == "before":
-    from portal.services.attachments import _reencode as check, _sniff
+    from portal.complaints.services.attachments import _reencode as check, _sniff
     run = lambda: check(data, _sniff(data[:16]))
 else:
-    from portal.services.upload_cleaning import clean
+    from portal.complaints.services.upload_cleaning import clean
     run = lambda: clean(data)
 best, accepted = None, True
 for _ in range(int(sys.argv[2])):
@@ -131,8 +131,8 @@ def file_cost(tree: Path, kind: str, data: bytes, rounds: int = 3) -> tuple[bool
 
 def children_cpu(run) -> tuple[float, str]:
     """CPU seconds of the child processes `run` started and reaped, and what became of the file."""
-    from portal.services.bounded import Overrun
-    from portal.services.upload_cleaning import Refused
+    from portal.complaints.services.upload_cleaning import Refused
+    from portal.core.bounded import Overrun
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
@@ -149,9 +149,9 @@ def children_cpu(run) -> tuple[float, str]:
 def pdf_costs() -> list[tuple[str, float, float, str]]:
     """Hostile PDFs: (name, CPU s to read without allowance, CPU s with it, outcome)."""
     sys.path.insert(0, str(ROOT))
-    from portal.services import upload_cleaning
-    from portal.services.attachments import LIMITS
-    from portal.services.bounded import Limits, run_bounded
+    from portal.complaints.services import upload_cleaning
+    from portal.complaints.services.attachments import LIMITS
+    from portal.core.bounded import Limits, run_bounded
     from tests.pdf_samples import assemble, hostile_pdf, stream
 
     def many_objects(count: int) -> bytes:
@@ -195,7 +195,7 @@ def export_tree(revision: str) -> Path:
 def prepare_database(url: str, env: dict[str, str]) -> list[tuple[str, str]]:
     import psycopg
 
-    from portal.services.demo import demo_rows, write_roster_csv
+    from portal.demo.services.roster import demo_rows, write_roster_csv
 
     name = url.rsplit("/", 1)[1]
     if name in {"test", "postgres", "template0", "template1"}:

@@ -39,7 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
 
-    from portal.services import hashing
+    from portal.core import hashing
 
     hashing.use_profile(app.config["HASH_PROFILE"])
     db.init_app(app)
@@ -59,24 +59,16 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     templating.init_app(app)
 
-    from portal.complaints import bp as complaints_bp
-    from portal.public import bp as public_bp
-
-    app.register_blueprint(public_bp)
-    app.register_blueprint(complaints_bp)
-    from portal.letters import bp as letters_bp
-    app.register_blueprint(letters_bp)
-    from portal.assistance import bp as assistance_bp
-
-    app.register_blueprint(assistance_bp)
-
+    from portal.assistance.routes import bp as assistance_bp
+    from portal.complaints.routes import bp as complaints_bp
+    from portal.home.routes import bp as home_bp
+    from portal.letters.routes import bp as letters_bp
     from portal.officers import bp as officers_bp
+    from portal.statistics.routes import bp as statistics_bp
+    from portal.status_check.routes import bp as status_check_bp
 
-    app.register_blueprint(officers_bp)
-
-    from portal.transparency import bp as transparency_bp
-
-    app.register_blueprint(transparency_bp)
+    for blueprint in (home_bp, status_check_bp, complaints_bp, assistance_bp, letters_bp, statistics_bp, officers_bp):
+        app.register_blueprint(blueprint)
 
     from portal import cli
 

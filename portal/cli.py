@@ -11,11 +11,11 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from portal.core.errors import RosterFileError
 from portal.extensions import db
-from portal.services.errors import RosterFileError
-from portal.services.outbox import LEASE
-from portal.services.roster import import_roster
-from portal.services.roster_imports import REJECTS_HEADER, reject_cells
+from portal.notifications.services.outbox import LEASE
+from portal.roster.services.importing import import_roster
+from portal.roster.services.imports import REJECTS_HEADER, reject_cells
 
 roster_cli = AppGroup("roster", help="Roster (daftar peserta) dari Disnaker.")
 demo_cli = AppGroup("demo", help="Data contoh untuk demo.")
@@ -34,7 +34,7 @@ def outbox_send_command(loop: bool, interval: int, limit: int, lease: int) -> No
     import time
     from datetime import timedelta
 
-    from portal.outbox_sender import deliver_due
+    from portal.notifications.sender import deliver_due
     from portal.web.settings import smtp_settings
 
     while True:
@@ -99,7 +99,7 @@ def import_command(path: Path, rejects: Path | None, imported_by: str | None) ->
 @click.option("--seed", default=2025, show_default=True, help="Random seed (same seed, same data).")
 def seed_command(seed: int) -> None:
     """Fill the database with a synthetic roster for a demo (idempotent)."""
-    from portal.services.demo import demo_roster_csv, sample_people
+    from portal.demo.services.roster import demo_roster_csv, sample_people
 
     data = demo_roster_csv(seed=seed)
     result = import_roster(session=db.session, stream=data, filename="demo-roster.csv",
@@ -107,16 +107,16 @@ def seed_command(seed: int) -> None:
     db.session.commit()
     click.echo(f"Roster contoh: {result.inserted} baru, {result.updated} diperbarui, "
                f"{result.unchanged} tidak berubah.")  # fmt: skip
-    from portal.services.demo_cases import seed_complaints
+    from portal.demo.services.cases import seed_complaints
 
     made = seed_complaints(session=db.session)
     db.session.commit()
     click.echo(f"Pengaduan contoh: {made} dibuat.")
-    from portal.services.demo_accounts import seed_accounts
+    from portal.demo.services.accounts import seed_accounts
 
     credentials = seed_accounts(session=db.session)
     db.session.commit()
-    from portal.services.demo_assistance import seed_assistance, seed_proposals
+    from portal.demo.services.assistance import seed_assistance, seed_proposals
 
     helped, proposed = seed_assistance(session=db.session), seed_proposals(session=db.session)
     db.session.commit()
@@ -136,15 +136,15 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(roster_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(outbox_cli)
-    from portal.cli_letters import letters_cli
+    from portal.letters.cli import letters_cli
 
     app.cli.add_command(letters_cli)
-    from portal.cli_users import users_cli
+    from portal.accounts.cli import users_cli
 
     app.cli.add_command(users_cli)
     from portal.cli_backup import db_backup_command
 
     app.cli.add_command(db_backup_command)
-    from portal.cli_attachments import attachments_cli
+    from portal.complaints.cli import attachments_cli
 
     app.cli.add_command(attachments_cli)

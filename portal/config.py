@@ -16,7 +16,7 @@ class ConfigError(RuntimeError):
 def days_by_category(value: str, name: str) -> dict[str, int]:
     """"informasi=5,data_salah=10" → {"informasi": 5, "data_salah": 10}; a typo stops the start,
     not every filing later."""
-    from portal.models.complaint import ComplaintCategory
+    from portal.complaints.models.complaint import ComplaintCategory
 
     categories = [c.value for c in ComplaintCategory]
     days: dict[str, int] = {}

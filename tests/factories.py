@@ -5,9 +5,9 @@ import io
 import itertools
 from datetime import date
 
+from portal.demo.services.roster import write_roster_csv
 from portal.extensions import db
 from portal.models import Person, PersonStatus, Sex, StatusReason
-from portal.services.demo import write_roster_csv
 
 _serial = itertools.count(1)
 
@@ -80,7 +80,7 @@ def person(**overrides) -> Person:
 def add_people(records) -> None:
     """Store people written here directly (not through an import), with the roster's per-group
     counts recounted by the same service the migration and benchmarks use, so /statistik sees them."""
-    from portal.services.roster_summary import recount
+    from portal.roster.services.summary import recount
 
     db.session.add_all(records)
     recount(session=db.session)
@@ -88,8 +88,8 @@ def add_people(records) -> None:
 
 
 def complaint_input(**overrides):
+    from portal.complaints.services.filing import ComplaintInput
     from portal.models import ComplaintCategory, ContactChannel, FilerRelation
-    from portal.services.complaints import ComplaintInput
 
     values = dict(
         category=ComplaintCategory.TERLEWAT, subject_nik=make_nik(), subject_name="Budi Santoso",
@@ -113,8 +113,8 @@ def png(size=(5, 5)) -> bytes:
 
 def attachment(app, case, *, filename="kk.png", data=None):
     """A file attached to a filed complaint through the real upload cleaning and storage."""
-    from portal.services.attachments import clean_upload
-    from portal.services.complaints import attach_file
+    from portal.complaints.services.attachments import clean_upload
+    from portal.complaints.services.filing import attach_file
     from portal.web.settings import attachment_dir
 
     with app.test_request_context():
@@ -126,8 +126,8 @@ def attachment(app, case, *, filename="kk.png", data=None):
 
 def complaint(*, now=None, **overrides):
     """A filed complaint through the real service; returns (complaint, access_code)."""
-    from portal.services.complaints import SlaTargets, file_complaint
-    from portal.services.workdays import WorkCalendar
+    from portal.complaints.services.filing import SlaTargets, file_complaint
+    from portal.core.workdays import WorkCalendar
 
     filed = file_complaint(session=db.session, data=complaint_input(**overrides), draft_token=None,
                            calendar=WorkCalendar(), targets=SlaTargets(), now=now)  # fmt: skip
@@ -140,8 +140,8 @@ _account_serial = itertools.count(1)
 
 
 def account(role="officer", *, kecamatan=(), password=PASSWORD, totp=False, email=None):
+    from portal.accounts.services import accounts
     from portal.models import Role
-    from portal.services import accounts
 
     made = accounts.create_account(
         session=db.session, email=email or f"akun{next(_account_serial)}@uji.test", name=f"{role.title()} Uji",
@@ -173,8 +173,8 @@ def sign_in(client, who, *, password=PASSWORD):
 
 
 def assistance_input(**overrides):
+    from portal.assistance.services.requests import AssistanceInput
     from portal.models import AssistanceKind, AssistanceTopic, ContactPreference, FilerRelation
-    from portal.services.assistance import AssistanceInput
 
     values = dict(
         subject_name="Ibu Sari Wulandari", requester_relation=FilerRelation.SENDIRI, requester_name=None,
@@ -190,8 +190,8 @@ def assistance_input(**overrides):
 
 def assistance_request(*, now=None, **overrides):
     """A filed assistance request through the real service; returns (request, access_code)."""
-    from portal.services.assistance import file_request
-    from portal.services.workdays import WorkCalendar
+    from portal.assistance.services.requests import file_request
+    from portal.core.workdays import WorkCalendar
 
     filed = file_request(session=db.session, data=assistance_input(**overrides), calendar=WorkCalendar(),
                          contact_days=3, now=now)  # fmt: skip

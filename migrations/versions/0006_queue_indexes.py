@@ -6,7 +6,7 @@ Create Date: 2026-11-21
 
 Reviewed: complaint_name_word holds each normalised word of a complaint's subject name (primary
 key (word, complaint_id): a name search is a range scan on it); it is filled here for existing
-complaints with the portal's own normaliser (portal.services.names.name_tokens) and afterwards
+complaints with the portal's own normaliser (a frozen copy of portal.core.names.name_tokens) and afterwards
 by the filing service. Four indexes on complaint, no column or data of complaint changes:
 ix_complaint_queue and ix_complaint_assigned_due cover every column the queue filters on (counts
 per status read no table row), ix_complaint_category_due gives one category in due-date order,
@@ -17,6 +17,9 @@ on SQLite and 8 s on PostgreSQL (measured 2026-11-21); the plain CREATE INDEX ho
 complaint for that long.
 Downgrade drops the indexes and the word table (nothing else depends on them).
 """
+import re
+import unicodedata
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -30,9 +33,27 @@ BATCH = 5000
 OPEN = sa.text("status IN ('banding', 'dirujuk', 'diterima', 'diverifikasi', 'menunggu_informasi')")
 
 
-def _fill_name_words():
-    from portal.services.names import name_tokens
+# The portal's name normaliser as it was when this revision was written (portal.core.names),
+# frozen here: a migration must give the same words whatever the live code later becomes.
+_TITLES = frozenset({
+    "h", "hj", "haji", "hajah", "dr", "drs", "dra", "ir", "prof", "st", "sh", "se", "mm", "mh",
+    "spd", "sag", "skom", "sos", "ssos", "amd", "ama", "amk", "bsc", "ba", "kh", "ust",
+    "ustadz", "ustazah", "raden", "rd", "r", "tb", "ny", "nn", "tn", "sdr", "sdri", "bpk", "ibu",
+})
+_APOSTROPHES = re.compile(r"[’'`´ʼ‘]")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_WORD_BREAKS = re.compile(r"[\s,]+")
 
+
+def name_tokens(name):
+    folded = name.lower() if name.isascii() else "".join(
+        c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
+    folded = _APOSTROPHES.sub("", folded)
+    tokens = [_NON_WORD.sub("", w) for w in _WORD_BREAKS.split(folded) if w]
+    return [t for t in tokens if t and t not in _TITLES]
+
+
+def _fill_name_words():
     bind = op.get_bind()
     words = sa.table('complaint_name_word', sa.column('word', sa.String), sa.column('complaint_id', sa.Integer))
     names = bind.execute(sa.text('SELECT id, subject_name FROM complaint')).all()

@@ -26,7 +26,6 @@ import re
 import sqlalchemy as sa
 from alembic import op
 
-import portal.models.base
 
 # revision identifiers, used by Alembic.
 revision = '0009'
@@ -45,8 +44,8 @@ def upgrade():
         batch_op.add_column(sa.Column('channel', sa.Enum('email', name='outboxchannel', native_enum=False, create_constraint=True), nullable=False, server_default='email'))
         batch_op.add_column(sa.Column('state', sa.Enum(*STATES, name='outboxstate', native_enum=False, create_constraint=True), nullable=False, server_default='antre'))
         batch_op.add_column(sa.Column('claimed_by', sa.String(length=80), nullable=True))
-        batch_op.add_column(sa.Column('lease_until', portal.models.base.UTCDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('last_attempt_at', portal.models.base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('lease_until', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('last_attempt_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.create_index('ix_outbox_message_state_next_attempt_at', ['state', 'next_attempt_at'], unique=False)
 
     op.execute("UPDATE outbox_message SET state = 'terkirim' WHERE sent_at IS NOT NULL")

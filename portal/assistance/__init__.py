@@ -1,6 +1,2 @@
-"""/bantuan: accessibility assistance requests; /aksesibilitas: the accessibility statement."""
-from flask import Blueprint
-
-bp = Blueprint("assistance", __name__)
-
-from portal.assistance import expired, routes, tracking  # noqa: E402,F401
+"""Accessibility assistance and assisted registration (/bantuan): requests with their own
+lifecycle, minimal disability data with consent, officers' scheduling and outcomes."""

@@ -1,5 +1,3 @@
-from flask import Blueprint
-
-bp = Blueprint("complaints", __name__, url_prefix="/pengaduan")
-
-from portal.complaints import expired, filing, tracking  # noqa: E402,F401
+"""Complaints (pengaduan): filing and tracking without an account, and the officers' handling of
+cases: queue, case page, actions over the transitions table, assisted filing, SLA, reports,
+reply templates, residents' files."""

@@ -1,6 +1,6 @@
 """All models, imported here so Alembic and create_all see every table."""
-from portal.models.account import Account, AccountKecamatan, Role
-from portal.models.assistance import (  # noqa: F401
+from portal.accounts.models import Account, AccountKecamatan, Role
+from portal.assistance.models import (  # noqa: F401
     AppointmentKind,
     AssistanceDisability,
     AssistanceEvent,
@@ -15,9 +15,8 @@ from portal.models.assistance import (  # noqa: F401
     DisabilityCategory,
     TimeOfDay,
 )
-from portal.models.audit import AuditEvent
-from portal.models.base import Base
-from portal.models.complaint import (
+from portal.audit.models import AuditEvent
+from portal.complaints.models.complaint import (
     Attachment,
     Complaint,
     ComplaintCategory,
@@ -32,23 +31,17 @@ from portal.models.complaint import (
     ResolutionCode,
     Satisfaction,
 )
-from portal.models.complaint_name_word import ComplaintNameWord
-from portal.models.letter import IssuedVia, Letter, LetterCounter, LetterStatus  # noqa: F401
-from portal.models.lockout import AccessLockout, LockoutScope
-from portal.models.outbox import OutboxChannel, OutboxMessage, OutboxState
-from portal.models.person import (
-    Person,
-    PersonStatus,
-    PersonStatusHistory,
-    RosterImportBatch,
-    Sex,
-    StatusReason,
-)
-from portal.models.receipt import FilingReceipt  # noqa: F401
-from portal.models.response_template import ResponseTemplate
-from portal.models.roster_summary import RosterSummary
-from portal.models.stats_snapshot import StatsSnapshot  # noqa: F401
-from portal.models.status_check import CheckOutcome, StatusCheckLog
+from portal.complaints.models.name_word import ComplaintNameWord
+from portal.complaints.models.response_template import ResponseTemplate
+from portal.core.base import Base
+from portal.core.lockout_models import AccessLockout, LockoutScope
+from portal.drafts.models import FilingReceipt  # noqa: F401
+from portal.letters.models import IssuedVia, Letter, LetterCounter, LetterStatus  # noqa: F401
+from portal.notifications.models import OutboxChannel, OutboxMessage, OutboxState
+from portal.roster.models.person import Person, PersonStatus, PersonStatusHistory, RosterImportBatch, Sex, StatusReason
+from portal.roster.models.summary import RosterSummary
+from portal.statistics.models import StatsSnapshot  # noqa: F401
+from portal.status_check.models import CheckOutcome, StatusCheckLog
 
 __all__ = [
     "AccessLockout",

@@ -9,11 +9,11 @@ from flask import Flask, abort, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
+from portal.accounts.models import Role
+from portal.accounts.services import accounts
+from portal.audit.services.trail import Actor
+from portal.core.base import utcnow
 from portal.extensions import db, login_manager
-from portal.models.account import Role
-from portal.models.base import utcnow
-from portal.services import accounts
-from portal.services.audit import Actor
 from portal.web import restore
 
 ALL_STAFF = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
@@ -49,7 +49,7 @@ def enforce(view_functions: dict, endpoint: str | None):
     if rule == PUBLIC:
         return None
     if not current_user.is_authenticated:
-        return redirect(url_for("officers.sign_in", next=_here() if request.method == "GET" else None))
+        return redirect(url_for("officers.accounts.sign_in", next=_here() if request.method == "GET" else None))
     now = utcnow().timestamp()
     idle = now - session.get("last_seen", now) > IDLE_TIMEOUT.total_seconds()
     # A session made before signed_in_at existed counts from now: it still ends within the lifetime.
@@ -67,11 +67,12 @@ def enforce(view_functions: dict, endpoint: str | None):
         else:
             flash(why + " " + _("Silakan masuk lagi."))
         back = _here() if request.method == "GET" else None
-        return redirect(url_for("officers.sign_in", next=back), 303)
+        return redirect(url_for("officers.accounts.sign_in", next=back), 303)
     session["last_seen"] = now
     restore.forget_if_resent()
-    if current_user.role is Role.ADMIN and not current_user.totp_enabled and endpoint != "officers.set_up_totp":
-        return redirect(url_for("officers.set_up_totp"))
+    two_factor_missing = current_user.role is Role.ADMIN and not current_user.totp_enabled
+    if two_factor_missing and endpoint != "officers.accounts.set_up_totp":
+        return redirect(url_for("officers.accounts.set_up_totp"))
     if current_user.role not in rule:
         abort(403)
     return None
@@ -105,7 +106,7 @@ def current_actor() -> Actor:
 
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
-    login_manager.login_view = "officers.sign_in"
+    login_manager.login_view = "officers.accounts.sign_in"
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader

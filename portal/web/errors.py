@@ -19,8 +19,8 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from portal.complaints.services.attachments import AttachmentError
 from portal.extensions import db, login_manager
-from portal.services.attachments import AttachmentError
 from portal.web.htmx import render_page_or_fragment
 from portal.web.receipts import CONFIRMATION_DELAYED, confirmation_waiting
 
@@ -158,8 +158,8 @@ def form_expired() -> Response:
 DATABASE_RETRY_AFTER = 30  # seconds: a restart of PostgreSQL takes a few
 # Pages that show what a committed filing gave the resident (reference, access code).
 CONFIRMATION_PAGES = frozenset({"complaints.show_confirmation", "complaints.receipt_pdf", "assistance.show_sent",
-                                "assistance.download_slip", "officers.show_assisted_confirmation",
-                                "officers.download_assisted_slip"})  # fmt: skip
+                                "assistance.download_slip", "officers.complaints.show_assisted_confirmation",
+                                "officers.complaints.download_assisted_slip"})  # fmt: skip
 
 
 def _rollback() -> None:

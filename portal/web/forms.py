@@ -1,12 +1,13 @@
 """Validators shared by forms: each message says what to do."""
 from __future__ import annotations
 
+from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import Field, Form, ValidationError
 from wtforms.widgets import core as wtforms_widgets
 from wtforms.widgets.core import clean_key
 
-from portal.services.nik import NikError, parse_nik
+from portal.core.nik import NikError, parse_nik
 
 
 class ValidNik:
@@ -53,3 +54,10 @@ def install_fast_html_params() -> None:
         if widget.__dict__.get("html_params") is not None:
             widget.html_params = staticmethod(_fast_html_params)
 
+
+
+class GetForm(FlaskForm):
+    """A search or filter form sent by GET: nothing to protect with a CSRF token."""
+
+    class Meta:
+        csrf = False

@@ -7,7 +7,7 @@ from flask import Response, render_template
 def render_pdf(template: str, *, filename: str, **context) -> Response:
     from weasyprint import HTML
 
-    from portal.pdf_assets import PortalAssetsOnly
+    from portal.core.pdf_assets import PortalAssetsOnly
 
     html = render_template(template, **context)
     pdf = HTML(string=html, url_fetcher=PortalAssetsOnly()).write_pdf(pdf_variant="pdf/ua-1")

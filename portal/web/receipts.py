@@ -1,7 +1,7 @@
 """The confirmation page after filing, for the browser that filed, for a short while.
 
 The session cookie is signed, not encrypted: it gets a token and a random pad, never the access
-code (portal.services.receipts keeps the code sealed on the server). Reading an expired or
+code (portal.drafts.services.receipts keeps the code sealed on the server). Reading an expired or
 foreign confirmation forgets it, so the next person on a shared phone sees nothing.
 """
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask import session
 from flask_babel import lazy_gettext as _l
 
+from portal.drafts.services import receipts
 from portal.extensions import db
-from portal.services import receipts
 
 EXPIRED_CONFIRMATION = _l(
     "Konfirmasi pengiriman hanya ditampilkan 30 menit di perangkat yang mengirim, dan sudah berakhir. "

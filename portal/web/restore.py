@@ -1,5 +1,5 @@
 """Keeping an officer's unsent form when the idle timeout signs them out (see
-portal.services.session_restore). The session keeps only a token and the form's path."""
+portal.drafts.services.session_restore). The session keeps only a token and the form's path."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 from flask import after_this_request, request, session
 from flask_login import current_user
 
+from portal.drafts.services import session_restore
 from portal.extensions import db
-from portal.services import session_restore
 
 RESTORE_KEY = "unsent_form"
 

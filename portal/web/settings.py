@@ -5,10 +5,10 @@ from pathlib import Path
 
 from flask import current_app
 
-from portal.services.complaints import SlaTargets
-from portal.services.lockout import LockoutPolicy
-from portal.services.notifications import SmtpSettings
-from portal.services.workdays import WorkCalendar, parse_dates
+from portal.complaints.services.filing import SlaTargets
+from portal.core.lockout import LockoutPolicy
+from portal.core.workdays import WorkCalendar, parse_dates
+from portal.notifications.services.notify import SmtpSettings
 
 
 def work_calendar() -> WorkCalendar:

@@ -42,7 +42,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.filters["combine_args"] = combine_args
-    from portal.services.cases import category_label, resolution_label
+    from portal.complaints.services.lifecycle import category_label, resolution_label
 
     app.jinja_env.globals["category_label"] = category_label  # a complaint category, in the reader's language
     app.jinja_env.globals["resolution_label"] = resolution_label
@@ -51,7 +51,7 @@ def init_app(app: Flask) -> None:
     def _globals():
         def url_for_language(language: str) -> str:
             if request.endpoint is None or request.url_rule is None:
-                return url_for("public.index", lang=language)
+                return url_for("home.index", lang=language)
             args = {**(request.view_args or {}), "lang": language}
             return url_for(request.endpoint, **args)
 

@@ -43,21 +43,21 @@ EXEMPT = {
     "static": "CSS and JavaScript files",
     "complaints.receipt_pdf": "PDF receipt",
     "assistance.download_slip": "PDF receipt",
-    "officers.download_assisted_slip": "PDF slip",
-    "officers.download_attachment": "a resident's file",
-    "officers.download_rejects": "CSV of rejected roster rows",
-    "officers.export_complaints": "CSV export",
-    "officers.export_indicators": "CSV export",
+    "officers.complaints.download_assisted_slip": "PDF slip",
+    "officers.complaints.download_attachment": "a resident's file",
+    "officers.roster.download_rejects": "CSV of rejected roster rows",
+    "officers.complaints.export_complaints": "CSV export",
+    "officers.complaints.export_indicators": "CSV export",
     "letters.download_letter": "PDF letter",
-    "officers.download_person_letter": "PDF letter",
-    "officers.download_letter_batch": "PDF of a letter batch",
-    "transparency.download_data": "JSON open data",
-    "transparency.download_table": "CSV open data",
-    "transparency.list_requests": "JSON (Open311)",
-    "transparency.list_services": "JSON (Open311)",
-    "transparency.show_openapi": "JSON (OpenAPI document)",
-    "transparency.show_request": "JSON (Open311)",
-    "officers.show_home": "a redirect to the complaint queue",
+    "officers.letters.download_person_letter": "PDF letter",
+    "officers.letters.download_letter_batch": "PDF of a letter batch",
+    "statistics.download_data": "JSON open data",
+    "statistics.download_table": "CSV open data",
+    "statistics.list_requests": "JSON (Open311)",
+    "statistics.list_services": "JSON (Open311)",
+    "statistics.show_openapi": "JSON (OpenAPI document)",
+    "statistics.show_request": "JSON (Open311)",
+    "officers.accounts.show_home": "a redirect to the complaint queue",
 }
 
 
@@ -80,8 +80,8 @@ class Seeded:
 @pytest.fixture(scope="module")
 def seeded(live_server) -> Seeded:
     def work() -> Seeded:
+        from portal.letters.services.letters import issue_letter
         from portal.models import DisabilityCategory, OutboxMessage, OutboxState, Person, PersonStatus, ResponseTemplate
-        from portal.services.letters import issue_letter
 
         admin = factories.account("admin", totp=True)
         with_totp = factories.account("officer", totp=True)
@@ -180,9 +180,9 @@ def _view_letter(page: Page, s: Seeded, residents) -> None:
 
 
 PUBLIC: dict[str, Callable] = {
-    "public.index": _go("/"),
-    "public.check_status_page": _go("/cek-status"),
-    "public.show_about": _go("/tentang"),
+    "home.index": _go("/"),
+    "status_check.check_status_page": _go("/cek-status"),
+    "home.show_about": _go("/tentang"),
     "complaints.new_complaint": _go("/pengaduan/baru"),
     "complaints.edit_details": lambda page, s, r: (_complaint_details(page, "12"), None),
     "complaints.check_answers": lambda page, s, r: _complaint_details(page, factories.make_nik(female=True)),
@@ -195,15 +195,15 @@ PUBLIC: dict[str, Callable] = {
     "letters.view_letter": _view_letter,
     "letters.find_letter": _go("/verifikasi"),
     "letters.verify_letter": lambda page, s, r: page.goto(f"/verifikasi/{s.letter_code}"),
-    "transparency.show_statistics": _go("/statistik"),
+    "statistics.show_statistics": _go("/statistik"),
     "assistance.request_help": _go("/bantuan"),
     "assistance.check_request": lambda page, s, r: _help_form(page),
     "assistance.show_sent": lambda page, s, r: (
         _help_form(page), page.get_by_role("button", name="Kirim permintaan bantuan").click()),
     "assistance.view_request": lambda page, s, r: _track(page, s.help_request, s.help_code),
     "assistance.show_accessibility": _go("/aksesibilitas"),
-    "officers.sign_in": _go("/petugas/masuk"),
-    "officers.verify_totp": lambda page, s, r: _password(page, s.totp_officer_email),
+    "officers.accounts.sign_in": _go("/petugas/masuk"),
+    "officers.accounts.verify_totp": lambda page, s, r: _password(page, s.totp_officer_email),
 }
 
 # Openers: officer pages (an admin, signed in) ---------------------------------------------------
@@ -257,33 +257,33 @@ def _letter_batch(page: Page) -> None:
 
 
 OFFICER: dict[str, Callable] = {
-    "officers.show_queue": lambda page, s, ls: page.goto("/petugas/pengaduan"),
-    "officers.show_case": lambda page, s, ls: page.goto(f"/petugas/pengaduan/{s.complaint}"),
-    "officers.search_people": lambda page, s, ls: page.goto("/petugas/warga?q=Budi"),
-    "officers.show_person": lambda page, s, ls: page.goto(f"/petugas/warga/{s.person_id}"),
-    "officers.show_sla": lambda page, s, ls: page.goto("/petugas/sla"),
-    "officers.show_audit": lambda page, s, ls: page.goto("/petugas/audit"),
-    "officers.list_outbox_problems": lambda page, s, ls: page.goto("/petugas/email-bermasalah"),
-    "officers.show_reports": lambda page, s, ls: page.goto("/petugas/laporan"),
-    "officers.list_imports": lambda page, s, ls: page.goto("/petugas/impor"),
-    "officers.list_accounts": lambda page, s, ls: page.goto("/petugas/admin/akun"),
-    "officers.create_account": lambda page, s, ls: page.goto("/petugas/admin/akun/baru"),
-    "officers.update_account": lambda page, s, ls: page.goto(f"/petugas/admin/akun/{s.account_id}"),
-    "officers.list_templates": lambda page, s, ls: page.goto("/petugas/admin/templat"),
-    "officers.create_template": lambda page, s, ls: page.goto("/petugas/admin/templat/baru"),
-    "officers.update_template": lambda page, s, ls: page.goto(f"/petugas/admin/templat/{s.template_id}"),
-    "officers.edit_account": lambda page, s, ls: page.goto("/petugas/akun"),
-    "officers.set_up_totp": lambda page, s, ls: page.goto("/petugas/akun/2fa"),
-    "officers.show_assistance_queue": lambda page, s, ls: page.goto("/petugas/bantuan"),
-    "officers.show_assistance_request": lambda page, s, ls: page.goto(f"/petugas/bantuan/{s.help_request}"),
-    "officers.start_assisted_filing":
+    "officers.complaints.show_queue": lambda page, s, ls: page.goto("/petugas/pengaduan"),
+    "officers.complaints.show_case": lambda page, s, ls: page.goto(f"/petugas/pengaduan/{s.complaint}"),
+    "officers.roster.search_people": lambda page, s, ls: page.goto("/petugas/warga?q=Budi"),
+    "officers.roster.show_person": lambda page, s, ls: page.goto(f"/petugas/warga/{s.person_id}"),
+    "officers.complaints.show_sla": lambda page, s, ls: page.goto("/petugas/sla"),
+    "officers.audit.show_audit": lambda page, s, ls: page.goto("/petugas/audit"),
+    "officers.notifications.list_outbox_problems": lambda page, s, ls: page.goto("/petugas/email-bermasalah"),
+    "officers.complaints.show_reports": lambda page, s, ls: page.goto("/petugas/laporan"),
+    "officers.roster.list_imports": lambda page, s, ls: page.goto("/petugas/impor"),
+    "officers.accounts.list_accounts": lambda page, s, ls: page.goto("/petugas/admin/akun"),
+    "officers.accounts.create_account": lambda page, s, ls: page.goto("/petugas/admin/akun/baru"),
+    "officers.accounts.update_account": lambda page, s, ls: page.goto(f"/petugas/admin/akun/{s.account_id}"),
+    "officers.complaints.list_templates": lambda page, s, ls: page.goto("/petugas/admin/templat"),
+    "officers.complaints.create_template": lambda page, s, ls: page.goto("/petugas/admin/templat/baru"),
+    "officers.complaints.update_template": lambda page, s, ls: page.goto(f"/petugas/admin/templat/{s.template_id}"),
+    "officers.accounts.edit_account": lambda page, s, ls: page.goto("/petugas/akun"),
+    "officers.accounts.set_up_totp": lambda page, s, ls: page.goto("/petugas/akun/2fa"),
+    "officers.assistance.show_assistance_queue": lambda page, s, ls: page.goto("/petugas/bantuan"),
+    "officers.assistance.show_assistance_request": lambda page, s, ls: page.goto(f"/petugas/bantuan/{s.help_request}"),
+    "officers.complaints.start_assisted_filing":
         lambda page, s, ls: page.goto(f"/petugas/pengaduan/baru?bantuan={s.help_request}"),
-    "officers.edit_assisted_details": lambda page, s, ls: _assisted(page, s, upto="rincian"),
-    "officers.check_assisted_filing": lambda page, s, ls: _assisted(page, s, upto="periksa"),
-    "officers.show_assisted_confirmation": lambda page, s, ls: _assisted(page, s, upto="terkirim"),
-    "officers.show_unsent_form": _unsent_form,
-    "officers.list_letter_batches": lambda page, s, ls: page.goto("/petugas/surat-massal"),
-    "officers.show_letter_batch": lambda page, s, ls: _letter_batch(page),
+    "officers.complaints.edit_assisted_details": lambda page, s, ls: _assisted(page, s, upto="rincian"),
+    "officers.complaints.check_assisted_filing": lambda page, s, ls: _assisted(page, s, upto="periksa"),
+    "officers.complaints.show_assisted_confirmation": lambda page, s, ls: _assisted(page, s, upto="terkirim"),
+    "officers.accounts.show_unsent_form": _unsent_form,
+    "officers.letters.list_letter_batches": lambda page, s, ls: page.goto("/petugas/surat-massal"),
+    "officers.letters.show_letter_batch": lambda page, s, ls: _letter_batch(page),
 }
 
 

@@ -13,8 +13,8 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from portal.models.base import utcnow
-from portal.services.workdays import local_date
+from portal.core.base import utcnow
+from portal.core.workdays import local_date
 from tests import factories
 from tests.e2e.support import DESKTOP, assert_no_axe_violations, wait_for_htmx
 

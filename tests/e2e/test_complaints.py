@@ -4,7 +4,7 @@ information (text and a file), and rate the resolution. Plus the error summary o
 step, the prefill from a status-check result, axe-core on every complaint page, and no
 sideways scrolling at 320 px.
 
-The officer's side happens through the service layer (portal.services.case_actions, the code
+The officer's side happens through the service layer (portal.complaints.services.actions, the code
 the officer pages call), on the live server's database; test_officer_flow.py drives the pages.
 """
 from __future__ import annotations
@@ -17,11 +17,11 @@ import sqlalchemy as sa
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
+from portal.audit.services.trail import Actor
+from portal.complaints.services import actions as case_actions
+from portal.core.workdays import WorkCalendar
 from portal.extensions import db
 from portal.models import Account, Complaint, ComplaintStatus, ResolutionCode
-from portal.services import case_actions
-from portal.services.audit import Actor
-from portal.services.workdays import WorkCalendar
 from tests import factories
 from tests.e2e.support import (
     ERROR_SUMMARY_HEADING,

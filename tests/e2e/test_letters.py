@@ -72,8 +72,8 @@ def test_a_resident_downloads_the_letter_and_its_qr_code_verifies_it(page: Page,
 
 def test_the_short_code_typed_from_paper(page: Page, residents, live_server):
     from portal.extensions import db
+    from portal.letters.services.letters import issue_letter
     from portal.models import Person
-    from portal.services.letters import issue_letter
 
     def work() -> str:
         someone = db.session.query(Person).filter_by(nik=residents["aktif"].nik).one()

@@ -5,6 +5,9 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from portal.assistance.services.stats import disability_counts, request_figures
+from portal.core.base import utcnow
+from portal.core.workdays import local_date
 from portal.extensions import db
 from portal.models import (
     AssistanceDisability,
@@ -14,9 +17,6 @@ from portal.models import (
     AuditEvent,
     DisabilityCategory,
 )
-from portal.models.base import utcnow
-from portal.services.assistance_stats import disability_counts, request_figures
-from portal.services.workdays import local_date
 from tests.conftest import parse
 from tests.factories import account, assistance_request, complaint, sign_in
 
@@ -262,7 +262,7 @@ def test_disability_counts_are_counts_only_with_ganda(session):
 
 
 def test_request_figures_count_contact_on_time(session):
-    from portal.services.assistance import Actor, transition
+    from portal.assistance.services.requests import Actor, transition
 
     late, _ = assistance_request(now=utcnow() - timedelta(days=30))
     on_time, _ = assistance_request(now=utcnow() - timedelta(days=30))

@@ -194,8 +194,8 @@ def test_disability_with_consent_is_stored_and_the_resident_can_delete_it(client
 def test_tracking_shows_status_appointment_and_public_timeline_only(client):
     from datetime import date, time
 
+    from portal.assistance.services.requests import Actor, add_event, transition
     from portal.models import AppointmentKind
-    from portal.services.assistance import Actor, add_event, transition
 
     reference, code = file_request(client)
     found = db.session.scalars(sa.select(AssistanceRequest)).one()

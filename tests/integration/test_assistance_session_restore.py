@@ -109,9 +109,9 @@ def sign_in_again_from(client, who, location):
 
 
 def test_a_residents_answer_written_past_the_tracking_window_is_kept(client):
+    from portal.complaints.services.lifecycle import Actor, transition
+    from portal.core.workdays import WorkCalendar
     from portal.models import ComplaintStatus
-    from portal.services.cases import Actor, transition
-    from portal.services.workdays import WorkCalendar
     from tests.factories import complaint
 
     case, code = complaint()

@@ -20,10 +20,10 @@ import pytest
 import sqlalchemy as sa
 from PIL import Image
 
+from portal.complaints.services.attachment_purge import purge_orphans
+from portal.core.base import utcnow
 from portal.extensions import db
 from portal.models import Attachment, ComplaintDraft
-from portal.models.base import utcnow
-from portal.services.attachment_purge import purge_orphans
 from portal.web.settings import attachment_dir
 from tests.clock import running_at
 from tests.factories import make_nik

@@ -14,11 +14,11 @@ import pytest
 import sqlalchemy as sa
 
 from portal import create_app
+from portal.demo.services.cases import seed_complaints
+from portal.demo.services.roster import demo_rows
 from portal.extensions import db
 from portal.models import Base
-from portal.services.demo import demo_rows
-from portal.services.demo_cases import seed_complaints
-from portal.services.roster import import_roster
+from portal.roster.services.importing import import_roster
 from tests.conftest import _test_config
 from tests.factories import complaint, roster_csv
 

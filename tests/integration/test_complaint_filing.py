@@ -265,8 +265,8 @@ class TestTargetsPerCategory:
         return {"SLA_VERIFY_DAYS_BY_CATEGORY": {"informasi": 1}, "SLA_RESOLVE_DAYS_BY_CATEGORY": {"informasi": 5}}
 
     def test_a_category_can_have_its_own_verify_and_answer_targets(self, client):
-        from portal.models.base import utcnow
-        from portal.services.workdays import WorkCalendar, local_date
+        from portal.core.base import utcnow
+        from portal.core.workdays import WorkCalendar, local_date
 
         file_one(client, kategori="informasi")
         file_one(client, kategori="data_salah")

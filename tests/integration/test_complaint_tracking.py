@@ -4,11 +4,11 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from portal.complaints.services.lifecycle import Actor, add_event, transition
+from portal.core.base import utcnow
+from portal.core.workdays import WorkCalendar
 from portal.extensions import db
 from portal.models import ComplaintStatus, EventKind, OutboxMessage, Satisfaction
-from portal.models.base import utcnow
-from portal.services.cases import Actor, add_event, transition
-from portal.services.workdays import WorkCalendar
 from tests.conftest import csrf_token, parse
 from tests.factories import complaint
 

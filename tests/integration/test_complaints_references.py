@@ -5,15 +5,15 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
-from portal.extensions import db
-from portal.models import Complaint
-from portal.services.complaints import (
+from portal.complaints.services.filing import (
     format_access_code,
     new_access_code,
     next_reference,
     normalize_access_code,
     normalize_reference,
 )
+from portal.extensions import db
+from portal.models import Complaint
 from tests import factories
 
 

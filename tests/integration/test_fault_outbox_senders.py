@@ -25,9 +25,9 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
+from portal.core.base import utcnow
 from portal.extensions import db
 from portal.models import OutboxMessage
-from portal.models.base import utcnow
 from tests.clock import running_at
 from tests.integration.test_outbox_smtp import free_port
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from portal.demo.services.roster import demo_rows, write_roster_csv
 from portal.extensions import db
-from portal.services.demo import demo_rows, write_roster_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 FLASK = str(Path(sys.executable).parent / "flask")

@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
+from portal.core.base import utcnow
 from portal.extensions import db
 from portal.models import OutboxMessage
-from portal.models.base import utcnow
 from tests.factories import complaint
 from tests.integration.test_outbox_smtp import free_port
 

@@ -167,7 +167,7 @@ def test_a_removed_draft_file_goes_only_once_the_removal_is_committed(client, ap
     assert details(client, files=[(io.BytesIO(pdf(1024)), "kk.pdf")]).status_code == 303
     record = db.session.scalars(sa.select(Attachment)).one()
     path = tmp_path / "lampiran" / record.storage_key
-    from portal.services.complaints import remove_draft_attachment
+    from portal.complaints.services.filing import remove_draft_attachment
 
     remove_draft_attachment(
         session=db.session,

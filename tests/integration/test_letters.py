@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 
 from portal.extensions import db
+from portal.letters.services.letters import issue_letter, revoke_letters_for_inactive
 from portal.models import IssuedVia, Letter, LetterStatus, Person, PersonStatus, StatusReason
-from portal.services.letters import issue_letter, revoke_letters_for_inactive
 from tests.conftest import csrf_token, parse
 from tests.factories import person
 
@@ -318,7 +318,7 @@ def test_people_without_letters_are_untouched_by_revocation(app, session):
 def test_a_roster_import_that_makes_someone_inactive_revokes_their_letter(app, session):
     """Wired into the import itself, so the CLI and the admin upload both revoke."""
     from portal.models import Person
-    from portal.services.roster import import_roster
+    from portal.roster.services.importing import import_roster
     from tests.factories import roster_csv, roster_row
 
     row = roster_row(tanggal_data="2026-09-01")

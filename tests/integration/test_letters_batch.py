@@ -6,10 +6,10 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-import portal.letters.batch as batch_module
+import portal.letters.documents.batch_pdf as batch_module
 from portal.extensions import db
+from portal.letters.services.letters import issue_letter
 from portal.models import IssuedVia, Letter, LetterStatus
-from portal.services.letters import issue_letter
 from tests.factories import person
 
 KEL = "32.75.01.1001"  # Bekasijaya, Bekasi Timur

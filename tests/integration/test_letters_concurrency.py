@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
+from portal.letters.services.batch import assign_batch_letters
 from portal.models import Letter, LetterStatus
-from portal.services.letters_batch import assign_batch_letters
 from tests.conftest import csrf_token
 from tests.factories import person
 
@@ -100,7 +100,7 @@ def test_a_batch_and_self_service_at_the_same_time_share_one_sequence(app, datab
 
 def test_after_a_data_change_simultaneous_requests_supersede_the_old_letter_once(app, database_url):
     _needs_postgres(database_url)
-    from portal.services.letters import issue_letter
+    from portal.letters.services.letters import issue_letter
 
     someone = person(nama="Siti Aminah", female=True)
     old = issue_letter(session=db.session, person_id=someone.id)

@@ -152,7 +152,7 @@ def test_issuing_needs_a_signed_in_officer_and_a_csrf_token(client):
 
 
 def test_a_revoked_letter_shows_in_the_history(client, app):
-    from portal.services.letters import issue_letter, revoke_letters_for_inactive
+    from portal.letters.services.letters import issue_letter, revoke_letters_for_inactive
 
     someone = person()
     issue_letter(session=db.session, person_id=someone.id)

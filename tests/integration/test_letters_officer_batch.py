@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 from portal.extensions import db
-from portal.letters import jobs
+from portal.letters.jobs import jobs
 from portal.models import AuditEvent, Letter, LetterStatus
 from tests.conftest import parse
 from tests.factories import account, person, sign_in
@@ -119,7 +119,7 @@ def test_the_status_fragment_polls_while_running_and_stops_at_the_end(client, ap
 
 
 def test_an_interrupted_batch_resumes_with_the_same_numbers(client, app, people, tmp_path):
-    from portal.services.letters_batch import assign_batch_letters
+    from portal.letters.services.batch import assign_batch_letters
 
     assign_batch_letters(session=db.session, kelurahan_codes=[KEL])  # numbered before the interruption
     db.session.commit()

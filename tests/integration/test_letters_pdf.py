@@ -10,9 +10,9 @@ import zxingcpp
 from pypdf import PdfReader
 
 from portal.extensions import db
-from portal.letters.pdf import html_to_pdf
-from portal.letters.render import document_title, letter_view, letters_html
-from portal.services.letters import issue_letter
+from portal.letters.documents.pdf import html_to_pdf
+from portal.letters.documents.render import document_title, letter_view, letters_html
+from portal.letters.services.letters import issue_letter
 from tests.conftest import csrf_token
 from tests.factories import person
 
@@ -136,7 +136,7 @@ def test_the_cut_down_user_agent_stylesheet_changes_nothing(app):
     from PIL import ImageChops
     from weasyprint import HTML
 
-    from portal.letters.pdf import STYLESHEET, _stylesheet, letter_html_class
+    from portal.letters.documents.pdf import STYLESHEET, _stylesheet, letter_html_class
 
     assert "_ua_stylesheets" in vars(HTML)  # the method the portal overrides still exists
     someone = person(nama="Hj. Siti Ma'rifah, S.Pd.", female=True)

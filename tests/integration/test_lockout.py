@@ -8,13 +8,13 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from portal.core.base import utcnow
+from portal.core.errors import Locked
+from portal.core.lockout import EVERY_CLIENT, LockoutPolicy, keyed_hash
+from portal.core.lockout_models import LockoutScope
 from portal.extensions import db
 from portal.models import AccessLockout, AuditEvent, CheckOutcome, StatusCheckLog
-from portal.models.base import utcnow
-from portal.models.lockout import LockoutScope
-from portal.services.errors import Locked
-from portal.services.lockout import EVERY_CLIENT, LockoutPolicy, keyed_hash
-from portal.services.status_check import check_status
+from portal.status_check.services import check_status
 from tests.conftest import csrf_token, parse
 from tests.factories import account, complaint, person, sign_in
 

@@ -1,9 +1,9 @@
 """/petugas/audit: supervisors read the append-only trail by object and by officer."""
 import sqlalchemy as sa
 
+from portal.audit.services import trail as audit
 from portal.extensions import db
 from portal.models import AuditEvent
-from portal.services import audit
 from tests.conftest import csrf_token, parse
 from tests.factories import account, complaint, person, sign_in
 

@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from itsdangerous import URLSafeTimedSerializer
 
+from portal.audit.models import AuditIsAppendOnly
+from portal.core.base import utcnow
 from portal.extensions import db
 from portal.models import Account, AuditEvent
-from portal.models.audit import AuditIsAppendOnly
-from portal.models.base import utcnow
 from tests.clock import running_at
 from tests.conftest import csrf_token, parse
 from tests.factories import PASSWORD, account, sign_in
@@ -385,7 +385,7 @@ def test_session_is_renewed_at_sign_in(client):
 
 def test_audit_events_cannot_be_changed(app):
     officer = account()
-    from portal.services import audit
+    from portal.audit.services import trail as audit
 
     event = audit.record(session=db.session, actor=audit.Actor(account_id=officer.id), action="lihat",
                          object_type="complaint", object_id=1)  # fmt: skip

@@ -9,10 +9,10 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
+from portal.core.base import utcnow
 from portal.extensions import db
 from portal.models import AuditEvent, OutboxMessage, OutboxState
-from portal.models.base import utcnow
-from portal.services import outbox
+from portal.notifications.services import outbox
 from tests.conftest import csrf_token, parse
 from tests.factories import account, complaint, sign_in
 from tests.integration.test_outbox_smtp import Inbox, free_port

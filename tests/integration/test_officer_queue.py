@@ -1,8 +1,8 @@
 from datetime import timedelta
 
+from portal.core.base import utcnow
 from portal.extensions import db
 from portal.models import ComplaintStatus
-from portal.models.base import utcnow
 from tests.conftest import parse
 from tests.factories import account, complaint, sign_in
 from tests.integration.test_officer_queue_search import nik_search

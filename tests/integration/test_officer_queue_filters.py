@@ -4,10 +4,10 @@ from datetime import timedelta
 
 import pytest
 
+from portal.core.base import utcnow
+from portal.core.workdays import WorkCalendar, local_date
 from portal.extensions import db
 from portal.models import ComplaintStatus
-from portal.models.base import utcnow
-from portal.services.workdays import WorkCalendar, local_date
 from tests.conftest import parse
 from tests.factories import account, complaint, sign_in
 

@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from portal.complaints.services import queue, sla
+from portal.core.base import utcnow
+from portal.core.workdays import WorkCalendar, local_date
 from portal.extensions import db
 from portal.models import ComplaintStatus
-from portal.models.base import utcnow
-from portal.services import queue, sla
-from portal.services.workdays import WorkCalendar, local_date
 from tests.factories import account, complaint
 
 SHAPES = [

@@ -1,7 +1,8 @@
 """Searching the queue by name (the word index), NIK and reference; many matches are capped."""
 import pytest
 
-from portal.services import complaint_search, queue
+from portal.complaints.services import queue
+from portal.complaints.services import search as complaint_search
 from tests.conftest import csrf_token, parse
 from tests.factories import account, complaint, sign_in
 
@@ -75,7 +76,7 @@ def test_reference_candidates():
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
 def test_many_matches_are_not_all_counted(client, monkeypatch, headers):
     monkeypatch.setattr(queue, "SEARCH_COUNT_CAP", 3)
-    monkeypatch.setattr("portal.officers.queue.SEARCH_COUNT_CAP", 3)
+    monkeypatch.setattr("portal.complaints.routes.queue.SEARCH_COUNT_CAP", 3)
     monkeypatch.setattr(complaint_search, "ID_LIST_LIMIT", 2)  # and the subquery, not a list of ids
     made = [complaint(subject_name=f"Siti Nomor{n}")[0] for n in range(5)]
     complaint(subject_name="Budi Santoso")

@@ -1,10 +1,10 @@
 """/petugas/sla: late and soon-due open cases per officer and per kecamatan, for supervisors."""
 from datetime import timedelta
 
+from portal.core.base import utcnow
+from portal.core.workdays import local_date
 from portal.extensions import db
 from portal.models import ComplaintStatus
-from portal.models.base import utcnow
-from portal.services.workdays import local_date
 from tests.conftest import parse
 from tests.factories import account, complaint, sign_in
 

@@ -7,11 +7,11 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
+from portal.core.base import utcnow
 from portal.extensions import db
 from portal.models import OutboxMessage
-from portal.models.base import utcnow
-from portal.outbox_sender import deliver_due
-from portal.services.notifications import SmtpSettings
+from portal.notifications.sender import deliver_due
+from portal.notifications.services.notify import SmtpSettings
 from tests.factories import complaint
 
 

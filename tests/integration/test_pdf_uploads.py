@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
+from portal.complaints.services.attachments import LIMITS, AttachmentError, clean_upload
+from portal.core.bounded import Limits
 from portal.extensions import db
 from portal.models import Attachment, ComplaintStatus
-from portal.services.attachments import LIMITS, AttachmentError, clean_upload
-from portal.services.bounded import Limits
 from portal.web.settings import attachment_dir
 from tests.conftest import csrf_token, parse
 from tests.factories import complaint
@@ -174,7 +174,7 @@ def test_a_pdf_that_cannot_be_cleaned_is_refused_with_what_to_do(client, data, m
 
 def test_thirty_pages_pass():
     assert PdfReader(io.BytesIO(text_pdf(LINES, pages=30))).get_num_pages() == 30  # the sample itself
-    from portal.services.upload_cleaning import clean_pdf
+    from portal.complaints.services.upload_cleaning import clean_pdf
 
     assert clean_pdf(text_pdf(LINES, pages=30)).notes["pages"] == 30
 

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from portal.services.lockout import keyed_hash
+from portal.core.lockout import keyed_hash
 from tests.factories import make_nik
 from tests.integration.proxy_stack import (
     NIK_HMAC_KEY,

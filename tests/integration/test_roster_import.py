@@ -4,6 +4,7 @@ import io
 import pytest
 import sqlalchemy as sa
 
+from portal.core.errors import RosterFileError
 from portal.extensions import db
 from portal.models import (
     Complaint,
@@ -15,8 +16,7 @@ from portal.models import (
     RosterImportBatch,
     StatusReason,
 )
-from portal.services.errors import RosterFileError
-from portal.services.roster import import_roster
+from portal.roster.services.importing import import_roster
 from tests.factories import roster_csv, roster_row
 
 

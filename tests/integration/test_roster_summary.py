@@ -20,13 +20,13 @@ from datetime import UTC, date, datetime
 import pytest
 import sqlalchemy as sa
 
+from portal.core.errors import RosterFileError
+from portal.core.workdays import WorkCalendar
 from portal.extensions import db
 from portal.models import Person, PersonStatus
-from portal.services import roster_summary
-from portal.services.errors import RosterFileError
-from portal.services.roster import import_roster
-from portal.services.stats import MONTHLY_PREMIUM, compute_figures
-from portal.services.workdays import WorkCalendar
+from portal.roster.services import summary as roster_summary
+from portal.roster.services.importing import import_roster
+from portal.statistics.services.figures import MONTHLY_PREMIUM, compute_figures
 from tests.factories import make_nik, roster_csv
 
 KELURAHAN = ("32.75.01.1001", "32.75.01.1002", "32.75.02.1001", "32.75.03.1001", "32.75.07.1003", "32.75.12.1001")

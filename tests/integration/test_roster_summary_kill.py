@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from portal.demo.services.roster import demo_rows, write_roster_csv
 from portal.extensions import db
-from portal.services.demo import demo_rows, write_roster_csv
 from tests.integration.test_fault_roster_kill import (
     import_command,
     run_until_read,

@@ -17,7 +17,7 @@ import pytest
 
 from portal.extensions import db
 from portal.models import Complaint, Person, PersonStatus, Sex
-from portal.transparency.figures import CACHE
+from portal.statistics.routes.figures import CACHE
 from tests.conftest import parse
 from tests.factories import add_people
 from tests.unit.test_suppression import recovered_cells

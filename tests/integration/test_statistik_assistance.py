@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
+from portal.core.base import utcnow
 from portal.extensions import db
-from portal.models.base import utcnow
 from tests.conftest import parse
 from tests.factories import assistance_request
 

@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from portal.core.workdays import JAKARTA
 from portal.extensions import db
-from portal.services.stats import NONPUBLIC_BATCH, nonpublic_cutoff
-from portal.services.workdays import JAKARTA
+from portal.statistics.services.figures import NONPUBLIC_BATCH, nonpublic_cutoff
 from tests.conftest import parse
 from tests.integration.test_statistik import _complaint, build_dataset, html_grid
 

@@ -15,14 +15,14 @@ import sqlalchemy as sa
 from babel.dates import format_datetime
 
 from portal import create_app
+from portal.complaints.services.indicators import Indicators
+from portal.core.base import utcnow
 from portal.extensions import db
 from portal.models import StatsSnapshot
-from portal.models.base import utcnow
-from portal.services import stats_snapshot
-from portal.services.stats import AssistanceFigures, Budget, ProgramFigures
-from portal.services.stats_sql import Indicators
-from portal.services.stats_tables import build_tables
-from portal.transparency import figures
+from portal.statistics.routes import figures
+from portal.statistics.services import snapshot as stats_snapshot
+from portal.statistics.services.figures import AssistanceFigures, Budget, ProgramFigures
+from portal.statistics.services.tables import build_tables
 from tests.conftest import PortalClient, _test_config, parse
 from tests.integration.test_statistik import build_dataset, html_grid
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from portal.services.stats import _premium_months
-from portal.services.stats_cache import SnapshotCache
-from portal.services.stats_sql import Rate, weighted_median_days
-from portal.services.workdays import WorkCalendar
-from portal.web import svg_charts
+from portal.complaints.services.indicators import Rate, weighted_median_days
+from portal.core.workdays import WorkCalendar
+from portal.statistics.routes import charts as svg_charts
+from portal.statistics.services.cache import SnapshotCache
+from portal.statistics.services.figures import _premium_months
 
 
 def test_premium_months_count_the_start_and_the_end_month():

@@ -2,9 +2,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from portal.complaints.services.lifecycle import TRANSITIONS, Actor, InvalidTransition, can_transition, transition
+from portal.core.workdays import WorkCalendar
 from portal.models import Complaint, ComplaintStatus
-from portal.services.cases import TRANSITIONS, Actor, InvalidTransition, can_transition, transition
-from portal.services.workdays import WorkCalendar
 
 S = ComplaintStatus
 

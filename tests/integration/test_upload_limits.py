@@ -18,10 +18,10 @@ import pytest
 import sqlalchemy as sa
 from PIL import Image
 
+from portal.complaints.services.attachments import LIMITS, AttachmentError, clean_upload
+from portal.core.bounded import Limits
 from portal.extensions import db
 from portal.models import Attachment, ComplaintStatus
-from portal.services.attachments import LIMITS, AttachmentError, clean_upload
-from portal.services.bounded import Limits
 from portal.web.settings import attachment_dir
 from tests.conftest import csrf_token, parse
 from tests.factories import account, complaint, sign_in
@@ -182,8 +182,8 @@ MEMORY_CHECK = """
 import io, sys
 from PIL import Image
 from portal import create_app
-from portal.services.attachments import LIMITS, AttachmentError, clean_upload
-from portal.services.bounded import Limits
+from portal.complaints.services.attachments import LIMITS, AttachmentError, clean_upload
+from portal.core.bounded import Limits
 buffer = io.BytesIO()
 Image.new("RGB", (4000, 4000), "white").save(buffer, "PNG")  # 48 MB of pixels once decoded
 app = create_app({"SECRET_KEY": "x", "NIK_HMAC_KEY": "y", "SQLALCHEMY_DATABASE_URI": "sqlite://"})

@@ -7,10 +7,10 @@ import sqlalchemy as sa
 from hypothesis import event, given
 from hypothesis import strategies as st
 
+from portal.complaints.services.lifecycle import Actor, transition
+from portal.core.workdays import WorkCalendar
 from portal.extensions import db
 from portal.models import AssistanceEvent, ComplaintEvent, ComplaintStatus, DisabilityCategory
-from portal.services.cases import Actor, transition
-from portal.services.workdays import WorkCalendar
 from tests.factories import account, assistance_request, complaint, make_nik, sign_in
 from tests.security.support import FUZZ, NO_RATE_LIMITS, assert_handled, field_values
 

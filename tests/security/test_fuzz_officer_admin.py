@@ -8,7 +8,7 @@ import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from portal.services.roster_rows import COLUMNS as ROSTER_COLUMNS
+from portal.roster.services.rows import COLUMNS as ROSTER_COLUMNS
 from tests.conftest import csrf_token, parse
 from tests.factories import account, roster_row
 from tests.security.support import (

@@ -68,7 +68,7 @@ def test_password_change_survives_anything(app, current, new, confirm):
     if response.status_code >= 400:
         assert officer.password_hash == hash_before, "a refused change altered the password"
     else:  # a hostile but acceptable new password: put the known one back for the next example
-        from portal.services import accounts
+        from portal.accounts.services import accounts
 
         officer.password_hash = accounts.password_hasher().hash(PASSWORD)
         db.session.commit()

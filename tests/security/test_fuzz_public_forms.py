@@ -127,9 +127,9 @@ def test_assistance_request_survives_any_answers(client, data):
 @FUZZ
 @given(jawaban=hostile_text(), penilaian=st.one_of(st.sampled_from(["puas", "belum_puas"]), hostile_text()))
 def test_answers_and_ratings_from_the_tracking_page_survive_anything(client, jawaban, penilaian):
+    from portal.complaints.services.lifecycle import Actor, transition
+    from portal.core.workdays import WorkCalendar
     from portal.models import ComplaintStatus
-    from portal.services.cases import Actor, transition
-    from portal.services.workdays import WorkCalendar
 
     if not hasattr(client, "_case"):  # one case per test run, asked for more information
         case, code = complaint(subject_nik=make_nik())

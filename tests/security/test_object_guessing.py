@@ -8,10 +8,10 @@ import re
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
+from portal.core.base import utcnow
 from portal.extensions import db
+from portal.letters.services import letters
 from portal.models import Attachment
-from portal.models.base import utcnow
-from portal.services import letters
 from tests.conftest import csrf_token, parse
 from tests.factories import account, assistance_request, attachment, complaint, person, png, sign_in
 

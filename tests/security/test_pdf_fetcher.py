@@ -9,8 +9,8 @@ import threading
 import pytest
 from pypdf import PdfReader
 
-from portal.letters.pdf import STYLESHEET, html_to_pdf
-from portal.pdf_assets import PortalAssetsOnly
+from portal.core.pdf_assets import PortalAssetsOnly
+from portal.letters.documents.pdf import STYLESHEET, html_to_pdf
 
 PIXEL = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9"
          "awAAAABJRU5ErkJggg==")  # fmt: skip

@@ -1,9 +1,9 @@
 """The words a complaint's name is found by, and what an officer's search is split into."""
 import pytest
 
-from portal.models.complaint import OPEN_STATUS_VALUES
-from portal.services.cases import OPEN_STATUSES
-from portal.services.complaint_search import WORD_LENGTH, name_words, search_terms
+from portal.complaints.models.complaint import OPEN_STATUS_VALUES
+from portal.complaints.services.lifecycle import OPEN_STATUSES
+from portal.complaints.services.search import WORD_LENGTH, name_words, search_terms
 
 
 def test_name_words_drop_case_accents_punctuation_and_titles():

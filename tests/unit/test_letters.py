@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.services.letters import (
+from portal.letters.services.letters import (
     CODE_ALPHABET,
     DEFAULT_NUMBER_PATTERN,
     check_number_pattern,

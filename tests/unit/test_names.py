@@ -2,8 +2,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.services import names
-from portal.services.names import mask_name, names_match, normalize_name
+from portal.core import names
+from portal.core.names import mask_name, names_match, normalize_name
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from portal.core.nik import PROVINCE_CODES, NikError, mask_kpj, mask_nik, parse_nik
 from portal.models import Sex
-from portal.services.nik import PROVINCE_CODES, NikError, mask_kpj, mask_nik, parse_nik
 
 TODAY = date(2026, 11, 21)
 

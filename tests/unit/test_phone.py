@@ -1,6 +1,6 @@
 import pytest
 
-from portal.services.phone import PhoneError, normalize_phone
+from portal.core.phone import PhoneError, normalize_phone
 
 
 @pytest.mark.parametrize(

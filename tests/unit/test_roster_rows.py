@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from portal.models import PersonStatus, Sex, StatusReason
-from portal.services.roster_rows import RowError, parse_row
+from portal.roster.services.rows import RowError, parse_row
 from tests.factories import roster_row
 
 TODAY = date(2026, 11, 21)

@@ -1,4 +1,4 @@
-"""The figures of /statistik as JSON and back (portal.services.stats_codec), without a database.
+"""The figures of /statistik as JSON and back (portal.statistics.services.codec), without a database.
 
 Any figures build_tables can make come back equal, field for field and type for type; text of
 another shape is refused rather than half read.
@@ -13,13 +13,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal.models.complaint import ComplaintCategory, ComplaintStatus
-from portal.services import stats_codec
-from portal.services.stats import AssistanceFigures, Budget, ProgramFigures
-from portal.services.stats_codec import SnapshotFormatError
-from portal.services.stats_sql import Indicators, Rate
-from portal.services.stats_suppression import Mark
-from portal.services.stats_tables import PublicFigures, build_tables
+from portal.complaints.models.complaint import ComplaintCategory, ComplaintStatus
+from portal.complaints.services.indicators import Indicators, Rate
+from portal.statistics.services import codec as stats_codec
+from portal.statistics.services.codec import SnapshotFormatError
+from portal.statistics.services.figures import AssistanceFigures, Budget, ProgramFigures
+from portal.statistics.services.suppression import Mark
+from portal.statistics.services.tables import PublicFigures, build_tables
 
 counts = st.integers(min_value=0, max_value=3000)
 kecamatan = st.sampled_from(["32.75.01", "32.75.02", "32.75.07", "32.75.12", "32.75.99"])

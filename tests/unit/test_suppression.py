@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal.services.stats_suppression import Mark, protect, protect_linked
+from portal.statistics.services.suppression import Mark, protect, protect_linked
 
 INF = 10**9
 

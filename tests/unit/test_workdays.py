@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from portal.services.workdays import WorkCalendar, parse_dates
+from portal.core.workdays import WorkCalendar, parse_dates
 
 CALENDAR = WorkCalendar()
 

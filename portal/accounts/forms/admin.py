@@ -1,0 +1,106 @@
+"""Forms of the roster, admin and audit pages. Search and filter forms are GET forms (no CSRF)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    PasswordField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    ValidationError,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.accounts.models import Role
+from portal.accounts.services.accounts import AccountError, check_password_strength
+from portal.complaints.forms.public import OneOfTheChoices
+from portal.core.regions import regions
+from portal.web.forms import strip_filter
+
+ROLE_CHOICES = [
+    SelectChoice(Role.OFFICER.value, _l("Petugas: menangani pengaduan di wilayahnya")),
+    SelectChoice(Role.SUPERVISOR.value, _l("Supervisor: menugaskan, memantau SLA, membaca jejak audit")),
+    SelectChoice(Role.ADMIN.value, _l("Admin: akun, impor roster, templat (wajib verifikasi dua langkah)")),
+]
+
+
+def kecamatan_choices() -> list[SelectChoice]:
+    return [SelectChoice(k.code, k.name) for k in sorted(regions().kecamatan.values(), key=lambda k: k.name)]
+
+
+class _AccountFields(FlaskForm):
+    name = StringField(_l("Nama"), filters=[strip_filter],
+                       validators=[DataRequired(message=_l("Tulis nama petugas.")),
+                                   Length(max=150, message=_l("Nama paling banyak 150 huruf."))],
+                       render_kw={"maxlength": 150, "autocomplete": "off"})  # fmt: skip
+    role = RadioField(_l("Peran"), choices=ROLE_CHOICES, validate_choice=False,
+                      validators=[InputRequired(message=_l("Pilih peran.")), OneOfTheChoices()])  # fmt: skip
+    kecamatan = SelectMultipleField(_l("Wilayah kerja (kecamatan)"), validate_choice=False,
+                                    description=_l("Kosongkan untuk seluruh Kota Bekasi. Supervisor dan admin "
+                                                   "selalu melihat seluruh kota."),
+                                    widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())  # fmt: skip
+
+    def validate_kecamatan(self, field) -> None:
+        if any(code not in regions().kecamatan for code in field.data or []):
+            raise ValidationError(_l("Pilih kecamatan dari daftar."))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.kecamatan.choices = kecamatan_choices()
+
+
+class AccountCreateForm(_AccountFields):
+    email = StringField(_l("Email"), filters=[strip_filter],
+                        validators=[DataRequired(message=_l("Tulis email petugas.")),
+                                    Length(max=254, message=_l("Email terlalu panjang."))],
+                        render_kw={"inputmode": "email", "maxlength": 254, "autocomplete": "off"})  # fmt: skip
+    password = PasswordField(_l("Kata sandi awal"),
+                             description=_l("Paling sedikit 12 karakter. Sampaikan langsung kepada pemilik akun; "
+                                            "ia dapat menggantinya di Akun saya."),
+                             validators=[DataRequired(message=_l("Tulis kata sandi awal."))],
+                             render_kw={"autocomplete": "new-password"})  # fmt: skip
+
+    def validate_password(self, field) -> None:
+        try:
+            check_password_strength(field.data or "", email=self.email.data or "")
+        except AccountError as error:
+            raise ValidationError(error.message) from None
+
+
+class AccountEditForm(_AccountFields):
+    active = BooleanField(_l("Aktif (boleh masuk)"),
+                          description=_l("Akun yang dinonaktifkan langsung dikeluarkan dari semua sesi."))  # fmt: skip
+
+
+class PasswordResetForm(FlaskForm):
+    new = PasswordField(_l("Kata sandi baru"), description=_l("Paling sedikit 12 karakter. Semua sesi akun ini "
+                                                             "akan dikeluarkan."),
+                        validators=[DataRequired(message=_l("Tulis kata sandi baru."))],
+                        render_kw={"autocomplete": "new-password"})  # fmt: skip
+    confirm = PasswordField(_l("Ulangi kata sandi baru"),
+                            validators=[EqualTo("new", message=_l("Kedua kata sandi baru harus sama."))],
+                            render_kw={"autocomplete": "new-password"})  # fmt: skip
+
+    def __init__(self, *args, email: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._email = email
+
+    def validate_new(self, field) -> None:
+        try:
+            check_password_strength(field.data or "", email=self._email)
+        except AccountError as error:
+            raise ValidationError(error.message) from None
+
+
+class TwoFactorResetForm(FlaskForm):
+    identity_checked = BooleanField(
+        _l("Saya sudah memastikan bahwa yang meminta adalah pemilik akun ini"),
+        description=_l("Misalnya bertemu langsung atau menelepon nomor kantornya. Orang yang mengaku kehilangan "
+                       "ponsel bisa saja bukan pemilik akun."),
+        validators=[DataRequired(message=_l("Pastikan dulu identitas pemilik akun, lalu centang kotak ini."))],
+    )  # fmt: skip
+

@@ -1,0 +1,98 @@
+"""Admins manage officer accounts: create, change role, scope and active, reset a password or
+the two-factor verification. Every change is audited; no admin can lock themselves out by accident."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from portal.accounts.models import Account, AccountKecamatan, Role
+from portal.accounts.services import accounts
+from portal.accounts.services.accounts import AccountError
+from portal.audit.services import trail as audit
+from portal.core.regions import regions
+
+
+def list_accounts(*, session: Session) -> list[Account]:
+    return list(session.scalars(sa.select(Account).order_by(Account.active.desc(), Account.name, Account.id)))
+
+
+def _scope_text(codes: list[str]) -> str:
+    return ",".join(sorted(codes)) or "semua"
+
+
+def create(*, session: Session, email: str, name: str, role: Role, kecamatan_codes: list[str], password: str,
+           who: audit.Actor) -> Account:  # fmt: skip
+    account = accounts.create_account(session=session, email=email, name=name, role=role, password=password,
+                                      kecamatan_codes=kecamatan_codes)  # fmt: skip
+    audit.record(session=session, actor=who, action="buat", object_type="account", object_id=account.id,
+                 detail=f"{account.email} peran={role.value} wilayah={_scope_text(kecamatan_codes)}")  # fmt: skip
+    return account
+
+
+def update(*, session: Session, account: Account, name: str, role: Role, kecamatan_codes: list[str],
+           active: bool, by: Account, who: audit.Actor) -> None:  # fmt: skip
+    """Change an account's name, role, kecamatan scope and whether it may sign in."""
+    if account.id == by.id and not active:
+        raise AccountError(_("Anda tidak dapat menonaktifkan akun Anda sendiri. Minta admin lain."))
+    if account.id == by.id and role is not by.role:
+        raise AccountError(_("Anda tidak dapat mengubah peran akun Anda sendiri. Minta admin lain."))
+    unknown = [c for c in kecamatan_codes if c not in regions().kecamatan]
+    if unknown:
+        raise AccountError(_("Kode kecamatan tidak dikenal: %(codes)s.", codes=", ".join(unknown)))
+    changes = []
+    name = name.strip() or account.name
+    if name != account.name:
+        changes.append(f"nama: {account.name[:40]} -> {name[:40]}")
+        account.name = name
+    if role is not account.role:
+        changes.append(f"peran: {account.role.value} -> {role.value}")
+        account.role = role
+    old_codes = account.kecamatan_codes
+    if sorted(set(kecamatan_codes)) != sorted(old_codes):
+        changes.append(f"wilayah: {_scope_text(old_codes)} -> {_scope_text(kecamatan_codes)}")
+        # remove and add only what changed: deleting and re-inserting the same key in one flush fails
+        account.scopes = [s for s in account.scopes if s.kecamatan_code in kecamatan_codes] + [
+            AccountKecamatan(kecamatan_code=c) for c in sorted(set(kecamatan_codes)) if c not in old_codes
+        ]
+    if active != account.active:
+        changes.append(f"aktif: {'ya' if account.active else 'tidak'} -> {'ya' if active else 'tidak'}")
+        account.active = active
+        if not active:
+            account.session_version += 1  # reactivating later must not revive old sessions
+    if not changes:
+        return
+    session.flush()
+    audit.record(session=session, actor=who, action="ubah", object_type="account", object_id=account.id,
+                 detail="; ".join(changes))  # fmt: skip
+
+
+def reset_password(*, session: Session, account: Account, new: str, by: Account, who: audit.Actor,
+                   hmac_key: str) -> None:  # fmt: skip
+    """Sets a new password and signs the account out everywhere (accounts.set_password); the
+    sign-in lockouts of its e-mail end (they were about the old password)."""
+    if account.id == by.id:
+        raise AccountError(_("Ganti kata sandi Anda sendiri di halaman Akun saya."))
+    accounts.set_password(session=session, account=account, new=new)
+    accounts.clear_sign_in_lockouts(session=session, email=account.email, hmac_key=hmac_key)
+    audit.record(session=session, actor=who, action="atur_ulang_kata_sandi", object_type="account",
+                 object_id=account.id)  # fmt: skip
+
+
+def reset_two_factor(*, session: Session, account: Account, by: Account, who: audit.Actor) -> None:
+    """For a lost or replaced phone: turns the account's two-factor verification off and signs it
+    out everywhere. An admin account must set it up again before any other page opens
+    (portal.web.auth.enforce); other roles may. Never one's own account: another admin checks
+    who is asking."""
+    if account.id == by.id:
+        raise AccountError(_("Anda tidak dapat mengatur ulang verifikasi dua langkah akun Anda sendiri. "
+                             "Minta admin lain."))  # fmt: skip
+    if not account.totp_enabled:
+        raise AccountError(_("Akun ini belum memakai verifikasi dua langkah."))
+    account.totp_enabled = False
+    account.totp_secret = None
+    account.totp_last_step = None
+    account.session_version += 1
+    session.flush()
+    audit.record(session=session, actor=who, action="atur_ulang_2fa", object_type="account", object_id=account.id,
+                 detail=f"peran={account.role.value}")  # fmt: skip

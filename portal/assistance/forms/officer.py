@@ -1,0 +1,78 @@
+"""Forms for officers' actions on an assistance request; each carries the version they saw."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField, TimeField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from portal.assistance.models import AppointmentKind, AssistanceOutcome
+from portal.complaints.forms.case import CaseForm
+from portal.complaints.forms.public import OneOfTheChoices
+from portal.complaints.services.filing import normalize_reference
+from portal.web.forms import strip_filter
+
+APPOINTMENTS = [
+    SelectChoice(AppointmentKind.KUNJUNGAN_RUMAH.value, _l("Kunjungan ke rumah")),
+    SelectChoice(AppointmentKind.TELEPON.value, _l("Panggilan telepon")),
+    SelectChoice(AppointmentKind.WHATSAPP.value, _l("Panggilan WhatsApp (suara atau video)")),
+    SelectChoice(AppointmentKind.KANTOR.value, _l("Pendampingan di kantor")),
+]
+OUTCOMES = [
+    SelectChoice(AssistanceOutcome.CEK_STATUS.value, _l("Dibantu mengecek status")),
+    SelectChoice(AssistanceOutcome.PENGADUAN_DIAJUKAN.value, _l("Pengaduan diajukan atas nama warga")),
+    SelectChoice(AssistanceOutcome.DIUSULKAN.value, _l("Diusulkan sebagai calon peserta untuk diverifikasi")),
+    SelectChoice(AssistanceOutcome.INFORMASI.value, _l("Informasi diberikan")),
+    SelectChoice(AssistanceOutcome.TIDAK_DAPAT_DIHUBUNGI.value, _l("Tidak dapat dihubungi")),
+]
+
+
+def _message(label, description=None):
+    return TextAreaField(label, description=description, filters=[strip_filter],
+                         validators=[Length(max=2000, message=_l("Paling banyak 2.000 huruf."))],
+                         render_kw={"rows": 3, "maxlength": 2000})  # fmt: skip
+
+
+class ClaimForm(CaseForm):
+    pass
+
+
+class DeleteDisabilityForm(CaseForm):
+    pass
+
+
+class ScheduleForm(CaseForm):
+    kind = RadioField(_l("Jenis janji"), choices=APPOINTMENTS, validate_choice=False,
+                      validators=[InputRequired(message=_l("Pilih jenis janji.")), OneOfTheChoices()])  # fmt: skip
+    on = DateField(_l("Tanggal"), validators=[InputRequired(message=_l("Tulis tanggal janji."))],
+                   render_kw={"type": "date"})  # fmt: skip
+    at = TimeField(_l("Jam (WIB)"), description=_l("Misalnya 10:00."),
+                   validators=[InputRequired(message=_l("Tulis jam janji, misalnya 10:00."))],
+                   render_kw={"type": "time"})  # fmt: skip
+    officer = SelectField(_l("Petugas yang datang atau menghubungi"), coerce=str, validate_choice=False,
+                          validators=[DataRequired(message=_l("Pilih petugas."))])  # fmt: skip
+    message = _message(_l("Pesan untuk warga (tidak wajib)"),
+                       _l("Terlihat di halaman lacak, misalnya: petugas datang bersama juru bahasa isyarat."))
+
+
+class OutcomeForm(CaseForm):
+    outcome = RadioField(_l("Hasil"), choices=OUTCOMES, validate_choice=False,
+                         validators=[InputRequired(message=_l("Pilih hasilnya.")), OneOfTheChoices()])  # fmt: skip
+    reference = StringField(_l("Nomor pengaduan atau usulan (jika ada)"),
+                            description=_l("Wajib jika pengaduan atau usulan diajukan, misalnya SGP-2026-000123."),
+                            filters=[strip_filter], validators=[Optional(), Length(max=20)],
+                            render_kw={"maxlength": 20, "autocapitalize": "characters"})  # fmt: skip
+    message = _message(_l("Pesan untuk warga (tidak wajib)"), _l("Terlihat di halaman lacak."))
+
+    def validate_reference(self, field):
+        if field.data:
+            field.data = normalize_reference(field.data)
+            if not field.data.startswith("SGP-"):
+                raise ValidationError(_l("Tulis nomor pengaduan seperti SGP-2026-000123."))
+
+
+class NoteForm(CaseForm):
+    message = TextAreaField(_l("Catatan internal (tidak terlihat warga)"), filters=[strip_filter],
+                            validators=[DataRequired(message=_l("Tulis catatannya.")),
+                                        Length(max=2000, message=_l("Paling banyak 2.000 huruf."))],
+                            render_kw={"rows": 3, "maxlength": 2000})  # fmt: skip

@@ -1,0 +1,207 @@
+"""/petugas/bantuan: the assistance queue (htmx filters with URL sync, works without JS), the
+request page with its timeline, and the actions on it."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from portal.accounts.models import Account
+from portal.assistance.forms import officer as forms
+from portal.assistance.models import (
+    AppointmentKind,
+    AssistanceKind,
+    AssistanceOutcome,
+    AssistanceRequest,
+    AssistanceStatus,
+    AssistanceTopic,
+)
+from portal.assistance.routes import officer_bp as bp
+from portal.assistance.routes.requests import labels
+from portal.assistance.services import actions
+from portal.assistance.services.access import can_act, can_see_disability, can_view
+from portal.assistance.services.queue import AssistanceFilters, kinds_of, load_queue
+from portal.assistance.services.requests import officer_status_label
+from portal.audit.services import trail as audit
+from portal.complaints.forms.case import first_error
+from portal.complaints.routes.queue import kecamatan_choices
+from portal.complaints.services.lifecycle import actor_names
+from portal.core.base import utcnow
+from portal.core.errors import DomainError
+from portal.core.regions import kelurahan, regions
+from portal.core.workdays import local_date
+from portal.extensions import db
+from portal.web.auth import ALL_STAFF, current_actor, roles_required
+from portal.web.errors import render_error
+from portal.web.htmx import render_page_or_fragment
+from portal.web.numbers import as_id, as_page
+
+
+def _enum(enum_cls, value):
+    try:
+        return enum_cls(value) if value else None
+    except ValueError:
+        return None
+
+
+def filters_from(args) -> AssistanceFilters:
+    kecamatan = args.get("kecamatan") or None
+    page = args.get("hal", "1")
+    return AssistanceFilters(
+        status=_enum(AssistanceStatus, args.get("status")), kind=_enum(AssistanceKind, args.get("jenis")),
+        topic=_enum(AssistanceTopic, args.get("keperluan")),
+        kecamatan=kecamatan if kecamatan in regions().kecamatan else None,
+        assigned=args.get("ditugaskan") if args.get("ditugaskan") in ("saya", "belum") else None,
+        overdue=args.get("terlambat") == "1", q=(args.get("q") or "")[:80],
+        page=as_page(page),
+    )  # fmt: skip
+
+
+@bp.get("/bantuan")
+@roles_required(*ALL_STAFF)
+def show_assistance_queue():
+    filters = filters_from(request.args)
+    today = local_date(utcnow())
+    page = load_queue(session=db.session, viewer=current_user, filters=filters, today=today)
+    return render_page_or_fragment(
+        "assistance/petugas_antrean.html", "assistance/_petugas_antrean_hasil.html",
+        page=page, filters=filters, today=today,
+        kinds=kinds_of(session=db.session, request_ids=[r.id for r in page.rows]),
+        statuses=list(AssistanceStatus), all_kinds=list(AssistanceKind), topics=list(AssistanceTopic),
+        kecamatan=kecamatan_choices(current_user), kelurahan=regions().kelurahan,
+        args=request.args, contact_days=current_app.config["ASSISTANCE_CONTACT_DAYS"],
+        title=_("Antrean permintaan bantuan"), **{**labels(), "status_label": officer_status_label},
+    )  # fmt: skip
+
+
+def _request(reference: str) -> AssistanceRequest:
+    found = db.session.scalars(sa.select(AssistanceRequest).where(AssistanceRequest.reference == reference)).first()
+    if found is None or not can_view(current_user, found):
+        abort(404)  # not 403: do not confirm that a reference exists
+    return found
+
+
+ACTION_FORMS = {"ambil": forms.ClaimForm, "jadwalkan": forms.ScheduleForm, "hasil": forms.OutcomeForm,
+                "catatan": forms.NoteForm, "hapus-disabilitas": forms.DeleteDisabilityForm}  # fmt: skip
+
+
+def _officers_for(found: AssistanceRequest) -> list[Account]:
+    if not current_user.is_supervisor:
+        return [current_user._get_current_object()]
+    accounts = db.session.scalars(sa.select(Account).where(Account.active.is_(True)).order_by(Account.name))
+    return [a for a in accounts if can_view(a, found)]
+
+
+def _render(found: AssistanceRequest, *, active_form=None, error: str | None = None, status: int = 200):
+    # Each form's fields are prefixed with its action: one page, several "message" fields, unique ids.
+    made = {name: cls(formdata=None, version=found.version, prefix=name) for name, cls in ACTION_FORMS.items()}
+    if active_form is not None:
+        made[active_form[0]] = active_form[1]
+    officers = _officers_for(found)
+    schedule = made["jadwalkan"]
+    schedule.officer.choices = [SelectChoice(str(a.id), a.name) for a in officers]
+    if active_form is None:
+        schedule.officer.data = str(found.assigned_to_id or current_user.id)
+        schedule.kind.data = _suggested_appointment(found).value
+        filed = [e.complaint_reference for e in found.events if e.complaint_reference]
+        if filed:
+            made["hasil"].reference.data = filed[-1]
+    show_disability = can_see_disability(current_user, found)
+    who = current_actor()
+    audit.record(session=db.session, actor=who, action="lihat", object_type="assistance", object_id=found.id)
+    if show_disability and found.has_disability_data:
+        audit.record(session=db.session, actor=who, action="lihat_data_disabilitas", object_type="assistance",
+                     object_id=found.id)  # fmt: skip
+    db.session.commit()
+    assigned = db.session.get(Account, found.assigned_to_id) if found.assigned_to_id else None
+    return render_template(
+        "assistance/petugas_permintaan.html", help_request=found, forms=made, assigned=assigned, action_error=error,
+        form_error=first_error(active_form),
+        show_disability=show_disability, may_act=can_act(current_user, found), place=kelurahan(found.kelurahan_code),
+        today=local_date(utcnow()), S=AssistanceStatus, title=_title(found, active_form, error),
+        actor_names=actor_names(session=db.session, labels={event.actor for event in found.events}),
+        **{**labels(), "status_label": officer_status_label},
+    ), status  # fmt: skip
+
+
+def _title(found: AssistanceRequest, active_form, error: str | None) -> str:
+    title = _("Permintaan bantuan %(ref)s", ref=found.reference)
+    failed = error or (active_form is not None and active_form[1].errors)
+    return f"{_('Kesalahan:')} {title}" if failed else title
+
+
+def _suggested_appointment(found: AssistanceRequest) -> AppointmentKind:
+    kinds = set(found.kinds)
+    if AssistanceKind.KUNJUNGAN_RUMAH in kinds:
+        return AppointmentKind.KUNJUNGAN_RUMAH
+    if AssistanceKind.PENDAMPINGAN_KANTOR in kinds:
+        return AppointmentKind.KANTOR
+    if AssistanceKind.WHATSAPP in kinds or AssistanceKind.JURU_BAHASA_ISYARAT in kinds:
+        return AppointmentKind.WHATSAPP
+    return AppointmentKind.TELEPON
+
+
+@bp.get("/bantuan/<reference>")
+@roles_required(*ALL_STAFF)
+def show_assistance_request(reference: str):
+    return _render(_request(reference))
+
+
+def _done(action: str) -> str:
+    """What the officer is told after an action (the page opens at the timeline)."""
+    return {
+        "ambil": _("Permintaan ini sekarang Anda tangani."), "jadwalkan": _("Jadwal disimpan."),
+        "hasil": _("Hasilnya dicatat."), "catatan": _("Catatan internal disimpan."),
+        "hapus-disabilitas": _("Data disabilitas dihapus dan penghapusannya dicatat."),
+    }[action]  # fmt: skip
+
+
+def _perform(action: str, form, found: AssistanceRequest) -> None:
+    common = {"session": db.session, "request": found, "expected_version": form.version_number,
+              "who": current_actor(), "officer": current_user._get_current_object()}  # fmt: skip
+    match action:
+        case "ambil":
+            actions.claim(**common)
+        case "jadwalkan":
+            assignee = db.session.get(Account, account_id) if (account_id := as_id(form.officer.data)) else None
+            if assignee is None:
+                raise actions.NotAllowed(_("Pilih petugas."))
+            actions.schedule(assignee=assignee, kind=AppointmentKind(form.kind.data), on=form.on.data,
+                             at=form.at.data, message=form.message.data or "", **common)  # fmt: skip
+        case "hasil":
+            actions.record_outcome(outcome=AssistanceOutcome(form.outcome.data),
+                                   complaint_reference=form.reference.data,
+                                   message=form.message.data or "", **common)  # fmt: skip
+        case "catatan":
+            actions.note(message=form.message.data, **common)
+        case "hapus-disabilitas":
+            actions.delete_disability(**common)
+
+
+@bp.post("/bantuan/<reference>/aksi/<action>")
+@roles_required(*ALL_STAFF)
+def act_on_assistance_request(reference: str, action: str):
+    found = _request(reference)
+    form_class = ACTION_FORMS.get(action)
+    if form_class is None:
+        abort(404)
+    form = form_class(prefix=action)
+    if action == "jadwalkan":
+        form.officer.choices = [SelectChoice(str(a.id), a.name) for a in _officers_for(found)]
+    if not form.validate_on_submit():
+        return _render(found, active_form=(action, form), status=400)
+    try:
+        _perform(action, form, found)
+    except actions.RequestChanged as changed:
+        db.session.rollback()
+        return render_error(409, changed.message)
+    except DomainError as error:
+        db.session.rollback()
+        return _render(db.session.get(AssistanceRequest, found.id), active_form=(action, form),
+                       error=error.message, status=400)  # fmt: skip
+    db.session.commit()
+    flash(_done(action))
+    # the message is at the top
+    return redirect(url_for("officers.assistance.show_assistance_request", reference=reference), 303)

@@ -1,0 +1,153 @@
+"""What officers do to an assistance request. Each action checks the version the officer saw
+(optimistic locking), goes through assistance.transition()/add_event(), and is audited."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.accounts.models import Account
+from portal.assistance.models import (
+    AppointmentKind,
+    AssistanceEventKind,
+    AssistanceOutcome,
+    AssistanceRequest,
+    AssistanceStatus,
+)
+from portal.assistance.services.access import can_act, can_see_disability, can_view
+from portal.assistance.services.requests import Actor, add_event, delete_disability_data, transition
+from portal.audit.services import trail as audit
+from portal.complaints.models.complaint import Complaint
+from portal.core.base import utcnow
+from portal.core.errors import DomainError
+from portal.core.workdays import local_date
+
+A = AssistanceStatus
+OBJECT = "assistance"
+# Outcomes that name the complaint or proposal filed for the person.
+NEEDS_REFERENCE = frozenset({AssistanceOutcome.PENGADUAN_DIAJUKAN, AssistanceOutcome.DIUSULKAN})
+
+
+class RequestChanged(DomainError):
+    def __init__(self) -> None:
+        super().__init__(_("Permintaan ini baru saja diubah oleh petugas lain. Muat ulang halaman untuk "
+                           "melihat perubahan, lalu ulangi tindakan Anda."))  # fmt: skip
+
+
+class NotAllowed(DomainError):
+    pass
+
+
+def _actor(account: Account) -> Actor:
+    return Actor.SUPERVISOR if account.is_supervisor else Actor.PETUGAS
+
+
+def _label(account: Account) -> str:
+    return f"petugas:{account.id}"
+
+
+def _check(request: AssistanceRequest, officer: Account, expected_version: int, *, must_act: bool = True) -> None:
+    if request.version != expected_version:
+        raise RequestChanged()
+    if not can_view(officer, request):
+        raise NotAllowed(_("Anda tidak berwenang menangani permintaan ini."))
+    if must_act and not can_act(officer, request):
+        raise NotAllowed(_("Ambil permintaan ini lebih dulu, atau minta supervisor menugaskannya kepada Anda."))
+
+
+def _flush(session: Session) -> None:
+    try:
+        session.flush()
+    except StaleDataError:
+        raise RequestChanged() from None
+
+
+def claim(*, session: Session, request: AssistanceRequest, officer: Account, expected_version: int,
+          who: audit.Actor) -> None:  # fmt: skip
+    _check(request, officer, expected_version, must_act=False)
+    if request.assigned_to_id is not None:
+        raise RequestChanged()
+    request.assigned_to_id = officer.id
+    request.updated_at = utcnow()
+    _flush(session)
+    audit.record(session=session, actor=who, action="ambil", object_type=OBJECT, object_id=request.id)
+
+
+def schedule(
+    *, session: Session, request: AssistanceRequest, officer: Account, assignee: Account,
+    kind: AppointmentKind, on: date, at: time, message: str, expected_version: int, who: audit.Actor,
+    now: datetime | None = None,
+) -> None:  # fmt: skip
+    """Book (or move) a visit or a call with the officer who will make it."""
+    _check(request, officer, expected_version)
+    now = now or utcnow()
+    if on < local_date(now):
+        raise NotAllowed(_("Tanggal janji sudah lewat. Pilih hari ini atau tanggal berikutnya."))
+    if assignee.id != officer.id and not officer.is_supervisor:
+        raise NotAllowed(_("Hanya supervisor yang dapat menjadwalkan untuk petugas lain."))
+    if not assignee.active or not can_view(assignee, request):
+        raise NotAllowed(_("Petugas ini tidak berwenang atas wilayah permintaan ini."))
+    request.assigned_to_id = assignee.id
+    request.appointment_kind, request.appointment_on, request.appointment_at = kind, on, at
+    transition(session=session, request=request, target=A.DIJADWALKAN, actor=_actor(officer),
+               actor_label=_label(officer), message=message, now=now)  # fmt: skip
+    _flush(session)
+    audit.record(session=session, actor=who, action="jadwalkan", object_type=OBJECT, object_id=request.id,
+                 detail=f"{kind.value} {on.isoformat()} {at.strftime('%H:%M')} akun {assignee.id}")  # fmt: skip
+
+
+def record_outcome(
+    *, session: Session, request: AssistanceRequest, officer: Account, outcome: AssistanceOutcome,
+    complaint_reference: str | None, message: str, expected_version: int, who: audit.Actor,
+    now: datetime | None = None,
+) -> None:  # fmt: skip
+    _check(request, officer, expected_version)
+    if outcome in NEEDS_REFERENCE:
+        if not complaint_reference:
+            raise NotAllowed(_("Tulis nomor pengaduan atau usulan yang diajukan, misalnya SGP-2026-000123."))
+        if session.scalar(sa.select(Complaint.id).where(Complaint.reference == complaint_reference)) is None:
+            raise NotAllowed(_("Nomor pengaduan %(ref)s tidak ditemukan. Periksa nomornya.", ref=complaint_reference))
+    request.outcome = outcome
+    request.outcome_reference = complaint_reference if outcome in NEEDS_REFERENCE else None
+    transition(session=session, request=request, target=A.SELESAI, actor=_actor(officer),
+               actor_label=_label(officer), message=message, now=now)  # fmt: skip
+    _flush(session)
+    audit.record(session=session, actor=who, action="catat_hasil", object_type=OBJECT, object_id=request.id,
+                 detail=outcome.value + (f" {complaint_reference}" if request.outcome_reference else ""))  # fmt: skip
+
+
+def note(*, session: Session, request: AssistanceRequest, officer: Account, message: str,
+         expected_version: int, who: audit.Actor) -> None:  # fmt: skip
+    _check(request, officer, expected_version, must_act=False)
+    add_event(session=session, request=request, kind=AssistanceEventKind.CATATAN, actor_label=_label(officer),
+              public=False, message=message)  # fmt: skip
+    request.updated_at = utcnow()  # a note changes the request: bump its version too
+    _flush(session)
+    audit.record(session=session, actor=who, action="catatan", object_type=OBJECT, object_id=request.id)
+
+
+def delete_disability(*, session: Session, request: AssistanceRequest, officer: Account,
+                      expected_version: int, who: audit.Actor) -> None:  # fmt: skip
+    """The person asked (in person, by phone): the assigned officer or a supervisor deletes it."""
+    if request.version != expected_version:
+        raise RequestChanged()
+    if not can_see_disability(officer, request):
+        raise NotAllowed(_("Hanya petugas yang ditugaskan dan supervisor yang dapat menghapus data disabilitas."))
+    if not delete_disability_data(session=session, request=request, actor_label=_label(officer), who=who,
+                                  reason="atas permintaan warga kepada petugas"):  # fmt: skip
+        raise NotAllowed(_("Tidak ada data disabilitas yang tersimpan."))
+    _flush(session)
+
+
+def link_filing(*, session: Session, request: AssistanceRequest, officer: Account, reference: str) -> None:
+    """An officer filed a complaint or proposal for this person from the request: say so on its
+    timeline (the officer's access was checked when the filing started)."""
+    if not can_view(officer, request):
+        raise NotAllowed(_("Anda tidak berwenang menangani permintaan ini."))
+    add_event(session=session, request=request, kind=AssistanceEventKind.PENGAJUAN, actor_label=_label(officer),
+              public=True, complaint_reference=reference)  # fmt: skip
+    request.updated_at = utcnow()
+    session.flush()

@@ -1,0 +1,123 @@
+"""The officers' assistance queue: filters, search, counts per status, due-date order, pages.
+
+Due date: the contact target while a request waits (diterima), the appointment once booked.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from portal.accounts.models import Account
+from portal.assistance.models import (
+    AssistanceKind,
+    AssistanceNeed,
+    AssistanceRequest,
+    AssistanceStatus,
+    AssistanceTopic,
+)
+from portal.assistance.services.access import visible_clause
+
+PAGE_SIZE = 25
+A = AssistanceStatus
+R = AssistanceRequest
+
+
+@dataclass(frozen=True, slots=True)
+class AssistanceFilters:
+    status: AssistanceStatus | None = None
+    kind: AssistanceKind | None = None
+    topic: AssistanceTopic | None = None
+    kecamatan: str | None = None
+    assigned: str | None = None  # "saya" (me) or "belum" (unassigned)
+    overdue: bool = False
+    q: str = ""
+    page: int = 1
+
+
+@dataclass(slots=True)
+class AssistancePage:
+    rows: list
+    total: int
+    page: int
+    pages: int
+    counts: dict[AssistanceStatus, int] = field(default_factory=dict)
+
+
+def due_date() -> sa.ColumnElement:
+    return sa.case((R.status == A.DIJADWALKAN, R.appointment_on), else_=R.contact_due)
+
+
+def overdue_clause(today: date) -> sa.ColumnElement[bool]:
+    """Not contacted by the target date, or a booked appointment passed without an outcome."""
+    return sa.or_(sa.and_(R.status == A.DITERIMA, R.contact_due < today),
+                  sa.and_(R.status == A.DIJADWALKAN, R.appointment_on < today))  # fmt: skip
+
+
+def _search(q: str) -> sa.ColumnElement[bool] | None:
+    q = q.strip()
+    if not q:
+        return None
+    if q.upper().startswith("BTN"):
+        return R.reference == q.upper()
+    digits = "".join(c for c in q if c.isdigit())
+    if len(digits) >= 8 and len(digits) >= len(q.replace(" ", "").replace("-", "")) - 1:
+        return R.phone.endswith(digits[-9:])  # a phone number, typed 08… or +62…
+    return sa.or_(R.subject_name.ilike(f"%{q[:60]}%"), R.requester_name.ilike(f"%{q[:60]}%"))
+
+
+def _filters(viewer: Account, filters: AssistanceFilters, today: date, *, with_status: bool) -> list:
+    clauses = [visible_clause(viewer)]
+    if with_status and filters.status:
+        clauses.append(R.status == filters.status)
+    if filters.kind:
+        clauses.append(sa.exists().where(AssistanceNeed.request_id == R.id, AssistanceNeed.kind == filters.kind))
+    if filters.topic:
+        clauses.append(R.topic == filters.topic)
+    if filters.kecamatan:
+        clauses.append(R.kelurahan_code.startswith(filters.kecamatan + "."))
+    if filters.assigned == "saya":
+        clauses.append(R.assigned_to_id == viewer.id)
+    elif filters.assigned == "belum":
+        clauses.append(R.assigned_to_id.is_(None))
+    if filters.overdue:
+        clauses.append(overdue_clause(today))
+    if (search := _search(filters.q)) is not None:
+        clauses.append(search)
+    return clauses
+
+
+_COLUMNS = (R.id, R.reference, R.status, R.topic, R.subject_name, R.kelurahan_code, R.created_at, R.contact_due,
+            R.appointment_kind, R.appointment_on, R.appointment_at, R.assigned_to_id)  # fmt: skip
+
+
+def load_queue(*, session: Session, viewer: Account, filters: AssistanceFilters, today: date,
+               page_size: int = PAGE_SIZE) -> AssistancePage:  # fmt: skip
+    """Counts per status (the total comes from them), one page of rows, and the kinds of help
+    of the rows on that page."""
+    counted = dict(session.execute(
+        sa.select(R.status, sa.func.count(R.id)).where(*_filters(viewer, filters, today, with_status=False))
+        .group_by(R.status)
+    ).all())  # fmt: skip
+    total = counted.get(filters.status, 0) if filters.status else sum(counted.values())
+    pages = max(1, -(-total // page_size))
+    page = min(max(1, filters.page), pages)
+    rows = session.execute(
+        sa.select(*_COLUMNS).where(*_filters(viewer, filters, today, with_status=True))
+        .order_by(sa.case((R.status == A.SELESAI, 1), else_=0), due_date(), R.id)
+        .limit(page_size).offset((page - 1) * page_size)
+    ).all()  # fmt: skip
+    return AssistancePage(rows=rows, total=total, page=page, pages=pages, counts=counted)
+
+
+def kinds_of(*, session: Session, request_ids: list[int]) -> dict[int, list[AssistanceKind]]:
+    found: dict[int, list[AssistanceKind]] = {}
+    if request_ids:
+        for request_id, kind in session.execute(
+            sa.select(AssistanceNeed.request_id, AssistanceNeed.kind)
+            .where(AssistanceNeed.request_id.in_(request_ids)).order_by(AssistanceNeed.kind)
+        ):  # fmt: skip
+            found.setdefault(request_id, []).append(kind)
+    return found

@@ -1,0 +1,340 @@
+"""Assistance requests (permintaan bantuan): filing with a BTN reference and an access code, the
+one transition() over the transitions table writing the timeline, and deleting disability data.
+
+    diterima → dijadwalkan (→ dijadwalkan again when the appointment moves) → selesai
+    diterima → selesai (helped at once, e.g. on the first call, or could not be reached)
+
+Disability data is optional and stored only with its own consent (UU 27/2022 Pasal 4: data
+pribadi yang bersifat spesifik); the person can have it deleted at any time.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
+
+from portal.assistance.models import (
+    AppointmentKind,
+    AssistanceDisability,
+    AssistanceEvent,
+    AssistanceEventKind,
+    AssistanceKind,
+    AssistanceNeed,
+    AssistanceOutcome,
+    AssistanceRequest,
+    AssistanceStatus,
+    AssistanceTopic,
+    ContactPreference,
+    DisabilityCategory,
+    TimeOfDay,
+)
+from portal.audit.services import trail as audit
+from portal.complaints.models.complaint import ComplaintDraft, FilerRelation
+from portal.complaints.services.filing import ASSISTANCE_SERIES, new_access_code, next_reference
+from portal.core.base import utcnow
+from portal.core.errors import DomainError
+from portal.core.hashing import code_hash_method
+from portal.core.workdays import WorkCalendar, local_date
+
+A = AssistanceStatus
+DRAFT_PREFIX = "btn-"  # assistance drafts share the draft table; their tokens are marked
+DRAFT_MAX_AGE = timedelta(days=2)
+
+
+class Actor(enum.StrEnum):
+    WARGA = "warga"
+    PETUGAS = "petugas"
+    SUPERVISOR = "supervisor"
+
+
+_STAFF = frozenset({Actor.PETUGAS, Actor.SUPERVISOR})
+
+TRANSITIONS: dict[tuple[AssistanceStatus, AssistanceStatus], frozenset[Actor]] = {
+    (A.DITERIMA, A.DIJADWALKAN): _STAFF,
+    (A.DIJADWALKAN, A.DIJADWALKAN): _STAFF,  # the appointment moves
+    (A.DITERIMA, A.SELESAI): _STAFF,
+    (A.DIJADWALKAN, A.SELESAI): _STAFF,
+}
+OPEN_STATUSES = frozenset({A.DITERIMA, A.DIJADWALKAN})
+
+
+class InvalidTransition(DomainError):
+    pass
+
+
+class DisabilityWithoutConsent(DomainError):
+    def __init__(self) -> None:
+        super().__init__(_("Data disabilitas hanya disimpan dengan persetujuan. Centang persetujuan, "
+                           "atau kosongkan data disabilitas."))  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class AssistanceInput:
+    subject_name: str
+    requester_relation: FilerRelation
+    requester_name: str | None
+    requester_relationship: str | None
+    consent_recorded: bool
+    kinds: tuple[AssistanceKind, ...]
+    topic: AssistanceTopic
+    description: str
+    phone: str
+    contact_preference: ContactPreference
+    preferred_times: tuple[TimeOfDay, ...]
+    time_note: str | None
+    kelurahan_code: str
+    street: str | None
+    rt: str | None
+    rw: str | None
+    disabilities: tuple[DisabilityCategory, ...] = ()
+    disability_note: str | None = None
+    disability_consent: bool = False
+
+    @property
+    def gives_disability_data(self) -> bool:
+        return bool(self.disabilities or self.disability_note)
+
+
+@dataclass(frozen=True, slots=True)
+class FiledRequest:
+    request: AssistanceRequest
+    access_code: str
+
+
+def status_label(status: AssistanceStatus) -> str:
+    return {
+        A.DITERIMA: _("Diterima — petugas akan menghubungi Anda"),
+        A.DIJADWALKAN: _("Dijadwalkan"),
+        A.SELESAI: _("Selesai"),
+    }[status]
+
+
+def officer_status_label(status: AssistanceStatus) -> str:
+    """The same statuses as officers say them (the resident's label speaks to the resident)."""
+    return {A.DITERIMA: _("Menunggu dihubungi"), A.DIJADWALKAN: _("Dijadwalkan"), A.SELESAI: _("Selesai")}[status]
+
+
+def kind_label(kind: AssistanceKind) -> str:
+    return {
+        AssistanceKind.KUNJUNGAN_RUMAH: _("Kunjungan petugas ke rumah (jemput bola)"),
+        AssistanceKind.TELEPON: _("Ditelepon kembali oleh petugas"),
+        AssistanceKind.WHATSAPP: _("Dihubungi lewat WhatsApp (pesan atau panggilan video)"),
+        AssistanceKind.JURU_BAHASA_ISYARAT: _("Juru bahasa isyarat (BISINDO)"),
+        AssistanceKind.PENDAMPINGAN_KANTOR: _("Didampingi saat datang ke kantor"),
+        AssistanceKind.BANTUAN_FORMULIR: _("Dibantu membaca atau mengisi formulir"),
+    }[kind]
+
+
+def topic_label(topic: AssistanceTopic) -> str:
+    return {
+        AssistanceTopic.CEK_STATUS: _("Cek status kepesertaan"),
+        AssistanceTopic.PENGADUAN: _("Menyampaikan pengaduan"),
+        AssistanceTopic.USULAN_CALON: _("Didaftarkan sebagai calon peserta"),
+        AssistanceTopic.SURAT: _("Surat kepesertaan"),
+        AssistanceTopic.LAINNYA: _("Hal lain"),
+    }[topic]
+
+
+def appointment_label(kind: AppointmentKind) -> str:
+    return {
+        AppointmentKind.KUNJUNGAN_RUMAH: _("Kunjungan ke rumah"),
+        AppointmentKind.TELEPON: _("Panggilan telepon"),
+        AppointmentKind.WHATSAPP: _("Panggilan WhatsApp"),
+        AppointmentKind.KANTOR: _("Pendampingan di kantor"),
+    }[kind]
+
+
+def outcome_label(outcome: AssistanceOutcome) -> str:
+    return {
+        AssistanceOutcome.CEK_STATUS: _("Dibantu mengecek status"),
+        AssistanceOutcome.PENGADUAN_DIAJUKAN: _("Pengaduan diajukan atas nama warga"),
+        AssistanceOutcome.DIUSULKAN: _("Diusulkan sebagai calon peserta untuk diverifikasi"),
+        AssistanceOutcome.INFORMASI: _("Informasi diberikan"),
+        AssistanceOutcome.TIDAK_DAPAT_DIHUBUNGI: _("Tidak dapat dihubungi"),
+    }[outcome]
+
+
+def disability_label(category: DisabilityCategory) -> str:
+    return {
+        DisabilityCategory.FISIK: _("Disabilitas fisik"),
+        DisabilityCategory.INTELEKTUAL: _("Disabilitas intelektual"),
+        DisabilityCategory.MENTAL: _("Disabilitas mental"),
+        DisabilityCategory.SENSORIK_NETRA: _("Disabilitas sensorik netra (penglihatan)"),
+        DisabilityCategory.SENSORIK_RUNGU: _("Disabilitas sensorik rungu (pendengaran)"),
+        DisabilityCategory.SENSORIK_WICARA: _("Disabilitas sensorik wicara (bicara)"),
+    }[category]
+
+
+def event_label(event: AssistanceEvent) -> str:
+    """What a timeline line means, in the reader's language (details come from its columns)."""
+    if event.kind is AssistanceEventKind.STATUS:
+        if event.to_status is A.DIJADWALKAN:
+            return _("Jadwal diubah") if event.from_status is A.DIJADWALKAN else _("Dijadwalkan")
+        if event.to_status is A.SELESAI and event.outcome is not None:
+            return _("Selesai: %(outcome)s", outcome=outcome_label(event.outcome))
+        return status_label(event.to_status) if event.to_status else ""
+    return {
+        AssistanceEventKind.DIBUAT: _("Permintaan bantuan diterima"),
+        AssistanceEventKind.CATATAN: _("Catatan internal"),
+        AssistanceEventKind.PENGAJUAN: _("Diajukan atas nama warga oleh petugas"),
+        AssistanceEventKind.DISABILITAS_DIHAPUS: _("Data disabilitas dihapus"),
+    }[event.kind]
+
+
+# Drafts: what the resident typed, kept server-side until "send" (the cookie holds the token).
+
+
+def start_draft(*, session: Session, data: dict, now: datetime | None = None) -> str:
+    """A new assistance draft; drafts nobody finished within two days are deleted here, so
+    anything sensitive in them does not linger."""
+    now = now or utcnow()
+    session.execute(sa.delete(ComplaintDraft).where(ComplaintDraft.token.startswith(DRAFT_PREFIX),
+                                                    ComplaintDraft.created_at < now - DRAFT_MAX_AGE))  # fmt: skip
+    token = DRAFT_PREFIX + new_access_code() + new_access_code() + new_access_code() + new_access_code()
+    session.add(ComplaintDraft(token=token, data=data, created_at=now))
+    session.flush()
+    return token
+
+
+def get_draft(*, session: Session, token: str | None, now: datetime | None = None) -> ComplaintDraft | None:
+    if not token or not token.startswith(DRAFT_PREFIX):
+        return None
+    draft = session.get(ComplaintDraft, token)
+    if draft is None or draft.created_at < (now or utcnow()) - DRAFT_MAX_AGE:
+        return None
+    return draft
+
+
+def replace_draft(*, session: Session, draft: ComplaintDraft, data: dict) -> None:
+    """The whole form is sent at once: its answers replace the draft (a dropped disability answer
+    must not survive from an earlier save)."""
+    draft.data = dict(data)
+    session.flush()
+
+
+# Filing ------------------------------------------------------------------------------------
+
+
+def file_request(
+    *, session: Session, data: AssistanceInput, calendar: WorkCalendar, contact_days: int,
+    draft_token: str | None = None, now: datetime | None = None,
+) -> FiledRequest:  # fmt: skip
+    """Create the request with its BTN reference, access code and contact target date."""
+    if data.gives_disability_data and not data.disability_consent:
+        raise DisabilityWithoutConsent()
+    if not data.kinds:
+        raise DomainError(_("Pilih paling sedikit satu jenis bantuan."))
+    now = now or utcnow()
+    today = local_date(now)
+    code = new_access_code()
+    someone_else = data.requester_relation is not FilerRelation.SENDIRI
+    request = AssistanceRequest(
+        reference=next_reference(session=session, year=today.year, series=ASSISTANCE_SERIES),
+        access_code_hash=generate_password_hash(code, method=code_hash_method()),
+        status=A.DITERIMA, topic=data.topic, subject_name=data.subject_name,
+        requester_relation=data.requester_relation,
+        requester_name=data.requester_name if someone_else else None,
+        requester_relationship=data.requester_relationship if someone_else else None,
+        consent_recorded=data.consent_recorded and someone_else,
+        phone=data.phone, contact_preference=data.contact_preference,
+        preferred_times=[t.value for t in TimeOfDay if t in data.preferred_times], time_note=data.time_note or None,
+        kelurahan_code=data.kelurahan_code, street=data.street or None, rt=data.rt or None, rw=data.rw or None,
+        description=data.description, created_at=now, updated_at=now,
+        contact_due=calendar.add_working_days(today, contact_days),
+    )  # fmt: skip
+    request.needs = [AssistanceNeed(kind=kind) for kind in dict.fromkeys(data.kinds)]
+    if data.gives_disability_data:
+        request.disability_consent_at = now
+        request.disability_note = data.disability_note or None
+        request.disabilities = [AssistanceDisability(category=c) for c in dict.fromkeys(data.disabilities)]
+    session.add(request)
+    add_event(session=session, request=request, kind=AssistanceEventKind.DIBUAT, actor_label="warga",
+              public=True, now=now)  # fmt: skip
+    if draft_token:
+        draft = session.get(ComplaintDraft, draft_token)
+        if draft is not None:
+            session.delete(draft)
+    session.flush()
+    return FiledRequest(request=request, access_code=code)
+
+
+# The lifecycle -----------------------------------------------------------------------------
+
+
+def can_transition(request: AssistanceRequest, target: AssistanceStatus, actor: Actor) -> bool:
+    return actor in TRANSITIONS.get((request.status, target), frozenset())
+
+
+def transition(
+    *, session: Session, request: AssistanceRequest, target: AssistanceStatus, actor: Actor,
+    actor_label: str, message: str = "", public: bool = True, now: datetime | None = None,
+) -> AssistanceEvent:  # fmt: skip
+    """Move a request to `target` if the table allows it for this actor; write the timeline line
+    with what was decided (the appointment, or the outcome) as codes."""
+    if not can_transition(request, target, actor):
+        raise InvalidTransition(
+            _("Permintaan berstatus “%(current)s” tidak bisa diubah menjadi “%(target)s”.",
+              current=status_label(request.status), target=status_label(target))
+        )  # fmt: skip
+    now = now or utcnow()
+    event = AssistanceEvent(kind=AssistanceEventKind.STATUS, public=public, from_status=request.status,
+                            to_status=target, actor=actor_label, message=message, created_at=now)  # fmt: skip
+    if target is A.DIJADWALKAN:
+        event.appointment_kind = request.appointment_kind
+        event.appointment_on, event.appointment_at = request.appointment_on, request.appointment_at
+    if target is A.SELESAI:
+        event.outcome, event.complaint_reference = request.outcome, request.outcome_reference
+        request.completed_at = now
+    reached = target is A.DIJADWALKAN or request.outcome is not AssistanceOutcome.TIDAK_DAPAT_DIHUBUNGI
+    if request.contacted_at is None and reached:
+        request.contacted_at = now
+    request.events.append(event)
+    request.status = target
+    request.updated_at = now
+    session.flush()
+    return event
+
+
+def add_event(
+    *, session: Session, request: AssistanceRequest, kind: AssistanceEventKind, actor_label: str,
+    public: bool, message: str = "", complaint_reference: str | None = None, now: datetime | None = None,
+) -> AssistanceEvent:  # fmt: skip
+    """A timeline line that does not change the status (a note, a filing, a deletion)."""
+    event = AssistanceEvent(kind=kind, public=public, actor=actor_label, message=message,
+                            complaint_reference=complaint_reference, created_at=now or utcnow())  # fmt: skip
+    request.events.append(event)
+    session.flush()
+    return event
+
+
+# Disability data ---------------------------------------------------------------------------
+
+
+def delete_disability_data(
+    *, session: Session, request: AssistanceRequest, actor_label: str, who: audit.Actor,
+    reason: str, now: datetime | None = None,
+) -> bool:  # fmt: skip
+    """Delete the categories and the note for good (rows deleted, not flagged) and say so on the
+    timeline and in the audit trail (without the data itself). False when there was nothing."""
+    if not request.has_disability_data:
+        return False
+    now = now or utcnow()
+    request.disabilities.clear()
+    request.disability_note = None
+    request.disability_consent_at = None
+    request.disability_deleted_at = now
+    request.updated_at = now
+    add_event(session=session, request=request, kind=AssistanceEventKind.DISABILITAS_DIHAPUS,
+              actor_label=actor_label, public=True, now=now)  # fmt: skip
+    audit.record(session=session, actor=who, action="hapus_data_disabilitas", object_type="assistance",
+                 object_id=request.id, detail=reason)  # fmt: skip
+    return True
+
+
+def find(*, session: Session, reference: str) -> AssistanceRequest | None:
+    return session.scalars(sa.select(AssistanceRequest).where(AssistanceRequest.reference == reference)).first()

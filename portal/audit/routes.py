@@ -1,0 +1,68 @@
+"""/petugas/audit: the audit trail for supervisors, by object or by officer, newest first."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
+
+from portal.accounts.models import Account
+from portal.audit.forms import AuditFilterForm
+from portal.audit.services import browse as audit_log
+from portal.core.nik import looks_like_nik
+from portal.extensions import db
+from portal.web.auth import SUPERVISORS, current_actor, roles_required
+from portal.web.numbers import as_id
+
+bp = officer_bp = Blueprint("audit", __name__)  # registered by portal.officers under /petugas
+
+NIK_NOT_IN_ADDRESS = _l("NIK tidak boleh tercantum di alamat halaman. Ketik NIK di kolom ini, lalu tekan Tampilkan.")
+
+
+@bp.route("/audit", methods=["GET", "POST"])
+@roles_required(*SUPERVISORS)
+def show_audit():
+    """The filters in the address, except a NIK: the form is sent by POST and comes back as an
+    address with the person's roster number instead; a NIK typed into an address is refused."""
+    if request.method == "POST":
+        return _to_address(AuditFilterForm(request.form, meta={"csrf": True}))
+    form = AuditFilterForm(request.args)
+    if looks_like_nik(form.objek.data or ""):
+        form.objek.errors = [NIK_NOT_IN_ADDRESS]
+        form.objek.data = ""
+        return _render(form, audit_log.AuditPage(events=[], older_than=None, object_type=None, message=""), 400)
+    officers = db.session.execute(sa.select(Account.id, Account.name, Account.email).order_by(Account.name)).all()
+    form.petugas.choices = [SelectChoice("", _("Semua petugas"))] + [SelectChoice(str(a.id), f"{a.name} ({a.email})")
+                                                                     for a in officers]  # fmt: skip
+    object_type = form.jenis.data if form.jenis.data in audit_log.OBJECT_TYPES else None
+    account_id = as_id(form.petugas.data)
+    before = request.args.get("sebelum", "")
+    filters = audit_log.AuditFilters(object_type=object_type, object_ref=(form.objek.data or "")[:40],
+                                     account_id=account_id,
+                                     before_id=as_id(before))  # fmt: skip
+    page = audit_log.browse(session=db.session, filters=filters, who=current_actor())
+    db.session.commit()
+    if page.message:  # an object that cannot be found is an error of that field, linked from the summary
+        form.objek.errors = [page.message]
+    return _render(form, page)
+
+
+def _render(form: AuditFilterForm, page: audit_log.AuditPage, status: int = 200):
+    labels = {c.value: c.label for c in form.jenis.choices}
+    return render_template("audit/audit.html", form=form, page=page, args=request.args, labels=labels,
+                           title=_("Jejak audit")), status  # fmt: skip
+
+
+def _to_address(form: AuditFilterForm):
+    if not form.validate_on_submit():
+        abort(400)
+    typed = (form.objek.data or "").strip()[:40]
+    objek, jenis = typed, form.jenis.data or ""
+    if looks_like_nik(typed):
+        person_id = audit_log.person_of_nik(session=db.session, nik=typed)
+        objek, jenis = (str(person_id), "person") if person_id else ("", "person")
+        if person_id is None:
+            flash(_("NIK itu tidak ada di roster."))
+    kept = {"jenis": jenis, "objek": objek, "petugas": form.petugas.data or ""}
+    return redirect(url_for("officers.audit.show_audit", **{k: v for k, v in kept.items() if v}), 303)

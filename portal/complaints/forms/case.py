@@ -1,0 +1,122 @@
+"""Forms for officers' case actions. Every form carries the case version the officer saw."""
+from __future__ import annotations
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from portal.complaints.forms.public import OneOfTheChoices
+from portal.complaints.models.complaint import ReferralAgency, ResolutionCode
+from portal.complaints.services.lifecycle import resolution_label
+from portal.web.forms import strip_filter
+from portal.web.numbers import as_id
+
+AGENCIES = [
+    SelectChoice(ReferralAgency.DUKCAPIL.value, "Disdukcapil"),
+    SelectChoice(ReferralAgency.DINSOS.value, "Dinas Sosial"),
+    SelectChoice(ReferralAgency.BPJS_KETENAGAKERJAAN.value, "BPJS Ketenagakerjaan"),
+    SelectChoice(ReferralAgency.SP4N_LAPOR.value, "SP4N-LAPOR!"),
+    SelectChoice(ReferralAgency.LAINNYA.value, _l("Instansi lain")),
+]
+RESOLUTIONS = [SelectChoice(code.value, LazyString(resolution_label, code.value)) for code in ResolutionCode]
+
+
+def _message(label, required=True):
+    validators = [Length(max=2000, message=_l("Paling banyak 2.000 huruf."))]
+    if required:
+        validators.insert(0, DataRequired(message=_l("Tulis pesannya.")))
+    return TextAreaField(label, filters=[strip_filter], validators=validators,
+                         render_kw={"rows": 4, "maxlength": 2000})  # fmt: skip
+
+
+class CaseForm(FlaskForm):
+    # The version the page was opened at; missing only when the page is not the portal's own.
+    version = HiddenField(validators=[DataRequired(message=_l("Data sudah berubah sejak halaman dibuka. Muat ulang "
+                                                              "halaman, lalu coba lagi."))])  # fmt: skip
+
+    @property
+    def version_number(self) -> int:
+        version = as_id(self.version.data)
+        return -1 if version is None else version
+
+
+def first_error(active_form: tuple[str, FlaskForm] | None) -> tuple[str, str] | None:
+    """(action, message) of a refused action form: shown above the actions when the page no longer
+    offers that action (a stale page, or a request not made from the page)."""
+    if active_form is None:
+        return None
+    messages = [message for errors in active_form[1].errors.values() for message in errors]
+    return (active_form[0], messages[0]) if messages else None
+
+
+class ClaimForm(CaseForm):
+    pass
+
+
+class VerifyForm(CaseForm):
+    pass
+
+
+class AssignForm(CaseForm):
+    assignee = SelectField(_l("Tugaskan kepada"), coerce=str,
+                           validators=[DataRequired(message=_l("Pilih petugas."))], validate_choice=False)  # fmt: skip
+
+
+class ReplyForm(CaseForm):
+    message = _message(_l("Balasan untuk warga (terlihat di halaman lacak)"))
+
+
+class NoteForm(CaseForm):
+    message = _message(_l("Catatan internal (tidak terlihat warga)"))
+
+
+class RequestInfoForm(CaseForm):
+    message = _message(_l("Informasi apa yang diperlukan dari warga?"))
+
+
+class ReferForm(CaseForm):
+    agency = SelectField(_l("Dirujuk ke"), choices=AGENCIES, validate_choice=False,
+                         validators=[DataRequired(message=_l("Pilih instansi.")), OneOfTheChoices()])  # fmt: skip
+    reference = StringField(_l("Nomor rujukan di instansi tersebut (jika ada)"), filters=[strip_filter],
+                            validators=[Length(max=60, message=_l("Paling banyak 60 huruf."))])  # fmt: skip
+    follow_up_on = DateField(_l("Tanggal tindak lanjut"), validators=[Optional()],
+                             render_kw={"type": "date"})  # fmt: skip
+    message = _message(_l("Pesan untuk warga"))
+
+
+class ConcludeForm(CaseForm):
+    outcome = RadioField(_l("Hasil"), choices=[SelectChoice("selesai", _l("Selesai")),
+                                               SelectChoice("ditolak", _l("Ditolak"))],
+                         validate_choice=False,
+                         validators=[InputRequired(message=_l("Pilih selesai atau ditolak.")),
+                                     OneOfTheChoices()])  # fmt: skip
+    code = SelectField(_l("Alasan"), choices=RESOLUTIONS, validate_choice=False,
+                       validators=[DataRequired(message=_l("Pilih alasan.")), OneOfTheChoices()])  # fmt: skip
+    next_step = StringField(_l("Langkah berikutnya bagi warga"), filters=[strip_filter],
+                            validators=[DataRequired(message=_l("Tulis langkah berikutnya bagi warga.")),
+                                        Length(max=500, message=_l("Paling banyak 500 huruf."))])  # fmt: skip
+    message = _message(_l("Penjelasan untuk warga"))
+
+
+class AppealForm(CaseForm):
+    decision = RadioField(_l("Keputusan banding"),
+                          choices=[SelectChoice("kuatkan", _l("Kuatkan penyelesaian")),
+                                   SelectChoice("buka", _l("Buka kembali untuk diperiksa ulang"))],
+                          validate_choice=False,
+                          validators=[InputRequired(message=_l("Pilih keputusan.")), OneOfTheChoices()])  # fmt: skip
+    message = _message(_l("Penjelasan untuk warga"))
+
+
+class DuplicateForm(CaseForm):
+    of_reference = StringField(_l("Sama dengan pengaduan nomor"), filters=[strip_filter],
+                               validators=[DataRequired(message=_l("Tulis nomor pengaduan asal."))])  # fmt: skip
+
+
+class TemplatePickForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    templat = IntegerField(validators=[Optional()])

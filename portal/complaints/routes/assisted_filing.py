@@ -1,0 +1,222 @@
+"""/petugas/pengaduan/baru: an officer files a complaint or a candidate proposal for a resident
+(a visit, a walk-in desk, or from an assistance request) through the residents' own steps and
+templates; the resident leaves with a printed slip (reference and access code)."""
+from __future__ import annotations
+
+from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from portal.accounts.models import Account
+from portal.assistance.services.access import can_view as can_view_request
+from portal.assistance.services.requests import find as find_request
+from portal.audit.services import trail as audit
+from portal.complaints.forms.assisted import AssistedCategoryForm, AssistedDetailsForm
+from portal.complaints.forms.public import CATEGORY_HINTS
+from portal.complaints.models.complaint import Complaint, ComplaintCategory, ContactChannel, FilerRelation
+from portal.complaints.routes import officer_bp as bp
+from portal.complaints.routes.filing import _as_formdata, _category_label
+from portal.complaints.routes.uploads import read_uploads
+from portal.complaints.services import filing as service
+from portal.complaints.services.access import can_view
+from portal.complaints.services.assisted import consent_by, file_on_behalf
+from portal.complaints.services.attachments import MAX_FILES
+from portal.core.regions import kelurahan
+from portal.extensions import db
+from portal.web.auth import ALL_STAFF, current_actor, roles_required
+from portal.web.errors import refuse
+from portal.web.pdf import render_pdf
+from portal.web.receipts import EXPIRED_CONFIRMATION, remember_filing
+from portal.web.receipts import filed as filed_receipt
+from portal.web.settings import attachment_dir, sla_targets, work_calendar
+
+DRAFT_KEY = "assisted_draft"
+RECEIPT_KIND = "assisted"
+# The endpoints the shared complaint templates link to in this flow.
+FLOW = {"layout": "officers/base.html", "category": "officers.complaints.start_assisted_filing",
+        "details": "officers.complaints.edit_assisted_details", "check": "officers.complaints.check_assisted_filing",
+        "remove_attachment": "officers.complaints.remove_assisted_attachment",
+        "receipt": "officers.complaints.download_assisted_slip",
+        "officer": True}  # fmt: skip
+DETAIL_FIELDS = ("nik", "nama", "kelurahan", "pelapor", "nama_pelapor", "hubungan", "persetujuan", "telepon",
+                 "saluran", "email", "uraian", "rahasia", "kk", "jalan", "rt", "rw", "pekerjaan")  # fmt: skip
+
+
+def _draft():
+    draft = service.get_draft(session=db.session, token=session.get(DRAFT_KEY))
+    return draft if draft is not None and "kategori" in draft.data else None
+
+
+def _from_request(reference: str | None) -> dict:
+    """What an assistance request already says about the person, to start the form with."""
+    found = find_request(session=db.session, reference=reference) if reference else None
+    if found is None or not can_view_request(current_user, found):
+        return {}
+    return {"bantuan": found.reference, "nama": found.subject_name, "kelurahan": found.kelurahan_code,
+            "telepon": found.phone, "pelapor": found.requester_relation.value,
+            "nama_pelapor": found.requester_name or "", "hubungan": found.requester_relationship or "",
+            "saluran": (ContactChannel.WHATSAPP if "whatsapp" in found.contact_preference.value
+                        else ContactChannel.TELEPON).value,
+            "jalan": found.street or "", "rt": found.rt or "", "rw": found.rw or ""}  # fmt: skip
+
+
+@bp.route("/pengaduan/baru", methods=["GET", "POST"])
+@roles_required(*ALL_STAFF)
+def start_assisted_filing():
+    """Step 1: a complaint category, or a candidate proposal (usulan calon)."""
+    form = AssistedCategoryForm()
+    if request.method == "GET":
+        draft = _draft()
+        form.bantuan.data = request.args.get("bantuan") or (draft.data.get("bantuan") if draft else "")
+        form.kategori.data = draft.data.get("kategori") if draft else None
+        if form.bantuan.data and not _from_request(form.bantuan.data):
+            form.bantuan.data = ""
+        return _render("complaints/kategori.html", form=form, hints=CATEGORY_HINTS)
+    if not form.validate_on_submit():
+        return _render("complaints/kategori.html", form=form, hints=CATEGORY_HINTS, status=400)
+    data = {"kategori": form.kategori.data}
+    draft = _draft()
+    if draft is None:
+        session[DRAFT_KEY] = service.start_draft(session=db.session,
+                                                 data={**_from_request(form.bantuan.data), **data})  # fmt: skip
+    else:
+        service.update_draft(session=db.session, draft=draft, data=data)
+    db.session.commit()
+    return redirect(url_for("officers.complaints.edit_assisted_details"), 303)
+
+
+def _render(template: str, status: int = 200, **context):
+    return render_template(template, flow=FLOW, title=_("Pengajuan atas nama warga"), **context), status
+
+
+def _details_form(draft, formdata=None) -> AssistedDetailsForm:
+    category = ComplaintCategory(draft.data["kategori"])
+    return AssistedDetailsForm(formdata=formdata, category=category, data=draft.data if formdata is None else None)
+
+
+def _render_details(form, draft, status=200):
+    files = service.draft_attachments(session=db.session, token=draft.token)
+    return _render("complaints/rincian.html", form=form, draft=draft, files=files, max_files=MAX_FILES,
+                   category_label=_category_label(draft.data["kategori"]), status=status)  # fmt: skip
+
+
+@bp.route("/pengaduan/baru/rincian", methods=["GET", "POST"])
+@roles_required(*ALL_STAFF)
+def edit_assisted_details():
+    draft = _draft()
+    if draft is None:
+        return redirect(url_for("officers.complaints.start_assisted_filing"), 303)
+    if request.method == "GET":
+        return _render_details(_details_form(draft), draft)
+    form = _details_form(draft, formdata=request.form)
+    valid = form.validate_on_submit()
+    stored = service.draft_attachments(session=db.session, token=draft.token)
+    new_files, file_errors, busy = read_uploads(request.files.getlist(form.lampiran.name), already=len(stored))
+    for clean in new_files:
+        service.attach_file(session=db.session, directory=attachment_dir(), file=clean, draft_token=draft.token)
+    if file_errors:
+        form.lampiran.errors = list(form.lampiran.errors) + file_errors
+        valid = False
+    data = {name: form[name].data for name in DETAIL_FIELDS}
+    if getattr(form.nik, "parsed", None):
+        data["nik"] = form.nik.parsed.value
+    if getattr(form.telepon, "normalized", None):
+        data["telepon"] = form.telepon.normalized
+    service.update_draft(session=db.session, draft=draft, data=data)
+    db.session.commit()
+    if not valid:
+        return _render_details(form, draft, 503 if busy else 400)
+    return redirect(url_for("officers.complaints.check_assisted_filing"), 303)
+
+
+@bp.post("/pengaduan/baru/lampiran/<int:attachment_id>/hapus")
+@roles_required(*ALL_STAFF)
+def remove_assisted_attachment(attachment_id: int):
+    draft = _draft()
+    if draft is None:
+        abort(404)
+    service.remove_draft_attachment(session=db.session, directory=attachment_dir(), token=draft.token,
+                                    attachment_id=attachment_id)  # fmt: skip
+    db.session.commit()
+    return redirect(url_for("officers.complaints.edit_assisted_details"), 303)
+
+
+def _complaint_input(draft) -> service.ComplaintInput | None:
+    category = ComplaintCategory(draft.data["kategori"])
+    form = AssistedDetailsForm(formdata=MultiDict(_as_formdata(draft.data)), category=category,
+                               meta={"csrf": False})  # fmt: skip
+    if not form.validate():
+        return None
+    return service.ComplaintInput(
+        category=category, subject_nik=form.nik.parsed.value if getattr(form.nik, "parsed", None) else None,
+        subject_name=form.nama.data, kelurahan_code=form.kelurahan.data,
+        filer_relation=FilerRelation(form.pelapor.data),
+        filer_name=form.nama_pelapor.data or None, filer_relationship=form.hubungan.data or None,
+        consent_recorded=bool(form.persetujuan.data), phone=form.telepon.normalized,
+        contact_channel=ContactChannel(form.saluran.data), email=form.email.data or None,
+        description=form.uraian.data, confidential=bool(form.rahasia.data) or category is ComplaintCategory.PUNGLI,
+        kk_number=form.kk.data or None, street=form.jalan.data or None, rt=form.rt.data or None,
+        rw=form.rw.data or None, occupation=form.pekerjaan.data or None,
+    )  # fmt: skip
+
+
+@bp.route("/pengaduan/baru/periksa", methods=["GET", "POST"])
+@roles_required(*ALL_STAFF)
+def check_assisted_filing():
+    draft = _draft()
+    if draft is None:
+        return redirect(url_for("officers.complaints.start_assisted_filing"), 303)
+    data = _complaint_input(draft)
+    if data is None:
+        return redirect(url_for("officers.complaints.edit_assisted_details"), 303)
+    context = {"data": data, "files": service.draft_attachments(session=db.session, token=draft.token),
+               "place": kelurahan(data.kelurahan_code), "category_label": _category_label(data.category.value),
+               "consent_by": consent_by(data.filer_relation, data.filer_name, data.filer_relationship),
+               "from_request": draft.data.get("bantuan")}  # fmt: skip
+    if request.method == "GET":
+        return _render("complaints/periksa.html", **context)
+    me = current_user._get_current_object()
+    try:
+        filed = file_on_behalf(session=db.session, data=data, draft_token=draft.token, calendar=work_calendar(),
+                               targets=sla_targets(), officer=me, who=current_actor(),
+                               assistance_reference=draft.data.get("bantuan"))  # fmt: skip
+    except service.DuplicateOpenCase as duplicate:
+        db.session.rollback()
+        existing = db.session.get(Complaint, duplicate.complaint_id)
+        shown = existing if existing is not None and can_view(me, existing) else None
+        return _render("complaints/periksa.html", duplicate=shown, duplicate_found=True, status=409, **context)
+    remember_filing(kind=RECEIPT_KIND, object_id=filed.complaint.id, access_code=filed.access_code)
+    db.session.commit()
+    session.pop(DRAFT_KEY, None)
+    return redirect(url_for("officers.complaints.show_assisted_confirmation"), 303)
+
+
+def _filed() -> tuple[Complaint, str]:
+    receipt = filed_receipt(RECEIPT_KIND)
+    complaint = db.session.get(Complaint, receipt.object_id) if receipt else None
+    if complaint is None or complaint.filed_by_id != current_user.id:
+        refuse(404, EXPIRED_CONFIRMATION)
+    return complaint, service.format_access_code(receipt.access_code)
+
+
+@bp.get("/pengaduan/baru/terkirim")
+@roles_required(*ALL_STAFF)
+def show_assisted_confirmation():
+    complaint, code = _filed()
+    return _render("complaints/terkirim.html", complaint=complaint, code=code)
+
+
+@bp.get("/pengaduan/baru/terkirim/tanda-terima.pdf")
+@roles_required(*ALL_STAFF)
+def download_assisted_slip():
+    complaint, code = _filed()
+    officer = db.session.get(Account, complaint.filed_by_id)
+    audit.record(session=db.session, actor=current_actor(), action="cetak_tanda_terima", object_type="complaint",
+                 object_id=complaint.id)  # fmt: skip
+    db.session.commit()
+    return render_pdf("complaints/pdf_tanda_terima.html", filename=f"tanda-terima-{complaint.reference}.pdf",
+                      complaint=complaint, code=code, category_label=_category_label(complaint.category.value),
+                      filed_by=officer, portal_url=current_app.config["PUBLIC_BASE_URL"],
+                      consent_by=consent_by(complaint.filer_relation, complaint.filer_name,
+                                            complaint.filer_relationship))  # fmt: skip

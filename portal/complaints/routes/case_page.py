@@ -1,0 +1,212 @@
+"""/petugas/pengaduan/<reference>: everything about one case, and the actions on it."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from portal.accounts.models import Account
+from portal.audit.services import trail as audit
+from portal.complaints.forms import case as forms
+from portal.complaints.models.complaint import Attachment, Complaint, ComplaintStatus, ReferralAgency, ResolutionCode
+from portal.complaints.models.response_template import ResponseTemplate
+from portal.complaints.routes import officer_bp as bp
+from portal.complaints.services import actions as case_actions
+from portal.complaints.services.access import can_act, can_claim, can_see_identity, can_see_subject, can_view
+from portal.complaints.services.lifecycle import actor_names, can_transition, event_label, officer_status_label
+from portal.core.errors import DomainError
+from portal.core.regions import kelurahan
+from portal.extensions import db
+from portal.roster.models.person import Person, PersonStatusHistory
+from portal.roster.services import people
+from portal.web.auth import ALL_STAFF, current_actor, roles_required
+from portal.web.errors import render_error
+from portal.web.numbers import as_id
+from portal.web.settings import attachment_dir, work_calendar
+
+
+def _case(reference: str) -> Complaint:
+    complaint = db.session.scalars(sa.select(Complaint).where(Complaint.reference == reference)).first()
+    if complaint is None or not can_view(current_user, complaint):
+        abort(404)  # not 403: do not confirm that a reference exists
+    return complaint
+
+
+def _templates(complaint: Complaint) -> list[ResponseTemplate]:
+    return list(db.session.scalars(
+        sa.select(ResponseTemplate).where(
+            ResponseTemplate.active.is_(True),
+            sa.or_(ResponseTemplate.category.is_(None), ResponseTemplate.category == complaint.category),
+            sa.or_(ResponseTemplate.status.is_(None), ResponseTemplate.status == complaint.status),
+        ).order_by(ResponseTemplate.title)
+    ))  # fmt: skip
+
+
+def _render(complaint: Complaint, *, active_form=None, error: str | None = None, status=200):
+    version = complaint.version
+    made = {name: cls(formdata=None, version=version) for name, cls in ACTIONS_FORMS.items()}
+    if active_form is not None:
+        made[active_form[0]] = active_form[1]
+    templates = _templates(complaint)
+    chosen = as_id(request.args.get("templat"))
+    picked = next((t for t in templates if t.id == chosen), None)
+    if picked and active_form is None:
+        made["balas"].message.data = picked.body
+    officers = []
+    for name, form in made.items():  # ten forms on one page: "message" etc. need unique ids
+        for item in form:
+            item.id = f"{name}-{item.name}"
+    if current_user.is_supervisor:
+        officers = [a for a in db.session.scalars(sa.select(Account).where(Account.active.is_(True))
+                                                  .order_by(Account.name)) if can_view(a, complaint)]  # fmt: skip
+        made["tugaskan"].assignee.choices = [SelectChoice("", _("Pilih petugas"))] + [SelectChoice(str(a.id), a.name)
+                                                                                      for a in officers]  # fmt: skip
+    show_subject = can_see_subject(current_user, complaint)
+    person = db.session.get(Person, complaint.person_id) if complaint.person_id and show_subject else None
+    history = []
+    if person is not None:
+        history = list(db.session.scalars(sa.select(PersonStatusHistory)
+                                          .where(PersonStatusHistory.person_id == person.id)
+                                          .order_by(PersonStatusHistory.id.desc())))  # fmt: skip
+        audit.record(session=db.session, actor=current_actor(), action="lihat", object_type="person",
+                     object_id=person.id, detail=f"dari {complaint.reference}")  # fmt: skip
+    others = []
+    if complaint.subject_nik and show_subject:
+        others = list(db.session.scalars(
+            sa.select(Complaint).where(Complaint.subject_nik == complaint.subject_nik, Complaint.id != complaint.id)
+            .order_by(Complaint.id.desc()).limit(20)))  # fmt: skip
+        others = [o for o in others if can_view(current_user, o) and can_see_subject(current_user, o)]
+    audit.record(session=db.session, actor=current_actor(), action="lihat", object_type="complaint",
+                 object_id=complaint.id)  # fmt: skip
+    db.session.commit()
+    assigned = db.session.get(Account, complaint.assigned_to_id) if complaint.assigned_to_id else None
+    filed_by = db.session.get(Account, complaint.filed_by_id) if complaint.filed_by_id else None
+    return render_template(
+        "complaints/petugas_kasus.html", complaint=complaint, forms=made, templates=templates, picked=picked,
+        person=person, history=history, others=others, assigned=assigned, filed_by=filed_by, action_error=error,
+        form_error=forms.first_error(active_form),
+        show_identity=can_see_identity(current_user, complaint), show_subject=show_subject,
+        may_act=can_act(current_user, complaint), may_claim=can_claim(current_user, complaint),
+        allowed=lambda target: any(can_transition(complaint, target, actor) for actor in _actors()),
+        place=kelurahan(complaint.kelurahan_code), status_label=officer_status_label, event_label=event_label,
+        actor_names=actor_names(session=db.session, labels={event.actor for event in complaint.events}),
+        person_status_label=people.status_label, reason_label=people.reason_label,
+        S=ComplaintStatus, title=_("Pengaduan %(ref)s", ref=complaint.reference),
+    ), status  # fmt: skip
+
+
+def _actors():
+    from portal.complaints.services.lifecycle import Actor
+
+    return (Actor.SUPERVISOR,) if current_user.is_supervisor else (Actor.PETUGAS,)
+
+
+@bp.get("/pengaduan/<reference>")
+@roles_required(*ALL_STAFF)
+def show_case(reference: str):
+    return _render(_case(reference))
+
+
+ACTIONS_FORMS = {
+    "ambil": forms.ClaimForm, "tugaskan": forms.AssignForm, "verifikasi": forms.VerifyForm,
+    "balas": forms.ReplyForm, "catatan": forms.NoteForm, "minta-informasi": forms.RequestInfoForm,
+    "rujuk": forms.ReferForm, "selesaikan": forms.ConcludeForm, "banding": forms.AppealForm,
+    "ganda": forms.DuplicateForm,
+}  # fmt: skip
+
+
+def _done(action: str) -> str:
+    """What the officer is told after an action (the page opens at the timeline)."""
+    return {
+        "ambil": _("Pengaduan ini sekarang Anda tangani."), "tugaskan": _("Petugas sudah ditugaskan."),
+        "verifikasi": _("Pengaduan ditandai sudah diverifikasi."), "balas": _("Balasan terkirim ke warga."),
+        "catatan": _("Catatan internal disimpan."),
+        "minta-informasi": _("Permintaan informasi terkirim. Batas waktu berhenti sampai warga menjawab."),
+        "rujuk": _("Rujukan dicatat."), "selesaikan": _("Keputusan dicatat dan dikirim ke warga."),
+        "banding": _("Keputusan banding dicatat."), "ganda": _("Pengaduan ditutup sebagai pengaduan ganda."),
+    }[action]  # fmt: skip
+
+
+def _perform(action: str, form, complaint: Complaint) -> None:
+    common = {"session": db.session, "complaint": complaint, "expected_version": form.version_number,
+              "who": current_actor()}  # fmt: skip
+    calendar = work_calendar()
+    me = current_user._get_current_object()
+    match action:
+        case "ambil":
+            case_actions.claim(officer=me, **common)
+        case "tugaskan":
+            assignee = db.session.get(Account, account_id) if (account_id := as_id(form.assignee.data)) else None
+            if assignee is None:
+                raise case_actions.NotAllowed(_("Pilih petugas."))
+            case_actions.assign(supervisor=me, assignee=assignee, **common)
+        case "verifikasi":
+            case_actions.verify(officer=me, calendar=calendar, **common)
+        case "balas":
+            case_actions.reply(officer=me, message=form.message.data, **common)
+        case "catatan":
+            case_actions.note(officer=me, message=form.message.data, **common)
+        case "minta-informasi":
+            case_actions.request_information(officer=me, message=form.message.data, calendar=calendar, **common)
+        case "rujuk":
+            case_actions.refer(officer=me, agency=ReferralAgency(form.agency.data), reference=form.reference.data,
+                               follow_up_on=form.follow_up_on.data, message=form.message.data,
+                               calendar=calendar, **common)  # fmt: skip
+        case "selesaikan":
+            case_actions.conclude(officer=me, target=ComplaintStatus(form.outcome.data),
+                                  code=ResolutionCode(form.code.data), next_step=form.next_step.data,
+                                  message=form.message.data, calendar=calendar, **common)  # fmt: skip
+        case "banding":
+            case_actions.decide_appeal(supervisor=me, reopen=form.decision.data == "buka",
+                                       message=form.message.data, calendar=calendar, **common)  # fmt: skip
+        case "ganda":
+            case_actions.mark_duplicate(officer=me, of_reference=form.of_reference.data, calendar=calendar, **common)
+
+
+@bp.post("/pengaduan/<reference>/aksi/<action>")
+@roles_required(*ALL_STAFF)
+def act_on_case(reference: str, action: str):
+    complaint = _case(reference)
+    form_class = ACTIONS_FORMS.get(action)
+    if form_class is None:
+        abort(404)
+    form = form_class()
+    if action == "tugaskan":
+        form.assignee.choices = []
+    if not form.validate_on_submit():
+        return _render(complaint, active_form=(action, form), status=400)
+    try:
+        _perform(action, form, complaint)
+    except case_actions.CaseChanged as changed:
+        db.session.rollback()
+        return render_error(409, changed.message)
+    except DomainError as error:
+        db.session.rollback()
+        return _render(db.session.get(Complaint, complaint.id), active_form=(action, form), error=error.message,
+                       status=400)  # fmt: skip
+    db.session.commit()
+    flash(_done(action))
+    return redirect(url_for("officers.complaints.show_case", reference=reference), 303)  # the message is at the top
+
+
+@bp.get("/lampiran/<int:attachment_id>")
+@roles_required(*ALL_STAFF)
+def download_attachment(attachment_id: int):
+    record = db.session.get(Attachment, attachment_id)
+    complaint = db.session.get(Complaint, record.complaint_id) if record and record.complaint_id else None
+    if complaint is None or not can_view(current_user, complaint):
+        abort(404)
+    if not can_see_identity(current_user, complaint):  # files of a confidential case often show the filer
+        abort(403)
+    audit.record(session=db.session, actor=current_actor(), action="unduh_lampiran", object_type="attachment",
+                 object_id=record.id, detail=complaint.reference)  # fmt: skip
+    db.session.commit()
+    path = attachment_dir() / record.storage_key
+    if not path.exists():
+        abort(404)
+    response = send_file(path, mimetype=record.content_type, as_attachment=True,
+                         download_name=record.original_name, max_age=0)  # fmt: skip
+    response.headers["Cache-Control"] = "no-store"
+    return response

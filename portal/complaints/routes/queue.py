@@ -1,0 +1,109 @@
+"""/petugas/pengaduan: the triage queue. htmx filters live and keeps the URL in sync."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from flask import current_app, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from portal.complaints.forms.search import NikSearchForm
+from portal.complaints.models.complaint import ComplaintCategory, ComplaintStatus
+from portal.complaints.routes import officer_bp as bp
+from portal.complaints.services.lifecycle import OPEN_STATUSES, officer_status_label
+from portal.complaints.services.queue import SEARCH_COUNT_CAP, QueueFilters, assignee_names, assignees, load_queue
+from portal.core.base import utcnow
+from portal.core.nik import looks_like_nik
+from portal.core.regions import regions
+from portal.core.workdays import local_date
+from portal.extensions import db
+from portal.web.auth import ALL_STAFF, roles_required
+from portal.web.htmx import render_page_or_fragment
+from portal.web.numbers import as_id, as_page
+from portal.web.settings import work_calendar
+
+OPEN_ONLY = "terbuka"  # ?status=terbuka: every open status
+
+
+def due_soon_by(today: date) -> date:
+    """The last day of "due soon" (SLA_DUE_SOON_DAYS working days ahead), for the queue and /petugas/sla."""
+    return work_calendar().add_working_days(today, current_app.config["SLA_DUE_SOON_DAYS"])
+
+
+def kecamatan_choices(viewer) -> list:
+    """The kecamatan an account may filter by: its scope (all of them for supervisors and unscoped officers)."""
+    scope = set(viewer.kecamatan_codes) if not viewer.is_supervisor else set()
+    return sorted((k for k in regions().kecamatan.values() if not scope or k.code in scope), key=lambda k: k.name)
+
+
+def _enum(enum_cls, value):
+    try:
+        return enum_cls(value) if value else None
+    except ValueError:
+        return None
+
+
+def filters_from(args, *, officer_ids: frozenset[int] = frozenset()) -> QueueFilters:
+    """The filters of the query string; unknown values are ignored. `ditugaskan` is "saya",
+    "belum" or (supervisors: `officer_ids` is theirs to choose from) an account id."""
+    kecamatan = args.get("kecamatan") or None
+    assigned = args.get("ditugaskan") or ""
+    officer = as_id(assigned)
+    return QueueFilters(
+        status=_enum(ComplaintStatus, args.get("status")),
+        open_only=args.get("status") == OPEN_ONLY,
+        category=_enum(ComplaintCategory, args.get("kategori")),
+        kecamatan=kecamatan if kecamatan in regions().kecamatan else None,
+        assigned=assigned if assigned in ("saya", "belum") else None,
+        assigned_to=officer if officer in officer_ids else None,
+        overdue=args.get("terlambat") == "1",
+        due_soon=args.get("segera") == "1",
+        confidential=args.get("rahasia") == "1",
+        q=(args.get("q") or "")[:80],
+        page=as_page(args.get("hal")),
+    )
+
+
+FILTER_FIELDS = ("q", "status", "kategori", "kecamatan", "ditugaskan", "terlambat", "segera", "rahasia")
+
+
+@bp.route("/pengaduan", methods=["GET", "POST"])
+@roles_required(*ALL_STAFF)
+def show_queue():
+    """GET: the filters, in the address. POST: a search by NIK (NikSearchForm), never in an address;
+    or the filter form sent without htmx (no JavaScript, or Enter): back to GET with its filters,
+    unless its search box holds a NIK, which is then searched as one, here."""
+    officers = assignees(session=db.session) if current_user.is_supervisor else []
+    filters = filters_from(request.args, officer_ids=frozenset(a.id for a in officers))
+    formdata = request.form
+    if request.method == "POST" and "nik" not in formdata:
+        typed = formdata.get("q", "")
+        if not looks_like_nik(typed):
+            kept = {name: formdata[name] for name in FILTER_FIELDS if formdata.get(name)}
+            return redirect(url_for("officers.complaints.show_queue", **kept), 303)
+        formdata = MultiDict({"nik": typed, "csrf_token": formdata.get("csrf_token", "")})
+    nik_form, status = NikSearchForm(formdata=formdata if request.method == "POST" else None), 200
+    if request.method == "POST":
+        valid = nik_form.validate_on_submit()
+        filters = QueueFilters(q=nik_form.nik.parsed.value) if valid else filters
+        status = 200 if valid else 400
+    elif looks_like_nik(filters.q):
+        nik_form.nik.errors = [_("NIK tidak boleh tercantum di alamat halaman. Ketik NIK di kolom “Cari dengan "
+                                 "NIK”, lalu tekan Cari NIK.")]  # fmt: skip
+        filters, status = replace(filters, q=""), 400
+    today = local_date(utcnow())
+    soon_by = due_soon_by(today)
+    page = load_queue(session=db.session, viewer=current_user, filters=filters, today=today, due_soon_by=soon_by)
+    return render_page_or_fragment(
+        "complaints/petugas_antrean.html", "complaints/_petugas_antrean_hasil.html",
+        page=page, filters=filters, status_label=officer_status_label,
+        open_statuses=OPEN_STATUSES,
+        statuses=list(ComplaintStatus), categories=list(ComplaintCategory), officers=officers,
+        due_soon_days=current_app.config["SLA_DUE_SOON_DAYS"], search_cap=SEARCH_COUNT_CAP,
+        kecamatan=kecamatan_choices(current_user),
+        kelurahan=regions().kelurahan, args=request.args, title=_("Antrean pengaduan"), nik_form=nik_form,
+        assigned_names=assignee_names(session=db.session, rows=page.rows),
+        status=status,
+    )  # fmt: skip

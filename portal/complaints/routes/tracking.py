@@ -1,0 +1,174 @@
+"""/pengaduan/lacak: reference + access code → status, expected date, public timeline; answer a
+request for information; say "puas" or "belum puas". A BTN reference opens the assistance request
+(portal.assistance.routes.tracking)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from portal.assistance.models import AssistanceRequest
+from portal.assistance.routes.tracking import remember_tracked
+from portal.complaints.forms.public import AnswerForm, RatingForm, TrackForm
+from portal.complaints.models.complaint import Complaint, ComplaintStatus, Satisfaction
+from portal.complaints.routes import bp
+from portal.complaints.routes.uploads import read_uploads
+from portal.complaints.services import filing as service
+from portal.complaints.services.attachments import MAX_FILES, AttachmentError
+from portal.complaints.services.lifecycle import event_label, status_label
+from portal.core.base import utcnow
+from portal.core.errors import DomainError, Locked
+from portal.drafts.services import session_restore
+from portal.extensions import db, limiter
+from portal.web.errors import render_error
+from portal.web.htmx import render_page_or_fragment
+from portal.web.settings import attachment_dir, lockout_policy, work_calendar
+
+TRACKED_KEY = "tracked_complaint"
+UNSENT_ANSWER_KEY = "unsent_answer"
+TRACKING_LIFETIME = timedelta(minutes=30)
+
+
+def _tracking_limit() -> str:
+    return current_app.config["RATELIMIT_TRACKING"]
+
+
+def _tracked() -> Complaint | None:
+    tracked = session.get(TRACKED_KEY)
+    if not tracked or utcnow().timestamp() - tracked.get("at", 0) > TRACKING_LIFETIME.total_seconds():
+        session.pop(TRACKED_KEY, None)
+        return None
+    return db.session.get(Complaint, tracked["id"])
+
+
+def _remember(complaint: Complaint) -> None:
+    session[TRACKED_KEY] = {"id": complaint.id, "at": utcnow().timestamp()}
+
+
+@bp.route("/lacak", methods=["GET", "POST"])
+@limiter.limit(_tracking_limit, methods=["POST"])
+def track_complaint():
+    form = TrackForm()
+    if request.method == "GET":
+        return render_page_or_fragment("complaints/lacak.html", "complaints/_lacak_form.html", form=form)
+    if not form.validate_on_submit():
+        return render_page_or_fragment("complaints/lacak.html", "complaints/_lacak_form.html",
+                                       form=form, status=400)  # fmt: skip
+    try:
+        complaint = service.track(session=db.session, reference=form.nomor.data, access_code=form.kode.data,
+                                  client=request.remote_addr or "", hmac_key=current_app.config["NIK_HMAC_KEY"],
+                                  policy=lockout_policy())  # fmt: skip
+    except Locked as locked:
+        db.session.commit()
+        return render_error(429, locked.message, retry_after=locked.retry_after_seconds)
+    db.session.commit()
+    if complaint is None:
+        return render_page_or_fragment("complaints/lacak.html", "complaints/_lacak_form.html",
+                                       form=form, not_found=True, status=404)  # fmt: skip
+    if isinstance(complaint, AssistanceRequest):  # a BTN reference: an assistance request
+        target = remember_tracked(complaint)
+    else:
+        _remember(complaint)
+        target = url_for("complaints.view_case")
+    response = redirect(target, 303)
+    if request.headers.get("HX-Request") == "true":
+        response.headers["HX-Redirect"] = target
+        response.status_code = 200  # XHR follows a 303 itself: htmx would never see HX-Redirect
+    return response
+
+
+@bp.get("/lacak/kasus")
+def view_case():
+    complaint = _tracked()
+    if complaint is None:
+        return redirect(url_for("complaints.track_complaint"), 303)
+    return _render_case(complaint)
+
+
+def _render_case(complaint: Complaint, *, answer_form=None, rating_form=None, status=200):
+    events = [e for e in complaint.events if e.public]
+    waiting = complaint.status is ComplaintStatus.MENUNGGU_INFORMASI
+    return render_template(
+        "complaints/kasus.html", complaint=complaint, events=events,
+        status_text=status_label(complaint.status), waiting=waiting,
+        answer_form=answer_form or (_answer_form(complaint) if waiting else None),
+        rating_form=rating_form or (RatingForm() if service.can_rate(complaint) else None),
+        max_files=MAX_FILES, event_label=event_label,
+    ), status  # fmt: skip
+
+
+def _answer_form(complaint: Complaint) -> AnswerForm:
+    """Empty, or with the answer kept when the 30 minutes ran out while it was being written."""
+    kept = session_restore.kept_form(session=db.session, token=session.get(UNSENT_ANSWER_KEY),
+                                     owner=f"pengaduan:{complaint.id}")  # fmt: skip
+    return AnswerForm(data={"jawaban": dict(kept["fields"]).get("jawaban", "")} if kept else None)
+
+
+def _keep_answer(expired: dict | None) -> None:
+    """No time limit loses typed text: keep the answer (server-side) for after the next lookup."""
+    text = request.form.get("jawaban", "")
+    if not expired or not text.strip():
+        return
+    session[UNSENT_ANSWER_KEY] = session_restore.keep_form(
+        session=db.session, owner=f"pengaduan:{expired.get('id')}", action=request.path, back=None,
+        fields=[("jawaban", text)])  # fmt: skip
+    db.session.commit()
+    flash(_("Waktu melihat pengaduan sudah habis (30 menit). Jawaban Anda disimpan: lacak lagi dengan nomor "
+            "dan kode akses, lalu kirim jawabannya. Lampiran perlu dipilih lagi."))  # fmt: skip
+
+
+@bp.post("/lacak/kasus/jawab")
+def answer_request():
+    expired = session.get(TRACKED_KEY)
+    complaint = _tracked()
+    if complaint is None:
+        _keep_answer(expired)
+        return redirect(url_for("complaints.track_complaint"), 303)
+    if complaint.status is not ComplaintStatus.MENUNGGU_INFORMASI:
+        return redirect(url_for("complaints.view_case"), 303)
+    form = AnswerForm()
+    valid = form.validate_on_submit()
+    new_files, errors, busy = read_uploads(request.files.getlist(form.lampiran.name))
+    if errors:
+        form.lampiran.errors = list(form.lampiran.errors) + errors
+        valid = False
+    if not valid:
+        return _render_case(complaint, answer_form=form, status=503 if busy else 400)
+    try:
+        service.answer_information_request(session=db.session, complaint=complaint, message=form.jawaban.data,
+                                           new_files=new_files, directory=attachment_dir(),
+                                           calendar=work_calendar())  # fmt: skip
+    except AttachmentError as error:  # disk full or read-only: nothing of the answer is kept
+        db.session.rollback()
+        form.lampiran.errors = [*form.lampiran.errors, error.message]
+        return _render_case(db.session.get(Complaint, complaint.id), answer_form=form, status=503)
+    session_restore.discard_form(session=db.session, token=session.pop(UNSENT_ANSWER_KEY, None))
+    db.session.commit()
+    return redirect(url_for("complaints.view_case"), 303)
+
+
+@bp.post("/lacak/kasus/nilai")
+def rate_case():
+    complaint = _tracked()
+    if complaint is None:
+        return redirect(url_for("complaints.track_complaint"), 303)
+    form = RatingForm()
+    if not form.validate_on_submit():
+        if not service.can_rate(complaint):
+            return redirect(url_for("complaints.view_case"), 303)
+        return _render_case(complaint, rating_form=form, status=400)
+    try:
+        service.rate_resolution(session=db.session, complaint=complaint,
+                                satisfaction=Satisfaction(form.penilaian.data), calendar=work_calendar())  # fmt: skip
+    except DomainError as error:
+        db.session.rollback()
+        return render_error(409, error.message)
+    db.session.commit()
+    return redirect(url_for("complaints.view_case"), 303)
+
+
+@bp.post("/lacak/keluar")
+def forget_case():
+    session.pop(TRACKED_KEY, None)
+    return redirect(url_for("complaints.track_complaint"), 303)

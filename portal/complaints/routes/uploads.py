@@ -1,0 +1,59 @@
+"""Reading uploaded files from a form into cleaned files, with a message per bad file.
+
+The number of files is checked first: when more are chosen than there is room for, none of them
+is read (nor decoded), and the resident is told how many may still be added. Then the request
+takes one of UPLOAD_CHECK_SLOTS places shared by all workers of the machine for the time its
+files are checked: with sync workers, uploads can never hold every worker, so a resident who only
+checks a status is still served. A request that finds no place within a second is answered 503
+(what was typed is kept; the files are to be sent again)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+from flask import current_app
+from flask_babel import gettext as _
+from werkzeug.datastructures import FileStorage
+
+from portal.complaints.services.attachments import MAX_BYTES, MAX_FILES, AttachmentError, CleanFile, clean_upload
+from portal.core.bounded import slot
+
+SLOT_WAIT_SECONDS = 1.0
+
+
+class Uploads(NamedTuple):
+    files: list[CleanFile]
+    errors: list[str]
+    busy: bool = False  # no place to check them now: answer 503
+
+
+def read_uploads(storages: list[FileStorage] | None, *, already: int = 0) -> Uploads:
+    """`already`: files attached before (a draft's), which count towards MAX_FILES."""
+    chosen = [s for s in storages or [] if isinstance(s, FileStorage) and s.filename]
+    room = max(MAX_FILES - already, 0)
+    if len(chosen) > room:
+        return Uploads([], [too_many(chosen=len(chosen), already=already)])
+    if not chosen:
+        return Uploads([], [])
+    slots = Path(current_app.instance_path) / "upload-check-slots"
+    with slot(slots, slots=current_app.config["UPLOAD_CHECK_SLOTS"], wait_seconds=SLOT_WAIT_SECONDS) as free:
+        if not free:
+            return Uploads([], [_("Banyak berkas sedang diperiksa saat ini. Isian Anda sudah tersimpan; tunggu "
+                                  "sebentar, lalu pilih dan kirim berkasnya lagi.")], busy=True)  # fmt: skip
+        clean, errors = [], []
+        for storage in chosen:
+            data = storage.stream.read(MAX_BYTES + 1)
+            try:
+                clean.append(clean_upload(data=data, filename=storage.filename))
+            except AttachmentError as error:
+                errors.append(error.message)
+    return Uploads(clean, errors)
+
+
+def too_many(*, chosen: int, already: int) -> str:
+    if already == 0:
+        return _("Paling banyak %(max)s lampiran, sedangkan Anda memilih %(chosen)s berkas. Pilih lagi, paling "
+                 "banyak %(max)s.", max=MAX_FILES, chosen=chosen)  # fmt: skip
+    return _("Paling banyak %(max)s lampiran. Sudah ada %(already)s, jadi Anda bisa menambah %(room)s lagi (Anda "
+             "memilih %(chosen)s). Hapus lampiran lain lebih dulu, atau pilih lebih sedikit berkas.",
+             max=MAX_FILES, already=already, room=max(MAX_FILES - already, 0), chosen=chosen)  # fmt: skip

@@ -1,0 +1,172 @@
+"""What officers do to a case. Each action checks the version the officer saw (optimistic
+locking), goes through cases.transition()/add_event(), and writes an audit event."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.accounts.models import Account, Role
+from portal.audit.services import trail as audit
+from portal.complaints.models.complaint import Complaint, ComplaintStatus, EventKind, ReferralAgency, ResolutionCode
+from portal.complaints.services.access import can_act, can_claim, can_view
+from portal.complaints.services.lifecycle import Actor, add_event, transition
+from portal.core.base import utcnow
+from portal.core.errors import DomainError
+from portal.core.workdays import WorkCalendar
+
+S = ComplaintStatus
+
+
+class CaseChanged(DomainError):
+    def __init__(self) -> None:
+        super().__init__(_("Pengaduan ini baru saja diubah oleh petugas lain. Muat ulang halaman untuk "
+                           "melihat perubahan, lalu ulangi tindakan Anda."))  # fmt: skip
+
+
+class NotAllowed(DomainError):
+    pass
+
+
+def _actor(account: Account) -> Actor:
+    return Actor.SUPERVISOR if account.is_supervisor else Actor.PETUGAS
+
+
+def _check(complaint: Complaint, officer: Account, expected_version: int, *, must_act: bool = True) -> None:
+    if complaint.version != expected_version:
+        raise CaseChanged()
+    if not can_view(officer, complaint):
+        raise NotAllowed(_("Anda tidak berwenang menangani pengaduan ini."))
+    if must_act and not can_act(officer, complaint):
+        raise NotAllowed(_("Ambil pengaduan ini lebih dulu, atau minta supervisor menugaskannya kepada Anda."))
+
+
+def _flush(session: Session) -> None:
+    try:
+        session.flush()
+    except StaleDataError:
+        raise CaseChanged() from None
+
+
+def _move(session, complaint, officer, target, message, calendar, *, public=True) -> None:
+    transition(session=session, complaint=complaint, target=target, actor=_actor(officer),
+               actor_label=f"petugas:{officer.id}", message=message, public=public, calendar=calendar)  # fmt: skip
+
+
+def claim(*, session: Session, complaint: Complaint, officer: Account, expected_version: int,
+          who: audit.Actor) -> None:  # fmt: skip
+    _check(complaint, officer, expected_version, must_act=False)
+    if complaint.assigned_to_id is not None:
+        raise CaseChanged()
+    if not can_claim(officer, complaint):
+        raise NotAllowed(_("Pengaduan rahasia ditugaskan oleh supervisor. Minta supervisor menugaskannya."))
+    complaint.assigned_to_id = officer.id
+    _flush(session)
+    audit.record(session=session, actor=who, action="ambil", object_type="complaint", object_id=complaint.id)
+
+
+def assign(*, session: Session, complaint: Complaint, supervisor: Account, assignee: Account,
+           expected_version: int, who: audit.Actor) -> None:  # fmt: skip
+    if not supervisor.is_supervisor:
+        raise NotAllowed(_("Hanya supervisor yang dapat menugaskan pengaduan."))
+    _check(complaint, supervisor, expected_version)
+    if not assignee.active or not can_view(assignee, complaint):
+        raise NotAllowed(_("Petugas ini tidak berwenang atas wilayah atau jenis pengaduan ini."))
+    complaint.assigned_to_id = assignee.id
+    _flush(session)
+    audit.record(session=session, actor=who, action="tugaskan", object_type="complaint",
+                 object_id=complaint.id, detail=f"kepada akun {assignee.id}")  # fmt: skip
+
+
+def verify(*, session, complaint, officer, expected_version, calendar: WorkCalendar, who) -> None:
+    _check(complaint, officer, expected_version)
+    _move(session, complaint, officer, S.DIVERIFIKASI, "", calendar)
+    _flush(session)
+    audit.record(session=session, actor=who, action="verifikasi", object_type="complaint", object_id=complaint.id)
+
+
+def reply(*, session, complaint, officer, expected_version, message: str, who) -> None:
+    _check(complaint, officer, expected_version)
+    add_event(session=session, complaint=complaint, kind=EventKind.BALASAN, actor_label=f"petugas:{officer.id}",
+              message=message, public=True)  # fmt: skip
+    complaint.updated_at = utcnow()  # a reply changes the case: bump its version too
+    _flush(session)
+    audit.record(session=session, actor=who, action="balas", object_type="complaint", object_id=complaint.id)
+
+
+def note(*, session, complaint, officer, expected_version, message: str, who) -> None:
+    _check(complaint, officer, expected_version, must_act=False)
+    add_event(session=session, complaint=complaint, kind=EventKind.CATATAN, actor_label=f"petugas:{officer.id}",
+              message=message, public=False)  # fmt: skip
+    _flush(session)
+    audit.record(session=session, actor=who, action="catatan", object_type="complaint", object_id=complaint.id)
+
+
+def request_information(*, session, complaint, officer, expected_version, message: str,
+                        calendar: WorkCalendar, who) -> None:  # fmt: skip
+    _check(complaint, officer, expected_version)
+    _move(session, complaint, officer, S.MENUNGGU_INFORMASI, message, calendar)
+    _flush(session)
+    audit.record(session=session, actor=who, action="minta_informasi", object_type="complaint",
+                 object_id=complaint.id)  # fmt: skip
+
+
+def refer(*, session, complaint, officer, expected_version, agency: ReferralAgency, reference: str,
+          follow_up_on: date | None, message: str, calendar: WorkCalendar, who) -> None:  # fmt: skip
+    _check(complaint, officer, expected_version)
+    if complaint.status is S.DITERIMA:
+        _move(session, complaint, officer, S.DIVERIFIKASI, "", calendar)
+    complaint.referral_agency, complaint.referral_reference = agency, reference or None
+    complaint.follow_up_on = follow_up_on
+    _move(session, complaint, officer, S.DIRUJUK, message, calendar)
+    _flush(session)
+    audit.record(session=session, actor=who, action="rujuk", object_type="complaint", object_id=complaint.id,
+                 detail=agency.value)  # fmt: skip
+
+
+def conclude(*, session, complaint, officer, expected_version, target: ComplaintStatus, code: ResolutionCode,
+             next_step: str, message: str, calendar: WorkCalendar, who) -> None:  # fmt: skip
+    """Resolve (selesai) or reject (ditolak) with a reason code and the resident's next step."""
+    if target not in (S.SELESAI, S.DITOLAK):
+        raise NotAllowed(_("Pilih selesai atau ditolak."))
+    _check(complaint, officer, expected_version)
+    if complaint.status is S.BANDING and not officer.is_supervisor:
+        raise NotAllowed(_("Banding diputuskan oleh supervisor."))
+    if complaint.status is S.DITERIMA:
+        _move(session, complaint, officer, S.DIVERIFIKASI, "", calendar)
+    complaint.resolution_code, complaint.next_step = code, next_step
+    _move(session, complaint, officer, target, message, calendar)
+    _flush(session)
+    audit.record(session=session, actor=who, action=target.value, object_type="complaint",
+                 object_id=complaint.id, detail=code.value)  # fmt: skip
+
+
+def decide_appeal(*, session, complaint, supervisor, expected_version, reopen: bool, message: str,
+                  calendar: WorkCalendar, who) -> None:  # fmt: skip
+    if supervisor.role not in (Role.SUPERVISOR, Role.ADMIN):
+        raise NotAllowed(_("Banding diputuskan oleh supervisor."))
+    _check(complaint, supervisor, expected_version)
+    _move(session, complaint, supervisor, S.DIVERIFIKASI if reopen else S.SELESAI, message, calendar)
+    _flush(session)
+    audit.record(session=session, actor=who, action="putus_banding", object_type="complaint",
+                 object_id=complaint.id, detail="dibuka kembali" if reopen else "dikuatkan")  # fmt: skip
+
+
+def mark_duplicate(*, session, complaint, officer, expected_version, of_reference: str,
+                   calendar: WorkCalendar, who) -> None:  # fmt: skip
+    _check(complaint, officer, expected_version)
+    original = session.scalars(sa.select(Complaint).where(Complaint.reference == of_reference.strip().upper())).first()
+    if original is not None and original.id == complaint.id:
+        raise NotAllowed(_("Tulis nomor pengaduan lain: pengaduan ini tidak bisa menjadi ganda dari dirinya sendiri."))
+    if original is None or not can_view(officer, original):  # a case the officer may not see is not found either
+        raise NotAllowed(_("Nomor pengaduan asal tidak ditemukan. Tulis nomor seperti SGP-2026-000123."))
+    complaint.duplicate_of_id = original.id
+    # Stored text is Indonesian whatever the officer's interface language.
+    _move(session, complaint, officer, S.DITUTUP,
+          "Ditutup karena sama dengan pengaduan lain yang sedang ditangani.", calendar)
+    _flush(session)
+    audit.record(session=session, actor=who, action="tandai_ganda", object_type="complaint",
+                 object_id=complaint.id, detail=original.reference)  # fmt: skip

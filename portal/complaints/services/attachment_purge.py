@@ -1,0 +1,97 @@
+"""Files in ATTACHMENT_DIR that nothing will ever use again, removed.
+
+A file is written (and fsynced) before its row is committed, so that a row never points at a
+missing file. A worker killed between the two (OOM, SIGKILL, a power cut) leaves a file without
+a row, which no request will ever remove: `purge_orphans` does, once the file is older than
+`GRACE`. A request writes its file and commits within seconds (gunicorn ends a worker after 30 s),
+so a file younger than an hour may belong to a request still in flight, and is left alone.
+
+It also removes what abandoned complaint drafts left: a draft is not offered again after two
+days (services.complaints.DRAFT_MAX_AGE), so its attached files (rows and files) and the draft
+rows of every kind (complaint, assistance, kept forms) go once they are older than the longest
+draft age plus the same grace. Those rows are deleted in the caller's transaction and their files
+only once it commits (services.attachments.remove_after_commit): a rolled-back purge removes
+nothing.
+
+Called by `flask attachments purge-orphans`; a scheduled task can call it the same way.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from portal.assistance.services import requests as assistance
+from portal.complaints.models.complaint import Attachment, ComplaintDraft
+from portal.complaints.services.attachments import remove_after_commit
+from portal.complaints.services.filing import DRAFT_MAX_AGE
+from portal.core.base import utcnow
+from portal.drafts.services import session_restore
+
+GRACE = timedelta(hours=1)
+STORAGE_KEY = re.compile(r"[0-9a-f]{40}")  # attachments.store names files secrets.token_hex(20)
+
+
+@dataclass(frozen=True, slots=True)
+class PurgeReport:
+    orphan_files: int  # files without a row, removed now
+    draft_files: int  # files of abandoned drafts, removed at commit
+    drafts: int  # abandoned draft rows deleted
+    kept_recent: int  # files without a row yet younger than GRACE (maybe a request in flight)
+
+
+def purge_orphans(*, session: Session, directory: Path, now: datetime | None = None,
+                  grace: timedelta = GRACE) -> PurgeReport:  # fmt: skip
+    now = now or utcnow()
+    file_cutoff = (now - grace).timestamp()
+    draft_cutoff = now - max(DRAFT_MAX_AGE, assistance.DRAFT_MAX_AGE, session_restore.MAX_AGE) - grace
+
+    # The files first, then the rows: a row committed after this listing is for a file younger
+    # than the listing, so never one of the old files below.
+    files = _portal_files(directory)
+    referenced = set(session.scalars(sa.select(Attachment.storage_key)))
+    orphans = recent = 0
+    for path, modified in files:
+        if path.name in referenced:
+            continue
+        if modified >= file_cutoff:
+            recent += 1
+            continue
+        path.unlink(missing_ok=True)
+        orphans += 1
+
+    live_drafts = sa.select(ComplaintDraft.token).where(ComplaintDraft.created_at >= draft_cutoff)
+    abandoned = session.scalars(sa.select(Attachment).where(
+        Attachment.complaint_id.is_(None), Attachment.draft_token.is_not(None),
+        Attachment.draft_token.not_in(live_drafts), Attachment.created_at < now - grace,
+    )).all()  # fmt: skip
+    for record in abandoned:
+        session.delete(record)
+        remove_after_commit(session, directory / record.storage_key)
+    drafts = 0
+    expired = ComplaintDraft.created_at < draft_cutoff
+    if session.scalar(sa.select(sa.exists().where(expired))):  # no write (and no lock) when there is nothing
+        drafts = session.execute(sa.delete(ComplaintDraft).where(expired)).rowcount
+    session.flush()
+    return PurgeReport(orphan_files=orphans, draft_files=len(abandoned), drafts=drafts, kept_recent=recent)
+
+
+def _portal_files(directory: Path) -> list[tuple[Path, float]]:
+    """(path, modification time) of every file the portal may have written there."""
+    if not directory.is_dir():
+        return []
+    found = []
+    for path in directory.iterdir():
+        if not STORAGE_KEY.fullmatch(path.name):
+            continue  # not ours: never touched
+        try:
+            stat = path.stat()
+        except FileNotFoundError:  # removed meanwhile
+            continue
+        if path.is_file():
+            found.append((path, stat.st_mtime))
+    return found

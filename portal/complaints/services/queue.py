@@ -1,0 +1,224 @@
+"""The officers' triage queue: filters, search, counts per status, due-date order, pages.
+
+Two queries per page: the counts per status (the total comes from them) and one page of rows in
+due-date order. Both are answered from indexes (migration 0006): the counts from a covering
+index without reading the table, the rows by walking an index in due-date order (SQLite is told
+which: portal.core.sqlite_hints). A search goes through the NIK, reference or word index
+(portal.complaints.services.search; "97" or "2026-97" is a reference read out over the phone) and
+counts at most SEARCH_COUNT_CAP matches: a short prefix can match thousands of names."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from portal.accounts.models import Account
+from portal.complaints.models.complaint import Complaint, ComplaintCategory, ComplaintStatus
+from portal.complaints.services.access import subject_visible_clause, visible_clause
+from portal.complaints.services.deadlines import due_soon_clause, open_clause, overdue_clause
+from portal.complaints.services.filing import COMPLAINT_SERIES, normalize_reference
+from portal.complaints.services.lifecycle import OPEN_STATUSES
+from portal.complaints.services.search import name_clause, search_terms
+from portal.core.base import utcnow
+from portal.core.nik import normalize_nik
+from portal.core.sqlite_hints import indexed_by
+
+PAGE_SIZE = 25
+SEARCH_COUNT_CAP = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilters:
+    status: ComplaintStatus | None = None
+    open_only: bool = False  # every open status ("terbuka")
+    category: ComplaintCategory | None = None
+    kecamatan: str | None = None
+    assigned: str | None = None  # "saya" (me) or "belum" (unassigned)
+    assigned_to: int | None = None  # one officer's account id (supervisors)
+    overdue: bool = False
+    due_soon: bool = False
+    confidential: bool = False
+    q: str = ""
+    page: int = 1
+
+
+@dataclass(slots=True)
+class QueuePage:
+    rows: list
+    total: int  # at most SEARCH_COUNT_CAP + 1 for a search
+    page: int
+    pages: int
+    counts: dict[ComplaintStatus, int] = field(default_factory=dict)
+    capped: bool = False  # a search with more than SEARCH_COUNT_CAP matches: `total` is a lower bound
+
+
+@dataclass(frozen=True, slots=True)
+class _Search:
+    clause: sa.ColumnElement[bool]
+    many: bool = False  # a name matching over ID_LIST_LIMIT complaints
+    by_person: bool = True  # a name or NIK: never finds a person hidden by confidentiality
+
+
+def _search(session: Session, q: str) -> _Search | None:
+    q = q.strip()
+    if not q:
+        return None
+    digits = normalize_nik(q)
+    if digits.isdigit() and len(digits) == 16:
+        return _Search(Complaint.subject_nik == digits)
+    if q.upper().startswith("SGP"):
+        return _Search(Complaint.reference == normalize_reference(q), by_person=False)
+    numbered = reference_candidates(q, this_year=utcnow().year)
+    if numbered:
+        return _Search(Complaint.reference.in_(numbered), by_person=False)
+    clause, many = name_clause(session=session, terms=search_terms(q[:80]))
+    return _Search(clause, many)
+
+
+FIRST_YEAR = 2025  # the program's first complaints
+_REFERENCE_NUMBER = re.compile(r"(?:([0-9]{4})\s*[-/ ]\s*)?([0-9]{1,6})")
+
+
+def reference_candidates(q: str, *, this_year: int) -> list[str]:
+    """What an officer types of a reference read out over the phone: "000097" or "97" (that
+    number in every year), "2026-97" (that year). Exact references, so the unique index answers."""
+    match = _REFERENCE_NUMBER.fullmatch(q.strip())
+    if match is None or int(match[2]) == 0:
+        return []
+    years = [int(match[1])] if match[1] else range(this_year, FIRST_YEAR - 1, -1)
+    return [f"{COMPLAINT_SERIES}-{year}-{int(match[2]):06d}" for year in years]
+
+
+def _kecamatan(code: str) -> sa.ColumnElement[bool]:
+    """Kelurahan codes of one kecamatan ("32.75.03." …) as a range: usable by an index
+    ('/' is the character after '.')."""
+    return sa.and_(Complaint.kelurahan_code >= code + ".", Complaint.kelurahan_code < code + "/")
+
+
+def _filters(viewer: Account, filters: QueueFilters, search: _Search | None, today: date, due_soon_by: date,
+             *, with_status: bool) -> list:  # fmt: skip
+    clauses = [visible_clause(viewer)]
+    if with_status and filters.status:
+        clauses.append(Complaint.status == filters.status)
+    if with_status and filters.open_only:
+        clauses.append(open_clause())
+    if filters.category:
+        clauses.append(Complaint.category == filters.category)
+    if filters.kecamatan:
+        clauses.append(_kecamatan(filters.kecamatan))
+    if filters.assigned == "saya":
+        clauses.append(Complaint.assigned_to_id == viewer.id)
+    elif filters.assigned == "belum":
+        clauses.append(Complaint.assigned_to_id.is_(None))
+    elif filters.assigned_to is not None:
+        clauses.append(Complaint.assigned_to_id == filters.assigned_to)
+    if filters.overdue:
+        clauses.append(overdue_clause(today))
+    if filters.due_soon:
+        clauses.append(due_soon_clause(today, due_soon_by))
+    if filters.confidential:
+        clauses.append(Complaint.confidential.is_(True))
+    if search is not None:
+        clauses.append(search.clause)
+        if search.by_person:
+            clauses.append(subject_visible_clause(viewer))
+    return clauses
+
+
+_COLUMNS = (Complaint.id, Complaint.reference, Complaint.category, Complaint.status, Complaint.subject_name,
+            Complaint.kelurahan_code, Complaint.created_at, Complaint.verify_due, Complaint.resolve_due,
+            Complaint.verified_at, Complaint.assigned_to_id, Complaint.confidential)  # fmt: skip
+
+
+def queue_clauses(*, session: Session, viewer: Account, filters: QueueFilters, today: date,
+                  due_soon_by: date) -> list:  # fmt: skip
+    """The WHERE clauses of the queue's rows for these filters (all pages; the CSV export)."""
+    return _filters(viewer, filters, _search(session, filters.q), today, due_soon_by, with_status=True)
+
+
+def _count_index(viewer: Account, filters: QueueFilters, search: _Search | None) -> str | None:
+    """The covering index SQLite counts from (see portal.core.sqlite_hints)."""
+    if search is not None:
+        return None  # the NIK, reference or word index finds the matches (at most SEARCH_COUNT_CAP + 1)
+    if filters.assigned or filters.assigned_to is not None:
+        return "ix_complaint_assigned_due"
+    if viewer.is_supervisor and not (filters.category or filters.kecamatan or filters.overdue or filters.due_soon
+                                     or filters.confidential):  # fmt: skip
+        return "ix_complaint_status"  # every complaint: the narrowest index
+    return "ix_complaint_queue"
+
+
+def _rows_index(filters: QueueFilters, search: _Search | None) -> str | None:
+    """The index SQLite walks in due-date order for one page of rows."""
+    if search is not None and not search.many:
+        return None  # a few rows found by their index, then sorted
+    if filters.assigned or filters.assigned_to is not None:
+        return "ix_complaint_assigned_due"
+    if filters.status:
+        return "ix_complaint_queue"
+    if filters.overdue or filters.due_soon or filters.open_only:
+        return "ix_complaint_open_due"  # only open cases: old closed ones are not walked through
+    if filters.category:
+        return "ix_complaint_category_due"
+    return "ix_complaint_resolve_due"
+
+
+def _count(session: Session, where: list, *, cap: int | None, index: str | None) -> dict[ComplaintStatus, int]:
+    matching = indexed_by(sa.select(Complaint.status).where(*where), Complaint, index)
+    if cap is not None:
+        matching = matching.limit(cap + 1)
+    matched = matching.subquery()
+    return dict(session.execute(sa.select(matched.c.status, sa.func.count()).group_by(matched.c.status)).all())
+
+
+def _total(filters: QueueFilters, counts: dict[ComplaintStatus, int]) -> int:
+    if filters.status:
+        return counts.get(filters.status, 0)
+    if filters.open_only:
+        return sum(n for status, n in counts.items() if status in OPEN_STATUSES)
+    return sum(counts.values())
+
+
+def load_queue(*, session: Session, viewer: Account, filters: QueueFilters, today: date, due_soon_by: date,
+               page_size: int = PAGE_SIZE) -> QueuePage:  # fmt: skip
+    search = _search(session, filters.q)
+    searching = search is not None
+    cap = SEARCH_COUNT_CAP if searching else None
+    counts = _count(session, _filters(viewer, filters, search, today, due_soon_by, with_status=False), cap=cap,
+                    index=_count_index(viewer, filters, search))  # fmt: skip
+    where = _filters(viewer, filters, search, today, due_soon_by, with_status=True)
+    capped = searching and sum(counts.values()) > SEARCH_COUNT_CAP
+    total = _total(filters, counts)
+    if capped and (filters.status or filters.open_only):  # the capped counts say nothing about this status
+        total = sum(_count(session, where, cap=cap, index=None).values())
+    page, pages = _page_numbers(filters.page, min(total, SEARCH_COUNT_CAP) if searching else total, page_size)
+    rows = session.execute(indexed_by(
+        sa.select(*_COLUMNS, subject_visible_clause(viewer).label("subject_visible"),
+                  overdue_clause(today).label("late"), due_soon_clause(today, due_soon_by).label("soon"))
+        .where(*where)
+        .order_by(Complaint.resolve_due, Complaint.id).limit(page_size).offset((page - 1) * page_size),
+        Complaint, _rows_index(filters, search),
+    )).all()  # fmt: skip
+    return QueuePage(rows=rows, total=total, page=page, pages=pages, counts={} if capped else counts,
+                     capped=searching and total > SEARCH_COUNT_CAP)  # fmt: skip
+
+
+def _page_numbers(asked: int, total: int, page_size: int) -> tuple[int, int]:
+    pages = max(1, -(-total // page_size))
+    return min(max(1, asked), pages), pages
+
+
+def assignee_names(*, session: Session, rows: list) -> dict[int, str]:
+    """The names of the officers a page of the queue is assigned to."""
+    ids = {row.assigned_to_id for row in rows if row.assigned_to_id}
+    return dict(session.execute(sa.select(Account.id, Account.name).where(Account.id.in_(ids))).all()) if ids else {}
+
+
+def assignees(*, session: Session) -> list[sa.Row]:
+    """The accounts (id, name, active) a supervisor can filter the queue by: active ones first
+    (cases may still be assigned to a deactivated account)."""
+    return list(session.execute(sa.select(Account.id, Account.name, Account.active)
+                                .order_by(Account.active.desc(), Account.name, Account.id)))  # fmt: skip

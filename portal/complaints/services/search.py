@@ -1,0 +1,80 @@
+"""Finding complaints by the subject's name: each word of the name, normalised, is a row of
+complaint_name_word; a search term matches the names with a word that starts with it.
+
+What an officer expects: case and accents do not matter, titles (H., Hj., S.Pd. …) are neither
+indexed nor needed, the words of the name may come in any order ("aminah siti"), and each typed
+word may be the start of a word ("sit amin"). Every term must match (AND)."""
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from portal.complaints.models.complaint import Complaint
+from portal.complaints.models.name_word import ComplaintNameWord
+from portal.core.names import name_tokens
+
+WORD_LENGTH = 40
+ID_LIST_LIMIT = 2000  # more matching names than this are searched with a subquery
+MAX_TERMS = 5
+_RAW_WORDS = re.compile(r"[^a-z0-9]+")
+
+
+def name_words(name: str) -> set[str]:
+    return {token[:WORD_LENGTH] for token in name_tokens(name)}
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of a name search. A title alone ("ir", "r") is kept: it may be the start of a
+    name being typed (Irfan, Rina)."""
+    terms = name_tokens(query) or [w for w in _RAW_WORDS.split(query.casefold()) if w]
+    return list(dict.fromkeys(term[:WORD_LENGTH] for term in terms))[:MAX_TERMS]
+
+
+def _matches(term: str) -> sa.ColumnElement[bool]:
+    """A word starting with `term`, as an index range on both databases (LIKE 'x%' is one only
+    under some collations); terms are [a-z0-9], so the character after the last one is ASCII too.
+    A single letter matches only itself: as a prefix it would match a third of all names."""
+    if len(term) == 1:
+        return ComplaintNameWord.word == term
+    following = term[:-1] + chr(ord(term[-1]) + 1)
+    return sa.and_(ComplaintNameWord.word >= term, ComplaintNameWord.word < following)
+
+
+def name_clause(*, session: Session, terms: list[str]) -> tuple[sa.ColumnElement[bool], bool]:
+    """Complaints whose name has, for every term, a word starting with it; and whether they are
+    many (over ID_LIST_LIMIT). The matching ids are fetched first, from the word index alone: a
+    list of ids gives both databases the true number of rows to plan for (an INTERSECT of two
+    common first names looks large to PostgreSQL even when it is a handful)."""
+    if not terms:
+        return sa.false(), False
+    found = [sa.select(ComplaintNameWord.complaint_id).where(_matches(term)) for term in terms]
+    matching = found[0] if len(found) == 1 else sa.intersect(*found)
+    ids = list(session.scalars(sa.select(matching.subquery().c[0]).limit(ID_LIST_LIMIT + 1)))
+    if len(ids) > ID_LIST_LIMIT:
+        return Complaint.id.in_(matching), True
+    return Complaint.id.in_(ids), False
+
+
+def index_name(*, session: Session, complaint: Complaint) -> None:
+    """(Re)write the words of one complaint's name (after it has an id)."""
+    session.execute(sa.delete(ComplaintNameWord).where(ComplaintNameWord.complaint_id == complaint.id))
+    words = name_words(complaint.subject_name)
+    if words:
+        session.execute(sa.insert(ComplaintNameWord),
+                        [{"word": word, "complaint_id": complaint.id} for word in sorted(words)])  # fmt: skip
+
+
+def reindex_names(*, session: Session, batch_size: int = 5000) -> int:
+    """Rebuild the whole name index (bulk loads that bypass file_complaint). Returns the rows."""
+    session.execute(sa.delete(ComplaintNameWord))
+    written, rows = 0, []
+    for complaint_id, name in session.execute(sa.select(Complaint.id, Complaint.subject_name)).all():
+        rows += [{"word": word, "complaint_id": complaint_id} for word in sorted(name_words(name))]
+        if len(rows) >= batch_size:
+            session.execute(sa.insert(ComplaintNameWord), rows)
+            written, rows = written + len(rows), []
+    if rows:
+        session.execute(sa.insert(ComplaintNameWord), rows)
+    return written + len(rows)

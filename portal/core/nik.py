@@ -1,0 +1,134 @@
+"""NIK (Nomor Induk Kependudukan): parse, validate, and read birth date and sex.
+
+16 digits = province (2) + city (2) + kecamatan (2) + birth date DDMMYY (women: day + 40)
++ serial (4, not 0000). The prefix says where the NIK was first issued, not where the person
+lives: it is never a residency test.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+
+from portal.roster.models.person import Sex
+
+# Kemendagri province codes (Permendagri 58/2021 and the 2022 Papua provinces).
+PROVINCE_CODES = frozenset(
+    {
+        "11", "12", "13", "14", "15", "16", "17", "18", "19",
+        "21",
+        "31", "32", "33", "34", "35", "36",
+        "51", "52", "53",
+        "61", "62", "63", "64", "65",
+        "71", "72", "73", "74", "75", "76",
+        "81", "82",
+        "91", "92", "93", "94", "95", "96",
+    }
+)  # fmt: skip
+
+_SEPARATORS = re.compile(r"[\s.\-]+")
+
+
+class NikError(ValueError):
+    """A NIK that cannot be right. `message` is plain Indonesian (translatable)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(code)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Nik:
+    value: str
+    birth_date: date
+    sex: Sex
+
+    @property
+    def province_code(self) -> str:
+        return self.value[:2]
+
+    @property
+    def masked(self) -> str:
+        return mask_nik(self.value)
+
+
+def normalize_nik(raw: str) -> str:
+    """Strip the spaces, dots and dashes people type or copy from a KTP."""
+    if raw and raw.isdigit():
+        return raw  # nothing to strip (every row of a roster file)
+    return _SEPARATORS.sub("", raw or "")
+
+
+def looks_like_nik(typed: str) -> bool:
+    """Twelve or more digits (separators aside): a NIK, or most of one, typed into a search box.
+    (A complaint number typed as "2026-000097" has ten.)"""
+    digits = normalize_nik((typed or "").strip())
+    return len(digits) >= 12 and digits.isascii() and digits.isdigit()
+
+
+def _birth_date(ddmmyy: str, today: date) -> date | None:
+    day, month, year2 = int(ddmmyy[:2]), int(ddmmyy[2:4]), int(ddmmyy[4:])
+    if day > 40:
+        day -= 40
+    # Both centuries: the most recent date that is not in the future.
+    for century in (2000, 1900):
+        if century + year2 > today.year:
+            continue  # in the future, whatever the day and month
+        try:
+            candidate = date(century + year2, month, day)
+        except ValueError:
+            continue
+        if candidate <= today:
+            return candidate
+    return None
+
+
+def parse_nik(raw: str, *, today: date | None = None) -> Nik:
+    """Return the parsed NIK or raise NikError with a message that says what to fix."""
+    today = today or date.today()
+    value = normalize_nik(raw)
+    if not value:
+        raise NikError("empty", _("Masukkan NIK 16 angka."))
+    if not value.isascii() or not value.isdigit():
+        raise NikError(
+            "not_digits", _("NIK hanya berisi angka 0–9. Periksa kembali NIK pada KTP Anda.")
+        )
+    if len(value) != 16:
+        raise NikError(
+            "length",
+            _("NIK harus 16 angka; Anda mengetik %(count)d.", count=len(value)),
+        )
+    if value[:2] not in PROVINCE_CODES:
+        raise NikError(
+            "province",
+            _("Dua angka pertama NIK bukan kode provinsi yang dikenal. Periksa kembali NIK Anda."),
+        )
+    birth = _birth_date(value[6:12], today)
+    if birth is None:
+        raise NikError(
+            "birth_date",
+            _(
+                "Angka ke-7 sampai ke-12 NIK harus tanggal lahir yang benar "
+                "(tanggal, bulan, tahun). Periksa kembali NIK Anda."
+            ),
+        )
+    if value[12:] == "0000":
+        raise NikError(
+            "serial", _("Empat angka terakhir NIK tidak boleh 0000. Periksa kembali NIK Anda.")
+        )
+    sex = Sex.PEREMPUAN if value[6:8] > "40" else Sex.LAKI_LAKI  # two ASCII digits: as int
+    return Nik(value=value, birth_date=birth, sex=sex)
+
+
+def mask_nik(value: str) -> str:
+    """3275 **** **** 0012: province and city, and the last four, nothing else."""
+    return f"{value[:4]} **** **** {value[12:]}"
+
+
+def mask_kpj(value: str | None) -> str | None:
+    if not value:
+        return None
+    return "*" * (len(value) - 4) + value[-4:]

@@ -1,0 +1,44 @@
+"""One demo account per role; passwords are random and printed at every seed (never in code)."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from portal.accounts.models import Account, Role
+from portal.accounts.services import accounts
+
+DEMO_ACCOUNTS = (
+    ("petugas@demo.sigap.test", "Petugas Kecamatan Bekasi Timur", Role.OFFICER, ["32.75.01"]),
+    ("supervisor@demo.sigap.test", "Supervisor Disnaker", Role.SUPERVISOR, []),
+    ("admin@demo.sigap.test", "Admin SIGAP", Role.ADMIN, []),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoCredential:
+    email: str
+    role: Role
+    password: str
+    totp_secret: str | None
+
+
+def seed_accounts(*, session: Session) -> list[DemoCredential]:
+    made = []
+    for email, name, role, scope in DEMO_ACCOUNTS:
+        password = secrets.token_urlsafe(12)
+        account = session.scalars(sa.select(Account).where(Account.email == email)).first()
+        if account is None:
+            account = accounts.create_account(session=session, email=email, name=name, role=role,
+                                              password=password, kecamatan_codes=scope)  # fmt: skip
+        else:
+            accounts.set_password(session=session, account=account, new=password)
+        if role is Role.ADMIN and not account.totp_enabled:
+            account.totp_secret = accounts.new_totp_secret()
+            account.totp_enabled = True
+        made.append(DemoCredential(email=email, role=role, password=password,
+                                   totp_secret=account.totp_secret if role is Role.ADMIN else None))  # fmt: skip
+    session.flush()
+    return made

@@ -1,0 +1,25 @@
+"""The confirmation shown after filing: kept on the server for a short while, sealed.
+
+The access code is shown once, right after filing, and on the receipt PDF downloaded in the
+next minutes. The session cookie (signed, not encrypted) holds only this row's token and a
+random pad; the row holds the code XOR the pad. Neither the cookie alone nor the database alone
+tells the code, and after `expires_at` the confirmation is gone from a shared phone.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.core.base import Base, UTCDateTime
+
+
+class FilingReceipt(Base):
+    __tablename__ = "filing_receipt"
+
+    token: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))  # complaint, assistance, assisted
+    object_id: Mapped[int]
+    sealed_code: Mapped[str] = mapped_column(sa.String(64))  # hex of code XOR pad
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -1,0 +1,93 @@
+"""flask letters batch | revoke-inactive: letters of participation for distribution, revocation."""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from portal.extensions import db
+
+letters_cli = AppGroup("letters", help="Surat keterangan kepesertaan.")
+
+
+@letters_cli.command("batch")
+@click.option("--kelurahan", metavar="CODE", help="One kelurahan, e.g. 32.75.01.1001.")
+@click.option("--kecamatan", metavar="CODE", help="A whole kecamatan, e.g. 32.75.01.")
+@click.option("--all", "everyone", is_flag=True, help="Every active participant of the city.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The merged PDF to write.")  # fmt: skip
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes that render (default: every core).")  # fmt: skip
+@click.option("--chunk-size", type=click.IntRange(min=1), default=200, show_default=True,
+              help="Letters per WeasyPrint document.")  # fmt: skip
+@click.option("--tagged", is_flag=True,
+              help="Tagged PDF/UA parts (slower; the merged file keeps title and language only).")
+@click.option("--keep-parts", is_flag=True, help="Keep the per-chunk PDFs next to --out.")
+def batch_command(
+    kelurahan: str | None, kecamatan: str | None, everyone: bool, out: Path, workers: int | None,
+    chunk_size: int, tagged: bool, keep_parts: bool,
+) -> None:  # fmt: skip
+    """One merged PDF of the letters of every active participant in scope, for RT/RW.
+
+    Numbers are assigned in the database first, in one transaction; rendering then runs on
+    every core and can be interrupted: run the same command again and it goes on where it
+    stopped, with the same letters and numbers.
+    """
+    from portal.letters.documents.batch_pdf import default_workers, render_batch
+    from portal.letters.documents.render import document_title
+    from portal.letters.services import batch as letters_batch
+
+    if sum((kelurahan is not None, kecamatan is not None, everyone)) != 1:
+        raise click.UsageError("Pilih tepat satu: --kelurahan CODE, --kecamatan CODE atau --all.")
+    try:
+        codes = letters_batch.kelurahan_in_scope(kelurahan=kelurahan, kecamatan=kecamatan)
+    except letters_batch.UnknownRegion as error:
+        raise click.BadParameter(str(error)) from None
+    started = time.perf_counter()
+    pattern = current_app.config["LETTER_NUMBER_PATTERN"]
+    assigned = letters_batch.assign_batch_letters(session=db.session, kelurahan_codes=codes,
+                                                  pattern=pattern)  # fmt: skip
+    db.session.commit()
+    click.echo(f"Surat: {len(assigned.letter_ids)} ({assigned.issued} baru, {assigned.reused} "
+               f"dipakai ulang, {assigned.superseded} menggantikan surat lama).")  # fmt: skip
+    if not assigned.letter_ids:
+        click.echo("Tidak ada peserta aktif di wilayah ini; tidak ada PDF yang dibuat.")
+        return
+    title = f"{document_title()} — {_scope_name(kelurahan, kecamatan)}"
+    show_bar = sys.stderr.isatty() or os.environ.get("SIGAP_PROGRESS") == "1"
+    workers = workers or default_workers()
+    with click.progressbar(length=len(assigned.letter_ids), label="Membuat PDF", file=sys.stderr,
+                           hidden=not show_bar, show_pos=True, show_eta=True) as bar:  # fmt: skip
+        report = render_batch(letter_ids=assigned.letter_ids, out=out, title=title, workers=workers,
+                              chunk_size=chunk_size, tagged=tagged, keep_parts=keep_parts,
+                              on_progress=bar.update)  # fmt: skip
+    seconds = time.perf_counter() - started
+    click.echo(f"PDF: {report.out} — {report.letters} halaman, {report.parts} bagian "
+               f"({report.rendered} dibuat, {report.reused} dari proses sebelumnya), "
+               f"{workers} proses, {seconds:.1f} detik.")  # fmt: skip
+
+
+def _scope_name(kelurahan: str | None, kecamatan: str | None) -> str:
+    from portal.core.regions import regions
+
+    if kelurahan:
+        place = regions().kelurahan[kelurahan]
+        return f"Kelurahan {place.name}, Kecamatan {place.kecamatan.name}"
+    if kecamatan:
+        return f"Kecamatan {regions().kecamatan[kecamatan].name}"
+    return "Kota Bekasi"
+
+
+@letters_cli.command("revoke-inactive")
+def revoke_inactive_command() -> None:
+    """Revoke every valid letter whose holder is no longer an active participant."""
+    from portal.letters.services.letters import revoke_letters_for_inactive
+
+    revoked = revoke_letters_for_inactive(session=db.session)
+    db.session.commit()
+    click.echo(f"{revoked} surat dicabut.")

@@ -1,0 +1,88 @@
+"""The letter as data for the template, as HTML and as a PDF response."""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import segno
+from flask import Response, current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from portal.core.regions import kelurahan
+from portal.letters.documents.pdf import html_to_pdf
+from portal.letters.models import Letter
+from portal.letters.services.letters import display_code, indonesian_date
+
+
+@dataclass(frozen=True, slots=True)
+class LetterView:
+    number: str
+    nama: str
+    nik_masked: str
+    kpj: str
+    kelurahan: str
+    kecamatan: str
+    mulai: str
+    selesai: str
+    code: str
+    verify_page: str
+    verify_url: str
+    place_and_date: str
+    qr_data_uri: str
+
+
+def base_url() -> str:
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+
+
+def verify_url(code: str, *, base: str | None = None) -> str:
+    """What the QR code holds: the public verification page of this letter, nothing personal."""
+    return f"{base or base_url()}/verifikasi/{code}"
+
+
+def qr_data_uri(url: str) -> str:
+    """The QR code as SVG (segno), scalable to any print size, with the 4-module quiet zone."""
+    return segno.make(url, error="m").svg_data_uri(scale=1, border=4, omitsize=True)
+
+
+def letter_view(letter: Letter, *, base: str | None = None) -> LetterView:
+    base = base or base_url()
+    place = kelurahan(letter.kelurahan_code)
+    url = verify_url(letter.code, base=base)
+    return LetterView(
+        number=letter.number, nama=letter.nama, nik_masked=letter.nik_masked, kpj=letter.kpj,
+        kelurahan=place.name if place else letter.kelurahan_code,
+        kecamatan=place.kecamatan.name if place else "",
+        mulai=indonesian_date(letter.mulai), selesai=indonesian_date(letter.selesai),
+        code=display_code(letter.code), verify_page=f"{base}/verifikasi", verify_url=url,
+        place_and_date=f"Bekasi, {indonesian_date(letter.issued_on)}", qr_data_uri=qr_data_uri(url),
+    )  # fmt: skip
+
+
+def document_title(number: str | None = None) -> str:
+    with force_locale("id"):
+        if number is None:
+            return _("Surat keterangan kepesertaan SIGAP")
+        return _("Surat keterangan kepesertaan SIGAP nomor %(number)s", number=number)
+
+
+def letters_html(views: Sequence[LetterView], *, title: str, screen: bool = False) -> str:
+    """One HTML document; many letters are separated by page breaks. Always in Indonesian."""
+    with force_locale("id"):
+        return render_template("letters/pdf_surat.html", letters=views, document_title=title,
+                               screen=screen)  # fmt: skip
+
+
+def filename_for(letter: Letter) -> str:
+    number = re.sub(r"[^A-Za-z0-9]+", "-", letter.number).strip("-")
+    return f"surat-kepesertaan-sigap-{number}.pdf"
+
+
+def letter_pdf_response(letter: Letter) -> Response:
+    html = letters_html([letter_view(letter)], title=document_title(letter.number))
+    response = Response(html_to_pdf(html), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename_for(letter)}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,108 @@
+"""Messages to residents go into the outbox in the same transaction as the change itself;
+`flask outbox send` (portal.notifications.sender) delivers them one by one with retries, so a mail server
+being down loses nothing, and at most once (portal.notifications.services.outbox). Here: queueing, and the SMTP
+conversation for one message."""
+from __future__ import annotations
+
+import enum
+import smtplib
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+from sqlalchemy.orm import Session
+
+from portal.complaints.models.complaint import Complaint, ComplaintEvent
+from portal.notifications.models import OutboxChannel, OutboxMessage
+
+
+def notify_resident(*, session: Session, complaint: Complaint, event: ComplaintEvent) -> None:
+    """Queue an email when the resident gave one. The message says only where to look:
+    details stay behind the reference and access code."""
+    if not complaint.email:
+        return
+    from portal.complaints.services.lifecycle import status_label  # the label table lives with the lifecycle
+
+    status = status_label(complaint.status)
+    body = (
+        f"Pengaduan SIGAP {complaint.reference} diperbarui.\n"
+        f"Status sekarang: {status}.\n\n"
+        "Lihat rinciannya di portal SIGAP, menu Lacak pengaduan, dengan nomor pengaduan dan "
+        "kode akses Anda.\n\n"
+        "Program SIGAP gratis. Petugas tidak pernah meminta uang.\n"
+        "Dinas Tenaga Kerja Kota Bekasi"
+    )
+    session.add(OutboxMessage(
+        reference=complaint.reference, channel=OutboxChannel.EMAIL, to_address=complaint.email,
+        subject=f"Pengaduan {complaint.reference}: {status}", body=body,
+    ))  # fmt: skip
+    session.flush()
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpSettings:
+    host: str
+    port: int
+    sender: str
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = False
+    timeout: float = 10.0
+
+
+class Outcome(enum.Enum):
+    SENT = "sent"  # the server answered 250 to the message
+    NOT_SENT = "not_sent"  # the server said no, or the connection was gone before the message went
+    UNCERTAIN = "uncertain"  # the conversation broke while the message was being handed over
+
+
+@dataclass(frozen=True, slots=True)
+class Transmission:
+    outcome: Outcome
+    error: str = ""
+
+
+def describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:500]
+
+
+def connect(smtp: SmtpSettings) -> smtplib.SMTP:
+    """An open, greeted (and if configured, encrypted and signed-in) connection; raises OSError or
+    smtplib.SMTPException."""
+    connection = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
+    try:
+        if smtp.starttls:
+            connection.starttls()
+        if smtp.username:
+            connection.login(smtp.username, smtp.password or "")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+# The server answered with a refusal: nothing was accepted, so trying again later cannot make a copy.
+_REFUSALS = (smtplib.SMTPSenderRefused, smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError,
+             smtplib.SMTPHeloError, smtplib.SMTPNotSupportedError)  # fmt: skip
+
+
+def transmit(connection: smtplib.SMTP, *, sender: str, to_address: str, subject: str, body: str) -> Transmission:
+    """One message over an open connection. A connection the server has closed is found before
+    anything is handed over (NOOP); after that, only an answer of the server counts: a broken
+    conversation is UNCERTAIN, never NOT_SENT, because the server may have queued the message."""
+    try:
+        email = EmailMessage()
+        email["From"], email["To"], email["Subject"] = sender, to_address, subject
+        email.set_content(body)
+    except (ValueError, TypeError) as error:  # e.g. a line break in a stored address: never sendable
+        return Transmission(Outcome.NOT_SENT, describe(error))
+    try:
+        connection.noop()
+    except (OSError, smtplib.SMTPException) as error:
+        return Transmission(Outcome.NOT_SENT, describe(error))
+    try:
+        connection.send_message(email)
+    except _REFUSALS as error:
+        return Transmission(Outcome.NOT_SENT, describe(error))
+    except (OSError, smtplib.SMTPException) as error:
+        return Transmission(Outcome.UNCERTAIN, describe(error))
+    return Transmission(Outcome.SENT)

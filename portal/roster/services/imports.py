@@ -1,0 +1,72 @@
+"""A roster import started from the officer workspace: the same import as `flask roster import`,
+with the rejected rows and warnings kept as a CSV file per batch for admins to download."""
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy.orm import Session
+
+from portal.audit.services import trail as audit
+from portal.roster.services.importing import ImportResult, import_roster
+
+REJECTS_HEADER = ("baris", "jenis", "alasan", "nik", "nama")
+
+
+def _cell(text: str) -> str:
+    """A cell from the uploaded file that a spreadsheet will not run as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def reject_cells(line: int, kind: str, reason: str, raw: dict) -> list:
+    """One row of a rejects CSV (web and CLI imports alike)."""
+    return [line, kind, reason, _cell((raw.get("nik") or "")[:40]), _cell((raw.get("nama") or "")[:150])]
+
+
+def rejects_path(*, directory: Path, batch_id: int) -> Path:
+    return directory / f"{int(batch_id)}.csv"
+
+
+def rejects_file(*, directory: Path, batch_id: int) -> Path | None:
+    """The rejects CSV kept for a batch, when that import had rejected rows or warnings."""
+    path = rejects_path(directory=directory, batch_id=batch_id)
+    return path if path.is_file() else None
+
+
+def import_upload(*, session: Session, stream: BinaryIO, filename: str, imported_by: str,
+                  rejects_dir: Path, who: audit.Actor) -> ImportResult:  # fmt: skip
+    """Import an uploaded roster file. Flushes; the caller commits once, or rolls back on
+    RosterFileError (raised when the file cannot be read; then no rejects file is left either).
+
+    The rejects file is written next to its final name and moved there when the import is done;
+    a batch id the database gives out again (SQLite after a rollback) gets its file replaced."""
+    rejects_dir.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix="impor-", suffix=".tmp", dir=rejects_dir)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(REJECTS_HEADER)
+
+            def on_reject(line: int, kind: str, reason: str, raw: dict) -> None:
+                writer.writerow(reject_cells(line, kind, reason, raw))
+
+            result = import_roster(session=session, stream=stream, filename=filename, imported_by=imported_by,
+                                   on_reject=on_reject)  # fmt: skip
+        final = rejects_path(directory=rejects_dir, batch_id=result.batch_id)
+        if result.rejected or result.warnings:
+            os.replace(temporary, final)
+        else:
+            os.unlink(temporary)
+            final.unlink(missing_ok=True)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    audit.record(
+        session=session, actor=who, action="impor", object_type="roster_batch", object_id=result.batch_id,
+        detail=(f"{filename[:120]}: {result.rows_read} dibaca, {result.inserted} baru, {result.updated} "
+                f"diperbarui, {result.unchanged} tetap, {result.rejected} ditolak, {result.warnings} peringatan"),
+    )  # fmt: skip
+    return result

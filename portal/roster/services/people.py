@@ -1,0 +1,156 @@
+"""The roster as officers see it: search by NIK or name within their kecamatan, one person's
+record with its history and complaints, and the list of import batches."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from portal.accounts.models import Account
+from portal.audit.services import trail as audit
+from portal.complaints.models.complaint import Complaint
+from portal.complaints.services.access import subject_visible_clause, visible_clause
+from portal.core.nik import normalize_nik
+from portal.roster.models.person import Person, PersonStatus, PersonStatusHistory, RosterImportBatch, StatusReason
+
+PAGE_SIZE = 25
+COUNT_CAP = 1000  # counting every match of a short name in a million rows costs more than it tells
+MIN_NAME_LENGTH = 3
+
+
+def status_label(status: PersonStatus) -> str:
+    return {
+        PersonStatus.AKTIF: _("Aktif"),
+        PersonStatus.PROSES: _("Sedang didaftarkan"),
+        PersonStatus.DAFTAR_TUNGGU: _("Daftar tunggu"),
+        PersonStatus.NONAKTIF: _("Tidak aktif"),
+        PersonStatus.TIDAK_MEMENUHI_SYARAT: _("Tidak memenuhi syarat"),
+    }[status]
+
+
+def reason_label(reason: StatusReason | None) -> str:
+    if reason is None:
+        return ""
+    return {
+        StatusReason.BUKAN_DTSEN: _("Tidak tercatat di DTSEN"),
+        StatusReason.DESIL_DI_ATAS_5: _("Desil di atas 5"),
+        StatusReason.BUKAN_WARGA_KOTA_BEKASI: _("Bukan warga Kota Bekasi"),
+        StatusReason.SUDAH_PESERTA_LAIN: _("Sudah peserta melalui skema lain"),
+        StatusReason.MENINGGAL: _("Meninggal dunia"),
+        StatusReason.PINDAH: _("Pindah domisili"),
+    }[reason]
+
+
+def scope_clause(viewer: Account) -> sa.ColumnElement[bool]:
+    """Supervisors and admins see everyone; an officer with kecamatan codes sees the people who
+    live there (by kelurahan code, never by the NIK prefix)."""
+    codes = [] if viewer.is_supervisor else viewer.kecamatan_codes
+    if not codes:
+        return sa.true()
+    return sa.or_(*(Person.kelurahan_code.startswith(code + ".") for code in codes))
+
+
+def can_view_person(viewer: Account, person: Person) -> bool:
+    codes = [] if viewer.is_supervisor else viewer.kecamatan_codes
+    return not codes or person.kecamatan_code in codes
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleQuery:
+    q: str = ""
+    status: PersonStatus | None = None
+    page: int = 1
+
+
+@dataclass(slots=True)
+class PeoplePage:
+    rows: list
+    total: int  # capped at COUNT_CAP + 1
+    page: int
+    pages: int
+    searched: bool  # False when the query was empty or too short to run
+    by_nik: bool = False
+    capped: bool = False
+    message: str = ""
+
+
+def _search_clause(q: str) -> tuple[sa.ColumnElement[bool] | None, bool, str]:
+    q = q.strip()
+    if not q:
+        return None, False, ""
+    digits = normalize_nik(q)
+    if digits.isdigit():
+        if len(digits) != 16:
+            return None, True, _("NIK harus 16 angka. Periksa lagi angka yang Anda ketik.")
+        return Person.nik == digits, True, ""
+    if len(q) < MIN_NAME_LENGTH:
+        return None, False, _("Ketik paling sedikit %(n)d huruf nama, atau NIK lengkap.", n=MIN_NAME_LENGTH)
+    escaped = q[:80].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return Person.nama.ilike(f"%{escaped}%", escape="\\"), False, ""
+
+
+def search_people(*, session: Session, viewer: Account, query: PeopleQuery, who: audit.Actor,
+                  page_size: int = PAGE_SIZE) -> PeoplePage:  # fmt: skip
+    """People matching a NIK (exact, separators stripped) or a part of the name, in the viewer's
+    scope, by name. A search that ran is audited (it shows personal data)."""
+    clause, by_nik, message = _search_clause(query.q)
+    if clause is None:
+        return PeoplePage(rows=[], total=0, page=1, pages=1, searched=False, by_nik=by_nik, message=message)
+    clauses = [clause, scope_clause(viewer)]
+    if query.status is not None:
+        clauses.append(Person.status == query.status)
+    limited = sa.select(Person.id).where(*clauses).limit(COUNT_CAP + 1).subquery()
+    total = session.scalar(sa.select(sa.func.count()).select_from(limited)) or 0
+    pages = max(1, -(-min(total, COUNT_CAP) // page_size))
+    page = min(max(1, query.page), pages)
+    rows = session.execute(
+        sa.select(Person.id, Person.nik, Person.nama, Person.kelurahan_code, Person.status, Person.alasan,
+                  Person.tanggal_data)
+        .where(*clauses).order_by(Person.nama, Person.id)
+        .limit(page_size).offset((page - 1) * page_size)
+    ).all()  # fmt: skip
+    what = f"nik={normalize_nik(query.q)}" if by_nik else f"nama={query.q.strip()[:80]}"
+    audit.record(session=session, actor=who, action="cari", object_type="person", object_id="",
+                 detail=f"{what} hasil={total if total <= COUNT_CAP else f'>{COUNT_CAP}'}")  # fmt: skip
+    return PeoplePage(rows=rows, total=total, page=page, pages=pages, searched=True, by_nik=by_nik,
+                      capped=total > COUNT_CAP)  # fmt: skip
+
+
+@dataclass(slots=True)
+class PersonRecord:
+    person: Person
+    batch: RosterImportBatch | None
+    history: list[tuple[PersonStatusHistory, RosterImportBatch | None]]
+    complaints: list[Complaint]
+
+
+def view_person(*, session: Session, viewer: Account, person_id: int, who: audit.Actor) -> PersonRecord | None:
+    """One person's roster record, status history and the complaints the viewer may see.
+    None when there is no such person in the viewer's scope. The view is audited."""
+    person = session.get(Person, person_id)
+    if person is None or not can_view_person(viewer, person):
+        return None
+    batch = session.get(RosterImportBatch, person.import_batch_id) if person.import_batch_id else None
+    history = [(change, batch) for change, batch in session.execute(
+        sa.select(PersonStatusHistory, RosterImportBatch)
+        .outerjoin(RosterImportBatch, RosterImportBatch.id == PersonStatusHistory.import_batch_id)
+        .where(PersonStatusHistory.person_id == person.id)
+        .order_by(PersonStatusHistory.id.desc())
+    )]  # fmt: skip
+    complaints = list(session.scalars(
+        sa.select(Complaint)
+        .where(sa.or_(Complaint.person_id == person.id, Complaint.subject_nik == person.nik), visible_clause(viewer),
+               subject_visible_clause(viewer))
+        .order_by(Complaint.id.desc()).limit(100)
+    ))  # fmt: skip
+    audit.record(session=session, actor=who, action="lihat", object_type="person", object_id=person.id)
+    return PersonRecord(person=person, batch=batch, history=history, complaints=complaints)
+
+
+def import_batches(*, session: Session, limit: int = 50, before_id: int | None = None) -> list[RosterImportBatch]:
+    query = sa.select(RosterImportBatch).order_by(RosterImportBatch.id.desc()).limit(limit)
+    if before_id:
+        query = query.where(RosterImportBatch.id < before_id)
+    return list(session.scalars(query))

@@ -1,1 +1,0 @@
-"""The rules of the portal: typed, keyword-only functions. They flush, never commit."""

@@ -1,0 +1,247 @@
+"""Open311 GeoReport v2, read only: the public face of complaints, without personal data.
+
+Only category, status, kelurahan, dates and the responsible agency leave the portal. No name,
+NIK, phone, e-mail, description, reply or attachment; confidential complaints and misconduct
+reports (pungli, always confidential) are left out entirely, as if they did not exist.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from portal.complaints.models.complaint import Complaint, ComplaintCategory, ComplaintStatus, ReferralAgency
+from portal.complaints.services.lifecycle import OPEN_STATUSES, category_label
+from portal.core.errors import DomainError
+from portal.core.regions import kelurahan
+from portal.core.workdays import JAKARTA
+
+MAX_RESULTS = 1000
+DEFAULT_WINDOW = timedelta(days=90)
+AGENCY = "Disnaker Kota Bekasi"
+REFERRAL_AGENCIES = {
+    ReferralAgency.DUKCAPIL: "Disdukcapil Kota Bekasi",
+    ReferralAgency.DINSOS: "Dinas Sosial Kota Bekasi",
+    ReferralAgency.BPJS_KETENAGAKERJAAN: "BPJS Ketenagakerjaan",
+    ReferralAgency.SP4N_LAPOR: "SP4N-LAPOR!",
+}
+# Misconduct reports never leave the portal; candidate proposals (usulan_calon) are officers'
+# assisted registrations, not residents' requests, and often follow a disability assistance visit.
+NOT_PUBLIC = frozenset({"pungli", "usulan_calon"})
+PUBLIC_CATEGORIES = tuple(c for c in ComplaintCategory if c.value not in NOT_PUBLIC)
+S = ComplaintStatus
+_REFERENCE = re.compile(r"[A-Z0-9-]{1,20}")
+
+
+class InvalidQuery(DomainError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class RequestQuery:
+    ids: tuple[str, ...] = ()
+    by_id: bool = False  # service_request_id given (even if none of it can be a reference)
+    service_code: str | None = None
+    statuses: frozenset[str] = frozenset()
+    start: datetime | None = None
+    end: datetime | None = None
+    page: int = 1
+    page_size: int = MAX_RESULTS
+
+
+def public_clause() -> sa.ColumnElement[bool]:
+    return sa.and_(Complaint.confidential.is_(False), Complaint.category.in_(PUBLIC_CATEGORIES))
+
+
+_W3C = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?"
+                  r"(?:([Zz])|([+-])(\d{2}):?(\d{2}))?)?")
+
+
+def _moment(text: str, name: str) -> datetime:
+    """A W3C / RFC 3339 date or date-time; without a zone it is WIB. Years are held to
+    1900..2200 (a search from year 1 means "from the start"), a leap second to :59."""
+    found = _W3C.fullmatch(text)
+    if found is None:
+        raise InvalidQuery(_("%(name)s harus berformat tanggal-waktu W3C, misalnya 2026-01-31T00:00:00+07:00.",
+                             name=name))  # fmt: skip
+    year, month, day, hour, minute, second, _fraction, utc, sign, zh, zm = found.groups()
+    zone = JAKARTA
+    if utc:
+        zone = UTC
+    elif sign:
+        offset = timedelta(hours=int(zh), minutes=int(zm)) * (1 if sign == "+" else -1)
+        if abs(offset) >= timedelta(hours=24):
+            raise InvalidQuery(_("%(name)s: zona waktu tidak sah.", name=name))
+        zone = timezone(offset)
+    if int(year) < 1900:
+        return datetime(1900, 1, 1, tzinfo=UTC)
+    if int(year) > 2200:
+        return datetime(2200, 12, 31, tzinfo=UTC)
+    try:
+        return datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
+                        min(int(second or 0), 59), tzinfo=zone)  # fmt: skip
+    except ValueError:
+        raise InvalidQuery(_("%(name)s bukan tanggal yang ada.", name=name)) from None
+
+
+def _whole(text: str | None, name: str, default: int, low: int, high: int) -> int:
+    if text is None or text == "":
+        return default
+    if not (text.isascii() and text.isdigit() and len(text) < 10) or not low <= int(text) <= high:
+        raise InvalidQuery(_("%(name)s harus bilangan bulat %(low)d sampai %(high)d.", name=name, low=low,
+                             high=high))  # fmt: skip
+    return int(text)
+
+
+_MAX_LENGTHS = {"service_request_id": 2000, "service_code": 100, "jurisdiction_id": 100}
+
+
+def parse_query(args: Mapping[str, str], *, now: datetime) -> RequestQuery:
+    """GeoReport v2 search parameters, all checked (even those service_request_id overrides).
+    With no date at all: the last 90 days, as the spec says."""
+    for name, longest in _MAX_LENGTHS.items():
+        if len(args.get(name) or "") > longest:
+            raise InvalidQuery(_("%(name)s terlalu panjang.", name=name))
+    status = args.get("status") or ""
+    if status not in ("", "open", "closed", "open,closed", "closed,open"):
+        raise InvalidQuery(_("status harus open, closed, atau open,closed."))
+    statuses = frozenset(status.split(",")) if status else frozenset()
+    start = _moment(args["start_date"], "start_date") if args.get("start_date") else None
+    end = _moment(args["end_date"], "end_date") if args.get("end_date") else None
+    page = _whole(args.get("page"), "page", 1, 1, 100_000)
+    page_size = _whole(args.get("page_size"), "page_size", MAX_RESULTS, 1, MAX_RESULTS)
+    asked_ids = args.get("service_request_id") or ""
+    if asked_ids.strip():  # the spec: service_request_id overrides every other argument
+        ids = tuple(part for part in (_reference(p) for p in asked_ids.split(",")) if part)
+        return RequestQuery(ids=ids[:MAX_RESULTS], by_id=True, page=page, page_size=page_size)
+    if start is None and end is None:
+        start = now - DEFAULT_WINDOW
+    return RequestQuery(service_code=(args.get("service_code") or "").strip() or None, statuses=statuses,
+                        start=start, end=end, page=page, page_size=page_size)  # fmt: skip
+
+
+_COLUMNS = (Complaint.reference, Complaint.category, Complaint.status, Complaint.kelurahan_code,
+            Complaint.created_at, Complaint.updated_at, Complaint.resolve_due, Complaint.referral_agency)  # fmt: skip
+
+
+def find_requests(*, session: Session, query: RequestQuery) -> list[dict]:
+    clauses = [public_clause()]
+    if query.by_id:
+        if not query.ids:
+            return []
+        clauses.append(Complaint.reference.in_(query.ids))
+    elif query.service_code is not None:
+        if query.service_code not in {c.value for c in PUBLIC_CATEGORIES}:
+            return []
+        clauses.append(Complaint.category == ComplaintCategory(query.service_code))
+    if query.statuses == {"open"}:
+        clauses.append(Complaint.status.in_(OPEN_STATUSES))
+    elif query.statuses == {"closed"}:
+        clauses.append(Complaint.status.not_in(OPEN_STATUSES))
+    if query.start is not None:
+        clauses.append(Complaint.created_at >= query.start)
+    if query.end is not None:
+        clauses.append(Complaint.created_at <= query.end)
+    rows = session.execute(
+        sa.select(*_COLUMNS).where(*clauses).order_by(Complaint.created_at.desc(), Complaint.id.desc())
+        .limit(query.page_size).offset((query.page - 1) * query.page_size)
+    ).all()  # fmt: skip
+    labels = Labels.now()
+    return [as_service_request(row, labels) for row in rows]
+
+
+def _reference(text: str) -> str | None:
+    """A reference as typed (SGP-2026-000123), or None when it cannot be one."""
+    text = text.strip().upper()
+    return text if _REFERENCE.fullmatch(text) else None
+
+
+def get_request(*, session: Session, reference: str) -> dict | None:
+    reference = _reference(reference)
+    if reference is None:
+        return None
+    row = session.execute(sa.select(*_COLUMNS).where(public_clause(), Complaint.reference == reference)).first()
+    return as_service_request(row, Labels.now()) if row else None
+
+
+def _w3c(moment: datetime) -> str:
+    return moment.astimezone(JAKARTA).isoformat(timespec="seconds")
+
+
+def _end_of(day: date) -> str:
+    return datetime.combine(day, time(23, 59, 59), tzinfo=JAKARTA).isoformat(timespec="seconds")
+
+
+def status_note(status: ComplaintStatus) -> str:
+    return {
+        S.DITERIMA: _("Diterima, belum diperiksa"), S.DIVERIFIKASI: _("Sedang diperiksa"),
+        S.MENUNGGU_INFORMASI: _("Menunggu informasi dari pelapor"), S.DIRUJUK: _("Dirujuk ke instansi lain"),
+        S.SELESAI: _("Selesai"), S.DITOLAK: _("Ditolak"), S.BANDING: _("Banding sedang ditinjau"),
+        S.DITUTUP: _("Ditutup"),
+    }[status]  # fmt: skip
+
+
+def _address(code: str) -> str:
+    place = kelurahan(code)
+    if place is None:
+        return "Kota Bekasi"
+    return f"Kelurahan {place.name}, Kecamatan {place.kecamatan.name}, Kota Bekasi"
+
+
+@dataclass(frozen=True, slots=True)
+class Labels:
+    """Words in the reader's language, looked up once per response rather than once per row."""
+
+    statuses: dict
+    categories: dict
+    other_agency: str
+
+    @classmethod
+    def now(cls) -> Labels:
+        return cls(statuses={s: status_note(s) for s in ComplaintStatus},
+                   categories={c.value: category_label(c.value) for c in ComplaintCategory},
+                   other_agency=_("Instansi lain"))  # fmt: skip
+
+
+def as_service_request(row, labels: Labels) -> dict:
+    status = ComplaintStatus(row.status)
+    category = ComplaintCategory(row.category).value
+    agency = AGENCY
+    if status is S.DIRUJUK and row.referral_agency is not None:
+        agency = REFERRAL_AGENCIES.get(ReferralAgency(row.referral_agency), labels.other_agency)
+    return {
+        "service_request_id": row.reference,
+        "status": "open" if status in OPEN_STATUSES else "closed",
+        "status_notes": labels.statuses[status],
+        "service_code": category,
+        "service_name": labels.categories[category],
+        "agency_responsible": agency,
+        "requested_datetime": _w3c(row.created_at),
+        "updated_datetime": _w3c(row.updated_at),
+        "expected_datetime": _end_of(row.resolve_due),
+        "address": _address(row.kelurahan_code),
+        "address_id": row.kelurahan_code,
+    }
+
+
+def services() -> list[dict]:
+    descriptions = {
+        "terlewat": _("Pekerja informal yang memenuhi syarat tetapi belum terdaftar sebagai peserta."),
+        "data_salah": _("Perbaikan data peserta atau calon peserta."),
+        "masalah_kartu_klaim": _("Peserta dengan masalah kartu atau klaim BPJS Ketenagakerjaan."),
+        "penerima_tidak_layak": _("Laporan penerima yang dianggap tidak memenuhi syarat."),
+        "informasi": _("Pertanyaan tentang program."),
+        "lainnya": _("Pengaduan lain tentang program SIGAP."),
+    }
+    return [
+        {"service_code": c.value, "service_name": category_label(c.value),
+         "description": descriptions.get(c.value, category_label(c.value)),
+         "metadata": False, "type": "realtime", "keywords": "sigap,bpjs ketenagakerjaan,jkk,jkm",
+         "group": "SIGAP"}
+        for c in PUBLIC_CATEGORIES
+    ]  # fmt: skip

@@ -1,0 +1,60 @@
+"""The last figures /statistik counted, kept in the database (stats_snapshot) for every worker.
+
+A worker that starts reads this one row instead of counting (0.6-0.8 s at 100,000 complaints).
+Several workers may count at the same time: store() keeps whichever count started last (the
+figures of the newest data), so a slower, older count never replaces a newer one, and the
+figures a worker reads never go back in time. Functions flush; the caller commits.
+"""
+from __future__ import annotations
+
+import logging
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from portal.statistics.models import StatsSnapshot
+from portal.statistics.services.codec import SnapshotFormatError
+from portal.statistics.services.tables import PublicFigures
+
+KEY = "statistik"
+
+log = logging.getLogger("portal")
+
+
+def load(*, session: Session, key: str = KEY) -> PublicFigures | None:
+    """The stored figures, or None when there are none yet or they were written by another
+    shape of the figures classes (then they are counted again and replaced)."""
+    row = session.execute(sa.select(StatsSnapshot.computed_at, StatsSnapshot.payload)
+                          .where(StatsSnapshot.key == key)).first()  # fmt: skip
+    if row is None:
+        return None
+    try:
+        public = PublicFigures.from_json(row.payload)
+    except SnapshotFormatError as error:
+        log.warning("statistics snapshot %s not readable, counting again: %s", key, error)
+        return None
+    if public.computed_at != row.computed_at:
+        log.warning("statistics snapshot %s: payload and computed_at differ, counting again", key)
+        return None
+    return public
+
+
+def store(*, session: Session, public: PublicFigures, key: str = KEY) -> bool:
+    """Keep `public` unless figures counted later are stored already; True when kept.
+
+    One statement (INSERT ... ON CONFLICT DO UPDATE ... WHERE), atomic on SQLite and PostgreSQL:
+    two workers storing at once cannot both insert, and the older count loses."""
+    table = StatsSnapshot.__table__
+    dialect = session.get_bind().dialect.name
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    statement = (
+        insert.values(key=key, computed_at=public.computed_at, payload=public.to_json())
+        .on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_={"computed_at": insert.excluded.computed_at, "payload": insert.excluded.payload},
+            where=table.c.computed_at < insert.excluded.computed_at,
+        )
+        .returning(table.c.key)
+    )
+    return session.execute(statement).first() is not None

@@ -1,0 +1,81 @@
+"""Public pages: home and the status check."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, request, session
+
+from portal.complaints.models.complaint import ComplaintCategory
+from portal.core.base import utcnow
+from portal.core.errors import Locked
+from portal.extensions import db, limiter
+from portal.status_check.forms import StatusCheckForm
+from portal.status_check.services import NextStep, check_status
+from portal.web.errors import render_error
+from portal.web.htmx import render_page_or_fragment
+from portal.web.settings import lockout_policy
+
+bp = Blueprint("status_check", __name__)
+
+# Which complaint a result page offers to file, prefilled with the NIK and name just checked.
+COMPLAINT_FOR_NEXT_STEP = {
+    NextStep.NOT_FOUND: ComplaintCategory.TERLEWAT,
+    NextStep.WAITING_LIST: ComplaintCategory.TERLEWAT,
+    NextStep.UPDATE_DTSEN: ComplaintCategory.TERLEWAT,
+    NextStep.UPDATE_DOMICILE: ComplaintCategory.DATA_SALAH,
+    NextStep.DECEASED_NOT_COVERED: ComplaintCategory.DATA_SALAH,
+    NextStep.USE_COVERAGE: ComplaintCategory.MASALAH_KARTU_KLAIM,
+}
+
+
+def _status_check_limit() -> str:
+    return current_app.config["RATELIMIT_STATUS_CHECK"]
+
+
+@bp.route("/cek-status", methods=["GET", "POST"])
+@limiter.limit(_status_check_limit, methods=["POST"])
+def check_status_page():
+    form = StatusCheckForm()
+    if request.method == "GET":
+        return render_page_or_fragment("status_check/cek_status.html", "status_check/_cek_status.html", form=form)
+    if not form.validate_on_submit():
+        return render_page_or_fragment(
+            "status_check/cek_status.html", "status_check/_cek_status.html", form=form, status=400
+        )
+    config = current_app.config
+    try:
+        answer = check_status(
+            session=db.session,
+            nik=form.nik.parsed.value,
+            name=form.nama.data,
+            client=request.remote_addr or "",
+            hmac_key=config["NIK_HMAC_KEY"],
+            policy=lockout_policy(),
+        )
+    except Locked as locked:
+        db.session.commit()  # the locked attempt is logged too
+        return render_error(429, locked.message, retry_after=locked.retry_after_seconds)
+    db.session.commit()
+    if answer.person_id is not None:
+        # Remembered briefly for the letter download; the NIK itself never goes into the cookie.
+        session["checked_person"] = answer.person_id
+        session["checked_at"] = int(utcnow().timestamp())  # the letter download expires (15 min)
+    elif "checked_person" in session:  # no earlier person's letter left open on a shared device
+        session.pop("checked_person", None)
+    # A found person's answer stands alone; after a failed check the form is shown again as typed.
+    return render_page_or_fragment(
+        "status_check/cek_status.html", "status_check/_cek_status.html", form=form, answer=answer,
+        complaint_category=COMPLAINT_FOR_NEXT_STEP.get(answer.next_step),
+        checked_nik=form.nik.parsed.value, checked_name=form.nama.data,
+    )  # fmt: skip
+
+
+@bp.post("/cek-status/nik")
+@limiter.exempt
+def validate_nik():
+    """htmx: check the NIK's format while it is typed. No lookup: nothing about the roster leaks."""
+    form = StatusCheckForm()
+    form.nik.validate(form)
+    return render_page_or_fragment(
+        "status_check/cek_status.html", "status_check/_nik_feedback.html", form=form,
+        nik_ok=not form.nik.errors and bool(form.nik.data),
+    )  # fmt: skip
+
