@@ -36,13 +36,15 @@ nginx: ## Debian's nginx and openssl for the reverse-proxy test (tests/integrati
 test: install browser nginx ## Run the whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
 	$(BIN)/pip-audit --skip-editable --progress-spinner off
 	$(BIN)/ruff check portal tests bench
+	$(BIN)/ruff format --check portal tests bench
 	$(BIN)/pytest
 
 test-fast: install ## Tests without the browser
 	$(BIN)/pytest -m "not browser"
 
-lint: install ## ruff
+lint: install ## ruff (rules and format)
 	$(BIN)/ruff check portal tests bench
+	$(BIN)/ruff format --check portal tests bench
 
 bench: install ## Benchmarks (see docs/benchmarks.md)
 	$(BIN)/python bench/run_all.py

@@ -4,6 +4,7 @@ The roster is written once to bench/out/ (git-ignored) and reused while the gene
 its parameters are unchanged. Every number a script prints is measured in one run on the
 same machine; compare ratios, not absolute figures, across machines.
 """
+
 from __future__ import annotations
 
 import json
@@ -85,8 +86,10 @@ def roster_file(rows: int = ROSTER_ROWS, *, quiet: bool = False) -> Roster:
     partial.rename(csv_path)
     if not quiet:
         size = csv_path.stat().st_size / 1e6
-        print(f"wrote {csv_path.relative_to(ROOT)} ({rows:,} rows, {size:.0f} MB) "
-              f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
+        print(
+            f"wrote {csv_path.relative_to(ROOT)} ({rows:,} rows, {size:.0f} MB) "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
     return Roster(csv_path, sample_path, rows)
 
 
@@ -94,7 +97,8 @@ def bench_env(database_url: str | None, **extra: str) -> dict[str, str]:
     env = {
         **os.environ,
         "SIGAP_ENV": "development",
-        "SECRET_KEY": "bench-secret-key-not-for-production", "NIK_HMAC_KEY": "nik-key-not-for-production",
+        "SECRET_KEY": "bench-secret-key-not-for-production",
+        "NIK_HMAC_KEY": "nik-key-not-for-production",
         "RATELIMIT_ENABLED": "0",
         "PYTHONUNBUFFERED": "1",
         **extra,
@@ -119,8 +123,14 @@ def run_measured(args: list[str], env: dict[str, str]) -> Measured:
     """Run a child to completion: wall time and the peak RSS of that child alone (wait4)."""
     with tempfile.TemporaryFile("w+") as out:
         started = time.perf_counter()
-        child = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out,  # noqa: S603
-                                 stderr=subprocess.STDOUT, text=True)  # fmt: skip
+        child = subprocess.Popen(  # noqa: S603
+            args,
+            cwd=ROOT,
+            env=env,
+            stdout=out,  # noqa: S603
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         _pid, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - started
         child.returncode = os.waitstatus_to_exitcode(status)
@@ -128,13 +138,19 @@ def run_measured(args: list[str], env: dict[str, str]) -> Measured:
         output = out.read()
     if child.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed ({child.returncode}):\n{output[-3000:]}")
-    return Measured(seconds=seconds, cpu_seconds=usage.ru_utime + usage.ru_stime,
-                    max_rss_mb=usage.ru_maxrss / 1024, stdout=output)  # fmt: skip
+    return Measured(
+        seconds=seconds, cpu_seconds=usage.ru_utime + usage.ru_stime, max_rss_mb=usage.ru_maxrss / 1024, stdout=output
+    )
 
 
 def flask(args: list[str], env: dict[str, str]) -> str:
-    done = subprocess.run([FLASK, "--app", "wsgi", *args], cwd=ROOT, env=env,  # noqa: S603
-                          capture_output=True, text=True)  # fmt: skip
+    done = subprocess.run(  # noqa: S603
+        [FLASK, "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=env,  # noqa: S603
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         raise RuntimeError(f"flask {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
     return done.stdout

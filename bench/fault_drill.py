@@ -41,8 +41,10 @@ from load_flows import PANEL_CODE, TOKEN  # noqa: E402
 from tests.integration.drill_cluster import free_port, new_cluster  # noqa: E402
 from tests.integration.redis_server import RedisServer  # noqa: E402
 
-LIMITS = {name: "100000 per minute" for name in ("RATELIMIT_COMPLAINTS", "RATELIMIT_COMPLAINT_STEPS",
-                                                  "RATELIMIT_STATUS_CHECK", "RATELIMIT_TRACKING")}  # fmt: skip
+LIMITS = {
+    name: "100000 per minute"
+    for name in ("RATELIMIT_COMPLAINTS", "RATELIMIT_COMPLAINT_STEPS", "RATELIMIT_STATUS_CHECK", "RATELIMIT_TRACKING")
+}
 
 
 @dataclass
@@ -83,10 +85,17 @@ def file_one(base: str, browser: requests.Session, marker: str, tally: Tally) ->
     step("kategori", "POST", "/pengaduan/baru", 303, data={"csrf_token": _token(page.text), "kategori": "terlewat"})
     page = step("rincian", "GET", "/pengaduan/baru/rincian", 200)
     serial = int(marker[1:]) % 9999 + 1
-    details = {"csrf_token": _token(page.text), "nik": f"327501070385{serial:04d}", "nama": "Warga Latihan",
-               "kelurahan": "32.75.01.1001", "pelapor": "sendiri", "telepon": "0812-3456-7890", "saluran": "whatsapp",
-               "email": "",
-               "uraian": f"Latihan gangguan {marker}: pekerja informal, desil 2, belum terdaftar."}  # fmt: skip
+    details = {
+        "csrf_token": _token(page.text),
+        "nik": f"327501070385{serial:04d}",
+        "nama": "Warga Latihan",
+        "kelurahan": "32.75.01.1001",
+        "pelapor": "sendiri",
+        "telepon": "0812-3456-7890",
+        "saluran": "whatsapp",
+        "email": "",
+        "uraian": f"Latihan gangguan {marker}: pekerja informal, desil 2, belum terdaftar.",
+    }
     step("rincian", "POST", "/pengaduan/baru/rincian", 303, data=details)
     page = step("periksa", "GET", "/pengaduan/baru/periksa", 200)
     with tally.lock:
@@ -117,15 +126,35 @@ def run(seconds: int, clients: int, workers: int, code: Path) -> dict:
         redis = RedisServer()
         redis.start()
         port = free_port()
-        env = bench_env(cluster.url("drill").replace("postgresql://", "postgresql+psycopg://"), SIGAP_ENV="production",
-                        RATELIMIT_ENABLED="1", RATELIMIT_STORAGE_URI=redis.url, SESSION_COOKIE_SECURE="0",
-                        PYTHONPATH=str(code), **LIMITS)  # fmt: skip
-        subprocess.run([str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=code, env=env, check=True,
-                       capture_output=True)  # fmt: skip
+        env = bench_env(
+            cluster.url("drill").replace("postgresql://", "postgresql+psycopg://"),
+            SIGAP_ENV="production",
+            RATELIMIT_ENABLED="1",
+            RATELIMIT_STORAGE_URI=redis.url,
+            SESSION_COOKIE_SECURE="0",
+            PYTHONPATH=str(code),
+            **LIMITS,
+        )
+        subprocess.run(
+            [str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=code, env=env, check=True, capture_output=True
+        )
         log = open(ROOT / "bench" / "out" / "fault_drill_gunicorn.log", "w")  # noqa: SIM115 (the server's lifetime)
-        server = subprocess.Popen([str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-                                   "--timeout", "60", "wsgi:app"], cwd=code, env=env, stdout=log,
-                                  stderr=subprocess.STDOUT)  # fmt: skip
+        server = subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--timeout",
+                "60",
+                "wsgi:app",
+            ],
+            cwd=code,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
         while True:
@@ -154,9 +183,12 @@ def run(seconds: int, clients: int, workers: int, code: Path) -> dict:
         for thread in threads:
             thread.start()
         sixth = seconds / 6
-        script = [(sixth, "redis killed", redis.kill), (2 * sixth, "redis back", redis.start),
-                  (3.5 * sixth, "postgresql stopped", cluster.stop),
-                  (3.5 * sixth + 3, "postgresql back", cluster.start)]  # fmt: skip
+        script = [
+            (sixth, "redis killed", redis.kill),
+            (2 * sixth, "redis back", redis.start),
+            (3.5 * sixth, "postgresql stopped", cluster.stop),
+            (3.5 * sixth + 3, "postgresql back", cluster.start),
+        ]
         timeline = []
         for at, phase, action in script:
             time.sleep(max(0.0, started + at - time.monotonic()))
@@ -170,8 +202,10 @@ def run(seconds: int, clients: int, workers: int, code: Path) -> dict:
         server.terminate()
         server.wait(timeout=30)
         redis.kill()
-        rows = cluster.psql("SELECT reference || ' ' || substring(description from 'Latihan gangguan (D[0-9]+)') "
-                            "FROM complaint", "drill").split()  # fmt: skip
+        rows = cluster.psql(
+            "SELECT reference || ' ' || substring(description from 'Latihan gangguan (D[0-9]+)') FROM complaint",
+            "drill",
+        ).split()
     stored = dict(zip(rows[1::2], rows[0::2], strict=True))  # marker -> reference
     attempted, acknowledged = tally.attempted, tally.acknowledged
     unacknowledged_stored = sorted(m for m in stored if m in attempted and m not in acknowledged)
@@ -180,12 +214,17 @@ def run(seconds: int, clients: int, workers: int, code: Path) -> dict:
     by_phase = Counter(attempted.values())
     acknowledged_by_phase = Counter(attempted[m] for m in acknowledged)
     return {
-        "timeline": timeline, "attempted": len(attempted), "acknowledged": len(acknowledged),
-        "stored": len(stored), "unacknowledged_but_stored": unacknowledged_stored, "lost": lost,
-        "mismatched": mismatched, "delayed": len(tally.delayed),
+        "timeline": timeline,
+        "attempted": len(attempted),
+        "acknowledged": len(acknowledged),
+        "stored": len(stored),
+        "unacknowledged_but_stored": unacknowledged_stored,
+        "lost": lost,
+        "mismatched": mismatched,
+        "delayed": len(tally.delayed),
         "by_phase": {p: (by_phase[p], acknowledged_by_phase[p]) for p in by_phase},
         "refused": sorted(tally.refused.items(), key=str),
-    }  # fmt: skip
+    }
 
 
 def main() -> None:
@@ -193,16 +232,22 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--code", type=Path, default=ROOT,
-                        help="serve another checkout (e.g. `git worktree add /tmp/before <commit>`), same venv")
+    parser.add_argument(
+        "--code",
+        type=Path,
+        default=ROOT,
+        help="serve another checkout (e.g. `git worktree add /tmp/before <commit>`), same venv",
+    )
     args = parser.parse_args()
     (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)
     result = run(args.seconds, args.clients, args.workers, args.code.resolve())
     print("timeline (s):", ", ".join(f"{at} {phase}" for at, phase in result["timeline"]))
-    print(f"attempted {result['attempted']}, acknowledged {result['acknowledged']}, stored {result['stored']}, "
-          f"unacknowledged but stored {len(result['unacknowledged_but_stored'])}, lost {len(result['lost'])}, "
-          f"acknowledged with another reference {len(result['mismatched'])}; "
-          f"confirmation shown only after reloading {result['delayed']}")  # fmt: skip
+    print(
+        f"attempted {result['attempted']}, acknowledged {result['acknowledged']}, stored {result['stored']}, "
+        f"unacknowledged but stored {len(result['unacknowledged_but_stored'])}, lost {len(result['lost'])}, "
+        f"acknowledged with another reference {len(result['mismatched'])}; "
+        f"confirmation shown only after reloading {result['delayed']}"
+    )
     print("per phase (attempted, acknowledged):", result["by_phase"])
     for (phase, step, answer), count in result["refused"]:
         print(f"  refused: {phase:20} {step:10} {answer}: {count}")

@@ -15,6 +15,7 @@ pages, 11,666 letters numbered 1..11,666.
 With --resume-after S the batch is interrupted (SIGINT, as Ctrl-C) after S seconds, then run
 again: the second run must take no new number and render only the parts that were missing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -84,10 +85,15 @@ def main() -> None:
     parser.add_argument("--chunk-size", type=int, default=200)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--pg-url", default=PG_URL)
-    parser.add_argument("--out-dir", type=Path, default=OUT,
-                        help="where the SQLite database, the parts and the PDF go (default bench/out)")
-    parser.add_argument("--resume-after", type=float, default=0,
-                        help="interrupt the first run after S seconds, then rerun")  # fmt: skip
+    parser.add_argument(
+        "--out-dir",
+        type=Path,
+        default=OUT,
+        help="where the SQLite database, the parts and the PDF go (default bench/out)",
+    )
+    parser.add_argument(
+        "--resume-after", type=float, default=0, help="interrupt the first run after S seconds, then rerun"
+    )
     args = parser.parse_args()
 
     args.out_dir.mkdir(parents=True, exist_ok=True)
@@ -97,21 +103,40 @@ def main() -> None:
     engine = engine_for(url)
     out = args.out_dir / "letters-all.pdf"
     out.unlink(missing_ok=True)
-    command = [FLASK, "--app", "wsgi", "letters", "batch", "--all", "--out", str(out),
-               "--workers", str(args.workers), "--chunk-size", str(args.chunk_size)]  # fmt: skip
-    print(f"machine: {machine()}; backend {args.backend}; {args.workers} workers; "
-          f"chunks of {args.chunk_size}")  # fmt: skip
+    command = [
+        FLASK,
+        "--app",
+        "wsgi",
+        "letters",
+        "batch",
+        "--all",
+        "--out",
+        str(out),
+        "--workers",
+        str(args.workers),
+        "--chunk-size",
+        str(args.chunk_size),
+    ]
+    print(f"machine: {machine()}; backend {args.backend}; {args.workers} workers; chunks of {args.chunk_size}")
 
     if args.resume_after:
-        child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,  # noqa: S603
-                                 stderr=subprocess.STDOUT, text=True)  # fmt: skip
+        child = subprocess.Popen(  # noqa: S603
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,  # noqa: S603
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         time.sleep(args.resume_after)
         child.send_signal(signal.SIGINT)
         first_output = child.communicate(timeout=120)[0]
         parts = list(out.with_name(out.name + ".parts").glob("*.pdf"))
         numbered = check_count(engine)
-        print(f"interrupted after {args.resume_after:.0f} s: exit {child.returncode}, "
-              f"{numbered} letters numbered, {len(parts)} parts on disk")  # fmt: skip
+        print(
+            f"interrupted after {args.resume_after:.0f} s: exit {child.returncode}, "
+            f"{numbered} letters numbered, {len(parts)} parts on disk"
+        )
         print("  " + first_output.strip().splitlines()[0])
 
     load_before = load_average()
@@ -120,13 +145,14 @@ def main() -> None:
     print(output.strip())
     print(f"load average (1/5/15 min) before: {load_before}, after: {load_average()}")
     rendered = re.search(r"(\d+) dibuat, (\d+) dari proses sebelumnya", output)
-    print("| run | letters | wall time | per letter | CPU time (all processes) | peak RSS | pages "
-          "| numbers |")  # fmt: skip
+    print("| run | letters | wall time | per letter | CPU time (all processes) | peak RSS | pages | numbers |")
     print("|---|---:|---:|---:|---:|---:|---:|---|")
     label = "rerun after interruption" if args.resume_after else "whole batch"
-    print(f"| {label} ({args.workers} workers) | {ACTIVE:,} | {wall:.0f} s ({wall / 60:.1f} min) "
-          f"| {1000 * wall / ACTIVE:.1f} ms | {cpu:.0f} s ({1000 * cpu / ACTIVE:.1f} ms a letter) "
-          f"| {rss:.0f} MB | {pages:,} | {count:,} letters, 1..{top:,} |")  # fmt: skip
+    print(
+        f"| {label} ({args.workers} workers) | {ACTIVE:,} | {wall:.0f} s ({wall / 60:.1f} min) "
+        f"| {1000 * wall / ACTIVE:.1f} ms | {cpu:.0f} s ({1000 * cpu / ACTIVE:.1f} ms a letter) "
+        f"| {rss:.0f} MB | {pages:,} | {count:,} letters, 1..{top:,} |"
+    )
     if rendered:
         print(f"parts rendered in this run: {rendered.group(1)}, reused: {rendered.group(2)}")
     print(f"PDF: {out} ({out.stat().st_size / 1e6:.0f} MB)")
@@ -141,8 +167,14 @@ def run_timed(args: list[str], env: dict[str, str]) -> tuple[float, float, float
 
     with tempfile.TemporaryFile("w+") as out:
         started = time.perf_counter()
-        child = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out,  # noqa: S603
-                                 stderr=subprocess.STDOUT, text=True)  # fmt: skip
+        child = subprocess.Popen(  # noqa: S603
+            args,
+            cwd=ROOT,
+            env=env,
+            stdout=out,  # noqa: S603
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         _pid, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - started
         out.seek(0)

@@ -17,6 +17,7 @@ time is the steadier of the two). A third measurement, WeasyPrint alone with the
 shows what the request itself adds (Flask, session, database, QR code, template). The database
 is a fresh SQLite file in bench/out/.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,17 +52,31 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     database = OUT / "letters-one.sqlite3"
     database.unlink(missing_ok=True)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-                      "SECRET_KEY": "bench-secret-key-not-for-production", "NIK_HMAC_KEY": "nik-key-not-for-production",
-                      "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False})  # fmt: skip
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "SECRET_KEY": "bench-secret-key-not-for-production",
+            "NIK_HMAC_KEY": "nik-key-not-for-production",
+            "RATELIMIT_ENABLED": False,
+            "SESSION_COOKIE_SECURE": False,
+        }
+    )
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         someone = Person(
-            nik="3275014507850012", nama="Hj. Siti Ma'rifah", tanggal_lahir=date(1985, 7, 5),
-            jenis_kelamin=Sex.PEREMPUAN, kelurahan_code="32.75.01.1001", pekerjaan="pedagang",
-            desil=2, status=PersonStatus.AKTIF, kpj="25000000123", mulai=date(2025, 11, 1),
-            selesai=date(2026, 12, 31), tanggal_data=date(2026, 10, 1),
-        )  # fmt: skip
+            nik="3275014507850012",
+            nama="Hj. Siti Ma'rifah",
+            tanggal_lahir=date(1985, 7, 5),
+            jenis_kelamin=Sex.PEREMPUAN,
+            kelurahan_code="32.75.01.1001",
+            pekerjaan="pedagang",
+            desil=2,
+            status=PersonStatus.AKTIF,
+            kpj="25000000123",
+            mulai=date(2025, 11, 1),
+            selesai=date(2026, 12, 31),
+            tanggal_data=date(2026, 10, 1),
+        )
         db.session.add(someone)
         db.session.commit()
         letter = issue_letter(session=db.session, person_id=someone.id)
@@ -83,8 +98,7 @@ def main() -> None:
         return html_to_pdf(html)  # the portal's call: cached stylesheet and fonts
 
     def bare() -> bytes:
-        return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(STYLESHEET))],
-                                           pdf_variant="pdf/ua-1")  # fmt: skip
+        return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(STYLESHEET))], pdf_variant="pdf/ua-1")
 
     started = time.perf_counter()
     download()  # the first one in a process parses the stylesheet and loads the fonts
@@ -103,26 +117,31 @@ def main() -> None:
     med = {name: statistics.median(values) for name, values in timings.items()}
     med_cpu = {name: statistics.median(values) for name, values in cpu.items()}
     ratio = med["download"] / med["bare"]
-    print(f"machine: {machine()}; load average (1/5/15 min) before: {load_before}, after: "
-          + " / ".join(f"{x:.1f}" for x in os.getloadavg()))
-    print(f"rounds: {args.rounds} of each, alternating; first download in the process: "
-          f"{cold * 1000:.0f} ms")  # fmt: skip
+    print(
+        f"machine: {machine()}; load average (1/5/15 min) before: {load_before}, after: "
+        + " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    )
+    print(f"rounds: {args.rounds} of each, alternating; first download in the process: {cold * 1000:.0f} ms")
     print("| measurement | median wall | p90 wall | median CPU |")
     print("|---|---:|---:|---:|")
-    labels = {"download": "GET /surat/unduh (whole request)",
-              "bare": "bare WeasyPrint render of the same HTML",
-              "weasyprint": "WeasyPrint alone, the portal's cached stylesheet"}  # fmt: skip
+    labels = {
+        "download": "GET /surat/unduh (whole request)",
+        "bare": "bare WeasyPrint render of the same HTML",
+        "weasyprint": "WeasyPrint alone, the portal's cached stylesheet",
+    }
     for name, label in labels.items():
         p90 = statistics.quantiles(timings[name], n=10)[-1]
-        print(f"| {label} | {med[name] * 1000:.1f} ms | {p90 * 1000:.1f} ms | "
-              f"{med_cpu[name] * 1000:.1f} ms |")  # fmt: skip
-    print(f"| **ratio download / bare** | **{ratio:.2f}** (target ≤ 1.20) | | "
-          f"{med_cpu['download'] / med_cpu['bare']:.2f} |")  # fmt: skip
-    print(f"| ratio download / WeasyPrint alone (the request's own overhead) | "
-          f"{med['download'] / med['weasyprint']:.2f} | | "
-          f"{med_cpu['download'] / med_cpu['weasyprint']:.2f} |")  # fmt: skip
-    for leftover in (database, database.with_name(database.name + "-wal"),
-                     database.with_name(database.name + "-shm")):
+        print(f"| {label} | {med[name] * 1000:.1f} ms | {p90 * 1000:.1f} ms | {med_cpu[name] * 1000:.1f} ms |")
+    print(
+        f"| **ratio download / bare** | **{ratio:.2f}** (target ≤ 1.20) | | "
+        f"{med_cpu['download'] / med_cpu['bare']:.2f} |"
+    )
+    print(
+        f"| ratio download / WeasyPrint alone (the request's own overhead) | "
+        f"{med['download'] / med['weasyprint']:.2f} | | "
+        f"{med_cpu['download'] / med_cpu['weasyprint']:.2f} |"
+    )
+    for leftover in (database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")):
         leftover.unlink(missing_ok=True)
     sys.exit(0 if ratio <= 1.2 else 1)
 

@@ -93,11 +93,7 @@ def database_ready(url: str) -> bool:
 
     try:
         with psycopg.connect(url) as conn:
-            return bool(
-                conn.execute(
-                    "SELECT count(*) FROM account WHERE email = %s", (OFFICER[0],)
-                ).fetchone()[0]
-            )
+            return bool(conn.execute("SELECT count(*) FROM account WHERE email = %s", (OFFICER[0],)).fetchone()[0])
     except psycopg.Error:
         return False
 
@@ -116,9 +112,7 @@ def roster_people(count: int = 3000) -> tuple[list[tuple[str, str]], set[str]]:
 
     from portal.demo.services.roster import DATA_DATE, demo_rows
 
-    rows = [
-        (r["nik"], r["nama"]) for r in demo_rows(seed=2025, data_date=min(DATA_DATE, date.today()))
-    ]
+    rows = [(r["nik"], r["nama"]) for r in demo_rows(seed=2025, data_date=min(DATA_DATE, date.today()))]
     return random.Random(3).sample(rows, count), {nik for nik, _ in rows}  # noqa: S311
 
 
@@ -167,11 +161,7 @@ def stop_server(server: subprocess.Popen) -> None:
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return (
-        ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
-        if ordered
-        else 0.0
-    )
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))] if ordered else 0.0
 
 
 def exactly_once(url: str, acknowledged: list[tuple[str, str]]) -> tuple[int, int, int, int]:
@@ -182,8 +172,7 @@ def exactly_once(url: str, acknowledged: list[tuple[str, str]]) -> tuple[int, in
     with psycopg.connect(url) as conn:
         found = dict(
             conn.execute(
-                "SELECT reference, count(*) FROM complaint WHERE reference = ANY(%s) "
-                "GROUP BY reference",
+                "SELECT reference, count(*) FROM complaint WHERE reference = ANY(%s) GROUP BY reference",
                 (references,),
             ).fetchall()
         )
@@ -234,9 +223,7 @@ def run(args: argparse.Namespace) -> int:
 
     server, base = start_server(env, args.workers, args.threads)
     warm = Stats()  # from here on, gunicorn is stopped in the `finally` below
-    users = [
-        User(base, warm, people, next_nik(), seed=n, officer=OFFICER) for n in range(args.clients)
-    ]
+    users = [User(base, warm, people, next_nik(), seed=n, officer=OFFICER) for n in range(args.clients)]
     try:
         try:  # warm-up, not counted: code paths, pools, caches, one sign-in per client
             for user in users:
@@ -284,10 +271,7 @@ def run(args: argparse.Namespace) -> int:
         (total, once, missing, twice),
     )
     rows, no_file, no_row = attachment_files(args.pg, attachments)
-    print(
-        f"attachments: {rows} rows; rows without their file: {no_file}; "
-        f"files without a row: {no_row}"
-    )
+    print(f"attachments: {rows} rows; rows without their file: {no_file}; files without a row: {no_row}")
     if not args.keep_db:
         drop_database(args.pg)
         shutil.rmtree(attachments, ignore_errors=True)
@@ -328,15 +312,8 @@ def report(
     for kind in sorted(stats.latency):
         values = stats.latency[kind]
         ms = [percentile(values, q) * 1000 for q in (0.50, 0.95, 0.99)]
-        print(
-            f"| {kind} | {len(values):,} | {stats.errors[kind]} | "
-            + " | ".join(f"{x:.0f} ms" for x in ms)
-            + " |"
-        )
-    print(
-        "\nflows completed: "
-        + ", ".join(f"{name} {n:,}" for name, n in sorted(stats.flows.items()))
-    )
+        print(f"| {kind} | {len(values):,} | {stats.errors[kind]} | " + " | ".join(f"{x:.0f} ms" for x in ms) + " |")
+    print("\nflows completed: " + ", ".join(f"{name} {n:,}" for name, n in sorted(stats.flows.items())))
     total, once, missing, twice = check
     print(
         "complaints acknowledged (a reference on a confirmation page, warm-up included): "
@@ -356,12 +333,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--pg", default=os.environ.get("LOAD_PG_URL", PG_URL))
     parser.add_argument("--redis", default=os.environ.get("LOAD_REDIS_URL", REDIS_URL))
-    parser.add_argument(
-        "--keep-db", action="store_true", help="do not drop the database afterwards"
-    )
-    parser.add_argument(
-        "--reuse-db", action="store_true", help="use the database a --keep-db run left"
-    )
+    parser.add_argument("--keep-db", action="store_true", help="do not drop the database afterwards")
+    parser.add_argument("--reuse-db", action="store_true", help="use the database a --keep-db run left")
     return run(parser.parse_args(argv))
 
 

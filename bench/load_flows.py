@@ -34,9 +34,7 @@ class Stats:
         self.errors: Counter[str] = Counter()
         self.samples: list[str] = []
         self.flows: Counter[str] = Counter()
-        self.acknowledged: list[
-            tuple[str, str]
-        ] = []  # (reference, access code) shown on a confirmation
+        self.acknowledged: list[tuple[str, str]] = []  # (reference, access code) shown on a confirmation
         self.recording = True
 
     def add(self, kind: str, seconds: float, error: str | None) -> None:
@@ -169,9 +167,7 @@ class User:
         page = self._send("pengaduan: step pages (GET)", "GET", "/pengaduan/baru/rincian", 200)
         attach = self.rng.random() < 0.2
         files = {
-            "lampiran": ("foto-ktp.png", self.png, "image/png")
-            if attach
-            else ("", b"", "application/octet-stream")
+            "lampiran": ("foto-ktp.png", self.png, "image/png") if attach else ("", b"", "application/octet-stream")
         }
         self._send(
             "pengaduan: details (POST, multipart)",
@@ -227,9 +223,7 @@ class User:
             location="/pengaduan/lacak/kasus",
             data={"csrf_token": self._token(form), "nomor": reference, "kode": code},
         )
-        self._send(
-            "lacak: case page (GET)", "GET", "/pengaduan/lacak/kasus", 200, must=(reference,)
-        )
+        self._send("lacak: case page (GET)", "GET", "/pengaduan/lacak/kasus", 200, must=(reference,))
         self.stats.flows["tracking look-up"] += 1
 
     def sign_in(self) -> None:

@@ -20,6 +20,7 @@ schema is emptied; refuses the test suite's database `test`). --code runs the dr
 senders of another source tree (e.g. the code before this change, `git archive`), against this
 tree's schema: the old senders ignore the new columns.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -116,22 +117,30 @@ class Database:
         self.reset()
         now = utcnow()
         subjects = [f"Pengaduan DRILL-{tag}-{n:06d}: Diterima" for n in range(count)]
-        rows = [{"to": f"warga{n}@contoh.id", "subject": s, "ref": f"DRILL-{n:06d}", "at": now}
-                for n, s in enumerate(subjects)]  # fmt: skip
+        rows = [
+            {"to": f"warga{n}@contoh.id", "subject": s, "ref": f"DRILL-{n:06d}", "at": now}
+            for n, s in enumerate(subjects)
+        ]
         with self.engine.begin() as conn:
-            conn.execute(sa.text(
-                "INSERT INTO outbox_message (reference, channel, to_address, subject, body, created_at, state, "
-                "next_attempt_at, attempts) VALUES (:ref, 'email', :to, :subject, 'Isi.', :at, 'antre', :at, 0)"
-            ), rows)  # fmt: skip
+            conn.execute(
+                sa.text(
+                    "INSERT INTO outbox_message (reference, channel, to_address, subject, body, created_at, state, "
+                    "next_attempt_at, attempts) VALUES (:ref, 'email', :to, :subject, 'Isi.', :at, 'antre', :at, 0)"
+                ),
+                rows,
+            )
         return subjects
 
     def states(self) -> Counter:
         import sqlalchemy as sa
 
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.text(
-                "SELECT CASE WHEN sent_at IS NOT NULL AND state = 'antre' THEN 'sent_at set' ELSE state END, count(*) "
-                "FROM outbox_message GROUP BY 1")).all()  # fmt: skip
+            rows = conn.execute(
+                sa.text(
+                    "SELECT CASE WHEN sent_at IS NOT NULL AND state = 'antre' THEN 'sent_at set' ELSE state END, "
+                    "count(*) FROM outbox_message GROUP BY 1"
+                )
+            ).all()
         return Counter(dict(rows))
 
     def recorded_sent(self) -> int:
@@ -143,8 +152,14 @@ class Database:
 
 def sender(db: Database, port: int, code: Path, extra: list[str]) -> subprocess.Popen:
     env = bench_env(db.url, SMTP_HOST="127.0.0.1", SMTP_PORT=str(port))
-    return subprocess.Popen([FLASK, "--app", "wsgi", "outbox", "send", *extra], cwd=code, env=env,  # noqa: S603
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    return subprocess.Popen(  # noqa: S603
+        [FLASK, "--app", "wsgi", "outbox", "send", *extra],
+        cwd=code,
+        env=env,  # noqa: S603
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def finish(process: subprocess.Popen) -> str:
@@ -167,9 +182,16 @@ def two_at_once(db: Database, count: int, delay: float, code: Path, extra: list[
         seconds = time.perf_counter() - started
         mailbox = server.mailbox
     delivered = len(set(mailbox.subjects) & set(subjects))
-    return {"queued": count, "delivered": delivered, "received": len(mailbox.subjects),
-            "duplicates": mailbox.duplicates(), "per_sender": [sent_of(o) for o in outputs],
-            "overlapped": mailbox.met.is_set(), "seconds": seconds, "states": db.states()}  # fmt: skip
+    return {
+        "queued": count,
+        "delivered": delivered,
+        "received": len(mailbox.subjects),
+        "duplicates": mailbox.duplicates(),
+        "per_sender": [sent_of(o) for o in outputs],
+        "overlapped": mailbox.met.is_set(),
+        "seconds": seconds,
+        "states": db.states(),
+    }
 
 
 def kill_mid_batch(db: Database, count: int, kill_at: int, delay: float, code: Path, new_code: bool) -> dict:
@@ -191,10 +213,18 @@ def kill_mid_batch(db: Database, count: int, kill_at: int, delay: float, code: P
         last = finish(sender(db, server.port, code, limit + lease))
         received = Counter(mailbox.subjects)
     state = _state_of(db, in_flight) if new_code else "-"
-    return {"queued": count, "received_before_kill": received_before, "recorded_sent_at_kill": recorded_before,
-            "resent": sum(n - 1 for n in received.values()), "delivered": len(set(received) & set(subjects)),
-            "in_flight_state": state, "in_flight_received": received[in_flight], "rerun": rerun, "last": last,
-            "states": db.states()}  # fmt: skip
+    return {
+        "queued": count,
+        "received_before_kill": received_before,
+        "recorded_sent_at_kill": recorded_before,
+        "resent": sum(n - 1 for n in received.values()),
+        "delivered": len(set(received) & set(subjects)),
+        "in_flight_state": state,
+        "in_flight_received": received[in_flight],
+        "rerun": rerun,
+        "last": last,
+        "states": db.states(),
+    }
 
 
 def _state_of(db: Database, subject: str) -> str:
@@ -259,23 +289,29 @@ def main(argv: list[str] | None = None) -> int:
         db = prepare(url)
         extra = ["--limit", str(args.messages)] if new_code else []
         a = two_at_once(db, args.messages, args.delay_ms / 1000, code, extra)
-        print(f"{db.label}, two senders at once: queued {a['queued']}, delivered {a['delivered']}, "
-              f"received {a['received']}, duplicates {a['duplicates']}, per sender {a['per_sender']}, "
-              f"overlapped {a['overlapped']}, {a['seconds']:.1f} s; states {dict(a['states'])}")  # fmt: skip
+        print(
+            f"{db.label}, two senders at once: queued {a['queued']}, delivered {a['delivered']}, "
+            f"received {a['received']}, duplicates {a['duplicates']}, per sender {a['per_sender']}, "
+            f"overlapped {a['overlapped']}, {a['seconds']:.1f} s; states {dict(a['states'])}"
+        )
         k = kill_mid_batch(db, args.kill_messages, args.kill_at, args.delay_ms / 1000, code, new_code)
-        print(f"{db.label}, killed mid-batch at message {args.kill_at}: queued {k['queued']}; at the kill the "
-              f"server had {k['received_before_kill']}, the database recorded {k['recorded_sent_at_kill']} sent; "
-              f"re-sent afterwards {k['resent']}, delivered {k['delivered']}, the message in flight received "
-              f"{k['in_flight_received']}x and is {k['in_flight_state']}; states {dict(k['states'])}")  # fmt: skip
+        print(
+            f"{db.label}, killed mid-batch at message {args.kill_at}: queued {k['queued']}; at the kill the "
+            f"server had {k['received_before_kill']}, the database recorded {k['recorded_sent_at_kill']} sent; "
+            f"re-sent afterwards {k['resent']}, delivered {k['delivered']}, the message in flight received "
+            f"{k['in_flight_received']}x and is {k['in_flight_state']}; states {dict(k['states'])}"
+        )
         print(f"    rerun: {k['rerun']!r}; after the lease: {k['last']!r}")
         failures += a["duplicates"] > 0 or a["delivered"] != a["queued"] or k["resent"] > 0
         if args.throughput:
             count = args.throughput if new_code else min(args.throughput, 100)  # the old sender: 100 a run
             rates = [throughput(db, count, n, code, new_code) for n in (1, 2)]
-            print(f"{db.label}, throughput over {count} emails, server answering at once (whole run / sending "
-                  f"loop): one sender {rates[0][0]:.0f}/s / {rates[0][1]:.0f}/s, two senders {rates[1][0]:.0f}/s / "
-                  f"{rates[1][1]:.0f}/s; ratio two/one {rates[1][0] / rates[0][0]:.2f} / "
-                  f"{rates[1][1] / rates[0][1]:.2f}")  # fmt: skip
+            print(
+                f"{db.label}, throughput over {count} emails, server answering at once (whole run / sending "
+                f"loop): one sender {rates[0][0]:.0f}/s / {rates[0][1]:.0f}/s, two senders {rates[1][0]:.0f}/s / "
+                f"{rates[1][1]:.0f}/s; ratio two/one {rates[1][0] / rates[0][0]:.2f} / "
+                f"{rates[1][1] / rates[0][1]:.2f}"
+            )
         db.engine.dispose()
     return 1 if failures else 0
 

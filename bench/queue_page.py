@@ -15,6 +15,7 @@ with the test client, signed in as a supervisor; the figure is the median of 30 
 5 warm-up requests. Budget (DESIGN §7): under 100 ms. The load average is printed before and
 after: the machine may be shared.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,12 +59,14 @@ def _accounts(session) -> list[int]:
     from portal.accounts.services import accounts
     from portal.models import Account, Role
 
-    wanted = [("bench@sigap.test", Role.SUPERVISOR)] + [(f"petugas{n}@sigap.test", Role.OFFICER)
-                                                        for n in range(1, OFFICERS + 1)]  # fmt: skip
+    wanted = [("bench@sigap.test", Role.SUPERVISOR)] + [
+        (f"petugas{n}@sigap.test", Role.OFFICER) for n in range(1, OFFICERS + 1)
+    ]
     for email, role in wanted:
         if session.scalar(sa.select(Account.id).where(Account.email == email)) is None:
-            accounts.create_account(session=session, email=email, name=email.split("@")[0].title(), role=role,
-                                    password=PASSWORD)  # fmt: skip
+            accounts.create_account(
+                session=session, email=email, name=email.split("@")[0].title(), role=role, password=PASSWORD
+            )
     return list(session.scalars(sa.select(Account.id).where(Account.role == Role.OFFICER).order_by(Account.id)))
 
 
@@ -101,18 +104,31 @@ def fill(app, count: int) -> None:
             created = now - timedelta(days=rng.randint(0, 365), minutes=rng.randint(0, 1440))
             status = rng.choice(statuses)
             received = status is ComplaintStatus.DITERIMA
-            batch.append({
-                "reference": f"SGP-{created.year}-{i + 1:06d}", "access_code_hash": "x",
-                "category": rng.choice(categories), "status": status,
-                "confidential": rng.random() < 0.05, "subject_nik": f"3275{rng.randint(10**11, 10**12 - 1)}",
-                "subject_name": _name(rng), "kelurahan_code": rng.choice(codes), "filer_relation": "sendiri",
-                "consent_recorded": False, "phone": "+6281200000000", "contact_channel": "whatsapp",
-                "description": "uji beban", "created_at": created, "updated_at": created,
-                "verify_due": (created + timedelta(days=5)).date(),
-                "resolve_due": (created + timedelta(days=20)).date(),
-                "verified_at": None if received else created + timedelta(days=2), "appealed": False, "version": 1,
-                "assigned_to_id": rng.choice(officer_ids) if rng.random() < (0.3 if received else 0.9) else None,
-            })  # fmt: skip
+            batch.append(
+                {
+                    "reference": f"SGP-{created.year}-{i + 1:06d}",
+                    "access_code_hash": "x",
+                    "category": rng.choice(categories),
+                    "status": status,
+                    "confidential": rng.random() < 0.05,
+                    "subject_nik": f"3275{rng.randint(10**11, 10**12 - 1)}",
+                    "subject_name": _name(rng),
+                    "kelurahan_code": rng.choice(codes),
+                    "filer_relation": "sendiri",
+                    "consent_recorded": False,
+                    "phone": "+6281200000000",
+                    "contact_channel": "whatsapp",
+                    "description": "uji beban",
+                    "created_at": created,
+                    "updated_at": created,
+                    "verify_due": (created + timedelta(days=5)).date(),
+                    "resolve_due": (created + timedelta(days=20)).date(),
+                    "verified_at": None if received else created + timedelta(days=2),
+                    "appealed": False,
+                    "version": 1,
+                    "assigned_to_id": rng.choice(officer_ids) if rng.random() < (0.3 if received else 0.9) else None,
+                }
+            )
             if len(batch) == 5000:
                 db.session.execute(Complaint.__table__.insert(), batch)
                 batch = []
@@ -138,14 +154,22 @@ def measure(url: str, count: int, only: str) -> dict[str, float]:
     from portal.extensions import db
     from portal.models import Complaint
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
-                      "NIK_HMAC_KEY": "bench-nik", "WTF_CSRF_ENABLED": False,
-                      "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False})  # fmt: skip
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "NIK_HMAC_KEY": "bench-nik",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "SESSION_COOKIE_SECURE": False,
+        }
+    )
     fill(app, count)
     with app.app_context():
         officer_id = _accounts(db.session)[0]
-        sample = db.session.execute(sa.select(Complaint.subject_nik, Complaint.reference)
-                                    .where(Complaint.id == count // 2)).one()  # fmt: skip
+        sample = db.session.execute(
+            sa.select(Complaint.subject_nik, Complaint.reference).where(Complaint.id == count // 2)
+        ).one()
         db.engine.dispose()
     client = app.test_client()
     client.post("/petugas/masuk", data={"email": "bench@sigap.test", "password": PASSWORD})
@@ -168,7 +192,9 @@ def measure(url: str, count: int, only: str) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--complaints", type=int, default=100_000)
-    parser.add_argument("--pg", default=os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1/sigap_bench_queue"))
+    parser.add_argument(
+        "--pg", default=os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1/sigap_bench_queue")
+    )
     parser.add_argument("--sqlite", help="SQLite file (default: one per --complaints in the temp folder)")
     parser.add_argument("--no-pg", action="store_true")
     parser.add_argument("--only", default="", help="only the pages whose name contains this")
@@ -177,8 +203,10 @@ def main() -> None:
     backends = {"SQLite": f"sqlite:///{sqlite_path}"} | ({} if args.no_pg else {"PostgreSQL": args.pg})
     if not args.no_pg and args.pg.rsplit("/", 1)[-1].startswith("sigap_bench_queue"):
         os.system(f"createdb -h 127.0.0.1 -U postgres {args.pg.rsplit('/', 1)[-1]} 2>/dev/null")  # noqa: S605
-    print(f"Queue page, {args.complaints:,} complaints, median of 30 requests (ms); "
-          f"load average {os.getloadavg()[0]:.1f}:")  # fmt: skip
+    print(
+        f"Queue page, {args.complaints:,} complaints, median of 30 requests (ms); "
+        f"load average {os.getloadavg()[0]:.1f}:"
+    )
     for backend, url in backends.items():
         for name, ms in measure(url, args.complaints, args.only).items():
             verdict = "ok" if ms < 100 else "OVER BUDGET"

@@ -15,6 +15,7 @@ For the record of that choice, the script then times what counting them again fr
 add to an import: portal.roster.services.summary.recount on the imported database (median of
 3, each rolled back).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -66,13 +67,11 @@ def _empty_postgresql(url: str) -> str:
 def run_import(label: str, csv_path: Path, rows: int, env: dict[str, str]) -> ImportRun:
     from _common import run_measured
 
-    measured = run_measured([FLASK, "--app", "wsgi", "roster", "import", str(csv_path),
-                             "--by", "bench"], env)  # fmt: skip
+    measured = run_measured([FLASK, "--app", "wsgi", "roster", "import", str(csv_path), "--by", "bench"], env)
     summary = measured.stdout.strip().splitlines()[-1]
     if not re.search(rf"{rows} baris dibaca", summary):
         raise RuntimeError(f"unexpected import summary: {measured.stdout}")
-    return ImportRun(label, rows, measured.seconds, measured.cpu_seconds, measured.max_rss_mb,
-                     summary)  # fmt: skip
+    return ImportRun(label, rows, measured.seconds, measured.cpu_seconds, measured.max_rss_mb, summary)
 
 
 def measure(url: str, backend: str, csv_path: Path, rows: int) -> list[ImportRun]:
@@ -88,8 +87,13 @@ def full_recount_seconds(url: str) -> float:
     in a child process: the imports' peak RSS (wait4) would otherwise include this process's."""
     import subprocess
 
-    done = subprocess.run([sys.executable, __file__, "--time-recount", url], env=bench_env(url),  # noqa: S603
-                          capture_output=True, text=True, check=True)  # fmt: skip
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, __file__, "--time-recount", url],
+        env=bench_env(url),  # noqa: S603
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return float(done.stdout.split()[-1])
 
 
@@ -113,16 +117,22 @@ def _time_recount() -> None:
 
 
 def report(run: ImportRun) -> None:
-    print(f"{run.label}: {run.seconds:.1f} s ({run.rows_per_second:,.0f} rows/s), CPU "
-          f"{run.cpu_seconds:.1f} s, peak RSS {run.max_rss_mb:.0f} MB")  # fmt: skip
+    print(
+        f"{run.label}: {run.seconds:.1f} s ({run.rows_per_second:,.0f} rows/s), CPU "
+        f"{run.cpu_seconds:.1f} s, peak RSS {run.max_rss_mb:.0f} MB"
+    )
     print(f"    {run.summary}")
 
 
 def main(argv: list[str] | None = None) -> list[ImportRun]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=ROSTER_ROWS)
-    parser.add_argument("--postgresql", metavar="URL", default=None,
-                        help="also import into this PostgreSQL database (dropped and recreated)")
+    parser.add_argument(
+        "--postgresql",
+        metavar="URL",
+        default=None,
+        help="also import into this PostgreSQL database (dropped and recreated)",
+    )
     parser.add_argument("--time-recount", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.time_recount:
@@ -134,15 +144,19 @@ def main(argv: list[str] | None = None) -> list[ImportRun]:
     runs = measure(sqlite_url, "SQLite", roster.csv, roster.rows)
     for run in runs:
         report(run)
-    print(f"SQLite: a full recount of roster_summary would add {full_recount_seconds(sqlite_url):.1f} s "
-          f"(load average {os.getloadavg()[0]:.1f})")  # fmt: skip
+    print(
+        f"SQLite: a full recount of roster_summary would add {full_recount_seconds(sqlite_url):.1f} s "
+        f"(load average {os.getloadavg()[0]:.1f})"
+    )
     if args.postgresql:
         pg_runs = measure(_empty_postgresql(args.postgresql), "PostgreSQL", roster.csv, roster.rows)
         for run in pg_runs:
             report(run)
         runs += pg_runs
-        print(f"PostgreSQL: a full recount of roster_summary would add {full_recount_seconds(args.postgresql):.1f} s "
-              f"(load average {os.getloadavg()[0]:.1f})")  # fmt: skip
+        print(
+            f"PostgreSQL: a full recount of roster_summary would add {full_recount_seconds(args.postgresql):.1f} s "
+            f"(load average {os.getloadavg()[0]:.1f})"
+        )
     print(f"load average {os.getloadavg()[0]:.1f}")
     return runs
 

@@ -7,6 +7,7 @@ figures in docs/benchmarks.md come from a full run. Needs wrk (`apt-get install 
 PostgreSQL at BENCH_PG_URL (default postgresql://postgres@127.0.0.1:5432/sigap_bench; the
 database is dropped and recreated when it does not hold the roster).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,16 +40,20 @@ def main() -> int:
     first = imports[0]
     ok = first.seconds < IMPORT_SECONDS and first.max_rss_mb < IMPORT_MB
     misses += not ok
-    print(f"{'ok  ' if ok else 'MISS'} import {first.rows:,} rows: {first.seconds:.1f} s (target "
-          f"< {IMPORT_SECONDS} s), peak {first.max_rss_mb:.0f} MB (< {IMPORT_MB} MB)")  # fmt: skip
+    print(
+        f"{'ok  ' if ok else 'MISS'} import {first.rows:,} rows: {first.seconds:.1f} s (target "
+        f"< {IMPORT_SECONDS} s), peak {first.max_rss_mb:.0f} MB (< {IMPORT_MB} MB)"
+    )
     for run in imports[1:]:
         print(f"     {run.label}: {run.seconds:.1f} s, peak {run.max_rss_mb:.0f} MB")
     for result in checks:
         ok = result.ratio >= STATUS_RATIO
         misses += not ok
-        print(f"{'ok  ' if ok else 'MISS'} status check / trivial page on {result.backend}: "
-              f"{result.ratio:.2f} (target >= {STATUS_RATIO}; by CPU per request "
-              f"{result.cpu_ratio:.2f})")  # fmt: skip
+        print(
+            f"{'ok  ' if ok else 'MISS'} status check / trivial page on {result.backend}: "
+            f"{result.ratio:.2f} (target >= {STATUS_RATIO}; by CPU per request "
+            f"{result.cpu_ratio:.2f})"
+        )
     return 1 if misses else 0
 
 

@@ -99,8 +99,10 @@ def main(argv: list[str] | None = None) -> int:
             bare_host = f"127.0.0.1:{site.gunicorn.port}"
             for count in counts:
                 row = [str(count)]
-                for port, host, tls in ((site.https_port, site.host, site.tls()),
-                                        (site.gunicorn.port, bare_host, None)):  # fmt: skip
+                for port, host, tls in (
+                    (site.https_port, site.host, site.tls()),
+                    (site.gunicorn.port, bare_host, None),
+                ):
                     slow = open_slow(port, host, count, tls)
                     try:
                         time.sleep(1.0)  # every slow connection has sent something
@@ -118,8 +120,10 @@ def main(argv: list[str] | None = None) -> int:
             site.nginx.stop()
             site.gunicorn.stop()
 
-    print(f"\n{machine()}, load average {load_before:.1f} -> {os.getloadavg()[0]:.1f}; gunicorn {args.workers} "
-          f"sync workers, nginx {nginx_version()}; {args.requests} × GET /cek-status per cell, median / max\n")
+    print(
+        f"\n{machine()}, load average {load_before:.1f} -> {os.getloadavg()[0]:.1f}; gunicorn {args.workers} "
+        f"sync workers, nginx {nginx_version()}; {args.requests} × GET /cek-status per cell, median / max\n"
+    )
     print("| slow connections open | through nginx | straight at gunicorn |")
     print("|---:|---|---|")
     for row in rows:

@@ -25,6 +25,7 @@ For comparison it also times, outside the page, reading the roster's figures fro
 and the grouped pass over `person` that the page made before (median of 3).
 Prints the load average too: the machine may be shared.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -72,14 +73,24 @@ def fill_roster(session, rows: int, seed: int = 11) -> None:
             serial += 1
             active = status == "aktif"
             female = rng.random() < 0.45
-            batch.append({
-                "nik": f"3275{serial:012d}", "nama": "Peserta Uji", "tanggal_lahir": date(1980, 1, 1),
-                "jenis_kelamin": "P" if female else "L", "kelurahan_code": rng.choice(codes),
-                "pekerjaan": "ojek online", "desil": rng.randint(1, 5), "status": status, "alasan": reason,
-                "kpj": f"{serial:011d}" if active else None, "mulai": rng.choice(starts) if active else None,
-                "selesai": date(2026, 12, 31) if active else None, "tanggal_data": date(2026, 10, 1),
-                "updated_at": datetime(2026, 10, 1, tzinfo=UTC),
-            })  # fmt: skip
+            batch.append(
+                {
+                    "nik": f"3275{serial:012d}",
+                    "nama": "Peserta Uji",
+                    "tanggal_lahir": date(1980, 1, 1),
+                    "jenis_kelamin": "P" if female else "L",
+                    "kelurahan_code": rng.choice(codes),
+                    "pekerjaan": "ojek online",
+                    "desil": rng.randint(1, 5),
+                    "status": status,
+                    "alasan": reason,
+                    "kpj": f"{serial:011d}" if active else None,
+                    "mulai": rng.choice(starts) if active else None,
+                    "selesai": date(2026, 12, 31) if active else None,
+                    "tanggal_data": date(2026, 10, 1),
+                    "updated_at": datetime(2026, 10, 1, tzinfo=UTC),
+                }
+            )
             if len(batch) == BATCH:
                 session.execute(table.insert(), batch)
                 batch = []
@@ -100,10 +111,24 @@ def fill_complaints(session, count: int, seed: int = 7, now: datetime | None = N
     rng = random.Random(seed)  # noqa: S311 (synthetic benchmark data, not secrets)
     now = now or datetime.now(UTC)
     codes = sorted(regions().kelurahan)
-    categories = ["terlewat"] * 5 + ["data_salah"] * 3 + ["masalah_kartu_klaim"] * 2 + [
-        "penerima_tidak_layak", "pungli", "informasi", "informasi", "lainnya"]  # fmt: skip
-    statuses = ["diterima", "diverifikasi", "menunggu_informasi", "dirujuk", "selesai", "selesai", "selesai",
-                "ditolak", "banding", "ditutup"]  # fmt: skip
+    categories = (
+        ["terlewat"] * 5
+        + ["data_salah"] * 3
+        + ["masalah_kartu_klaim"] * 2
+        + ["penerima_tidak_layak", "pungli", "informasi", "informasi", "lainnya"]
+    )
+    statuses = [
+        "diterima",
+        "diverifikasi",
+        "menunggu_informasi",
+        "dirujuk",
+        "selesai",
+        "selesai",
+        "selesai",
+        "ditolak",
+        "banding",
+        "ditutup",
+    ]
     table, batch = Complaint.__table__, []
     for i in range(count):
         created = now - timedelta(days=rng.randint(0, 365), minutes=rng.randint(0, 1440))
@@ -114,17 +139,32 @@ def fill_complaints(session, count: int, seed: int = 7, now: datetime | None = N
         if status in ("selesai", "ditolak", "banding"):
             resolved = min(now, created + timedelta(days=rng.randint(5, 30)))
         category = rng.choice(categories)
-        batch.append({
-            "reference": f"SGP-{created.year}-{i + 1:06d}", "access_code_hash": "x", "category": category,
-            "status": status, "confidential": category == "pungli" or rng.random() < 0.05,
-            "subject_nik": f"3275{rng.randint(10**11, 10**12 - 1)}", "subject_name": "Pelapor Uji",
-            "kelurahan_code": rng.choice(codes), "filer_relation": "sendiri", "consent_recorded": False,
-            "phone": "+6281200000000", "contact_channel": "whatsapp", "description": "uji beban",
-            "created_at": created, "updated_at": resolved or verified or created,
-            "verify_due": (created + timedelta(days=5)).date(), "resolve_due": (created + timedelta(days=20)).date(),
-            "verified_at": verified, "resolved_at": resolved, "appealed": status == "banding", "version": 1,
-            "paused_since": created.date() if status == "menunggu_informasi" else None,
-        })  # fmt: skip
+        batch.append(
+            {
+                "reference": f"SGP-{created.year}-{i + 1:06d}",
+                "access_code_hash": "x",
+                "category": category,
+                "status": status,
+                "confidential": category == "pungli" or rng.random() < 0.05,
+                "subject_nik": f"3275{rng.randint(10**11, 10**12 - 1)}",
+                "subject_name": "Pelapor Uji",
+                "kelurahan_code": rng.choice(codes),
+                "filer_relation": "sendiri",
+                "consent_recorded": False,
+                "phone": "+6281200000000",
+                "contact_channel": "whatsapp",
+                "description": "uji beban",
+                "created_at": created,
+                "updated_at": resolved or verified or created,
+                "verify_due": (created + timedelta(days=5)).date(),
+                "resolve_due": (created + timedelta(days=20)).date(),
+                "verified_at": verified,
+                "resolved_at": resolved,
+                "appealed": status == "banding",
+                "version": 1,
+                "paused_since": created.date() if status == "menunggu_informasi" else None,
+            }
+        )
         if len(batch) == BATCH:
             session.execute(table.insert(), batch)
             batch = []
@@ -137,9 +177,15 @@ def _app(url: str):
     os.environ["SIGAP_ENV"] = "testing"
     from portal import create_app
 
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
-                      "NIK_HMAC_KEY": "bench-nik", "RATELIMIT_ENABLED": False,
-                       "SESSION_COOKIE_SECURE": False})  # fmt: skip
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "NIK_HMAC_KEY": "bench-nik",
+            "RATELIMIT_ENABLED": False,
+            "SESSION_COOKIE_SECURE": False,
+        }
+    )
 
 
 def _median_ms(client, path: str, runs: int, before=None) -> float:
@@ -164,8 +210,10 @@ def _roster_queries_ms(session) -> dict[str, float]:
     columns = (Person.status, Person.kelurahan_code, Person.jenis_kelamin, Person.mulai, Person.selesai)
     before = sa.select(*columns, sa.func.count(), sa.func.max(Person.tanggal_data)).group_by(*columns)
     timings = {}
-    for name, run in (("roster figures from roster_summary", lambda: roster_summary.groups(session=session)),
-                      ("(before) grouped pass over person", lambda: session.execute(before).all())):
+    for name, run in (
+        ("roster figures from roster_summary", lambda: roster_summary.groups(session=session)),
+        ("(before) grouped pass over person", lambda: session.execute(before).all()),
+    ):
         times = []
         for _ in range(3):
             started = time.perf_counter()
@@ -232,18 +280,24 @@ def measure(url: str, roster: int, complaints: int) -> dict[str, float]:
         "fill (s, 0 when reused)": filled,
         "/statistik cold (no snapshot: counts inline)": _median_ms(client, "/statistik", 7, before=no_snapshot),
         "/statistik first request of a worker, snapshot in the database": _median_ms(
-            client, "/statistik", 7, before=new_worker),
+            client, "/statistik", 7, before=new_worker
+        ),
         "/statistik first request of a worker, stale snapshot": _median_ms(
-            client, "/statistik", 7, before=lambda: new_worker(stale=True)),
+            client, "/statistik", 7, before=lambda: new_worker(stale=True)
+        ),
         "/statistik stale (recount in background)": _median_ms(client, "/statistik", 7, before=stale),
     }
     new_worker()  # after the last recount, with the real clock
     client.get("/statistik")
-    return results | {
-        "/statistik warm": _median_ms(client, "/statistik", 30),
-        "/statistik/data.json warm": _median_ms(client, "/statistik/data.json", 30),
-        "/open311/v2/requests.json (1000 rows)": _median_ms(client, "/open311/v2/requests.json", 10),
-    } | queries
+    return (
+        results
+        | {
+            "/statistik warm": _median_ms(client, "/statistik", 30),
+            "/statistik/data.json warm": _median_ms(client, "/statistik/data.json", 30),
+            "/open311/v2/requests.json (1000 rows)": _median_ms(client, "/open311/v2/requests.json", 10),
+        }
+        | queries
+    )
 
 
 def main() -> None:
@@ -272,8 +326,10 @@ def main() -> None:
         if args.pg == PG_DEFAULT:
             createdb = ["createdb", "-h", "127.0.0.1", "-U", "postgres", "sigap_bench_stats"]
             subprocess.run(createdb, capture_output=True)  # noqa: S603,S607 (PostgreSQL's own tool, fixed arguments)
-    print(f"/statistik, roster {args.roster:,} rows, {args.complaints:,} complaints; "
-          f"{os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.2f}")  # fmt: skip
+    print(
+        f"/statistik, roster {args.roster:,} rows, {args.complaints:,} complaints; "
+        f"{os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.2f}"
+    )
     for backend, url in backends.items():
         for name, value in measure(url, args.roster, args.complaints).items():
             unit = "s " if name.startswith("fill") else "ms"

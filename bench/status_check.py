@@ -19,6 +19,7 @@ status check, trivial, status check, ...) so drift on a noisy machine hits both;
 total status-check requests over total trivial requests in the same time. Before each
 status-check measurement the log and lockout tables are emptied.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -188,8 +189,7 @@ def prepare_database(backend: str, roster: Roster) -> tuple[str, str]:
 def run_sql(url: str, *statements: str) -> None:
     import sqlalchemy as sa
 
-    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1),
-                              isolation_level="AUTOCOMMIT")  # fmt: skip
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         for statement in statements:
             conn.execute(sa.text(statement))
@@ -205,8 +205,7 @@ def outcomes(url: str) -> dict[str, int]:
 
     engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.connect() as conn:
-        found = dict(conn.execute(sa.text(
-            "SELECT outcome, count(*) FROM status_check_log GROUP BY outcome")).all())  # fmt: skip
+        found = dict(conn.execute(sa.text("SELECT outcome, count(*) FROM status_check_log GROUP BY outcome")).all())
     engine.dispose()
     return found
 
@@ -225,11 +224,22 @@ class Server:
         self.port = _free_port()
         self.log = (OUT / "gunicorn.log").open("w")
         self.process = subprocess.Popen(  # noqa: S603
-            [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
-             "--worker-class", "sync", "wsgi:app"],
-            cwd=ROOT, env=bench_env(url), stdout=self.log, stderr=subprocess.STDOUT,
+            [
+                str(BIN / "gunicorn"),
+                "-w",
+                str(workers),
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "--worker-class",
+                "sync",
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=bench_env(url),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
-        )  # fmt: skip
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -248,8 +258,9 @@ class Server:
 
     def post(self, path: str, body: str, cookie: str):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        conn.request("POST", path, body=body, headers={
-            "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})  # fmt: skip
+        conn.request(
+            "POST", path, body=body, headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+        )
         response = conn.getresponse()
         return response.status, response.read().decode()
 
@@ -288,8 +299,9 @@ def _backend_pids(url: str) -> list[int]:
     import psycopg
 
     with psycopg.connect(url) as conn:
-        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                            "AND pid <> pg_backend_pid()").fetchall()  # fmt: skip
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
     return [pid for (pid,) in rows]
 
 
@@ -308,16 +320,17 @@ def _unknown_niks(known: set[str], count: int, rng: random.Random) -> list[str]:
     while len(niks) < count:
         birth = date(1960, 1, 1) + timedelta(days=rng.randrange(0, 365 * 45))
         day = birth.day + (40 if rng.random() < 0.4 else 0)
-        nik = f"3275{rng.randrange(1, 13):02d}{day:02d}{birth.month:02d}{birth.year % 100:02d}" \
-              f"{rng.randrange(1, 10000):04d}"  # fmt: skip
+        nik = (
+            f"3275{rng.randrange(1, 13):02d}{day:02d}{birth.month:02d}{birth.year % 100:02d}"
+            f"{rng.randrange(1, 10000):04d}"
+        )
         if nik not in known:
             known.add(nik)
             niks.append(nik)
     return niks
 
 
-def write_bodies(roster: Roster, token: str, path: Path, count: int = 60_000,
-                 seed: int = 7) -> None:  # fmt: skip
+def write_bodies(roster: Roster, token: str, path: Path, count: int = 60_000, seed: int = 7) -> None:
     rng = random.Random(seed)  # noqa: S311 (test data)
     people = json.loads(roster.sample.read_text())
     known = {nik for nik, _ in people}
@@ -337,16 +350,17 @@ def write_bodies(roster: Roster, token: str, path: Path, count: int = 60_000,
 def sanity_check(server: Server, token: str, cookie: str, roster: Roster) -> None:
     """A found person gets a result, an unknown NIK gets "not found", before any load."""
     nik, name = json.loads(roster.sample.read_text())[0]
-    status, page = server.post("/cek-status", urlencode({"csrf_token": token, "nik": nik,
-                                                         "nama": name}), cookie)  # fmt: skip
+    status, page = server.post("/cek-status", urlencode({"csrf_token": token, "nik": nik, "nama": name}), cookie)
     assert status == 200 and 'class="result result-' in page and "result-none" not in page, status
-    status, page = server.post("/cek-status", urlencode(
-        {"csrf_token": token, "nik": "3275010101000001", "nama": "Tidak Ada"}), cookie)  # fmt: skip
+    status, page = server.post(
+        "/cek-status", urlencode({"csrf_token": token, "nik": "3275010101000001", "nama": "Tidak Ada"}), cookie
+    )
     assert status == 200 and "result-none" in page, status
 
 
-def wrk(server: Server, url: str, seconds: int, connections: int, script: Path | None = None,
-        args: list[str] = ()) -> Load:  # fmt: skip
+def wrk(
+    server: Server, url: str, seconds: int, connections: int, script: Path | None = None, args: list[str] = ()
+) -> Load:
     port = server.port
     cpu_before = server.cpu_seconds(url)
     command = ["wrk", "-t1", f"-c{connections}", f"-d{round(seconds)}s", "--timeout", "10s"]
@@ -368,8 +382,17 @@ def wrk(server: Server, url: str, seconds: int, connections: int, script: Path |
     return Load(requests, took, int(non_2xx.group(1)) if non_2xx else 0, error_count, cpu)
 
 
-def measure(backend: str, roster: Roster, *, seconds: float, connections: int, rounds: int,
-            workers: int, quiet: bool = False, htmx: bool = False) -> BackendResult:  # fmt: skip
+def measure(
+    backend: str,
+    roster: Roster,
+    *,
+    seconds: float,
+    connections: int,
+    rounds: int,
+    workers: int,
+    quiet: bool = False,
+    htmx: bool = False,
+) -> BackendResult:
     url, setup = prepare_database(backend, roster)
     result = BackendResult(backend=backend, setup=setup)
     say = (lambda *_: None) if quiet else print
@@ -393,19 +416,24 @@ def measure(backend: str, roster: Roster, *, seconds: float, connections: int, r
         for n in range(rounds):
             trivial = wrk(server, url, seconds, connections)
             reset_checks(url)
-            status = wrk(server, url, seconds, connections, script,
-                         [str(bodies), cookie, str(offset % total_bodies), mode])  # fmt: skip
+            status = wrk(
+                server, url, seconds, connections, script, [str(bodies), cookie, str(offset % total_bodies), mode]
+            )
             offset += status.requests
             result.trivial.append(trivial)
             result.status.append(status)
-            say(f"[{backend}] round {n + 1}: trivial {trivial.rps:.0f} req/s "
+            say(
+                f"[{backend}] round {n + 1}: trivial {trivial.rps:.0f} req/s "
                 f"({trivial.cpu_ms:.2f} CPU-ms/req), status check {status.rps:.0f} req/s "
                 f"({status.cpu_ms:.2f} CPU-ms/req); ratio {status.rps / trivial.rps:.2f}, "
-                f"by CPU {trivial.cpu_ms / status.cpu_ms:.2f}")  # fmt: skip
+                f"by CPU {trivial.cpu_ms / status.cpu_ms:.2f}"
+            )
             for load in (trivial, status):
                 if load.non_2xx or load.errors:
-                    raise RuntimeError(f"{backend}: {load.non_2xx} non-2xx responses, "
-                                       f"{load.errors} socket errors; see {server.log.name}")
+                    raise RuntimeError(
+                        f"{backend}: {load.non_2xx} non-2xx responses, "
+                        f"{load.errors} socket errors; see {server.log.name}"
+                    )
         result.outcomes = outcomes(url)
     finally:
         server.stop()
@@ -420,8 +448,11 @@ def main(argv: list[str] | None = None) -> list[BackendResult]:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--rows", type=int, default=ROSTER_ROWS)
-    parser.add_argument("--htmx", action="store_true",
-                        help="status checks as htmx sends them (HX-Request: the answer fragment, no layout)")
+    parser.add_argument(
+        "--htmx",
+        action="store_true",
+        help="status checks as htmx sends them (HX-Request: the answer fragment, no layout)",
+    )
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         sys.exit("wrk not found: apt-get install -y wrk")
@@ -430,13 +461,22 @@ def main(argv: list[str] | None = None) -> list[BackendResult]:
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     results = []
     for backend in backends:
-        r = measure(backend, roster, seconds=args.seconds, connections=args.connections,
-                    rounds=args.rounds, workers=args.workers, htmx=args.htmx)  # fmt: skip
+        r = measure(
+            backend,
+            roster,
+            seconds=args.seconds,
+            connections=args.connections,
+            rounds=args.rounds,
+            workers=args.workers,
+            htmx=args.htmx,
+        )
         results.append(r)
-        print(f"[{backend}] trivial {r.trivial_rps:.0f} req/s ({r.trivial_cpu_ms:.2f} CPU-ms/req), "
-              f"status check {r.status_rps:.0f} req/s ({r.status_cpu_ms:.2f} CPU-ms/req), ratio "
-              f"{r.ratio:.2f} (by CPU per request {r.cpu_ratio:.2f}); outcomes of the last "
-              f"round {r.outcomes}")  # fmt: skip
+        print(
+            f"[{backend}] trivial {r.trivial_rps:.0f} req/s ({r.trivial_cpu_ms:.2f} CPU-ms/req), "
+            f"status check {r.status_rps:.0f} req/s ({r.status_cpu_ms:.2f} CPU-ms/req), ratio "
+            f"{r.ratio:.2f} (by CPU per request {r.cpu_ratio:.2f}); outcomes of the last "
+            f"round {r.outcomes}"
+        )
     print(f"load average {os.getloadavg()[0]:.1f}")
     return results
 

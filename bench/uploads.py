@@ -20,6 +20,7 @@ README's production line, `--workers 4`)? The code before the fix and after it, 
    After the fix, at most UPLOAD_CHECK_SLOTS uploads (default: half the cores) are checked at
    once on the machine; an upload that finds no place within a second is answered 503.
 """
+
 # ruff: noqa: S603, S607 (fixed commands: git, tar and this venv's scripts)
 from __future__ import annotations
 
@@ -78,10 +79,12 @@ def candidates() -> dict[str, bytes]:
         "PNG 4000×4000 white": png(Image.new("RGB", (4000, 4000), "white")),
         "PNG 4000×4000 RGBA 16-bit white": png(Image.new("RGBA", (4000, 4000), "white")),
         "JPEG 8160×6120 white (50 MP)": jpeg(Image.new("RGB", (8160, 6120), "white"), quality=95),
-        "JPEG 8160×6120 white, 4:4:4 progressive": jpeg(Image.new("RGB", (8160, 6120), "white"), quality=100,
-                                                         subsampling=0, progressive=True),  # fmt: skip
-        "JPEG 5163×3872 white, 4:4:4 progressive (20 MP)": jpeg(Image.new("RGB", (5163, 3872), "white"),
-                                                                 quality=100, subsampling=0, progressive=True),
+        "JPEG 8160×6120 white, 4:4:4 progressive": jpeg(
+            Image.new("RGB", (8160, 6120), "white"), quality=100, subsampling=0, progressive=True
+        ),
+        "JPEG 5163×3872 white, 4:4:4 progressive (20 MP)": jpeg(
+            Image.new("RGB", (5163, 3872), "white"), quality=100, subsampling=0, progressive=True
+        ),
         "JPEG 4799×3599 noisy (17 MP)": jpeg(noisy((4799, 3599), 0.3, 8), quality=85),
         "JPEG 6399×4799 noisy (30.7 MP)": jpeg(noisy((6399, 4799), 0.2, 8), quality=85),
         "JPEG 4000×3000 phone-like noise": jpeg(noisy((4000, 3000), 0.25, 8), quality=90),
@@ -124,8 +127,14 @@ print(repr((accepted, best)))
 
 def file_cost(tree: Path, kind: str, data: bytes, rounds: int = 3) -> tuple[bool, float]:
     """(accepted, least CPU seconds of `rounds`) to check one file, in a child on `tree`'s code."""
-    done = subprocess.run([sys.executable, "-c", COST_PROBE, kind, str(rounds)], input=data, cwd=tree,
-                          capture_output=True, check=True, env={**os.environ, "PYTHONPATH": str(tree)})  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", COST_PROBE, kind, str(rounds)],
+        input=data,
+        cwd=tree,
+        capture_output=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(tree)},
+    )
     return eval(done.stdout.decode().strip().splitlines()[-1])  # noqa: S307 (our own repr of a tuple)
 
 
@@ -155,20 +164,29 @@ def pdf_costs() -> list[tuple[str, float, float, str]]:
     from tests.pdf_samples import assemble, hostile_pdf, stream
 
     def many_objects(count: int) -> bytes:
-        return assemble(["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-                         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 9 9] /Contents 4 0 R "
-                         "/Resources << /X 5 0 R >> >>",
-                         stream("BT ET"), "[" + " ".join(f"{n} 0 R" for n in range(6, 6 + count)) + "]"]
-                        + ["<< /A 1 >>"] * count)  # fmt: skip
+        return assemble(
+            [
+                "<< /Type /Catalog /Pages 2 0 R >>",
+                "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 9 9] /Contents 4 0 R /Resources << /X 5 0 R >> >>",
+                stream("BT ET"),
+                "[" + " ".join(f"{n} 0 R" for n in range(6, 6 + count)) + "]",
+            ]
+            + ["<< /A 1 >>"] * count
+        )
 
     def many_pages(count: int) -> bytes:  # declares 1 page, holds `count`
         kids = " ".join(f"{n} 0 R" for n in range(4, 4 + count))
-        return assemble(["<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{kids}] /Count 1 >>",
-                         stream("BT ET")] + ["<< /Type /Page /Parent 2 0 R /MediaBox [0 0 9 9] /Contents 3 0 R >>"]
-                        * count)  # fmt: skip
+        return assemble(
+            ["<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{kids}] /Count 1 >>", stream("BT ET")]
+            + ["<< /Type /Page /Parent 2 0 R /MediaBox [0 0 9 9] /Contents 3 0 R >>"] * count
+        )
 
-    samples = {"hostile (every action, 23 objects)": hostile_pdf(["Surat"]),
-               "70,000 small objects": many_objects(70_000), "40,000 pages declared as 1": many_pages(40_000)}
+    samples = {
+        "hostile (every action, 23 objects)": hostile_pdf(["Surat"]),
+        "70,000 small objects": many_objects(70_000),
+        "40,000 pages declared as 1": many_pages(40_000),
+    }
     unbounded = Limits(cpu_seconds=600, memory_bytes=8 << 30, wall_seconds=900)
     rows = []
     for name, data in samples.items():
@@ -221,9 +239,14 @@ def start_server(tree: Path, env: dict[str, str], workers: int, log_name: str) -
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     log = (OUT / log_name).open("w")
-    server = subprocess.Popen([str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-                               "wsgi:app"], cwd=tree, env={**env, "PYTHONPATH": str(tree)}, stdout=log,
-                              stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=tree,
+        env={**env, "PYTHONPATH": str(tree)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 120
     while time.monotonic() < deadline and server.poll() is None:
         try:
@@ -264,8 +287,9 @@ def reader(base: str, people, stop: threading.Event, latencies: dict[str, list[f
         time.sleep(0.2)  # a person, not a load generator
 
 
-def uploader(base: str, people, files: list[tuple[str, bytes]], stop: threading.Event,
-             results: list[tuple[float, str]]):  # fmt: skip
+def uploader(
+    base: str, people, files: list[tuple[str, bytes]], stop: threading.Event, results: list[tuple[float, str]]
+):
     import requests
 
     n = 0
@@ -274,16 +298,30 @@ def uploader(base: str, people, files: list[tuple[str, bytes]], stop: threading.
         browser = requests.Session()
         try:
             page = browser.get(base + "/pengaduan/baru", timeout=120)
-            browser.post(base + "/pengaduan/baru", timeout=120, allow_redirects=False,
-                         data={"csrf_token": TOKEN.search(page.text).group(1), "kategori": "terlewat"})  # fmt: skip
+            browser.post(
+                base + "/pengaduan/baru",
+                timeout=120,
+                allow_redirects=False,
+                data={"csrf_token": TOKEN.search(page.text).group(1), "kategori": "terlewat"},
+            )
             form = browser.get(base + "/pengaduan/baru/rincian", timeout=120)
             started = time.perf_counter()
-            sent = browser.post(base + "/pengaduan/baru/rincian", timeout=120, allow_redirects=False,
-                                data={"csrf_token": TOKEN.search(form.text).group(1), "nama": "Uji Beban",
-                                      "nik": people[n % len(people)][0],
-                                      "kelurahan": "32.75.01.1001", "pelapor": "sendiri", "telepon": "081234567890",
-                                      "saluran": "whatsapp", "uraian": "Unggahan terbesar yang diizinkan."},
-                                files=[("lampiran", (name, data)) for name, data in files])  # fmt: skip
+            sent = browser.post(
+                base + "/pengaduan/baru/rincian",
+                timeout=120,
+                allow_redirects=False,
+                data={
+                    "csrf_token": TOKEN.search(form.text).group(1),
+                    "nama": "Uji Beban",
+                    "nik": people[n % len(people)][0],
+                    "kelurahan": "32.75.01.1001",
+                    "pelapor": "sendiri",
+                    "telepon": "081234567890",
+                    "saluran": "whatsapp",
+                    "uraian": "Unggahan terbesar yang diizinkan.",
+                },
+                files=[("lampiran", (name, data)) for name, data in files],
+            )
             results.append((time.perf_counter() - started, str(sent.status_code)))
         except (requests.RequestException, AttributeError) as error:
             results.append((0.0, type(error).__name__))
@@ -294,8 +332,10 @@ def phase(base: str, people, files: list[tuple[str, bytes]] | None, uploaders: i
     latencies: dict[str, list[float]] = {"GET /cek-status": [], "POST /cek-status": []}
     failures: list[str] = []
     uploads: list[tuple[float, str]] = []
-    threads = [threading.Thread(target=uploader, args=(base, people, files, stop, uploads))
-               for _ in range(uploaders if files else 0)]
+    threads = [
+        threading.Thread(target=uploader, args=(base, people, files, stop, uploads))
+        for _ in range(uploaders if files else 0)
+    ]
     for thread in threads:
         thread.start()
     time.sleep(3 if files else 0)  # every worker busy first
@@ -331,13 +371,17 @@ def main(argv: list[str] | None = None) -> None:
     for name, data in images.items():
         costs[name] = (file_cost(before_tree, "before", data), file_cost(ROOT, "after", data))
         (ok_before, cpu_before), (ok_after, cpu_after) = costs[name]
-        print(f"{name:48s} {len(data) / 1e6:5.2f} MB | before {'stored' if ok_before else 'refused':7s} "
-              f"{cpu_before:6.3f} s | after {'stored' if ok_after else 'refused':7s} {cpu_after:6.3f} s")  # fmt: skip
+        print(
+            f"{name:48s} {len(data) / 1e6:5.2f} MB | before {'stored' if ok_before else 'refused':7s} "
+            f"{cpu_before:6.3f} s | after {'stored' if ok_after else 'refused':7s} {cpu_after:6.3f} s"
+        )
     worst_before = max((n for n in images if costs[n][0][0]), key=lambda n: costs[n][0][1])
     worst_after = max((n for n in images if costs[n][1][0]), key=lambda n: costs[n][1][1])
-    print(f"worst allowed before: {worst_before} ({costs[worst_before][0][1]:.3f} s); "
-          f"after: {worst_after} ({costs[worst_after][1][1]:.3f} s); "
-          f"ratio after/before {costs[worst_after][1][1] / costs[worst_before][0][1]:.2f}")
+    print(
+        f"worst allowed before: {worst_before} ({costs[worst_before][0][1]:.3f} s); "
+        f"after: {worst_after} ({costs[worst_after][1][1]:.3f} s); "
+        f"ratio after/before {costs[worst_after][1][1] / costs[worst_before][0][1]:.2f}"
+    )
 
     print("\n== Hostile PDFs (this tree): CPU s without the allowance / with it ==")
     for name, free, bounded, outcome in pdf_costs():
@@ -351,8 +395,11 @@ def main(argv: list[str] | None = None) -> None:
         server, base = start_server(tree, env, args.workers, f"uploads-gunicorn-{label}.log")
         try:
             largest = [(f"besar{n}.{'jpg' if 'JPEG' in worst else 'png'}", images[worst]) for n in range(3)]
-            for scenario, files in (("idle", None), ("finding: 20 × 6300² PNG", finding),
-                                    (f"3 × worst allowed ({worst})", largest)):  # fmt: skip
+            for scenario, files in (
+                ("idle", None),
+                ("finding: 20 × 6300² PNG", finding),
+                (f"3 × worst allowed ({worst})", largest),
+            ):
                 load = os.getloadavg()[0]
                 outcome = phase(base, people, files, args.workers, args.seconds)
                 uploads = outcome["uploads"]
@@ -360,12 +407,16 @@ def main(argv: list[str] | None = None) -> None:
                 for _seconds, code in uploads:
                     codes[code] = codes.get(code, 0) + 1
                 lat = outcome["latencies"]
-                print(f"[{label}] {scenario}: load {load:.1f}; uploads {len(uploads)} answered {codes}, "
-                      f"median {quantile([s for s, _ in uploads], 0.5):.2f} s; reader failures "
-                      f"{len(outcome['failures'])} {sorted(set(outcome['failures']))[:3]}")  # fmt: skip
+                print(
+                    f"[{label}] {scenario}: load {load:.1f}; uploads {len(uploads)} answered {codes}, "
+                    f"median {quantile([s for s, _ in uploads], 0.5):.2f} s; reader failures "
+                    f"{len(outcome['failures'])} {sorted(set(outcome['failures']))[:3]}"
+                )
                 for kind, values in lat.items():
-                    print(f"    {kind}: n={len(values)} median {quantile(values, 0.5):.3f} s, "
-                          f"p95 {quantile(values, 0.95):.3f} s, max {max(values, default=float('nan')):.3f} s")
+                    print(
+                        f"    {kind}: n={len(values)} median {quantile(values, 0.5):.3f} s, "
+                        f"p95 {quantile(values, 0.95):.3f} s, max {max(values, default=float('nan')):.3f} s"
+                    )
         finally:
             stop_server(server)
     print(f"\nload average after: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}")

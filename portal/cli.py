@@ -1,4 +1,5 @@
 """The operator commands, each from its domain (flask --app wsgi --help lists them)."""
+
 from __future__ import annotations
 
 from flask import Flask

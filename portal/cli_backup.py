@@ -24,8 +24,7 @@ def db_backup_command(out: Path) -> None:
     url = db.engine.url
     if url.get_backend_name() != "sqlite" or not url.database:
         raise click.ClickException(
-            "Basis data ini bukan berkas SQLite. Untuk PostgreSQL pakai pg_dump "
-            "(lihat docs/backups.md)."
+            "Basis data ini bukan berkas SQLite. Untuk PostgreSQL pakai pg_dump (lihat docs/backups.md)."
         )
     if out.exists():
         raise click.ClickException(f"{out} sudah ada. Pilih nama berkas lain.")

@@ -1,4 +1,5 @@
 """Settings from the environment. Nothing secret lives in code."""
+
 from __future__ import annotations
 
 import os
@@ -14,7 +15,7 @@ class ConfigError(RuntimeError):
 
 
 def days_by_category(value: str, name: str) -> dict[str, int]:
-    """"informasi=5,data_salah=10" → {"informasi": 5, "data_salah": 10}; a typo stops the start,
+    """ "informasi=5,data_salah=10" → {"informasi": 5, "data_salah": 10}; a typo stops the start,
     not every filing later."""
     from portal.complaints.models.complaint import ComplaintCategory
 
@@ -55,9 +56,7 @@ def _dev_secret_key(instance_path: Path, name: str = "dev-secret-key") -> str:
     return key_file.read_text().strip()
 
 
-def load_config(
-    instance_path: Path, overrides: dict | None = None, environ: dict[str, str] | None = None
-) -> dict:
+def load_config(instance_path: Path, overrides: dict | None = None, environ: dict[str, str] | None = None) -> dict:
     """Settings from the environment, then `overrides` (tests, scripts) on top."""
     env = os.environ if environ is None else environ
     overrides = overrides or {}
@@ -68,8 +67,7 @@ def load_config(
     if not secret_key:
         if not development:
             raise ConfigError(
-                "SECRET_KEY is required outside development. Set SECRET_KEY, "
-                "or SIGAP_ENV=development for a local run."
+                "SECRET_KEY is required outside development. Set SECRET_KEY, or SIGAP_ENV=development for a local run."
             )
         secret_key = _dev_secret_key(instance_path)
 
@@ -149,10 +147,12 @@ def load_config(
             "SLA_VERIFY_DAYS": int(env.get("SLA_VERIFY_DAYS", "3")),
             "SLA_RESOLVE_DAYS": int(env.get("SLA_RESOLVE_DAYS", "14")),
             # e.g. "informasi=5,data_salah=10": working days to verify / to answer, per category
-            "SLA_VERIFY_DAYS_BY_CATEGORY": days_by_category(env.get("SLA_VERIFY_DAYS_BY_CATEGORY", ""),
-                                                            "SLA_VERIFY_DAYS_BY_CATEGORY"),
-            "SLA_RESOLVE_DAYS_BY_CATEGORY": days_by_category(env.get("SLA_RESOLVE_DAYS_BY_CATEGORY", ""),
-                                                             "SLA_RESOLVE_DAYS_BY_CATEGORY"),
+            "SLA_VERIFY_DAYS_BY_CATEGORY": days_by_category(
+                env.get("SLA_VERIFY_DAYS_BY_CATEGORY", ""), "SLA_VERIFY_DAYS_BY_CATEGORY"
+            ),
+            "SLA_RESOLVE_DAYS_BY_CATEGORY": days_by_category(
+                env.get("SLA_RESOLVE_DAYS_BY_CATEGORY", ""), "SLA_RESOLVE_DAYS_BY_CATEGORY"
+            ),
             # working days ahead that make an open complaint "due soon" (queue filter, /petugas/sla)
             "SLA_DUE_SOON_DAYS": int(env.get("SLA_DUE_SOON_DAYS", "2")),
             # working days to contact someone who asked for assistance (/bantuan)
@@ -161,8 +161,7 @@ def load_config(
             "RATELIMIT_COMPLAINT_STEPS": env.get("RATELIMIT_COMPLAINT_STEPS", "60 per hour;300 per day"),
             "RATELIMIT_TRACKING": env.get("RATELIMIT_TRACKING", "30 per minute"),
             "RATELIMIT_SIGN_IN": env.get("RATELIMIT_SIGN_IN", "10 per minute;100 per day"),
-            "LETTER_NUMBER_PATTERN": env.get("LETTER_NUMBER_PATTERN",
-                                             "500.15.1/{seq}-Disnaker/{roman_month}/{year}"),
+            "LETTER_NUMBER_PATTERN": env.get("LETTER_NUMBER_PATTERN", "500.15.1/{seq}-Disnaker/{roman_month}/{year}"),
             "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
             "SMTP_HOST": env.get("SMTP_HOST", "127.0.0.1"),
             "SMTP_PORT": int(env.get("SMTP_PORT", "25")),

@@ -7,6 +7,7 @@ suite with `SIGAP_TEST_NOW=2027-01-01T00:05+07:00` (or 29 February, or 31 Decemb
 nothing else depends on the day. Subprocesses started by tests follow the same clock through
 tests/clock/sitecustomize.py.
 """
+
 from __future__ import annotations
 
 import os

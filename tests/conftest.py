@@ -4,6 +4,7 @@ Schemas come from the migrations once per backend and session; each test then st
 empty tables (deleted after the test), because Flask-SQLAlchemy 3.1 with SQLAlchemy 2.1 does not
 honour binding its session to an outer test transaction.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Test data builders: valid roster rows and people."""
+
 from __future__ import annotations
 
 import io
@@ -92,12 +93,20 @@ def complaint_input(**overrides):
     from portal.models import ComplaintCategory, ContactChannel, FilerRelation
 
     values = dict(
-        category=ComplaintCategory.TERLEWAT, subject_nik=make_nik(), subject_name="Budi Santoso",
-        kelurahan_code="32.75.01.1001", filer_relation=FilerRelation.SENDIRI, filer_name=None,
-        filer_relationship=None, consent_recorded=False, phone="+6281234567890",
-        contact_channel=ContactChannel.WHATSAPP, email=None,
-        description="Saya ojol dan desil 2 tetapi tidak terdaftar.", confidential=False,
-    )  # fmt: skip
+        category=ComplaintCategory.TERLEWAT,
+        subject_nik=make_nik(),
+        subject_name="Budi Santoso",
+        kelurahan_code="32.75.01.1001",
+        filer_relation=FilerRelation.SENDIRI,
+        filer_name=None,
+        filer_relationship=None,
+        consent_recorded=False,
+        phone="+6281234567890",
+        contact_channel=ContactChannel.WHATSAPP,
+        email=None,
+        description="Saya ojol dan desil 2 tetapi tidak terdaftar.",
+        confidential=False,
+    )
     values.update(overrides)
     values["category"] = ComplaintCategory(values["category"])
     return ComplaintInput(**values)
@@ -118,8 +127,12 @@ def attachment(app, case, *, filename="kk.png", data=None):
     from portal.web.settings import attachment_dir
 
     with app.test_request_context():
-        record = attach_file(session=db.session, directory=attachment_dir(), complaint=case,
-                             file=clean_upload(data=png() if data is None else data, filename=filename))  # fmt: skip
+        record = attach_file(
+            session=db.session,
+            directory=attachment_dir(),
+            complaint=case,
+            file=clean_upload(data=png() if data is None else data, filename=filename),
+        )
     db.session.commit()
     return record
 
@@ -129,8 +142,14 @@ def complaint(*, now=None, **overrides):
     from portal.complaints.services.filing import SlaTargets, file_complaint
     from portal.core.workdays import WorkCalendar
 
-    filed = file_complaint(session=db.session, data=complaint_input(**overrides), draft_token=None,
-                           calendar=WorkCalendar(), targets=SlaTargets(), now=now)  # fmt: skip
+    filed = file_complaint(
+        session=db.session,
+        data=complaint_input(**overrides),
+        draft_token=None,
+        calendar=WorkCalendar(),
+        targets=SlaTargets(),
+        now=now,
+    )
     db.session.commit()
     return filed.complaint, filed.access_code
 
@@ -144,9 +163,13 @@ def account(role="officer", *, kecamatan=(), password=PASSWORD, totp=False, emai
     from portal.models import Role
 
     made = accounts.create_account(
-        session=db.session, email=email or f"akun{next(_account_serial)}@uji.test", name=f"{role.title()} Uji",
-        role=Role(role), password=password, kecamatan_codes=list(kecamatan),
-    )  # fmt: skip
+        session=db.session,
+        email=email or f"akun{next(_account_serial)}@uji.test",
+        name=f"{role.title()} Uji",
+        role=Role(role),
+        password=password,
+        kecamatan_codes=list(kecamatan),
+    )
     if totp:
         made.totp_secret = accounts.new_totp_secret()
         made.totp_enabled = True
@@ -163,12 +186,12 @@ def sign_in(client, who, *, password=PASSWORD):
         page = BeautifulSoup(client.get(path).get_data(as_text=True), "html.parser")
         return page.select_one("input[name=csrf_token]")["value"]
 
-    response = client.post("/petugas/masuk", data={"csrf_token": token("/petugas/masuk"), "email": who.email,
-                                                   "password": password})  # fmt: skip
+    response = client.post(
+        "/petugas/masuk", data={"csrf_token": token("/petugas/masuk"), "email": who.email, "password": password}
+    )
     if response.headers.get("Location") == "/petugas/masuk/kode":
         code = pyotp.TOTP(who.totp_secret).now()
-        response = client.post("/petugas/masuk/kode", data={"csrf_token": token("/petugas/masuk/kode"),
-                                                            "code": code})  # fmt: skip
+        response = client.post("/petugas/masuk/kode", data={"csrf_token": token("/petugas/masuk/kode"), "code": code})
     return response
 
 
@@ -177,13 +200,23 @@ def assistance_input(**overrides):
     from portal.models import AssistanceKind, AssistanceTopic, ContactPreference, FilerRelation
 
     values = dict(
-        subject_name="Ibu Sari Wulandari", requester_relation=FilerRelation.SENDIRI, requester_name=None,
-        requester_relationship=None, consent_recorded=False,
+        subject_name="Ibu Sari Wulandari",
+        requester_relation=FilerRelation.SENDIRI,
+        requester_name=None,
+        requester_relationship=None,
+        consent_recorded=False,
         kinds=(AssistanceKind.KUNJUNGAN_RUMAH, AssistanceKind.JURU_BAHASA_ISYARAT),
-        topic=AssistanceTopic.USULAN_CALON, description="Saya tuli.", phone="+6281234567890",
-        contact_preference=ContactPreference.WHATSAPP_VIDEO, preferred_times=(), time_note=None,
-        kelurahan_code="32.75.01.1001", street="Jl. Melati 3", rt="003", rw="005",
-    )  # fmt: skip
+        topic=AssistanceTopic.USULAN_CALON,
+        description="Saya tuli.",
+        phone="+6281234567890",
+        contact_preference=ContactPreference.WHATSAPP_VIDEO,
+        preferred_times=(),
+        time_note=None,
+        kelurahan_code="32.75.01.1001",
+        street="Jl. Melati 3",
+        rt="003",
+        rw="005",
+    )
     values.update(overrides)
     return AssistanceInput(**values)
 
@@ -193,7 +226,8 @@ def assistance_request(*, now=None, **overrides):
     from portal.assistance.services.requests import file_request
     from portal.core.workdays import WorkCalendar
 
-    filed = file_request(session=db.session, data=assistance_input(**overrides), calendar=WorkCalendar(),
-                         contact_days=3, now=now)  # fmt: skip
+    filed = file_request(
+        session=db.session, data=assistance_input(**overrides), calendar=WorkCalendar(), contact_days=3, now=now
+    )
     db.session.commit()
     return filed.request, filed.access_code

@@ -1,4 +1,5 @@
 """Helpers shared by test modules (fixtures stay in conftest.py)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -1,4 +1,5 @@
 """The layering and conventions, checked on the code itself."""
+
 import ast
 import re
 from pathlib import Path
@@ -6,8 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parents[1] / "portal"
-WEB_ONLY = {"request", "session", "render_template", "redirect", "url_for", "flash", "g", "abort",
-            "make_response"}  # fmt: skip
+WEB_ONLY = {"request", "session", "render_template", "redirect", "url_for", "flash", "g", "abort", "make_response"}
 
 
 def imports_of(path: Path) -> list[tuple[str, str]]:
@@ -53,8 +53,9 @@ def test_models_import_only_models(path):
 
 
 def test_modules_stay_small():
-    big = {p.relative_to(ROOT).as_posix(): n for p in ROOT.rglob("*.py")
-           if (n := len(p.read_text().splitlines())) > 400}  # fmt: skip
+    big = {
+        p.relative_to(ROOT).as_posix(): n for p in ROOT.rglob("*.py") if (n := len(p.read_text().splitlines())) > 400
+    }
     assert big == {}
 
 

@@ -1,4 +1,5 @@
 """flask users create EMAIL --role officer|supervisor|admin [--kecamatan CODE] [--password-stdin]"""
+
 from __future__ import annotations
 
 import sys
@@ -26,9 +27,14 @@ def create_command(email: str, role: str, name: str, kecamatan: tuple[str, ...],
     else:
         password = click.prompt("Kata sandi", hide_input=True, confirmation_prompt=True)
     try:
-        account = accounts.create_account(session=db.session, email=email, name=name or email,
-                                          role=Role(role), password=password,
-                                          kecamatan_codes=list(kecamatan))  # fmt: skip
+        account = accounts.create_account(
+            session=db.session,
+            email=email,
+            name=name or email,
+            role=Role(role),
+            password=password,
+            kecamatan_codes=list(kecamatan),
+        )
     except accounts.AccountError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from None

@@ -1,4 +1,5 @@
 """Officer accounts: roles, kecamatan scope, password, TOTP, sign-out everywhere (lockouts: models.lockout)."""
+
 from __future__ import annotations
 
 import enum

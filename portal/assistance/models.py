@@ -5,6 +5,7 @@ interpreter, accompaniment or help with forms. Officers contact them, schedule a
 and record the outcome. Disability data is optional, needs its own consent (UU 27/2022: data
 pribadi yang bersifat spesifik), lives in its own table and can be deleted on request.
 """
+
 from __future__ import annotations
 
 import enum

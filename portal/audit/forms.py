@@ -1,4 +1,5 @@
 """Forms of the roster, admin and audit pages. Search and filter forms are GET forms (no CSRF)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -12,14 +13,25 @@ from portal.web.forms import GetForm, strip_filter
 
 
 class AuditFilterForm(GetForm):
-    jenis = SelectField(_l("Jenis objek"), validate_choice=False, choices=[
-        SelectChoice("", _l("Semua")), SelectChoice("complaint", _l("Pengaduan")),
-        SelectChoice("person", _l("Warga (roster)")), SelectChoice("account", _l("Akun petugas")),
-        SelectChoice("attachment", _l("Lampiran")), SelectChoice("roster_batch", _l("Impor roster")),
-        SelectChoice("response_template", _l("Templat balasan")), SelectChoice("outbox_message", _l("Email ke warga")),
-        SelectChoice("audit", _l("Jejak audit")), SelectChoice("lockout", _l("Tebakan dari banyak alamat")),
-    ])  # fmt: skip
-    objek = StringField(_l("Nomor pengaduan, NIK, atau nomor objek"), filters=[strip_filter],
-                        render_kw={"autocomplete": "off", "maxlength": 40, "spellcheck": "false"})  # fmt: skip
+    jenis = SelectField(
+        _l("Jenis objek"),
+        validate_choice=False,
+        choices=[
+            SelectChoice("", _l("Semua")),
+            SelectChoice("complaint", _l("Pengaduan")),
+            SelectChoice("person", _l("Warga (roster)")),
+            SelectChoice("account", _l("Akun petugas")),
+            SelectChoice("attachment", _l("Lampiran")),
+            SelectChoice("roster_batch", _l("Impor roster")),
+            SelectChoice("response_template", _l("Templat balasan")),
+            SelectChoice("outbox_message", _l("Email ke warga")),
+            SelectChoice("audit", _l("Jejak audit")),
+            SelectChoice("lockout", _l("Tebakan dari banyak alamat")),
+        ],
+    )
+    objek = StringField(
+        _l("Nomor pengaduan, NIK, atau nomor objek"),
+        filters=[strip_filter],
+        render_kw={"autocomplete": "off", "maxlength": 40, "spellcheck": "false"},
+    )
     petugas = SelectField(_l("Petugas"), validate_choice=False)
-

@@ -1,4 +1,5 @@
 """Append-only audit trail: who saw or changed what, when, from where."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """/petugas/audit: the audit trail for supervisors, by object or by officer, newest first."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -33,14 +34,15 @@ def show_audit():
         form.objek.data = ""
         return _render(form, audit_log.AuditPage(events=[], older_than=None, object_type=None, message=""), 400)
     officers = db.session.execute(sa.select(Account.id, Account.name, Account.email).order_by(Account.name)).all()
-    form.petugas.choices = [SelectChoice("", _("Semua petugas"))] + [SelectChoice(str(a.id), f"{a.name} ({a.email})")
-                                                                     for a in officers]  # fmt: skip
+    form.petugas.choices = [SelectChoice("", _("Semua petugas"))] + [
+        SelectChoice(str(a.id), f"{a.name} ({a.email})") for a in officers
+    ]
     object_type = form.jenis.data if form.jenis.data in audit_log.OBJECT_TYPES else None
     account_id = as_id(form.petugas.data)
     before = request.args.get("sebelum", "")
-    filters = audit_log.AuditFilters(object_type=object_type, object_ref=(form.objek.data or "")[:40],
-                                     account_id=account_id,
-                                     before_id=as_id(before))  # fmt: skip
+    filters = audit_log.AuditFilters(
+        object_type=object_type, object_ref=(form.objek.data or "")[:40], account_id=account_id, before_id=as_id(before)
+    )
     page = audit_log.browse(session=db.session, filters=filters, who=current_actor())
     db.session.commit()
     if page.message:  # an object that cannot be found is an error of that field, linked from the summary
@@ -50,8 +52,9 @@ def show_audit():
 
 def _render(form: AuditFilterForm, page: audit_log.AuditPage, status: int = 200):
     labels = {c.value: c.label for c in form.jenis.choices}
-    return render_template("audit/audit.html", form=form, page=page, args=request.args, labels=labels,
-                           title=_("Jejak audit")), status  # fmt: skip
+    return render_template(
+        "audit/audit.html", form=form, page=page, args=request.args, labels=labels, title=_("Jejak audit")
+    ), status
 
 
 def _to_address(form: AuditFilterForm):

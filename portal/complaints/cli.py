@@ -1,5 +1,6 @@
 """flask attachments purge-orphans: files in ATTACHMENT_DIR that nothing uses, removed
 (services.attachment_purge; run it hourly or daily from cron or a scheduled task)."""
+
 from __future__ import annotations
 
 import click

@@ -1,4 +1,5 @@
 """The one declarative Base: naming convention, enum helper, timestamp mixin."""
+
 from __future__ import annotations
 
 import enum
@@ -54,6 +55,4 @@ def str_enum(enum_cls: type[enum.StrEnum]) -> sa.Enum:
 
 
 class Timestamped:
-    created_at: Mapped[datetime] = mapped_column(
-        UTCDateTime(), default=utcnow, nullable=False
-    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)

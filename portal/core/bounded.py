@@ -9,6 +9,7 @@ ended by SIGPROF (interval timer on CPU time, sub-second) and, as a backstop, RL
 that asks for more memory than allowed gets MemoryError; one still running after `wall_seconds`
 (a machine so busy that it gets no CPU) is killed by the parent.
 """
+
 from __future__ import annotations
 
 import fcntl

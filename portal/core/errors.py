@@ -1,4 +1,5 @@
 """Domain errors. Each carries a plain-Indonesian message the web layer or CLI can show."""
+
 from __future__ import annotations
 
 

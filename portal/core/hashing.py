@@ -4,6 +4,7 @@
 "test" profile makes the same algorithms cheap so the suite stays fast; never use it in
 production (config refuses it outside SIGAP_ENV=testing).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,8 +30,11 @@ _state: dict = {"profile": PROFILES["standard"], "hasher": None, "dummies": {}}
 def use_profile(name: str) -> None:
     profile = PROFILES[name]
     _state["profile"] = profile
-    _state["hasher"] = PasswordHasher(time_cost=profile.argon2_time_cost, memory_cost=profile.argon2_memory_kib,
-                                      parallelism=profile.argon2_parallelism)  # fmt: skip
+    _state["hasher"] = PasswordHasher(
+        time_cost=profile.argon2_time_cost,
+        memory_cost=profile.argon2_memory_kib,
+        parallelism=profile.argon2_parallelism,
+    )
 
 
 def password_hasher() -> PasswordHasher:
@@ -49,6 +53,8 @@ def dummy_hashes() -> tuple[str, str]:
     if profile not in _state["dummies"]:
         from werkzeug.security import generate_password_hash
 
-        _state["dummies"][profile] = (password_hasher().hash("no such account"),
-                                      generate_password_hash("no-such-code", method=profile.scrypt_method))  # fmt: skip
+        _state["dummies"][profile] = (
+            password_hasher().hash("no such account"),
+            generate_password_hash("no-such-code", method=profile.scrypt_method),
+        )
     return _state["dummies"][profile]

@@ -21,6 +21,7 @@ and tracking it locks nobody out (`count_total`): every `total_failures` failure
 officers' sign-in it is reserved and failed like a client's count, and its lockout refuses the
 clients the account does not know (portal.accounts.services.accounts).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -109,37 +110,69 @@ def upsert_statement(dialect: str, *, total: bool = False):
         counted = sa.case((_T.c.updated_at < sa.bindparam("stale", type_=UTCDateTime()), 1), else_=counted)
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_T)
     statement = insert.values(
-        secret_hmac=sa.bindparam("secret_hmac"), client_hmac=sa.bindparam("client_hmac"),
-        scope=sa.bindparam("scope"), failures=1, lockouts=0, updated_at=now,
+        secret_hmac=sa.bindparam("secret_hmac"),
+        client_hmac=sa.bindparam("client_hmac"),
+        scope=sa.bindparam("scope"),
+        failures=1,
+        lockouts=0,
+        updated_at=now,
     ).on_conflict_do_update(
         index_elements=[_T.c.secret_hmac, _T.c.client_hmac],
         set_={"failures": sa.case((_T.c.locked_until > now, _T.c.failures), else_=counted), "updated_at": now},
-    )  # fmt: skip
+    )
     _STATEMENTS[(dialect, total)] = statement
     return statement
 
 
-def parameters(*, scope: LockoutScope, secret_hmac: str, client_hmac: str, now: datetime,
-               policy: LockoutPolicy = DEFAULT_POLICY) -> dict:  # fmt: skip
-    return {"secret_hmac": secret_hmac, "client_hmac": client_hmac, "scope": scope, "now": now,
-            "stale": now - policy.total_window}  # fmt: skip
+def parameters(
+    *, scope: LockoutScope, secret_hmac: str, client_hmac: str, now: datetime, policy: LockoutPolicy = DEFAULT_POLICY
+) -> dict:
+    return {
+        "secret_hmac": secret_hmac,
+        "client_hmac": client_hmac,
+        "scope": scope,
+        "now": now,
+        "stale": now - policy.total_window,
+    }
 
 
-def attempt_from(row, *, scope: LockoutScope, secret_hmac: str, client_hmac: str, policy: LockoutPolicy,
-                 now: datetime) -> Attempt:  # fmt: skip
+def attempt_from(
+    row, *, scope: LockoutScope, secret_hmac: str, client_hmac: str, policy: LockoutPolicy, now: datetime
+) -> Attempt:
     limit = policy.total_failures if client_hmac == EVERY_CLIENT else policy.max_failures
-    return Attempt(scope=scope, secret_hmac=secret_hmac, client_hmac=client_hmac, failures=row.failures,
-                   lockouts=row.lockouts, locked_until=row.locked_until, limit=limit, now=now)  # fmt: skip
+    return Attempt(
+        scope=scope,
+        secret_hmac=secret_hmac,
+        client_hmac=client_hmac,
+        failures=row.failures,
+        lockouts=row.lockouts,
+        locked_until=row.locked_until,
+        limit=limit,
+        now=now,
+    )
 
 
-def reserve(session: Session, *, scope: LockoutScope, secret_hmac: str, client_hmac: str,
-            policy: LockoutPolicy = DEFAULT_POLICY, now: datetime) -> Attempt:  # fmt: skip
+def reserve(
+    session: Session,
+    *,
+    scope: LockoutScope,
+    secret_hmac: str,
+    client_hmac: str,
+    policy: LockoutPolicy = DEFAULT_POLICY,
+    now: datetime,
+) -> Attempt:
     """Count an attempt before comparing anything; `.allowed` says whether to compare."""
     total = client_hmac == EVERY_CLIENT
     statement = upsert_statement(session.get_bind().dialect.name, total=total).returning(
-        _T.c.failures, _T.c.lockouts, _T.c.locked_until)  # fmt: skip
-    row = session.connection().execute(statement, parameters(scope=scope, secret_hmac=secret_hmac,
-                                       client_hmac=client_hmac, now=now, policy=policy)).one()  # fmt: skip
+        _T.c.failures, _T.c.lockouts, _T.c.locked_until
+    )
+    row = (
+        session.connection()
+        .execute(
+            statement, parameters(scope=scope, secret_hmac=secret_hmac, client_hmac=client_hmac, now=now, policy=policy)
+        )
+        .one()
+    )
     attempt = attempt_from(row, scope=scope, secret_hmac=secret_hmac, client_hmac=client_hmac, policy=policy, now=now)
     return checked(session, attempt, policy)
 
@@ -158,10 +191,14 @@ def succeeded(session: Session, attempt: Attempt) -> None:
     session.connection().execute(success_statement(attempt.lockouts), success_parameters(attempt))
 
 
-_FORGET = _T.delete().where(_T.c.secret_hmac == sa.bindparam("done_secret"),
-                            _T.c.client_hmac == sa.bindparam("done_client"), _T.c.lockouts == 0)  # fmt: skip
-_RESET = _T.update().where(_T.c.secret_hmac == sa.bindparam("done_secret"),
-                           _T.c.client_hmac == sa.bindparam("done_client")).values(failures=0)  # fmt: skip
+_FORGET = _T.delete().where(
+    _T.c.secret_hmac == sa.bindparam("done_secret"), _T.c.client_hmac == sa.bindparam("done_client"), _T.c.lockouts == 0
+)
+_RESET = (
+    _T.update()
+    .where(_T.c.secret_hmac == sa.bindparam("done_secret"), _T.c.client_hmac == sa.bindparam("done_client"))
+    .values(failures=0)
+)
 
 
 def success_statement(lockouts: int):
@@ -178,11 +215,13 @@ def refund(session: Session, attempt: Attempt) -> None:
     """The attempt was right but is not finished (a password before its second factor): it does
     not count, and does not start the count again either."""
     session.connection().execute(
-        _T.update().where(*_where(attempt), _T.c.failures > 0).values(failures=_T.c.failures - 1))
+        _T.update().where(*_where(attempt), _T.c.failures > 0).values(failures=_T.c.failures - 1)
+    )
 
 
-def failed(session: Session, attempt: Attempt, policy: LockoutPolicy,
-           subject: tuple[str, str | int] | None = None) -> Attempt | None:  # fmt: skip
+def failed(
+    session: Session, attempt: Attempt, policy: LockoutPolicy, subject: tuple[str, str | int] | None = None
+) -> Attempt | None:
     """The secret did not match. At the limit the lockout starts: returned, else None. A total
     used as a gate (sign-in) that locks also tells staff (`subject`: see `count_total`)."""
     if attempt.failures < attempt.limit:
@@ -201,8 +240,9 @@ def _lock(session: Session, attempt: Attempt, policy: LockoutPolicy) -> Attempt:
     # The row is ours until the transaction ends (reserve's statement locked it), so the
     # lockouts it returned are still the stored ones.
     until = attempt.now + timedelta(minutes=policy.minutes(attempt.lockouts))
-    session.connection().execute(_T.update().where(*_where(attempt)).values(
-        failures=0, lockouts=attempt.lockouts + 1, locked_until=until))  # fmt: skip
+    session.connection().execute(
+        _T.update().where(*_where(attempt)).values(failures=0, lockouts=attempt.lockouts + 1, locked_until=until)
+    )
     return replace(attempt, failures=0, lockouts=attempt.lockouts + 1, locked_until=until)
 
 
@@ -215,32 +255,62 @@ _WHAT = {
 }
 
 
-def count_total(session: Session, *, scope: LockoutScope, secret_hmac: str, policy: LockoutPolicy = DEFAULT_POLICY,
-                now: datetime, subject: tuple[str, str | int] | None = None) -> None:  # fmt: skip
+def count_total(
+    session: Session,
+    *,
+    scope: LockoutScope,
+    secret_hmac: str,
+    policy: LockoutPolicy = DEFAULT_POLICY,
+    now: datetime,
+    subject: tuple[str, str | int] | None = None,
+) -> None:
     """Count a failure in the secret's total, which locks nobody out (status check, tracking).
     Every `total_failures` failures staff are told with an audit event: the scope and how many
     clients tried, never the secret (`subject`: the audited object, else the secret's HMAC)."""
     statement = upsert_statement(session.get_bind().dialect.name, total=True).returning(
-        _T.c.failures, _T.c.lockouts, _T.c.locked_until)  # fmt: skip
-    row = session.connection().execute(statement, parameters(scope=scope, secret_hmac=secret_hmac,
-                                       client_hmac=EVERY_CLIENT, now=now, policy=policy)).one()  # fmt: skip
+        _T.c.failures, _T.c.lockouts, _T.c.locked_until
+    )
+    row = (
+        session.connection()
+        .execute(
+            statement,
+            parameters(scope=scope, secret_hmac=secret_hmac, client_hmac=EVERY_CLIENT, now=now, policy=policy),
+        )
+        .one()
+    )
     if row.failures < policy.total_failures:
         return
-    session.connection().execute(_T.update().where(_T.c.secret_hmac == secret_hmac, _T.c.client_hmac == EVERY_CLIENT)
-                                 .values(failures=0, lockouts=row.lockouts + 1))  # fmt: skip
+    session.connection().execute(
+        _T.update()
+        .where(_T.c.secret_hmac == secret_hmac, _T.c.client_hmac == EVERY_CLIENT)
+        .values(failures=0, lockouts=row.lockouts + 1)
+    )
     total = attempt_from(row, scope=scope, secret_hmac=secret_hmac, client_hmac=EVERY_CLIENT, policy=policy, now=now)
     _alert(session, replace(total, failures=0, lockouts=row.lockouts + 1), policy, subject=subject, gate=False)
 
 
 def _alert(session: Session, total: Attempt, policy: LockoutPolicy, *, subject, gate: bool) -> None:
-    clients = session.connection().execute(
-        sa.select(sa.func.count()).select_from(_T)
-        .where(_T.c.secret_hmac == total.secret_hmac, _T.c.client_hmac != EVERY_CLIENT)
-    ).scalar_one()  # fmt: skip
-    effect = (f"perangkat yang belum dikenal akun ini ditolak {policy.minutes(total.lockouts - 1)} menit"
-              if gate else "tidak ada yang dikunci: tiap alamat tetap dibatasi sendiri")  # fmt: skip
+    clients = (
+        session.connection()
+        .execute(
+            sa.select(sa.func.count())
+            .select_from(_T)
+            .where(_T.c.secret_hmac == total.secret_hmac, _T.c.client_hmac != EVERY_CLIENT)
+        )
+        .scalar_one()
+    )
+    effect = (
+        f"perangkat yang belum dikenal akun ini ditolak {policy.minutes(total.lockouts - 1)} menit"
+        if gate
+        else "tidak ada yang dikunci: tiap alamat tetap dibatasi sendiri"
+    )
     object_type, object_id = subject or ("lockout", f"{total.scope}:{total.secret_hmac[:16]}")
-    audit.record(session=session, actor=audit.Actor(account_id=None, label="sistem"), action="banyak_percobaan_gagal",
-                 object_type=object_type, object_id=object_id,
-                 detail=f"{policy.total_failures} percobaan gagal untuk {_WHAT[total.scope]}, dari {clients} alamat "
-                        f"atau perangkat yang tercatat gagal (peringatan ke-{total.lockouts}); {effect}")  # fmt: skip
+    audit.record(
+        session=session,
+        actor=audit.Actor(account_id=None, label="sistem"),
+        action="banyak_percobaan_gagal",
+        object_type=object_type,
+        object_id=object_id,
+        detail=f"{policy.total_failures} percobaan gagal untuk {_WHAT[total.scope]}, dari {clients} alamat "
+        f"atau perangkat yang tercatat gagal (peringatan ke-{total.lockouts}); {effect}",
+    )

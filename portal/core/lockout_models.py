@@ -4,6 +4,7 @@ One row per secret (a NIK, a reference, a typed e-mail) and client (an address, 
 attempts of that client at that secret. The row with client_hmac "*" is the secret's total over
 every client. Neither the secret nor the client is stored in clear.
 """
+
 from __future__ import annotations
 
 import enum

@@ -1,4 +1,5 @@
 """Names as on the KTP: comparing what a resident typed, and showing the least of a name."""
+
 from __future__ import annotations
 
 import re
@@ -7,11 +8,47 @@ import unicodedata
 # Honorifics and academic titles people may or may not type (compared after normalising).
 TITLES = frozenset(
     {
-        "h", "hj", "haji", "hajah", "dr", "drs", "dra", "ir", "prof", "st", "sh", "se", "mm", "mh",
-        "spd", "sag", "skom", "sos", "ssos", "amd", "ama", "amk", "bsc", "ba", "kh", "ust",
-        "ustadz", "ustazah", "raden", "rd", "r", "tb", "ny", "nn", "tn", "sdr", "sdri", "bpk", "ibu",
+        "h",
+        "hj",
+        "haji",
+        "hajah",
+        "dr",
+        "drs",
+        "dra",
+        "ir",
+        "prof",
+        "st",
+        "sh",
+        "se",
+        "mm",
+        "mh",
+        "spd",
+        "sag",
+        "skom",
+        "sos",
+        "ssos",
+        "amd",
+        "ama",
+        "amk",
+        "bsc",
+        "ba",
+        "kh",
+        "ust",
+        "ustadz",
+        "ustazah",
+        "raden",
+        "rd",
+        "r",
+        "tb",
+        "ny",
+        "nn",
+        "tn",
+        "sdr",
+        "sdri",
+        "bpk",
+        "ibu",
     }
-)  # fmt: skip
+)
 
 _APOSTROPHES = re.compile(r"[’'`´ʼ‘]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -50,10 +87,7 @@ def _within_one_edit(a: str, b: str) -> bool:
         if len(diffs) == 1:
             return True
         return (
-            len(diffs) == 2
-            and diffs[1] == diffs[0] + 1
-            and a[diffs[0]] == b[diffs[1]]
-            and a[diffs[1]] == b[diffs[0]]
+            len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]]
         )
     short, long_ = (a, b) if la < lb else (b, a)
     i = 0

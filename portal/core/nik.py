@@ -4,6 +4,7 @@
 + serial (4, not 0000). The prefix says where the NIK was first issued, not where the person
 lives: it is never a residency test.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,16 +18,46 @@ from portal.roster.models.person import Sex
 # Kemendagri province codes (Permendagri 58/2021 and the 2022 Papua provinces).
 PROVINCE_CODES = frozenset(
     {
-        "11", "12", "13", "14", "15", "16", "17", "18", "19",
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "16",
+        "17",
+        "18",
+        "19",
         "21",
-        "31", "32", "33", "34", "35", "36",
-        "51", "52", "53",
-        "61", "62", "63", "64", "65",
-        "71", "72", "73", "74", "75", "76",
-        "81", "82",
-        "91", "92", "93", "94", "95", "96",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "51",
+        "52",
+        "53",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "72",
+        "73",
+        "74",
+        "75",
+        "76",
+        "81",
+        "82",
+        "91",
+        "92",
+        "93",
+        "94",
+        "95",
+        "96",
     }
-)  # fmt: skip
+)
 
 _SEPARATORS = re.compile(r"[\s.\-]+")
 
@@ -93,9 +124,7 @@ def parse_nik(raw: str, *, today: date | None = None) -> Nik:
     if not value:
         raise NikError("empty", _("Masukkan NIK 16 angka."))
     if not value.isascii() or not value.isdigit():
-        raise NikError(
-            "not_digits", _("NIK hanya berisi angka 0–9. Periksa kembali NIK pada KTP Anda.")
-        )
+        raise NikError("not_digits", _("NIK hanya berisi angka 0–9. Periksa kembali NIK pada KTP Anda."))
     if len(value) != 16:
         raise NikError(
             "length",
@@ -116,9 +145,7 @@ def parse_nik(raw: str, *, today: date | None = None) -> Nik:
             ),
         )
     if value[12:] == "0000":
-        raise NikError(
-            "serial", _("Empat angka terakhir NIK tidak boleh 0000. Periksa kembali NIK Anda.")
-        )
+        raise NikError("serial", _("Empat angka terakhir NIK tidak boleh 0000. Periksa kembali NIK Anda."))
     sex = Sex.PEREMPUAN if value[6:8] > "40" else Sex.LAKI_LAKI  # two ASCII digits: as int
     return Nik(value=value, birth_date=birth, sex=sex)
 

@@ -5,6 +5,7 @@ nothing in them needs the network or any other file. A fetcher that refuses ever
 the second layer: a template mistake or a markup injection could otherwise read a local file
 (file:///…) into a PDF or make the server call an address of the attacker's choosing.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

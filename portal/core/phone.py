@@ -1,4 +1,5 @@
 """Indonesian phone numbers as people type them, normalised to +62."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """The 12 kecamatan and 56 kelurahan of Kota Bekasi, shipped as data with the portal."""
+
 from __future__ import annotations
 
 import csv
@@ -38,9 +39,7 @@ def regions() -> Regions:
             else:
                 rows.append(row)
     kelurahan = {
-        row["code"]: Kelurahan(
-            code=row["code"], name=row["name"], kecamatan=kecamatan[row["kecamatan_code"]]
-        )
+        row["code"]: Kelurahan(code=row["code"], name=row["name"], kecamatan=kecamatan[row["kecamatan_code"]])
         for row in rows
     }
     return Regions(kecamatan=kecamatan, kelurahan=kelurahan)

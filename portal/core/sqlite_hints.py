@@ -10,6 +10,7 @@ SQLAlchemy renders a table hint (Select.with_hint) only where a dialect says how
 nothing, so this module teaches it SQLite's own syntax: `FROM complaint INDEXED BY ix_name`.
 A named index that cannot answer the query is an error ("no query solution"), not a slow plan:
 tests run every filter of the queue on SQLite."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa

@@ -3,6 +3,7 @@
 National holidays and the government's cuti bersama (joint leave) come from the `holidays`
 package; extra cuti bersama dates (decided each year by SKB 3 Menteri) are configuration.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

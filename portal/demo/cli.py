@@ -1,4 +1,5 @@
 """flask demo seed: synthetic data for a demo."""
+
 from __future__ import annotations
 
 import click
@@ -17,11 +18,9 @@ def seed_command(seed: int) -> None:
     from portal.demo.services.roster import demo_roster_csv, sample_people
 
     data = demo_roster_csv(seed=seed)
-    result = import_roster(session=db.session, stream=data, filename="demo-roster.csv",
-                           imported_by="demo seed")  # fmt: skip
+    result = import_roster(session=db.session, stream=data, filename="demo-roster.csv", imported_by="demo seed")
     db.session.commit()
-    click.echo(f"Roster contoh: {result.inserted} baru, {result.updated} diperbarui, "
-               f"{result.unchanged} tidak berubah.")  # fmt: skip
+    click.echo(f"Roster contoh: {result.inserted} baru, {result.updated} diperbarui, {result.unchanged} tidak berubah.")
     from portal.demo.services.cases import seed_complaints
 
     made = seed_complaints(session=db.session)

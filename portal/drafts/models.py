@@ -5,6 +5,7 @@ next minutes. The session cookie (signed, not encrypted) holds only this row's t
 random pad; the row holds the code XOR the pad. Neither the cookie alone nor the database alone
 tells the code, and after `expires_at` the confirmation is gone from a shared phone.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

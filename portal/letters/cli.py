@@ -1,4 +1,5 @@
 """flask letters batch | revoke-inactive: letters of participation for distribution, revocation."""
+
 from __future__ import annotations
 
 import os
@@ -19,19 +20,27 @@ letters_cli = AppGroup("letters", help="Surat keterangan kepesertaan.")
 @click.option("--kelurahan", metavar="CODE", help="One kelurahan, e.g. 32.75.01.1001.")
 @click.option("--kecamatan", metavar="CODE", help="A whole kecamatan, e.g. 32.75.01.")
 @click.option("--all", "everyone", is_flag=True, help="Every active participant of the city.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The merged PDF to write.")  # fmt: skip
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Processes that render (default: every core).")  # fmt: skip
-@click.option("--chunk-size", type=click.IntRange(min=1), default=200, show_default=True,
-              help="Letters per WeasyPrint document.")  # fmt: skip
-@click.option("--tagged", is_flag=True,
-              help="Tagged PDF/UA parts (slower; the merged file keeps title and language only).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The merged PDF to write.")
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=None, help="Processes that render (default: every core)."
+)
+@click.option(
+    "--chunk-size", type=click.IntRange(min=1), default=200, show_default=True, help="Letters per WeasyPrint document."
+)
+@click.option(
+    "--tagged", is_flag=True, help="Tagged PDF/UA parts (slower; the merged file keeps title and language only)."
+)
 @click.option("--keep-parts", is_flag=True, help="Keep the per-chunk PDFs next to --out.")
 def batch_command(
-    kelurahan: str | None, kecamatan: str | None, everyone: bool, out: Path, workers: int | None,
-    chunk_size: int, tagged: bool, keep_parts: bool,
-) -> None:  # fmt: skip
+    kelurahan: str | None,
+    kecamatan: str | None,
+    everyone: bool,
+    out: Path,
+    workers: int | None,
+    chunk_size: int,
+    tagged: bool,
+    keep_parts: bool,
+) -> None:
     """One merged PDF of the letters of every active participant in scope, for RT/RW.
 
     Numbers are assigned in the database first, in one transaction; rendering then runs on
@@ -50,26 +59,42 @@ def batch_command(
         raise click.BadParameter(str(error)) from None
     started = time.perf_counter()
     pattern = current_app.config["LETTER_NUMBER_PATTERN"]
-    assigned = letters_batch.assign_batch_letters(session=db.session, kelurahan_codes=codes,
-                                                  pattern=pattern)  # fmt: skip
+    assigned = letters_batch.assign_batch_letters(session=db.session, kelurahan_codes=codes, pattern=pattern)
     db.session.commit()
-    click.echo(f"Surat: {len(assigned.letter_ids)} ({assigned.issued} baru, {assigned.reused} "
-               f"dipakai ulang, {assigned.superseded} menggantikan surat lama).")  # fmt: skip
+    click.echo(
+        f"Surat: {len(assigned.letter_ids)} ({assigned.issued} baru, {assigned.reused} "
+        f"dipakai ulang, {assigned.superseded} menggantikan surat lama)."
+    )
     if not assigned.letter_ids:
         click.echo("Tidak ada peserta aktif di wilayah ini; tidak ada PDF yang dibuat.")
         return
     title = f"{document_title()} — {_scope_name(kelurahan, kecamatan)}"
     show_bar = sys.stderr.isatty() or os.environ.get("SIGAP_PROGRESS") == "1"
     workers = workers or default_workers()
-    with click.progressbar(length=len(assigned.letter_ids), label="Membuat PDF", file=sys.stderr,
-                           hidden=not show_bar, show_pos=True, show_eta=True) as bar:  # fmt: skip
-        report = render_batch(letter_ids=assigned.letter_ids, out=out, title=title, workers=workers,
-                              chunk_size=chunk_size, tagged=tagged, keep_parts=keep_parts,
-                              on_progress=bar.update)  # fmt: skip
+    with click.progressbar(
+        length=len(assigned.letter_ids),
+        label="Membuat PDF",
+        file=sys.stderr,
+        hidden=not show_bar,
+        show_pos=True,
+        show_eta=True,
+    ) as bar:
+        report = render_batch(
+            letter_ids=assigned.letter_ids,
+            out=out,
+            title=title,
+            workers=workers,
+            chunk_size=chunk_size,
+            tagged=tagged,
+            keep_parts=keep_parts,
+            on_progress=bar.update,
+        )
     seconds = time.perf_counter() - started
-    click.echo(f"PDF: {report.out} — {report.letters} halaman, {report.parts} bagian "
-               f"({report.rendered} dibuat, {report.reused} dari proses sebelumnya), "
-               f"{workers} proses, {seconds:.1f} detik.")  # fmt: skip
+    click.echo(
+        f"PDF: {report.out} — {report.letters} halaman, {report.parts} bagian "
+        f"({report.rendered} dibuat, {report.reused} dari proses sebelumnya), "
+        f"{workers} proses, {seconds:.1f} detik."
+    )
 
 
 def _scope_name(kelurahan: str | None, kecamatan: str | None) -> str:

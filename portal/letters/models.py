@@ -3,6 +3,7 @@
 A letter keeps a copy of what it printed (name, masked NIK, KPJ, place, period), so the same
 letter can be produced again byte for byte and verified after the roster has moved on.
 """
+
 from __future__ import annotations
 
 import enum
@@ -54,10 +55,12 @@ class Letter(Base):
         sa.UniqueConstraint("year", "seq", name="uq_letter_year_seq"),
         # At most one valid letter per person, whatever two requests or a batch do at once.
         sa.Index(
-            "uq_letter_person_valid", "person_id", unique=True,
+            "uq_letter_person_valid",
+            "person_id",
+            unique=True,
             sqlite_where=sa.text("status = 'berlaku'"),
             postgresql_where=sa.text("status = 'berlaku'"),
-        ),  # fmt: skip
+        ),
     )
 
 

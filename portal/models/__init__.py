@@ -1,4 +1,5 @@
 """All models, imported here so Alembic and create_all see every table."""
+
 from portal.accounts.models import Account, AccountKecamatan, Role
 from portal.assistance.models import (  # noqa: F401
     AppointmentKind,
@@ -26,7 +27,6 @@ from portal.complaints.models.complaint import (
     ContactChannel,
     EventKind,
     FilerRelation,
-    ReferenceCounter,
     ReferralAgency,
     ResolutionCode,
     Satisfaction,
@@ -35,6 +35,7 @@ from portal.complaints.models.name_word import ComplaintNameWord
 from portal.complaints.models.response_template import ResponseTemplate
 from portal.core.base import Base
 from portal.core.lockout_models import AccessLockout, LockoutScope
+from portal.core.references import ReferenceCounter
 from portal.drafts.models import FilingReceipt  # noqa: F401
 from portal.letters.models import IssuedVia, Letter, LetterCounter, LetterStatus  # noqa: F401
 from portal.notifications.models import OutboxChannel, OutboxMessage, OutboxState

@@ -12,6 +12,7 @@ A message is never sent again on its own once it has been handed to the mail ser
 been: at most once. The ones that need a person (gagal, tidak_pasti) are listed for supervisors
 at /petugas/email-bermasalah.
 """
+
 from __future__ import annotations
 
 import enum

@@ -1,5 +1,6 @@
 """/petugas/email-bermasalah: emails to residents that gave up or may or may not have gone out,
 for supervisors, who put them back in the queue after checking (portal.notifications.services.outbox)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -18,8 +19,13 @@ bp = officer_bp = Blueprint("notifications", __name__)  # registered by portal.o
 def list_outbox_problems():
     found = outbox.overview(session=db.session, now=utcnow(), who=current_actor())
     db.session.commit()
-    return render_template("notifications/email_bermasalah.html", found=found, max_attempts=outbox.MAX_ATTEMPTS,
-                           channel_labels={"email": _("Email")}, title=_("Email bermasalah"))  # fmt: skip
+    return render_template(
+        "notifications/email_bermasalah.html",
+        found=found,
+        max_attempts=outbox.MAX_ATTEMPTS,
+        channel_labels={"email": _("Email")},
+        title=_("Email bermasalah"),
+    )
 
 
 @bp.post("/email-bermasalah/<int:message_id>/antrekan")
@@ -28,12 +34,21 @@ def requeue_outbox_message(message_id: int):
     done = outbox.requeue(session=db.session, message_id=message_id, now=utcnow(), who=current_actor())
     db.session.commit()
     if done is None:
-        flash(_("Email itu tidak lagi bermasalah (sudah diantrekan, terkirim, atau sedang dikirim); tidak ada "
-                "yang diubah."))  # fmt: skip
+        flash(
+            _(
+                "Email itu tidak lagi bermasalah (sudah diantrekan, terkirim, atau sedang dikirim); tidak ada "
+                "yang diubah."
+            )
+        )
     else:
-        flash(_("Email untuk pengaduan %(reference)s diantrekan lagi, dengan %(attempts)d percobaan baru, dan "
-                "dikirim pada putaran pengiriman berikutnya.", reference=done.reference or "-",
-                attempts=outbox.MAX_ATTEMPTS))  # fmt: skip
+        flash(
+            _(
+                "Email untuk pengaduan %(reference)s diantrekan lagi, dengan %(attempts)d percobaan baru, dan "
+                "dikirim pada putaran pengiriman berikutnya.",
+                reference=done.reference or "-",
+                attempts=outbox.MAX_ATTEMPTS,
+            )
+        )
     return redirect(url_for("officers.notifications.list_outbox_problems"), 303)
 
 

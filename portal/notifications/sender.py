@@ -11,6 +11,7 @@ sent twice by itself. The steps are in portal.notifications.services.outbox (the
 one place that commits them, like the web layer does for requests. A task queue can call
 `deliver_due` as it is.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -35,9 +36,15 @@ class DeliveryReport:
     unknown: int = 0  # may or may not have gone out (tidak_pasti), expired claims of dead senders included
 
 
-def deliver_due(*, session: Session, smtp: SmtpSettings, limit: int = 100, lease: timedelta = outbox.LEASE,
-                now: datetime | None = None,
-                after_claim: Callable[[outbox.Claimed], None] | None = None) -> DeliveryReport:  # fmt: skip
+def deliver_due(
+    *,
+    session: Session,
+    smtp: SmtpSettings,
+    limit: int = 100,
+    lease: timedelta = outbox.LEASE,
+    now: datetime | None = None,
+    after_claim: Callable[[outbox.Claimed], None] | None = None,
+) -> DeliveryReport:
     """Send up to `limit` due messages. `now` fixes the clock (tests); `after_claim` runs once a
     claim is committed, before the conversation (fault drills)."""
     clock: Callable[[], datetime] = (lambda: now) if now is not None else utcnow
@@ -62,8 +69,13 @@ def deliver_due(*, session: Session, smtp: SmtpSettings, limit: int = 100, lease
                 break
             if after_claim is not None:
                 after_claim(claimed)
-            result = unreachable or transmit(connection, sender=smtp.sender, to_address=claimed.to_address,
-                                             subject=claimed.subject, body=claimed.body)  # fmt: skip
+            result = unreachable or transmit(
+                connection,
+                sender=smtp.sender,
+                to_address=claimed.to_address,
+                subject=claimed.subject,
+                body=claimed.body,
+            )
             _record(session, report, claimed, claimant, result, clock())
             session.commit()  # this message's outcome, on its own
     finally:
@@ -74,16 +86,24 @@ def deliver_due(*, session: Session, smtp: SmtpSettings, limit: int = 100, lease
     return report
 
 
-def _record(session: Session, report: DeliveryReport, claimed: outbox.Claimed, claimant: str,
-            result: Transmission, now: datetime) -> None:  # fmt: skip
+def _record(
+    session: Session,
+    report: DeliveryReport,
+    claimed: outbox.Claimed,
+    claimant: str,
+    result: Transmission,
+    now: datetime,
+) -> None:
     if result.outcome is Outcome.SENT:
         outbox.mark_sent(session=session, message_id=claimed.id, claimant=claimant, now=now)
         report.sent += 1
     elif result.outcome is Outcome.UNCERTAIN:
         outbox.mark_uncertain(session=session, claimed=claimed, claimant=claimant, error=result.error)
         report.unknown += 1
-    elif outbox.release(session=session, claimed=claimed, claimant=claimant, now=now,
-                        error=result.error) is OutboxState.GAGAL:  # fmt: skip
+    elif (
+        outbox.release(session=session, claimed=claimed, claimant=claimant, now=now, error=result.error)
+        is OutboxState.GAGAL
+    ):
         report.gave_up += 1
     else:
         report.retrying += 1

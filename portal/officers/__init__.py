@@ -1,5 +1,6 @@
 """/petugas: the officer workspace. One parent blueprint holds the guard (every view declares who
 may open it: portal.web.auth) and registers each domain's officer blueprint."""
+
 from flask import Blueprint, current_app, request
 from flask_wtf.csrf import CSRFError
 

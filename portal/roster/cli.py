@@ -1,4 +1,5 @@
 """flask roster import: the Disnaker roster file into the portal."""
+
 from __future__ import annotations
 
 import csv
@@ -20,8 +21,12 @@ roster_cli = AppGroup("roster", help="Roster (daftar peserta) dari Disnaker.")
 
 @roster_cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Where to write rejected rows (default: FILE.rejects.csv).")  # fmt: skip
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write rejected rows (default: FILE.rejects.csv).",
+)
 @click.option("--by", "imported_by", default=None, help="Who runs the import (default: OS user).")
 def import_command(path: Path, rejects: Path | None, imported_by: str | None) -> None:
     """Import a roster CSV: upsert by NIK, bad rows to a rejects CSV, all or nothing."""
@@ -36,13 +41,16 @@ def import_command(path: Path, rejects: Path | None, imported_by: str | None) ->
             writer.writerow(reject_cells(line, kind, reason, raw))
 
         show_bar = size > 5_000_000 and sys.stderr.isatty() or os.environ.get("SIGAP_PROGRESS") == "1"
-        with click.progressbar(length=size, label="Mengimpor", file=sys.stderr,
-                               hidden=not show_bar) as bar:  # fmt: skip
+        with click.progressbar(length=size, label="Mengimpor", file=sys.stderr, hidden=not show_bar) as bar:
             try:
                 result = import_roster(
-                    session=db.session, stream=stream, filename=path.name,
-                    imported_by=imported_by, on_reject=on_reject, on_bytes=bar.update,
-                )  # fmt: skip
+                    session=db.session,
+                    stream=stream,
+                    filename=path.name,
+                    imported_by=imported_by,
+                    on_reject=on_reject,
+                    on_bytes=bar.update,
+                )
                 db.session.commit()
             except RosterFileError as error:
                 db.session.rollback()

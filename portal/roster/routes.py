@@ -1,4 +1,5 @@
 """/petugas/warga: look people up in the roster; /petugas/impor: roster imports (admins)."""
+
 from __future__ import annotations
 
 import os
@@ -40,24 +41,40 @@ def search_people():
     """The form is sent by POST, so a NIK never appears in an address (history, proxy and server
     logs); a name search can be paged by GET links."""
     form = PeopleSearchForm(request.form if request.method == "POST" else request.args)
-    form.status.choices = [SelectChoice("", _("Semua status"))] + [SelectChoice(s.value, people.status_label(s))
-                                                                   for s in PersonStatus]  # fmt: skip
+    form.status.choices = [SelectChoice("", _("Semua status"))] + [
+        SelectChoice(s.value, people.status_label(s)) for s in PersonStatus
+    ]
     status = form.status.data if form.status.data in set(PersonStatus) else None
-    query = people.PeopleQuery(q=(form.q.data or "")[:100], status=PersonStatus(status) if status else None,
-                               page=_page_number(request.args.get("hal")))  # fmt: skip
+    query = people.PeopleQuery(
+        q=(form.q.data or "")[:100],
+        status=PersonStatus(status) if status else None,
+        page=_page_number(request.args.get("hal")),
+    )
     if request.method == "GET" and looks_like_nik(query.q):
-        result = people.PeoplePage(rows=[], total=0, page=1, pages=1, searched=False, by_nik=True,
-                                   message=_("NIK tidak boleh tercantum di alamat halaman. Ketik NIK di kolom "
-                                             "pencarian, lalu tekan Cari."))  # fmt: skip
+        result = people.PeoplePage(
+            rows=[],
+            total=0,
+            page=1,
+            pages=1,
+            searched=False,
+            by_nik=True,
+            message=_("NIK tidak boleh tercantum di alamat halaman. Ketik NIK di kolom pencarian, lalu tekan Cari."),
+        )
     else:
         result = people.search_people(session=db.session, viewer=current_user, query=query, who=current_actor())
         db.session.commit()
     if result.message:  # a search that cannot run is an error of the search field, linked from the summary
         form.q.errors = [result.message]
     paging = {"q": query.q, "status": status or ""} if not result.by_nik else {}
-    return render_template("roster/warga.html", form=form, result=result, args=paging,
-                           kelurahan=regions().kelurahan, status_label=people.status_label,
-                           title=_("Cari warga"))  # fmt: skip
+    return render_template(
+        "roster/warga.html",
+        form=form,
+        result=result,
+        args=paging,
+        kelurahan=regions().kelurahan,
+        status_label=people.status_label,
+        title=_("Cari warga"),
+    )
 
 
 @bp.get("/warga/<int:person_id>")
@@ -73,12 +90,19 @@ def person_page(person_id: int, *, replace_form: ReplaceLetterForm | None = None
         abort(404)  # outside the officer's kecamatan looks the same as no such person
     letters = letters_officer.person_letters(session=db.session, person=record.person)
     db.session.commit()
-    return render_template("roster/warga_rincian.html", record=record, person=record.person,
-                           place=regions().kelurahan.get(record.person.kelurahan_code),
-                           status_label=people.status_label, reason_label=people.reason_label,
-                           case_status_label=case_status_label, title=_("Data warga"), letters=letters,
-                           issue_form=IssueLetterForm(formdata=None),
-                           replace_form=replace_form or ReplaceLetterForm(formdata=None)), status  # fmt: skip
+    return render_template(
+        "roster/warga_rincian.html",
+        record=record,
+        person=record.person,
+        place=regions().kelurahan.get(record.person.kelurahan_code),
+        status_label=people.status_label,
+        reason_label=people.reason_label,
+        case_status_label=case_status_label,
+        title=_("Data warga"),
+        letters=letters,
+        issue_form=IssueLetterForm(formdata=None),
+        replace_form=replace_form or ReplaceLetterForm(formdata=None),
+    ), status
 
 
 # Roster imports (admins) -------------------------------------------------------------------
@@ -104,8 +128,9 @@ def _imports_page(form: RosterUploadForm, *, status: int = 200):
     folder = rejects_dir()
     with_rejects = {b.id for b in batches if roster_imports.rejects_file(directory=folder, batch_id=b.id)}
     older = batches[-1].id if len(batches) == 50 else None
-    return render_template("roster/impor.html", form=form, batches=batches, with_rejects=with_rejects,
-                           older=older, title=_("Impor roster")), status  # fmt: skip
+    return render_template(
+        "roster/impor.html", form=form, batches=batches, with_rejects=with_rejects, older=older, title=_("Impor roster")
+    ), status
 
 
 @bp.get("/impor")
@@ -124,18 +149,31 @@ def upload_roster():
     filename = os.path.basename((upload.filename or "roster.csv").replace("\\", "/"))
     try:
         result = roster_imports.import_upload(
-            session=db.session, stream=upload.stream, filename=filename, rejects_dir=rejects_dir(),
-            imported_by=f"{current_user.email} (petugas:{current_user.id})", who=current_actor(),
-        )  # fmt: skip
+            session=db.session,
+            stream=upload.stream,
+            filename=filename,
+            rejects_dir=rejects_dir(),
+            imported_by=f"{current_user.email} (petugas:{current_user.id})",
+            who=current_actor(),
+        )
     except RosterFileError as error:
         db.session.rollback()
         form.file.errors = [error.message]
         return _imports_page(form, status=400)
     db.session.commit()
-    flash(_("Impor #%(id)d selesai: %(read)d baris dibaca, %(new)d baru, %(updated)d diperbarui, "
+    flash(
+        _(
+            "Impor #%(id)d selesai: %(read)d baris dibaca, %(new)d baru, %(updated)d diperbarui, "
             "%(same)d tidak berubah, %(rejected)d ditolak, %(warnings)d peringatan.",
-            id=result.batch_id, read=result.rows_read, new=result.inserted, updated=result.updated,
-            same=result.unchanged, rejected=result.rejected, warnings=result.warnings))  # fmt: skip
+            id=result.batch_id,
+            read=result.rows_read,
+            new=result.inserted,
+            updated=result.updated,
+            same=result.unchanged,
+            rejected=result.rejected,
+            warnings=result.warnings,
+        )
+    )
     return redirect(url_for("officers.roster.list_imports"), 303)
 
 
@@ -146,10 +184,17 @@ def download_rejects(batch_id: int):
     path = roster_imports.rejects_file(directory=rejects_dir(), batch_id=batch_id) if batch else None
     if path is None:
         abort(404)
-    audit.record(session=db.session, actor=current_actor(), action="unduh", object_type="roster_batch",
-                 object_id=batch_id, detail="baris ditolak dan peringatan")  # fmt: skip
+    audit.record(
+        session=db.session,
+        actor=current_actor(),
+        action="unduh",
+        object_type="roster_batch",
+        object_id=batch_id,
+        detail="baris ditolak dan peringatan",
+    )
     db.session.commit()
-    response = send_file(path, mimetype="text/csv", as_attachment=True,
-                         download_name=f"impor-{batch_id}-ditolak.csv", max_age=0)  # fmt: skip
+    response = send_file(
+        path, mimetype="text/csv", as_attachment=True, download_name=f"impor-{batch_id}-ditolak.csv", max_age=0
+    )
     response.headers["Cache-Control"] = "no-store"
     return response

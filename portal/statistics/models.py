@@ -1,4 +1,5 @@
 """The last public figures counted, shared by every worker process and kept across restarts."""
+
 from __future__ import annotations
 
 from datetime import datetime

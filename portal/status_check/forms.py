@@ -14,19 +14,15 @@ class StatusCheckForm(FlaskForm):
         description=_l("16 angka pada KTP Anda. Spasi, titik atau tanda hubung boleh."),
         validators=[ValidNik()],
         filters=[strip_filter],
-        render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 40,
-                   "spellcheck": "false"},
-    )  # fmt: skip
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 40, "spellcheck": "false"},
+    )
     nama = StringField(
         _l("Nama lengkap"),
-        description=_l(
-            "Tulis seperti di KTP. Huruf besar-kecil dan gelar (H., Hj., S.Pd.) tidak berpengaruh."
-        ),
+        description=_l("Tulis seperti di KTP. Huruf besar-kecil dan gelar (H., Hj., S.Pd.) tidak berpengaruh."),
         validators=[
             DataRequired(message=_l("Masukkan nama lengkap seperti tertulis di KTP.")),
-            Length(max=150, message=_l("Nama terlalu panjang. Tulis paling banyak 150 huruf, "
-                                       "seperti di KTP.")),
-        ],  # fmt: skip
+            Length(max=150, message=_l("Nama terlalu panjang. Tulis paling banyak 150 huruf, seperti di KTP.")),
+        ],
         filters=[strip_filter],
         render_kw={"autocomplete": "name", "maxlength": 150, "spellcheck": "false"},
     )

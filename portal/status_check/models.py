@@ -1,4 +1,5 @@
 """The log of status checks (NIK and client as HMACs, never in clear). Lockouts: portal.core.lockout_models."""
+
 from __future__ import annotations
 
 import enum
@@ -20,10 +21,7 @@ class StatusCheckLog(Base):
     __tablename__ = "status_check_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    checked_at: Mapped[datetime] = mapped_column(
-        UTCDateTime(), default=utcnow, index=True
-    )
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     nik_hmac: Mapped[str] = mapped_column(sa.String(64), index=True)
     client_hmac: Mapped[str] = mapped_column(sa.String(64))
     outcome: Mapped[CheckOutcome] = mapped_column(str_enum(CheckOutcome))
-

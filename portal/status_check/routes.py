@@ -1,4 +1,5 @@
 """Public pages: home and the status check."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, request, session
@@ -62,10 +63,14 @@ def check_status_page():
         session.pop("checked_person", None)
     # A found person's answer stands alone; after a failed check the form is shown again as typed.
     return render_page_or_fragment(
-        "status_check/cek_status.html", "status_check/_cek_status.html", form=form, answer=answer,
+        "status_check/cek_status.html",
+        "status_check/_cek_status.html",
+        form=form,
+        answer=answer,
         complaint_category=COMPLAINT_FOR_NEXT_STEP.get(answer.next_step),
-        checked_nik=form.nik.parsed.value, checked_name=form.nama.data,
-    )  # fmt: skip
+        checked_nik=form.nik.parsed.value,
+        checked_name=form.nama.data,
+    )
 
 
 @bp.post("/cek-status/nik")
@@ -75,7 +80,8 @@ def validate_nik():
     form = StatusCheckForm()
     form.nik.validate(form)
     return render_page_or_fragment(
-        "status_check/cek_status.html", "status_check/_nik_feedback.html", form=form,
+        "status_check/cek_status.html",
+        "status_check/_nik_feedback.html",
+        form=form,
         nik_ok=not form.nik.errors and bool(form.nik.data),
-    )  # fmt: skip
-
+    )

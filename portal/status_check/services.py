@@ -1,4 +1,4 @@
-""""Am I covered?": NIK + name against the roster, with lockout and a hashed log.
+""" "Am I covered?": NIK + name against the roster, with lockout and a hashed log.
 
 Knowing a NIK is not proof of identity, so an unknown NIK and a name that does not match give
 one and the same answer, and both count towards the lockout of that client (its address) for
@@ -6,6 +6,7 @@ that NIK: five failures lock that client out of that NIK, not the NIK's owner el
 attempt is counted before the name is compared (portal.core.lockout), so parallel bursts
 get five guesses too.
 """
+
 from __future__ import annotations
 
 import enum
@@ -72,18 +73,22 @@ _LOCKOUT_COLUMNS = (_lockout_t.c.failures, _lockout_t.c.lockouts, _lockout_t.c.l
 def _count_and_person_postgresql() -> sa.Select:
     counted = lockout.upsert_statement("postgresql").returning(*_LOCKOUT_COLUMNS).cte("counted")
     return sa.select(
-        counted.c.failures, counted.c.lockouts, counted.c.locked_until,
+        counted.c.failures,
+        counted.c.lockouts,
+        counted.c.locked_until,
         *(_person_t.c[name] for name in _PERSON_COLUMNS),
-    ).select_from(counted.outerjoin(_person_t, _person_t.c.nik == sa.bindparam("nik", type_=sa.String())))  # fmt: skip
+    ).select_from(counted.outerjoin(_person_t, _person_t.c.nik == sa.bindparam("nik", type_=sa.String())))
 
 
 def _count_and_person_sqlite():
     nik = sa.bindparam("nik", type_=sa.String())
     return lockout.upsert_statement("sqlite").returning(
         *_LOCKOUT_COLUMNS,
-        *(sa.select(_person_t.c[name]).where(_person_t.c.nik == nik).scalar_subquery().label(name)
-          for name in _PERSON_COLUMNS),
-    )  # fmt: skip
+        *(
+            sa.select(_person_t.c[name]).where(_person_t.c.nik == nik).scalar_subquery().label(name)
+            for name in _PERSON_COLUMNS
+        ),
+    )
 
 
 _COUNT_AND_PERSON = {"postgresql": _count_and_person_postgresql(), "sqlite": _count_and_person_sqlite()}
@@ -92,9 +97,12 @@ _LOG_INSERT = _log_t.insert()
 # statement, as a CTE. The log row has its own parameter names: in a statement that also writes
 # access_lockout, a parameter named after one of its columns (client_hmac) would become a value
 # to set there.
-_LOG_VALUES = {"checked_at": sa.bindparam("log_at", type_=_log_t.c.checked_at.type),
-               "nik_hmac": sa.bindparam("log_nik"), "client_hmac": sa.bindparam("log_client"),
-               "outcome": sa.bindparam("log_outcome", type_=_log_t.c.outcome.type)}  # fmt: skip
+_LOG_VALUES = {
+    "checked_at": sa.bindparam("log_at", type_=_log_t.c.checked_at.type),
+    "nik_hmac": sa.bindparam("log_nik"),
+    "client_hmac": sa.bindparam("log_client"),
+    "outcome": sa.bindparam("log_outcome", type_=_log_t.c.outcome.type),
+}
 _LOG_AND_SUCCESS_POSTGRESQL = {
     lockouts: _log_t.insert().values(**_LOG_VALUES).add_cte(lockout.success_statement(lockouts).cte("done"))
     for lockouts in (0, 1)
@@ -139,10 +147,10 @@ def _answer(person: sa.Row) -> StatusAnswer:
     )
 
 
-def _log(session: Session, now: datetime, nik_hmac: str, client_hmac: str,
-         outcome: CheckOutcome) -> None:  # fmt: skip
-    session.connection().execute(_LOG_INSERT, {"checked_at": now, "nik_hmac": nik_hmac,
-                                 "client_hmac": client_hmac, "outcome": outcome})  # fmt: skip
+def _log(session: Session, now: datetime, nik_hmac: str, client_hmac: str, outcome: CheckOutcome) -> None:
+    session.connection().execute(
+        _LOG_INSERT, {"checked_at": now, "nik_hmac": nik_hmac, "client_hmac": client_hmac, "outcome": outcome}
+    )
 
 
 def check_status(
@@ -181,17 +189,26 @@ def check_status(
         _log(session, now, nik_hmac, client_hmac, CheckOutcome.LOCKED)
         # The same for a NIK that is not in the roster: this says nothing about the NIK.
         raise Locked(
-            _("Terlalu banyak percobaan untuk NIK ini dari perangkat Anda. Coba lagi setelah %(minutes)d "
-              "menit, atau tanyakan langsung di kantor kelurahan atau Disnaker Kota Bekasi dengan membawa KTP.",
-              minutes=attempt.wait_minutes),
+            _(
+                "Terlalu banyak percobaan untuk NIK ini dari perangkat Anda. Coba lagi setelah %(minutes)d "
+                "menit, atau tanyakan langsung di kantor kelurahan atau Disnaker Kota Bekasi dengan membawa KTP.",
+                minutes=attempt.wait_minutes,
+            ),
             retry_after_seconds=attempt.wait_seconds,
-        )  # fmt: skip
+        )
 
     if stored.id is not None and names_match(name, stored.nama):
         if dialect == "postgresql":
-            connection.execute(_LOG_AND_SUCCESS_POSTGRESQL[min(attempt.lockouts, 1)],
-                               {"log_at": now, "log_nik": nik_hmac, "log_client": client_hmac,
-                                "log_outcome": CheckOutcome.FOUND, **lockout.success_parameters(attempt)})  # fmt: skip
+            connection.execute(
+                _LOG_AND_SUCCESS_POSTGRESQL[min(attempt.lockouts, 1)],
+                {
+                    "log_at": now,
+                    "log_nik": nik_hmac,
+                    "log_client": client_hmac,
+                    "log_outcome": CheckOutcome.FOUND,
+                    **lockout.success_parameters(attempt),
+                },
+            )
         else:
             _log(session, now, nik_hmac, client_hmac, CheckOutcome.FOUND)
             lockout.succeeded(session, attempt)

@@ -1,4 +1,5 @@
 """Who may open which officer page. Every /petugas view declares its rule; the blueprint enforces it."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -58,9 +59,14 @@ def enforce(view_functions: dict, endpoint: str | None):
         kept = restore.keep_unsent_form()  # a form being sent keeps its text for after sign-in
         logout_user()
         session.clear()
-        why = (_("Sesi berakhir karena tidak ada aktivitas selama 30 menit.") if idle else
-               _("Sesi berakhir karena sudah %(hours)d jam sejak Anda masuk.",
-                 hours=ABSOLUTE_LIFETIME.total_seconds() // 3600))  # fmt: skip
+        why = (
+            _("Sesi berakhir karena tidak ada aktivitas selama 30 menit.")
+            if idle
+            else _(
+                "Sesi berakhir karena sudah %(hours)d jam sejak Anda masuk.",
+                hours=ABSOLUTE_LIFETIME.total_seconds() // 3600,
+            )
+        )
         if kept:
             session[restore.RESTORE_KEY] = kept
             flash(why + " " + _("Isian Anda disimpan: masuk lagi untuk melanjutkan."))
@@ -99,9 +105,11 @@ def safe_next(target: str | None) -> str | None:
 
 
 def current_actor() -> Actor:
-    return Actor(account_id=current_user.id if current_user.is_authenticated else None,
-                 ip=request.remote_addr or "", label=f"petugas:{current_user.id}"
-                 if current_user.is_authenticated else "")  # fmt: skip
+    return Actor(
+        account_id=current_user.id if current_user.is_authenticated else None,
+        ip=request.remote_addr or "",
+        label=f"petugas:{current_user.id}" if current_user.is_authenticated else "",
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -6,6 +6,7 @@ request's transaction is rolled back (so nothing half-written remains), and the 
 gets a fresh connection (pool_pre_ping; SQLAlchemy also drops the pool's other connections
 when it sees a disconnect).
 """
+
 from __future__ import annotations
 
 import logging
@@ -29,26 +30,31 @@ log = logging.getLogger("portal.errors")
 
 def _messages(code: int) -> tuple[str, str]:
     return {
-        400: (_("Permintaan tidak bisa diproses"),
-              _("Isian yang dikirim tidak lengkap atau tidak sesuai. Kembali dan coba lagi.")),
+        400: (
+            _("Permintaan tidak bisa diproses"),
+            _("Isian yang dikirim tidak lengkap atau tidak sesuai. Kembali dan coba lagi."),
+        ),
         403: (_("Tidak diizinkan"), _("Anda tidak punya akses ke halaman ini.")),
-        404: (_("Halaman tidak ditemukan"),
-              _("Periksa kembali alamatnya, atau mulai dari halaman utama.")),
-        405: (_("Cara membuka halaman ini tidak didukung"),
-              _("Buka halaman ini dari tautan atau formulir di portal.")),
-        409: (_("Tidak bisa diproses"),
-              _("Data sudah berubah sejak halaman dibuka. Muat ulang halaman, lalu coba lagi.")),
-        413: (_("Berkas atau isian terlalu besar"),
-              _("Kecilkan berkas atau persingkat isian, lalu kirim lagi.")),
+        404: (_("Halaman tidak ditemukan"), _("Periksa kembali alamatnya, atau mulai dari halaman utama.")),
+        405: (_("Cara membuka halaman ini tidak didukung"), _("Buka halaman ini dari tautan atau formulir di portal.")),
+        409: (
+            _("Tidak bisa diproses"),
+            _("Data sudah berubah sejak halaman dibuka. Muat ulang halaman, lalu coba lagi."),
+        ),
+        413: (_("Berkas atau isian terlalu besar"), _("Kecilkan berkas atau persingkat isian, lalu kirim lagi.")),
         415: (_("Jenis isian tidak didukung"), _("Kirim isian melalui formulir di portal.")),
-        429: (_("Terlalu banyak permintaan"),
-              _("Anda mengirim terlalu banyak permintaan dalam waktu singkat. Tunggu sebentar, "
-                "lalu coba lagi.")),
-        503: (_("Layanan sedang gangguan"),
-              _("Portal sedang tidak bisa menyimpan atau membaca data. Tidak ada data Anda yang "
-                "hilang. Coba lagi beberapa menit lagi.")),
-    }.get(code, (_("Terjadi kesalahan"),
-                 _("Maaf, ada kesalahan di sisi kami. Coba lagi beberapa saat lagi.")))  # fmt: skip
+        429: (
+            _("Terlalu banyak permintaan"),
+            _("Anda mengirim terlalu banyak permintaan dalam waktu singkat. Tunggu sebentar, lalu coba lagi."),
+        ),
+        503: (
+            _("Layanan sedang gangguan"),
+            _(
+                "Portal sedang tidak bisa menyimpan atau membaca data. Tidak ada data Anda yang "
+                "hilang. Coba lagi beberapa menit lagi."
+            ),
+        ),
+    }.get(code, (_("Terjadi kesalahan"), _("Maaf, ada kesalahan di sisi kami. Coba lagi beberapa saat lagi.")))
 
 
 class Refused(HTTPException):
@@ -75,9 +81,13 @@ def register_error_format(app: Flask, prefix: str, render: Callable[[HTTPExcepti
 def render_error(code: int, message: str | None = None, *, retry_after: int | None = None) -> Response:
     title, default_message = _messages(code)
     response = render_page_or_fragment(
-        "errors/error.html", "errors/_error.html", status=code,
-        title=title, message=message or default_message, code=code,
-    )  # fmt: skip
+        "errors/error.html",
+        "errors/_error.html",
+        status=code,
+        title=title,
+        message=message or default_message,
+        code=code,
+    )
     if retry_after is not None:
         response.headers["Retry-After"] = str(retry_after)
     return response
@@ -151,15 +161,23 @@ def init_app(app: Flask) -> None:
 
 def form_expired() -> Response:
     """A POST without a valid CSRF token (blueprints that can give typed text back do so first)."""
-    return render_error(400, _("Formulir ini sudah kedaluwarsa atau dikirim dari luar portal. Muat ulang halaman, "
-                               "lalu kirim lagi."))  # fmt: skip
+    return render_error(
+        400, _("Formulir ini sudah kedaluwarsa atau dikirim dari luar portal. Muat ulang halaman, lalu kirim lagi.")
+    )
 
 
 DATABASE_RETRY_AFTER = 30  # seconds: a restart of PostgreSQL takes a few
 # Pages that show what a committed filing gave the resident (reference, access code).
-CONFIRMATION_PAGES = frozenset({"complaints.show_confirmation", "complaints.receipt_pdf", "assistance.show_sent",
-                                "assistance.download_slip", "officers.complaints.show_assisted_confirmation",
-                                "officers.complaints.download_assisted_slip"})  # fmt: skip
+CONFIRMATION_PAGES = frozenset(
+    {
+        "complaints.show_confirmation",
+        "complaints.receipt_pdf",
+        "assistance.show_sent",
+        "assistance.download_slip",
+        "officers.complaints.show_assisted_confirmation",
+        "officers.complaints.download_assisted_slip",
+    }
+)
 
 
 def _rollback() -> None:

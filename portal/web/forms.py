@@ -1,4 +1,5 @@
 """Validators shared by forms: each message says what to do."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -23,7 +24,6 @@ class ValidNik:
 
 def strip_filter(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
-
 
 
 def _fast_html_params(**kwargs) -> Markup:
@@ -53,7 +53,6 @@ def install_fast_html_params() -> None:
     for widget in (wtforms_widgets.Input, wtforms_widgets.Button):
         if widget.__dict__.get("html_params") is not None:
             widget.html_params = staticmethod(_fast_html_params)
-
 
 
 class GetForm(FlaskForm):

@@ -1,4 +1,5 @@
 """One helper decides whether a request gets a whole page or an htmx fragment."""
+
 from __future__ import annotations
 
 from flask import Response, make_response, render_template, request
@@ -13,9 +14,7 @@ def wants_fragment() -> bool:
     )
 
 
-def render_page_or_fragment(
-    page_template: str, fragment_template: str, /, *, status: int = 200, **context
-) -> Response:
+def render_page_or_fragment(page_template: str, fragment_template: str, /, *, status: int = 200, **context) -> Response:
     template = fragment_template if wants_fragment() else page_template
     response = make_response(render_template(template, **context), status)
     response.vary.add("HX-Request")

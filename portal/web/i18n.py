@@ -1,4 +1,5 @@
 """Indonesian by default; English with ?lang=en (remembered in the session)."""
+
 from __future__ import annotations
 
 from flask import current_app, g, has_request_context, request, session
@@ -60,6 +61,4 @@ def _template_ngettext(eval_ctx, singular: str, plural: str, num: int, /, **vari
 
 def install_template_gettext(app) -> None:
     """Replace the `_`/`gettext`/`ngettext` Flask-Babel gave Jinja by the cached ones above."""
-    app.jinja_env.globals.update(
-        _=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext
-    )
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext)

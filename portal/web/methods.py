@@ -6,6 +6,7 @@ nothing. Below the application, a HEAD becomes a GET whose body is dropped on th
 every request but POST loses its body before Flask sees it: whatever branch a view takes, only
 a POST can carry a form. Methods no route declares (PUT, PATCH, DELETE…) stay 405s.
 """
+
 from __future__ import annotations
 
 import io

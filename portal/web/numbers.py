@@ -3,6 +3,7 @@
 `"²".isdigit()` is true but `int("²")` fails, and a 5,000-digit number fails `int()` too; a
 number past the integer column's range fails inside the database driver. All three were 500s.
 """
+
 from __future__ import annotations
 
 MAX_ID = 2**31 - 1  # PostgreSQL `integer`, the type of every id and version column

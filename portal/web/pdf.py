@@ -1,4 +1,5 @@
 """HTML templates to PDF with WeasyPrint (fonts from the system: DejaVu/Liberation, no downloads)."""
+
 from __future__ import annotations
 
 from flask import Response, render_template

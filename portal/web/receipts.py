@@ -4,6 +4,7 @@ The session cookie is signed, not encrypted: it gets a token and a random pad, n
 code (portal.drafts.services.receipts keeps the code sealed on the server). Reading an expired or
 foreign confirmation forgets it, so the next person on a shared phone sees nothing.
 """
+
 from __future__ import annotations
 
 from flask import session

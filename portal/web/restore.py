@@ -1,5 +1,6 @@
 """Keeping an officer's unsent form when the idle timeout signs them out (see
 portal.drafts.services.session_restore). The session keeps only a token and the form's path."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -28,8 +29,13 @@ def keep_unsent_form() -> dict | None:
         return None
     back = urlsplit(request.referrer or "")
     back_path = back.path if back.path.startswith("/petugas") and back.netloc in ("", request.host) else None
-    token = session_restore.keep_form(session=db.session, owner=f"akun:{current_user.id}", action=request.path,
-                                      back=back_path, fields=list(request.form.items(multi=True)))  # fmt: skip
+    token = session_restore.keep_form(
+        session=db.session,
+        owner=f"akun:{current_user.id}",
+        action=request.path,
+        back=back_path,
+        fields=list(request.form.items(multi=True)),
+    )
     if token is None:
         return None
     db.session.commit()  # the request ends here with a redirect: this is its one commit

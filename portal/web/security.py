@@ -1,4 +1,5 @@
 """Security headers on every response, with a CSP that allows only the portal and htmx."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit

@@ -1,4 +1,5 @@
 """Domain settings built from the app config, for routes and CLI to hand to services."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,9 +18,12 @@ def work_calendar() -> WorkCalendar:
 
 def sla_targets() -> SlaTargets:
     config = current_app.config
-    return SlaTargets(verify_days=config["SLA_VERIFY_DAYS"], resolve_days=config["SLA_RESOLVE_DAYS"],
-                      verify_days_by_category=config["SLA_VERIFY_DAYS_BY_CATEGORY"],
-                      resolve_days_by_category=config["SLA_RESOLVE_DAYS_BY_CATEGORY"])  # fmt: skip
+    return SlaTargets(
+        verify_days=config["SLA_VERIFY_DAYS"],
+        resolve_days=config["SLA_RESOLVE_DAYS"],
+        verify_days_by_category=config["SLA_VERIFY_DAYS_BY_CATEGORY"],
+        resolve_days_by_category=config["SLA_RESOLVE_DAYS_BY_CATEGORY"],
+    )
 
 
 def lockout_policy() -> LockoutPolicy:
@@ -27,8 +31,11 @@ def lockout_policy() -> LockoutPolicy:
     lockout, its first length; a secret's total over every client tells staff (and refuses
     unknown devices at sign-in) at ten times the per-client limit."""
     config = current_app.config
-    return LockoutPolicy(max_failures=config["NIK_LOCKOUT_FAILURES"], base_minutes=config["NIK_LOCKOUT_MINUTES"],
-                         total_failures=10 * config["NIK_LOCKOUT_FAILURES"])  # fmt: skip
+    return LockoutPolicy(
+        max_failures=config["NIK_LOCKOUT_FAILURES"],
+        base_minutes=config["NIK_LOCKOUT_MINUTES"],
+        total_failures=10 * config["NIK_LOCKOUT_FAILURES"],
+    )
 
 
 def attachment_dir() -> Path:
@@ -37,6 +44,11 @@ def attachment_dir() -> Path:
 
 def smtp_settings() -> SmtpSettings:
     config = current_app.config
-    return SmtpSettings(host=config["SMTP_HOST"], port=config["SMTP_PORT"], sender=config["SMTP_SENDER"],
-                        username=config["SMTP_USERNAME"], password=config["SMTP_PASSWORD"],
-                        starttls=config["SMTP_STARTTLS"])  # fmt: skip
+    return SmtpSettings(
+        host=config["SMTP_HOST"],
+        port=config["SMTP_PORT"],
+        sender=config["SMTP_SENDER"],
+        username=config["SMTP_USERNAME"],
+        password=config["SMTP_PASSWORD"],
+        starttls=config["SMTP_STARTTLS"],
+    )

@@ -1,4 +1,5 @@
 """What every template gets: htmx source, language links, Indonesian dates and rupiah."""
+
 from __future__ import annotations
 
 from datetime import date

@@ -6,6 +6,7 @@ this folder on PYTHONPATH and `SIGAP_TEST_CLOCK_SHIFT` (seconds between the test
 real one) in their environment, so they see the same day as the test that started them.
 Nothing here is imported by the portal itself.
 """
+
 import os
 
 _shift = os.environ.get("SIGAP_TEST_CLOCK_SHIFT")

@@ -5,6 +5,7 @@ migrated SQLite database seeded with one person per status. The htmx CDN is unre
 so every browser context answers the htmx URL with the byte-identical npm copy in
 tests/e2e/vendor (`make browser`); the page's SRI hash still has to match for it to run.
 """
+
 from __future__ import annotations
 
 import threading
@@ -24,9 +25,15 @@ from tests.conftest import _migrate, _test_config
 from tests.e2e.support import AXE_JS, CHROMIUM, HTMX_JS, PHONE
 
 ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 # Console errors that are not failures: Chromium logs every 4xx document or XHR (the portal
 # answers 400 and 404 on purpose), and htmx logs an aborted request: a NIK format check still
@@ -88,16 +95,25 @@ def _seed() -> dict[str, Resident]:
     """One person per status (the nonaktif one died while covered, so heirs can claim)."""
     people = {
         "aktif": factories.person(nama="Budi Santoso"),
-        "proses": factories.person(nama="Siti Aminah", female=True, status="proses", kpj=None,
-                                   mulai=None, selesai=None),  # fmt: skip
-        "daftar_tunggu": factories.person(nama="Agus Salim", status="daftar_tunggu", kpj=None,
-                                          mulai=None, selesai=None),  # fmt: skip
-        "nonaktif": factories.person(nama="Joko Widodo", status="nonaktif", alasan="meninggal",
-                                     selesai=date(2026, 6, 30)),  # fmt: skip
+        "proses": factories.person(
+            nama="Siti Aminah", female=True, status="proses", kpj=None, mulai=None, selesai=None
+        ),
+        "daftar_tunggu": factories.person(
+            nama="Agus Salim", status="daftar_tunggu", kpj=None, mulai=None, selesai=None
+        ),
+        "nonaktif": factories.person(
+            nama="Joko Widodo", status="nonaktif", alasan="meninggal", selesai=date(2026, 6, 30)
+        ),
         "tidak_memenuhi_syarat": factories.person(
-            nama="Hj. Dewi Lestari", female=True, status="tidak_memenuhi_syarat",
-            alasan="desil_di_atas_5", desil=7, kpj=None, mulai=None, selesai=None,
-        ),  # fmt: skip
+            nama="Hj. Dewi Lestari",
+            female=True,
+            status="tidak_memenuhi_syarat",
+            alasan="desil_di_atas_5",
+            desil=7,
+            kpj=None,
+            mulai=None,
+            selesai=None,
+        ),
     }
     return {status: Resident(p.nik, p.nama) for status, p in people.items()}
 
@@ -109,18 +125,20 @@ def live_server(tmp_path_factory):
     with pytest.MonkeyPatch.context() as env:
         env.setenv("SIGAP_ENV", "testing")
         _migrate(url, folder)
-        app = create_app({
-            **_test_config(url, folder),
-            # Every test checks from 127.0.0.1: keep limits and lockouts out of the way.
-            "RATELIMIT_STATUS_CHECK": "10000 per minute",
-            "RATELIMIT_COMPLAINTS": "10000 per minute",
-            "RATELIMIT_COMPLAINT_STEPS": "10000 per minute",
-            "RATELIMIT_TRACKING": "10000 per minute",
-            "RATELIMIT_SIGN_IN": "10000 per minute",
-            "NIK_LOCKOUT_FAILURES": 10000,
-            "ATTACHMENT_DIR": str(folder / "attachments"),  # not the repository's instance/
-            "LETTER_BATCH_DIR": str(folder / "letter-batches"),
-        })  # fmt: skip
+        app = create_app(
+            {
+                **_test_config(url, folder),
+                # Every test checks from 127.0.0.1: keep limits and lockouts out of the way.
+                "RATELIMIT_STATUS_CHECK": "10000 per minute",
+                "RATELIMIT_COMPLAINTS": "10000 per minute",
+                "RATELIMIT_COMPLAINT_STEPS": "10000 per minute",
+                "RATELIMIT_TRACKING": "10000 per minute",
+                "RATELIMIT_SIGN_IN": "10000 per minute",
+                "NIK_LOCKOUT_FAILURES": 10000,
+                "ATTACHMENT_DIR": str(folder / "attachments"),  # not the repository's instance/
+                "LETTER_BATCH_DIR": str(folder / "letter-batches"),
+            }
+        )
     with app.app_context():
         residents = _seed()
         db.session.remove()
@@ -158,8 +176,9 @@ def route_network(context, live_server: LiveServer, *, htmx: bool = True) -> Non
         url = route.request.url
         if url == live_server.htmx_url:
             if htmx:
-                route.fulfill(path=HTMX_JS, content_type="application/javascript",
-                              headers={"Access-Control-Allow-Origin": "*"})  # fmt: skip
+                route.fulfill(
+                    path=HTMX_JS, content_type="application/javascript", headers={"Access-Control-Allow-Origin": "*"}
+                )
             else:
                 route.abort("internetdisconnected")
         elif urlsplit(url).netloc == local or url.startswith(("data:", "blob:")):

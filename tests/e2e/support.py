@@ -1,4 +1,5 @@
 """Helpers for the browser tests: fill the status check, run axe-core, measure overflow."""
+
 from __future__ import annotations
 
 import io
@@ -139,9 +140,7 @@ def axe_problems(page: Page) -> str | None:
     violations = run_axe(page)
     if not violations:
         return None
-    return f"axe-core found {len(violations)} violation(s) on {page.url}:\n" + describe_violations(
-        violations
-    )
+    return f"axe-core found {len(violations)} violation(s) on {page.url}:\n" + describe_violations(violations)
 
 
 def wait_for_htmx(page: Page) -> None:

@@ -9,6 +9,7 @@ every public page.
 Each opener below brings a browser to one endpoint the way a person gets there (filling the
 steps before it), and the test checks the browser really is on that endpoint.
 """
+
 from __future__ import annotations
 
 import time
@@ -87,20 +88,49 @@ def seeded(live_server) -> Seeded:
         with_totp = factories.account("officer", totp=True)
         case, code = factories.complaint(subject_name="Dewi Aksesibel")
         found, help_code = factories.assistance_request(
-            disabilities=(DisabilityCategory.SENSORIK_NETRA,), disability_consent=True)  # fmt: skip
+            disabilities=(DisabilityCategory.SENSORIK_NETRA,), disability_consent=True
+        )
         template = ResponseTemplate(title="Data sedang diperiksa", body="Data Anda sedang kami periksa.")
         db.session.add(template)
         active = db.session.scalars(sa.select(Person).where(Person.status == PersonStatus.AKTIF)).first()
         letter = issue_letter(session=db.session, person_id=active.id)
-        db.session.add(OutboxMessage(reference=case.reference, to_address="dewi@contoh.id", subject="Pengaduan",
-                                     body="-", state=OutboxState.GAGAL, attempts=12,
-                                     last_error="ConnectionRefusedError: [Errno 111] Connection refused"))  # fmt: skip
-        db.session.add(OutboxMessage(reference=case.reference, to_address="dewi@contoh.id", subject="Pengaduan",
-                                     body="-", state=OutboxState.TIDAK_PASTI, attempts=1,
-                                     last_error="TimeoutError: timed out"))  # fmt: skip
+        db.session.add(
+            OutboxMessage(
+                reference=case.reference,
+                to_address="dewi@contoh.id",
+                subject="Pengaduan",
+                body="-",
+                state=OutboxState.GAGAL,
+                attempts=12,
+                last_error="ConnectionRefusedError: [Errno 111] Connection refused",
+            )
+        )
+        db.session.add(
+            OutboxMessage(
+                reference=case.reference,
+                to_address="dewi@contoh.id",
+                subject="Pengaduan",
+                body="-",
+                state=OutboxState.TIDAK_PASTI,
+                attempts=1,
+                last_error="TimeoutError: timed out",
+            )
+        )
         db.session.commit()
-        return Seeded(admin.email, admin.totp_secret, with_totp.email, with_totp.totp_secret, case.reference, code,
-                      found.reference, help_code, active.id, with_totp.id, template.id, letter.code)  # fmt: skip
+        return Seeded(
+            admin.email,
+            admin.totp_secret,
+            with_totp.email,
+            with_totp.totp_secret,
+            case.reference,
+            code,
+            found.reference,
+            help_code,
+            active.id,
+            with_totp.id,
+            template.id,
+            letter.code,
+        )
 
     return live_server.run(work)
 
@@ -188,7 +218,8 @@ PUBLIC: dict[str, Callable] = {
     "complaints.check_answers": lambda page, s, r: _complaint_details(page, factories.make_nik(female=True)),
     "complaints.show_confirmation": lambda page, s, r: (
         _complaint_details(page, factories.make_nik(female=True)),
-        page.get_by_role("button", name="Kirim pengaduan").click()),
+        page.get_by_role("button", name="Kirim pengaduan").click(),
+    ),
     "complaints.track_complaint": _go("/pengaduan/lacak"),
     "complaints.view_case": lambda page, s, r: _track(page, s.complaint, s.complaint_code),
     "letters.show_letter": lambda page, s, r: (_checked_active_person(page, r), page.goto("/surat")),
@@ -199,7 +230,9 @@ PUBLIC: dict[str, Callable] = {
     "assistance.request_help": _go("/bantuan"),
     "assistance.check_request": lambda page, s, r: _help_form(page),
     "assistance.show_sent": lambda page, s, r: (
-        _help_form(page), page.get_by_role("button", name="Kirim permintaan bantuan").click()),
+        _help_form(page),
+        page.get_by_role("button", name="Kirim permintaan bantuan").click(),
+    ),
     "assistance.view_request": lambda page, s, r: _track(page, s.help_request, s.help_code),
     "assistance.show_accessibility": _go("/aksesibilitas"),
     "officers.accounts.sign_in": _go("/petugas/masuk"),
@@ -276,8 +309,9 @@ OFFICER: dict[str, Callable] = {
     "officers.accounts.set_up_totp": lambda page, s, ls: page.goto("/petugas/akun/2fa"),
     "officers.assistance.show_assistance_queue": lambda page, s, ls: page.goto("/petugas/bantuan"),
     "officers.assistance.show_assistance_request": lambda page, s, ls: page.goto(f"/petugas/bantuan/{s.help_request}"),
-    "officers.complaints.start_assisted_filing":
-        lambda page, s, ls: page.goto(f"/petugas/pengaduan/baru?bantuan={s.help_request}"),
+    "officers.complaints.start_assisted_filing": lambda page, s, ls: page.goto(
+        f"/petugas/pengaduan/baru?bantuan={s.help_request}"
+    ),
     "officers.complaints.edit_assisted_details": lambda page, s, ls: _assisted(page, s, upto="rincian"),
     "officers.complaints.check_assisted_filing": lambda page, s, ls: _assisted(page, s, upto="periksa"),
     "officers.complaints.show_assisted_confirmation": lambda page, s, ls: _assisted(page, s, upto="terkirim"),

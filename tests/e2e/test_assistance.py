@@ -4,6 +4,7 @@ a candidate proposal on someone's behalf, and a note typed before the session ex
 
 Accounts and requests are made with tests/factories.py inside the live server's app context.
 """
+
 from __future__ import annotations
 
 import re
@@ -228,8 +229,9 @@ def _open_action(page: Page, action: str):
 def test_an_officer_schedules_a_visit_and_records_the_outcome(page: Page, another_page, live_server):
     from portal.models import DisabilityCategory
 
-    reference, code = _request(live_server, subject_name="Bu Endang Qw",
-                               disabilities=(DisabilityCategory.FISIK,), disability_consent=True)  # fmt: skip
+    reference, code = _request(
+        live_server, subject_name="Bu Endang Qw", disabilities=(DisabilityCategory.FISIK,), disability_consent=True
+    )
     officer = make_officer(live_server)
     sign_in(page, officer)
     page.get_by_role("navigation", name="Menu petugas").get_by_role("link", name="Bantuan", exact=True).click()

@@ -7,6 +7,7 @@ sideways scrolling at 320 px.
 The officer's side happens through the service layer (portal.complaints.services.actions, the code
 the officer pages call), on the live server's database; test_officer_flow.py drives the pages.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,9 +41,8 @@ pytestmark = pytest.mark.browser
 # Every journey runs twice: htmx and portal.js on, and a browser with JavaScript off.
 JS = [
     pytest.param(True, id="js"),
-    pytest.param(False, id="nojs",
-                 marks=pytest.mark.browser_context_args(java_script_enabled=False)),
-]  # fmt: skip
+    pytest.param(False, id="nojs", marks=pytest.mark.browser_context_args(java_script_enabled=False)),
+]
 
 TERLEWAT = "Saya (atau orang ini) memenuhi syarat tetapi tidak terdaftar"
 KELURAHAN = "32.75.01.1001"
@@ -124,11 +124,18 @@ def _who(officer: Account) -> Actor:
 def officer_asks_for_information(live_server, reference: str, message: str) -> None:
     def work() -> None:
         officer, case = factories.account(), _case(reference)
-        case_actions.claim(session=db.session, complaint=case, officer=officer,
-                           expected_version=case.version, who=_who(officer))  # fmt: skip
-        case_actions.request_information(session=db.session, complaint=case, officer=officer,
-                                         expected_version=case.version, message=message,
-                                         calendar=WorkCalendar(), who=_who(officer))  # fmt: skip
+        case_actions.claim(
+            session=db.session, complaint=case, officer=officer, expected_version=case.version, who=_who(officer)
+        )
+        case_actions.request_information(
+            session=db.session,
+            complaint=case,
+            officer=officer,
+            expected_version=case.version,
+            message=message,
+            calendar=WorkCalendar(),
+            who=_who(officer),
+        )
         db.session.commit()
 
     live_server.run(work)
@@ -138,11 +145,18 @@ def officer_resolves(live_server, reference: str, message: str) -> None:
     def work() -> None:
         case = _case(reference)
         officer = db.session.get(Account, case.assigned_to_id)
-        case_actions.conclude(session=db.session, complaint=case, officer=officer,
-                              expected_version=case.version, target=ComplaintStatus.SELESAI,
-                              code=ResolutionCode.INFORMASI_DIBERIKAN,
-                              next_step="Cek status lagi bulan depan.", message=message,
-                              calendar=WorkCalendar(), who=_who(officer))  # fmt: skip
+        case_actions.conclude(
+            session=db.session,
+            complaint=case,
+            officer=officer,
+            expected_version=case.version,
+            target=ComplaintStatus.SELESAI,
+            code=ResolutionCode.INFORMASI_DIBERIKAN,
+            next_step="Cek status lagi bulan depan.",
+            message=message,
+            calendar=WorkCalendar(),
+            who=_who(officer),
+        )
         db.session.commit()
 
     live_server.run(work)
@@ -176,9 +190,7 @@ def test_file_track_answer_and_rate_a_complaint(page: Page, live_server, js):
     page.get_by_role("main").get_by_role("link", name="Lacak pengaduan").click()
     expect(_heading(page)).to_have_text("Lacak pengaduan")
     _htmx_ready(page, js)
-    with page.expect_response(
-        lambda r: r.url.endswith("/pengaduan/lacak") and r.request.method == "POST"
-    ) as lookup:
+    with page.expect_response(lambda r: r.url.endswith("/pengaduan/lacak") and r.request.method == "POST") as lookup:
         fill_tracking(page, reference, code.replace("-", "").lower())
     # With JavaScript, htmx sends it and follows HX-Redirect (no case page inside the form).
     assert lookup.value.request.headers.get("hx-request") == ("true" if js else None)
@@ -198,9 +210,7 @@ def test_file_track_answer_and_rate_a_complaint(page: Page, live_server, js):
     request.get_by_role("button", name="Kirim jawaban").click()  # empty: refused
     summary = page.locator(".error-summary")
     expect(summary.get_by_role("heading")).to_have_text(ERROR_SUMMARY_HEADING)
-    expect(summary.get_by_role("link", name="Tulis jawaban Anda.")).to_have_attribute(
-        "href", "#jawaban"
-    )
+    expect(summary.get_by_role("link", name="Tulis jawaban Anda.")).to_have_attribute("href", "#jawaban")
     answer = page.get_by_label("Jawaban Anda")
     expect(answer).to_have_attribute("aria-invalid", "true")
     answer.fill("Foto KK terlampir.\nAlamat sudah sesuai KTP.")
@@ -404,10 +414,16 @@ def test_complaint_pages_do_not_scroll_sideways_at_320px(page: Page, live_server
 # Public pages that test_pages.py and the walk above do not name ----------------------------
 
 _NAMED = {
-    "/", "/cek-status", "/tentang", "/pengaduan/baru", "/pengaduan/baru/rincian",
-    "/pengaduan/baru/periksa", "/pengaduan/terkirim",
-    "/pengaduan/lacak", "/pengaduan/lacak/kasus",
-}  # fmt: skip
+    "/",
+    "/cek-status",
+    "/tentang",
+    "/pengaduan/baru",
+    "/pengaduan/baru/rincian",
+    "/pengaduan/baru/periksa",
+    "/pengaduan/terkirim",
+    "/pengaduan/lacak",
+    "/pengaduan/lacak/kasus",
+}
 
 
 def test_other_public_pages_do_not_scroll_sideways_at_320px(page: Page, live_server):
@@ -416,10 +432,12 @@ def test_other_public_pages_do_not_scroll_sideways_at_320px(page: Page, live_ser
     paths = sorted(
         rule.rule
         for rule in live_server.app.url_map.iter_rules()
-        if "GET" in rule.methods and not rule.arguments and rule.rule not in _NAMED
+        if "GET" in rule.methods
+        and not rule.arguments
+        and rule.rule not in _NAMED
         and not rule.rule.startswith(("/petugas/", "/static/"))
         and not re.search(r"\.[a-z]+$", rule.rule)  # files: CSV, JSON, PDF
-    )  # fmt: skip
+    )
     page.set_viewport_size(NARROW)
     problems: list[str] = []
     for path in paths:

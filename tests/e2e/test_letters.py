@@ -2,6 +2,7 @@
 code (decoded from the PDF) and lands on the verification page; someone types the short code
 instead; an officer issues, prints and replaces a letter from the person page and follows a
 kelurahan batch on its status page while htmx polls it to the end."""
+
 from __future__ import annotations
 
 import io

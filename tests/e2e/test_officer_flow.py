@@ -5,6 +5,7 @@ another browser, the same filter without JavaScript, and axe-core on every offic
 
 Accounts and complaints are made with tests/factories.py inside the live server's app context.
 """
+
 from __future__ import annotations
 
 import re
@@ -65,11 +66,9 @@ def file_cases(live_server, word: str) -> dict[str, Filed]:
     also holds every other test's complaints."""
 
     def work() -> dict[str, Filed]:
-        info, info_code = factories.complaint(category="informasi", subject_nik=None,
-                                              subject_name=f"Rahmat {word}")  # fmt: skip
+        info, info_code = factories.complaint(category="informasi", subject_nik=None, subject_name=f"Rahmat {word}")
         missed, missed_code = factories.complaint(subject_name=f"Sri {word}")
-        return {"informasi": Filed(info.reference, info_code),
-                "terlewat": Filed(missed.reference, missed_code)}  # fmt: skip
+        return {"informasi": Filed(info.reference, info_code), "terlewat": Filed(missed.reference, missed_code)}
 
     return live_server.run(work)
 
@@ -269,8 +268,9 @@ def test_the_queue_filter_comes_back_as_an_address_without_javascript(page: Page
 def subject_nik_of(live_server, reference: str) -> str:
     from portal.models import Complaint
 
-    return live_server.run(lambda: db.session.scalar(sa.select(Complaint.subject_nik).where(
-        Complaint.reference == reference)))  # fmt: skip
+    return live_server.run(
+        lambda: db.session.scalar(sa.select(Complaint.subject_nik).where(Complaint.reference == reference))
+    )
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
@@ -320,9 +320,7 @@ def test_axe_on_the_sign_in_pages(page: Page, live_server):
     expect(_heading(page)).to_have_text("Kode verifikasi")
     assert_no_axe_violations(page)
     enter_code(page, "000000" if pyotp.TOTP(officer.totp_secret).now() != "000000" else "111111")
-    expect(summary.get_by_role("link", name=re.compile("Kode salah"))).to_have_attribute(
-        "href", "#code"
-    )
+    expect(summary.get_by_role("link", name=re.compile("Kode salah"))).to_have_attribute("href", "#code")
     assert_no_axe_violations(page)
     enter_code(page, pyotp.TOTP(officer.totp_secret).now())
     expect(_heading(page)).to_have_text("Antrean pengaduan")
@@ -347,14 +345,17 @@ def records(live_server) -> dict[str, str]:
 
     def work() -> dict[str, str]:
         case, _ = factories.complaint(subject_name="Dewi Kartika")
-        template = ResponseTemplate(title="Data sedang diperiksa",
-                                    body="Data Anda sedang kami periksa di DTSEN.")  # fmt: skip
+        template = ResponseTemplate(title="Data sedang diperiksa", body="Data Anda sedang kami periksa di DTSEN.")
         db.session.add(template)
         db.session.commit()
         person_id = db.session.scalar(sa.select(sa.func.min(Person.id)))
         officer = factories.account()
-        return {"reference": case.reference, "person_id": str(person_id),
-                "account_id": str(officer.id), "template_id": str(template.id)}  # fmt: skip
+        return {
+            "reference": case.reference,
+            "person_id": str(person_id),
+            "account_id": str(officer.id),
+            "template_id": str(template.id),
+        }
 
     return live_server.run(work)
 
@@ -439,8 +440,10 @@ def test_axe_on_officer_pages_with_errors(admin_page: Page, records, live_server
 
 
 _KNOWN = {urlsplit(path).path for path in OFFICER_PAGES.values()} | {
-    "/petugas/", "/petugas/masuk", "/petugas/masuk/kode",
-}  # fmt: skip
+    "/petugas/",
+    "/petugas/masuk",
+    "/petugas/masuk/kode",
+}
 
 
 def test_axe_on_officer_pages_added_since(admin_page: Page, live_server):
@@ -448,9 +451,12 @@ def test_axe_on_officer_pages_added_since(admin_page: Page, live_server):
     paths = sorted(
         rule.rule
         for rule in live_server.app.url_map.iter_rules()
-        if rule.rule.startswith("/petugas/") and "GET" in rule.methods and not rule.arguments
-        and rule.rule not in _KNOWN and not re.search(r"\.[a-z]+$", rule.rule)  # not a file
-    )  # fmt: skip
+        if rule.rule.startswith("/petugas/")
+        and "GET" in rule.methods
+        and not rule.arguments
+        and rule.rule not in _KNOWN
+        and not re.search(r"\.[a-z]+$", rule.rule)  # not a file
+    )
     problems: list[str] = []
     checked = []
     for path in paths:

@@ -1,5 +1,6 @@
 """Every public page on a phone: axe-core finds nothing, nothing scrolls sideways at 320 px,
 the skip link works, and the English switch changes the page language."""
+
 from __future__ import annotations
 
 import re
@@ -109,9 +110,7 @@ def test_no_horizontal_scrolling_at_320px(name, request, residents):
     page.set_viewport_size(NARROW)
     open_page(page, residents)
     sizes = horizontal_overflow(page)
-    assert sizes["scrollWidth"] <= sizes["innerWidth"], (
-        f"{name} scrolls sideways at 320 px: {sizes}"
-    )
+    assert sizes["scrollWidth"] <= sizes["innerWidth"], f"{name} scrolls sideways at 320 px: {sizes}"
 
 
 def test_skip_link_moves_focus_to_main_content(page: Page):

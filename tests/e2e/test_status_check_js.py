@@ -1,4 +1,5 @@
 """The status check with JavaScript on: htmx swaps results in place and moves focus to them."""
+
 from __future__ import annotations
 
 import re
@@ -30,9 +31,7 @@ def _still_same_document(page: Page) -> bool:
 
 
 def _submit_with_htmx(page: Page):
-    with page.expect_response(
-        lambda r: r.url.endswith("/cek-status") and r.request.method == "POST"
-    ) as response:
+    with page.expect_response(lambda r: r.url.endswith("/cek-status") and r.request.method == "POST") as response:
         submit_status_check(page)
     assert response.value.request.headers.get("hx-request") == "true"
     return response.value
@@ -109,9 +108,7 @@ def test_invalid_nik_shows_error_summary_linked_to_the_field(page: Page):
 
     link = summary.get_by_role("link", name=re.compile("NIK harus 16 angka"))
     expect(link).to_have_attribute("href", "#nik")
-    expect(summary.get_by_role("link", name=re.compile("nama lengkap"))).to_have_attribute(
-        "href", "#nama"
-    )
+    expect(summary.get_by_role("link", name=re.compile("nama lengkap"))).to_have_attribute("href", "#nama")
     link.click()
     expect(nik).to_be_focused()
 
@@ -140,8 +137,6 @@ def test_nik_format_feedback_appears_while_typing(page: Page):
     expect(nik).not_to_have_attribute("aria-invalid", "true")
     expect(nik).to_have_attribute("aria-describedby", "nik-hint")
     # The live region is updated, not replaced, so screen readers announce the change.
-    assert page.evaluate(
-        "() => window.__feedbackRegion === document.getElementById('nik-feedback')"
-    )
+    assert page.evaluate("() => window.__feedbackRegion === document.getElementById('nik-feedback')")
     expect(page).to_have_url(re.compile(r"/cek-status$"))
     assert _still_same_document(page)

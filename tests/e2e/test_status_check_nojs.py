@@ -1,4 +1,5 @@
 """The status check with JavaScript off (and with the htmx CDN down): plain forms, full pages."""
+
 from __future__ import annotations
 
 import re

@@ -25,9 +25,7 @@ def free_port() -> int:
 
 
 def _version() -> str | None:
-    versions = sorted(
-        (p.name for p in Path("/usr/lib/postgresql").glob("*") if p.name.isdigit()), key=int
-    )
+    versions = sorted((p.name for p in Path("/usr/lib/postgresql").glob("*") if p.name.isdigit()), key=int)
     return versions[-1] if versions else None
 
 
@@ -49,9 +47,7 @@ class Cluster:
     def start(self) -> None:
         self._ctl("start")
         deadline = time.monotonic() + 30
-        while subprocess.run(
-            ["pg_isready", "-q", "-h", "127.0.0.1", "-p", str(self.port)]
-        ).returncode:
+        while subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", str(self.port)]).returncode:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"cluster {self.name} did not accept connections")
             time.sleep(0.1)
@@ -81,10 +77,23 @@ def new_cluster(prefix: str = "sigapdrill") -> Iterator[Cluster]:
         raise ClusterUnavailable("PostgreSQL drill needs root and pg_createcluster (postgresql-common)")
     cluster = Cluster(version, f"{prefix}{os.getpid()}", free_port())
     created = subprocess.run(
-        ["pg_createcluster", version, cluster.name, "--port", str(cluster.port), "-o", "shared_buffers=16MB",
-         "-o", "max_connections=40", "--", "--auth=trust"],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        [
+            "pg_createcluster",
+            version,
+            cluster.name,
+            "--port",
+            str(cluster.port),
+            "-o",
+            "shared_buffers=16MB",
+            "-o",
+            "max_connections=40",
+            "--",
+            "--auth=trust",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if created.returncode != 0:
         raise ClusterUnavailable(f"PostgreSQL drill cluster not created: {created.stderr.strip()[-300:]}")
     try:

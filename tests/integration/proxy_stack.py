@@ -104,12 +104,30 @@ def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
     """A certificate for SERVER_NAME (and 127.0.0.1), made now with the openssl command."""
     certificate, key = directory / "sigap.test.crt", directory / "sigap.test.key"
     subprocess.run(
-        [openssl_binary() or "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-         "-nodes", "-days", "2", "-subj", f"/CN={SERVER_NAME}",
-         "-addext", f"subjectAltName=DNS:{SERVER_NAME},IP:127.0.0.1",
-         "-keyout", str(key), "-out", str(certificate)],
-        check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
+        [
+            openssl_binary() or "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            f"/CN={SERVER_NAME}",
+            "-addext",
+            f"subjectAltName=DNS:{SERVER_NAME},IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(certificate),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     return certificate, key
 
 
@@ -142,8 +160,14 @@ class Gunicorn:
         self.port = 0
 
     def start(self) -> Gunicorn:
-        migrated = subprocess.run([str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=self.env,
-                                  capture_output=True, text=True, timeout=300)  # fmt: skip
+        migrated = subprocess.run(
+            [str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if migrated.returncode != 0:
             raise StackError(f"flask db upgrade failed:\n{migrated.stderr[-2000:]}")
         listener = socket.socket()
@@ -152,12 +176,29 @@ class Gunicorn:
         self.port = listener.getsockname()[1]
         try:
             self.process = subprocess.Popen(
-                [str(BIN / "gunicorn"), "--workers", str(self.workers), "--worker-class", "sync",
-                 "--bind", f"fd://{listener.fileno()}", "--timeout", GUNICORN_TIMEOUT,
-                 "--forwarded-allow-ips", "127.0.0.1", "--access-logfile", str(self.access_log), "wsgi:app"],
-                cwd=ROOT, env=self.env, pass_fds=(listener.fileno(),), stdout=self.log.open("w"),
-                stderr=subprocess.STDOUT, start_new_session=True,
-            )  # fmt: skip
+                [
+                    str(BIN / "gunicorn"),
+                    "--workers",
+                    str(self.workers),
+                    "--worker-class",
+                    "sync",
+                    "--bind",
+                    f"fd://{listener.fileno()}",
+                    "--timeout",
+                    GUNICORN_TIMEOUT,
+                    "--forwarded-allow-ips",
+                    "127.0.0.1",
+                    "--access-logfile",
+                    str(self.access_log),
+                    "wsgi:app",
+                ],
+                cwd=ROOT,
+                env=self.env,
+                pass_fds=(listener.fileno(),),
+                stdout=self.log.open("w"),
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         finally:
             listener.close()  # gunicorn holds it now; requests wait in its backlog until a worker is up
         return self
@@ -202,8 +243,14 @@ class Nginx:
         checked = subprocess.run(self._command("-t"), capture_output=True, text=True, timeout=60)
         if checked.returncode != 0:
             raise StackError(f"nginx -t refused the configuration:\n{checked.stderr}")
-        self.process = subprocess.Popen(self._command(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.PIPE, text=True, start_new_session=True)  # fmt: skip
+        self.process = subprocess.Popen(
+            self._command(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
         threading.Thread(target=self._read_output, daemon=True).start()
         if not self._ready.wait(timeout) or self.process.poll() is not None:
             self.stop()
@@ -241,15 +288,19 @@ class Site:
 
     def another_nginx(self, directory: Path, *, text: str | None = None, upstream_port: int | None = None) -> Nginx:
         """A second nginx with the same certificate, the template `text` (default: as shipped)."""
-        values = site_values(upstream_port=upstream_port or self.gunicorn.port, certificate=self.certificate,
-                             key=self.key, https_port=free_port(), http_port=free_port())  # fmt: skip
+        values = site_values(
+            upstream_port=upstream_port or self.gunicorn.port,
+            certificate=self.certificate,
+            key=self.key,
+            https_port=free_port(),
+            http_port=free_port(),
+        )
         nginx = Nginx(directory, render(values, text))
         nginx.https_port = int(values["SIGAP_HTTPS_PORT"])
         return nginx.start()
 
 
-def site_values(*, upstream_port: int, certificate: Path, key: Path, https_port: int,
-                http_port: int) -> dict[str, str]:  # fmt: skip
+def site_values(*, upstream_port: int, certificate: Path, key: Path, https_port: int, http_port: int) -> dict[str, str]:
     return {
         "SIGAP_SERVER_NAME": SERVER_NAME,
         "SIGAP_TLS_CERTIFICATE": str(certificate),
@@ -261,8 +312,7 @@ def site_values(*, upstream_port: int, certificate: Path, key: Path, https_port:
     }
 
 
-def start_site(directory: Path, *, workers: int = 1, env: dict[str, str] | None = None,
-               edit=None) -> Site:  # fmt: skip
+def start_site(directory: Path, *, workers: int = 1, env: dict[str, str] | None = None, edit=None) -> Site:
     """gunicorn, then nginx with the shipped template (`edit(text) -> text` changes it first)."""
     certificate, key = self_signed_certificate(directory)
     https_port, http_port = free_port(), free_port()
@@ -270,9 +320,16 @@ def start_site(directory: Path, *, workers: int = 1, env: dict[str, str] | None 
     gunicorn = Gunicorn(directory / "gunicorn", workers=workers, env={**public, **(env or {})}).start()
     try:
         text = TEMPLATE.read_text()
-        site = render(site_values(upstream_port=gunicorn.port, certificate=certificate, key=key,
-                                  https_port=https_port, http_port=http_port),
-                      edit(text) if edit else text)  # fmt: skip
+        site = render(
+            site_values(
+                upstream_port=gunicorn.port,
+                certificate=certificate,
+                key=key,
+                https_port=https_port,
+                http_port=http_port,
+            ),
+            edit(text) if edit else text,
+        )
         nginx = Nginx(directory / "nginx", site)
         nginx.https_port = https_port
         nginx.start()
@@ -300,15 +357,17 @@ class Answer:
         return data.decode("utf-8", "replace")
 
 
-def connect(port: int, *, source: str = "127.0.0.1", tls: ssl.SSLContext | None = None,
-            timeout: float = 60) -> socket.socket:  # fmt: skip
+def connect(
+    port: int, *, source: str = "127.0.0.1", tls: ssl.SSLContext | None = None, timeout: float = 60
+) -> socket.socket:
     """A connection from `source` (any 127.0.0.x works on Linux loopback) to 127.0.0.1:port."""
     raw = socket.create_connection(("127.0.0.1", port), timeout=timeout, source_address=(source, 0))
     return tls.wrap_socket(raw, server_hostname=SERVER_NAME) if tls else raw
 
 
-def request_bytes(method: str, path: str, *, host: str, headers: dict[str, str] | None = None,
-                  body: bytes = b"") -> bytes:  # fmt: skip
+def request_bytes(
+    method: str, path: str, *, host: str, headers: dict[str, str] | None = None, body: bytes = b""
+) -> bytes:
     lines = [f"{method} {path} HTTP/1.1", f"Host: {host}", "Connection: close"]
     lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
     if (body or method == "POST") and not any(name.lower() == "content-length" for name in headers or {}):
@@ -323,8 +382,18 @@ def read_answer(sock: socket.socket, method: str = "GET") -> Answer:
     return Answer(response.status, response.headers, body)
 
 
-def fetch(port: int, method: str, path: str, *, source: str = "127.0.0.1", tls: ssl.SSLContext | None = None,
-          host: str, headers: dict[str, str] | None = None, body: bytes = b"", timeout: float = 60) -> Answer:
+def fetch(
+    port: int,
+    method: str,
+    path: str,
+    *,
+    source: str = "127.0.0.1",
+    tls: ssl.SSLContext | None = None,
+    host: str,
+    headers: dict[str, str] | None = None,
+    body: bytes = b"",
+    timeout: float = 60,
+) -> Answer:
     with connect(port, source=source, tls=tls, timeout=timeout) as sock:
         sock.sendall(request_bytes(method, path, host=host, headers=headers, body=body))
         return read_answer(sock, method)
@@ -352,8 +421,10 @@ SLOW_POST_PATH = "/pengaduan/baru-lambat"  # only these connections ask for it: 
 
 def slow_post_head(host: str, length: int = 1_000_000) -> bytes:
     """Complete headers of a POST whose body then comes one byte at a time."""
-    return (f"POST {SLOW_POST_PATH} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-            f"Content-Length: {length}\r\n\r\n").encode()  # fmt: skip
+    return (
+        f"POST {SLOW_POST_PATH} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {length}\r\n\r\n"
+    ).encode()
 
 
 @dataclass

@@ -28,8 +28,9 @@ class RedisServer:
     def start(self) -> None:
         self.process = subprocess.Popen(
             [REDIS, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
         for line in self.process.stdout:  # redis-server says when it takes connections
             if b"Ready to accept connections" in line:
                 return

@@ -1,5 +1,6 @@
 """Assisted filing at /petugas/pengaduan/baru: an officer files a complaint or a candidate proposal
 on someone's behalf through the residents' steps; who acted for whom and who consented are kept."""
+
 import io
 import re
 
@@ -19,11 +20,23 @@ from tests.conftest import parse
 from tests.factories import account, assistance_request, complaint, make_nik, sign_in
 
 PROPOSAL = {
-    "nik": "", "nama": "Pak Darto", "kelurahan": "32.75.01.1001", "kk": "3275 0101 2345 0001",
-    "jalan": "Gg. Kenari 2", "rt": "4", "rw": "7", "pekerjaan": "pemulung", "pelapor": "pendamping",
-    "nama_pelapor": "Rina", "hubungan": "pendamping disabilitas", "persetujuan": "y", "telepon": "0812 3456 7890",
-    "saluran": "telepon", "email": "", "uraian": "Desil 1 menurut RT, tinggal sendiri, tidak ada penghasilan tetap.",
-}  # fmt: skip
+    "nik": "",
+    "nama": "Pak Darto",
+    "kelurahan": "32.75.01.1001",
+    "kk": "3275 0101 2345 0001",
+    "jalan": "Gg. Kenari 2",
+    "rt": "4",
+    "rw": "7",
+    "pekerjaan": "pemulung",
+    "pelapor": "pendamping",
+    "nama_pelapor": "Rina",
+    "hubungan": "pendamping disabilitas",
+    "persetujuan": "y",
+    "telepon": "0812 3456 7890",
+    "saluran": "telepon",
+    "email": "",
+    "uraian": "Desil 1 menurut RT, tinggal sendiri, tidak ada penghasilan tetap.",
+}
 
 
 def token(client, path):
@@ -34,8 +47,11 @@ def start(client, kategori="usulan_calon", query=""):
     path = "/petugas/pengaduan/baru" + query
     page = parse(client.get(path))
     bantuan = page.select_one("input[name=bantuan]")
-    data = {"csrf_token": page.select_one("input[name=csrf_token]")["value"], "kategori": kategori,
-            "bantuan": bantuan.get("value", "") if bantuan else ""}  # fmt: skip
+    data = {
+        "csrf_token": page.select_one("input[name=csrf_token]")["value"],
+        "kategori": kategori,
+        "bantuan": bantuan.get("value", "") if bantuan else "",
+    }
     return client.post("/petugas/pengaduan/baru", data=data)
 
 
@@ -45,8 +61,9 @@ def details(client, **overrides):
 
 
 def send(client):
-    return client.post("/petugas/pengaduan/baru/periksa",
-                       data={"csrf_token": token(client, "/petugas/pengaduan/baru/periksa")})  # fmt: skip
+    return client.post(
+        "/petugas/pengaduan/baru/periksa", data={"csrf_token": token(client, "/petugas/pengaduan/baru/periksa")}
+    )
 
 
 def test_an_officer_files_a_candidate_proposal_for_someone(client):
@@ -73,7 +90,12 @@ def test_an_officer_files_a_candidate_proposal_for_someone(client):
     assert proposal.category is ComplaintCategory.USULAN_CALON and proposal.status is ComplaintStatus.DITERIMA
     assert proposal.filed_by_id == officer.id and proposal.consent_recorded
     assert (proposal.kk_number, proposal.street, proposal.rt, proposal.rw, proposal.occupation) == (
-        "3275010123450001", "Gg. Kenari 2", "004", "007", "pemulung")
+        "3275010123450001",
+        "Gg. Kenari 2",
+        "004",
+        "007",
+        "pemulung",
+    )
     assert proposal.filer_name == "Rina" and proposal.events[0].actor == f"petugas:{officer.id}"
     note = [e for e in proposal.events if e.kind is EventKind.CATATAN][0]
     assert not note.public and "atas nama Pak Darto" in note.message and "pendamping: Rina" in note.message
@@ -107,10 +129,13 @@ def test_the_proposal_needs_what_verification_needs(client):
     response = details(client, nik="", kk="1234", jalan="", pekerjaan="", persetujuan="")
     assert response.status_code == 400
     messages = [a.get_text(strip=True) for a in parse(response).select(".error-summary li a")]
-    assert messages == ["Masukkan NIK 16 angka orang yang bersangkutan.",
-                        "Pengajuan atas nama warga perlu persetujuannya. Tanyakan dulu, lalu centang.",
-                        "Nomor KK terdiri dari 16 angka. Periksa kembali.", "Tulis alamat tempat tinggalnya.",
-                        "Tulis pekerjaannya, misalnya ojek online."]  # fmt: skip
+    assert messages == [
+        "Masukkan NIK 16 angka orang yang bersangkutan.",
+        "Pengajuan atas nama warga perlu persetujuannya. Tanyakan dulu, lalu centang.",
+        "Nomor KK terdiri dari 16 angka. Periksa kembali.",
+        "Tulis alamat tempat tinggalnya.",
+        "Tulis pekerjaannya, misalnya ojek online.",
+    ]
 
 
 def test_an_ordinary_complaint_on_someones_behalf_needs_consent_even_for_themselves(client):

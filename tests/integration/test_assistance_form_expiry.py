@@ -1,6 +1,7 @@
 """WCAG 2.2.1/2.2.5 for residents: a /bantuan form sent after its CSRF token ran out (open for
 over a day) or after the session cookie was lost (the phone's browser was closed) saves nothing,
 but gives back every answer typed, with a fresh token that then goes through."""
+
 from __future__ import annotations
 
 import time
@@ -52,8 +53,13 @@ def _assert_nothing_saved(session) -> None:
 
 
 def test_a_day_old_form_comes_back_filled_in_and_then_goes_through(client, app, session):
-    typed = {**FORM, "nama": "Ibu Sari Wulandari", "persetujuan_disabilitas": "y", "disabilitas": ["sensorik_rungu"],
-             "kebutuhan": "Perlu juru bahasa isyarat.\nRumah di lantai dua."}  # fmt: skip
+    typed = {
+        **FORM,
+        "nama": "Ibu Sari Wulandari",
+        "persetujuan_disabilitas": "y",
+        "disabilitas": ["sensorik_rungu"],
+        "kebutuhan": "Perlu juru bahasa isyarat.\nRumah di lantai dua.",
+    }
     response = client.post("/bantuan", data={"csrf_token": _day_old_token(client, app), **typed}, headers=SAME_SITE)
 
     assert response.status_code == 400
@@ -96,8 +102,11 @@ def test_the_check_page_sent_after_the_session_was_lost_returns_to_the_same_answ
     token, draft = (check.select_one(f"main form input[name={n}]")["value"] for n in ("csrf_token", "draft"))
     client.delete_cookie("session")
 
-    response = client.post("/bantuan/periksa", data={"csrf_token": token, "draft": draft},
-                           headers={"Referer": "http://localhost/bantuan/periksa"})  # fmt: skip
+    response = client.post(
+        "/bantuan/periksa",
+        data={"csrf_token": token, "draft": draft},
+        headers={"Referer": "http://localhost/bantuan/periksa"},
+    )
     assert response.status_code == 303 and response.headers["Location"].endswith("/bantuan/periksa")
     page = parse(client.get("/bantuan/periksa"))
     assert "halaman terlalu lama terbuka" in page.select_one(".notice[role=status]").get_text()
@@ -113,8 +122,9 @@ def test_another_site_cannot_put_its_draft_into_someones_session(client, session
     draft = parse(client.get("/bantuan/periksa")).select_one("main form input[name=draft]")["value"]
 
     victim = client.application.test_client()
-    response = victim.post("/bantuan/periksa", data={"draft": draft},
-                           headers={"Referer": "https://elsewhere.example/page"})  # fmt: skip
+    response = victim.post(
+        "/bantuan/periksa", data={"draft": draft}, headers={"Referer": "https://elsewhere.example/page"}
+    )
     assert response.status_code == 400
     assert victim.get("/bantuan/periksa").status_code == 303  # no draft in the victim's session
 

@@ -1,5 +1,6 @@
 """/petugas/bantuan: the assistance queue, the request page, scheduling, outcomes, notes, who sees
 disability data, its deletion, optimistic locking and the audit trail."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -20,8 +21,11 @@ from portal.models import (
 from tests.conftest import parse
 from tests.factories import account, assistance_request, complaint, sign_in
 
-WITH_DISABILITY = {"disabilities": (DisabilityCategory.SENSORIK_RUNGU, DisabilityCategory.SENSORIK_WICARA),
-                   "disability_note": "Perlu juru bahasa isyarat", "disability_consent": True}  # fmt: skip
+WITH_DISABILITY = {
+    "disabilities": (DisabilityCategory.SENSORIK_RUNGU, DisabilityCategory.SENSORIK_WICARA),
+    "disability_note": "Perlu juru bahasa isyarat",
+    "disability_consent": True,
+}
 
 
 def references(response) -> list[str]:
@@ -105,8 +109,16 @@ def test_claim_schedule_and_record_the_outcome(client):
     assert page.select_one("#aksi-jadwalkan") is None  # claim first
     assert act(client, found, "ambil").status_code == 303
     day = next_working_day()
-    response = act(client, found, "jadwalkan", kind="kunjungan_rumah", on=day.isoformat(), at="10:30",
-                   officer=str(officer.id), message="Saya datang bersama juru bahasa isyarat.")  # fmt: skip
+    response = act(
+        client,
+        found,
+        "jadwalkan",
+        kind="kunjungan_rumah",
+        on=day.isoformat(),
+        at="10:30",
+        officer=str(officer.id),
+        message="Saya datang bersama juru bahasa isyarat.",
+    )
     assert response.status_code == 303 and response.headers["Location"] == f"/petugas/bantuan/{found.reference}"
     db.session.refresh(found)
     assert found.status is AssistanceStatus.DIJADWALKAN and found.appointment_on == day
@@ -115,8 +127,14 @@ def test_claim_schedule_and_record_the_outcome(client):
     assert "Tulis nomor pengaduan atau usulan" in parse(response).select_one(".error-summary").get_text()
     response = act(client, found, "hasil", outcome="pengaduan_diajukan", reference="SGP-2026-999999")
     assert "tidak ditemukan" in parse(response).select_one(".error-summary").get_text()
-    response = act(client, found, "hasil", outcome="pengaduan_diajukan", reference=case.reference.lower(),
-                   message="Pengaduan Anda sudah kami ajukan.")  # fmt: skip
+    response = act(
+        client,
+        found,
+        "hasil",
+        outcome="pengaduan_diajukan",
+        reference=case.reference.lower(),
+        message="Pengaduan Anda sudah kami ajukan.",
+    )
     assert response.status_code == 303
     db.session.refresh(found)
     assert found.status is AssistanceStatus.SELESAI and found.outcome is AssistanceOutcome.PENGADUAN_DIAJUKAN
@@ -124,9 +142,11 @@ def test_claim_schedule_and_record_the_outcome(client):
     page = parse(client.get(f"/petugas/bantuan/{found.reference}"))
     timeline = page.select_one("ol.timeline").get_text(" ", strip=True)
     assert "Dijadwalkan" in timeline and "Selesai: Pengaduan diajukan atas nama warga" in timeline
-    actions = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.object_type == "assistance",
-                                                                    AuditEvent.action != "lihat")
-                                 .order_by(AuditEvent.id)).all()  # fmt: skip
+    actions = db.session.scalars(
+        sa.select(AuditEvent.action)
+        .where(AuditEvent.object_type == "assistance", AuditEvent.action != "lihat")
+        .order_by(AuditEvent.id)
+    ).all()
     assert actions == ["ambil", "jadwalkan", "catat_hasil"]
 
 
@@ -151,8 +171,15 @@ def test_scheduling_checks_date_and_who_may_be_scheduled(client):
     assert "Tanggal janji sudah lewat" in parse(response).select_one(".error-summary").get_text()
     page = parse(client.get(f"/petugas/bantuan/{found.reference}"))
     assert [o["value"] for o in page.select("#aksi-jadwalkan select option")] == [str(officer.id)]
-    response = act(client, found, "jadwalkan", kind="telepon", on=next_working_day().isoformat(), at="09:00",
-                   officer=str(colleague.id))  # fmt: skip
+    response = act(
+        client,
+        found,
+        "jadwalkan",
+        kind="telepon",
+        on=next_working_day().isoformat(),
+        at="09:00",
+        officer=str(colleague.id),
+    )
     assert "Hanya supervisor" in parse(response).select_one(".error-summary").get_text()
     response = act(client, found, "jadwalkan", kind="telepon", on="", at="", officer=str(officer.id))
     assert response.status_code == 400
@@ -168,8 +195,15 @@ def test_a_supervisor_schedules_for_an_officer_of_the_area(client):
     page = parse(client.get(f"/petugas/bantuan/{found.reference}"))
     choices = [o["value"] for o in page.select("#aksi-jadwalkan select option")]
     assert str(officer.id) in choices and str(elsewhere.id) not in choices
-    response = act(client, found, "jadwalkan", kind="whatsapp", on=next_working_day().isoformat(), at="13:00",
-                   officer=str(officer.id))  # fmt: skip
+    response = act(
+        client,
+        found,
+        "jadwalkan",
+        kind="whatsapp",
+        on=next_working_day().isoformat(),
+        at="13:00",
+        officer=str(officer.id),
+    )
     assert response.status_code == 303
     db.session.refresh(found)
     assert found.assigned_to_id == officer.id
@@ -257,8 +291,15 @@ def test_disability_counts_are_counts_only_with_ganda(session):
     assistance_request(disabilities=(DisabilityCategory.FISIK,), disability_consent=True)
     assistance_request()
     counts = disability_counts(session)
-    assert counts == {"fisik": 1, "intelektual": 0, "mental": 0, "sensorik_netra": 0, "sensorik_rungu": 1,
-                      "sensorik_wicara": 1, "ganda": 1}  # fmt: skip
+    assert counts == {
+        "fisik": 1,
+        "intelektual": 0,
+        "mental": 0,
+        "sensorik_netra": 0,
+        "sensorik_rungu": 1,
+        "sensorik_wicara": 1,
+        "ganda": 1,
+    }
 
 
 def test_request_figures_count_contact_on_time(session):
@@ -268,8 +309,14 @@ def test_request_figures_count_contact_on_time(session):
     on_time, _ = assistance_request(now=utcnow() - timedelta(days=30))
     assistance_request()  # not due yet
     on_time.outcome = AssistanceOutcome.INFORMASI
-    transition(session=session, request=on_time, target=AssistanceStatus.SELESAI, actor=Actor.PETUGAS,
-               actor_label="petugas:1", now=utcnow() - timedelta(days=29))  # fmt: skip
+    transition(
+        session=session,
+        request=on_time,
+        target=AssistanceStatus.SELESAI,
+        actor=Actor.PETUGAS,
+        actor_label="petugas:1",
+        now=utcnow() - timedelta(days=29),
+    )
     session.commit()
     figures = request_figures(session, today=local_date(utcnow()))
     assert (figures.requests, figures.due, figures.contacted_on_time) == (3, 2, 1)

@@ -1,5 +1,6 @@
 """/bantuan: a request for help (for oneself or someone else), its BTN reference and access code,
 tracking at /pengaduan/lacak, and the rules for disability data."""
+
 import io
 import re
 
@@ -17,12 +18,21 @@ from portal.models import (
 from tests.conftest import csrf_token, parse
 
 FORM = {
-    "pemohon": "sendiri", "nama": "Ibu Sari Wulandari", "bantuan": ["kunjungan_rumah", "juru_bahasa_isyarat"],
-    "keperluan": "usulan_calon", "uraian": "Saya tuli dan tidak bisa datang ke kelurahan.",
-    "telepon": "0812-3456-7890", "saluran": "whatsapp_video", "waktu": ["pagi", "sore"],
-    "catatan_waktu": "Tidak bisa hari Jumat", "kecamatan": "32.75.01", "kelurahan": "32.75.01.1001",
-    "jalan": "Jl. Melati No. 3, dekat masjid", "rt": "3", "rw": "05",
-}  # fmt: skip
+    "pemohon": "sendiri",
+    "nama": "Ibu Sari Wulandari",
+    "bantuan": ["kunjungan_rumah", "juru_bahasa_isyarat"],
+    "keperluan": "usulan_calon",
+    "uraian": "Saya tuli dan tidak bisa datang ke kelurahan.",
+    "telepon": "0812-3456-7890",
+    "saluran": "whatsapp_video",
+    "waktu": ["pagi", "sore"],
+    "catatan_waktu": "Tidak bisa hari Jumat",
+    "kecamatan": "32.75.01",
+    "kelurahan": "32.75.01.1001",
+    "jalan": "Jl. Melati No. 3, dekat masjid",
+    "rt": "3",
+    "rw": "05",
+}
 
 
 def ask(client, **overrides):
@@ -55,8 +65,14 @@ def test_the_form_renders_every_field_through_the_macros(client):
     page = parse(client.get("/bantuan"))
     assert page.select_one("h1").get_text(strip=True) == "Minta bantuan"
     kinds = page.select("fieldset input[type=checkbox][name=bantuan]")
-    assert [k["value"] for k in kinds] == ["kunjungan_rumah", "telepon", "whatsapp", "juru_bahasa_isyarat",
-                                           "pendampingan_kantor", "bantuan_formulir"]  # fmt: skip
+    assert [k["value"] for k in kinds] == [
+        "kunjungan_rumah",
+        "telepon",
+        "whatsapp",
+        "juru_bahasa_isyarat",
+        "pendampingan_kantor",
+        "bantuan_formulir",
+    ]
     for control in page.select("form input:not([type=hidden]), form select, form textarea"):
         assert page.select_one(f"label[for={control['id']}]") is not None, control["id"]
     kelurahan = page.select("select#kelurahan optgroup")
@@ -102,8 +118,9 @@ def test_for_someone_else_needs_name_relationship_and_consent(client):
         "Tulis hubungan Anda dengan orang yang memerlukan bantuan.",
         "Bantuan untuk orang lain perlu persetujuannya. Centang jika ia sudah setuju.",
     ]
-    reference, _ = file_request(client, pemohon="pendamping", nama_pemohon="Rina", hubungan="pendamping JBI",
-                                persetujuan="y")  # fmt: skip
+    reference, _ = file_request(
+        client, pemohon="pendamping", nama_pemohon="Rina", hubungan="pendamping JBI", persetujuan="y"
+    )
     found = db.session.scalars(sa.select(AssistanceRequest)).one()
     assert found.requester_name == "Rina" and found.consent_recorded and found.reference == reference
 
@@ -112,10 +129,13 @@ def test_what_is_required_and_the_messages_say_what_to_do(client):
     response = ask(client, nama="", bantuan=None, keperluan=None, telepon="12", kecamatan="", kelurahan="", jalan="")
     assert response.status_code == 400
     assert errors(response) == [
-        "Tulis nama orang yang memerlukan bantuan.", "Pilih paling sedikit satu jenis bantuan.",
-        "Pilih keperluannya.", "Nomor telepon harus nomor Indonesia, diawali 08 atau +62.",
-        "Pilih kecamatan tempat tinggal.", "Pilih kelurahan tempat tinggal.",
-    ]  # fmt: skip
+        "Tulis nama orang yang memerlukan bantuan.",
+        "Pilih paling sedikit satu jenis bantuan.",
+        "Pilih keperluannya.",
+        "Nomor telepon harus nomor Indonesia, diawali 08 atau +62.",
+        "Pilih kecamatan tempat tinggal.",
+        "Pilih kelurahan tempat tinggal.",
+    ]
     page = parse(response)
     assert page.select_one("title").get_text().startswith("Kesalahan:")
     link = page.select_one(".error-summary a[href='#bantuan-0']")
@@ -126,22 +146,30 @@ def test_what_is_required_and_the_messages_say_what_to_do(client):
 
 def test_a_home_visit_needs_the_street_and_rt_rw_are_numbers(client):
     response = ask(client, jalan="", rt="tiga")
-    assert errors(response) == ["Tulis alamat rumah agar petugas dapat datang.",
-                                "RT ditulis dengan angka, misalnya 003."]  # fmt: skip
+    assert errors(response) == [
+        "Tulis alamat rumah agar petugas dapat datang.",
+        "RT ditulis dengan angka, misalnya 003.",
+    ]
     assert ask(client, jalan="", bantuan=["telepon"], rt="").status_code == 303
 
 
 def test_the_kelurahan_must_be_in_the_chosen_kecamatan(client):
     response = ask(client, kecamatan="32.75.02")
-    assert errors(response) == ["Kelurahan ini tidak berada di Kecamatan Bekasi Barat. Pilih kelurahan di kecamatan "
-                                "itu, atau ubah kecamatannya."]  # fmt: skip
+    assert errors(response) == [
+        "Kelurahan ini tidak berada di Kecamatan Bekasi Barat. Pilih kelurahan di kecamatan "
+        "itu, atau ubah kecamatannya."
+    ]
 
 
 def test_choosing_a_kecamatan_narrows_the_kelurahan_list(client):
     page = parse(client.get("/bantuan?kecamatan=32.75.01"))
     assert page.select_one("#kecamatan option[selected]")["value"] == "32.75.01"
-    assert [o.get_text() for o in page.select("#kelurahan option")][1:] == ["Arenjaya", "Bekasijaya", "Durenjaya",
-                                                                             "Margahayu"]  # fmt: skip
+    assert [o.get_text() for o in page.select("#kelurahan option")][1:] == [
+        "Arenjaya",
+        "Bekasijaya",
+        "Durenjaya",
+        "Margahayu",
+    ]
     fragment = parse(client.get("/bantuan?kecamatan=32.75.01&kelurahan=32.75.02.1001", headers={"HX-Request": "true"}))
     assert fragment.select_one("h1") is None and fragment.select_one("#kelurahan-group select#kelurahan")
     assert fragment.select_one("#kelurahan option[selected]")["value"] == ""  # not in that kecamatan
@@ -152,8 +180,10 @@ def test_choosing_a_kecamatan_narrows_the_kelurahan_list(client):
 def test_disability_without_consent_is_refused_and_not_stored(client):
     response = ask(client, disabilitas=["sensorik_rungu"], kebutuhan="perlu juru bahasa isyarat")
     assert response.status_code == 400
-    assert errors(response) == ["Anda mengisi data disabilitas tetapi belum memberi persetujuan. Centang persetujuan, "
-                                "atau kosongkan data disabilitas: bantuan tetap diberikan tanpa data ini."]  # fmt: skip
+    assert errors(response) == [
+        "Anda mengisi data disabilitas tetapi belum memberi persetujuan. Centang persetujuan, "
+        "atau kosongkan data disabilitas: bantuan tetap diberikan tanpa data ini."
+    ]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ComplaintDraft)) == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AssistanceRequest)) == 0
     page = parse(response)  # what was typed comes back to be corrected, nothing else
@@ -167,8 +197,12 @@ def test_nothing_about_disability_is_needed_and_consent_alone_stores_nothing(cli
 
 
 def test_disability_with_consent_is_stored_and_the_resident_can_delete_it(client):
-    reference, code = file_request(client, disabilitas=["sensorik_rungu", "sensorik_wicara"],
-                                   kebutuhan="Rumah di lantai dua", persetujuan_disabilitas="y")  # fmt: skip
+    reference, code = file_request(
+        client,
+        disabilitas=["sensorik_rungu", "sensorik_wicara"],
+        kebutuhan="Rumah di lantai dua",
+        persetujuan_disabilitas="y",
+    )
     found = db.session.scalars(sa.select(AssistanceRequest)).one()
     assert [d.category.value for d in found.disabilities] == ["sensorik_rungu", "sensorik_wicara"]
     assert found.disability_note == "Rumah di lantai dua" and found.disability_consent_at is not None
@@ -199,14 +233,29 @@ def test_tracking_shows_status_appointment_and_public_timeline_only(client):
 
     reference, code = file_request(client)
     found = db.session.scalars(sa.select(AssistanceRequest)).one()
-    found.appointment_kind, found.appointment_on, found.appointment_at = (AppointmentKind.KUNJUNGAN_RUMAH,
-                                                                          date(2030, 3, 4), time(10, 30))  # fmt: skip
-    transition(session=db.session, request=found, target=AssistanceStatus.DIJADWALKAN, actor=Actor.PETUGAS,
-               actor_label="petugas:1", message="Petugas datang bersama juru bahasa isyarat.")  # fmt: skip
+    found.appointment_kind, found.appointment_on, found.appointment_at = (
+        AppointmentKind.KUNJUNGAN_RUMAH,
+        date(2030, 3, 4),
+        time(10, 30),
+    )
+    transition(
+        session=db.session,
+        request=found,
+        target=AssistanceStatus.DIJADWALKAN,
+        actor=Actor.PETUGAS,
+        actor_label="petugas:1",
+        message="Petugas datang bersama juru bahasa isyarat.",
+    )
     from portal.models import AssistanceEventKind
 
-    add_event(session=db.session, request=found, kind=AssistanceEventKind.CATATAN, actor_label="petugas:1",
-              public=False, message="RAHASIA internal")  # fmt: skip
+    add_event(
+        session=db.session,
+        request=found,
+        kind=AssistanceEventKind.CATATAN,
+        actor_label="petugas:1",
+        public=False,
+        message="RAHASIA internal",
+    )
     db.session.commit()
     track(client, reference, code)
     page = parse(client.get("/bantuan/lacak"))

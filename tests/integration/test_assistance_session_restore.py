@@ -1,5 +1,6 @@
 """No time limit loses typed data: when the idle timeout signs an officer out while a form is sent,
 its text is kept (server-side, for that account only) and offered again after signing in."""
+
 import sqlalchemy as sa
 
 from portal.extensions import db
@@ -116,8 +117,15 @@ def test_a_residents_answer_written_past_the_tracking_window_is_kept(client):
 
     case, code = complaint()
     for target in (ComplaintStatus.DIVERIFIKASI, ComplaintStatus.MENUNGGU_INFORMASI):
-        transition(session=db.session, complaint=case, target=target, actor=Actor.PETUGAS, actor_label="petugas:1",
-                   message="Mohon kirim foto KK.", calendar=WorkCalendar())  # fmt: skip
+        transition(
+            session=db.session,
+            complaint=case,
+            target=target,
+            actor=Actor.PETUGAS,
+            actor_label="petugas:1",
+            message="Mohon kirim foto KK.",
+            calendar=WorkCalendar(),
+        )
     db.session.commit()
 
     def lookup():
@@ -187,8 +195,9 @@ def test_a_post_from_another_site_keeps_nothing(client):
     found, _ = assistance_request()
     sign_in(client, officer)
     action, hidden = note_form(client, found)
-    response = client.post(action, data={"catatan-message": "ditanam situs lain"},
-                           headers={"Referer": "https://elsewhere.example/"})  # fmt: skip
+    response = client.post(
+        action, data={"catatan-message": "ditanam situs lain"}, headers={"Referer": "https://elsewhere.example/"}
+    )
     assert response.status_code == 400
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ComplaintDraft)) == 0
     assert client.get("/petugas/isian-tersimpan").headers["Location"] == "/petugas/"

@@ -3,6 +3,7 @@ worker killed between writing an upload and committing its row, and the files of
 complaint drafts. Never a file that a committed row references, nor a fresh file that may belong
 to a request still in flight. The kill is real: an upload in its own process, held at its
 INSERT by a lock the test takes on the attachment table, then SIGKILLed."""
+
 # ruff: noqa: S603 (this venv's Python)
 from __future__ import annotations
 
@@ -30,7 +31,6 @@ from tests.factories import make_nik
 from tests.integration.test_complaint_filing import details, start, submit
 
 ROOT = Path(__file__).resolve().parents[2]
-
 
 
 @pytest.fixture
@@ -80,11 +80,22 @@ class AttachmentTableLock:
 
 
 def upload_in_a_process(database_url: str, directory: Path) -> subprocess.Popen:
-    env = {**os.environ, "SIGAP_ENV": "development", "SECRET_KEY": "purge-drill", "DATABASE_URL": database_url,
-           "ATTACHMENT_DIR": str(directory)}  # fmt: skip
-    child = subprocess.Popen([sys.executable, "-m", "tests.integration.upload_child", make_nik()], cwd=ROOT,
-                             env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True)  # fmt: skip
+    env = {
+        **os.environ,
+        "SIGAP_ENV": "development",
+        "SECRET_KEY": "purge-drill",
+        "DATABASE_URL": database_url,
+        "ATTACHMENT_DIR": str(directory),
+    }
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.integration.upload_child", make_nik()],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert child.stdout.readline().strip() == "ready", child.communicate(timeout=60)
     return child
 
@@ -152,8 +163,9 @@ def test_files_of_abandoned_drafts_go_with_their_drafts_once_committed(client, a
         fresh = app.test_client()
         start(fresh)
         assert details(fresh, files=[(io.BytesIO(photo()), "kk.png")]).status_code == 303
-    live = db.session.scalars(sa.select(Attachment).where(Attachment.draft_token.is_not(None),
-                                                          Attachment.id != abandoned.id)).one()  # fmt: skip
+    live = db.session.scalars(
+        sa.select(Attachment).where(Attachment.draft_token.is_not(None), Attachment.id != abandoned.id)
+    ).one()
 
     report = purge_orphans(session=db.session, directory=directory, now=later)
     assert (report.draft_files, report.orphan_files) == (1, 0) and report.drafts == 1

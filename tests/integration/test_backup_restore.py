@@ -32,9 +32,7 @@ def fill() -> int:
             ("tidak_memenuhi_syarat", "desil_di_atas_5"): 20,
         },
     )
-    import_roster(
-        session=db.session, stream=roster_csv(rows), filename="roster.csv", imported_by="uji"
-    )
+    import_roster(session=db.session, stream=roster_csv(rows), filename="roster.csv", imported_by="uji")
     made = seed_complaints(session=db.session, count=120)
     db.session.commit()
     complaint(email="warga@contoh.id")  # one with an email in the outbox
@@ -55,10 +53,7 @@ def snapshot(url: str) -> tuple[dict[str, tuple[str, int]], dict[str, int]]:
                 )
             )
         }
-        counts = {
-            t.name: conn.scalar(sa.select(sa.func.count()).select_from(t))
-            for t in Base.metadata.sorted_tables
-        }
+        counts = {t.name: conn.scalar(sa.select(sa.func.count()).select_from(t)) for t in Base.metadata.sorted_tables}
     engine.dispose()
     return cases, counts
 
@@ -119,10 +114,7 @@ def test_every_case_is_in_the_restored_copy(app, database_url, tmp_path, request
         number = int(re.fullmatch(r"SGP-\d{4}-(\d{6})", case.reference).group(1))
         db.session.remove()
         db.engine.dispose()
-    assert (
-        number
-        == max(int(ref[-6:]) for ref in original[0] if ref.startswith(case.reference[:9])) + 1
-    )
+    assert number == max(int(ref[-6:]) for ref in original[0] if ref.startswith(case.reference[:9])) + 1
 
 
 def test_db_backup_refuses_postgresql(app, database_url, tmp_path):

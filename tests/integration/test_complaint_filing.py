@@ -12,10 +12,14 @@ from tests.conftest import csrf_token, parse
 from tests.factories import make_nik
 
 DETAILS = {
-    "nama": "Siti Ma'rifah", "kelurahan": "32.75.01.1001", "pelapor": "sendiri",
-    "telepon": "0812-3456-7890", "saluran": "whatsapp", "email": "",
+    "nama": "Siti Ma'rifah",
+    "kelurahan": "32.75.01.1001",
+    "pelapor": "sendiri",
+    "telepon": "0812-3456-7890",
+    "saluran": "whatsapp",
+    "email": "",
     "uraian": "Saya pedagang kaki lima, desil 2, tetapi tidak terdaftar.",
-}  # fmt: skip
+}
 
 
 def start(client, kategori="terlewat", **extra):
@@ -117,8 +121,9 @@ def test_details_errors_are_specific(client, overrides, message):
 
 
 def test_filing_for_someone_else_records_relationship_and_consent(client):
-    file_one(client, pelapor="pendamping", nama_pelapor="Rina Lestari", hubungan="pendamping tunanetra",
-             persetujuan="y")  # fmt: skip
+    file_one(
+        client, pelapor="pendamping", nama_pelapor="Rina Lestari", hubungan="pendamping tunanetra", persetujuan="y"
+    )
     complaint = db.session.scalars(sa.select(Complaint)).one()
     assert complaint.filer_relation.value == "pendamping" and complaint.consent_recorded
     assert complaint.filer_name == "Rina Lestari" and complaint.filer_relationship == "pendamping tunanetra"

@@ -15,21 +15,35 @@ from tests.factories import complaint
 
 def track(client, reference, code, headers=None):
     token = csrf_token(client, "/pengaduan/lacak")
-    return client.post("/pengaduan/lacak", data={"csrf_token": token, "nomor": reference, "kode": code},
-                       headers=headers or {})  # fmt: skip
+    return client.post(
+        "/pengaduan/lacak", data={"csrf_token": token, "nomor": reference, "kode": code}, headers=headers or {}
+    )
 
 
 def officer_moves(case, target, message="", actor=Actor.PETUGAS):
-    transition(session=db.session, complaint=case, target=target, actor=actor, actor_label="petugas:1",
-               message=message, calendar=WorkCalendar())  # fmt: skip
+    transition(
+        session=db.session,
+        complaint=case,
+        target=target,
+        actor=actor,
+        actor_label="petugas:1",
+        message=message,
+        calendar=WorkCalendar(),
+    )
     db.session.commit()
 
 
 def test_reference_and_code_show_status_date_and_public_timeline(client):
     case, code = complaint()
     officer_moves(case, ComplaintStatus.DIVERIFIKASI, "Data sedang dicek di DTSEN.")
-    add_event(session=db.session, complaint=case, kind=EventKind.CATATAN, actor_label="petugas:1",
-              message="RAHASIA: catatan internal", public=False)  # fmt: skip
+    add_event(
+        session=db.session,
+        complaint=case,
+        kind=EventKind.CATATAN,
+        actor_label="petugas:1",
+        message="RAHASIA: catatan internal",
+        public=False,
+    )
     db.session.commit()
     response = track(client, case.reference.lower().replace("-", " "), code.lower())
     assert response.status_code == 303 and response.headers["Location"] == "/pengaduan/lacak/kasus"
@@ -92,9 +106,15 @@ def test_answering_a_request_for_information_resumes_the_clock(client):
 
     png = io.BytesIO()
     Image.new("RGB", (8, 8), "blue").save(png, "PNG")
-    response = client.post("/pengaduan/lacak/kasus/jawab", content_type="multipart/form-data",
-                           data={"csrf_token": token, "jawaban": "Foto KK terlampir.",
-                                 "lampiran": [(io.BytesIO(png.getvalue()), "kk.png")]})  # fmt: skip
+    response = client.post(
+        "/pengaduan/lacak/kasus/jawab",
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": token,
+            "jawaban": "Foto KK terlampir.",
+            "lampiran": [(io.BytesIO(png.getvalue()), "kk.png")],
+        },
+    )
     assert response.status_code == 303
     db.session.refresh(case)
     assert case.status is ComplaintStatus.DIVERIFIKASI and case.paused_since is None
@@ -107,8 +127,9 @@ def test_an_empty_answer_is_refused(client):
     officer_moves(case, ComplaintStatus.MENUNGGU_INFORMASI, "Mohon kirim foto KK.")
     track(client, case.reference, code)
     token = csrf_token(client, "/pengaduan/lacak/kasus")
-    response = client.post("/pengaduan/lacak/kasus/jawab", data={"csrf_token": token, "jawaban": ""},
-                           content_type="multipart/form-data")  # fmt: skip
+    response = client.post(
+        "/pengaduan/lacak/kasus/jawab", data={"csrf_token": token, "jawaban": ""}, content_type="multipart/form-data"
+    )
     assert response.status_code == 400 and "Tulis jawaban Anda." in parse(response).get_text()
 
 
@@ -162,8 +183,7 @@ def test_no_rating_after_14_days(client):
 def test_changes_the_resident_sees_queue_an_email(client):
     case, _code = complaint(email="warga@contoh.id")
     officer_moves(case, ComplaintStatus.DIVERIFIKASI)
-    add_event(session=db.session, complaint=case, kind=EventKind.CATATAN, actor_label="p", message="x",
-              public=False)  # fmt: skip
+    add_event(session=db.session, complaint=case, kind=EventKind.CATATAN, actor_label="p", message="x", public=False)
     db.session.commit()
     messages = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert len(messages) == 2  # filed, verified; not the internal note

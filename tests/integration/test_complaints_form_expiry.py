@@ -2,6 +2,7 @@
 over a day) or after the session cookie was lost (the phone's browser was closed) files nothing,
 but gives back what was typed with a fresh token that then goes through. Only for forms sent
 from a page of this portal."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -20,15 +21,17 @@ def complaints(session) -> int:
 
 
 def test_a_day_old_category_step_comes_back_with_the_choice(client, app, session):
-    response = client.post("/pengaduan/baru",
-                           data={"csrf_token": _day_old_token(client, app), "kategori": "data_salah"},
-                           headers=SAME_SITE)  # fmt: skip
+    response = client.post(
+        "/pengaduan/baru", data={"csrf_token": _day_old_token(client, app), "kategori": "data_salah"}, headers=SAME_SITE
+    )
     assert response.status_code == 400
     page = parse(response)
     assert page.select_one(".error-summary[role=alert] h2").get_text(strip=True) == "Pengaduan belum terkirim"
     assert page.select_one("input[name=kategori][checked]")["value"] == "data_salah"
-    again = client.post("/pengaduan/baru", data={k: v for k, v in _answers(page).items() if k != "kategori"}
-                        | {"kategori": "data_salah"})  # fmt: skip
+    again = client.post(
+        "/pengaduan/baru",
+        data={k: v for k, v in _answers(page).items() if k != "kategori"} | {"kategori": "data_salah"},
+    )
     assert again.headers["Location"] == "/pengaduan/baru/rincian"
 
 
@@ -37,8 +40,9 @@ def test_details_sent_after_the_session_was_lost_come_back_and_go_through(client
     token = csrf_token(client, "/pengaduan/baru/rincian")
     client.delete_cookie("session")  # the browser was closed; the page stayed in its tab
 
-    response = client.post("/pengaduan/baru/rincian", data={"csrf_token": token, "kategori": "terlewat", **TYPED},
-                           headers=SAME_SITE)  # fmt: skip
+    response = client.post(
+        "/pengaduan/baru/rincian", data={"csrf_token": token, "kategori": "terlewat", **TYPED}, headers=SAME_SITE
+    )
     assert response.status_code == 400
     page = parse(response)
     assert "lampiran yang belum terkirim perlu dipilih lagi" in page.select_one(".error-summary[role=alert]").get_text()
@@ -47,8 +51,11 @@ def test_details_sent_after_the_session_was_lost_come_back_and_go_through(client
     assert answers["uraian"].strip() == TYPED["uraian"] and answers["telepon"] == TYPED["telepon"]
     assert complaints(session) == 0
 
-    again = client.post("/pengaduan/baru/rincian", data={k: v for k, v in answers.items() if v != ""},
-                        content_type="multipart/form-data")  # fmt: skip
+    again = client.post(
+        "/pengaduan/baru/rincian",
+        data={k: v for k, v in answers.items() if v != ""},
+        content_type="multipart/form-data",
+    )
     assert again.headers["Location"] == "/pengaduan/baru/periksa"
     assert submit(client).status_code == 303
     filed = session.scalars(sa.select(Complaint)).one()
@@ -57,8 +64,11 @@ def test_details_sent_after_the_session_was_lost_come_back_and_go_through(client
 
 def test_the_check_step_sent_after_the_session_was_lost_returns_to_the_same_answers(client, session):
     start(client)
-    client.post("/pengaduan/baru/rincian", data={"csrf_token": csrf_token(client, "/pengaduan/baru/rincian"), **TYPED},
-                content_type="multipart/form-data")  # fmt: skip
+    client.post(
+        "/pengaduan/baru/rincian",
+        data={"csrf_token": csrf_token(client, "/pengaduan/baru/rincian"), **TYPED},
+        content_type="multipart/form-data",
+    )
     check = parse(client.get("/pengaduan/baru/periksa"))
     token, draft = (check.select_one(f"main form input[name={n}]")["value"] for n in ("csrf_token", "draft"))
     client.delete_cookie("session")
@@ -74,8 +84,11 @@ def test_the_check_step_sent_after_the_session_was_lost_returns_to_the_same_answ
 
 def test_another_sites_post_gets_nothing_back_and_takes_over_no_draft(client, session):
     start(client)
-    client.post("/pengaduan/baru/rincian", data={"csrf_token": csrf_token(client, "/pengaduan/baru/rincian"), **TYPED},
-                content_type="multipart/form-data")  # fmt: skip
+    client.post(
+        "/pengaduan/baru/rincian",
+        data={"csrf_token": csrf_token(client, "/pengaduan/baru/rincian"), **TYPED},
+        content_type="multipart/form-data",
+    )
     draft = parse(client.get("/pengaduan/baru/periksa")).select_one("main form input[name=draft]")["value"]
 
     victim = client.application.test_client()
@@ -94,8 +107,11 @@ def test_a_form_shown_back_stores_nothing_until_it_is_sent_again(client, session
 
     drafts = lambda: session.scalar(sa.select(sa.func.count()).select_from(ComplaintDraft))  # noqa: E731
     for _ in range(5):
-        response = client.post("/pengaduan/baru/rincian", data={"csrf_token": "kedaluwarsa", "kategori": "terlewat",
-                                                                **TYPED}, headers=SAME_SITE)  # fmt: skip
+        response = client.post(
+            "/pengaduan/baru/rincian",
+            data={"csrf_token": "kedaluwarsa", "kategori": "terlewat", **TYPED},
+            headers=SAME_SITE,
+        )
         assert response.status_code == 400
         client.delete_cookie("session")
     assert drafts() == 0

@@ -1,11 +1,12 @@
 """Reference numbers and access codes: SGP-YYYY-NNNNNN, sequential per series and year, and the
 forms people type them in."""
+
 from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 
-from portal.complaints.services.filing import (
+from portal.core.references import (
     format_access_code,
     new_access_code,
     next_reference,
@@ -50,9 +51,7 @@ def test_filed_complaints_use_the_year_in_kota_bekasi(app):
     assert made.reference == "SGP-2027-000001"
 
 
-@pytest.mark.parametrize(
-    "typed", ["SGP-2026-000123", "sgp 2026 000123", " SGP2026000123 ", "sgp-2026-000123"]
-)
+@pytest.mark.parametrize("typed", ["SGP-2026-000123", "sgp 2026 000123", " SGP2026000123 ", "sgp-2026-000123"])
 def test_references_as_people_type_them(typed):
     assert normalize_reference(typed) == "SGP-2026-000123"
 

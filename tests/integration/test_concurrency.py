@@ -1,4 +1,5 @@
 """PostgreSQL under concurrent load: references stay gap-free and unique."""
+
 import os
 import re
 import threading
@@ -9,8 +10,9 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models import Complaint
 
-pytestmark = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
-                                reason="PostgreSQL not configured: set TEST_DATABASE_URL")  # fmt: skip
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL"), reason="PostgreSQL not configured: set TEST_DATABASE_URL"
+)
 
 
 def test_50_concurrent_filings_get_50_gap_free_references(app, database_url):
@@ -62,8 +64,13 @@ def test_two_officers_claim_the_same_case_and_exactly_one_wins(app, database_url
             version = target.version
             barrier.wait()
             try:
-                case_actions.claim(session=db.session, complaint=target, officer=officer, expected_version=version,
-                                   who=audit.Actor(account_id=officer_id))  # fmt: skip
+                case_actions.claim(
+                    session=db.session,
+                    complaint=target,
+                    officer=officer,
+                    expected_version=version,
+                    who=audit.Actor(account_id=officer_id),
+                )
                 db.session.commit()
                 results.append("won")
             except case_actions.CaseChanged:

@@ -42,7 +42,8 @@ def test_a_database_that_refuses_connections_gets_the_503_page(monkeypatch):
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://postgres@127.0.0.1:9/none",
-            "SECRET_KEY": "k", "NIK_HMAC_KEY": "n",
+            "SECRET_KEY": "k",
+            "NIK_HMAC_KEY": "n",
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
         }
@@ -87,9 +88,7 @@ def test_a_connection_lost_after_the_answer_keeps_the_answer(app, client, databa
 
 @dataclass
 class Seen:
-    responses: list[tuple[float, str, int, bool, bool]] = field(
-        default_factory=list
-    )  # t, kind, status, ...
+    responses: list[tuple[float, str, int, bool, bool]] = field(default_factory=list)  # t, kind, status, ...
     failures: list[str] = field(default_factory=list)  # connection errors, unexpected pages
     references: list[str] = field(default_factory=list)  # shown on a confirmation page
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -108,9 +107,7 @@ class Seen:
         return response.status_code
 
     def ok_since(self, moment: float, kind: str) -> int:
-        return sum(
-            1 for t, k, status, *_ in self.responses if t > moment and k == kind and status == 200
-        )
+        return sum(1 for t, k, status, *_ in self.responses if t > moment and k == kind and status == 200)
 
 
 def _token(response: requests.Response) -> str:
@@ -120,9 +117,7 @@ def _token(response: requests.Response) -> str:
 def _status_check(base: str, people: list[tuple[str, str]], rng: random.Random, seen: Seen) -> None:
     with requests.Session() as browser:
         form = browser.get(f"{base}/cek-status", timeout=10)
-        nik, name = (
-            rng.choice(people) if rng.random() < 0.7 else (make_nik(prefix="327502"), "Tidak Ada")
-        )
+        nik, name = rng.choice(people) if rng.random() < 0.7 else (make_nik(prefix="327502"), "Tidak Ada")
         seen.record(
             "status",
             browser.post(
@@ -162,9 +157,7 @@ def _filing(base: str, seen: Seen) -> None:
         )
         if seen.record("filing", page) != 200:
             return
-        page = browser.post(
-            f"{base}/pengaduan/baru/periksa", data={"csrf_token": _token(page)}, timeout=10
-        )
+        page = browser.post(f"{base}/pengaduan/baru/periksa", data={"csrf_token": _token(page)}, timeout=10)
         if seen.record("filing", page) != 200:
             return
         codes = PANEL_CODE.findall(page.text)
@@ -194,14 +187,13 @@ def _workers(master: int) -> set[int]:
     return set(Path(f"/proc/{master}/task/{master}/children").read_text().split())
 
 
-def _serve(
-    database_url: str, tmp_path: Path
-) -> tuple[subprocess.Popen, str, Path, list[tuple[str, str]]]:
+def _serve(database_url: str, tmp_path: Path) -> tuple[subprocess.Popen, str, Path, list[tuple[str, str]]]:
     """Migrate, import 20 people, start gunicorn (2 gthread workers) on the database."""
     env = {
         **os.environ,
         "SIGAP_ENV": "development",
-        "SECRET_KEY": "drill-secret-key", "NIK_HMAC_KEY": "nik-key-not-for-production",
+        "SECRET_KEY": "drill-secret-key",
+        "NIK_HMAC_KEY": "nik-key-not-for-production",
         "RATELIMIT_ENABLED": "0",
         "DATABASE_URL": database_url,
         "ATTACHMENT_DIR": str(tmp_path / "lampiran"),
@@ -275,9 +267,7 @@ def test_postgresql_stopped_and_started_under_load(tmp_path):
         cluster.psql("CREATE DATABASE sigap")
         server, base, log, people = _serve(cluster.url("sigap"), tmp_path)
         seen, stop = Seen(), threading.Event()
-        clients = [
-            threading.Thread(target=_load, args=(base, people, seen, stop, n)) for n in range(4)
-        ]
+        clients = [threading.Thread(target=_load, args=(base, people, seen, stop, n)) for n in range(4)]
         try:
             workers = _workers(server.pid)
             for client in clients:
@@ -285,9 +275,7 @@ def test_postgresql_stopped_and_started_under_load(tmp_path):
             assert _wait(lambda: len(seen.references) >= 3, 60), seen.failures[:5]
             down_at = time.monotonic()
             cluster.stop()
-            assert _wait(lambda: sum(1 for r in seen.responses if r[2] == 503) >= 6, 30), (
-                seen.failures[:5]
-            )
+            assert _wait(lambda: sum(1 for r in seen.responses if r[2] == 503) >= 6, 30), seen.failures[:5]
             cluster.start()
             up_at = time.monotonic()
             assert _wait(
@@ -295,13 +283,8 @@ def test_postgresql_stopped_and_started_under_load(tmp_path):
                 60,
             ), "did not recover"
             acknowledged_before = len(seen.references)
-            assert _wait(lambda: len(seen.references) >= acknowledged_before + 3, 60), (
-                "no filing after recovery"
-            )
-            recovered = (
-                min(t for t, kind, status, *_ in seen.responses if t > up_at and status == 200)
-                - up_at
-            )
+            assert _wait(lambda: len(seen.references) >= acknowledged_before + 3, 60), "no filing after recovery"
+            recovered = min(t for t, kind, status, *_ in seen.responses if t > up_at and status == 200) - up_at
         finally:
             stop.set()
             for client in clients:
@@ -330,9 +313,7 @@ def test_postgresql_stopped_and_started_under_load(tmp_path):
         assert all(count == "1" for count in stored.values())
         numbers = sorted(int(ref.rsplit("-", 1)[1]) for ref in stored)
         assert numbers == list(range(1, len(numbers) + 1))  # rolled-back filings left no gap
-        counter = cluster.psql(
-            "SELECT sum(last_number) FROM reference_counter WHERE series = 'SGP'", "sigap"
-        )
+        counter = cluster.psql("SELECT sum(last_number) FROM reference_counter WHERE series = 'SGP'", "sigap")
         assert int(counter) == len(stored)
         assert len(seen.references) == len(set(seen.references))
         assert set(seen.references) <= set(stored)  # every acknowledged complaint, exactly once

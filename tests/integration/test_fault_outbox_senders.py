@@ -84,17 +84,33 @@ def mail_server():
 def queue(count: int) -> list[str]:
     """`count` queued emails, written with the outbox's original columns only."""
     references = [f"SGP-2026-{n:06d}" for n in range(1, count + 1)]
-    db.session.add_all(OutboxMessage(to_address=f"warga{n}@contoh.id", subject=f"Pengaduan {ref}: Diterima",
-                                     body="Pengaduan diperbarui.") for n, ref in enumerate(references))  # fmt: skip
+    db.session.add_all(
+        OutboxMessage(
+            to_address=f"warga{n}@contoh.id", subject=f"Pengaduan {ref}: Diterima", body="Pengaduan diperbarui."
+        )
+        for n, ref in enumerate(references)
+    )
     db.session.commit()
     return references
 
 
 def sender(database_url: str, port: int) -> subprocess.Popen:
-    env = {**os.environ, "SIGAP_ENV": "development", "SECRET_KEY": "drill", "DATABASE_URL": database_url,
-           "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port)}  # fmt: skip
-    return subprocess.Popen([FLASK, "--app", "wsgi", "outbox", "send"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    env = {
+        **os.environ,
+        "SIGAP_ENV": "development",
+        "SECRET_KEY": "drill",
+        "DATABASE_URL": database_url,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(port),
+    }
+    return subprocess.Popen(
+        [FLASK, "--app", "wsgi", "outbox", "send"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def finish(process: subprocess.Popen) -> str:
@@ -129,9 +145,7 @@ def test_two_senders_at_once_deliver_each_of_100_messages_exactly_once(app, data
     assert set(column("state")) == {"terkirim"} and set(column("attempts")) == {1}
 
 
-def test_a_sender_killed_mid_batch_resends_nothing_and_the_message_in_flight_is_unknown(
-    app, database_url, mail_server
-):
+def test_a_sender_killed_mid_batch_resends_nothing_and_the_message_in_flight_is_unknown(app, database_url, mail_server):
     references = queue(50)
     mailbox = SlowMailbox(delay=0.02, hold=15)  # slowed; the 15th message's answer never comes
     port = mail_server(mailbox)

@@ -38,10 +38,16 @@ def file_complaint(client, before_sending=lambda: None) -> tuple[int, str | None
     """Every step of /pengaduan/baru; the answer to the last one and the reference it showed."""
     client.post("/pengaduan/baru", data={"csrf_token": csrf_token(client, "/pengaduan/baru"), "kategori": "terlewat"})
     details = {
-        "csrf_token": csrf_token(client, "/pengaduan/baru/rincian"), "nik": make_nik(female=True),
-        "nama": "Siti Aminah", "kelurahan": "32.75.01.1001", "pelapor": "sendiri", "telepon": "0812-3456-7890",
-        "saluran": "whatsapp", "email": "", "uraian": "Pedagang kaki lima, desil 2, belum terdaftar.",
-    }  # fmt: skip
+        "csrf_token": csrf_token(client, "/pengaduan/baru/rincian"),
+        "nik": make_nik(female=True),
+        "nama": "Siti Aminah",
+        "kelurahan": "32.75.01.1001",
+        "pelapor": "sendiri",
+        "telepon": "0812-3456-7890",
+        "saluran": "whatsapp",
+        "email": "",
+        "uraian": "Pedagang kaki lima, desil 2, belum terdaftar.",
+    }
     assert client.post("/pengaduan/baru/rincian", data=details).status_code == 303
     token = csrf_token(client, "/pengaduan/baru/periksa")
     before_sending()
@@ -106,8 +112,12 @@ def killed_after_the_commit(client, redis_server) -> dict:
         event.listen(db.session, "after_commit", lambda _session: redis_server.kill(), once=True)
 
     status, reference = file_complaint(client, before_sending=kill_after_the_next_commit)
-    return {"status": status, "reference": reference, "killed": redis_server.process is None,
-            "stored": sorted(stored_references())}  # fmt: skip
+    return {
+        "status": status,
+        "reference": reference,
+        "killed": redis_server.process is None,
+        "stored": sorted(stored_references()),
+    }
 
 
 def test_redis_dying_after_the_commit_still_gives_the_resident_the_reference(app, redis_server):

@@ -29,9 +29,7 @@ BASE_ROWS, NEW_ROWS, CHANGED = 2_000, 50_000, 500
 def write_files(folder: Path) -> tuple[Path, Path]:
     """Last month's roster (2,000 people), then this month's: the same people, 500 of them now
     inactive, and 50,000 new people."""
-    rows = list(
-        demo_rows(seed=7, counts={("aktif", ""): BASE_ROWS + NEW_ROWS}, data_date=date(2026, 9, 1))
-    )
+    rows = list(demo_rows(seed=7, counts={("aktif", ""): BASE_ROWS + NEW_ROWS}, data_date=date(2026, 9, 1)))
     base, big = folder / "roster-september.csv", folder / "roster-oktober.csv"
     with base.open("w", encoding="utf-8") as handle:
         write_roster_csv(rows[:BASE_ROWS], handle)
@@ -50,10 +48,7 @@ def roster_state() -> tuple[int, int, int, str]:
         batches = conn.scalar(sa.text("SELECT count(*) FROM roster_import_batch"))
         history = conn.scalar(sa.text("SELECT count(*) FROM person_status_history"))
         people = conn.execute(
-            sa.text(
-                "SELECT nik, nama, status, alasan, kpj, tanggal_data, import_batch_id "
-                "FROM person ORDER BY nik"
-            )
+            sa.text("SELECT nik, nama, status, alasan, kpj, tanggal_data, import_batch_id FROM person ORDER BY nik")
         ).all()
     digest = hashlib.sha256(repr([tuple(map(str, row)) for row in people]).encode()).hexdigest()
     return batches, len(people), history, digest
@@ -63,7 +58,8 @@ def import_command(csv: Path, database_url: str) -> subprocess.Popen:
     env = {
         **os.environ,
         "SIGAP_ENV": "development",
-        "SECRET_KEY": "drill", "NIK_HMAC_KEY": "nik-key-not-for-production",
+        "SECRET_KEY": "drill",
+        "NIK_HMAC_KEY": "nik-key-not-for-production",
         "DATABASE_URL": database_url,
     }
     env.pop("SIGAP_PROGRESS", None)
@@ -113,9 +109,7 @@ def writing_to_person(conn: sa.Connection) -> bool:
     )
 
 
-def test_an_import_killed_halfway_leaves_nothing_and_the_rerun_completes(
-    app, database_url, tmp_path
-):
+def test_an_import_killed_halfway_leaves_nothing_and_the_rerun_completes(app, database_url, tmp_path):
     base, big = write_files(tmp_path)
     result = app.test_cli_runner().invoke(args=["roster", "import", str(base)])
     assert result.exit_code == 0 and f"{BASE_ROWS} baru" in result.output, result.output
@@ -142,9 +136,7 @@ def test_an_import_killed_halfway_leaves_nothing_and_the_rerun_completes(
     rerun = import_command(big, database_url)
     out, err = rerun.communicate(timeout=600)
     assert rerun.returncode == 0, err[-2000:]
-    counts = re.search(
-        r"(\d+) baris dibaca, (\d+) baru, (\d+) diperbarui, (\d+) tidak berubah, (\d+) ditolak", out
-    )
+    counts = re.search(r"(\d+) baris dibaca, (\d+) baru, (\d+) diperbarui, (\d+) tidak berubah, (\d+) ditolak", out)
     assert counts and tuple(map(int, counts.groups())) == (
         BASE_ROWS + NEW_ROWS,
         NEW_ROWS,
@@ -156,12 +148,5 @@ def test_an_import_killed_halfway_leaves_nothing_and_the_rerun_completes(
     assert (batches, people, history) == (2, BASE_ROWS + NEW_ROWS, before[2] + CHANGED)
     with db.engine.connect() as conn:
         assert conn.scalar(sa.text("SELECT count(DISTINCT nik) FROM person")) == people
-        assert (
-            conn.scalar(sa.text("SELECT count(*) FROM person WHERE status = 'nonaktif'")) == CHANGED
-        )
-        assert (
-            conn.scalar(
-                sa.text("SELECT count(*) FROM roster_import_batch WHERE finished_at IS NULL")
-            )
-            == 0
-        )
+        assert conn.scalar(sa.text("SELECT count(*) FROM person WHERE status = 'nonaktif'")) == CHANGED
+        assert conn.scalar(sa.text("SELECT count(*) FROM roster_import_batch WHERE finished_at IS NULL")) == 0

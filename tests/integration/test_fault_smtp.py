@@ -70,9 +70,7 @@ def time_passes() -> None:
 
 def delivered_once_each(mailbox: Mailbox, references: list[str]) -> bool:
     subjects = [str(message["Subject"]) for message in mailbox.messages]
-    return sorted(s.split(":")[0].removeprefix("Pengaduan ") for s in subjects) == sorted(
-        references
-    )
+    return sorted(s.split(":")[0].removeprefix("Pengaduan ") for s in subjects) == sorted(references)
 
 
 def test_a_server_stopped_and_started_again_gets_every_email_once(app, mail_server):
@@ -100,9 +98,7 @@ def test_a_server_failing_halfway_through_a_batch_loses_nothing(app):
     server.start()
     try:
         assert send(app, server.port) == "Terkirim 2, gagal 3 (dicoba lagi nanti)."
-        failed = db.session.scalars(
-            sa.select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
-        ).all()
+        failed = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))).all()
         errors = sorted(m.last_error.split(":")[0] for m in failed)  # 421, then the server hangs up
         assert errors == ["SMTPDataError", "SMTPServerDisconnected", "SMTPServerDisconnected"]
         server.mailbox.accept = None  # healthy again

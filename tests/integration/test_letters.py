@@ -1,5 +1,6 @@
 """Letters of participation: self-service after a status check, one letter per person and data,
 supersession, revocation and the public verification page."""
+
 import time
 from datetime import UTC, date, datetime
 
@@ -160,14 +161,19 @@ def test_the_letter_as_a_web_page(client):
 
 def test_numbers_follow_each_other_and_start_again_each_year(app, session):
     people = [person() for _ in range(3)]
-    moments = [datetime(2026, 12, 31, 10, tzinfo=UTC), datetime(2026, 12, 31, 16, 59, tzinfo=UTC),
-               datetime(2026, 12, 31, 17, 0, tzinfo=UTC)]  # 17:00 UTC is midnight in Bekasi
+    moments = [
+        datetime(2026, 12, 31, 10, tzinfo=UTC),
+        datetime(2026, 12, 31, 16, 59, tzinfo=UTC),
+        datetime(2026, 12, 31, 17, 0, tzinfo=UTC),
+    ]  # 17:00 UTC is midnight in Bekasi
     issued = [issue_letter(session=session, person_id=p.id, now=now) for p, now in zip(people, moments, strict=True)]
     session.commit()
     assert [(x.year, x.seq) for x in issued] == [(2026, 1), (2026, 2), (2027, 1)]
-    assert [x.number for x in issued] == ["500.15.1/1-Disnaker/XII/2026",
-                                          "500.15.1/2-Disnaker/XII/2026",
-                                          "500.15.1/1-Disnaker/I/2027"]  # fmt: skip
+    assert [x.number for x in issued] == [
+        "500.15.1/1-Disnaker/XII/2026",
+        "500.15.1/2-Disnaker/XII/2026",
+        "500.15.1/1-Disnaker/I/2027",
+    ]
     assert issued[2].issued_on == date(2027, 1, 1)
 
 
@@ -234,8 +240,7 @@ def test_a_valid_letter_verifies_with_a_masked_name_only(client, session):
     section = page.select_one("main section.verification")
     assert section["data-state"] == "berlaku"
     assert section.select_one("h2").get_text(strip=True) == "Surat asli dan berlaku"
-    facts = {div.dt.get_text(strip=True): div.dd.get_text(strip=True)
-             for div in section.select("dl.summary > div")}  # fmt: skip
+    facts = {div.dt.get_text(strip=True): div.dd.get_text(strip=True) for div in section.select("dl.summary > div")}
     assert facts["Nama (disamarkan)"] == "S*** M******"
     assert facts["Nomor surat"] == letter.number
     assert facts["Masa perlindungan"] == "1 November 2025 – 31 Desember 2026"
@@ -327,8 +332,15 @@ def test_a_roster_import_that_makes_someone_inactive_revokes_their_letter(app, s
     someone = session.scalars(sa.select(Person)).one()
     issue_letter(session=session, person_id=someone.id)
     session.commit()
-    gone = {**row, "status": "nonaktif", "alasan": "pindah", "kpj": "", "mulai": "", "selesai": "",
-            "tanggal_data": "2026-10-01"}  # fmt: skip
+    gone = {
+        **row,
+        "status": "nonaktif",
+        "alasan": "pindah",
+        "kpj": "",
+        "mulai": "",
+        "selesai": "",
+        "tanggal_data": "2026-10-01",
+    }
     result = import_roster(session=session, stream=roster_csv([gone]), filename="b.csv", imported_by="t")
     session.commit()
     assert result.letters_revoked == 1

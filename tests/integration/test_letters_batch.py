@@ -1,5 +1,6 @@
 """flask letters batch: numbers first in one transaction, then rendering in parts that a rerun
 after an interruption reuses, merged into one PDF."""
+
 import io
 
 import pytest
@@ -23,8 +24,7 @@ def people(app):
     here = [person(nama=name, kelurahan_code=KEL) for name in names]
     person(nama="Agus Hidayat", kelurahan_code=OTHER_KEL_SAME_KEC)
     person(nama="Dewi Rahayu", kelurahan_code=OTHER_KEC)
-    person(nama="Tidak Aktif", kelurahan_code=KEL, status="daftar_tunggu", kpj=None, mulai=None,
-           selesai=None)  # fmt: skip
+    person(nama="Tidak Aktif", kelurahan_code=KEL, status="daftar_tunggu", kpj=None, mulai=None, selesai=None)
     return here
 
 
@@ -49,8 +49,9 @@ def test_one_kelurahan_in_one_pdf_ordered_by_name(app, people, tmp_path):
     reader, texts = pages_of(out)
     expected = ["Ahmad Saputra", "Budi Santoso", "Eko Pratama", "Hj. Siti Ma'rifah", "Yuni Lestari"]
     assert [[name for name in expected if name in text] for text in texts] == [[n] for n in expected]
-    assert reader.metadata.title == ("Surat keterangan kepesertaan SIGAP — Kelurahan Bekasijaya, "
-                                     "Kecamatan Bekasi Timur")  # fmt: skip
+    assert reader.metadata.title == (
+        "Surat keterangan kepesertaan SIGAP — Kelurahan Bekasijaya, Kecamatan Bekasi Timur"
+    )
     assert reader.trailer["/Root"]["/Lang"] == "id"
     letters = all_letters()
     assert [x.seq for x in letters] == [1, 2, 3, 4, 5]
@@ -61,8 +62,7 @@ def test_one_kelurahan_in_one_pdf_ordered_by_name(app, people, tmp_path):
 
 
 def test_a_kecamatan_or_the_whole_city(app, people, tmp_path):
-    assert run(app, "--kecamatan", "32.75.01", "--out", str(tmp_path / "kec.pdf"),
-               "--workers", "1").exit_code == 0  # fmt: skip
+    assert run(app, "--kecamatan", "32.75.01", "--out", str(tmp_path / "kec.pdf"), "--workers", "1").exit_code == 0
     assert len(PdfReader(tmp_path / "kec.pdf").pages) == 6
     result = run(app, "--all", "--out", str(tmp_path / "all.pdf"), "--workers", "1")
     assert "1 baru, 6 dipakai ulang" in result.output
@@ -132,8 +132,9 @@ def test_a_region_without_participants_makes_no_pdf(app, tmp_path):
 
 def test_parts_hold_the_letters_in_order(app, people, tmp_path):
     """The merged file is the parts in order; each part's pages are its letters in order."""
-    run(app, "--kelurahan", KEL, "--out", str(tmp_path / "k.pdf"), "--workers", "1",
-        "--chunk-size", "2", "--keep-parts")  # fmt: skip
+    run(
+        app, "--kelurahan", KEL, "--out", str(tmp_path / "k.pdf"), "--workers", "1", "--chunk-size", "2", "--keep-parts"
+    )
     parts = sorted((tmp_path / "k.pdf.parts").glob("*.pdf"))
     assert [p.name[:5] for p in parts] == ["00000", "00001", "00002"]
     sizes = [len(PdfReader(io.BytesIO(p.read_bytes())).pages) for p in parts]

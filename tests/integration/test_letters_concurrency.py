@@ -1,5 +1,6 @@
 """PostgreSQL under concurrent requests: letter numbers stay gap-free and unique, and one person
 asking twice at once still gets one letter."""
+
 import os
 import threading
 import time
@@ -13,8 +14,9 @@ from portal.models import Letter, LetterStatus
 from tests.conftest import csrf_token
 from tests.factories import person
 
-pytestmark = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
-                                reason="PostgreSQL not configured: set TEST_DATABASE_URL")  # fmt: skip
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL"), reason="PostgreSQL not configured: set TEST_DATABASE_URL"
+)
 
 
 def _needs_postgres(database_url):

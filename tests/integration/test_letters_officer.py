@@ -1,5 +1,6 @@
 """Officers and one person's letter: the letters section of /petugas/warga/<id> — status, issue,
 reissue after a roster change, replace with a new number, print; scoped and audited."""
+
 import io
 
 import sqlalchemy as sa
@@ -24,9 +25,10 @@ def token_of(found):
 
 def audit_actions(person_id):
     return db.session.scalars(
-        sa.select(AuditEvent.action).where(AuditEvent.object_type == "person",
-                                           AuditEvent.object_id == str(person_id)).order_by(AuditEvent.id)
-    ).all()  # fmt: skip
+        sa.select(AuditEvent.action)
+        .where(AuditEvent.object_type == "person", AuditEvent.object_id == str(person_id))
+        .order_by(AuditEvent.id)
+    ).all()
 
 
 def test_an_officer_issues_a_letter_and_prints_it(client):
@@ -104,8 +106,9 @@ def test_replacing_a_lost_letter_needs_a_reason_and_gives_a_new_number(client):
     old, new = db.session.scalars(sa.select(Letter).order_by(Letter.id)).all()
     assert (old.status, new.status) == (LetterStatus.DIGANTI, LetterStatus.BERLAKU)
     assert new.number != old.number and new.code != old.code
-    detail = db.session.scalars(sa.select(AuditEvent.detail).where(AuditEvent.action == "terbitkan_surat")
-                                .order_by(AuditEvent.id)).all()[-1]  # fmt: skip
+    detail = db.session.scalars(
+        sa.select(AuditEvent.detail).where(AuditEvent.action == "terbitkan_surat").order_by(AuditEvent.id)
+    ).all()[-1]
     assert detail == f"surat={new.number} ganti={old.number} alasan=hilang"
     verified = parse(client.get(f"/verifikasi/{old.code}"))
     assert verified.select_one("[data-state]")["data-state"] == "diganti"
@@ -136,8 +139,12 @@ def test_officers_outside_the_kecamatan_can_neither_issue_nor_print(client, app)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Letter)) == 0
     inside.post(f"/petugas/warga/{someone.id}/surat", data={"csrf_token": token})
     assert client.get(f"/petugas/warga/{someone.id}/surat.pdf").status_code == 404
-    assert client.post(f"/petugas/warga/{someone.id}/surat/ganti",
-                       data={"csrf_token": other_token, "alasan": "hilang"}).status_code == 404  # fmt: skip
+    assert (
+        client.post(
+            f"/petugas/warga/{someone.id}/surat/ganti", data={"csrf_token": other_token, "alasan": "hilang"}
+        ).status_code
+        == 404
+    )
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Letter)) == 1
 
 

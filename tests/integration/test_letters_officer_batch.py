@@ -1,6 +1,7 @@
 """/petugas/surat-massal: a batch of a kelurahan, a kecamatan or the city started from the web,
 made by a real background process, followed on a status page (htmx polling), downloaded as one
 PDF; scoped by role and kecamatan, audited, resumable after an interruption."""
+
 import fcntl
 import io
 import os
@@ -91,8 +92,18 @@ def test_the_status_fragment_polls_while_running_and_stops_at_the_end(client, ap
     sign_in(client, account("supervisor"))
     base = tmp_path / "batches"
     base.mkdir()
-    job = jobs.Job(id="a" * 24, scope="kelurahan", code=KEL, label="Kelurahan Bekasijaya", started_by=1,
-                   started_by_name="Supervisor Uji", created_at=time.time(), state=jobs.RENDERING, total=10, done=4)
+    job = jobs.Job(
+        id="a" * 24,
+        scope="kelurahan",
+        code=KEL,
+        label="Kelurahan Bekasijaya",
+        started_by=1,
+        started_by_name="Supervisor Uji",
+        created_at=time.time(),
+        state=jobs.RENDERING,
+        total=10,
+        done=4,
+    )
     (base / job.id).mkdir()
     jobs.write_job(base / job.id, job)
     handle = os.open(base / job.id / jobs.LOCK_FILE, os.O_RDWR | os.O_CREAT)
@@ -127,9 +138,20 @@ def test_an_interrupted_batch_resumes_with_the_same_numbers(client, app, people,
     sign_in(client, account("admin", totp=True))
     base = tmp_path / "batches"
     base.mkdir()
-    job = jobs.Job(id="b" * 24, scope="kelurahan", code=KEL, label="Kelurahan Bekasijaya", started_by=1,
-                   started_by_name="Admin Uji", created_at=time.time(), state=jobs.RENDERING, total=3, done=1,
-                   issued=3, runs=1)
+    job = jobs.Job(
+        id="b" * 24,
+        scope="kelurahan",
+        code=KEL,
+        label="Kelurahan Bekasijaya",
+        started_by=1,
+        started_by_name="Admin Uji",
+        created_at=time.time(),
+        state=jobs.RENDERING,
+        total=3,
+        done=1,
+        issued=3,
+        runs=1,
+    )
     (base / job.id).mkdir()
     jobs.write_job(base / job.id, job)
     url = f"/petugas/surat-massal/{job.id}"
@@ -159,8 +181,9 @@ def test_officers_batch_only_their_kecamatan_and_never_the_whole_city(client, ap
 
     supervisor = app.test_client()
     sign_in(supervisor, account("supervisor"))
-    other = supervisor.post("/petugas/surat-massal", data={"csrf_token": token(supervisor),
-                                                          "wilayah": f"kelurahan:{OTHER_KEC_KEL}"})  # fmt: skip
+    other = supervisor.post(
+        "/petugas/surat-massal", data={"csrf_token": token(supervisor), "wilayah": f"kelurahan:{OTHER_KEC_KEL}"}
+    )
     wait_until_finished(supervisor, other.headers["Location"])
     assert client.get(other.headers["Location"]).status_code == 404
     assert client.get(other.headers["Location"] + "/unduh").status_code == 404

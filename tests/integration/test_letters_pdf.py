@@ -1,5 +1,6 @@
 """The letter PDF, read back the way a person or a phone reads it: its text (pypdf), its pages, its
 tags and metadata, and its QR code decoded from the rendered page (pdfium + zxing-cpp)."""
+
 import io
 import re
 import time
@@ -38,17 +39,22 @@ def flat(text: str) -> str:
 
 
 def test_the_letter_says_everything_it_must(app):
-    someone = person(nama="Hj. Siti Ma'rifah", female=True, kpj="25000000123",
-                     kelurahan_code="32.75.01.1001")  # fmt: skip
+    someone = person(nama="Hj. Siti Ma'rifah", female=True, kpj="25000000123", kelurahan_code="32.75.01.1001")
     pdf, letter = letter_pdf(app, someone)
     pages, text = text_of(pdf)
     assert pages == 1
     line = flat(text)
     for expected in (
-        "PEMERINTAH KOTA BEKASI", "DINAS TENAGA KERJA", "SURAT KETERANGAN KEPESERTAAN",
-        f"Nomor: {letter.number}", "500.15.1/1-Disnaker/XI/2026",
-        "Hj. Siti Ma'rifah", f"{someone.nik[:4]} **** **** {someone.nik[12:]}", "25000000123",
-        "Bekasijaya", "Bekasi Timur",
+        "PEMERINTAH KOTA BEKASI",
+        "DINAS TENAGA KERJA",
+        "SURAT KETERANGAN KEPESERTAAN",
+        f"Nomor: {letter.number}",
+        "500.15.1/1-Disnaker/XI/2026",
+        "Hj. Siti Ma'rifah",
+        f"{someone.nik[:4]} **** **** {someone.nik[12:]}",
+        "25000000123",
+        "Bekasijaya",
+        "Bekasi Timur",
         "Jaminan Kecelakaan Kerja (JKK) dan Jaminan Kematian (JKM)",
         "1 November 2025 sampai dengan 31 Desember 2026",
         "iuran dibayar oleh Pemerintah Kota Bekasi (APBD)",
@@ -58,7 +64,7 @@ def test_the_letter_says_everything_it_must(app):
         "Bekasi, 21 November 2026",
         "http://127.0.0.1:5000/verifikasi",
         "-".join(letter.code[i : i + 4] for i in (0, 4, 8, 12)),
-    ):  # fmt: skip
+    ):
         assert expected in line, expected
     assert someone.nik not in line and someone.nik[4:12] not in line
 
@@ -70,8 +76,10 @@ def test_names_keep_their_apostrophes_titles_and_letters(app):
 
 
 def test_the_longest_name_still_fits_on_one_page(app):
-    name = ("Hj. Raden Ayu Siti Nur'aini Ma'rifah Kusumawardhani Purbaningrum Sulistyaningsih "
-            "Wulandari Rahayuningtyas Anggraeni Mangkunegoro binti Haji Abdul Syukur")  # fmt: skip
+    name = (
+        "Hj. Raden Ayu Siti Nur'aini Ma'rifah Kusumawardhani Purbaningrum Sulistyaningsih "
+        "Wulandari Rahayuningtyas Anggraeni Mangkunegoro binti Haji Abdul Syukur"
+    )
     name = (name + " Wijayakusuma" * 10)[:150]
     unbroken = "Muhammad" + "a" * 142  # one 150-letter word must wrap, not run off the page
     for nama in (name, unbroken):
@@ -94,8 +102,7 @@ def test_the_pdf_is_tagged_with_title_language_and_system_fonts(app):
     assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root
     assert root["/Lang"] == "id"
     assert reader.metadata.title == f"Surat keterangan kepesertaan SIGAP nomor {letter.number}"
-    fonts = {str(font.get_object()["/BaseFont"])
-             for font in reader.pages[0]["/Resources"]["/Font"].values()}  # fmt: skip
+    fonts = {str(font.get_object()["/BaseFont"]) for font in reader.pages[0]["/Resources"]["/Font"].values()}
     assert fonts and all("DejaVu" in font for font in fonts), fonts
     mediabox = reader.pages[0].mediabox
     assert (round(float(mediabox.width)), round(float(mediabox.height))) == (595, 842)  # A4
@@ -104,8 +111,7 @@ def test_the_pdf_is_tagged_with_title_language_and_system_fonts(app):
 def decode_qr(pdf: bytes) -> list[str]:
     page = pypdfium2.PdfDocument(pdf)[0]
     image = page.render(scale=150 / 72).to_pil()
-    return [result.text for result in zxingcpp.read_barcodes(image)
-            if result.format == zxingcpp.BarcodeFormat.QRCode]  # fmt: skip
+    return [result.text for result in zxingcpp.read_barcodes(image) if result.format == zxingcpp.BarcodeFormat.QRCode]
 
 
 def test_the_qr_code_opens_the_verification_page_and_holds_no_nik(app):
@@ -146,7 +152,8 @@ def test_the_cut_down_user_agent_stylesheet_changes_nothing(app):
         html = letters_html([letter_view(letter)], title=document_title(letter.number))
     stylesheet, fonts = _stylesheet()
     plain = HTML(string=html, base_url=str(STYLESHEET.parent)).write_pdf(
-        stylesheets=[stylesheet], font_config=fonts, pdf_variant="pdf/ua-1")
+        stylesheets=[stylesheet], font_config=fonts, pdf_variant="pdf/ua-1"
+    )
     ours = html_to_pdf(html)
     assert letter_html_class()._ua_stylesheets is not HTML._ua_stylesheets
     images = [pypdfium2.PdfDocument(pdf)[0].render(scale=2).to_pil().convert("RGB") for pdf in (plain, ours)]
@@ -160,8 +167,7 @@ def test_the_cut_down_user_agent_stylesheet_changes_nothing(app):
 
 
 def outline_titles(items) -> list[str]:
-    return [title for item in items
-            for title in (outline_titles(item) if isinstance(item, list) else [item.title])]  # fmt: skip
+    return [title for item in items for title in (outline_titles(item) if isinstance(item, list) else [item.title])]
 
 
 def structure_tags(node) -> list[str]:

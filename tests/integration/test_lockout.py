@@ -1,6 +1,7 @@
 """Lockouts per (secret, client): the status check (NIK), tracking (reference) and, in
 test_officer_auth.py, officers' sign-in (e-mail). Someone else's failures never lock the owner
 out; an attempt is counted before the secret is compared, so parallel bursts get five guesses."""
+
 import os
 import threading
 from datetime import timedelta
@@ -22,8 +23,7 @@ POLICY = LockoutPolicy(max_failures=5, base_minutes=15)
 
 
 def attempt(nik: str, name: str, now, client="127.0.0.1"):
-    answer = check_status(session=db.session, nik=nik, name=name, client=client, hmac_key="k", policy=POLICY,
-                          now=now)  # fmt: skip
+    answer = check_status(session=db.session, nik=nik, name=name, client=client, hmac_key="k", policy=POLICY, now=now)
     db.session.commit()
     return answer
 
@@ -91,8 +91,10 @@ def check(browser, nik, nama, token=None):
 
 
 def track(browser, reference, code, token=None):
-    return browser.post("/pengaduan/lacak", data={"csrf_token": token or csrf_token(browser, "/pengaduan/lacak"),
-                                                  "nomor": reference, "kode": code})  # fmt: skip
+    return browser.post(
+        "/pengaduan/lacak",
+        data={"csrf_token": token or csrf_token(browser, "/pengaduan/lacak"), "nomor": reference, "kode": code},
+    )
 
 
 def test_someone_elses_five_failures_do_not_lock_the_owner_out_of_the_status_check(app):
@@ -153,8 +155,10 @@ def test_many_clients_guessing_one_nik_lock_nobody_out_and_staff_are_told(app):
     events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "banyak_percobaan_gagal")).all()
     assert len(events) == 1
     event = events[0]
-    assert event.object_type == "lockout" and event.object_id == "cek_status:" + keyed_hash(
-        app.config["NIK_HMAC_KEY"], someone.nik)[:16]  # fmt: skip
+    assert (
+        event.object_type == "lockout"
+        and event.object_id == "cek_status:" + keyed_hash(app.config["NIK_HMAC_KEY"], someone.nik)[:16]
+    )
     assert "50 percobaan gagal" in event.detail and "dari 10 alamat" in event.detail
     assert someone.nik not in f"{event.object_id} {event.detail} {event.ip}"
     supervisor = at(app, "10.0.2.2")
@@ -211,8 +215,9 @@ class TestParallelBursts:
         nik = person().nik  # a string: the test's own session is not for the threads
         statuses = self.burst(app, lambda b, token: check(b, nik, "Salah Nama", token), "/cek-status")
         assert statuses == [200] * 5 + [429] * (self.BURST - 5)
-        outcomes = db.session.execute(sa.select(StatusCheckLog.outcome, sa.func.count())
-                                      .group_by(StatusCheckLog.outcome)).all()  # fmt: skip
+        outcomes = db.session.execute(
+            sa.select(StatusCheckLog.outcome, sa.func.count()).group_by(StatusCheckLog.outcome)
+        ).all()
         assert dict(outcomes) == {CheckOutcome.NO_MATCH: 5, CheckOutcome.LOCKED: self.BURST - 5}
         assert check(at(app, "10.9.9.9"), nik, "Budi Santoso").status_code == 429
 

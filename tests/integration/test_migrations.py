@@ -1,4 +1,5 @@
 """`flask db upgrade` on an empty database yields exactly the models: no drift."""
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -27,22 +28,27 @@ def test_0007_counts_the_people_already_in_the_roster(database_url, tmp_path):
     import sqlalchemy as sa
     from flask_migrate import downgrade, upgrade
 
-
     group = "status, kelurahan_code, jenis_kelamin, mulai, selesai, tanggal_data"
     with app_on_a_database_of_its_own(database_url, tmp_path, "m0007") as app:
         with app.app_context():
             upgrade(revision="0006")
             people = [
-                {"nik": f"32750101018{n:05d}", "nama": "Warga", "tanggal_lahir": "1980-01-01",
-                 "jenis_kelamin": "LP"[n % 2], "kelurahan_code": ("32.75.01.1001", "32.75.02.1001")[n % 3 == 0],
-                 "pekerjaan": "", "status": ("aktif", "aktif", "proses", "nonaktif")[n % 4],
-                 "alasan": "pindah" if n % 4 == 3 else None,
-                 "mulai": ("2025-11-01", "2026-03-01")[n % 5 == 0] if n % 4 < 2 else None,
-                 "selesai": "2027-01-31" if n % 4 < 2 else None,
-                 "tanggal_data": ("2026-09-01", "2026-10-01")[n % 7 == 0],
-                 "updated_at": "2026-10-01 00:00:00+00:00"}
+                {
+                    "nik": f"32750101018{n:05d}",
+                    "nama": "Warga",
+                    "tanggal_lahir": "1980-01-01",
+                    "jenis_kelamin": "LP"[n % 2],
+                    "kelurahan_code": ("32.75.01.1001", "32.75.02.1001")[n % 3 == 0],
+                    "pekerjaan": "",
+                    "status": ("aktif", "aktif", "proses", "nonaktif")[n % 4],
+                    "alasan": "pindah" if n % 4 == 3 else None,
+                    "mulai": ("2025-11-01", "2026-03-01")[n % 5 == 0] if n % 4 < 2 else None,
+                    "selesai": "2027-01-31" if n % 4 < 2 else None,
+                    "tanggal_data": ("2026-09-01", "2026-10-01")[n % 7 == 0],
+                    "updated_at": "2026-10-01 00:00:00+00:00",
+                }
                 for n in range(200)
-            ]  # fmt: skip
+            ]
             columns = ", ".join(people[0])
             values = ", ".join(f":{key}" for key in people[0])
             with db.engine.begin() as conn:
@@ -64,29 +70,45 @@ def test_0010_keeps_old_counts_as_totals_and_drops_the_account_lock(database_url
     import sqlalchemy as sa
     from flask_migrate import downgrade, upgrade
 
-
     at, until = "2026-11-20 10:00:00+00:00", "2026-11-20 10:15:00+00:00"
     with app_on_a_database_of_its_own(database_url, tmp_path, "m0010") as app:
         with app.app_context():
             upgrade(revision="0008")
             with db.engine.begin() as conn:
-                conn.execute(sa.text("INSERT INTO nik_lockout VALUES ('n' || :x, 3, 2, :until, :at)"),
-                             {"x": "1", "until": until, "at": at})  # fmt: skip
-                conn.execute(sa.text("INSERT INTO access_lockout VALUES ('r1', 4, 1, :until, :at)"),
-                             {"until": until, "at": at})  # fmt: skip
-                conn.execute(sa.text(
-                    "INSERT INTO account (email, name, role, password_hash, active, totp_enabled, failed_logins, "
-                    "locked_until, session_version, created_at) VALUES ('a@b.test', 'A', 'officer', 'x', true, "
-                    "false, 4, :until, 1, :at)"), {"until": until, "at": at})  # fmt: skip
-                conn.execute(sa.text("INSERT INTO audit_event (at, account_id, action, object_type, object_id, "
-                                     "ip, detail) VALUES (:at, 1, 'masuk', 'account', '1', '', '')"),
-                             {"at": at})  # fmt: skip
+                conn.execute(
+                    sa.text("INSERT INTO nik_lockout VALUES ('n' || :x, 3, 2, :until, :at)"),
+                    {"x": "1", "until": until, "at": at},
+                )
+                conn.execute(
+                    sa.text("INSERT INTO access_lockout VALUES ('r1', 4, 1, :until, :at)"), {"until": until, "at": at}
+                )
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO account (email, name, role, password_hash, active, totp_enabled, failed_logins, "
+                        "locked_until, session_version, created_at) VALUES ('a@b.test', 'A', 'officer', 'x', true, "
+                        "false, 4, :until, 1, :at)"
+                    ),
+                    {"until": until, "at": at},
+                )
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO audit_event (at, account_id, action, object_type, object_id, "
+                        "ip, detail) VALUES (:at, 1, 'masuk', 'account', '1', '', '')"
+                    ),
+                    {"at": at},
+                )
             upgrade()
             with db.engine.connect() as conn:
-                rows = conn.execute(sa.text("SELECT secret_hmac, client_hmac, scope, failures, lockouts, locked_until "
-                                            "FROM access_lockout ORDER BY secret_hmac")).all()  # fmt: skip
-                assert [tuple(r) for r in rows] == [("n1", "*", "cek_status", 3, 2, None),
-                                                    ("r1", "*", "lacak", 4, 1, None)]  # fmt: skip
+                rows = conn.execute(
+                    sa.text(
+                        "SELECT secret_hmac, client_hmac, scope, failures, lockouts, locked_until "
+                        "FROM access_lockout ORDER BY secret_hmac"
+                    )
+                ).all()
+                assert [tuple(r) for r in rows] == [
+                    ("n1", "*", "cek_status", 3, 2, None),
+                    ("r1", "*", "lacak", 4, 1, None),
+                ]
                 assert conn.execute(sa.text("SELECT count(*) FROM audit_event WHERE account_id = 1")).scalar_one() == 1
             columns = {c["name"] for c in sa.inspect(db.engine).get_columns("account")}
             assert not {"failed_logins", "locked_until"} & columns and "totp_last_step" in columns

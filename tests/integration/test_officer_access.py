@@ -1,11 +1,20 @@
 """Every /petugas route has a rule, and every role gets exactly what the rule says."""
+
 import pytest
 
 from portal.web.auth import PUBLIC
 from tests.factories import account, complaint, sign_in
 
-SAMPLE_ARGS = {"reference": "SGP-2026-000001", "action": "catatan", "attachment_id": 1,
-               "account_id": 1, "template_id": 1, "person_id": 1, "batch_id": 1, "message_id": 1}  # fmt: skip
+SAMPLE_ARGS = {
+    "reference": "SGP-2026-000001",
+    "action": "catatan",
+    "attachment_id": 1,
+    "account_id": 1,
+    "template_id": 1,
+    "person_id": 1,
+    "batch_id": 1,
+    "message_id": 1,
+}
 
 
 def officer_rules(app):

@@ -1,4 +1,5 @@
 """/petugas/impor and /petugas/admin: roster uploads, accounts and reply templates, admins only."""
+
 import csv
 import io
 
@@ -13,8 +14,11 @@ from tests.factories import PASSWORD, account, complaint, roster_csv, roster_row
 
 @pytest.fixture
 def app_config(tmp_path):
-    return {"ROSTER_REJECTS_DIR": str(tmp_path / "ditolak"), "MAX_CONTENT_LENGTH": 4000,
-            "ROSTER_UPLOAD_MAX_BYTES": 1_000_000}  # fmt: skip
+    return {
+        "ROSTER_REJECTS_DIR": str(tmp_path / "ditolak"),
+        "MAX_CONTENT_LENGTH": 4000,
+        "ROSTER_UPLOAD_MAX_BYTES": 1_000_000,
+    }
 
 
 @pytest.fixture
@@ -33,16 +37,21 @@ def upload(client, data: bytes, name="roster.csv"):
 
 
 def actions(object_type):
-    return db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.object_type == object_type)
-                              .order_by(AuditEvent.id)).all()  # fmt: skip
+    return db.session.scalars(
+        sa.select(AuditEvent.action).where(AuditEvent.object_type == object_type).order_by(AuditEvent.id)
+    ).all()
 
 
 # Roster imports -----------------------------------------------------------------------------
 
 
 def test_upload_imports_like_the_cli_and_keeps_the_rejects(client, admin):
-    rows = [roster_row(), roster_row(nik="12345"), *(roster_row() for _ in range(40)),
-            roster_row(female=True, status="daftar_tunggu", kpj="", mulai="", selesai="")]  # fmt: skip
+    rows = [
+        roster_row(),
+        roster_row(nik="12345"),
+        *(roster_row() for _ in range(40)),
+        roster_row(female=True, status="daftar_tunggu", kpj="", mulai="", selesai=""),
+    ]
     data = roster_csv(rows).getvalue()
     assert len(data) > 4000  # larger than the app's limit: this route alone allows more
     response = upload(client, data, name="roster-oktober.csv")
@@ -91,11 +100,17 @@ def test_only_admins_import_and_only_they_get_the_large_upload_limit(client, app
     sign_in(client, supervisor)
     big = roster_csv([roster_row() for _ in range(40)]).getvalue()
     token = csrf_token(client, "/petugas/warga")
-    response = client.post("/petugas/impor", data={"csrf_token": token, "file": (io.BytesIO(big), "r.csv")},
-                           content_type="multipart/form-data")  # fmt: skip
+    response = client.post(
+        "/petugas/impor",
+        data={"csrf_token": token, "file": (io.BytesIO(big), "r.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 413
-    small = client.post("/petugas/impor", data={"csrf_token": token, "file": (io.BytesIO(b"x"), "r.csv")},
-                        content_type="multipart/form-data")  # fmt: skip
+    small = client.post(
+        "/petugas/impor",
+        data={"csrf_token": token, "file": (io.BytesIO(b"x"), "r.csv")},
+        content_type="multipart/form-data",
+    )
     assert small.status_code == 403
     assert client.get("/petugas/impor").status_code == 403
     assert db.session.scalar(sa.select(sa.func.count(RosterImportBatch.id))) == 0
@@ -105,9 +120,17 @@ def test_only_admins_import_and_only_they_get_the_large_upload_limit(client, app
 
 
 def test_create_an_account_that_can_sign_in(client, admin, app):
-    response = post(client, "/petugas/admin/akun/baru", {
-        "email": "Rina@Bekasikota.go.id", "name": "Rina Petugas", "role": "officer",
-        "kecamatan": ["32.75.02", "32.75.03"], "password": "kata-sandi-awal-99"})  # fmt: skip
+    response = post(
+        client,
+        "/petugas/admin/akun/baru",
+        {
+            "email": "Rina@Bekasikota.go.id",
+            "name": "Rina Petugas",
+            "role": "officer",
+            "kecamatan": ["32.75.02", "32.75.03"],
+            "password": "kata-sandi-awal-99",
+        },
+    )
     assert response.status_code == 303 and response.headers["Location"] == "/petugas/admin/akun"
     made = db.session.scalars(sa.select(Account).where(Account.email == "rina@bekasikota.go.id")).one()
     assert made.kecamatan_codes == ["32.75.02", "32.75.03"]
@@ -120,16 +143,24 @@ def test_create_an_account_that_can_sign_in(client, admin, app):
     assert sign_in(rina, made, password="kata-sandi-awal-99").status_code == 303  # noqa: S106
 
 
-@pytest.mark.parametrize(("fields", "message"), [
-    ({"password": "pendek"}, "paling sedikit 12 karakter"),
-    ({"password": "rina-kata-sandi"}, "tidak boleh memuat nama email"),
-    ({"name": ""}, "Tulis nama petugas."),
-    ({"role": "raja"}, "Pilih salah satu pilihan"),
-    ({"kecamatan": ["99.99.99"]}, "Pilih kecamatan dari daftar."),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"password": "pendek"}, "paling sedikit 12 karakter"),
+        ({"password": "rina-kata-sandi"}, "tidak boleh memuat nama email"),
+        ({"name": ""}, "Tulis nama petugas."),
+        ({"role": "raja"}, "Pilih salah satu pilihan"),
+        ({"kecamatan": ["99.99.99"]}, "Pilih kecamatan dari daftar."),
+    ],
+)
 def test_account_form_errors_say_what_to_do(client, admin, fields, message):
-    data = {"email": "rina@bekasikota.go.id", "name": "Rina", "role": "officer", "password": "kata-sandi-awal-99",
-            **fields}  # fmt: skip
+    data = {
+        "email": "rina@bekasikota.go.id",
+        "name": "Rina",
+        "role": "officer",
+        "password": "kata-sandi-awal-99",
+        **fields,
+    }
     response = post(client, "/petugas/admin/akun/baru", data)
     assert response.status_code == 400
     assert message in parse(response).select_one(".error-summary").get_text()
@@ -138,8 +169,11 @@ def test_account_form_errors_say_what_to_do(client, admin, fields, message):
 
 def test_the_same_email_twice_is_refused(client, admin):
     taken = account(email="ada@uji.test")
-    response = post(client, "/petugas/admin/akun/baru", {"email": taken.email, "name": "Lagi", "role": "officer",
-                                                         "password": "kata-sandi-awal-99"})  # fmt: skip
+    response = post(
+        client,
+        "/petugas/admin/akun/baru",
+        {"email": taken.email, "name": "Lagi", "role": "officer", "password": "kata-sandi-awal-99"},
+    )
     assert response.status_code == 400 and "Sudah ada akun dengan email" in parse(response).get_text()
 
 
@@ -151,17 +185,27 @@ def test_edit_role_scope_and_deactivate_ends_the_sessions(client, admin, app):
     form = parse(client.get(f"/petugas/admin/akun/{officer.id}"))
     assert form.select_one("input[name=kecamatan][value='32.75.01']").has_attr("checked")
     assert form.select_one("input[name=role][value=officer]").has_attr("checked")
-    response = post(client, f"/petugas/admin/akun/{officer.id}",
-                    {"name": "Petugas Pindah", "role": "supervisor", "kecamatan": ["32.75.04"]})  # fmt: skip
+    response = post(
+        client,
+        f"/petugas/admin/akun/{officer.id}",
+        {"name": "Petugas Pindah", "role": "supervisor", "kecamatan": ["32.75.04"]},
+    )
     assert response.status_code == 303
     db.session.refresh(officer)
-    assert (officer.name, officer.role.value, officer.kecamatan_codes, officer.active) == \
-        ("Petugas Pindah", "supervisor", ["32.75.04"], False)  # fmt: skip
+    assert (officer.name, officer.role.value, officer.kecamatan_codes, officer.active) == (
+        "Petugas Pindah",
+        "supervisor",
+        ["32.75.04"],
+        False,
+    )
     assert theirs.get("/petugas/pengaduan").status_code == 302  # signed out at once
     change = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "ubah")).one()
     assert "peran: officer -> supervisor" in change.detail and "aktif: ya -> tidak" in change.detail
-    post(client, f"/petugas/admin/akun/{officer.id}", {"name": "Petugas Pindah", "role": "supervisor",
-                                                       "kecamatan": ["32.75.04"], "active": "y"})  # fmt: skip
+    post(
+        client,
+        f"/petugas/admin/akun/{officer.id}",
+        {"name": "Petugas Pindah", "role": "supervisor", "kecamatan": ["32.75.04"], "active": "y"},
+    )
     assert theirs.get("/petugas/pengaduan").status_code == 302  # reactivating revives no old session
 
 
@@ -182,8 +226,9 @@ def test_reset_password_signs_out_everywhere(client, admin, app):
     weak = post(client, f"{page}/kata-sandi", {"new": "pendek", "confirm": "pendek"}, page=page)
     assert weak.status_code == 400
     assert "paling sedikit 12 karakter" in parse(weak).select_one(".error-summary").get_text()
-    response = post(client, f"{page}/kata-sandi", {"new": "sandi-baru-yang-kuat", "confirm": "sandi-baru-yang-kuat"},
-                    page=page)  # fmt: skip
+    response = post(
+        client, f"{page}/kata-sandi", {"new": "sandi-baru-yang-kuat", "confirm": "sandi-baru-yang-kuat"}, page=page
+    )
     assert response.status_code == 303
     assert theirs.get("/petugas/pengaduan").status_code == 302
     assert sign_in(app.test_client(), officer).status_code == 400  # the old password no longer works
@@ -194,8 +239,12 @@ def test_reset_password_signs_out_everywhere(client, admin, app):
 def test_account_pages_are_for_admins_only(client):
     sign_in(client, account("supervisor"))
     assert client.get("/petugas/admin/akun").status_code == 403
-    response = post(client, "/petugas/admin/akun/baru", {"email": "x@uji.test", "name": "X", "role": "admin",
-                                                         "password": PASSWORD}, page="/petugas/warga")  # fmt: skip
+    response = post(
+        client,
+        "/petugas/admin/akun/baru",
+        {"email": "x@uji.test", "name": "X", "role": "admin", "password": PASSWORD},
+        page="/petugas/warga",
+    )
     assert response.status_code == 403
     assert db.session.scalar(sa.select(sa.func.count(Account.id))) == 1
 
@@ -204,9 +253,17 @@ def test_account_pages_are_for_admins_only(client):
 
 
 def test_create_edit_and_deactivate_a_template(client, admin, app):
-    response = post(client, "/petugas/admin/templat/baru", {
-        "title": "Sedang diperiksa", "body": "Terima kasih, data Anda kami periksa.", "category": "terlewat",
-        "status": "", "active": "y"})  # fmt: skip
+    response = post(
+        client,
+        "/petugas/admin/templat/baru",
+        {
+            "title": "Sedang diperiksa",
+            "body": "Terima kasih, data Anda kami periksa.",
+            "category": "terlewat",
+            "status": "",
+            "active": "y",
+        },
+    )
     assert response.status_code == 303
     template = db.session.scalars(sa.select(ResponseTemplate)).one()
     assert (template.category.value, template.status, template.active) == ("terlewat", None, True)
@@ -217,9 +274,17 @@ def test_create_edit_and_deactivate_a_template(client, admin, app):
 
     form = parse(client.get(f"/petugas/admin/templat/{template.id}"))
     assert form.select_one("select[name=category] option[selected]")["value"] == "terlewat"
-    response = post(client, f"/petugas/admin/templat/{template.id}", {
-        "title": "Sedang diperiksa lagi", "body": "Isi baru.", "category": "", "status": "diverifikasi",
-        "active": "y"})  # fmt: skip
+    response = post(
+        client,
+        f"/petugas/admin/templat/{template.id}",
+        {
+            "title": "Sedang diperiksa lagi",
+            "body": "Isi baru.",
+            "category": "",
+            "status": "diverifikasi",
+            "active": "y",
+        },
+    )
     assert response.status_code == 303
     db.session.refresh(template)
     assert (template.title, template.category, template.status.value) == ("Sedang diperiksa lagi", None, "diverifikasi")

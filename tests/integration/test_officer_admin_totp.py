@@ -1,5 +1,6 @@
 """An admin resets another account's two-factor verification (a lost phone): audited, signs the
 account out everywhere, and an admin must enroll again before anything else."""
+
 import pyotp
 import sqlalchemy as sa
 
@@ -43,8 +44,14 @@ def test_an_admin_who_lost_the_phone_enrolls_again_at_next_sign_in(client, app):
     page = parse(fresh.get("/petugas/akun/2fa"))
     secret = page.select_one("code.secret").get_text(strip=True)
     assert secret != old_secret
-    enrolled = fresh.post("/petugas/akun/2fa", data={"csrf_token": page.select_one("input[name=csrf_token]")["value"],
-                                                     "secret": secret, "code": pyotp.TOTP(secret).now()})  # fmt: skip
+    enrolled = fresh.post(
+        "/petugas/akun/2fa",
+        data={
+            "csrf_token": page.select_one("input[name=csrf_token]")["value"],
+            "secret": secret,
+            "code": pyotp.TOTP(secret).now(),
+        },
+    )
     assert enrolled.status_code == 303 and fresh.get("/petugas/pengaduan").status_code == 200
 
 
@@ -98,8 +105,9 @@ def test_only_admins_reset_two_factor(client):
     officer = account(totp=True)
     sign_in(client, supervisor)
     token = csrf_token(client, "/petugas/akun")
-    response = client.post(f"/petugas/admin/akun/{officer.id}/verifikasi-dua-langkah",
-                           data={"csrf_token": token, "identity_checked": "y"})  # fmt: skip
+    response = client.post(
+        f"/petugas/admin/akun/{officer.id}/verifikasi-dua-langkah", data={"csrf_token": token, "identity_checked": "y"}
+    )
     assert response.status_code == 403
     db.session.refresh(officer)
     assert officer.totp_enabled

@@ -1,4 +1,5 @@
 """/petugas/audit: supervisors read the append-only trail by object and by officer."""
+
 import sqlalchemy as sa
 
 from portal.audit.services import trail as audit
@@ -9,8 +10,11 @@ from tests.factories import account, complaint, person, sign_in
 
 
 def rows(response) -> list[list[str]]:
-    return [[td.get_text(" ", strip=True) for td in tr.select("td")]
-            for tr in parse(response).select("#jejak tbody tr") if len(tr.select("td")) > 1]  # fmt: skip
+    return [
+        [td.get_text(" ", strip=True) for td in tr.select("td")]
+        for tr in parse(response).select("#jejak tbody tr")
+        if len(tr.select("td")) > 1
+    ]
 
 
 def test_filter_by_complaint_reference_from_the_case_page(client, app):
@@ -38,8 +42,10 @@ def test_filter_by_person_id_or_nik_and_by_officer(client, app):
     theirs.get(f"/petugas/warga/{budi.id}")
     sign_in(client, supervisor)
     by_id = rows(client.get(f"/petugas/audit?jenis=person&objek={budi.id}"))
-    sent = client.post("/petugas/audit", data={"csrf_token": csrf_token(client, "/petugas/audit"),
-                                               "objek": f"{budi.nik[:8]} {budi.nik[8:]}"})  # fmt: skip
+    sent = client.post(
+        "/petugas/audit",
+        data={"csrf_token": csrf_token(client, "/petugas/audit"), "objek": f"{budi.nik[:8]} {budi.nik[8:]}"},
+    )
     assert sent.status_code == 303 and budi.nik not in sent.headers["Location"]
     assert sent.headers["Location"] == f"/petugas/audit?jenis=person&objek={budi.id}"
     by_nik = rows(client.get(sent.headers["Location"]))
@@ -62,8 +68,14 @@ def test_unknown_objects_say_so(client):
 def test_newest_first_with_an_older_link(client):
     supervisor = account("supervisor")
     for n in range(60):
-        audit.record(session=db.session, actor=audit.Actor(account_id=supervisor.id), action="lihat",
-                     object_type="complaint", object_id="7", detail=f"nomor {n}")  # fmt: skip
+        audit.record(
+            session=db.session,
+            actor=audit.Actor(account_id=supervisor.id),
+            action="lihat",
+            object_type="complaint",
+            object_id="7",
+            detail=f"nomor {n}",
+        )
     db.session.commit()
     sign_in(client, supervisor)
     first = client.get("/petugas/audit?jenis=complaint&objek=7")
@@ -82,8 +94,9 @@ def test_reading_the_trail_is_recorded_and_nothing_can_change_it(client, app):
     event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.object_type == "audit")).one()
     assert event.detail == "jenis=person objek=5"
     before = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
-    sent = client.post("/petugas/audit", data={"csrf_token": csrf_token(client, "/petugas/audit"), "jenis": "person",
-                                               "objek": "5"})  # fmt: skip
+    sent = client.post(
+        "/petugas/audit", data={"csrf_token": csrf_token(client, "/petugas/audit"), "jenis": "person", "objek": "5"}
+    )
     assert sent.status_code == 303  # the form only turns into an address
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == before + 1  # the GET's view
 

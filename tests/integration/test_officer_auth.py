@@ -36,13 +36,16 @@ def at(app, address: str):
 
 
 def password_step(browser, email, password=PASSWORD):
-    return browser.post("/petugas/masuk", data={"csrf_token": csrf_token(browser, "/petugas/masuk"), "email": email,
-                                                "password": password})  # fmt: skip
+    return browser.post(
+        "/petugas/masuk",
+        data={"csrf_token": csrf_token(browser, "/petugas/masuk"), "email": email, "password": password},
+    )
 
 
 def code_step(browser, code, token=None):
-    return browser.post("/petugas/masuk/kode", data={"csrf_token": token or csrf_token(browser, "/petugas/masuk/kode"),
-                                                     "code": code})  # fmt: skip
+    return browser.post(
+        "/petugas/masuk/kode", data={"csrf_token": token or csrf_token(browser, "/petugas/masuk/kode"), "code": code}
+    )
 
 
 def signed_in(browser) -> bool:
@@ -79,7 +82,7 @@ def test_unknown_wrong_and_locked_out_get_the_same_answer_after_the_same_work(ap
         ("unknown e-mail", at(app, "10.0.3.3"), "tidak.ada@uji.test", "salah-sekali-123"),
         ("inactive account", at(app, "10.0.3.4"), inactive.email, PASSWORD),
         ("locked out, right password", locked, officer.email, PASSWORD),
-    ]:  # fmt: skip
+    ]:
         token = csrf_token(browser, "/petugas/masuk")
         verifications.clear()
         response = browser.post("/petugas/masuk", data={"csrf_token": token, "email": email, "password": password})
@@ -88,8 +91,11 @@ def test_unknown_wrong_and_locked_out_get_the_same_answer_after_the_same_work(ap
         answer_token = parse(response).select_one("input[name=csrf_token]")["value"]
         assert email in body
         # The rate limiter's headers count this client's requests, whatever the e-mail: left out.
-        headers = sorted((k, v) for k, v in response.headers.items() if not k.startswith("X-RateLimit")
-                         and k not in ("Content-Length", "Set-Cookie", "Retry-After"))  # fmt: skip
+        headers = sorted(
+            (k, v)
+            for k, v in response.headers.items()
+            if not k.startswith("X-RateLimit") and k not in ("Content-Length", "Set-Cookie", "Retry-After")
+        )
         answers[label] = (response.status_code, headers, body.replace(answer_token, "TOKEN").replace(email, "EMAIL"))
         assert not signed_in(browser), label
     first = answers["wrong password"]
@@ -207,8 +213,9 @@ def test_an_admin_reset_ends_the_sign_in_lockouts_of_that_account(app):
     page = parse(admin_browser.get(f"/petugas/admin/akun/{officer.id}"))
     token = page.select_one("input[name=csrf_token]")["value"]
     new = "sandi-baru-sekali-9"
-    reset = admin_browser.post(f"/petugas/admin/akun/{officer.id}/kata-sandi",
-                               data={"csrf_token": token, "new": new, "confirm": new})  # fmt: skip
+    reset = admin_browser.post(
+        f"/petugas/admin/akun/{officer.id}/kata-sandi", data={"csrf_token": token, "new": new, "confirm": new}
+    )
     assert reset.status_code == 303
     assert password_step(browser, officer.email, new).status_code == 303
 
@@ -220,16 +227,20 @@ def test_passwords_are_argon2id(app):
 
 def test_totp_is_asked_after_the_password(client):
     officer = account(totp=True)
-    first = client.post("/petugas/masuk", data={"csrf_token": csrf_token(client, "/petugas/masuk"),
-                                                "email": officer.email, "password": PASSWORD})  # fmt: skip
+    first = client.post(
+        "/petugas/masuk",
+        data={"csrf_token": csrf_token(client, "/petugas/masuk"), "email": officer.email, "password": PASSWORD},
+    )
     assert first.headers["Location"] == "/petugas/masuk/kode"
     assert client.get("/petugas/pengaduan").status_code == 302  # not signed in yet
-    wrong = client.post("/petugas/masuk/kode", data={"csrf_token": csrf_token(client, "/petugas/masuk/kode"),
-                                                     "code": "000000"})  # fmt: skip
+    wrong = client.post(
+        "/petugas/masuk/kode", data={"csrf_token": csrf_token(client, "/petugas/masuk/kode"), "code": "000000"}
+    )
     assert wrong.status_code == 400
     code = pyotp.TOTP(officer.totp_secret).now()
-    ok = client.post("/petugas/masuk/kode", data={"csrf_token": csrf_token(client, "/petugas/masuk/kode"),
-                                                  "code": code})  # fmt: skip
+    ok = client.post(
+        "/petugas/masuk/kode", data={"csrf_token": csrf_token(client, "/petugas/masuk/kode"), "code": code}
+    )
     assert ok.status_code == 303
     assert client.get("/petugas/pengaduan").status_code == 200
 
@@ -238,13 +249,16 @@ def test_a_totp_code_cannot_be_replayed(client, app):
     officer = account(totp=True)
     assert sign_in(client, officer).status_code == 303
     other = app.test_client()
-    other.post("/petugas/masuk", data={"csrf_token": csrf_token(other, "/petugas/masuk"),
-                                       "email": officer.email, "password": PASSWORD})  # fmt: skip
+    other.post(
+        "/petugas/masuk",
+        data={"csrf_token": csrf_token(other, "/petugas/masuk"), "email": officer.email, "password": PASSWORD},
+    )
     db.session.refresh(officer)
     step = officer.totp_last_step
     replay = pyotp.TOTP(officer.totp_secret).at(step * 30)
-    response = other.post("/petugas/masuk/kode", data={"csrf_token": csrf_token(other, "/petugas/masuk/kode"),
-                                                       "code": replay})  # fmt: skip
+    response = other.post(
+        "/petugas/masuk/kode", data={"csrf_token": csrf_token(other, "/petugas/masuk/kode"), "code": replay}
+    )
     assert response.status_code == 400
 
 
@@ -293,8 +307,10 @@ def test_admins_must_set_up_totp_first(client):
     assert page.select_one(".qr svg") is not None
     assert page.select_one("input[name=secret]")["value"] == secret
     code = pyotp.TOTP(secret).now()
-    response = client.post("/petugas/akun/2fa", data={"csrf_token": page.select_one("input[name=csrf_token]")["value"],
-                                                      "secret": secret, "code": code})  # fmt: skip
+    response = client.post(
+        "/petugas/akun/2fa",
+        data={"csrf_token": page.select_one("input[name=csrf_token]")["value"], "secret": secret, "code": code},
+    )
     assert response.status_code == 303
     assert client.get("/petugas/pengaduan").status_code == 200
     db.session.refresh(admin)
@@ -320,9 +336,10 @@ def test_changing_the_password_signs_out_everywhere(client, app):
     sign_in(client, officer)
     sign_in(other, officer)
     token = csrf_token(client, "/petugas/akun")
-    response = client.post("/petugas/akun", data={"csrf_token": token, "current": PASSWORD,
-                                                  "new": "kata-sandi-baru-456",
-                                                  "confirm": "kata-sandi-baru-456"})  # fmt: skip
+    response = client.post(
+        "/petugas/akun",
+        data={"csrf_token": token, "current": PASSWORD, "new": "kata-sandi-baru-456", "confirm": "kata-sandi-baru-456"},
+    )
     assert response.status_code == 303
     assert client.get("/petugas/pengaduan").status_code == 200  # this device stays signed in
     assert other.get("/petugas/pengaduan").status_code == 302  # the other one is out
@@ -355,21 +372,25 @@ def test_a_busy_session_still_ends_12_hours_after_signing_in(client):
         assert "sudah 12 jam sejak Anda masuk" in page.get_text()
 
 
-@pytest.mark.parametrize("target", ["https://jahat.example/", "//jahat.example/petugas", "/cek-status",
-                                    "javascript:alert(1)"])  # fmt: skip
+@pytest.mark.parametrize(
+    "target", ["https://jahat.example/", "//jahat.example/petugas", "/cek-status", "javascript:alert(1)"]
+)
 def test_no_open_redirect_after_sign_in(client, target):
     officer = account()
     token = csrf_token(client, "/petugas/masuk")
-    response = client.post(f"/petugas/masuk?next={target}", data={"csrf_token": token, "email": officer.email,
-                                                                   "password": PASSWORD})  # fmt: skip
+    response = client.post(
+        f"/petugas/masuk?next={target}", data={"csrf_token": token, "email": officer.email, "password": PASSWORD}
+    )
     assert response.headers["Location"] == "/petugas/"
 
 
 def test_next_inside_the_workspace_is_followed(client):
     officer = account()
     token = csrf_token(client, "/petugas/masuk")
-    response = client.post("/petugas/masuk?next=/petugas/pengaduan?status=diterima",
-                           data={"csrf_token": token, "email": officer.email, "password": PASSWORD})  # fmt: skip
+    response = client.post(
+        "/petugas/masuk?next=/petugas/pengaduan?status=diterima",
+        data={"csrf_token": token, "email": officer.email, "password": PASSWORD},
+    )
     assert response.headers["Location"] == "/petugas/pengaduan?status=diterima"
 
 
@@ -387,8 +408,13 @@ def test_audit_events_cannot_be_changed(app):
     officer = account()
     from portal.audit.services import trail as audit
 
-    event = audit.record(session=db.session, actor=audit.Actor(account_id=officer.id), action="lihat",
-                         object_type="complaint", object_id=1)  # fmt: skip
+    event = audit.record(
+        session=db.session,
+        actor=audit.Actor(account_id=officer.id),
+        action="lihat",
+        object_type="complaint",
+        object_id=1,
+    )
     db.session.commit()
     event.detail = "diubah"
     with pytest.raises(AuditIsAppendOnly):
@@ -402,11 +428,22 @@ def test_audit_events_cannot_be_changed(app):
 
 def test_users_create_cli(app):
     result = app.test_cli_runner().invoke(
-        args=["users", "create", "Petugas@Bekasi.test", "--role", "officer", "--kecamatan", "32.75.01",
-              "--password-stdin"], input="kata-sandi-panjang-1\n")  # fmt: skip
+        args=[
+            "users",
+            "create",
+            "Petugas@Bekasi.test",
+            "--role",
+            "officer",
+            "--kecamatan",
+            "32.75.01",
+            "--password-stdin",
+        ],
+        input="kata-sandi-panjang-1\n",
+    )
     assert result.exit_code == 0, result.output
     made = db.session.scalars(sa.select(Account)).one()
     assert made.email == "petugas@bekasi.test" and made.kecamatan_codes == ["32.75.01"]
-    short = app.test_cli_runner().invoke(args=["users", "create", "b@b.test", "--role", "admin",
-                                               "--password-stdin"], input="pendek\n")  # fmt: skip
+    short = app.test_cli_runner().invoke(
+        args=["users", "create", "b@b.test", "--role", "admin", "--password-stdin"], input="pendek\n"
+    )
     assert short.exit_code != 0 and "paling sedikit 12" in short.output

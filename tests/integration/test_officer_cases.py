@@ -42,15 +42,23 @@ def test_claim_verify_reply_request_info_and_resolve(client):
     case.status = ComplaintStatus.DIVERIFIKASI  # (the resident's answer is tested on the tracking side)
     case.paused_since = None
     db.session.commit()
-    response = act(client, case, "selesaikan", outcome="selesai", code="didaftarkan",
-                   next_step="Cek status lagi bulan depan.", message="Anda diusulkan sebagai peserta.")  # fmt: skip
+    response = act(
+        client,
+        case,
+        "selesaikan",
+        outcome="selesai",
+        code="didaftarkan",
+        next_step="Cek status lagi bulan depan.",
+        message="Anda diusulkan sebagai peserta.",
+    )
     assert response.status_code == 303
     db.session.refresh(case)
     assert case.status is ComplaintStatus.SELESAI and case.resolution_code.value == "didaftarkan"
     kinds = [e.kind for e in case.events]
     assert EventKind.BALASAN in kinds
-    actions = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.action != "lihat")
-                                 .order_by(AuditEvent.id)).all()  # fmt: skip
+    actions = db.session.scalars(
+        sa.select(AuditEvent.action).where(AuditEvent.action != "lihat").order_by(AuditEvent.id)
+    ).all()
     assert actions[-5:] == ["ambil", "verifikasi", "balas", "minta_informasi", "selesai"]
 
 
@@ -66,8 +74,15 @@ def test_referral_records_agency_reference_and_follow_up(client):
     supervisor = account("supervisor")
     case, _ = complaint()
     sign_in(client, supervisor)
-    response = act(client, case, "rujuk", agency="dukcapil", reference="DUK-77", follow_up_on="2026-12-15",
-                   message="Data kependudukan Anda sedang diperbaiki di Disdukcapil.")  # fmt: skip
+    response = act(
+        client,
+        case,
+        "rujuk",
+        agency="dukcapil",
+        reference="DUK-77",
+        follow_up_on="2026-12-15",
+        message="Data kependudukan Anda sedang diperbaiki di Disdukcapil.",
+    )
     assert response.status_code == 303
     db.session.refresh(case)
     assert case.status is ComplaintStatus.DIRUJUK and case.referral_reference == "DUK-77"
@@ -97,9 +112,10 @@ def test_invalid_transition_is_refused_with_a_message(client):
     page = parse(client.get(f"/petugas/pengaduan/{case.reference}"))
     version = page.select_one("#aksi-catatan input[name=version]")["value"]
     token = page.select_one("#aksi-catatan input[name=csrf_token]")["value"]
-    response = client.post(f"/petugas/pengaduan/{case.reference}/aksi/banding",
-                           data={"csrf_token": token, "version": version, "decision": "kuatkan",
-                                 "message": "x"})  # fmt: skip
+    response = client.post(
+        f"/petugas/pengaduan/{case.reference}/aksi/banding",
+        data={"csrf_token": token, "version": version, "decision": "kuatkan", "message": "x"},
+    )
     assert response.status_code == 400
     assert "tidak bisa diubah" in parse(response).get_text()
     db.session.refresh(case)
@@ -148,9 +164,10 @@ def test_a_confidential_case_is_assigned_by_a_supervisor_never_taken(client, app
     page = parse(client.get(f"/petugas/pengaduan/{case.reference}"))
     assert page.select_one("#aksi-ambil") is None
     assert "Pengaduan rahasia ditugaskan oleh supervisor." in page.get_text()
-    forced = client.post(f"/petugas/pengaduan/{case.reference}/aksi/ambil",
-                         data={"csrf_token": page.select_one("input[name=csrf_token]")["value"],
-                               "version": str(case.version)})  # fmt: skip
+    forced = client.post(
+        f"/petugas/pengaduan/{case.reference}/aksi/ambil",
+        data={"csrf_token": page.select_one("input[name=csrf_token]")["value"], "version": str(case.version)},
+    )
     assert forced.status_code == 400
     assert "Minta supervisor menugaskannya" in parse(forced).get_text()
     db.session.refresh(case)

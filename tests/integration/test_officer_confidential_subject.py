@@ -3,6 +3,7 @@
 Other officers of the kecamatan see that the case exists (to triage and take it), but not the
 name, the NIK, the roster record, the files, or the case on the person's page or in a search.
 """
+
 import pytest
 
 from portal.extensions import db
@@ -18,8 +19,9 @@ HTMX = {"HX-Request": "true"}
 @pytest.fixture
 def hidden_case(app):
     resident = person(nama=NAME)
-    case, _ = complaint(subject_nik=resident.nik, subject_name=NAME, confidential=True,
-                        kelurahan_code=resident.kelurahan_code)  # fmt: skip
+    case, _ = complaint(
+        subject_nik=resident.nik, subject_name=NAME, confidential=True, kelurahan_code=resident.kelurahan_code
+    )
     record = attachment(app, case, filename="ktp.png")
     record.event_id = case.events[0].id  # sent with the complaint, as the filing step does
     db.session.commit()
@@ -66,8 +68,14 @@ def test_the_handling_officer_and_supervisors_see_everything(client, hidden_case
 
 
 def test_filed_for_someone_else_the_person_concerned_stays_visible(client):
-    case, _ = complaint(subject_name=NAME, confidential=True, filer_relation=FilerRelation.RT_RW,
-                        filer_name="Pak RT Darmo", filer_relationship="Ketua RT", consent_recorded=True)  # fmt: skip
+    case, _ = complaint(
+        subject_name=NAME,
+        confidential=True,
+        filer_relation=FilerRelation.RT_RW,
+        filer_name="Pak RT Darmo",
+        filer_relationship="Ketua RT",
+        consent_recorded=True,
+    )
     sign_in(client, account())
     text = page_text(client.get(f"/petugas/pengaduan/{case.reference}"))
     assert NAME in text and case.subject_nik in text  # the subject is not the one being protected

@@ -1,6 +1,7 @@
 """/petugas/email-bermasalah: an email that gave up (or may or may not have gone out) is shown to
 supervisors and admins without the address in clear, and put back in the queue with one audited
 POST; the CLI says "gagal permanen" when a message gives up. A real SMTP server on loopback."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -42,8 +43,10 @@ def message(reference: str) -> OutboxMessage:
 
 
 def rows(response) -> list[list[str]]:
-    return [[cell.get_text(" ", strip=True) for cell in row.select("th, td")]
-            for row in parse(response).select("main table tbody tr")]  # fmt: skip
+    return [
+        [cell.get_text(" ", strip=True) for cell in row.select("th, td")]
+        for row in parse(response).select("main table tbody tr")
+    ]
 
 
 def test_a_message_that_gives_up_is_said_by_the_cli_shown_to_staff_and_queued_again(app, client, mail_server):
@@ -73,8 +76,7 @@ def test_a_message_that_gives_up_is_said_by_the_cli_shown_to_staff_and_queued_ag
     queued = message(case.reference)
     assert (queued.state, queued.attempts) == (OutboxState.ANTRE, 0) and queued.next_attempt_at <= utcnow()
     event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "antrekan_lagi")).one()
-    assert (event.account_id, event.object_type, event.object_id) == (supervisor.id, "outbox_message",
-                                                                      str(queued.id))  # fmt: skip
+    assert (event.account_id, event.object_type, event.object_id) == (supervisor.id, "outbox_message", str(queued.id))
     assert case.reference in event.detail and "budi.santoso" not in event.detail
     assert "diantrekan lagi" in parse(client.get(PAGE)).get_text()
 
@@ -90,20 +92,34 @@ def _stuck_messages() -> dict[str, str]:
     """One message in each state, the claim of a dead sender included. reference -> state."""
     now = utcnow()
     made = {
-        "SGP-2026-000001": dict(state=OutboxState.GAGAL, attempts=12, last_error=(
-            "SMTPRecipientsRefused: {'siti.aminah@contoh.id': (550, b'5.1.1 <siti.aminah@contoh.id> unknown')}")),
+        "SGP-2026-000001": dict(
+            state=OutboxState.GAGAL,
+            attempts=12,
+            last_error=(
+                "SMTPRecipientsRefused: {'siti.aminah@contoh.id': (550, b'5.1.1 <siti.aminah@contoh.id> unknown')}"
+            ),
+        ),
         "SGP-2026-000002": dict(state=OutboxState.TIDAK_PASTI, attempts=1, last_error="TimeoutError: timed out"),
-        "SGP-2026-000003": dict(state=OutboxState.MENGIRIM, attempts=1, claimed_by="host:1:ab",
-                                lease_until=now - timedelta(minutes=1)),  # its sender died: not marked yet
-        "SGP-2026-000004": dict(state=OutboxState.MENGIRIM, attempts=1, claimed_by="host:2:cd",
-                                lease_until=now + timedelta(minutes=4)),  # being sent right now
+        "SGP-2026-000003": dict(
+            state=OutboxState.MENGIRIM, attempts=1, claimed_by="host:1:ab", lease_until=now - timedelta(minutes=1)
+        ),  # its sender died: not marked yet
+        "SGP-2026-000004": dict(
+            state=OutboxState.MENGIRIM, attempts=1, claimed_by="host:2:cd", lease_until=now + timedelta(minutes=4)
+        ),  # being sent right now
         "SGP-2026-000005": dict(state=OutboxState.ANTRE),
         "SGP-2026-000006": dict(state=OutboxState.TERKIRIM, attempts=1, sent_at=now),
-    }  # fmt: skip
+    }
     for n, (reference, fields) in enumerate(made.items()):
-        db.session.add(OutboxMessage(reference=reference, to_address=f"siti.aminah{n}@contoh.id",
-                                     subject=f"Pengaduan {reference}: Diterima", body="Isi rahasia.",
-                                     last_attempt_at=now - timedelta(minutes=n), **fields))  # fmt: skip
+        db.session.add(
+            OutboxMessage(
+                reference=reference,
+                to_address=f"siti.aminah{n}@contoh.id",
+                subject=f"Pengaduan {reference}: Diterima",
+                body="Isi rahasia.",
+                last_attempt_at=now - timedelta(minutes=n),
+                **fields,
+            )
+        )
     db.session.commit()
     return {reference: fields["state"] for reference, fields in made.items()}
 
@@ -114,8 +130,11 @@ def test_the_page_lists_what_needs_a_person_and_nothing_more(app, client):
     page = client.get(PAGE)
     assert page.status_code == 200
     listed = rows(page)
-    assert [(r[0], r[3]) for r in listed] == [("SGP-2026-000001", "Gagal permanen"),
-                                             ("SGP-2026-000002", "Tidak pasti"), ("SGP-2026-000003", "Tidak pasti")]
+    assert [(r[0], r[3]) for r in listed] == [
+        ("SGP-2026-000001", "Gagal permanen"),
+        ("SGP-2026-000002", "Tidak pasti"),
+        ("SGP-2026-000003", "Tidak pasti"),
+    ]
     html = page.get_data(as_text=True)
     assert "siti.aminah" not in html and "Isi rahasia" not in html
     assert "s***@c***.id" in listed[0][6]  # the address inside the server's error is masked too
@@ -158,8 +177,9 @@ def test_an_unknown_message_is_queued_again_only_by_its_own_action(app, client):
     assert client.post(f"{PAGE}/{dead.id}/antrekan", data={"csrf_token": token}).status_code == 303
     db.session.expire_all()
     assert message("SGP-2026-000003").state is OutboxState.ANTRE
-    events = db.session.scalars(sa.select(AuditEvent.detail).where(AuditEvent.action == "antrekan_lagi")
-                                .order_by(AuditEvent.id)).all()  # fmt: skip
+    events = db.session.scalars(
+        sa.select(AuditEvent.detail).where(AuditEvent.action == "antrekan_lagi").order_by(AuditEvent.id)
+    ).all()
     assert [e.split()[:2] for e in events] == [["SGP-2026-000001", "gagal"], ["SGP-2026-000003", "tidak_pasti"]]
     assert not any("siti.aminah" in e for e in events)
 

@@ -1,4 +1,5 @@
 """/petugas/warga: roster lookup for officers, scoped by kecamatan, every view audited."""
+
 from datetime import date
 
 import sqlalchemy as sa
@@ -42,8 +43,11 @@ def test_search_by_part_of_the_name_in_any_case(client):
 
 def test_short_or_broken_queries_say_what_to_do(client):
     sign_in(client, account())
-    for query, message in (("ab", "paling sedikit 3 huruf"), ("3275 0101", "NIK harus 16 angka"),
-                           ("0", "NIK harus 16 angka")):  # fmt: skip
+    for query, message in (
+        ("ab", "paling sedikit 3 huruf"),
+        ("3275 0101", "NIK harus 16 angka"),
+        ("0", "NIK harus 16 angka"),
+    ):
         page = parse(search(client, query))
         link = page.select_one(".error-summary a[href='#q']")  # the summary leads to the search field
         assert link is not None and message in link.get_text()
@@ -92,10 +96,18 @@ def test_person_page_shows_roster_history_batch_and_visible_complaints(client):
     db.session.add(batch)
     db.session.commit()
     siti = person(nama="Siti Aminah", female=True, kpj="01234567890", import_batch_id=batch.id)
-    db.session.add(PersonStatusHistory(person_id=siti.id, old_status=PersonStatus.DAFTAR_TUNGGU, old_alasan=None,
-                                       new_status=PersonStatus.AKTIF, new_alasan=None,
-                                       old_tanggal_data=date(2026, 7, 1), new_tanggal_data=date(2026, 10, 1),
-                                       import_batch_id=batch.id))  # fmt: skip
+    db.session.add(
+        PersonStatusHistory(
+            person_id=siti.id,
+            old_status=PersonStatus.DAFTAR_TUNGGU,
+            old_alasan=None,
+            new_status=PersonStatus.AKTIF,
+            new_alasan=None,
+            old_tanggal_data=date(2026, 7, 1),
+            new_tanggal_data=date(2026, 10, 1),
+            import_batch_id=batch.id,
+        )
+    )
     db.session.commit()
     visible, _ = complaint(subject_nik=siti.nik, subject_name="Siti Aminah")
     hidden, _ = complaint(subject_nik=siti.nik, subject_name="Siti Aminah", category="pungli")
@@ -121,8 +133,9 @@ def test_searches_are_audited_with_what_was_looked_for(client):
     search(client, budi.nik)
     search(client, "santoso")
     client.get("/petugas/warga")  # no search: nothing shown, nothing recorded
-    searches = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "cari")
-                                  .order_by(AuditEvent.id)).all()  # fmt: skip
+    searches = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "cari").order_by(AuditEvent.id)
+    ).all()
     assert [e.detail for e in searches] == [f"nik={budi.nik} hasil=1", "nama=santoso hasil=1"]
     assert {e.account_id for e in searches} == {officer.id}
 

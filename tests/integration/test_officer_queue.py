@@ -41,8 +41,10 @@ def test_filters_and_search(client):
 
 def test_bad_filter_values_are_ignored_not_errors(client):
     sign_in(client, account("supervisor"))
-    response = client.get("/petugas/pengaduan?status=xx&kategori=xx%27&kecamatan=99&hal=-5&terlambat=abc"
-                          "&segera=2&ditugaskan=12345678901234&q=%25")
+    response = client.get(
+        "/petugas/pengaduan?status=xx&kategori=xx%27&kecamatan=99&hal=-5&terlambat=abc"
+        "&segera=2&ditugaskan=12345678901234&q=%25"
+    )
     assert response.status_code == 200
 
 

@@ -1,5 +1,6 @@
 """Queue filters: due soon, every open status, one officer's cases (supervisors), each as a whole
 page and as the htmx fragment, with the form and the links keeping the URL's filters."""
+
 from datetime import timedelta
 
 import pytest
@@ -142,11 +143,14 @@ def test_new_filters_are_in_the_live_form_and_the_links(client, assigned_cases):
     assert "segera=1" in status_link and "kategori=informasi" in status_link
 
 
-@pytest.mark.parametrize("role, scope, expected", [
-    ("officer", ("32.75.01",), ["32.75.01"]),
-    ("officer", (), "all"),
-    ("supervisor", ("32.75.01",), "all"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "role, scope, expected",
+    [
+        ("officer", ("32.75.01",), ["32.75.01"]),
+        ("officer", (), "all"),
+        ("supervisor", ("32.75.01",), "all"),
+    ],
+)
 def test_the_kecamatan_filter_offers_only_the_accounts_scope(client, role, scope, expected):
     sign_in(client, account(role, kecamatan=scope))
     options = [o["value"] for o in parse(client.get("/petugas/pengaduan")).select("#kecamatan option") if o["value"]]

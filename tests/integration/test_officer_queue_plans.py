@@ -1,6 +1,7 @@
 """The queue names SQLite's index for each shape of query (INDEXED BY): a named index that cannot
 answer is an error, so every filter and combination runs here, for a supervisor and a scoped
 officer, and must give the same page as the database planning on its own."""
+
 import itertools
 from datetime import timedelta
 
@@ -15,10 +16,21 @@ from portal.models import ComplaintStatus
 from tests.factories import account, complaint
 
 SHAPES = [
-    {}, {"status": ComplaintStatus.DITERIMA}, {"open_only": True}, {"overdue": True}, {"due_soon": True},
-    {"category": "terlewat"}, {"kecamatan": "32.75.02"}, {"assigned": "saya"}, {"assigned": "belum"},
-    {"assigned_to": "other"}, {"confidential": True}, {"q": "siti"}, {"q": "siti aminah"}, {"q": "SGP"},
-]  # fmt: skip
+    {},
+    {"status": ComplaintStatus.DITERIMA},
+    {"open_only": True},
+    {"overdue": True},
+    {"due_soon": True},
+    {"category": "terlewat"},
+    {"kecamatan": "32.75.02"},
+    {"assigned": "saya"},
+    {"assigned": "belum"},
+    {"assigned_to": "other"},
+    {"confidential": True},
+    {"q": "siti"},
+    {"q": "siti aminah"},
+    {"q": "SGP"},
+]
 
 
 def _filters(shape: dict, other_id: int) -> queue.QueueFilters:
@@ -33,12 +45,19 @@ def _filters(shape: dict, other_id: int) -> queue.QueueFilters:
 @pytest.fixture
 def cases():
     other = account()
-    for n, (days_ago, status, kelurahan) in enumerate(itertools.product(
-            (0, 3, 40), (ComplaintStatus.DITERIMA, ComplaintStatus.DIRUJUK, ComplaintStatus.SELESAI),
-            ("32.75.01.1001", "32.75.02.1001"))):  # fmt: skip
-        case, _ = complaint(now=utcnow() - timedelta(days=days_ago), kelurahan_code=kelurahan,
-                            subject_name="Siti Aminah" if n % 2 else "Budi Santoso",
-                            confidential=n % 3 == 0)  # fmt: skip
+    for n, (days_ago, status, kelurahan) in enumerate(
+        itertools.product(
+            (0, 3, 40),
+            (ComplaintStatus.DITERIMA, ComplaintStatus.DIRUJUK, ComplaintStatus.SELESAI),
+            ("32.75.01.1001", "32.75.02.1001"),
+        )
+    ):
+        case, _ = complaint(
+            now=utcnow() - timedelta(days=days_ago),
+            kelurahan_code=kelurahan,
+            subject_name="Siti Aminah" if n % 2 else "Budi Santoso",
+            confidential=n % 3 == 0,
+        )
         case.status = status
         case.assigned_to_id = other.id if n % 4 == 0 else None
     db.session.commit()
@@ -47,8 +66,14 @@ def cases():
 
 def _page(viewer, filters):
     today = local_date(utcnow())
-    page = queue.load_queue(session=db.session, viewer=viewer, filters=filters, today=today,
-                            due_soon_by=WorkCalendar().add_working_days(today, 2), page_size=5)  # fmt: skip
+    page = queue.load_queue(
+        session=db.session,
+        viewer=viewer,
+        filters=filters,
+        today=today,
+        due_soon_by=WorkCalendar().add_working_days(today, 2),
+        page_size=5,
+    )
     return page.total, page.counts, [row.reference for row in page.rows]
 
 
@@ -63,13 +88,17 @@ def test_every_filter_and_pair_of_filters_answers_like_the_planner(app, cases, r
     assert any(total for total, _counts, _rows in hinted.values())
 
 
-@pytest.mark.parametrize(("shape", "counted_from", "rows_from"), [
-    ({}, "ix_complaint_status", "ix_complaint_resolve_due"),
-    ({"overdue": True}, "ix_complaint_queue", "ix_complaint_open_due"),
-    ({"due_soon": True, "kecamatan": "32.75.02"}, "ix_complaint_queue", "ix_complaint_open_due"),
-    ({"assigned": "belum"}, "ix_complaint_assigned_due", "ix_complaint_assigned_due"),
-    ({"category": "terlewat"}, "ix_complaint_queue", "ix_complaint_category_due"),
-], ids=["all", "overdue", "due-soon-kecamatan", "unassigned", "category"])  # fmt: skip
+@pytest.mark.parametrize(
+    ("shape", "counted_from", "rows_from"),
+    [
+        ({}, "ix_complaint_status", "ix_complaint_resolve_due"),
+        ({"overdue": True}, "ix_complaint_queue", "ix_complaint_open_due"),
+        ({"due_soon": True, "kecamatan": "32.75.02"}, "ix_complaint_queue", "ix_complaint_open_due"),
+        ({"assigned": "belum"}, "ix_complaint_assigned_due", "ix_complaint_assigned_due"),
+        ({"category": "terlewat"}, "ix_complaint_queue", "ix_complaint_category_due"),
+    ],
+    ids=["all", "overdue", "due-soon-kecamatan", "unassigned", "category"],
+)
 def test_sqlite_reads_the_named_indexes(app, cases, shape, counted_from, rows_from):
     statements = []
 
@@ -84,14 +113,20 @@ def test_sqlite_reads_the_named_indexes(app, cases, shape, counted_from, rows_fr
     if db.engine.dialect.name != "sqlite":  # PostgreSQL plans with its own statistics: no hint
         assert statements and not any("INDEXED BY" in sql for sql, _params in statements)
         return
-    plans = [" ".join(row[3] for row in db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
-             for sql, params in statements[-2:]]  # fmt: skip
+    plans = [
+        " ".join(row[3] for row in db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
+        for sql, params in statements[-2:]
+    ]
     assert counted_from in plans[0] and "COVERING INDEX" in plans[0]
     assert rows_from in plans[1] and "TEMP B-TREE FOR ORDER BY" not in plans[1]
 
 
 def test_the_sla_counts_read_the_queue_index(app, cases):
     today = local_date(utcnow())
-    report = sla.sla_report(session=db.session, viewer=account("supervisor"), today=today,
-                            due_soon_by=WorkCalendar().add_working_days(today, 2))  # fmt: skip
+    report = sla.sla_report(
+        session=db.session,
+        viewer=account("supervisor"),
+        today=today,
+        due_soon_by=WorkCalendar().add_working_days(today, 2),
+    )
     assert report.total.open == 12 and report.total.overdue == 4

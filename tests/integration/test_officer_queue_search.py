@@ -1,4 +1,5 @@
 """Searching the queue by name (the word index), NIK and reference; many matches are capped."""
+
 import pytest
 
 from portal.complaints.services import queue
@@ -15,8 +16,7 @@ def references(response) -> list[str]:
 
 def nik_search(client, nik: str):
     """The queue's NIK search as a browser sends it: by POST, never in an address."""
-    return client.post("/petugas/pengaduan", data={"csrf_token": csrf_token(client, "/petugas/pengaduan"),
-                                                   "nik": nik})  # fmt: skip
+    return client.post("/petugas/pengaduan", data={"csrf_token": csrf_token(client, "/petugas/pengaduan"), "nik": nik})
 
 
 SEARCHES = [
@@ -31,13 +31,14 @@ SEARCHES = [
     ("rifah", []),  # inside a word: no
     ("siti budi", []),  # every word must match
     ("hj", []),
-]  # fmt: skip
+]
 
 
 def test_name_search_matches_the_start_of_any_word(client):
-    names = {name: complaint(subject_name=name)[0].reference
-             for name in ("Hj. Siti Ma'rifah, S.Pd.", "Siti Aminah", "Aminah Lubis", "M. Yusuf",
-                          "Budi Santoso")}  # fmt: skip
+    names = {
+        name: complaint(subject_name=name)[0].reference
+        for name in ("Hj. Siti Ma'rifah, S.Pd.", "Siti Aminah", "Aminah Lubis", "M. Yusuf", "Budi Santoso")
+    }
     sign_in(client, account("supervisor"))
     for query, expected in SEARCHES:
         found = references(client.get("/petugas/pengaduan", query_string={"q": query}))
@@ -50,8 +51,9 @@ def test_nik_and_reference(client, headers):
     sign_in(client, account("supervisor"))
     spaced = f"{case.subject_nik[:6]} {case.subject_nik[6:12]} {case.subject_nik[12:]}"
     assert references(nik_search(client, spaced)) == [case.reference]
-    assert references(client.get("/petugas/pengaduan", query_string={"q": case.reference.lower()},
-                                 headers=headers)) == [case.reference]  # fmt: skip
+    assert references(
+        client.get("/petugas/pengaduan", query_string={"q": case.reference.lower()}, headers=headers)
+    ) == [case.reference]
 
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])

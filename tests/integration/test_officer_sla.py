@@ -1,4 +1,5 @@
 """/petugas/sla: late and soon-due open cases per officer and per kecamatan, for supervisors."""
+
 from datetime import timedelta
 
 from portal.core.base import utcnow
@@ -12,8 +13,11 @@ from tests.factories import account, complaint, sign_in
 def table(response, heading: str) -> dict[str, list[str]]:
     page = parse(response)
     found = page.find("h2", string=heading).find_next("table")
-    return {tr.th.get_text(" ", strip=True): [td.get_text(strip=True) for td in tr.select("td")]
-            for tr in found.select("tbody tr") if tr.th}  # fmt: skip
+    return {
+        tr.th.get_text(" ", strip=True): [td.get_text(strip=True) for td in tr.select("td")]
+        for tr in found.select("tbody tr")
+        if tr.th
+    }
 
 
 def late(**overrides):
@@ -85,8 +89,11 @@ def test_every_figure_opens_the_queue_with_exactly_its_cases(client):
         assert queue_total(client, link["href"]) == int(link.get_text(" ", strip=True).split()[-1]), link["href"]
     rina_row = page.find("th", string="Rina").parent.select("td a")
     assert [f"ditugaskan={rina.id}" in a["href"] for a in rina_row] == [True, True, True]
-    assert ["terlambat=1" in rina_row[0]["href"], "segera=1" in rina_row[1]["href"],
-            "status=terbuka" in rina_row[2]["href"]] == [True, True, True]  # fmt: skip
+    assert [
+        "terlambat=1" in rina_row[0]["href"],
+        "segera=1" in rina_row[1]["href"],
+        "status=terbuka" in rina_row[2]["href"],
+    ] == [True, True, True]
     mine_row = page.find("th", string=lambda text: text and "(Anda)" in text).parent
     assert "ditugaskan=saya" in mine_row.select_one("td a")["href"]
 

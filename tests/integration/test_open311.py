@@ -1,5 +1,6 @@
 """Open311 GeoReport v2 (read only): only the spec's fields, no personal data, no confidential
 complaint or misconduct report, the spec's parameters and errors."""
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
@@ -11,9 +12,25 @@ from tests.integration.test_statistik import _complaint, utc
 
 # GeoReport v2 field lists (wiki.open311.org/GeoReport_v2)
 SERVICE_FIELDS = {"service_code", "service_name", "description", "metadata", "type", "keywords", "group"}
-REQUEST_FIELDS = {"service_request_id", "status", "status_notes", "service_name", "service_code", "description",
-                  "agency_responsible", "service_notice", "requested_datetime", "updated_datetime",
-                  "expected_datetime", "address", "address_id", "zipcode", "lat", "long", "media_url"}  # fmt: skip
+REQUEST_FIELDS = {
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "address_id",
+    "zipcode",
+    "lat",
+    "long",
+    "media_url",
+}
 REQUIRED = {"service_request_id", "status", "service_code", "service_name", "requested_datetime"}
 
 
@@ -110,8 +127,9 @@ def test_one_request_and_what_is_never_found(client):
         assert missing.get_json() == [{"code": 404, "description": "service_request_id not found"}]
 
 
-@pytest.mark.parametrize("query", ["status=pending", "start_date=kemarin", "page=0", "page=abc", "page_size=0",
-                                   "end_date=2026-02-30"])  # fmt: skip
+@pytest.mark.parametrize(
+    "query", ["status=pending", "start_date=kemarin", "page=0", "page=abc", "page_size=0", "end_date=2026-02-30"]
+)
 def test_bad_parameters_are_400_in_the_spec_format(client, query):
     response = client.get(f"/open311/v2/requests.json?{query}")
     assert response.status_code == 400
@@ -121,9 +139,14 @@ def test_bad_parameters_are_400_in_the_spec_format(client, query):
 
 def test_no_personal_data_in_any_response(client):
     refs = _data()
-    bodies = [client.get(p).get_data(as_text=True) for p in (
-        "/open311/v2/requests.json?start_date=2000-01-01", f"/open311/v2/requests/{refs[0]}.json",
-        "/open311/v2/services.json")]  # fmt: skip
+    bodies = [
+        client.get(p).get_data(as_text=True)
+        for p in (
+            "/open311/v2/requests.json?start_date=2000-01-01",
+            f"/open311/v2/requests/{refs[0]}.json",
+            "/open311/v2/services.json",
+        )
+    ]
     for body in bodies:
         for secret in ("Nama Pelapor", "3275010101800001", "+62812", "rahasia@", "Cerita pribadi", refs[2], refs[3]):
             assert secret not in body
@@ -138,8 +161,11 @@ def test_open_data_headers(client):
 def test_openapi_document(client):
     document = client.get("/open311/v2/openapi.json").get_json()
     assert document["openapi"].startswith("3.")
-    assert set(document["paths"]) == {"/open311/v2/services.json", "/open311/v2/requests.json",
-                                      "/open311/v2/requests/{service_request_id}.json"}  # fmt: skip
+    assert set(document["paths"]) == {
+        "/open311/v2/services.json",
+        "/open311/v2/requests.json",
+        "/open311/v2/requests/{service_request_id}.json",
+    }
     published = set(document["components"]["schemas"]["ServiceRequest"]["properties"])
     assert published <= REQUEST_FIELDS
 

@@ -6,6 +6,7 @@ and invalid data rejected.
 Uses the Python API (operation.as_strategy() under Hypothesis) rather than the pytest loader,
 whose lazy fixture support does not run under pytest 9.
 """
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
@@ -24,17 +25,33 @@ EXAMPLES = 30  # per operation and mode: the whole test stays well under a minut
 @pytest.fixture
 def open311_schema(app):
     now = datetime.now(UTC)
-    for days, category, status in [(3, "terlewat", "diterima"), (40, "informasi", "selesai"),
-                                   (80, "data_salah", "dirujuk"), (5, "pungli", "diterima")]:  # fmt: skip
-        db.session.add(_complaint(category, status, created=now - timedelta(days=days), verify_due=date(2030, 1, 1),
-                                  resolve_due=date(2030, 1, 20), confidential=category == "pungli"))  # fmt: skip
+    for days, category, status in [
+        (3, "terlewat", "diterima"),
+        (40, "informasi", "selesai"),
+        (80, "data_salah", "dirujuk"),
+        (5, "pungli", "diterima"),
+    ]:
+        db.session.add(
+            _complaint(
+                category,
+                status,
+                created=now - timedelta(days=days),
+                verify_due=date(2030, 1, 1),
+                resolve_due=date(2030, 1, 20),
+                confidential=category == "pungli",
+            )
+        )
     db.session.commit()
     return schemathesis.openapi.from_wsgi("/open311/v2/openapi.json", app)
 
 
-CASES = [("listServices", GenerationMode.POSITIVE),  # no parameter: nothing to get wrong
-         ("listRequests", GenerationMode.POSITIVE), ("listRequests", GenerationMode.NEGATIVE),
-         ("getRequest", GenerationMode.POSITIVE), ("getRequest", GenerationMode.NEGATIVE)]  # fmt: skip
+CASES = [
+    ("listServices", GenerationMode.POSITIVE),  # no parameter: nothing to get wrong
+    ("listRequests", GenerationMode.POSITIVE),
+    ("listRequests", GenerationMode.NEGATIVE),
+    ("getRequest", GenerationMode.POSITIVE),
+    ("getRequest", GenerationMode.NEGATIVE),
+]
 
 
 @pytest.mark.parametrize(("operation_id", "mode"), CASES, ids=[f"{o}-{m}" for o, m in CASES])

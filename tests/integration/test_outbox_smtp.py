@@ -1,4 +1,5 @@
 """Email through a real SMTP server on loopback (aiosmtpd); a server that is down loses nothing."""
+
 import socket
 from datetime import timedelta
 

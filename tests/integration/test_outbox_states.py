@@ -2,6 +2,7 @@
 and committed before its SMTP conversation and recorded on its own; a message whose answer was
 lost is "tidak pasti" and never sent again by itself; a slow sender whose claim ran out still
 records what it sent. (Two real senders and a killed one: test_fault_outbox_senders.py.)"""
+
 from __future__ import annotations
 
 import asyncio
@@ -70,7 +71,7 @@ def test_each_claim_is_committed_before_its_conversation_and_each_outcome_on_its
         assert reference == references[n] and received == n  # claimed before its SMTP conversation
         assert committed[reference][:2] == ("mengirim", 1)
         assert [committed[r][0] for r in references[:n]] == ["terkirim"] * n  # the ones before: recorded
-        assert [committed[r][0] for r in references[n + 1:]] == ["antre"] * (2 - n)
+        assert [committed[r][0] for r in references[n + 1 :]] == ["antre"] * (2 - n)
     assert {s for s, _, _ in states().values()} == {"terkirim"}
 
 
@@ -123,8 +124,14 @@ def test_a_refusal_is_queued_again_and_the_last_attempt_gives_up(app):
 
 def test_a_message_that_cannot_be_written_does_not_stop_the_others(app, server):
     port, mailbox = server
-    db.session.add(OutboxMessage(reference="SGP-2026-999999", to_address="warga@contoh.id\nBcc: calo@contoh.id",
-                                 subject="Pengaduan SGP-2026-999999: Diterima", body="-"))  # fmt: skip
+    db.session.add(
+        OutboxMessage(
+            reference="SGP-2026-999999",
+            to_address="warga@contoh.id\nBcc: calo@contoh.id",
+            subject="Pengaduan SGP-2026-999999: Diterima",
+            body="-",
+        )
+    )
     db.session.commit()
     case, _ = complaint(email="warga@contoh.id")
     report = deliver_due(session=db.session, smtp=settings(port))

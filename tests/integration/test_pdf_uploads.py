@@ -2,6 +2,7 @@
 a viewer could run, launch, submit or open is left, the text is still there for a real reader
 (PDFium, poppler's pdftotext), and encrypted, unreadable or over-long PDFs are refused with a
 plain message. A PDF that costs too much to read is stopped at its CPU allowance."""
+
 # ruff: noqa: S603, S607 (fixed commands: poppler's tools)
 import io
 import subprocess
@@ -29,7 +30,6 @@ SAFE_ACTIONS = {"/GoTo", "/URI", "/Named"}
 FORBIDDEN_KEYS = {"/OpenAction", "/AA", "/JS", "/JavaScript", "/EmbeddedFiles", "/EF", "/XFA", "/RichMediaContent"}
 
 
-
 @pytest.fixture
 def app_config(tmp_path) -> dict:
     return {"ATTACHMENT_DIR": str(tmp_path / "lampiran")}
@@ -55,8 +55,10 @@ def what_can_act(data: bytes) -> set[str]:
                     found.add(f"pdfium: annotation subtype {kind}")
                 link = pdfium_c.FPDFAnnot_GetLink(annotation)
                 action = pdfium_c.FPDFLink_GetAction(link) if link else None
-                if action and pdfium_c.FPDFAction_GetType(action) not in (pdfium_c.PDFACTION_GOTO,
-                                                                          pdfium_c.PDFACTION_URI):  # fmt: skip
+                if action and pdfium_c.FPDFAction_GetType(action) not in (
+                    pdfium_c.PDFACTION_GOTO,
+                    pdfium_c.PDFACTION_URI,
+                ):
                     found.add(f"pdfium: link action {pdfium_c.FPDFAction_GetType(action)}")
                 pdfium_c.FPDFPage_CloseAnnot(annotation)
     finally:
@@ -114,10 +116,20 @@ def stored_bytes() -> bytes:
 def test_a_pdf_is_stored_without_anything_that_acts_and_still_reads(client):
     sent = hostile_pdf(LINES)
     assert what_can_act(sent) >= {
-        "pdfium: document JavaScript", "pdfium: embedded files", "pdfium: XFA form", "key /OpenAction", "key /AA",
-        "action /Launch", "action /SubmitForm", "action /ImportData", "action /GoToR", "action /GoToE",
-        "link javascript:app.alert(1)", "annotation /FileAttachment", "annotation /RichMedia",
-    }  # fmt: skip
+        "pdfium: document JavaScript",
+        "pdfium: embedded files",
+        "pdfium: XFA form",
+        "key /OpenAction",
+        "key /AA",
+        "action /Launch",
+        "action /SubmitForm",
+        "action /ImportData",
+        "action /GoToR",
+        "action /GoToE",
+        "link javascript:app.alert(1)",
+        "annotation /FileAttachment",
+        "annotation /RichMedia",
+    }
     start(client)
     assert details(client, files=[(io.BytesIO(sent), "domisili.pdf")]).status_code == 303
     assert submit(client).status_code == 303
@@ -125,8 +137,11 @@ def test_a_pdf_is_stored_without_anything_that_acts_and_still_reads(client):
     assert what_can_act(stored) == set()
     for reader_text in text_of(stored):
         assert all(line in reader_text for line in LINES)
-    links = [a.get_object()["/A"]["/URI"] for a in PdfReader(io.BytesIO(stored)).pages[0]["/Annots"]
-             if "/URI" in a.get_object().get("/A", {})]  # fmt: skip
+    links = [
+        a.get_object()["/A"]["/URI"]
+        for a in PdfReader(io.BytesIO(stored)).pages[0]["/Annots"]
+        if "/URI" in a.get_object().get("/A", {})
+    ]
     assert sorted(links) == sorted(KEPT_LINKS)  # ordinary web links stay
     assert "app.alert" in poppler("pdfinfo", sent, "-js")  # poppler finds the script in what was sent
     assert poppler("pdfinfo", stored, "-js").strip() == ""  # -js prints the scripts only: none
@@ -138,9 +153,15 @@ def test_the_answer_on_the_tracking_page_is_cleaned_the_same_way(client):
     officer_moves(case, ComplaintStatus.DIVERIFIKASI)
     officer_moves(case, ComplaintStatus.MENUNGGU_INFORMASI, "Mohon kirim surat domisili.")
     track(client, case.reference, code)
-    response = client.post("/pengaduan/lacak/kasus/jawab", content_type="multipart/form-data", data={
-        "csrf_token": csrf_token(client, "/pengaduan/lacak/kasus"), "jawaban": "Terlampir.",
-        "lampiran": [(io.BytesIO(hostile_pdf(LINES)), "domisili.pdf")]})  # fmt: skip
+    response = client.post(
+        "/pengaduan/lacak/kasus/jawab",
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": csrf_token(client, "/pengaduan/lacak/kasus"),
+            "jawaban": "Terlampir.",
+            "lampiran": [(io.BytesIO(hostile_pdf(LINES)), "domisili.pdf")],
+        },
+    )
     assert response.status_code == 303
     stored = stored_bytes()
     assert what_can_act(stored) == set() and all(line in text_of(stored)[1] for line in LINES)

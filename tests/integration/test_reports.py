@@ -1,5 +1,6 @@
 """/petugas/laporan: monthly indicators per kecamatan and per officer, and CSV exports that are
 audited and carry no filer identity, no disability data and masked NIKs only."""
+
 from __future__ import annotations
 
 import csv
@@ -28,8 +29,16 @@ def _setup(client):
     for complaint in complaints[:10]:  # verified 4 Feb, answered 13 Feb: all on time
         complaint.assigned_to_id = officer.id
     appealed = next(c for c in complaints if c.status == "banding")
-    db.session.add(ComplaintEvent(complaint_id=appealed.id, kind="status", from_status="selesai",
-                                  to_status="banding", actor="warga", created_at=utc(2026, 2, 26, 3)))  # fmt: skip
+    db.session.add(
+        ComplaintEvent(
+            complaint_id=appealed.id,
+            kind="status",
+            from_status="selesai",
+            to_status="banding",
+            actor="warga",
+            created_at=utc(2026, 2, 26, 3),
+        )
+    )
     for complaint in complaints:
         complaint.filer_name = "Keluarga Pelapor"
     db.session.commit()
@@ -83,12 +92,12 @@ def test_case_list_export_uses_the_queue_filters_and_hides_identities(client):
     _header, everything = _csv(client.get("/petugas/laporan/pengaduan.csv"))
     assert len(everything) == 32
     body = client.get("/petugas/laporan/pengaduan.csv").get_data(as_text=True)
-    for secret in ("Keluarga Pelapor", "+6281299998888", "rahasia@contoh.test", "3275010101800001",
-                   "Cerita pribadi"):  # fmt: skip
+    for secret in ("Keluarga Pelapor", "+6281299998888", "rahasia@contoh.test", "3275010101800001", "Cerita pribadi"):
         assert secret not in body
     assert not any(word in column for column in header for word in ("disabilitas", "telepon", "email", "pelapor"))
-    events = (db.session.query(AuditEvent).filter_by(action="ekspor", object_id="pengaduan.csv")
-              .order_by(AuditEvent.id).all())  # fmt: skip
+    events = (
+        db.session.query(AuditEvent).filter_by(action="ekspor", object_id="pengaduan.csv").order_by(AuditEvent.id).all()
+    )
     assert len(events) == 4 and all(e.account_id == supervisor.id for e in events)
     assert "kategori=terlewat" in events[0].detail and "status=selesai" in events[0].detail
     assert events[0].detail.endswith("baris=15") and events[1].detail == "rahasia=1 baris=5"
@@ -99,10 +108,10 @@ def test_typed_text_cannot_become_a_spreadsheet_formula(client):
     from portal.models import Complaint
 
     first = db.session.query(Complaint).filter_by(confidential=False).first()
-    first.subject_name = "=HYPERLINK(\"http://contoh.test\")"
+    first.subject_name = '=HYPERLINK("http://contoh.test")'
     db.session.commit()
     _header, rows = _csv(client.get(f"/petugas/laporan/pengaduan.csv?q={first.reference}"))
-    assert rows[0]["nama"] == "'=HYPERLINK(\"http://contoh.test\")"
+    assert rows[0]["nama"] == '\'=HYPERLINK("http://contoh.test")'
 
 
 def test_a_nik_search_is_masked_in_the_audit_trail(client):
@@ -113,8 +122,9 @@ def test_a_nik_search_is_masked_in_the_audit_trail(client):
     assert "3275010101800001" not in event.detail and "q=3275 **** **** 0001" in event.detail
 
 
-@pytest.mark.parametrize("path", ["/petugas/laporan", "/petugas/laporan/pengaduan.csv",
-                                  "/petugas/laporan/indikator.csv"])  # fmt: skip
+@pytest.mark.parametrize(
+    "path", ["/petugas/laporan", "/petugas/laporan/pengaduan.csv", "/petugas/laporan/indikator.csv"]
+)
 def test_officers_cannot_export(client, path):
     sign_in(client, account("officer"))
     assert client.get(path).status_code == 403

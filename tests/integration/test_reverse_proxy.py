@@ -83,8 +83,16 @@ def site(tmp_path_factory):
 
 
 def get(site, path: str, *, source: str = RESIDENT, headers: dict[str, str] | None = None) -> Answer:
-    return fetch(site.https_port, "GET", path, source=source, tls=site.tls(), host=site.host, headers=headers,
-                 timeout=ANSWER_WITHIN)  # fmt: skip
+    return fetch(
+        site.https_port,
+        "GET",
+        path,
+        source=source,
+        tls=site.tls(),
+        host=site.host,
+        headers=headers,
+        timeout=ANSWER_WITHIN,
+    )
 
 
 def status_check(site, source: str, *, forged: str | None = None) -> Answer:
@@ -92,15 +100,28 @@ def status_check(site, source: str, *, forged: str | None = None) -> Answer:
     portal checks the Referer over HTTPS), optionally with a forged X-Forwarded-For."""
     port, host = site.https_port, site.host
     extra = {"X-Forwarded-For": forged} if forged else {}
-    form = fetch(port, "GET", "/cek-status", source=source, tls=site.tls(), host=host, headers=extra,
-                 timeout=ANSWER_WITHIN)  # fmt: skip
+    form = fetch(
+        port, "GET", "/cek-status", source=source, tls=site.tls(), host=host, headers=extra, timeout=ANSWER_WITHIN
+    )
     assert form.status == 200, form.status
     cookie = form.headers["Set-Cookie"].split(";", 1)[0]
     body = urlencode({"csrf_token": TOKEN.search(form.text).group(1), "nik": make_nik(), "nama": "Budi Santoso"})
-    return fetch(port, "POST", "/cek-status", source=source, tls=site.tls(), host=host, body=body.encode(),
-                 headers={**extra, "Cookie": cookie, "Referer": f"https://{host}/cek-status",
-                          "Content-Type": "application/x-www-form-urlencoded"},
-                 timeout=ANSWER_WITHIN)  # fmt: skip
+    return fetch(
+        port,
+        "POST",
+        "/cek-status",
+        source=source,
+        tls=site.tls(),
+        host=host,
+        body=body.encode(),
+        headers={
+            **extra,
+            "Cookie": cookie,
+            "Referer": f"https://{host}/cek-status",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+        timeout=ANSWER_WITHIN,
+    )
 
 
 def status_line(sock: socket.socket) -> str:
@@ -123,11 +144,16 @@ def test_slowloris_through_nginx_leaves_the_single_sync_worker_to_residents(site
     slow = SlowClients()
     try:
         for _ in range(HEADER_TRICKLERS):
-            slow.add("headers", connect(site.https_port, source=ATTACKER, tls=site.tls()), b"",
-                     trickled_headers(site.host))  # fmt: skip
+            slow.add(
+                "headers", connect(site.https_port, source=ATTACKER, tls=site.tls()), b"", trickled_headers(site.host)
+            )
         for _ in range(SLOW_BODIES):
-            slow.add("body", connect(site.https_port, source=ATTACKER, tls=site.tls()), slow_post_head(site.host),
-                     endless_body())  # fmt: skip
+            slow.add(
+                "body",
+                connect(site.https_port, source=ATTACKER, tls=site.tls()),
+                slow_post_head(site.host),
+                endless_body(),
+            )
         slow.start()
 
         # One more request in progress from the same address is over limit_conn: refused at once.
@@ -181,13 +207,18 @@ def test_without_request_buffering_one_slow_body_holds_the_worker(site, tmp_path
     """The control: the shipped file with `proxy_request_buffering off`, nothing else changed."""
     text = TEMPLATE.read_text()
     assert text.count("proxy_request_buffering on;") == 1
-    control = site.another_nginx(tmp_path, text=text.replace("proxy_request_buffering on;",
-                                                             "proxy_request_buffering off;"))  # fmt: skip
+    control = site.another_nginx(
+        tmp_path, text=text.replace("proxy_request_buffering on;", "proxy_request_buffering off;")
+    )
     host = f"{SERVER_NAME}:{control.https_port}"
     slow = SlowClients()
     try:
-        slow.add("body", connect(control.https_port, source="127.0.0.7", tls=site.tls()), slow_post_head(host),
-                 endless_body())  # fmt: skip
+        slow.add(
+            "body",
+            connect(control.https_port, source="127.0.0.7", tls=site.tls()),
+            slow_post_head(host),
+            endless_body(),
+        )
         slow.start()
         with connect(control.https_port, source="127.0.0.8", tls=site.tls()) as waiting:
             waiting.sendall(request_bytes("GET", "/cek-status", host=host))
@@ -223,8 +254,9 @@ def test_the_portal_sees_the_client_address_and_not_a_forged_one(site):
 
 def test_https_hsts_compression_static_files_and_upload_limits(site):
     gzip = {"Accept-Encoding": "gzip"}
-    redirect = fetch(site.http_port, "GET", "/cek-status?x=1", host=f"{SERVER_NAME}:{site.http_port}",
-                     timeout=ANSWER_WITHIN)  # fmt: skip
+    redirect = fetch(
+        site.http_port, "GET", "/cek-status?x=1", host=f"{SERVER_NAME}:{site.http_port}", timeout=ANSWER_WITHIN
+    )
     assert redirect.status == 301 and redirect.headers["Location"] == f"https://{SERVER_NAME}/cek-status?x=1"
 
     page = get(site, "/cek-status", headers=gzip)
@@ -239,27 +271,56 @@ def test_https_hsts_compression_static_files_and_upload_limits(site):
     assert len(css.header_values(HSTS)) == 1
 
     # The portal's absolute links: https (X-Forwarded-Proto) and its own name, whatever Host was sent.
-    api = fetch(site.https_port, "GET", "/open311/v2/openapi.json", source=RESIDENT, tls=site.tls(),
-                host="evil.example", headers=gzip, timeout=ANSWER_WITHIN)  # fmt: skip
+    api = fetch(
+        site.https_port,
+        "GET",
+        "/open311/v2/openapi.json",
+        source=RESIDENT,
+        tls=site.tls(),
+        host="evil.example",
+        headers=gzip,
+        timeout=ANSWER_WITHIN,
+    )
     assert api.status == 200 and api.headers["Content-Encoding"] == "gzip"
     assert json.loads(api.text)["servers"] == [{"url": site.origin}]
 
     # Above 20 MB: nginx refuses from the headers alone, in Indonesian, before gunicorn sees a byte.
-    too_large = fetch(site.https_port, "POST", "/cek-status", source=RESIDENT, tls=site.tls(), host=site.host,
-                      headers={"Content-Length": str(21 * 1024 * 1024),
-                               "Content-Type": "application/x-www-form-urlencoded"},
-                      timeout=ANSWER_WITHIN)  # fmt: skip
+    too_large = fetch(
+        site.https_port,
+        "POST",
+        "/cek-status",
+        source=RESIDENT,
+        tls=site.tls(),
+        host=site.host,
+        headers={"Content-Length": str(21 * 1024 * 1024), "Content-Type": "application/x-www-form-urlencoded"},
+        timeout=ANSWER_WITHIN,
+    )
     assert too_large.status == 413 and "Berkas atau isian terlalu besar" in too_large.text
     assert len(too_large.header_values(HSTS)) == 1 and too_large.headers["Cache-Control"] == "no-store"
     # The roster upload has its own limit (300 MB): 21 MB reach the portal, which decides (a
     # visitor who is not an admin keeps the 20 MB limit).
-    roster = fetch(site.https_port, "POST", "/petugas/impor", source=RESIDENT, tls=site.tls(), host=site.host,
-                   headers={"Content-Type": "multipart/form-data; boundary=x"}, body=b"x" * (21 * 1024 * 1024),
-                   timeout=ANSWER_WITHIN)  # fmt: skip
+    roster = fetch(
+        site.https_port,
+        "POST",
+        "/petugas/impor",
+        source=RESIDENT,
+        tls=site.tls(),
+        host=site.host,
+        headers={"Content-Type": "multipart/form-data; boundary=x"},
+        body=b"x" * (21 * 1024 * 1024),
+        timeout=ANSWER_WITHIN,
+    )
     assert PORTAL_CSP in roster.headers["Content-Security-Policy"], roster.status
-    over = fetch(site.https_port, "POST", "/petugas/impor", source=RESIDENT, tls=site.tls(), host=site.host,
-                 headers={"Content-Length": str(301 * 1024 * 1024), "Content-Type": "multipart/form-data; boundary=x"},
-                 timeout=ANSWER_WITHIN)  # fmt: skip
+    over = fetch(
+        site.https_port,
+        "POST",
+        "/petugas/impor",
+        source=RESIDENT,
+        tls=site.tls(),
+        host=site.host,
+        headers={"Content-Length": str(301 * 1024 * 1024), "Content-Type": "multipart/form-data; boundary=x"},
+        timeout=ANSWER_WITHIN,
+    )
     assert over.status == 413 and "Berkas atau isian terlalu besar" in over.text
 
     seen = seen_by_gunicorn(site)
@@ -271,8 +332,15 @@ def test_https_hsts_compression_static_files_and_upload_limits(site):
 def test_a_portal_that_is_down_gets_the_indonesian_503_page(site, tmp_path):
     down = site.another_nginx(tmp_path, upstream_port=free_port())  # nothing listens there
     try:
-        answer = fetch(down.https_port, "GET", "/cek-status", source=RESIDENT, tls=site.tls(),
-                       host=f"{SERVER_NAME}:{down.https_port}", timeout=ANSWER_WITHIN)  # fmt: skip
+        answer = fetch(
+            down.https_port,
+            "GET",
+            "/cek-status",
+            source=RESIDENT,
+            tls=site.tls(),
+            host=f"{SERVER_NAME}:{down.https_port}",
+            timeout=ANSWER_WITHIN,
+        )
     finally:
         down.stop()
     assert answer.status == 503 and answer.headers["Retry-After"] == "30"

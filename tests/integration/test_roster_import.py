@@ -22,8 +22,7 @@ from tests.factories import roster_csv, roster_row
 
 def run_import(data: io.BytesIO, rejects: list | None = None):
     sink = (lambda line, kind, reason, raw: rejects.append((line, kind, reason))) if rejects is not None else None
-    result = import_roster(session=db.session, stream=data, filename="roster.csv",
-                           imported_by="test", on_reject=sink)  # fmt: skip
+    result = import_roster(session=db.session, stream=data, filename="roster.csv", imported_by="test", on_reject=sink)
     db.session.commit()
     return result
 
@@ -58,8 +57,7 @@ def test_bom_and_crlf_are_accepted(app):
 def test_status_change_keeps_the_old_status_in_history(app):
     row = roster_row(status="daftar_tunggu", kpj="", mulai="", selesai="", tanggal_data="2026-07-01")
     run_import(roster_csv([row]))
-    row.update(status="aktif", kpj="25000000009", mulai="2026-08-01", selesai="2026-12-31",
-               tanggal_data="2026-10-01")  # fmt: skip
+    row.update(status="aktif", kpj="25000000009", mulai="2026-08-01", selesai="2026-12-31", tanggal_data="2026-10-01")
     result = run_import(roster_csv([row]))
     assert result.updated == 1 and result.status_changes == 1
     person = db.session.scalars(sa.select(Person)).one()
@@ -98,8 +96,9 @@ def test_a_batch_records_who_when_hash_and_counts(app):
 
 def test_wrong_encoding_imports_nothing(app):
     good = roster_csv([roster_row() for _ in range(3)]).getvalue()
-    row = ("3275010703850099,José Peña,1985-03-07,L,32.75.01.1001,,,aktif,,25000000001,"
-           "2025-11-01,2026-12-31,2026-10-01\n")
+    row = (
+        "3275010703850099,José Peña,1985-03-07,L,32.75.01.1001,,,aktif,,25000000001,2025-11-01,2026-12-31,2026-10-01\n"
+    )
     latin1 = good + row.encode("latin-1")
     with pytest.raises(RosterFileError, match="UTF-8"):
         import_roster(session=db.session, stream=io.BytesIO(latin1), filename="x.csv", imported_by="t")
@@ -128,12 +127,12 @@ def test_cli_import_prints_a_summary_and_writes_rejects(app, tmp_path):
 
 def test_cli_rejects_file_never_carries_a_spreadsheet_formula(app, tmp_path):
     path = tmp_path / "roster.csv"
-    path.write_bytes(roster_csv([roster_row(nama="=HYPERLINK(\"http://x\")", kelurahan="99")]).getvalue())
+    path.write_bytes(roster_csv([roster_row(nama='=HYPERLINK("http://x")', kelurahan="99")]).getvalue())
     result = app.test_cli_runner().invoke(args=["roster", "import", str(path)])
     assert result.exit_code == 0, result.output
     with (tmp_path / "roster.rejects.csv").open(encoding="utf-8") as handle:
         rejects = list(csv.DictReader(handle))
-    assert rejects[0]["nama"] == "'=HYPERLINK(\"http://x\")"
+    assert rejects[0]["nama"] == '\'=HYPERLINK("http://x")'
 
 
 def test_cli_refuses_a_file_it_cannot_read_with_a_clear_message(app, tmp_path):

@@ -37,10 +37,16 @@ PERIODS = (
     (date(2026, 12, 1), date(2027, 1, 31)),
     (date(2026, 5, 1), date(2026, 5, 31)),  # one month
 )
-NOT_ACTIVE = (("proses", ""), ("daftar_tunggu", ""), ("nonaktif", "pindah"), ("nonaktif", "meninggal"),
-              ("tidak_memenuhi_syarat", "bukan_dtsen"), ("tidak_memenuhi_syarat", "desil_di_atas_5"),
-              ("tidak_memenuhi_syarat", "bukan_warga_kota_bekasi"),
-              ("tidak_memenuhi_syarat", "sudah_peserta_lain"))  # fmt: skip
+NOT_ACTIVE = (
+    ("proses", ""),
+    ("daftar_tunggu", ""),
+    ("nonaktif", "pindah"),
+    ("nonaktif", "meninggal"),
+    ("tidak_memenuhi_syarat", "bukan_dtsen"),
+    ("tidak_memenuhi_syarat", "desil_di_atas_5"),
+    ("tidak_memenuhi_syarat", "bukan_warga_kota_bekasi"),
+    ("tidak_memenuhi_syarat", "sudah_peserta_lain"),
+)
 BUDGET_YEAR = 2026
 
 
@@ -64,12 +70,20 @@ def _row(rng: random.Random, nik: str, female: bool, birth: date, snapshot: str)
     covered = status == "aktif" or reason == "meninggal" and rng.random() < 0.5
     start, end = rng.choice(PERIODS) if covered else ("", "")
     return {
-        "nik": nik, "nama": "Warga Uji", "tanggal_lahir": birth.isoformat(),
-        "jenis_kelamin": "P" if female else "L", "kelurahan": rng.choice(KELURAHAN), "pekerjaan": "pedagang",
-        "desil": str(rng.randint(1, 5)), "status": status, "alasan": reason,
-        "kpj": f"25{rng.randrange(10**9):09d}" if covered else "", "mulai": str(start), "selesai": str(end),
+        "nik": nik,
+        "nama": "Warga Uji",
+        "tanggal_lahir": birth.isoformat(),
+        "jenis_kelamin": "P" if female else "L",
+        "kelurahan": rng.choice(KELURAHAN),
+        "pekerjaan": "pedagang",
+        "desil": str(rng.randint(1, 5)),
+        "status": status,
+        "alasan": reason,
+        "kpj": f"25{rng.randrange(10**9):09d}" if covered else "",
+        "mulai": str(start),
+        "selesai": str(end),
         "tanggal_data": snapshot,
-    }  # fmt: skip
+    }
 
 
 def _people(rng: random.Random, count: int) -> list[tuple[str, bool, date]]:
@@ -82,8 +96,9 @@ def _people(rng: random.Random, count: int) -> list[tuple[str, bool, date]]:
 
 
 def _import(rows) -> None:
-    import_roster(session=db.session, stream=roster_csv(rows), filename="r.csv", imported_by="t",
-                  today=date(2026, 11, 1))  # fmt: skip
+    import_roster(
+        session=db.session, stream=roster_csv(rows), filename="r.csv", imported_by="t", today=date(2026, 11, 1)
+    )
     db.session.commit()
 
 
@@ -112,18 +127,36 @@ def oracle() -> dict:
         total += _months(person.mulai, person.selesai) * MONTHLY_PREMIUM
         in_year += _months(person.mulai, person.selesai, BUDGET_YEAR) * MONTHLY_PREMIUM
         newest = person.tanggal_data if newest is None else max(newest, person.tanggal_data)
-    return {"active": sum(places.values()), "waiting": by_status.get("daftar_tunggu", 0),
-            "in_process": by_status.get("proses", 0), "participants": places, "committed_total": total,
-            "committed_in_year": in_year, "data_date": newest}  # fmt: skip
+    return {
+        "active": sum(places.values()),
+        "waiting": by_status.get("daftar_tunggu", 0),
+        "in_process": by_status.get("proses", 0),
+        "participants": places,
+        "committed_total": total,
+        "committed_in_year": in_year,
+        "data_date": newest,
+    }
 
 
 def published() -> dict:
     """The same figures as /statistik counts them (from roster_summary)."""
-    f = compute_figures(session=db.session, quota=1000, budget=10**9, budget_year=BUDGET_YEAR,
-                        now=datetime(2026, 11, 2, tzinfo=UTC), calendar=WorkCalendar())  # fmt: skip
-    return {"active": f.active, "waiting": f.waiting, "in_process": f.in_process, "participants": f.participants,
-            "committed_total": f.budget.committed_total, "committed_in_year": f.budget.committed_in_year,
-            "data_date": f.data_date}  # fmt: skip
+    f = compute_figures(
+        session=db.session,
+        quota=1000,
+        budget=10**9,
+        budget_year=BUDGET_YEAR,
+        now=datetime(2026, 11, 2, tzinfo=UTC),
+        calendar=WorkCalendar(),
+    )
+    return {
+        "active": f.active,
+        "waiting": f.waiting,
+        "in_process": f.in_process,
+        "participants": f.participants,
+        "committed_total": f.budget.committed_total,
+        "committed_in_year": f.budget.committed_in_year,
+        "data_date": f.data_date,
+    }
 
 
 def stored_groups() -> list[tuple]:
@@ -132,8 +165,9 @@ def stored_groups() -> list[tuple]:
 
 def person_groups() -> list[tuple]:
     columns = [Person.__table__.c[c] for c in roster_summary.GROUP_COLUMNS]
-    return sorted((tuple(r) for r in db.session.execute(sa.select(*columns, sa.func.count()).group_by(*columns))),
-                  key=repr)  # fmt: skip
+    return sorted(
+        (tuple(r) for r in db.session.execute(sa.select(*columns, sa.func.count()).group_by(*columns))), key=repr
+    )
 
 
 def assert_summary_matches_person() -> None:
@@ -174,8 +208,10 @@ def test_figures_from_the_summary_equal_the_figures_from_person_after_every_impo
     assert_summary_matches_person()
 
     # Everyone active leaves: groups empty out and disappear, the figures fall to zero.
-    third = [{**_row(rng, nik, female, birth, "2026-09-01"), "status": "nonaktif", "alasan": "pindah"}
-             for nik, female, birth in people]  # fmt: skip
+    third = [
+        {**_row(rng, nik, female, birth, "2026-09-01"), "status": "nonaktif", "alasan": "pindah"}
+        for nik, female, birth in people
+    ]
     _import(third)
     assert_summary_matches_person()
     assert published()["active"] == 0 and published()["data_date"] is None
@@ -208,9 +244,17 @@ def test_an_import_after_person_was_written_behind_its_back_counts_again(app, po
     people = _people(rng, 20)
     _import([_row(rng, nik, female, birth, "2026-07-01") for nik, female, birth in people[:10]])
     stray = _row(rng, people[19][0], people[19][1], people[19][2], "2026-07-01")
-    db.session.add(Person(nik=stray["nik"], nama="Di Luar Impor", tanggal_lahir=people[19][2],
-                          jenis_kelamin=stray["jenis_kelamin"], kelurahan_code=stray["kelurahan"],
-                          status="daftar_tunggu", tanggal_data=date(2026, 7, 1)))  # fmt: skip
+    db.session.add(
+        Person(
+            nik=stray["nik"],
+            nama="Di Luar Impor",
+            tanggal_lahir=people[19][2],
+            jenis_kelamin=stray["jenis_kelamin"],
+            kelurahan_code=stray["kelurahan"],
+            status="daftar_tunggu",
+            tanggal_data=date(2026, 7, 1),
+        )
+    )
     db.session.commit()
     assert stored_groups() != person_groups()
     _import([_row(rng, nik, female, birth, "2026-08-01") for nik, female, birth in people[10:15]])
@@ -235,8 +279,14 @@ def test_an_import_that_fails_halfway_leaves_the_counts_as_they_were(app):
     rows = [_row(rng, nik, female, birth, "2026-08-01") for nik, female, birth in people + _people(rng, 10)]
     data = roster_csv(rows).getvalue() + "3275010703850099,José,1985-03-07\n".encode("latin-1")
     with pytest.raises(RosterFileError, match="UTF-8"):  # after 30 rows were written, 5 at a time
-        import_roster(session=db.session, stream=io.BytesIO(data), filename="x.csv", imported_by="t",
-                      today=date(2026, 11, 1), chunk_size=5)  # fmt: skip
+        import_roster(
+            session=db.session,
+            stream=io.BytesIO(data),
+            filename="x.csv",
+            imported_by="t",
+            today=date(2026, 11, 1),
+            chunk_size=5,
+        )
     db.session.rollback()
     assert stored_groups() == before
     assert_summary_matches_person()

@@ -30,8 +30,13 @@ from tests.integration.test_roster_summary import (
     stored_groups,
 )
 
-MIX = {("aktif", ""): 14_000, ("daftar_tunggu", ""): 4_000, ("proses", ""): 1_000,
-       ("nonaktif", "meninggal"): 500, ("tidak_memenuhi_syarat", "bukan_dtsen"): 500}  # fmt: skip
+MIX = {
+    ("aktif", ""): 14_000,
+    ("daftar_tunggu", ""): 4_000,
+    ("proses", ""): 1_000,
+    ("nonaktif", "meninggal"): 500,
+    ("tidak_memenuhi_syarat", "bukan_dtsen"): 500,
+}
 BASE = 1_000
 
 

@@ -7,6 +7,7 @@ together make the first whole batch of non-public complaints) whose timing gives
 time (19 of 27), 44% answered on time (12 of 27) and a median of (9 + 15) / 2 = 12 working days.
 Every published table is attacked by subtraction.
 """
+
 from __future__ import annotations
 
 import csv
@@ -30,8 +31,7 @@ pytestmark = pytest.mark.clock("2026-11-18T10:00:00+07:00")
 
 @pytest.fixture
 def app_config():
-    return {"PROGRAM_QUOTA": 40, "PROGRAM_BUDGET": 10_000_000, "PROGRAM_BUDGET_YEAR": 2026,
-            "STATS_CACHE_SECONDS": 0}  # fmt: skip
+    return {"PROGRAM_QUOTA": 40, "PROGRAM_BUDGET": 10_000_000, "PROGRAM_BUDGET_YEAR": 2026, "STATS_CACHE_SECONDS": 0}
 
 
 _nik = iter(range(10**6))
@@ -39,25 +39,58 @@ _nik = iter(range(10**6))
 
 def _person(kelurahan, sex, status="aktif", mulai=date(2025, 11, 1), data_date=date(2026, 10, 1)):
     active = status == "aktif"
-    return Person(nik=f"3275014{next(_nik):09d}", nama="Rahasia Sekali", tanggal_lahir=date(1980, 1, 1),
-                  jenis_kelamin=Sex(sex), kelurahan_code=kelurahan, status=PersonStatus(status),
-                  kpj="25000000001" if active else None, mulai=mulai if active else None,
-                  selesai=date(2026, 12, 31) if active else None, tanggal_data=data_date)  # fmt: skip
+    return Person(
+        nik=f"3275014{next(_nik):09d}",
+        nama="Rahasia Sekali",
+        tanggal_lahir=date(1980, 1, 1),
+        jenis_kelamin=Sex(sex),
+        kelurahan_code=kelurahan,
+        status=PersonStatus(status),
+        kpj="25000000001" if active else None,
+        mulai=mulai if active else None,
+        selesai=date(2026, 12, 31) if active else None,
+        tanggal_data=data_date,
+    )
 
 
 _ref = iter(range(1, 10**6))
 
 
-def _complaint(category, status, *, created, verify_due, resolve_due, verified=None, resolved=None,
-               confidential=False, appealed=False, kelurahan="32.75.01.1001"):  # fmt: skip
+def _complaint(
+    category,
+    status,
+    *,
+    created,
+    verify_due,
+    resolve_due,
+    verified=None,
+    resolved=None,
+    confidential=False,
+    appealed=False,
+    kelurahan="32.75.01.1001",
+):
     return Complaint(
-        reference=f"SGP-2026-{next(_ref):06d}", access_code_hash="x", category=category, status=status,
-        confidential=confidential, subject_nik="3275010101800001", subject_name="Nama Pelapor Rahasia",
-        kelurahan_code=kelurahan, filer_relation="sendiri", phone="+6281299998888", contact_channel="whatsapp",
-        email="rahasia@contoh.test", description="Cerita pribadi pelapor", created_at=created,
-        updated_at=created, verify_due=verify_due, resolve_due=resolve_due, verified_at=verified,
-        resolved_at=resolved, appealed=appealed,
-    )  # fmt: skip
+        reference=f"SGP-2026-{next(_ref):06d}",
+        access_code_hash="x",
+        category=category,
+        status=status,
+        confidential=confidential,
+        subject_nik="3275010101800001",
+        subject_name="Nama Pelapor Rahasia",
+        kelurahan_code=kelurahan,
+        filer_relation="sendiri",
+        phone="+6281299998888",
+        contact_channel="whatsapp",
+        email="rahasia@contoh.test",
+        description="Cerita pribadi pelapor",
+        created_at=created,
+        updated_at=created,
+        verify_due=verify_due,
+        resolve_due=resolve_due,
+        verified_at=verified,
+        resolved_at=resolved,
+        appealed=appealed,
+    )
 
 
 def utc(*args):
@@ -66,15 +99,17 @@ def utc(*args):
 
 def build_dataset():
     people = (
-        [_person("32.75.01.1001", "L") for _ in range(8)] + [_person("32.75.01.1002", "L") for _ in range(4)]
+        [_person("32.75.01.1001", "L") for _ in range(8)]
+        + [_person("32.75.01.1002", "L") for _ in range(4)]
         + [_person("32.75.01.1001", "P") for _ in range(6)]
         + [_person("32.75.01.1003", "P", data_date=date(2026, 10, 15))]
-        + [_person("32.75.02.1001", "L") for _ in range(3)] + [_person("32.75.02.1002", "P") for _ in range(8)]
+        + [_person("32.75.02.1001", "L") for _ in range(3)]
+        + [_person("32.75.02.1002", "P") for _ in range(8)]
         + [_person("32.75.02.1002", "P", mulai=date(2026, 3, 15))]
         + [_person("32.75.05.1001", "L", "daftar_tunggu") for _ in range(6)]
         + [_person("32.75.05.1001", "P", "proses") for _ in range(2)]
         + [_person("32.75.05.1001", "P", "nonaktif")]
-    )  # fmt: skip
+    )
     feb = dict(created=utc(2026, 2, 2, 2), verify_due=date(2026, 2, 5), resolve_due=date(2026, 2, 20))
     verified = [utc(2026, 2, 4, 3)] * 19 + [utc(2026, 2, 5, 20)] + [utc(2026, 2, 9, 3)] * 4  # 20:00 UTC = next day WIB
     outcomes = (["selesai"] * 10 + ["ditolak"] * 2) + (["selesai"] * 5 + ["ditolak"] * 6 + ["banding"])
@@ -83,14 +118,47 @@ def build_dataset():
         _complaint("terlewat", status, verified=v, resolved=r, appealed=status == "banding", **feb)
         for v, r, status in zip(verified, answered, outcomes, strict=True)
     ]
-    complaints += [_complaint("pungli", "diterima", created=utc(2026, 3, 2, 2), verify_due=date(2026, 3, 5),
-                              resolve_due=date(2026, 3, 20), confidential=True) for _ in range(3)]  # fmt: skip
-    complaints += [_complaint("informasi", "ditutup", created=utc(2026, 4, 6, 2), verify_due=date(2026, 4, 9),
-                              resolve_due=date(2026, 4, 24)) for _ in range(2)]  # fmt: skip
-    complaints += [_complaint("terlewat", "ditutup", created=utc(2026, 4, 7, 2), verify_due=date(2026, 4, 10),
-                              resolve_due=date(2026, 4, 27), confidential=True) for _ in range(2)]  # fmt: skip
-    complaints += [_complaint("data_salah", "menunggu_informasi", created=utc(2026, 5, 4, 2),
-                              verify_due=date(2026, 5, 7), resolve_due=date(2026, 5, 22))]  # fmt: skip
+    complaints += [
+        _complaint(
+            "pungli",
+            "diterima",
+            created=utc(2026, 3, 2, 2),
+            verify_due=date(2026, 3, 5),
+            resolve_due=date(2026, 3, 20),
+            confidential=True,
+        )
+        for _ in range(3)
+    ]
+    complaints += [
+        _complaint(
+            "informasi",
+            "ditutup",
+            created=utc(2026, 4, 6, 2),
+            verify_due=date(2026, 4, 9),
+            resolve_due=date(2026, 4, 24),
+        )
+        for _ in range(2)
+    ]
+    complaints += [
+        _complaint(
+            "terlewat",
+            "ditutup",
+            created=utc(2026, 4, 7, 2),
+            verify_due=date(2026, 4, 10),
+            resolve_due=date(2026, 4, 27),
+            confidential=True,
+        )
+        for _ in range(2)
+    ]
+    complaints += [
+        _complaint(
+            "data_salah",
+            "menunggu_informasi",
+            created=utc(2026, 5, 4, 2),
+            verify_due=date(2026, 5, 7),
+            resolve_due=date(2026, 5, 22),
+        )
+    ]
     add_people(people)
     db.session.add_all(complaints)
     db.session.commit()
@@ -127,8 +195,10 @@ def test_headline_figures_have_the_known_answers(client):
     assert "Rp 7.224.000" in text and "Rp 6.216.000" in text and "62,2% terpakai" in text
     assert "Data peserta dari roster per 15 Oktober 2026" in text
     assert "32 pengaduan diterima" in text
-    summary = {dt.get_text(" ", strip=True): dd.get_text(" ", strip=True) for dt, dd in
-               zip(page.select("dl.summary dt"), page.select("dl.summary dd"), strict=True)}  # fmt: skip
+    summary = {
+        dt.get_text(" ", strip=True): dd.get_text(" ", strip=True)
+        for dt, dd in zip(page.select("dl.summary dt"), page.select("dl.summary dd"), strict=True)
+    }
     assert summary["Diperiksa dalam 3 hari kerja"] == "70%"
     assert summary["Dijawab dalam batas waktu"] == "44%"
     assert summary["Median lama sampai dijawab"] == "12 hari kerja"
@@ -140,11 +210,20 @@ def test_every_published_number_is_true_and_small_ones_are_hidden(client):
     build_dataset()
     page = parse(client.get("/statistik"))
     truth = {
-        "tabel-kecamatan": {(0, 0): 12, (0, 1): 7, (0, 2): 19, (1, 0): 3, (1, 1): 9, (1, 2): 12,
-                            (12, 0): 15, (12, 1): 16, (12, 2): 31},
+        "tabel-kecamatan": {
+            (0, 0): 12,
+            (0, 1): 7,
+            (0, 2): 19,
+            (1, 0): 3,
+            (1, 1): 9,
+            (1, 2): 12,
+            (12, 0): 15,
+            (12, 1): 16,
+            (12, 2): 31,
+        },
         "tabel-kategori": {(0, 0): 1, (0, 1): 15, (0, 2): 8, (0, 3): 2, (0, 4): 26, (4, 0): 3, (8, 4): 32},
         "tabel-banding": {(0, 0): 1, (1, 0): 0, (2, 0): 1},
-    }  # fmt: skip
+    }
     for table_id, known in truth.items():
         grid = html_grid(page, table_id)
         for (i, j), value in known.items():
@@ -213,12 +292,28 @@ def test_open_data_json_summary_and_headers(client):
 
 def test_no_personal_data_anywhere(client):
     build_dataset()
-    bodies = [client.get(path).get_data(as_text=True) for path in
-              ["/statistik", "/statistik/data.json", *(f"/statistik/{n}.csv" for n in
-               ("ringkasan", "peserta-kecamatan", "pengaduan-kategori", "pengaduan-bulanan", "banding"))]]  # fmt: skip
+    bodies = [
+        client.get(path).get_data(as_text=True)
+        for path in [
+            "/statistik",
+            "/statistik/data.json",
+            *(
+                f"/statistik/{n}.csv"
+                for n in ("ringkasan", "peserta-kecamatan", "pengaduan-kategori", "pengaduan-bulanan", "banding")
+            ),
+        ]
+    ]
     for body in bodies:
-        for secret in ("Rahasia Sekali", "Nama Pelapor", "3275010101800001", "3275014", "+62812", "rahasia@",
-                       "Cerita pribadi", "SGP-2026"):  # fmt: skip
+        for secret in (
+            "Rahasia Sekali",
+            "Nama Pelapor",
+            "3275010101800001",
+            "3275014",
+            "+62812",
+            "rahasia@",
+            "Cerita pribadi",
+            "SGP-2026",
+        ):
             assert secret not in body
 
 

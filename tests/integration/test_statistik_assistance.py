@@ -1,4 +1,5 @@
 """/statistik: assistance requests and the share contacted on time, with known answers."""
+
 from __future__ import annotations
 
 from datetime import timedelta

@@ -3,6 +3,7 @@ counts them by hand must learn nothing about the complaints Open311 leaves out (
 ones, misconduct reports) by subtracting that count from the published figures, neither how
 many there are when they are few, nor when one came in (by watching the figures change).
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -19,8 +20,7 @@ from tests.integration.test_statistik import _complaint, build_dataset, html_gri
 
 @pytest.fixture
 def app_config():
-    return {"PROGRAM_QUOTA": 40, "PROGRAM_BUDGET": 10_000_000, "PROGRAM_BUDGET_YEAR": 2026,
-            "STATS_CACHE_SECONDS": 0}  # fmt: skip
+    return {"PROGRAM_QUOTA": 40, "PROGRAM_BUDGET": 10_000_000, "PROGRAM_BUDGET_YEAR": 2026, "STATS_CACHE_SECONDS": 0}
 
 
 def listed_by_hand(client) -> list[dict]:
@@ -61,10 +61,13 @@ def test_subtracting_what_open311_lists_leaves_nothing_small(client):
 
 def test_a_few_non_public_complaints_are_not_counted_yet(client):
     """3 misconduct reports only (fewer than a batch): the figures equal Open311's list."""
-    march = dict(created=datetime(2026, 3, 2, 2, tzinfo=UTC), verify_due=date(2026, 3, 5),
-                 resolve_due=date(2026, 3, 20))  # fmt: skip
-    db.session.add_all([_complaint("terlewat", "diterima", **march) for _ in range(8)]
-                       + [_complaint("pungli", "diterima", confidential=True, **march) for _ in range(3)])  # fmt: skip
+    march = dict(
+        created=datetime(2026, 3, 2, 2, tzinfo=UTC), verify_due=date(2026, 3, 5), resolve_due=date(2026, 3, 20)
+    )
+    db.session.add_all(
+        [_complaint("terlewat", "diterima", **march) for _ in range(8)]
+        + [_complaint("pungli", "diterima", confidential=True, **march) for _ in range(3)]
+    )
     db.session.commit()
     data = client.get("/statistik/data.json").get_json()
     assert data["ringkasan"]["pengaduan"] == 8 == len(listed_by_hand(client))
@@ -79,9 +82,19 @@ def test_a_confidential_report_filed_now_changes_no_figure(client):
     build_dataset()
     before = _figures(client)
     now = datetime.now(UTC)
-    db.session.add_all([_complaint("pungli", "diterima", created=now - timedelta(minutes=1),
-                                   verify_due=date(2030, 1, 1), resolve_due=date(2030, 1, 20), confidential=True)
-                        for _ in range(6)])  # fmt: skip
+    db.session.add_all(
+        [
+            _complaint(
+                "pungli",
+                "diterima",
+                created=now - timedelta(minutes=1),
+                verify_due=date(2030, 1, 1),
+                resolve_due=date(2030, 1, 20),
+                confidential=True,
+            )
+            for _ in range(6)
+        ]
+    )
     db.session.commit()
     assert _figures(client) == before
     assert before["pengaduan_rahasia_dihitung_sampai"] == "2026-04"
@@ -92,10 +105,27 @@ def test_a_confidential_report_filed_now_changes_no_figure(client):
 def test_last_months_reports_enter_together_once_the_month_is_over(client):
     now = datetime.now(JAKARTA)
     last_month = (now.replace(day=1) - timedelta(days=1)).replace(hour=10, tzinfo=JAKARTA)
-    db.session.add_all([_complaint("terlewat", "diterima", created=last_month, verify_due=date(2030, 1, 1),
-                                   resolve_due=date(2030, 1, 20)) for _ in range(10)])  # fmt: skip
-    db.session.add_all([_complaint("pungli", "diterima", created=last_month, verify_due=date(2030, 1, 1),
-                                   resolve_due=date(2030, 1, 20), confidential=True) for _ in range(5)])  # fmt: skip
+    db.session.add_all(
+        [
+            _complaint(
+                "terlewat", "diterima", created=last_month, verify_due=date(2030, 1, 1), resolve_due=date(2030, 1, 20)
+            )
+            for _ in range(10)
+        ]
+    )
+    db.session.add_all(
+        [
+            _complaint(
+                "pungli",
+                "diterima",
+                created=last_month,
+                verify_due=date(2030, 1, 1),
+                resolve_due=date(2030, 1, 20),
+                confidential=True,
+            )
+            for _ in range(5)
+        ]
+    )
     db.session.commit()
     data = client.get("/statistik/data.json").get_json()
     assert data["ringkasan"]["pengaduan"] == 15
@@ -103,13 +133,16 @@ def test_last_months_reports_enter_together_once_the_month_is_over(client):
     assert data["tabel"]["pengaduan-bulanan"]["jumlah"]["nilai"][0] == 10
 
 
-@pytest.mark.parametrize(("per_month", "cutoff"), [
-    ({}, None),
-    ({"2026-01": 4}, None),
-    ({"2026-01": 4, "2026-02": 1}, "2026-02"),
-    ({"2026-01": 5, "2026-02": 2, "2026-03": 2}, "2026-01"),  # the 4 after it wait for more
-    ({"2026-01": 2, "2026-02": 7, "2026-03": 9}, "2026-03"),
-    ({"2026-01": 6, "2026-11": 9}, "2026-01"),  # the running month never counts
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("per_month", "cutoff"),
+    [
+        ({}, None),
+        ({"2026-01": 4}, None),
+        ({"2026-01": 4, "2026-02": 1}, "2026-02"),
+        ({"2026-01": 5, "2026-02": 2, "2026-03": 2}, "2026-01"),  # the 4 after it wait for more
+        ({"2026-01": 2, "2026-02": 7, "2026-03": 9}, "2026-03"),
+        ({"2026-01": 6, "2026-11": 9}, "2026-01"),  # the running month never counts
+    ],
+)
 def test_nonpublic_cutoff(per_month, cutoff):
     assert nonpublic_cutoff(per_month, "2026-11") == cutoff

@@ -4,6 +4,7 @@ A worker is a new app (a new process-level cache) on the same database. Planted 
 active participants) differ from what counting the dataset gives (31), so a page that shows them
 was not counted. Background refreshes run in a real thread, started when the test says so.
 """
+
 from __future__ import annotations
 
 import threading
@@ -31,8 +32,7 @@ JAKARTA = ZoneInfo("Asia/Jakarta")
 
 @pytest.fixture
 def app_config():
-    return {"PROGRAM_QUOTA": 40, "PROGRAM_BUDGET": 10_000_000, "PROGRAM_BUDGET_YEAR": 2026,
-            "STATS_CACHE_SECONDS": 60}  # fmt: skip
+    return {"PROGRAM_QUOTA": 40, "PROGRAM_BUDGET": 10_000_000, "PROGRAM_BUDGET_YEAR": 2026, "STATS_CACHE_SECONDS": 60}
 
 
 @pytest.fixture
@@ -71,13 +71,25 @@ def new_worker(app, database_url, app_config, tmp_path):
 def planted(computed_at: datetime, active: int = 777):
     """Figures nobody counted: `active` participants in Bekasi Timur, nothing else."""
     women = active // 3
-    return build_tables(ProgramFigures(
-        computed_at=computed_at, data_date=date(2026, 9, 30), quota=40, active=active, waiting=0, in_process=0,
-        participants={("32.75.01", "L"): active - women, ("32.75.01", "P"): women},
-        budget=Budget(budget=10_000_000, year=2026, committed_total=0, committed_in_year=0), complaints={},
-        appeals_pending=0, appeals_decided=0, indicators=Indicators.from_sums([0] * 7, None), trend=[],
-        nonpublic_until=None, assistance=AssistanceFigures(requests=0, contacted_on_time_percent=None),
-    ))  # fmt: skip
+    return build_tables(
+        ProgramFigures(
+            computed_at=computed_at,
+            data_date=date(2026, 9, 30),
+            quota=40,
+            active=active,
+            waiting=0,
+            in_process=0,
+            participants={("32.75.01", "L"): active - women, ("32.75.01", "P"): women},
+            budget=Budget(budget=10_000_000, year=2026, committed_total=0, committed_in_year=0),
+            complaints={},
+            appeals_pending=0,
+            appeals_decided=0,
+            indicators=Indicators.from_sums([0] * 7, None),
+            trend=[],
+            nonpublic_until=None,
+            assistance=AssistanceFigures(requests=0, contacted_on_time_percent=None),
+        )
+    )
 
 
 def plant(computed_at: datetime, active: int = 777) -> None:
@@ -135,7 +147,8 @@ def test_a_stale_snapshot_is_served_at_once_and_then_replaced_by_a_recount(new_w
     assert snapshot.computed_at >= before
     recounted = parse(worker.get("/statistik"))
     assert "31 peserta aktif" in recounted.get_text(" ") and counted_at(recounted).startswith(
-        shown_as(snapshot.computed_at))
+        shown_as(snapshot.computed_at)
+    )
     assert active_of(new_worker()) == 31 and background == []  # the next worker gets the new figures
 
 
@@ -169,8 +182,7 @@ def test_a_newer_count_replaces_the_snapshot_and_an_older_one_does_not(app):
 @pytest.mark.parametrize("payload", ['{"figures": {}, "tables": []}', "not json", '{"figures": 1}'])
 def test_unreadable_snapshot_is_counted_again_and_replaced(new_worker, background, payload):
     build_dataset()
-    db.session.add(StatsSnapshot(key=stats_snapshot.KEY, computed_at=utcnow() - timedelta(seconds=5),
-                                 payload=payload))  # fmt: skip
+    db.session.add(StatsSnapshot(key=stats_snapshot.KEY, computed_at=utcnow() - timedelta(seconds=5), payload=payload))
     db.session.commit()
     assert active_of(new_worker()) == 31
     assert stats_snapshot.load(session=db.session).figures.active == 31

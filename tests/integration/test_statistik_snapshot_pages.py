@@ -5,6 +5,7 @@ changes, so a count would give other numbers; a second worker serves the stored 
 page, in both languages, and every open-data file must be the same, read as parsed HTML, JSON
 and CSV rows.
 """
+
 from __future__ import annotations
 
 import csv
@@ -28,8 +29,7 @@ FILES = ["/statistik/data.json", "/statistik/data.json?lang=en", *(f"/statistik/
 
 @pytest.fixture
 def app_config():
-    return {"PROGRAM_QUOTA": 40, "PROGRAM_BUDGET": 10_000_000, "PROGRAM_BUDGET_YEAR": 2026,
-            "STATS_CACHE_SECONDS": 60}  # fmt: skip
+    return {"PROGRAM_QUOTA": 40, "PROGRAM_BUDGET": 10_000_000, "PROGRAM_BUDGET_YEAR": 2026, "STATS_CACHE_SECONDS": 60}
 
 
 def _published(client) -> dict:

@@ -1,6 +1,7 @@
 """The small pieces behind /statistik, without a database: premium months, the median in
 working days from grouped dates, which figures a worker serves (memory, snapshot, count), the
 charts."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -173,6 +174,7 @@ def test_hidden_counts_get_no_bar_and_labels_are_escaped():
     assert chart.count("<rect") == 1 and chart.count("<circle") == 2
     assert "<b>" not in chart and "&lt;b&gt;" in chart and "&lt;5" in chart
     assert "style=" not in chart and 'role="img"' in chart
-    columns = str(svg_charts.columns("t", [("Jan", [5, "<5"]), ("Feb", ["*", 7])], ["a", "b"], title="T",
-                                     description="D"))  # fmt: skip
+    columns = str(
+        svg_charts.columns("t", [("Jan", [5, "<5"]), ("Feb", ["*", 7])], ["a", "b"], title="T", description="D")
+    )
     assert columns.count("<circle") == 2 and "style=" not in columns

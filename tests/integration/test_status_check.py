@@ -13,8 +13,7 @@ from tests.factories import person
 
 def check(client, nik, nama, headers=None):
     token = csrf_token(client)
-    return client.post("/cek-status", data={"csrf_token": token, "nik": nik, "nama": nama},
-                       headers=headers or {})  # fmt: skip
+    return client.post("/cek-status", data={"csrf_token": token, "nik": nik, "nama": nama}, headers=headers or {})
 
 
 def result(response):
@@ -38,10 +37,14 @@ def result(response):
 def test_every_status_gets_its_answer_and_next_step(client, status, alasan, heading, next_step):
     enrolled = status == "aktif" or alasan == "meninggal"
     someone = person(
-        nama="Hj. Siti Ma'rifah", female=True, status=status, alasan=alasan,
+        nama="Hj. Siti Ma'rifah",
+        female=True,
+        status=status,
+        alasan=alasan,
         kpj="25000000123" if enrolled else None,
-        mulai=date(2025, 11, 1) if enrolled else None, selesai=date(2026, 12, 31) if enrolled else None,
-    )  # fmt: skip
+        mulai=date(2025, 11, 1) if enrolled else None,
+        selesai=date(2026, 12, 31) if enrolled else None,
+    )
     response = check(client, someone.nik, "siti marifah")
     assert response.status_code == 200
     section = result(response)
@@ -84,9 +87,7 @@ def test_a_found_answer_stands_alone_and_a_failed_one_keeps_the_form_as_typed(cl
     assert failed.select_one("#cek-status h2.again").get_text(strip=True) == "Periksa lagi NIK dan nama Anda"
 
 
-@pytest.mark.parametrize(
-    ("status", "category"), [("daftar_tunggu", "terlewat"), ("aktif", "masalah_kartu_klaim")]
-)
+@pytest.mark.parametrize(("status", "category"), [("daftar_tunggu", "terlewat"), ("aktif", "masalah_kartu_klaim")])
 def test_a_result_offers_the_matching_complaint_prefilled(client, status, category):
     someone = person(status=status, **({} if status == "aktif" else {"kpj": None, "mulai": None, "selesai": None}))
     form = result(check(client, someone.nik, "Budi Santoso")).select_one("form")
@@ -180,8 +181,11 @@ class TestBadInput:
     @pytest.mark.parametrize("content_type", ["application/json", "text/plain", "application/xml"])
     def test_a_body_that_is_not_a_form_is_a_415_with_a_message(self, client, content_type):
         token = csrf_token(client)
-        response = client.post("/cek-status", data='{"nik": "3275010703850012"}',
-                               headers={"X-CSRFToken": token, "Content-Type": content_type})  # fmt: skip
+        response = client.post(
+            "/cek-status",
+            data='{"nik": "3275010703850012"}',
+            headers={"X-CSRFToken": token, "Content-Type": content_type},
+        )
         assert response.status_code == 415
         assert "Kirim isian melalui formulir" in parse(response).get_text()
 
@@ -229,8 +233,9 @@ class TestHtmx:
     )
     def test_nik_is_checked_as_you_type_without_a_lookup(self, client, nik, expected):
         token = csrf_token(client)
-        response = client.post("/cek-status/nik", data={"csrf_token": token, "nik": nik},
-                               headers={"HX-Request": "true"})  # fmt: skip
+        response = client.post(
+            "/cek-status/nik", data={"csrf_token": token, "nik": nik}, headers={"HX-Request": "true"}
+        )
         assert response.status_code == 200
         feedback = parse(response).select_one("#nik-feedback")
         assert feedback.get_text(" ", strip=True).endswith(expected)

@@ -10,8 +10,14 @@ S = ComplaintStatus
 
 
 def case(status: ComplaintStatus) -> Complaint:
-    return Complaint(status=status, events=[], email=None, verify_due=date(2026, 11, 26),
-                     resolve_due=date(2026, 12, 10), verified_at=None)  # fmt: skip
+    return Complaint(
+        status=status,
+        events=[],
+        email=None,
+        verify_due=date(2026, 11, 26),
+        resolve_due=date(2026, 12, 10),
+        verified_at=None,
+    )
 
 
 def test_every_status_but_closed_has_a_way_on():
@@ -21,8 +27,7 @@ def test_every_status_but_closed_has_a_way_on():
 
 def test_residents_may_only_answer_and_appeal():
     resident = {pair for pair, actors in TRANSITIONS.items() if Actor.WARGA in actors}
-    assert resident == {(S.MENUNGGU_INFORMASI, S.DIVERIFIKASI), (S.SELESAI, S.BANDING),
-                        (S.DITOLAK, S.BANDING)}  # fmt: skip
+    assert resident == {(S.MENUNGGU_INFORMASI, S.DIVERIFIKASI), (S.SELESAI, S.BANDING), (S.DITOLAK, S.BANDING)}
 
 
 def test_only_a_supervisor_decides_an_appeal():
@@ -32,14 +37,19 @@ def test_only_a_supervisor_decides_an_appeal():
 
 @pytest.mark.parametrize(
     ("source", "target", "actor"),
-    [(S.DITERIMA, S.SELESAI, Actor.PETUGAS), (S.DITUTUP, S.DIVERIFIKASI, Actor.SUPERVISOR),
-     (S.DIVERIFIKASI, S.BANDING, Actor.WARGA), (S.SELESAI, S.DIVERIFIKASI, Actor.PETUGAS)],
-)  # fmt: skip
+    [
+        (S.DITERIMA, S.SELESAI, Actor.PETUGAS),
+        (S.DITUTUP, S.DIVERIFIKASI, Actor.SUPERVISOR),
+        (S.DIVERIFIKASI, S.BANDING, Actor.WARGA),
+        (S.SELESAI, S.DIVERIFIKASI, Actor.PETUGAS),
+    ],
+)
 def test_invalid_transitions_change_nothing(session, source, target, actor):
     complaint = case(source)
     with pytest.raises(InvalidTransition) as caught:
-        transition(session=session, complaint=complaint, target=target, actor=actor,
-                   actor_label="x", calendar=WorkCalendar())  # fmt: skip
+        transition(
+            session=session, complaint=complaint, target=target, actor=actor, actor_label="x", calendar=WorkCalendar()
+        )
     assert "tidak bisa diubah" in caught.value.message
     assert complaint.status is source and complaint.events == []
 
@@ -47,9 +57,16 @@ def test_invalid_transitions_change_nothing(session, source, target, actor):
 def test_a_transition_writes_the_timeline(session):
     complaint = case(S.DITERIMA)
     now = datetime(2026, 11, 23, 3, tzinfo=UTC)
-    event = transition(session=session, complaint=complaint, target=S.DIVERIFIKASI,
-                       actor=Actor.PETUGAS, actor_label="petugas:1", message="Diperiksa",
-                       calendar=WorkCalendar(), now=now)  # fmt: skip
+    event = transition(
+        session=session,
+        complaint=complaint,
+        target=S.DIVERIFIKASI,
+        actor=Actor.PETUGAS,
+        actor_label="petugas:1",
+        message="Diperiksa",
+        calendar=WorkCalendar(),
+        now=now,
+    )
     assert complaint.status is S.DIVERIFIKASI and complaint.verified_at == now
     assert (event.from_status, event.to_status, event.actor) == (S.DITERIMA, S.DIVERIFIKASI, "petugas:1")
     assert complaint.events == [event]
@@ -58,12 +75,24 @@ def test_a_transition_writes_the_timeline(session):
 def test_waiting_for_the_resident_pauses_the_clock(session):
     complaint = case(S.DIVERIFIKASI)
     calendar = WorkCalendar()
-    transition(session=session, complaint=complaint, target=S.MENUNGGU_INFORMASI,
-               actor=Actor.PETUGAS, actor_label="p", calendar=calendar,
-               now=datetime(2026, 11, 23, 3, tzinfo=UTC))  # Monday  # fmt: skip
+    transition(
+        session=session,
+        complaint=complaint,
+        target=S.MENUNGGU_INFORMASI,
+        actor=Actor.PETUGAS,
+        actor_label="p",
+        calendar=calendar,
+        now=datetime(2026, 11, 23, 3, tzinfo=UTC),
+    )  # Monday
     assert complaint.paused_since == date(2026, 11, 23)
-    transition(session=session, complaint=complaint, target=S.DIVERIFIKASI, actor=Actor.WARGA,
-               actor_label="warga", calendar=calendar,
-               now=datetime(2026, 11, 30, 3, tzinfo=UTC))  # next Monday: 5 working days later  # fmt: skip
+    transition(
+        session=session,
+        complaint=complaint,
+        target=S.DIVERIFIKASI,
+        actor=Actor.WARGA,
+        actor_label="warga",
+        calendar=calendar,
+        now=datetime(2026, 11, 30, 3, tzinfo=UTC),
+    )  # next Monday: 5 working days later
     assert complaint.paused_since is None
     assert complaint.resolve_due == date(2026, 12, 17)  # 10 Dec + 5 working days

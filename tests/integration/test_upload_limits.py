@@ -4,6 +4,7 @@ before any pixel is decoded, big JPEGs are decoded at a reduced scale and kept a
 long, and checking a file that needs more than its CPU allowance is stopped, with a plain message,
 while the worker goes on. On every upload path: the complaint form, the officers' assisted
 filing, and the answer on the tracking page."""
+
 # ruff: noqa: S603 (this venv's Python)
 import io
 import os
@@ -30,7 +31,6 @@ from tests.integration.test_complaint_filing import details, start
 from tests.integration.test_complaint_tracking import officer_moves, track
 
 NOT_A_JPEG = b"\xff\xd8\xff\xe0 not really a jpeg"
-
 
 
 @pytest.fixture
@@ -103,9 +103,15 @@ def test_an_answer_on_the_tracking_page_has_the_same_count_first(client):
     officer_moves(case, ComplaintStatus.DIVERIFIKASI)
     officer_moves(case, ComplaintStatus.MENUNGGU_INFORMASI, "Mohon kirim foto KK.")
     track(client, case.reference, code)
-    response = client.post("/pengaduan/lacak/kasus/jawab", content_type="multipart/form-data", data={
-        "csrf_token": csrf_token(client, "/pengaduan/lacak/kasus"), "jawaban": "Terlampir.",
-        "lampiran": [(io.BytesIO(NOT_A_JPEG), f"foto{n}.jpg") for n in range(4)]})  # fmt: skip
+    response = client.post(
+        "/pengaduan/lacak/kasus/jawab",
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": csrf_token(client, "/pengaduan/lacak/kasus"),
+            "jawaban": "Terlampir.",
+            "lampiran": [(io.BytesIO(NOT_A_JPEG), f"foto{n}.jpg") for n in range(4)],
+        },
+    )
     assert response.status_code == 400
     said = parse(response).get_text(" ", strip=True)
     assert "Anda memilih 4 berkas" in said and "tidak bisa dibaca" not in said
@@ -201,9 +207,14 @@ with app.test_request_context():
 def test_checking_a_file_is_stopped_at_its_memory_allowance():
     """In a fresh interpreter: the allowance comes on top of what the process has mapped, and a
     test process that has run hundreds of tests has heap to spare that a child could reuse."""
-    done = subprocess.run([sys.executable, "-c", MEMORY_CHECK], capture_output=True, text=True, timeout=120,
-                          cwd=Path(__file__).resolve().parents[2],
-                          env={**os.environ, "SIGAP_ENV": "testing"})  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", MEMORY_CHECK],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "SIGAP_ENV": "testing"},
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     refused, stored = done.stdout.strip().splitlines()[-2:]
     assert "Berkas besar.png terlalu rumit untuk diperiksa" in refused
@@ -216,12 +227,23 @@ def every_check_slot_held_by_another_process(app):
     slots = Path(app.instance_path) / "upload-check-slots"
     slots.mkdir(parents=True, exist_ok=True)
     paths = [str(slots / f"slot-{n}") for n in range(app.config["UPLOAD_CHECK_SLOTS"])]
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import fcntl, sys\n"
-        "held = [open(p, 'a') for p in sys.argv[1:]]\n"
-        "[fcntl.flock(f, fcntl.LOCK_EX) for f in held]\n"
-        "print('held', flush=True)\n"
-        "sys.stdin.read()\n")] + paths, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import fcntl, sys\n"
+                "held = [open(p, 'a') for p in sys.argv[1:]]\n"
+                "[fcntl.flock(f, fcntl.LOCK_EX) for f in held]\n"
+                "print('held', flush=True)\n"
+                "sys.stdin.read()\n"
+            ),
+        ]
+        + paths,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         yield

@@ -1,4 +1,5 @@
 """Fixtures shared by the security tests."""
+
 import pytest
 
 from tests.factories import account, sign_in

@@ -1,5 +1,6 @@
 """Shared by the security tests: hostile input, forms read from the page they are on, and what every
 answer to hostile input must look like."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -23,26 +24,71 @@ from portal.models import (
 from tests.conftest import parse
 
 # Modest on purpose: the whole folder runs in a few minutes on two shared cores.
-FUZZ = settings(max_examples=30, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                       HealthCheck.data_too_large])  # fmt: skip
+FUZZ = settings(
+    max_examples=30,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 NO_RATE_LIMITS = {"RATELIMIT_ENABLED": False}
 
-SQL = ["' OR '1'='1", "'; DROP TABLE complaint; --", "1 UNION SELECT password_hash FROM account--",
-       "\\", "%", "_%", "' AND SLEEP(5)--", "admin'--"]  # fmt: skip
-MARKUP = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "javascript:alert(1)",
-          "<svg/onload=alert(1)>", "{{ 7*7 }}", "{% include 'base.html' %}", "${7*7}", "</textarea><b>x</b>",
-          "' onmouseover='alert(1)"]  # fmt: skip
-NIK_LIKE = ["3275010101900001", "3275 0101-0190.0001", "327501010190000", "32750101019000011",
-            "0000000000000000", "3275013213900001", "3275010101900000", "９２７５０１０１０１９０００１",
-            "٣٢٧٥٠١٠١٠١٩٠٠٠١", "²" * 16, "1e16", "-3275010101900001", "9" * 40]  # fmt: skip
-ODD = ["", " ", "\t\r\n", "\u200b", "\ufeff", "\u202eabc", "İ", "ß", "\x7f", "\x1b[31m", "\r\nSet-Cookie: x=1",
-       "../../etc/passwd", "%00", "\x00", "a\x00b"]  # fmt: skip
+SQL = [
+    "' OR '1'='1",
+    "'; DROP TABLE complaint; --",
+    "1 UNION SELECT password_hash FROM account--",
+    "\\",
+    "%",
+    "_%",
+    "' AND SLEEP(5)--",
+    "admin'--",
+]
+MARKUP = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "javascript:alert(1)",
+    "<svg/onload=alert(1)>",
+    "{{ 7*7 }}",
+    "{% include 'base.html' %}",
+    "${7*7}",
+    "</textarea><b>x</b>",
+    "' onmouseover='alert(1)",
+]
+NIK_LIKE = [
+    "3275010101900001",
+    "3275 0101-0190.0001",
+    "327501010190000",
+    "32750101019000011",
+    "0000000000000000",
+    "3275013213900001",
+    "3275010101900000",
+    "９２７５０１０１０１９０００１",
+    "٣٢٧٥٠١٠١٠١٩٠٠٠١",
+    "²" * 16,
+    "1e16",
+    "-3275010101900001",
+    "9" * 40,
+]
+ODD = [
+    "",
+    " ",
+    "\t\r\n",
+    "\u200b",
+    "\ufeff",
+    "\u202eabc",
+    "İ",
+    "ß",
+    "\x7f",
+    "\x1b[31m",
+    "\r\nSet-Cookie: x=1",
+    "../../etc/passwd",
+    "%00",
+    "\x00",
+    "a\x00b",
+]
 HUGE = [c * 100_000 for c in ("x", "9", "<")] + ["é" * 50_000]  # about 100 KB each
 
 
-SAMPLE_ARGS = {"reference": "SGP-2026-000001", "code": "7K3MQ9PX2D4FHT6W", "name": "ringkasan",
-               "action": "catatan"}  # fmt: skip
+SAMPLE_ARGS = {"reference": "SGP-2026-000001", "code": "7K3MQ9PX2D4FHT6W", "name": "ringkasan", "action": "catatan"}
 
 
 def sample_path(rule, **overrides) -> str:
@@ -61,8 +107,9 @@ def hostile_text() -> st.SearchStrategy[str]:
     )
 
 
-def field_values(defaults: dict[str, str], *, keep: tuple[str, ...] = ("csrf_token",),
-                 most: int = 3) -> st.SearchStrategy[dict[str, str]]:
+def field_values(
+    defaults: dict[str, str], *, keep: tuple[str, ...] = ("csrf_token",), most: int = 3
+) -> st.SearchStrategy[dict[str, str]]:
     """The usable values with up to `most` fields made hostile: near-valid forms reach the code
     behind validation (storing, showing back) as well as the refusals."""
     names = sorted(name for name in defaults if not any(name == k or name.endswith("-" + k) for k in keep))
@@ -110,8 +157,18 @@ def fill(defaults: dict[str, str], usable: dict[str, str]) -> dict[str, str]:
 def business_rows() -> dict[str, int]:
     """How many rows the tables that hold residents' and officers' data have: a rejected request must
     not change any of them."""
-    models = (Complaint, ComplaintEvent, Attachment, AssistanceRequest, AssistanceEvent, Account,
-              ResponseTemplate, Person, Letter, RosterImportBatch)  # fmt: skip
+    models = (
+        Complaint,
+        ComplaintEvent,
+        Attachment,
+        AssistanceRequest,
+        AssistanceEvent,
+        Account,
+        ResponseTemplate,
+        Person,
+        Letter,
+        RosterImportBatch,
+    )
     db.session.expire_all()
     return {m.__tablename__: db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in models}
 

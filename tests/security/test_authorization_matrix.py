@@ -96,10 +96,20 @@ def test_an_officer_of_another_kecamatan_changes_nothing_of_it(app, client, else
             continue
         for action in ("ambil", "catatan", "verifikasi", "hapus-disabilitas"):
             path = sample_path(rule, **_args_for(rule, case, found, args), action=action)
-            response = client.post(path, data={"csrf_token": token, "version": "1", "message": "x",
-                                               f"{action}-version": "1", f"{action}-message": "x"})  # fmt: skip
+            response = client.post(
+                path,
+                data={
+                    "csrf_token": token,
+                    "version": "1",
+                    "message": "x",
+                    f"{action}-version": "1",
+                    f"{action}-message": "x",
+                },
+            )
             assert response.status_code in (403, 404), (path, response.status_code)
     db.session.expire_all()
-    after = (db.session.scalars(sa.select(Complaint.version).where(Complaint.id == case.id)).one(),
-             db.session.scalars(sa.select(AssistanceRequest.version).where(AssistanceRequest.id == found.id)).one())
+    after = (
+        db.session.scalars(sa.select(Complaint.version).where(Complaint.id == case.id)).one(),
+        db.session.scalars(sa.select(AssistanceRequest.version).where(AssistanceRequest.id == found.id)).one(),
+    )
     assert after == versions and business_rows() == before

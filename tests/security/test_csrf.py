@@ -4,6 +4,7 @@ tests/test_architecture.py::test_no_route_is_exempt_from_csrf checks that nothin
 ::test_every_post_route_rejects_a_missing_csrf_token checks for a 400 (with only `<int:…>` filled
 in). Here: the Indonesian CSRF page, signed in or not, a token from another session, htmx, and the
 Referer check over HTTPS."""
+
 import pytest
 
 from tests.conftest import csrf_token, parse
@@ -43,8 +44,9 @@ def test_a_token_from_another_session_is_refused(app, client):
 
 
 def test_htmx_gets_the_same_refusal_as_a_fragment(client):
-    response = client.post("/cek-status", data={"nik": "3275010101900001", "nama": "Budi"},
-                           headers={"HX-Request": "true"})  # fmt: skip
+    response = client.post(
+        "/cek-status", data={"nik": "3275010101900001", "nama": "Budi"}, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 400
     fragment = parse(response)
     assert fragment.select_one("html") is None

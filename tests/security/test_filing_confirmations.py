@@ -1,6 +1,7 @@
 """After filing, the reference and access code are shown to the browser that filed, for 30
 minutes, and never sit readable in the session cookie (signed, not encrypted): the next person
 on a shared phone cannot track the case, nor read the code from the cookie."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -12,21 +13,37 @@ from tests.conftest import csrf_token, parse
 from tests.factories import account, make_nik, sign_in
 
 COMPLAINT = {
-    "nama": "Siti Aminah", "kelurahan": "32.75.01.1001", "pelapor": "sendiri", "telepon": "0812-3456-7890",
-    "saluran": "whatsapp", "email": "", "uraian": "Pedagang kaki lima, desil 2, belum terdaftar.",
-}  # fmt: skip
+    "nama": "Siti Aminah",
+    "kelurahan": "32.75.01.1001",
+    "pelapor": "sendiri",
+    "telepon": "0812-3456-7890",
+    "saluran": "whatsapp",
+    "email": "",
+    "uraian": "Pedagang kaki lima, desil 2, belum terdaftar.",
+}
 HELP = {
-    "pemohon": "sendiri", "nama": "Ibu Sari Wulandari", "bantuan": ["juru_bahasa_isyarat"], "keperluan": "usulan_calon",
-    "uraian": "Saya tuli; penyakit saya tidak perlu diketahui orang lain.", "telepon": "0812-3456-7890",
-    "saluran": "whatsapp_video", "waktu": ["pagi"], "kecamatan": "32.75.01", "kelurahan": "32.75.01.1001",
-    "jalan": "Jl. Melati 3", "rt": "3", "rw": "5",
-}  # fmt: skip
+    "pemohon": "sendiri",
+    "nama": "Ibu Sari Wulandari",
+    "bantuan": ["juru_bahasa_isyarat"],
+    "keperluan": "usulan_calon",
+    "uraian": "Saya tuli; penyakit saya tidak perlu diketahui orang lain.",
+    "telepon": "0812-3456-7890",
+    "saluran": "whatsapp_video",
+    "waktu": ["pagi"],
+    "kecamatan": "32.75.01",
+    "kelurahan": "32.75.01.1001",
+    "jalan": "Jl. Melati 3",
+    "rt": "3",
+    "rw": "5",
+}
 
 
 def file_complaint(client) -> str:
     client.post("/pengaduan/baru", data={"csrf_token": csrf_token(client, "/pengaduan/baru"), "kategori": "terlewat"})
-    client.post("/pengaduan/baru/rincian", data={"csrf_token": csrf_token(client, "/pengaduan/baru/rincian"),
-                                                  "nik": make_nik(female=True), **COMPLAINT})  # fmt: skip
+    client.post(
+        "/pengaduan/baru/rincian",
+        data={"csrf_token": csrf_token(client, "/pengaduan/baru/rincian"), "nik": make_nik(female=True), **COMPLAINT},
+    )
     sent = client.post("/pengaduan/baru/periksa", data={"csrf_token": csrf_token(client, "/pengaduan/baru/periksa")})
     return sent.headers["Location"]
 
@@ -38,13 +55,22 @@ def file_help_request(client) -> str:
 
 
 def file_for_a_walk_in(client) -> str:
-    client.post("/petugas/pengaduan/baru", data={"csrf_token": csrf_token(client, "/petugas/pengaduan/baru"),
-                                                 "kategori": "terlewat", "bantuan": ""})  # fmt: skip
-    client.post("/petugas/pengaduan/baru/rincian",
-                data={"csrf_token": csrf_token(client, "/petugas/pengaduan/baru/rincian"), "nik": make_nik(),
-                      **COMPLAINT, "persetujuan": "y"})  # fmt: skip
-    sent = client.post("/petugas/pengaduan/baru/periksa",
-                       data={"csrf_token": csrf_token(client, "/petugas/pengaduan/baru/periksa")})  # fmt: skip
+    client.post(
+        "/petugas/pengaduan/baru",
+        data={"csrf_token": csrf_token(client, "/petugas/pengaduan/baru"), "kategori": "terlewat", "bantuan": ""},
+    )
+    client.post(
+        "/petugas/pengaduan/baru/rincian",
+        data={
+            "csrf_token": csrf_token(client, "/petugas/pengaduan/baru/rincian"),
+            "nik": make_nik(),
+            **COMPLAINT,
+            "persetujuan": "y",
+        },
+    )
+    sent = client.post(
+        "/petugas/pengaduan/baru/periksa", data={"csrf_token": csrf_token(client, "/petugas/pengaduan/baru/periksa")}
+    )
     return sent.headers["Location"]
 
 

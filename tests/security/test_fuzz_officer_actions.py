@@ -2,6 +2,7 @@
 SQLite): never a 500, a refused action changes nothing, and the case page shows whatever was stored
 as text. Each example starts from a fresh case in a drawn status, so examples do not depend on each
 other."""
+
 import pytest
 import sqlalchemy as sa
 from hypothesis import event, given
@@ -18,24 +19,31 @@ pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 S = ComplaintStatus
 STAGES = {  # how a case reaches each starting status, one transition at a time
-    "diterima": [], "diverifikasi": [(S.DIVERIFIKASI, Actor.PETUGAS)],
+    "diterima": [],
+    "diverifikasi": [(S.DIVERIFIKASI, Actor.PETUGAS)],
     "menunggu_informasi": [(S.MENUNGGU_INFORMASI, Actor.PETUGAS)],
     "dirujuk": [(S.DIVERIFIKASI, Actor.PETUGAS), (S.DIRUJUK, Actor.PETUGAS)],
     "banding": [(S.DIVERIFIKASI, Actor.PETUGAS), (S.SELESAI, Actor.PETUGAS), (S.BANDING, Actor.WARGA)],
-}  # fmt: skip
+}
 CASE_ACTIONS = {  # action → its fields, with a usable value each
-    "ambil": {}, "verifikasi": {}, "tugaskan": {"assignee": "{me}"},
-    "balas": {"message": "Pesan uji."}, "catatan": {"message": "Catatan uji."},
+    "ambil": {},
+    "verifikasi": {},
+    "tugaskan": {"assignee": "{me}"},
+    "balas": {"message": "Pesan uji."},
+    "catatan": {"message": "Catatan uji."},
     "minta-informasi": {"message": "Kirim foto KK."},
     "rujuk": {"agency": "dukcapil", "reference": "", "follow_up_on": "2030-01-02", "message": "Dirujuk."},
     "selesaikan": {"outcome": "selesai", "code": "didaftarkan", "next_step": "Cek lagi.", "message": "Selesai."},
-    "banding": {"decision": "kuatkan", "message": "Banding ditinjau."}, "ganda": {"of_reference": ""},
-}  # fmt: skip
+    "banding": {"decision": "kuatkan", "message": "Banding ditinjau."},
+    "ganda": {"of_reference": ""},
+}
 HELP_ACTIONS = {
-    "ambil": {}, "hapus-disabilitas": {}, "catatan": {"message": "Catatan uji."},
+    "ambil": {},
+    "hapus-disabilitas": {},
+    "catatan": {"message": "Catatan uji."},
     "jadwalkan": {"kind": "kunjungan_rumah", "on": "2030-01-02", "at": "10:00", "officer": "{me}", "message": ""},
     "hasil": {"outcome": "cek_status", "reference": "", "message": "Sudah dibantu."},
-}  # fmt: skip
+}
 
 
 @pytest.fixture
@@ -75,8 +83,15 @@ def test_case_actions_survive_anything(supervisor, stage, action, data):
     client, me = supervisor
     case, _code = complaint(subject_nik=make_nik())
     for target, actor in STAGES[stage]:
-        transition(session=db.session, complaint=case, target=target, actor=actor, actor_label="uji",
-                   message="", calendar=WorkCalendar())  # fmt: skip
+        transition(
+            session=db.session,
+            complaint=case,
+            target=target,
+            actor=actor,
+            actor_label="uji",
+            message="",
+            calendar=WorkCalendar(),
+        )
     db.session.commit()
     sent = data.draw(field_values(_form(CASE_ACTIONS[action], me.id, case.version, _token(client))))
     version, events = case.version, _count(ComplaintEvent, complaint_id=case.id)
@@ -93,8 +108,11 @@ def test_case_actions_survive_anything(supervisor, stage, action, data):
 @given(action=st.sampled_from(sorted(HELP_ACTIONS)), data=st.data())
 def test_assistance_actions_survive_anything(supervisor, action, data):
     client, me = supervisor
-    sensitive = {"disabilities": (DisabilityCategory.FISIK,), "disability_note": "Kursi roda.",
-                 "disability_consent": True} if data.draw(st.booleans()) else {}  # fmt: skip
+    sensitive = (
+        {"disabilities": (DisabilityCategory.FISIK,), "disability_note": "Kursi roda.", "disability_consent": True}
+        if data.draw(st.booleans())
+        else {}
+    )
     found, _code = assistance_request(**sensitive)
     fields = _form(HELP_ACTIONS[action], me.id, found.version, _token(client), prefix=f"{action}-")
     sent = data.draw(field_values(fields))

@@ -1,5 +1,6 @@
 """Admins' and officers' data-entry forms under hostile input (hypothesis, SQLite): accounts, reply
 templates, assisted filing for a walk-in resident, and the roster upload."""
+
 import csv
 import io
 import itertools
@@ -24,10 +25,21 @@ from tests.security.support import (
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 _serial = itertools.count(1)
-ASSISTED = {"nik": "3275014703850001", "nama": "Siti Aminah", "kelurahan": "32.75.01.1001", "pelapor": "sendiri",
-            "persetujuan": "y", "telepon": "0812-3456-7890", "saluran": "telepon", "uraian": "Datang ke kantor.",
-            "kk": "3275010101010001", "jalan": "Jl. Melati 3", "rt": "003", "rw": "005",
-            "pekerjaan": "ojek"}  # fmt: skip
+ASSISTED = {
+    "nik": "3275014703850001",
+    "nama": "Siti Aminah",
+    "kelurahan": "32.75.01.1001",
+    "pelapor": "sendiri",
+    "persetujuan": "y",
+    "telepon": "0812-3456-7890",
+    "saluran": "telepon",
+    "uraian": "Datang ke kantor.",
+    "kk": "3275010101010001",
+    "jalan": "Jl. Melati 3",
+    "rt": "003",
+    "rw": "005",
+    "pekerjaan": "ojek",
+}
 
 
 @pytest.fixture
@@ -48,15 +60,24 @@ def _post_page_form(client, page_path: str, action: str, usable: dict, data) -> 
 @given(data=st.data())
 def test_account_forms_survive_anything(admin_client, data):
     client = admin_client
-    usable = {"name": "Petugas Uji", "email": f"uji{next(_serial)}@bekasikota.go.id",
-              "password": "kata-sandi-yang-panjang-1", "role": "officer"}  # fmt: skip
+    usable = {
+        "name": "Petugas Uji",
+        "email": f"uji{next(_serial)}@bekasikota.go.id",
+        "password": "kata-sandi-yang-panjang-1",
+        "role": "officer",
+    }
     _post_page_form(client, "/petugas/admin/akun/baru", "/petugas/admin/akun/baru", usable, data)
     if not hasattr(client, "_officer_id"):
         client._officer_id = account().id
     edit = f"/petugas/admin/akun/{client._officer_id}"
     _post_page_form(client, edit, edit, {"name": "Petugas Diubah"}, data)
-    _post_page_form(client, edit, f"{edit}/kata-sandi", {"new": "kata-sandi-baru-yang-panjang", "confirm":
-                                                         "kata-sandi-baru-yang-panjang"}, data)  # fmt: skip
+    _post_page_form(
+        client,
+        edit,
+        f"{edit}/kata-sandi",
+        {"new": "kata-sandi-baru-yang-panjang", "confirm": "kata-sandi-baru-yang-panjang"},
+        data,
+    )
 
 
 @FUZZ
@@ -73,8 +94,10 @@ def test_assisted_filing_survives_anything(admin_client, data):
     before = business_rows()
     kategori = data.draw(st.one_of(st.sampled_from(["usulan_calon", "terlewat", "pungli"]), hostile_text()))
     bantuan = data.draw(st.one_of(st.just(""), hostile_text()))
-    start = client.post("/petugas/pengaduan/baru", data={"csrf_token": csrf_token(client, "/petugas/pengaduan/baru"),
-                                                         "kategori": kategori, "bantuan": bantuan})  # fmt: skip
+    start = client.post(
+        "/petugas/pengaduan/baru",
+        data={"csrf_token": csrf_token(client, "/petugas/pengaduan/baru"), "kategori": kategori, "bantuan": bantuan},
+    )
     assert_handled(start, rows_before=before)
     if start.status_code != 303:
         return
@@ -87,8 +110,10 @@ def test_assisted_filing_survives_anything(admin_client, data):
         check = client.get("/petugas/pengaduan/baru/periksa")
         assert_handled(check)
         if check.status_code == 200:
-            filed = client.post("/petugas/pengaduan/baru/periksa",
-                                data={"csrf_token": csrf_token(client, "/petugas/pengaduan/baru/periksa")})  # fmt: skip
+            filed = client.post(
+                "/petugas/pengaduan/baru/periksa",
+                data={"csrf_token": csrf_token(client, "/petugas/pengaduan/baru/periksa")},
+            )
             assert_handled(filed)
             event(f"assisted filing answered {filed.status_code}")
 
@@ -116,9 +141,11 @@ def roster_file() -> st.SearchStrategy[bytes]:
 def test_roster_upload_survives_anything(admin_client, content, filename):
     client = admin_client
     before = business_rows()
-    response = client.post("/petugas/impor", content_type="multipart/form-data", data={
-        "csrf_token": csrf_token(client, "/petugas/impor"),
-        "file": (io.BytesIO(content), filename or "x.csv")})  # fmt: skip
+    response = client.post(
+        "/petugas/impor",
+        content_type="multipart/form-data",
+        data={"csrf_token": csrf_token(client, "/petugas/impor"), "file": (io.BytesIO(content), filename or "x.csv")},
+    )
     assert_handled(response, rows_before=before)
     event(f"roster upload answered {response.status_code}")
     assert_handled(client.get("/petugas/impor"))

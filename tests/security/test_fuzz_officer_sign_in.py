@@ -1,4 +1,5 @@
 """Sign-in, the second factor and the password forms under hostile input (hypothesis, SQLite)."""
+
 import itertools
 
 import pytest
@@ -24,8 +25,10 @@ def app_config():
 def test_sign_in_survives_anything(app, email, password):
     client = app.test_client()
     before = business_rows()
-    response = client.post("/petugas/masuk", data={"csrf_token": csrf_token(client, "/petugas/masuk"),
-                                                   "email": email, "password": password})  # fmt: skip
+    response = client.post(
+        "/petugas/masuk",
+        data={"csrf_token": csrf_token(client, "/petugas/masuk"), "email": email, "password": password},
+    )
     assert_handled(response, rows_before=before)
     assert response.status_code in (400, 413, 429)  # no account exists: nothing can sign in
     assert client.get("/petugas/pengaduan").status_code == 302
@@ -42,11 +45,14 @@ def test_second_factor_survives_anything(app, code):
     # few examples from one address would lock it out after five (tests/integration/test_officer_auth.py).
     serial = next(_addresses)
     client.environ_base["REMOTE_ADDR"] = f"10.7.{serial // 250}.{serial % 250}"
-    first = client.post("/petugas/masuk", data={"csrf_token": csrf_token(client, "/petugas/masuk"),
-                                                "email": who.email, "password": PASSWORD})  # fmt: skip
+    first = client.post(
+        "/petugas/masuk",
+        data={"csrf_token": csrf_token(client, "/petugas/masuk"), "email": who.email, "password": PASSWORD},
+    )
     assert first.headers["Location"] == "/petugas/masuk/kode"
-    response = client.post("/petugas/masuk/kode", data={"csrf_token": csrf_token(client, "/petugas/masuk/kode"),
-                                                        "code": code})  # fmt: skip
+    response = client.post(
+        "/petugas/masuk/kode", data={"csrf_token": csrf_token(client, "/petugas/masuk/kode"), "code": code}
+    )
     assert_handled(response)
     assert response.status_code in (400, 413)  # a 6-digit guess that happens to be right is out of reach
 
@@ -61,8 +67,10 @@ def test_password_change_survives_anything(app, current, new, confirm):
     client, officer = app._signed_in, app._officer
     db.session.refresh(officer)
     hash_before = officer.password_hash
-    response = client.post("/petugas/akun", data={"csrf_token": csrf_token(client, "/petugas/akun"),
-                                                  "current": current, "new": new, "confirm": confirm})  # fmt: skip
+    response = client.post(
+        "/petugas/akun",
+        data={"csrf_token": csrf_token(client, "/petugas/akun"), "current": current, "new": new, "confirm": confirm},
+    )
     assert_handled(response)
     db.session.refresh(officer)
     if response.status_code >= 400:
@@ -82,7 +90,8 @@ def test_second_factor_set_up_survives_anything(app, code):
         sign_in(app._admin_client, account("admin"))
     client = app._admin_client
     before = business_rows()
-    response = client.post("/petugas/akun/2fa", data={"csrf_token": csrf_token(client, "/petugas/akun/2fa"),
-                                                      "code": code})  # fmt: skip
+    response = client.post(
+        "/petugas/akun/2fa", data={"csrf_token": csrf_token(client, "/petugas/akun/2fa"), "code": code}
+    )
     assert_handled(response, rows_before=before)
     assert response.status_code in (400, 413)

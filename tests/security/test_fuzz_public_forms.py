@@ -1,5 +1,6 @@
 """Residents' forms under hostile input (hypothesis, SQLite): never a 500, a refusal explains itself in
 the error summary and writes nothing, and whatever was typed is shown back as text."""
+
 from urllib.parse import quote
 
 import pytest
@@ -25,12 +26,28 @@ from tests.security.support import (
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
-COMPLAINT_DETAILS = {"nik": "3275014703850001", "nama": "Siti Aminah", "kelurahan": "32.75.01.1001",
-                     "pelapor": "sendiri", "telepon": "0812-3456-7890", "saluran": "whatsapp",
-                     "uraian": "Saya pedagang, desil 2, tetapi tidak terdaftar."}  # fmt: skip
-HELP_REQUEST = {"pemohon": "sendiri", "nama": "Ibu Sari", "bantuan": "kunjungan_rumah", "keperluan": "cek_status",
-                "telepon": "0812-3456-7890", "saluran": "telepon", "kecamatan": "32.75.01",
-                "kelurahan": "32.75.01.1001", "jalan": "Jl. Melati 3", "rt": "003", "rw": "005"}  # fmt: skip
+COMPLAINT_DETAILS = {
+    "nik": "3275014703850001",
+    "nama": "Siti Aminah",
+    "kelurahan": "32.75.01.1001",
+    "pelapor": "sendiri",
+    "telepon": "0812-3456-7890",
+    "saluran": "whatsapp",
+    "uraian": "Saya pedagang, desil 2, tetapi tidak terdaftar.",
+}
+HELP_REQUEST = {
+    "pemohon": "sendiri",
+    "nama": "Ibu Sari",
+    "bantuan": "kunjungan_rumah",
+    "keperluan": "cek_status",
+    "telepon": "0812-3456-7890",
+    "saluran": "telepon",
+    "kecamatan": "32.75.01",
+    "kelurahan": "32.75.01.1001",
+    "jalan": "Jl. Melati 3",
+    "rt": "003",
+    "rw": "005",
+}
 
 
 @pytest.fixture
@@ -56,12 +73,15 @@ def test_status_check_survives_any_nik_and_name(client, nik, nama):
 
 
 @FUZZ
-@given(nomor=st.one_of(st.just("SGP-2026-000001"), st.just("BTN-2026-000001"), hostile_text()),
-       kode=st.one_of(st.just("ABCD-EFGH"), hostile_text()))  # fmt: skip
+@given(
+    nomor=st.one_of(st.just("SGP-2026-000001"), st.just("BTN-2026-000001"), hostile_text()),
+    kode=st.one_of(st.just("ABCD-EFGH"), hostile_text()),
+)
 def test_tracking_survives_any_reference_and_code(client, nomor, kode):
     before = business_rows()
-    response = client.post("/pengaduan/lacak", data={"csrf_token": csrf_token(client, "/pengaduan/lacak"),
-                                                     "nomor": nomor, "kode": kode})  # fmt: skip
+    response = client.post(
+        "/pengaduan/lacak", data={"csrf_token": csrf_token(client, "/pengaduan/lacak"), "nomor": nomor, "kode": kode}
+    )
     assert_handled(response, rows_before=before)
     assert response.status_code in (400, 404, 429)  # no complaint exists: nothing can match
 
@@ -81,12 +101,12 @@ def test_letter_verification_survives_any_code(client, code):
 @FUZZ
 @given(data=st.data())
 def test_complaint_filing_survives_any_details(client, data):
-    kategori = data.draw(st.one_of(st.sampled_from(["terlewat", "data_salah", "informasi", "pungli"]),
-                                   hostile_text()))  # fmt: skip
+    kategori = data.draw(st.one_of(st.sampled_from(["terlewat", "data_salah", "informasi", "pungli"]), hostile_text()))
     prefill = data.draw(st.fixed_dictionaries({}, optional={"nik": hostile_text(), "nama": hostile_text()}))
     before = business_rows()
-    start = client.post("/pengaduan/baru", data={"csrf_token": csrf_token(client, "/pengaduan/baru"),
-                                                  "kategori": kategori, **prefill})  # fmt: skip
+    start = client.post(
+        "/pengaduan/baru", data={"csrf_token": csrf_token(client, "/pengaduan/baru"), "kategori": kategori, **prefill}
+    )
     assert_handled(start, rows_before=before)
     if start.status_code != 303:
         return
@@ -133,18 +153,29 @@ def test_answers_and_ratings_from_the_tracking_page_survive_anything(client, jaw
 
     if not hasattr(client, "_case"):  # one case per test run, asked for more information
         case, code = complaint(subject_nik=make_nik())
-        transition(session=db.session, complaint=case, target=ComplaintStatus.MENUNGGU_INFORMASI,
-                   actor=Actor.PETUGAS, actor_label="petugas:1", message="Kirim foto KK.",
-                   calendar=WorkCalendar())  # fmt: skip
+        transition(
+            session=db.session,
+            complaint=case,
+            target=ComplaintStatus.MENUNGGU_INFORMASI,
+            actor=Actor.PETUGAS,
+            actor_label="petugas:1",
+            message="Kirim foto KK.",
+            calendar=WorkCalendar(),
+        )
         db.session.commit()
         client._case = (case.reference, code)
     reference, code = client._case
-    client.post("/pengaduan/lacak", data={"csrf_token": csrf_token(client, "/pengaduan/lacak"),
-                                          "nomor": reference, "kode": code})  # fmt: skip
+    client.post(
+        "/pengaduan/lacak",
+        data={"csrf_token": csrf_token(client, "/pengaduan/lacak"), "nomor": reference, "kode": code},
+    )
     token = csrf_token(client, "/pengaduan/lacak")  # one token per session, whatever the page
     before = business_rows()
-    answered = client.post("/pengaduan/lacak/kasus/jawab", data={"csrf_token": token, "jawaban": jawaban},
-                           content_type="multipart/form-data")  # fmt: skip
+    answered = client.post(
+        "/pengaduan/lacak/kasus/jawab",
+        data={"csrf_token": token, "jawaban": jawaban},
+        content_type="multipart/form-data",
+    )
     assert_handled(answered, rows_before=before if answered.status_code >= 400 else None)
     event(f"answer answered {answered.status_code}")
     rated = client.post("/pengaduan/lacak/kasus/nilai", data={"csrf_token": token, "penilaian": penilaian})

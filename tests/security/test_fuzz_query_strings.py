@@ -1,5 +1,6 @@
 """Every GET page with hostile query strings (hypothesis, SQLite), signed in as an admin so the
 officer pages answer too: filters, search boxes, page numbers, `next=`, `?lang=`, Open311 queries."""
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,10 +10,37 @@ from tests.security.support import FUZZ, NO_RATE_LIMITS, assert_handled, hostile
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
-PARAMETERS = ["kategori", "kecamatan", "kelurahan", "lang", "kode", "next", "status", "jenis", "keperluan",
-              "ditugaskan", "terlambat", "rahasia", "q", "hal", "sebelum", "petugas", "objek", "bulan", "per",
-              "templat", "bantuan", "tahap", "service_code", "start_date", "end_date", "page", "page_size",
-              "service_request_id", "x"]  # fmt: skip
+PARAMETERS = [
+    "kategori",
+    "kecamatan",
+    "kelurahan",
+    "lang",
+    "kode",
+    "next",
+    "status",
+    "jenis",
+    "keperluan",
+    "ditugaskan",
+    "terlambat",
+    "rahasia",
+    "q",
+    "hal",
+    "sebelum",
+    "petugas",
+    "objek",
+    "bulan",
+    "per",
+    "templat",
+    "bantuan",
+    "tahap",
+    "service_code",
+    "start_date",
+    "end_date",
+    "page",
+    "page_size",
+    "service_request_id",
+    "x",
+]
 SLOW = ("/surat/unduh", "/surat/lihat")  # PDF rendering; their refusal without a check is tested elsewhere
 
 
@@ -46,8 +74,16 @@ def test_every_get_page_survives_any_query_string(app, cases, admin_client, data
 
 
 # What the outside test found, on every GET page: ids beyond any column, url_for's own names.
-KNOWN_BAD = [{"sebelum": "9" * 20}, {"templat": "9" * 20}, {"hal": "9" * 20}, {"petugas": "9" * 20},
-             {"_method": "DELETE"}, {"_external": "1"}, {"_anchor": "x"}, {"_scheme": "javascript"}]  # fmt: skip
+KNOWN_BAD = [
+    {"sebelum": "9" * 20},
+    {"templat": "9" * 20},
+    {"hal": "9" * 20},
+    {"petugas": "9" * 20},
+    {"_method": "DELETE"},
+    {"_external": "1"},
+    {"_anchor": "x"},
+    {"_scheme": "javascript"},
+]
 
 
 def test_every_get_page_survives_the_values_found_by_the_outside_test(app, cases, admin_client):

@@ -1,6 +1,7 @@
 """The hostile inputs the fuzzers found, pinned down on SQLite and PostgreSQL (where most of them were
 500s): NUL characters, numbers too big for an id column, digits that are not ASCII, and roster
 files carrying either."""
+
 import pytest
 import sqlalchemy as sa
 
@@ -32,19 +33,26 @@ def assert_plain_400(response) -> None:
 
 
 def test_a_nul_character_anywhere_is_a_plain_400(client):
-    forms = {"/cek-status": {"nik": "3275010101900001", "nama": "Bu\x00di"},
-             "/pengaduan/lacak": {"nomor": "SGP-2026-000001\x00", "kode": "AAAA-AAAA"},
-             "/petugas/masuk": {"email": "a\x00@b.test", "password": "x"},
-             "/bantuan": {"nama": "\x00"}, "/pengaduan/baru": {"kategori": "terlewat", "nama": "x\x00"}}  # fmt: skip
+    forms = {
+        "/cek-status": {"nik": "3275010101900001", "nama": "Bu\x00di"},
+        "/pengaduan/lacak": {"nomor": "SGP-2026-000001\x00", "kode": "AAAA-AAAA"},
+        "/petugas/masuk": {"email": "a\x00@b.test", "password": "x"},
+        "/bantuan": {"nama": "\x00"},
+        "/pengaduan/baru": {"kategori": "terlewat", "nama": "x\x00"},
+    }
     before = business_rows()
     for path, data in forms.items():
         assert_plain_400(client.post(path, data={"csrf_token": csrf_token(client), **data}))
-        assert_plain_400(client.post(path, data={"csrf_token": csrf_token(client), **data},
-                                     content_type="multipart/form-data"))  # fmt: skip
+        assert_plain_400(
+            client.post(path, data={"csrf_token": csrf_token(client), **data}, content_type="multipart/form-data")
+        )
     for path in ("/verifikasi?kode=AB%00", "/?lang=%00", "/verifikasi/AB%00CD", "/statistik?x=%00"):
         assert_plain_400(client.get(path))
-    for path in ("/open311/v2/requests.json?service_code=%00", "/open311/v2/requests.json?service_request_id=%00",
-                 "/open311/v2/requests/SGP%00.json"):  # fmt: skip
+    for path in (
+        "/open311/v2/requests.json?service_code=%00",
+        "/open311/v2/requests.json?service_request_id=%00",
+        "/open311/v2/requests/SGP%00.json",
+    ):
         response = client.get(path)  # the API checks its parameters itself and answers in JSON
         assert response.status_code in (200, 400, 404) and isinstance(response.get_json(), list)
     assert business_rows() == before
@@ -52,25 +60,41 @@ def test_a_nul_character_anywhere_is_a_plain_400(client):
 
 def test_a_nul_character_in_officer_filters_and_paths_is_a_plain_400(admin):
     complaint()
-    for path in ("/petugas/pengaduan?q=%00", "/petugas/warga?q=a%00b", "/petugas/audit?objek=%00",
-                 "/petugas/bantuan?q=%00", "/petugas/pengaduan/SGP-2026-000001%00",
-                 "/petugas/laporan/pengaduan.csv?q=%00", "/petugas/pengaduan/baru?bantuan=%00"):  # fmt: skip
+    for path in (
+        "/petugas/pengaduan?q=%00",
+        "/petugas/warga?q=a%00b",
+        "/petugas/audit?objek=%00",
+        "/petugas/bantuan?q=%00",
+        "/petugas/pengaduan/SGP-2026-000001%00",
+        "/petugas/laporan/pengaduan.csv?q=%00",
+        "/petugas/pengaduan/baru?bantuan=%00",
+    ):
         assert_plain_400(admin.get(path))
 
 
 def test_a_nul_character_in_an_uploaded_file_name_is_a_plain_400(admin):
     before = business_rows()
-    response = admin.post("/petugas/impor", content_type="multipart/form-data", data={
-        "csrf_token": csrf_token(admin, "/petugas/impor"),
-        "file": (roster_csv([roster_row()]), "roster\x00.csv")})  # fmt: skip
+    response = admin.post(
+        "/petugas/impor",
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": csrf_token(admin, "/petugas/impor"),
+            "file": (roster_csv([roster_row()]), "roster\x00.csv"),
+        },
+    )
     assert_plain_400(response)
     assert business_rows() == before
 
 
 def test_ids_past_the_column_range_are_not_found(admin):
-    for path in (f"/petugas/lampiran/{BIG}", f"/petugas/warga/{BIG}", f"/petugas/admin/akun/{BIG}",
-                 f"/petugas/admin/templat/{BIG}", f"/petugas/impor/{BIG}/ditolak.csv",
-                 "/petugas/lampiran/2147483648"):  # fmt: skip
+    for path in (
+        f"/petugas/lampiran/{BIG}",
+        f"/petugas/warga/{BIG}",
+        f"/petugas/admin/akun/{BIG}",
+        f"/petugas/admin/templat/{BIG}",
+        f"/petugas/impor/{BIG}/ditolak.csv",
+        "/petugas/lampiran/2147483648",
+    ):
         response = admin.get(path)
         assert response.status_code == 404, path
         assert_handled(response)
@@ -82,16 +106,22 @@ def test_ids_past_the_column_range_are_not_found(admin):
 @pytest.mark.parametrize("number", NOT_ASCII + [BIG])
 def test_numbers_officers_send_are_read_as_ascii_digits_only(admin, number):
     case, _ = complaint()
-    for path in (f"/petugas/audit?petugas={number}", f"/petugas/audit?sebelum={number}",
-                 f"/petugas/warga?q=budi&hal={number}", f"/petugas/bantuan?hal={number}",
-                 f"/petugas/pengaduan/{case.reference}?templat={number}"):  # fmt: skip
+    for path in (
+        f"/petugas/audit?petugas={number}",
+        f"/petugas/audit?sebelum={number}",
+        f"/petugas/warga?q=budi&hal={number}",
+        f"/petugas/bantuan?hal={number}",
+        f"/petugas/pengaduan/{case.reference}?templat={number}",
+    ):
         response = admin.get(path)
         assert response.status_code == 200, path
         assert_handled(response)
     token = csrf_token(admin, "/petugas/akun")
     before = business_rows()
-    for action, data in (("catatan", {"version": number, "message": "Catatan."}),
-                         ("tugaskan", {"version": str(case.version), "assignee": number})):  # fmt: skip
+    for action, data in (
+        ("catatan", {"version": number, "message": "Catatan."}),
+        ("tugaskan", {"version": str(case.version), "assignee": number}),
+    ):
         response = admin.post(f"/petugas/pengaduan/{case.reference}/aksi/{action}", data={"csrf_token": token, **data})
         assert response.status_code in (400, 409), (action, response.status_code)
         assert_handled(response, rows_before=before)
@@ -103,13 +133,24 @@ def test_the_queue_reads_its_numbers_as_ascii_digits_only(admin, query):
         assert admin.get(f"{path}?{query}").status_code == 200
 
 
-@pytest.mark.parametrize("column, value", [("nama", "Bud\x00i"), ("pekerjaan", "oj\x00ek"), ("desil", "²"),
-                                           ("desil", "9" * 5000), ("kpj", "²" * 11), ("desil", "0010")])  # fmt: skip
+@pytest.mark.parametrize(
+    "column, value",
+    [
+        ("nama", "Bud\x00i"),
+        ("pekerjaan", "oj\x00ek"),
+        ("desil", "²"),
+        ("desil", "9" * 5000),
+        ("kpj", "²" * 11),
+        ("desil", "0010"),
+    ],
+)
 def test_a_roster_row_with_a_nul_or_odd_digits_is_rejected_alone(admin, column, value):
     bad, good = roster_row(**{column: value}), roster_row()
-    response = admin.post("/petugas/impor", content_type="multipart/form-data", data={
-        "csrf_token": csrf_token(admin, "/petugas/impor"),
-        "file": (roster_csv([bad, good]), "roster.csv")})  # fmt: skip
+    response = admin.post(
+        "/petugas/impor",
+        content_type="multipart/form-data",
+        data={"csrf_token": csrf_token(admin, "/petugas/impor"), "file": (roster_csv([bad, good]), "roster.csv")},
+    )
     assert response.status_code == 303
     stored = set(db.session.scalars(sa.select(Person.nik)))
     if value == "0010":  # leading zeros are still a number
@@ -138,12 +179,20 @@ def test_rt_and_rw_are_ascii_digits(client, field, value):
 
 
 def test_a_kk_number_in_other_digits_is_refused_in_assisted_filing(admin):
-    admin.post("/petugas/pengaduan/baru", data={"csrf_token": csrf_token(admin, "/petugas/pengaduan/baru"),
-                                                "kategori": "usulan_calon"})  # fmt: skip
-    response = admin.post("/petugas/pengaduan/baru/rincian", content_type="multipart/form-data", data={
-        "csrf_token": csrf_token(admin, "/petugas/pengaduan/baru/rincian"), "kk": "３２７５０１０１０１０１０００１",
-        "rt": "²", "nama": "Budi"})  # fmt: skip
+    admin.post(
+        "/petugas/pengaduan/baru",
+        data={"csrf_token": csrf_token(admin, "/petugas/pengaduan/baru"), "kategori": "usulan_calon"},
+    )
+    response = admin.post(
+        "/petugas/pengaduan/baru/rincian",
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": csrf_token(admin, "/petugas/pengaduan/baru/rincian"),
+            "kk": "３２７５０１０１０１０１０００１",
+            "rt": "²",
+            "nama": "Budi",
+        },
+    )
     assert response.status_code == 400
     page = parse(response)
     assert page.select_one("#kk-error") is not None and page.select_one("#rt-error") is not None
-

@@ -1,6 +1,7 @@
 """Nothing is reachable by guessing an identifier: tracking answers the same for a wrong code and an
 unknown reference, attachments need an officer who may see the case, letter codes are long random
 strings, and public URLs take no sequential database ids."""
+
 import io
 import math
 import re
@@ -15,13 +16,21 @@ from portal.models import Attachment
 from tests.conftest import csrf_token, parse
 from tests.factories import account, assistance_request, attachment, complaint, person, png, sign_in
 
-COMPLAINT_DETAILS = {"nama": "Siti Aminah", "kelurahan": "32.75.01.1001", "pelapor": "sendiri",
-                     "telepon": "0812-3456-7890", "saluran": "whatsapp", "uraian": "Saya tidak terdaftar."}  # fmt: skip
+COMPLAINT_DETAILS = {
+    "nama": "Siti Aminah",
+    "kelurahan": "32.75.01.1001",
+    "pelapor": "sendiri",
+    "telepon": "0812-3456-7890",
+    "saluran": "whatsapp",
+    "uraian": "Saya tidak terdaftar.",
+}
 
 
 def _track(client, reference, code):
-    return client.post("/pengaduan/lacak", data={"csrf_token": csrf_token(client, "/pengaduan/lacak"),
-                                                 "nomor": reference, "kode": code})  # fmt: skip
+    return client.post(
+        "/pengaduan/lacak",
+        data={"csrf_token": csrf_token(client, "/pengaduan/lacak"), "nomor": reference, "kode": code},
+    )
 
 
 def _answer(response) -> tuple:
@@ -43,9 +52,12 @@ def test_a_wrong_code_and_an_unknown_reference_are_the_same_whole_answer(client)
 def test_a_session_cookie_signed_elsewhere_opens_nothing(app, client):
     case, _ = complaint()
     someone = person()
-    forged = {"tracked_complaint": {"id": case.id, "at": utcnow().timestamp()}, "checked_person": someone.id,
-              "checked_at": int(utcnow().timestamp()),
-              "filed_complaint": {"id": case.id, "code": "AAAAAAAA"}}  # fmt: skip
+    forged = {
+        "tracked_complaint": {"id": case.id, "at": utcnow().timestamp()},
+        "checked_person": someone.id,
+        "checked_at": int(utcnow().timestamp()),
+        "filed_complaint": {"id": case.id, "code": "AAAAAAAA"},
+    }
     forger = Flask("forger")
     forger.secret_key = "a-key-an-attacker-knows"  # noqa: S105 (not the portal's key: that is the point)
     value = SecureCookieSessionInterface().get_signing_serializer(forger).dumps(forged)
@@ -73,15 +85,24 @@ def test_attachments_of_misconduct_reports_are_for_supervisors_only(app, client)
 def test_a_draft_attachment_is_no_download_and_only_its_own_draft_removes_it(app, client):
     owner = client
     owner.post("/pengaduan/baru", data={"csrf_token": csrf_token(owner, "/pengaduan/baru"), "kategori": "informasi"})
-    owner.post("/pengaduan/baru/rincian", content_type="multipart/form-data", data={
-        "csrf_token": csrf_token(owner, "/pengaduan/baru/rincian"), **COMPLAINT_DETAILS,
-        "lampiran": [(io.BytesIO(png()), "kk.png")]})  # fmt: skip
+    owner.post(
+        "/pengaduan/baru/rincian",
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": csrf_token(owner, "/pengaduan/baru/rincian"),
+            **COMPLAINT_DETAILS,
+            "lampiran": [(io.BytesIO(png()), "kk.png")],
+        },
+    )
     record = db.session.query(Attachment).one()
     stranger = app.test_client()
-    stranger.post("/pengaduan/baru", data={"csrf_token": csrf_token(stranger, "/pengaduan/baru"),
-                                           "kategori": "informasi"})  # fmt: skip
-    removed = stranger.post(f"/pengaduan/baru/lampiran/{record.id}/hapus",
-                            data={"csrf_token": csrf_token(stranger, "/pengaduan/baru/rincian")})  # fmt: skip
+    stranger.post(
+        "/pengaduan/baru", data={"csrf_token": csrf_token(stranger, "/pengaduan/baru"), "kategori": "informasi"}
+    )
+    removed = stranger.post(
+        f"/pengaduan/baru/lampiran/{record.id}/hapus",
+        data={"csrf_token": csrf_token(stranger, "/pengaduan/baru/rincian")},
+    )
     assert removed.status_code == 303
     db.session.expire_all()
     assert db.session.get(Attachment, record.id) is not None  # still there: it is not the stranger's

@@ -7,6 +7,7 @@ and an admin with an assisted filing waiting at its last step. Not one row may c
 except the audit trail's record of pages viewed (never a search) and the statistics snapshot that
 a visit to /statistik may refresh.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -47,33 +48,61 @@ def audit_actions() -> list[str]:
 
 def resident_with_drafts(client, nik: str) -> None:
     """A complaint and a help request, each stopped at "check your answers" (the step that sends)."""
-    step1 = client.post("/pengaduan/baru", data={"csrf_token": csrf_token(client, "/pengaduan/baru"),
-                                                  "kategori": "terlewat"})  # fmt: skip
+    step1 = client.post(
+        "/pengaduan/baru", data={"csrf_token": csrf_token(client, "/pengaduan/baru"), "kategori": "terlewat"}
+    )
     assert step1.status_code == 303
     details = {
-        "csrf_token": csrf_token(client, "/pengaduan/baru/rincian"), "nik": nik, "nama": "Siti Aminah",
-        "kelurahan": "32.75.01.1001", "pelapor": "sendiri", "telepon": "0812-3456-7890", "saluran": "whatsapp",
-        "email": "korban@contoh.test", "uraian": "Saya pedagang kaki lima, desil 2, tetapi tidak terdaftar.",
-    }  # fmt: skip
+        "csrf_token": csrf_token(client, "/pengaduan/baru/rincian"),
+        "nik": nik,
+        "nama": "Siti Aminah",
+        "kelurahan": "32.75.01.1001",
+        "pelapor": "sendiri",
+        "telepon": "0812-3456-7890",
+        "saluran": "whatsapp",
+        "email": "korban@contoh.test",
+        "uraian": "Saya pedagang kaki lima, desil 2, tetapi tidak terdaftar.",
+    }
     assert client.post("/pengaduan/baru/rincian", data=details).status_code == 303
     help_form = {
-        "csrf_token": csrf_token(client, "/bantuan"), "pemohon": "sendiri", "nama": "Ibu Sari Wulandari",
-        "bantuan": ["kunjungan_rumah"], "keperluan": "usulan_calon", "uraian": "Saya tuli.",
-        "telepon": "0812-3456-7890", "saluran": "whatsapp_video", "waktu": ["pagi"], "kecamatan": "32.75.01",
-        "kelurahan": "32.75.01.1001", "jalan": "Jl. Melati 3", "rt": "3", "rw": "5",
-    }  # fmt: skip
+        "csrf_token": csrf_token(client, "/bantuan"),
+        "pemohon": "sendiri",
+        "nama": "Ibu Sari Wulandari",
+        "bantuan": ["kunjungan_rumah"],
+        "keperluan": "usulan_calon",
+        "uraian": "Saya tuli.",
+        "telepon": "0812-3456-7890",
+        "saluran": "whatsapp_video",
+        "waktu": ["pagi"],
+        "kecamatan": "32.75.01",
+        "kelurahan": "32.75.01.1001",
+        "jalan": "Jl. Melati 3",
+        "rt": "3",
+        "rw": "5",
+    }
     assert client.post("/bantuan", data=help_form).status_code == 303
 
 
 def officer_with_assisted_draft(client, nik: str) -> None:
     page_token = csrf_token(client, "/petugas/pengaduan/baru")
-    assert client.post("/petugas/pengaduan/baru", data={"csrf_token": page_token, "kategori": "terlewat",
-                                                        "bantuan": ""}).status_code == 303  # fmt: skip
+    assert (
+        client.post(
+            "/petugas/pengaduan/baru", data={"csrf_token": page_token, "kategori": "terlewat", "bantuan": ""}
+        ).status_code
+        == 303
+    )
     details = {
-        "csrf_token": csrf_token(client, "/petugas/pengaduan/baru/rincian"), "nik": nik, "nama": "Pak Darto",
-        "kelurahan": "32.75.01.1001", "pelapor": "sendiri", "persetujuan": "y", "telepon": "0812 3456 7890",
-        "saluran": "telepon", "email": "", "uraian": "Datang ke loket, desil 1, tidak terdaftar.",
-    }  # fmt: skip
+        "csrf_token": csrf_token(client, "/petugas/pengaduan/baru/rincian"),
+        "nik": nik,
+        "nama": "Pak Darto",
+        "kelurahan": "32.75.01.1001",
+        "pelapor": "sendiri",
+        "persetujuan": "y",
+        "telepon": "0812 3456 7890",
+        "saluran": "telepon",
+        "email": "",
+        "uraian": "Datang ke loket, desil 1, tidak terdaftar.",
+    }
     response = client.post("/petugas/pengaduan/baru/rincian", data=details)
     assert response.status_code == 303, [e.get_text(" ", strip=True) for e in parse(response).select(".error-message")]
 
@@ -81,10 +110,21 @@ def officer_with_assisted_draft(client, nik: str) -> None:
 def form_body(token: str, nik: str) -> dict:
     """What a form would need to file, search or act, if it were a POST."""
     return {
-        "csrf_token": token, "nik": nik, "nama": "Siti Aminah", "q": nik, "nomor": "SGP-2026-000001",
-        "kode": "AAAA-BBBB", "kategori": "terlewat", "pesan": "Balasan", "catatan": "Catatan", "email": "x@y.test",
-        "password": "kata-sandi-uji-123", "code": "123456", "kelurahan": "32.75.01.1001", "alasan": "lainnya",
-    }  # fmt: skip
+        "csrf_token": token,
+        "nik": nik,
+        "nama": "Siti Aminah",
+        "q": nik,
+        "nomor": "SGP-2026-000001",
+        "kode": "AAAA-BBBB",
+        "kategori": "terlewat",
+        "pesan": "Balasan",
+        "catatan": "Catatan",
+        "email": "x@y.test",
+        "password": "kata-sandi-uji-123",
+        "code": "123456",
+        "kelurahan": "32.75.01.1001",
+        "alasan": "lainnya",
+    }
 
 
 def walk(app, client, nik: str, who: str) -> list[str]:
@@ -97,8 +137,12 @@ def walk(app, client, nik: str, who: str) -> list[str]:
         path = sample_path(rule)
         for method in METHODS:
             before, actions = fingerprint(), len(audit_actions())
-            response = client.open(path, method=method, data=body, query_string={"q": nik} if method != "HEAD" else
-                                   {"q": nik, "objek": nik})  # fmt: skip
+            response = client.open(
+                path,
+                method=method,
+                data=body,
+                query_string={"q": nik} if method != "HEAD" else {"q": nik, "objek": nik},
+            )
             assert response.status_code < 500, (who, method, path, response.status_code)
             after = fingerprint()
             tables = sorted(name for name in after if after[name] != before[name] and name not in MAY_CHANGE_ON_A_VISIT)

@@ -1,5 +1,6 @@
 """The second layer behind escaping: while making a PDF, WeasyPrint loads the portal's own static
 files and data: URLs, and nothing else: no local file elsewhere, no address on the network."""
+
 from __future__ import annotations
 
 import http.server
@@ -12,8 +13,10 @@ from pypdf import PdfReader
 from portal.core.pdf_assets import PortalAssetsOnly
 from portal.letters.documents.pdf import STYLESHEET, html_to_pdf
 
-PIXEL = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9"
-         "awAAAABJRU5ErkJggg==")  # fmt: skip
+PIXEL = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9"
+    "awAAAABJRU5ErkJggg=="
+)
 
 
 @pytest.fixture
@@ -56,7 +59,11 @@ def test_the_portals_own_files_and_data_urls_are_served():
     fetcher = PortalAssetsOnly()
     assert b"@page" in fetcher.fetch(STYLESHEET.as_uri()).read()
     assert fetcher.fetch(PIXEL).read().startswith(b"\x89PNG")
-    for refused in ("file:///etc/passwd", (STYLESHEET.parent / ".." / ".." / "config.py").resolve().as_uri(),
-                    "http://127.0.0.1:9/", "ftp://127.0.0.1/x"):  # fmt: skip
+    for refused in (
+        "file:///etc/passwd",
+        (STYLESHEET.parent / ".." / ".." / "config.py").resolve().as_uri(),
+        "http://127.0.0.1:9/",
+        "ftp://127.0.0.1/x",
+    ):
         with pytest.raises(ValueError):
             fetcher.fetch(refused)

@@ -2,6 +2,7 @@
 tests/integration/test_status_check.py (TestRateLimit, and TestRateLimitOnRedis); this file adds
 sign-in, the second factor, tracking, complaint filing and assistance requests, the client address
 behind a proxy, and sign-in limits shared through Redis."""
+
 import os
 import uuid
 
@@ -11,33 +12,48 @@ from tests.conftest import csrf_token, parse
 from tests.factories import PASSWORD, account
 from tests.security.test_security_headers import assert_security_headers
 
-LIMITS = {"RATELIMIT_SIGN_IN": "2 per minute", "RATELIMIT_TRACKING": "2 per minute",
-          "RATELIMIT_COMPLAINTS": "2 per minute", "RATELIMIT_COMPLAINT_STEPS": "2 per minute"}  # fmt: skip
+LIMITS = {
+    "RATELIMIT_SIGN_IN": "2 per minute",
+    "RATELIMIT_TRACKING": "2 per minute",
+    "RATELIMIT_COMPLAINTS": "2 per minute",
+    "RATELIMIT_COMPLAINT_STEPS": "2 per minute",
+}
 
 
 def sign_in_attempt(client):
-    return client.post("/petugas/masuk", data={"csrf_token": csrf_token(client, "/petugas/masuk"),
-                                               "email": "tidak@ada.test", "password": "salah-salah-salah"})  # fmt: skip
+    return client.post(
+        "/petugas/masuk",
+        data={
+            "csrf_token": csrf_token(client, "/petugas/masuk"),
+            "email": "tidak@ada.test",
+            "password": "salah-salah-salah",
+        },
+    )
 
 
 def code_attempt(client):
-    return client.post("/petugas/masuk/kode", data={"csrf_token": csrf_token(client, "/petugas/masuk"),
-                                                    "code": "000000"})  # fmt: skip
+    return client.post(
+        "/petugas/masuk/kode", data={"csrf_token": csrf_token(client, "/petugas/masuk"), "code": "000000"}
+    )
 
 
 def tracking_attempt(client):
-    return client.post("/pengaduan/lacak", data={"csrf_token": csrf_token(client, "/pengaduan/lacak"),
-                                                 "nomor": "SGP-2026-999999", "kode": "AAAA-AAAA"})  # fmt: skip
+    return client.post(
+        "/pengaduan/lacak",
+        data={"csrf_token": csrf_token(client, "/pengaduan/lacak"), "nomor": "SGP-2026-999999", "kode": "AAAA-AAAA"},
+    )
 
 
 def complaint_start_attempt(client):
-    return client.post("/pengaduan/baru", data={"csrf_token": csrf_token(client, "/pengaduan/baru"),
-                                                "kategori": "informasi"})  # fmt: skip
+    return client.post(
+        "/pengaduan/baru", data={"csrf_token": csrf_token(client, "/pengaduan/baru"), "kategori": "informasi"}
+    )
 
 
 def complaint_attempt(client):
-    return client.post("/pengaduan/baru/rincian", data={"csrf_token": csrf_token(client, "/pengaduan/baru"),
-                                                        "nama": "Budi"})  # fmt: skip
+    return client.post(
+        "/pengaduan/baru/rincian", data={"csrf_token": csrf_token(client, "/pengaduan/baru"), "nama": "Budi"}
+    )
 
 
 def complaint_send_attempt(client):
@@ -48,11 +64,15 @@ def help_attempt(client):
     return client.post("/bantuan", data={"csrf_token": csrf_token(client, "/bantuan"), "nama": "Budi"})
 
 
-ATTEMPTS = {"sign-in": (sign_in_attempt, "/petugas/masuk"), "second factor": (code_attempt, "/petugas/masuk"),
-            "tracking": (tracking_attempt, "/pengaduan/lacak"), "complaint": (complaint_attempt, "/pengaduan/baru"),
-            "complaint start": (complaint_start_attempt, "/pengaduan/baru"),
-            "complaint send": (complaint_send_attempt, "/pengaduan/baru"),
-            "assistance": (help_attempt, "/bantuan")}  # fmt: skip
+ATTEMPTS = {
+    "sign-in": (sign_in_attempt, "/petugas/masuk"),
+    "second factor": (code_attempt, "/petugas/masuk"),
+    "tracking": (tracking_attempt, "/pengaduan/lacak"),
+    "complaint": (complaint_attempt, "/pengaduan/baru"),
+    "complaint start": (complaint_start_attempt, "/pengaduan/baru"),
+    "complaint send": (complaint_send_attempt, "/pengaduan/baru"),
+    "assistance": (help_attempt, "/bantuan"),
+}
 
 
 def assert_friendly_429(response) -> None:
@@ -74,8 +94,10 @@ class TestLimits:
         attempt, page = ATTEMPTS[name]
         if name == "second factor":  # a pending sign-in first, or the code page sends back to sign-in
             who = account(totp=True)
-            client.post("/petugas/masuk", data={"csrf_token": csrf_token(client, "/petugas/masuk"),
-                                                "email": who.email, "password": PASSWORD})  # fmt: skip
+            client.post(
+                "/petugas/masuk",
+                data={"csrf_token": csrf_token(client, "/petugas/masuk"), "email": who.email, "password": PASSWORD},
+            )
         for _ in range(2):
             assert attempt(client).status_code != 429
         assert_friendly_429(attempt(client))
@@ -96,9 +118,18 @@ class TestBehindAProxy:
 
     def test_a_forged_forwarded_address_does_not_reset_the_count(self, client):
         """The proxy appends the real address; only that last one counts."""
-        answers = [client.post("/pengaduan/lacak", headers={"X-Forwarded-For": f"10.0.0.{n}, 203.0.113.7"},
-                               data={"csrf_token": csrf_token(client, "/pengaduan/lacak"), "nomor": "SGP-2026-999999",
-                                     "kode": "AAAA-AAAA"}).status_code for n in range(3)]  # fmt: skip
+        answers = [
+            client.post(
+                "/pengaduan/lacak",
+                headers={"X-Forwarded-For": f"10.0.0.{n}, 203.0.113.7"},
+                data={
+                    "csrf_token": csrf_token(client, "/pengaduan/lacak"),
+                    "nomor": "SGP-2026-999999",
+                    "kode": "AAAA-AAAA",
+                },
+            ).status_code
+            for n in range(3)
+        ]
         assert answers[-1] == 429
 
 
@@ -108,9 +139,18 @@ class TestDirectClients:
         return LIMITS  # PROXY_FIX_X_FOR=0: nobody's X-Forwarded-For is believed
 
     def test_x_forwarded_for_is_ignored_without_a_trusted_proxy(self, client):
-        answers = [client.post("/pengaduan/lacak", headers={"X-Forwarded-For": f"10.0.0.{n}"},
-                               data={"csrf_token": csrf_token(client, "/pengaduan/lacak"), "nomor": "SGP-2026-999999",
-                                     "kode": "AAAA-AAAA"}).status_code for n in range(3)]  # fmt: skip
+        answers = [
+            client.post(
+                "/pengaduan/lacak",
+                headers={"X-Forwarded-For": f"10.0.0.{n}"},
+                data={
+                    "csrf_token": csrf_token(client, "/pengaduan/lacak"),
+                    "nomor": "SGP-2026-999999",
+                    "kode": "AAAA-AAAA",
+                },
+            ).status_code
+            for n in range(3)
+        ]
         assert answers[-1] == 429
 
 

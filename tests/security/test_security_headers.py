@@ -57,16 +57,22 @@ def test_every_get_route_has_the_headers(app, client, officer):
 
 def test_pages_with_personal_data_are_never_stored(client):
     someone = person()
-    answer = client.post("/cek-status", data={"csrf_token": csrf_token(client), "nik": someone.nik,
-                                              "nama": someone.nama})  # fmt: skip
+    answer = client.post(
+        "/cek-status", data={"csrf_token": csrf_token(client), "nik": someone.nik, "nama": someone.nama}
+    )
     assert answer.status_code == 200
-    for response, what in [(answer, "status answer"), (client.get("/surat"), "/surat"),
-                           (client.get("/surat/lihat"), "/surat/lihat")]:  # fmt: skip
+    for response, what in [
+        (answer, "status answer"),
+        (client.get("/surat"), "/surat"),
+        (client.get("/surat/lihat"), "/surat/lihat"),
+    ]:
         assert_security_headers(response, what)
         assert_not_stored(response, what)
     case, code = complaint()
-    client.post("/pengaduan/lacak", data={"csrf_token": csrf_token(client, "/pengaduan/lacak"),
-                                          "nomor": case.reference, "kode": code})  # fmt: skip
+    client.post(
+        "/pengaduan/lacak",
+        data={"csrf_token": csrf_token(client, "/pengaduan/lacak"), "nomor": case.reference, "kode": code},
+    )
     tracked = client.get("/pengaduan/lacak/kasus")
     assert tracked.status_code == 200
     assert_security_headers(tracked, "tracking")
@@ -85,8 +91,11 @@ def test_error_answers_have_the_headers(app, client):
         405: client.get("/petugas/keluar"),
         400: client.post("/cek-status", data={"nik": "1"}),  # no CSRF token
         415: client.post("/cek-status", json={"nik": "1"}, headers={"X-CSRFToken": csrf_token(client)}),
-        413: client.post("/cek-status", data={"csrf_token": csrf_token(client), "nama": "x" * 300_000},
-                         content_type="multipart/form-data"),  # one field over MAX_FORM_MEMORY_SIZE
+        413: client.post(
+            "/cek-status",
+            data={"csrf_token": csrf_token(client), "nama": "x" * 300_000},
+            content_type="multipart/form-data",
+        ),  # one field over MAX_FORM_MEMORY_SIZE
         500: client.get("/uji-kesalahan-server"),
     }
     for status, response in answers.items():
@@ -119,8 +128,9 @@ def test_static_files_have_the_headers(client):
 
 def test_hsts_and_secure_cookies_outside_development(database_url, tmp_path, monkeypatch):
     monkeypatch.setenv("SIGAP_ENV", "production")
-    config = {key: value for key, value in _test_config(database_url, tmp_path).items()
-              if key != "SESSION_COOKIE_SECURE"}  # fmt: skip
+    config = {
+        key: value for key, value in _test_config(database_url, tmp_path).items() if key != "SESSION_COOKIE_SECURE"
+    }
     production = create_app(config).test_client()
     secure = production.get("/cek-status", base_url="https://localhost")
     assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")

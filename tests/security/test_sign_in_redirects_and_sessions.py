@@ -3,6 +3,7 @@ after it. tests/integration/test_officer_auth.py already covers `next=` to https
 a public page and javascript:, `next=` inside /petugas being followed, and that keys planted in the
 session before sign-in are gone after it; this file adds the other spellings of "another host",
 the second-factor path, and the cookie itself."""
+
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
@@ -11,12 +12,26 @@ from tests.conftest import csrf_token, parse
 from tests.factories import PASSWORD, account
 
 BASE = "https://sigap.bekasikota.go.id/petugas/masuk"
-ELSEWHERE = ["/\\jahat.example", "/\\/jahat.example", "\\\\jahat.example", "https:jahat.example",
-             "http:/jahat.example", "%2F%2Fjahat.example", "/%2F/jahat.example", " //jahat.example",
-             "\t//jahat.example", "//jahat.example/petugas/", "javascript:alert(1)//petugas",
-             "data:text/html,<script>alert(1)</script>", "https://sigap.bekasikota.go.id.jahat.example/petugas",
-             "/petugas/../\\jahat.example", "\x0b//jahat.example", "/petugas/../cek-status",
-             "/petugas/%2e%2e/cek-status", "/petugas\\..\\cek-status"]  # fmt: skip
+ELSEWHERE = [
+    "/\\jahat.example",
+    "/\\/jahat.example",
+    "\\\\jahat.example",
+    "https:jahat.example",
+    "http:/jahat.example",
+    "%2F%2Fjahat.example",
+    "/%2F/jahat.example",
+    " //jahat.example",
+    "\t//jahat.example",
+    "//jahat.example/petugas/",
+    "javascript:alert(1)//petugas",
+    "data:text/html,<script>alert(1)</script>",
+    "https://sigap.bekasikota.go.id.jahat.example/petugas",
+    "/petugas/../\\jahat.example",
+    "\x0b//jahat.example",
+    "/petugas/../cek-status",
+    "/petugas/%2e%2e/cek-status",
+    "/petugas\\..\\cek-status",
+]
 
 
 def _assert_stays_here(location: str) -> None:
@@ -25,9 +40,11 @@ def _assert_stays_here(location: str) -> None:
 
 
 def _password_step(client, who, target):
-    return client.post("/petugas/masuk", query_string={"next": target},
-                       data={"csrf_token": csrf_token(client, "/petugas/masuk"), "email": who.email,
-                             "password": PASSWORD})  # fmt: skip
+    return client.post(
+        "/petugas/masuk",
+        query_string={"next": target},
+        data={"csrf_token": csrf_token(client, "/petugas/masuk"), "email": who.email, "password": PASSWORD},
+    )
 
 
 @pytest.mark.parametrize("target", ELSEWHERE)
@@ -44,8 +61,10 @@ def test_next_never_leads_to_another_host_after_the_second_factor(client, target
 
     who = account(totp=True)
     assert _password_step(client, who, target).headers["Location"] == "/petugas/masuk/kode"
-    response = client.post("/petugas/masuk/kode", data={"csrf_token": csrf_token(client, "/petugas/masuk/kode"),
-                                                        "code": pyotp.TOTP(who.totp_secret).now()})  # fmt: skip
+    response = client.post(
+        "/petugas/masuk/kode",
+        data={"csrf_token": csrf_token(client, "/petugas/masuk/kode"), "code": pyotp.TOTP(who.totp_secret).now()},
+    )
     assert response.status_code == 303 and response.headers["Location"] == "/petugas/"
 
 
@@ -74,8 +93,10 @@ def test_the_session_cookie_changes_at_sign_in_and_the_old_one_is_not_signed_in(
     response = _password_step(client, who, "/petugas/pengaduan")
     if second_factor:
         assert _session_cookie(client, app) != before  # the pending sign-in is a fresh session too
-        response = client.post("/petugas/masuk/kode", data={"csrf_token": csrf_token(client, "/petugas/masuk/kode"),
-                                                            "code": pyotp.TOTP(who.totp_secret).now()})  # fmt: skip
+        response = client.post(
+            "/petugas/masuk/kode",
+            data={"csrf_token": csrf_token(client, "/petugas/masuk/kode"), "code": pyotp.TOTP(who.totp_secret).now()},
+        )
     assert response.headers["Location"] == "/petugas/pengaduan"
     after = _session_cookie(client, app)
     assert after not in (None, before)

@@ -1,5 +1,6 @@
 """Residents' text is shown to officers as text (stored XSS), and CSV files officers open in a
 spreadsheet carry no formulas from it (CSV injection). Residents file through the real forms."""
+
 import csv
 import io
 
@@ -16,11 +17,24 @@ FORMULA = '=HYPERLINK("http://jahat.example","klik")'
 
 def file_complaint(client) -> str:
     client.post("/pengaduan/baru", data={"csrf_token": csrf_token(client, "/pengaduan/baru"), "kategori": "terlewat"})
-    details = client.post("/pengaduan/baru/rincian", content_type="multipart/form-data", data={
-        "csrf_token": csrf_token(client, "/pengaduan/baru/rincian"), "nik": "3275014703850001",
-        "nama": FORMULA, "kelurahan": "32.75.01.1001", "pelapor": "keluarga", "nama_pelapor": IMAGE,
-        "hubungan": SCRIPT[:100], "persetujuan": "y", "telepon": "0812-3456-7890", "saluran": "whatsapp",
-        "email": '"><svg/onload=alert(1)>@contoh.id', "uraian": SCRIPT + IMAGE})  # fmt: skip
+    details = client.post(
+        "/pengaduan/baru/rincian",
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": csrf_token(client, "/pengaduan/baru/rincian"),
+            "nik": "3275014703850001",
+            "nama": FORMULA,
+            "kelurahan": "32.75.01.1001",
+            "pelapor": "keluarga",
+            "nama_pelapor": IMAGE,
+            "hubungan": SCRIPT[:100],
+            "persetujuan": "y",
+            "telepon": "0812-3456-7890",
+            "saluran": "whatsapp",
+            "email": '"><svg/onload=alert(1)>@contoh.id',
+            "uraian": SCRIPT + IMAGE,
+        },
+    )
     assert details.status_code == 303, parse(details).select_one(".error-summary")
     assert_handled(client.get("/pengaduan/baru/periksa"))
     filed = client.post("/pengaduan/baru/periksa", data={"csrf_token": csrf_token(client, "/pengaduan/baru/periksa")})
@@ -31,12 +45,31 @@ def file_complaint(client) -> str:
 
 
 def ask_for_help(client) -> None:
-    response = client.post("/bantuan", data={
-        "csrf_token": csrf_token(client, "/bantuan"), "pemohon": "pendamping", "nama": SCRIPT, "nama_pemohon": IMAGE,
-        "hubungan": "pendamping", "persetujuan": "y", "bantuan": "kunjungan_rumah", "keperluan": "cek_status",
-        "uraian": SCRIPT, "telepon": "0812-3456-7890", "saluran": "telepon", "catatan_waktu": IMAGE,
-        "kecamatan": "32.75.01", "kelurahan": "32.75.01.1001", "jalan": FORMULA, "rt": "003", "rw": "005",
-        "disabilitas": "fisik", "kebutuhan": SCRIPT, "persetujuan_disabilitas": "y"})  # fmt: skip
+    response = client.post(
+        "/bantuan",
+        data={
+            "csrf_token": csrf_token(client, "/bantuan"),
+            "pemohon": "pendamping",
+            "nama": SCRIPT,
+            "nama_pemohon": IMAGE,
+            "hubungan": "pendamping",
+            "persetujuan": "y",
+            "bantuan": "kunjungan_rumah",
+            "keperluan": "cek_status",
+            "uraian": SCRIPT,
+            "telepon": "0812-3456-7890",
+            "saluran": "telepon",
+            "catatan_waktu": IMAGE,
+            "kecamatan": "32.75.01",
+            "kelurahan": "32.75.01.1001",
+            "jalan": FORMULA,
+            "rt": "003",
+            "rw": "005",
+            "disabilitas": "fisik",
+            "kebutuhan": SCRIPT,
+            "persetujuan_disabilitas": "y",
+        },
+    )
     assert response.status_code == 303, parse(response).select_one(".error-summary")
     assert_handled(client.get("/bantuan/periksa"))
     sent = client.post("/bantuan/periksa", data={"csrf_token": csrf_token(client, "/bantuan/periksa")})
@@ -79,8 +112,11 @@ def test_exports_carry_no_formula_from_residents(app, client):
 def test_rejected_roster_rows_are_kept_without_formulas(app, client):
     sign_in(client, account("admin", totp=True))
     bad = roster_row(nama="=cmd|' /C calc'!A0", status="entah")
-    client.post("/petugas/impor", content_type="multipart/form-data", data={
-        "csrf_token": csrf_token(client, "/petugas/impor"), "file": (roster_csv([bad]), "roster.csv")})  # fmt: skip
+    client.post(
+        "/petugas/impor",
+        content_type="multipart/form-data",
+        data={"csrf_token": csrf_token(client, "/petugas/impor"), "file": (roster_csv([bad]), "roster.csv")},
+    )
     link = parse(client.get("/petugas/impor")).select_one("a[href$='ditolak.csv']")
     rejects = client.get(link["href"])
     rows = list(csv.reader(io.StringIO(rejects.get_data(as_text=True))))

@@ -1,4 +1,5 @@
 """The words a complaint's name is found by, and what an officer's search is split into."""
+
 import pytest
 
 from portal.complaints.models.complaint import OPEN_STATUS_VALUES
@@ -13,14 +14,17 @@ def test_name_words_drop_case_accents_punctuation_and_titles():
     assert name_words("x" * 60) == {"x" * WORD_LENGTH}
 
 
-@pytest.mark.parametrize(("typed", "terms"), [
-    ("Siti  AMINAH", ["siti", "aminah"]),
-    ("hj. siti", ["siti"]),
-    ("ir", ["ir"]),  # a title alone may be the start of a name being typed (Irfan)
-    ("siti siti", ["siti"]),
-    ("a b c d e f g", ["a", "b", "c", "d", "e"]),
-    ("…", []),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("typed", "terms"),
+    [
+        ("Siti  AMINAH", ["siti", "aminah"]),
+        ("hj. siti", ["siti"]),
+        ("ir", ["ir"]),  # a title alone may be the start of a name being typed (Irfan)
+        ("siti siti", ["siti"]),
+        ("a b c d e f g", ["a", "b", "c", "d", "e"]),
+        ("…", []),
+    ],
+)
 def test_search_terms(typed, terms):
     assert search_terms(typed) == terms
 

@@ -43,14 +43,21 @@ def test_htmx_url_override_drops_the_default_sri(tmp_path: Path):
 
 
 def test_targets_per_category_are_read_and_checked_at_start(tmp_path: Path):
-    env = {"SIGAP_ENV": "development", "SLA_VERIFY_DAYS_BY_CATEGORY": "informasi=1, pungli=2",
-           "SLA_RESOLVE_DAYS_BY_CATEGORY": "informasi=5,data_salah=10,"}  # fmt: skip
+    env = {
+        "SIGAP_ENV": "development",
+        "SLA_VERIFY_DAYS_BY_CATEGORY": "informasi=1, pungli=2",
+        "SLA_RESOLVE_DAYS_BY_CATEGORY": "informasi=5,data_salah=10,",
+    }
     config = load_config(tmp_path, environ=env)
     assert config["SLA_VERIFY_DAYS_BY_CATEGORY"] == {"informasi": 1, "pungli": 2}
     assert config["SLA_RESOLVE_DAYS_BY_CATEGORY"] == {"informasi": 5, "data_salah": 10}
-    for wrong, message in [("informsi=5", "unknown category 'informsi'"), ("informasi=lima", "from 1 to 365"),
-                           ("informasi=0", "from 1 to 365"), ("informasi=²", "from 1 to 365"),
-                           ("informasi", "from 1 to 365")]:  # fmt: skip
+    for wrong, message in [
+        ("informsi=5", "unknown category 'informsi'"),
+        ("informasi=lima", "from 1 to 365"),
+        ("informasi=0", "from 1 to 365"),
+        ("informasi=²", "from 1 to 365"),
+        ("informasi", "from 1 to 365"),
+    ]:
         with pytest.raises(ConfigError, match=message):
             load_config(tmp_path, environ={**env, "SLA_RESOLVE_DAYS_BY_CATEGORY": wrong})
 

@@ -1,4 +1,5 @@
 """The faster `html_params` the portal gives WTForms renders exactly what WTForms' own does."""
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup

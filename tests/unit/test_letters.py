@@ -1,4 +1,5 @@
 """Letter numbers, dates and verification codes: the rules without a database."""
+
 from datetime import UTC, date, datetime
 
 import pytest
@@ -47,15 +48,25 @@ def test_a_bad_pattern_stops_the_app_at_start():
     from portal.config import ConfigError
 
     with pytest.raises(ConfigError, match="LETTER_NUMBER_PATTERN"):
-        create_app({"SECRET_KEY": "x", "NIK_HMAC_KEY": "y", "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                    "LETTER_NUMBER_PATTERN": "500/{seq}"})  # fmt: skip
+        create_app(
+            {
+                "SECRET_KEY": "x",
+                "NIK_HMAC_KEY": "y",
+                "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                "LETTER_NUMBER_PATTERN": "500/{seq}",
+            }
+        )
 
 
 @pytest.mark.parametrize(
     ("day", "text"),
-    [(date(2026, 11, 21), "21 November 2026"), (date(2026, 1, 1), "1 Januari 2026"),
-     (date(2025, 8, 17), "17 Agustus 2025"), (date(2026, 2, 28), "28 Februari 2026")],
-)  # fmt: skip
+    [
+        (date(2026, 11, 21), "21 November 2026"),
+        (date(2026, 1, 1), "1 Januari 2026"),
+        (date(2025, 8, 17), "17 Agustus 2025"),
+        (date(2026, 2, 28), "28 Februari 2026"),
+    ],
+)
 def test_dates_are_written_the_indonesian_way(day, text):
     assert indonesian_date(day) == text
 

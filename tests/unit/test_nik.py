@@ -41,8 +41,9 @@ def test_29_february_is_tried_in_both_centuries():
     assert parse_nik("3275012902000001", today=TODAY).birth_date == date(2000, 2, 29)
 
 
-@pytest.mark.parametrize("typed", ["3275 0107 0385 0012", "3275.0107.0385.0012", "3275-0107-0385-0012",
-                                   " 3275010703850012 \t"])  # fmt: skip
+@pytest.mark.parametrize(
+    "typed", ["3275 0107 0385 0012", "3275.0107.0385.0012", "3275-0107-0385-0012", " 3275010703850012 \t"]
+)
 def test_spaces_dots_and_dashes_are_stripped(typed):
     assert parse_nik(typed, today=TODAY).value == "3275010703850012"
 
@@ -81,8 +82,12 @@ def test_masking_shows_region_and_last_four_only():
 birth_dates = st.dates(min_value=date(1927, 1, 1), max_value=TODAY)
 
 
-@given(birth=birth_dates, female=st.booleans(), province=st.sampled_from(sorted(PROVINCE_CODES)),
-       serial=st.integers(1, 9999))  # fmt: skip
+@given(
+    birth=birth_dates,
+    female=st.booleans(),
+    province=st.sampled_from(sorted(PROVINCE_CODES)),
+    serial=st.integers(1, 9999),
+)
 def test_any_well_formed_nik_round_trips(birth, female, province, serial):
     nik = parse_nik(nik_for(birth, female=female, province=province, serial=serial), today=TODAY)
     assert nik.birth_date == birth

@@ -5,9 +5,16 @@ from portal.core.phone import PhoneError, normalize_phone
 
 @pytest.mark.parametrize(
     "typed",
-    ["0812-3456-7890", "0812 3456 7890", "+62 812 3456 7890", "62 812 3456 7890", "812 3456 7890",
-     "(0812) 3456.7890", "+62 0812 3456 7890"],
-)  # fmt: skip
+    [
+        "0812-3456-7890",
+        "0812 3456 7890",
+        "+62 812 3456 7890",
+        "62 812 3456 7890",
+        "812 3456 7890",
+        "(0812) 3456.7890",
+        "+62 0812 3456 7890",
+    ],
+)
 def test_mobile_numbers_become_plus_62(typed):
     assert normalize_phone(typed) == "+6281234567890"
 
@@ -18,9 +25,13 @@ def test_jakarta_landline():
 
 @pytest.mark.parametrize(
     ("typed", "message"),
-    [("", "Masukkan nomor"), ("0812-abc", "hanya berisi angka"), ("+1 202 555 0100", "nomor Indonesia"),
-     ("0812", "terlalu pendek")],
-)  # fmt: skip
+    [
+        ("", "Masukkan nomor"),
+        ("0812-abc", "hanya berisi angka"),
+        ("+1 202 555 0100", "nomor Indonesia"),
+        ("0812", "terlalu pendek"),
+    ],
+)
 def test_bad_numbers(typed, message):
     with pytest.raises(PhoneError, match=message):
         normalize_phone(typed)

@@ -3,6 +3,7 @@
 Any figures build_tables can make come back equal, field for field and type for type; text of
 another shape is refused rather than half read.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,24 +32,45 @@ maybe_percent = st.none() | st.integers(min_value=0, max_value=100).map(float)
 def program_figures(draw) -> ProgramFigures:
     trend_months = sorted(draw(st.sets(months, max_size=14)))
     return ProgramFigures(
-        computed_at=draw(st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2030, 1, 1),
-                                      timezones=st.just(UTC))),
+        computed_at=draw(
+            st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2030, 1, 1), timezones=st.just(UTC))
+        ),
         data_date=draw(st.none() | st.dates(min_value=date(2025, 1, 1), max_value=date(2030, 1, 1))),
-        quota=draw(counts), active=draw(counts), waiting=draw(counts), in_process=draw(counts),
+        quota=draw(counts),
+        active=draw(counts),
+        waiting=draw(counts),
+        in_process=draw(counts),
         participants=draw(st.dictionaries(st.tuples(kecamatan, st.sampled_from(["L", "P"])), counts)),
-        budget=Budget(budget=draw(st.integers(0, 10**10)), year=draw(st.integers(2025, 2030)),
-                      committed_total=draw(st.integers(0, 10**10)), committed_in_year=draw(st.integers(0, 10**10))),
-        complaints=draw(st.dictionaries(st.tuples(st.sampled_from([c.value for c in ComplaintCategory]),
-                                                  st.sampled_from([s.value for s in ComplaintStatus])), counts)),
-        appeals_pending=draw(counts), appeals_decided=draw(counts),
-        indicators=Indicators(verified=Rate(draw(counts), draw(counts)), answered=Rate(draw(counts), draw(counts)),
-                              median_days=draw(st.none() | st.integers(0, 60).map(lambda n: n / 2)),
-                              answered_count=draw(counts), appealed=draw(counts)),
+        budget=Budget(
+            budget=draw(st.integers(0, 10**10)),
+            year=draw(st.integers(2025, 2030)),
+            committed_total=draw(st.integers(0, 10**10)),
+            committed_in_year=draw(st.integers(0, 10**10)),
+        ),
+        complaints=draw(
+            st.dictionaries(
+                st.tuples(
+                    st.sampled_from([c.value for c in ComplaintCategory]),
+                    st.sampled_from([s.value for s in ComplaintStatus]),
+                ),
+                counts,
+            )
+        ),
+        appeals_pending=draw(counts),
+        appeals_decided=draw(counts),
+        indicators=Indicators(
+            verified=Rate(draw(counts), draw(counts)),
+            answered=Rate(draw(counts), draw(counts)),
+            median_days=draw(st.none() | st.integers(0, 60).map(lambda n: n / 2)),
+            answered_count=draw(counts),
+            appealed=draw(counts),
+        ),
         trend=[(m, draw(counts), draw(counts)) for m in trend_months],
         nonpublic_until=draw(st.none() | months),
-        assistance=draw(st.none() | st.builds(AssistanceFigures, requests=counts,
-                                              contacted_on_time_percent=maybe_percent)),
-    )  # fmt: skip
+        assistance=draw(
+            st.none() | st.builds(AssistanceFigures, requests=counts, contacted_on_time_percent=maybe_percent)
+        ),
+    )
 
 
 def _same_types(a, b) -> bool:
@@ -76,16 +98,24 @@ def test_any_figures_come_back_the_same(figures):
 
 def test_hidden_cells_and_the_kinds_of_values_survive():
     figures = ProgramFigures(
-        computed_at=datetime(2026, 11, 21, 5, 6, 7, 890123, tzinfo=UTC), data_date=date(2026, 10, 15), quota=40,
-        active=31, waiting=6, in_process=2,
+        computed_at=datetime(2026, 11, 21, 5, 6, 7, 890123, tzinfo=UTC),
+        data_date=date(2026, 10, 15),
+        quota=40,
+        active=31,
+        waiting=6,
+        in_process=2,
         participants={("32.75.01", "L"): 12, ("32.75.01", "P"): 7, ("32.75.02", "L"): 3, ("32.75.02", "P"): 9},
         budget=Budget(budget=10_000_000, year=2026, committed_total=7_224_000, committed_in_year=6_216_000),
-        complaints={("terlewat", "selesai"): 15, ("pungli", "diterima"): 3}, appeals_pending=1, appeals_decided=0,
-        indicators=Indicators(verified=Rate(19, 27), answered=Rate(12, 27), median_days=12.5, answered_count=24,
-                              appealed=1),
-        trend=[("2026-02", 24, 0), ("2026-03", 1, 24)], nonpublic_until="2026-04",
+        complaints={("terlewat", "selesai"): 15, ("pungli", "diterima"): 3},
+        appeals_pending=1,
+        appeals_decided=0,
+        indicators=Indicators(
+            verified=Rate(19, 27), answered=Rate(12, 27), median_days=12.5, answered_count=24, appealed=1
+        ),
+        trend=[("2026-02", 24, 0), ("2026-03", 1, 24)],
+        nonpublic_until="2026-04",
         assistance=AssistanceFigures(requests=28, contacted_on_time_percent=60.0),
-    )  # fmt: skip
+    )
     public = build_tables(figures)
     again = PublicFigures.from_json(public.to_json())
     assert again == public and _same_types(again, public)
@@ -100,28 +130,45 @@ def test_hidden_cells_and_the_kinds_of_values_survive():
 
 
 def _sample() -> dict:
-    public = build_tables(ProgramFigures(
-        computed_at=datetime(2026, 11, 21, tzinfo=UTC), data_date=None, quota=1, active=0, waiting=0, in_process=0,
-        participants={}, budget=Budget(0, 2026, 0, 0), complaints={}, appeals_pending=0, appeals_decided=0,
-        indicators=Indicators.from_sums([0] * 7, None), trend=[], nonpublic_until=None, assistance=None,
-    ))  # fmt: skip
+    public = build_tables(
+        ProgramFigures(
+            computed_at=datetime(2026, 11, 21, tzinfo=UTC),
+            data_date=None,
+            quota=1,
+            active=0,
+            waiting=0,
+            in_process=0,
+            participants={},
+            budget=Budget(0, 2026, 0, 0),
+            complaints={},
+            appeals_pending=0,
+            appeals_decided=0,
+            indicators=Indicators.from_sums([0] * 7, None),
+            trend=[],
+            nonpublic_until=None,
+            assistance=None,
+        )
+    )
     return json.loads(public.to_json())
 
 
-@pytest.mark.parametrize("change", [
-    lambda d: d["figures"].pop("quota"),  # a field the reader expects is missing
-    lambda d: d["figures"].update(bonus=1),  # a field the reader does not know
-    lambda d: d["figures"].update(quota="40"),  # text for a number
-    lambda d: d["figures"].update(quota=True),  # JSON true is no count
-    lambda d: d["figures"].update(quota=None),  # null where a value is required
-    lambda d: d["figures"].update(computed_at="2026-11-21T00:00:00"),  # no UTC offset
-    lambda d: d["figures"].update(data_date="21/11/2026"),
-    lambda d: d["figures"]["budget"].update(year=2026.0),
-    lambda d: d["tables"][0][1]["cells"]["marks"][0].__setitem__(0, "hidden"),  # no such mark
-    lambda d: d["figures"].update(participants={"32.75.01": 3}),  # an object where pairs are stored
-    lambda d: d["figures"].update(trend=[["2026-01", 1]]),  # a tuple of the wrong length
-    lambda d: d.update(tables={}),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d["figures"].pop("quota"),  # a field the reader expects is missing
+        lambda d: d["figures"].update(bonus=1),  # a field the reader does not know
+        lambda d: d["figures"].update(quota="40"),  # text for a number
+        lambda d: d["figures"].update(quota=True),  # JSON true is no count
+        lambda d: d["figures"].update(quota=None),  # null where a value is required
+        lambda d: d["figures"].update(computed_at="2026-11-21T00:00:00"),  # no UTC offset
+        lambda d: d["figures"].update(data_date="21/11/2026"),
+        lambda d: d["figures"]["budget"].update(year=2026.0),
+        lambda d: d["tables"][0][1]["cells"]["marks"][0].__setitem__(0, "hidden"),  # no such mark
+        lambda d: d["figures"].update(participants={"32.75.01": 3}),  # an object where pairs are stored
+        lambda d: d["figures"].update(trend=[["2026-01", 1]]),  # a tuple of the wrong length
+        lambda d: d.update(tables={}),
+    ],
+)
 def test_text_of_another_shape_is_refused(change):
     data = _sample()
     change(data)

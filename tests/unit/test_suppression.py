@@ -5,6 +5,7 @@ number, that "<5" is 0..4 and "*" is 5 or more, and that totals are sums. It run
 subtraction attack to a fixed point (each line: a cell is its total minus the others) and an
 exact linear-algebra attack (is the cell a combination of the published equations?).
 """
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -202,8 +203,11 @@ small = st.integers(min_value=0, max_value=12)
 def tables(draw):
     rows = draw(st.integers(min_value=1, max_value=6))
     cols = draw(st.integers(min_value=1, max_value=5))
-    values = draw(st.lists(st.lists(st.one_of(small, st.integers(0, 400)), min_size=cols, max_size=cols),
-                           min_size=rows, max_size=rows))  # fmt: skip
+    values = draw(
+        st.lists(
+            st.lists(st.one_of(small, st.integers(0, 400)), min_size=cols, max_size=cols), min_size=rows, max_size=rows
+        )
+    )
     shape = draw(st.sampled_from([(True, True), (True, False), (False, True)]))
     return values, shape
 

@@ -1,4 +1,5 @@
 """Every Indonesian string has an English translation, and the compiled catalog is current."""
+
 from pathlib import Path
 
 from babel.messages.mofile import read_mo
@@ -38,7 +39,10 @@ def test_every_template_string_is_in_the_catalog():
     found = {
         message if isinstance(message, str) else message[0]
         for _f, _l, message, _c, _ctx in extract_from_dir(
-            str(root), method_map, options, keywords={"_": None, "_l": None, "gettext": None,
-                                                      "lazy_gettext": None, "ngettext": (1, 2)})  # fmt: skip
+            str(root),
+            method_map,
+            options,
+            keywords={"_": None, "_l": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2)},
+        )
     }
     assert sorted(found - known) == []

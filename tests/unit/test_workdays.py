@@ -12,15 +12,20 @@ CALENDAR = WorkCalendar()
     [
         date(2025, 8, 17),  # Independence Day (a Sunday, still off)
         date(2025, 8, 18),  # cuti bersama for Independence Day
-        date(2025, 12, 25), date(2025, 12, 26),  # Christmas and its cuti bersama
+        date(2025, 12, 25),
+        date(2025, 12, 26),  # Christmas and its cuti bersama
         date(2026, 1, 1),
-        date(2026, 3, 20), date(2026, 3, 23), date(2026, 3, 24),  # Idul Fitri cuti bersama
+        date(2026, 3, 20),
+        date(2026, 3, 23),
+        date(2026, 3, 24),  # Idul Fitri cuti bersama
         date(2026, 8, 17),
-        date(2026, 12, 24), date(2026, 12, 25),
+        date(2026, 12, 24),
+        date(2026, 12, 25),
         date(2027, 1, 1),
-        date(2026, 11, 21), date(2026, 11, 22),  # a weekend
+        date(2026, 11, 21),
+        date(2026, 11, 22),  # a weekend
     ],
-)  # fmt: skip
+)
 def test_days_off(day):
     assert not CALENDAR.is_working_day(day)
 

@@ -1,4 +1,5 @@
 """Forms of the roster, admin and audit pages. Search and filter forms are GET forms (no CSRF)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -33,16 +34,28 @@ def kecamatan_choices() -> list[SelectChoice]:
 
 
 class _AccountFields(FlaskForm):
-    name = StringField(_l("Nama"), filters=[strip_filter],
-                       validators=[DataRequired(message=_l("Tulis nama petugas.")),
-                                   Length(max=150, message=_l("Nama paling banyak 150 huruf."))],
-                       render_kw={"maxlength": 150, "autocomplete": "off"})  # fmt: skip
-    role = RadioField(_l("Peran"), choices=ROLE_CHOICES, validate_choice=False,
-                      validators=[InputRequired(message=_l("Pilih peran.")), OneOfTheChoices()])  # fmt: skip
-    kecamatan = SelectMultipleField(_l("Wilayah kerja (kecamatan)"), validate_choice=False,
-                                    description=_l("Kosongkan untuk seluruh Kota Bekasi. Supervisor dan admin "
-                                                   "selalu melihat seluruh kota."),
-                                    widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())  # fmt: skip
+    name = StringField(
+        _l("Nama"),
+        filters=[strip_filter],
+        validators=[
+            DataRequired(message=_l("Tulis nama petugas.")),
+            Length(max=150, message=_l("Nama paling banyak 150 huruf.")),
+        ],
+        render_kw={"maxlength": 150, "autocomplete": "off"},
+    )
+    role = RadioField(
+        _l("Peran"),
+        choices=ROLE_CHOICES,
+        validate_choice=False,
+        validators=[InputRequired(message=_l("Pilih peran.")), OneOfTheChoices()],
+    )
+    kecamatan = SelectMultipleField(
+        _l("Wilayah kerja (kecamatan)"),
+        validate_choice=False,
+        description=_l("Kosongkan untuk seluruh Kota Bekasi. Supervisor dan admin selalu melihat seluruh kota."),
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
 
     def validate_kecamatan(self, field) -> None:
         if any(code not in regions().kecamatan for code in field.data or []):
@@ -54,15 +67,23 @@ class _AccountFields(FlaskForm):
 
 
 class AccountCreateForm(_AccountFields):
-    email = StringField(_l("Email"), filters=[strip_filter],
-                        validators=[DataRequired(message=_l("Tulis email petugas.")),
-                                    Length(max=254, message=_l("Email terlalu panjang."))],
-                        render_kw={"inputmode": "email", "maxlength": 254, "autocomplete": "off"})  # fmt: skip
-    password = PasswordField(_l("Kata sandi awal"),
-                             description=_l("Paling sedikit 12 karakter. Sampaikan langsung kepada pemilik akun; "
-                                            "ia dapat menggantinya di Akun saya."),
-                             validators=[DataRequired(message=_l("Tulis kata sandi awal."))],
-                             render_kw={"autocomplete": "new-password"})  # fmt: skip
+    email = StringField(
+        _l("Email"),
+        filters=[strip_filter],
+        validators=[
+            DataRequired(message=_l("Tulis email petugas.")),
+            Length(max=254, message=_l("Email terlalu panjang.")),
+        ],
+        render_kw={"inputmode": "email", "maxlength": 254, "autocomplete": "off"},
+    )
+    password = PasswordField(
+        _l("Kata sandi awal"),
+        description=_l(
+            "Paling sedikit 12 karakter. Sampaikan langsung kepada pemilik akun; ia dapat menggantinya di Akun saya."
+        ),
+        validators=[DataRequired(message=_l("Tulis kata sandi awal."))],
+        render_kw={"autocomplete": "new-password"},
+    )
 
     def validate_password(self, field) -> None:
         try:
@@ -72,18 +93,23 @@ class AccountCreateForm(_AccountFields):
 
 
 class AccountEditForm(_AccountFields):
-    active = BooleanField(_l("Aktif (boleh masuk)"),
-                          description=_l("Akun yang dinonaktifkan langsung dikeluarkan dari semua sesi."))  # fmt: skip
+    active = BooleanField(
+        _l("Aktif (boleh masuk)"), description=_l("Akun yang dinonaktifkan langsung dikeluarkan dari semua sesi.")
+    )
 
 
 class PasswordResetForm(FlaskForm):
-    new = PasswordField(_l("Kata sandi baru"), description=_l("Paling sedikit 12 karakter. Semua sesi akun ini "
-                                                             "akan dikeluarkan."),
-                        validators=[DataRequired(message=_l("Tulis kata sandi baru."))],
-                        render_kw={"autocomplete": "new-password"})  # fmt: skip
-    confirm = PasswordField(_l("Ulangi kata sandi baru"),
-                            validators=[EqualTo("new", message=_l("Kedua kata sandi baru harus sama."))],
-                            render_kw={"autocomplete": "new-password"})  # fmt: skip
+    new = PasswordField(
+        _l("Kata sandi baru"),
+        description=_l("Paling sedikit 12 karakter. Semua sesi akun ini akan dikeluarkan."),
+        validators=[DataRequired(message=_l("Tulis kata sandi baru."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Ulangi kata sandi baru"),
+        validators=[EqualTo("new", message=_l("Kedua kata sandi baru harus sama."))],
+        render_kw={"autocomplete": "new-password"},
+    )
 
     def __init__(self, *args, email: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -99,8 +125,9 @@ class PasswordResetForm(FlaskForm):
 class TwoFactorResetForm(FlaskForm):
     identity_checked = BooleanField(
         _l("Saya sudah memastikan bahwa yang meminta adalah pemilik akun ini"),
-        description=_l("Misalnya bertemu langsung atau menelepon nomor kantornya. Orang yang mengaku kehilangan "
-                       "ponsel bisa saja bukan pemilik akun."),
+        description=_l(
+            "Misalnya bertemu langsung atau menelepon nomor kantornya. Orang yang mengaku kehilangan "
+            "ponsel bisa saja bukan pemilik akun."
+        ),
         validators=[DataRequired(message=_l("Pastikan dulu identitas pemilik akun, lalu centang kotak ini."))],
-    )  # fmt: skip
-
+    )

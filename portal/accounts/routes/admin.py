@@ -1,4 +1,5 @@
 """/petugas/admin: officer accounts and reply templates (admins only). Every change is audited."""
+
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
@@ -20,8 +21,12 @@ from portal.web.auth import ADMINS, current_actor, roles_required
 @bp.get("/admin/akun")
 @roles_required(*ADMINS)
 def list_accounts():
-    return render_template("accounts/admin_akun.html", accounts=account_admin.list_accounts(session=db.session),
-                           kecamatan=regions().kecamatan, title=_("Akun petugas"))  # fmt: skip
+    return render_template(
+        "accounts/admin_akun.html",
+        accounts=account_admin.list_accounts(session=db.session),
+        kecamatan=regions().kecamatan,
+        title=_("Akun petugas"),
+    )
 
 
 @bp.route("/admin/akun/baru", methods=["GET", "POST"])
@@ -31,9 +36,15 @@ def create_account():
     if not form.validate_on_submit():
         return _account_form(form, None, status=400 if form.is_submitted() else 200)
     try:
-        made = account_admin.create(session=db.session, email=form.email.data, name=form.name.data,
-                                    role=Role(form.role.data), kecamatan_codes=list(form.kecamatan.data or []),
-                                    password=form.password.data, who=current_actor())  # fmt: skip
+        made = account_admin.create(
+            session=db.session,
+            email=form.email.data,
+            name=form.name.data,
+            role=Role(form.role.data),
+            kecamatan_codes=list(form.kecamatan.data or []),
+            password=form.password.data,
+            who=current_actor(),
+        )
     except AccountError as error:  # the email is taken or not an email
         db.session.rollback()
         form.email.errors = [error.message]
@@ -50,35 +61,62 @@ def _account(account_id: int) -> Account:
     return account
 
 
-def _account_form(form, account: Account | None, *, reset_form=None, two_factor_form=None, error: str | None = None,
-                  status: int = 200):  # fmt: skip
+def _account_form(
+    form, account: Account | None, *, reset_form=None, two_factor_form=None, error: str | None = None, status: int = 200
+):
     if account is not None and reset_form is None:
         reset_form = PasswordResetForm(formdata=None, email=account.email)
     if account is not None and two_factor_form is None:
         two_factor_form = TwoFactorResetForm(formdata=None)
     title = _("Ubah akun %(email)s", email=account.email) if account else _("Buat akun petugas")
-    return render_template("accounts/admin_akun_form.html", form=form, account=account, reset_form=reset_form,
-                           two_factor_form=two_factor_form, error=error, title=title), status  # fmt: skip
+    return render_template(
+        "accounts/admin_akun_form.html",
+        form=form,
+        account=account,
+        reset_form=reset_form,
+        two_factor_form=two_factor_form,
+        error=error,
+        title=title,
+    ), status
 
 
 def _edit_form(account: Account) -> AccountEditForm:
-    return AccountEditForm(formdata=None, data={"name": account.name, "role": account.role.value,
-                                                "kecamatan": account.kecamatan_codes,
-                                                "active": account.active})  # fmt: skip
+    return AccountEditForm(
+        formdata=None,
+        data={
+            "name": account.name,
+            "role": account.role.value,
+            "kecamatan": account.kecamatan_codes,
+            "active": account.active,
+        },
+    )
 
 
 @bp.route("/admin/akun/<int:account_id>", methods=["GET", "POST"])
 @roles_required(*ADMINS)
 def update_account(account_id: int):
     account = _account(account_id)
-    form = AccountEditForm(data={"name": account.name, "role": account.role.value,
-                                 "kecamatan": account.kecamatan_codes, "active": account.active})  # fmt: skip
+    form = AccountEditForm(
+        data={
+            "name": account.name,
+            "role": account.role.value,
+            "kecamatan": account.kecamatan_codes,
+            "active": account.active,
+        }
+    )
     if not form.validate_on_submit():
         return _account_form(form, account, status=400 if form.is_submitted() else 200)
     try:
-        account_admin.update(session=db.session, account=account, name=form.name.data, role=Role(form.role.data),
-                             kecamatan_codes=list(form.kecamatan.data or []), active=form.active.data,
-                             by=current_user, who=current_actor())  # fmt: skip
+        account_admin.update(
+            session=db.session,
+            account=account,
+            name=form.name.data,
+            role=Role(form.role.data),
+            kecamatan_codes=list(form.kecamatan.data or []),
+            active=form.active.data,
+            by=current_user,
+            who=current_actor(),
+        )
     except AccountError as error:
         db.session.rollback()
         return _account_form(form, _account(account_id), error=error.message, status=400)
@@ -94,21 +132,31 @@ def reset_password(account_id: int):
     reset_form = PasswordResetForm(email=account.email)
     edit_form = _edit_form(account)
     if account.id == current_user.id:  # no reset form on one's own page: say why here
-        return _account_form(edit_form, account, error=_("Ganti kata sandi Anda sendiri di halaman Akun saya."),
-                             status=400)  # fmt: skip
+        return _account_form(
+            edit_form, account, error=_("Ganti kata sandi Anda sendiri di halaman Akun saya."), status=400
+        )
     if not reset_form.validate_on_submit():
         return _account_form(edit_form, account, reset_form=reset_form, status=400)
     try:
-        account_admin.reset_password(session=db.session, account=account, new=reset_form.new.data,
-                                     by=current_user, who=current_actor(),
-                                     hmac_key=current_app.config["NIK_HMAC_KEY"])  # fmt: skip
+        account_admin.reset_password(
+            session=db.session,
+            account=account,
+            new=reset_form.new.data,
+            by=current_user,
+            who=current_actor(),
+            hmac_key=current_app.config["NIK_HMAC_KEY"],
+        )
     except AccountError as error:
         db.session.rollback()
         reset_form.new.errors = [error.message]
         return _account_form(edit_form, _account(account_id), reset_form=reset_form, status=400)
     db.session.commit()
-    flash(_("Kata sandi %(email)s diganti dan semua sesinya dikeluarkan. Sampaikan kata sandi baru secara "
-            "langsung.", email=account.email))  # fmt: skip
+    flash(
+        _(
+            "Kata sandi %(email)s diganti dan semua sesinya dikeluarkan. Sampaikan kata sandi baru secara langsung.",
+            email=account.email,
+        )
+    )
     return redirect(url_for("officers.accounts.update_account", account_id=account.id), 303)
 
 
@@ -129,11 +177,19 @@ def reset_two_factor(account_id: int):
         return _account_form(_edit_form(account), account, error=error.message, status=400)
     db.session.commit()
     if account.role is Role.ADMIN:
-        flash(_("Verifikasi dua langkah %(email)s diatur ulang dan semua sesinya dikeluarkan. Sebagai admin, "
+        flash(
+            _(
+                "Verifikasi dua langkah %(email)s diatur ulang dan semua sesinya dikeluarkan. Sebagai admin, "
                 "ia wajib mengaktifkannya lagi dengan ponsel barunya saat masuk berikutnya.",
-                email=account.email))  # fmt: skip
+                email=account.email,
+            )
+        )
     else:
-        flash(_("Verifikasi dua langkah %(email)s diatur ulang dan semua sesinya dikeluarkan. Ia dapat "
-                "mengaktifkannya lagi di Akun saya.", email=account.email))  # fmt: skip
+        flash(
+            _(
+                "Verifikasi dua langkah %(email)s diatur ulang dan semua sesinya dikeluarkan. Ia dapat "
+                "mengaktifkannya lagi di Akun saya.",
+                email=account.email,
+            )
+        )
     return redirect(url_for("officers.accounts.update_account", account_id=account.id), 303)
-

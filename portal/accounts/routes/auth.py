@@ -1,4 +1,5 @@
 """Sign in (password, then TOTP when enabled), sign out, account: password and 2FA set-up."""
+
 from __future__ import annotations
 
 import segno
@@ -28,8 +29,7 @@ def _finish_sign_in(account: Account, next_url: str | None):
     login_user(account)
     session["last_seen"] = session["signed_in_at"] = utcnow().timestamp()
     accounts.mark_signed_in(session=db.session, account=account)
-    audit.record(session=db.session, actor=current_actor(), action="masuk", object_type="account",
-                 object_id=account.id)  # fmt: skip
+    audit.record(session=db.session, actor=current_actor(), action="masuk", object_type="account", object_id=account.id)
     db.session.commit()
     if session.get(restore.RESTORE_KEY):  # an unsent form from before the session ended
         response = redirect(url_for("officers.accounts.show_unsent_form"), 303)
@@ -43,10 +43,14 @@ def _wrong_sign_in() -> str:
     """One message for an unknown e-mail, a wrong password and a device locked out: which of
     them it is would tell who has an account. So it says what to do in each case."""
     policy = lockout_policy()
-    return _("Email atau kata sandi salah, atau perangkat ini sedang ditahan karena terlalu banyak percobaan. "
-             "Periksa lalu coba lagi. Setelah %(n)d kali salah, tunggu %(minutes)d menit (lebih lama jika "
-             "terulang), atau masuk dari perangkat yang biasa Anda pakai. Lupa kata sandi? Minta admin "
-             "mengaturnya ulang.", n=policy.max_failures, minutes=policy.base_minutes)  # fmt: skip
+    return _(
+        "Email atau kata sandi salah, atau perangkat ini sedang ditahan karena terlalu banyak percobaan. "
+        "Periksa lalu coba lagi. Setelah %(n)d kali salah, tunggu %(minutes)d menit (lebih lama jika "
+        "terulang), atau masuk dari perangkat yang biasa Anda pakai. Lupa kata sandi? Minta admin "
+        "mengaturnya ulang.",
+        n=policy.max_failures,
+        minutes=policy.base_minutes,
+    )
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -61,9 +65,15 @@ def sign_in():
         status = 400 if request.method == "POST" else 200
         return render_template("accounts/masuk.html", form=form, title=_("Masuk petugas")), status
     client = device.client_for(form.email.data)
-    result = accounts.authenticate(session=db.session, email=form.email.data, password=form.password.data,
-                                   client=client.key, trusted=client.trusted,
-                                   hmac_key=current_app.config["NIK_HMAC_KEY"], policy=lockout_policy())  # fmt: skip
+    result = accounts.authenticate(
+        session=db.session,
+        email=form.email.data,
+        password=form.password.data,
+        client=client.key,
+        trusted=client.trusted,
+        hmac_key=current_app.config["NIK_HMAC_KEY"],
+        policy=lockout_policy(),
+    )
     db.session.commit()
     if result is None:
         form.password.errors = [_wrong_sign_in()]
@@ -93,10 +103,15 @@ def verify_totp():
         return redirect(url_for("officers.accounts.sign_in"), 303)
     client = device.client_for(account.email)
     try:
-        right = accounts.verify_second_factor(session=db.session, account=account, code=form.code.data,
-                                              client=client.key, trusted=client.trusted,
-                                              hmac_key=current_app.config["NIK_HMAC_KEY"],
-                                              policy=lockout_policy())  # fmt: skip
+        right = accounts.verify_second_factor(
+            session=db.session,
+            account=account,
+            code=form.code.data,
+            client=client.key,
+            trusted=client.trusted,
+            hmac_key=current_app.config["NIK_HMAC_KEY"],
+            policy=lockout_policy(),
+        )
     except Locked as locked:
         db.session.commit()
         session.pop(PENDING_KEY, None)  # start again from the password, after the wait
@@ -133,14 +148,18 @@ def edit_account():
         status = 400 if request.method == "POST" else 200
         return render_template("accounts/akun.html", form=form, title=_("Akun saya")), status
     try:
-        accounts.change_password(session=db.session, account=current_user, current=form.current.data,
-                                 new=form.new.data)  # fmt: skip
+        accounts.change_password(session=db.session, account=current_user, current=form.current.data, new=form.new.data)
     except accounts.AccountError as error:
         db.session.rollback()
         form.new.errors = [error.message]
         return render_template("accounts/akun.html", form=form, title=_("Akun saya")), 400
-    audit.record(session=db.session, actor=current_actor(), action="ganti_kata_sandi", object_type="account",
-                 object_id=current_user.id)  # fmt: skip
+    audit.record(
+        session=db.session,
+        actor=current_actor(),
+        action="ganti_kata_sandi",
+        object_type="account",
+        object_id=current_user.id,
+    )
     db.session.commit()
     login_user(current_user)  # this session carries the new version; every other one is signed out
     flash(_("Kata sandi diganti. Sesi di perangkat lain sudah dikeluarkan."))
@@ -164,8 +183,13 @@ def set_up_totp():
         db.session.commit()
         form.code.errors = [_("Kode salah. Pastikan jam ponsel tepat, lalu masukkan kode terbaru.")]
         return render_template("accounts/2fa.html", **context), 400
-    audit.record(session=db.session, actor=current_actor(), action="aktifkan_2fa", object_type="account",
-                 object_id=current_user.id)  # fmt: skip
+    audit.record(
+        session=db.session,
+        actor=current_actor(),
+        action="aktifkan_2fa",
+        object_type="account",
+        object_id=current_user.id,
+    )
     db.session.commit()
     login_user(current_user)
     flash(_("Verifikasi dua langkah aktif."))

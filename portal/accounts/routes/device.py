@@ -9,6 +9,7 @@ account's password from many addresses, or from the same office network, does no
 officer out of the devices they use. The device still has its own five-failure lockout, so a
 copied cookie gives five guesses, like any other client.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -64,7 +65,13 @@ def remember(response: Response, email: str) -> None:
     """After a complete sign-in: this device is known to this account from now on."""
     data = _read() or {"d": secrets.token_urlsafe(16), "a": []}
     tag = _tag(email)
-    tags = [t for t in data["a"] if t != tag][-(MAX_ACCOUNTS - 1):] + [tag]
-    response.set_cookie(COOKIE, _serializer().dumps({"d": data["d"], "a": tags}), max_age=MAX_AGE_SECONDS,
-                        path="/petugas", secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True,
-                        samesite="Strict")  # fmt: skip
+    tags = [t for t in data["a"] if t != tag][-(MAX_ACCOUNTS - 1) :] + [tag]
+    response.set_cookie(
+        COOKIE,
+        _serializer().dumps({"d": data["d"], "a": tags}),
+        max_age=MAX_AGE_SECONDS,
+        path="/petugas",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Strict",
+    )

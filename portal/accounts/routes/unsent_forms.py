@@ -2,6 +2,7 @@
 offered again after signing in, to check and send (or throw away). The same for a form whose CSRF
 token no longer matches (the officer signed in again in another tab, or left the page open for
 over a day): its text is kept rather than lost on an error page."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, session, url_for
@@ -24,10 +25,15 @@ from portal.web.restore import RESTORE_KEY, from_this_site
 
 # Labels for the free-text fields officers type most; others are named by their field name.
 LABELS = {
-    "message": _l("Pesan atau catatan"), "next_step": _l("Langkah berikutnya bagi warga"),
-    "body": _l("Isi balasan"), "title": _l("Judul"), "reference": _l("Nomor"), "uraian": _l("Uraian"),
-    "of_reference": _l("Nomor pengaduan asal"), "name": _l("Nama"),
-}  # fmt: skip
+    "message": _l("Pesan atau catatan"),
+    "next_step": _l("Langkah berikutnya bagi warga"),
+    "body": _l("Isi balasan"),
+    "title": _l("Judul"),
+    "reference": _l("Nomor"),
+    "uraian": _l("Uraian"),
+    "of_reference": _l("Nomor pengaduan asal"),
+    "name": _l("Nama"),
+}
 
 
 def _is_text(value: str) -> bool:
@@ -43,8 +49,10 @@ def _action_is_known(action: str) -> bool:
         endpoint, _args = adapter.match(action, method="POST")
     except (NotFound, MethodNotAllowed):
         return False
-    return endpoint.startswith("officers.") and endpoint not in {"officers.accounts.sign_in",
-                                                                 "officers.accounts.sign_out"}
+    return endpoint.startswith("officers.") and endpoint not in {
+        "officers.accounts.sign_in",
+        "officers.accounts.sign_out",
+    }
 
 
 def _kept() -> tuple[dict | None, str | None]:
@@ -67,8 +75,13 @@ def show_unsent_form():
     texts, others, seen = [], [], set()
     for name, value in kept["fields"]:
         head, _dash, base = name.rpartition("-")
-        editable = (_is_text(value) and head == prefix and base.isidentifier() and not hasattr(FlaskForm, base)
-                    and base not in seen)  # fmt: skip
+        editable = (
+            _is_text(value)
+            and head == prefix
+            and base.isidentifier()
+            and not hasattr(FlaskForm, base)
+            and base not in seen
+        )
         if editable:
             texts.append((base, value))
             seen.add(base)
@@ -82,9 +95,15 @@ def show_unsent_form():
         setattr(UnsentForm, base, TextAreaField(LABELS.get(base, base), render_kw={"rows": 6}))
     form = UnsentForm(formdata=None, data=dict(texts), prefix=prefix)
     text_fields = [form[base] for base, _value in texts]
-    return render_template("accounts/isian_tersimpan.html", form=form, text_fields=text_fields, others=others,
-                           action=kept["action"], back=kept.get("back"),
-                           title=_("Isian yang belum terkirim"))  # fmt: skip
+    return render_template(
+        "accounts/isian_tersimpan.html",
+        form=form,
+        text_fields=text_fields,
+        others=others,
+        action=kept["action"],
+        back=kept.get("back"),
+        title=_("Isian yang belum terkirim"),
+    )
 
 
 @bp.post("/isian-tersimpan/buang")
@@ -98,12 +117,14 @@ def discard_unsent_form():
     return redirect(url_for("officers.accounts.show_home"), 303)
 
 
-NOT_KEPT = frozenset({
-    "officers.accounts.sign_in",
-    "officers.accounts.verify_totp",
-    "officers.accounts.sign_out",
-    "officers.accounts.discard_unsent_form",
-})
+NOT_KEPT = frozenset(
+    {
+        "officers.accounts.sign_in",
+        "officers.accounts.verify_totp",
+        "officers.accounts.sign_out",
+        "officers.accounts.discard_unsent_form",
+    }
+)
 
 
 def keep_form_with_a_stale_token(error: CSRFError):
@@ -120,10 +141,18 @@ def keep_form_with_a_stale_token(error: CSRFError):
         logout_user()
         session.clear()
         session[RESTORE_KEY] = kept
-        flash(_("Sesi berakhir karena tidak ada aktivitas selama 30 menit. Isian Anda disimpan: "
-                "masuk lagi untuk melanjutkan."))  # fmt: skip
+        flash(
+            _(
+                "Sesi berakhir karena tidak ada aktivitas selama 30 menit. Isian Anda disimpan: "
+                "masuk lagi untuk melanjutkan."
+            )
+        )
         return redirect(url_for("officers.accounts.sign_in"), 303)
     session[RESTORE_KEY] = kept
-    flash(_("Isian belum terkirim karena halamannya sudah kedaluwarsa (misalnya Anda masuk lagi di tab lain). "
-            "Isian Anda disimpan di bawah: periksa, lalu kirim lagi."))  # fmt: skip
+    flash(
+        _(
+            "Isian belum terkirim karena halamannya sudah kedaluwarsa (misalnya Anda masuk lagi di tab lain). "
+            "Isian Anda disimpan di bawah: periksa, lalu kirim lagi."
+        )
+    )
     return redirect(url_for("officers.accounts.show_unsent_form"), 303)

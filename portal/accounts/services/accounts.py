@@ -8,6 +8,7 @@ past `total_failures` those clients are refused for a while, and the account's k
 are not. An unknown e-mail, a wrong password and a client locked out get the same answer after
 the same work: one Argon2 verification each.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -54,8 +55,9 @@ def check_password_strength(password: str, *, email: str = "") -> None:
         raise AccountError(_("Kata sandi tidak boleh memuat nama email Anda."))
 
 
-def create_account(*, session: Session, email: str, name: str, role: Role, password: str,
-                   kecamatan_codes: list[str] | None = None) -> Account:  # fmt: skip
+def create_account(
+    *, session: Session, email: str, name: str, role: Role, password: str, kecamatan_codes: list[str] | None = None
+) -> Account:
     email = email.strip().lower()
     if not email or "@" not in email:
         raise AccountError(_("Tulis email lengkap, misalnya petugas@bekasikota.go.id."))
@@ -65,9 +67,13 @@ def create_account(*, session: Session, email: str, name: str, role: Role, passw
     unknown = [c for c in kecamatan_codes or [] if c not in regions().kecamatan]
     if unknown:
         raise AccountError(_("Kode kecamatan tidak dikenal: %(codes)s.", codes=", ".join(unknown)))
-    account = Account(email=email, name=name.strip() or email, role=role,
-                      password_hash=password_hasher().hash(password),
-                      scopes=[AccountKecamatan(kecamatan_code=c) for c in kecamatan_codes or []])  # fmt: skip
+    account = Account(
+        email=email,
+        name=name.strip() or email,
+        role=role,
+        password_hash=password_hasher().hash(password),
+        scopes=[AccountKecamatan(kecamatan_code=c) for c in kecamatan_codes or []],
+    )
     session.add(account)
     session.flush()
     return account
@@ -98,21 +104,48 @@ class _Attempts:
         return self.own if not self.own.allowed else self.total
 
 
-def _reserve(session: Session, *, secret_hmac: str, client: str, trusted: bool, hmac_key: str,
-             policy: LockoutPolicy, now: datetime) -> _Attempts:  # fmt: skip
-    own = lockout.reserve(session, scope=LockoutScope.SIGN_IN, secret_hmac=secret_hmac,
-                          client_hmac=keyed_hash(hmac_key, client), policy=policy, now=now)  # fmt: skip
+def _reserve(
+    session: Session,
+    *,
+    secret_hmac: str,
+    client: str,
+    trusted: bool,
+    hmac_key: str,
+    policy: LockoutPolicy,
+    now: datetime,
+) -> _Attempts:
+    own = lockout.reserve(
+        session,
+        scope=LockoutScope.SIGN_IN,
+        secret_hmac=secret_hmac,
+        client_hmac=keyed_hash(hmac_key, client),
+        policy=policy,
+        now=now,
+    )
     total = None
     if own.allowed and not trusted:
-        total = lockout.reserve(session, scope=LockoutScope.SIGN_IN, secret_hmac=secret_hmac,
-                                client_hmac=lockout.EVERY_CLIENT, policy=policy, now=now)  # fmt: skip
+        total = lockout.reserve(
+            session,
+            scope=LockoutScope.SIGN_IN,
+            secret_hmac=secret_hmac,
+            client_hmac=lockout.EVERY_CLIENT,
+            policy=policy,
+            now=now,
+        )
         if not total.allowed:
             lockout.refund(session, own)  # refused before any comparison: not a guess of this client
     return _Attempts(own, total)
 
 
-def _settle(session: Session, attempts: _Attempts, *, right: bool, finished: bool, policy: LockoutPolicy,
-            account: Account | None) -> None:  # fmt: skip
+def _settle(
+    session: Session,
+    attempts: _Attempts,
+    *,
+    right: bool,
+    finished: bool,
+    policy: LockoutPolicy,
+    account: Account | None,
+) -> None:
     """After the comparison. Right and finished: this client's count starts again. Right but a
     second factor to come: the attempt does not count. Wrong: it counts, here and in the total."""
     if not right:
@@ -125,9 +158,17 @@ def _settle(session: Session, attempts: _Attempts, *, right: bool, finished: boo
         lockout.refund(session, attempts.total)
 
 
-def authenticate(*, session: Session, email: str, password: str, client: str, hmac_key: str,
-                 trusted: bool = False, policy: LockoutPolicy = DEFAULT_POLICY,
-                 now: datetime | None = None) -> SignIn | None:  # fmt: skip
+def authenticate(
+    *,
+    session: Session,
+    email: str,
+    password: str,
+    client: str,
+    hmac_key: str,
+    trusted: bool = False,
+    policy: LockoutPolicy = DEFAULT_POLICY,
+    now: datetime | None = None,
+) -> SignIn | None:
     """The account when the password is right and `client` may try; None otherwise: for an
     unknown or inactive e-mail, a wrong password and a client locked out alike, after one Argon2
     verification in each case (against a dummy hash without an account, and still when locked).
@@ -136,8 +177,15 @@ def authenticate(*, session: Session, email: str, password: str, client: str, hm
     device cookie is this account's, so the e-mail's total neither counts nor refuses it."""
     now = now or utcnow()
     email = normalize_email(email)
-    attempts = _reserve(session, secret_hmac=sign_in_secret(hmac_key, email), client=client, trusted=trusted,
-                        hmac_key=hmac_key, policy=policy, now=now)  # fmt: skip
+    attempts = _reserve(
+        session,
+        secret_hmac=sign_in_secret(hmac_key, email),
+        client=client,
+        trusted=trusted,
+        hmac_key=hmac_key,
+        policy=policy,
+        now=now,
+    )
     account = session.scalars(sa.select(Account).where(Account.email == email)).first()
     known = account is not None and account.active
     right = _verify(account.password_hash if known else dummy_hashes()[0], password) and known
@@ -150,24 +198,47 @@ def authenticate(*, session: Session, email: str, password: str, client: str, hm
     if password_hasher().check_needs_rehash(account.password_hash):
         account.password_hash = password_hasher().hash(password)
     session.flush()
-    return SignIn(account=account, needs_totp=account.totp_enabled,
-                  must_set_up_totp=account.role is Role.ADMIN and not account.totp_enabled)  # fmt: skip
+    return SignIn(
+        account=account,
+        needs_totp=account.totp_enabled,
+        must_set_up_totp=account.role is Role.ADMIN and not account.totp_enabled,
+    )
 
 
-def verify_second_factor(*, session: Session, account: Account, code: str, client: str, hmac_key: str,
-                         trusted: bool = False, policy: LockoutPolicy = DEFAULT_POLICY,
-                         now: datetime | None = None) -> bool:  # fmt: skip
+def verify_second_factor(
+    *,
+    session: Session,
+    account: Account,
+    code: str,
+    client: str,
+    hmac_key: str,
+    trusted: bool = False,
+    policy: LockoutPolicy = DEFAULT_POLICY,
+    now: datetime | None = None,
+) -> bool:
     """The TOTP step of a sign-in whose password was right. Wrong codes count towards the same
     lockout as wrong passwords (this e-mail, this client; the total for untrusted clients).
     Raises Locked: the password was right, so saying so tells nothing new."""
     now = now or utcnow()
-    attempts = _reserve(session, secret_hmac=sign_in_secret(hmac_key, account.email), client=client,
-                        trusted=trusted, hmac_key=hmac_key, policy=policy, now=now)  # fmt: skip
+    attempts = _reserve(
+        session,
+        secret_hmac=sign_in_secret(hmac_key, account.email),
+        client=client,
+        trusted=trusted,
+        hmac_key=hmac_key,
+        policy=policy,
+        now=now,
+    )
     if not attempts.allowed:
         refusal = attempts.refusal
-        raise Locked(_("Terlalu banyak percobaan masuk. Coba lagi setelah %(minutes)d menit, dari awal dengan "
-                       "email dan kata sandi.", minutes=refusal.wait_minutes),
-                     retry_after_seconds=refusal.wait_seconds)  # fmt: skip
+        raise Locked(
+            _(
+                "Terlalu banyak percobaan masuk. Coba lagi setelah %(minutes)d menit, dari awal dengan "
+                "email dan kata sandi.",
+                minutes=refusal.wait_minutes,
+            ),
+            retry_after_seconds=refusal.wait_seconds,
+        )
     right = verify_totp(session=session, account=account, code=code, now=now)
     _settle(session, attempts, right=right, finished=True, policy=policy, account=account)
     return right
@@ -213,8 +284,9 @@ def totp_uri(*, account: Account, secret: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=account.email, issuer_name="SIGAP Kota Bekasi")
 
 
-def verify_totp(*, session: Session, account: Account, code: str, secret: str | None = None,
-                now: datetime | None = None) -> bool:  # fmt: skip
+def verify_totp(
+    *, session: Session, account: Account, code: str, secret: str | None = None, now: datetime | None = None
+) -> bool:
     """Check a 6-digit code (±1 step for clock drift); a code is accepted only once, atomically:
     the step is stored with UPDATE ... WHERE totp_last_step < step, and only the request whose
     UPDATE changed the row gets in (two requests with one code at once: one)."""
@@ -230,11 +302,17 @@ def verify_totp(*, session: Session, account: Account, code: str, secret: str | 
         step = int(at.timestamp()) // 30
         if not hmac.compare_digest(totp.at(at), code):
             continue
-        accepted = session.connection().execute(
-            table.update()
-            .where(table.c.id == account.id, sa.or_(table.c.totp_last_step.is_(None), table.c.totp_last_step < step))
-            .values(totp_last_step=step)
-        ).rowcount  # fmt: skip
+        accepted = (
+            session.connection()
+            .execute(
+                table.update()
+                .where(
+                    table.c.id == account.id, sa.or_(table.c.totp_last_step.is_(None), table.c.totp_last_step < step)
+                )
+                .values(totp_last_step=step)
+            )
+            .rowcount
+        )
         if accepted == 1:
             set_committed_value(account, "totp_last_step", step)
             return True

@@ -1,5 +1,6 @@
 """Admins manage officer accounts: create, change role, scope and active, reset a password or
 the two-factor verification. Every change is audited; no admin can lock themselves out by accident."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -21,17 +22,34 @@ def _scope_text(codes: list[str]) -> str:
     return ",".join(sorted(codes)) or "semua"
 
 
-def create(*, session: Session, email: str, name: str, role: Role, kecamatan_codes: list[str], password: str,
-           who: audit.Actor) -> Account:  # fmt: skip
-    account = accounts.create_account(session=session, email=email, name=name, role=role, password=password,
-                                      kecamatan_codes=kecamatan_codes)  # fmt: skip
-    audit.record(session=session, actor=who, action="buat", object_type="account", object_id=account.id,
-                 detail=f"{account.email} peran={role.value} wilayah={_scope_text(kecamatan_codes)}")  # fmt: skip
+def create(
+    *, session: Session, email: str, name: str, role: Role, kecamatan_codes: list[str], password: str, who: audit.Actor
+) -> Account:
+    account = accounts.create_account(
+        session=session, email=email, name=name, role=role, password=password, kecamatan_codes=kecamatan_codes
+    )
+    audit.record(
+        session=session,
+        actor=who,
+        action="buat",
+        object_type="account",
+        object_id=account.id,
+        detail=f"{account.email} peran={role.value} wilayah={_scope_text(kecamatan_codes)}",
+    )
     return account
 
 
-def update(*, session: Session, account: Account, name: str, role: Role, kecamatan_codes: list[str],
-           active: bool, by: Account, who: audit.Actor) -> None:  # fmt: skip
+def update(
+    *,
+    session: Session,
+    account: Account,
+    name: str,
+    role: Role,
+    kecamatan_codes: list[str],
+    active: bool,
+    by: Account,
+    who: audit.Actor,
+) -> None:
     """Change an account's name, role, kecamatan scope and whether it may sign in."""
     if account.id == by.id and not active:
         raise AccountError(_("Anda tidak dapat menonaktifkan akun Anda sendiri. Minta admin lain."))
@@ -63,20 +81,28 @@ def update(*, session: Session, account: Account, name: str, role: Role, kecamat
     if not changes:
         return
     session.flush()
-    audit.record(session=session, actor=who, action="ubah", object_type="account", object_id=account.id,
-                 detail="; ".join(changes))  # fmt: skip
+    audit.record(
+        session=session,
+        actor=who,
+        action="ubah",
+        object_type="account",
+        object_id=account.id,
+        detail="; ".join(changes),
+    )
 
 
-def reset_password(*, session: Session, account: Account, new: str, by: Account, who: audit.Actor,
-                   hmac_key: str) -> None:  # fmt: skip
+def reset_password(
+    *, session: Session, account: Account, new: str, by: Account, who: audit.Actor, hmac_key: str
+) -> None:
     """Sets a new password and signs the account out everywhere (accounts.set_password); the
     sign-in lockouts of its e-mail end (they were about the old password)."""
     if account.id == by.id:
         raise AccountError(_("Ganti kata sandi Anda sendiri di halaman Akun saya."))
     accounts.set_password(session=session, account=account, new=new)
     accounts.clear_sign_in_lockouts(session=session, email=account.email, hmac_key=hmac_key)
-    audit.record(session=session, actor=who, action="atur_ulang_kata_sandi", object_type="account",
-                 object_id=account.id)  # fmt: skip
+    audit.record(
+        session=session, actor=who, action="atur_ulang_kata_sandi", object_type="account", object_id=account.id
+    )
 
 
 def reset_two_factor(*, session: Session, account: Account, by: Account, who: audit.Actor) -> None:
@@ -85,8 +111,9 @@ def reset_two_factor(*, session: Session, account: Account, by: Account, who: au
     (portal.web.auth.enforce); other roles may. Never one's own account: another admin checks
     who is asking."""
     if account.id == by.id:
-        raise AccountError(_("Anda tidak dapat mengatur ulang verifikasi dua langkah akun Anda sendiri. "
-                             "Minta admin lain."))  # fmt: skip
+        raise AccountError(
+            _("Anda tidak dapat mengatur ulang verifikasi dua langkah akun Anda sendiri. Minta admin lain.")
+        )
     if not account.totp_enabled:
         raise AccountError(_("Akun ini belum memakai verifikasi dua langkah."))
     account.totp_enabled = False
@@ -94,5 +121,11 @@ def reset_two_factor(*, session: Session, account: Account, by: Account, who: au
     account.totp_last_step = None
     account.session_version += 1
     session.flush()
-    audit.record(session=session, actor=who, action="atur_ulang_2fa", object_type="account", object_id=account.id,
-                 detail=f"peran={account.role.value}")  # fmt: skip
+    audit.record(
+        session=session,
+        actor=who,
+        action="atur_ulang_2fa",
+        object_type="account",
+        object_id=account.id,
+        detail=f"peran={account.role.value}",
+    )

@@ -1,4 +1,5 @@
 """Forms for officers' actions on an assistance request; each carries the version they saw."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -9,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from portal.assistance.models import AppointmentKind, AssistanceOutcome
 from portal.complaints.forms.case import CaseForm
 from portal.complaints.forms.public import OneOfTheChoices
-from portal.complaints.services.filing import normalize_reference
+from portal.core.references import normalize_reference
 from portal.web.forms import strip_filter
 
 APPOINTMENTS = [
@@ -28,9 +29,13 @@ OUTCOMES = [
 
 
 def _message(label, description=None):
-    return TextAreaField(label, description=description, filters=[strip_filter],
-                         validators=[Length(max=2000, message=_l("Paling banyak 2.000 huruf."))],
-                         render_kw={"rows": 3, "maxlength": 2000})  # fmt: skip
+    return TextAreaField(
+        label,
+        description=description,
+        filters=[strip_filter],
+        validators=[Length(max=2000, message=_l("Paling banyak 2.000 huruf."))],
+        render_kw={"rows": 3, "maxlength": 2000},
+    )
 
 
 class ClaimForm(CaseForm):
@@ -42,26 +47,47 @@ class DeleteDisabilityForm(CaseForm):
 
 
 class ScheduleForm(CaseForm):
-    kind = RadioField(_l("Jenis janji"), choices=APPOINTMENTS, validate_choice=False,
-                      validators=[InputRequired(message=_l("Pilih jenis janji.")), OneOfTheChoices()])  # fmt: skip
-    on = DateField(_l("Tanggal"), validators=[InputRequired(message=_l("Tulis tanggal janji."))],
-                   render_kw={"type": "date"})  # fmt: skip
-    at = TimeField(_l("Jam (WIB)"), description=_l("Misalnya 10:00."),
-                   validators=[InputRequired(message=_l("Tulis jam janji, misalnya 10:00."))],
-                   render_kw={"type": "time"})  # fmt: skip
-    officer = SelectField(_l("Petugas yang datang atau menghubungi"), coerce=str, validate_choice=False,
-                          validators=[DataRequired(message=_l("Pilih petugas."))])  # fmt: skip
-    message = _message(_l("Pesan untuk warga (tidak wajib)"),
-                       _l("Terlihat di halaman lacak, misalnya: petugas datang bersama juru bahasa isyarat."))
+    kind = RadioField(
+        _l("Jenis janji"),
+        choices=APPOINTMENTS,
+        validate_choice=False,
+        validators=[InputRequired(message=_l("Pilih jenis janji.")), OneOfTheChoices()],
+    )
+    on = DateField(
+        _l("Tanggal"), validators=[InputRequired(message=_l("Tulis tanggal janji."))], render_kw={"type": "date"}
+    )
+    at = TimeField(
+        _l("Jam (WIB)"),
+        description=_l("Misalnya 10:00."),
+        validators=[InputRequired(message=_l("Tulis jam janji, misalnya 10:00."))],
+        render_kw={"type": "time"},
+    )
+    officer = SelectField(
+        _l("Petugas yang datang atau menghubungi"),
+        coerce=str,
+        validate_choice=False,
+        validators=[DataRequired(message=_l("Pilih petugas."))],
+    )
+    message = _message(
+        _l("Pesan untuk warga (tidak wajib)"),
+        _l("Terlihat di halaman lacak, misalnya: petugas datang bersama juru bahasa isyarat."),
+    )
 
 
 class OutcomeForm(CaseForm):
-    outcome = RadioField(_l("Hasil"), choices=OUTCOMES, validate_choice=False,
-                         validators=[InputRequired(message=_l("Pilih hasilnya.")), OneOfTheChoices()])  # fmt: skip
-    reference = StringField(_l("Nomor pengaduan atau usulan (jika ada)"),
-                            description=_l("Wajib jika pengaduan atau usulan diajukan, misalnya SGP-2026-000123."),
-                            filters=[strip_filter], validators=[Optional(), Length(max=20)],
-                            render_kw={"maxlength": 20, "autocapitalize": "characters"})  # fmt: skip
+    outcome = RadioField(
+        _l("Hasil"),
+        choices=OUTCOMES,
+        validate_choice=False,
+        validators=[InputRequired(message=_l("Pilih hasilnya.")), OneOfTheChoices()],
+    )
+    reference = StringField(
+        _l("Nomor pengaduan atau usulan (jika ada)"),
+        description=_l("Wajib jika pengaduan atau usulan diajukan, misalnya SGP-2026-000123."),
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=20)],
+        render_kw={"maxlength": 20, "autocapitalize": "characters"},
+    )
     message = _message(_l("Pesan untuk warga (tidak wajib)"), _l("Terlihat di halaman lacak."))
 
     def validate_reference(self, field):
@@ -72,7 +98,12 @@ class OutcomeForm(CaseForm):
 
 
 class NoteForm(CaseForm):
-    message = TextAreaField(_l("Catatan internal (tidak terlihat warga)"), filters=[strip_filter],
-                            validators=[DataRequired(message=_l("Tulis catatannya.")),
-                                        Length(max=2000, message=_l("Paling banyak 2.000 huruf."))],
-                            render_kw={"rows": 3, "maxlength": 2000})  # fmt: skip
+    message = TextAreaField(
+        _l("Catatan internal (tidak terlihat warga)"),
+        filters=[strip_filter],
+        validators=[
+            DataRequired(message=_l("Tulis catatannya.")),
+            Length(max=2000, message=_l("Paling banyak 2.000 huruf.")),
+        ],
+        render_kw={"rows": 3, "maxlength": 2000},
+    )

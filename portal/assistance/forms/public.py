@@ -1,5 +1,6 @@
 """The assistance request form: for whom, what help, how to reach them, where, and (optionally,
 with its own consent) the disability."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -66,8 +67,9 @@ CHANNELS = [
     SelectChoice(ContactPreference.TELEPON.value, _l("Telepon")),
     SelectChoice(ContactPreference.SMS.value, _l("SMS")),
     SelectChoice(ContactPreference.WHATSAPP_PESAN.value, _l("Pesan WhatsApp")),
-    SelectChoice(ContactPreference.WHATSAPP_VIDEO.value,
-                 _l("Panggilan video WhatsApp (misalnya untuk bahasa isyarat)")),
+    SelectChoice(
+        ContactPreference.WHATSAPP_VIDEO.value, _l("Panggilan video WhatsApp (misalnya untuk bahasa isyarat)")
+    ),
 ]
 TIMES = [
     SelectChoice(TimeOfDay.PAGI.value, _l("Pagi, pukul 08.00–11.00")),
@@ -102,43 +104,57 @@ def kelurahan_choices_for(kecamatan: str | None) -> list[SelectChoice]:
 
 
 def _rt_rw(label):
-    return StringField(label, filters=[strip_filter],
-                       render_kw={"inputmode": "numeric", "maxlength": 3, "autocomplete": "off"})  # fmt: skip
+    return StringField(
+        label, filters=[strip_filter], render_kw={"inputmode": "numeric", "maxlength": 3, "autocomplete": "off"}
+    )
 
 
 class AssistanceForm(FlaskForm):
     pemohon = RadioField(
-        _l("Untuk siapa bantuan ini?"), choices=RELATIONS, default=FilerRelation.SENDIRI.value,
+        _l("Untuk siapa bantuan ini?"),
+        choices=RELATIONS,
+        default=FilerRelation.SENDIRI.value,
         validators=[InputRequired(message=_l("Pilih untuk siapa bantuan ini.")), OneOfTheChoices()],
         validate_choice=False,
-    )  # fmt: skip
+    )
     nama = StringField(
         _l("Nama orang yang memerlukan bantuan"),
-        validators=[DataRequired(message=_l("Tulis nama orang yang memerlukan bantuan.")),
-                    Length(max=150, message=_l("Nama terlalu panjang. Tulis paling banyak 150 huruf."))],
-        filters=[strip_filter], render_kw={"maxlength": 150, "spellcheck": "false"},
-    )  # fmt: skip
+        validators=[
+            DataRequired(message=_l("Tulis nama orang yang memerlukan bantuan.")),
+            Length(max=150, message=_l("Nama terlalu panjang. Tulis paling banyak 150 huruf.")),
+        ],
+        filters=[strip_filter],
+        render_kw={"maxlength": 150, "spellcheck": "false"},
+    )
     nama_pemohon = StringField(
-        _l("Nama Anda"), description=_l("Isi jika Anda meminta bantuan untuk orang lain."), filters=[strip_filter],
+        _l("Nama Anda"),
+        description=_l("Isi jika Anda meminta bantuan untuk orang lain."),
+        filters=[strip_filter],
         validators=[Length(max=150, message=_l("Nama terlalu panjang."))],
         render_kw={"maxlength": 150, "autocomplete": "name"},
-    )  # fmt: skip
+    )
     hubungan = StringField(
-        _l("Hubungan Anda dengan orang tersebut"), description=_l("Misalnya: anak, pendamping, ketua RT 03."),
-        filters=[strip_filter], validators=[Length(max=100, message=_l("Tulis paling banyak 100 huruf."))],
+        _l("Hubungan Anda dengan orang tersebut"),
+        description=_l("Misalnya: anak, pendamping, ketua RT 03."),
+        filters=[strip_filter],
+        validators=[Length(max=100, message=_l("Tulis paling banyak 100 huruf."))],
         render_kw={"maxlength": 100},
-    )  # fmt: skip
+    )
     persetujuan = BooleanField(_l("Orang tersebut sudah setuju saya meminta bantuan untuknya."))
 
     bantuan = CheckboxListField(
-        _l("Bantuan apa yang diperlukan?"), choices=KINDS, description=_l("Boleh pilih lebih dari satu."),
+        _l("Bantuan apa yang diperlukan?"),
+        choices=KINDS,
+        description=_l("Boleh pilih lebih dari satu."),
         validators=[DataRequired(message=_l("Pilih paling sedikit satu jenis bantuan.")), AllOfTheChoices()],
         validate_choice=False,
-    )  # fmt: skip
+    )
     keperluan = RadioField(
-        _l("Bantuan ini untuk keperluan apa?"), choices=TOPICS,
-        validators=[InputRequired(message=_l("Pilih keperluannya.")), OneOfTheChoices()], validate_choice=False,
-    )  # fmt: skip
+        _l("Bantuan ini untuk keperluan apa?"),
+        choices=TOPICS,
+        validators=[InputRequired(message=_l("Pilih keperluannya.")), OneOfTheChoices()],
+        validate_choice=False,
+    )
     uraian = TextAreaField(
         _l("Ceritakan singkat (tidak wajib)"),
         description=_l(
@@ -147,56 +163,72 @@ class AssistanceForm(FlaskForm):
         filters=[strip_filter],
         validators=[Length(max=1000, message=_l("Paling banyak 1.000 huruf; persingkat cerita Anda."))],
         render_kw={"rows": 4, "maxlength": 1000},
-    )  # fmt: skip
+    )
 
     telepon = StringField(
-        _l("Nomor HP atau WhatsApp"), description=_l("Petugas akan menghubungi nomor ini. Contoh: 0812 3456 7890."),
-        filters=[strip_filter], render_kw={"inputmode": "tel", "autocomplete": "tel", "maxlength": 25},
-    )  # fmt: skip
+        _l("Nomor HP atau WhatsApp"),
+        description=_l("Petugas akan menghubungi nomor ini. Contoh: 0812 3456 7890."),
+        filters=[strip_filter],
+        render_kw={"inputmode": "tel", "autocomplete": "tel", "maxlength": 25},
+    )
     saluran = RadioField(
-        _l("Cara menghubungi yang paling mudah"), choices=CHANNELS, default=ContactPreference.TELEPON.value,
-        validators=[InputRequired(message=_l("Pilih cara menghubungi.")), OneOfTheChoices()], validate_choice=False,
-    )  # fmt: skip
+        _l("Cara menghubungi yang paling mudah"),
+        choices=CHANNELS,
+        default=ContactPreference.TELEPON.value,
+        validators=[InputRequired(message=_l("Pilih cara menghubungi.")), OneOfTheChoices()],
+        validate_choice=False,
+    )
     waktu = CheckboxListField(
-        _l("Waktu yang paling cocok"), choices=TIMES,
+        _l("Waktu yang paling cocok"),
+        choices=TIMES,
         description=_l("Hari kerja, Senin sampai Jumat. Kosongkan jika kapan saja bisa."),
-        validators=[AllOfTheChoices()], validate_choice=False,
-    )  # fmt: skip
+        validators=[AllOfTheChoices()],
+        validate_choice=False,
+    )
     catatan_waktu = StringField(
-        _l("Catatan waktu (tidak wajib)"), description=_l("Misalnya: tidak bisa hari Jumat."),
-        filters=[strip_filter], validators=[Length(max=200, message=_l("Tulis paling banyak 200 huruf."))],
+        _l("Catatan waktu (tidak wajib)"),
+        description=_l("Misalnya: tidak bisa hari Jumat."),
+        filters=[strip_filter],
+        validators=[Length(max=200, message=_l("Tulis paling banyak 200 huruf."))],
         render_kw={"maxlength": 200},
-    )  # fmt: skip
+    )
 
     kecamatan = SelectField(
-        _l("Kecamatan"), choices=kecamatan_choices,
+        _l("Kecamatan"),
+        choices=kecamatan_choices,
         validators=[DataRequired(message=_l("Pilih kecamatan tempat tinggal.")), OneOfTheChoices()],
         validate_choice=False,
     )
     kelurahan = SelectField(
-        _l("Kelurahan"), description=_l("Pilihan kelurahan mengikuti kecamatan yang dipilih."),
-        validators=[DataRequired(message=_l("Pilih kelurahan tempat tinggal."))], validate_choice=False,
-    )  # fmt: skip
+        _l("Kelurahan"),
+        description=_l("Pilihan kelurahan mengikuti kecamatan yang dipilih."),
+        validators=[DataRequired(message=_l("Pilih kelurahan tempat tinggal."))],
+        validate_choice=False,
+    )
     jalan = StringField(
         _l("Alamat: jalan, nomor rumah, atau patokan"),
-        description=_l("Wajib jika petugas perlu datang ke rumah."), filters=[strip_filter],
+        description=_l("Wajib jika petugas perlu datang ke rumah."),
+        filters=[strip_filter],
         validators=[Length(max=200, message=_l("Tulis paling banyak 200 huruf."))],
         render_kw={"maxlength": 200, "autocomplete": "street-address"},
-    )  # fmt: skip
+    )
     rt = _rt_rw(_l("RT (tidak wajib)"))
     rw = _rt_rw(_l("RW (tidak wajib)"))
 
     disabilitas = CheckboxListField(
-        _l("Ragam disabilitas (tidak wajib)"), choices=DISABILITIES,
+        _l("Ragam disabilitas (tidak wajib)"),
+        choices=DISABILITIES,
         description=_l("Pilih semua yang sesuai. Lebih dari satu berarti disabilitas ganda."),
-        validators=[AllOfTheChoices()], validate_choice=False,
-    )  # fmt: skip
+        validators=[AllOfTheChoices()],
+        validate_choice=False,
+    )
     kebutuhan = TextAreaField(
         _l("Kebutuhan khusus (tidak wajib)"),
         description=_l("Misalnya: memakai kursi roda, rumah di lantai dua, perlu huruf besar."),
-        filters=[strip_filter], validators=[Length(max=500, message=_l("Paling banyak 500 huruf."))],
+        filters=[strip_filter],
+        validators=[Length(max=500, message=_l("Paling banyak 500 huruf."))],
         render_kw={"rows": 3, "maxlength": 500},
-    )  # fmt: skip
+    )
     persetujuan_disabilitas = BooleanField(
         _l("Saya setuju data disabilitas ini disimpan dan hanya dipakai untuk menyiapkan bantuan."),
         description=_l("Jika untuk orang lain: orang tersebut sudah setuju."),
@@ -227,8 +259,11 @@ class AssistanceForm(FlaskForm):
 
     def validate_telepon(self, field):
         try:
-            field.normalized = normalize_phone(field.data or "", mobile_only=self.saluran.data in (
-                ContactPreference.WHATSAPP_PESAN.value, ContactPreference.WHATSAPP_VIDEO.value))  # fmt: skip
+            field.normalized = normalize_phone(
+                field.data or "",
+                mobile_only=self.saluran.data
+                in (ContactPreference.WHATSAPP_PESAN.value, ContactPreference.WHATSAPP_VIDEO.value),
+            )
         except PhoneError as error:
             raise ValidationError(error.message) from None
 
@@ -238,8 +273,13 @@ class AssistanceForm(FlaskForm):
             raise ValidationError(_l("Pilih kelurahan tempat tinggal."))
         kecamatan = regions().kecamatan.get(self.kecamatan.data or "")
         if kecamatan is not None and place.kecamatan.code != kecamatan.code:
-            raise ValidationError(_l("Kelurahan ini tidak berada di Kecamatan %(name)s. Pilih kelurahan di "
-                                     "kecamatan itu, atau ubah kecamatannya.", name=kecamatan.name))  # fmt: skip
+            raise ValidationError(
+                _l(
+                    "Kelurahan ini tidak berada di Kecamatan %(name)s. Pilih kelurahan di "
+                    "kecamatan itu, atau ubah kecamatannya.",
+                    name=kecamatan.name,
+                )
+            )
 
     def validate_jalan(self, field):
         if K.KUNJUNGAN_RUMAH.value in (self.bantuan.data or []) and not field.data:
@@ -253,9 +293,12 @@ class AssistanceForm(FlaskForm):
 
     def validate_persetujuan_disabilitas(self, field):
         if (self.disabilitas.data or self.kebutuhan.data) and not field.data:
-            raise ValidationError(_l(
-                "Anda mengisi data disabilitas tetapi belum memberi persetujuan. Centang persetujuan, atau "
-                "kosongkan data disabilitas: bantuan tetap diberikan tanpa data ini."))  # fmt: skip
+            raise ValidationError(
+                _l(
+                    "Anda mengisi data disabilitas tetapi belum memberi persetujuan. Centang persetujuan, atau "
+                    "kosongkan data disabilitas: bantuan tetap diberikan tanpa data ini."
+                )
+            )
 
 
 def _digits(field, message) -> None:

@@ -1,4 +1,5 @@
 """/bantuan and /aksesibilitas for residents; the help-request queue and pages for officers."""
+
 from flask import Blueprint
 
 bp = Blueprint("assistance", __name__)

@@ -8,6 +8,7 @@ A blueprint error handler: Flask looks up handlers by the request's blueprint, s
 CSRFError that CSRFProtect raises before the view runs. Every other POST of the blueprint gets the
 portal's usual "form expired" page.
 """
+
 from __future__ import annotations
 
 from flask import flash, redirect, request, session, url_for
@@ -36,7 +37,11 @@ def keep_typed_answers(error: CSRFError):
         token = session.get(DRAFT_KEY) or request.form.get("draft")
         if service.get_draft(session=db.session, token=token) is not None:
             session[DRAFT_KEY] = token
-            flash(_("Permintaan belum terkirim karena halaman terlalu lama terbuka. Jawaban Anda masih "
-                    "tersimpan: periksa lagi, lalu tekan “Kirim permintaan bantuan”."))  # fmt: skip
+            flash(
+                _(
+                    "Permintaan belum terkirim karena halaman terlalu lama terbuka. Jawaban Anda masih "
+                    "tersimpan: periksa lagi, lalu tekan “Kirim permintaan bantuan”."
+                )
+            )
             return redirect(url_for("assistance.check_request"), 303)
     return form_expired()

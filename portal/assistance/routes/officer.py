@@ -1,5 +1,6 @@
 """/petugas/bantuan: the assistance queue (htmx filters with URL sync, works without JS), the
 request page with its timeline, and the actions on it."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -22,8 +23,8 @@ from portal.assistance.routes import officer_bp as bp
 from portal.assistance.routes.requests import labels
 from portal.assistance.services import actions
 from portal.assistance.services.access import can_act, can_see_disability, can_view
+from portal.assistance.services.labels import officer_status_label
 from portal.assistance.services.queue import AssistanceFilters, kinds_of, load_queue
-from portal.assistance.services.requests import officer_status_label
 from portal.audit.services import trail as audit
 from portal.complaints.forms.case import first_error
 from portal.complaints.routes.queue import kecamatan_choices
@@ -50,13 +51,15 @@ def filters_from(args) -> AssistanceFilters:
     kecamatan = args.get("kecamatan") or None
     page = args.get("hal", "1")
     return AssistanceFilters(
-        status=_enum(AssistanceStatus, args.get("status")), kind=_enum(AssistanceKind, args.get("jenis")),
+        status=_enum(AssistanceStatus, args.get("status")),
+        kind=_enum(AssistanceKind, args.get("jenis")),
         topic=_enum(AssistanceTopic, args.get("keperluan")),
         kecamatan=kecamatan if kecamatan in regions().kecamatan else None,
         assigned=args.get("ditugaskan") if args.get("ditugaskan") in ("saya", "belum") else None,
-        overdue=args.get("terlambat") == "1", q=(args.get("q") or "")[:80],
+        overdue=args.get("terlambat") == "1",
+        q=(args.get("q") or "")[:80],
         page=as_page(page),
-    )  # fmt: skip
+    )
 
 
 @bp.get("/bantuan")
@@ -66,14 +69,22 @@ def show_assistance_queue():
     today = local_date(utcnow())
     page = load_queue(session=db.session, viewer=current_user, filters=filters, today=today)
     return render_page_or_fragment(
-        "assistance/petugas_antrean.html", "assistance/_petugas_antrean_hasil.html",
-        page=page, filters=filters, today=today,
+        "assistance/petugas_antrean.html",
+        "assistance/_petugas_antrean_hasil.html",
+        page=page,
+        filters=filters,
+        today=today,
         kinds=kinds_of(session=db.session, request_ids=[r.id for r in page.rows]),
-        statuses=list(AssistanceStatus), all_kinds=list(AssistanceKind), topics=list(AssistanceTopic),
-        kecamatan=kecamatan_choices(current_user), kelurahan=regions().kelurahan,
-        args=request.args, contact_days=current_app.config["ASSISTANCE_CONTACT_DAYS"],
-        title=_("Antrean permintaan bantuan"), **{**labels(), "status_label": officer_status_label},
-    )  # fmt: skip
+        statuses=list(AssistanceStatus),
+        all_kinds=list(AssistanceKind),
+        topics=list(AssistanceTopic),
+        kecamatan=kecamatan_choices(current_user),
+        kelurahan=regions().kelurahan,
+        args=request.args,
+        contact_days=current_app.config["ASSISTANCE_CONTACT_DAYS"],
+        title=_("Antrean permintaan bantuan"),
+        **{**labels(), "status_label": officer_status_label},
+    )
 
 
 def _request(reference: str) -> AssistanceRequest:
@@ -83,8 +94,13 @@ def _request(reference: str) -> AssistanceRequest:
     return found
 
 
-ACTION_FORMS = {"ambil": forms.ClaimForm, "jadwalkan": forms.ScheduleForm, "hasil": forms.OutcomeForm,
-                "catatan": forms.NoteForm, "hapus-disabilitas": forms.DeleteDisabilityForm}  # fmt: skip
+ACTION_FORMS = {
+    "ambil": forms.ClaimForm,
+    "jadwalkan": forms.ScheduleForm,
+    "hasil": forms.OutcomeForm,
+    "catatan": forms.NoteForm,
+    "hapus-disabilitas": forms.DeleteDisabilityForm,
+}
 
 
 def _officers_for(found: AssistanceRequest) -> list[Account]:
@@ -112,18 +128,27 @@ def _render(found: AssistanceRequest, *, active_form=None, error: str | None = N
     who = current_actor()
     audit.record(session=db.session, actor=who, action="lihat", object_type="assistance", object_id=found.id)
     if show_disability and found.has_disability_data:
-        audit.record(session=db.session, actor=who, action="lihat_data_disabilitas", object_type="assistance",
-                     object_id=found.id)  # fmt: skip
+        audit.record(
+            session=db.session, actor=who, action="lihat_data_disabilitas", object_type="assistance", object_id=found.id
+        )
     db.session.commit()
     assigned = db.session.get(Account, found.assigned_to_id) if found.assigned_to_id else None
     return render_template(
-        "assistance/petugas_permintaan.html", help_request=found, forms=made, assigned=assigned, action_error=error,
+        "assistance/petugas_permintaan.html",
+        help_request=found,
+        forms=made,
+        assigned=assigned,
+        action_error=error,
         form_error=first_error(active_form),
-        show_disability=show_disability, may_act=can_act(current_user, found), place=kelurahan(found.kelurahan_code),
-        today=local_date(utcnow()), S=AssistanceStatus, title=_title(found, active_form, error),
+        show_disability=show_disability,
+        may_act=can_act(current_user, found),
+        place=kelurahan(found.kelurahan_code),
+        today=local_date(utcnow()),
+        S=AssistanceStatus,
+        title=_title(found, active_form, error),
         actor_names=actor_names(session=db.session, labels={event.actor for event in found.events}),
         **{**labels(), "status_label": officer_status_label},
-    ), status  # fmt: skip
+    ), status
 
 
 def _title(found: AssistanceRequest, active_form, error: str | None) -> str:
@@ -152,15 +177,22 @@ def show_assistance_request(reference: str):
 def _done(action: str) -> str:
     """What the officer is told after an action (the page opens at the timeline)."""
     return {
-        "ambil": _("Permintaan ini sekarang Anda tangani."), "jadwalkan": _("Jadwal disimpan."),
-        "hasil": _("Hasilnya dicatat."), "catatan": _("Catatan internal disimpan."),
+        "ambil": _("Permintaan ini sekarang Anda tangani."),
+        "jadwalkan": _("Jadwal disimpan."),
+        "hasil": _("Hasilnya dicatat."),
+        "catatan": _("Catatan internal disimpan."),
         "hapus-disabilitas": _("Data disabilitas dihapus dan penghapusannya dicatat."),
-    }[action]  # fmt: skip
+    }[action]
 
 
 def _perform(action: str, form, found: AssistanceRequest) -> None:
-    common = {"session": db.session, "request": found, "expected_version": form.version_number,
-              "who": current_actor(), "officer": current_user._get_current_object()}  # fmt: skip
+    common = {
+        "session": db.session,
+        "request": found,
+        "expected_version": form.version_number,
+        "who": current_actor(),
+        "officer": current_user._get_current_object(),
+    }
     match action:
         case "ambil":
             actions.claim(**common)
@@ -168,12 +200,21 @@ def _perform(action: str, form, found: AssistanceRequest) -> None:
             assignee = db.session.get(Account, account_id) if (account_id := as_id(form.officer.data)) else None
             if assignee is None:
                 raise actions.NotAllowed(_("Pilih petugas."))
-            actions.schedule(assignee=assignee, kind=AppointmentKind(form.kind.data), on=form.on.data,
-                             at=form.at.data, message=form.message.data or "", **common)  # fmt: skip
+            actions.schedule(
+                assignee=assignee,
+                kind=AppointmentKind(form.kind.data),
+                on=form.on.data,
+                at=form.at.data,
+                message=form.message.data or "",
+                **common,
+            )
         case "hasil":
-            actions.record_outcome(outcome=AssistanceOutcome(form.outcome.data),
-                                   complaint_reference=form.reference.data,
-                                   message=form.message.data or "", **common)  # fmt: skip
+            actions.record_outcome(
+                outcome=AssistanceOutcome(form.outcome.data),
+                complaint_reference=form.reference.data,
+                message=form.message.data or "",
+                **common,
+            )
         case "catatan":
             actions.note(message=form.message.data, **common)
         case "hapus-disabilitas":
@@ -199,8 +240,9 @@ def act_on_assistance_request(reference: str, action: str):
         return render_error(409, changed.message)
     except DomainError as error:
         db.session.rollback()
-        return _render(db.session.get(AssistanceRequest, found.id), active_form=(action, form),
-                       error=error.message, status=400)  # fmt: skip
+        return _render(
+            db.session.get(AssistanceRequest, found.id), active_form=(action, form), error=error.message, status=400
+        )
     db.session.commit()
     flash(_done(action))
     # the message is at the top

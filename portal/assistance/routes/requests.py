@@ -1,5 +1,6 @@
 """/bantuan: the request form → check your answers → sent (reference, access code, slip).
 /aksesibilitas: the accessibility statement."""
+
 from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request, session, url_for
@@ -16,9 +17,10 @@ from portal.assistance.models import (
     TimeOfDay,
 )
 from portal.assistance.routes import bp
+from portal.assistance.services import labels as labels_of
 from portal.assistance.services import requests as service
 from portal.complaints.models.complaint import FilerRelation
-from portal.complaints.services.filing import format_access_code
+from portal.core.references import format_access_code
 from portal.core.regions import kelurahan, regions
 from portal.extensions import db, limiter
 from portal.web.errors import refuse
@@ -30,9 +32,28 @@ from portal.web.settings import work_calendar
 
 DRAFT_KEY = "assistance_draft"
 RECEIPT_KIND = "assistance"
-FIELDS = ("pemohon", "nama", "nama_pemohon", "hubungan", "persetujuan", "bantuan", "keperluan", "uraian",
-          "telepon", "saluran", "waktu", "catatan_waktu", "kecamatan", "kelurahan", "jalan", "rt", "rw",
-          "disabilitas", "kebutuhan", "persetujuan_disabilitas")  # fmt: skip
+FIELDS = (
+    "pemohon",
+    "nama",
+    "nama_pemohon",
+    "hubungan",
+    "persetujuan",
+    "bantuan",
+    "keperluan",
+    "uraian",
+    "telepon",
+    "saluran",
+    "waktu",
+    "catatan_waktu",
+    "kecamatan",
+    "kelurahan",
+    "jalan",
+    "rt",
+    "rw",
+    "disabilitas",
+    "kebutuhan",
+    "persetujuan_disabilitas",
+)
 
 
 def _limit() -> str:
@@ -45,15 +66,26 @@ def _draft():
 
 def labels() -> dict:
     """Label functions for templates (language-neutral codes → the reader's language)."""
-    return {"kind_label": service.kind_label, "topic_label": service.topic_label,
-            "status_label": service.status_label, "appointment_label": service.appointment_label,
-            "outcome_label": service.outcome_label, "disability_label": service.disability_label,
-            "event_label": service.event_label}  # fmt: skip
+    return {
+        "kind_label": labels_of.kind_label,
+        "topic_label": labels_of.topic_label,
+        "status_label": labels_of.status_label,
+        "appointment_label": labels_of.appointment_label,
+        "outcome_label": labels_of.outcome_label,
+        "disability_label": labels_of.disability_label,
+        "event_label": labels_of.event_label,
+    }
 
 
 def render_form(form: AssistanceForm, status: int = 200, *, expired: bool = False):
-    return render_page_or_fragment("assistance/bantuan.html", "assistance/_kelurahan.html", form=form,
-                                   kecamatan=regions().kecamatan, status=status, expired=expired)  # fmt: skip
+    return render_page_or_fragment(
+        "assistance/bantuan.html",
+        "assistance/_kelurahan.html",
+        form=form,
+        kecamatan=regions().kecamatan,
+        status=status,
+        expired=expired,
+    )
 
 
 @bp.route("/bantuan", methods=["GET", "POST"])
@@ -106,17 +138,26 @@ def _request_input(draft) -> service.AssistanceInput | None:
     relation = FilerRelation(form.pemohon.data)
     consent = bool(form.persetujuan_disabilitas.data)
     return service.AssistanceInput(
-        subject_name=form.nama.data, requester_relation=relation,
-        requester_name=form.nama_pemohon.data or None, requester_relationship=form.hubungan.data or None,
+        subject_name=form.nama.data,
+        requester_relation=relation,
+        requester_name=form.nama_pemohon.data or None,
+        requester_relationship=form.hubungan.data or None,
         consent_recorded=bool(form.persetujuan.data),
-        kinds=tuple(AssistanceKind(v) for v in form.bantuan.data), topic=AssistanceTopic(form.keperluan.data),
-        description=form.uraian.data or "", phone=form.telepon.normalized,
+        kinds=tuple(AssistanceKind(v) for v in form.bantuan.data),
+        topic=AssistanceTopic(form.keperluan.data),
+        description=form.uraian.data or "",
+        phone=form.telepon.normalized,
         contact_preference=ContactPreference(form.saluran.data),
-        preferred_times=tuple(TimeOfDay(v) for v in form.waktu.data or []), time_note=form.catatan_waktu.data,
-        kelurahan_code=form.kelurahan.data, street=form.jalan.data, rt=form.rt.data, rw=form.rw.data,
+        preferred_times=tuple(TimeOfDay(v) for v in form.waktu.data or []),
+        time_note=form.catatan_waktu.data,
+        kelurahan_code=form.kelurahan.data,
+        street=form.jalan.data,
+        rt=form.rt.data,
+        rw=form.rw.data,
         disabilities=tuple(DisabilityCategory(v) for v in form.disabilitas.data or []) if consent else (),
-        disability_note=(form.kebutuhan.data or None) if consent else None, disability_consent=consent,
-    )  # fmt: skip
+        disability_note=(form.kebutuhan.data or None) if consent else None,
+        disability_consent=consent,
+    )
 
 
 @bp.route("/bantuan/periksa", methods=["GET", "POST"])
@@ -130,11 +171,21 @@ def check_request():
     if data is None:
         return redirect(url_for("assistance.request_help"), 303)
     if request.method == "GET":
-        return render_template("assistance/periksa.html", data=data, place=kelurahan(data.kelurahan_code),
-                               draft_token=draft.token, title=_("Periksa permintaan bantuan"), **labels())  # fmt: skip
-    filed = service.file_request(session=db.session, data=data, draft_token=draft.token,
-                                 calendar=work_calendar(),
-                                 contact_days=current_app.config["ASSISTANCE_CONTACT_DAYS"])  # fmt: skip
+        return render_template(
+            "assistance/periksa.html",
+            data=data,
+            place=kelurahan(data.kelurahan_code),
+            draft_token=draft.token,
+            title=_("Periksa permintaan bantuan"),
+            **labels(),
+        )
+    filed = service.file_request(
+        session=db.session,
+        data=data,
+        draft_token=draft.token,
+        calendar=work_calendar(),
+        contact_days=current_app.config["ASSISTANCE_CONTACT_DAYS"],
+    )
     remember_filing(kind=RECEIPT_KIND, object_id=filed.request.id, access_code=filed.access_code)
     db.session.commit()
     session.pop(DRAFT_KEY, None)
@@ -152,15 +203,21 @@ def _filed() -> tuple[AssistanceRequest, str]:
 @bp.get("/bantuan/terkirim")
 def show_sent():
     found, code = _filed()
-    return render_template("assistance/terkirim.html", help_request=found, code=code,
-                           title=_("Permintaan bantuan terkirim"), **labels())  # fmt: skip
+    return render_template(
+        "assistance/terkirim.html", help_request=found, code=code, title=_("Permintaan bantuan terkirim"), **labels()
+    )
 
 
 @bp.get("/bantuan/terkirim/tanda-terima.pdf")
 def download_slip():
     found, code = _filed()
-    return render_pdf("assistance/pdf_tanda_terima.html", filename=f"tanda-terima-{found.reference}.pdf",
-                      help_request=found, code=code, **labels())  # fmt: skip
+    return render_pdf(
+        "assistance/pdf_tanda_terima.html",
+        filename=f"tanda-terima-{found.reference}.pdf",
+        help_request=found,
+        code=code,
+        **labels(),
+    )
 
 
 @bp.get("/aksesibilitas")

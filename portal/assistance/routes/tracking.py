@@ -1,5 +1,6 @@
 """/bantuan/lacak: an assistance request found at /pengaduan/lacak (BTN reference + access code):
 status, appointment, public timeline; the resident deletes their disability data here."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -40,9 +41,14 @@ def view_request():
     if found is None:
         return redirect(url_for("complaints.track_complaint"), 303)
     events = [e for e in found.events if e.public]
-    return render_template("assistance/lacak.html", help_request=found, events=events,
-                           place=kelurahan(found.kelurahan_code),
-                           title=_("Permintaan bantuan %(ref)s", ref=found.reference), **labels())  # fmt: skip
+    return render_template(
+        "assistance/lacak.html",
+        help_request=found,
+        events=events,
+        place=kelurahan(found.kelurahan_code),
+        title=_("Permintaan bantuan %(ref)s", ref=found.reference),
+        **labels(),
+    )
 
 
 @bp.post("/bantuan/lacak/hapus-data-disabilitas")
@@ -52,9 +58,13 @@ def delete_disability_data():
     found = _tracked()
     if found is None:
         return redirect(url_for("complaints.track_complaint"), 303)
-    deleted = service.delete_disability_data(session=db.session, request=found, actor_label="warga",
-                                             who=Actor(account_id=None, ip=request.remote_addr or "", label="warga"),
-                                             reason="atas permintaan warga di halaman lacak")  # fmt: skip
+    deleted = service.delete_disability_data(
+        session=db.session,
+        request=found,
+        actor_label="warga",
+        who=Actor(account_id=None, ip=request.remote_addr or "", label="warga"),
+        reason="atas permintaan warga di halaman lacak",
+    )
     db.session.commit()
     if deleted:
         flash(_("Data disabilitas sudah dihapus. Bantuan tetap berjalan."))

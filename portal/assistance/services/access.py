@@ -1,4 +1,5 @@
 """Who may see which assistance request, and who may see its disability data."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa

@@ -1,5 +1,6 @@
 """What officers do to an assistance request. Each action checks the version the officer saw
 (optimistic locking), goes through assistance.transition()/add_event(), and is audited."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time
@@ -33,8 +34,12 @@ NEEDS_REFERENCE = frozenset({AssistanceOutcome.PENGADUAN_DIAJUKAN, AssistanceOut
 
 class RequestChanged(DomainError):
     def __init__(self) -> None:
-        super().__init__(_("Permintaan ini baru saja diubah oleh petugas lain. Muat ulang halaman untuk "
-                           "melihat perubahan, lalu ulangi tindakan Anda."))  # fmt: skip
+        super().__init__(
+            _(
+                "Permintaan ini baru saja diubah oleh petugas lain. Muat ulang halaman untuk "
+                "melihat perubahan, lalu ulangi tindakan Anda."
+            )
+        )
 
 
 class NotAllowed(DomainError):
@@ -65,8 +70,9 @@ def _flush(session: Session) -> None:
         raise RequestChanged() from None
 
 
-def claim(*, session: Session, request: AssistanceRequest, officer: Account, expected_version: int,
-          who: audit.Actor) -> None:  # fmt: skip
+def claim(
+    *, session: Session, request: AssistanceRequest, officer: Account, expected_version: int, who: audit.Actor
+) -> None:
     _check(request, officer, expected_version, must_act=False)
     if request.assigned_to_id is not None:
         raise RequestChanged()
@@ -77,10 +83,19 @@ def claim(*, session: Session, request: AssistanceRequest, officer: Account, exp
 
 
 def schedule(
-    *, session: Session, request: AssistanceRequest, officer: Account, assignee: Account,
-    kind: AppointmentKind, on: date, at: time, message: str, expected_version: int, who: audit.Actor,
+    *,
+    session: Session,
+    request: AssistanceRequest,
+    officer: Account,
+    assignee: Account,
+    kind: AppointmentKind,
+    on: date,
+    at: time,
+    message: str,
+    expected_version: int,
+    who: audit.Actor,
     now: datetime | None = None,
-) -> None:  # fmt: skip
+) -> None:
     """Book (or move) a visit or a call with the officer who will make it."""
     _check(request, officer, expected_version)
     now = now or utcnow()
@@ -92,18 +107,38 @@ def schedule(
         raise NotAllowed(_("Petugas ini tidak berwenang atas wilayah permintaan ini."))
     request.assigned_to_id = assignee.id
     request.appointment_kind, request.appointment_on, request.appointment_at = kind, on, at
-    transition(session=session, request=request, target=A.DIJADWALKAN, actor=_actor(officer),
-               actor_label=_label(officer), message=message, now=now)  # fmt: skip
+    transition(
+        session=session,
+        request=request,
+        target=A.DIJADWALKAN,
+        actor=_actor(officer),
+        actor_label=_label(officer),
+        message=message,
+        now=now,
+    )
     _flush(session)
-    audit.record(session=session, actor=who, action="jadwalkan", object_type=OBJECT, object_id=request.id,
-                 detail=f"{kind.value} {on.isoformat()} {at.strftime('%H:%M')} akun {assignee.id}")  # fmt: skip
+    audit.record(
+        session=session,
+        actor=who,
+        action="jadwalkan",
+        object_type=OBJECT,
+        object_id=request.id,
+        detail=f"{kind.value} {on.isoformat()} {at.strftime('%H:%M')} akun {assignee.id}",
+    )
 
 
 def record_outcome(
-    *, session: Session, request: AssistanceRequest, officer: Account, outcome: AssistanceOutcome,
-    complaint_reference: str | None, message: str, expected_version: int, who: audit.Actor,
+    *,
+    session: Session,
+    request: AssistanceRequest,
+    officer: Account,
+    outcome: AssistanceOutcome,
+    complaint_reference: str | None,
+    message: str,
+    expected_version: int,
+    who: audit.Actor,
     now: datetime | None = None,
-) -> None:  # fmt: skip
+) -> None:
     _check(request, officer, expected_version)
     if outcome in NEEDS_REFERENCE:
         if not complaint_reference:
@@ -112,32 +147,64 @@ def record_outcome(
             raise NotAllowed(_("Nomor pengaduan %(ref)s tidak ditemukan. Periksa nomornya.", ref=complaint_reference))
     request.outcome = outcome
     request.outcome_reference = complaint_reference if outcome in NEEDS_REFERENCE else None
-    transition(session=session, request=request, target=A.SELESAI, actor=_actor(officer),
-               actor_label=_label(officer), message=message, now=now)  # fmt: skip
+    transition(
+        session=session,
+        request=request,
+        target=A.SELESAI,
+        actor=_actor(officer),
+        actor_label=_label(officer),
+        message=message,
+        now=now,
+    )
     _flush(session)
-    audit.record(session=session, actor=who, action="catat_hasil", object_type=OBJECT, object_id=request.id,
-                 detail=outcome.value + (f" {complaint_reference}" if request.outcome_reference else ""))  # fmt: skip
+    audit.record(
+        session=session,
+        actor=who,
+        action="catat_hasil",
+        object_type=OBJECT,
+        object_id=request.id,
+        detail=outcome.value + (f" {complaint_reference}" if request.outcome_reference else ""),
+    )
 
 
-def note(*, session: Session, request: AssistanceRequest, officer: Account, message: str,
-         expected_version: int, who: audit.Actor) -> None:  # fmt: skip
+def note(
+    *,
+    session: Session,
+    request: AssistanceRequest,
+    officer: Account,
+    message: str,
+    expected_version: int,
+    who: audit.Actor,
+) -> None:
     _check(request, officer, expected_version, must_act=False)
-    add_event(session=session, request=request, kind=AssistanceEventKind.CATATAN, actor_label=_label(officer),
-              public=False, message=message)  # fmt: skip
+    add_event(
+        session=session,
+        request=request,
+        kind=AssistanceEventKind.CATATAN,
+        actor_label=_label(officer),
+        public=False,
+        message=message,
+    )
     request.updated_at = utcnow()  # a note changes the request: bump its version too
     _flush(session)
     audit.record(session=session, actor=who, action="catatan", object_type=OBJECT, object_id=request.id)
 
 
-def delete_disability(*, session: Session, request: AssistanceRequest, officer: Account,
-                      expected_version: int, who: audit.Actor) -> None:  # fmt: skip
+def delete_disability(
+    *, session: Session, request: AssistanceRequest, officer: Account, expected_version: int, who: audit.Actor
+) -> None:
     """The person asked (in person, by phone): the assigned officer or a supervisor deletes it."""
     if request.version != expected_version:
         raise RequestChanged()
     if not can_see_disability(officer, request):
         raise NotAllowed(_("Hanya petugas yang ditugaskan dan supervisor yang dapat menghapus data disabilitas."))
-    if not delete_disability_data(session=session, request=request, actor_label=_label(officer), who=who,
-                                  reason="atas permintaan warga kepada petugas"):  # fmt: skip
+    if not delete_disability_data(
+        session=session,
+        request=request,
+        actor_label=_label(officer),
+        who=who,
+        reason="atas permintaan warga kepada petugas",
+    ):
         raise NotAllowed(_("Tidak ada data disabilitas yang tersimpan."))
     _flush(session)
 
@@ -147,7 +214,13 @@ def link_filing(*, session: Session, request: AssistanceRequest, officer: Accoun
     timeline (the officer's access was checked when the filing started)."""
     if not can_view(officer, request):
         raise NotAllowed(_("Anda tidak berwenang menangani permintaan ini."))
-    add_event(session=session, request=request, kind=AssistanceEventKind.PENGAJUAN, actor_label=_label(officer),
-              public=True, complaint_reference=reference)  # fmt: skip
+    add_event(
+        session=session,
+        request=request,
+        kind=AssistanceEventKind.PENGAJUAN,
+        actor_label=_label(officer),
+        public=True,
+        complaint_reference=reference,
+    )
     request.updated_at = utcnow()
     session.flush()

@@ -2,6 +2,7 @@
 
 Due date: the contact target while a request waits (diterima), the appointment once booked.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -52,8 +53,10 @@ def due_date() -> sa.ColumnElement:
 
 def overdue_clause(today: date) -> sa.ColumnElement[bool]:
     """Not contacted by the target date, or a booked appointment passed without an outcome."""
-    return sa.or_(sa.and_(R.status == A.DITERIMA, R.contact_due < today),
-                  sa.and_(R.status == A.DIJADWALKAN, R.appointment_on < today))  # fmt: skip
+    return sa.or_(
+        sa.and_(R.status == A.DITERIMA, R.contact_due < today),
+        sa.and_(R.status == A.DIJADWALKAN, R.appointment_on < today),
+    )
 
 
 def _search(q: str) -> sa.ColumnElement[bool] | None:
@@ -89,26 +92,44 @@ def _filters(viewer: Account, filters: AssistanceFilters, today: date, *, with_s
     return clauses
 
 
-_COLUMNS = (R.id, R.reference, R.status, R.topic, R.subject_name, R.kelurahan_code, R.created_at, R.contact_due,
-            R.appointment_kind, R.appointment_on, R.appointment_at, R.assigned_to_id)  # fmt: skip
+_COLUMNS = (
+    R.id,
+    R.reference,
+    R.status,
+    R.topic,
+    R.subject_name,
+    R.kelurahan_code,
+    R.created_at,
+    R.contact_due,
+    R.appointment_kind,
+    R.appointment_on,
+    R.appointment_at,
+    R.assigned_to_id,
+)
 
 
-def load_queue(*, session: Session, viewer: Account, filters: AssistanceFilters, today: date,
-               page_size: int = PAGE_SIZE) -> AssistancePage:  # fmt: skip
+def load_queue(
+    *, session: Session, viewer: Account, filters: AssistanceFilters, today: date, page_size: int = PAGE_SIZE
+) -> AssistancePage:
     """Counts per status (the total comes from them), one page of rows, and the kinds of help
     of the rows on that page."""
-    counted = dict(session.execute(
-        sa.select(R.status, sa.func.count(R.id)).where(*_filters(viewer, filters, today, with_status=False))
-        .group_by(R.status)
-    ).all())  # fmt: skip
+    counted = dict(
+        session.execute(
+            sa.select(R.status, sa.func.count(R.id))
+            .where(*_filters(viewer, filters, today, with_status=False))
+            .group_by(R.status)
+        ).all()
+    )
     total = counted.get(filters.status, 0) if filters.status else sum(counted.values())
     pages = max(1, -(-total // page_size))
     page = min(max(1, filters.page), pages)
     rows = session.execute(
-        sa.select(*_COLUMNS).where(*_filters(viewer, filters, today, with_status=True))
+        sa.select(*_COLUMNS)
+        .where(*_filters(viewer, filters, today, with_status=True))
         .order_by(sa.case((R.status == A.SELESAI, 1), else_=0), due_date(), R.id)
-        .limit(page_size).offset((page - 1) * page_size)
-    ).all()  # fmt: skip
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    ).all()
     return AssistancePage(rows=rows, total=total, page=page, pages=pages, counts=counted)
 
 
@@ -117,7 +138,8 @@ def kinds_of(*, session: Session, request_ids: list[int]) -> dict[int, list[Assi
     if request_ids:
         for request_id, kind in session.execute(
             sa.select(AssistanceNeed.request_id, AssistanceNeed.kind)
-            .where(AssistanceNeed.request_id.in_(request_ids)).order_by(AssistanceNeed.kind)
-        ):  # fmt: skip
+            .where(AssistanceNeed.request_id.in_(request_ids))
+            .order_by(AssistanceNeed.kind)
+        ):
             found.setdefault(request_id, []).append(kind)
     return found

@@ -7,6 +7,7 @@ one transition() over the transitions table writing the timeline, and deleting d
 Disability data is optional and stored only with its own consent (UU 27/2022 Pasal 4: data
 pribadi yang bersifat spesifik); the person can have it deleted at any time.
 """
+
 from __future__ import annotations
 
 import enum
@@ -19,7 +20,6 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from portal.assistance.models import (
-    AppointmentKind,
     AssistanceDisability,
     AssistanceEvent,
     AssistanceEventKind,
@@ -33,12 +33,13 @@ from portal.assistance.models import (
     DisabilityCategory,
     TimeOfDay,
 )
+from portal.assistance.services.labels import status_label
 from portal.audit.services import trail as audit
 from portal.complaints.models.complaint import ComplaintDraft, FilerRelation
-from portal.complaints.services.filing import ASSISTANCE_SERIES, new_access_code, next_reference
 from portal.core.base import utcnow
 from portal.core.errors import DomainError
 from portal.core.hashing import code_hash_method
+from portal.core.references import ASSISTANCE_SERIES, new_access_code, next_reference
 from portal.core.workdays import WorkCalendar, local_date
 
 A = AssistanceStatus
@@ -69,8 +70,12 @@ class InvalidTransition(DomainError):
 
 class DisabilityWithoutConsent(DomainError):
     def __init__(self) -> None:
-        super().__init__(_("Data disabilitas hanya disimpan dengan persetujuan. Centang persetujuan, "
-                           "atau kosongkan data disabilitas."))  # fmt: skip
+        super().__init__(
+            _(
+                "Data disabilitas hanya disimpan dengan persetujuan. Centang persetujuan, "
+                "atau kosongkan data disabilitas."
+            )
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,86 +111,6 @@ class FiledRequest:
     access_code: str
 
 
-def status_label(status: AssistanceStatus) -> str:
-    return {
-        A.DITERIMA: _("Diterima — petugas akan menghubungi Anda"),
-        A.DIJADWALKAN: _("Dijadwalkan"),
-        A.SELESAI: _("Selesai"),
-    }[status]
-
-
-def officer_status_label(status: AssistanceStatus) -> str:
-    """The same statuses as officers say them (the resident's label speaks to the resident)."""
-    return {A.DITERIMA: _("Menunggu dihubungi"), A.DIJADWALKAN: _("Dijadwalkan"), A.SELESAI: _("Selesai")}[status]
-
-
-def kind_label(kind: AssistanceKind) -> str:
-    return {
-        AssistanceKind.KUNJUNGAN_RUMAH: _("Kunjungan petugas ke rumah (jemput bola)"),
-        AssistanceKind.TELEPON: _("Ditelepon kembali oleh petugas"),
-        AssistanceKind.WHATSAPP: _("Dihubungi lewat WhatsApp (pesan atau panggilan video)"),
-        AssistanceKind.JURU_BAHASA_ISYARAT: _("Juru bahasa isyarat (BISINDO)"),
-        AssistanceKind.PENDAMPINGAN_KANTOR: _("Didampingi saat datang ke kantor"),
-        AssistanceKind.BANTUAN_FORMULIR: _("Dibantu membaca atau mengisi formulir"),
-    }[kind]
-
-
-def topic_label(topic: AssistanceTopic) -> str:
-    return {
-        AssistanceTopic.CEK_STATUS: _("Cek status kepesertaan"),
-        AssistanceTopic.PENGADUAN: _("Menyampaikan pengaduan"),
-        AssistanceTopic.USULAN_CALON: _("Didaftarkan sebagai calon peserta"),
-        AssistanceTopic.SURAT: _("Surat kepesertaan"),
-        AssistanceTopic.LAINNYA: _("Hal lain"),
-    }[topic]
-
-
-def appointment_label(kind: AppointmentKind) -> str:
-    return {
-        AppointmentKind.KUNJUNGAN_RUMAH: _("Kunjungan ke rumah"),
-        AppointmentKind.TELEPON: _("Panggilan telepon"),
-        AppointmentKind.WHATSAPP: _("Panggilan WhatsApp"),
-        AppointmentKind.KANTOR: _("Pendampingan di kantor"),
-    }[kind]
-
-
-def outcome_label(outcome: AssistanceOutcome) -> str:
-    return {
-        AssistanceOutcome.CEK_STATUS: _("Dibantu mengecek status"),
-        AssistanceOutcome.PENGADUAN_DIAJUKAN: _("Pengaduan diajukan atas nama warga"),
-        AssistanceOutcome.DIUSULKAN: _("Diusulkan sebagai calon peserta untuk diverifikasi"),
-        AssistanceOutcome.INFORMASI: _("Informasi diberikan"),
-        AssistanceOutcome.TIDAK_DAPAT_DIHUBUNGI: _("Tidak dapat dihubungi"),
-    }[outcome]
-
-
-def disability_label(category: DisabilityCategory) -> str:
-    return {
-        DisabilityCategory.FISIK: _("Disabilitas fisik"),
-        DisabilityCategory.INTELEKTUAL: _("Disabilitas intelektual"),
-        DisabilityCategory.MENTAL: _("Disabilitas mental"),
-        DisabilityCategory.SENSORIK_NETRA: _("Disabilitas sensorik netra (penglihatan)"),
-        DisabilityCategory.SENSORIK_RUNGU: _("Disabilitas sensorik rungu (pendengaran)"),
-        DisabilityCategory.SENSORIK_WICARA: _("Disabilitas sensorik wicara (bicara)"),
-    }[category]
-
-
-def event_label(event: AssistanceEvent) -> str:
-    """What a timeline line means, in the reader's language (details come from its columns)."""
-    if event.kind is AssistanceEventKind.STATUS:
-        if event.to_status is A.DIJADWALKAN:
-            return _("Jadwal diubah") if event.from_status is A.DIJADWALKAN else _("Dijadwalkan")
-        if event.to_status is A.SELESAI and event.outcome is not None:
-            return _("Selesai: %(outcome)s", outcome=outcome_label(event.outcome))
-        return status_label(event.to_status) if event.to_status else ""
-    return {
-        AssistanceEventKind.DIBUAT: _("Permintaan bantuan diterima"),
-        AssistanceEventKind.CATATAN: _("Catatan internal"),
-        AssistanceEventKind.PENGAJUAN: _("Diajukan atas nama warga oleh petugas"),
-        AssistanceEventKind.DISABILITAS_DIHAPUS: _("Data disabilitas dihapus"),
-    }[event.kind]
-
-
 # Drafts: what the resident typed, kept server-side until "send" (the cookie holds the token).
 
 
@@ -193,8 +118,11 @@ def start_draft(*, session: Session, data: dict, now: datetime | None = None) ->
     """A new assistance draft; drafts nobody finished within two days are deleted here, so
     anything sensitive in them does not linger."""
     now = now or utcnow()
-    session.execute(sa.delete(ComplaintDraft).where(ComplaintDraft.token.startswith(DRAFT_PREFIX),
-                                                    ComplaintDraft.created_at < now - DRAFT_MAX_AGE))  # fmt: skip
+    session.execute(
+        sa.delete(ComplaintDraft).where(
+            ComplaintDraft.token.startswith(DRAFT_PREFIX), ComplaintDraft.created_at < now - DRAFT_MAX_AGE
+        )
+    )
     token = DRAFT_PREFIX + new_access_code() + new_access_code() + new_access_code() + new_access_code()
     session.add(ComplaintDraft(token=token, data=data, created_at=now))
     session.flush()
@@ -221,9 +149,14 @@ def replace_draft(*, session: Session, draft: ComplaintDraft, data: dict) -> Non
 
 
 def file_request(
-    *, session: Session, data: AssistanceInput, calendar: WorkCalendar, contact_days: int,
-    draft_token: str | None = None, now: datetime | None = None,
-) -> FiledRequest:  # fmt: skip
+    *,
+    session: Session,
+    data: AssistanceInput,
+    calendar: WorkCalendar,
+    contact_days: int,
+    draft_token: str | None = None,
+    now: datetime | None = None,
+) -> FiledRequest:
     """Create the request with its BTN reference, access code and contact target date."""
     if data.gives_disability_data and not data.disability_consent:
         raise DisabilityWithoutConsent()
@@ -236,25 +169,35 @@ def file_request(
     request = AssistanceRequest(
         reference=next_reference(session=session, year=today.year, series=ASSISTANCE_SERIES),
         access_code_hash=generate_password_hash(code, method=code_hash_method()),
-        status=A.DITERIMA, topic=data.topic, subject_name=data.subject_name,
+        status=A.DITERIMA,
+        topic=data.topic,
+        subject_name=data.subject_name,
         requester_relation=data.requester_relation,
         requester_name=data.requester_name if someone_else else None,
         requester_relationship=data.requester_relationship if someone_else else None,
         consent_recorded=data.consent_recorded and someone_else,
-        phone=data.phone, contact_preference=data.contact_preference,
-        preferred_times=[t.value for t in TimeOfDay if t in data.preferred_times], time_note=data.time_note or None,
-        kelurahan_code=data.kelurahan_code, street=data.street or None, rt=data.rt or None, rw=data.rw or None,
-        description=data.description, created_at=now, updated_at=now,
+        phone=data.phone,
+        contact_preference=data.contact_preference,
+        preferred_times=[t.value for t in TimeOfDay if t in data.preferred_times],
+        time_note=data.time_note or None,
+        kelurahan_code=data.kelurahan_code,
+        street=data.street or None,
+        rt=data.rt or None,
+        rw=data.rw or None,
+        description=data.description,
+        created_at=now,
+        updated_at=now,
         contact_due=calendar.add_working_days(today, contact_days),
-    )  # fmt: skip
+    )
     request.needs = [AssistanceNeed(kind=kind) for kind in dict.fromkeys(data.kinds)]
     if data.gives_disability_data:
         request.disability_consent_at = now
         request.disability_note = data.disability_note or None
         request.disabilities = [AssistanceDisability(category=c) for c in dict.fromkeys(data.disabilities)]
     session.add(request)
-    add_event(session=session, request=request, kind=AssistanceEventKind.DIBUAT, actor_label="warga",
-              public=True, now=now)  # fmt: skip
+    add_event(
+        session=session, request=request, kind=AssistanceEventKind.DIBUAT, actor_label="warga", public=True, now=now
+    )
     if draft_token:
         draft = session.get(ComplaintDraft, draft_token)
         if draft is not None:
@@ -271,19 +214,36 @@ def can_transition(request: AssistanceRequest, target: AssistanceStatus, actor: 
 
 
 def transition(
-    *, session: Session, request: AssistanceRequest, target: AssistanceStatus, actor: Actor,
-    actor_label: str, message: str = "", public: bool = True, now: datetime | None = None,
-) -> AssistanceEvent:  # fmt: skip
+    *,
+    session: Session,
+    request: AssistanceRequest,
+    target: AssistanceStatus,
+    actor: Actor,
+    actor_label: str,
+    message: str = "",
+    public: bool = True,
+    now: datetime | None = None,
+) -> AssistanceEvent:
     """Move a request to `target` if the table allows it for this actor; write the timeline line
     with what was decided (the appointment, or the outcome) as codes."""
     if not can_transition(request, target, actor):
         raise InvalidTransition(
-            _("Permintaan berstatus “%(current)s” tidak bisa diubah menjadi “%(target)s”.",
-              current=status_label(request.status), target=status_label(target))
-        )  # fmt: skip
+            _(
+                "Permintaan berstatus “%(current)s” tidak bisa diubah menjadi “%(target)s”.",
+                current=status_label(request.status),
+                target=status_label(target),
+            )
+        )
     now = now or utcnow()
-    event = AssistanceEvent(kind=AssistanceEventKind.STATUS, public=public, from_status=request.status,
-                            to_status=target, actor=actor_label, message=message, created_at=now)  # fmt: skip
+    event = AssistanceEvent(
+        kind=AssistanceEventKind.STATUS,
+        public=public,
+        from_status=request.status,
+        to_status=target,
+        actor=actor_label,
+        message=message,
+        created_at=now,
+    )
     if target is A.DIJADWALKAN:
         event.appointment_kind = request.appointment_kind
         event.appointment_on, event.appointment_at = request.appointment_on, request.appointment_at
@@ -301,12 +261,25 @@ def transition(
 
 
 def add_event(
-    *, session: Session, request: AssistanceRequest, kind: AssistanceEventKind, actor_label: str,
-    public: bool, message: str = "", complaint_reference: str | None = None, now: datetime | None = None,
-) -> AssistanceEvent:  # fmt: skip
+    *,
+    session: Session,
+    request: AssistanceRequest,
+    kind: AssistanceEventKind,
+    actor_label: str,
+    public: bool,
+    message: str = "",
+    complaint_reference: str | None = None,
+    now: datetime | None = None,
+) -> AssistanceEvent:
     """A timeline line that does not change the status (a note, a filing, a deletion)."""
-    event = AssistanceEvent(kind=kind, public=public, actor=actor_label, message=message,
-                            complaint_reference=complaint_reference, created_at=now or utcnow())  # fmt: skip
+    event = AssistanceEvent(
+        kind=kind,
+        public=public,
+        actor=actor_label,
+        message=message,
+        complaint_reference=complaint_reference,
+        created_at=now or utcnow(),
+    )
     request.events.append(event)
     session.flush()
     return event
@@ -316,9 +289,14 @@ def add_event(
 
 
 def delete_disability_data(
-    *, session: Session, request: AssistanceRequest, actor_label: str, who: audit.Actor,
-    reason: str, now: datetime | None = None,
-) -> bool:  # fmt: skip
+    *,
+    session: Session,
+    request: AssistanceRequest,
+    actor_label: str,
+    who: audit.Actor,
+    reason: str,
+    now: datetime | None = None,
+) -> bool:
     """Delete the categories and the note for good (rows deleted, not flagged) and say so on the
     timeline and in the audit trail (without the data itself). False when there was nothing."""
     if not request.has_disability_data:
@@ -329,10 +307,22 @@ def delete_disability_data(
     request.disability_consent_at = None
     request.disability_deleted_at = now
     request.updated_at = now
-    add_event(session=session, request=request, kind=AssistanceEventKind.DISABILITAS_DIHAPUS,
-              actor_label=actor_label, public=True, now=now)  # fmt: skip
-    audit.record(session=session, actor=who, action="hapus_data_disabilitas", object_type="assistance",
-                 object_id=request.id, detail=reason)  # fmt: skip
+    add_event(
+        session=session,
+        request=request,
+        kind=AssistanceEventKind.DISABILITAS_DIHAPUS,
+        actor_label=actor_label,
+        public=True,
+        now=now,
+    )
+    audit.record(
+        session=session,
+        actor=who,
+        action="hapus_data_disabilitas",
+        object_type="assistance",
+        object_id=request.id,
+        detail=reason,
+    )
     return True
 
 

@@ -4,6 +4,7 @@ Nothing here names a person or returns a row. Disability data leaves the portal 
 counts, and the caller must publish them through portal.statistics.services.suppression (counts
 under 5 are shown as "<5").
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,13 +24,17 @@ def disability_counts(session: Session) -> dict[str, int]:
     Keys: every DisabilityCategory value and "ganda", zeros included, in a stable order. A person
     with two categories is counted in both and in "ganda". Unsuppressed: suppress before publishing.
     """
-    per_category = dict(session.execute(
-        sa.select(AssistanceDisability.category, sa.func.count()).group_by(AssistanceDisability.category)
-    ).all())  # fmt: skip
+    per_category = dict(
+        session.execute(
+            sa.select(AssistanceDisability.category, sa.func.count()).group_by(AssistanceDisability.category)
+        ).all()
+    )
     several = (
-        sa.select(AssistanceDisability.request_id).group_by(AssistanceDisability.request_id)
-        .having(sa.func.count() > 1).subquery()
-    )  # fmt: skip
+        sa.select(AssistanceDisability.request_id)
+        .group_by(AssistanceDisability.request_id)
+        .having(sa.func.count() > 1)
+        .subquery()
+    )
     counts = {category.value: int(per_category.get(category, 0)) for category in DisabilityCategory}
     counts[GANDA] = int(session.scalar(sa.select(sa.func.count()).select_from(several)) or 0)
     return counts
@@ -55,7 +60,10 @@ def request_figures(session: Session, *, today: date) -> RequestFigures:
     r = AssistanceRequest
     contacted = r.contacted_at.is_not(None)
     requests, due, on_time = session.execute(
-        sa.select(sa.func.count(), tally(sa.or_(r.contact_due <= today, contacted)),
-                  tally(sa.and_(contacted, wib_date(r.contacted_at) <= r.contact_due))).select_from(r)
-    ).one()  # fmt: skip
+        sa.select(
+            sa.func.count(),
+            tally(sa.or_(r.contact_due <= today, contacted)),
+            tally(sa.and_(contacted, wib_date(r.contacted_at) <= r.contact_due)),
+        ).select_from(r)
+    ).one()
     return RequestFigures(requests=int(requests), due=int(due), contacted_on_time=int(on_time))

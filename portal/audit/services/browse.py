@@ -1,5 +1,6 @@
 """Reading the audit trail (supervisors): by object or by officer, newest first, page by page.
 The trail itself is append-only (portal.audit.models); reading it is audited too."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -16,8 +17,17 @@ from portal.core.nik import normalize_nik
 from portal.roster.models.person import Person
 
 PAGE_SIZE = 50
-OBJECT_TYPES = ("complaint", "person", "account", "attachment", "roster_batch", "response_template", "outbox_message",
-                "audit", "lockout")  # fmt: skip
+OBJECT_TYPES = (
+    "complaint",
+    "person",
+    "account",
+    "attachment",
+    "roster_batch",
+    "response_template",
+    "outbox_message",
+    "audit",
+    "lockout",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,22 +78,51 @@ def person_of_nik(*, session: Session, nik: str) -> int | None:
 
 def browse(*, session: Session, filters: AuditFilters, who: audit.Actor, page_size: int = PAGE_SIZE) -> AuditPage:
     object_type, object_id, message = _resolve(session, filters.object_type, filters.object_ref)
-    shown = {"jenis": object_type, "objek": object_id or filters.object_ref.strip()[:40],
-             "petugas": filters.account_id, "sebelum": filters.before_id}  # fmt: skip
-    audit.record(session=session, actor=who, action="lihat", object_type="audit", object_id="",
-                 detail=" ".join(f"{key}={value}" for key, value in shown.items() if value) or "semua")  # fmt: skip
+    shown = {
+        "jenis": object_type,
+        "objek": object_id or filters.object_ref.strip()[:40],
+        "petugas": filters.account_id,
+        "sebelum": filters.before_id,
+    }
+    audit.record(
+        session=session,
+        actor=who,
+        action="lihat",
+        object_type="audit",
+        object_id="",
+        detail=" ".join(f"{key}={value}" for key, value in shown.items() if value) or "semua",
+    )
     if message:
         return AuditPage(events=[], older_than=None, object_type=object_type, message=message)
-    found = audit.events(session=session, object_type=object_type, object_id=object_id,
-                         account_id=filters.account_id, before_id=filters.before_id, limit=page_size + 1)  # fmt: skip
+    found = audit.events(
+        session=session,
+        object_type=object_type,
+        object_id=object_id,
+        account_id=filters.account_id,
+        before_id=filters.before_id,
+        limit=page_size + 1,
+    )
     events = found[:page_size]
     older_than = events[-1].id if len(found) > page_size else None
     account_ids = {e.account_id for e in events if e.account_id is not None}
-    accounts = {a.id: a for a in session.scalars(sa.select(Account).where(Account.id.in_(account_ids)))} \
-        if account_ids else {}  # fmt: skip
+    accounts = (
+        {a.id: a for a in session.scalars(sa.select(Account).where(Account.id.in_(account_ids)))} if account_ids else {}
+    )
     complaint_ids = [int(e.object_id) for e in events if e.object_type == "complaint" and e.object_id.isdigit()]
-    references = dict(session.execute(
-        sa.select(sa.cast(Complaint.id, sa.String), Complaint.reference).where(Complaint.id.in_(complaint_ids))
-    ).all()) if complaint_ids else {}  # fmt: skip
-    return AuditPage(events=events, older_than=older_than, accounts=accounts, references=references,
-                     object_type=object_type, object_id=object_id)  # fmt: skip
+    references = (
+        dict(
+            session.execute(
+                sa.select(sa.cast(Complaint.id, sa.String), Complaint.reference).where(Complaint.id.in_(complaint_ids))
+            ).all()
+        )
+        if complaint_ids
+        else {}
+    )
+    return AuditPage(
+        events=events,
+        older_than=older_than,
+        accounts=accounts,
+        references=references,
+        object_type=object_type,
+        object_id=object_id,
+    )

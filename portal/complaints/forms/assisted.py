@@ -1,5 +1,6 @@
 """The complaint forms as an officer uses them to file for someone (assisted filing): the same
 fields, the candidate proposal's extra fields, and consent that is always recorded."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -23,28 +24,36 @@ WHO_CONSENTS = [
 
 class AssistedCategoryForm(CategoryForm):
     kategori = RadioField(
-        _l("Apa yang diajukan untuk warga?"), choices=OFFICER_CATEGORY_CHOICES,
-        validators=[InputRequired(message=_l("Pilih jenis pengaduan.")), OneOfTheChoices()], validate_choice=False,
-    )  # fmt: skip
+        _l("Apa yang diajukan untuk warga?"),
+        choices=OFFICER_CATEGORY_CHOICES,
+        validators=[InputRequired(message=_l("Pilih jenis pengaduan.")), OneOfTheChoices()],
+        validate_choice=False,
+    )
     bantuan = HiddenField()  # the assistance request (BTN-…) this filing comes from, if any
 
 
 def _line(label, description, max_length, **render_kw):
-    return StringField(label, description=description, filters=[strip_filter],
-                       validators=[Length(max=max_length, message=_l("Terlalu panjang."))],
-                       render_kw={"maxlength": max_length, **render_kw})  # fmt: skip
+    return StringField(
+        label,
+        description=description,
+        filters=[strip_filter],
+        validators=[Length(max=max_length, message=_l("Terlalu panjang."))],
+        render_kw={"maxlength": max_length, **render_kw},
+    )
 
 
 class AssistedDetailsForm(DetailsForm):
     pelapor = RadioField(
-        _l("Siapa yang meminta pengajuan ini dan memberi persetujuan?"), choices=WHO_CONSENTS,
+        _l("Siapa yang meminta pengajuan ini dan memberi persetujuan?"),
+        choices=WHO_CONSENTS,
         default=FilerRelation.SENDIRI.value,
         validators=[InputRequired(message=_l("Pilih siapa yang memberi persetujuan.")), OneOfTheChoices()],
         validate_choice=False,
-    )  # fmt: skip
+    )
     nama_pelapor = _line(_l("Nama keluarga atau pendamping"), _l("Isi jika bukan yang bersangkutan sendiri."), 150)
-    hubungan = _line(_l("Hubungannya dengan yang bersangkutan"), _l("Misalnya: anak, istri, pendamping, ketua RT 03."),
-                     100)  # fmt: skip
+    hubungan = _line(
+        _l("Hubungannya dengan yang bersangkutan"), _l("Misalnya: anak, istri, pendamping, ketua RT 03."), 100
+    )
     persetujuan = BooleanField(
         _l("Yang bersangkutan (atau keluarga/pendampingnya) sudah setuju petugas mengajukan ini atas namanya."),
     )
@@ -52,9 +61,9 @@ class AssistedDetailsForm(DetailsForm):
     jalan = _line(_l("Alamat: jalan, nomor rumah, atau patokan"), None, 200, autocomplete="off")
     rt = _line(_l("RT"), None, 3, inputmode="numeric", autocomplete="off")
     rw = _line(_l("RW"), None, 3, inputmode="numeric", autocomplete="off")
-    pekerjaan = _line(_l("Pekerjaan"),
-                      _l("Misalnya: ojek online, pedagang kaki lima, buruh harian, pekerja rumah tangga."),
-                      100)  # fmt: skip
+    pekerjaan = _line(
+        _l("Pekerjaan"), _l("Misalnya: ojek online, pedagang kaki lima, buruh harian, pekerja rumah tangga."), 100
+    )
 
     def __init__(self, *args, category: ComplaintCategory, **kwargs):
         super().__init__(*args, category=category, **kwargs)
@@ -62,7 +71,8 @@ class AssistedDetailsForm(DetailsForm):
             self.uraian.label = Label(self.uraian.id, _l("Mengapa orang ini mungkin memenuhi syarat"))
             self.uraian.description = _l(
                 "Misalnya desil DTSEN jika diketahui, penghasilan, tanggungan, kondisi "
-                "rumah, disabilitas (hanya jika ia setuju). Paling banyak 2.000 huruf.")  # fmt: skip
+                "rumah, disabilitas (hanya jika ia setuju). Paling banyak 2.000 huruf."
+            )
 
     @property
     def proposal(self) -> bool:

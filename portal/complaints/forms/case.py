@@ -1,4 +1,5 @@
 """Forms for officers' case actions. Every form carries the case version the officer saw."""
+
 from __future__ import annotations
 
 from flask_babel import LazyString
@@ -28,14 +29,16 @@ def _message(label, required=True):
     validators = [Length(max=2000, message=_l("Paling banyak 2.000 huruf."))]
     if required:
         validators.insert(0, DataRequired(message=_l("Tulis pesannya.")))
-    return TextAreaField(label, filters=[strip_filter], validators=validators,
-                         render_kw={"rows": 4, "maxlength": 2000})  # fmt: skip
+    return TextAreaField(label, filters=[strip_filter], validators=validators, render_kw={"rows": 4, "maxlength": 2000})
 
 
 class CaseForm(FlaskForm):
     # The version the page was opened at; missing only when the page is not the portal's own.
-    version = HiddenField(validators=[DataRequired(message=_l("Data sudah berubah sejak halaman dibuka. Muat ulang "
-                                                              "halaman, lalu coba lagi."))])  # fmt: skip
+    version = HiddenField(
+        validators=[
+            DataRequired(message=_l("Data sudah berubah sejak halaman dibuka. Muat ulang halaman, lalu coba lagi."))
+        ]
+    )
 
     @property
     def version_number(self) -> int:
@@ -61,8 +64,12 @@ class VerifyForm(CaseForm):
 
 
 class AssignForm(CaseForm):
-    assignee = SelectField(_l("Tugaskan kepada"), coerce=str,
-                           validators=[DataRequired(message=_l("Pilih petugas."))], validate_choice=False)  # fmt: skip
+    assignee = SelectField(
+        _l("Tugaskan kepada"),
+        coerce=str,
+        validators=[DataRequired(message=_l("Pilih petugas."))],
+        validate_choice=False,
+    )
 
 
 class ReplyForm(CaseForm):
@@ -78,41 +85,64 @@ class RequestInfoForm(CaseForm):
 
 
 class ReferForm(CaseForm):
-    agency = SelectField(_l("Dirujuk ke"), choices=AGENCIES, validate_choice=False,
-                         validators=[DataRequired(message=_l("Pilih instansi.")), OneOfTheChoices()])  # fmt: skip
-    reference = StringField(_l("Nomor rujukan di instansi tersebut (jika ada)"), filters=[strip_filter],
-                            validators=[Length(max=60, message=_l("Paling banyak 60 huruf."))])  # fmt: skip
-    follow_up_on = DateField(_l("Tanggal tindak lanjut"), validators=[Optional()],
-                             render_kw={"type": "date"})  # fmt: skip
+    agency = SelectField(
+        _l("Dirujuk ke"),
+        choices=AGENCIES,
+        validate_choice=False,
+        validators=[DataRequired(message=_l("Pilih instansi.")), OneOfTheChoices()],
+    )
+    reference = StringField(
+        _l("Nomor rujukan di instansi tersebut (jika ada)"),
+        filters=[strip_filter],
+        validators=[Length(max=60, message=_l("Paling banyak 60 huruf."))],
+    )
+    follow_up_on = DateField(_l("Tanggal tindak lanjut"), validators=[Optional()], render_kw={"type": "date"})
     message = _message(_l("Pesan untuk warga"))
 
 
 class ConcludeForm(CaseForm):
-    outcome = RadioField(_l("Hasil"), choices=[SelectChoice("selesai", _l("Selesai")),
-                                               SelectChoice("ditolak", _l("Ditolak"))],
-                         validate_choice=False,
-                         validators=[InputRequired(message=_l("Pilih selesai atau ditolak.")),
-                                     OneOfTheChoices()])  # fmt: skip
-    code = SelectField(_l("Alasan"), choices=RESOLUTIONS, validate_choice=False,
-                       validators=[DataRequired(message=_l("Pilih alasan.")), OneOfTheChoices()])  # fmt: skip
-    next_step = StringField(_l("Langkah berikutnya bagi warga"), filters=[strip_filter],
-                            validators=[DataRequired(message=_l("Tulis langkah berikutnya bagi warga.")),
-                                        Length(max=500, message=_l("Paling banyak 500 huruf."))])  # fmt: skip
+    outcome = RadioField(
+        _l("Hasil"),
+        choices=[SelectChoice("selesai", _l("Selesai")), SelectChoice("ditolak", _l("Ditolak"))],
+        validate_choice=False,
+        validators=[InputRequired(message=_l("Pilih selesai atau ditolak.")), OneOfTheChoices()],
+    )
+    code = SelectField(
+        _l("Alasan"),
+        choices=RESOLUTIONS,
+        validate_choice=False,
+        validators=[DataRequired(message=_l("Pilih alasan.")), OneOfTheChoices()],
+    )
+    next_step = StringField(
+        _l("Langkah berikutnya bagi warga"),
+        filters=[strip_filter],
+        validators=[
+            DataRequired(message=_l("Tulis langkah berikutnya bagi warga.")),
+            Length(max=500, message=_l("Paling banyak 500 huruf.")),
+        ],
+    )
     message = _message(_l("Penjelasan untuk warga"))
 
 
 class AppealForm(CaseForm):
-    decision = RadioField(_l("Keputusan banding"),
-                          choices=[SelectChoice("kuatkan", _l("Kuatkan penyelesaian")),
-                                   SelectChoice("buka", _l("Buka kembali untuk diperiksa ulang"))],
-                          validate_choice=False,
-                          validators=[InputRequired(message=_l("Pilih keputusan.")), OneOfTheChoices()])  # fmt: skip
+    decision = RadioField(
+        _l("Keputusan banding"),
+        choices=[
+            SelectChoice("kuatkan", _l("Kuatkan penyelesaian")),
+            SelectChoice("buka", _l("Buka kembali untuk diperiksa ulang")),
+        ],
+        validate_choice=False,
+        validators=[InputRequired(message=_l("Pilih keputusan.")), OneOfTheChoices()],
+    )
     message = _message(_l("Penjelasan untuk warga"))
 
 
 class DuplicateForm(CaseForm):
-    of_reference = StringField(_l("Sama dengan pengaduan nomor"), filters=[strip_filter],
-                               validators=[DataRequired(message=_l("Tulis nomor pengaduan asal."))])  # fmt: skip
+    of_reference = StringField(
+        _l("Sama dengan pengaduan nomor"),
+        filters=[strip_filter],
+        validators=[DataRequired(message=_l("Tulis nomor pengaduan asal."))],
+    )
 
 
 class TemplatePickForm(FlaskForm):

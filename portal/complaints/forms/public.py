@@ -25,23 +25,27 @@ CATEGORY_CHOICES = [
     SelectChoice(C.LAINNYA.value, _l("Lainnya")),
 ]
 # Filed only by officers (assisted registration): a candidate proposal for verification.
-PROPOSAL_CHOICE = SelectChoice(C.USULAN_CALON.value,
-                               _l("Usulan calon peserta (didaftarkan petugas untuk diverifikasi)"))  # fmt: skip
+PROPOSAL_CHOICE = SelectChoice(
+    C.USULAN_CALON.value, _l("Usulan calon peserta (didaftarkan petugas untuk diverifikasi)")
+)
 OFFICER_CATEGORY_CHOICES = [PROPOSAL_CHOICE, *CATEGORY_CHOICES]
 CATEGORY_HINTS = {
-    C.TERLEWAT.value: _l("Anda pekerja informal ber-KTP Kota Bekasi, tercatat di DTSEN desil 1–5, "
-                         "tetapi hasil cek status tidak terdaftar atau daftar tunggu."),
+    C.TERLEWAT.value: _l(
+        "Anda pekerja informal ber-KTP Kota Bekasi, tercatat di DTSEN desil 1–5, "
+        "tetapi hasil cek status tidak terdaftar atau daftar tunggu."
+    ),
     C.DATA_SALAH.value: _l("Petugas akan memeriksa dan memperbaiki data Anda."),
-    C.MASALAH_KARTU_KLAIM.value: _l("Misalnya kartu belum diterima, atau klaim ke BPJS Ketenagakerjaan "
-                                    "terkendala."),
+    C.MASALAH_KARTU_KLAIM.value: _l("Misalnya kartu belum diterima, atau klaim ke BPJS Ketenagakerjaan terkendala."),
     C.PENERIMA_TIDAK_LAYAK.value: _l("Misalnya penerima sudah mampu, sudah pindah, atau sudah meninggal."),
-    C.PUNGLI.value: _l("Selalu dirahasiakan. Ada yang meminta uang, menjadi calo, atau petugas "
-                       "berperilaku tidak pantas."),
+    C.PUNGLI.value: _l(
+        "Selalu dirahasiakan. Ada yang meminta uang, menjadi calo, atau petugas berperilaku tidak pantas."
+    ),
     C.INFORMASI.value: _l("Pertanyaan tentang program, syarat, atau manfaat."),
     C.LAINNYA.value: _l("Hal lain tentang program SIGAP."),
-    C.USULAN_CALON.value: _l("Untuk warga yang belum terdaftar: Disnaker dan Dinsos memeriksa KTP, KK, "
-                             "pekerjaan, dan desil DTSEN-nya."),
-}  # fmt: skip
+    C.USULAN_CALON.value: _l(
+        "Untuk warga yang belum terdaftar: Disnaker dan Dinsos memeriksa KTP, KK, pekerjaan, dan desil DTSEN-nya."
+    ),
+}
 
 RELATION_CHOICES = [
     SelectChoice(FilerRelation.SENDIRI.value, _l("Saya sendiri")),
@@ -89,15 +93,17 @@ class DetailsForm(FlaskForm):
         description=_l("16 angka pada KTP. Wajib untuk pengaduan tentang kepesertaan."),
         filters=[strip_filter],
         render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 40, "spellcheck": "false"},
-    )  # fmt: skip
+    )
     nama = StringField(
         _l("Nama lengkap orang yang bersangkutan"),
         description=_l("Seperti tertulis di KTP."),
-        validators=[DataRequired(message=_l("Masukkan nama lengkap orang yang bersangkutan.")),
-                    Length(max=150, message=_l("Nama terlalu panjang. Tulis paling banyak 150 huruf."))],
+        validators=[
+            DataRequired(message=_l("Masukkan nama lengkap orang yang bersangkutan.")),
+            Length(max=150, message=_l("Nama terlalu panjang. Tulis paling banyak 150 huruf.")),
+        ],
         filters=[strip_filter],
         render_kw={"maxlength": 150, "spellcheck": "false"},
-    )  # fmt: skip
+    )
     kelurahan = SelectField(
         _l("Kelurahan tempat tinggal"),
         choices=kelurahan_choices,
@@ -112,19 +118,20 @@ class DetailsForm(FlaskForm):
         validate_choice=False,
     )
     nama_pelapor = StringField(
-        _l("Nama Anda"), description=_l("Isi jika Anda mengajukan untuk orang lain."),
-        filters=[strip_filter], validators=[Length(max=150, message=_l("Nama terlalu panjang."))],
+        _l("Nama Anda"),
+        description=_l("Isi jika Anda mengajukan untuk orang lain."),
+        filters=[strip_filter],
+        validators=[Length(max=150, message=_l("Nama terlalu panjang."))],
         render_kw={"maxlength": 150, "autocomplete": "name"},
-    )  # fmt: skip
+    )
     hubungan = StringField(
         _l("Hubungan Anda dengan orang tersebut"),
         description=_l("Misalnya: anak, istri, pendamping, ketua RT 03."),
-        filters=[strip_filter], validators=[Length(max=100, message=_l("Tulis paling banyak 100 huruf."))],
+        filters=[strip_filter],
+        validators=[Length(max=100, message=_l("Tulis paling banyak 100 huruf."))],
         render_kw={"maxlength": 100},
-    )  # fmt: skip
-    persetujuan = BooleanField(
-        _l("Orang yang bersangkutan sudah setuju saya mengajukan pengaduan ini untuknya.")
     )
+    persetujuan = BooleanField(_l("Orang yang bersangkutan sudah setuju saya mengajukan pengaduan ini untuknya."))
     telepon = StringField(
         _l("Nomor HP atau WhatsApp"),
         description=_l("Petugas akan menghubungi nomor ini. Contoh: 0812 3456 7890."),
@@ -132,33 +139,44 @@ class DetailsForm(FlaskForm):
         render_kw={"inputmode": "tel", "autocomplete": "tel", "maxlength": 25},
     )
     saluran = RadioField(
-        _l("Lebih mudah dihubungi lewat"), choices=CHANNEL_CHOICES, default=ContactChannel.WHATSAPP.value,
+        _l("Lebih mudah dihubungi lewat"),
+        choices=CHANNEL_CHOICES,
+        default=ContactChannel.WHATSAPP.value,
         validators=[InputRequired(message=_l("Pilih cara menghubungi Anda.")), OneOfTheChoices()],
         validate_choice=False,
-    )  # fmt: skip
+    )
     email = StringField(
         _l("Email (tidak wajib)"),
         description=_l("Jika diisi, kami mengirim kabar perubahan status ke email ini."),
         filters=[strip_filter],
-        validators=[Optional(), Length(max=254, message=_l("Email terlalu panjang.")),
-                    Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
-                           message=_l("Tulis email lengkap, misalnya nama@contoh.com, atau kosongkan."))],
+        validators=[
+            Optional(),
+            Length(max=254, message=_l("Email terlalu panjang.")),
+            Regexp(
+                r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                message=_l("Tulis email lengkap, misalnya nama@contoh.com, atau kosongkan."),
+            ),
+        ],
         render_kw={"inputmode": "email", "autocomplete": "email", "maxlength": 254},
-    )  # fmt: skip
+    )
     uraian = TextAreaField(
         _l("Ceritakan masalahnya"),
         description=_l("Apa yang terjadi, kapan, dan apa yang Anda harapkan. Paling banyak 2.000 huruf."),
         filters=[strip_filter],
-        validators=[DataRequired(message=_l("Ceritakan masalahnya.")),
-                    Length(max=2000, message=_l("Uraian paling banyak 2.000 huruf; persingkat uraian Anda."))],
+        validators=[
+            DataRequired(message=_l("Ceritakan masalahnya.")),
+            Length(max=2000, message=_l("Uraian paling banyak 2.000 huruf; persingkat uraian Anda.")),
+        ],
         render_kw={"rows": 6, "maxlength": 2000},
-    )  # fmt: skip
+    )
     lampiran = MultipleFileField(
         _l("Lampiran (tidak wajib)"),
-        description=_l("Paling banyak 3 berkas JPG, PNG atau PDF, masing-masing paling besar 5 MB. "
-                       "Misalnya foto KTP, KK, atau bukti."),
+        description=_l(
+            "Paling banyak 3 berkas JPG, PNG atau PDF, masing-masing paling besar 5 MB. "
+            "Misalnya foto KTP, KK, atau bukti."
+        ),
         render_kw={"accept": "image/jpeg,image/png,application/pdf"},
-    )  # fmt: skip
+    )
     rahasia = BooleanField(
         _l("Rahasiakan identitas saya"),
         description=_l("Identitas Anda hanya dilihat petugas yang menangani dan supervisor."),
@@ -197,9 +215,7 @@ class DetailsForm(FlaskForm):
 
     def validate_persetujuan(self, field):
         if self._for_someone_else() and not field.data:
-            raise ValidationError(
-                _l("Pengaduan untuk orang lain perlu persetujuannya. Centang jika ia sudah setuju.")
-            )
+            raise ValidationError(_l("Pengaduan untuk orang lain perlu persetujuannya. Centang jika ia sudah setuju."))
 
 
 class TrackForm(FlaskForm):
@@ -207,29 +223,34 @@ class TrackForm(FlaskForm):
         _l("Nomor pengaduan atau permintaan bantuan"),
         description=_l("Contoh: SGP-2026-000123, atau BTN-2026-000045 untuk permintaan bantuan."),
         filters=[strip_filter],
-        validators=[DataRequired(message=_l("Masukkan nomor pengaduan atau permintaan bantuan, misalnya "
-                                            "SGP-2026-000123.")),
-                    Length(max=30, message=_l("Nomor pengaduan terlalu panjang."))],
-        render_kw={"autocomplete": "off", "spellcheck": "false", "maxlength": 30,
-                   "autocapitalize": "characters"},
-    )  # fmt: skip
+        validators=[
+            DataRequired(message=_l("Masukkan nomor pengaduan atau permintaan bantuan, misalnya SGP-2026-000123.")),
+            Length(max=30, message=_l("Nomor pengaduan terlalu panjang.")),
+        ],
+        render_kw={"autocomplete": "off", "spellcheck": "false", "maxlength": 30, "autocapitalize": "characters"},
+    )
     kode = StringField(
-        _l("Kode akses"), description=_l("8 huruf dan angka yang Anda terima bersama nomor tersebut."),
+        _l("Kode akses"),
+        description=_l("8 huruf dan angka yang Anda terima bersama nomor tersebut."),
         filters=[strip_filter],
-        validators=[DataRequired(message=_l("Masukkan kode akses 8 huruf dan angka.")),
-                    Length(max=20, message=_l("Kode akses terlalu panjang."))],
-        render_kw={"autocomplete": "off", "spellcheck": "false", "maxlength": 20,
-                   "autocapitalize": "characters"},
-    )  # fmt: skip
+        validators=[
+            DataRequired(message=_l("Masukkan kode akses 8 huruf dan angka.")),
+            Length(max=20, message=_l("Kode akses terlalu panjang.")),
+        ],
+        render_kw={"autocomplete": "off", "spellcheck": "false", "maxlength": 20, "autocapitalize": "characters"},
+    )
 
 
 class AnswerForm(FlaskForm):
     jawaban = TextAreaField(
-        _l("Jawaban Anda"), filters=[strip_filter],
-        validators=[DataRequired(message=_l("Tulis jawaban Anda.")),
-                    Length(max=2000, message=_l("Jawaban paling banyak 2.000 huruf."))],
+        _l("Jawaban Anda"),
+        filters=[strip_filter],
+        validators=[
+            DataRequired(message=_l("Tulis jawaban Anda.")),
+            Length(max=2000, message=_l("Jawaban paling banyak 2.000 huruf.")),
+        ],
         render_kw={"rows": 5, "maxlength": 2000},
-    )  # fmt: skip
+    )
     lampiran = MultipleFileField(
         _l("Lampiran (tidak wajib)"),
         description=_l("Paling banyak 3 berkas JPG, PNG atau PDF, masing-masing paling besar 5 MB."),
@@ -240,7 +261,10 @@ class AnswerForm(FlaskForm):
 class RatingForm(FlaskForm):
     penilaian = RadioField(
         _l("Apakah Anda puas dengan penyelesaian pengaduan ini?"),
-        choices=[SelectChoice(Satisfaction.PUAS.value, _l("Puas")),
-                 SelectChoice(Satisfaction.BELUM_PUAS.value, _l("Belum puas — ajukan banding"))],
-        validators=[InputRequired(message=_l("Pilih puas atau belum puas.")), OneOfTheChoices()], validate_choice=False,
-    )  # fmt: skip
+        choices=[
+            SelectChoice(Satisfaction.PUAS.value, _l("Puas")),
+            SelectChoice(Satisfaction.BELUM_PUAS.value, _l("Belum puas — ajukan banding")),
+        ],
+        validators=[InputRequired(message=_l("Pilih puas atau belum puas.")), OneOfTheChoices()],
+        validate_choice=False,
+    )

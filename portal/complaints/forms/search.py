@@ -10,8 +10,10 @@ from portal.web.forms import ValidNik, strip_filter
 class NikSearchForm(FlaskForm):
     """The queue's search by NIK: sent by POST, so the NIK is never in an address."""
 
-    nik = StringField(_l("Cari dengan NIK"), validators=[ValidNik()], filters=[strip_filter],
-                      description=_l("16 angka. Dikirim tanpa tercantum di alamat halaman."),
-                      render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 40,
-                                 "spellcheck": "false"})  # fmt: skip
-
+    nik = StringField(
+        _l("Cari dengan NIK"),
+        validators=[ValidNik()],
+        filters=[strip_filter],
+        description=_l("16 angka. Dikirim tanpa tercantum di alamat halaman."),
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 40, "spellcheck": "false"},
+    )

@@ -1,4 +1,5 @@
 """Complaints (pengaduan): the case, its public/internal timeline, attachments and drafts."""
+
 from __future__ import annotations
 
 import enum
@@ -91,13 +92,41 @@ class Complaint(Base):
     # The officers' queue (migration 0006): counts per status read only an index, and each
     # filter's rows come in due-date order from an index.
     __table_args__ = (
-        sa.Index("ix_complaint_queue", "status", "resolve_due", "verify_due", "verified_at", "category",
-                 "kelurahan_code", "assigned_to_id", "confidential"),
-        sa.Index("ix_complaint_assigned_due", "assigned_to_id", "resolve_due", "status", "verify_due",
-                 "verified_at", "category", "kelurahan_code", "confidential"),
+        sa.Index(
+            "ix_complaint_queue",
+            "status",
+            "resolve_due",
+            "verify_due",
+            "verified_at",
+            "category",
+            "kelurahan_code",
+            "assigned_to_id",
+            "confidential",
+        ),
+        sa.Index(
+            "ix_complaint_assigned_due",
+            "assigned_to_id",
+            "resolve_due",
+            "status",
+            "verify_due",
+            "verified_at",
+            "category",
+            "kelurahan_code",
+            "confidential",
+        ),
         sa.Index("ix_complaint_category_due", "category", "resolve_due"),
-        sa.Index("ix_complaint_open_due", "resolve_due", "status", "verify_due", "verified_at", "assigned_to_id",
-                 "category", "kelurahan_code", sqlite_where=_OPEN, postgresql_where=_OPEN),
+        sa.Index(
+            "ix_complaint_open_due",
+            "resolve_due",
+            "status",
+            "verify_due",
+            "verified_at",
+            "assigned_to_id",
+            "category",
+            "kelurahan_code",
+            sqlite_where=_OPEN,
+            postgresql_where=_OPEN,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -150,9 +179,7 @@ class Complaint(Base):
     events: Mapped[list[ComplaintEvent]] = relationship(
         back_populates="complaint", order_by="ComplaintEvent.id", cascade="all, delete-orphan"
     )
-    attachments: Mapped[list[Attachment]] = relationship(
-        back_populates="complaint", order_by="Attachment.id"
-    )
+    attachments: Mapped[list[Attachment]] = relationship(back_populates="complaint", order_by="Attachment.id")
 
     # Optimistic locking: two officers saving the same case cannot overwrite each other.
     __mapper_args__ = {"version_id_col": version}
@@ -205,14 +232,3 @@ class ComplaintDraft(Base):
     token: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     data: Mapped[dict] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
-
-
-class ReferenceCounter(Base):
-    """Gap-free reference numbers: one row per series (SGP complaints, BTN assistance) and year,
-    incremented under a row lock."""
-
-    __tablename__ = "reference_counter"
-
-    series: Mapped[str] = mapped_column(sa.String(3), primary_key=True)
-    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    last_number: Mapped[int] = mapped_column(default=0)

@@ -1,4 +1,5 @@
 """The words of each complaint's subject name, normalised: the index behind the queue's name search."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa

@@ -1,4 +1,5 @@
 """Public reply templates officers start from, per category and status (managed by admins)."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """The complaint pages: residents' (/pengaduan) and officers' (under /petugas)."""
+
 from flask import Blueprint
 
 bp = Blueprint("complaints", __name__, url_prefix="/pengaduan")

@@ -1,6 +1,7 @@
 """/petugas/pengaduan/baru: an officer files a complaint or a candidate proposal for a resident
 (a visit, a walk-in desk, or from an assistance request) through the residents' own steps and
 templates; the resident leaves with a printed slip (reference and access code)."""
+
 from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
@@ -22,6 +23,7 @@ from portal.complaints.services import filing as service
 from portal.complaints.services.access import can_view
 from portal.complaints.services.assisted import consent_by, file_on_behalf
 from portal.complaints.services.attachments import MAX_FILES
+from portal.core.references import format_access_code
 from portal.core.regions import kelurahan
 from portal.extensions import db
 from portal.web.auth import ALL_STAFF, current_actor, roles_required
@@ -34,13 +36,34 @@ from portal.web.settings import attachment_dir, sla_targets, work_calendar
 DRAFT_KEY = "assisted_draft"
 RECEIPT_KIND = "assisted"
 # The endpoints the shared complaint templates link to in this flow.
-FLOW = {"layout": "officers/base.html", "category": "officers.complaints.start_assisted_filing",
-        "details": "officers.complaints.edit_assisted_details", "check": "officers.complaints.check_assisted_filing",
-        "remove_attachment": "officers.complaints.remove_assisted_attachment",
-        "receipt": "officers.complaints.download_assisted_slip",
-        "officer": True}  # fmt: skip
-DETAIL_FIELDS = ("nik", "nama", "kelurahan", "pelapor", "nama_pelapor", "hubungan", "persetujuan", "telepon",
-                 "saluran", "email", "uraian", "rahasia", "kk", "jalan", "rt", "rw", "pekerjaan")  # fmt: skip
+FLOW = {
+    "layout": "officers/base.html",
+    "category": "officers.complaints.start_assisted_filing",
+    "details": "officers.complaints.edit_assisted_details",
+    "check": "officers.complaints.check_assisted_filing",
+    "remove_attachment": "officers.complaints.remove_assisted_attachment",
+    "receipt": "officers.complaints.download_assisted_slip",
+    "officer": True,
+}
+DETAIL_FIELDS = (
+    "nik",
+    "nama",
+    "kelurahan",
+    "pelapor",
+    "nama_pelapor",
+    "hubungan",
+    "persetujuan",
+    "telepon",
+    "saluran",
+    "email",
+    "uraian",
+    "rahasia",
+    "kk",
+    "jalan",
+    "rt",
+    "rw",
+    "pekerjaan",
+)
 
 
 def _draft():
@@ -53,12 +76,21 @@ def _from_request(reference: str | None) -> dict:
     found = find_request(session=db.session, reference=reference) if reference else None
     if found is None or not can_view_request(current_user, found):
         return {}
-    return {"bantuan": found.reference, "nama": found.subject_name, "kelurahan": found.kelurahan_code,
-            "telepon": found.phone, "pelapor": found.requester_relation.value,
-            "nama_pelapor": found.requester_name or "", "hubungan": found.requester_relationship or "",
-            "saluran": (ContactChannel.WHATSAPP if "whatsapp" in found.contact_preference.value
-                        else ContactChannel.TELEPON).value,
-            "jalan": found.street or "", "rt": found.rt or "", "rw": found.rw or ""}  # fmt: skip
+    return {
+        "bantuan": found.reference,
+        "nama": found.subject_name,
+        "kelurahan": found.kelurahan_code,
+        "telepon": found.phone,
+        "pelapor": found.requester_relation.value,
+        "nama_pelapor": found.requester_name or "",
+        "hubungan": found.requester_relationship or "",
+        "saluran": (
+            ContactChannel.WHATSAPP if "whatsapp" in found.contact_preference.value else ContactChannel.TELEPON
+        ).value,
+        "jalan": found.street or "",
+        "rt": found.rt or "",
+        "rw": found.rw or "",
+    }
 
 
 @bp.route("/pengaduan/baru", methods=["GET", "POST"])
@@ -78,8 +110,7 @@ def start_assisted_filing():
     data = {"kategori": form.kategori.data}
     draft = _draft()
     if draft is None:
-        session[DRAFT_KEY] = service.start_draft(session=db.session,
-                                                 data={**_from_request(form.bantuan.data), **data})  # fmt: skip
+        session[DRAFT_KEY] = service.start_draft(session=db.session, data={**_from_request(form.bantuan.data), **data})
     else:
         service.update_draft(session=db.session, draft=draft, data=data)
     db.session.commit()
@@ -97,8 +128,15 @@ def _details_form(draft, formdata=None) -> AssistedDetailsForm:
 
 def _render_details(form, draft, status=200):
     files = service.draft_attachments(session=db.session, token=draft.token)
-    return _render("complaints/rincian.html", form=form, draft=draft, files=files, max_files=MAX_FILES,
-                   category_label=_category_label(draft.data["kategori"]), status=status)  # fmt: skip
+    return _render(
+        "complaints/rincian.html",
+        form=form,
+        draft=draft,
+        files=files,
+        max_files=MAX_FILES,
+        category_label=_category_label(draft.data["kategori"]),
+        status=status,
+    )
 
 
 @bp.route("/pengaduan/baru/rincian", methods=["GET", "POST"])
@@ -136,29 +174,38 @@ def remove_assisted_attachment(attachment_id: int):
     draft = _draft()
     if draft is None:
         abort(404)
-    service.remove_draft_attachment(session=db.session, directory=attachment_dir(), token=draft.token,
-                                    attachment_id=attachment_id)  # fmt: skip
+    service.remove_draft_attachment(
+        session=db.session, directory=attachment_dir(), token=draft.token, attachment_id=attachment_id
+    )
     db.session.commit()
     return redirect(url_for("officers.complaints.edit_assisted_details"), 303)
 
 
 def _complaint_input(draft) -> service.ComplaintInput | None:
     category = ComplaintCategory(draft.data["kategori"])
-    form = AssistedDetailsForm(formdata=MultiDict(_as_formdata(draft.data)), category=category,
-                               meta={"csrf": False})  # fmt: skip
+    form = AssistedDetailsForm(formdata=MultiDict(_as_formdata(draft.data)), category=category, meta={"csrf": False})
     if not form.validate():
         return None
     return service.ComplaintInput(
-        category=category, subject_nik=form.nik.parsed.value if getattr(form.nik, "parsed", None) else None,
-        subject_name=form.nama.data, kelurahan_code=form.kelurahan.data,
+        category=category,
+        subject_nik=form.nik.parsed.value if getattr(form.nik, "parsed", None) else None,
+        subject_name=form.nama.data,
+        kelurahan_code=form.kelurahan.data,
         filer_relation=FilerRelation(form.pelapor.data),
-        filer_name=form.nama_pelapor.data or None, filer_relationship=form.hubungan.data or None,
-        consent_recorded=bool(form.persetujuan.data), phone=form.telepon.normalized,
-        contact_channel=ContactChannel(form.saluran.data), email=form.email.data or None,
-        description=form.uraian.data, confidential=bool(form.rahasia.data) or category is ComplaintCategory.PUNGLI,
-        kk_number=form.kk.data or None, street=form.jalan.data or None, rt=form.rt.data or None,
-        rw=form.rw.data or None, occupation=form.pekerjaan.data or None,
-    )  # fmt: skip
+        filer_name=form.nama_pelapor.data or None,
+        filer_relationship=form.hubungan.data or None,
+        consent_recorded=bool(form.persetujuan.data),
+        phone=form.telepon.normalized,
+        contact_channel=ContactChannel(form.saluran.data),
+        email=form.email.data or None,
+        description=form.uraian.data,
+        confidential=bool(form.rahasia.data) or category is ComplaintCategory.PUNGLI,
+        kk_number=form.kk.data or None,
+        street=form.jalan.data or None,
+        rt=form.rt.data or None,
+        rw=form.rw.data or None,
+        occupation=form.pekerjaan.data or None,
+    )
 
 
 @bp.route("/pengaduan/baru/periksa", methods=["GET", "POST"])
@@ -170,17 +217,28 @@ def check_assisted_filing():
     data = _complaint_input(draft)
     if data is None:
         return redirect(url_for("officers.complaints.edit_assisted_details"), 303)
-    context = {"data": data, "files": service.draft_attachments(session=db.session, token=draft.token),
-               "place": kelurahan(data.kelurahan_code), "category_label": _category_label(data.category.value),
-               "consent_by": consent_by(data.filer_relation, data.filer_name, data.filer_relationship),
-               "from_request": draft.data.get("bantuan")}  # fmt: skip
+    context = {
+        "data": data,
+        "files": service.draft_attachments(session=db.session, token=draft.token),
+        "place": kelurahan(data.kelurahan_code),
+        "category_label": _category_label(data.category.value),
+        "consent_by": consent_by(data.filer_relation, data.filer_name, data.filer_relationship),
+        "from_request": draft.data.get("bantuan"),
+    }
     if request.method == "GET":
         return _render("complaints/periksa.html", **context)
     me = current_user._get_current_object()
     try:
-        filed = file_on_behalf(session=db.session, data=data, draft_token=draft.token, calendar=work_calendar(),
-                               targets=sla_targets(), officer=me, who=current_actor(),
-                               assistance_reference=draft.data.get("bantuan"))  # fmt: skip
+        filed = file_on_behalf(
+            session=db.session,
+            data=data,
+            draft_token=draft.token,
+            calendar=work_calendar(),
+            targets=sla_targets(),
+            officer=me,
+            who=current_actor(),
+            assistance_reference=draft.data.get("bantuan"),
+        )
     except service.DuplicateOpenCase as duplicate:
         db.session.rollback()
         existing = db.session.get(Complaint, duplicate.complaint_id)
@@ -197,7 +255,7 @@ def _filed() -> tuple[Complaint, str]:
     complaint = db.session.get(Complaint, receipt.object_id) if receipt else None
     if complaint is None or complaint.filed_by_id != current_user.id:
         refuse(404, EXPIRED_CONFIRMATION)
-    return complaint, service.format_access_code(receipt.access_code)
+    return complaint, format_access_code(receipt.access_code)
 
 
 @bp.get("/pengaduan/baru/terkirim")
@@ -212,11 +270,21 @@ def show_assisted_confirmation():
 def download_assisted_slip():
     complaint, code = _filed()
     officer = db.session.get(Account, complaint.filed_by_id)
-    audit.record(session=db.session, actor=current_actor(), action="cetak_tanda_terima", object_type="complaint",
-                 object_id=complaint.id)  # fmt: skip
+    audit.record(
+        session=db.session,
+        actor=current_actor(),
+        action="cetak_tanda_terima",
+        object_type="complaint",
+        object_id=complaint.id,
+    )
     db.session.commit()
-    return render_pdf("complaints/pdf_tanda_terima.html", filename=f"tanda-terima-{complaint.reference}.pdf",
-                      complaint=complaint, code=code, category_label=_category_label(complaint.category.value),
-                      filed_by=officer, portal_url=current_app.config["PUBLIC_BASE_URL"],
-                      consent_by=consent_by(complaint.filer_relation, complaint.filer_name,
-                                            complaint.filer_relationship))  # fmt: skip
+    return render_pdf(
+        "complaints/pdf_tanda_terima.html",
+        filename=f"tanda-terima-{complaint.reference}.pdf",
+        complaint=complaint,
+        code=code,
+        category_label=_category_label(complaint.category.value),
+        filed_by=officer,
+        portal_url=current_app.config["PUBLIC_BASE_URL"],
+        consent_by=consent_by(complaint.filer_relation, complaint.filer_name, complaint.filer_relationship),
+    )

@@ -1,4 +1,5 @@
 """/petugas/pengaduan/<reference>: everything about one case, and the actions on it."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -35,13 +36,17 @@ def _case(reference: str) -> Complaint:
 
 
 def _templates(complaint: Complaint) -> list[ResponseTemplate]:
-    return list(db.session.scalars(
-        sa.select(ResponseTemplate).where(
-            ResponseTemplate.active.is_(True),
-            sa.or_(ResponseTemplate.category.is_(None), ResponseTemplate.category == complaint.category),
-            sa.or_(ResponseTemplate.status.is_(None), ResponseTemplate.status == complaint.status),
-        ).order_by(ResponseTemplate.title)
-    ))  # fmt: skip
+    return list(
+        db.session.scalars(
+            sa.select(ResponseTemplate)
+            .where(
+                ResponseTemplate.active.is_(True),
+                sa.or_(ResponseTemplate.category.is_(None), ResponseTemplate.category == complaint.category),
+                sa.or_(ResponseTemplate.status.is_(None), ResponseTemplate.status == complaint.status),
+            )
+            .order_by(ResponseTemplate.title)
+        )
+    )
 
 
 def _render(complaint: Complaint, *, active_form=None, error: str | None = None, status=200):
@@ -59,42 +64,77 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
         for item in form:
             item.id = f"{name}-{item.name}"
     if current_user.is_supervisor:
-        officers = [a for a in db.session.scalars(sa.select(Account).where(Account.active.is_(True))
-                                                  .order_by(Account.name)) if can_view(a, complaint)]  # fmt: skip
-        made["tugaskan"].assignee.choices = [SelectChoice("", _("Pilih petugas"))] + [SelectChoice(str(a.id), a.name)
-                                                                                      for a in officers]  # fmt: skip
+        officers = [
+            a
+            for a in db.session.scalars(sa.select(Account).where(Account.active.is_(True)).order_by(Account.name))
+            if can_view(a, complaint)
+        ]
+        made["tugaskan"].assignee.choices = [SelectChoice("", _("Pilih petugas"))] + [
+            SelectChoice(str(a.id), a.name) for a in officers
+        ]
     show_subject = can_see_subject(current_user, complaint)
     person = db.session.get(Person, complaint.person_id) if complaint.person_id and show_subject else None
     history = []
     if person is not None:
-        history = list(db.session.scalars(sa.select(PersonStatusHistory)
-                                          .where(PersonStatusHistory.person_id == person.id)
-                                          .order_by(PersonStatusHistory.id.desc())))  # fmt: skip
-        audit.record(session=db.session, actor=current_actor(), action="lihat", object_type="person",
-                     object_id=person.id, detail=f"dari {complaint.reference}")  # fmt: skip
+        history = list(
+            db.session.scalars(
+                sa.select(PersonStatusHistory)
+                .where(PersonStatusHistory.person_id == person.id)
+                .order_by(PersonStatusHistory.id.desc())
+            )
+        )
+        audit.record(
+            session=db.session,
+            actor=current_actor(),
+            action="lihat",
+            object_type="person",
+            object_id=person.id,
+            detail=f"dari {complaint.reference}",
+        )
     others = []
     if complaint.subject_nik and show_subject:
-        others = list(db.session.scalars(
-            sa.select(Complaint).where(Complaint.subject_nik == complaint.subject_nik, Complaint.id != complaint.id)
-            .order_by(Complaint.id.desc()).limit(20)))  # fmt: skip
+        others = list(
+            db.session.scalars(
+                sa.select(Complaint)
+                .where(Complaint.subject_nik == complaint.subject_nik, Complaint.id != complaint.id)
+                .order_by(Complaint.id.desc())
+                .limit(20)
+            )
+        )
         others = [o for o in others if can_view(current_user, o) and can_see_subject(current_user, o)]
-    audit.record(session=db.session, actor=current_actor(), action="lihat", object_type="complaint",
-                 object_id=complaint.id)  # fmt: skip
+    audit.record(
+        session=db.session, actor=current_actor(), action="lihat", object_type="complaint", object_id=complaint.id
+    )
     db.session.commit()
     assigned = db.session.get(Account, complaint.assigned_to_id) if complaint.assigned_to_id else None
     filed_by = db.session.get(Account, complaint.filed_by_id) if complaint.filed_by_id else None
     return render_template(
-        "complaints/petugas_kasus.html", complaint=complaint, forms=made, templates=templates, picked=picked,
-        person=person, history=history, others=others, assigned=assigned, filed_by=filed_by, action_error=error,
+        "complaints/petugas_kasus.html",
+        complaint=complaint,
+        forms=made,
+        templates=templates,
+        picked=picked,
+        person=person,
+        history=history,
+        others=others,
+        assigned=assigned,
+        filed_by=filed_by,
+        action_error=error,
         form_error=forms.first_error(active_form),
-        show_identity=can_see_identity(current_user, complaint), show_subject=show_subject,
-        may_act=can_act(current_user, complaint), may_claim=can_claim(current_user, complaint),
+        show_identity=can_see_identity(current_user, complaint),
+        show_subject=show_subject,
+        may_act=can_act(current_user, complaint),
+        may_claim=can_claim(current_user, complaint),
         allowed=lambda target: any(can_transition(complaint, target, actor) for actor in _actors()),
-        place=kelurahan(complaint.kelurahan_code), status_label=officer_status_label, event_label=event_label,
+        place=kelurahan(complaint.kelurahan_code),
+        status_label=officer_status_label,
+        event_label=event_label,
         actor_names=actor_names(session=db.session, labels={event.actor for event in complaint.events}),
-        person_status_label=people.status_label, reason_label=people.reason_label,
-        S=ComplaintStatus, title=_("Pengaduan %(ref)s", ref=complaint.reference),
-    ), status  # fmt: skip
+        person_status_label=people.status_label,
+        reason_label=people.reason_label,
+        S=ComplaintStatus,
+        title=_("Pengaduan %(ref)s", ref=complaint.reference),
+    ), status
 
 
 def _actors():
@@ -110,28 +150,42 @@ def show_case(reference: str):
 
 
 ACTIONS_FORMS = {
-    "ambil": forms.ClaimForm, "tugaskan": forms.AssignForm, "verifikasi": forms.VerifyForm,
-    "balas": forms.ReplyForm, "catatan": forms.NoteForm, "minta-informasi": forms.RequestInfoForm,
-    "rujuk": forms.ReferForm, "selesaikan": forms.ConcludeForm, "banding": forms.AppealForm,
+    "ambil": forms.ClaimForm,
+    "tugaskan": forms.AssignForm,
+    "verifikasi": forms.VerifyForm,
+    "balas": forms.ReplyForm,
+    "catatan": forms.NoteForm,
+    "minta-informasi": forms.RequestInfoForm,
+    "rujuk": forms.ReferForm,
+    "selesaikan": forms.ConcludeForm,
+    "banding": forms.AppealForm,
     "ganda": forms.DuplicateForm,
-}  # fmt: skip
+}
 
 
 def _done(action: str) -> str:
     """What the officer is told after an action (the page opens at the timeline)."""
     return {
-        "ambil": _("Pengaduan ini sekarang Anda tangani."), "tugaskan": _("Petugas sudah ditugaskan."),
-        "verifikasi": _("Pengaduan ditandai sudah diverifikasi."), "balas": _("Balasan terkirim ke warga."),
+        "ambil": _("Pengaduan ini sekarang Anda tangani."),
+        "tugaskan": _("Petugas sudah ditugaskan."),
+        "verifikasi": _("Pengaduan ditandai sudah diverifikasi."),
+        "balas": _("Balasan terkirim ke warga."),
         "catatan": _("Catatan internal disimpan."),
         "minta-informasi": _("Permintaan informasi terkirim. Batas waktu berhenti sampai warga menjawab."),
-        "rujuk": _("Rujukan dicatat."), "selesaikan": _("Keputusan dicatat dan dikirim ke warga."),
-        "banding": _("Keputusan banding dicatat."), "ganda": _("Pengaduan ditutup sebagai pengaduan ganda."),
-    }[action]  # fmt: skip
+        "rujuk": _("Rujukan dicatat."),
+        "selesaikan": _("Keputusan dicatat dan dikirim ke warga."),
+        "banding": _("Keputusan banding dicatat."),
+        "ganda": _("Pengaduan ditutup sebagai pengaduan ganda."),
+    }[action]
 
 
 def _perform(action: str, form, complaint: Complaint) -> None:
-    common = {"session": db.session, "complaint": complaint, "expected_version": form.version_number,
-              "who": current_actor()}  # fmt: skip
+    common = {
+        "session": db.session,
+        "complaint": complaint,
+        "expected_version": form.version_number,
+        "who": current_actor(),
+    }
     calendar = work_calendar()
     me = current_user._get_current_object()
     match action:
@@ -151,16 +205,33 @@ def _perform(action: str, form, complaint: Complaint) -> None:
         case "minta-informasi":
             case_actions.request_information(officer=me, message=form.message.data, calendar=calendar, **common)
         case "rujuk":
-            case_actions.refer(officer=me, agency=ReferralAgency(form.agency.data), reference=form.reference.data,
-                               follow_up_on=form.follow_up_on.data, message=form.message.data,
-                               calendar=calendar, **common)  # fmt: skip
+            case_actions.refer(
+                officer=me,
+                agency=ReferralAgency(form.agency.data),
+                reference=form.reference.data,
+                follow_up_on=form.follow_up_on.data,
+                message=form.message.data,
+                calendar=calendar,
+                **common,
+            )
         case "selesaikan":
-            case_actions.conclude(officer=me, target=ComplaintStatus(form.outcome.data),
-                                  code=ResolutionCode(form.code.data), next_step=form.next_step.data,
-                                  message=form.message.data, calendar=calendar, **common)  # fmt: skip
+            case_actions.conclude(
+                officer=me,
+                target=ComplaintStatus(form.outcome.data),
+                code=ResolutionCode(form.code.data),
+                next_step=form.next_step.data,
+                message=form.message.data,
+                calendar=calendar,
+                **common,
+            )
         case "banding":
-            case_actions.decide_appeal(supervisor=me, reopen=form.decision.data == "buka",
-                                       message=form.message.data, calendar=calendar, **common)  # fmt: skip
+            case_actions.decide_appeal(
+                supervisor=me,
+                reopen=form.decision.data == "buka",
+                message=form.message.data,
+                calendar=calendar,
+                **common,
+            )
         case "ganda":
             case_actions.mark_duplicate(officer=me, of_reference=form.of_reference.data, calendar=calendar, **common)
 
@@ -184,8 +255,9 @@ def act_on_case(reference: str, action: str):
         return render_error(409, changed.message)
     except DomainError as error:
         db.session.rollback()
-        return _render(db.session.get(Complaint, complaint.id), active_form=(action, form), error=error.message,
-                       status=400)  # fmt: skip
+        return _render(
+            db.session.get(Complaint, complaint.id), active_form=(action, form), error=error.message, status=400
+        )
     db.session.commit()
     flash(_done(action))
     return redirect(url_for("officers.complaints.show_case", reference=reference), 303)  # the message is at the top
@@ -200,13 +272,20 @@ def download_attachment(attachment_id: int):
         abort(404)
     if not can_see_identity(current_user, complaint):  # files of a confidential case often show the filer
         abort(403)
-    audit.record(session=db.session, actor=current_actor(), action="unduh_lampiran", object_type="attachment",
-                 object_id=record.id, detail=complaint.reference)  # fmt: skip
+    audit.record(
+        session=db.session,
+        actor=current_actor(),
+        action="unduh_lampiran",
+        object_type="attachment",
+        object_id=record.id,
+        detail=complaint.reference,
+    )
     db.session.commit()
     path = attachment_dir() / record.storage_key
     if not path.exists():
         abort(404)
-    response = send_file(path, mimetype=record.content_type, as_attachment=True,
-                         download_name=record.original_name, max_age=0)  # fmt: skip
+    response = send_file(
+        path, mimetype=record.content_type, as_attachment=True, download_name=record.original_name, max_age=0
+    )
     response.headers["Cache-Control"] = "no-store"
     return response

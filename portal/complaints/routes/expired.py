@@ -7,6 +7,7 @@ Only for forms sent from a page of this portal (portal.web.restore.from_this_sit
 else gets the portal's usual "form expired" page. A blueprint error handler: CSRFProtect raises
 before the view runs, and Flask looks the handler up by the request's blueprint.
 """
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, session, url_for
@@ -42,8 +43,12 @@ def keep_typed_answers(error: CSRFError):
             return _details_again()
         case "complaints.check_answers":
             if _draft_back(request.form.get("draft")) is not None:
-                flash(_("Pengaduan belum terkirim karena halaman terlalu lama terbuka. Jawaban Anda masih "
-                        "tersimpan: periksa lagi, lalu tekan “Kirim pengaduan”."))  # fmt: skip
+                flash(
+                    _(
+                        "Pengaduan belum terkirim karena halaman terlalu lama terbuka. Jawaban Anda masih "
+                        "tersimpan: periksa lagi, lalu tekan “Kirim pengaduan”."
+                    )
+                )
                 return redirect(url_for("complaints.check_answers"), 303)
     return form_expired()
 

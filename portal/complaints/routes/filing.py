@@ -1,4 +1,5 @@
 """/pengaduan/baru: category → details → check your answers → confirmation (and receipt)."""
+
 from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
@@ -10,6 +11,7 @@ from portal.complaints.routes import bp
 from portal.complaints.routes.uploads import read_uploads
 from portal.complaints.services import filing as service
 from portal.complaints.services.attachments import MAX_FILES, AttachmentError
+from portal.core.references import format_access_code
 from portal.core.regions import kelurahan
 from portal.extensions import db, limiter
 from portal.web.errors import refuse
@@ -79,9 +81,15 @@ def details_form(draft, formdata=None) -> DetailsForm:
 
 def render_details(form, draft, status=200, *, expired=False):
     files = service.draft_attachments(session=db.session, token=draft.token)
-    return render_template("complaints/rincian.html", form=form, draft=draft, files=files,
-                           category_label=_category_label(draft.data["kategori"]),
-                           max_files=MAX_FILES, expired=expired), status  # fmt: skip
+    return render_template(
+        "complaints/rincian.html",
+        form=form,
+        draft=draft,
+        files=files,
+        category_label=_category_label(draft.data["kategori"]),
+        max_files=MAX_FILES,
+        expired=expired,
+    ), status
 
 
 PUBLIC_CATEGORIES = frozenset(c.value for c in ComplaintCategory if c is not ComplaintCategory.USULAN_CALON)
@@ -116,8 +124,7 @@ def edit_details():
     new_files, file_errors, storage_down = read_uploads(form.lampiran.data, already=len(stored))
     for clean in new_files:
         try:
-            service.attach_file(session=db.session, directory=attachment_dir(), file=clean,
-                                draft_token=draft.token)  # fmt: skip
+            service.attach_file(session=db.session, directory=attachment_dir(), file=clean, draft_token=draft.token)
         except AttachmentError as error:  # disk full or read-only: keep what was typed, say so
             file_errors.append(error.message)
             storage_down = True
@@ -133,8 +140,20 @@ def edit_details():
 
 
 def _draft_fields(form: DetailsForm) -> dict:
-    fields = ("nik", "nama", "kelurahan", "pelapor", "nama_pelapor", "hubungan", "persetujuan",
-              "telepon", "saluran", "email", "uraian", "rahasia")  # fmt: skip
+    fields = (
+        "nik",
+        "nama",
+        "kelurahan",
+        "pelapor",
+        "nama_pelapor",
+        "hubungan",
+        "persetujuan",
+        "telepon",
+        "saluran",
+        "email",
+        "uraian",
+        "rahasia",
+    )
     data = {name: form[name].data for name in fields}
     if form.nik.data and getattr(form.nik, "parsed", None):
         data["nik"] = form.nik.parsed.value
@@ -148,8 +167,9 @@ def remove_attachment(attachment_id: int):
     draft = _draft_or_restart()
     if draft is None:
         abort(404)
-    service.remove_draft_attachment(session=db.session, directory=attachment_dir(), token=draft.token,
-                                    attachment_id=attachment_id)  # fmt: skip
+    service.remove_draft_attachment(
+        session=db.session, directory=attachment_dir(), token=draft.token, attachment_id=attachment_id
+    )
     db.session.commit()
     return redirect(url_for("complaints.edit_details"), 303)
 
@@ -163,8 +183,7 @@ def _category_label(value: str) -> str:
 def _complaint_input(draft) -> service.ComplaintInput | None:
     """The draft as the service wants it, or None when the details step was not completed."""
     category = ComplaintCategory(draft.data["kategori"])
-    form = DetailsForm(formdata=MultiDict(_as_formdata(draft.data)), category=category,
-                       meta={"csrf": False})  # fmt: skip
+    form = DetailsForm(formdata=MultiDict(_as_formdata(draft.data)), category=category, meta={"csrf": False})
     if not form.validate():
         return None
     relation = FilerRelation(form.pelapor.data)
@@ -209,10 +228,17 @@ def check_answers():
     if request.method == "GET":
         files = service.draft_attachments(session=db.session, token=draft.token)
         place = kelurahan(data.kelurahan_code)
-        return render_template("complaints/periksa.html", data=data, files=files, place=place, draft_token=draft.token,
-                               category_label=_category_label(data.category.value))  # fmt: skip
-    filed = service.file_complaint(session=db.session, data=data, draft_token=draft.token,
-                                   calendar=work_calendar(), targets=sla_targets())  # fmt: skip
+        return render_template(
+            "complaints/periksa.html",
+            data=data,
+            files=files,
+            place=place,
+            draft_token=draft.token,
+            category_label=_category_label(data.category.value),
+        )
+    filed = service.file_complaint(
+        session=db.session, data=data, draft_token=draft.token, calendar=work_calendar(), targets=sla_targets()
+    )
     remember_filing(kind=RECEIPT_KIND, object_id=filed.complaint.id, access_code=filed.access_code)
     db.session.commit()
     session.pop(DRAFT_KEY, None)
@@ -224,7 +250,7 @@ def _filed() -> tuple[Complaint, str]:
     complaint = db.session.get(Complaint, receipt.object_id) if receipt else None
     if complaint is None:
         refuse(404, EXPIRED_CONFIRMATION)
-    return complaint, service.format_access_code(receipt.access_code)
+    return complaint, format_access_code(receipt.access_code)
 
 
 @bp.get("/terkirim")
@@ -236,6 +262,10 @@ def show_confirmation():
 @bp.get("/terkirim/tanda-terima.pdf")
 def receipt_pdf():
     complaint, code = _filed()
-    return render_pdf("complaints/pdf_tanda_terima.html", filename=f"tanda-terima-{complaint.reference}.pdf",
-                      complaint=complaint, code=code,
-                      category_label=_category_label(complaint.category.value))  # fmt: skip
+    return render_pdf(
+        "complaints/pdf_tanda_terima.html",
+        filename=f"tanda-terima-{complaint.reference}.pdf",
+        complaint=complaint,
+        code=code,
+        category_label=_category_label(complaint.category.value),
+    )

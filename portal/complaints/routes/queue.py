@@ -1,4 +1,5 @@
 """/petugas/pengaduan: the triage queue. htmx filters live and keeps the URL in sync."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -90,20 +91,30 @@ def show_queue():
         filters = QueueFilters(q=nik_form.nik.parsed.value) if valid else filters
         status = 200 if valid else 400
     elif looks_like_nik(filters.q):
-        nik_form.nik.errors = [_("NIK tidak boleh tercantum di alamat halaman. Ketik NIK di kolom “Cari dengan "
-                                 "NIK”, lalu tekan Cari NIK.")]  # fmt: skip
+        nik_form.nik.errors = [
+            _("NIK tidak boleh tercantum di alamat halaman. Ketik NIK di kolom “Cari dengan NIK”, lalu tekan Cari NIK.")
+        ]
         filters, status = replace(filters, q=""), 400
     today = local_date(utcnow())
     soon_by = due_soon_by(today)
     page = load_queue(session=db.session, viewer=current_user, filters=filters, today=today, due_soon_by=soon_by)
     return render_page_or_fragment(
-        "complaints/petugas_antrean.html", "complaints/_petugas_antrean_hasil.html",
-        page=page, filters=filters, status_label=officer_status_label,
+        "complaints/petugas_antrean.html",
+        "complaints/_petugas_antrean_hasil.html",
+        page=page,
+        filters=filters,
+        status_label=officer_status_label,
         open_statuses=OPEN_STATUSES,
-        statuses=list(ComplaintStatus), categories=list(ComplaintCategory), officers=officers,
-        due_soon_days=current_app.config["SLA_DUE_SOON_DAYS"], search_cap=SEARCH_COUNT_CAP,
+        statuses=list(ComplaintStatus),
+        categories=list(ComplaintCategory),
+        officers=officers,
+        due_soon_days=current_app.config["SLA_DUE_SOON_DAYS"],
+        search_cap=SEARCH_COUNT_CAP,
         kecamatan=kecamatan_choices(current_user),
-        kelurahan=regions().kelurahan, args=request.args, title=_("Antrean pengaduan"), nik_form=nik_form,
+        kelurahan=regions().kelurahan,
+        args=request.args,
+        title=_("Antrean pengaduan"),
+        nik_form=nik_form,
         assigned_names=assignee_names(session=db.session, rows=page.rows),
         status=status,
-    )  # fmt: skip
+    )

@@ -1,5 +1,6 @@
 """/petugas/laporan: supervisors' monthly indicators (HTML and CSV) and the filtered case list
 as CSV. Every export is written to the audit trail before the first byte leaves."""
+
 from __future__ import annotations
 
 import csv
@@ -64,12 +65,18 @@ def show_reports():
     month = _month(request.args.get("bulan"), today)
     report = reports.monthly_report(session=db.session, viewer=current_user, month=month, calendar=work_calendar())
     return render_template(
-        "complaints/petugas_laporan.html", report=report, month=month, months=_recent_months(today),
-        month_name=lambda m: format_date(m, "MMMM y"), n=lambda v: format_decimal(v, "#,##0.#"),
+        "complaints/petugas_laporan.html",
+        report=report,
+        month=month,
+        months=_recent_months(today),
+        month_name=lambda m: format_date(m, "MMMM y"),
+        n=lambda v: format_decimal(v, "#,##0.#"),
         statuses=list(ComplaintStatus),
-        categories=list(ComplaintCategory), status_label=officer_status_label,
-        kecamatan=sorted(regions().kecamatan.values(), key=lambda k: k.name), title=_("Laporan"),
-    )  # fmt: skip
+        categories=list(ComplaintCategory),
+        status_label=officer_status_label,
+        kecamatan=sorted(regions().kecamatan.values(), key=lambda k: k.name),
+        title=_("Laporan"),
+    )
 
 
 @bp.get("/laporan/indikator.csv")
@@ -80,8 +87,14 @@ def export_indicators():
     per = "petugas" if request.args.get("per") == "petugas" else "kecamatan"
     report = reports.monthly_report(session=db.session, viewer=current_user, month=month, calendar=work_calendar())
     rows = reports.indicator_rows(report, per)
-    audit.record(session=db.session, actor=current_actor(), action="ekspor", object_type="report",
-                 object_id="indikator.csv", detail=f"bulan={month:%Y-%m} per={per} baris={len(rows)}")  # fmt: skip
+    audit.record(
+        session=db.session,
+        actor=current_actor(),
+        action="ekspor",
+        object_type="report",
+        object_id="indikator.csv",
+        detail=f"bulan={month:%Y-%m} per={per} baris={len(rows)}",
+    )
     db.session.commit()
     body = _csv_line(reports.INDICATOR_HEADER) + "".join(_csv_line(row) for row in rows)
     return _csv_response(body, f"sigap-indikator-{month:%Y-%m}-{per}.csv")
@@ -99,9 +112,14 @@ def export_complaints():
     chosen = {key: value for key, value in request.args.items() if value and key != "hal"}
     if filters.q and len(digits := normalize_nik(filters.q)) == 16 and digits.isdigit():
         chosen["q"] = mask_nik(digits)  # no NIK in clear in the audit trail
-    audit.record(session=db.session, actor=current_actor(), action="ekspor", object_type="report",
-                 object_id="pengaduan.csv", detail=(" ".join(f"{k}={v[:40]}" for k, v in sorted(chosen.items()))
-                                                    or "semua") + f" baris={count}")  # fmt: skip
+    audit.record(
+        session=db.session,
+        actor=current_actor(),
+        action="ekspor",
+        object_type="report",
+        object_id="pengaduan.csv",
+        detail=(" ".join(f"{k}={v[:40]}" for k, v in sorted(chosen.items())) or "semua") + f" baris={count}",
+    )
     db.session.commit()
 
     def generate():

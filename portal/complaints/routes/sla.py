@@ -1,4 +1,5 @@
 """/petugas/sla: late and soon-due cases per officer and per kecamatan, for supervisors."""
+
 from __future__ import annotations
 
 from flask import current_app, render_template

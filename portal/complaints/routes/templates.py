@@ -1,4 +1,5 @@
 """/petugas/admin: officer accounts and reply templates (admins only). Every change is audited."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -19,23 +20,28 @@ from portal.web.auth import ADMINS, current_actor, roles_required
 @bp.get("/admin/templat")
 @roles_required(*ADMINS)
 def list_templates():
-    return render_template("complaints/petugas_templat.html",
-                           templates=response_templates.list_templates(session=db.session),
-                           title=_("Templat balasan"))  # fmt: skip
+    return render_template(
+        "complaints/petugas_templat.html",
+        templates=response_templates.list_templates(session=db.session),
+        title=_("Templat balasan"),
+    )
 
 
 def _template_input(form: TemplateForm) -> response_templates.TemplateInput:
     return response_templates.TemplateInput(
-        title=form.title.data, body=form.body.data, active=form.active.data,
+        title=form.title.data,
+        body=form.body.data,
+        active=form.active.data,
         category=ComplaintCategory(form.category.data) if form.category.data else None,
         status=ComplaintStatus(form.status.data) if form.status.data else None,
-    )  # fmt: skip
+    )
 
 
 def _template_form(form: TemplateForm, template: ResponseTemplate | None, *, error=None, status=200):
     title = _("Ubah templat") if template else _("Buat templat balasan")
-    return render_template("complaints/petugas_templat_form.html", form=form, template=template, error=error,
-                           title=title), status  # fmt: skip
+    return render_template(
+        "complaints/petugas_templat_form.html", form=form, template=template, error=error, title=title
+    ), status
 
 
 @bp.route("/admin/templat/baru", methods=["GET", "POST"])
@@ -50,7 +56,7 @@ def create_template():
         db.session.rollback()
         return _template_form(form, None, error=error.message, status=400)
     db.session.commit()
-    flash(_("Templat \"%(title)s\" dibuat.", title=form.title.data))
+    flash(_('Templat "%(title)s" dibuat.', title=form.title.data))
     return redirect(url_for("officers.complaints.list_templates"), 303)
 
 
@@ -65,19 +71,26 @@ def _template(template_id: int) -> ResponseTemplate:
 @roles_required(*ADMINS)
 def update_template(template_id: int):
     template = _template(template_id)
-    form = TemplateForm(data={"title": template.title, "body": template.body, "active": template.active,
-                              "category": template.category.value if template.category else "",
-                              "status": template.status.value if template.status else ""})  # fmt: skip
+    form = TemplateForm(
+        data={
+            "title": template.title,
+            "body": template.body,
+            "active": template.active,
+            "category": template.category.value if template.category else "",
+            "status": template.status.value if template.status else "",
+        }
+    )
     if not form.validate_on_submit():
         return _template_form(form, template, status=400 if form.is_submitted() else 200)
     try:
-        response_templates.update_template(session=db.session, template=template, data=_template_input(form),
-                                           who=current_actor())  # fmt: skip
+        response_templates.update_template(
+            session=db.session, template=template, data=_template_input(form), who=current_actor()
+        )
     except DomainError as error:
         db.session.rollback()
         return _template_form(form, _template(template_id), error=error.message, status=400)
     db.session.commit()
-    flash(_("Templat \"%(title)s\" disimpan.", title=template.title))
+    flash(_('Templat "%(title)s" disimpan.', title=template.title))
     return redirect(url_for("officers.complaints.list_templates"), 303)
 
 
@@ -87,6 +100,5 @@ def deactivate_template(template_id: int):
     template = _template(template_id)  # the CSRF token is checked for every POST (CSRFProtect)
     response_templates.deactivate_template(session=db.session, template=template, who=current_actor())
     db.session.commit()
-    flash(_("Templat \"%(title)s\" tidak lagi ditawarkan kepada petugas.", title=template.title))
+    flash(_('Templat "%(title)s" tidak lagi ditawarkan kepada petugas.', title=template.title))
     return redirect(url_for("officers.complaints.list_templates"), 303)
-

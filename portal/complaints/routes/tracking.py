@@ -1,6 +1,7 @@
 """/pengaduan/lacak: reference + access code → status, expected date, public timeline; answer a
 request for information; say "puas" or "belum puas". A BTN reference opens the assistance request
 (portal.assistance.routes.tracking)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -14,7 +15,7 @@ from portal.complaints.forms.public import AnswerForm, RatingForm, TrackForm
 from portal.complaints.models.complaint import Complaint, ComplaintStatus, Satisfaction
 from portal.complaints.routes import bp
 from portal.complaints.routes.uploads import read_uploads
-from portal.complaints.services import filing as service
+from portal.complaints.services import tracking
 from portal.complaints.services.attachments import MAX_FILES, AttachmentError
 from portal.complaints.services.lifecycle import event_label, status_label
 from portal.core.base import utcnow
@@ -53,19 +54,24 @@ def track_complaint():
     if request.method == "GET":
         return render_page_or_fragment("complaints/lacak.html", "complaints/_lacak_form.html", form=form)
     if not form.validate_on_submit():
-        return render_page_or_fragment("complaints/lacak.html", "complaints/_lacak_form.html",
-                                       form=form, status=400)  # fmt: skip
+        return render_page_or_fragment("complaints/lacak.html", "complaints/_lacak_form.html", form=form, status=400)
     try:
-        complaint = service.track(session=db.session, reference=form.nomor.data, access_code=form.kode.data,
-                                  client=request.remote_addr or "", hmac_key=current_app.config["NIK_HMAC_KEY"],
-                                  policy=lockout_policy())  # fmt: skip
+        complaint = tracking.track(
+            session=db.session,
+            reference=form.nomor.data,
+            access_code=form.kode.data,
+            client=request.remote_addr or "",
+            hmac_key=current_app.config["NIK_HMAC_KEY"],
+            policy=lockout_policy(),
+        )
     except Locked as locked:
         db.session.commit()
         return render_error(429, locked.message, retry_after=locked.retry_after_seconds)
     db.session.commit()
     if complaint is None:
-        return render_page_or_fragment("complaints/lacak.html", "complaints/_lacak_form.html",
-                                       form=form, not_found=True, status=404)  # fmt: skip
+        return render_page_or_fragment(
+            "complaints/lacak.html", "complaints/_lacak_form.html", form=form, not_found=True, status=404
+        )
     if isinstance(complaint, AssistanceRequest):  # a BTN reference: an assistance request
         target = remember_tracked(complaint)
     else:
@@ -90,18 +96,23 @@ def _render_case(complaint: Complaint, *, answer_form=None, rating_form=None, st
     events = [e for e in complaint.events if e.public]
     waiting = complaint.status is ComplaintStatus.MENUNGGU_INFORMASI
     return render_template(
-        "complaints/kasus.html", complaint=complaint, events=events,
-        status_text=status_label(complaint.status), waiting=waiting,
+        "complaints/kasus.html",
+        complaint=complaint,
+        events=events,
+        status_text=status_label(complaint.status),
+        waiting=waiting,
         answer_form=answer_form or (_answer_form(complaint) if waiting else None),
-        rating_form=rating_form or (RatingForm() if service.can_rate(complaint) else None),
-        max_files=MAX_FILES, event_label=event_label,
-    ), status  # fmt: skip
+        rating_form=rating_form or (RatingForm() if tracking.can_rate(complaint) else None),
+        max_files=MAX_FILES,
+        event_label=event_label,
+    ), status
 
 
 def _answer_form(complaint: Complaint) -> AnswerForm:
     """Empty, or with the answer kept when the 30 minutes ran out while it was being written."""
-    kept = session_restore.kept_form(session=db.session, token=session.get(UNSENT_ANSWER_KEY),
-                                     owner=f"pengaduan:{complaint.id}")  # fmt: skip
+    kept = session_restore.kept_form(
+        session=db.session, token=session.get(UNSENT_ANSWER_KEY), owner=f"pengaduan:{complaint.id}"
+    )
     return AnswerForm(data={"jawaban": dict(kept["fields"]).get("jawaban", "")} if kept else None)
 
 
@@ -111,11 +122,19 @@ def _keep_answer(expired: dict | None) -> None:
     if not expired or not text.strip():
         return
     session[UNSENT_ANSWER_KEY] = session_restore.keep_form(
-        session=db.session, owner=f"pengaduan:{expired.get('id')}", action=request.path, back=None,
-        fields=[("jawaban", text)])  # fmt: skip
+        session=db.session,
+        owner=f"pengaduan:{expired.get('id')}",
+        action=request.path,
+        back=None,
+        fields=[("jawaban", text)],
+    )
     db.session.commit()
-    flash(_("Waktu melihat pengaduan sudah habis (30 menit). Jawaban Anda disimpan: lacak lagi dengan nomor "
-            "dan kode akses, lalu kirim jawabannya. Lampiran perlu dipilih lagi."))  # fmt: skip
+    flash(
+        _(
+            "Waktu melihat pengaduan sudah habis (30 menit). Jawaban Anda disimpan: lacak lagi dengan nomor "
+            "dan kode akses, lalu kirim jawabannya. Lampiran perlu dipilih lagi."
+        )
+    )
 
 
 @bp.post("/lacak/kasus/jawab")
@@ -136,9 +155,14 @@ def answer_request():
     if not valid:
         return _render_case(complaint, answer_form=form, status=503 if busy else 400)
     try:
-        service.answer_information_request(session=db.session, complaint=complaint, message=form.jawaban.data,
-                                           new_files=new_files, directory=attachment_dir(),
-                                           calendar=work_calendar())  # fmt: skip
+        tracking.answer_information_request(
+            session=db.session,
+            complaint=complaint,
+            message=form.jawaban.data,
+            new_files=new_files,
+            directory=attachment_dir(),
+            calendar=work_calendar(),
+        )
     except AttachmentError as error:  # disk full or read-only: nothing of the answer is kept
         db.session.rollback()
         form.lampiran.errors = [*form.lampiran.errors, error.message]
@@ -155,12 +179,16 @@ def rate_case():
         return redirect(url_for("complaints.track_complaint"), 303)
     form = RatingForm()
     if not form.validate_on_submit():
-        if not service.can_rate(complaint):
+        if not tracking.can_rate(complaint):
             return redirect(url_for("complaints.view_case"), 303)
         return _render_case(complaint, rating_form=form, status=400)
     try:
-        service.rate_resolution(session=db.session, complaint=complaint,
-                                satisfaction=Satisfaction(form.penilaian.data), calendar=work_calendar())  # fmt: skip
+        tracking.rate_resolution(
+            session=db.session,
+            complaint=complaint,
+            satisfaction=Satisfaction(form.penilaian.data),
+            calendar=work_calendar(),
+        )
     except DomainError as error:
         db.session.rollback()
         return render_error(409, error.message)

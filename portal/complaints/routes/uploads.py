@@ -6,6 +6,7 @@ takes one of UPLOAD_CHECK_SLOTS places shared by all workers of the machine for 
 files are checked: with sync workers, uploads can never hold every worker, so a resident who only
 checks a status is still served. A request that finds no place within a second is answered 503
 (what was typed is kept; the files are to be sent again)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -38,8 +39,16 @@ def read_uploads(storages: list[FileStorage] | None, *, already: int = 0) -> Upl
     slots = Path(current_app.instance_path) / "upload-check-slots"
     with slot(slots, slots=current_app.config["UPLOAD_CHECK_SLOTS"], wait_seconds=SLOT_WAIT_SECONDS) as free:
         if not free:
-            return Uploads([], [_("Banyak berkas sedang diperiksa saat ini. Isian Anda sudah tersimpan; tunggu "
-                                  "sebentar, lalu pilih dan kirim berkasnya lagi.")], busy=True)  # fmt: skip
+            return Uploads(
+                [],
+                [
+                    _(
+                        "Banyak berkas sedang diperiksa saat ini. Isian Anda sudah tersimpan; tunggu "
+                        "sebentar, lalu pilih dan kirim berkasnya lagi."
+                    )
+                ],
+                busy=True,
+            )
         clean, errors = [], []
         for storage in chosen:
             data = storage.stream.read(MAX_BYTES + 1)
@@ -52,8 +61,17 @@ def read_uploads(storages: list[FileStorage] | None, *, already: int = 0) -> Upl
 
 def too_many(*, chosen: int, already: int) -> str:
     if already == 0:
-        return _("Paling banyak %(max)s lampiran, sedangkan Anda memilih %(chosen)s berkas. Pilih lagi, paling "
-                 "banyak %(max)s.", max=MAX_FILES, chosen=chosen)  # fmt: skip
-    return _("Paling banyak %(max)s lampiran. Sudah ada %(already)s, jadi Anda bisa menambah %(room)s lagi (Anda "
-             "memilih %(chosen)s). Hapus lampiran lain lebih dulu, atau pilih lebih sedikit berkas.",
-             max=MAX_FILES, already=already, room=max(MAX_FILES - already, 0), chosen=chosen)  # fmt: skip
+        return _(
+            "Paling banyak %(max)s lampiran, sedangkan Anda memilih %(chosen)s berkas. Pilih lagi, paling "
+            "banyak %(max)s.",
+            max=MAX_FILES,
+            chosen=chosen,
+        )
+    return _(
+        "Paling banyak %(max)s lampiran. Sudah ada %(already)s, jadi Anda bisa menambah %(room)s lagi (Anda "
+        "memilih %(chosen)s). Hapus lampiran lain lebih dulu, atau pilih lebih sedikit berkas.",
+        max=MAX_FILES,
+        already=already,
+        room=max(MAX_FILES - already, 0),
+        chosen=chosen,
+    )

@@ -1,4 +1,5 @@
 """Who may see which complaint, and whose identity (confidential cases, misconduct reports)."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -14,8 +15,9 @@ def visible_clause(viewer: Account) -> sa.ColumnElement[bool]:
     if not viewer.is_supervisor:
         conditions.append(Complaint.category != ComplaintCategory.PUNGLI)
         if viewer.kecamatan_codes:
-            conditions.append(sa.or_(*(Complaint.kelurahan_code.startswith(code + ".")
-                                       for code in viewer.kecamatan_codes)))  # fmt: skip
+            conditions.append(
+                sa.or_(*(Complaint.kelurahan_code.startswith(code + ".") for code in viewer.kecamatan_codes))
+            )
     return sa.and_(sa.true(), *conditions)
 
 
@@ -43,8 +45,11 @@ def subject_visible_clause(viewer: Account) -> sa.ColumnElement[bool]:
     """can_see_subject as SQL: what a name or NIK search may match, whose name a list may show."""
     if viewer.is_supervisor:
         return sa.true()
-    return sa.or_(Complaint.confidential.is_(False), Complaint.filer_relation != FilerRelation.SENDIRI,
-                  Complaint.assigned_to_id == viewer.id)  # fmt: skip
+    return sa.or_(
+        Complaint.confidential.is_(False),
+        Complaint.filer_relation != FilerRelation.SENDIRI,
+        Complaint.assigned_to_id == viewer.id,
+    )
 
 
 def can_act(viewer: Account, complaint: Complaint) -> bool:
@@ -56,6 +61,8 @@ def can_claim(viewer: Account, complaint: Complaint) -> bool:
     """An unassigned case an officer may take: not a confidential one (misconduct reports are
     always confidential). Taking it would show its filer's identity to whoever clicks first, so
     a supervisor assigns those."""
-    return complaint.assigned_to_id is None and can_view(viewer, complaint) and (
-        viewer.is_supervisor or not complaint.confidential
+    return (
+        complaint.assigned_to_id is None
+        and can_view(viewer, complaint)
+        and (viewer.is_supervisor or not complaint.confidential)
     )

@@ -1,5 +1,6 @@
 """What officers do to a case. Each action checks the version the officer saw (optimistic
 locking), goes through cases.transition()/add_event(), and writes an audit event."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -23,8 +24,12 @@ S = ComplaintStatus
 
 class CaseChanged(DomainError):
     def __init__(self) -> None:
-        super().__init__(_("Pengaduan ini baru saja diubah oleh petugas lain. Muat ulang halaman untuk "
-                           "melihat perubahan, lalu ulangi tindakan Anda."))  # fmt: skip
+        super().__init__(
+            _(
+                "Pengaduan ini baru saja diubah oleh petugas lain. Muat ulang halaman untuk "
+                "melihat perubahan, lalu ulangi tindakan Anda."
+            )
+        )
 
 
 class NotAllowed(DomainError):
@@ -52,12 +57,19 @@ def _flush(session: Session) -> None:
 
 
 def _move(session, complaint, officer, target, message, calendar, *, public=True) -> None:
-    transition(session=session, complaint=complaint, target=target, actor=_actor(officer),
-               actor_label=f"petugas:{officer.id}", message=message, public=public, calendar=calendar)  # fmt: skip
+    transition(
+        session=session,
+        complaint=complaint,
+        target=target,
+        actor=_actor(officer),
+        actor_label=f"petugas:{officer.id}",
+        message=message,
+        public=public,
+        calendar=calendar,
+    )
 
 
-def claim(*, session: Session, complaint: Complaint, officer: Account, expected_version: int,
-          who: audit.Actor) -> None:  # fmt: skip
+def claim(*, session: Session, complaint: Complaint, officer: Account, expected_version: int, who: audit.Actor) -> None:
     _check(complaint, officer, expected_version, must_act=False)
     if complaint.assigned_to_id is not None:
         raise CaseChanged()
@@ -68,8 +80,15 @@ def claim(*, session: Session, complaint: Complaint, officer: Account, expected_
     audit.record(session=session, actor=who, action="ambil", object_type="complaint", object_id=complaint.id)
 
 
-def assign(*, session: Session, complaint: Complaint, supervisor: Account, assignee: Account,
-           expected_version: int, who: audit.Actor) -> None:  # fmt: skip
+def assign(
+    *,
+    session: Session,
+    complaint: Complaint,
+    supervisor: Account,
+    assignee: Account,
+    expected_version: int,
+    who: audit.Actor,
+) -> None:
     if not supervisor.is_supervisor:
         raise NotAllowed(_("Hanya supervisor yang dapat menugaskan pengaduan."))
     _check(complaint, supervisor, expected_version)
@@ -77,8 +96,14 @@ def assign(*, session: Session, complaint: Complaint, supervisor: Account, assig
         raise NotAllowed(_("Petugas ini tidak berwenang atas wilayah atau jenis pengaduan ini."))
     complaint.assigned_to_id = assignee.id
     _flush(session)
-    audit.record(session=session, actor=who, action="tugaskan", object_type="complaint",
-                 object_id=complaint.id, detail=f"kepada akun {assignee.id}")  # fmt: skip
+    audit.record(
+        session=session,
+        actor=who,
+        action="tugaskan",
+        object_type="complaint",
+        object_id=complaint.id,
+        detail=f"kepada akun {assignee.id}",
+    )
 
 
 def verify(*, session, complaint, officer, expected_version, calendar: WorkCalendar, who) -> None:
@@ -90,8 +115,14 @@ def verify(*, session, complaint, officer, expected_version, calendar: WorkCalen
 
 def reply(*, session, complaint, officer, expected_version, message: str, who) -> None:
     _check(complaint, officer, expected_version)
-    add_event(session=session, complaint=complaint, kind=EventKind.BALASAN, actor_label=f"petugas:{officer.id}",
-              message=message, public=True)  # fmt: skip
+    add_event(
+        session=session,
+        complaint=complaint,
+        kind=EventKind.BALASAN,
+        actor_label=f"petugas:{officer.id}",
+        message=message,
+        public=True,
+    )
     complaint.updated_at = utcnow()  # a reply changes the case: bump its version too
     _flush(session)
     audit.record(session=session, actor=who, action="balas", object_type="complaint", object_id=complaint.id)
@@ -99,23 +130,40 @@ def reply(*, session, complaint, officer, expected_version, message: str, who) -
 
 def note(*, session, complaint, officer, expected_version, message: str, who) -> None:
     _check(complaint, officer, expected_version, must_act=False)
-    add_event(session=session, complaint=complaint, kind=EventKind.CATATAN, actor_label=f"petugas:{officer.id}",
-              message=message, public=False)  # fmt: skip
+    add_event(
+        session=session,
+        complaint=complaint,
+        kind=EventKind.CATATAN,
+        actor_label=f"petugas:{officer.id}",
+        message=message,
+        public=False,
+    )
     _flush(session)
     audit.record(session=session, actor=who, action="catatan", object_type="complaint", object_id=complaint.id)
 
 
-def request_information(*, session, complaint, officer, expected_version, message: str,
-                        calendar: WorkCalendar, who) -> None:  # fmt: skip
+def request_information(
+    *, session, complaint, officer, expected_version, message: str, calendar: WorkCalendar, who
+) -> None:
     _check(complaint, officer, expected_version)
     _move(session, complaint, officer, S.MENUNGGU_INFORMASI, message, calendar)
     _flush(session)
-    audit.record(session=session, actor=who, action="minta_informasi", object_type="complaint",
-                 object_id=complaint.id)  # fmt: skip
+    audit.record(session=session, actor=who, action="minta_informasi", object_type="complaint", object_id=complaint.id)
 
 
-def refer(*, session, complaint, officer, expected_version, agency: ReferralAgency, reference: str,
-          follow_up_on: date | None, message: str, calendar: WorkCalendar, who) -> None:  # fmt: skip
+def refer(
+    *,
+    session,
+    complaint,
+    officer,
+    expected_version,
+    agency: ReferralAgency,
+    reference: str,
+    follow_up_on: date | None,
+    message: str,
+    calendar: WorkCalendar,
+    who,
+) -> None:
     _check(complaint, officer, expected_version)
     if complaint.status is S.DITERIMA:
         _move(session, complaint, officer, S.DIVERIFIKASI, "", calendar)
@@ -123,12 +171,24 @@ def refer(*, session, complaint, officer, expected_version, agency: ReferralAgen
     complaint.follow_up_on = follow_up_on
     _move(session, complaint, officer, S.DIRUJUK, message, calendar)
     _flush(session)
-    audit.record(session=session, actor=who, action="rujuk", object_type="complaint", object_id=complaint.id,
-                 detail=agency.value)  # fmt: skip
+    audit.record(
+        session=session, actor=who, action="rujuk", object_type="complaint", object_id=complaint.id, detail=agency.value
+    )
 
 
-def conclude(*, session, complaint, officer, expected_version, target: ComplaintStatus, code: ResolutionCode,
-             next_step: str, message: str, calendar: WorkCalendar, who) -> None:  # fmt: skip
+def conclude(
+    *,
+    session,
+    complaint,
+    officer,
+    expected_version,
+    target: ComplaintStatus,
+    code: ResolutionCode,
+    next_step: str,
+    message: str,
+    calendar: WorkCalendar,
+    who,
+) -> None:
     """Resolve (selesai) or reject (ditolak) with a reason code and the resident's next step."""
     if target not in (S.SELESAI, S.DITOLAK):
         raise NotAllowed(_("Pilih selesai atau ditolak."))
@@ -140,23 +200,37 @@ def conclude(*, session, complaint, officer, expected_version, target: Complaint
     complaint.resolution_code, complaint.next_step = code, next_step
     _move(session, complaint, officer, target, message, calendar)
     _flush(session)
-    audit.record(session=session, actor=who, action=target.value, object_type="complaint",
-                 object_id=complaint.id, detail=code.value)  # fmt: skip
+    audit.record(
+        session=session,
+        actor=who,
+        action=target.value,
+        object_type="complaint",
+        object_id=complaint.id,
+        detail=code.value,
+    )
 
 
-def decide_appeal(*, session, complaint, supervisor, expected_version, reopen: bool, message: str,
-                  calendar: WorkCalendar, who) -> None:  # fmt: skip
+def decide_appeal(
+    *, session, complaint, supervisor, expected_version, reopen: bool, message: str, calendar: WorkCalendar, who
+) -> None:
     if supervisor.role not in (Role.SUPERVISOR, Role.ADMIN):
         raise NotAllowed(_("Banding diputuskan oleh supervisor."))
     _check(complaint, supervisor, expected_version)
     _move(session, complaint, supervisor, S.DIVERIFIKASI if reopen else S.SELESAI, message, calendar)
     _flush(session)
-    audit.record(session=session, actor=who, action="putus_banding", object_type="complaint",
-                 object_id=complaint.id, detail="dibuka kembali" if reopen else "dikuatkan")  # fmt: skip
+    audit.record(
+        session=session,
+        actor=who,
+        action="putus_banding",
+        object_type="complaint",
+        object_id=complaint.id,
+        detail="dibuka kembali" if reopen else "dikuatkan",
+    )
 
 
-def mark_duplicate(*, session, complaint, officer, expected_version, of_reference: str,
-                   calendar: WorkCalendar, who) -> None:  # fmt: skip
+def mark_duplicate(
+    *, session, complaint, officer, expected_version, of_reference: str, calendar: WorkCalendar, who
+) -> None:
     _check(complaint, officer, expected_version)
     original = session.scalars(sa.select(Complaint).where(Complaint.reference == of_reference.strip().upper())).first()
     if original is not None and original.id == complaint.id:
@@ -165,8 +239,20 @@ def mark_duplicate(*, session, complaint, officer, expected_version, of_referenc
         raise NotAllowed(_("Nomor pengaduan asal tidak ditemukan. Tulis nomor seperti SGP-2026-000123."))
     complaint.duplicate_of_id = original.id
     # Stored text is Indonesian whatever the officer's interface language.
-    _move(session, complaint, officer, S.DITUTUP,
-          "Ditutup karena sama dengan pengaduan lain yang sedang ditangani.", calendar)
+    _move(
+        session,
+        complaint,
+        officer,
+        S.DITUTUP,
+        "Ditutup karena sama dengan pengaduan lain yang sedang ditangani.",
+        calendar,
+    )
     _flush(session)
-    audit.record(session=session, actor=who, action="tandai_ganda", object_type="complaint",
-                 object_id=complaint.id, detail=original.reference)  # fmt: skip
+    audit.record(
+        session=session,
+        actor=who,
+        action="tandai_ganda",
+        object_type="complaint",
+        object_id=complaint.id,
+        detail=original.reference,
+    )

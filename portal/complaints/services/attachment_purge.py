@@ -15,6 +15,7 @@ nothing.
 
 Called by `flask attachments purge-orphans`; a scheduled task can call it the same way.
 """
+
 from __future__ import annotations
 
 import re
@@ -44,8 +45,9 @@ class PurgeReport:
     kept_recent: int  # files without a row yet younger than GRACE (maybe a request in flight)
 
 
-def purge_orphans(*, session: Session, directory: Path, now: datetime | None = None,
-                  grace: timedelta = GRACE) -> PurgeReport:  # fmt: skip
+def purge_orphans(
+    *, session: Session, directory: Path, now: datetime | None = None, grace: timedelta = GRACE
+) -> PurgeReport:
     now = now or utcnow()
     file_cutoff = (now - grace).timestamp()
     draft_cutoff = now - max(DRAFT_MAX_AGE, assistance.DRAFT_MAX_AGE, session_restore.MAX_AGE) - grace
@@ -65,10 +67,14 @@ def purge_orphans(*, session: Session, directory: Path, now: datetime | None = N
         orphans += 1
 
     live_drafts = sa.select(ComplaintDraft.token).where(ComplaintDraft.created_at >= draft_cutoff)
-    abandoned = session.scalars(sa.select(Attachment).where(
-        Attachment.complaint_id.is_(None), Attachment.draft_token.is_not(None),
-        Attachment.draft_token.not_in(live_drafts), Attachment.created_at < now - grace,
-    )).all()  # fmt: skip
+    abandoned = session.scalars(
+        sa.select(Attachment).where(
+            Attachment.complaint_id.is_(None),
+            Attachment.draft_token.is_not(None),
+            Attachment.draft_token.not_in(live_drafts),
+            Attachment.created_at < now - grace,
+        )
+    ).all()
     for record in abandoned:
         session.delete(record)
         remove_after_commit(session, directory / record.storage_key)

@@ -1,6 +1,7 @@
 """Residents' files: JPEG, PNG or PDF up to 5 MB, type checked by content, images re-encoded
 (EXIF stripped) and PDFs rewritten without scripts or embedded files, in a child process with a
 CPU and memory limit; stored outside static/ under a random name, never served publicly."""
+
 from __future__ import annotations
 
 import contextlib
@@ -65,35 +66,58 @@ def clean_upload(*, data: bytes, filename: str, limits: Limits = LIMITS) -> Clea
     except Overrun as overrun:
         log.warning("upload refused: checking it went over its %s limit", overrun.what)
         raise AttachmentError(_too_complex(name)) from None
-    return CleanFile(data=cleaned.data, content_type=cleaned.content_type,
-                     original_name=_safe_name(filename, cleaned.content_type))  # fmt: skip
+    return CleanFile(
+        data=cleaned.data, content_type=cleaned.content_type, original_name=_safe_name(filename, cleaned.content_type)
+    )
 
 
 def _too_complex(name: str) -> str:
-    return _("Berkas %(name)s terlalu rumit untuk diperiksa. Kirim foto biasa dari kamera ponsel, atau PDF hasil "
-             "pindai yang lebih sederhana.", name=name)  # fmt: skip
+    return _(
+        "Berkas %(name)s terlalu rumit untuk diperiksa. Kirim foto biasa dari kamera ponsel, atau PDF hasil "
+        "pindai yang lebih sederhana.",
+        name=name,
+    )
 
 
 def _refusal_message(refused: Refused, name: str) -> str:
     details = refused.details
     if refused.reason == "pixels" and "width" not in details:
-        return _("Foto %(name)s terlalu besar (lebih dari %(limit)s juta piksel). Foto ulang dengan resolusi lebih "
-                 "rendah, atau kecilkan dulu di ponsel.", name=name, limit=details["limit"])  # fmt: skip
+        return _(
+            "Foto %(name)s terlalu besar (lebih dari %(limit)s juta piksel). Foto ulang dengan resolusi lebih "
+            "rendah, atau kecilkan dulu di ponsel.",
+            name=name,
+            limit=details["limit"],
+        )
     if refused.reason == "pixels":
-        return _("Foto %(name)s terlalu besar: %(width)s × %(height)s piksel (paling besar %(limit)s juta piksel). "
-                 "Foto ulang dengan resolusi lebih rendah, atau kecilkan dulu di ponsel.",
-                 name=name, width=details["width"], height=details["height"], limit=details["limit"])  # fmt: skip
+        return _(
+            "Foto %(name)s terlalu besar: %(width)s × %(height)s piksel (paling besar %(limit)s juta piksel). "
+            "Foto ulang dengan resolusi lebih rendah, atau kecilkan dulu di ponsel.",
+            name=name,
+            width=details["width"],
+            height=details["height"],
+            limit=details["limit"],
+        )
     if refused.reason == "pdf_encrypted":
-        return _("PDF %(name)s dikunci dengan kata sandi atau enkripsi. Simpan ulang tanpa kata sandi, atau kirim "
-                 "foto dokumennya.", name=name)  # fmt: skip
+        return _(
+            "PDF %(name)s dikunci dengan kata sandi atau enkripsi. Simpan ulang tanpa kata sandi, atau kirim "
+            "foto dokumennya.",
+            name=name,
+        )
     if refused.reason == "pdf_pages":
-        return _("PDF %(name)s terlalu banyak halaman (%(pages)s; paling banyak %(limit)s). Kirim hanya halaman "
-                 "yang diperlukan.", name=name, pages=details["pages"], limit=MAX_PDF_PAGES)  # fmt: skip
+        return _(
+            "PDF %(name)s terlalu banyak halaman (%(pages)s; paling banyak %(limit)s). Kirim hanya halaman "
+            "yang diperlukan.",
+            name=name,
+            pages=details["pages"],
+            limit=MAX_PDF_PAGES,
+        )
     if refused.reason == "pdf_truncated":
         return _("PDF %(name)s tidak lengkap atau rusak.", name=name)
     if refused.reason == "pdf_unreadable":
-        return _("PDF %(name)s tidak bisa dibaca. Simpan ulang sebagai PDF dari aplikasinya, atau kirim foto "
-                 "dokumennya.", name=name)  # fmt: skip
+        return _(
+            "PDF %(name)s tidak bisa dibaca. Simpan ulang sebagai PDF dari aplikasinya, atau kirim foto dokumennya.",
+            name=name,
+        )
     if refused.reason == "scans":
         return _too_complex(name)
     if refused.reason == "type":

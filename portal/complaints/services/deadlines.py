@@ -3,6 +3,7 @@
 The open statuses are written as literals, in the order of the partial index
 ix_complaint_open_due (portal.complaints.models.complaint): SQLite uses a partial index only when the query
 repeats its WHERE term, and PostgreSQL proves it from literals without relying on custom plans."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -23,8 +24,7 @@ def _clock_running() -> sa.ColumnElement[bool]:
 
 
 def _late(today: date) -> sa.ColumnElement[bool]:
-    return sa.or_(Complaint.resolve_due < today,
-                  sa.and_(Complaint.verified_at.is_(None), Complaint.verify_due < today))  # fmt: skip
+    return sa.or_(Complaint.resolve_due < today, sa.and_(Complaint.verified_at.is_(None), Complaint.verify_due < today))
 
 
 def overdue_clause(today: date) -> sa.ColumnElement[bool]:
@@ -36,5 +36,6 @@ def due_soon_clause(today: date, due_soon_by: date) -> sa.ColumnElement[bool]:
     """Open, the clock running, not late yet, and to be answered by `due_soon_by` (as the queue
     marks a row "Segera"). `resolve_due >= today` follows from "not late"; written out, it
     bounds the index range."""
-    return sa.and_(_clock_running(), sa.not_(_late(today)),
-                   Complaint.resolve_due >= today, Complaint.resolve_due <= due_soon_by)  # fmt: skip
+    return sa.and_(
+        _clock_running(), sa.not_(_late(today)), Complaint.resolve_due >= today, Complaint.resolve_due <= due_soon_by
+    )

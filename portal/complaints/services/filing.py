@@ -1,4 +1,5 @@
 """Filing and tracking complaints without an account: a reference and an access code."""
+
 from __future__ import annotations
 
 import enum
@@ -9,11 +10,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
-from portal.assistance.models import AssistanceRequest
 from portal.complaints.models.complaint import (
     Attachment,
     Complaint,
@@ -23,17 +22,14 @@ from portal.complaints.models.complaint import (
     ContactChannel,
     EventKind,
     FilerRelation,
-    Satisfaction,
 )
 from portal.complaints.services import attachments as files
-from portal.complaints.services.lifecycle import OPEN_STATUSES, RESOLVED_STATUSES, Actor, add_event, transition
+from portal.complaints.services.lifecycle import OPEN_STATUSES, add_event
 from portal.complaints.services.search import index_name
-from portal.core import lockout
 from portal.core.base import utcnow
-from portal.core.errors import DomainError, Locked
-from portal.core.hashing import code_hash_method, dummy_hashes
-from portal.core.lockout import DEFAULT_POLICY, LockoutPolicy, keyed_hash
-from portal.core.lockout_models import LockoutScope
+from portal.core.errors import DomainError
+from portal.core.hashing import code_hash_method
+from portal.core.references import new_access_code, next_reference
 from portal.core.workdays import WorkCalendar, local_date
 from portal.notifications.services.notify import notify_resident
 from portal.roster.models.person import Person
@@ -42,16 +38,14 @@ ONE_CASE_PER_PERSON = frozenset(
     {ComplaintCategory.TERLEWAT, ComplaintCategory.DATA_SALAH, ComplaintCategory.USULAN_CALON}
 )
 NEEDS_NIK = frozenset(
-    {ComplaintCategory.TERLEWAT, ComplaintCategory.DATA_SALAH, ComplaintCategory.MASALAH_KARTU_KLAIM,
-     ComplaintCategory.USULAN_CALON}
-)  # fmt: skip
+    {
+        ComplaintCategory.TERLEWAT,
+        ComplaintCategory.DATA_SALAH,
+        ComplaintCategory.MASALAH_KARTU_KLAIM,
+        ComplaintCategory.USULAN_CALON,
+    }
+)
 ALWAYS_CONFIDENTIAL = frozenset({ComplaintCategory.PUNGLI})
-RATING_WINDOW = timedelta(days=14)
-_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out over the phone
-COMPLAINT_SERIES = "SGP"
-ASSISTANCE_SERIES = "BTN"  # assistance requests (portal.assistance.services.requests)
-REFERENCE_SERIES = (COMPLAINT_SERIES, ASSISTANCE_SERIES)
-
 
 
 class OnOpenCase(enum.Enum):
@@ -110,25 +104,6 @@ class Filed:
     access_code: str
 
 
-def format_access_code(code: str) -> str:
-    return f"{code[:4]}-{code[4:]}"
-
-
-def normalize_access_code(typed: str) -> str:
-    return "".join(c for c in (typed or "").upper() if c.isalnum())
-
-
-def new_access_code() -> str:
-    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
-
-
-def normalize_reference(typed: str) -> str:
-    compact = "".join(c for c in (typed or "").upper() if c.isalnum())
-    if len(compact) == 13 and compact[:3] in REFERENCE_SERIES and compact[3:].isdigit():
-        return f"{compact[:3]}-{compact[3:7]}-{compact[7:]}"
-    return (typed or "").strip().upper()[:20]
-
-
 # Drafts ------------------------------------------------------------------------------------
 
 
@@ -147,8 +122,9 @@ def unsaved_draft(*, data: dict) -> ComplaintDraft:
 DRAFT_MAX_AGE = timedelta(days=2)  # a draft older than this is not offered again (its files: attachment_purge)
 
 
-def get_draft(*, session: Session, token: str | None, max_age: timedelta = DRAFT_MAX_AGE,
-              now: datetime | None = None) -> ComplaintDraft | None:  # fmt: skip
+def get_draft(
+    *, session: Session, token: str | None, max_age: timedelta = DRAFT_MAX_AGE, now: datetime | None = None
+) -> ComplaintDraft | None:
     if not token:
         return None
     draft = session.get(ComplaintDraft, token)
@@ -163,20 +139,28 @@ def update_draft(*, session: Session, draft: ComplaintDraft, data: dict) -> None
 
 
 def draft_attachments(*, session: Session, token: str) -> list[Attachment]:
-    return list(session.scalars(
-        sa.select(Attachment).where(Attachment.draft_token == token).order_by(Attachment.id)
-    ))  # fmt: skip
+    return list(session.scalars(sa.select(Attachment).where(Attachment.draft_token == token).order_by(Attachment.id)))
 
 
-def attach_file(*, session: Session, directory: Path, file: files.CleanFile,
-                draft_token: str | None = None, complaint: Complaint | None = None) -> Attachment:  # fmt: skip
+def attach_file(
+    *,
+    session: Session,
+    directory: Path,
+    file: files.CleanFile,
+    draft_token: str | None = None,
+    complaint: Complaint | None = None,
+) -> Attachment:
     stored = files.store(directory=directory, file=file)
     files.written_in(session, directory / stored.storage_key)
     record = Attachment(
-        draft_token=draft_token, complaint=complaint, storage_key=stored.storage_key,
-        original_name=file.original_name, content_type=file.content_type, size=stored.size,
+        draft_token=draft_token,
+        complaint=complaint,
+        storage_key=stored.storage_key,
+        original_name=file.original_name,
+        content_type=file.content_type,
+        size=stored.size,
         sha256=stored.sha256,
-    )  # fmt: skip
+    )
     session.add(record)
     try:
         session.flush()
@@ -194,27 +178,6 @@ def remove_draft_attachment(*, session: Session, directory: Path, token: str, at
         files.remove_after_commit(session, directory / record.storage_key)
 
 
-# Filing ------------------------------------------------------------------------------------
-
-
-def next_reference(*, session: Session, year: int, series: str = COMPLAINT_SERIES) -> str:
-    """SGP-2026-000123 (or BTN-…): a row lock on the series' counter for the year makes numbers
-    gap-free and unique within the series."""
-    from portal.complaints.models.complaint import ReferenceCounter
-
-    if series not in REFERENCE_SERIES:
-        raise ValueError(f"unknown reference series {series!r}")
-    table = ReferenceCounter.__table__
-    dialect = session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-    session.execute(insert.values(series=series, year=year, last_number=0).on_conflict_do_nothing())
-    number = session.execute(
-        table.update().where(table.c.series == series, table.c.year == year)
-        .values(last_number=table.c.last_number + 1).returning(table.c.last_number)
-    ).scalar_one()  # fmt: skip
-    return f"{series}-{year}-{number:06d}"
-
-
 def _lock_person(session: Session, nik: str) -> None:
     """Serialise filings for one NIK on PostgreSQL (SQLite serialises all writers anyway)."""
     if session.get_bind().dialect.name == "postgresql":
@@ -223,12 +186,14 @@ def _lock_person(session: Session, nik: str) -> None:
 
 def open_case_for(*, session: Session, nik: str) -> Complaint | None:
     return session.scalars(
-        sa.select(Complaint).where(
+        sa.select(Complaint)
+        .where(
             Complaint.subject_nik == nik,
             Complaint.category.in_(ONE_CASE_PER_PERSON),
             Complaint.status.in_(OPEN_STATUSES),
-        ).limit(1)
-    ).first()  # fmt: skip
+        )
+        .limit(1)
+    ).first()
 
 
 def file_complaint(
@@ -274,29 +239,46 @@ def file_complaint(
         person_id=person_id,
         filer_relation=data.filer_relation,
         filer_name=data.filer_name if data.filer_relation is not FilerRelation.SENDIRI else None,
-        filer_relationship=(data.filer_relationship
-                            if data.filer_relation is not FilerRelation.SENDIRI else None),
+        filer_relationship=(data.filer_relationship if data.filer_relation is not FilerRelation.SENDIRI else None),
         consent_recorded=data.consent_recorded,
         phone=data.phone,
         contact_channel=data.contact_channel,
         email=data.email,
         description=data.description,
         filed_by_id=filed_by_id,
-        kk_number=data.kk_number, street=data.street, rt=data.rt, rw=data.rw, occupation=data.occupation,
+        kk_number=data.kk_number,
+        street=data.street,
+        rt=data.rt,
+        rw=data.rw,
+        occupation=data.occupation,
         created_at=now,
         verify_due=calendar.add_working_days(today, targets.verify_for(data.category)),
         resolve_due=calendar.add_working_days(today, targets.resolve_for(data.category)),
-    )  # fmt: skip
+    )
     session.add(complaint)
-    event = add_event(session=session, complaint=complaint, kind=EventKind.DIBUAT, actor_label=actor_label,
-                      message="", public=True, now=now)  # fmt: skip
+    event = add_event(
+        session=session,
+        complaint=complaint,
+        kind=EventKind.DIBUAT,
+        actor_label=actor_label,
+        message="",
+        public=True,
+        now=now,
+    )
     if draft_token:
         _claim_draft_files(session, draft_token, complaint, event.id)
     if existing is not None:
         # Stored for officers, in Indonesian whatever language the filer used.
-        add_event(session=session, complaint=complaint, kind=EventKind.CATATAN, actor_label="sistem", public=False,
-                  message=f"Sudah ada pengaduan yang masih terbuka untuk NIK ini: {existing.reference}. Periksa "
-                          "apakah pengaduan ini sama; jika ya, tandai sebagai pengaduan ganda.", now=now)  # fmt: skip
+        add_event(
+            session=session,
+            complaint=complaint,
+            kind=EventKind.CATATAN,
+            actor_label="sistem",
+            public=False,
+            message=f"Sudah ada pengaduan yang masih terbuka untuk NIK ini: {existing.reference}. Periksa "
+            "apakah pengaduan ini sama; jika ya, tandai sebagai pengaduan ganda.",
+            now=now,
+        )
     session.flush()
     index_name(session=session, complaint=complaint)
     notify_resident(session=session, complaint=complaint, event=event)
@@ -311,88 +293,3 @@ def _claim_draft_files(session: Session, token: str, complaint: Complaint, event
     draft = session.get(ComplaintDraft, token)
     if draft is not None:
         session.delete(draft)
-
-
-# Tracking ----------------------------------------------------------------------------------
-
-
-def track(
-    *, session: Session, reference: str, access_code: str, client: str, hmac_key: str,
-    policy: LockoutPolicy = DEFAULT_POLICY, now: datetime | None = None,
-) -> Complaint | AssistanceRequest | None:  # fmt: skip
-    """The complaint (or, for a BTN reference, the assistance request) when reference and code
-    match; None otherwise (an unknown reference and a wrong code are the same answer). Raises
-    Locked after repeated failures of this client (an opaque key: the address on the web) for
-    this reference; other clients, the resident among them, are not locked out by them.
-
-    The attempt is counted before the code is compared, so parallel bursts get five guesses too.
-    An 8-character code from 31 symbols (about 2^39.6) needs no total over every client to hold:
-    see docs/security.md. The total is counted for staff to see an attack (lockout.count_total).
-    """
-    now = now or utcnow()
-    reference = normalize_reference(reference)
-    secret_hmac = keyed_hash(hmac_key, "lacak:" + reference)
-    attempt = lockout.reserve(session, scope=LockoutScope.TRACKING, secret_hmac=secret_hmac,
-                              client_hmac=keyed_hash(hmac_key, client), policy=policy, now=now)  # fmt: skip
-    if not attempt.allowed:  # an unknown reference is locked the same way: this says nothing about it
-        raise Locked(
-            _("Terlalu banyak percobaan untuk nomor ini dari perangkat Anda. Coba lagi setelah %(minutes)d menit, "
-              "atau tanyakan perkembangannya di kantor kelurahan atau Disnaker Kota Bekasi dengan membawa "
-              "nomor tersebut.", minutes=attempt.wait_minutes),
-            retry_after_seconds=attempt.wait_seconds,
-        )  # fmt: skip
-    model = AssistanceRequest if reference.startswith(ASSISTANCE_SERIES + "-") else Complaint
-    complaint = session.scalars(sa.select(model).where(model.reference == reference)).first()
-    code = normalize_access_code(access_code)
-    if complaint is not None and check_password_hash(complaint.access_code_hash, code):
-        lockout.succeeded(session, attempt)
-        return complaint
-    if complaint is None:
-        # same work either way: no timing difference between unknown reference and wrong code
-        check_password_hash(dummy_hashes()[1], code)
-    lockout.failed(session, attempt, policy)
-    lockout.count_total(session, scope=LockoutScope.TRACKING, secret_hmac=secret_hmac, policy=policy, now=now)
-    return None
-
-
-def answer_information_request(
-    *, session: Session, complaint: Complaint, message: str, new_files: list[files.CleanFile],
-    directory: Path, calendar: WorkCalendar, now: datetime | None = None,
-) -> None:  # fmt: skip
-    """The resident answers "please send more information": the clock runs again."""
-    now = now or utcnow()
-    event = add_event(session=session, complaint=complaint, kind=EventKind.JAWABAN_WARGA,
-                      actor_label="warga", message=message, public=True, now=now)  # fmt: skip
-    for file in new_files:
-        record = attach_file(session=session, directory=directory, file=file, complaint=complaint)
-        record.event_id = event.id
-    transition(session=session, complaint=complaint, target=ComplaintStatus.DIVERIFIKASI,
-               actor=Actor.WARGA, actor_label="warga", calendar=calendar, now=now)  # fmt: skip
-
-
-def can_rate(complaint: Complaint, now: datetime | None = None) -> bool:
-    now = now or utcnow()
-    return (
-        complaint.status in RESOLVED_STATUSES
-        and complaint.satisfaction is None
-        and complaint.resolved_at is not None
-        and now - complaint.resolved_at <= RATING_WINDOW
-    )
-
-
-def rate_resolution(
-    *, session: Session, complaint: Complaint, satisfaction: Satisfaction, calendar: WorkCalendar,
-    now: datetime | None = None,
-) -> None:  # fmt: skip
-    """"Puas" or "belum puas" within 14 days; the first "belum puas" opens the one appeal."""
-    now = now or utcnow()
-    if not can_rate(complaint, now):
-        raise DomainError(_("Penilaian hanya bisa diberikan sekali, dalam 14 hari setelah pengaduan selesai."))
-    complaint.satisfaction = satisfaction
-    add_event(session=session, complaint=complaint, kind=EventKind.PENILAIAN, actor_label="warga",
-              message="", public=True, now=now)  # fmt: skip
-    if satisfaction is Satisfaction.BELUM_PUAS and not complaint.appealed:
-        complaint.appealed = True
-        transition(session=session, complaint=complaint, target=ComplaintStatus.BANDING,
-                   actor=Actor.WARGA, actor_label="warga", calendar=calendar, now=now)  # fmt: skip
-    session.flush()

@@ -1,6 +1,7 @@
 """SQL pieces shared by the public figures and the officers' reports: the calendar date and
 month in Kota Bekasi (WIB, UTC+7 all year) of a stored UTC moment, on SQLite and PostgreSQL,
 and the grievance indicators as sums the database computes (GROUP BY, no row loop)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -106,16 +107,22 @@ class Indicators:
     @classmethod
     def from_sums(cls, sums: Iterable[int], median_days: float | None) -> Indicators:
         v, v_ok, v_late, a, a_ok, a_late, appealed = (int(x or 0) for x in sums)
-        return cls(verified=Rate(on_time=v_ok, total=v + v_late), answered=Rate(on_time=a_ok, total=a + a_late),
-                   median_days=median_days, answered_count=a, appealed=appealed)  # fmt: skip
+        return cls(
+            verified=Rate(on_time=v_ok, total=v + v_late),
+            answered=Rate(on_time=a_ok, total=a + a_late),
+            median_days=median_days,
+            answered_count=a,
+            appealed=appealed,
+        )
 
 
 def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def weighted_median_days(pairs: Iterable[tuple[object, object, int]], calendar: WorkCalendar, *,
-                         minimum: int = MIN_FOR_RATE) -> float | None:  # fmt: skip
+def weighted_median_days(
+    pairs: Iterable[tuple[object, object, int]], calendar: WorkCalendar, *, minimum: int = MIN_FOR_RATE
+) -> float | None:
     """Median working days over (filed date, answered date, count) groups from the database:
     one calendar walk over the date range, then a weighted median over the groups."""
     groups = [(_as_date(a), _as_date(b), int(n)) for a, b, n in pairs if a is not None and b is not None]

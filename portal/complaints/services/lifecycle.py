@@ -5,6 +5,7 @@
 
 The resolution clock pauses while the case waits for the resident.
 """
+
 from __future__ import annotations
 
 import enum
@@ -112,8 +113,12 @@ def actor_names(*, session: Session, labels: set[str]) -> dict[str, str]:
     new name), the officer's name is shown."""
     ids = {int(n) for label in labels if (n := label.removeprefix("petugas:")) != label and n.isdigit()}
     names = session.execute(sa.select(Account.id, Account.name).where(Account.id.in_(ids))).all() if ids else []
-    return {"warga": _("warga"), "demo": _("data contoh"), "sistem": _("sistem"),
-            **{f"petugas:{i}": name for i, name in names}}  # fmt: skip
+    return {
+        "warga": _("warga"),
+        "demo": _("data contoh"),
+        "sistem": _("sistem"),
+        **{f"petugas:{i}": name for i, name in names},
+    }
 
 
 def officer_status_label(status: ComplaintStatus) -> str:
@@ -141,8 +146,9 @@ def can_transition(complaint: Complaint, target: ComplaintStatus, actor: Actor) 
     return actor in TRANSITIONS.get((complaint.status, target), frozenset())
 
 
-def _move_clock(complaint: Complaint, target: ComplaintStatus, calendar: WorkCalendar,
-                today: date, now: datetime) -> None:  # fmt: skip
+def _move_clock(
+    complaint: Complaint, target: ComplaintStatus, calendar: WorkCalendar, today: date, now: datetime
+) -> None:
     if target is S.MENUNGGU_INFORMASI:
         complaint.paused_since = today
     elif complaint.status is S.MENUNGGU_INFORMASI and complaint.paused_since is not None:
@@ -172,15 +178,23 @@ def transition(
     """Move a complaint to `target` if the table allows it for this actor; write the timeline."""
     if not can_transition(complaint, target, actor):
         raise InvalidTransition(
-            _("Pengaduan berstatus “%(current)s” tidak bisa diubah menjadi “%(target)s”.",
-              current=status_label(complaint.status), target=status_label(target))
-        )  # fmt: skip
+            _(
+                "Pengaduan berstatus “%(current)s” tidak bisa diubah menjadi “%(target)s”.",
+                current=status_label(complaint.status),
+                target=status_label(target),
+            )
+        )
     now = now or utcnow()
     _move_clock(complaint, target, calendar, local_date(now), now)
     event = ComplaintEvent(
-        kind=EventKind.STATUS, public=public, from_status=complaint.status, to_status=target,
-        actor=actor_label, message=message, created_at=now,
-    )  # fmt: skip
+        kind=EventKind.STATUS,
+        public=public,
+        from_status=complaint.status,
+        to_status=target,
+        actor=actor_label,
+        message=message,
+        created_at=now,
+    )
     complaint.events.append(event)
     complaint.status = target
     session.flush()
@@ -200,8 +214,7 @@ def add_event(
     now: datetime | None = None,
 ) -> ComplaintEvent:
     """A timeline line that does not change the status (a reply, a note, added information)."""
-    event = ComplaintEvent(kind=kind, public=public, actor=actor_label, message=message,
-                           created_at=now or utcnow())  # fmt: skip
+    event = ComplaintEvent(kind=kind, public=public, actor=actor_label, message=message, created_at=now or utcnow())
     complaint.events.append(event)
     session.flush()
     if public and kind is EventKind.BALASAN:

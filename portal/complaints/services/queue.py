@@ -6,6 +6,7 @@ index without reading the table, the rows by walking an index in due-date order 
 which: portal.core.sqlite_hints). A search goes through the NIK, reference or word index
 (portal.complaints.services.search; "97" or "2026-97" is a reference read out over the phone) and
 counts at most SEARCH_COUNT_CAP matches: a short prefix can match thousands of names."""
+
 from __future__ import annotations
 
 import re
@@ -19,11 +20,11 @@ from portal.accounts.models import Account
 from portal.complaints.models.complaint import Complaint, ComplaintCategory, ComplaintStatus
 from portal.complaints.services.access import subject_visible_clause, visible_clause
 from portal.complaints.services.deadlines import due_soon_clause, open_clause, overdue_clause
-from portal.complaints.services.filing import COMPLAINT_SERIES, normalize_reference
 from portal.complaints.services.lifecycle import OPEN_STATUSES
 from portal.complaints.services.search import name_clause, search_terms
 from portal.core.base import utcnow
 from portal.core.nik import normalize_nik
+from portal.core.references import COMPLAINT_SERIES, normalize_reference
 from portal.core.sqlite_hints import indexed_by
 
 PAGE_SIZE = 25
@@ -98,8 +99,9 @@ def _kecamatan(code: str) -> sa.ColumnElement[bool]:
     return sa.and_(Complaint.kelurahan_code >= code + ".", Complaint.kelurahan_code < code + "/")
 
 
-def _filters(viewer: Account, filters: QueueFilters, search: _Search | None, today: date, due_soon_by: date,
-             *, with_status: bool) -> list:  # fmt: skip
+def _filters(
+    viewer: Account, filters: QueueFilters, search: _Search | None, today: date, due_soon_by: date, *, with_status: bool
+) -> list:
     clauses = [visible_clause(viewer)]
     if with_status and filters.status:
         clauses.append(Complaint.status == filters.status)
@@ -128,13 +130,23 @@ def _filters(viewer: Account, filters: QueueFilters, search: _Search | None, tod
     return clauses
 
 
-_COLUMNS = (Complaint.id, Complaint.reference, Complaint.category, Complaint.status, Complaint.subject_name,
-            Complaint.kelurahan_code, Complaint.created_at, Complaint.verify_due, Complaint.resolve_due,
-            Complaint.verified_at, Complaint.assigned_to_id, Complaint.confidential)  # fmt: skip
+_COLUMNS = (
+    Complaint.id,
+    Complaint.reference,
+    Complaint.category,
+    Complaint.status,
+    Complaint.subject_name,
+    Complaint.kelurahan_code,
+    Complaint.created_at,
+    Complaint.verify_due,
+    Complaint.resolve_due,
+    Complaint.verified_at,
+    Complaint.assigned_to_id,
+    Complaint.confidential,
+)
 
 
-def queue_clauses(*, session: Session, viewer: Account, filters: QueueFilters, today: date,
-                  due_soon_by: date) -> list:  # fmt: skip
+def queue_clauses(*, session: Session, viewer: Account, filters: QueueFilters, today: date, due_soon_by: date) -> list:
     """The WHERE clauses of the queue's rows for these filters (all pages; the CSV export)."""
     return _filters(viewer, filters, _search(session, filters.q), today, due_soon_by, with_status=True)
 
@@ -145,8 +157,9 @@ def _count_index(viewer: Account, filters: QueueFilters, search: _Search | None)
         return None  # the NIK, reference or word index finds the matches (at most SEARCH_COUNT_CAP + 1)
     if filters.assigned or filters.assigned_to is not None:
         return "ix_complaint_assigned_due"
-    if viewer.is_supervisor and not (filters.category or filters.kecamatan or filters.overdue or filters.due_soon
-                                     or filters.confidential):  # fmt: skip
+    if viewer.is_supervisor and not (
+        filters.category or filters.kecamatan or filters.overdue or filters.due_soon or filters.confidential
+    ):
         return "ix_complaint_status"  # every complaint: the narrowest index
     return "ix_complaint_queue"
 
@@ -182,28 +195,54 @@ def _total(filters: QueueFilters, counts: dict[ComplaintStatus, int]) -> int:
     return sum(counts.values())
 
 
-def load_queue(*, session: Session, viewer: Account, filters: QueueFilters, today: date, due_soon_by: date,
-               page_size: int = PAGE_SIZE) -> QueuePage:  # fmt: skip
+def load_queue(
+    *,
+    session: Session,
+    viewer: Account,
+    filters: QueueFilters,
+    today: date,
+    due_soon_by: date,
+    page_size: int = PAGE_SIZE,
+) -> QueuePage:
     search = _search(session, filters.q)
     searching = search is not None
     cap = SEARCH_COUNT_CAP if searching else None
-    counts = _count(session, _filters(viewer, filters, search, today, due_soon_by, with_status=False), cap=cap,
-                    index=_count_index(viewer, filters, search))  # fmt: skip
+    counts = _count(
+        session,
+        _filters(viewer, filters, search, today, due_soon_by, with_status=False),
+        cap=cap,
+        index=_count_index(viewer, filters, search),
+    )
     where = _filters(viewer, filters, search, today, due_soon_by, with_status=True)
     capped = searching and sum(counts.values()) > SEARCH_COUNT_CAP
     total = _total(filters, counts)
     if capped and (filters.status or filters.open_only):  # the capped counts say nothing about this status
         total = sum(_count(session, where, cap=cap, index=None).values())
     page, pages = _page_numbers(filters.page, min(total, SEARCH_COUNT_CAP) if searching else total, page_size)
-    rows = session.execute(indexed_by(
-        sa.select(*_COLUMNS, subject_visible_clause(viewer).label("subject_visible"),
-                  overdue_clause(today).label("late"), due_soon_clause(today, due_soon_by).label("soon"))
-        .where(*where)
-        .order_by(Complaint.resolve_due, Complaint.id).limit(page_size).offset((page - 1) * page_size),
-        Complaint, _rows_index(filters, search),
-    )).all()  # fmt: skip
-    return QueuePage(rows=rows, total=total, page=page, pages=pages, counts={} if capped else counts,
-                     capped=searching and total > SEARCH_COUNT_CAP)  # fmt: skip
+    rows = session.execute(
+        indexed_by(
+            sa.select(
+                *_COLUMNS,
+                subject_visible_clause(viewer).label("subject_visible"),
+                overdue_clause(today).label("late"),
+                due_soon_clause(today, due_soon_by).label("soon"),
+            )
+            .where(*where)
+            .order_by(Complaint.resolve_due, Complaint.id)
+            .limit(page_size)
+            .offset((page - 1) * page_size),
+            Complaint,
+            _rows_index(filters, search),
+        )
+    ).all()
+    return QueuePage(
+        rows=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        counts={} if capped else counts,
+        capped=searching and total > SEARCH_COUNT_CAP,
+    )
 
 
 def _page_numbers(asked: int, total: int, page_size: int) -> tuple[int, int]:
@@ -220,5 +259,10 @@ def assignee_names(*, session: Session, rows: list) -> dict[int, str]:
 def assignees(*, session: Session) -> list[sa.Row]:
     """The accounts (id, name, active) a supervisor can filter the queue by: active ones first
     (cases may still be assigned to a deactivated account)."""
-    return list(session.execute(sa.select(Account.id, Account.name, Account.active)
-                                .order_by(Account.active.desc(), Account.name, Account.id)))  # fmt: skip
+    return list(
+        session.execute(
+            sa.select(Account.id, Account.name, Account.active).order_by(
+                Account.active.desc(), Account.name, Account.id
+            )
+        )
+    )

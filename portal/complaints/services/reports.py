@@ -4,6 +4,7 @@ indicators per kecamatan and per officer (counted by the database, GROUP BY).
 Exports carry no filer identity (name, phone, e-mail), no disability data, masked NIKs only,
 and for confidential cases not even the subject's name or masked NIK.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -26,10 +27,27 @@ from portal.core.regions import kelurahan, regions
 from portal.core.workdays import JAKARTA, WorkCalendar
 
 EXPORT_HEADER = [
-    "nomor", "jenis", "status", "rahasia", "nik_disamarkan", "nama", "kelurahan_kode", "kelurahan", "kecamatan",
-    "diterima", "batas_periksa", "diperiksa", "batas_jawab", "dijawab", "terlambat", "petugas", "dirujuk_ke",
-    "kode_penyelesaian", "banding", "penilaian",
-]  # fmt: skip
+    "nomor",
+    "jenis",
+    "status",
+    "rahasia",
+    "nik_disamarkan",
+    "nama",
+    "kelurahan_kode",
+    "kelurahan",
+    "kecamatan",
+    "diterima",
+    "batas_periksa",
+    "diperiksa",
+    "batas_jawab",
+    "dijawab",
+    "terlambat",
+    "petugas",
+    "dirujuk_ke",
+    "kode_penyelesaian",
+    "banding",
+    "penilaian",
+]
 
 
 def _day(moment: datetime | None) -> str:
@@ -41,22 +59,37 @@ def export_count(*, session: Session, viewer: Account, filters: QueueFilters, to
     return session.scalar(sa.select(sa.func.count(Complaint.id)).where(*where))
 
 
-def export_rows(*, session: Session, viewer: Account, filters: QueueFilters, today: date,
-                due_soon_by: date) -> Iterator[list[str]]:  # fmt: skip
+def export_rows(
+    *, session: Session, viewer: Account, filters: QueueFilters, today: date, due_soon_by: date
+) -> Iterator[list[str]]:
     """Every complaint the queue shows for these filters (all pages), by due date. The query is
     built now (the viewer's scope read now); the rows stream when the result is iterated."""
     late = overdue_clause(today)
     query = (
-        sa.select(Complaint.reference, Complaint.category, Complaint.status, Complaint.confidential,
-                  Complaint.subject_nik, Complaint.subject_name, Complaint.kelurahan_code, Complaint.created_at,
-                  Complaint.verify_due, Complaint.verified_at, Complaint.resolve_due, Complaint.resolved_at,
-                  sa.case((late, True), else_=False).label("late"), Account.name.label("officer"),
-                  Complaint.referral_agency, Complaint.resolution_code, Complaint.appealed, Complaint.satisfaction)
+        sa.select(
+            Complaint.reference,
+            Complaint.category,
+            Complaint.status,
+            Complaint.confidential,
+            Complaint.subject_nik,
+            Complaint.subject_name,
+            Complaint.kelurahan_code,
+            Complaint.created_at,
+            Complaint.verify_due,
+            Complaint.verified_at,
+            Complaint.resolve_due,
+            Complaint.resolved_at,
+            sa.case((late, True), else_=False).label("late"),
+            Account.name.label("officer"),
+            Complaint.referral_agency,
+            Complaint.resolution_code,
+            Complaint.appealed,
+            Complaint.satisfaction,
+        )
         .outerjoin(Account, Account.id == Complaint.assigned_to_id)
-        .where(*queue_clauses(session=session, viewer=viewer, filters=filters, today=today,
-                              due_soon_by=due_soon_by))
+        .where(*queue_clauses(session=session, viewer=viewer, filters=filters, today=today, due_soon_by=due_soon_by))
         .order_by(Complaint.resolve_due, Complaint.id)
-    )  # fmt: skip
+    )
     return _export(session, query)
 
 
@@ -65,15 +98,27 @@ def _export(session: Session, query) -> Iterator[list[str]]:
         place = kelurahan(row.kelurahan_code)
         hidden = row.confidential
         yield [
-            row.reference, _value(row.category), _value(row.status), "ya" if row.confidential else "tidak",
+            row.reference,
+            _value(row.category),
+            _value(row.status),
+            "ya" if row.confidential else "tidak",
             "" if hidden or not row.subject_nik else mask_nik(row.subject_nik),
             "" if hidden else _cell(row.subject_name),
-            row.kelurahan_code, place.name if place else "", place.kecamatan.name if place else "",
-            row.created_at.astimezone(JAKARTA).isoformat(timespec="minutes"), row.verify_due.isoformat(),
-            _day(row.verified_at), row.resolve_due.isoformat(), _day(row.resolved_at), "ya" if row.late else "tidak",
-            _cell(row.officer or ""), _value(row.referral_agency), _value(row.resolution_code),
-            "ya" if row.appealed else "tidak", _value(row.satisfaction),
-        ]  # fmt: skip
+            row.kelurahan_code,
+            place.name if place else "",
+            place.kecamatan.name if place else "",
+            row.created_at.astimezone(JAKARTA).isoformat(timespec="minutes"),
+            row.verify_due.isoformat(),
+            _day(row.verified_at),
+            row.resolve_due.isoformat(),
+            _day(row.resolved_at),
+            "ya" if row.late else "tidak",
+            _cell(row.officer or ""),
+            _value(row.referral_agency),
+            _value(row.resolution_code),
+            "ya" if row.appealed else "tidak",
+            _value(row.satisfaction),
+        ]
 
 
 def _cell(text: str) -> str:
@@ -124,31 +169,46 @@ def _indicators(session: Session, viewer: Account, month: date, calendar: WorkCa
     group = [key] if key is not None else []
     base = sa.null() if key is None else key
     sums = session.execute(
-        sa.select(base, tally(within(Complaint.created_at)), tally(within(Complaint.verified_at)),
-                  tally(sa.and_(within(Complaint.verified_at),
-                                local_date(Complaint.verified_at) <= Complaint.verify_due)),
-                  tally(within(Complaint.resolved_at)),
-                  tally(sa.and_(within(Complaint.resolved_at),
-                                local_date(Complaint.resolved_at) <= Complaint.resolve_due)),
-                  tally(Complaint.status.in_(OPEN_STATUSES)))
-        .where(visible_clause(viewer)).group_by(*group)
-    ).all()  # fmt: skip
+        sa.select(
+            base,
+            tally(within(Complaint.created_at)),
+            tally(within(Complaint.verified_at)),
+            tally(sa.and_(within(Complaint.verified_at), local_date(Complaint.verified_at) <= Complaint.verify_due)),
+            tally(within(Complaint.resolved_at)),
+            tally(sa.and_(within(Complaint.resolved_at), local_date(Complaint.resolved_at) <= Complaint.resolve_due)),
+            tally(Complaint.status.in_(OPEN_STATUSES)),
+        )
+        .where(visible_clause(viewer))
+        .group_by(*group)
+    ).all()
     pairs = session.execute(
         sa.select(base, local_date(Complaint.created_at), local_date(Complaint.resolved_at), sa.func.count())
         .where(visible_clause(viewer), within(Complaint.resolved_at))
         .group_by(*group, local_date(Complaint.created_at), local_date(Complaint.resolved_at))
-    ).all()  # fmt: skip
-    appeals = dict(session.execute(
-        sa.select(base, sa.func.count(ComplaintEvent.id)).join(Complaint, Complaint.id == ComplaintEvent.complaint_id)
-        .where(visible_clause(viewer), ComplaintEvent.to_status == ComplaintStatus.BANDING,
-               within(ComplaintEvent.created_at)).group_by(*group)
-    ).all())  # fmt: skip
+    ).all()
+    appeals = dict(
+        session.execute(
+            sa.select(base, sa.func.count(ComplaintEvent.id))
+            .join(Complaint, Complaint.id == ComplaintEvent.complaint_id)
+            .where(
+                visible_clause(viewer),
+                ComplaintEvent.to_status == ComplaintStatus.BANDING,
+                within(ComplaintEvent.created_at),
+            )
+            .group_by(*group)
+        ).all()
+    )
     out = {}
     for k, filed, verified, verified_ok, answered, answered_ok, open_now in sums:
         spans = [(a, b, n) for g, a, b, n in pairs if g == k]
-        out[k] = dict(filed=int(filed), verified=Rate(int(verified_ok), int(verified)),
-                      answered=Rate(int(answered_ok), int(answered)), appeals=int(appeals.get(k, 0)),
-                      median_days=weighted_median_days(spans, calendar, minimum=1), open_now=int(open_now))  # fmt: skip
+        out[k] = dict(
+            filed=int(filed),
+            verified=Rate(int(verified_ok), int(verified)),
+            answered=Rate(int(answered_ok), int(answered)),
+            appeals=int(appeals.get(k, 0)),
+            median_days=weighted_median_days(spans, calendar, minimum=1),
+            open_now=int(open_now),
+        )
     return out
 
 
@@ -162,35 +222,63 @@ def monthly_report(*, session: Session, viewer: Account, month: date, calendar: 
     kecamatan_code = sa.func.substr(Complaint.kelurahan_code, 1, 8)
     per_place = _indicators(session, viewer, month, calendar, kecamatan_code)
     known = regions().kecamatan
-    by_kecamatan = [IndicatorRow(key=code, label=known[code].name if code in known else code,
-                                 **per_place.get(code, _empty()))
-                    for code in sorted(set(known) | set(per_place))]  # fmt: skip
+    by_kecamatan = [
+        IndicatorRow(key=code, label=known[code].name if code in known else code, **per_place.get(code, _empty()))
+        for code in sorted(set(known) | set(per_place))
+    ]
     per_officer = _indicators(session, viewer, month, calendar, Complaint.assigned_to_id)
     ids = [k for k in per_officer if k is not None]
     names = dict(session.execute(sa.select(Account.id, Account.name).where(Account.id.in_(ids))).all()) if ids else {}
     by_officer = sorted(
-        (IndicatorRow(key=k, label=names.get(k, "") if k is not None else _("Belum ditugaskan"), **values)
-         for k, values in per_officer.items()),
+        (
+            IndicatorRow(key=k, label=names.get(k, "") if k is not None else _("Belum ditugaskan"), **values)
+            for k, values in per_officer.items()
+        ),
         key=lambda r: (r.key is None, r.label.lower()),
-    )  # fmt: skip
-    return MonthlyReport(month=month, total=IndicatorRow(key="jumlah", label=_("Jumlah"), **total),
-                         by_kecamatan=by_kecamatan, by_officer=by_officer)  # fmt: skip
+    )
+    return MonthlyReport(
+        month=month,
+        total=IndicatorRow(key="jumlah", label=_("Jumlah"), **total),
+        by_kecamatan=by_kecamatan,
+        by_officer=by_officer,
+    )
 
 
 INDICATOR_HEADER = [
-    "kode", "nama", "diterima", "diperiksa", "diperiksa_tepat_waktu", "persen_diperiksa_tepat_waktu", "dijawab",
-    "dijawab_tepat_waktu", "persen_dijawab_tepat_waktu", "median_hari_kerja_menjawab", "banding", "terbuka_kini",
-]  # fmt: skip
+    "kode",
+    "nama",
+    "diterima",
+    "diperiksa",
+    "diperiksa_tepat_waktu",
+    "persen_diperiksa_tepat_waktu",
+    "dijawab",
+    "dijawab_tepat_waktu",
+    "persen_dijawab_tepat_waktu",
+    "median_hari_kerja_menjawab",
+    "banding",
+    "terbuka_kini",
+]
 
 
 def indicator_rows(report: MonthlyReport, per: str) -> list[list[object]]:
     rows = report.by_officer if per == "petugas" else report.by_kecamatan
     return [
-        ["" if r.key is None else r.key, _cell(r.label), r.filed, r.verified.total, r.verified.on_time,
-         _blank(r.verified.exact_percent), r.answered.total, r.answered.on_time, _blank(r.answered.exact_percent),
-         _blank(r.median_days), r.appeals, r.open_now]
+        [
+            "" if r.key is None else r.key,
+            _cell(r.label),
+            r.filed,
+            r.verified.total,
+            r.verified.on_time,
+            _blank(r.verified.exact_percent),
+            r.answered.total,
+            r.answered.on_time,
+            _blank(r.answered.exact_percent),
+            _blank(r.median_days),
+            r.appeals,
+            r.open_now,
+        ]
         for r in [*rows, report.total]
-    ]  # fmt: skip
+    ]
 
 
 def _blank(value) -> object:

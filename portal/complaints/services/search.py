@@ -4,6 +4,7 @@ complaint_name_word; a search term matches the names with a word that starts wit
 What an officer expects: case and accents do not matter, titles (H., Hj., S.Pd. …) are neither
 indexed nor needed, the words of the name may come in any order ("aminah siti"), and each typed
 word may be the start of a word ("sit amin"). Every term must match (AND)."""
+
 from __future__ import annotations
 
 import re
@@ -62,8 +63,9 @@ def index_name(*, session: Session, complaint: Complaint) -> None:
     session.execute(sa.delete(ComplaintNameWord).where(ComplaintNameWord.complaint_id == complaint.id))
     words = name_words(complaint.subject_name)
     if words:
-        session.execute(sa.insert(ComplaintNameWord),
-                        [{"word": word, "complaint_id": complaint.id} for word in sorted(words)])  # fmt: skip
+        session.execute(
+            sa.insert(ComplaintNameWord), [{"word": word, "complaint_id": complaint.id} for word in sorted(words)]
+        )
 
 
 def reindex_names(*, session: Session, batch_size: int = 5000) -> int:

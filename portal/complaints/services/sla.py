@@ -1,5 +1,6 @@
 """Service-level figures for supervisors: open cases past their due date and cases due soon,
 per assigned officer and per kecamatan, counted by the database (GROUP BY), not in Python."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -50,34 +51,56 @@ def sla_report(*, session: Session, viewer: Account, today: date, due_soon_by: d
     counts = _counts(today, due_soon_by)
     total = session.execute(indexed_by(sa.select(*counts).where(*where), Complaint, _INDEX)).one()
 
-    per_officer = session.execute(indexed_by(
-        sa.select(Complaint.assigned_to_id, *counts).where(*where).group_by(Complaint.assigned_to_id),
-        Complaint, _INDEX,
-    )).all()  # fmt: skip
+    per_officer = session.execute(
+        indexed_by(
+            sa.select(Complaint.assigned_to_id, *counts).where(*where).group_by(Complaint.assigned_to_id),
+            Complaint,
+            _INDEX,
+        )
+    ).all()
     ids = [row[0] for row in per_officer if row[0] is not None]
     names = {a.id: a for a in session.scalars(sa.select(Account).where(Account.id.in_(ids)))} if ids else {}
     by_officer = [
-        SlaRow(key=row[0], label=names[row[0]].name if row[0] in names else "", open=row[1], overdue=int(row[2]),
-               due_soon=int(row[3]), active=names[row[0]].active if row[0] in names else True)
+        SlaRow(
+            key=row[0],
+            label=names[row[0]].name if row[0] in names else "",
+            open=row[1],
+            overdue=int(row[2]),
+            due_soon=int(row[3]),
+            active=names[row[0]].active if row[0] in names else True,
+        )
         for row in per_officer
-    ]  # fmt: skip
+    ]
     by_officer.sort(key=lambda r: (-r.overdue, -r.due_soon, r.key is not None, r.label.lower()))
 
     kecamatan_code = sa.func.substr(Complaint.kelurahan_code, 1, 8)
     per_kecamatan = {
         row[0]: row
-        for row in session.execute(indexed_by(
-            sa.select(kecamatan_code, *counts).where(*where).group_by(kecamatan_code), Complaint, _INDEX,
-        ))
-    }  # fmt: skip
+        for row in session.execute(
+            indexed_by(
+                sa.select(kecamatan_code, *counts).where(*where).group_by(kecamatan_code),
+                Complaint,
+                _INDEX,
+            )
+        )
+    }
     known = regions().kecamatan
     by_kecamatan = [
-        SlaRow(key=code, label=known[code].name if code in known else code, open=row[1] if row else 0,
-               overdue=int(row[2]) if row else 0, due_soon=int(row[3]) if row else 0)
+        SlaRow(
+            key=code,
+            label=known[code].name if code in known else code,
+            open=row[1] if row else 0,
+            overdue=int(row[2]) if row else 0,
+            due_soon=int(row[3]) if row else 0,
+        )
         for code in sorted(set(known) | set(per_kecamatan))
         for row in [per_kecamatan.get(code)]
-    ]  # fmt: skip
+    ]
     by_kecamatan.sort(key=lambda r: (-r.overdue, -r.due_soon, r.label))
-    return SlaReport(today=today, due_soon_by=due_soon_by,
-                     total=SlaRow(key=None, label="", open=total[0], overdue=int(total[1]), due_soon=int(total[2])),
-                     by_officer=by_officer, by_kecamatan=by_kecamatan)  # fmt: skip
+    return SlaReport(
+        today=today,
+        due_soon_by=due_soon_by,
+        total=SlaRow(key=None, label="", open=total[0], overdue=int(total[1]), due_soon=int(total[2])),
+        by_officer=by_officer,
+        by_kecamatan=by_kecamatan,
+    )

@@ -1,4 +1,5 @@
 """Reply templates officers start from (managed by admins). Each change is audited."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,10 +31,13 @@ class TemplateInput:
 
 
 def list_templates(*, session: Session) -> list[ResponseTemplate]:
-    return list(session.scalars(
-        sa.select(ResponseTemplate).order_by(ResponseTemplate.active.desc(), ResponseTemplate.title,
-                                             ResponseTemplate.id)
-    ))  # fmt: skip
+    return list(
+        session.scalars(
+            sa.select(ResponseTemplate).order_by(
+                ResponseTemplate.active.desc(), ResponseTemplate.title, ResponseTemplate.id
+            )
+        )
+    )
 
 
 def _check(data: TemplateInput) -> None:
@@ -46,23 +50,31 @@ def _check(data: TemplateInput) -> None:
 
 
 def _describe(template: ResponseTemplate) -> str:
-    return (f"{template.title[:80]} | kategori={template.category or 'semua'} status={template.status or 'semua'} "
-            f"aktif={'ya' if template.active else 'tidak'}")  # fmt: skip
+    return (
+        f"{template.title[:80]} | kategori={template.category or 'semua'} status={template.status or 'semua'} "
+        f"aktif={'ya' if template.active else 'tidak'}"
+    )
 
 
 def create_template(*, session: Session, data: TemplateInput, who: audit.Actor) -> ResponseTemplate:
     _check(data)
-    template = ResponseTemplate(title=data.title.strip(), body=data.body.strip(), category=data.category,
-                                status=data.status, active=data.active)  # fmt: skip
+    template = ResponseTemplate(
+        title=data.title.strip(), body=data.body.strip(), category=data.category, status=data.status, active=data.active
+    )
     session.add(template)
     session.flush()
-    audit.record(session=session, actor=who, action="buat", object_type="response_template",
-                 object_id=template.id, detail=_describe(template))  # fmt: skip
+    audit.record(
+        session=session,
+        actor=who,
+        action="buat",
+        object_type="response_template",
+        object_id=template.id,
+        detail=_describe(template),
+    )
     return template
 
 
-def update_template(*, session: Session, template: ResponseTemplate, data: TemplateInput,
-                    who: audit.Actor) -> None:  # fmt: skip
+def update_template(*, session: Session, template: ResponseTemplate, data: TemplateInput, who: audit.Actor) -> None:
     _check(data)
     template.title = data.title.strip()
     template.body = data.body.strip()
@@ -70,8 +82,14 @@ def update_template(*, session: Session, template: ResponseTemplate, data: Templ
     template.status = data.status
     template.active = data.active
     session.flush()
-    audit.record(session=session, actor=who, action="ubah", object_type="response_template",
-                 object_id=template.id, detail=_describe(template))  # fmt: skip
+    audit.record(
+        session=session,
+        actor=who,
+        action="ubah",
+        object_type="response_template",
+        object_id=template.id,
+        detail=_describe(template),
+    )
 
 
 def deactivate_template(*, session: Session, template: ResponseTemplate, who: audit.Actor) -> None:
@@ -80,5 +98,6 @@ def deactivate_template(*, session: Session, template: ResponseTemplate, who: au
         return
     template.active = False
     session.flush()
-    audit.record(session=session, actor=who, action="nonaktifkan", object_type="response_template",
-                 object_id=template.id)  # fmt: skip
+    audit.record(
+        session=session, actor=who, action="nonaktifkan", object_type="response_template", object_id=template.id
+    )

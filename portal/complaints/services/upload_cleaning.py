@@ -13,6 +13,7 @@ files name trees, file attachments, rich media, XFA forms, and every action othe
 page, a web or mail link, or the next/previous/first/last page. Encrypted PDFs and PDFs of more than
 `MAX_PDF_PAGES` pages are refused.
 """
+
 from __future__ import annotations
 
 import io
@@ -51,17 +52,42 @@ SAFE_ACTIONS = frozenset({"/GoTo", "/URI", "/Named"})
 SAFE_NAMED = frozenset({"/NextPage", "/PrevPage", "/FirstPage", "/LastPage"})
 SAFE_URI_SCHEMES = ("http://", "https://", "mailto:")
 SAFE_NAME_TREES = frozenset({"/Dests", "/AP"})
-REMOVED_KEYS = frozenset({
-    "/OpenAction", "/AA",  # run on opening, on page or field events
-    "/JS", "/JavaScript",  # script, wherever it hides
-    "/EmbeddedFiles", "/EF", "/AF", "/Collection",  # attached files, portfolios
-    "/XFA", "/NeedsRendering",  # XFA forms (scripted)
-    "/RichMediaContent", "/RichMediaSettings",  # Flash, 3D, video
-})  # fmt: skip
-UNSAFE_ACTIONS = frozenset({
-    "/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/ResetForm", "/GoToR", "/GoToE", "/RichMediaExecute",
-    "/Rendition", "/Movie", "/Sound", "/GoTo3DView", "/Hide", "/SetOCGState", "/Trans", "/Thread",
-})  # fmt: skip
+REMOVED_KEYS = frozenset(
+    {
+        "/OpenAction",
+        "/AA",  # run on opening, on page or field events
+        "/JS",
+        "/JavaScript",  # script, wherever it hides
+        "/EmbeddedFiles",
+        "/EF",
+        "/AF",
+        "/Collection",  # attached files, portfolios
+        "/XFA",
+        "/NeedsRendering",  # XFA forms (scripted)
+        "/RichMediaContent",
+        "/RichMediaSettings",  # Flash, 3D, video
+    }
+)
+UNSAFE_ACTIONS = frozenset(
+    {
+        "/JavaScript",
+        "/Launch",
+        "/SubmitForm",
+        "/ImportData",
+        "/ResetForm",
+        "/GoToR",
+        "/GoToE",
+        "/RichMediaExecute",
+        "/Rendition",
+        "/Movie",
+        "/Sound",
+        "/GoTo3DView",
+        "/Hide",
+        "/SetOCGState",
+        "/Trans",
+        "/Thread",
+    }
+)
 REMOVED_ANNOTATIONS = frozenset({"/FileAttachment", "/RichMedia", "/Screen", "/Movie", "/Sound", "/3D"})
 
 
@@ -180,8 +206,7 @@ def clean_pdf(data: bytes) -> Cleaned:
                 raise Refused("pdf_encrypted")
             declared = reader.root_object["/Pages"]["/Count"]
             if not isinstance(declared, int) or declared > MAX_PDF_PAGES:
-                raise Refused("pdf_pages", pages=int(declared) if isinstance(declared, int) else 0,
-                              limit=MAX_PDF_PAGES)  # fmt: skip
+                raise Refused("pdf_pages", pages=int(declared) if isinstance(declared, int) else 0, limit=MAX_PDF_PAGES)
             pages = len(reader.pages)
             if pages > MAX_PDF_PAGES:
                 raise Refused("pdf_pages", pages=pages, limit=MAX_PDF_PAGES)
@@ -194,8 +219,18 @@ def clean_pdf(data: bytes) -> Cleaned:
             writer.write(out)
     except Refused:
         raise
-    except (PyPdfError, ValueError, TypeError, KeyError, AttributeError, IndexError, AssertionError,
-            RecursionError, OSError, EOFError):  # fmt: skip
+    except (
+        PyPdfError,
+        ValueError,
+        TypeError,
+        KeyError,
+        AttributeError,
+        IndexError,
+        AssertionError,
+        RecursionError,
+        OSError,
+        EOFError,
+    ):
         raise Refused("pdf_unreadable") from None
     return Cleaned(out.getvalue(), PDF, {"pages": pages, "removed": removed})
 

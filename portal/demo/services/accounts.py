@@ -1,4 +1,5 @@
 """One demo account per role; passwords are random and printed at every seed (never in code)."""
+
 from __future__ import annotations
 
 import secrets
@@ -31,14 +32,21 @@ def seed_accounts(*, session: Session) -> list[DemoCredential]:
         password = secrets.token_urlsafe(12)
         account = session.scalars(sa.select(Account).where(Account.email == email)).first()
         if account is None:
-            account = accounts.create_account(session=session, email=email, name=name, role=role,
-                                              password=password, kecamatan_codes=scope)  # fmt: skip
+            account = accounts.create_account(
+                session=session, email=email, name=name, role=role, password=password, kecamatan_codes=scope
+            )
         else:
             accounts.set_password(session=session, account=account, new=password)
         if role is Role.ADMIN and not account.totp_enabled:
             account.totp_secret = accounts.new_totp_secret()
             account.totp_enabled = True
-        made.append(DemoCredential(email=email, role=role, password=password,
-                                   totp_secret=account.totp_secret if role is Role.ADMIN else None))  # fmt: skip
+        made.append(
+            DemoCredential(
+                email=email,
+                role=role,
+                password=password,
+                totp_secret=account.totp_secret if role is Role.ADMIN else None,
+            )
+        )
     session.flush()
     return made

@@ -1,4 +1,5 @@
 """Synthetic complaints in every category and status, so a demo portal looks lived in."""
+
 from __future__ import annotations
 
 import random
@@ -31,7 +32,7 @@ STORIES = {
     ComplaintCategory.PUNGLI: "Ada orang yang meminta Rp 100.000 agar nama saya didaftarkan.",
     ComplaintCategory.INFORMASI: "Apakah guru PAUD honorer bisa ikut program ini?",
     ComplaintCategory.LAINNYA: "Kantor kelurahan tutup saat saya datang untuk bertanya.",
-}  # fmt: skip
+}
 PATHS = [
     [],
     [S.DIVERIFIKASI],
@@ -45,8 +46,7 @@ PATHS = [
 ]
 
 
-def seed_complaints(*, session: Session, count: int = 240, seed: int = 2025,
-                    now: datetime | None = None) -> int:  # fmt: skip
+def seed_complaints(*, session: Session, count: int = 240, seed: int = 2025, now: datetime | None = None) -> int:
     """File `count` complaints over the last 90 days and move them along; idempotent by count."""
     existing = session.scalar(sa.select(sa.func.count()).select_from(Complaint))
     if existing:
@@ -56,27 +56,36 @@ def seed_complaints(*, session: Session, count: int = 240, seed: int = 2025,
     calendar, targets = WorkCalendar(), SlaTargets()
     people = session.execute(
         sa.select(Person.nik, Person.nama, Person.kelurahan_code)
-        .where(Person.status.in_([PersonStatus.DAFTAR_TUNGGU, PersonStatus.TIDAK_MEMENUHI_SYARAT,
-                                  PersonStatus.AKTIF]))
-        .order_by(Person.id).limit(count * 2)
-    ).all()  # fmt: skip
+        .where(Person.status.in_([PersonStatus.DAFTAR_TUNGGU, PersonStatus.TIDAK_MEMENUHI_SYARAT, PersonStatus.AKTIF]))
+        .order_by(Person.id)
+        .limit(count * 2)
+    ).all()
     made = 0
     for index in range(count):
         category = rng.choice([c for c in ComplaintCategory if c in STORIES])  # proposals: officers only
         nik, name, kelurahan_code = people[index % len(people)]
         filed_at = now - timedelta(days=rng.randint(0, 90), hours=rng.randint(0, 10))
         data = ComplaintInput(
-            category=category, subject_nik=nik, subject_name=name, kelurahan_code=kelurahan_code,
+            category=category,
+            subject_nik=nik,
+            subject_name=name,
+            kelurahan_code=kelurahan_code,
             filer_relation=rng.choice([FilerRelation.SENDIRI] * 4 + [FilerRelation.KELUARGA]),
-            filer_name=None, filer_relationship=None, consent_recorded=False,
-            phone=f"+62812{rng.randint(10_000_000, 99_999_999)}", contact_channel=ContactChannel.WHATSAPP,
-            email=None, description=STORIES[category], confidential=rng.random() < 0.1,
-        )  # fmt: skip
+            filer_name=None,
+            filer_relationship=None,
+            consent_recorded=False,
+            phone=f"+62812{rng.randint(10_000_000, 99_999_999)}",
+            contact_channel=ContactChannel.WHATSAPP,
+            email=None,
+            description=STORIES[category],
+            confidential=rng.random() < 0.1,
+        )
         if data.filer_relation is FilerRelation.KELUARGA:
             data = _for_family(data)
         try:
-            complaint = file_complaint(session=session, data=data, draft_token=None, calendar=calendar,
-                                       targets=targets, now=filed_at).complaint  # fmt: skip
+            complaint = file_complaint(
+                session=session, data=data, draft_token=None, calendar=calendar, targets=targets, now=filed_at
+            ).complaint
         except DuplicateOpenCase:
             continue
         _walk(session, complaint, rng.choice(PATHS), filed_at, calendar, rng)
@@ -88,8 +97,9 @@ def seed_complaints(*, session: Session, count: int = 240, seed: int = 2025,
 def _for_family(data: ComplaintInput) -> ComplaintInput:
     from dataclasses import replace
 
-    return replace(data, filer_name="Keluarga " + data.subject_name.split()[-1], filer_relationship="anak",
-                   consent_recorded=True)  # fmt: skip
+    return replace(
+        data, filer_name="Keluarga " + data.subject_name.split()[-1], filer_relationship="anak", consent_recorded=True
+    )
 
 
 def _walk(session, complaint, path, filed_at, calendar, rng) -> None:
@@ -110,9 +120,24 @@ def _walk(session, complaint, path, filed_at, calendar, rng) -> None:
             actor = Actor.WARGA
             complaint.appealed = True
             complaint.satisfaction = Satisfaction.BELUM_PUAS
-        transition(session=session, complaint=complaint, target=target, actor=actor, actor_label="demo",
-                   message=message, calendar=calendar, now=moment)  # fmt: skip
+        transition(
+            session=session,
+            complaint=complaint,
+            target=target,
+            actor=actor,
+            actor_label="demo",
+            message=message,
+            calendar=calendar,
+            now=moment,
+        )
         if target is S.SELESAI and rng.random() < 0.5:
             complaint.satisfaction = Satisfaction.PUAS
-            add_event(session=session, complaint=complaint, kind=EventKind.PENILAIAN, actor_label="warga",
-                      message="", public=True, now=moment)  # fmt: skip
+            add_event(
+                session=session,
+                complaint=complaint,
+                kind=EventKind.PENILAIAN,
+                actor_label="warga",
+                message="",
+                public=True,
+                now=moment,
+            )

@@ -1,4 +1,5 @@
 """Synthetic but realistic roster data for demos, tests and benchmarks (no real person)."""
+
 from __future__ import annotations
 
 import csv
@@ -11,19 +12,108 @@ from datetime import date, timedelta
 from portal.core.regions import regions
 from portal.roster.services.rows import COLUMNS
 
-MALE = ("Ahmad", "Budi", "Dedi", "Eko", "Fajar", "Hendra", "Iwan", "Joko", "Agus", "Rahmat",
-        "Sopian", "Revan", "Yusuf", "Ma'ruf", "Mu'min", "Asep", "Ujang", "Dadang", "Slamet",
-        "Teguh", "Wahyu", "Rizky", "Bambang", "Andi", "Irfan", "Nur'alim", "Cecep", "Saiful")
-FEMALE = ("Siti", "Aminah", "Dewi", "Sri", "Nur'aini", "Rina", "Yuni", "Wati", "Lestari", "Ani",
-          "Euis", "Neneng", "Fitri", "Ratna", "Ma'rifah", "Nurhayati", "Kartini", "Ida", "Tuti",
-          "Eneng", "Iis", "Dian", "Rohimah", "Sumiati", "Khadijah")
-FAMILY = ("Saputra", "Hidayat", "Setiawan", "Pratama", "Nugroho", "Wibowo", "Hasibuan", "Siregar",
-          "Sitompul", "Kurniawan", "Rahayu", "Lestari", "Suryani", "Maulana", "Firmansyah",
-          "Syahputra", "Gunawan", "Permana", "Sulaeman", "Hakim", "Nasution", "Simanjuntak",
-          "Tan", "Wijaya", "Manurung", "Daeng Matta", "Batubara")
-WORK = ("ojek online", "ojek pangkalan", "sopir angkot", "pedagang kaki lima", "pedagang asongan",
-        "kuli bangunan", "buruh harian lepas", "pemulung", "pekerja rumah tangga", "guru PAUD",
-        "tukang parkir", "penjahit rumahan", "marbot masjid", "petani kota")  # fmt: skip
+MALE = (
+    "Ahmad",
+    "Budi",
+    "Dedi",
+    "Eko",
+    "Fajar",
+    "Hendra",
+    "Iwan",
+    "Joko",
+    "Agus",
+    "Rahmat",
+    "Sopian",
+    "Revan",
+    "Yusuf",
+    "Ma'ruf",
+    "Mu'min",
+    "Asep",
+    "Ujang",
+    "Dadang",
+    "Slamet",
+    "Teguh",
+    "Wahyu",
+    "Rizky",
+    "Bambang",
+    "Andi",
+    "Irfan",
+    "Nur'alim",
+    "Cecep",
+    "Saiful",
+)
+FEMALE = (
+    "Siti",
+    "Aminah",
+    "Dewi",
+    "Sri",
+    "Nur'aini",
+    "Rina",
+    "Yuni",
+    "Wati",
+    "Lestari",
+    "Ani",
+    "Euis",
+    "Neneng",
+    "Fitri",
+    "Ratna",
+    "Ma'rifah",
+    "Nurhayati",
+    "Kartini",
+    "Ida",
+    "Tuti",
+    "Eneng",
+    "Iis",
+    "Dian",
+    "Rohimah",
+    "Sumiati",
+    "Khadijah",
+)
+FAMILY = (
+    "Saputra",
+    "Hidayat",
+    "Setiawan",
+    "Pratama",
+    "Nugroho",
+    "Wibowo",
+    "Hasibuan",
+    "Siregar",
+    "Sitompul",
+    "Kurniawan",
+    "Rahayu",
+    "Lestari",
+    "Suryani",
+    "Maulana",
+    "Firmansyah",
+    "Syahputra",
+    "Gunawan",
+    "Permana",
+    "Sulaeman",
+    "Hakim",
+    "Nasution",
+    "Simanjuntak",
+    "Tan",
+    "Wijaya",
+    "Manurung",
+    "Daeng Matta",
+    "Batubara",
+)
+WORK = (
+    "ojek online",
+    "ojek pangkalan",
+    "sopir angkot",
+    "pedagang kaki lima",
+    "pedagang asongan",
+    "kuli bangunan",
+    "buruh harian lepas",
+    "pemulung",
+    "pekerja rumah tangga",
+    "guru PAUD",
+    "tukang parkir",
+    "penjahit rumahan",
+    "marbot masjid",
+    "petani kota",
+)
 OTHER_BIRTH_PREFIXES = ("3201", "3216", "3171", "3172", "3174", "3175", "3305", "1271", "7371")
 
 DEFAULT_COUNTS = {
@@ -61,9 +151,11 @@ def _name(rng: random.Random, female: bool, age: int) -> str:
 
 
 def demo_rows(
-    *, seed: int = 2025, counts: dict[tuple[str, str], int] | None = None,
+    *,
+    seed: int = 2025,
+    counts: dict[tuple[str, str], int] | None = None,
     data_date: date = DATA_DATE,
-) -> Iterator[dict[str, str]]:  # fmt: skip
+) -> Iterator[dict[str, str]]:
     """Roster rows (DESIGN §5 columns) with valid NIKs consistent with birth date and sex."""
     rng = random.Random(seed)  # noqa: S311 (demo data, not secrets)
     kelurahan = sorted(regions().kelurahan.values(), key=lambda k: k.code)
@@ -90,8 +182,10 @@ def demo_rows(
                 kpj_counter += 1
                 kpj = f"25{kpj_counter:09d}"
                 mulai, selesai = COVERAGE[0].isoformat(), COVERAGE[1].isoformat()
-            desil = "" if reason == "bukan_dtsen" else str(
-                rng.randint(6, 10) if reason == "desil_di_atas_5" else rng.randint(1, 5)
+            desil = (
+                ""
+                if reason == "bukan_dtsen"
+                else str(rng.randint(6, 10) if reason == "desil_di_atas_5" else rng.randint(1, 5))
             )
             yield {
                 "nik": nik,

@@ -3,6 +3,7 @@
 The caller keeps `token` and `pad` (the session cookie); the database keeps the code sealed
 with the pad. See portal.drafts.models for why.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -39,8 +40,15 @@ def keep(*, session: Session, kind: str, object_id: int, access_code: str, now: 
     code = access_code.encode()
     pad = secrets.token_bytes(len(code))
     token = secrets.token_urlsafe(32)
-    session.add(FilingReceipt(token=token, kind=kind, object_id=object_id, sealed_code=_xor(code, pad).hex(),
-                              expires_at=(now or utcnow()) + LIFETIME))  # fmt: skip
+    session.add(
+        FilingReceipt(
+            token=token,
+            kind=kind,
+            object_id=object_id,
+            sealed_code=_xor(code, pad).hex(),
+            expires_at=(now or utcnow()) + LIFETIME,
+        )
+    )
     session.flush()
     return ReceiptKey(token=token, pad=pad.hex())
 

@@ -2,6 +2,7 @@
 tracking window) ends while a form is being sent, its text is kept server-side (never in the
 cookie) for the same owner, and offered again after signing in or looking the case up again
 (WCAG 2.2.1 / 2.2.5: a time limit or re-authenticating loses no typed data)."""
+
 from __future__ import annotations
 
 import secrets
@@ -20,8 +21,15 @@ MAX_CHARS = 20_000
 SECRET_FIELDS = frozenset({"csrf_token", "password", "current", "new", "confirm", "code"})
 
 
-def keep_form(*, session: Session, owner: str, action: str, back: str | None,
-              fields: list[tuple[str, str]], now: datetime | None = None) -> str | None:  # fmt: skip
+def keep_form(
+    *,
+    session: Session,
+    owner: str,
+    action: str,
+    back: str | None,
+    fields: list[tuple[str, str]],
+    now: datetime | None = None,
+) -> str | None:
     """Keep what was typed; the token goes into the (new) session. None when there is nothing."""
     now = now or utcnow()
     kept, size = [], 0
@@ -34,8 +42,11 @@ def keep_form(*, session: Session, owner: str, action: str, back: str | None,
         kept.append([name, value])
     if not any(value.strip() for _name, value in kept):
         return None
-    session.execute(sa.delete(ComplaintDraft).where(ComplaintDraft.token.startswith(PREFIX),
-                                                    ComplaintDraft.created_at < now - MAX_AGE))  # fmt: skip
+    session.execute(
+        sa.delete(ComplaintDraft).where(
+            ComplaintDraft.token.startswith(PREFIX), ComplaintDraft.created_at < now - MAX_AGE
+        )
+    )
     token = PREFIX + secrets.token_urlsafe(32)
     data = {"owner": owner, "action": action, "back": back, "fields": kept}
     session.add(ComplaintDraft(token=token, data=data, created_at=now))

@@ -6,6 +6,7 @@ WeasyPrint lays out far faster than 200 separate documents. Worker processes wri
 to a part file named after the letters it holds and the template it was drawn with; a rerun
 after an interruption skips the parts that exist, and the parts are merged with pypdf at the end.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -131,8 +132,9 @@ def render_batch(
                 stale.unlink()
     else:
         shutil.rmtree(parts_dir, ignore_errors=True)
-    return BatchReport(letters=len(letter_ids), parts=len(parts), rendered=len(todo),
-                       reused=len(parts) - len(todo), out=out)  # fmt: skip
+    return BatchReport(
+        letters=len(letter_ids), parts=len(parts), rendered=len(todo), reused=len(parts) - len(todo), out=out
+    )
 
 
 def ignore_interrupts() -> None:
@@ -140,8 +142,9 @@ def ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _render_in_pool(todo: list[Part], *, title: str, workers: int, tagged: bool,
-                    on_progress: Callable[[int], None]) -> None:  # fmt: skip
+def _render_in_pool(
+    todo: list[Part], *, title: str, workers: int, tagged: bool, on_progress: Callable[[int], None]
+) -> None:
     """This process reads the database and fills the template; workers run WeasyPrint. At most
     two chunks per worker wait in the queue, so memory stays flat however large the batch."""
     context = multiprocessing.get_context("spawn")  # no inherited database connections
@@ -154,8 +157,7 @@ def _render_in_pool(todo: list[Part], *, title: str, workers: int, tagged: bool,
                 future.result()  # a failed part stops the batch; finished parts stay on disk
                 on_progress(pending.pop(future))
 
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                             initializer=ignore_interrupts) as pool:  # fmt: skip
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=ignore_interrupts) as pool:
         try:
             for part in todo:
                 html = chunk_html(part.letter_ids, title=title)

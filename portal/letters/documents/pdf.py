@@ -5,6 +5,7 @@ Debian's DejaVu and Liberation, found through fontconfig, never downloaded. Weas
 user-agent stylesheet is replaced by the part of it a letter can use (letter_ua.css): the same
 pages, laid out about a tenth faster.
 """
+
 from __future__ import annotations
 
 import os
@@ -55,9 +56,7 @@ def html_to_pdf(html: str, *, tagged: bool = True) -> bytes:
     from portal.core.pdf_assets import PortalAssetsOnly
 
     page = letter_html_class()(string=html, base_url=str(STYLESHEET.parent), url_fetcher=PortalAssetsOnly())
-    return page.write_pdf(
-        stylesheets=[stylesheet], font_config=fonts, pdf_variant="pdf/ua-1" if tagged else None
-    )
+    return page.write_pdf(stylesheets=[stylesheet], font_config=fonts, pdf_variant="pdf/ua-1" if tagged else None)
 
 
 def render_part(html: str, path: str, tagged: bool) -> int:

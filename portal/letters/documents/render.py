@@ -1,4 +1,5 @@
 """The letter as data for the template, as HTML and as a PDF response."""
+
 from __future__ import annotations
 
 import re
@@ -52,13 +53,20 @@ def letter_view(letter: Letter, *, base: str | None = None) -> LetterView:
     place = kelurahan(letter.kelurahan_code)
     url = verify_url(letter.code, base=base)
     return LetterView(
-        number=letter.number, nama=letter.nama, nik_masked=letter.nik_masked, kpj=letter.kpj,
+        number=letter.number,
+        nama=letter.nama,
+        nik_masked=letter.nik_masked,
+        kpj=letter.kpj,
         kelurahan=place.name if place else letter.kelurahan_code,
         kecamatan=place.kecamatan.name if place else "",
-        mulai=indonesian_date(letter.mulai), selesai=indonesian_date(letter.selesai),
-        code=display_code(letter.code), verify_page=f"{base}/verifikasi", verify_url=url,
-        place_and_date=f"Bekasi, {indonesian_date(letter.issued_on)}", qr_data_uri=qr_data_uri(url),
-    )  # fmt: skip
+        mulai=indonesian_date(letter.mulai),
+        selesai=indonesian_date(letter.selesai),
+        code=display_code(letter.code),
+        verify_page=f"{base}/verifikasi",
+        verify_url=url,
+        place_and_date=f"Bekasi, {indonesian_date(letter.issued_on)}",
+        qr_data_uri=qr_data_uri(url),
+    )
 
 
 def document_title(number: str | None = None) -> str:
@@ -71,8 +79,7 @@ def document_title(number: str | None = None) -> str:
 def letters_html(views: Sequence[LetterView], *, title: str, screen: bool = False) -> str:
     """One HTML document; many letters are separated by page breaks. Always in Indonesian."""
     with force_locale("id"):
-        return render_template("letters/pdf_surat.html", letters=views, document_title=title,
-                               screen=screen)  # fmt: skip
+        return render_template("letters/pdf_surat.html", letters=views, document_title=title, screen=screen)
 
 
 def filename_for(letter: Letter) -> str:

@@ -1,4 +1,5 @@
 """Forms of the letters section of the person page and of the letter batch page."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -20,11 +21,15 @@ class IssueLetterForm(FlaskForm):
 
 
 class ReplaceLetterForm(FlaskForm):
-    alasan = RadioField(_l("Alasan mengganti surat"), validate_choice=False,
-                        description=_l("Surat baru mendapat nomor dan kode baru; surat lama tidak lagi "
-                                       "berlaku dan tampil sebagai \"diganti\" saat diperiksa."),
-                        validators=[InputRequired(message=_l("Pilih alasan mengganti surat.")),
-                                    OneOfTheChoices()])  # fmt: skip
+    alasan = RadioField(
+        _l("Alasan mengganti surat"),
+        validate_choice=False,
+        description=_l(
+            "Surat baru mendapat nomor dan kode baru; surat lama tidak lagi "
+            'berlaku dan tampil sebagai "diganti" saat diperiksa.'
+        ),
+        validators=[InputRequired(message=_l("Pilih alasan mengganti surat.")), OneOfTheChoices()],
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -56,21 +61,35 @@ def scope_choices(viewer: Account) -> list[SelectChoice]:
         if own and kecamatan.code not in own:
             continue
         group = _l("Kecamatan %(name)s", name=kecamatan.name)
-        choices.append(SelectChoice(scope_value("kecamatan", kecamatan.code),
-                                    _l("Seluruh Kecamatan %(name)s", name=kecamatan.name), optgroup=group))  # fmt: skip
-        places = sorted((k for k in known.kelurahan.values() if k.kecamatan.code == kecamatan.code),
-                        key=lambda k: k.name)  # fmt: skip
+        choices.append(
+            SelectChoice(
+                scope_value("kecamatan", kecamatan.code),
+                _l("Seluruh Kecamatan %(name)s", name=kecamatan.name),
+                optgroup=group,
+            )
+        )
+        places = sorted(
+            (k for k in known.kelurahan.values() if k.kecamatan.code == kecamatan.code), key=lambda k: k.name
+        )
         for place in places:
-            choices.append(SelectChoice(scope_value("kelurahan", place.code),
-                                        _l("Kelurahan %(name)s", name=place.name), optgroup=group))  # fmt: skip
+            choices.append(
+                SelectChoice(
+                    scope_value("kelurahan", place.code), _l("Kelurahan %(name)s", name=place.name), optgroup=group
+                )
+            )
     return choices
 
 
 class LetterBatchForm(FlaskForm):
-    wilayah = SelectField(_l("Wilayah"), validate_choice=False,
-                          description=_l("Semua peserta aktif di wilayah ini, urut per kelurahan lalu nama, "
-                                         "dalam satu PDF untuk dibagikan melalui RT/RW."),
-                          validators=[InputRequired(message=_l("Pilih wilayah.")), OneOfTheChoices()])  # fmt: skip
+    wilayah = SelectField(
+        _l("Wilayah"),
+        validate_choice=False,
+        description=_l(
+            "Semua peserta aktif di wilayah ini, urut per kelurahan lalu nama, "
+            "dalam satu PDF untuk dibagikan melalui RT/RW."
+        ),
+        validators=[InputRequired(message=_l("Pilih wilayah.")), OneOfTheChoices()],
+    )
 
     def __init__(self, *args, viewer: Account, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -13,16 +13,21 @@ from portal.web.forms import strip_filter
 class IssueLetterForm(FlaskForm):
     """The button(s) on /surat: the letter as a PDF file or as a page on the screen."""
 
-    bentuk = SelectField(choices=[SelectChoice("pdf", _l("PDF")), SelectChoice("html", _l("Halaman web"))],
-                         default="pdf")
+    bentuk = SelectField(
+        choices=[SelectChoice("pdf", _l("PDF")), SelectChoice("html", _l("Halaman web"))], default="pdf"
+    )
 
 
 def _valid_code(form: Form, field: Field) -> None:
     field.code = normalize_code(field.data)
     if field.code is None:
-        raise ValidationError(_l("Kode verifikasi terdiri dari 16 huruf dan angka, misalnya "
-                                 "7K3M-Q9PX-2D4F-HT6W. Periksa kembali kode di bawah kode QR "
-                                 "pada surat."))  # fmt: skip
+        raise ValidationError(
+            _l(
+                "Kode verifikasi terdiri dari 16 huruf dan angka, misalnya "
+                "7K3M-Q9PX-2D4F-HT6W. Periksa kembali kode di bawah kode QR "
+                "pada surat."
+            )
+        )
 
 
 class VerifyCodeForm(FlaskForm):
@@ -33,11 +38,11 @@ class VerifyCodeForm(FlaskForm):
 
     kode = StringField(
         _l("Kode verifikasi"),
-        description=_l("16 huruf dan angka yang tercetak di bawah kode QR pada surat. Tanda "
-                       "hubung dan huruf besar-kecil tidak berpengaruh."),
-        validators=[DataRequired(message=_l("Ketik kode verifikasi yang tercetak pada surat.")),
-                    _valid_code],
+        description=_l(
+            "16 huruf dan angka yang tercetak di bawah kode QR pada surat. Tanda "
+            "hubung dan huruf besar-kecil tidak berpengaruh."
+        ),
+        validators=[DataRequired(message=_l("Ketik kode verifikasi yang tercetak pada surat.")), _valid_code],
         filters=[strip_filter],
-        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
-                   "maxlength": 40},
-    )  # fmt: skip
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "maxlength": 40},
+    )

@@ -12,6 +12,7 @@ handed to the process, so "running" never depends on a process id. A job that is
 nor failed and whose lock is free was interrupted (server restart, crash): it can be resumed,
 and the resumed run keeps the numbers and the parts already made.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -30,8 +31,14 @@ from pathlib import Path
 JOB_FILE, LOCK_FILE, LOG_FILE, OUT_FILE = "job.json", "lock", "run.log", "surat.pdf"
 CONFIG_ENV = "SIGAP_LETTER_JOB_CONFIG"
 # What the job process needs from the web's settings (the rest comes from the same environment).
-CONFIG_KEYS = ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "NIK_HMAC_KEY", "PUBLIC_BASE_URL",
-               "LETTER_NUMBER_PATTERN", "TESTING")  # fmt: skip
+CONFIG_KEYS = (
+    "SQLALCHEMY_DATABASE_URI",
+    "SECRET_KEY",
+    "NIK_HMAC_KEY",
+    "PUBLIC_BASE_URL",
+    "LETTER_NUMBER_PATTERN",
+    "TESTING",
+)
 KEEP_SECONDS = 7 * 24 * 3600  # finished batches (personal data) are deleted after a week
 QUEUED, NUMBERING, RENDERING, DONE, FAILED = "antre", "menomori", "membuat", "selesai", "gagal"
 INTERRUPTED = "terhenti"  # not stored: a job whose process is gone before the end
@@ -175,23 +182,36 @@ def launch(base: Path, job: Job, *, config: dict) -> None:
         with open(folder / LOG_FILE, "ab") as log:
             process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
                 [sys.executable, "-m", "portal.letters.jobs.runner", str(folder), str(handle)],
-                cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                pass_fds=(handle,), start_new_session=True,
-            )  # fmt: skip
+                cwd=root,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                pass_fds=(handle,),
+                start_new_session=True,
+            )
         _reap(process)  # no zombie in the web worker when it ends
     finally:
         os.close(handle)  # the process keeps its copy, and with it the lock
 
 
-def start_job(base: Path, *, scope: str, code: str | None, label: str, account_id: int, account_name: str,
-              config: dict) -> tuple[Job, bool]:  # fmt: skip
+def start_job(
+    base: Path, *, scope: str, code: str | None, label: str, account_id: int, account_name: str, config: dict
+) -> tuple[Job, bool]:
     """A new job for this scope, or the one already running for it (False: not started now)."""
     for job in list_jobs(base):
         if job.running and job.scope == scope and job.code == code:
             return job, False
     base.mkdir(parents=True, exist_ok=True)
-    job = Job(id=secrets.token_hex(12), scope=scope, code=code, label=label, started_by=account_id,
-              started_by_name=account_name, created_at=time.time())  # fmt: skip
+    job = Job(
+        id=secrets.token_hex(12),
+        scope=scope,
+        code=code,
+        label=label,
+        started_by=account_id,
+        started_by_name=account_name,
+        created_at=time.time(),
+    )
     (base / job.id).mkdir(mode=0o700)
     write_job(base / job.id, job)
     launch(base, job, config=config)

@@ -7,6 +7,7 @@ transaction (valid letters reused), then rendering on every core into JOB_FOLDER
 resumable. It runs at a lower CPU priority than the web server, and reports its progress in
 JOB_FOLDER/job.json about once a second.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,7 +46,7 @@ def run(folder: Path) -> int:
             codes = letters_batch.kelurahan_in_scope(kelurahan=kelurahan, kecamatan=kecamatan)
             assigned = letters_batch.assign_batch_letters(
                 session=db.session, kelurahan_codes=codes, pattern=app.config["LETTER_NUMBER_PATTERN"]
-            )  # fmt: skip
+            )
             db.session.commit()
             ids = assigned.letter_ids
             db.session.remove()
@@ -62,8 +63,13 @@ def run(folder: Path) -> int:
                         last_write[0] = time.monotonic()
                         write_job(folder, job)
 
-                render_batch(letter_ids=ids, out=folder / OUT_FILE, workers=default_workers(),
-                             title=f"{document_title()} — {job.label}", on_progress=progress)  # fmt: skip
+                render_batch(
+                    letter_ids=ids,
+                    out=folder / OUT_FILE,
+                    workers=default_workers(),
+                    title=f"{document_title()} — {job.label}",
+                    on_progress=progress,
+                )
             job.state, job.done, job.finished_at = DONE, len(ids), time.time()
             job.size = (folder / OUT_FILE).stat().st_size if ids else 0
             write_job(folder, job)

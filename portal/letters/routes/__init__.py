@@ -1,4 +1,5 @@
 """/surat and /verifikasi for everyone; letters and batches for officers."""
+
 from flask import Blueprint
 
 from portal.config import ConfigError

@@ -1,6 +1,7 @@
 """Letters in the officer workspace: issue, replace and print one person's letter from the person
 page; batches of a kelurahan, a kecamatan or the whole city as one PDF, made in the background
 (portal.letters.jobs.jobs) with a status page."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -32,9 +33,13 @@ POLL_SECONDS = 3
 def _issue(person_id: int, replace_because: ReplaceReason | None):
     try:
         issued = letters_officer.issue_for_person(
-            session=db.session, viewer=current_user, person_id=person_id, who=current_actor(),
-            pattern=current_app.config["LETTER_NUMBER_PATTERN"], replace_because=replace_because,
-        )  # fmt: skip
+            session=db.session,
+            viewer=current_user,
+            person_id=person_id,
+            who=current_actor(),
+            pattern=current_app.config["LETTER_NUMBER_PATTERN"],
+            replace_because=replace_because,
+        )
     except LetterNotAvailable as error:
         db.session.rollback()
         flash(error.message)
@@ -45,8 +50,12 @@ def _issue(person_id: int, replace_because: ReplaceReason | None):
     if issued.new:
         flash(_("Surat nomor %(number)s diterbitkan.", number=issued.letter.number))
     else:
-        flash(_("Surat nomor %(number)s masih berlaku dan datanya tidak berubah; tidak ada surat baru.",
-                number=issued.letter.number))  # fmt: skip
+        flash(
+            _(
+                "Surat nomor %(number)s masih berlaku dan datanya tidak berubah; tidak ada surat baru.",
+                number=issued.letter.number,
+            )
+        )
     return redirect(url_for("officers.roster.show_person", person_id=person_id) + "#surat", 303)
 
 
@@ -70,8 +79,9 @@ def replace_person_letter(person_id: int):
 @bp.get("/warga/<int:person_id>/surat.pdf")
 @roles_required(*ALL_STAFF)
 def download_person_letter(person_id: int):
-    letter = letters_officer.letter_for_download(session=db.session, viewer=current_user, person_id=person_id,
-                                                 who=current_actor())  # fmt: skip
+    letter = letters_officer.letter_for_download(
+        session=db.session, viewer=current_user, person_id=person_id, who=current_actor()
+    )
     if letter is None:
         abort(404)
     db.session.commit()
@@ -110,8 +120,9 @@ def _scope_label(scope: str, code: str | None) -> str:
 
 def _batches_page(form: LetterBatchForm, *, status: int = 200):
     batches = [job for job in jobs.list_jobs(batch_dir()) if _visible(job)]
-    return render_template("letters/petugas_massal.html", form=form, batches=batches,
-                           title=_("Surat massal per wilayah")), status  # fmt: skip
+    return render_template(
+        "letters/petugas_massal.html", form=form, batches=batches, title=_("Surat massal per wilayah")
+    ), status
 
 
 @bp.get("/surat-massal")
@@ -129,12 +140,24 @@ def start_letter_batch():
         if not form.wilayah.errors:
             form.wilayah.errors = [_("Pilih salah satu wilayah yang tersedia.")]
         return _batches_page(form, status=400)
-    job, started = jobs.start_job(batch_dir(), scope=scope[0], code=scope[1], label=_scope_label(*scope),
-                                  account_id=current_user.id, account_name=current_user.name,
-                                  config=current_app.config)  # fmt: skip
+    job, started = jobs.start_job(
+        batch_dir(),
+        scope=scope[0],
+        code=scope[1],
+        label=_scope_label(*scope),
+        account_id=current_user.id,
+        account_name=current_user.name,
+        config=current_app.config,
+    )
     if started:
-        audit.record(session=db.session, actor=current_actor(), action="surat_massal", object_type="letter_batch",
-                     object_id=job.id, detail=job.label)  # fmt: skip
+        audit.record(
+            session=db.session,
+            actor=current_actor(),
+            action="surat_massal",
+            object_type="letter_batch",
+            object_id=job.id,
+            detail=job.label,
+        )
         db.session.commit()
     else:
         flash(_("Surat massal untuk wilayah ini sedang dibuat; berikut kemajuannya."))
@@ -147,10 +170,13 @@ def show_letter_batch(batch_id: str):
     job = _job(batch_id)
     seen = request.args.get("tahap", "")
     response = render_page_or_fragment(
-        "letters/petugas_massal_status.html", "letters/_petugas_massal_status.html", job=job,
-        state_changed=seen != job.shown_state, poll_seconds=POLL_SECONDS, title=_("Surat massal: %(label)s",
-                                                                                  label=job.label),
-    )  # fmt: skip
+        "letters/petugas_massal_status.html",
+        "letters/_petugas_massal_status.html",
+        job=job,
+        state_changed=seen != job.shown_state,
+        poll_seconds=POLL_SECONDS,
+        title=_("Surat massal: %(label)s", label=job.label),
+    )
     if wants_fragment() and not job.running:
         response.status_code = 286  # htmx: stop polling
     response.headers["Cache-Control"] = "no-store"
@@ -162,8 +188,14 @@ def show_letter_batch(batch_id: str):
 def resume_letter_batch(batch_id: str):
     job = _job(batch_id)
     if IssueLetterForm().validate_on_submit() and jobs.resume_job(batch_dir(), job, config=current_app.config):
-        audit.record(session=db.session, actor=current_actor(), action="surat_massal_lanjut",
-                     object_type="letter_batch", object_id=job.id, detail=job.label)  # fmt: skip
+        audit.record(
+            session=db.session,
+            actor=current_actor(),
+            action="surat_massal_lanjut",
+            object_type="letter_batch",
+            object_id=job.id,
+            detail=job.label,
+        )
         db.session.commit()
     return redirect(url_for("officers.letters.show_letter_batch", batch_id=job.id), 303)
 
@@ -173,8 +205,14 @@ def resume_letter_batch(batch_id: str):
 def delete_letter_batch(batch_id: str):
     job = _job(batch_id)
     if IssueLetterForm().validate_on_submit() and jobs.delete_job(batch_dir(), job):
-        audit.record(session=db.session, actor=current_actor(), action="hapus", object_type="letter_batch",
-                     object_id=job.id, detail=job.label)  # fmt: skip
+        audit.record(
+            session=db.session,
+            actor=current_actor(),
+            action="hapus",
+            object_type="letter_batch",
+            object_id=job.id,
+            detail=job.label,
+        )
         db.session.commit()
         flash(_("Berkas surat massal %(label)s dihapus.", label=job.label))
         return redirect(url_for("officers.letters.list_letter_batches"), 303)
@@ -188,8 +226,14 @@ def download_letter_batch(batch_id: str):
     path = jobs.pdf_path(batch_dir(), job)
     if path is None:
         abort(404)
-    audit.record(session=db.session, actor=current_actor(), action="unduh", object_type="letter_batch",
-                 object_id=job.id, detail=f"{job.label}; {job.total} surat")  # fmt: skip
+    audit.record(
+        session=db.session,
+        actor=current_actor(),
+        action="unduh",
+        object_type="letter_batch",
+        object_id=job.id,
+        detail=f"{job.label}; {job.total} surat",
+    )
     db.session.commit()
     name = "surat-kepesertaan-sigap-" + (job.code or "kota-bekasi").replace(".", "-") + ".pdf"
     response = send_file(path, mimetype="application/pdf", as_attachment=True, download_name=name, max_age=0)

@@ -1,5 +1,6 @@
 """/surat: an active participant downloads their letter right after a status check.
 /verifikasi: anyone checks whether a letter is genuine and still valid."""
+
 from __future__ import annotations
 
 import time
@@ -32,18 +33,23 @@ def _checked_person_id() -> int | None:
 
 def _check_first() -> Response:
     response = render_template(
-        "letters/perlu_cek.html", title=_("Cek status dulu"), reason="no_check",
-        message=_("Untuk mengunduh surat kepesertaan, cek status Anda dulu dengan NIK dan nama "
-                  "seperti di KTP. Setelah itu Anda punya waktu %(minutes)d menit untuk mengunduh.",
-                  minutes=CHECK_VALID_FOR // 60),
-    )  # fmt: skip
+        "letters/perlu_cek.html",
+        title=_("Cek status dulu"),
+        reason="no_check",
+        message=_(
+            "Untuk mengunduh surat kepesertaan, cek status Anda dulu dengan NIK dan nama "
+            "seperti di KTP. Setelah itu Anda punya waktu %(minutes)d menit untuk mengunduh.",
+            minutes=CHECK_VALID_FOR // 60,
+        ),
+    )
     return Response(response, status=403)
 
 
 def _not_available(error: DomainError) -> Response:
     reason = getattr(error, "reason", "not_active")
-    response = render_template("letters/perlu_cek.html", title=_("Surat belum bisa dibuat"),
-                               reason=reason, message=error.message)  # fmt: skip
+    response = render_template(
+        "letters/perlu_cek.html", title=_("Surat belum bisa dibuat"), reason=reason, message=error.message
+    )
     return Response(response, status=404 if reason == "not_found" else 403)
 
 
@@ -56,9 +62,13 @@ def show_letter():
         offer = service.letter_offer(session=db.session, person_id=person_id)
     except LetterNotAvailable as error:
         return _not_available(error)
-    return render_template("letters/surat.html", title=_("Surat keterangan kepesertaan"),
-                           offer=offer, place=kelurahan(offer.kelurahan_code),
-                           form=IssueLetterForm(formdata=None))  # fmt: skip
+    return render_template(
+        "letters/surat.html",
+        title=_("Surat keterangan kepesertaan"),
+        offer=offer,
+        place=kelurahan(offer.kelurahan_code),
+        form=IssueLetterForm(formdata=None),
+    )
 
 
 @bp.post("/surat")
@@ -70,8 +80,9 @@ def issue_letter():
     if person_id is None:
         return _check_first()
     try:
-        service.issue_letter(session=db.session, person_id=person_id,
-                             pattern=current_app.config["LETTER_NUMBER_PATTERN"])  # fmt: skip
+        service.issue_letter(
+            session=db.session, person_id=person_id, pattern=current_app.config["LETTER_NUMBER_PATTERN"]
+        )
     except LetterNotAvailable as error:
         db.session.rollback()
         return _not_available(error)
@@ -122,10 +133,12 @@ def verify_letter(code: str):
     normalized = service.normalize_code(code)
     result = service.verify_letter(session=db.session, code=code) if normalized else None
     page = render_template(
-        "letters/hasil_verifikasi.html", title=_("Hasil pemeriksaan surat"), result=result,
+        "letters/hasil_verifikasi.html",
+        title=_("Hasil pemeriksaan surat"),
+        result=result,
         code=service.display_code(normalized) if normalized else code[:40],
         form=VerifyCodeForm(formdata=None),
-    )  # fmt: skip
+    )
     response = Response(page, status=200 if result else 404)
     response.headers["X-Robots-Tag"] = "noindex"
     return response

@@ -5,6 +5,7 @@ letter (reused when it still prints what the roster says, else a new one superse
 one transaction that holds the issuing lock. Rendering comes afterwards and may be interrupted and
 run again: it finds the same letters, so no number is ever taken twice.
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
@@ -60,19 +61,20 @@ def _participants(session: Session, kelurahan_codes: Collection[str]) -> list[Pe
         session.scalars(
             sa.select(Person)
             .where(
-                Person.status == PersonStatus.AKTIF, Person.kelurahan_code.in_(kelurahan_codes),
-                Person.kpj.is_not(None), Person.kpj != "",
-                Person.mulai.is_not(None), Person.selesai.is_not(None),
+                Person.status == PersonStatus.AKTIF,
+                Person.kelurahan_code.in_(kelurahan_codes),
+                Person.kpj.is_not(None),
+                Person.kpj != "",
+                Person.mulai.is_not(None),
+                Person.selesai.is_not(None),
             )
             .order_by(Person.kelurahan_code, Person.nama, Person.id)
         )
-    )  # fmt: skip
+    )
 
 
 def _valid_letters(session: Session, kelurahan_codes: Collection[str]) -> dict[int, Letter]:
-    people = sa.select(Person.id).where(
-        Person.status == PersonStatus.AKTIF, Person.kelurahan_code.in_(kelurahan_codes)
-    )
+    people = sa.select(Person.id).where(Person.status == PersonStatus.AKTIF, Person.kelurahan_code.in_(kelurahan_codes))
     letters = session.scalars(
         sa.select(Letter).where(Letter.status == LetterStatus.BERLAKU, Letter.person_id.in_(people))
     )
@@ -112,10 +114,13 @@ def assign_batch_letters(
             for offset, person in enumerate(needing)
         ]
         rows = [
-            {column.key: getattr(letter, column.key) for column in Letter.__table__.columns
-             if column.key != "id" and getattr(letter, column.key) is not None}
+            {
+                column.key: getattr(letter, column.key)
+                for column in Letter.__table__.columns
+                if column.key != "id" and getattr(letter, column.key) is not None
+            }
             for letter in fresh
-        ]  # fmt: skip
+        ]
         inserted = session.execute(
             sa.insert(Letter).returning(Letter.id, Letter.person_id, sort_by_parameter_order=True),
             rows,
@@ -126,8 +131,9 @@ def assign_batch_letters(
         session.flush()
 
     ids = [new_ids.get(p.id) or existing[p.id].id for p in people]
-    return BatchLetters(letter_ids=ids, issued=len(needing), reused=len(people) - len(needing),
-                        superseded=len(outdated))  # fmt: skip
+    return BatchLetters(
+        letter_ids=ids, issued=len(needing), reused=len(people) - len(needing), superseded=len(outdated)
+    )
 
 
 def letters_by_ids(*, session: Session, ids: Sequence[int]) -> list[Letter]:

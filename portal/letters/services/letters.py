@@ -5,6 +5,7 @@ A person gets the same letter back (one number) for as long as what it prints is
 the roster changes what the letter would print, the next request issues a new letter and the old
 one becomes "superseded". Letters of people who are no longer active are revoked.
 """
+
 from __future__ import annotations
 
 import enum
@@ -29,8 +30,20 @@ from portal.roster.models.person import Person, PersonStatus
 
 DEFAULT_NUMBER_PATTERN = "500.15.1/{seq}-Disnaker/{roman_month}/{year}"
 LETTER_TIMEZONE = ZoneInfo("Asia/Jakarta")
-MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-          "Oktober", "November", "Desember")  # fmt: skip
+MONTHS = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
 ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 # Crockford base32: no I, L, O, U, so a code read aloud or typed from paper survives.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -85,8 +98,9 @@ def indonesian_date(value: date) -> str:
 def format_number(pattern: str, *, seq: int, issued_on: date) -> str:
     """The letter number from the configured pattern: {seq}, {year}, {month}, {roman_month}."""
     try:
-        return pattern.format(seq=seq, year=issued_on.year, month=f"{issued_on.month:02d}",
-                              roman_month=roman_month(issued_on.month))  # fmt: skip
+        return pattern.format(
+            seq=seq, year=issued_on.year, month=f"{issued_on.month:02d}", roman_month=roman_month(issued_on.month)
+        )
     except (KeyError, IndexError, ValueError, AttributeError) as error:
         raise ValueError(f"LETTER_NUMBER_PATTERN {pattern!r} is not valid: {error}") from None
 
@@ -125,13 +139,11 @@ def letter_date(moment: datetime) -> date:
 
 def printed_fields(person: Person) -> tuple:
     """What a letter prints about a person: a change here means a new letter."""
-    return (person.nama, mask_nik(person.nik), person.kpj, person.kelurahan_code, person.mulai,
-            person.selesai)  # fmt: skip
+    return (person.nama, mask_nik(person.nik), person.kpj, person.kelurahan_code, person.mulai, person.selesai)
 
 
 def letter_fields(letter: Letter) -> tuple:
-    return (letter.nama, letter.nik_masked, letter.kpj, letter.kelurahan_code, letter.mulai,
-            letter.selesai)  # fmt: skip
+    return (letter.nama, letter.nik_masked, letter.kpj, letter.kelurahan_code, letter.mulai, letter.selesai)
 
 
 def can_have_letter(person: Person) -> bool:
@@ -141,21 +153,21 @@ def can_have_letter(person: Person) -> bool:
 
 def _check_person(person: Person | None) -> Person:
     if person is None:
-        raise LetterNotAvailable(_("Data peserta tidak ditemukan. Cek status Anda lagi."),
-                                 reason="not_found")  # fmt: skip
+        raise LetterNotAvailable(_("Data peserta tidak ditemukan. Cek status Anda lagi."), reason="not_found")
     if person.status != PersonStatus.AKTIF:
         raise LetterNotAvailable(
-            _("Surat kepesertaan hanya untuk peserta aktif. Cek status Anda untuk langkah "
-              "berikutnya."),
+            _("Surat kepesertaan hanya untuk peserta aktif. Cek status Anda untuk langkah berikutnya."),
             reason="not_active",
-        )  # fmt: skip
+        )
     if not can_have_letter(person):
         raise LetterNotAvailable(
-            _("Data kepesertaan Anda (nomor KPJ atau masa perlindungan) belum lengkap, sehingga "
-              "surat belum bisa dibuat. Hubungi Disnaker Kota Bekasi atau sampaikan pengaduan "
-              "perbaikan data."),
+            _(
+                "Data kepesertaan Anda (nomor KPJ atau masa perlindungan) belum lengkap, sehingga "
+                "surat belum bisa dibuat. Hubungi Disnaker Kota Bekasi atau sampaikan pengaduan "
+                "perbaikan data."
+            ),
             reason="incomplete",
-        )  # fmt: skip
+        )
     return person
 
 
@@ -182,21 +194,33 @@ def reserve_numbers(session: Session, *, year: int, count: int) -> int:
     """Take `count` consecutive numbers of `year` (in this transaction); return the first."""
     table = LetterCounter.__table__
     last = session.execute(
-        table.update().where(table.c.year == year)
-        .values(last_number=table.c.last_number + count).returning(table.c.last_number)
-    ).scalar_one()  # fmt: skip
+        table.update()
+        .where(table.c.year == year)
+        .values(last_number=table.c.last_number + count)
+        .returning(table.c.last_number)
+    ).scalar_one()
     return last - count + 1
 
 
 def new_letter(person: Person, *, seq: int, pattern: str, now: datetime, via: IssuedVia) -> Letter:
     issued_on = letter_date(now)
     return Letter(
-        person_id=person.id, number=format_number(pattern, seq=seq, issued_on=issued_on),
-        year=issued_on.year, seq=seq, code=new_code(), status=LetterStatus.BERLAKU,
-        issued_via=via, issued_at=now, issued_on=issued_on, nama=person.nama,
-        nik_masked=mask_nik(person.nik), kpj=person.kpj, kelurahan_code=person.kelurahan_code,
-        mulai=person.mulai, selesai=person.selesai,
-    )  # fmt: skip
+        person_id=person.id,
+        number=format_number(pattern, seq=seq, issued_on=issued_on),
+        year=issued_on.year,
+        seq=seq,
+        code=new_code(),
+        status=LetterStatus.BERLAKU,
+        issued_via=via,
+        issued_at=now,
+        issued_on=issued_on,
+        nama=person.nama,
+        nik_masked=mask_nik(person.nik),
+        kpj=person.kpj,
+        kelurahan_code=person.kelurahan_code,
+        mulai=person.mulai,
+        selesai=person.selesai,
+    )
 
 
 def _valid_letter(session: Session, person_id: int) -> Letter | None:
@@ -204,7 +228,7 @@ def _valid_letter(session: Session, person_id: int) -> Letter | None:
         sa.select(Letter)
         .where(Letter.person_id == person_id, Letter.status == LetterStatus.BERLAKU)
         .execution_options(populate_existing=True)
-    ).first()  # fmt: skip
+    ).first()
 
 
 def issue_letter(
@@ -255,9 +279,7 @@ def current_letter(*, session: Session, person_id: int) -> Letter | None:
 
 def letters_of(*, session: Session, person_id: int) -> list[Letter]:
     """Every letter issued to the person, newest first."""
-    return list(session.scalars(
-        sa.select(Letter).where(Letter.person_id == person_id).order_by(Letter.id.desc())
-    ))  # fmt: skip
+    return list(session.scalars(sa.select(Letter).where(Letter.person_id == person_id).order_by(Letter.id.desc())))
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,10 +299,13 @@ def letter_offer(*, session: Session, person_id: int) -> LetterOffer:
     person = _check_person(session.get(Person, person_id))
     letter = current_letter(session=session, person_id=person_id)
     return LetterOffer(
-        masked_name=mask_name(person.nama), kelurahan_code=person.kelurahan_code,
-        mulai=person.mulai, selesai=person.selesai,
-        number=letter.number if letter else None, issued_on=letter.issued_on if letter else None,
-    )  # fmt: skip
+        masked_name=mask_name(person.nama),
+        kelurahan_code=person.kelurahan_code,
+        mulai=person.mulai,
+        selesai=person.selesai,
+        number=letter.number if letter else None,
+        issued_on=letter.issued_on if letter else None,
+    )
 
 
 # ---------------------------------------------------------------- verification and revocation
@@ -307,12 +332,16 @@ def verify_letter(*, session: Session, code: str, today: date | None = None) -> 
             state = LetterState.REVOKED
     replaced_by = session.get(Letter, letter.superseded_by_id) if letter.superseded_by_id else None
     return Verification(
-        state=state, number=letter.number, masked_name=mask_name(letter.nama),
-        mulai=letter.mulai, selesai=letter.selesai, issued_on=letter.issued_on,
+        state=state,
+        number=letter.number,
+        masked_name=mask_name(letter.nama),
+        mulai=letter.mulai,
+        selesai=letter.selesai,
+        issued_on=letter.issued_on,
         ended_on=letter_date(letter.ended_at) if letter.ended_at else None,
         replaced_by_number=replaced_by.number if replaced_by else None,
         coverage_over=letter.selesai < today,
-    )  # fmt: skip
+    )
 
 
 def revoke_letters_for_inactive(
@@ -334,7 +363,7 @@ def revoke_letters_for_inactive(
             .where(Letter.status == LetterStatus.BERLAKU, Letter.person_id.in_(people))
             .values(status=LetterStatus.DICABUT, ended_at=now)
             .execution_options(synchronize_session="fetch")
-        )  # fmt: skip
+        )
         revoked += result.rowcount or 0
     return revoked
 

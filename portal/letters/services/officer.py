@@ -4,6 +4,7 @@ them, and downloading it, each in the audit trail of that person.
 Who may: every officer role for the people they may see (officers with kecamatan codes only
 there; supervisors and admins everyone), the same rule as the person page itself.
 """
+
 from __future__ import annotations
 
 import enum
@@ -57,9 +58,12 @@ def person_letters(*, session: Session, person: Person) -> PersonLetters:
     history = letters_of(session=session, person_id=person.id)
     valid = next((letter for letter in history if letter.status is LetterStatus.BERLAKU), None)
     current = current_letter(session=session, person_id=person.id)
-    return PersonLetters(eligible=can_have_letter(person), current=current,
-                         outdated=valid if valid is not None and current is None else None,
-                         history=history)  # fmt: skip
+    return PersonLetters(
+        eligible=can_have_letter(person),
+        current=current,
+        outdated=valid if valid is not None and current is None else None,
+        history=history,
+    )
 
 
 def _person_in_scope(session: Session, viewer: Account, person_id: int) -> Person | None:
@@ -90,14 +94,26 @@ def issue_for_person(
     if person is None:
         return None
     before = current_letter(session=session, person_id=person_id)
-    letter = issue_letter(session=session, person_id=person_id, pattern=pattern, via=IssuedVia.PETUGAS,
-                          now=now, replace=replace_because is not None)  # fmt: skip
+    letter = issue_letter(
+        session=session,
+        person_id=person_id,
+        pattern=pattern,
+        via=IssuedVia.PETUGAS,
+        now=now,
+        replace=replace_because is not None,
+    )
     new = before is None or before.id != letter.id
     detail = f"surat={letter.number}"
     if replace_because is not None:
         detail += f" ganti={before.number if before else '-'} alasan={replace_because.value}"
-    audit.record(session=session, actor=who, action="terbitkan_surat" if new else "surat_sama",
-                 object_type="person", object_id=person_id, detail=detail)  # fmt: skip
+    audit.record(
+        session=session,
+        actor=who,
+        action="terbitkan_surat" if new else "surat_sama",
+        object_type="person",
+        object_id=person_id,
+        detail=detail,
+    )
     return Issued(letter=letter, new=new)
 
 
@@ -109,8 +125,14 @@ def letter_for_download(*, session: Session, viewer: Account, person_id: int, wh
     letter = current_letter(session=session, person_id=person_id) if person is not None else None
     if letter is None:
         return None
-    audit.record(session=session, actor=who, action="unduh_surat", object_type="person",
-                 object_id=person_id, detail=f"surat={letter.number}")  # fmt: skip
+    audit.record(
+        session=session,
+        actor=who,
+        action="unduh_surat",
+        object_type="person",
+        object_id=person_id,
+        detail=f"surat={letter.number}",
+    )
     return letter
 
 

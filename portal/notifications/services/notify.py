@@ -2,6 +2,7 @@
 `flask outbox send` (portal.notifications.sender) delivers them one by one with retries, so a mail server
 being down loses nothing, and at most once (portal.notifications.services.outbox). Here: queueing, and the SMTP
 conversation for one message."""
+
 from __future__ import annotations
 
 import enum
@@ -31,10 +32,15 @@ def notify_resident(*, session: Session, complaint: Complaint, event: ComplaintE
         "Program SIGAP gratis. Petugas tidak pernah meminta uang.\n"
         "Dinas Tenaga Kerja Kota Bekasi"
     )
-    session.add(OutboxMessage(
-        reference=complaint.reference, channel=OutboxChannel.EMAIL, to_address=complaint.email,
-        subject=f"Pengaduan {complaint.reference}: {status}", body=body,
-    ))  # fmt: skip
+    session.add(
+        OutboxMessage(
+            reference=complaint.reference,
+            channel=OutboxChannel.EMAIL,
+            to_address=complaint.email,
+            subject=f"Pengaduan {complaint.reference}: {status}",
+            body=body,
+        )
+    )
     session.flush()
 
 
@@ -81,8 +87,13 @@ def connect(smtp: SmtpSettings) -> smtplib.SMTP:
 
 
 # The server answered with a refusal: nothing was accepted, so trying again later cannot make a copy.
-_REFUSALS = (smtplib.SMTPSenderRefused, smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError,
-             smtplib.SMTPHeloError, smtplib.SMTPNotSupportedError)  # fmt: skip
+_REFUSALS = (
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPRecipientsRefused,
+    smtplib.SMTPDataError,
+    smtplib.SMTPHeloError,
+    smtplib.SMTPNotSupportedError,
+)
 
 
 def transmit(connection: smtplib.SMTP, *, sender: str, to_address: str, subject: str, body: str) -> Transmission:

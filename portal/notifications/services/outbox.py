@@ -8,6 +8,7 @@ alone (portal.notifications.sender commits after each step). A claim whose lease
 retried: the message becomes tidak_pasti and waits for a person, because it may have gone out.
 Staff put a gagal or tidak_pasti message back in the queue, audited.
 """
+
 from __future__ import annotations
 
 import os
@@ -56,15 +57,18 @@ def expire_leases(*, session: Session, now: datetime) -> int:
     """Claims whose lease ran out: the sender died or hung after claiming. Never sent again by
     itself: tidak_pasti, for a person to check."""
     result = session.execute(
-        _table.update().where(_c.state == OutboxState.MENGIRIM.value, _c.lease_until < now)
+        _table.update()
+        .where(_c.state == OutboxState.MENGIRIM.value, _c.lease_until < now)
         .values(state=OutboxState.TIDAK_PASTI.value, last_error=sa.literal(LEASE_EXPIRED) + _c.claimed_by)
-    )  # fmt: skip
+    )
     return result.rowcount or 0
 
 
 def any_due(*, session: Session, now: datetime) -> bool:
-    return session.scalar(sa.select(_c.id).where(_c.state == OutboxState.ANTRE.value, _c.next_attempt_at <= now)
-                          .limit(1)) is not None  # fmt: skip
+    return (
+        session.scalar(sa.select(_c.id).where(_c.state == OutboxState.ANTRE.value, _c.next_attempt_at <= now).limit(1))
+        is not None
+    )
 
 
 def claim_next(*, session: Session, now: datetime, claimant: str, lease: timedelta = LEASE) -> Claimed | None:
@@ -72,15 +76,25 @@ def claim_next(*, session: Session, now: datetime, claimant: str, lease: timedel
     SKIP LOCKED (a concurrent sender takes the next one instead of waiting), and on both backends
     the UPDATE only matches a row that is still queued. The caller commits before sending."""
     due = (
-        sa.select(_c.id).where(_c.state == OutboxState.ANTRE.value, _c.next_attempt_at <= now)
-        .order_by(_c.id).limit(1).with_for_update(skip_locked=True).scalar_subquery()
-    )  # fmt: skip
+        sa.select(_c.id)
+        .where(_c.state == OutboxState.ANTRE.value, _c.next_attempt_at <= now)
+        .order_by(_c.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
     row = session.execute(
-        _table.update().where(_c.id == due, _c.state == OutboxState.ANTRE.value)
-        .values(state=OutboxState.MENGIRIM.value, claimed_by=claimant, lease_until=now + lease,
-                last_attempt_at=now, attempts=_c.attempts + 1)
+        _table.update()
+        .where(_c.id == due, _c.state == OutboxState.ANTRE.value)
+        .values(
+            state=OutboxState.MENGIRIM.value,
+            claimed_by=claimant,
+            lease_until=now + lease,
+            last_attempt_at=now,
+            attempts=_c.attempts + 1,
+        )
         .returning(_c.id, _c.to_address, _c.subject, _c.body, _c.attempts)
-    ).first()  # fmt: skip
+    ).first()
     return Claimed(*row) if row else None
 
 
@@ -92,10 +106,10 @@ def mark_sent(*, session: Session, message_id: int, claimant: str, now: datetime
     """The server accepted it. Also when the lease ran out meanwhile (tidak_pasti) or staff already
     queued it again: it went out, and must not go out twice."""
     result = session.execute(
-        _table.update().where(_ours(message_id, claimant, OutboxState.MENGIRIM, OutboxState.TIDAK_PASTI,
-                                    OutboxState.ANTRE))
+        _table.update()
+        .where(_ours(message_id, claimant, OutboxState.MENGIRIM, OutboxState.TIDAK_PASTI, OutboxState.ANTRE))
         .values(state=OutboxState.TERKIRIM.value, sent_at=now, lease_until=None)
-    )  # fmt: skip
+    )
     return result.rowcount == 1
 
 
@@ -104,19 +118,22 @@ def release(*, session: Session, claimed: Claimed, claimant: str, now: datetime,
     failed for good after the last attempt. Returns the new state."""
     state = OutboxState.GAGAL if claimed.attempts >= MAX_ATTEMPTS else OutboxState.ANTRE
     session.execute(
-        _table.update().where(_ours(claimed.id, claimant, OutboxState.MENGIRIM, OutboxState.TIDAK_PASTI))
-        .values(state=state.value, lease_until=None, last_error=error[:500],
-                next_attempt_at=now + backoff(claimed.attempts))
-    )  # fmt: skip
+        _table.update()
+        .where(_ours(claimed.id, claimant, OutboxState.MENGIRIM, OutboxState.TIDAK_PASTI))
+        .values(
+            state=state.value, lease_until=None, last_error=error[:500], next_attempt_at=now + backoff(claimed.attempts)
+        )
+    )
     return state
 
 
 def mark_uncertain(*, session: Session, claimed: Claimed, claimant: str, error: str) -> None:
     """The conversation broke after the message was handed over: it may have been accepted."""
     session.execute(
-        _table.update().where(_ours(claimed.id, claimant, OutboxState.MENGIRIM))
+        _table.update()
+        .where(_ours(claimed.id, claimant, OutboxState.MENGIRIM))
         .values(state=OutboxState.TIDAK_PASTI.value, lease_until=None, last_error=error[:500])
-    )  # fmt: skip
+    )
 
 
 # Staff: /petugas/email-bermasalah ---------------------------------------------------------------
@@ -141,8 +158,10 @@ def mask_addresses_in(text: str) -> str:
 
 def _stuck(now: datetime):
     """gagal, tidak_pasti, and a claim whose lease ran out that no sender has marked yet."""
-    return sa.or_(_c.state.in_([OutboxState.GAGAL.value, OutboxState.TIDAK_PASTI.value]),
-                  sa.and_(_c.state == OutboxState.MENGIRIM.value, _c.lease_until < now))  # fmt: skip
+    return sa.or_(
+        _c.state.in_([OutboxState.GAGAL.value, OutboxState.TIDAK_PASTI.value]),
+        sa.and_(_c.state == OutboxState.MENGIRIM.value, _c.lease_until < now),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,27 +191,56 @@ def overview(*, session: Session, now: datetime, who: audit.Actor, limit: int = 
     """The messages that need a person, newest attempt first, without the address in clear; and
     how many wait in the queue (so a sender that is not running shows). Viewing is audited."""
     rows = session.execute(
-        sa.select(_c.id, _c.reference, _c.channel, _c.to_address, _c.state, _c.attempts, _c.last_attempt_at,
-                  _c.created_at, _c.last_error, _c.claimed_by)
-        .where(_stuck(now)).order_by(sa.func.coalesce(_c.last_attempt_at, _c.created_at).desc(), _c.id.desc())
+        sa.select(
+            _c.id,
+            _c.reference,
+            _c.channel,
+            _c.to_address,
+            _c.state,
+            _c.attempts,
+            _c.last_attempt_at,
+            _c.created_at,
+            _c.last_error,
+            _c.claimed_by,
+        )
+        .where(_stuck(now))
+        .order_by(sa.func.coalesce(_c.last_attempt_at, _c.created_at).desc(), _c.id.desc())
         .limit(limit)
-    ).all()  # fmt: skip
-    messages = [StuckMessage(
-        id=r.id, reference=r.reference, channel=OutboxChannel(r.channel), address=mask_address(r.to_address),
-        state=OutboxState.GAGAL if r.state == OutboxState.GAGAL.value else OutboxState.TIDAK_PASTI,
-        attempts=r.attempts, last_attempt_at=r.last_attempt_at, created_at=r.created_at,
-        error=mask_addresses_in(LEASE_EXPIRED + (r.claimed_by or "") if r.state == OutboxState.MENGIRIM.value
-                                else r.last_error or ""),
-    ) for r in rows]  # fmt: skip
+    ).all()
+    messages = [
+        StuckMessage(
+            id=r.id,
+            reference=r.reference,
+            channel=OutboxChannel(r.channel),
+            address=mask_address(r.to_address),
+            state=OutboxState.GAGAL if r.state == OutboxState.GAGAL.value else OutboxState.TIDAK_PASTI,
+            attempts=r.attempts,
+            last_attempt_at=r.last_attempt_at,
+            created_at=r.created_at,
+            error=mask_addresses_in(
+                LEASE_EXPIRED + (r.claimed_by or "") if r.state == OutboxState.MENGIRIM.value else r.last_error or ""
+            ),
+        )
+        for r in rows
+    ]
     count = sa.func.count()
-    total, failed, queued, due, sending = session.execute(sa.select(
-        count.filter(_stuck(now)), count.filter(_c.state == OutboxState.GAGAL.value),
-        count.filter(_c.state == OutboxState.ANTRE.value),
-        count.filter(_c.state == OutboxState.ANTRE.value, _c.next_attempt_at <= now),
-        count.filter(_c.state == OutboxState.MENGIRIM.value, _c.lease_until >= now),
-    ).where(_c.state != OutboxState.TERKIRIM.value)).one()  # fmt: skip
-    audit.record(session=session, actor=who, action="lihat", object_type="outbox_message", object_id="",
-                 detail=f"bermasalah={total}")  # fmt: skip
+    total, failed, queued, due, sending = session.execute(
+        sa.select(
+            count.filter(_stuck(now)),
+            count.filter(_c.state == OutboxState.GAGAL.value),
+            count.filter(_c.state == OutboxState.ANTRE.value),
+            count.filter(_c.state == OutboxState.ANTRE.value, _c.next_attempt_at <= now),
+            count.filter(_c.state == OutboxState.MENGIRIM.value, _c.lease_until >= now),
+        ).where(_c.state != OutboxState.TERKIRIM.value)
+    ).one()
+    audit.record(
+        session=session,
+        actor=who,
+        action="lihat",
+        object_type="outbox_message",
+        object_id="",
+        detail=f"bermasalah={total}",
+    )
     return OutboxOverview(messages=messages, total_stuck=total, queued=queued, due=due, sending=sending, failed=failed)
 
 
@@ -208,20 +256,28 @@ def requeue(*, session: Session, message_id: int, now: datetime, who: audit.Acto
     checked (for tidak_pasti: that it did not arrive). None when the message is not stuck (any
     more): already queued, sent, or claimed by a live sender. The claim's owner is kept, so a
     sender that was only slow and still gets its answer marks it sent instead of it going twice."""
-    row = session.execute(sa.select(_c.state, _c.reference, _c.attempts, _c.last_error)
-                          .where(_c.id == message_id, _stuck(now))).first()  # fmt: skip
+    row = session.execute(
+        sa.select(_c.state, _c.reference, _c.attempts, _c.last_error).where(_c.id == message_id, _stuck(now))
+    ).first()
     if row is None:
         return None
     result = session.execute(
-        _table.update().where(_c.id == message_id, _c.state == row.state, _stuck(now))
+        _table.update()
+        .where(_c.id == message_id, _c.state == row.state, _stuck(now))
         .values(state=OutboxState.ANTRE.value, attempts=0, next_attempt_at=now, lease_until=None)
-    )  # fmt: skip
+    )
     if result.rowcount != 1:
         return None  # a sender or another supervisor got there first
     was = OutboxState.GAGAL if row.state == OutboxState.GAGAL.value else OutboxState.TIDAK_PASTI
-    audit.record(session=session, actor=who, action="antrekan_lagi", object_type="outbox_message",
-                 object_id=message_id, detail=f"{row.reference or '-'} {was.value} setelah {row.attempts} percobaan; "
-                 f"{mask_addresses_in(row.last_error or '')}")  # fmt: skip
+    audit.record(
+        session=session,
+        actor=who,
+        action="antrekan_lagi",
+        object_type="outbox_message",
+        object_id=message_id,
+        detail=f"{row.reference or '-'} {was.value} setelah {row.attempts} percobaan; "
+        f"{mask_addresses_in(row.last_error or '')}",
+    )
     return Requeued(id=message_id, reference=row.reference, was=was)
 
 
@@ -233,13 +289,20 @@ def confirm_delivered(*, session: Session, message_id: int, now: datetime, who: 
     if row is None:
         return None
     result = session.execute(
-        _table.update().where(_c.id == message_id, _c.state == row.state, _stuck(now))
+        _table.update()
+        .where(_c.id == message_id, _c.state == row.state, _stuck(now))
         .values(state=OutboxState.TERKIRIM.value, sent_at=row.last_attempt_at or now, lease_until=None)
-    )  # fmt: skip
+    )
     if result.rowcount != 1:
         return None
-    audit.record(session=session, actor=who, action="tandai_terkirim", object_type="outbox_message",
-                 object_id=message_id, detail=f"{row.reference or '-'} tidak_pasti")  # fmt: skip
+    audit.record(
+        session=session,
+        actor=who,
+        action="tandai_terkirim",
+        object_type="outbox_message",
+        object_id=message_id,
+        detail=f"{row.reference or '-'} tidak_pasti",
+    )
     return Requeued(id=message_id, reference=row.reference, was=OutboxState.TIDAK_PASTI)
 
 

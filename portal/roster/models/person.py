@@ -1,4 +1,5 @@
 """The roster: people Disnaker/Dinsos matched, their status, and how it changed."""
+
 from __future__ import annotations
 
 import enum

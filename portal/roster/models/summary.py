@@ -1,4 +1,5 @@
 """How many people the roster holds per group, for the public statistics (kept by the import)."""
+
 from __future__ import annotations
 
 from datetime import date

@@ -9,6 +9,7 @@ new person joins a group, each changed one may move from one group to another; t
 tallied per group and written once at the end (portal.roster.services.summary). On PostgreSQL
 imports take an advisory lock, so they run one at a time (SQLite's write lock does the same).
 """
+
 from __future__ import annotations
 
 import csv
@@ -37,9 +38,19 @@ CHUNK_SIZE = 2000
 IMPORT_LOCK = 0x52535452  # "RSTR": PostgreSQL advisory lock held by the running import
 SQLITE_IMPORT_CACHE_KIB = 64 * 1024
 _COMPARED = (
-    "nama", "tanggal_lahir", "jenis_kelamin", "kelurahan_code", "pekerjaan", "desil",
-    "status", "alasan", "kpj", "mulai", "selesai", "tanggal_data",
-)  # fmt: skip
+    "nama",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "kelurahan_code",
+    "pekerjaan",
+    "desil",
+    "status",
+    "alasan",
+    "kpj",
+    "mulai",
+    "selesai",
+    "tanggal_data",
+)
 COLUMNS_DB = ("nik", *_COMPARED)
 
 person_t = Person.__table__
@@ -88,15 +99,18 @@ def _csv_rows(text: io.TextIOBase) -> Iterator[tuple[int, dict[str, str | None]]
         reader = csv.DictReader(text, strict=False)
         header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
     except UnicodeDecodeError:
-        raise RosterFileError(_("Berkas bukan teks UTF-8. Simpan ulang sebagai \"CSV UTF-8\".")) from None
+        raise RosterFileError(_('Berkas bukan teks UTF-8. Simpan ulang sebagai "CSV UTF-8".')) from None
     except csv.Error as error:
         raise RosterFileError(_("Baris judul tidak terbaca: %(e)s", e=str(error))) from None
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise RosterFileError(
-            _("Kolom berikut tidak ada di baris judul: %(cols)s. Baris judul harus: %(all)s.",
-              cols=", ".join(missing), all=",".join(COLUMNS))
-        )  # fmt: skip
+            _(
+                "Kolom berikut tidak ada di baris judul: %(cols)s. Baris judul harus: %(all)s.",
+                cols=", ".join(missing),
+                all=",".join(COLUMNS),
+            )
+        )
     # The rows as csv.DictReader makes them (blank lines skipped, missing fields None, extra
     # fields in a list under the key None), built here because DictReader.__next__ in Python
     # is a tenth of a million-row import.
@@ -113,19 +127,21 @@ def _csv_rows(text: io.TextIOBase) -> Iterator[tuple[int, dict[str, str | None]]
                 if len(values) > width:
                     row[None] = values[width:]
                 else:
-                    for key in header[len(values):]:
+                    for key in header[len(values) :]:
                         row[key] = None
             yield fields.line_num, row
     except UnicodeDecodeError:
         raise RosterFileError(
-            _("Berkas bukan teks UTF-8 (sekitar baris %(line)d). Simpan ulang sebagai "
-              "\"CSV UTF-8\"; tidak ada data yang diimpor.", line=fields.line_num + 1)
-        ) from None  # fmt: skip
+            _(
+                "Berkas bukan teks UTF-8 (sekitar baris %(line)d). Simpan ulang sebagai "
+                '"CSV UTF-8"; tidak ada data yang diimpor.',
+                line=fields.line_num + 1,
+            )
+        ) from None
     except csv.Error as error:
         raise RosterFileError(
-            _("Baris %(line)d tidak terbaca (%(e)s); tidak ada data yang diimpor.",
-              line=fields.line_num, e=str(error))
-        ) from None  # fmt: skip
+            _("Baris %(line)d tidak terbaca (%(e)s); tidak ada data yang diimpor.", line=fields.line_num, e=str(error))
+        ) from None
 
 
 def _chunks(rows: Iterable, size: int) -> Iterator[list]:
@@ -178,9 +194,11 @@ class _PersonInserts:
         if self._driver_sql is None:
             self._conn.execute(
                 person_t.insert(),
-                [{**{c: getattr(row, c) for c in COLUMNS_DB}, "import_batch_id": batch_id,
-                  "updated_at": now} for row in rows],
-            )  # fmt: skip
+                [
+                    {**{c: getattr(row, c) for c in COLUMNS_DB}, "import_batch_id": batch_id, "updated_at": now}
+                    for row in rows
+                ],
+            )
             return
         dialect = self._conn.dialect
         updated_at = person_t.c.updated_at.type.dialect_impl(dialect).bind_processor(dialect)(now)
@@ -188,13 +206,22 @@ class _PersonInserts:
             self._driver_sql,
             [
                 (
-                    r.nik, r.nama, r.tanggal_lahir.isoformat(), r.jenis_kelamin.value,
-                    r.kelurahan_code, r.pekerjaan, r.desil, r.status.value,
-                    r.alasan.value if r.alasan is not None else None, r.kpj,
+                    r.nik,
+                    r.nama,
+                    r.tanggal_lahir.isoformat(),
+                    r.jenis_kelamin.value,
+                    r.kelurahan_code,
+                    r.pekerjaan,
+                    r.desil,
+                    r.status.value,
+                    r.alasan.value if r.alasan is not None else None,
+                    r.kpj,
                     r.mulai.isoformat() if r.mulai is not None else None,
                     r.selesai.isoformat() if r.selesai is not None else None,
-                    r.tanggal_data.isoformat(), batch_id, updated_at,
-                )  # fmt: skip
+                    r.tanggal_data.isoformat(),
+                    batch_id,
+                    updated_at,
+                )
                 for r in rows
             ],
         )
@@ -227,9 +254,14 @@ def _sqlite_bulk_settings(conn: sa.Connection) -> Iterator[None]:
 
 
 def _apply_chunk(
-    conn: sa.Connection, batch_id: int, parsed: Parsed, result: ImportResult, report: RejectSink,
-    inserter: _PersonInserts, moves: Counter,
-) -> None:  # fmt: skip
+    conn: sa.Connection,
+    batch_id: int,
+    parsed: Parsed,
+    result: ImportResult,
+    report: RejectSink,
+    inserter: _PersonInserts,
+    moves: Counter,
+) -> None:
     now = utcnow()
     existing = {r.nik: r for r in conn.execute(_STORED, {"niks": list(parsed)}).all()}
     inserts, updates, history = [], [], []
@@ -240,28 +272,46 @@ def _apply_chunk(
             continue
         if row.tanggal_data < old.tanggal_data:
             result.rejected += 1
-            report(line, "ditolak", _("Data ini (%(new)s) lebih lama dari data tersimpan (%(old)s).",
-                                      new=row.tanggal_data.isoformat(),
-                                      old=old.tanggal_data.isoformat()), raw)
+            report(
+                line,
+                "ditolak",
+                _(
+                    "Data ini (%(new)s) lebih lama dari data tersimpan (%(old)s).",
+                    new=row.tanggal_data.isoformat(),
+                    old=old.tanggal_data.isoformat(),
+                ),
+                raw,
+            )
             continue
         if _compared_of(row) == tuple(old)[2:]:
             result.unchanged += 1
             continue
         updates.append(
-            {**{f"v_{c}": getattr(row, c) for c in COLUMNS_DB}, "b_id": old.id,
-             "v_import_batch_id": batch_id, "v_updated_at": now}
-        )  # fmt: skip
+            {
+                **{f"v_{c}": getattr(row, c) for c in COLUMNS_DB},
+                "b_id": old.id,
+                "v_import_batch_id": batch_id,
+                "v_updated_at": now,
+            }
+        )
         before, after = roster_summary.group_of(old), roster_summary.group_of(row)
         if before != after:
             moves[before] -= 1
             moves[after] += 1
         if old.status != row.status or old.alasan != row.alasan:
             history.append(
-                {"person_id": old.id, "old_status": old.status, "old_alasan": old.alasan,
-                 "new_status": row.status, "new_alasan": row.alasan,
-                 "old_tanggal_data": old.tanggal_data, "new_tanggal_data": row.tanggal_data,
-                 "import_batch_id": batch_id, "changed_at": now}
-            )  # fmt: skip
+                {
+                    "person_id": old.id,
+                    "old_status": old.status,
+                    "old_alasan": old.alasan,
+                    "new_status": row.status,
+                    "new_alasan": row.alasan,
+                    "old_tanggal_data": old.tanggal_data,
+                    "new_tanggal_data": row.tanggal_data,
+                    "import_batch_id": batch_id,
+                    "changed_at": now,
+                }
+            )
     inserter.execute(inserts, now)
     moves.update(map(roster_summary.group_of, inserts))
     if updates:

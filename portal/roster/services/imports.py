@@ -1,5 +1,6 @@
 """A roster import started from the officer workspace: the same import as `flask roster import`,
 with the rejected rows and warnings kept as a CSV file per batch for admins to download."""
+
 from __future__ import annotations
 
 import csv
@@ -36,8 +37,9 @@ def rejects_file(*, directory: Path, batch_id: int) -> Path | None:
     return path if path.is_file() else None
 
 
-def import_upload(*, session: Session, stream: BinaryIO, filename: str, imported_by: str,
-                  rejects_dir: Path, who: audit.Actor) -> ImportResult:  # fmt: skip
+def import_upload(
+    *, session: Session, stream: BinaryIO, filename: str, imported_by: str, rejects_dir: Path, who: audit.Actor
+) -> ImportResult:
     """Import an uploaded roster file. Flushes; the caller commits once, or rolls back on
     RosterFileError (raised when the file cannot be read; then no rejects file is left either).
 
@@ -53,8 +55,9 @@ def import_upload(*, session: Session, stream: BinaryIO, filename: str, imported
             def on_reject(line: int, kind: str, reason: str, raw: dict) -> None:
                 writer.writerow(reject_cells(line, kind, reason, raw))
 
-            result = import_roster(session=session, stream=stream, filename=filename, imported_by=imported_by,
-                                   on_reject=on_reject)  # fmt: skip
+            result = import_roster(
+                session=session, stream=stream, filename=filename, imported_by=imported_by, on_reject=on_reject
+            )
         final = rejects_path(directory=rejects_dir, batch_id=result.batch_id)
         if result.rejected or result.warnings:
             os.replace(temporary, final)
@@ -65,8 +68,14 @@ def import_upload(*, session: Session, stream: BinaryIO, filename: str, imported
         Path(temporary).unlink(missing_ok=True)
         raise
     audit.record(
-        session=session, actor=who, action="impor", object_type="roster_batch", object_id=result.batch_id,
-        detail=(f"{filename[:120]}: {result.rows_read} dibaca, {result.inserted} baru, {result.updated} "
-                f"diperbarui, {result.unchanged} tetap, {result.rejected} ditolak, {result.warnings} peringatan"),
-    )  # fmt: skip
+        session=session,
+        actor=who,
+        action="impor",
+        object_type="roster_batch",
+        object_id=result.batch_id,
+        detail=(
+            f"{filename[:120]}: {result.rows_read} dibaca, {result.inserted} baru, {result.updated} "
+            f"diperbarui, {result.unchanged} tetap, {result.rejected} ditolak, {result.warnings} peringatan"
+        ),
+    )
     return result

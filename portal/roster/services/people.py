@@ -1,5 +1,6 @@
 """The roster as officers see it: search by NIK or name within their kecamatan, one person's
 record with its history and complaints, and the list of import batches."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -91,8 +92,9 @@ def _search_clause(q: str) -> tuple[sa.ColumnElement[bool] | None, bool, str]:
     return Person.nama.ilike(f"%{escaped}%", escape="\\"), False, ""
 
 
-def search_people(*, session: Session, viewer: Account, query: PeopleQuery, who: audit.Actor,
-                  page_size: int = PAGE_SIZE) -> PeoplePage:  # fmt: skip
+def search_people(
+    *, session: Session, viewer: Account, query: PeopleQuery, who: audit.Actor, page_size: int = PAGE_SIZE
+) -> PeoplePage:
     """People matching a NIK (exact, separators stripped) or a part of the name, in the viewer's
     scope, by name. A search that ran is audited (it shows personal data)."""
     clause, by_nik, message = _search_clause(query.q)
@@ -106,16 +108,26 @@ def search_people(*, session: Session, viewer: Account, query: PeopleQuery, who:
     pages = max(1, -(-min(total, COUNT_CAP) // page_size))
     page = min(max(1, query.page), pages)
     rows = session.execute(
-        sa.select(Person.id, Person.nik, Person.nama, Person.kelurahan_code, Person.status, Person.alasan,
-                  Person.tanggal_data)
-        .where(*clauses).order_by(Person.nama, Person.id)
-        .limit(page_size).offset((page - 1) * page_size)
-    ).all()  # fmt: skip
+        sa.select(
+            Person.id, Person.nik, Person.nama, Person.kelurahan_code, Person.status, Person.alasan, Person.tanggal_data
+        )
+        .where(*clauses)
+        .order_by(Person.nama, Person.id)
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    ).all()
     what = f"nik={normalize_nik(query.q)}" if by_nik else f"nama={query.q.strip()[:80]}"
-    audit.record(session=session, actor=who, action="cari", object_type="person", object_id="",
-                 detail=f"{what} hasil={total if total <= COUNT_CAP else f'>{COUNT_CAP}'}")  # fmt: skip
-    return PeoplePage(rows=rows, total=total, page=page, pages=pages, searched=True, by_nik=by_nik,
-                      capped=total > COUNT_CAP)  # fmt: skip
+    audit.record(
+        session=session,
+        actor=who,
+        action="cari",
+        object_type="person",
+        object_id="",
+        detail=f"{what} hasil={total if total <= COUNT_CAP else f'>{COUNT_CAP}'}",
+    )
+    return PeoplePage(
+        rows=rows, total=total, page=page, pages=pages, searched=True, by_nik=by_nik, capped=total > COUNT_CAP
+    )
 
 
 @dataclass(slots=True)
@@ -133,18 +145,27 @@ def view_person(*, session: Session, viewer: Account, person_id: int, who: audit
     if person is None or not can_view_person(viewer, person):
         return None
     batch = session.get(RosterImportBatch, person.import_batch_id) if person.import_batch_id else None
-    history = [(change, batch) for change, batch in session.execute(
-        sa.select(PersonStatusHistory, RosterImportBatch)
-        .outerjoin(RosterImportBatch, RosterImportBatch.id == PersonStatusHistory.import_batch_id)
-        .where(PersonStatusHistory.person_id == person.id)
-        .order_by(PersonStatusHistory.id.desc())
-    )]  # fmt: skip
-    complaints = list(session.scalars(
-        sa.select(Complaint)
-        .where(sa.or_(Complaint.person_id == person.id, Complaint.subject_nik == person.nik), visible_clause(viewer),
-               subject_visible_clause(viewer))
-        .order_by(Complaint.id.desc()).limit(100)
-    ))  # fmt: skip
+    history = [
+        (change, batch)
+        for change, batch in session.execute(
+            sa.select(PersonStatusHistory, RosterImportBatch)
+            .outerjoin(RosterImportBatch, RosterImportBatch.id == PersonStatusHistory.import_batch_id)
+            .where(PersonStatusHistory.person_id == person.id)
+            .order_by(PersonStatusHistory.id.desc())
+        )
+    ]
+    complaints = list(
+        session.scalars(
+            sa.select(Complaint)
+            .where(
+                sa.or_(Complaint.person_id == person.id, Complaint.subject_nik == person.nik),
+                visible_clause(viewer),
+                subject_visible_clause(viewer),
+            )
+            .order_by(Complaint.id.desc())
+            .limit(100)
+        )
+    )
     audit.record(session=session, actor=who, action="lihat", object_type="person", object_id=person.id)
     return PersonRecord(person=person, batch=batch, history=history, complaints=complaints)
 

@@ -1,4 +1,5 @@
 """One roster CSV row (DESIGN §5) checked and turned into typed values, or a reason it is rejected."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,9 +13,20 @@ from portal.core.regions import regions
 from portal.roster.models.person import PersonStatus, Sex, StatusReason
 
 COLUMNS = (
-    "nik", "nama", "tanggal_lahir", "jenis_kelamin", "kelurahan", "pekerjaan", "desil",
-    "status", "alasan", "kpj", "mulai", "selesai", "tanggal_data",
-)  # fmt: skip
+    "nik",
+    "nama",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "kelurahan",
+    "pekerjaan",
+    "desil",
+    "status",
+    "alasan",
+    "kpj",
+    "mulai",
+    "selesai",
+    "tanggal_data",
+)
 
 _STATUS = {s.value: s for s in PersonStatus}
 _REASON = {r.value: r for r in StatusReason}
@@ -59,9 +71,7 @@ def _date(text: str, column: str, *, required: bool) -> date | None:
 
 
 def _bad_date(column: str, text: str) -> date:
-    raise RowError(
-        _("Kolom %(col)s berisi %(value)s; tulis tanggal TTTT-BB-HH.", col=column, value=text[:20])
-    )
+    raise RowError(_("Kolom %(col)s berisi %(value)s; tulis tanggal TTTT-BB-HH.", col=column, value=text[:20]))
 
 
 _columns_of = itemgetter(*COLUMNS)
@@ -76,8 +86,21 @@ def parse_row(row: dict[str, str | None], *, today: date) -> RosterRow:
         fields = (None,)
     if None in row or None in fields:
         raise RowError(_("Jumlah kolom tidak sesuai dengan baris judul."))
-    (nik_text, nama_text, lahir_text, sex_text, kelurahan_text, pekerjaan_text, desil_text,
-     status_text, alasan_text, kpj_text, mulai_text, selesai_text, data_text) = fields  # fmt: skip
+    (
+        nik_text,
+        nama_text,
+        lahir_text,
+        sex_text,
+        kelurahan_text,
+        pekerjaan_text,
+        desil_text,
+        status_text,
+        alasan_text,
+        kpj_text,
+        mulai_text,
+        selesai_text,
+        data_text,
+    ) = fields
     try:
         nik = parse_nik(nik_text, today=today)
     except NikError as error:
@@ -98,9 +121,7 @@ def parse_row(row: dict[str, str | None], *, today: date) -> RosterRow:
 
     kelurahan_code = kelurahan_text.strip()
     if kelurahan_code not in regions().kelurahan:
-        raise RowError(
-            _("Kode kelurahan %(code)s bukan kelurahan di Kota Bekasi.", code=kelurahan_code[:20])
-        )
+        raise RowError(_("Kode kelurahan %(code)s bukan kelurahan di Kota Bekasi.", code=kelurahan_code[:20]))
 
     desil_text = desil_text.strip()
     desil = None
@@ -114,18 +135,20 @@ def parse_row(row: dict[str, str | None], *, today: date) -> RosterRow:
     status = _STATUS.get(status_text.strip().lower())
     if status is None:
         raise RowError(
-            _("Status %(value)s tidak dikenal; pakai salah satu: %(allowed)s.",
-              value=status_text[:30], allowed=", ".join(_STATUS))
-        )  # fmt: skip
+            _(
+                "Status %(value)s tidak dikenal; pakai salah satu: %(allowed)s.",
+                value=status_text[:30],
+                allowed=", ".join(_STATUS),
+            )
+        )
     alasan_text = alasan_text.strip().lower()
     alasan = None
     if status in _NEEDS_REASON:
         alasan = _REASON.get(alasan_text)
         if alasan is None:
             raise RowError(
-                _("Status %(status)s perlu alasan: %(allowed)s.",
-                  status=status.value, allowed=", ".join(_REASON))
-            )  # fmt: skip
+                _("Status %(status)s perlu alasan: %(allowed)s.", status=status.value, allowed=", ".join(_REASON))
+            )
     elif alasan_text:
         raise RowError(_("Kolom alasan hanya diisi untuk status nonaktif atau tidak_memenuhi_syarat."))
 
@@ -149,8 +172,18 @@ def parse_row(row: dict[str, str | None], *, today: date) -> RosterRow:
     if tanggal_lahir != nik.birth_date or sex is not nik.sex:
         warning = _("Tanggal lahir atau jenis kelamin berbeda dengan yang tersirat di NIK.")
     return RosterRow(
-        nik=nik.value, nama=nama, tanggal_lahir=tanggal_lahir, jenis_kelamin=sex,
-        kelurahan_code=kelurahan_code, pekerjaan=pekerjaan_text.strip()[:120], desil=desil,
-        status=status, alasan=alasan, kpj=kpj, mulai=mulai, selesai=selesai,
-        tanggal_data=tanggal_data, warning=warning,
-    )  # fmt: skip
+        nik=nik.value,
+        nama=nama,
+        tanggal_lahir=tanggal_lahir,
+        jenis_kelamin=sex,
+        kelurahan_code=kelurahan_code,
+        pekerjaan=pekerjaan_text.strip()[:120],
+        desil=desil,
+        status=status,
+        alasan=alasan,
+        kpj=kpj,
+        mulai=mulai,
+        selesai=selesai,
+        tanggal_data=tanggal_data,
+        warning=warning,
+    )

@@ -13,6 +13,7 @@ were.
 creates the table, for code that writes `person` directly (test factories, benchmark fills), and
 as the fallback when the counts turn out not to match (`apply_changes` checks the total).
 """
+
 from __future__ import annotations
 
 import logging
@@ -55,8 +56,8 @@ def recount(*, session: Session) -> int:
     session.execute(_summary.delete())
     columns = [_person.c[name] for name in GROUP_COLUMNS]
     # SQLite: a plain scan; its planner would otherwise read every row through ix_person_status
-    grouped = sa.select(*columns, sa.func.count()).group_by(*columns).with_hint(
-        _person, "NOT INDEXED", dialect_name="sqlite"
+    grouped = (
+        sa.select(*columns, sa.func.count()).group_by(*columns).with_hint(_person, "NOT INDEXED", dialect_name="sqlite")
     )
     session.execute(_summary.insert().from_select([*GROUP_COLUMNS, "people"], grouped))
     return session.scalar(sa.select(sa.func.count()).select_from(_summary)) or 0
@@ -96,8 +97,10 @@ def apply_changes(*, session: Session, moves: Mapping[tuple, int]) -> None:
     if inserts:
         session.execute(_summary.insert(), inserts)
     if updates:
-        session.execute(_summary.update().where(_summary.c.id == sa.bindparam("b_id"))
-                        .values(people=sa.bindparam("v_people")), updates)  # fmt: skip
+        session.execute(
+            _summary.update().where(_summary.c.id == sa.bindparam("b_id")).values(people=sa.bindparam("v_people")),
+            updates,
+        )
     for start in range(0, len(deletes), 500):
         session.execute(_summary.delete().where(_summary.c.id.in_(deletes[start : start + 500])))
     counted = session.scalar(sa.select(sa.func.coalesce(sa.func.sum(_summary.c.people), 0)))
@@ -114,6 +117,6 @@ def _recount_after_mismatch(session: Session, detail: str) -> None:
 def groups(*, session: Session) -> list[tuple]:
     """Every group with its count: (status, kelurahan_code, jenis_kelamin, mulai, selesai,
     tanggal_data, people)."""
-    return [tuple(row) for row in session.execute(
-        sa.select(*(_summary.c[c] for c in GROUP_COLUMNS), _summary.c.people)
-    )]  # fmt: skip
+    return [
+        tuple(row) for row in session.execute(sa.select(*(_summary.c[c] for c in GROUP_COLUMNS), _summary.c.people))
+    ]

@@ -1,4 +1,5 @@
 """/statistik, its open data, and Open311."""
+
 from flask import Blueprint
 
 bp = Blueprint("statistics", __name__, cli_group="stats")  # flask stats refresh

@@ -5,6 +5,7 @@ hidden count ("<5" or "*") gets no bar at all, so its size cannot be measured of
 a grey dot marks the place. Every chart has a title and a description and stands next to a
 table with the same numbers.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -34,8 +35,7 @@ def _number(value) -> str:
 
 def progress(chart_id: str, value: int | None, maximum: int, *, title: str, description: str) -> Markup:
     """One bar: value out of maximum (nothing drawn when the value is hidden)."""
-    parts = [_open(chart_id, 24, title, description),
-             f'<rect x="0" y="2" width="{WIDTH}" height="20" fill="{TRACK}"/>']  # fmt: skip
+    parts = [_open(chart_id, 24, title, description), f'<rect x="0" y="2" width="{WIDTH}" height="20" fill="{TRACK}"/>']
     if value is not None and maximum > 0:
         filled = round(WIDTH * min(value, maximum) / maximum, 1)
         parts.append(f'<rect x="0" y="2" width="{filled}" height="20" fill="{BLUE}"/>')
@@ -43,8 +43,15 @@ def progress(chart_id: str, value: int | None, maximum: int, *, title: str, desc
     return Markup("".join(parts))  # noqa: S704 (every text and label went through escape())
 
 
-def bars(chart_id: str, items: Sequence[tuple[str, int | str]], *, title: str, description: str,
-         label_width: int = 140, formatter=_number) -> Markup:  # fmt: skip
+def bars(
+    chart_id: str,
+    items: Sequence[tuple[str, int | str]],
+    *,
+    title: str,
+    description: str,
+    label_width: int = 140,
+    formatter=_number,
+) -> Markup:
     """Horizontal bars, one per (label, value); a str value is a hidden count."""
     row = 22
     height = row * len(items) + 4
@@ -68,8 +75,14 @@ def bars(chart_id: str, items: Sequence[tuple[str, int | str]], *, title: str, d
     return Markup("".join(parts))  # noqa: S704 (every text and label went through escape())
 
 
-def columns(chart_id: str, groups: Sequence[tuple[str, Sequence[int | str]]], series: Sequence[str], *,
-            title: str, description: str) -> Markup:  # fmt: skip
+def columns(
+    chart_id: str,
+    groups: Sequence[tuple[str, Sequence[int | str]]],
+    series: Sequence[str],
+    *,
+    title: str,
+    description: str,
+) -> Markup:
     """Grouped vertical bars (e.g. per month: filed and answered), with a legend."""
     height, legend, axis = 190, 22, 30
     plot = height - legend - axis
@@ -83,8 +96,10 @@ def columns(chart_id: str, groups: Sequence[tuple[str, Sequence[int | str]]], se
     parts = [_open(chart_id, height, title, description)]
     for k, name in enumerate(series):
         x = k * 150
-        parts.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{colours[k % 2]}"/>'
-                     f'<text x="{x + 16}" y="14" font-size="12" {FONT} fill="{INK}">{escape(name)}</text>')  # fmt: skip
+        parts.append(
+            f'<rect x="{x}" y="4" width="12" height="12" fill="{colours[k % 2]}"/>'
+            f'<text x="{x + 16}" y="14" font-size="12" {FONT} fill="{INK}">{escape(name)}</text>'
+        )
     base = legend + plot
     parts.append(f'<text x="0" y="{legend + 10}" font-size="10" {FONT} fill="{INK}">{_number(top)}</text>')
     parts.append(f'<line x1="34" y1="{base}" x2="{WIDTH}" y2="{base}" stroke="{GREY}" stroke-width="1"/>')
@@ -96,12 +111,15 @@ def columns(chart_id: str, groups: Sequence[tuple[str, Sequence[int | str]]], se
                 parts.append(f'<circle cx="{round(x + bar / 2, 1)}" cy="{base - 3}" r="2" fill="{GREY}"/>')
                 continue
             h = round(plot * value / top, 1)
-            parts.append(f'<rect x="{x}" y="{round(base - h, 1)}" width="{round(bar, 1)}" height="{h}" '
-                         f'fill="{colours[k % 2]}"/>')  # fmt: skip
+            parts.append(
+                f'<rect x="{x}" y="{round(base - h, 1)}" width="{round(bar, 1)}" height="{h}" fill="{colours[k % 2]}"/>'
+            )
         if g % every == 0:
             cx = round(34 + g * slot + slot / 2, 1)
-            parts.append(f'<text x="{cx}" y="{base + 14}" font-size="10" text-anchor="middle" {FONT} '
-                         f'fill="{INK}">{escape(label)}</text>')  # fmt: skip
+            parts.append(
+                f'<text x="{cx}" y="{base + 14}" font-size="10" text-anchor="middle" {FONT} '
+                f'fill="{INK}">{escape(label)}</text>'
+            )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 (every text and label went through escape())
 

@@ -8,6 +8,7 @@ portal.statistics.services.cache). Loading and counting run in an app context of
 database session), also when a background thread does it; storing is that context's one commit.
 Only labels depend on the reader's language, so one copy serves both languages.
 """
+
 from __future__ import annotations
 
 import logging
@@ -42,9 +43,13 @@ def _count(app: Flask) -> PublicFigures:
     """Count now, with the current app context's session (read only)."""
     config, now = app.config, utcnow()
     figures = compute_figures(
-        session=db.session, quota=config["PROGRAM_QUOTA"], budget=config["PROGRAM_BUDGET"],
-        budget_year=config["PROGRAM_BUDGET_YEAR"] or local_date(now).year, now=now, calendar=work_calendar(),
-    )  # fmt: skip
+        session=db.session,
+        quota=config["PROGRAM_QUOTA"],
+        budget=config["PROGRAM_BUDGET"],
+        budget_year=config["PROGRAM_BUDGET_YEAR"] or local_date(now).year,
+        now=now,
+        calendar=work_calendar(),
+    )
     return build_tables(figures)
 
 
@@ -75,10 +80,16 @@ def figures_cache() -> SnapshotCache[PublicFigures]:
     app = current_app._get_current_object()
     if CACHE not in app.extensions:
         seconds = app.config["STATS_CACHE_SECONDS"]
-        app.extensions.setdefault(CACHE, SnapshotCache(  # setdefault: two first requests keep one cache
-            seconds, load=lambda: _load(app), recount=lambda keep: _recount(app, keep), spawn=_in_background,
-            spread=random.uniform(0, min(5.0, seconds / 10)),  # noqa: S311 (not a secret: workers take turns)
-        ))  # fmt: skip
+        app.extensions.setdefault(
+            CACHE,
+            SnapshotCache(  # setdefault: two first requests keep one cache
+                seconds,
+                load=lambda: _load(app),
+                recount=lambda keep: _recount(app, keep),
+                spawn=_in_background,
+                spread=random.uniform(0, min(5.0, seconds / 10)),  # noqa: S311 (not a secret: workers take turns)
+            ),
+        )
     return app.extensions[CACHE]
 
 

@@ -2,6 +2,7 @@
 
 Errors follow the spec: a JSON array of {code, description} with the HTTP status.
 """
+
 from __future__ import annotations
 
 from flask import current_app, request

@@ -4,6 +4,7 @@ The figures are counted by the database, protected against small counts, and kep
 worker and in the database for every worker (portal.statistics.routes.figures); the page and the
 files say when they were counted.
 """
+
 from __future__ import annotations
 
 import csv
@@ -53,25 +54,38 @@ def _charts(public: PublicFigures) -> dict:
     table_note = _("Angka lengkap ada di tabel di bawahnya. Angka yang disembunyikan tidak digambar.")
     charts = {
         "quota": svg_charts.progress(
-            "grafik-kuota", f.active if public.active_published else None, f.quota,
+            "grafik-kuota",
+            f.active if public.active_published else None,
+            f.quota,
             title=_("Kuota terpakai"),
-            description=_("%(active)s peserta aktif dari kuota %(quota)s.", active=number(public.active),
-                          quota=number(f.quota))),
+            description=_(
+                "%(active)s peserta aktif dari kuota %(quota)s.", active=number(public.active), quota=number(f.quota)
+            ),
+        ),
         "kecamatan": svg_charts.bars(
             "grafik-kecamatan",
             [(row_label(PARTICIPANTS, key), participants.row_total(i)) for i, key in enumerate(participants.row_keys)],
-            title=table_title(PARTICIPANTS), description=table_note, formatter=number),
+            title=table_title(PARTICIPANTS),
+            description=table_note,
+            formatter=number,
+        ),
         "kategori": svg_charts.bars(
             "grafik-kategori",
             [(category_label(key), complaints.row_total(i)) for i, key in enumerate(complaints.row_keys)],
-            title=table_title(COMPLAINTS), description=table_note, formatter=number),
-    }  # fmt: skip
+            title=table_title(COMPLAINTS),
+            description=table_note,
+            formatter=number,
+        ),
+    }
     if TREND in public.tables:
         trend = public.tables[TREND]
         charts["tren"] = svg_charts.columns(
-            "grafik-tren", [(month_label(key, short=True), cells) for key, cells, _t in trend.rows()],
-            [column_label(TREND, k) for k in trend.col_keys], title=table_title(TREND), description=table_note,
-        )  # fmt: skip
+            "grafik-tren",
+            [(month_label(key, short=True), cells) for key, cells, _t in trend.rows()],
+            [column_label(TREND, k) for k in trend.col_keys],
+            title=table_title(TREND),
+            description=table_note,
+        )
     return charts
 
 
@@ -79,14 +93,25 @@ def _charts(public: PublicFigures) -> dict:
 def show_statistics():
     public = current_figures()
     return render_template(
-        "statistics/statistik.html", public=public, f=public.figures, charts=_charts(public), n=number,
-        row_label=row_label, column_label=column_label, column_short=column_short, table_title=table_title,
+        "statistics/statistik.html",
+        public=public,
+        f=public.figures,
+        charts=_charts(public),
+        n=number,
+        row_label=row_label,
+        column_label=column_label,
+        column_short=column_short,
+        table_title=table_title,
         month_label=month_label,
-        hidden_cells=hidden_cells, premium=MONTHLY_PREMIUM, minimum=MIN_FOR_RATE,
+        hidden_cells=hidden_cells,
+        premium=MONTHLY_PREMIUM,
+        minimum=MIN_FOR_RATE,
         computed_at=format_datetime(public.figures.computed_at, "d MMMM y, HH.mm"),
-        note=stats_export.suppression_note(), downloads=stats_export.DOWNLOADS,
-        verify_days=current_app.config["SLA_VERIFY_DAYS"], title=_("Statistik program"),
-    )  # fmt: skip
+        note=stats_export.suppression_note(),
+        downloads=stats_export.DOWNLOADS,
+        verify_days=current_app.config["SLA_VERIFY_DAYS"],
+        title=_("Statistik program"),
+    )
 
 
 def _open_data_headers(response: Response, public: PublicFigures) -> Response:
@@ -97,8 +122,10 @@ def _open_data_headers(response: Response, public: PublicFigures) -> Response:
 
 
 def _links() -> dict[str, str]:
-    links = {"halaman": url_for("statistics.show_statistics", _external=True),
-             "json": url_for("statistics.download_data", _external=True)}  # fmt: skip
+    links = {
+        "halaman": url_for("statistics.show_statistics", _external=True),
+        "json": url_for("statistics.download_data", _external=True),
+    }
     for name in stats_export.DOWNLOADS:
         links[f"csv_{name.replace('-', '_')}"] = url_for("statistics.download_table", name=name, _external=True)
     links["open311"] = url_for("statistics.list_requests", _external=True)

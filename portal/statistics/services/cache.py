@@ -17,6 +17,7 @@ them stale at the same moment and count at once; `spread` (a few random seconds 
 one go first and the others take its figures. With `seconds` <= 0 every request counts and
 nothing is kept (tests, development).
 """
+
 from __future__ import annotations
 
 import logging
@@ -42,9 +43,16 @@ class SnapshotCache(Generic[V]):
     background (None: refresh inline). `clock`: now, aware. `spread`: seconds this worker adds
     to `seconds` before it finds figures stale."""
 
-    def __init__(self, seconds: float, *, load: Callable[[], V | None], recount: Callable[[bool], V],
-                 clock: Callable[[], datetime] = utcnow, spawn: Callable[[Callable[[], None]], None] | None = None,
-                 spread: float = 0.0) -> None:  # fmt: skip
+    def __init__(
+        self,
+        seconds: float,
+        *,
+        load: Callable[[], V | None],
+        recount: Callable[[bool], V],
+        clock: Callable[[], datetime] = utcnow,
+        spawn: Callable[[Callable[[], None]], None] | None = None,
+        spread: float = 0.0,
+    ) -> None:
         self.seconds = seconds
         self._max_age = timedelta(seconds=seconds + spread)
         self.clock = clock

@@ -15,6 +15,7 @@ this module, and reading checks every value against its declaration (no pickle, 
 Text written by another shape of these classes (a field added, removed or renamed, a type
 changed) raises SnapshotFormatError instead of giving half-read figures.
 """
+
 from __future__ import annotations
 
 import dataclasses

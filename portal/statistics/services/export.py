@@ -3,6 +3,7 @@
 Hidden counts keep their markers ("<5", "*") as strings; a figure that is not available or has
 too few cases to publish is null in JSON and empty in CSV. docs/open-data.md documents it.
 """
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -41,21 +42,29 @@ def summary_rows(public: PublicFigures) -> list[tuple[str, str, object]]:
         ("iuran_per_orang_per_bulan", _("Iuran per orang per bulan (Rp)"), MONTHLY_PREMIUM),
         ("tahun_anggaran", _("Tahun anggaran"), f.budget.year),
         ("pagu_anggaran", _("Pagu anggaran iuran (Rp)"), f.budget.budget),
-        ("komitmen_iuran_tahun_anggaran", _("Iuran peserta aktif dalam tahun anggaran (Rp)"),
-         f.budget.committed_in_year if money else None),
+        (
+            "komitmen_iuran_tahun_anggaran",
+            _("Iuran peserta aktif dalam tahun anggaran (Rp)"),
+            f.budget.committed_in_year if money else None,
+        ),
         ("persen_pagu", _("Bagian pagu yang terpakai (%)"), f.budget.percent_of_budget if money else None),
-        ("komitmen_iuran_seluruh_masa", _("Iuran peserta aktif selama seluruh masa kepesertaan (Rp)"),
-         f.budget.committed_total if money else None),
+        (
+            "komitmen_iuran_seluruh_masa",
+            _("Iuran peserta aktif selama seluruh masa kepesertaan (Rp)"),
+            f.budget.committed_total if money else None,
+        ),
         ("pengaduan", _("Pengaduan diterima"), public.complaints_total),
         ("persen_diperiksa_tepat_waktu", _("Diperiksa dalam batas waktu (%)"), ind.verified.percent),
         ("persen_dijawab_tepat_waktu", _("Dijawab dalam batas waktu (%)"), ind.answered.percent),
         ("median_hari_kerja_menjawab", _("Median hari kerja sampai dijawab"), ind.median_days),
         ("banding", _("Banding diajukan"), appeals.col_total(0)),
-        ("permintaan_bantuan", _("Permintaan bantuan"),
-         public.standalone(assistance.requests) if assistance else None),
-        ("persen_bantuan_dihubungi_tepat_waktu", _("Permintaan bantuan dihubungi tepat waktu (%)"),
-         assistance.contacted_on_time_percent if assistance else None),
-    ]  # fmt: skip
+        ("permintaan_bantuan", _("Permintaan bantuan"), public.standalone(assistance.requests) if assistance else None),
+        (
+            "persen_bantuan_dihubungi_tepat_waktu",
+            _("Permintaan bantuan dihubungi tepat waktu (%)"),
+            assistance.contacted_on_time_percent if assistance else None,
+        ),
+    ]
 
 
 def table_rows(table: PublicTable) -> tuple[list[str], list[list[object]]]:
@@ -63,8 +72,7 @@ def table_rows(table: PublicTable) -> tuple[list[str], list[list[object]]]:
     header = ["kode", "nama", *table.col_keys] + ([TOTAL_KEY] if table.cells.row_totals else [])
     rows = []
     for key, cells, total in table.rows():
-        rows.append([key, row_label(table.name, key), *cells]
-                    + ([total] if table.cells.row_totals else []))  # fmt: skip
+        rows.append([key, row_label(table.name, key), *cells] + ([total] if table.cells.row_totals else []))
     totals = table.totals()
     if totals is not None:
         columns, grand = totals
@@ -80,9 +88,15 @@ def download_rows(public: PublicFigures, name: str) -> tuple[list[str], list[lis
 
 def _table_json(table: PublicTable) -> dict:
     columns = [{"kode": key, "nama": column_label(table.name, key)} for key in table.col_keys]
-    rows = [{"kode": key, "nama": row_label(table.name, key), "nilai": cells,
-             **({"jumlah": total} if table.cells.row_totals else {})}
-            for key, cells, total in table.rows()]  # fmt: skip
+    rows = [
+        {
+            "kode": key,
+            "nama": row_label(table.name, key),
+            "nilai": cells,
+            **({"jumlah": total} if table.cells.row_totals else {}),
+        }
+        for key, cells, total in table.rows()
+    ]
     data = {"judul": table_title(table.name), "kolom": columns, "baris": rows}
     totals = table.totals()
     if totals is not None:
@@ -111,7 +125,10 @@ def open_data(public: PublicFigures, *, links: dict[str, str]) -> dict:
 
 
 def suppression_note() -> str:
-    return _("Angka 0 sampai 4 ditampilkan sebagai “<5”. Supaya angka kecil itu tidak bisa dihitung dari "
-             "jumlah baris atau kolom, angka lain di baris atau kolom yang sama (yang terkecil lebih dulu) "
-             "ikut disembunyikan dan ditandai “*” (artinya 5 atau lebih). Persentase dan median hanya "
-             "ditampilkan bila dihitung dari sedikitnya %(minimum)d pengaduan.", minimum=MIN_FOR_RATE)
+    return _(
+        "Angka 0 sampai 4 ditampilkan sebagai “<5”. Supaya angka kecil itu tidak bisa dihitung dari "
+        "jumlah baris atau kolom, angka lain di baris atau kolom yang sama (yang terkecil lebih dulu) "
+        "ikut disembunyikan dan ditandai “*” (artinya 5 atau lebih). Persentase dan median hanya "
+        "ditampilkan bila dihitung dari sedikitnya %(minimum)d pengaduan.",
+        minimum=MIN_FOR_RATE,
+    )

@@ -14,6 +14,7 @@ months, and only once at least NONPUBLIC_BATCH of them have come in since the la
 entered (the "cut-off"): the rest is always 0 or at least 5 and grows by 5 or more at a time.
 The monthly trend counts public complaints only (its months would give each month's rest away).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -148,10 +149,16 @@ def _complaints(session: Session, today: date, calendar: WorkCalendar):
     grouped = [
         (category, status, month, _listed_in_open311(category, confidential), count, *sums)
         for category, status, month, confidential, count, *sums in session.execute(
-            sa.select(Complaint.category, Complaint.status, filed_month, Complaint.confidential, sa.func.count(),
-                      *indicator_sums(today))
-            .group_by(Complaint.category, Complaint.status, filed_month, Complaint.confidential))
-    ]  # fmt: skip
+            sa.select(
+                Complaint.category,
+                Complaint.status,
+                filed_month,
+                Complaint.confidential,
+                sa.func.count(),
+                *indicator_sums(today),
+            ).group_by(Complaint.category, Complaint.status, filed_month, Complaint.confidential)
+        )
+    ]
     hidden_per_month: dict[str, int] = {}
     for _category, _status, month, is_public, count, *_sums in grouped:
         if not is_public:
@@ -173,12 +180,21 @@ def _complaints(session: Session, today: date, calendar: WorkCalendar):
             filed[month] = filed.get(month, 0) + count
         sums = [a + int(b or 0) for a, b in zip(sums, indicator, strict=True)]
     pairs = session.execute(
-        sa.select(local_date(Complaint.created_at), local_date(Complaint.resolved_at), Complaint.category,
-                  Complaint.confidential, sa.func.count())
+        sa.select(
+            local_date(Complaint.created_at),
+            local_date(Complaint.resolved_at),
+            Complaint.category,
+            Complaint.confidential,
+            sa.func.count(),
+        )
         .where(Complaint.resolved_at.is_not(None))
-        .group_by(local_date(Complaint.created_at), local_date(Complaint.resolved_at), Complaint.category,
-                  Complaint.confidential)
-    ).all()  # fmt: skip
+        .group_by(
+            local_date(Complaint.created_at),
+            local_date(Complaint.resolved_at),
+            Complaint.category,
+            Complaint.confidential,
+        )
+    ).all()
     answered: dict[str, int] = {}
     spans = []
     for filed_day, answered_day, category, confidential, count in pairs:
@@ -207,18 +223,27 @@ def assistance_figures(*, session: Session, today) -> AssistanceFigures | None:
     return AssistanceFigures(requests=figures.requests, contacted_on_time_percent=percent)
 
 
-def compute_figures(*, session: Session, quota: int, budget: int, budget_year: int, now: datetime,
-                    calendar: WorkCalendar) -> ProgramFigures:  # fmt: skip
+def compute_figures(
+    *, session: Session, quota: int, budget: int, budget_year: int, now: datetime, calendar: WorkCalendar
+) -> ProgramFigures:
     today = wib_date(now)
     by_status, by_place, periods, newest = _people(session)
     by_kind, indicators, trend, cutoff = _complaints(session, today, calendar)
     appealed_pending = sum(n for (_c, s), n in by_kind.items() if s == ComplaintStatus.BANDING.value)
     return ProgramFigures(
-        computed_at=now, data_date=newest, quota=quota, active=sum(by_place.values()),
+        computed_at=now,
+        data_date=newest,
+        quota=quota,
+        active=sum(by_place.values()),
         waiting=by_status.get(PersonStatus.DAFTAR_TUNGGU.value, 0),
         in_process=by_status.get(PersonStatus.PROSES.value, 0),
-        participants=by_place, budget=_budget(periods, budget, budget_year), complaints=by_kind,
-        appeals_pending=appealed_pending, appeals_decided=indicators.appealed - appealed_pending,
-        indicators=indicators, trend=trend, nonpublic_until=cutoff,
+        participants=by_place,
+        budget=_budget(periods, budget, budget_year),
+        complaints=by_kind,
+        appeals_pending=appealed_pending,
+        appeals_decided=indicators.appealed - appealed_pending,
+        indicators=indicators,
+        trend=trend,
+        nonpublic_until=cutoff,
         assistance=assistance_figures(session=session, today=today),
-    )  # fmt: skip
+    )

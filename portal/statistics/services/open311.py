@@ -4,6 +4,7 @@ Only category, status, kelurahan, dates and the responsible agency leave the por
 NIK, phone, e-mail, description, reply or attachment; confidential complaints and misconduct
 reports (pungli, always confidential) are left out entirely, as if they did not exist.
 """
+
 from __future__ import annotations
 
 import re
@@ -58,8 +59,10 @@ def public_clause() -> sa.ColumnElement[bool]:
     return sa.and_(Complaint.confidential.is_(False), Complaint.category.in_(PUBLIC_CATEGORIES))
 
 
-_W3C = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?"
-                  r"(?:([Zz])|([+-])(\d{2}):?(\d{2}))?)?")
+_W3C = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?"
+    r"(?:([Zz])|([+-])(\d{2}):?(\d{2}))?)?"
+)
 
 
 def _moment(text: str, name: str) -> datetime:
@@ -67,8 +70,9 @@ def _moment(text: str, name: str) -> datetime:
     1900..2200 (a search from year 1 means "from the start"), a leap second to :59."""
     found = _W3C.fullmatch(text)
     if found is None:
-        raise InvalidQuery(_("%(name)s harus berformat tanggal-waktu W3C, misalnya 2026-01-31T00:00:00+07:00.",
-                             name=name))  # fmt: skip
+        raise InvalidQuery(
+            _("%(name)s harus berformat tanggal-waktu W3C, misalnya 2026-01-31T00:00:00+07:00.", name=name)
+        )
     year, month, day, hour, minute, second, _fraction, utc, sign, zh, zm = found.groups()
     zone = JAKARTA
     if utc:
@@ -83,8 +87,9 @@ def _moment(text: str, name: str) -> datetime:
     if int(year) > 2200:
         return datetime(2200, 12, 31, tzinfo=UTC)
     try:
-        return datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
-                        min(int(second or 0), 59), tzinfo=zone)  # fmt: skip
+        return datetime(
+            int(year), int(month), int(day), int(hour or 0), int(minute or 0), min(int(second or 0), 59), tzinfo=zone
+        )
     except ValueError:
         raise InvalidQuery(_("%(name)s bukan tanggal yang ada.", name=name)) from None
 
@@ -93,8 +98,7 @@ def _whole(text: str | None, name: str, default: int, low: int, high: int) -> in
     if text is None or text == "":
         return default
     if not (text.isascii() and text.isdigit() and len(text) < 10) or not low <= int(text) <= high:
-        raise InvalidQuery(_("%(name)s harus bilangan bulat %(low)d sampai %(high)d.", name=name, low=low,
-                             high=high))  # fmt: skip
+        raise InvalidQuery(_("%(name)s harus bilangan bulat %(low)d sampai %(high)d.", name=name, low=low, high=high))
     return int(text)
 
 
@@ -121,12 +125,26 @@ def parse_query(args: Mapping[str, str], *, now: datetime) -> RequestQuery:
         return RequestQuery(ids=ids[:MAX_RESULTS], by_id=True, page=page, page_size=page_size)
     if start is None and end is None:
         start = now - DEFAULT_WINDOW
-    return RequestQuery(service_code=(args.get("service_code") or "").strip() or None, statuses=statuses,
-                        start=start, end=end, page=page, page_size=page_size)  # fmt: skip
+    return RequestQuery(
+        service_code=(args.get("service_code") or "").strip() or None,
+        statuses=statuses,
+        start=start,
+        end=end,
+        page=page,
+        page_size=page_size,
+    )
 
 
-_COLUMNS = (Complaint.reference, Complaint.category, Complaint.status, Complaint.kelurahan_code,
-            Complaint.created_at, Complaint.updated_at, Complaint.resolve_due, Complaint.referral_agency)  # fmt: skip
+_COLUMNS = (
+    Complaint.reference,
+    Complaint.category,
+    Complaint.status,
+    Complaint.kelurahan_code,
+    Complaint.created_at,
+    Complaint.updated_at,
+    Complaint.resolve_due,
+    Complaint.referral_agency,
+)
 
 
 def find_requests(*, session: Session, query: RequestQuery) -> list[dict]:
@@ -148,9 +166,12 @@ def find_requests(*, session: Session, query: RequestQuery) -> list[dict]:
     if query.end is not None:
         clauses.append(Complaint.created_at <= query.end)
     rows = session.execute(
-        sa.select(*_COLUMNS).where(*clauses).order_by(Complaint.created_at.desc(), Complaint.id.desc())
-        .limit(query.page_size).offset((query.page - 1) * query.page_size)
-    ).all()  # fmt: skip
+        sa.select(*_COLUMNS)
+        .where(*clauses)
+        .order_by(Complaint.created_at.desc(), Complaint.id.desc())
+        .limit(query.page_size)
+        .offset((query.page - 1) * query.page_size)
+    ).all()
     labels = Labels.now()
     return [as_service_request(row, labels) for row in rows]
 
@@ -179,11 +200,15 @@ def _end_of(day: date) -> str:
 
 def status_note(status: ComplaintStatus) -> str:
     return {
-        S.DITERIMA: _("Diterima, belum diperiksa"), S.DIVERIFIKASI: _("Sedang diperiksa"),
-        S.MENUNGGU_INFORMASI: _("Menunggu informasi dari pelapor"), S.DIRUJUK: _("Dirujuk ke instansi lain"),
-        S.SELESAI: _("Selesai"), S.DITOLAK: _("Ditolak"), S.BANDING: _("Banding sedang ditinjau"),
+        S.DITERIMA: _("Diterima, belum diperiksa"),
+        S.DIVERIFIKASI: _("Sedang diperiksa"),
+        S.MENUNGGU_INFORMASI: _("Menunggu informasi dari pelapor"),
+        S.DIRUJUK: _("Dirujuk ke instansi lain"),
+        S.SELESAI: _("Selesai"),
+        S.DITOLAK: _("Ditolak"),
+        S.BANDING: _("Banding sedang ditinjau"),
         S.DITUTUP: _("Ditutup"),
-    }[status]  # fmt: skip
+    }[status]
 
 
 def _address(code: str) -> str:
@@ -203,9 +228,11 @@ class Labels:
 
     @classmethod
     def now(cls) -> Labels:
-        return cls(statuses={s: status_note(s) for s in ComplaintStatus},
-                   categories={c.value: category_label(c.value) for c in ComplaintCategory},
-                   other_agency=_("Instansi lain"))  # fmt: skip
+        return cls(
+            statuses={s: status_note(s) for s in ComplaintStatus},
+            categories={c.value: category_label(c.value) for c in ComplaintCategory},
+            other_agency=_("Instansi lain"),
+        )
 
 
 def as_service_request(row, labels: Labels) -> dict:
@@ -239,9 +266,14 @@ def services() -> list[dict]:
         "lainnya": _("Pengaduan lain tentang program SIGAP."),
     }
     return [
-        {"service_code": c.value, "service_name": category_label(c.value),
-         "description": descriptions.get(c.value, category_label(c.value)),
-         "metadata": False, "type": "realtime", "keywords": "sigap,bpjs ketenagakerjaan,jkk,jkm",
-         "group": "SIGAP"}
+        {
+            "service_code": c.value,
+            "service_name": category_label(c.value),
+            "description": descriptions.get(c.value, category_label(c.value)),
+            "metadata": False,
+            "type": "realtime",
+            "keywords": "sigap,bpjs ketenagakerjaan,jkk,jkm",
+            "group": "SIGAP",
+        }
         for c in PUBLIC_CATEGORIES
-    ]  # fmt: skip
+    ]

@@ -4,6 +4,7 @@ Field names and meanings are those of GeoReport v2 (wiki.open311.org/GeoReport_v
 fields the portal publishes are listed. tests/integration/test_open311_schemathesis.py checks
 the running endpoints against this document.
 """
+
 from __future__ import annotations
 
 from copy import deepcopy
@@ -15,15 +16,22 @@ _ERRORS = {
 }
 _REQUESTS = {
     "description": "Service requests (complaints), newest first",
-    "content": {"application/json": {"schema": {"type": "array",
-                                                "items": {"$ref": "#/components/schemas/ServiceRequest"}}}},
-}  # fmt: skip
+    "content": {
+        "application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/ServiceRequest"}}}
+    },
+}
 
 
 def _query(name: str, description: str, schema: dict) -> dict:
     """An optional query parameter; empty (`?status=`) is the same as left out, as HTML forms send."""
-    return {"name": name, "in": "query", "required": False, "allowEmptyValue": True, "description": description,
-            "schema": schema}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "allowEmptyValue": True,
+        "description": description,
+        "schema": schema,
+    }
 
 
 _DOCUMENT = {
@@ -43,42 +51,71 @@ _DOCUMENT = {
             "get": {
                 "operationId": "listServices",
                 "summary": "Complaint categories (service types)",
-                "responses": {"200": {"description": "Service list", "content": {"application/json": {
-                    "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Service"}}}}}},
-            }  # fmt: skip
+                "responses": {
+                    "200": {
+                        "description": "Service list",
+                        "content": {
+                            "application/json": {
+                                "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Service"}}
+                            }
+                        },
+                    }
+                },
+            }
         },
         "/open311/v2/requests.json": {
             "get": {
                 "operationId": "listRequests",
                 "summary": "Search service requests",
                 "description": "Without start_date and end_date: requests of the last 90 days. At most 1000 "
-                               "per page (page_size), newest first; `page` counts from 1.",
+                "per page (page_size), newest first; `page` counts from 1.",
                 "parameters": [
-                    _query("service_request_id", "Comma-separated references (SGP-2026-000123); overrides "
-                           "every other parameter.", {"type": "string", "maxLength": 2000}),
-                    _query("service_code", "A service_code from services.json; another value gives an empty list.",
-                           {"type": "string", "maxLength": 100}),
+                    _query(
+                        "service_request_id",
+                        "Comma-separated references (SGP-2026-000123); overrides every other parameter.",
+                        {"type": "string", "maxLength": 2000},
+                    ),
+                    _query(
+                        "service_code",
+                        "A service_code from services.json; another value gives an empty list.",
+                        {"type": "string", "maxLength": 100},
+                    ),
                     _query("start_date", "Earliest requested_datetime (W3C date-time).", _DATE_TIME),
                     _query("end_date", "Latest requested_datetime (W3C date-time).", _DATE_TIME),
-                    _query("status", "open, closed, or both comma-separated.",
-                           {"type": "string", "enum": ["open", "closed", "open,closed", "closed,open"]}),
+                    _query(
+                        "status",
+                        "open, closed, or both comma-separated.",
+                        {"type": "string", "enum": ["open", "closed", "open,closed", "closed,open"]},
+                    ),
                     _query("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": 100000}),
-                    _query("page_size", "Results per page (default and maximum 1000).",
-                           {"type": "integer", "minimum": 1, "maximum": 1000}),
-                    _query("jurisdiction_id", "Accepted and ignored (one jurisdiction).", {"type": "string",
-                                                                                          "maxLength": 100}),
+                    _query(
+                        "page_size",
+                        "Results per page (default and maximum 1000).",
+                        {"type": "integer", "minimum": 1, "maximum": 1000},
+                    ),
+                    _query(
+                        "jurisdiction_id",
+                        "Accepted and ignored (one jurisdiction).",
+                        {"type": "string", "maxLength": 100},
+                    ),
                 ],
                 "responses": {"200": _REQUESTS, "400": _ERRORS},
-            }  # fmt: skip
+            }
         },
         "/open311/v2/requests/{service_request_id}.json": {
             "get": {
                 "operationId": "getRequest",
                 "summary": "One service request (a list of one, as in GeoReport v2)",
-                "parameters": [{"name": "service_request_id", "in": "path", "required": True,
-                                "schema": {"type": "string", "pattern": "^[A-Za-z0-9-]{1,20}$"}}],
+                "parameters": [
+                    {
+                        "name": "service_request_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "pattern": "^[A-Za-z0-9-]{1,20}$"},
+                    }
+                ],
                 "responses": {"200": _REQUESTS, "404": _ERRORS},
-            }  # fmt: skip
+            }
         },
     },
     "components": {
@@ -99,8 +136,17 @@ _DOCUMENT = {
             },
             "ServiceRequest": {
                 "type": "object",
-                "required": ["service_request_id", "status", "service_code", "service_name", "agency_responsible",
-                             "requested_datetime", "updated_datetime", "expected_datetime", "address"],
+                "required": [
+                    "service_request_id",
+                    "status",
+                    "service_code",
+                    "service_name",
+                    "agency_responsible",
+                    "requested_datetime",
+                    "updated_datetime",
+                    "expected_datetime",
+                    "address",
+                ],
                 "additionalProperties": False,
                 "properties": {
                     "service_request_id": {"type": "string", "pattern": "^SGP-[0-9]{4}-[0-9]{6}$"},
@@ -111,13 +157,18 @@ _DOCUMENT = {
                     "agency_responsible": {"type": "string"},
                     "requested_datetime": _DATE_TIME,
                     "updated_datetime": _DATE_TIME,
-                    "expected_datetime": {**_DATE_TIME, "description": "End of the day the answer is due "
-                                                                       "(working-day target, WIB)."},
+                    "expected_datetime": {
+                        **_DATE_TIME,
+                        "description": "End of the day the answer is due (working-day target, WIB).",
+                    },
                     "address": {"type": "string", "description": "Kelurahan and kecamatan, never a street"},
-                    "address_id": {"type": "string", "description": "Kemendagri code of the kelurahan",
-                                   "pattern": "^32\\.75\\.[0-9]{2}\\.[0-9]{4}$"},
+                    "address_id": {
+                        "type": "string",
+                        "description": "Kemendagri code of the kelurahan",
+                        "pattern": "^32\\.75\\.[0-9]{2}\\.[0-9]{4}$",
+                    },
                 },
-            },  # fmt: skip
+            },
             "Error": {
                 "type": "object",
                 "required": ["code", "description"],

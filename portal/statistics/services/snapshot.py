@@ -5,6 +5,7 @@ Several workers may count at the same time: store() keeps whichever count starte
 figures of the newest data), so a slower, older count never replaces a newer one, and the
 figures a worker reads never go back in time. Functions flush; the caller commits.
 """
+
 from __future__ import annotations
 
 import logging
@@ -25,8 +26,9 @@ log = logging.getLogger("portal")
 def load(*, session: Session, key: str = KEY) -> PublicFigures | None:
     """The stored figures, or None when there are none yet or they were written by another
     shape of the figures classes (then they are counted again and replaced)."""
-    row = session.execute(sa.select(StatsSnapshot.computed_at, StatsSnapshot.payload)
-                          .where(StatsSnapshot.key == key)).first()  # fmt: skip
+    row = session.execute(
+        sa.select(StatsSnapshot.computed_at, StatsSnapshot.payload).where(StatsSnapshot.key == key)
+    ).first()
     if row is None:
         return None
     try:

@@ -17,6 +17,7 @@ so that every total stays the same (a "free" end, a line without a published tot
 path). The search tries cycles of up to 6 cells, which is enough for the small tables of the
 portal; a cell for which none is found gets more neighbours hidden until one is.
 """
+
 from __future__ import annotations
 
 import enum
@@ -116,8 +117,7 @@ class _Grid:
             return ((index, j) for j in range(self.width))
         if kind == "c":
             return ((i, index) for i in range(self.height))
-        return ((i, j) for i in range(self.height) for j in range(self.width)
-                if _FREE in self.ends((i, j)))  # fmt: skip
+        return ((i, j) for i in range(self.height) for j in range(self.width) if _FREE in self.ends((i, j)))
 
     def cost(self, cell: Cell) -> int:
         value = self.values[cell[0]][cell[1]]
@@ -131,7 +131,8 @@ class _Grid:
 
     def _one_line(self) -> bool:
         return (self.row_totals and self.rows == 1 and not self.col_totals) or (
-            self.col_totals and self.cols == 1 and not self.row_totals)  # fmt: skip
+            self.col_totals and self.cols == 1 and not self.row_totals
+        )
 
 
 def _fits(value: int, mark: Mark, delta: int) -> bool:
@@ -142,8 +143,9 @@ def _fits(value: int, mark: Mark, delta: int) -> bool:
     return moved >= THRESHOLD  # "*" (or a cell about to be hidden): 5 or more
 
 
-def _cheapest_cycle(grid: _Grid, start: Cell, usable: dict[Cell, Mark], max_edges: int,
-                    new_cost=None) -> tuple[int, list[Cell]] | None:  # fmt: skip
+def _cheapest_cycle(
+    grid: _Grid, start: Cell, usable: dict[Cell, Mark], max_edges: int, new_cost=None
+) -> tuple[int, list[Cell]] | None:
     """The cheapest cycle through `start` over `usable` cells along which one unit can move
     (alternating signs at every published line) without leaving any cell's allowed range.
     Cost is that of the cells not yet hidden (`new_cost`), 0 when all are hidden already."""
@@ -201,15 +203,21 @@ def _extend(values: Sequence[Sequence[int]], row_totals: bool, col_totals: bool)
     return grid
 
 
-def protect(values: Sequence[Sequence[int]], *, row_totals: bool = True, col_totals: bool = True,
-            hide: Iterable[Cell] = ()) -> Protected:  # fmt: skip
+def protect(
+    values: Sequence[Sequence[int]], *, row_totals: bool = True, col_totals: bool = True, hide: Iterable[Cell] = ()
+) -> Protected:
     """Suppress small counts of a table (inner `values`, totals computed here) so that none can
     be recovered. `hide`: extended-grid cells to hide whatever their value (a total another
     table had to hide)."""
     rows = len(values)
     cols = len(values[0]) if rows else 0
-    grid = _Grid(values=_extend(values, row_totals, col_totals), rows=rows, cols=cols,
-                 row_totals=row_totals, col_totals=col_totals)  # fmt: skip
+    grid = _Grid(
+        values=_extend(values, row_totals, col_totals),
+        rows=rows,
+        cols=cols,
+        row_totals=row_totals,
+        col_totals=col_totals,
+    )
     for i in range(grid.height):
         for j in range(grid.width):
             grid.marks[(i, j)] = Mark.PRIMARY if grid.values[i][j] < THRESHOLD else Mark.SHOWN
@@ -223,15 +231,20 @@ def protect(values: Sequence[Sequence[int]], *, row_totals: bool = True, col_tot
     return Protected(
         values=tuple(tuple(row) for row in grid.values),
         marks=tuple(tuple(grid.marks[(i, j)] for j in range(grid.width)) for i in range(grid.height)),
-        rows=rows, cols=cols, row_totals=row_totals, col_totals=col_totals,
-    )  # fmt: skip
+        rows=rows,
+        cols=cols,
+        row_totals=row_totals,
+        col_totals=col_totals,
+    )
 
 
 def _secure(grid: _Grid) -> None:
     all_cells = {(i, j) for i in range(grid.height) for j in range(grid.width)}
     while True:
-        unsafe = sorted((c for c, m in grid.marks.items() if m is not Mark.SHOWN and not _is_safe(grid, c)),
-                        key=lambda c: (grid.marks[c] is not Mark.PRIMARY, grid.values[c[0]][c[1]], c))  # fmt: skip
+        unsafe = sorted(
+            (c for c, m in grid.marks.items() if m is not Mark.SHOWN and not _is_safe(grid, c)),
+            key=lambda c: (grid.marks[c] is not Mark.PRIMARY, grid.values[c[0]][c[1]], c),
+        )
         if not unsafe:
             return
         cell = unsafe[0]
@@ -255,22 +268,25 @@ def _secure(grid: _Grid) -> None:
 def _unhide_spare(grid: _Grid, keep: set[Cell]) -> None:
     """The greedy search can hide more than needed: show again every "*" cell (totals and big
     numbers first) without which all hidden cells are still safe."""
-    spare = sorted((c for c, m in grid.marks.items() if m is Mark.SECONDARY and c not in keep),
-                   key=lambda c: (-grid.cost(c), c))  # fmt: skip
+    spare = sorted(
+        (c for c, m in grid.marks.items() if m is Mark.SECONDARY and c not in keep), key=lambda c: (-grid.cost(c), c)
+    )
     for cell in spare:
         grid.marks[cell] = Mark.SHOWN
         if not all(_is_safe(grid, c) for c, m in grid.marks.items() if m is not Mark.SHOWN):
             grid.marks[cell] = Mark.SECONDARY
 
 
-def protect_linked(tables: dict[str, tuple[Sequence[Sequence[int]], bool, bool]],
-                   links: Sequence[Sequence[tuple[str, Cell]]]) -> dict[str, Protected]:  # fmt: skip
+def protect_linked(
+    tables: dict[str, tuple[Sequence[Sequence[int]], bool, bool]], links: Sequence[Sequence[tuple[str, Cell]]]
+) -> dict[str, Protected]:
     """Protect several tables whose cells publish the same number (e.g. the same grand total):
     a number hidden in one is hidden in all the others, or it would be read off there."""
     forced: dict[str, set[Cell]] = {name: set() for name in tables}
     while True:
-        done = {name: protect(v, row_totals=rt, col_totals=ct, hide=forced[name])
-                for name, (v, rt, ct) in tables.items()}  # fmt: skip
+        done = {
+            name: protect(v, row_totals=rt, col_totals=ct, hide=forced[name]) for name, (v, rt, ct) in tables.items()
+        }
         changed = False
         for group in links:
             if any(done[name].mark(*cell) is not Mark.SHOWN for name, cell in group):

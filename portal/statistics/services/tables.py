@@ -5,6 +5,7 @@ same cells. Tables that publish the same number would be protected together (pro
 total hidden in one is hidden everywhere); today none do, since the monthly table counts only the
 complaints Open311 lists (see portal.statistics.services.figures).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,6 +39,8 @@ def status_group(status: str) -> str:
     if status in (ComplaintStatus.SELESAI.value, ComplaintStatus.DITOLAK.value):
         return status
     return "ditutup"
+
+
 TOTAL_KEY = "jumlah"
 
 
@@ -130,8 +133,10 @@ def build_tables(figures: ProgramFigures) -> PublicFigures:
     participants = [[figures.participants.get((code, sex), 0) for sex in SEXES] for code in kecamatan]
     categories = [c.value for c in ComplaintCategory]
     groups = list(STATUS_GROUPS)
-    complaints = [[sum(n for (c, s), n in figures.complaints.items() if c == category and status_group(s) == g)
-                   for g in groups] for category in categories]  # fmt: skip
+    complaints = [
+        [sum(n for (c, s), n in figures.complaints.items() if c == category and status_group(s) == g) for g in groups]
+        for category in categories
+    ]
     months = [m for m, _f, _a in figures.trend]
     trend = [[filed, answered] for _m, filed, answered in figures.trend]
     appeals = [[figures.appeals_pending], [max(0, figures.appeals_decided)]]
@@ -168,11 +173,16 @@ def table_title(name: str) -> str:
 
 def column_label(name: str, key: str) -> str:
     labels = {
-        "L": _("Laki-laki"), "P": _("Perempuan"),
-        "terbuka": _("Terbuka"), "selesai": _("Selesai"), "ditolak": _("Ditolak"), "ditutup": _("Ditutup"),
-        "diterima": _("Diterima"), "dijawab": _("Dijawab"),
+        "L": _("Laki-laki"),
+        "P": _("Perempuan"),
+        "terbuka": _("Terbuka"),
+        "selesai": _("Selesai"),
+        "ditolak": _("Ditolak"),
+        "ditutup": _("Ditutup"),
+        "diterima": _("Diterima"),
+        "dijawab": _("Dijawab"),
         "banding": _("Banding"),
-    }  # fmt: skip
+    }
     return labels[key]
 
 

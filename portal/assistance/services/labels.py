@@ -1,0 +1,98 @@
+"""How assistance requests, their statuses and events read, in the reader's language."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from portal.assistance.models import (
+    AppointmentKind,
+    AssistanceEvent,
+    AssistanceEventKind,
+    AssistanceKind,
+    AssistanceOutcome,
+    AssistanceStatus,
+    AssistanceTopic,
+    DisabilityCategory,
+)
+
+A = AssistanceStatus
+
+
+def status_label(status: AssistanceStatus) -> str:
+    return {
+        A.DITERIMA: _("Diterima — petugas akan menghubungi Anda"),
+        A.DIJADWALKAN: _("Dijadwalkan"),
+        A.SELESAI: _("Selesai"),
+    }[status]
+
+
+def officer_status_label(status: AssistanceStatus) -> str:
+    """The same statuses as officers say them (the resident's label speaks to the resident)."""
+    return {A.DITERIMA: _("Menunggu dihubungi"), A.DIJADWALKAN: _("Dijadwalkan"), A.SELESAI: _("Selesai")}[status]
+
+
+def kind_label(kind: AssistanceKind) -> str:
+    return {
+        AssistanceKind.KUNJUNGAN_RUMAH: _("Kunjungan petugas ke rumah (jemput bola)"),
+        AssistanceKind.TELEPON: _("Ditelepon kembali oleh petugas"),
+        AssistanceKind.WHATSAPP: _("Dihubungi lewat WhatsApp (pesan atau panggilan video)"),
+        AssistanceKind.JURU_BAHASA_ISYARAT: _("Juru bahasa isyarat (BISINDO)"),
+        AssistanceKind.PENDAMPINGAN_KANTOR: _("Didampingi saat datang ke kantor"),
+        AssistanceKind.BANTUAN_FORMULIR: _("Dibantu membaca atau mengisi formulir"),
+    }[kind]
+
+
+def topic_label(topic: AssistanceTopic) -> str:
+    return {
+        AssistanceTopic.CEK_STATUS: _("Cek status kepesertaan"),
+        AssistanceTopic.PENGADUAN: _("Menyampaikan pengaduan"),
+        AssistanceTopic.USULAN_CALON: _("Didaftarkan sebagai calon peserta"),
+        AssistanceTopic.SURAT: _("Surat kepesertaan"),
+        AssistanceTopic.LAINNYA: _("Hal lain"),
+    }[topic]
+
+
+def appointment_label(kind: AppointmentKind) -> str:
+    return {
+        AppointmentKind.KUNJUNGAN_RUMAH: _("Kunjungan ke rumah"),
+        AppointmentKind.TELEPON: _("Panggilan telepon"),
+        AppointmentKind.WHATSAPP: _("Panggilan WhatsApp"),
+        AppointmentKind.KANTOR: _("Pendampingan di kantor"),
+    }[kind]
+
+
+def outcome_label(outcome: AssistanceOutcome) -> str:
+    return {
+        AssistanceOutcome.CEK_STATUS: _("Dibantu mengecek status"),
+        AssistanceOutcome.PENGADUAN_DIAJUKAN: _("Pengaduan diajukan atas nama warga"),
+        AssistanceOutcome.DIUSULKAN: _("Diusulkan sebagai calon peserta untuk diverifikasi"),
+        AssistanceOutcome.INFORMASI: _("Informasi diberikan"),
+        AssistanceOutcome.TIDAK_DAPAT_DIHUBUNGI: _("Tidak dapat dihubungi"),
+    }[outcome]
+
+
+def disability_label(category: DisabilityCategory) -> str:
+    return {
+        DisabilityCategory.FISIK: _("Disabilitas fisik"),
+        DisabilityCategory.INTELEKTUAL: _("Disabilitas intelektual"),
+        DisabilityCategory.MENTAL: _("Disabilitas mental"),
+        DisabilityCategory.SENSORIK_NETRA: _("Disabilitas sensorik netra (penglihatan)"),
+        DisabilityCategory.SENSORIK_RUNGU: _("Disabilitas sensorik rungu (pendengaran)"),
+        DisabilityCategory.SENSORIK_WICARA: _("Disabilitas sensorik wicara (bicara)"),
+    }[category]
+
+
+def event_label(event: AssistanceEvent) -> str:
+    """What a timeline line means, in the reader's language (details come from its columns)."""
+    if event.kind is AssistanceEventKind.STATUS:
+        if event.to_status is A.DIJADWALKAN:
+            return _("Jadwal diubah") if event.from_status is A.DIJADWALKAN else _("Dijadwalkan")
+        if event.to_status is A.SELESAI and event.outcome is not None:
+            return _("Selesai: %(outcome)s", outcome=outcome_label(event.outcome))
+        return status_label(event.to_status) if event.to_status else ""
+    return {
+        AssistanceEventKind.DIBUAT: _("Permintaan bantuan diterima"),
+        AssistanceEventKind.CATATAN: _("Catatan internal"),
+        AssistanceEventKind.PENGAJUAN: _("Diajukan atas nama warga oleh petugas"),
+        AssistanceEventKind.DISABILITAS_DIHAPUS: _("Data disabilitas dihapus"),
+    }[event.kind]
