@@ -139,7 +139,8 @@ def attachment(app, case, *, filename="kk.png", data=None):
 
 def complaint(*, now=None, **overrides):
     """A filed complaint through the real service; returns (complaint, access_code)."""
-    from portal.complaints.services.filing import SlaTargets, file_complaint
+    from portal.complaints.services.filing import file_complaint
+    from portal.core.sla import SlaTargets
     from portal.core.workdays import WorkCalendar
 
     filed = file_complaint(

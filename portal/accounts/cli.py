@@ -7,8 +7,8 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from portal.accounts.models import Role
 from portal.accounts.services import accounts
+from portal.core.roles import Role
 from portal.extensions import db
 
 users_cli = AppGroup("users", help="Akun petugas.")

@@ -14,8 +14,8 @@ from datetime import date, datetime, time
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.complaints.models.complaint import FilerRelation
 from portal.core.base import Base, UTCDateTime, str_enum, utcnow
+from portal.core.filers import FilerRelation
 
 
 class AssistanceKind(enum.StrEnum):

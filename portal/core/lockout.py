@@ -33,7 +33,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from portal.audit.services import trail as audit
+from portal.core import trail as audit
 from portal.core.base import UTCDateTime
 from portal.core.lockout_models import AccessLockout, LockoutScope
 

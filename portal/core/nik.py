@@ -7,13 +7,12 @@ lives: it is never a residency test.
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-
-from portal.roster.models.person import Sex
 
 # Kemendagri province codes (Permendagri 58/2021 and the 2022 Papua provinces).
 PROVINCE_CODES = frozenset(
@@ -159,3 +158,8 @@ def mask_kpj(value: str | None) -> str | None:
     if not value:
         return None
     return "*" * (len(value) - 4) + value[-4:]
+
+
+class Sex(enum.StrEnum):
+    LAKI_LAKI = "L"
+    PEREMPUAN = "P"

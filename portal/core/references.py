@@ -4,12 +4,21 @@ resident finds their case again without an account. Numbers are gap-free per ser
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from werkzeug.security import check_password_hash
 
-from portal.core.base import Base
+from portal.core import lockout
+from portal.core.base import Base, utcnow
+from portal.core.errors import Locked
+from portal.core.hashing import dummy_hashes
+from portal.core.lockout import DEFAULT_POLICY, LockoutPolicy, keyed_hash
+from portal.core.lockout_models import LockoutScope
 
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out over the phone
 COMPLAINT_SERIES = "SGP"
@@ -66,3 +75,58 @@ def next_reference(*, session: Session, year: int, series: str = COMPLAINT_SERIE
         .returning(table.c.last_number)
     ).scalar_one()
     return f"{series}-{year}-{number:06d}"
+
+
+def find_by_code(
+    *,
+    session: Session,
+    model: type[Any],
+    reference: str,
+    access_code: str,
+    client: str,
+    hmac_key: str,
+    policy: LockoutPolicy = DEFAULT_POLICY,
+    now: datetime | None = None,
+) -> Any | None:
+    """The row of `model` (a complaint, a help request: anything with `reference` and
+    `access_code_hash`) when reference and code match; None otherwise (an unknown reference and a
+    wrong code are the same answer, after the same work). Raises Locked after repeated failures of
+    this client (an opaque key: the address on the web) for this reference; other clients, the
+    resident among them, are not locked out by them.
+
+    The attempt is counted before the code is compared, so parallel bursts get five guesses too.
+    An 8-character code from 31 symbols (about 2^39.6) needs no total over every client to hold:
+    see docs/security.md. The total is counted for staff to see an attack (lockout.count_total).
+    """
+    now = now or utcnow()
+    reference = normalize_reference(reference)
+    secret_hmac = keyed_hash(hmac_key, "lacak:" + reference)
+    attempt = lockout.reserve(
+        session,
+        scope=LockoutScope.TRACKING,
+        secret_hmac=secret_hmac,
+        client_hmac=keyed_hash(hmac_key, client),
+        policy=policy,
+        now=now,
+    )
+    if not attempt.allowed:  # an unknown reference is locked the same way: this says nothing about it
+        raise Locked(
+            _(
+                "Terlalu banyak percobaan untuk nomor ini dari perangkat Anda. Coba lagi setelah %(minutes)d menit, "
+                "atau tanyakan perkembangannya di kantor kelurahan atau Disnaker Kota Bekasi dengan membawa "
+                "nomor tersebut.",
+                minutes=attempt.wait_minutes,
+            ),
+            retry_after_seconds=attempt.wait_seconds,
+        )
+    found = session.scalars(sa.select(model).where(model.reference == reference)).first()
+    code = normalize_access_code(access_code)
+    if found is not None and check_password_hash(found.access_code_hash, code):
+        lockout.succeeded(session, attempt)
+        return found
+    if found is None:
+        # same work either way: no timing difference between unknown reference and wrong code
+        check_password_hash(dummy_hashes()[1], code)
+    lockout.failed(session, attempt, policy)
+    lockout.count_total(session, scope=LockoutScope.TRACKING, secret_hmac=secret_hmac, policy=policy, now=now)
+    return None

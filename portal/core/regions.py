@@ -47,3 +47,9 @@ def regions() -> Regions:
 
 def kelurahan(code: str) -> Kelurahan | None:
     return regions().kelurahan.get(code)
+
+
+def kecamatan_choices(viewer) -> list:
+    """The kecamatan an account may filter by: its scope (all of them for supervisors and unscoped officers)."""
+    scope = set(viewer.kecamatan_codes) if not viewer.is_supervisor else set()
+    return sorted((k for k in regions().kecamatan.values() if not scope or k.code in scope), key=lambda k: k.name)

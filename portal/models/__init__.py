@@ -1,6 +1,6 @@
 """All models, imported here so Alembic and create_all see every table."""
 
-from portal.accounts.models import Account, AccountKecamatan, Role
+from portal.accounts.models import Account, AccountKecamatan
 from portal.assistance.models import (  # noqa: F401
     AppointmentKind,
     AssistanceDisability,
@@ -16,17 +16,14 @@ from portal.assistance.models import (  # noqa: F401
     DisabilityCategory,
     TimeOfDay,
 )
-from portal.audit.models import AuditEvent
 from portal.complaints.models.complaint import (
     Attachment,
     Complaint,
     ComplaintCategory,
-    ComplaintDraft,
     ComplaintEvent,
     ComplaintStatus,
     ContactChannel,
     EventKind,
-    FilerRelation,
     ReferralAgency,
     ResolutionCode,
     Satisfaction,
@@ -34,12 +31,19 @@ from portal.complaints.models.complaint import (
 from portal.complaints.models.name_word import ComplaintNameWord
 from portal.complaints.models.response_template import ResponseTemplate
 from portal.core.base import Base
+from portal.core.filers import FilerRelation
 from portal.core.lockout_models import AccessLockout, LockoutScope
+from portal.core.nik import Sex
 from portal.core.references import ReferenceCounter
-from portal.drafts.models import FilingReceipt  # noqa: F401
+from portal.core.roles import Role
+from portal.core.trail import AuditEvent
+from portal.drafts.models import (
+    ComplaintDraft,
+    FilingReceipt,  # noqa: F401
+)
 from portal.letters.models import IssuedVia, Letter, LetterCounter, LetterStatus  # noqa: F401
 from portal.notifications.models import OutboxChannel, OutboxMessage, OutboxState
-from portal.roster.models.person import Person, PersonStatus, PersonStatusHistory, RosterImportBatch, Sex, StatusReason
+from portal.roster.models.person import Person, PersonStatus, PersonStatusHistory, RosterImportBatch, StatusReason
 from portal.roster.models.summary import RosterSummary
 from portal.statistics.models import StatsSnapshot  # noqa: F401
 from portal.status_check.models import CheckOutcome, StatusCheckLog

@@ -23,9 +23,10 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from portal.core.base import utcnow
+from portal.core.mail import SmtpSettings
 from portal.notifications.models import OutboxState
 from portal.notifications.services import outbox
-from portal.notifications.services.notify import Outcome, SmtpSettings, Transmission, connect, describe, transmit
+from portal.notifications.services.notify import Outcome, Transmission, connect, describe, transmit
 
 
 @dataclass(slots=True)

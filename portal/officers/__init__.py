@@ -4,7 +4,7 @@ may open it: portal.web.auth) and registers each domain's officer blueprint."""
 from flask import Blueprint, current_app, request
 from flask_wtf.csrf import CSRFError
 
-from portal.web.auth import enforce
+from portal.officers.guard import enforce
 
 bp = Blueprint("officers", __name__, url_prefix="/petugas")
 
@@ -22,9 +22,10 @@ from portal.audit.routes import officer_bp as audit  # noqa: E402
 from portal.complaints.routes import officer_bp as complaints  # noqa: E402
 from portal.letters.routes import officer_bp as letters  # noqa: E402
 from portal.notifications.routes import officer_bp as notifications  # noqa: E402
+from portal.people.routes import officer_bp as people  # noqa: E402
 from portal.roster.routes import officer_bp as roster  # noqa: E402
 
-for _child in (accounts, assistance, audit, complaints, letters, notifications, roster):
+for _child in (accounts, assistance, audit, complaints, letters, notifications, people, roster):
     bp.register_blueprint(_child)
 
 # A form sent with a stale token, on any officer page, is kept for its officer (not only on accounts' pages).

@@ -8,101 +8,20 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
 
-from portal.accounts.models import Role
-from portal.audit.services import trail as audit
-from portal.complaints.services.lifecycle import officer_status_label as case_status_label
+from portal.core import trail as audit
 from portal.core.errors import RosterFileError
-from portal.core.nik import looks_like_nik
-from portal.core.regions import regions
+from portal.core.roles import Role
 from portal.extensions import db
-from portal.letters.forms.officer import IssueLetterForm, ReplaceLetterForm
-from portal.letters.services import officer as letters_officer
-from portal.roster.forms import PeopleSearchForm, RosterUploadForm
-from portal.roster.models.person import PersonStatus, RosterImportBatch
+from portal.roster.forms import RosterUploadForm
+from portal.roster.models.person import RosterImportBatch
 from portal.roster.services import imports as roster_imports
-from portal.roster.services import people
-from portal.web.auth import ADMINS, ALL_STAFF, current_actor, roles_required
-from portal.web.numbers import as_id, as_page
+from portal.web.auth import ADMINS, current_actor, roles_required
+from portal.web.numbers import as_id
 
 bp = officer_bp = Blueprint("roster", __name__)  # registered by portal.officers under /petugas
 
 ROSTER_UPLOAD_MAX_BYTES = 300 * 1024 * 1024
-
-
-def _page_number(value: str | None) -> int:
-    return as_page(value)
-
-
-@bp.route("/warga", methods=["GET", "POST"])
-@roles_required(*ALL_STAFF)
-def search_people():
-    """The form is sent by POST, so a NIK never appears in an address (history, proxy and server
-    logs); a name search can be paged by GET links."""
-    form = PeopleSearchForm(request.form if request.method == "POST" else request.args)
-    form.status.choices = [SelectChoice("", _("Semua status"))] + [
-        SelectChoice(s.value, people.status_label(s)) for s in PersonStatus
-    ]
-    status = form.status.data if form.status.data in set(PersonStatus) else None
-    query = people.PeopleQuery(
-        q=(form.q.data or "")[:100],
-        status=PersonStatus(status) if status else None,
-        page=_page_number(request.args.get("hal")),
-    )
-    if request.method == "GET" and looks_like_nik(query.q):
-        result = people.PeoplePage(
-            rows=[],
-            total=0,
-            page=1,
-            pages=1,
-            searched=False,
-            by_nik=True,
-            message=_("NIK tidak boleh tercantum di alamat halaman. Ketik NIK di kolom pencarian, lalu tekan Cari."),
-        )
-    else:
-        result = people.search_people(session=db.session, viewer=current_user, query=query, who=current_actor())
-        db.session.commit()
-    if result.message:  # a search that cannot run is an error of the search field, linked from the summary
-        form.q.errors = [result.message]
-    paging = {"q": query.q, "status": status or ""} if not result.by_nik else {}
-    return render_template(
-        "roster/warga.html",
-        form=form,
-        result=result,
-        args=paging,
-        kelurahan=regions().kelurahan,
-        status_label=people.status_label,
-        title=_("Cari warga"),
-    )
-
-
-@bp.get("/warga/<int:person_id>")
-@roles_required(*ALL_STAFF)
-def show_person(person_id: int):
-    return person_page(person_id)
-
-
-def person_page(person_id: int, *, replace_form: ReplaceLetterForm | None = None, status: int = 200):
-    """The person page; `replace_form` with its errors when replacing the letter failed."""
-    record = people.view_person(session=db.session, viewer=current_user, person_id=person_id, who=current_actor())
-    if record is None:
-        abort(404)  # outside the officer's kecamatan looks the same as no such person
-    letters = letters_officer.person_letters(session=db.session, person=record.person)
-    db.session.commit()
-    return render_template(
-        "roster/warga_rincian.html",
-        record=record,
-        person=record.person,
-        place=regions().kelurahan.get(record.person.kelurahan_code),
-        status_label=people.status_label,
-        reason_label=people.reason_label,
-        case_status_label=case_status_label,
-        title=_("Data warga"),
-        letters=letters,
-        issue_form=IssueLetterForm(formdata=None),
-        replace_form=replace_form or ReplaceLetterForm(formdata=None),
-    ), status
 
 
 # Roster imports (admins) -------------------------------------------------------------------
@@ -124,7 +43,7 @@ def _allow_large_roster_upload(endpoint, _values) -> None:
 
 def _imports_page(form: RosterUploadForm, *, status: int = 200):
     before = as_id(request.args.get("sebelum"))
-    batches = people.import_batches(session=db.session, limit=50, before_id=before)
+    batches = roster_imports.import_batches(session=db.session, limit=50, before_id=before)
     folder = rejects_dir()
     with_rejects = {b.id for b in batches if roster_imports.rejects_file(directory=folder, batch_id=b.id)}
     older = batches[-1].id if len(batches) == 50 else None

@@ -13,17 +13,15 @@ import logging
 from collections.abc import Callable
 from typing import NoReturn
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from portal.complaints.services.attachments import AttachmentError
 from portal.extensions import db, login_manager
 from portal.web.htmx import render_page_or_fragment
-from portal.web.receipts import CONFIRMATION_DELAYED, confirmation_waiting
 
 log = logging.getLogger("portal.errors")
 
@@ -133,14 +131,6 @@ def init_app(app: Flask) -> None:
             return _unavailable(error)
         raise error  # any other database error stays a logged 500 (and propagates in tests)
 
-    @app.errorhandler(AttachmentError)
-    def _storage_down(error: AttachmentError):
-        """Files could not be written (disk full, read-only) where a form did not catch it: the
-        transaction is rolled back and the files written in it are removed with it."""
-        _rollback()
-        log.error("attachment storage: %s", error.message)
-        return render_error(503, error.message, retry_after=DATABASE_RETRY_AFTER)
-
     @app.errorhandler(InternalServerError)
     def _internal(error: InternalServerError):
         _rollback()
@@ -167,17 +157,21 @@ def form_expired() -> Response:
 
 
 DATABASE_RETRY_AFTER = 30  # seconds: a restart of PostgreSQL takes a few
-# Pages that show what a committed filing gave the resident (reference, access code).
-CONFIRMATION_PAGES = frozenset(
-    {
-        "complaints.show_confirmation",
-        "complaints.receipt_pdf",
-        "assistance.show_sent",
-        "assistance.download_slip",
-        "officers.complaints.show_assisted_confirmation",
-        "officers.complaints.download_assisted_slip",
-    }
-)
+_UNAVAILABLE_MESSAGES = "sigap_unavailable_messages"
+
+
+def register_unavailable_message(app: Flask, message_for_request: Callable[[], str | None]) -> None:
+    """A domain that knows better than "nothing was lost, try again" for some of its pages (a
+    filing that was committed before the database went away) says so on the 503 page."""
+    app.extensions.setdefault(_UNAVAILABLE_MESSAGES, []).append(message_for_request)
+
+
+def storage_unavailable(message: str) -> Response:
+    """Files could not be written (disk full, read-only) where a form did not catch it: the
+    transaction is rolled back and the files written in it are removed with it."""
+    _rollback()
+    log.error("file storage: %s", message)
+    return render_error(503, message, retry_after=DATABASE_RETRY_AFTER)
 
 
 def _rollback() -> None:
@@ -195,9 +189,8 @@ def _unavailable(error: Exception) -> Response:
     _rollback()
     cause = getattr(error, "orig", None) or error
     log.error("database unavailable: %s: %s", type(cause).__name__, str(cause).split("\n")[0])
-    message = None
-    if request.method == "GET" and request.endpoint in CONFIRMATION_PAGES and confirmation_waiting():
-        message = str(CONFIRMATION_DELAYED)  # the filing was committed: say so, not "nothing was lost"
+    found = (ask() for ask in current_app.extensions.get(_UNAVAILABLE_MESSAGES, []))
+    message = next((m for m in found if m), None)
     if "_login_user" not in g:
         # The page's layout asks Flask-Login for the officer, which would ask the database again.
         g._login_user = login_manager.anonymous_user()

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import Field, Form, ValidationError
+from wtforms import (
+    Field,
+    Form,
+    HiddenField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired
 from wtforms.widgets import core as wtforms_widgets
 from wtforms.widgets.core import clean_key
 
 from portal.core.nik import NikError, parse_nik
+from portal.web.numbers import as_id
 
 
 class ValidNik:
@@ -60,3 +68,38 @@ class GetForm(FlaskForm):
 
     class Meta:
         csrf = False
+
+
+class OneOfTheChoices:
+    """Like WTForms' own choice check, with a message in the portal's language."""
+
+    def __call__(self, form, field):
+        allowed = {str(choice.value) for choice in field.choices}
+        if field.data not in allowed:
+            raise ValidationError(_l("Pilih salah satu pilihan yang tersedia."))
+
+
+def first_error(active_form: tuple[str, FlaskForm] | None) -> tuple[str, str] | None:
+    """(action, message) of a refused action form: shown above the actions when the page no longer
+    offers that action (a stale page, or a request not made from the page)."""
+    if active_form is None:
+        return None
+    messages = [message for errors in active_form[1].errors.values() for message in errors]
+    return (active_form[0], messages[0]) if messages else None
+
+
+class CaseForm(FlaskForm):
+    """A form acting on a case (or a help request) as it was when the page was opened: a stale
+    page's action is refused instead of overwriting a change it never saw."""
+
+    # The version the page was opened at; missing only when the page is not the portal's own.
+    version = HiddenField(
+        validators=[
+            DataRequired(message=_l("Data sudah berubah sejak halaman dibuka. Muat ulang halaman, lalu coba lagi."))
+        ]
+    )
+
+    @property
+    def version_number(self) -> int:
+        version = as_id(self.version.data)
+        return -1 if version is None else version

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from flask import current_app
 
-from portal.complaints.services.filing import SlaTargets
 from portal.core.lockout import LockoutPolicy
+from portal.core.mail import SmtpSettings
+from portal.core.sla import SlaTargets
 from portal.core.workdays import WorkCalendar, parse_dates
-from portal.notifications.services.notify import SmtpSettings
 
 
 def work_calendar() -> WorkCalendar:

@@ -43,10 +43,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.filters["combine_args"] = combine_args
-    from portal.complaints.services.lifecycle import category_label, resolution_label
-
-    app.jinja_env.globals["category_label"] = category_label  # a complaint category, in the reader's language
-    app.jinja_env.globals["resolution_label"] = resolution_label
 
     @app.context_processor
     def _globals():

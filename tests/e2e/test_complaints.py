@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
-from portal.audit.services.trail import Actor
 from portal.complaints.services import actions as case_actions
+from portal.core.trail import Actor
 from portal.core.workdays import WorkCalendar
 from portal.extensions import db
 from portal.models import Account, Complaint, ComplaintStatus, ResolutionCode

@@ -285,6 +285,8 @@ def test_a_nik_typed_into_the_queue_search_never_reaches_an_address(browser, liv
         cases = file_cases(live_server, unique_word())
         nik = subject_nik_of(live_server, cases["terlewat"].reference)
         sign_in(page, officer)
+        if javascript:
+            wait_for_htmx(page)  # the live search is htmx's: before it loads, the box is a plain form
         search = page.get_by_label("Cari nomor atau nama")
         search.fill(f"{nik[:4]} {nik[4:8]} {nik[8:12]} {nik[12:]}")
         if javascript:  # the live search holds the request back and says why

@@ -46,8 +46,8 @@ def test_50_concurrent_filings_get_50_gap_free_references(app, database_url):
 def test_two_officers_claim_the_same_case_and_exactly_one_wins(app, database_url):
     if not database_url.startswith("postgresql"):
         pytest.skip("SQLite serialises writers; this test is for the server database")
-    from portal.audit.services import trail as audit
     from portal.complaints.services import actions as case_actions
+    from portal.core import trail as audit
     from portal.models import Account
     from tests.factories import account, complaint
 

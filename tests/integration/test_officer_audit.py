@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-from portal.audit.services import trail as audit
+from portal.core import trail as audit
 from portal.extensions import db
 from portal.models import AuditEvent
 from tests.conftest import csrf_token, parse

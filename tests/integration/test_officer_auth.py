@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from itsdangerous import URLSafeTimedSerializer
 
-from portal.audit.models import AuditIsAppendOnly
 from portal.core.base import utcnow
+from portal.core.trail import AuditIsAppendOnly
 from portal.extensions import db
 from portal.models import Account, AuditEvent
 from tests.clock import running_at
@@ -406,7 +406,7 @@ def test_session_is_renewed_at_sign_in(client):
 
 def test_audit_events_cannot_be_changed(app):
     officer = account()
-    from portal.audit.services import trail as audit
+    from portal.core import trail as audit
 
     event = audit.record(
         session=db.session,

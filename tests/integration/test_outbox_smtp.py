@@ -9,10 +9,10 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
 from portal.core.base import utcnow
+from portal.core.mail import SmtpSettings
 from portal.extensions import db
 from portal.models import OutboxMessage
 from portal.notifications.sender import deliver_due
-from portal.notifications.services.notify import SmtpSettings
 from tests.factories import complaint
 
 

@@ -16,11 +16,11 @@ from aiosmtpd.controller import Controller
 from sqlalchemy.orm import Session
 
 from portal.core.base import utcnow
+from portal.core.mail import SmtpSettings
 from portal.extensions import db
 from portal.models import OutboxMessage, OutboxState
 from portal.notifications.sender import deliver_due
 from portal.notifications.services import outbox
-from portal.notifications.services.notify import SmtpSettings
 from tests.factories import complaint
 from tests.integration.test_outbox_smtp import free_port, settings
 

@@ -16,11 +16,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.accounts.models import Role
 from portal.accounts.services.accounts import AccountError, check_password_strength
-from portal.complaints.forms.public import OneOfTheChoices
 from portal.core.regions import regions
-from portal.web.forms import strip_filter
+from portal.core.roles import Role
+from portal.web.forms import OneOfTheChoices, strip_filter
 
 ROLE_CHOICES = [
     SelectChoice(Role.OFFICER.value, _l("Petugas: menangani pengaduan di wilayahnya")),

@@ -7,11 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.accounts.forms.admin import AccountCreateForm, AccountEditForm, PasswordResetForm, TwoFactorResetForm
-from portal.accounts.models import Account, Role
+from portal.accounts.models import Account
 from portal.accounts.routes import officer_bp as bp
 from portal.accounts.services import admin as account_admin
 from portal.accounts.services.accounts import AccountError
 from portal.core.regions import regions
+from portal.core.roles import Role
 from portal.extensions import db
 from portal.web.auth import ADMINS, current_actor, roles_required
 

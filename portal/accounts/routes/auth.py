@@ -12,11 +12,11 @@ from portal.accounts.models import Account
 from portal.accounts.routes import device
 from portal.accounts.routes import officer_bp as bp
 from portal.accounts.services import accounts
-from portal.audit.services import trail as audit
+from portal.core import trail as audit
 from portal.core.base import utcnow
 from portal.core.errors import Locked
+from portal.drafts import web as restore
 from portal.extensions import db, limiter
-from portal.web import restore
 from portal.web.auth import ALL_STAFF, current_actor, public_endpoint, roles_required, safe_next
 from portal.web.errors import render_error
 from portal.web.settings import lockout_policy

@@ -16,12 +16,13 @@ from wtforms import TextAreaField
 
 from portal.accounts.routes import officer_bp as bp
 from portal.core.base import utcnow
+from portal.drafts import web as restore
 from portal.drafts.services import session_restore
+from portal.drafts.web import RESTORE_KEY
 from portal.extensions import db
-from portal.web import restore
 from portal.web.auth import ALL_STAFF, IDLE_TIMEOUT, roles_required
 from portal.web.errors import form_expired, render_error
-from portal.web.restore import RESTORE_KEY, from_this_site
+from portal.web.origin import from_this_site
 
 # Labels for the free-text fields officers type most; others are named by their field name.
 LABELS = {

@@ -22,8 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from portal.accounts.models import Account, AccountKecamatan, Role
-from portal.audit.services.trail import Actor, record
+from portal.accounts.models import Account, AccountKecamatan
 from portal.core import lockout
 from portal.core.base import utcnow
 from portal.core.errors import DomainError, Locked
@@ -31,6 +30,8 @@ from portal.core.hashing import dummy_hashes, password_hasher
 from portal.core.lockout import DEFAULT_POLICY, Attempt, LockoutPolicy, keyed_hash
 from portal.core.lockout_models import AccessLockout, LockoutScope
 from portal.core.regions import regions
+from portal.core.roles import Role
+from portal.core.trail import Actor, record
 
 MIN_PASSWORD = 12
 

@@ -7,11 +7,12 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import Account, AccountKecamatan, Role
+from portal.accounts.models import Account, AccountKecamatan
 from portal.accounts.services import accounts
 from portal.accounts.services.accounts import AccountError
-from portal.audit.services import trail as audit
+from portal.core import trail as audit
 from portal.core.regions import regions
+from portal.core.roles import Role
 
 
 def list_accounts(*, session: Session) -> list[Account]:

@@ -8,10 +8,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from portal.assistance.models import AppointmentKind, AssistanceOutcome
-from portal.complaints.forms.case import CaseForm
-from portal.complaints.forms.public import OneOfTheChoices
 from portal.core.references import normalize_reference
-from portal.web.forms import strip_filter
+from portal.web.forms import CaseForm, OneOfTheChoices, strip_filter
 
 APPOINTMENTS = [
     SelectChoice(AppointmentKind.KUNJUNGAN_RUMAH.value, _l("Kunjungan ke rumah")),

@@ -18,11 +18,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.assistance.models import AssistanceKind, AssistanceTopic, ContactPreference, DisabilityCategory, TimeOfDay
-from portal.complaints.forms.public import OneOfTheChoices
-from portal.complaints.models.complaint import FilerRelation
+from portal.core.filers import FilerRelation
 from portal.core.phone import PhoneError, normalize_phone
 from portal.core.regions import regions
-from portal.web.forms import strip_filter
+from portal.web.forms import OneOfTheChoices, strip_filter
 
 K = AssistanceKind
 

@@ -2,7 +2,7 @@
 session cookie is gone (the phone's browser was closed): nothing is saved, but nothing typed is
 lost either (WCAG 2.2.1, 2.2.5). The form comes back filled in, with a fresh token and a message
 saying to send it again; the check page goes back to the draft it was showing. Only for forms
-sent from a page of this portal (portal.web.restore.from_this_site).
+sent from a page of this portal (portal.web.origin.from_this_site).
 
 A blueprint error handler: Flask looks up handlers by the request's blueprint, so this catches the
 CSRFError that CSRFProtect raises before the view runs. Every other POST of the blueprint gets the
@@ -21,7 +21,7 @@ from portal.assistance.routes.requests import DRAFT_KEY, render_form
 from portal.assistance.services import requests as service
 from portal.extensions import db
 from portal.web.errors import form_expired
-from portal.web.restore import from_this_site
+from portal.web.origin import from_this_site
 
 
 @bp.errorhandler(CSRFError)

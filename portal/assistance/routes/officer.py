@@ -25,17 +25,16 @@ from portal.assistance.services import actions
 from portal.assistance.services.access import can_act, can_see_disability, can_view
 from portal.assistance.services.labels import officer_status_label
 from portal.assistance.services.queue import AssistanceFilters, kinds_of, load_queue
-from portal.audit.services import trail as audit
-from portal.complaints.forms.case import first_error
-from portal.complaints.routes.queue import kecamatan_choices
 from portal.complaints.services.lifecycle import actor_names
+from portal.core import trail as audit
 from portal.core.base import utcnow
 from portal.core.errors import DomainError
-from portal.core.regions import kelurahan, regions
+from portal.core.regions import kecamatan_choices, kelurahan, regions
 from portal.core.workdays import local_date
 from portal.extensions import db
 from portal.web.auth import ALL_STAFF, current_actor, roles_required
 from portal.web.errors import render_error
+from portal.web.forms import first_error
 from portal.web.htmx import render_page_or_fragment
 from portal.web.numbers import as_id, as_page
 

@@ -19,15 +19,15 @@ from portal.assistance.models import (
 from portal.assistance.routes import bp
 from portal.assistance.services import labels as labels_of
 from portal.assistance.services import requests as service
-from portal.complaints.models.complaint import FilerRelation
+from portal.core.filers import FilerRelation
 from portal.core.references import format_access_code
 from portal.core.regions import kelurahan, regions
+from portal.drafts.web import EXPIRED_CONFIRMATION, remember_filing
+from portal.drafts.web import filed as filed_receipt
 from portal.extensions import db, limiter
 from portal.web.errors import refuse
 from portal.web.htmx import render_page_or_fragment, wants_fragment
 from portal.web.pdf import render_pdf
-from portal.web.receipts import EXPIRED_CONFIRMATION, remember_filing
-from portal.web.receipts import filed as filed_receipt
 from portal.web.settings import work_calendar
 
 DRAFT_KEY = "assistance_draft"

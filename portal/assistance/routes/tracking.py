@@ -5,24 +5,35 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from portal.assistance.models import AssistanceRequest
 from portal.assistance.routes import bp
 from portal.assistance.routes.requests import labels
 from portal.assistance.services import requests as service
-from portal.audit.services.trail import Actor
 from portal.core.base import utcnow
 from portal.core.regions import kelurahan
+from portal.core.trail import Actor
 from portal.extensions import db
+from portal.web.settings import lockout_policy
 
 TRACKED_KEY = "tracked_assistance"
 TRACKING_LIFETIME = timedelta(minutes=30)
 
 
-def remember_tracked(found: AssistanceRequest) -> str:
-    """Called by the tracking page after a BTN reference and its code matched; where to go next."""
+def track_by_code(reference: str, access_code: str, client: str) -> str | None:
+    """The tracking form (/pengaduan/lacak) with a BTN reference: where to go next, or None."""
+    found = service.track(
+        session=db.session,
+        reference=reference,
+        access_code=access_code,
+        client=client,
+        hmac_key=current_app.config["NIK_HMAC_KEY"],
+        policy=lockout_policy(),
+    )
+    if found is None:
+        return None
     session[TRACKED_KEY] = {"id": found.id, "at": utcnow().timestamp()}
     return url_for("assistance.view_request")
 

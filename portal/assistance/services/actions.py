@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 import sqlalchemy as sa
@@ -20,8 +21,8 @@ from portal.assistance.models import (
 )
 from portal.assistance.services.access import can_act, can_see_disability, can_view
 from portal.assistance.services.requests import Actor, add_event, delete_disability_data, transition
-from portal.audit.services import trail as audit
 from portal.complaints.models.complaint import Complaint
+from portal.core import trail as audit
 from portal.core.base import utcnow
 from portal.core.errors import DomainError
 from portal.core.workdays import local_date
@@ -224,3 +225,41 @@ def link_filing(*, session: Session, request: AssistanceRequest, officer: Accoun
     )
     request.updated_at = utcnow()
     session.flush()
+
+
+@dataclass(frozen=True, slots=True)
+class HelpRequestSource:
+    """A help request an officer files a complaint or proposal from (portal.complaints'
+    FilingSource): what it says about the person, and a line on its timeline once filed."""
+
+    request: AssistanceRequest
+    reference: str
+    prefill: dict[str, str | bool]
+
+    def link(self, *, session: Session, officer: Account, complaint_reference: str) -> None:
+        link_filing(session=session, request=self.request, officer=officer, reference=complaint_reference)
+
+
+def filing_source(*, session: Session, reference: str, officer: Account) -> HelpRequestSource | None:
+    """The help request behind an assisted filing, when the officer may see it."""
+    from portal.assistance.services.requests import find
+
+    found = find(session=session, reference=reference)
+    if found is None or not can_view(officer, found):
+        return None
+    return HelpRequestSource(
+        request=found,
+        reference=found.reference,
+        prefill={
+            "name": found.subject_name,
+            "kelurahan": found.kelurahan_code,
+            "phone": found.phone,
+            "relation": found.requester_relation.value,
+            "requester_name": found.requester_name or "",
+            "requester_relationship": found.requester_relationship or "",
+            "whatsapp": "whatsapp" in found.contact_preference.value,
+            "street": found.street or "",
+            "rt": found.rt or "",
+            "rw": found.rw or "",
+        },
+    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -34,17 +34,19 @@ from portal.assistance.models import (
     TimeOfDay,
 )
 from portal.assistance.services.labels import status_label
-from portal.audit.services import trail as audit
-from portal.complaints.models.complaint import ComplaintDraft, FilerRelation
+from portal.core import trail as audit
 from portal.core.base import utcnow
 from portal.core.errors import DomainError
+from portal.core.filers import FilerRelation
 from portal.core.hashing import code_hash_method
-from portal.core.references import ASSISTANCE_SERIES, new_access_code, next_reference
+from portal.core.lockout import DEFAULT_POLICY, LockoutPolicy
+from portal.core.references import ASSISTANCE_SERIES, find_by_code, new_access_code, next_reference
 from portal.core.workdays import WorkCalendar, local_date
+from portal.drafts.models import ComplaintDraft
+from portal.drafts.services.lifetimes import DRAFT_MAX_AGE
 
 A = AssistanceStatus
 DRAFT_PREFIX = "btn-"  # assistance drafts share the draft table; their tokens are marked
-DRAFT_MAX_AGE = timedelta(days=2)
 
 
 class Actor(enum.StrEnum):
@@ -328,3 +330,26 @@ def delete_disability_data(
 
 def find(*, session: Session, reference: str) -> AssistanceRequest | None:
     return session.scalars(sa.select(AssistanceRequest).where(AssistanceRequest.reference == reference)).first()
+
+
+def track(
+    *,
+    session: Session,
+    reference: str,
+    access_code: str,
+    client: str,
+    hmac_key: str,
+    policy: LockoutPolicy = DEFAULT_POLICY,
+    now: datetime | None = None,
+) -> AssistanceRequest | None:
+    """The help request when its BTN reference and code match (portal.core.references.find_by_code)."""
+    return find_by_code(
+        session=session,
+        model=AssistanceRequest,
+        reference=reference,
+        access_code=access_code,
+        client=client,
+        hmac_key=hmac_key,
+        policy=policy,
+        now=now,
+    )

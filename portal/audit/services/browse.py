@@ -1,5 +1,5 @@
 """Reading the audit trail (supervisors): by object or by officer, newest first, page by page.
-The trail itself is append-only (portal.audit.models); reading it is audited too."""
+The trail itself is append-only (portal.core.trail); reading it is audited too."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Account
-from portal.audit.models import AuditEvent
-from portal.audit.services import trail as audit
 from portal.complaints.models.complaint import Complaint
+from portal.core import trail as audit
 from portal.core.nik import normalize_nik
+from portal.core.trail import AuditEvent
 from portal.roster.models.person import Person
 
 PAGE_SIZE = 50
@@ -94,7 +94,7 @@ def browse(*, session: Session, filters: AuditFilters, who: audit.Actor, page_si
     )
     if message:
         return AuditPage(events=[], older_than=None, object_type=object_type, message=message)
-    found = audit.events(
+    found = trail_events(
         session=session,
         object_type=object_type,
         object_id=object_id,
@@ -126,3 +126,24 @@ def browse(*, session: Session, filters: AuditFilters, who: audit.Actor, page_si
         object_type=object_type,
         object_id=object_id,
     )
+
+
+def trail_events(
+    *,
+    session: Session,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    account_id: int | None = None,
+    limit: int = 200,
+    before_id: int | None = None,
+) -> list[AuditEvent]:
+    query = sa.select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+    if object_type:
+        query = query.where(AuditEvent.object_type == object_type)
+    if object_id:
+        query = query.where(AuditEvent.object_id == object_id)
+    if account_id:
+        query = query.where(AuditEvent.account_id == account_id)
+    if before_id:
+        query = query.where(AuditEvent.id < before_id)
+    return list(session.scalars(query))

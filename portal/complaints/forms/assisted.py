@@ -9,9 +9,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import Label
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from portal.complaints.forms.public import OFFICER_CATEGORY_CHOICES, CategoryForm, DetailsForm, OneOfTheChoices
-from portal.complaints.models.complaint import ComplaintCategory, FilerRelation
-from portal.web.forms import strip_filter
+from portal.complaints.forms.public import OFFICER_CATEGORY_CHOICES, CategoryForm, DetailsForm
+from portal.complaints.models.complaint import ComplaintCategory
+from portal.core.filers import FilerRelation
+from portal.web.forms import OneOfTheChoices, strip_filter
 
 WHO_CONSENTS = [
     SelectChoice(FilerRelation.SENDIRI.value, _l("Yang bersangkutan sendiri (hadir atau ditelepon)")),

@@ -5,15 +5,13 @@ from __future__ import annotations
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from portal.complaints.forms.public import OneOfTheChoices
 from portal.complaints.models.complaint import ReferralAgency, ResolutionCode
 from portal.complaints.services.lifecycle import resolution_label
-from portal.web.forms import strip_filter
-from portal.web.numbers import as_id
+from portal.web.forms import CaseForm, OneOfTheChoices, strip_filter
 
 AGENCIES = [
     SelectChoice(ReferralAgency.DUKCAPIL.value, "Disdukcapil"),
@@ -30,29 +28,6 @@ def _message(label, required=True):
     if required:
         validators.insert(0, DataRequired(message=_l("Tulis pesannya.")))
     return TextAreaField(label, filters=[strip_filter], validators=validators, render_kw={"rows": 4, "maxlength": 2000})
-
-
-class CaseForm(FlaskForm):
-    # The version the page was opened at; missing only when the page is not the portal's own.
-    version = HiddenField(
-        validators=[
-            DataRequired(message=_l("Data sudah berubah sejak halaman dibuka. Muat ulang halaman, lalu coba lagi."))
-        ]
-    )
-
-    @property
-    def version_number(self) -> int:
-        version = as_id(self.version.data)
-        return -1 if version is None else version
-
-
-def first_error(active_form: tuple[str, FlaskForm] | None) -> tuple[str, str] | None:
-    """(action, message) of a refused action form: shown above the actions when the page no longer
-    offers that action (a stale page, or a request not made from the page)."""
-    if active_form is None:
-        return None
-    messages = [message for errors in active_form[1].errors.values() for message in errors]
-    return (active_form[0], messages[0]) if messages else None
 
 
 class ClaimForm(CaseForm):

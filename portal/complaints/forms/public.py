@@ -7,11 +7,12 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
-from portal.complaints.models.complaint import ComplaintCategory, ContactChannel, FilerRelation, Satisfaction
+from portal.complaints.models.complaint import ComplaintCategory, ContactChannel, Satisfaction
 from portal.complaints.services.filing import NEEDS_NIK
+from portal.core.filers import FilerRelation
 from portal.core.phone import PhoneError, normalize_phone
 from portal.core.regions import regions
-from portal.web.forms import ValidNik, strip_filter
+from portal.web.forms import OneOfTheChoices, ValidNik, strip_filter
 
 C = ComplaintCategory
 
@@ -67,15 +68,6 @@ def kelurahan_choices() -> list[SelectChoice]:
         SelectChoice("", str(_l("Pilih kelurahan"))),
         *(SelectChoice(k.code, k.name, optgroup=f"Kecamatan {k.kecamatan.name}") for k in places),
     ]
-
-
-class OneOfTheChoices:
-    """Like WTForms' own choice check, with a message in the portal's language."""
-
-    def __call__(self, form, field):
-        allowed = {str(choice.value) for choice in field.choices}
-        if field.data not in allowed:
-            raise ValidationError(_l("Pilih salah satu pilihan yang tersedia."))
 
 
 class CategoryForm(FlaskForm):

@@ -13,9 +13,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from portal.complaints.forms.public import OneOfTheChoices
 from portal.complaints.models.complaint import ComplaintCategory, ComplaintStatus
-from portal.web.forms import strip_filter
+from portal.web.forms import OneOfTheChoices, strip_filter
 
 
 def _optional_choices(everything, values) -> list[SelectChoice]:

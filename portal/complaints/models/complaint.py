@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.base import Base, UTCDateTime, str_enum, utcnow
+from portal.core.filers import FilerRelation
 
 
 class ComplaintCategory(enum.StrEnum):
@@ -31,14 +32,6 @@ class ComplaintStatus(enum.StrEnum):
     DITOLAK = "ditolak"
     BANDING = "banding"
     DITUTUP = "ditutup"
-
-
-class FilerRelation(enum.StrEnum):
-    SENDIRI = "sendiri"
-    KELUARGA = "keluarga"
-    PENDAMPING = "pendamping"
-    RT_RW = "rt_rw"
-    LAINNYA = "lainnya"
 
 
 class ContactChannel(enum.StrEnum):
@@ -222,13 +215,3 @@ class Attachment(Base):
 
     complaint: Mapped[Complaint | None] = relationship(back_populates="attachments")
     event: Mapped[ComplaintEvent | None] = relationship(back_populates="attachments")
-
-
-class ComplaintDraft(Base):
-    """What a resident typed before "check your answers": kept server-side, not in the cookie."""
-
-    __tablename__ = "complaint_draft"
-
-    token: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
-    data: Mapped[dict] = mapped_column(sa.JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

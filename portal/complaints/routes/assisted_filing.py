@@ -10,27 +10,26 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from portal.accounts.models import Account
-from portal.assistance.services.access import can_view as can_view_request
-from portal.assistance.services.requests import find as find_request
-from portal.audit.services import trail as audit
 from portal.complaints.forms.assisted import AssistedCategoryForm, AssistedDetailsForm
 from portal.complaints.forms.public import CATEGORY_HINTS
-from portal.complaints.models.complaint import Complaint, ComplaintCategory, ContactChannel, FilerRelation
+from portal.complaints.models.complaint import Complaint, ComplaintCategory, ContactChannel
 from portal.complaints.routes import officer_bp as bp
 from portal.complaints.routes.filing import _as_formdata, _category_label
 from portal.complaints.routes.uploads import read_uploads
 from portal.complaints.services import filing as service
 from portal.complaints.services.access import can_view
-from portal.complaints.services.assisted import consent_by, file_on_behalf
+from portal.complaints.services.assisted import FILING_SOURCES, consent_by, file_on_behalf
 from portal.complaints.services.attachments import MAX_FILES
+from portal.core import trail as audit
+from portal.core.filers import FilerRelation
 from portal.core.references import format_access_code
 from portal.core.regions import kelurahan
+from portal.drafts.web import EXPIRED_CONFIRMATION, remember_filing
+from portal.drafts.web import filed as filed_receipt
 from portal.extensions import db
 from portal.web.auth import ALL_STAFF, current_actor, roles_required
 from portal.web.errors import refuse
 from portal.web.pdf import render_pdf
-from portal.web.receipts import EXPIRED_CONFIRMATION, remember_filing
-from portal.web.receipts import filed as filed_receipt
 from portal.web.settings import attachment_dir, sla_targets, work_calendar
 
 DRAFT_KEY = "assisted_draft"
@@ -71,25 +70,32 @@ def _draft():
     return draft if draft is not None and "kategori" in draft.data else None
 
 
+def _source(reference: str | None):
+    """The help request an assisted filing starts from (found by portal.assistance), or None."""
+    finder = current_app.extensions.get(FILING_SOURCES)
+    if not reference or finder is None:
+        return None
+    return finder(session=db.session, reference=reference, officer=current_user)
+
+
 def _from_request(reference: str | None) -> dict:
-    """What an assistance request already says about the person, to start the form with."""
-    found = find_request(session=db.session, reference=reference) if reference else None
-    if found is None or not can_view_request(current_user, found):
+    """What a help request already says about the person, to start the form with."""
+    source = _source(reference)
+    if source is None:
         return {}
+    facts = source.prefill
     return {
-        "bantuan": found.reference,
-        "nama": found.subject_name,
-        "kelurahan": found.kelurahan_code,
-        "telepon": found.phone,
-        "pelapor": found.requester_relation.value,
-        "nama_pelapor": found.requester_name or "",
-        "hubungan": found.requester_relationship or "",
-        "saluran": (
-            ContactChannel.WHATSAPP if "whatsapp" in found.contact_preference.value else ContactChannel.TELEPON
-        ).value,
-        "jalan": found.street or "",
-        "rt": found.rt or "",
-        "rw": found.rw or "",
+        "bantuan": source.reference,
+        "nama": facts["name"],
+        "kelurahan": facts["kelurahan"],
+        "telepon": facts["phone"],
+        "pelapor": facts["relation"],
+        "nama_pelapor": facts["requester_name"],
+        "hubungan": facts["requester_relationship"],
+        "saluran": (ContactChannel.WHATSAPP if facts["whatsapp"] else ContactChannel.TELEPON).value,
+        "jalan": facts["street"],
+        "rt": facts["rt"],
+        "rw": facts["rw"],
     }
 
 
@@ -237,7 +243,7 @@ def check_assisted_filing():
             targets=sla_targets(),
             officer=me,
             who=current_actor(),
-            assistance_reference=draft.data.get("bantuan"),
+            source=_source(draft.data.get("bantuan")),
         )
     except service.DuplicateOpenCase as duplicate:
         db.session.rollback()

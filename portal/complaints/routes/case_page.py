@@ -9,7 +9,6 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import Account
-from portal.audit.services import trail as audit
 from portal.complaints.forms import case as forms
 from portal.complaints.models.complaint import Attachment, Complaint, ComplaintStatus, ReferralAgency, ResolutionCode
 from portal.complaints.models.response_template import ResponseTemplate
@@ -17,13 +16,15 @@ from portal.complaints.routes import officer_bp as bp
 from portal.complaints.services import actions as case_actions
 from portal.complaints.services.access import can_act, can_claim, can_see_identity, can_see_subject, can_view
 from portal.complaints.services.lifecycle import actor_names, can_transition, event_label, officer_status_label
+from portal.core import trail as audit
 from portal.core.errors import DomainError
 from portal.core.regions import kelurahan
 from portal.extensions import db
 from portal.roster.models.person import Person, PersonStatusHistory
-from portal.roster.services import people
+from portal.roster.services import labels as people
 from portal.web.auth import ALL_STAFF, current_actor, roles_required
 from portal.web.errors import render_error
+from portal.web.forms import first_error
 from portal.web.numbers import as_id
 from portal.web.settings import attachment_dir, work_calendar
 
@@ -120,7 +121,7 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
         assigned=assigned,
         filed_by=filed_by,
         action_error=error,
-        form_error=forms.first_error(active_form),
+        form_error=first_error(active_form),
         show_identity=can_see_identity(current_user, complaint),
         show_subject=show_subject,
         may_act=can_act(current_user, complaint),

@@ -3,7 +3,7 @@ session cookie was lost (the phone's browser was closed): nothing is filed, but 
 lost either (WCAG 2.2.1, 2.2.5). The step comes back filled in, with a fresh token and a message;
 the check step goes back to the draft it was showing.
 
-Only for forms sent from a page of this portal (portal.web.restore.from_this_site); anything
+Only for forms sent from a page of this portal (portal.web.origin.from_this_site); anything
 else gets the portal's usual "form expired" page. A blueprint error handler: CSRFProtect raises
 before the view runs, and Flask looks the handler up by the request's blueprint.
 """
@@ -27,7 +27,7 @@ from portal.complaints.routes.filing import (
 from portal.complaints.services import filing as service
 from portal.extensions import db
 from portal.web.errors import form_expired
-from portal.web.restore import from_this_site
+from portal.web.origin import from_this_site
 
 
 @bp.errorhandler(CSRFError)

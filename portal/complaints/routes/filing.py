@@ -6,17 +6,18 @@ from flask import abort, current_app, redirect, render_template, request, sessio
 from werkzeug.datastructures import MultiDict
 
 from portal.complaints.forms.public import CATEGORY_HINTS, CategoryForm, DetailsForm
-from portal.complaints.models.complaint import Complaint, ComplaintCategory, ContactChannel, FilerRelation
+from portal.complaints.models.complaint import Complaint, ComplaintCategory, ContactChannel
 from portal.complaints.routes import bp
 from portal.complaints.routes.uploads import read_uploads
 from portal.complaints.services import filing as service
 from portal.complaints.services.attachments import MAX_FILES, AttachmentError
+from portal.core.filers import FilerRelation
 from portal.core.references import format_access_code
 from portal.core.regions import kelurahan
+from portal.drafts.web import EXPIRED_CONFIRMATION, filed, remember_filing
 from portal.extensions import db, limiter
 from portal.web.errors import refuse
 from portal.web.pdf import render_pdf
-from portal.web.receipts import EXPIRED_CONFIRMATION, filed, remember_filing
 from portal.web.settings import attachment_dir, sla_targets, work_calendar
 
 DRAFT_KEY = "complaint_draft"

@@ -17,7 +17,7 @@ from portal.complaints.services.lifecycle import OPEN_STATUSES, officer_status_l
 from portal.complaints.services.queue import SEARCH_COUNT_CAP, QueueFilters, assignee_names, assignees, load_queue
 from portal.core.base import utcnow
 from portal.core.nik import looks_like_nik
-from portal.core.regions import regions
+from portal.core.regions import kecamatan_choices, regions
 from portal.core.workdays import local_date
 from portal.extensions import db
 from portal.web.auth import ALL_STAFF, roles_required
@@ -31,12 +31,6 @@ OPEN_ONLY = "terbuka"  # ?status=terbuka: every open status
 def due_soon_by(today: date) -> date:
     """The last day of "due soon" (SLA_DUE_SOON_DAYS working days ahead), for the queue and /petugas/sla."""
     return work_calendar().add_working_days(today, current_app.config["SLA_DUE_SOON_DAYS"])
-
-
-def kecamatan_choices(viewer) -> list:
-    """The kecamatan an account may filter by: its scope (all of them for supervisors and unscoped officers)."""
-    scope = set(viewer.kecamatan_codes) if not viewer.is_supervisor else set()
-    return sorted((k for k in regions().kecamatan.values() if not scope or k.code in scope), key=lambda k: k.name)
 
 
 def _enum(enum_cls, value):

@@ -12,13 +12,13 @@ from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.audit.services import trail as audit
 from portal.complaints.models.complaint import ComplaintCategory, ComplaintStatus
 from portal.complaints.routes import officer_bp as bp
 from portal.complaints.routes.queue import due_soon_by, filters_from
 from portal.complaints.services import reports
 from portal.complaints.services.lifecycle import officer_status_label
 from portal.complaints.services.queue import assignees
+from portal.core import trail as audit
 from portal.core.base import utcnow
 from portal.core.nik import mask_nik, normalize_nik
 from portal.core.regions import regions

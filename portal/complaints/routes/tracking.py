@@ -1,6 +1,6 @@
 """/pengaduan/lacak: reference + access code → status, expected date, public timeline; answer a
-request for information; say "puas" or "belum puas". A BTN reference opens the assistance request
-(portal.assistance.routes.tracking)."""
+request for information; say "puas" or "belum puas". A reference of another series (BTN: help
+requests) is found by the domain that registered it (TRACKERS)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from datetime import timedelta
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from portal.assistance.models import AssistanceRequest
-from portal.assistance.routes.tracking import remember_tracked
 from portal.complaints.forms.public import AnswerForm, RatingForm, TrackForm
 from portal.complaints.models.complaint import Complaint, ComplaintStatus, Satisfaction
 from portal.complaints.routes import bp
@@ -20,6 +18,7 @@ from portal.complaints.services.attachments import MAX_FILES, AttachmentError
 from portal.complaints.services.lifecycle import event_label, status_label
 from portal.core.base import utcnow
 from portal.core.errors import DomainError, Locked
+from portal.core.references import normalize_reference
 from portal.drafts.services import session_restore
 from portal.extensions import db, limiter
 from portal.web.errors import render_error
@@ -43,8 +42,15 @@ def _tracked() -> Complaint | None:
     return db.session.get(Complaint, tracked["id"])
 
 
-def _remember(complaint: Complaint) -> None:
+def _remember(complaint: Complaint) -> str:
     session[TRACKED_KEY] = {"id": complaint.id, "at": utcnow().timestamp()}
+    return url_for("complaints.view_case")
+
+
+# Other reference series on the same tracking form (BTN: help requests, registered by
+# portal.assistance): series -> find(reference, code, client), which returns where to go next or
+# None when reference and code do not match; it may raise Locked, and its writes are committed here.
+TRACKERS = "sigap_trackers"
 
 
 @bp.route("/lacak", methods=["GET", "POST"])
@@ -55,28 +61,29 @@ def track_complaint():
         return render_page_or_fragment("complaints/lacak.html", "complaints/_lacak_form.html", form=form)
     if not form.validate_on_submit():
         return render_page_or_fragment("complaints/lacak.html", "complaints/_lacak_form.html", form=form, status=400)
+    reference = normalize_reference(form.nomor.data)
+    other_series = current_app.extensions.get(TRACKERS, {}).get(reference.partition("-")[0])
     try:
-        complaint = tracking.track(
-            session=db.session,
-            reference=form.nomor.data,
-            access_code=form.kode.data,
-            client=request.remote_addr or "",
-            hmac_key=current_app.config["NIK_HMAC_KEY"],
-            policy=lockout_policy(),
-        )
+        if other_series is not None:  # a help request's BTN reference: its own domain finds it
+            target = other_series(reference, form.kode.data, request.remote_addr or "")
+        else:
+            complaint = tracking.track(
+                session=db.session,
+                reference=reference,
+                access_code=form.kode.data,
+                client=request.remote_addr or "",
+                hmac_key=current_app.config["NIK_HMAC_KEY"],
+                policy=lockout_policy(),
+            )
+            target = _remember(complaint) if complaint is not None else None
     except Locked as locked:
         db.session.commit()
         return render_error(429, locked.message, retry_after=locked.retry_after_seconds)
     db.session.commit()
-    if complaint is None:
+    if target is None:
         return render_page_or_fragment(
             "complaints/lacak.html", "complaints/_lacak_form.html", form=form, not_found=True, status=404
         )
-    if isinstance(complaint, AssistanceRequest):  # a BTN reference: an assistance request
-        target = remember_tracked(complaint)
-    else:
-        _remember(complaint)
-        target = url_for("complaints.view_case")
     response = redirect(target, 303)
     if request.headers.get("HX-Request") == "true":
         response.headers["HX-Redirect"] = target

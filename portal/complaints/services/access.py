@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from portal.accounts.models import Account
-from portal.complaints.models.complaint import Complaint, ComplaintCategory, FilerRelation
+from portal.complaints.models.complaint import Complaint, ComplaintCategory
+from portal.core.filers import FilerRelation
 
 
 def visible_clause(viewer: Account) -> sa.ColumnElement[bool]:

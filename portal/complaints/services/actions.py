@@ -10,13 +10,14 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal.accounts.models import Account, Role
-from portal.audit.services import trail as audit
+from portal.accounts.models import Account
 from portal.complaints.models.complaint import Complaint, ComplaintStatus, EventKind, ReferralAgency, ResolutionCode
 from portal.complaints.services.access import can_act, can_claim, can_view
 from portal.complaints.services.lifecycle import Actor, add_event, transition
+from portal.core import trail as audit
 from portal.core.base import utcnow
 from portal.core.errors import DomainError
+from portal.core.roles import Role
 from portal.core.workdays import WorkCalendar
 
 S = ComplaintStatus

@@ -5,18 +5,18 @@ consented; the audit trail records the filing; a linked assistance request gets 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Account
-from portal.assistance.services.access import can_view as can_view_request
-from portal.assistance.services.actions import link_filing
-from portal.assistance.services.requests import find as find_request
-from portal.audit.services import trail as audit
-from portal.complaints.models.complaint import EventKind, FilerRelation
-from portal.complaints.services.filing import ComplaintInput, Filed, OnOpenCase, SlaTargets, file_complaint
+from portal.complaints.models.complaint import EventKind
+from portal.complaints.services.filing import ComplaintInput, Filed, OnOpenCase, file_complaint
 from portal.complaints.services.lifecycle import add_event
+from portal.core import trail as audit
 from portal.core.errors import DomainError
+from portal.core.filers import FilerRelation
+from portal.core.sla import SlaTargets
 from portal.core.workdays import WorkCalendar
 
 # Stored in Indonesian whatever the officer's interface language (like other timeline text).
@@ -27,6 +27,21 @@ _CONSENT_BY = {
     FilerRelation.RT_RW: "pengurus RT/RW",
     FilerRelation.LAINNYA: "orang lain",
 }
+
+
+class FilingSource(Protocol):
+    """Where an assisted filing started, in another domain (a help request: portal.assistance
+    registers a finder under FILING_SOURCES): what it says about the person, and a line on it
+    once the case is filed."""
+
+    reference: str
+    prefill: dict[str, str | bool]
+
+    def link(self, *, session: Session, officer: Account, complaint_reference: str) -> None: ...
+
+
+# app.extensions key: finder(session=, reference=, officer=) -> FilingSource | None
+FILING_SOURCES = "sigap_filing_sources"
 
 
 def consent_by(relation: FilerRelation, name: str | None, relationship: str | None) -> str:
@@ -46,7 +61,7 @@ def file_on_behalf(
     targets: SlaTargets,
     officer: Account,
     who: audit.Actor,
-    assistance_reference: str | None = None,
+    source: FilingSource | None = None,
     now: datetime | None = None,
 ) -> Filed:
     """File like a resident would (same rules, one open exclusion case per NIK), as the officer.
@@ -77,10 +92,9 @@ def file_on_behalf(
         now=now,
     )
     detail = f"atas nama warga; persetujuan: {_CONSENT_BY[data.filer_relation]}"
-    request = find_request(session=session, reference=assistance_reference) if assistance_reference else None
-    if request is not None and can_view_request(officer, request):
-        link_filing(session=session, request=request, officer=officer, reference=complaint.reference)
-        detail += f"; dari permintaan bantuan {request.reference}"
+    if source is not None:
+        source.link(session=session, officer=officer, complaint_reference=complaint.reference)
+        detail += f"; dari permintaan bantuan {source.reference}"
     audit.record(
         session=session,
         actor=who,

@@ -7,7 +7,7 @@ a row, which no request will ever remove: `purge_orphans` does, once the file is
 so a file younger than an hour may belong to a request still in flight, and is left alone.
 
 It also removes what abandoned complaint drafts left: a draft is not offered again after two
-days (services.complaints.DRAFT_MAX_AGE), so its attached files (rows and files) and the draft
+days (portal.drafts.services.lifetimes), so its attached files (rows and files) and the draft
 rows of every kind (complaint, assistance, kept forms) go once they are older than the longest
 draft age plus the same grace. Those rows are deleted in the caller's transaction and their files
 only once it commits (services.attachments.remove_after_commit): a rolled-back purge removes
@@ -26,12 +26,11 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from portal.assistance.services import requests as assistance
-from portal.complaints.models.complaint import Attachment, ComplaintDraft
+from portal.complaints.models.complaint import Attachment
 from portal.complaints.services.attachments import remove_after_commit
-from portal.complaints.services.filing import DRAFT_MAX_AGE
 from portal.core.base import utcnow
-from portal.drafts.services import session_restore
+from portal.drafts.models import ComplaintDraft
+from portal.drafts.services.lifetimes import DRAFT_MAX_AGE, UNSENT_FORM_MAX_AGE
 
 GRACE = timedelta(hours=1)
 STORAGE_KEY = re.compile(r"[0-9a-f]{40}")  # attachments.store names files secrets.token_hex(20)
@@ -50,7 +49,7 @@ def purge_orphans(
 ) -> PurgeReport:
     now = now or utcnow()
     file_cutoff = (now - grace).timestamp()
-    draft_cutoff = now - max(DRAFT_MAX_AGE, assistance.DRAFT_MAX_AGE, session_restore.MAX_AGE) - grace
+    draft_cutoff = now - max(DRAFT_MAX_AGE, UNSENT_FORM_MAX_AGE) - grace
 
     # The files first, then the rows: a row committed after this listing is for a file younger
     # than the listing, so never one of the old files below.

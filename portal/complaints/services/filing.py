@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -17,20 +17,22 @@ from portal.complaints.models.complaint import (
     Attachment,
     Complaint,
     ComplaintCategory,
-    ComplaintDraft,
     ComplaintStatus,
     ContactChannel,
     EventKind,
-    FilerRelation,
 )
 from portal.complaints.services import attachments as files
-from portal.complaints.services.lifecycle import OPEN_STATUSES, add_event
+from portal.complaints.services.lifecycle import OPEN_STATUSES, add_event, status_label
 from portal.complaints.services.search import index_name
 from portal.core.base import utcnow
 from portal.core.errors import DomainError
+from portal.core.filers import FilerRelation
 from portal.core.hashing import code_hash_method
 from portal.core.references import new_access_code, next_reference
+from portal.core.sla import SlaTargets
 from portal.core.workdays import WorkCalendar, local_date
+from portal.drafts.models import ComplaintDraft
+from portal.drafts.services.lifetimes import DRAFT_MAX_AGE
 from portal.notifications.services.notify import notify_resident
 from portal.roster.models.person import Person
 
@@ -59,20 +61,6 @@ class DuplicateOpenCase(DomainError):
     def __init__(self, complaint_id: int) -> None:
         super().__init__(_("Sudah ada pengaduan yang masih diproses untuk NIK ini."))
         self.complaint_id = complaint_id
-
-
-@dataclass(frozen=True, slots=True)
-class SlaTargets:
-    verify_days: int = 3
-    resolve_days: int = 14
-    verify_days_by_category: dict[str, int] = field(default_factory=dict)
-    resolve_days_by_category: dict[str, int] = field(default_factory=dict)
-
-    def verify_for(self, category: ComplaintCategory) -> int:
-        return self.verify_days_by_category.get(category.value, self.verify_days)
-
-    def resolve_for(self, category: ComplaintCategory) -> int:
-        return self.resolve_days_by_category.get(category.value, self.resolve_days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,9 +105,6 @@ def start_draft(*, session: Session, data: dict) -> str:
 def unsaved_draft(*, data: dict) -> ComplaintDraft:
     """A draft to show a form with, not stored (and without files)."""
     return ComplaintDraft(token="", data=data)
-
-
-DRAFT_MAX_AGE = timedelta(days=2)  # a draft older than this is not offered again (its files: attachment_purge)
 
 
 def get_draft(
@@ -281,7 +266,9 @@ def file_complaint(
         )
     session.flush()
     index_name(session=session, complaint=complaint)
-    notify_resident(session=session, complaint=complaint, event=event)
+    notify_resident(
+        session=session, email=complaint.email, reference=complaint.reference, status=status_label(complaint.status)
+    )
     return Filed(complaint=complaint, access_code=code)
 
 

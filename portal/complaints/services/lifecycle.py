@@ -199,7 +199,9 @@ def transition(
     complaint.status = target
     session.flush()
     if public:
-        notify_resident(session=session, complaint=complaint, event=event)
+        notify_resident(
+            session=session, email=complaint.email, reference=complaint.reference, status=status_label(complaint.status)
+        )
     return event
 
 
@@ -218,5 +220,7 @@ def add_event(
     complaint.events.append(event)
     session.flush()
     if public and kind is EventKind.BALASAN:
-        notify_resident(session=session, complaint=complaint, event=event)
+        notify_resident(
+            session=session, email=complaint.email, reference=complaint.reference, status=status_label(complaint.status)
+        )
     return event

@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from portal.audit.services import trail as audit
 from portal.complaints.models.complaint import ComplaintCategory, ComplaintStatus
 from portal.complaints.models.response_template import ResponseTemplate
+from portal.core import trail as audit
 from portal.core.errors import DomainError
 
 MAX_TITLE = 120

@@ -1,16 +1,14 @@
-"""Filing and tracking complaints without an account: a reference and an access code."""
+"""A resident's case found again with its reference and access code: answering a request for
+information, and saying whether the answer was satisfactory."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash
 
-from portal.assistance.models import AssistanceRequest
 from portal.complaints.models.complaint import (
     Complaint,
     ComplaintStatus,
@@ -20,13 +18,10 @@ from portal.complaints.models.complaint import (
 from portal.complaints.services import attachments as files
 from portal.complaints.services.filing import attach_file
 from portal.complaints.services.lifecycle import RESOLVED_STATUSES, Actor, add_event, transition
-from portal.core import lockout
 from portal.core.base import utcnow
-from portal.core.errors import DomainError, Locked
-from portal.core.hashing import dummy_hashes
-from portal.core.lockout import DEFAULT_POLICY, LockoutPolicy, keyed_hash
-from portal.core.lockout_models import LockoutScope
-from portal.core.references import ASSISTANCE_SERIES, normalize_access_code, normalize_reference
+from portal.core.errors import DomainError
+from portal.core.lockout import DEFAULT_POLICY, LockoutPolicy
+from portal.core.references import find_by_code
 from portal.core.workdays import WorkCalendar
 
 RATING_WINDOW = timedelta(days=14)
@@ -44,49 +39,18 @@ def track(
     hmac_key: str,
     policy: LockoutPolicy = DEFAULT_POLICY,
     now: datetime | None = None,
-) -> Complaint | AssistanceRequest | None:
-    """The complaint (or, for a BTN reference, the assistance request) when reference and code
-    match; None otherwise (an unknown reference and a wrong code are the same answer). Raises
-    Locked after repeated failures of this client (an opaque key: the address on the web) for
-    this reference; other clients, the resident among them, are not locked out by them.
-
-    The attempt is counted before the code is compared, so parallel bursts get five guesses too.
-    An 8-character code from 31 symbols (about 2^39.6) needs no total over every client to hold:
-    see docs/security.md. The total is counted for staff to see an attack (lockout.count_total).
-    """
-    now = now or utcnow()
-    reference = normalize_reference(reference)
-    secret_hmac = keyed_hash(hmac_key, "lacak:" + reference)
-    attempt = lockout.reserve(
-        session,
-        scope=LockoutScope.TRACKING,
-        secret_hmac=secret_hmac,
-        client_hmac=keyed_hash(hmac_key, client),
+) -> Complaint | None:
+    """The complaint when reference and code match (portal.core.references.find_by_code)."""
+    return find_by_code(
+        session=session,
+        model=Complaint,
+        reference=reference,
+        access_code=access_code,
+        client=client,
+        hmac_key=hmac_key,
         policy=policy,
         now=now,
     )
-    if not attempt.allowed:  # an unknown reference is locked the same way: this says nothing about it
-        raise Locked(
-            _(
-                "Terlalu banyak percobaan untuk nomor ini dari perangkat Anda. Coba lagi setelah %(minutes)d menit, "
-                "atau tanyakan perkembangannya di kantor kelurahan atau Disnaker Kota Bekasi dengan membawa "
-                "nomor tersebut.",
-                minutes=attempt.wait_minutes,
-            ),
-            retry_after_seconds=attempt.wait_seconds,
-        )
-    model = AssistanceRequest if reference.startswith(ASSISTANCE_SERIES + "-") else Complaint
-    complaint = session.scalars(sa.select(model).where(model.reference == reference)).first()
-    code = normalize_access_code(access_code)
-    if complaint is not None and check_password_hash(complaint.access_code_hash, code):
-        lockout.succeeded(session, attempt)
-        return complaint
-    if complaint is None:
-        # same work either way: no timing difference between unknown reference and wrong code
-        check_password_hash(dummy_hashes()[1], code)
-    lockout.failed(session, attempt, policy)
-    lockout.count_total(session, scope=LockoutScope.TRACKING, secret_hmac=secret_hmac, policy=policy, now=now)
-    return None
 
 
 def answer_information_request(

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import Account, Role
+from portal.accounts.models import Account
 from portal.accounts.services import accounts
+from portal.core.roles import Role
 
 DEMO_ACCOUNTS = (
     ("petugas@demo.sigap.test", "Petugas Kecamatan Bekasi Timur", Role.OFFICER, ["32.75.01"]),

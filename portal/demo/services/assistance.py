@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import Account, Role
+from portal.accounts.models import Account
 from portal.assistance.models import (
     AppointmentKind,
     AssistanceKind,
@@ -21,10 +21,13 @@ from portal.assistance.models import (
     TimeOfDay,
 )
 from portal.assistance.services.requests import Actor, AssistanceInput, file_request, transition
-from portal.complaints.models.complaint import Complaint, ComplaintCategory, ContactChannel, FilerRelation
-from portal.complaints.services.filing import ComplaintInput, DuplicateOpenCase, SlaTargets, file_complaint
+from portal.complaints.models.complaint import Complaint, ComplaintCategory, ContactChannel
+from portal.complaints.services.filing import ComplaintInput, DuplicateOpenCase, file_complaint
 from portal.core.base import utcnow
+from portal.core.filers import FilerRelation
 from portal.core.regions import regions
+from portal.core.roles import Role
+from portal.core.sla import SlaTargets
 from portal.core.workdays import WorkCalendar, local_date
 from portal.roster.models.person import Person, PersonStatus
 

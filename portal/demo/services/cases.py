@@ -14,12 +14,13 @@ from portal.complaints.models.complaint import (
     ComplaintStatus,
     ContactChannel,
     EventKind,
-    FilerRelation,
     Satisfaction,
 )
-from portal.complaints.services.filing import ComplaintInput, DuplicateOpenCase, SlaTargets, file_complaint
+from portal.complaints.services.filing import ComplaintInput, DuplicateOpenCase, file_complaint
 from portal.complaints.services.lifecycle import Actor, add_event, transition
 from portal.core.base import utcnow
+from portal.core.filers import FilerRelation
+from portal.core.sla import SlaTargets
 from portal.core.workdays import WorkCalendar
 from portal.roster.models.person import Person, PersonStatus
 

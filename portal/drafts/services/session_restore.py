@@ -6,16 +6,17 @@ cookie) for the same owner, and offered again after signing in or looking the ca
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from portal.complaints.models.complaint import ComplaintDraft
 from portal.core.base import utcnow
+from portal.drafts.models import ComplaintDraft
+from portal.drafts.services.lifetimes import UNSENT_FORM_MAX_AGE
 
 PREFIX = "rst-"
-MAX_AGE = timedelta(hours=24)
+MAX_AGE = UNSENT_FORM_MAX_AGE
 MAX_CHARS = 20_000
 # Never kept: secrets and one-time values.
 SECRET_FIELDS = frozenset({"csrf_token", "password", "current", "new", "confirm", "code"})

@@ -9,9 +9,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from portal.accounts.models import Account
-from portal.complaints.forms.public import OneOfTheChoices
 from portal.core.regions import regions
 from portal.letters.services.officer import ReplaceReason, replace_reason_label
+from portal.web.forms import OneOfTheChoices
 
 WHOLE_CITY = "semua"
 

@@ -10,17 +10,13 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.audit.services import trail as audit
+from portal.core import trail as audit
 from portal.core.regions import regions
 from portal.extensions import db
-from portal.letters.documents.render import letter_pdf_response
-from portal.letters.forms.officer import IssueLetterForm, LetterBatchForm, ReplaceLetterForm, parse_scope
+from portal.letters.forms.officer import IssueLetterForm, LetterBatchForm, parse_scope
 from portal.letters.jobs import jobs
 from portal.letters.routes import officer_bp as bp
 from portal.letters.services import officer as letters_officer
-from portal.letters.services.letters import LetterNotAvailable
-from portal.letters.services.officer import ReplaceReason
-from portal.roster.routes import person_page
 from portal.web.auth import ALL_STAFF, current_actor, roles_required
 from portal.web.htmx import render_page_or_fragment, wants_fragment
 
@@ -28,64 +24,6 @@ POLL_SECONDS = 3
 
 
 # One person's letter (the letters section of /petugas/warga/<id>) ---------------------------
-
-
-def _issue(person_id: int, replace_because: ReplaceReason | None):
-    try:
-        issued = letters_officer.issue_for_person(
-            session=db.session,
-            viewer=current_user,
-            person_id=person_id,
-            who=current_actor(),
-            pattern=current_app.config["LETTER_NUMBER_PATTERN"],
-            replace_because=replace_because,
-        )
-    except LetterNotAvailable as error:
-        db.session.rollback()
-        flash(error.message)
-        return redirect(url_for("officers.roster.show_person", person_id=person_id) + "#surat", 303)
-    if issued is None:
-        abort(404)  # outside the officer's kecamatan looks the same as no such person
-    db.session.commit()
-    if issued.new:
-        flash(_("Surat nomor %(number)s diterbitkan.", number=issued.letter.number))
-    else:
-        flash(
-            _(
-                "Surat nomor %(number)s masih berlaku dan datanya tidak berubah; tidak ada surat baru.",
-                number=issued.letter.number,
-            )
-        )
-    return redirect(url_for("officers.roster.show_person", person_id=person_id) + "#surat", 303)
-
-
-@bp.post("/warga/<int:person_id>/surat")
-@roles_required(*ALL_STAFF)
-def issue_person_letter(person_id: int):
-    if not IssueLetterForm().validate_on_submit():
-        return redirect(url_for("officers.roster.show_person", person_id=person_id) + "#surat", 303)
-    return _issue(person_id, None)
-
-
-@bp.post("/warga/<int:person_id>/surat/ganti")
-@roles_required(*ALL_STAFF)
-def replace_person_letter(person_id: int):
-    form = ReplaceLetterForm()
-    if not form.validate_on_submit():
-        return person_page(person_id, replace_form=form, status=400)
-    return _issue(person_id, ReplaceReason(form.alasan.data))
-
-
-@bp.get("/warga/<int:person_id>/surat.pdf")
-@roles_required(*ALL_STAFF)
-def download_person_letter(person_id: int):
-    letter = letters_officer.letter_for_download(
-        session=db.session, viewer=current_user, person_id=person_id, who=current_actor()
-    )
-    if letter is None:
-        abort(404)
-    db.session.commit()
-    return letter_pdf_response(letter)
 
 
 # Batches --------------------------------------------------------------------------------------

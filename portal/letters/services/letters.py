@@ -25,6 +25,7 @@ from portal.core.base import utcnow
 from portal.core.errors import DomainError
 from portal.core.names import mask_name
 from portal.core.nik import mask_nik
+from portal.core.signals import roster_statuses_changed
 from portal.letters.models import IssuedVia, Letter, LetterCounter, LetterStatus
 from portal.roster.models.person import Person, PersonStatus
 
@@ -370,3 +371,8 @@ def revoke_letters_for_inactive(
 
 def _chunks(items: list[int], size: int) -> list[list[int]]:
     return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+@roster_statuses_changed.connect
+def _revoke_after_a_roster_import(_sender: object, *, session: Session) -> int:
+    return revoke_letters_for_inactive(session=session)

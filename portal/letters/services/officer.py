@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Account
-from portal.audit.services import trail as audit
+from portal.core import trail as audit
 from portal.letters.models import IssuedVia, Letter, LetterStatus
 from portal.letters.services.letters import (
     DEFAULT_NUMBER_PATTERN,
@@ -25,7 +25,7 @@ from portal.letters.services.letters import (
     letters_of,
 )
 from portal.roster.models.person import Person
-from portal.roster.services.people import can_view_person
+from portal.roster.services.access import can_view_person
 
 
 class ReplaceReason(enum.StrEnum):

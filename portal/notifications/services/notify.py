@@ -12,20 +12,18 @@ from email.message import EmailMessage
 
 from sqlalchemy.orm import Session
 
-from portal.complaints.models.complaint import Complaint, ComplaintEvent
+from portal.core.mail import SmtpSettings
 from portal.notifications.models import OutboxChannel, OutboxMessage
 
 
-def notify_resident(*, session: Session, complaint: Complaint, event: ComplaintEvent) -> None:
-    """Queue an email when the resident gave one. The message says only where to look:
-    details stay behind the reference and access code."""
-    if not complaint.email:
+def notify_resident(*, session: Session, email: str | None, reference: str, status: str) -> None:
+    """Queue an email when the resident gave an address. The message says only where to look
+    (`status` is the case's status as the resident reads it): details stay behind the reference
+    and access code."""
+    if not email:
         return
-    from portal.complaints.services.lifecycle import status_label  # the label table lives with the lifecycle
-
-    status = status_label(complaint.status)
     body = (
-        f"Pengaduan SIGAP {complaint.reference} diperbarui.\n"
+        f"Pengaduan SIGAP {reference} diperbarui.\n"
         f"Status sekarang: {status}.\n\n"
         "Lihat rinciannya di portal SIGAP, menu Lacak pengaduan, dengan nomor pengaduan dan "
         "kode akses Anda.\n\n"
@@ -34,25 +32,14 @@ def notify_resident(*, session: Session, complaint: Complaint, event: ComplaintE
     )
     session.add(
         OutboxMessage(
-            reference=complaint.reference,
+            reference=reference,
             channel=OutboxChannel.EMAIL,
-            to_address=complaint.email,
-            subject=f"Pengaduan {complaint.reference}: {status}",
+            to_address=email,
+            subject=f"Pengaduan {reference}: {status}",
             body=body,
         )
     )
     session.flush()
-
-
-@dataclass(frozen=True, slots=True)
-class SmtpSettings:
-    host: str
-    port: int
-    sender: str
-    username: str | None = None
-    password: str | None = None
-    starttls: bool = False
-    timeout: float = 10.0
 
 
 class Outcome(enum.Enum):

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from portal.audit.services import trail as audit
+from portal.core import trail as audit
 from portal.notifications.models import OutboxChannel, OutboxMessage, OutboxState
 
 MAX_ATTEMPTS = 12

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.base import Base, UTCDateTime, str_enum, utcnow
+from portal.core.nik import Sex
 
 
 class PersonStatus(enum.StrEnum):
@@ -26,11 +27,6 @@ class StatusReason(enum.StrEnum):
     SUDAH_PESERTA_LAIN = "sudah_peserta_lain"
     MENINGGAL = "meninggal"
     PINDAH = "pindah"
-
-
-class Sex(enum.StrEnum):
-    LAKI_LAKI = "L"
-    PEREMPUAN = "P"
 
 
 class RosterImportBatch(Base):

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.base import Base, str_enum
-from portal.roster.models.person import PersonStatus, Sex
+from portal.core.nik import Sex
+from portal.roster.models.person import PersonStatus
 
 
 class RosterSummary(Base):

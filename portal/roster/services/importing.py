@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from portal.core.base import utcnow
 from portal.core.errors import RosterFileError
+from portal.core.signals import roster_statuses_changed
 from portal.roster.models.person import Person, PersonStatusHistory, RosterImportBatch
 from portal.roster.services import summary as roster_summary
 from portal.roster.services.rows import COLUMNS, RosterRow, RowError, parse_row
@@ -382,10 +383,10 @@ def import_roster(
     roster_summary.apply_changes(session=session, moves=moves)
 
     if result.status_changes:
-        # A participant who is no longer active must not keep a valid letter of participation.
-        from portal.letters.services.letters import revoke_letters_for_inactive
-
-        result.letters_revoked = revoke_letters_for_inactive(session=session)
+        # A participant who is no longer active must not keep a valid letter of participation:
+        # portal.letters revokes them (core.signals), in this transaction.
+        replies = roster_statuses_changed.send("roster-import", session=session)
+        result.letters_revoked = sum(changed for _receiver, changed in replies if isinstance(changed, int))
     batch.file_sha256 = hashing.sha256.hexdigest()
     batch.finished_at = utcnow()
     for field in ("rows_read", "inserted", "updated", "unchanged", "rejected"):

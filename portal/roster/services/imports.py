@@ -9,9 +9,11 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from portal.audit.services import trail as audit
+from portal.core import trail as audit
+from portal.roster.models.person import RosterImportBatch
 from portal.roster.services.importing import ImportResult, import_roster
 
 REJECTS_HEADER = ("baris", "jenis", "alasan", "nik", "nama")
@@ -79,3 +81,10 @@ def import_upload(
         ),
     )
     return result
+
+
+def import_batches(*, session: Session, limit: int = 50, before_id: int | None = None) -> list[RosterImportBatch]:
+    query = sa.select(RosterImportBatch).order_by(RosterImportBatch.id.desc()).limit(limit)
+    if before_id:
+        query = query.where(RosterImportBatch.id < before_id)
+    return list(session.scalars(query))

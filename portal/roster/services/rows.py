@@ -8,9 +8,9 @@ from operator import itemgetter
 
 from flask_babel import gettext as _
 
-from portal.core.nik import NikError, parse_nik
+from portal.core.nik import NikError, Sex, parse_nik
 from portal.core.regions import regions
-from portal.roster.models.person import PersonStatus, Sex, StatusReason
+from portal.roster.models.person import PersonStatus, StatusReason
 
 COLUMNS = (
     "nik",

@@ -26,7 +26,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 import portal.core.sqlite_hints  # noqa: F401 (SQLite renders the NOT INDEXED hint)
-from portal.roster.models.person import Person, PersonStatus, Sex
+from portal.core.nik import Sex
+from portal.roster.models.person import Person, PersonStatus
 from portal.roster.models.summary import RosterSummary
 
 GROUP_COLUMNS = ("status", "kelurahan_code", "jenis_kelamin", "mulai", "selesai", "tanggal_data")

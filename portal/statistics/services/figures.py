@@ -32,9 +32,10 @@ from portal.complaints.services.indicators import (
     local_month,
     weighted_median_days,
 )
+from portal.core.nik import Sex
 from portal.core.workdays import WorkCalendar
 from portal.core.workdays import local_date as wib_date
-from portal.roster.models.person import PersonStatus, Sex
+from portal.roster.models.person import PersonStatus
 from portal.roster.services import summary as roster_summary
 
 MONTHLY_PREMIUM = 16_800  # JKK Rp 10.000 + JKM Rp 6.800 per person per month, paid by the APBD

@@ -1,12 +1,15 @@
-"""Append-only audit trail: who saw or changed what, when, from where."""
+"""The audit trail every domain writes: who saw or changed what, when, from where.
+
+Append-only: the model refuses updates and deletes. Reading it is the audit domain's (portal.audit)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.core.base import Base, UTCDateTime, utcnow
 
@@ -33,3 +36,28 @@ class AuditIsAppendOnly(RuntimeError):
 @event.listens_for(AuditEvent, "before_delete")
 def _refuse_changes(_mapper, _connection, _target) -> None:
     raise AuditIsAppendOnly("audit events cannot be changed or deleted")
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who acts, and from where (the web layer fills this from the signed-in account)."""
+
+    account_id: int | None
+    ip: str = ""
+    label: str = ""
+
+
+def record(
+    *, session: Session, actor: Actor, action: str, object_type: str, object_id: str | int, detail: str = ""
+) -> AuditEvent:
+    event = AuditEvent(
+        account_id=actor.account_id,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        ip=actor.ip[:45],
+        detail=detail[:500],
+    )
+    session.add(event)
+    session.flush()
+    return event

@@ -10,52 +10,16 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Account
-from portal.audit.services import trail as audit
 from portal.complaints.models.complaint import Complaint
 from portal.complaints.services.access import subject_visible_clause, visible_clause
+from portal.core import trail as audit
 from portal.core.nik import normalize_nik
-from portal.roster.models.person import Person, PersonStatus, PersonStatusHistory, RosterImportBatch, StatusReason
+from portal.roster.models.person import Person, PersonStatus, PersonStatusHistory, RosterImportBatch
+from portal.roster.services.access import can_view_person, scope_clause
 
 PAGE_SIZE = 25
 COUNT_CAP = 1000  # counting every match of a short name in a million rows costs more than it tells
 MIN_NAME_LENGTH = 3
-
-
-def status_label(status: PersonStatus) -> str:
-    return {
-        PersonStatus.AKTIF: _("Aktif"),
-        PersonStatus.PROSES: _("Sedang didaftarkan"),
-        PersonStatus.DAFTAR_TUNGGU: _("Daftar tunggu"),
-        PersonStatus.NONAKTIF: _("Tidak aktif"),
-        PersonStatus.TIDAK_MEMENUHI_SYARAT: _("Tidak memenuhi syarat"),
-    }[status]
-
-
-def reason_label(reason: StatusReason | None) -> str:
-    if reason is None:
-        return ""
-    return {
-        StatusReason.BUKAN_DTSEN: _("Tidak tercatat di DTSEN"),
-        StatusReason.DESIL_DI_ATAS_5: _("Desil di atas 5"),
-        StatusReason.BUKAN_WARGA_KOTA_BEKASI: _("Bukan warga Kota Bekasi"),
-        StatusReason.SUDAH_PESERTA_LAIN: _("Sudah peserta melalui skema lain"),
-        StatusReason.MENINGGAL: _("Meninggal dunia"),
-        StatusReason.PINDAH: _("Pindah domisili"),
-    }[reason]
-
-
-def scope_clause(viewer: Account) -> sa.ColumnElement[bool]:
-    """Supervisors and admins see everyone; an officer with kecamatan codes sees the people who
-    live there (by kelurahan code, never by the NIK prefix)."""
-    codes = [] if viewer.is_supervisor else viewer.kecamatan_codes
-    if not codes:
-        return sa.true()
-    return sa.or_(*(Person.kelurahan_code.startswith(code + ".") for code in codes))
-
-
-def can_view_person(viewer: Account, person: Person) -> bool:
-    codes = [] if viewer.is_supervisor else viewer.kecamatan_codes
-    return not codes or person.kecamatan_code in codes
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,10 +132,3 @@ def view_person(*, session: Session, viewer: Account, person_id: int, who: audit
     )
     audit.record(session=session, actor=who, action="lihat", object_type="person", object_id=person.id)
     return PersonRecord(person=person, batch=batch, history=history, complaints=complaints)
-
-
-def import_batches(*, session: Session, limit: int = 50, before_id: int | None = None) -> list[RosterImportBatch]:
-    query = sa.select(RosterImportBatch).order_by(RosterImportBatch.id.desc()).limit(limit)
-    if before_id:
-        query = query.where(RosterImportBatch.id < before_id)
-    return list(session.scalars(query))
