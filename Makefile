@@ -37,14 +37,16 @@ test: install browser nginx ## Run the whole test suite (SQLite; PostgreSQL too 
 	$(BIN)/pip-audit --skip-editable --progress-spinner off
 	$(BIN)/ruff check portal tests bench
 	$(BIN)/ruff format --check portal tests bench
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 test-fast: install ## Tests without the browser
 	$(BIN)/pytest -m "not browser"
 
-lint: install ## ruff (rules and format)
+lint: install ## ruff (rules and format) and import-linter (the arrows of docs/architecture.md)
 	$(BIN)/ruff check portal tests bench
 	$(BIN)/ruff format --check portal tests bench
+	$(BIN)/lint-imports
 
 bench: install ## Benchmarks (see docs/benchmarks.md)
 	$(BIN)/python bench/run_all.py
