@@ -92,11 +92,33 @@ def normalize_nik(raw: str) -> str:
     return _SEPARATORS.sub("", raw or "")
 
 
+# A complaint or help-request number as people type it: "SGP-2026-000097", "btn 2026 12", "2026-000097",
+# or its number alone read out with its zeros ("000097": no NIK starts with 0).
+_REFERENCE_LIKE = re.compile(
+    r"^\s*(?:(?:(?:sgp|btn)\s*[-/ ]?\s*)?20[2-3]\d\s*[-/ ]\s*\d{1,6}|0\d{0,5})\s*$", re.IGNORECASE
+)
+
+
+def _digits_in(typed: str) -> int:
+    return 0 if _REFERENCE_LIKE.match(typed or "") else sum(c.isdigit() for c in typed or "")
+
+
 def looks_like_nik(typed: str) -> bool:
-    """Twelve or more digits (separators aside): a NIK, or most of one, typed into a search box.
-    (A complaint number typed as "2026-000097" has ten.)"""
-    digits = normalize_nik((typed or "").strip())
-    return len(digits) >= 12 and digits.isascii() and digits.isdigit()
+    """Twelve or more digits anywhere ("3275 0102 …", "NIK: 3275…", "3275/0102/…"): a NIK, or most
+    of one, typed where an address would keep it. A complaint number ("2026-000097") is not."""
+    return _digits_in(typed) >= 12
+
+
+def could_be_part_of_a_nik(typed: str) -> bool:
+    """Six or more digits in a box meant for names and complaint numbers: the region code, or the
+    first digits of a NIK typed slowly into a live search. Not even part of a NIK goes into an
+    address (the next six digits are the birth date)."""
+    return _digits_in(typed) >= 6
+
+
+def nik_digits(typed: str) -> str:
+    """The digits of what was typed ("NIK: 3275-0102-…" → "32750102…"), to search a NIK with."""
+    return "".join(c for c in typed or "" if c.isdigit())
 
 
 def _birth_date(ddmmyy: str, today: date) -> date | None:

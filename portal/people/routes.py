@@ -9,7 +9,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from portal.complaints.services.lifecycle import officer_status_label as case_status_label
-from portal.core.nik import looks_like_nik
+from portal.core.nik import could_be_part_of_a_nik
 from portal.core.regions import regions
 from portal.extensions import db
 from portal.letters.documents.render import letter_pdf_response
@@ -46,7 +46,7 @@ def search_people():
         status=PersonStatus(status) if status else None,
         page=_page_number(request.args.get("hal")),
     )
-    if request.method == "GET" and looks_like_nik(query.q):
+    if request.method == "GET" and could_be_part_of_a_nik(query.q):
         result = people.PeoplePage(
             rows=[],
             total=0,

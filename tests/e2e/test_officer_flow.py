@@ -273,8 +273,12 @@ def subject_nik_of(live_server, reference: str) -> str:
     )
 
 
-@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_a_nik_typed_into_the_queue_search_never_reaches_an_address(browser, live_server, javascript):
+@pytest.mark.parametrize(
+    ("javascript", "written"),
+    [(True, "spaced"), (False, "spaced"), (True, "labelled"), (False, "slashed")],
+    ids=["js", "no-js", "js-NIK:", "no-js-slashes"],
+)
+def test_a_nik_typed_into_the_queue_search_never_reaches_an_address(browser, live_server, javascript, written):
     context = browser.new_context(base_url=live_server.url, viewport=DESKTOP, java_script_enabled=javascript)
     route_network(context, live_server)
     page = context.new_page()
@@ -288,7 +292,12 @@ def test_a_nik_typed_into_the_queue_search_never_reaches_an_address(browser, liv
         if javascript:
             wait_for_htmx(page)  # the live search is htmx's: before it loads, the box is a plain form
         search = page.get_by_label("Cari nomor atau nama")
-        search.fill(f"{nik[:4]} {nik[4:8]} {nik[8:12]} {nik[12:]}")
+        typed = {
+            "spaced": f"{nik[:4]} {nik[4:8]} {nik[8:12]} {nik[12:]}",
+            "labelled": f"NIK: {nik}",  # as copied from a WhatsApp message
+            "slashed": f"{nik[:4]}/{nik[4:8]}/{nik[8:12]}/{nik[12:]}",
+        }[written]
+        search.fill(typed)
         if javascript:  # the live search holds the request back and says why
             expect(page.locator("#q-nik")).to_contain_text("Ini tampak seperti NIK")
             search.press("Enter")
@@ -296,9 +305,25 @@ def test_a_nik_typed_into_the_queue_search_never_reaches_an_address(browser, liv
             page.get_by_role("button", name="Terapkan filter").click()
         expect(queue_rows(page)).to_have_count(1)
         expect(queue_rows(page)).to_contain_text(cases["terlewat"].reference)
-        assert not [a for a in addresses if nik in a.replace("+", "").replace("%20", "")], addresses
+        digits_sent = ["".join(c for c in a if c.isdigit()) for a in addresses]
+        assert not [a for a, d in zip(addresses, digits_sent, strict=True) if nik[:6] in d], addresses
     finally:
         context.close()
+
+
+def test_the_first_digits_of_a_nik_typed_slowly_are_never_sent(page: Page, live_server):
+    """An officer copying a NIK digit by digit pauses longer than the live search waits: not one
+    of its prefixes may go into an address (the region code, then the birth date)."""
+    officer = make_officer(live_server)
+    sign_in(page, officer)
+    wait_for_htmx(page)
+    addresses: list[str] = []
+    page.on("request", lambda request: addresses.append(request.url))
+    search = page.get_by_label("Cari nomor atau nama")
+    search.press_sequentially("3275010203", delay=450)  # the live search waits 400 ms after each key
+    expect(page.locator("#q-nik")).to_contain_text("Ini tampak seperti NIK")
+    sent = [a for a in addresses if "q=" in a]
+    assert all(len("".join(c for c in a.split("q=", 1)[1] if c.isdigit())) < 6 for a in sent), sent
 
 
 # axe-core on every officer page -------------------------------------------------------------

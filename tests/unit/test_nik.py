@@ -4,7 +4,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.core.nik import PROVINCE_CODES, NikError, mask_kpj, mask_nik, parse_nik
+from portal.core.nik import (
+    PROVINCE_CODES,
+    NikError,
+    could_be_part_of_a_nik,
+    looks_like_nik,
+    mask_kpj,
+    mask_nik,
+    parse_nik,
+)
 from portal.models import Sex
 
 TODAY = date(2026, 11, 21)
@@ -112,3 +120,34 @@ def test_separators_anywhere_do_not_change_the_nik(birth, separators):
         position = (i * 3 + 1) % len(typed)
         typed = typed[:position] + sep + typed[position:]
     assert parse_nik(typed, today=TODAY).value == clean
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["3275010203896374", "NIK 3275010203896374", "nik:3275010203896374", "3275/0102/0389/6374", "3275 0102 0389 6374"],
+)
+def test_a_nik_however_typed_looks_like_one(typed):
+    assert looks_like_nik(typed) and could_be_part_of_a_nik(typed)
+
+
+@pytest.mark.parametrize("typed", ["327501", "32750102038", "NIK 3275 01"])
+def test_the_first_digits_of_a_nik_could_be_part_of_one(typed):
+    assert could_be_part_of_a_nik(typed)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "SGP-2026-000097",
+        "sgp-2026-248",
+        "BTN 2026 12",
+        "2026-000097",
+        "000097",
+        "SGP 2026 000002",
+        "Siti Aminah",
+        "Hj. Dewi S.Pd.",
+        "12345",
+    ],
+)
+def test_names_and_case_numbers_are_not_a_nik(typed):
+    assert not looks_like_nik(typed) and not could_be_part_of_a_nik(typed)

@@ -16,7 +16,7 @@ from portal.complaints.routes import officer_bp as bp
 from portal.complaints.services.lifecycle import OPEN_STATUSES, officer_status_label
 from portal.complaints.services.queue import SEARCH_COUNT_CAP, QueueFilters, assignee_names, assignees, load_queue
 from portal.core.base import utcnow
-from portal.core.nik import looks_like_nik
+from portal.core.nik import could_be_part_of_a_nik, nik_digits
 from portal.core.regions import kecamatan_choices, regions
 from portal.core.workdays import local_date
 from portal.extensions import db
@@ -75,16 +75,17 @@ def show_queue():
     formdata = request.form
     if request.method == "POST" and "nik" not in formdata:
         typed = formdata.get("q", "")
-        if not looks_like_nik(typed):
+        if not could_be_part_of_a_nik(typed):
             kept = {name: formdata[name] for name in FILTER_FIELDS if formdata.get(name)}
             return redirect(url_for("officers.complaints.show_queue", **kept), 303)
-        formdata = MultiDict({"nik": typed, "csrf_token": formdata.get("csrf_token", "")})
+        # "NIK: 3275…" copied from a message: the digits are the NIK (and its checks say what is wrong)
+        formdata = MultiDict({"nik": nik_digits(typed), "csrf_token": formdata.get("csrf_token", "")})
     nik_form, status = NikSearchForm(formdata=formdata if request.method == "POST" else None), 200
     if request.method == "POST":
         valid = nik_form.validate_on_submit()
         filters = QueueFilters(q=nik_form.nik.parsed.value) if valid else filters
         status = 200 if valid else 400
-    elif looks_like_nik(filters.q):
+    elif could_be_part_of_a_nik(filters.q):
         nik_form.nik.errors = [
             _("NIK tidak boleh tercantum di alamat halaman. Ketik NIK di kolom “Cari dengan NIK”, lalu tekan Cari NIK.")
         ]

@@ -44,9 +44,13 @@ document.addEventListener("htmx:afterSwap", function (event) {
 // A NIK never goes into an address (browser history, proxy and server logs): htmx requests that
 // would carry one in their query string (a live search box) are not sent; the form's
 // [data-nik-hint] says where a NIK is searched instead. The server refuses one anyway.
+// The same rule as portal.core.nik.could_be_part_of_a_nik: six digits anywhere, unless it is a
+// complaint or help-request number ("SGP-2026-000097", "2026-000097", "000097").
+var REFERENCE_LIKE = /^\s*(?:(?:(?:sgp|btn)\s*[-/ ]?\s*)?20[2-3]\d\s*[-/ ]\s*\d{1,6}|0\d{0,5})\s*$/i;
 function looksLikeNik(value) {
-  var digits = String(value || "").replace(/[\s.\-]/g, "");
-  return digits.length >= 12 && /^[0-9]+$/.test(digits);
+  var text = String(value || "");
+  if (REFERENCE_LIKE.test(text)) return false;
+  return (text.match(/[0-9]/g) || []).length >= 6;
 }
 document.addEventListener("htmx:configRequest", function (event) {
   var detail = event.detail;
