@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from portal.accounts.services import accounts
 from portal.core.roles import Role
-from portal.extensions import db
+from portal.extensions import current_session, db
 
 users_cli = AppGroup("users", help="Akun petugas.")
 
@@ -28,7 +28,7 @@ def create_command(email: str, role: str, name: str, kecamatan: tuple[str, ...],
         password = click.prompt("Kata sandi", hide_input=True, confirmation_prompt=True)
     try:
         account = accounts.create_account(
-            session=db.session,
+            session=current_session(),
             email=email,
             name=name or email,
             role=Role(role),

@@ -12,7 +12,7 @@ from portal.accounts.models import Account
 from portal.audit.forms import AuditFilterForm
 from portal.audit.services import browse as audit_log
 from portal.core.nik import looks_like_nik
-from portal.extensions import db
+from portal.extensions import current_session, db
 from portal.web.auth import SUPERVISORS, current_actor, roles_required
 from portal.web.numbers import as_id
 
@@ -43,7 +43,7 @@ def show_audit():
     filters = audit_log.AuditFilters(
         object_type=object_type, object_ref=(form.objek.data or "")[:40], account_id=account_id, before_id=as_id(before)
     )
-    page = audit_log.browse(session=db.session, filters=filters, who=current_actor())
+    page = audit_log.browse(session=current_session(), filters=filters, who=current_actor())
     db.session.commit()
     if page.message:  # an object that cannot be found is an error of that field, linked from the summary
         form.objek.errors = [page.message]
@@ -63,7 +63,7 @@ def _to_address(form: AuditFilterForm):
     typed = (form.objek.data or "").strip()[:40]
     objek, jenis = typed, form.jenis.data or ""
     if looks_like_nik(typed):
-        person_id = audit_log.person_of_nik(session=db.session, nik=typed)
+        person_id = audit_log.person_of_nik(session=current_session(), nik=typed)
         objek, jenis = (str(person_id), "person") if person_id else ("", "person")
         if person_id is None:
             flash(_("NIK itu tidak ada di roster."))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from portal.extensions import db
+from portal.extensions import current_session, db
 
 attachments_cli = AppGroup("attachments", help="Lampiran warga (berkas di ATTACHMENT_DIR).")
 
@@ -18,7 +18,7 @@ def purge_orphans_command() -> None:
     from portal.web.settings import attachment_dir
 
     try:
-        report = purge_orphans(session=db.session, directory=attachment_dir())
+        report = purge_orphans(session=current_session(), directory=attachment_dir())
         db.session.commit()
     except BaseException:
         db.session.rollback()

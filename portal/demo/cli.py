@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from portal.extensions import db
+from portal.extensions import current_session, db
 from portal.roster.services.importing import import_roster
 
 demo_cli = AppGroup("demo", help="Data contoh untuk demo.")
@@ -18,21 +18,21 @@ def seed_command(seed: int) -> None:
     from portal.demo.services.roster import demo_roster_csv, sample_people
 
     data = demo_roster_csv(seed=seed)
-    result = import_roster(session=db.session, stream=data, filename="demo-roster.csv", imported_by="demo seed")
+    result = import_roster(session=current_session(), stream=data, filename="demo-roster.csv", imported_by="demo seed")
     db.session.commit()
     click.echo(f"Roster contoh: {result.inserted} baru, {result.updated} diperbarui, {result.unchanged} tidak berubah.")
     from portal.demo.services.cases import seed_complaints
 
-    made = seed_complaints(session=db.session)
+    made = seed_complaints(session=current_session())
     db.session.commit()
     click.echo(f"Pengaduan contoh: {made} dibuat.")
     from portal.demo.services.accounts import seed_accounts
 
-    credentials = seed_accounts(session=db.session)
+    credentials = seed_accounts(session=current_session())
     db.session.commit()
     from portal.demo.services.assistance import seed_assistance, seed_proposals
 
-    helped, proposed = seed_assistance(session=db.session), seed_proposals(session=db.session)
+    helped, proposed = seed_assistance(session=current_session()), seed_proposals(session=current_session())
     db.session.commit()
     click.echo(f"Permintaan bantuan contoh: {helped} dibuat; usulan calon peserta oleh petugas: {proposed}.")
     click.echo("Akun demo petugas (kata sandi baru setiap kali seed), masuk di /petugas/masuk:")

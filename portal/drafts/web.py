@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.drafts.services import receipts, session_restore
-from portal.extensions import db
+from portal.extensions import current_session, db
 
 RESTORE_KEY = "unsent_form"
 
@@ -23,7 +23,7 @@ def keep_unsent_form() -> dict | None:
     back = urlsplit(request.referrer or "")
     back_path = back.path if back.path.startswith("/petugas") and back.netloc in ("", request.host) else None
     token = session_restore.keep_form(
-        session=db.session,
+        session=current_session(),
         owner=f"akun:{current_user.id}",
         action=request.path,
         back=back_path,
@@ -48,7 +48,7 @@ def forget_if_resent() -> None:
     view that fails and rolls back keeps it), and the session stops offering it after a redirect."""
     kept = session.get(RESTORE_KEY)
     if kept and request.method == "POST" and request.path == kept.get("action"):
-        session_restore.discard_form(session=db.session, token=kept.get("token"))
+        session_restore.discard_form(session=current_session(), token=kept.get("token"))
 
         @after_this_request
         def _forget(response):
@@ -68,7 +68,7 @@ _KEY = "receipt_{kind}"  # (confirmation_waiting below relies on the prefix)
 
 def remember_filing(*, kind: str, object_id: int, access_code: str) -> None:
     """Called in the filing request, before its commit."""
-    key = receipts.keep(session=db.session, kind=kind, object_id=object_id, access_code=access_code)
+    key = receipts.keep(session=current_session(), kind=kind, object_id=object_id, access_code=access_code)
     session[_KEY.format(kind=kind)] = {"t": key.token, "p": key.pad}
 
 
@@ -76,7 +76,7 @@ def filed(kind: str) -> receipts.Receipt | None:
     kept = session.get(_KEY.format(kind=kind))
     if not isinstance(kept, dict) or not isinstance(kept.get("t"), str) or not isinstance(kept.get("p"), str):
         return None
-    found = receipts.read(session=db.session, kind=kind, key=receipts.ReceiptKey(token=kept["t"], pad=kept["p"]))
+    found = receipts.read(session=current_session(), kind=kind, key=receipts.ReceiptKey(token=kept["t"], pad=kept["p"]))
     if found is None:
         session.pop(_KEY.format(kind=kind), None)
     return found

@@ -11,7 +11,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from portal.extensions import db
+from portal.extensions import current_session, db
 
 letters_cli = AppGroup("letters", help="Surat keterangan kepesertaan.")
 
@@ -59,7 +59,7 @@ def batch_command(
         raise click.BadParameter(str(error)) from None
     started = time.perf_counter()
     pattern = current_app.config["LETTER_NUMBER_PATTERN"]
-    assigned = letters_batch.assign_batch_letters(session=db.session, kelurahan_codes=codes, pattern=pattern)
+    assigned = letters_batch.assign_batch_letters(session=current_session(), kelurahan_codes=codes, pattern=pattern)
     db.session.commit()
     click.echo(
         f"Surat: {len(assigned.letter_ids)} ({assigned.issued} baru, {assigned.reused} "
@@ -113,6 +113,6 @@ def revoke_inactive_command() -> None:
     """Revoke every valid letter whose holder is no longer an active participant."""
     from portal.letters.services.letters import revoke_letters_for_inactive
 
-    revoked = revoke_letters_for_inactive(session=db.session)
+    revoked = revoke_letters_for_inactive(session=current_session())
     db.session.commit()
     click.echo(f"{revoked} surat dicabut.")

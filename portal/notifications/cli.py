@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from portal.extensions import db
+from portal.extensions import current_session
 from portal.notifications.services.outbox import LEASE
 
 outbox_cli = AppGroup("outbox", help="Email ke warga (antrean dengan percobaan ulang).")
@@ -32,7 +32,9 @@ def outbox_send_command(loop: bool, interval: int, limit: int, lease: int) -> No
     from portal.web.settings import smtp_settings
 
     while True:
-        report = deliver_due(session=db.session, smtp=smtp_settings(), limit=limit, lease=timedelta(seconds=lease))
+        report = deliver_due(
+            session=current_session(), smtp=smtp_settings(), limit=limit, lease=timedelta(seconds=lease)
+        )
         click.echo(f"Terkirim {report.sent}, gagal {report.retrying} (dicoba lagi nanti).")
         if report.gave_up:
             click.echo(

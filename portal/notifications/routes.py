@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from portal.core.base import utcnow
-from portal.extensions import db
+from portal.extensions import current_session, db
 from portal.notifications.services import outbox
 from portal.web.auth import SUPERVISORS, current_actor, roles_required
 
@@ -17,7 +17,7 @@ bp = officer_bp = Blueprint("notifications", __name__)  # registered by portal.o
 @bp.get("/email-bermasalah")
 @roles_required(*SUPERVISORS)
 def list_outbox_problems():
-    found = outbox.overview(session=db.session, now=utcnow(), who=current_actor())
+    found = outbox.overview(session=current_session(), now=utcnow(), who=current_actor())
     db.session.commit()
     return render_template(
         "notifications/email_bermasalah.html",
@@ -31,7 +31,7 @@ def list_outbox_problems():
 @bp.post("/email-bermasalah/<int:message_id>/antrekan")
 @roles_required(*SUPERVISORS)
 def requeue_outbox_message(message_id: int):
-    done = outbox.requeue(session=db.session, message_id=message_id, now=utcnow(), who=current_actor())
+    done = outbox.requeue(session=current_session(), message_id=message_id, now=utcnow(), who=current_actor())
     db.session.commit()
     if done is None:
         flash(
@@ -55,7 +55,7 @@ def requeue_outbox_message(message_id: int):
 @bp.post("/email-bermasalah/<int:message_id>/sudah-sampai")
 @roles_required(*SUPERVISORS)
 def confirm_outbox_delivered(message_id: int):
-    done = outbox.confirm_delivered(session=db.session, message_id=message_id, now=utcnow(), who=current_actor())
+    done = outbox.confirm_delivered(session=current_session(), message_id=message_id, now=utcnow(), who=current_actor())
     db.session.commit()
     if done is None:
         flash(_("Email itu tidak lagi berstatus tidak pasti; tidak ada yang diubah."))
@@ -67,7 +67,7 @@ def confirm_outbox_delivered(message_id: int):
 @bp.post("/email-bermasalah/antrekan-gagal")
 @roles_required(*SUPERVISORS)
 def requeue_failed_outbox():
-    count = outbox.requeue_failed(session=db.session, now=utcnow(), who=current_actor())
+    count = outbox.requeue_failed(session=current_session(), now=utcnow(), who=current_actor())
     db.session.commit()
     flash(_("%(count)d email yang gagal permanen diantrekan lagi.", count=count))
     return redirect(url_for("officers.notifications.list_outbox_problems"), 303)

@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from portal.complaints.services.lifecycle import officer_status_label as case_status_label
 from portal.core.nik import could_be_part_of_a_nik
 from portal.core.regions import regions
-from portal.extensions import db
+from portal.extensions import current_session, db
 from portal.letters.documents.render import letter_pdf_response
 from portal.letters.forms.officer import IssueLetterForm, ReplaceLetterForm
 from portal.letters.services import officer as letters_officer
@@ -57,7 +57,7 @@ def search_people():
             message=_("NIK tidak boleh tercantum di alamat halaman. Ketik NIK di kolom pencarian, lalu tekan Cari."),
         )
     else:
-        result = people.search_people(session=db.session, viewer=current_user, query=query, who=current_actor())
+        result = people.search_people(session=current_session(), viewer=current_user, query=query, who=current_actor())
         db.session.commit()
     if result.message:  # a search that cannot run is an error of the search field, linked from the summary
         form.q.errors = [result.message]
@@ -81,10 +81,12 @@ def show_person(person_id: int):
 
 def person_page(person_id: int, *, replace_form: ReplaceLetterForm | None = None, status: int = 200):
     """The person page; `replace_form` with its errors when replacing the letter failed."""
-    record = people.view_person(session=db.session, viewer=current_user, person_id=person_id, who=current_actor())
+    record = people.view_person(
+        session=current_session(), viewer=current_user, person_id=person_id, who=current_actor()
+    )
     if record is None:
         abort(404)  # outside the officer's kecamatan looks the same as no such person
-    letters = letters_officer.person_letters(session=db.session, person=record.person)
+    letters = letters_officer.person_letters(session=current_session(), person=record.person)
     db.session.commit()
     return render_template(
         "people/warga_rincian.html",
@@ -104,7 +106,7 @@ def person_page(person_id: int, *, replace_form: ReplaceLetterForm | None = None
 def _issue(person_id: int, replace_because: ReplaceReason | None):
     try:
         issued = letters_officer.issue_for_person(
-            session=db.session,
+            session=current_session(),
             viewer=current_user,
             person_id=person_id,
             who=current_actor(),
@@ -151,7 +153,7 @@ def replace_person_letter(person_id: int):
 @roles_required(*ALL_STAFF)
 def download_person_letter(person_id: int):
     letter = letters_officer.letter_for_download(
-        session=db.session, viewer=current_user, person_id=person_id, who=current_actor()
+        session=current_session(), viewer=current_user, person_id=person_id, who=current_actor()
     )
     if letter is None:
         abort(404)

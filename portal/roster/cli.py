@@ -12,7 +12,7 @@ import click
 from flask.cli import AppGroup
 
 from portal.core.errors import RosterFileError
-from portal.extensions import db
+from portal.extensions import current_session, db
 from portal.roster.services.importing import import_roster
 from portal.roster.services.imports import REJECTS_HEADER, reject_cells
 
@@ -44,7 +44,7 @@ def import_command(path: Path, rejects: Path | None, imported_by: str | None) ->
         with click.progressbar(length=size, label="Mengimpor", file=sys.stderr, hidden=not show_bar) as bar:
             try:
                 result = import_roster(
-                    session=db.session,
+                    session=current_session(),
                     stream=stream,
                     filename=path.name,
                     imported_by=imported_by,

@@ -12,7 +12,7 @@ from flask_login import current_user
 from portal.core import trail as audit
 from portal.core.errors import RosterFileError
 from portal.core.roles import Role
-from portal.extensions import db
+from portal.extensions import current_session, db
 from portal.roster.forms import RosterUploadForm
 from portal.roster.models.person import RosterImportBatch
 from portal.roster.services import imports as roster_imports
@@ -43,7 +43,7 @@ def _allow_large_roster_upload(endpoint, _values) -> None:
 
 def _imports_page(form: RosterUploadForm, *, status: int = 200):
     before = as_id(request.args.get("sebelum"))
-    batches = roster_imports.import_batches(session=db.session, limit=50, before_id=before)
+    batches = roster_imports.import_batches(session=current_session(), limit=50, before_id=before)
     folder = rejects_dir()
     with_rejects = {b.id for b in batches if roster_imports.rejects_file(directory=folder, batch_id=b.id)}
     older = batches[-1].id if len(batches) == 50 else None
@@ -68,7 +68,7 @@ def upload_roster():
     filename = os.path.basename((upload.filename or "roster.csv").replace("\\", "/"))
     try:
         result = roster_imports.import_upload(
-            session=db.session,
+            session=current_session(),
             stream=upload.stream,
             filename=filename,
             rejects_dir=rejects_dir(),
@@ -104,7 +104,7 @@ def download_rejects(batch_id: int):
     if path is None:
         abort(404)
     audit.record(
-        session=db.session,
+        session=current_session(),
         actor=current_actor(),
         action="unduh",
         object_type="roster_batch",

@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, request, session
 from portal.complaints.models.complaint import ComplaintCategory
 from portal.core.base import utcnow
 from portal.core.errors import Locked
-from portal.extensions import db, limiter
+from portal.extensions import current_session, db, limiter
 from portal.status_check.forms import StatusCheckForm
 from portal.status_check.services import NextStep, check_status
 from portal.web.errors import render_error
@@ -44,7 +44,7 @@ def check_status_page():
     config = current_app.config
     try:
         answer = check_status(
-            session=db.session,
+            session=current_session(),
             nik=form.nik.parsed.value,
             name=form.nama.data,
             client=request.remote_addr or "",

@@ -13,7 +13,7 @@ from portal.accounts.services import admin as account_admin
 from portal.accounts.services.accounts import AccountError
 from portal.core.regions import regions
 from portal.core.roles import Role
-from portal.extensions import db
+from portal.extensions import current_session, db
 from portal.web.auth import ADMINS, current_actor, roles_required
 
 # Accounts ------------------------------------------------------------------------------------
@@ -24,7 +24,7 @@ from portal.web.auth import ADMINS, current_actor, roles_required
 def list_accounts():
     return render_template(
         "accounts/admin_akun.html",
-        accounts=account_admin.list_accounts(session=db.session),
+        accounts=account_admin.list_accounts(session=current_session()),
         kecamatan=regions().kecamatan,
         title=_("Akun petugas"),
     )
@@ -38,7 +38,7 @@ def create_account():
         return _account_form(form, None, status=400 if form.is_submitted() else 200)
     try:
         made = account_admin.create(
-            session=db.session,
+            session=current_session(),
             email=form.email.data,
             name=form.name.data,
             role=Role(form.role.data),
@@ -109,7 +109,7 @@ def update_account(account_id: int):
         return _account_form(form, account, status=400 if form.is_submitted() else 200)
     try:
         account_admin.update(
-            session=db.session,
+            session=current_session(),
             account=account,
             name=form.name.data,
             role=Role(form.role.data),
@@ -140,7 +140,7 @@ def reset_password(account_id: int):
         return _account_form(edit_form, account, reset_form=reset_form, status=400)
     try:
         account_admin.reset_password(
-            session=db.session,
+            session=current_session(),
             account=account,
             new=reset_form.new.data,
             by=current_user,
@@ -171,7 +171,7 @@ def reset_two_factor(account_id: int):
     if offered and not form.validate_on_submit():
         return _account_form(_edit_form(account), account, two_factor_form=form, status=400)
     try:
-        account_admin.reset_two_factor(session=db.session, account=account, by=current_user, who=current_actor())
+        account_admin.reset_two_factor(session=current_session(), account=account, by=current_user, who=current_actor())
     except AccountError as error:
         db.session.rollback()
         account = _account(account_id)

@@ -16,7 +16,7 @@ from portal.core import trail as audit
 from portal.core.base import utcnow
 from portal.core.errors import Locked
 from portal.drafts import web as restore
-from portal.extensions import db, limiter
+from portal.extensions import current_session, db, limiter
 from portal.web.auth import ALL_STAFF, current_actor, public_endpoint, roles_required, safe_next
 from portal.web.errors import render_error
 from portal.web.settings import lockout_policy
@@ -28,8 +28,10 @@ def _finish_sign_in(account: Account, next_url: str | None):
     restore.carry_over(session.clear)  # a fresh session: no fixation of a pre-login session
     login_user(account)
     session["last_seen"] = session["signed_in_at"] = utcnow().timestamp()
-    accounts.mark_signed_in(session=db.session, account=account)
-    audit.record(session=db.session, actor=current_actor(), action="masuk", object_type="account", object_id=account.id)
+    accounts.mark_signed_in(session=current_session(), account=account)
+    audit.record(
+        session=current_session(), actor=current_actor(), action="masuk", object_type="account", object_id=account.id
+    )
     db.session.commit()
     if session.get(restore.RESTORE_KEY):  # an unsent form from before the session ended
         response = redirect(url_for("officers.accounts.show_unsent_form"), 303)
@@ -66,7 +68,7 @@ def sign_in():
         return render_template("accounts/masuk.html", form=form, title=_("Masuk petugas")), status
     client = device.client_for(form.email.data)
     result = accounts.authenticate(
-        session=db.session,
+        session=current_session(),
         email=form.email.data,
         password=form.password.data,
         client=client.key,
@@ -104,7 +106,7 @@ def verify_totp():
     client = device.client_for(account.email)
     try:
         right = accounts.verify_second_factor(
-            session=db.session,
+            session=current_session(),
             account=account,
             code=form.code.data,
             client=client.key,
@@ -126,7 +128,7 @@ def verify_totp():
 @bp.post("/keluar")
 @roles_required(*ALL_STAFF)
 def sign_out():
-    accounts.sign_out(session=db.session, account=current_user, who=current_actor())
+    accounts.sign_out(session=current_session(), account=current_user, who=current_actor())
     db.session.commit()
     logout_user()
     session.clear()
@@ -148,13 +150,15 @@ def edit_account():
         status = 400 if request.method == "POST" else 200
         return render_template("accounts/akun.html", form=form, title=_("Akun saya")), status
     try:
-        accounts.change_password(session=db.session, account=current_user, current=form.current.data, new=form.new.data)
+        accounts.change_password(
+            session=current_session(), account=current_user, current=form.current.data, new=form.new.data
+        )
     except accounts.AccountError as error:
         db.session.rollback()
         form.new.errors = [error.message]
         return render_template("accounts/akun.html", form=form, title=_("Akun saya")), 400
     audit.record(
-        session=db.session,
+        session=current_session(),
         actor=current_actor(),
         action="ganti_kata_sandi",
         object_type="account",
@@ -179,12 +183,12 @@ def set_up_totp():
     if request.method == "GET" or not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
         return render_template("accounts/2fa.html", **context), status
-    if not accounts.enable_totp(session=db.session, account=current_user, secret=secret, code=form.code.data):
+    if not accounts.enable_totp(session=current_session(), account=current_user, secret=secret, code=form.code.data):
         db.session.commit()
         form.code.errors = [_("Kode salah. Pastikan jam ponsel tepat, lalu masukkan kode terbaru.")]
         return render_template("accounts/2fa.html", **context), 400
     audit.record(
-        session=db.session,
+        session=current_session(),
         actor=current_actor(),
         action="aktifkan_2fa",
         object_type="account",

@@ -19,7 +19,7 @@ from portal.core.base import utcnow
 from portal.drafts import web as restore
 from portal.drafts.services import session_restore
 from portal.drafts.web import RESTORE_KEY
-from portal.extensions import db
+from portal.extensions import current_session, db
 from portal.web.auth import ALL_STAFF, IDLE_TIMEOUT, roles_required
 from portal.web.errors import form_expired, render_error
 from portal.web.origin import from_this_site
@@ -58,7 +58,7 @@ def _action_is_known(action: str) -> bool:
 
 def _kept() -> tuple[dict | None, str | None]:
     token = (session.get(RESTORE_KEY) or {}).get("token")
-    kept = session_restore.kept_form(session=db.session, token=token, owner=f"akun:{current_user.id}")
+    kept = session_restore.kept_form(session=current_session(), token=token, owner=f"akun:{current_user.id}")
     if kept is None or not _action_is_known(kept["action"]):
         return None, token
     return kept, token
@@ -111,7 +111,7 @@ def show_unsent_form():
 @roles_required(*ALL_STAFF)
 def discard_unsent_form():
     _kept_form, token = _kept()
-    session_restore.discard_form(session=db.session, token=token)
+    session_restore.discard_form(session=current_session(), token=token)
     db.session.commit()
     session.pop(RESTORE_KEY, None)
     flash(_("Isian yang belum terkirim sudah dibuang."))

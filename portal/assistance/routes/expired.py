@@ -19,7 +19,7 @@ from portal.assistance.forms.public import AssistanceForm
 from portal.assistance.routes import bp
 from portal.assistance.routes.requests import DRAFT_KEY, render_form
 from portal.assistance.services import requests as service
-from portal.extensions import db
+from portal.extensions import current_session, db
 from portal.web.errors import form_expired
 from portal.web.origin import from_this_site
 
@@ -35,7 +35,7 @@ def keep_typed_answers(error: CSRFError):
         return render_form(form, 400, expired=True)
     if request.endpoint == "assistance.check_request":
         token = session.get(DRAFT_KEY) or request.form.get("draft")
-        if service.get_draft(session=db.session, token=token) is not None:
+        if service.get_draft(session=current_session(), token=token) is not None:
             session[DRAFT_KEY] = token
             flash(
                 _(

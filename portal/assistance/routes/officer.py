@@ -31,7 +31,7 @@ from portal.core.base import utcnow
 from portal.core.errors import DomainError
 from portal.core.regions import kecamatan_choices, kelurahan, regions
 from portal.core.workdays import local_date
-from portal.extensions import db
+from portal.extensions import current_session, db
 from portal.web.auth import ALL_STAFF, current_actor, roles_required
 from portal.web.errors import render_error
 from portal.web.forms import first_error
@@ -66,14 +66,14 @@ def filters_from(args) -> AssistanceFilters:
 def show_assistance_queue():
     filters = filters_from(request.args)
     today = local_date(utcnow())
-    page = load_queue(session=db.session, viewer=current_user, filters=filters, today=today)
+    page = load_queue(session=current_session(), viewer=current_user, filters=filters, today=today)
     return render_page_or_fragment(
         "assistance/petugas_antrean.html",
         "assistance/_petugas_antrean_hasil.html",
         page=page,
         filters=filters,
         today=today,
-        kinds=kinds_of(session=db.session, request_ids=[r.id for r in page.rows]),
+        kinds=kinds_of(session=current_session(), request_ids=[r.id for r in page.rows]),
         statuses=list(AssistanceStatus),
         all_kinds=list(AssistanceKind),
         topics=list(AssistanceTopic),
@@ -125,10 +125,14 @@ def _render(found: AssistanceRequest, *, active_form=None, error: str | None = N
             made["hasil"].reference.data = filed[-1]
     show_disability = can_see_disability(current_user, found)
     who = current_actor()
-    audit.record(session=db.session, actor=who, action="lihat", object_type="assistance", object_id=found.id)
+    audit.record(session=current_session(), actor=who, action="lihat", object_type="assistance", object_id=found.id)
     if show_disability and found.has_disability_data:
         audit.record(
-            session=db.session, actor=who, action="lihat_data_disabilitas", object_type="assistance", object_id=found.id
+            session=current_session(),
+            actor=who,
+            action="lihat_data_disabilitas",
+            object_type="assistance",
+            object_id=found.id,
         )
     db.session.commit()
     assigned = db.session.get(Account, found.assigned_to_id) if found.assigned_to_id else None
@@ -145,7 +149,7 @@ def _render(found: AssistanceRequest, *, active_form=None, error: str | None = N
         today=local_date(utcnow()),
         S=AssistanceStatus,
         title=_title(found, active_form, error),
-        actor_names=actor_names(session=db.session, labels={event.actor for event in found.events}),
+        actor_names=actor_names(session=current_session(), labels={event.actor for event in found.events}),
         **{**labels(), "status_label": officer_status_label},
     ), status
 
@@ -186,7 +190,7 @@ def _done(action: str) -> str:
 
 def _perform(action: str, form, found: AssistanceRequest) -> None:
     common = {
-        "session": db.session,
+        "session": current_session(),
         "request": found,
         "expected_version": form.version_number,
         "who": current_actor(),

@@ -24,7 +24,7 @@ from portal.core.references import format_access_code
 from portal.core.regions import kelurahan, regions
 from portal.drafts.web import EXPIRED_CONFIRMATION, remember_filing
 from portal.drafts.web import filed as filed_receipt
-from portal.extensions import db, limiter
+from portal.extensions import current_session, db, limiter
 from portal.web.errors import refuse
 from portal.web.htmx import render_page_or_fragment, wants_fragment
 from portal.web.pdf import render_pdf
@@ -61,7 +61,7 @@ def _limit() -> str:
 
 
 def _draft():
-    return service.get_draft(session=db.session, token=session.get(DRAFT_KEY))
+    return service.get_draft(session=current_session(), token=session.get(DRAFT_KEY))
 
 
 def labels() -> dict:
@@ -110,9 +110,9 @@ def request_help():
     data["telepon"] = form.telepon.normalized
     draft = _draft()
     if draft is None:
-        session[DRAFT_KEY] = service.start_draft(session=db.session, data=data)
+        session[DRAFT_KEY] = service.start_draft(session=current_session(), data=data)
     else:
-        service.replace_draft(session=db.session, draft=draft, data=data)
+        service.replace_draft(session=current_session(), draft=draft, data=data)
     db.session.commit()
     return redirect(url_for("assistance.check_request"), 303)
 
@@ -180,7 +180,7 @@ def check_request():
             **labels(),
         )
     filed = service.file_request(
-        session=db.session,
+        session=current_session(),
         data=data,
         draft_token=draft.token,
         calendar=work_calendar(),

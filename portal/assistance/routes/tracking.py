@@ -15,7 +15,7 @@ from portal.assistance.services import requests as service
 from portal.core.base import utcnow
 from portal.core.regions import kelurahan
 from portal.core.trail import Actor
-from portal.extensions import db
+from portal.extensions import current_session, db
 from portal.web.settings import lockout_policy
 
 TRACKED_KEY = "tracked_assistance"
@@ -25,7 +25,7 @@ TRACKING_LIFETIME = timedelta(minutes=30)
 def track_by_code(reference: str, access_code: str, client: str) -> str | None:
     """The tracking form (/pengaduan/lacak) with a BTN reference: where to go next, or None."""
     found = service.track(
-        session=db.session,
+        session=current_session(),
         reference=reference,
         access_code=access_code,
         client=client,
@@ -70,7 +70,7 @@ def delete_disability_data():
     if found is None:
         return redirect(url_for("complaints.track_complaint"), 303)
     deleted = service.delete_disability_data(
-        session=db.session,
+        session=current_session(),
         request=found,
         actor_label="warga",
         who=Actor(account_id=None, ip=request.remote_addr or "", label="warga"),

@@ -26,7 +26,7 @@ from portal.core.references import format_access_code
 from portal.core.regions import kelurahan
 from portal.drafts.web import EXPIRED_CONFIRMATION, remember_filing
 from portal.drafts.web import filed as filed_receipt
-from portal.extensions import db
+from portal.extensions import current_session, db
 from portal.web.auth import ALL_STAFF, current_actor, roles_required
 from portal.web.errors import refuse
 from portal.web.pdf import render_pdf
@@ -66,7 +66,7 @@ DETAIL_FIELDS = (
 
 
 def _draft():
-    draft = service.get_draft(session=db.session, token=session.get(DRAFT_KEY))
+    draft = service.get_draft(session=current_session(), token=session.get(DRAFT_KEY))
     return draft if draft is not None and "kategori" in draft.data else None
 
 
@@ -75,7 +75,7 @@ def _source(reference: str | None):
     finder = current_app.extensions.get(FILING_SOURCES)
     if not reference or finder is None:
         return None
-    return finder(session=db.session, reference=reference, officer=current_user)
+    return finder(session=current_session(), reference=reference, officer=current_user)
 
 
 def _from_request(reference: str | None) -> dict:
@@ -116,9 +116,11 @@ def start_assisted_filing():
     data = {"kategori": form.kategori.data}
     draft = _draft()
     if draft is None:
-        session[DRAFT_KEY] = service.start_draft(session=db.session, data={**_from_request(form.bantuan.data), **data})
+        session[DRAFT_KEY] = service.start_draft(
+            session=current_session(), data={**_from_request(form.bantuan.data), **data}
+        )
     else:
-        service.update_draft(session=db.session, draft=draft, data=data)
+        service.update_draft(session=current_session(), draft=draft, data=data)
     db.session.commit()
     return redirect(url_for("officers.complaints.edit_assisted_details"), 303)
 
@@ -133,7 +135,7 @@ def _details_form(draft, formdata=None) -> AssistedDetailsForm:
 
 
 def _render_details(form, draft, status=200):
-    files = service.draft_attachments(session=db.session, token=draft.token)
+    files = service.draft_attachments(session=current_session(), token=draft.token)
     return _render(
         "complaints/rincian.html",
         form=form,
@@ -155,10 +157,10 @@ def edit_assisted_details():
         return _render_details(_details_form(draft), draft)
     form = _details_form(draft, formdata=request.form)
     valid = form.validate_on_submit()
-    stored = service.draft_attachments(session=db.session, token=draft.token)
+    stored = service.draft_attachments(session=current_session(), token=draft.token)
     new_files, file_errors, busy = read_uploads(request.files.getlist(form.lampiran.name), already=len(stored))
     for clean in new_files:
-        service.attach_file(session=db.session, directory=attachment_dir(), file=clean, draft_token=draft.token)
+        service.attach_file(session=current_session(), directory=attachment_dir(), file=clean, draft_token=draft.token)
     if file_errors:
         form.lampiran.errors = list(form.lampiran.errors) + file_errors
         valid = False
@@ -167,7 +169,7 @@ def edit_assisted_details():
         data["nik"] = form.nik.parsed.value
     if getattr(form.telepon, "normalized", None):
         data["telepon"] = form.telepon.normalized
-    service.update_draft(session=db.session, draft=draft, data=data)
+    service.update_draft(session=current_session(), draft=draft, data=data)
     db.session.commit()
     if not valid:
         return _render_details(form, draft, 503 if busy else 400)
@@ -181,7 +183,7 @@ def remove_assisted_attachment(attachment_id: int):
     if draft is None:
         abort(404)
     service.remove_draft_attachment(
-        session=db.session, directory=attachment_dir(), token=draft.token, attachment_id=attachment_id
+        session=current_session(), directory=attachment_dir(), token=draft.token, attachment_id=attachment_id
     )
     db.session.commit()
     return redirect(url_for("officers.complaints.edit_assisted_details"), 303)
@@ -225,7 +227,7 @@ def check_assisted_filing():
         return redirect(url_for("officers.complaints.edit_assisted_details"), 303)
     context = {
         "data": data,
-        "files": service.draft_attachments(session=db.session, token=draft.token),
+        "files": service.draft_attachments(session=current_session(), token=draft.token),
         "place": kelurahan(data.kelurahan_code),
         "category_label": _category_label(data.category.value),
         "consent_by": consent_by(data.filer_relation, data.filer_name, data.filer_relationship),
@@ -236,7 +238,7 @@ def check_assisted_filing():
     me = current_user._get_current_object()
     try:
         filed = file_on_behalf(
-            session=db.session,
+            session=current_session(),
             data=data,
             draft_token=draft.token,
             calendar=work_calendar(),
@@ -277,7 +279,7 @@ def download_assisted_slip():
     complaint, code = _filed()
     officer = db.session.get(Account, complaint.filed_by_id)
     audit.record(
-        session=db.session,
+        session=current_session(),
         actor=current_actor(),
         action="cetak_tanda_terima",
         object_type="complaint",

@@ -19,7 +19,7 @@ from portal.complaints.services.lifecycle import actor_names, can_transition, ev
 from portal.core import trail as audit
 from portal.core.errors import DomainError
 from portal.core.regions import kelurahan
-from portal.extensions import db
+from portal.extensions import current_session, db
 from portal.roster.models.person import Person, PersonStatusHistory
 from portal.roster.services import labels as people
 from portal.web.auth import ALL_STAFF, current_actor, roles_required
@@ -85,7 +85,7 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
             )
         )
         audit.record(
-            session=db.session,
+            session=current_session(),
             actor=current_actor(),
             action="lihat",
             object_type="person",
@@ -104,7 +104,11 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
         )
         others = [o for o in others if can_view(current_user, o) and can_see_subject(current_user, o)]
     audit.record(
-        session=db.session, actor=current_actor(), action="lihat", object_type="complaint", object_id=complaint.id
+        session=current_session(),
+        actor=current_actor(),
+        action="lihat",
+        object_type="complaint",
+        object_id=complaint.id,
     )
     db.session.commit()
     assigned = db.session.get(Account, complaint.assigned_to_id) if complaint.assigned_to_id else None
@@ -130,7 +134,7 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
         place=kelurahan(complaint.kelurahan_code),
         status_label=officer_status_label,
         event_label=event_label,
-        actor_names=actor_names(session=db.session, labels={event.actor for event in complaint.events}),
+        actor_names=actor_names(session=current_session(), labels={event.actor for event in complaint.events}),
         person_status_label=people.status_label,
         reason_label=people.reason_label,
         S=ComplaintStatus,
@@ -182,7 +186,7 @@ def _done(action: str) -> str:
 
 def _perform(action: str, form, complaint: Complaint) -> None:
     common = {
-        "session": db.session,
+        "session": current_session(),
         "complaint": complaint,
         "expected_version": form.version_number,
         "who": current_actor(),
@@ -274,7 +278,7 @@ def download_attachment(attachment_id: int):
     if not can_see_identity(current_user, complaint):  # files of a confidential case often show the filer
         abort(403)
     audit.record(
-        session=db.session,
+        session=current_session(),
         actor=current_actor(),
         action="unduh_lampiran",
         object_type="attachment",

@@ -25,7 +25,7 @@ from portal.complaints.routes.filing import (
     render_details,
 )
 from portal.complaints.services import filing as service
-from portal.extensions import db
+from portal.extensions import current_session, db
 from portal.web.errors import form_expired
 from portal.web.origin import from_this_site
 
@@ -57,7 +57,7 @@ def _draft_back(token: str | None):
     """The session's draft, or the one the page was showing when the session cookie is gone."""
     draft = current_draft()
     if draft is None and token:
-        draft = service.get_draft(session=db.session, token=token)
+        draft = service.get_draft(session=current_session(), token=token)
         if draft is not None:
             session[DRAFT_KEY] = draft.token
     return draft if draft is not None and "kategori" in draft.data else None

@@ -15,7 +15,7 @@ from portal.core.filers import FilerRelation
 from portal.core.references import format_access_code
 from portal.core.regions import kelurahan
 from portal.drafts.web import EXPIRED_CONFIRMATION, filed, remember_filing
-from portal.extensions import db, limiter
+from portal.extensions import current_session, db, limiter
 from portal.web.errors import refuse
 from portal.web.pdf import render_pdf
 from portal.web.settings import attachment_dir, sla_targets, work_calendar
@@ -37,7 +37,7 @@ def _step_limit() -> str:
 
 
 def current_draft():
-    return service.get_draft(session=db.session, token=session.get(DRAFT_KEY))
+    return service.get_draft(session=current_session(), token=session.get(DRAFT_KEY))
 
 
 def _draft_or_restart():
@@ -65,9 +65,9 @@ def new_complaint():
     prefill = {k: request.form.get(k, "")[:150] for k in ("nik", "nama") if request.form.get(k)}
     draft = current_draft()
     if draft is None:
-        session[DRAFT_KEY] = service.start_draft(session=db.session, data={**data, **prefill})
+        session[DRAFT_KEY] = service.start_draft(session=current_session(), data={**data, **prefill})
     else:
-        service.update_draft(session=db.session, draft=draft, data={**data, **prefill})
+        service.update_draft(session=current_session(), draft=draft, data={**data, **prefill})
     db.session.commit()
     return redirect(url_for("complaints.edit_details"), 303)
 
@@ -81,7 +81,7 @@ def details_form(draft, formdata=None) -> DetailsForm:
 
 
 def render_details(form, draft, status=200, *, expired=False):
-    files = service.draft_attachments(session=db.session, token=draft.token)
+    files = service.draft_attachments(session=current_session(), token=draft.token)
     return render_template(
         "complaints/rincian.html",
         form=form,
@@ -103,7 +103,7 @@ def _draft_from_the_form():
     category = request.form.get("kategori", "")
     if category not in PUBLIC_CATEGORIES:
         return None
-    session[DRAFT_KEY] = service.start_draft(session=db.session, data={"kategori": category})
+    session[DRAFT_KEY] = service.start_draft(session=current_session(), data={"kategori": category})
     return current_draft()
 
 
@@ -121,11 +121,13 @@ def edit_details():
     form = details_form(draft, formdata=request.form)
     form.lampiran.data = request.files.getlist(form.lampiran.name)
     valid = form.validate_on_submit()
-    stored = service.draft_attachments(session=db.session, token=draft.token)
+    stored = service.draft_attachments(session=current_session(), token=draft.token)
     new_files, file_errors, storage_down = read_uploads(form.lampiran.data, already=len(stored))
     for clean in new_files:
         try:
-            service.attach_file(session=db.session, directory=attachment_dir(), file=clean, draft_token=draft.token)
+            service.attach_file(
+                session=current_session(), directory=attachment_dir(), file=clean, draft_token=draft.token
+            )
         except AttachmentError as error:  # disk full or read-only: keep what was typed, say so
             file_errors.append(error.message)
             storage_down = True
@@ -133,7 +135,7 @@ def edit_details():
     if file_errors:
         form.lampiran.errors = list(form.lampiran.errors) + file_errors
         valid = False
-    service.update_draft(session=db.session, draft=draft, data=_draft_fields(form))
+    service.update_draft(session=current_session(), draft=draft, data=_draft_fields(form))
     db.session.commit()
     if not valid:
         return render_details(form, draft, 503 if storage_down else 400)
@@ -169,7 +171,7 @@ def remove_attachment(attachment_id: int):
     if draft is None:
         abort(404)
     service.remove_draft_attachment(
-        session=db.session, directory=attachment_dir(), token=draft.token, attachment_id=attachment_id
+        session=current_session(), directory=attachment_dir(), token=draft.token, attachment_id=attachment_id
     )
     db.session.commit()
     return redirect(url_for("complaints.edit_details"), 303)
@@ -227,7 +229,7 @@ def check_answers():
     if data is None:
         return redirect(url_for("complaints.edit_details"), 303)
     if request.method == "GET":
-        files = service.draft_attachments(session=db.session, token=draft.token)
+        files = service.draft_attachments(session=current_session(), token=draft.token)
         place = kelurahan(data.kelurahan_code)
         return render_template(
             "complaints/periksa.html",
@@ -238,7 +240,7 @@ def check_answers():
             category_label=_category_label(data.category.value),
         )
     filed = service.file_complaint(
-        session=db.session, data=data, draft_token=draft.token, calendar=work_calendar(), targets=sla_targets()
+        session=current_session(), data=data, draft_token=draft.token, calendar=work_calendar(), targets=sla_targets()
     )
     remember_filing(kind=RECEIPT_KIND, object_id=filed.complaint.id, access_code=filed.access_code)
     db.session.commit()

@@ -19,7 +19,7 @@ from portal.core.base import utcnow
 from portal.core.nik import could_be_part_of_a_nik, nik_digits
 from portal.core.regions import kecamatan_choices, regions
 from portal.core.workdays import local_date
-from portal.extensions import db
+from portal.extensions import current_session
 from portal.web.auth import ALL_STAFF, roles_required
 from portal.web.htmx import render_page_or_fragment
 from portal.web.numbers import as_id, as_page
@@ -70,7 +70,7 @@ def show_queue():
     """GET: the filters, in the address. POST: a search by NIK (NikSearchForm), never in an address;
     or the filter form sent without htmx (no JavaScript, or Enter): back to GET with its filters,
     unless its search box holds a NIK, which is then searched as one, here."""
-    officers = assignees(session=db.session) if current_user.is_supervisor else []
+    officers = assignees(session=current_session()) if current_user.is_supervisor else []
     filters = filters_from(request.args, officer_ids=frozenset(a.id for a in officers))
     formdata = request.form
     if request.method == "POST" and "nik" not in formdata:
@@ -92,7 +92,7 @@ def show_queue():
         filters, status = replace(filters, q=""), 400
     today = local_date(utcnow())
     soon_by = due_soon_by(today)
-    page = load_queue(session=db.session, viewer=current_user, filters=filters, today=today, due_soon_by=soon_by)
+    page = load_queue(session=current_session(), viewer=current_user, filters=filters, today=today, due_soon_by=soon_by)
     return render_page_or_fragment(
         "complaints/petugas_antrean.html",
         "complaints/_petugas_antrean_hasil.html",
@@ -110,6 +110,6 @@ def show_queue():
         args=request.args,
         title=_("Antrean pengaduan"),
         nik_form=nik_form,
-        assigned_names=assignee_names(session=db.session, rows=page.rows),
+        assigned_names=assignee_names(session=current_session(), rows=page.rows),
         status=status,
     )

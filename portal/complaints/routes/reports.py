@@ -23,7 +23,7 @@ from portal.core.base import utcnow
 from portal.core.nik import mask_nik, normalize_nik
 from portal.core.regions import regions
 from portal.core.workdays import local_date
-from portal.extensions import db
+from portal.extensions import current_session, db
 from portal.web.auth import SUPERVISORS, current_actor, roles_required
 from portal.web.settings import work_calendar
 
@@ -63,7 +63,9 @@ def _csv_response(body, filename: str) -> Response:
 def show_reports():
     today = local_date(utcnow())
     month = _month(request.args.get("bulan"), today)
-    report = reports.monthly_report(session=db.session, viewer=current_user, month=month, calendar=work_calendar())
+    report = reports.monthly_report(
+        session=current_session(), viewer=current_user, month=month, calendar=work_calendar()
+    )
     return render_template(
         "complaints/petugas_laporan.html",
         report=report,
@@ -85,10 +87,12 @@ def export_indicators():
     today = local_date(utcnow())
     month = _month(request.args.get("bulan"), today)
     per = "petugas" if request.args.get("per") == "petugas" else "kecamatan"
-    report = reports.monthly_report(session=db.session, viewer=current_user, month=month, calendar=work_calendar())
+    report = reports.monthly_report(
+        session=current_session(), viewer=current_user, month=month, calendar=work_calendar()
+    )
     rows = reports.indicator_rows(report, per)
     audit.record(
-        session=db.session,
+        session=current_session(),
         actor=current_actor(),
         action="ekspor",
         object_type="report",
@@ -103,17 +107,17 @@ def export_indicators():
 @bp.get("/laporan/pengaduan.csv")
 @roles_required(*SUPERVISORS)
 def export_complaints():
-    filters = filters_from(request.args, officer_ids=frozenset(a.id for a in assignees(session=db.session)))
+    filters = filters_from(request.args, officer_ids=frozenset(a.id for a in assignees(session=current_session())))
     today = local_date(utcnow())
     viewer = current_user._get_current_object()
     window = {"today": today, "due_soon_by": due_soon_by(today)}
-    count = reports.export_count(session=db.session, viewer=viewer, filters=filters, **window)
-    rows = reports.export_rows(session=db.session, viewer=viewer, filters=filters, **window)  # before commit
+    count = reports.export_count(session=current_session(), viewer=viewer, filters=filters, **window)
+    rows = reports.export_rows(session=current_session(), viewer=viewer, filters=filters, **window)  # before commit
     chosen = {key: value for key, value in request.args.items() if value and key != "hal"}
     if filters.q and len(digits := normalize_nik(filters.q)) == 16 and digits.isdigit():
         chosen["q"] = mask_nik(digits)  # no NIK in clear in the audit trail
     audit.record(
-        session=db.session,
+        session=current_session(),
         actor=current_actor(),
         action="ekspor",
         object_type="report",

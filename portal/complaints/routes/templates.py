@@ -11,7 +11,7 @@ from portal.complaints.models.response_template import ResponseTemplate
 from portal.complaints.routes import officer_bp as bp
 from portal.complaints.services import templates as response_templates
 from portal.core.errors import DomainError
-from portal.extensions import db
+from portal.extensions import current_session, db
 from portal.web.auth import ADMINS, current_actor, roles_required
 
 # Reply templates -----------------------------------------------------------------------------
@@ -22,7 +22,7 @@ from portal.web.auth import ADMINS, current_actor, roles_required
 def list_templates():
     return render_template(
         "complaints/petugas_templat.html",
-        templates=response_templates.list_templates(session=db.session),
+        templates=response_templates.list_templates(session=current_session()),
         title=_("Templat balasan"),
     )
 
@@ -51,7 +51,7 @@ def create_template():
     if not form.validate_on_submit():
         return _template_form(form, None, status=400 if form.is_submitted() else 200)
     try:
-        response_templates.create_template(session=db.session, data=_template_input(form), who=current_actor())
+        response_templates.create_template(session=current_session(), data=_template_input(form), who=current_actor())
     except DomainError as error:
         db.session.rollback()
         return _template_form(form, None, error=error.message, status=400)
@@ -84,7 +84,7 @@ def update_template(template_id: int):
         return _template_form(form, template, status=400 if form.is_submitted() else 200)
     try:
         response_templates.update_template(
-            session=db.session, template=template, data=_template_input(form), who=current_actor()
+            session=current_session(), template=template, data=_template_input(form), who=current_actor()
         )
     except DomainError as error:
         db.session.rollback()
@@ -98,7 +98,7 @@ def update_template(template_id: int):
 @roles_required(*ADMINS)
 def deactivate_template(template_id: int):
     template = _template(template_id)  # the CSRF token is checked for every POST (CSRFProtect)
-    response_templates.deactivate_template(session=db.session, template=template, who=current_actor())
+    response_templates.deactivate_template(session=current_session(), template=template, who=current_actor())
     db.session.commit()
     flash(_('Templat "%(title)s" tidak lagi ditawarkan kepada petugas.', title=template.title))
     return redirect(url_for("officers.complaints.list_templates"), 303)

@@ -20,7 +20,7 @@ from portal.core.base import utcnow
 from portal.core.errors import DomainError, Locked
 from portal.core.references import normalize_reference
 from portal.drafts.services import session_restore
-from portal.extensions import db, limiter
+from portal.extensions import current_session, db, limiter
 from portal.web.errors import render_error
 from portal.web.htmx import render_page_or_fragment
 from portal.web.settings import attachment_dir, lockout_policy, work_calendar
@@ -68,7 +68,7 @@ def track_complaint():
             target = other_series(reference, form.kode.data, request.remote_addr or "")
         else:
             complaint = tracking.track(
-                session=db.session,
+                session=current_session(),
                 reference=reference,
                 access_code=form.kode.data,
                 client=request.remote_addr or "",
@@ -118,7 +118,7 @@ def _render_case(complaint: Complaint, *, answer_form=None, rating_form=None, st
 def _answer_form(complaint: Complaint) -> AnswerForm:
     """Empty, or with the answer kept when the 30 minutes ran out while it was being written."""
     kept = session_restore.kept_form(
-        session=db.session, token=session.get(UNSENT_ANSWER_KEY), owner=f"pengaduan:{complaint.id}"
+        session=current_session(), token=session.get(UNSENT_ANSWER_KEY), owner=f"pengaduan:{complaint.id}"
     )
     return AnswerForm(data={"jawaban": dict(kept["fields"]).get("jawaban", "")} if kept else None)
 
@@ -129,7 +129,7 @@ def _keep_answer(expired: dict | None) -> None:
     if not expired or not text.strip():
         return
     session[UNSENT_ANSWER_KEY] = session_restore.keep_form(
-        session=db.session,
+        session=current_session(),
         owner=f"pengaduan:{expired.get('id')}",
         action=request.path,
         back=None,
@@ -163,7 +163,7 @@ def answer_request():
         return _render_case(complaint, answer_form=form, status=503 if busy else 400)
     try:
         tracking.answer_information_request(
-            session=db.session,
+            session=current_session(),
             complaint=complaint,
             message=form.jawaban.data,
             new_files=new_files,
@@ -174,7 +174,7 @@ def answer_request():
         db.session.rollback()
         form.lampiran.errors = [*form.lampiran.errors, error.message]
         return _render_case(db.session.get(Complaint, complaint.id), answer_form=form, status=503)
-    session_restore.discard_form(session=db.session, token=session.pop(UNSENT_ANSWER_KEY, None))
+    session_restore.discard_form(session=current_session(), token=session.pop(UNSENT_ANSWER_KEY, None))
     db.session.commit()
     return redirect(url_for("complaints.view_case"), 303)
 
@@ -191,7 +191,7 @@ def rate_case():
         return _render_case(complaint, rating_form=form, status=400)
     try:
         tracking.rate_resolution(
-            session=db.session,
+            session=current_session(),
             complaint=complaint,
             satisfaction=Satisfaction(form.penilaian.data),
             calendar=work_calendar(),

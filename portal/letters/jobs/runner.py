@@ -26,7 +26,7 @@ log = logging.getLogger("portal.letters.jobs.runner")
 
 def run(folder: Path) -> int:
     from portal import create_app
-    from portal.extensions import db
+    from portal.extensions import current_session, db
     from portal.letters.documents.batch_pdf import default_workers, render_batch
     from portal.letters.documents.render import document_title
     from portal.letters.services import batch as letters_batch
@@ -45,7 +45,7 @@ def run(folder: Path) -> int:
             kecamatan = job.code if job.scope == "kecamatan" else None
             codes = letters_batch.kelurahan_in_scope(kelurahan=kelurahan, kecamatan=kecamatan)
             assigned = letters_batch.assign_batch_letters(
-                session=db.session, kelurahan_codes=codes, pattern=app.config["LETTER_NUMBER_PATTERN"]
+                session=current_session(), kelurahan_codes=codes, pattern=app.config["LETTER_NUMBER_PATTERN"]
             )
             db.session.commit()
             ids = assigned.letter_ids

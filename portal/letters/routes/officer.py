@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from portal.core import trail as audit
 from portal.core.regions import regions
-from portal.extensions import db
+from portal.extensions import current_session, db
 from portal.letters.forms.officer import IssueLetterForm, LetterBatchForm, parse_scope
 from portal.letters.jobs import jobs
 from portal.letters.routes import officer_bp as bp
@@ -89,7 +89,7 @@ def start_letter_batch():
     )
     if started:
         audit.record(
-            session=db.session,
+            session=current_session(),
             actor=current_actor(),
             action="surat_massal",
             object_type="letter_batch",
@@ -127,7 +127,7 @@ def resume_letter_batch(batch_id: str):
     job = _job(batch_id)
     if IssueLetterForm().validate_on_submit() and jobs.resume_job(batch_dir(), job, config=current_app.config):
         audit.record(
-            session=db.session,
+            session=current_session(),
             actor=current_actor(),
             action="surat_massal_lanjut",
             object_type="letter_batch",
@@ -144,7 +144,7 @@ def delete_letter_batch(batch_id: str):
     job = _job(batch_id)
     if IssueLetterForm().validate_on_submit() and jobs.delete_job(batch_dir(), job):
         audit.record(
-            session=db.session,
+            session=current_session(),
             actor=current_actor(),
             action="hapus",
             object_type="letter_batch",
@@ -165,7 +165,7 @@ def download_letter_batch(batch_id: str):
     if path is None:
         abort(404)
     audit.record(
-        session=db.session,
+        session=current_session(),
         actor=current_actor(),
         action="unduh",
         object_type="letter_batch",

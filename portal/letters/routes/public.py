@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from portal.core.errors import DomainError
 from portal.core.regions import kelurahan
-from portal.extensions import db
+from portal.extensions import current_session, db
 from portal.letters.documents.render import document_title, letter_pdf_response, letter_view, letters_html
 from portal.letters.forms.public import IssueLetterForm, VerifyCodeForm
 from portal.letters.routes import bp
@@ -59,7 +59,7 @@ def show_letter():
     if person_id is None:
         return _check_first()
     try:
-        offer = service.letter_offer(session=db.session, person_id=person_id)
+        offer = service.letter_offer(session=current_session(), person_id=person_id)
     except LetterNotAvailable as error:
         return _not_available(error)
     return render_template(
@@ -81,7 +81,7 @@ def issue_letter():
         return _check_first()
     try:
         service.issue_letter(
-            session=db.session, person_id=person_id, pattern=current_app.config["LETTER_NUMBER_PATTERN"]
+            session=current_session(), person_id=person_id, pattern=current_app.config["LETTER_NUMBER_PATTERN"]
         )
     except LetterNotAvailable as error:
         db.session.rollback()
@@ -95,7 +95,7 @@ def _current_letter():
     person_id = _checked_person_id()
     if person_id is None:
         return None
-    return service.current_letter(session=db.session, person_id=person_id)
+    return service.current_letter(session=current_session(), person_id=person_id)
 
 
 @bp.get("/surat/unduh")
@@ -131,7 +131,7 @@ def find_letter():
 @bp.get("/verifikasi/<code>")
 def verify_letter(code: str):
     normalized = service.normalize_code(code)
-    result = service.verify_letter(session=db.session, code=code) if normalized else None
+    result = service.verify_letter(session=current_session(), code=code) if normalized else None
     page = render_template(
         "letters/hasil_verifikasi.html",
         title=_("Hasil pemeriksaan surat"),

@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from portal.core.base import utcnow
 from portal.core.workdays import local_date
-from portal.extensions import db
+from portal.extensions import current_session, db
 from portal.statistics.routes import bp
 from portal.statistics.services import snapshot as stats_snapshot
 from portal.statistics.services.cache import SnapshotCache
@@ -43,7 +43,7 @@ def _count(app: Flask) -> PublicFigures:
     """Count now, with the current app context's session (read only)."""
     config, now = app.config, utcnow()
     figures = compute_figures(
-        session=db.session,
+        session=current_session(),
         quota=config["PROGRAM_QUOTA"],
         budget=config["PROGRAM_BUDGET"],
         budget_year=config["PROGRAM_BUDGET_YEAR"] or local_date(now).year,
@@ -55,7 +55,7 @@ def _count(app: Flask) -> PublicFigures:
 
 def _load(app: Flask) -> PublicFigures | None:
     with app.app_context():
-        return stats_snapshot.load(session=db.session)
+        return stats_snapshot.load(session=current_session())
 
 
 def _recount(app: Flask, keep: bool) -> PublicFigures:
@@ -67,13 +67,13 @@ def _recount(app: Flask, keep: bool) -> PublicFigures:
         if not keep:
             return public
         try:
-            stored = stats_snapshot.store(session=db.session, public=public)
+            stored = stats_snapshot.store(session=current_session(), public=public)
             db.session.commit()
         except SQLAlchemyError:
             db.session.rollback()
             log.exception("statistics snapshot not stored")
             return public
-        return public if stored else stats_snapshot.load(session=db.session) or public
+        return public if stored else stats_snapshot.load(session=current_session()) or public
 
 
 def figures_cache() -> SnapshotCache[PublicFigures]:
@@ -104,7 +104,7 @@ bp.cli.help = "Statistik publik (/statistik)."
 def refresh_command() -> None:
     """Count the public figures now and store them for every worker (e.g. after a roster import)."""
     public = _count(current_app._get_current_object())
-    stored = stats_snapshot.store(session=db.session, public=public)
+    stored = stats_snapshot.store(session=current_session(), public=public)
     db.session.commit()
     moment = format_datetime(public.computed_at, "d MMMM y, HH.mm.ss")
     if stored:

@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from portal.core.base import utcnow
-from portal.extensions import db
+from portal.extensions import current_session
 from portal.statistics.routes import bp
 from portal.statistics.services import open311 as service
 from portal.statistics.services.openapi import openapi_document
@@ -50,12 +50,12 @@ def list_requests():
         query = service.parse_query(request.args, now=utcnow())
     except service.InvalidQuery as invalid:
         return _error(400, invalid.message)
-    return _json(service.find_requests(session=db.session, query=query))
+    return _json(service.find_requests(session=current_session(), query=query))
 
 
 @bp.get("/open311/v2/requests/<reference>.json")
 def show_request(reference: str):
-    found = service.get_request(session=db.session, reference=reference)
+    found = service.get_request(session=current_session(), reference=reference)
     if found is None:
         return _error(404, "service_request_id not found")
     return _json([found])
