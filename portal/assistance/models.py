@@ -106,7 +106,7 @@ class AssistanceRequest(Base):
 
     phone: Mapped[str] = mapped_column(sa.String(20))
     contact_preference: Mapped[ContactPreference] = mapped_column(str_enum(ContactPreference))
-    preferred_times: Mapped[list] = mapped_column(sa.JSON, default=list)  # TimeOfDay values; [] = any
+    preferred_times: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # TimeOfDay values; [] = any
     time_note: Mapped[str | None] = mapped_column(sa.String(200))
     kelurahan_code: Mapped[str] = mapped_column(sa.String(13), index=True)
     street: Mapped[str | None] = mapped_column(sa.String(200))

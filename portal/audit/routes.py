@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -67,5 +69,5 @@ def _to_address(form: AuditFilterForm):
         objek, jenis = (str(person_id), "person") if person_id else ("", "person")
         if person_id is None:
             flash(_("NIK itu tidak ada di roster."))
-    kept = {"jenis": jenis, "objek": objek, "petugas": form.petugas.data or ""}
+    kept: dict[str, Any] = {"jenis": jenis, "objek": objek, "petugas": form.petugas.data or ""}  # url_for's **values
     return redirect(url_for("officers.audit.show_audit", **{k: v for k, v in kept.items() if v}), 303)

@@ -22,8 +22,11 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
+
+T = TypeVar("T")
 
 _FORK = multiprocessing.get_context("fork")
 
@@ -43,7 +46,7 @@ class Limits:
     wall_seconds: float
 
 
-def run_bounded(func: Callable[[bytes], Any], data: bytes, *, limits: Limits) -> tuple[Any, float]:
+def run_bounded(func: Callable[[bytes], T], data: bytes, *, limits: Limits) -> tuple[T, float]:
     """func(data) in a child: (its result, the child's CPU seconds). An exception of func is
     raised here again; a child over its limits raises Overrun."""
     receiver, sender = _FORK.Pipe(duplex=False)
@@ -98,7 +101,7 @@ def slot(directory: Path, *, slots: int, wait_seconds: float) -> Iterator[bool]:
         time.sleep(0.05)
 
 
-def _child(func, data: bytes, sender, limits: Limits) -> None:
+def _child(func: Callable[[bytes], object], data: bytes, sender: Connection, limits: Limits) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2):
         signal.signal(signum, signal.SIG_DFL)  # not the web worker's handlers
     signal.signal(signal.SIGPROF, signal.SIG_DFL)  # default action: end the process

@@ -12,18 +12,18 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 STATIC = (Path(__file__).resolve().parents[1] / "static").resolve()
 
 
-class PortalAssetsOnly(URLFetcher):
+class PortalAssetsOnly(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types: URLFetcher is Any
     """WeasyPrint's documented extension point (a URLFetcher subclass with its own fetch)."""
 
     def __init__(self) -> None:
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=5)
 
-    def fetch(self, url, headers=None):
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         if url.lower().startswith("file:"):
             path = Path(url2pathname(urlsplit(url).path)).resolve()
             if not path.is_relative_to(STATIC):

@@ -6,6 +6,7 @@ import csv
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,17 @@ def kelurahan(code: str) -> Kelurahan | None:
     return regions().kelurahan.get(code)
 
 
-def kecamatan_choices(viewer) -> list:
+class ScopedViewer(Protocol):
+    """An account as far as its regions go (accounts.models.Account, which core cannot import)."""
+
+    @property
+    def is_supervisor(self) -> bool: ...
+
+    @property
+    def kecamatan_codes(self) -> list[str]: ...
+
+
+def kecamatan_choices(viewer: ScopedViewer) -> list[Kecamatan]:
     """The kecamatan an account may filter by: its scope (all of them for supervisors and unscoped officers)."""
     scope = set(viewer.kecamatan_codes) if not viewer.is_supervisor else set()
     return sorted((k for k in regions().kecamatan.values() if not scope or k.code in scope), key=lambda k: k.name)

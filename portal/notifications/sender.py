@@ -56,12 +56,11 @@ def deliver_due(
     if not outbox.any_due(session=session, now=clock()):
         session.commit()
         return report
-    connection: smtplib.SMTP | None = None
-    unreachable: Transmission | None = None
+    link: smtplib.SMTP | Transmission  # the connection, or why there is none (each due message records it)
     try:
-        connection = connect(smtp)
+        link = connect(smtp)
     except (OSError, smtplib.SMTPException) as error:
-        unreachable = Transmission(Outcome.NOT_SENT, describe(error))  # each due message records it
+        link = Transmission(Outcome.NOT_SENT, describe(error))
     try:
         for _ in range(limit):
             claimed = outbox.claim_next(session=session, now=clock(), claimant=claimant, lease=lease)
@@ -70,20 +69,24 @@ def deliver_due(
                 break
             if after_claim is not None:
                 after_claim(claimed)
-            result = unreachable or transmit(
-                connection,
-                sender=smtp.sender,
-                to_address=claimed.to_address,
-                subject=claimed.subject,
-                body=claimed.body,
+            result = (
+                link
+                if isinstance(link, Transmission)
+                else transmit(
+                    link,
+                    sender=smtp.sender,
+                    to_address=claimed.to_address,
+                    subject=claimed.subject,
+                    body=claimed.body,
+                )
             )
             _record(session, report, claimed, claimant, result, clock())
             session.commit()  # this message's outcome, on its own
     finally:
-        if connection is not None:
+        if not isinstance(link, Transmission):
             with contextlib.suppress(OSError, smtplib.SMTPException):
-                connection.quit()
-            connection.close()
+                link.quit()
+            link.close()
     return report
 
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from flask import Response, current_app, request
+from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.wrappers import Response
 
 from portal.accounts.services.accounts import normalize_email
 from portal.core.lockout import keyed_hash

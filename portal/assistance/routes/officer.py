@@ -244,7 +244,7 @@ def act_on_assistance_request(reference: str, action: str):
     except DomainError as error:
         db.session.rollback()
         return _render(
-            db.session.get(AssistanceRequest, found.id), active_form=(action, form), error=error.message, status=400
+            db.session.get_one(AssistanceRequest, found.id), active_form=(action, form), error=error.message, status=400
         )
     db.session.commit()
     flash(_done(action))

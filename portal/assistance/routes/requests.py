@@ -195,7 +195,7 @@ def check_request():
 def _filed() -> tuple[AssistanceRequest, str]:
     receipt = filed_receipt(RECEIPT_KIND)
     found = db.session.get(AssistanceRequest, receipt.object_id) if receipt else None
-    if found is None:
+    if receipt is None or found is None:
         refuse(404, EXPIRED_CONFIRMATION)
     return found, format_access_code(receipt.access_code)
 

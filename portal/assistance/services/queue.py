@@ -5,6 +5,7 @@ Due date: the contact target while a request waits (diterima), the appointment o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,6 +21,7 @@ from portal.assistance.models import (
     AssistanceTopic,
 )
 from portal.assistance.services.access import visible_clause
+from portal.core.sql import AnyRow
 
 PAGE_SIZE = 25
 A = AssistanceStatus
@@ -40,14 +42,14 @@ class AssistanceFilters:
 
 @dataclass(slots=True)
 class AssistancePage:
-    rows: list
+    rows: Sequence[AnyRow]
     total: int
     page: int
     pages: int
     counts: dict[AssistanceStatus, int] = field(default_factory=dict)
 
 
-def due_date() -> sa.ColumnElement:
+def due_date() -> sa.ColumnElement[date]:
     return sa.case((R.status == A.DIJADWALKAN, R.appointment_on), else_=R.contact_due)
 
 
@@ -71,7 +73,9 @@ def _search(q: str) -> sa.ColumnElement[bool] | None:
     return sa.or_(R.subject_name.ilike(f"%{q[:60]}%"), R.requester_name.ilike(f"%{q[:60]}%"))
 
 
-def _filters(viewer: Account, filters: AssistanceFilters, today: date, *, with_status: bool) -> list:
+def _filters(
+    viewer: Account, filters: AssistanceFilters, today: date, *, with_status: bool
+) -> list[sa.ColumnElement[bool]]:
     clauses = [visible_clause(viewer)]
     if with_status and filters.status:
         clauses.append(R.status == filters.status)

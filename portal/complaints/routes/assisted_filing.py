@@ -261,7 +261,7 @@ def check_assisted_filing():
 def _filed() -> tuple[Complaint, str]:
     receipt = filed_receipt(RECEIPT_KIND)
     complaint = db.session.get(Complaint, receipt.object_id) if receipt else None
-    if complaint is None or complaint.filed_by_id != current_user.id:
+    if receipt is None or complaint is None or complaint.filed_by_id != current_user.id:
         refuse(404, EXPIRED_CONFIRMATION)
     return complaint, format_access_code(receipt.access_code)
 

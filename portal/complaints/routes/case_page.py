@@ -261,7 +261,7 @@ def act_on_case(reference: str, action: str):
     except DomainError as error:
         db.session.rollback()
         return _render(
-            db.session.get(Complaint, complaint.id), active_form=(action, form), error=error.message, status=400
+            db.session.get_one(Complaint, complaint.id), active_form=(action, form), error=error.message, status=400
         )
     db.session.commit()
     flash(_done(action))
@@ -273,7 +273,7 @@ def act_on_case(reference: str, action: str):
 def download_attachment(attachment_id: int):
     record = db.session.get(Attachment, attachment_id)
     complaint = db.session.get(Complaint, record.complaint_id) if record and record.complaint_id else None
-    if complaint is None or not can_view(current_user, complaint):
+    if record is None or complaint is None or not can_view(current_user, complaint):
         abort(404)
     if not can_see_identity(current_user, complaint):  # files of a confidential case often show the filer
         abort(403)

@@ -251,7 +251,7 @@ def check_answers():
 def _filed() -> tuple[Complaint, str]:
     receipt = filed(RECEIPT_KIND)
     complaint = db.session.get(Complaint, receipt.object_id) if receipt else None
-    if complaint is None:
+    if receipt is None or complaint is None:
         refuse(404, EXPIRED_CONFIRMATION)
     return complaint, format_access_code(receipt.access_code)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from flask import current_app, redirect, request, url_for
 from flask_babel import gettext as _
@@ -72,11 +73,11 @@ def show_queue():
     unless its search box holds a NIK, which is then searched as one, here."""
     officers = assignees(session=current_session()) if current_user.is_supervisor else []
     filters = filters_from(request.args, officer_ids=frozenset(a.id for a in officers))
-    formdata = request.form
+    formdata: MultiDict[str, str] = request.form
     if request.method == "POST" and "nik" not in formdata:
         typed = formdata.get("q", "")
         if not could_be_part_of_a_nik(typed):
-            kept = {name: formdata[name] for name in FILTER_FIELDS if formdata.get(name)}
+            kept: dict[str, Any] = {name: formdata[name] for name in FILTER_FIELDS if formdata.get(name)}
             return redirect(url_for("officers.complaints.show_queue", **kept), 303)
         # "NIK: 3275…" copied from a message: the digits are the NIK (and its checks say what is wrong)
         formdata = MultiDict({"nik": nik_digits(typed), "csrf_token": formdata.get("csrf_token", "")})

@@ -173,7 +173,7 @@ def answer_request():
     except AttachmentError as error:  # disk full or read-only: nothing of the answer is kept
         db.session.rollback()
         form.lampiran.errors = [*form.lampiran.errors, error.message]
-        return _render_case(db.session.get(Complaint, complaint.id), answer_form=form, status=503)
+        return _render_case(db.session.get_one(Complaint, complaint.id), answer_form=form, status=503)
     session_restore.discard_form(session=current_session(), token=session.pop(UNSENT_ANSWER_KEY, None))
     db.session.commit()
     return redirect(url_for("complaints.view_case"), 303)

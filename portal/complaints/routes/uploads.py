@@ -53,7 +53,7 @@ def read_uploads(storages: list[FileStorage] | None, *, already: int = 0) -> Upl
         for storage in chosen:
             data = storage.stream.read(MAX_BYTES + 1)
             try:
-                clean.append(clean_upload(data=data, filename=storage.filename))
+                clean.append(clean_upload(data=data, filename=storage.filename or ""))  # `chosen` has names
             except AttachmentError as error:
                 errors.append(error.message)
     return Uploads(clean, errors)

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from portal.complaints.models.complaint import Attachment
 from portal.complaints.services.attachments import remove_after_commit
 from portal.core.base import utcnow
+from portal.core.sql import rowcount
 from portal.drafts.models import ComplaintDraft
 from portal.drafts.services.lifetimes import DRAFT_MAX_AGE, UNSENT_FORM_MAX_AGE
 
@@ -80,7 +81,7 @@ def purge_orphans(
     drafts = 0
     expired = ComplaintDraft.created_at < draft_cutoff
     if session.scalar(sa.select(sa.exists().where(expired))):  # no write (and no lock) when there is nothing
-        drafts = session.execute(sa.delete(ComplaintDraft).where(expired)).rowcount
+        drafts = rowcount(session.execute(sa.delete(ComplaintDraft).where(expired)))
     session.flush()
     return PurgeReport(orphan_files=orphans, draft_files=len(abandoned), drafts=drafts, kept_recent=recent)
 

@@ -14,7 +14,9 @@ from portal.complaints.models.complaint import OPEN_STATUS_VALUES, Complaint, Co
 
 
 def open_clause() -> sa.ColumnElement[bool]:
-    values = sa.bindparam("open_statuses", list(OPEN_STATUS_VALUES), expanding=True, literal_execute=True)
+    values: sa.BindParameter[list[str]] = sa.bindparam(
+        "open_statuses", list(OPEN_STATUS_VALUES), expanding=True, literal_execute=True
+    )
     return Complaint.status.in_(values)
 
 

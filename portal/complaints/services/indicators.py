@@ -7,9 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from portal.complaints.models.complaint import Complaint, ComplaintStatus
@@ -20,14 +22,14 @@ MIN_FOR_RATE = 20  # a percentage or median over fewer cases is not published
 CLOCK_RUNNING = OPEN_STATUSES - {ComplaintStatus.MENUNGGU_INFORMASI}
 
 
-class local_date(FunctionElement):  # noqa: N801 (used like a SQL function)
+class local_date(FunctionElement[date]):  # noqa: N801 (used like a SQL function)
     """DATE of a UTC timestamp in WIB."""
 
     type = sa.Date()
     inherit_cache = True
 
 
-class local_month(FunctionElement):  # noqa: N801
+class local_month(FunctionElement[str]):  # noqa: N801
     """'YYYY-MM' of a UTC timestamp in WIB."""
 
     type = sa.String()
@@ -35,30 +37,30 @@ class local_month(FunctionElement):  # noqa: N801
 
 
 @compiles(local_date, "sqlite")
-def _local_date_sqlite(element, compiler, **kw):
+def _local_date_sqlite(element: local_date, compiler: SQLCompiler, **kw: Any) -> str:
     return f"date({compiler.process(element.clauses, **kw)}, '+7 hours')"
 
 
 @compiles(local_date, "postgresql")
-def _local_date_postgresql(element, compiler, **kw):
+def _local_date_postgresql(element: local_date, compiler: SQLCompiler, **kw: Any) -> str:
     return f"CAST(timezone('Asia/Jakarta', {compiler.process(element.clauses, **kw)}) AS DATE)"
 
 
 @compiles(local_month, "sqlite")
-def _local_month_sqlite(element, compiler, **kw):
+def _local_month_sqlite(element: local_month, compiler: SQLCompiler, **kw: Any) -> str:
     return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)}, '+7 hours')"
 
 
 @compiles(local_month, "postgresql")
-def _local_month_postgresql(element, compiler, **kw):
+def _local_month_postgresql(element: local_month, compiler: SQLCompiler, **kw: Any) -> str:
     return f"to_char(timezone('Asia/Jakarta', {compiler.process(element.clauses, **kw)}), 'YYYY-MM')"
 
 
-def tally(condition) -> sa.ColumnElement[int]:
+def tally(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
     return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
 
-def indicator_sums(today: date) -> tuple:
+def indicator_sums(today: date) -> tuple[sa.ColumnElement[int], ...]:
     """Seven sums over complaints: verified, verified on time, unverified and already late;
     answered, answered on time, unanswered and already late; appealed."""
     verified = Complaint.verified_at.is_not(None)
@@ -116,7 +118,7 @@ class Indicators:
         )
 
 
-def _as_date(value) -> date:
+def _as_date(value: object) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 

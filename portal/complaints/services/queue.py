@@ -10,6 +10,7 @@ counts at most SEARCH_COUNT_CAP matches: a short prefix can match thousands of n
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -25,6 +26,7 @@ from portal.complaints.services.search import name_clause, search_terms
 from portal.core.base import utcnow
 from portal.core.nik import normalize_nik
 from portal.core.references import COMPLAINT_SERIES, normalize_reference
+from portal.core.sql import AnyRow
 from portal.core.sqlite_hints import indexed_by
 
 PAGE_SIZE = 25
@@ -46,9 +48,12 @@ class QueueFilters:
     page: int = 1
 
 
+Clauses = list[sa.ColumnElement[bool]]  # joined by AND
+
+
 @dataclass(slots=True)
 class QueuePage:
-    rows: list
+    rows: Sequence[AnyRow]
     total: int  # at most SEARCH_COUNT_CAP + 1 for a search
     page: int
     pages: int
@@ -99,9 +104,20 @@ def _kecamatan(code: str) -> sa.ColumnElement[bool]:
     return sa.and_(Complaint.kelurahan_code >= code + ".", Complaint.kelurahan_code < code + "/")
 
 
+def _assignment(viewer: Account, filters: QueueFilters) -> sa.ColumnElement[bool] | None:
+    """The "assigned" filter: to me, to nobody, or to one officer (supervisors)."""
+    if filters.assigned == "saya":
+        return Complaint.assigned_to_id == viewer.id
+    if filters.assigned == "belum":
+        return Complaint.assigned_to_id.is_(None)
+    if filters.assigned_to is not None:
+        return Complaint.assigned_to_id == filters.assigned_to
+    return None
+
+
 def _filters(
     viewer: Account, filters: QueueFilters, search: _Search | None, today: date, due_soon_by: date, *, with_status: bool
-) -> list:
+) -> Clauses:
     clauses = [visible_clause(viewer)]
     if with_status and filters.status:
         clauses.append(Complaint.status == filters.status)
@@ -111,12 +127,9 @@ def _filters(
         clauses.append(Complaint.category == filters.category)
     if filters.kecamatan:
         clauses.append(_kecamatan(filters.kecamatan))
-    if filters.assigned == "saya":
-        clauses.append(Complaint.assigned_to_id == viewer.id)
-    elif filters.assigned == "belum":
-        clauses.append(Complaint.assigned_to_id.is_(None))
-    elif filters.assigned_to is not None:
-        clauses.append(Complaint.assigned_to_id == filters.assigned_to)
+    assignment = _assignment(viewer, filters)
+    if assignment is not None:
+        clauses.append(assignment)
     if filters.overdue:
         clauses.append(overdue_clause(today))
     if filters.due_soon:
@@ -146,7 +159,9 @@ _COLUMNS = (
 )
 
 
-def queue_clauses(*, session: Session, viewer: Account, filters: QueueFilters, today: date, due_soon_by: date) -> list:
+def queue_clauses(
+    *, session: Session, viewer: Account, filters: QueueFilters, today: date, due_soon_by: date
+) -> Clauses:
     """The WHERE clauses of the queue's rows for these filters (all pages; the CSV export)."""
     return _filters(viewer, filters, _search(session, filters.q), today, due_soon_by, with_status=True)
 
@@ -179,7 +194,7 @@ def _rows_index(filters: QueueFilters, search: _Search | None) -> str | None:
     return "ix_complaint_resolve_due"
 
 
-def _count(session: Session, where: list, *, cap: int | None, index: str | None) -> dict[ComplaintStatus, int]:
+def _count(session: Session, where: Clauses, *, cap: int | None, index: str | None) -> dict[ComplaintStatus, int]:
     matching = indexed_by(sa.select(Complaint.status).where(*where), Complaint, index)
     if cap is not None:
         matching = matching.limit(cap + 1)
@@ -250,13 +265,13 @@ def _page_numbers(asked: int, total: int, page_size: int) -> tuple[int, int]:
     return min(max(1, asked), pages), pages
 
 
-def assignee_names(*, session: Session, rows: list) -> dict[int, str]:
+def assignee_names(*, session: Session, rows: Sequence[AnyRow]) -> dict[int, str]:
     """The names of the officers a page of the queue is assigned to."""
     ids = {row.assigned_to_id for row in rows if row.assigned_to_id}
     return dict(session.execute(sa.select(Account.id, Account.name).where(Account.id.in_(ids))).all()) if ids else {}
 
 
-def assignees(*, session: Session) -> list[sa.Row]:
+def assignees(*, session: Session) -> list[AnyRow]:
     """The accounts (id, name, active) a supervisor can filter the queue by: active ones first
     (cases may still be assigned to a deactivated account)."""
     return list(

@@ -52,7 +52,7 @@ def name_clause(*, session: Session, terms: list[str]) -> tuple[sa.ColumnElement
         return sa.false(), False
     found = [sa.select(ComplaintNameWord.complaint_id).where(_matches(term)) for term in terms]
     matching = found[0] if len(found) == 1 else sa.intersect(*found)
-    ids = list(session.scalars(sa.select(matching.subquery().c[0]).limit(ID_LIST_LIMIT + 1)))
+    ids: list[int] = list(session.scalars(sa.select(matching.subquery().c[0]).limit(ID_LIST_LIMIT + 1)))
     if len(ids) > ID_LIST_LIMIT:
         return Complaint.id.in_(matching), True
     return Complaint.id.in_(ids), False

@@ -39,8 +39,8 @@ class SlaReport:
     by_kecamatan: list[SlaRow]
 
 
-def _counts(today: date, due_soon_by: date):
-    def tally(condition):
+def _counts(today: date, due_soon_by: date) -> tuple[sa.ColumnElement[int], ...]:
+    def tally(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
         return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
     return (sa.func.count(Complaint.id), tally(overdue_clause(today)), tally(due_soon_clause(today, due_soon_by)))

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject
 
 JPEG, PNG, PDF = "image/jpeg", "image/png", "application/pdf"
 
@@ -99,7 +100,11 @@ class Refused(Exception):
         self.reason = reason
         self.details = details
 
-    def __reduce__(self):  # sent back from the child process with its details
+    def __reduce__(
+        self,
+    ) -> tuple[
+        Callable[[str, dict[str, int]], Refused], tuple[str, dict[str, int]]
+    ]:  # sent back from the child process with its details
         return (_refused, (self.reason, self.details))
 
 
@@ -171,16 +176,16 @@ def clean_image(data: bytes, content_type: str) -> Cleaned:
                     image.draft("RGB", _fitted((width, height), MIN_SIDE))
                 image.load()
                 decoded = image.size
-                image = ImageOps.exif_transpose(image)  # keep the photo upright once EXIF is gone
+                picture = ImageOps.exif_transpose(image)  # keep the photo upright once EXIF is gone
                 if fmt == "JPEG":  # a PNG (a scan, a screenshot) keeps every pixel: resizing costs more
-                    image.thumbnail((MAX_SIDE, MAX_SIDE), RESAMPLE, reducing_gap=None)
+                    picture.thumbnail((MAX_SIDE, MAX_SIDE), RESAMPLE, reducing_gap=None)
                 out = io.BytesIO()
                 if fmt == "JPEG":
-                    image.convert("RGB").save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+                    picture.convert("RGB").save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
                 else:
-                    if image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "I", "I;16"):
-                        image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
-                    image.save(out, "PNG", compress_level=PNG_COMPRESS_LEVEL)
+                    if picture.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "I", "I;16"):
+                        picture = picture.convert("RGBA" if "A" in picture.getbands() else "RGB")
+                    picture.save(out, "PNG", compress_level=PNG_COMPRESS_LEVEL)
     except Refused:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):  # Pillow's own header check
@@ -204,7 +209,10 @@ def clean_pdf(data: bytes) -> Cleaned:
             reader = PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted:
                 raise Refused("pdf_encrypted")
-            declared = reader.root_object["/Pages"]["/Count"]
+            page_tree = reader.root_object["/Pages"]
+            if not isinstance(page_tree, DictionaryObject):
+                raise Refused("pdf_unreadable")
+            declared = page_tree["/Count"]
             if not isinstance(declared, int) or declared > MAX_PDF_PAGES:
                 raise Refused("pdf_pages", pages=int(declared) if isinstance(declared, int) else 0, limit=MAX_PDF_PAGES)
             pages = len(reader.pages)
@@ -246,9 +254,9 @@ def _defuse(root: DictionaryObject) -> int:
             del names[key]
             removed += 1
     seen: set[tuple[int, int]] = set()
-    stack: list = [root]
+    stack: list[PdfObject] = [root]
     while stack:
-        item = stack.pop()
+        item: PdfObject | None = stack.pop()
         if isinstance(item, IndirectObject):
             if (item.idnum, item.generation) in seen:
                 continue
@@ -286,17 +294,17 @@ def _defuse_dictionary(item: DictionaryObject) -> int:
     return removed
 
 
-def _is_action(value) -> bool:
+def _is_action(found: PdfObject) -> bool:
     """An action dictionary, or an array of them (structure attributes under /A have no /S)."""
-    value = value.get_object()
+    value = found.get_object()
     if isinstance(value, ArrayObject):
         return any(_is_action(v) for v in value)
     return isinstance(value, DictionaryObject) and "/S" in value
 
 
-def _safe_action(value) -> bool:
+def _safe_action(found: PdfObject) -> bool:
     """An action (or a chain of them, /Next) that only moves within the document or opens a link."""
-    value = value.get_object()
+    value = found.get_object()
     if isinstance(value, ArrayObject):
         return all(_safe_action(v) for v in value)
     if not isinstance(value, DictionaryObject):
@@ -312,6 +320,6 @@ def _safe_action(value) -> bool:
     return True
 
 
-def _removed_annotation(annotation) -> bool:
-    annotation = annotation.get_object()
+def _removed_annotation(found: PdfObject) -> bool:
+    annotation = found.get_object()
     return not isinstance(annotation, DictionaryObject) or annotation.get("/Subtype") in REMOVED_ANNOTATIONS

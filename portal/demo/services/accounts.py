@@ -12,7 +12,7 @@ from portal.accounts.models import Account
 from portal.accounts.services import accounts
 from portal.core.roles import Role
 
-DEMO_ACCOUNTS = (
+DEMO_ACCOUNTS: tuple[tuple[str, str, Role, list[str]], ...] = (
     ("petugas@demo.sigap.test", "Petugas Kecamatan Bekasi Timur", Role.OFFICER, ["32.75.01"]),
     ("supervisor@demo.sigap.test", "Supervisor Disnaker", Role.SUPERVISOR, []),
     ("admin@demo.sigap.test", "Admin SIGAP", Role.ADMIN, []),

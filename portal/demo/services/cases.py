@@ -103,7 +103,14 @@ def _for_family(data: ComplaintInput) -> ComplaintInput:
     )
 
 
-def _walk(session, complaint, path, filed_at, calendar, rng) -> None:
+def _walk(
+    session: Session,
+    complaint: Complaint,
+    path: list[ComplaintStatus],
+    filed_at: datetime,
+    calendar: WorkCalendar,
+    rng: random.Random,
+) -> None:
     moment = filed_at
     for target in path:
         moment = min(moment + timedelta(days=rng.randint(1, 12)), utcnow())

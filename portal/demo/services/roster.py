@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -204,7 +204,7 @@ def demo_rows(
             }
 
 
-def write_roster_csv(rows, handle: io.TextIOBase) -> int:
+def write_roster_csv(rows: Iterable[dict[str, str]], handle: io.TextIOBase) -> int:
     writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     n = 0

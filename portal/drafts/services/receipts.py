@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from portal.core.base import utcnow
+from portal.core.sql import rowcount
 from portal.drafts.models import FilingReceipt
 
 LIFETIME = timedelta(minutes=30)
@@ -67,4 +68,4 @@ def read(*, session: Session, kind: str, key: ReceiptKey, now: datetime | None =
 
 def purge_expired(*, session: Session, now: datetime | None = None) -> int:
     result = session.execute(sa.delete(FilingReceipt).where(FilingReceipt.expires_at <= (now or utcnow())))
-    return result.rowcount or 0
+    return rowcount(result)

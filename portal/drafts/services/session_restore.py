@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -55,7 +56,7 @@ def keep_form(
     return token
 
 
-def kept_form(*, session: Session, token: str | None, owner: str, now: datetime | None = None) -> dict | None:
+def kept_form(*, session: Session, token: str | None, owner: str, now: datetime | None = None) -> dict[str, Any] | None:
     """The kept form, only for whoever typed it ("akun:5", "pengaduan:12"), or None."""
     if not token or not token.startswith(PREFIX):
         return None

@@ -48,10 +48,10 @@ def _job(batch_id: str) -> jobs.Job:
 
 def _scope_label(scope: str, code: str | None) -> str:
     known = regions()
-    if scope == "kelurahan":
+    if scope == "kelurahan" and code is not None:  # parse_scope gives a code to both
         place = known.kelurahan[code]
         return f"Kelurahan {place.name}, Kecamatan {place.kecamatan.name}"
-    if scope == "kecamatan":
+    if scope == "kecamatan" and code is not None:
         return f"Kecamatan {known.kecamatan[code].name}"
     return "Kota Bekasi"
 

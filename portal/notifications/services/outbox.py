@@ -15,6 +15,7 @@ import os
 import re
 import secrets
 import socket
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from portal.core import trail as audit
+from portal.core.sql import rowcount, table_of
 from portal.notifications.models import OutboxChannel, OutboxMessage, OutboxState
 
 MAX_ATTEMPTS = 12
@@ -29,7 +31,7 @@ LEASE = timedelta(minutes=5)  # far above one message's SMTP conversation (a few
 LEASE_EXPIRED = "LeaseExpired: "  # + the claimant: the sender stopped (or hung) before it knew the outcome
 PAGE_SIZE = 200
 
-_table = OutboxMessage.__table__
+_table = table_of(OutboxMessage)
 _c = _table.c
 
 
@@ -61,7 +63,7 @@ def expire_leases(*, session: Session, now: datetime) -> int:
         .where(_c.state == OutboxState.MENGIRIM.value, _c.lease_until < now)
         .values(state=OutboxState.TIDAK_PASTI.value, last_error=sa.literal(LEASE_EXPIRED) + _c.claimed_by)
     )
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 def any_due(*, session: Session, now: datetime) -> bool:
@@ -95,10 +97,12 @@ def claim_next(*, session: Session, now: datetime, claimant: str, lease: timedel
         )
         .returning(_c.id, _c.to_address, _c.subject, _c.body, _c.attempts)
     ).first()
-    return Claimed(*row) if row else None
+    if row is None:
+        return None
+    return Claimed(id=row.id, to_address=row.to_address, subject=row.subject, body=row.body, attempts=row.attempts)
 
 
-def _ours(message_id: int, claimant: str, *states: OutboxState):
+def _ours(message_id: int, claimant: str, *states: OutboxState) -> sa.ColumnElement[bool]:
     return sa.and_(_c.id == message_id, _c.claimed_by == claimant, _c.state.in_([s.value for s in states]))
 
 
@@ -110,7 +114,7 @@ def mark_sent(*, session: Session, message_id: int, claimant: str, now: datetime
         .where(_ours(message_id, claimant, OutboxState.MENGIRIM, OutboxState.TIDAK_PASTI, OutboxState.ANTRE))
         .values(state=OutboxState.TERKIRIM.value, sent_at=now, lease_until=None)
     )
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 def release(*, session: Session, claimed: Claimed, claimant: str, now: datetime, error: str) -> OutboxState:
@@ -156,7 +160,7 @@ def mask_addresses_in(text: str) -> str:
     return _EMAIL.sub(lambda m: mask_address(m.group(0)), text)
 
 
-def _stuck(now: datetime):
+def _stuck(now: datetime) -> sa.ColumnElement[bool]:
     """gagal, tidak_pasti, and a claim whose lease ran out that no sender has marked yet."""
     return sa.or_(
         _c.state.in_([OutboxState.GAGAL.value, OutboxState.TIDAK_PASTI.value]),
@@ -266,7 +270,7 @@ def requeue(*, session: Session, message_id: int, now: datetime, who: audit.Acto
         .where(_c.id == message_id, _c.state == row.state, _stuck(now))
         .values(state=OutboxState.ANTRE.value, attempts=0, next_attempt_at=now, lease_until=None)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         return None  # a sender or another supervisor got there first
     was = OutboxState.GAGAL if row.state == OutboxState.GAGAL.value else OutboxState.TIDAK_PASTI
     audit.record(
@@ -293,7 +297,7 @@ def confirm_delivered(*, session: Session, message_id: int, now: datetime, who: 
         .where(_c.id == message_id, _c.state == row.state, _stuck(now))
         .values(state=OutboxState.TERKIRIM.value, sent_at=row.last_attempt_at or now, lease_until=None)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         return None
     audit.record(
         session=session,
@@ -309,5 +313,7 @@ def confirm_delivered(*, session: Session, message_id: int, now: datetime, who: 
 def requeue_failed(*, session: Session, now: datetime, who: audit.Actor) -> int:
     """Every gagal message back in the queue (after the mail server is fixed), one audit event each.
     tidak_pasti messages are left alone: each needs checking on its own."""
-    ids = session.scalars(sa.select(_c.id).where(_c.state == OutboxState.GAGAL.value).order_by(_c.id)).all()
+    ids: Sequence[int] = session.scalars(
+        sa.select(_c.id).where(_c.state == OutboxState.GAGAL.value).order_by(_c.id)
+    ).all()
     return sum(1 for message_id in ids if requeue(session=session, message_id=message_id, now=now, who=who))

@@ -24,7 +24,7 @@ def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def reject_cells(line: int, kind: str, reason: str, raw: dict) -> list:
+def reject_cells(line: int, kind: str, reason: str, raw: dict[str, str | None]) -> list[str | int]:
     """One row of a rejects CSV (web and CLI imports alike)."""
     return [line, kind, reason, _cell((raw.get("nik") or "")[:40]), _cell((raw.get("nama") or "")[:150])]
 
@@ -54,7 +54,7 @@ def import_upload(
             writer = csv.writer(out)
             writer.writerow(REJECTS_HEADER)
 
-            def on_reject(line: int, kind: str, reason: str, raw: dict) -> None:
+            def on_reject(line: int, kind: str, reason: str, raw: dict[str, str | None]) -> None:
                 writer.writerow(reject_cells(line, kind, reason, raw))
 
             result = import_roster(

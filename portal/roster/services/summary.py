@@ -18,15 +18,17 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from operator import attrgetter
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 import portal.core.sqlite_hints  # noqa: F401 (SQLite renders the NOT INDEXED hint)
 from portal.core.nik import Sex
+from portal.core.sql import table_of
 from portal.roster.models.person import Person, PersonStatus
 from portal.roster.models.summary import RosterSummary
 
@@ -36,17 +38,17 @@ Group = tuple[str, str, str, date | None, date | None, date]
 group_of = attrgetter(*GROUP_COLUMNS)
 """The group of a person, a RosterRow or a stored row (enums stay enums: they equal their value)."""
 
-_summary = RosterSummary.__table__
-_person = Person.__table__
+_summary = table_of(RosterSummary)
+_person = table_of(Person)
 log = logging.getLogger("portal")
 
 
-def changes() -> Counter:
+def changes() -> Counter[tuple[Any, ...]]:
     """An empty tally of moves: +1 for each person joining a group, -1 for each one leaving."""
     return Counter()
 
 
-def _plain(group) -> Group:
+def _plain(group: Sequence[Any]) -> Group:
     status, kelurahan_code, sex, mulai, selesai, tanggal_data = group
     return PersonStatus(status).value, kelurahan_code, Sex(sex).value, mulai, selesai, tanggal_data
 
@@ -64,7 +66,7 @@ def recount(*, session: Session) -> int:
     return session.scalar(sa.select(sa.func.count()).select_from(_summary)) or 0
 
 
-def apply_changes(*, session: Session, moves: Mapping[tuple, int]) -> None:
+def apply_changes(*, session: Session, moves: Mapping[tuple[Any, ...], int]) -> None:
     """Add a tally of moves to the stored counts. Flushes.
 
     The caller must hold the roster's write lock (an import does): this reads the counts and
@@ -115,7 +117,7 @@ def _recount_after_mismatch(session: Session, detail: str) -> None:
     recount(session=session)
 
 
-def groups(*, session: Session) -> list[tuple]:
+def groups(*, session: Session) -> list[tuple[Any, ...]]:
     """Every group with its count: (status, kelurahan_code, jenis_kelamin, mulai, selesai,
     tanggal_data, people)."""
     return [

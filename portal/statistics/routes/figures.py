@@ -76,8 +76,13 @@ def _recount(app: Flask, keep: bool) -> PublicFigures:
         return public if stored else stats_snapshot.load(session=current_session()) or public
 
 
+def _this_app() -> Flask:
+    """The app itself, not the proxy: the recount thread outlives the request."""
+    return current_app._get_current_object()  # type: ignore[attr-defined]  # flask types the proxy as Flask
+
+
 def figures_cache() -> SnapshotCache[PublicFigures]:
-    app = current_app._get_current_object()
+    app = _this_app()
     if CACHE not in app.extensions:
         seconds = app.config["STATS_CACHE_SECONDS"]
         app.extensions.setdefault(
@@ -103,7 +108,7 @@ bp.cli.help = "Statistik publik (/statistik)."
 @bp.cli.command("refresh")
 def refresh_command() -> None:
     """Count the public figures now and store them for every worker (e.g. after a roster import)."""
-    public = _count(current_app._get_current_object())
+    public = _count(_this_app())
     stored = stats_snapshot.store(session=current_session(), public=public)
     db.session.commit()
     moment = format_datetime(public.computed_at, "d MMMM y, HH.mm.ss")

@@ -13,6 +13,7 @@ import io
 from flask import Response, abort, current_app, render_template, url_for
 from flask_babel import format_datetime, format_decimal
 from flask_babel import gettext as _
+from werkzeug.sansio.response import Response as SansioResponse
 
 from portal.complaints.services.indicators import MIN_FOR_RATE
 from portal.complaints.services.lifecycle import category_label
@@ -114,7 +115,7 @@ def show_statistics():
     )
 
 
-def _open_data_headers(response: Response, public: PublicFigures) -> Response:
+def _open_data_headers(response: SansioResponse, public: PublicFigures) -> SansioResponse:
     response.headers["Cache-Control"] = f"public, max-age={DATA_MAX_AGE}"
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.last_modified = public.figures.computed_at

@@ -103,13 +103,14 @@ class SnapshotCache(Generic[V]):
             if kept is None:
                 return None
             stale = not self._fresh(kept)
-            if stale and self._spawn is None:
+            spawn = self._spawn
+            if stale and spawn is None:
                 return None
             start = stale and not self._refreshing
             self._refreshing = self._refreshing or start
-        if start:
+        if start and spawn is not None:  # stale with no spawn returned above
             try:
-                self._spawn(self._refresh)
+                spawn(self._refresh)
             except Exception:
                 with self._lock:
                     self._refreshing = False

@@ -28,6 +28,7 @@ from functools import cache
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+Hint = Any  # a type hint as typing.get_type_hints gives it (int, list[str], X | None ...): no type spells that yet
 
 
 class SnapshotFormatError(ValueError):
@@ -43,9 +44,13 @@ def _fields(cls: type) -> tuple[tuple[str, Any], ...]:
     return tuple((f.name, hints[f.name]) for f in fields)
 
 
-def _optional_arm(hint) -> Any | None:
+def _is_dataclass_type(hint: Hint) -> bool:
+    return isinstance(hint, type) and dataclasses.is_dataclass(hint)
+
+
+def _optional_arm(hint: Hint) -> Hint | None:
     """X for `X | None`; None for any other type. Other unions are not supported."""
-    origin = typing.get_origin(hint)
+    origin: object = typing.get_origin(hint)
     if origin is not typing.Union and origin is not types.UnionType:
         return None
     arms = [a for a in typing.get_args(hint) if a is not type(None)]
@@ -54,15 +59,17 @@ def _optional_arm(hint) -> Any | None:
     return arms[0]
 
 
-def _encode(value, hint):
+def _encode(value: Any, hint: Hint) -> object:  # value: whatever `hint` says it is
     arm = _optional_arm(hint)
     if arm is not None:
         return None if value is None else _encode(value, arm)
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if dataclasses.is_dataclass(hint):
+    origin: object = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if _is_dataclass_type(hint):
+        fields = _fields(hint)
         if type(value) is not hint:
             raise TypeError(f"expected {hint.__name__}, got {type(value).__name__}")
-        return {name: _encode(getattr(value, name), field) for name, field in _fields(hint)}
+        return {name: _encode(getattr(value, name), field) for name, field in fields}
     if origin is dict:
         return [[_encode(k, args[0]), _encode(v, args[1])] for k, v in value.items()]
     if origin in (list, tuple):
@@ -82,8 +89,9 @@ def _encode(value, hint):
     raise TypeError(f"cannot store {type(value).__name__} as {hint}")
 
 
-def _item_hints(hint, length: int) -> list:
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
+def _item_hints(hint: Hint, length: int) -> list[Hint]:
+    origin: object = typing.get_origin(hint)
+    args = typing.get_args(hint)
     if origin is list or len(args) == 2 and args[1] is Ellipsis:
         return [args[0]] * length
     if len(args) != length:
@@ -91,12 +99,13 @@ def _item_hints(hint, length: int) -> list:
     return list(args)
 
 
-def _decode(data, hint):
+def _decode(data: object, hint: Hint) -> object:
     arm = _optional_arm(hint)
     if arm is not None:
         return None if data is None else _decode(data, arm)
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if dataclasses.is_dataclass(hint):
+    origin: object = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if _is_dataclass_type(hint):
         fields = _fields(hint)
         if not isinstance(data, dict) or set(data) != {name for name, _h in fields}:
             raise SnapshotFormatError(f"{hint.__name__}: other fields than {[name for name, _h in fields]}")
@@ -110,6 +119,11 @@ def _decode(data, hint):
             raise SnapshotFormatError(f"{hint}: expected an array")
         items = [_decode(item, item_hint) for item, item_hint in zip(data, _item_hints(hint, len(data)), strict=True)]
         return items if origin is list else tuple(items)
+    return _decode_scalar(data, hint)
+
+
+def _decode_scalar(data: object, hint: Hint) -> object:
+    """An enum from its value, a date or datetime from ISO text; int, float, str, bool as they are."""
     try:
         if isinstance(hint, type) and issubclass(hint, enum.Enum):
             return hint(data)
@@ -127,7 +141,7 @@ def _decode(data, hint):
     raise SnapshotFormatError(f"{hint}: unexpected {type(data).__name__}")
 
 
-def dumps(value) -> str:
+def dumps(value: object) -> str:
     """`value` (a figures dataclass) as compact JSON text."""
     return json.dumps(_encode(value, type(value)), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
@@ -138,4 +152,4 @@ def loads(cls: type[T], text: str) -> T:
         data = json.loads(text)
     except ValueError as error:
         raise SnapshotFormatError(f"not JSON: {error}") from error
-    return _decode(data, cls)
+    return typing.cast(T, _decode(data, cls))  # _decode checked every value against `cls`

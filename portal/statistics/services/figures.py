@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -92,13 +93,15 @@ def _premium_months(start: date, end: date, year: int | None = None) -> int:
     return max(0, last - first + 1)
 
 
-def _people(session: Session):
+def _people(
+    session: Session,
+) -> tuple[dict[str, int], dict[tuple[str, str], int], dict[tuple[date, date], int], date | None]:
     """People per status; active participants per kecamatan and sex, per coverage period, and
     their newest snapshot date: added up from the roster's per-group counts."""
     by_status: dict[str, int] = {}
     by_place: dict[tuple[str, str], int] = {}
     periods: dict[tuple[date, date], int] = {}
-    newest = None
+    newest: date | None = None
     for status, kelurahan_code, sex, start, end, data_date, count in roster_summary.groups(session=session):
         status = PersonStatus(status).value
         by_status[status] = by_status.get(status, 0) + count
@@ -121,14 +124,14 @@ def _budget(periods: dict[tuple[date, date], int], budget: int, year: int) -> Bu
 
 def _months_between(first: str, last: str) -> list[str]:
     year, month = int(first[:4]), int(first[5:7])
-    months = []
+    months: list[str] = []
     while f"{year:04d}-{month:02d}" <= last:
         months.append(f"{year:04d}-{month:02d}")
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
 
 
-def _listed_in_open311(category, confidential) -> bool:
+def _listed_in_open311(category: str, confidential: bool) -> bool:
     from portal.statistics.services.open311 import NOT_PUBLIC
 
     return not confidential and ComplaintCategory(category).value not in NOT_PUBLIC
@@ -145,10 +148,21 @@ def nonpublic_cutoff(per_month: dict[str, int], this_month: str) -> str | None:
     return cutoff
 
 
-def _complaints(session: Session, today: date, calendar: WorkCalendar):
+class _Group(NamedTuple):
+    """Complaints of one category and status filed in one month, listed by Open311 or not."""
+
+    category: str
+    status: str
+    month: str
+    is_public: bool
+    complaints: int
+    sums: tuple[int | None, ...]  # indicator_sums of the group
+
+
+def _groups(session: Session, today: date) -> list[_Group]:
     filed_month = local_month(Complaint.created_at)
-    grouped = [
-        (category, status, month, _listed_in_open311(category, confidential), count, *sums)
+    return [
+        _Group(category, status, month, _listed_in_open311(category, confidential), count, tuple(sums))
         for category, status, month, confidential, count, *sums in session.execute(
             sa.select(
                 Complaint.category,
@@ -160,26 +174,32 @@ def _complaints(session: Session, today: date, calendar: WorkCalendar):
             ).group_by(Complaint.category, Complaint.status, filed_month, Complaint.confidential)
         )
     ]
+
+
+def _complaints(
+    session: Session, today: date, calendar: WorkCalendar
+) -> tuple[dict[tuple[str, str], int], Indicators, list[tuple[str, int, int]], str | None]:
+    grouped = _groups(session, today)
     hidden_per_month: dict[str, int] = {}
-    for _category, _status, month, is_public, count, *_sums in grouped:
-        if not is_public:
-            hidden_per_month[month] = hidden_per_month.get(month, 0) + count
+    for group in grouped:
+        if not group.is_public:
+            hidden_per_month[group.month] = hidden_per_month.get(group.month, 0) + group.complaints
     cutoff = nonpublic_cutoff(hidden_per_month, today.strftime("%Y-%m"))
 
-    def counted(month: str, is_public) -> bool:
-        return bool(is_public) or (cutoff is not None and month <= cutoff)
+    def counted(month: str, is_public: bool) -> bool:
+        return is_public or (cutoff is not None and month <= cutoff)
 
     by_kind: dict[tuple[str, str], int] = {}
     filed: dict[str, int] = {}
     sums = [0] * 7
-    for category, status, month, is_public, count, *indicator in grouped:
-        if not counted(month, is_public):
+    for group in grouped:
+        if not counted(group.month, group.is_public):
             continue
-        key = (ComplaintCategory(category).value, ComplaintStatus(status).value)
-        by_kind[key] = by_kind.get(key, 0) + count
-        if is_public:
-            filed[month] = filed.get(month, 0) + count
-        sums = [a + int(b or 0) for a, b in zip(sums, indicator, strict=True)]
+        key = (ComplaintCategory(group.category).value, ComplaintStatus(group.status).value)
+        by_kind[key] = by_kind.get(key, 0) + group.complaints
+        if group.is_public:
+            filed[group.month] = filed.get(group.month, 0) + group.complaints
+        sums = [a + int(b or 0) for a, b in zip(sums, group.sums, strict=True)]
     pairs = session.execute(
         sa.select(
             local_date(Complaint.created_at),
@@ -197,7 +217,7 @@ def _complaints(session: Session, today: date, calendar: WorkCalendar):
         )
     ).all()
     answered: dict[str, int] = {}
-    spans = []
+    spans: list[tuple[object, object, int]] = []
     for filed_day, answered_day, category, confidential, count in pairs:
         is_public = _listed_in_open311(category, confidential)
         if not counted(str(filed_day)[:7], is_public):
@@ -208,14 +228,14 @@ def _complaints(session: Session, today: date, calendar: WorkCalendar):
             answered[month] = answered.get(month, 0) + count
     indicators = Indicators.from_sums(sums, weighted_median_days(spans, calendar))
     months = sorted(set(filed) | set(answered))
-    trend = []
+    trend: list[tuple[str, int, int]] = []
     if months:
         last = max(months[-1], today.strftime("%Y-%m"))
         trend = [(m, filed.get(m, 0), answered.get(m, 0)) for m in _months_between(months[0], last)]
     return by_kind, indicators, trend, cutoff
 
 
-def assistance_figures(*, session: Session, today) -> AssistanceFigures | None:
+def assistance_figures(*, session: Session, today: date) -> AssistanceFigures | None:
     """Assistance requests and % contacted on time (the rate only over MIN_FOR_RATE due requests)."""
     from portal.assistance.services.stats import request_figures
 

@@ -8,6 +8,9 @@ the running endpoints against this document.
 from __future__ import annotations
 
 from copy import deepcopy
+from typing import Any
+
+JsonObject = dict[str, Any]  # a JSON object as json.loads gives it
 
 _DATE_TIME = {"type": "string", "format": "date-time"}
 _ERRORS = {
@@ -22,7 +25,7 @@ _REQUESTS = {
 }
 
 
-def _query(name: str, description: str, schema: dict) -> dict:
+def _query(name: str, description: str, schema: JsonObject) -> JsonObject:
     """An optional query parameter; empty (`?status=`) is the same as left out, as HTML forms send."""
     return {
         "name": name,
@@ -34,7 +37,7 @@ def _query(name: str, description: str, schema: dict) -> dict:
     }
 
 
-_DOCUMENT = {
+_DOCUMENT: JsonObject = {
     "openapi": "3.0.3",
     "info": {
         "title": "SIGAP Kota Bekasi — Open311 GeoReport v2 (read only)",
@@ -179,7 +182,7 @@ _DOCUMENT = {
 }
 
 
-def openapi_document(*, server: str = "") -> dict:
+def openapi_document(*, server: str = "") -> JsonObject:
     document = deepcopy(_DOCUMENT)
     if server:
         document["servers"] = [{"url": server}]

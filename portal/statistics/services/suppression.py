@@ -21,7 +21,7 @@ portal; a cell for which none is found gets more neighbours hidden until one is.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 THRESHOLD = 5
@@ -143,51 +143,81 @@ def _fits(value: int, mark: Mark, delta: int) -> bool:
     return moved >= THRESHOLD  # "*" (or a cell about to be hidden): 5 or more
 
 
+Node = tuple[str, int]  # a line: ("r", i), ("c", j), or _FREE
+Cycle = tuple[int, list[Cell]]  # its cost, its cells
+
+
+@dataclass(slots=True)
+class _CycleSearch:
+    """One search of _cheapest_cycle: depth first from the start cell, keeping the best cycle."""
+
+    grid: _Grid
+    first: Node  # the line the cycle must come back to
+    usable: Mapping[Cell, Mark]
+    max_edges: int
+    new_cost: Callable[[Cell], int] | None
+    start_sign: int = 0  # how the start cell moves: +1 or -1
+    best: Cycle | None = None
+
+    def found_free(self) -> bool:
+        return self.best is not None and self.best[0] == 0
+
+    def cost_of(self, cell: Cell) -> int:
+        shown = self.grid.marks.get(cell, Mark.SHOWN) is Mark.SHOWN
+        return self.new_cost(cell) if self.new_cost and shown else 0
+
+    def visit(self, node: Node, arrived_with: int, path: list[Cell], nodes: set[Node], cost: int) -> None:
+        if self.best is not None and cost >= self.best[0]:
+            return
+        signs = (-arrived_with,) if node != _FREE else (1, -1)
+        for cell in self.grid.cells_on(node):
+            if cell not in self.usable or cell in path:
+                continue
+            ends = self.grid.ends(cell)
+            other = ends[1] if ends[0] == node else ends[0]
+            for delta_y in signs:
+                self._move(cell, other, delta_y, path, nodes, cost)
+                if self.found_free():  # nothing can beat a cycle of hidden cells only
+                    return
+
+    def _move(self, cell: Cell, other: Node, delta_y: int, path: list[Cell], nodes: set[Node], cost: int) -> None:
+        """Move one unit by `delta_y` through `cell`: the cycle closes when `other` is the line
+        it started from, else the search goes on from `other`."""
+        if not _fits(self.grid.values[cell[0]][cell[1]], self.usable[cell], self.grid.sign(cell) * delta_y):
+            return
+        step = cost + self.cost_of(cell)
+        if other == self.first and (self.first == _FREE or delta_y == -self.start_sign):
+            if self.best is None or step < self.best[0]:
+                self.best = (step, [*path, cell])
+            return
+        if other in nodes or len(path) + 1 >= self.max_edges:
+            return
+        self.visit(other, delta_y, [*path, cell], nodes | {other}, step)
+
+
 def _cheapest_cycle(
-    grid: _Grid, start: Cell, usable: dict[Cell, Mark], max_edges: int, new_cost=None
-) -> tuple[int, list[Cell]] | None:
+    grid: _Grid,
+    start: Cell,
+    usable: Mapping[Cell, Mark],
+    max_edges: int,
+    new_cost: Callable[[Cell], int] | None = None,
+) -> Cycle | None:
     """The cheapest cycle through `start` over `usable` cells along which one unit can move
     (alternating signs at every published line) without leaving any cell's allowed range.
     Cost is that of the cells not yet hidden (`new_cost`), 0 when all are hidden already."""
     first, last = grid.ends(start)
     if first == _FREE and last == _FREE:
         return (0, [start])  # in no published line: nothing to subtract from
-    best: list = [None]
-
-    def visit(node, arrived_with: int, path: list[Cell], nodes: set, cost: int) -> None:
-        if best[0] is not None and cost >= best[0][0]:
-            return
-        signs = (-arrived_with,) if node != _FREE else (1, -1)
-        for cell in grid.cells_on(node):
-            if cell not in usable or cell in path:
-                continue
-            ends = grid.ends(cell)
-            other = ends[1] if ends[0] == node else ends[0]
-            for delta_y in signs:
-                if not _fits(grid.values[cell[0]][cell[1]], usable[cell], grid.sign(cell) * delta_y):
-                    continue
-                step = cost + (new_cost(cell) if new_cost and grid.marks.get(cell, Mark.SHOWN) is Mark.SHOWN else 0)
-                if other == first and (first == _FREE or delta_y == -start_sign[0]):
-                    if best[0] is None or step < best[0][0]:
-                        best[0] = (step, [*path, cell])
-                    continue
-                if other in nodes or len(path) + 1 >= max_edges:
-                    continue
-                visit(other, delta_y, [*path, cell], nodes | {other}, step)
-                if best[0] is not None and best[0][0] == 0:
-                    return
-
-    start_sign = [0]
+    search = _CycleSearch(grid=grid, first=first, usable=usable, max_edges=max_edges, new_cost=new_cost)
     for sign in (1, -1):
-        start_sign[0] = sign
+        search.start_sign = sign
         value = grid.values[start[0]][start[1]]
         if not _fits(value, usable[start], grid.sign(start) * sign):
             continue
-        base = new_cost(start) if new_cost and grid.marks.get(start, Mark.SHOWN) is Mark.SHOWN else 0
-        visit(last, sign, [start], {first, last}, base)
-        if best[0] is not None and best[0][0] == 0:
+        search.visit(last, sign, [start], {first, last}, search.cost_of(start))
+        if search.found_free():
             break
-    return best[0]
+    return search.best
 
 
 def _is_safe(grid: _Grid, cell: Cell) -> bool:
