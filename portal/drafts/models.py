@@ -13,6 +13,7 @@ tells the code, and after `expires_at` the confirmation is gone from a shared ph
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -36,5 +37,5 @@ class ComplaintDraft(Base):
     __tablename__ = "complaint_draft"
 
     token: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
-    data: Mapped[dict] = mapped_column(sa.JSON)
+    data: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

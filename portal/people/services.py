@@ -3,6 +3,7 @@ record with its history and complaints, and the list of import batches."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -14,6 +15,7 @@ from portal.complaints.models.complaint import Complaint
 from portal.complaints.services.access import subject_visible_clause, visible_clause
 from portal.core import trail as audit
 from portal.core.nik import normalize_nik
+from portal.core.sql import AnyRow
 from portal.roster.models.person import Person, PersonStatus, PersonStatusHistory, RosterImportBatch
 from portal.roster.services.access import can_view_person, scope_clause
 
@@ -31,7 +33,7 @@ class PeopleQuery:
 
 @dataclass(slots=True)
 class PeoplePage:
-    rows: list
+    rows: Sequence[AnyRow]
     total: int  # capped at COUNT_CAP + 1
     page: int
     pages: int
@@ -109,7 +111,7 @@ def view_person(*, session: Session, viewer: Account, person_id: int, who: audit
     if person is None or not can_view_person(viewer, person):
         return None
     batch = session.get(RosterImportBatch, person.import_batch_id) if person.import_batch_id else None
-    history = [
+    history: list[tuple[PersonStatusHistory, RosterImportBatch | None]] = [
         (change, batch)
         for change, batch in session.execute(
             sa.select(PersonStatusHistory, RosterImportBatch)

@@ -128,7 +128,7 @@ NOT_KEPT = frozenset(
 )
 
 
-def keep_form_with_a_stale_token(error: CSRFError):
+def keep_form_with_a_stale_token(_error: CSRFError):
     """CSRFProtect runs before the blueprint's sign-in check: a signed-in officer's form sent from
     a page of this portal (never another site's) is kept for them, as after an idle timeout."""
     db.session.rollback()

@@ -31,6 +31,7 @@ from portal.core.lockout import DEFAULT_POLICY, Attempt, LockoutPolicy, keyed_ha
 from portal.core.lockout_models import AccessLockout, LockoutScope
 from portal.core.regions import regions
 from portal.core.roles import Role
+from portal.core.sql import table_of
 from portal.core.trail import Actor, record
 
 MIN_PASSWORD = 12
@@ -102,7 +103,7 @@ class _Attempts:
 
     @property
     def refusal(self) -> Attempt:
-        return self.own if not self.own.allowed else self.total
+        return self.total if self.own.allowed and self.total is not None else self.own
 
 
 def _reserve(
@@ -188,13 +189,14 @@ def authenticate(
         now=now,
     )
     account = session.scalars(sa.select(Account).where(Account.email == email)).first()
-    known = account is not None and account.active
-    right = _verify(account.password_hash if known else dummy_hashes()[0], password) and known
+    if account is not None and not account.active:
+        account = None  # a deactivated account is answered like an unknown one
+    right = _verify(account.password_hash if account else dummy_hashes()[0], password) and account is not None
     if not attempts.allowed:  # refused: nothing was compared, nothing counts
         return None
-    finished = right and not account.totp_enabled
-    _settle(session, attempts, right=right, finished=finished, policy=policy, account=account if known else None)
-    if not right:
+    finished = right and account is not None and not account.totp_enabled
+    _settle(session, attempts, right=right, finished=finished, policy=policy, account=account)
+    if not right or account is None:
         return None
     if password_hasher().check_needs_rehash(account.password_hash):
         account.password_hash = password_hasher().hash(password)
@@ -297,7 +299,7 @@ def verify_totp(
         return False
     moment = now or utcnow()
     totp = pyotp.TOTP(secret)
-    table = Account.__table__
+    table = table_of(Account)
     for drift in (-1, 0, 1):
         at = moment + timedelta(seconds=30 * drift)
         step = int(at.timestamp()) // 30

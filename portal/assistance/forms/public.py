@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    Field,
+    Form,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -34,7 +36,7 @@ class CheckboxListField(SelectMultipleField):
 
 
 class AllOfTheChoices:
-    def __call__(self, form, field):
+    def __call__(self, _form: Form, field: Field) -> None:
         allowed = {str(choice.value) for choice in field.choices}
         if any(value not in allowed for value in field.data or []):
             raise ValidationError(_l("Pilih dari pilihan yang tersedia."))

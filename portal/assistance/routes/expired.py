@@ -25,7 +25,7 @@ from portal.web.origin import from_this_site
 
 
 @bp.errorhandler(CSRFError)
-def keep_typed_answers(error: CSRFError):
+def keep_typed_answers(_error: CSRFError):
     db.session.rollback()
     if not from_this_site():  # another site's post: no typed text shown back, no draft taken over
         return form_expired()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -116,7 +117,7 @@ class FiledRequest:
 # Drafts: what the resident typed, kept server-side until "send" (the cookie holds the token).
 
 
-def start_draft(*, session: Session, data: dict, now: datetime | None = None) -> str:
+def start_draft(*, session: Session, data: dict[str, Any], now: datetime | None = None) -> str:
     """A new assistance draft; drafts nobody finished within two days are deleted here, so
     anything sensitive in them does not linger."""
     now = now or utcnow()
@@ -140,7 +141,7 @@ def get_draft(*, session: Session, token: str | None, now: datetime | None = Non
     return draft
 
 
-def replace_draft(*, session: Session, draft: ComplaintDraft, data: dict) -> None:
+def replace_draft(*, session: Session, draft: ComplaintDraft, data: dict[str, Any]) -> None:
     """The whole form is sent at once: its answers replace the draft (a dropped disability answer
     must not survive from an earlier save)."""
     draft.data = dict(data)

@@ -31,7 +31,7 @@ from portal.web.origin import from_this_site
 
 
 @bp.errorhandler(CSRFError)
-def keep_typed_answers(error: CSRFError):
+def keep_typed_answers(_error: CSRFError):
     db.session.rollback()
     if not from_this_site():
         return form_expired()

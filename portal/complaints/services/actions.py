@@ -57,7 +57,16 @@ def _flush(session: Session) -> None:
         raise CaseChanged() from None
 
 
-def _move(session, complaint, officer, target, message, calendar, *, public=True) -> None:
+def _move(
+    session: Session,
+    complaint: Complaint,
+    officer: Account,
+    target: ComplaintStatus,
+    message: str,
+    calendar: WorkCalendar,
+    *,
+    public: bool = True,
+) -> None:
     transition(
         session=session,
         complaint=complaint,
@@ -107,14 +116,24 @@ def assign(
     )
 
 
-def verify(*, session, complaint, officer, expected_version, calendar: WorkCalendar, who) -> None:
+def verify(
+    *,
+    session: Session,
+    complaint: Complaint,
+    officer: Account,
+    expected_version: int,
+    calendar: WorkCalendar,
+    who: audit.Actor,
+) -> None:
     _check(complaint, officer, expected_version)
     _move(session, complaint, officer, S.DIVERIFIKASI, "", calendar)
     _flush(session)
     audit.record(session=session, actor=who, action="verifikasi", object_type="complaint", object_id=complaint.id)
 
 
-def reply(*, session, complaint, officer, expected_version, message: str, who) -> None:
+def reply(
+    *, session: Session, complaint: Complaint, officer: Account, expected_version: int, message: str, who: audit.Actor
+) -> None:
     _check(complaint, officer, expected_version)
     add_event(
         session=session,
@@ -129,7 +148,9 @@ def reply(*, session, complaint, officer, expected_version, message: str, who) -
     audit.record(session=session, actor=who, action="balas", object_type="complaint", object_id=complaint.id)
 
 
-def note(*, session, complaint, officer, expected_version, message: str, who) -> None:
+def note(
+    *, session: Session, complaint: Complaint, officer: Account, expected_version: int, message: str, who: audit.Actor
+) -> None:
     _check(complaint, officer, expected_version, must_act=False)
     add_event(
         session=session,
@@ -144,7 +165,14 @@ def note(*, session, complaint, officer, expected_version, message: str, who) ->
 
 
 def request_information(
-    *, session, complaint, officer, expected_version, message: str, calendar: WorkCalendar, who
+    *,
+    session: Session,
+    complaint: Complaint,
+    officer: Account,
+    expected_version: int,
+    message: str,
+    calendar: WorkCalendar,
+    who: audit.Actor,
 ) -> None:
     _check(complaint, officer, expected_version)
     _move(session, complaint, officer, S.MENUNGGU_INFORMASI, message, calendar)
@@ -154,16 +182,16 @@ def request_information(
 
 def refer(
     *,
-    session,
-    complaint,
-    officer,
-    expected_version,
+    session: Session,
+    complaint: Complaint,
+    officer: Account,
+    expected_version: int,
     agency: ReferralAgency,
     reference: str,
     follow_up_on: date | None,
     message: str,
     calendar: WorkCalendar,
-    who,
+    who: audit.Actor,
 ) -> None:
     _check(complaint, officer, expected_version)
     if complaint.status is S.DITERIMA:
@@ -179,16 +207,16 @@ def refer(
 
 def conclude(
     *,
-    session,
-    complaint,
-    officer,
-    expected_version,
+    session: Session,
+    complaint: Complaint,
+    officer: Account,
+    expected_version: int,
     target: ComplaintStatus,
     code: ResolutionCode,
     next_step: str,
     message: str,
     calendar: WorkCalendar,
-    who,
+    who: audit.Actor,
 ) -> None:
     """Resolve (selesai) or reject (ditolak) with a reason code and the resident's next step."""
     if target not in (S.SELESAI, S.DITOLAK):
@@ -212,7 +240,15 @@ def conclude(
 
 
 def decide_appeal(
-    *, session, complaint, supervisor, expected_version, reopen: bool, message: str, calendar: WorkCalendar, who
+    *,
+    session: Session,
+    complaint: Complaint,
+    supervisor: Account,
+    expected_version: int,
+    reopen: bool,
+    message: str,
+    calendar: WorkCalendar,
+    who: audit.Actor,
 ) -> None:
     if supervisor.role not in (Role.SUPERVISOR, Role.ADMIN):
         raise NotAllowed(_("Banding diputuskan oleh supervisor."))
@@ -230,7 +266,14 @@ def decide_appeal(
 
 
 def mark_duplicate(
-    *, session, complaint, officer, expected_version, of_reference: str, calendar: WorkCalendar, who
+    *,
+    session: Session,
+    complaint: Complaint,
+    officer: Account,
+    expected_version: int,
+    of_reference: str,
+    calendar: WorkCalendar,
+    who: audit.Actor,
 ) -> None:
     _check(complaint, officer, expected_version)
     original = session.scalars(sa.select(Complaint).where(Complaint.reference == of_reference.strip().upper())).first()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from portal.complaints.services import upload_cleaning
 from portal.complaints.services.upload_cleaning import JPEG, MAX_PDF_PAGES, PDF, PNG, Refused
@@ -176,7 +176,7 @@ def _committed(session: Session) -> None:
 
 
 @event.listens_for(Session, "after_transaction_end")
-def _ended(session: Session, transaction) -> None:
+def _ended(session: Session, transaction: SessionTransaction) -> None:
     """Rolled back or closed without a commit (a commit has emptied both lists already)."""
     if transaction.parent is None:
         session.info.pop(_UNLINK, None)

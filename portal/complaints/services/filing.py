@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -95,14 +96,14 @@ class Filed:
 # Drafts ------------------------------------------------------------------------------------
 
 
-def start_draft(*, session: Session, data: dict) -> str:
+def start_draft(*, session: Session, data: dict[str, Any]) -> str:
     token = secrets.token_urlsafe(32)
     session.add(ComplaintDraft(token=token, data=data))
     session.flush()
     return token
 
 
-def unsaved_draft(*, data: dict) -> ComplaintDraft:
+def unsaved_draft(*, data: dict[str, Any]) -> ComplaintDraft:
     """A draft to show a form with, not stored (and without files)."""
     return ComplaintDraft(token="", data=data)
 
@@ -118,7 +119,7 @@ def get_draft(
     return draft
 
 
-def update_draft(*, session: Session, draft: ComplaintDraft, data: dict) -> None:
+def update_draft(*, session: Session, draft: ComplaintDraft, data: dict[str, Any]) -> None:
     draft.data = {**draft.data, **data}
     session.flush()
 

@@ -128,7 +128,7 @@ def officer_status_label(status: ComplaintStatus) -> str:
     return status_label(status)
 
 
-def event_label(kind: EventKind, to_status: ComplaintStatus | None, satisfaction=None) -> str:
+def event_label(kind: EventKind, to_status: ComplaintStatus | None) -> str:
     """What a timeline line means, in the reader's language (stored messages are free text only)."""
     if kind is EventKind.STATUS and to_status is not None:
         return status_label(to_status)

@@ -7,9 +7,10 @@ and for confidential cases not even the subject's name or masked NIK.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, TypedDict
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -56,7 +57,7 @@ def _day(moment: datetime | None) -> str:
 
 def export_count(*, session: Session, viewer: Account, filters: QueueFilters, today: date, due_soon_by: date) -> int:
     where = queue_clauses(session=session, viewer=viewer, filters=filters, today=today, due_soon_by=due_soon_by)
-    return session.scalar(sa.select(sa.func.count(Complaint.id)).where(*where))
+    return session.scalar(sa.select(sa.func.count(Complaint.id)).where(*where)) or 0
 
 
 def export_rows(
@@ -93,7 +94,7 @@ def export_rows(
     return _export(session, query)
 
 
-def _export(session: Session, query) -> Iterator[list[str]]:
+def _export(session: Session, query: sa.Select[*tuple[Any, ...]]) -> Iterator[list[str]]:
     for row in session.execute(query.execution_options(yield_per=1000)):
         place = kelurahan(row.kelurahan_code)
         hidden = row.confidential
@@ -126,7 +127,7 @@ def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _value(member) -> str:
+def _value(member: object) -> str:
     return "" if member is None else str(getattr(member, "value", member))
 
 
@@ -159,34 +160,64 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
     return start, end
 
 
-def _indicators(session: Session, viewer: Account, month: date, calendar: WorkCalendar, key) -> dict:
+GroupKey = sa.ColumnElement[Any] | sa.orm.QueryableAttribute[Any]
+
+
+class _Counts(TypedDict):
+    """The counted fields of an IndicatorRow."""
+
+    filed: int
+    verified: Rate
+    answered: Rate
+    appeals: int
+    median_days: float | None
+    open_now: int
+
+
+def _indicators(
+    session: Session, viewer: Account, month: date, calendar: WorkCalendar, key: GroupKey | None
+) -> dict[Any, _Counts]:
     """{group: IndicatorRow fields} for one grouping (`key` a column expression, or None: one group)."""
     start, end = month_bounds(month)
 
-    def within(column):
+    def within(
+        column: sa.orm.QueryableAttribute[datetime] | sa.orm.QueryableAttribute[datetime | None],
+    ) -> sa.ColumnElement[bool]:
         return sa.and_(column >= start, column < end)
 
     group = [key] if key is not None else []
     base = sa.null() if key is None else key
-    sums = session.execute(
-        sa.select(
-            base,
-            tally(within(Complaint.created_at)),
-            tally(within(Complaint.verified_at)),
-            tally(sa.and_(within(Complaint.verified_at), local_date(Complaint.verified_at) <= Complaint.verify_due)),
-            tally(within(Complaint.resolved_at)),
-            tally(sa.and_(within(Complaint.resolved_at), local_date(Complaint.resolved_at) <= Complaint.resolve_due)),
-            tally(Complaint.status.in_(OPEN_STATUSES)),
+    sums: Sequence[tuple[Any, ...]] = (
+        session.execute(
+            sa.select(
+                base,
+                tally(within(Complaint.created_at)),
+                tally(within(Complaint.verified_at)),
+                tally(
+                    sa.and_(within(Complaint.verified_at), local_date(Complaint.verified_at) <= Complaint.verify_due)
+                ),
+                tally(within(Complaint.resolved_at)),
+                tally(
+                    sa.and_(within(Complaint.resolved_at), local_date(Complaint.resolved_at) <= Complaint.resolve_due)
+                ),
+                tally(Complaint.status.in_(OPEN_STATUSES)),
+            )
+            .where(visible_clause(viewer))
+            .group_by(*group)
         )
-        .where(visible_clause(viewer))
-        .group_by(*group)
-    ).all()
-    pairs = session.execute(
-        sa.select(base, local_date(Complaint.created_at), local_date(Complaint.resolved_at), sa.func.count())
-        .where(visible_clause(viewer), within(Complaint.resolved_at))
-        .group_by(*group, local_date(Complaint.created_at), local_date(Complaint.resolved_at))
-    ).all()
-    appeals = dict(
+        .tuples()
+        .all()
+    )
+    pairs: Sequence[tuple[Any, ...]] = (
+        session.execute(
+            sa.select(base, local_date(Complaint.created_at), local_date(Complaint.resolved_at), sa.func.count())
+            .where(visible_clause(viewer), within(Complaint.resolved_at))
+            .group_by(*group, local_date(Complaint.created_at), local_date(Complaint.resolved_at))
+        )
+        .tuples()
+        .all()
+    )
+    appeals: dict[Any, int] = dict(
         session.execute(
             sa.select(base, sa.func.count(ComplaintEvent.id))
             .join(Complaint, Complaint.id == ComplaintEvent.complaint_id)
@@ -198,10 +229,10 @@ def _indicators(session: Session, viewer: Account, month: date, calendar: WorkCa
             .group_by(*group)
         ).all()
     )
-    out = {}
+    out: dict[Any, _Counts] = {}
     for k, filed, verified, verified_ok, answered, answered_ok, open_now in sums:
         spans = [(a, b, n) for g, a, b, n in pairs if g == k]
-        out[k] = dict(
+        out[k] = _Counts(
             filed=int(filed),
             verified=Rate(int(verified_ok), int(verified)),
             answered=Rate(int(answered_ok), int(answered)),
@@ -212,8 +243,8 @@ def _indicators(session: Session, viewer: Account, month: date, calendar: WorkCa
     return out
 
 
-def _empty() -> dict:
-    return dict(filed=0, verified=Rate(0, 0), answered=Rate(0, 0), appeals=0, median_days=None, open_now=0)
+def _empty() -> _Counts:
+    return _Counts(filed=0, verified=Rate(0, 0), answered=Rate(0, 0), appeals=0, median_days=None, open_now=0)
 
 
 def monthly_report(*, session: Session, viewer: Account, month: date, calendar: WorkCalendar) -> MonthlyReport:
@@ -281,5 +312,5 @@ def indicator_rows(report: MonthlyReport, per: str) -> list[list[object]]:
     ]
 
 
-def _blank(value) -> object:
+def _blank(value: object) -> object:
     return "" if value is None else value

@@ -18,7 +18,7 @@ class IssueLetterForm(FlaskForm):
     )
 
 
-def _valid_code(form: Form, field: Field) -> None:
+def _valid_code(_form: Form, field: Field) -> None:
     field.code = normalize_code(field.data)
     if field.code is None:
         raise ValidationError(
