@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from portal.core import trail as audit
 from portal.core.base import UTCDateTime
 from portal.core.lockout_models import AccessLockout, LockoutScope
+from portal.core.sql import AnyRow, table_of
 
 EVERY_CLIENT = "*"  # the client_hmac of a secret's total (an HMAC is 64 hex digits, never "*")
 
@@ -48,7 +49,7 @@ class LockoutPolicy:
     total_window: timedelta = timedelta(days=1)  # a total starts again after this long without a failure
 
     def minutes(self, earlier_lockouts: int) -> int:
-        return self.base_minutes * 2**earlier_lockouts
+        return self.base_minutes * (1 << earlier_lockouts)  # doubles with each lockout
 
 
 DEFAULT_POLICY = LockoutPolicy()  # frozen: one shared default argument
@@ -83,7 +84,7 @@ class Attempt:
     @property
     def wait_seconds(self) -> int:
         """Until the client may try again (0 while the attempt is allowed)."""
-        if not self.locked:
+        if self.locked_until is None or not self.locked:
             return 0
         return int((self.locked_until - self.now).total_seconds()) + 1
 
@@ -92,11 +93,11 @@ class Attempt:
         return (self.wait_seconds + 59) // 60
 
 
-_T = AccessLockout.__table__
+_T = table_of(AccessLockout)
 _STATEMENTS: dict[tuple[str, bool], sa.Insert] = {}
 
 
-def upsert_statement(dialect: str, *, total: bool = False):
+def upsert_statement(dialect: str, *, total: bool = False) -> sa.Insert:
     """INSERT ... ON CONFLICT DO UPDATE that counts one attempt (none while locked out), without
     its RETURNING: callers add the columns they need (the status check adds the person's).
     Parameters: secret_hmac, client_hmac, scope, now, and for a total `stale` (now minus the
@@ -108,7 +109,7 @@ def upsert_statement(dialect: str, *, total: bool = False):
     counted = _T.c.failures + 1
     if total:
         counted = sa.case((_T.c.updated_at < sa.bindparam("stale", type_=UTCDateTime()), 1), else_=counted)
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_T)
+    insert = postgresql.insert(_T) if dialect == "postgresql" else sqlite.insert(_T)
     statement = insert.values(
         secret_hmac=sa.bindparam("secret_hmac"),
         client_hmac=sa.bindparam("client_hmac"),
@@ -126,7 +127,7 @@ def upsert_statement(dialect: str, *, total: bool = False):
 
 def parameters(
     *, scope: LockoutScope, secret_hmac: str, client_hmac: str, now: datetime, policy: LockoutPolicy = DEFAULT_POLICY
-) -> dict:
+) -> dict[str, object]:
     return {
         "secret_hmac": secret_hmac,
         "client_hmac": client_hmac,
@@ -137,7 +138,7 @@ def parameters(
 
 
 def attempt_from(
-    row, *, scope: LockoutScope, secret_hmac: str, client_hmac: str, policy: LockoutPolicy, now: datetime
+    row: AnyRow, *, scope: LockoutScope, secret_hmac: str, client_hmac: str, policy: LockoutPolicy, now: datetime
 ) -> Attempt:
     limit = policy.total_failures if client_hmac == EVERY_CLIENT else policy.max_failures
     return Attempt(
@@ -201,13 +202,13 @@ _RESET = (
 )
 
 
-def success_statement(lockouts: int):
+def success_statement(lockouts: int) -> sa.Delete | sa.Update:
     """The statement for `succeeded`, with parameters done_secret and done_client (not named
     after columns: the status check runs it as a CTE of its log row's INSERT)."""
     return _FORGET if lockouts == 0 else _RESET
 
 
-def success_parameters(attempt: Attempt) -> dict:
+def success_parameters(attempt: Attempt) -> dict[str, str]:
     return {"done_secret": attempt.secret_hmac, "done_client": attempt.client_hmac}
 
 
@@ -232,7 +233,7 @@ def failed(
     return started
 
 
-def _where(attempt: Attempt):
+def _where(attempt: Attempt) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[bool]]:
     return _T.c.secret_hmac == attempt.secret_hmac, _T.c.client_hmac == attempt.client_hmac
 
 
@@ -289,7 +290,9 @@ def count_total(
     _alert(session, replace(total, failures=0, lockouts=row.lockouts + 1), policy, subject=subject, gate=False)
 
 
-def _alert(session: Session, total: Attempt, policy: LockoutPolicy, *, subject, gate: bool) -> None:
+def _alert(
+    session: Session, total: Attempt, policy: LockoutPolicy, *, subject: tuple[str, str | int] | None, gate: bool
+) -> None:
     clients = (
         session.connection()
         .execute(

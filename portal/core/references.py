@@ -19,6 +19,7 @@ from portal.core.errors import Locked
 from portal.core.hashing import dummy_hashes
 from portal.core.lockout import DEFAULT_POLICY, LockoutPolicy, keyed_hash
 from portal.core.lockout_models import LockoutScope
+from portal.core.sql import table_of
 
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out over the phone
 COMPLAINT_SERIES = "SGP"
@@ -64,11 +65,11 @@ def next_reference(*, session: Session, year: int, series: str = COMPLAINT_SERIE
     gap-free and unique within the series."""
     if series not in REFERENCE_SERIES:
         raise ValueError(f"unknown reference series {series!r}")
-    table = ReferenceCounter.__table__
+    table = table_of(ReferenceCounter)
     dialect = session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
     session.execute(insert.values(series=series, year=year, last_number=0).on_conflict_do_nothing())
-    number = session.execute(
+    number: int = session.execute(
         table.update()
         .where(table.c.series == series, table.c.year == year)
         .values(last_number=table.c.last_number + 1)

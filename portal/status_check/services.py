@@ -12,10 +12,12 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from portal.core import lockout
 from portal.core.base import utcnow
@@ -25,6 +27,7 @@ from portal.core.lockout_models import AccessLockout, LockoutScope
 from portal.core.names import mask_name, names_match
 from portal.core.nik import mask_kpj
 from portal.core.regions import kelurahan
+from portal.core.sql import AnyRow, table_of
 from portal.roster.models.person import Person, PersonStatus, StatusReason
 from portal.status_check.models import CheckOutcome, StatusCheckLog
 
@@ -63,14 +66,14 @@ class StatusAnswer:
 # statement, without ORM objects. PostgreSQL: the lockout upsert as a CTE, joined to the person.
 # SQLite (no DML in a CTE): the upsert's RETURNING carries the person's columns as subqueries.
 # The row is always there; its person columns are NULL without a person.
-_person_t = Person.__table__
-_lockout_t = AccessLockout.__table__
-_log_t = StatusCheckLog.__table__
+_person_t = table_of(Person)
+_lockout_t = table_of(AccessLockout)
+_log_t = table_of(StatusCheckLog)
 _PERSON_COLUMNS = ("id", "nama", "status", "alasan", "kpj", "kelurahan_code", "mulai", "selesai", "tanggal_data")
 _LOCKOUT_COLUMNS = (_lockout_t.c.failures, _lockout_t.c.lockouts, _lockout_t.c.locked_until)
 
 
-def _count_and_person_postgresql() -> sa.Select:
+def _count_and_person_postgresql() -> sa.Select[*tuple[Any, ...]]:
     counted = lockout.upsert_statement("postgresql").returning(*_LOCKOUT_COLUMNS).cte("counted")
     return sa.select(
         counted.c.failures,
@@ -80,7 +83,7 @@ def _count_and_person_postgresql() -> sa.Select:
     ).select_from(counted.outerjoin(_person_t, _person_t.c.nik == sa.bindparam("nik", type_=sa.String())))
 
 
-def _count_and_person_sqlite():
+def _count_and_person_sqlite() -> ReturningInsert[*tuple[Any, ...]]:
     nik = sa.bindparam("nik", type_=sa.String())
     return lockout.upsert_statement("sqlite").returning(
         *_LOCKOUT_COLUMNS,
@@ -110,7 +113,7 @@ _LOG_AND_SUCCESS_POSTGRESQL = {
 _NO_SYNCHRONOUS_COMMIT = sa.text("SET LOCAL synchronous_commit TO OFF")
 
 
-def _next_step(person: sa.Row) -> NextStep:
+def _next_step(person: AnyRow) -> NextStep:
     match person.status, person.alasan:
         case PersonStatus.AKTIF, _:
             return NextStep.USE_COVERAGE
@@ -129,7 +132,7 @@ def _next_step(person: sa.Row) -> NextStep:
     return NextStep.ENDED
 
 
-def _answer(person: sa.Row) -> StatusAnswer:
+def _answer(person: AnyRow) -> StatusAnswer:
     place = kelurahan(person.kelurahan_code)
     return StatusAnswer(
         found=True,
@@ -184,7 +187,10 @@ def check_status(
     keys = {"scope": LockoutScope.STATUS_CHECK, "secret_hmac": nik_hmac, "client_hmac": client_hmac}
     # Core statements on the session's connection: the ORM's execute path adds a third to each.
     stored = connection.execute(_COUNT_AND_PERSON[dialect], {**keys, "now": now, "nik": nik}).one()
-    attempt = lockout.checked(session, lockout.attempt_from(stored, policy=policy, now=now, **keys), policy)
+    counted = lockout.attempt_from(
+        stored, scope=LockoutScope.STATUS_CHECK, secret_hmac=nik_hmac, client_hmac=client_hmac, policy=policy, now=now
+    )
+    attempt = lockout.checked(session, counted, policy)
     if not attempt.allowed:
         _log(session, now, nik_hmac, client_hmac, CheckOutcome.LOCKED)
         # The same for a NIK that is not in the roster: this says nothing about the NIK.

@@ -26,6 +26,7 @@ from portal.core.errors import DomainError
 from portal.core.names import mask_name
 from portal.core.nik import mask_nik
 from portal.core.signals import roster_statuses_changed
+from portal.core.sql import rowcount, table_of
 from portal.letters.models import IssuedVia, Letter, LetterCounter, LetterStatus
 from portal.roster.models.person import Person, PersonStatus
 
@@ -138,12 +139,12 @@ def letter_date(moment: datetime) -> date:
 # ---------------------------------------------------------------- issuing
 
 
-def printed_fields(person: Person) -> tuple:
+def printed_fields(person: Person) -> tuple[object, ...]:
     """What a letter prints about a person: a change here means a new letter."""
     return (person.nama, mask_nik(person.nik), person.kpj, person.kelurahan_code, person.mulai, person.selesai)
 
 
-def letter_fields(letter: Letter) -> tuple:
+def letter_fields(letter: Letter) -> tuple[object, ...]:
     return (letter.nama, letter.nik_masked, letter.kpj, letter.kelurahan_code, letter.mulai, letter.selesai)
 
 
@@ -186,15 +187,15 @@ def serialize_issuing(session: Session, *, year: int, person_id: int | None = No
         else:
             session.execute(sa.select(sa.func.pg_advisory_xact_lock_shared(_ALL_LETTERS_LOCK)))
             session.execute(sa.select(sa.func.pg_advisory_xact_lock(_PERSON_LOCK_CLASS, person_id)))
-    table = LetterCounter.__table__
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    table = table_of(LetterCounter)
+    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
     session.execute(insert.values(year=year, last_number=0).on_conflict_do_nothing())
 
 
 def reserve_numbers(session: Session, *, year: int, count: int) -> int:
     """Take `count` consecutive numbers of `year` (in this transaction); return the first."""
-    table = LetterCounter.__table__
-    last = session.execute(
+    table = table_of(LetterCounter)
+    last: int = session.execute(
         table.update()
         .where(table.c.year == year)
         .values(last_number=table.c.last_number + count)
@@ -299,11 +300,13 @@ def letter_offer(*, session: Session, person_id: int) -> LetterOffer:
     """Raises LetterNotAvailable unless the person is an active participant with complete data."""
     person = _check_person(session.get(Person, person_id))
     letter = current_letter(session=session, person_id=person_id)
+    mulai, selesai = person.mulai, person.selesai
+    assert mulai is not None and selesai is not None  # _check_person refuses incomplete data
     return LetterOffer(
         masked_name=mask_name(person.nama),
         kelurahan_code=person.kelurahan_code,
-        mulai=person.mulai,
-        selesai=person.selesai,
+        mulai=mulai,
+        selesai=selesai,
         number=letter.number if letter else None,
         issued_on=letter.issued_on if letter else None,
     )
@@ -365,7 +368,7 @@ def revoke_letters_for_inactive(
             .values(status=LetterStatus.DICABUT, ended_at=now)
             .execution_options(synchronize_session="fetch")
         )
-        revoked += result.rowcount or 0
+        revoked += rowcount(result)
     return revoked
 
 

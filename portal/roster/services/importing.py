@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import islice
 from operator import attrgetter
-from typing import BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -31,9 +31,10 @@ from sqlalchemy.orm import Session
 from portal.core.base import utcnow
 from portal.core.errors import RosterFileError
 from portal.core.signals import roster_statuses_changed
+from portal.core.sql import table_of
 from portal.roster.models.person import Person, PersonStatusHistory, RosterImportBatch
 from portal.roster.services import summary as roster_summary
-from portal.roster.services.rows import COLUMNS, RosterRow, RowError, parse_row
+from portal.roster.services.rows import COLUMNS, RawRow, RosterRow, RowError, parse_row
 
 CHUNK_SIZE = 2000
 IMPORT_LOCK = 0x52535452  # "RSTR": PostgreSQL advisory lock held by the running import
@@ -54,10 +55,11 @@ _COMPARED = (
 )
 COLUMNS_DB = ("nik", *_COMPARED)
 
-person_t = Person.__table__
-history_t = PersonStatusHistory.__table__
+T = TypeVar("T")
+person_t = table_of(Person)
+history_t = table_of(PersonStatusHistory)
 
-RejectSink = Callable[[int, str, str, dict[str, str | None]], None]
+RejectSink = Callable[[int, str, str, RawRow], None]
 """Called as sink(line_number, kind, reason, original_row); kind is 'ditolak' or 'peringatan'."""
 
 
@@ -85,7 +87,7 @@ class _HashingReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
         data = self._raw.read(len(buffer))
         n = len(data)
         buffer[:n] = data
@@ -95,7 +97,7 @@ class _HashingReader(io.RawIOBase):
         return n
 
 
-def _csv_rows(text: io.TextIOBase) -> Iterator[tuple[int, dict[str, str | None]]]:
+def _csv_rows(text: io.TextIOBase) -> Iterator[tuple[int, RawRow]]:
     try:
         reader = csv.DictReader(text, strict=False)
         header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
@@ -117,7 +119,7 @@ def _csv_rows(text: io.TextIOBase) -> Iterator[tuple[int, dict[str, str | None]]
     # is a tenth of a million-row import.
     fields = reader.reader  # the csv.reader under DictReader, past the header
     width = len(header)
-    empty = dict.fromkeys(header)  # copied per row: already sized, unlike dict(zip(...))
+    empty: RawRow = dict.fromkeys(header)  # copied per row: already sized, unlike dict(zip(...))
     try:
         for values in fields:
             if not values:
@@ -145,13 +147,13 @@ def _csv_rows(text: io.TextIOBase) -> Iterator[tuple[int, dict[str, str | None]]
         ) from None
 
 
-def _chunks(rows: Iterable, size: int) -> Iterator[list]:
+def _chunks(rows: Iterable[T], size: int) -> Iterator[list[T]]:
     rows = iter(rows)
     while chunk := list(islice(rows, size)):
         yield chunk
 
 
-Parsed = dict[str, tuple[RosterRow, int, dict[str, str | None]]]
+Parsed = dict[str, tuple[RosterRow, int, RawRow]]
 
 _compared_of = attrgetter(*_COMPARED)
 _STORED = sa.select(person_t.c.id, person_t.c.nik, *(person_t.c[c] for c in _COMPARED)).where(
@@ -184,7 +186,7 @@ class _PersonInserts:
             return None  # not the ISO text the rows below hand the driver
         columns = [*COLUMNS_DB, "import_batch_id", "updated_at"]
         compiled = person_t.insert().compile(dialect=dialect, column_keys=columns)
-        if not compiled.positional or list(compiled.positiontup) != columns:
+        if not compiled.positional or compiled.positiontup is None or list(compiled.positiontup) != columns:
             return None
         return str(compiled)
 
@@ -202,7 +204,8 @@ class _PersonInserts:
             )
             return
         dialect = self._conn.dialect
-        updated_at = person_t.c.updated_at.type.dialect_impl(dialect).bind_processor(dialect)(now)
+        process = person_t.c.updated_at.type.dialect_impl(dialect).bind_processor(dialect)
+        updated_at = process(now) if process is not None else now
         self._conn.exec_driver_sql(
             self._driver_sql,
             [
@@ -261,7 +264,7 @@ def _apply_chunk(
     result: ImportResult,
     report: RejectSink,
     inserter: _PersonInserts,
-    moves: Counter,
+    moves: Counter[tuple[Any, ...]],
 ) -> None:
     now = utcnow()
     existing = {r.nik: r for r in conn.execute(_STORED, {"niks": list(parsed)}).all()}

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from portal.core import trail as audit
 from portal.roster.models.person import RosterImportBatch
 from portal.roster.services.importing import ImportResult, import_roster
+from portal.roster.services.rows import RawRow
 
 REJECTS_HEADER = ("baris", "jenis", "alasan", "nik", "nama")
 
@@ -24,7 +25,7 @@ def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def reject_cells(line: int, kind: str, reason: str, raw: dict[str, str | None]) -> list[str | int]:
+def reject_cells(line: int, kind: str, reason: str, raw: RawRow) -> list[str | int]:
     """One row of a rejects CSV (web and CLI imports alike)."""
     return [line, kind, reason, _cell((raw.get("nik") or "")[:40]), _cell((raw.get("nama") or "")[:150])]
 
@@ -54,7 +55,7 @@ def import_upload(
             writer = csv.writer(out)
             writer.writerow(REJECTS_HEADER)
 
-            def on_reject(line: int, kind: str, reason: str, raw: dict[str, str | None]) -> None:
+            def on_reject(line: int, kind: str, reason: str, raw: RawRow) -> None:
                 writer.writerow(reject_cells(line, kind, reason, raw))
 
             result = import_roster(

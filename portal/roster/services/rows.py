@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
+from typing import Any, Literal, overload
 
 from flask_babel import gettext as _
 
@@ -58,6 +59,14 @@ class RosterRow:
     warning: str | None = None
 
 
+@overload
+def _date(text: str, column: str, *, required: Literal[True]) -> date: ...
+
+
+@overload
+def _date(text: str, column: str, *, required: Literal[False]) -> date | None: ...
+
+
 def _date(text: str, column: str, *, required: bool) -> date | None:
     text = text.strip()
     if not text:
@@ -74,10 +83,72 @@ def _bad_date(column: str, text: str) -> date:
     raise RowError(_("Kolom %(col)s berisi %(value)s; tulis tanggal TTTT-BB-HH.", col=column, value=text[:20]))
 
 
+RawRow = dict[str | None, Any]
+"""A line of the roster CSV as csv.DictReader gives it: each column's text (None on a short
+line), and the fields past the last column as a list under the key None."""
+
 _columns_of = itemgetter(*COLUMNS)
 
 
-def parse_row(row: dict[str, str | None], *, today: date) -> RosterRow:
+def _name(text: str) -> str:
+    nama = " ".join(text.split())
+    if not nama:
+        raise RowError(_("Kolom nama kosong."))
+    if len(nama) > 150:
+        raise RowError(_("Nama lebih dari 150 huruf."))
+    return nama
+
+
+def _desil(text: str) -> int | None:
+    if not text:
+        return None
+    # ASCII digits only: "²".isdigit() is true but int("²") fails, as do 5,000-digit numbers.
+    digits = text.lstrip("0") if text.isascii() and text.isdigit() else ""
+    if not digits.isdigit() or len(digits) > 2 or not 1 <= int(digits) <= 10:
+        raise RowError(_("Kolom desil harus angka 1 sampai 10, atau kosong."))
+    return int(digits)
+
+
+def _status_and_reason(status_text: str, alasan_text: str) -> tuple[PersonStatus, StatusReason | None]:
+    status = _STATUS.get(status_text.strip().lower())
+    if status is None:
+        raise RowError(
+            _(
+                "Status %(value)s tidak dikenal; pakai salah satu: %(allowed)s.",
+                value=status_text[:30],
+                allowed=", ".join(_STATUS),
+            )
+        )
+    if status not in _NEEDS_REASON:
+        if alasan_text:
+            raise RowError(_("Kolom alasan hanya diisi untuk status nonaktif atau tidak_memenuhi_syarat."))
+        return status, None
+    alasan = _REASON.get(alasan_text)
+    if alasan is None:
+        raise RowError(
+            _("Status %(status)s perlu alasan: %(allowed)s.", status=status.value, allowed=", ".join(_REASON))
+        )
+    return status, alasan
+
+
+def _coverage(
+    status: PersonStatus, kpj: str | None, mulai_text: str, selesai_text: str
+) -> tuple[str | None, date | None, date | None]:
+    """The KPJ number and the coverage period: all three for an active participant."""
+    if kpj is not None and (len(kpj) != 11 or not (kpj.isascii() and kpj.isdigit())):
+        raise RowError(_("Nomor KPJ harus 11 angka."))
+    mulai = _date(mulai_text, "mulai", required=False)
+    selesai = _date(selesai_text, "selesai", required=False)
+    if status is PersonStatus.AKTIF and not (kpj and mulai and selesai):
+        raise RowError(_("Peserta aktif harus punya kpj, mulai dan selesai."))
+    if (mulai is None) != (selesai is None):
+        raise RowError(_("Isi mulai dan selesai bersama-sama."))
+    if mulai and selesai and selesai < mulai:
+        raise RowError(_("Tanggal selesai lebih awal dari tanggal mulai."))
+    return kpj, mulai, selesai
+
+
+def parse_row(row: RawRow, *, today: date) -> RosterRow:
     """Check one row; raise RowError with the first reason it cannot be imported."""
     # Runs once per roster line (a million times on a large import): fields are read once.
     try:
@@ -108,11 +179,7 @@ def parse_row(row: dict[str, str | None], *, today: date) -> RosterRow:
 
     if "\x00" in nama_text or "\x00" in pekerjaan_text:  # PostgreSQL text cannot hold it
         raise RowError(_("Baris ini memuat karakter NUL; simpan ulang berkasnya sebagai CSV UTF-8."))
-    nama = " ".join(nama_text.split())
-    if not nama:
-        raise RowError(_("Kolom nama kosong."))
-    if len(nama) > 150:
-        raise RowError(_("Nama lebih dari 150 huruf."))
+    nama = _name(nama_text)
 
     tanggal_lahir = _date(lahir_text, "tanggal_lahir", required=True)
     sex = _SEX.get(sex_text.strip().upper())
@@ -123,46 +190,9 @@ def parse_row(row: dict[str, str | None], *, today: date) -> RosterRow:
     if kelurahan_code not in regions().kelurahan:
         raise RowError(_("Kode kelurahan %(code)s bukan kelurahan di Kota Bekasi.", code=kelurahan_code[:20]))
 
-    desil_text = desil_text.strip()
-    desil = None
-    if desil_text:
-        # ASCII digits only: "²".isdigit() is true but int("²") fails, as do 5,000-digit numbers.
-        digits = desil_text.lstrip("0") if desil_text.isascii() and desil_text.isdigit() else ""
-        if not digits.isdigit() or len(digits) > 2 or not 1 <= int(digits) <= 10:
-            raise RowError(_("Kolom desil harus angka 1 sampai 10, atau kosong."))
-        desil = int(digits)
-
-    status = _STATUS.get(status_text.strip().lower())
-    if status is None:
-        raise RowError(
-            _(
-                "Status %(value)s tidak dikenal; pakai salah satu: %(allowed)s.",
-                value=status_text[:30],
-                allowed=", ".join(_STATUS),
-            )
-        )
-    alasan_text = alasan_text.strip().lower()
-    alasan = None
-    if status in _NEEDS_REASON:
-        alasan = _REASON.get(alasan_text)
-        if alasan is None:
-            raise RowError(
-                _("Status %(status)s perlu alasan: %(allowed)s.", status=status.value, allowed=", ".join(_REASON))
-            )
-    elif alasan_text:
-        raise RowError(_("Kolom alasan hanya diisi untuk status nonaktif atau tidak_memenuhi_syarat."))
-
-    kpj = kpj_text.strip() or None
-    if kpj is not None and (len(kpj) != 11 or not (kpj.isascii() and kpj.isdigit())):
-        raise RowError(_("Nomor KPJ harus 11 angka."))
-    mulai = _date(mulai_text, "mulai", required=False)
-    selesai = _date(selesai_text, "selesai", required=False)
-    if status is PersonStatus.AKTIF and not (kpj and mulai and selesai):
-        raise RowError(_("Peserta aktif harus punya kpj, mulai dan selesai."))
-    if (mulai is None) != (selesai is None):
-        raise RowError(_("Isi mulai dan selesai bersama-sama."))
-    if mulai and selesai and selesai < mulai:
-        raise RowError(_("Tanggal selesai lebih awal dari tanggal mulai."))
+    desil = _desil(desil_text.strip())
+    status, alasan = _status_and_reason(status_text, alasan_text.strip().lower())
+    kpj, mulai, selesai = _coverage(status, kpj_text.strip() or None, mulai_text, selesai_text)
 
     tanggal_data = _date(data_text, "tanggal_data", required=True)
     if tanggal_data > today:

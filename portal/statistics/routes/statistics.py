@@ -83,7 +83,7 @@ def _charts(public: PublicFigures) -> dict:
         charts["tren"] = svg_charts.columns(
             "grafik-tren",
             [(month_label(key, short=True), cells) for key, cells, _t in trend.rows()],
-            [column_label(TREND, k) for k in trend.col_keys],
+            [column_label(k) for k in trend.col_keys],
             title=table_title(TREND),
             description=table_note,
         )

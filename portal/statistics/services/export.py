@@ -70,7 +70,7 @@ def summary_rows(public: PublicFigures) -> list[tuple[str, str, object]]:
 def table_rows(table: PublicTable) -> tuple[list[str], list[list[object]]]:
     """CSV header and rows of one table: kode, nama, one column per key, jumlah; a total row."""
     header = ["kode", "nama", *table.col_keys] + ([TOTAL_KEY] if table.cells.row_totals else [])
-    rows = []
+    rows: list[list[object]] = []
     for key, cells, total in table.rows():
         rows.append([key, row_label(table.name, key), *cells] + ([total] if table.cells.row_totals else []))
     totals = table.totals()
@@ -86,8 +86,8 @@ def download_rows(public: PublicFigures, name: str) -> tuple[list[str], list[lis
     return table_rows(public.tables[name]) if name in public.tables else (["kode", "nama"], [])
 
 
-def _table_json(table: PublicTable) -> dict:
-    columns = [{"kode": key, "nama": column_label(table.name, key)} for key in table.col_keys]
+def _table_json(table: PublicTable) -> dict[str, object]:
+    columns = [{"kode": key, "nama": column_label(key)} for key in table.col_keys]
     rows = [
         {
             "kode": key,
@@ -97,14 +97,14 @@ def _table_json(table: PublicTable) -> dict:
         }
         for key, cells, total in table.rows()
     ]
-    data = {"judul": table_title(table.name), "kolom": columns, "baris": rows}
+    data: dict[str, object] = {"judul": table_title(table.name), "kolom": columns, "baris": rows}
     totals = table.totals()
     if totals is not None:
         data["jumlah"] = {"nilai": totals[0], **({"jumlah": totals[1]} if table.cells.row_totals else {})}
     return data
 
 
-def open_data(public: PublicFigures, *, links: dict[str, str]) -> dict:
+def open_data(public: PublicFigures, *, links: dict[str, str]) -> dict[str, object]:
     f = public.figures
     return {
         "judul": _("Statistik program SIGAP Kota Bekasi"),

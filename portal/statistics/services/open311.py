@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -20,7 +21,10 @@ from portal.complaints.models.complaint import Complaint, ComplaintCategory, Com
 from portal.complaints.services.lifecycle import OPEN_STATUSES, category_label
 from portal.core.errors import DomainError
 from portal.core.regions import kelurahan
+from portal.core.sql import AnyRow
 from portal.core.workdays import JAKARTA
+
+JsonObject = dict[str, Any]  # as the JSON encoder takes it
 
 MAX_RESULTS = 1000
 DEFAULT_WINDOW = timedelta(days=90)
@@ -74,7 +78,7 @@ def _moment(text: str, name: str) -> datetime:
             _("%(name)s harus berformat tanggal-waktu W3C, misalnya 2026-01-31T00:00:00+07:00.", name=name)
         )
     year, month, day, hour, minute, second, _fraction, utc, sign, zh, zm = found.groups()
-    zone = JAKARTA
+    zone: tzinfo = JAKARTA
     if utc:
         zone = UTC
     elif sign:
@@ -147,7 +151,7 @@ _COLUMNS = (
 )
 
 
-def find_requests(*, session: Session, query: RequestQuery) -> list[dict]:
+def find_requests(*, session: Session, query: RequestQuery) -> list[JsonObject]:
     clauses = [public_clause()]
     if query.by_id:
         if not query.ids:
@@ -182,11 +186,11 @@ def _reference(text: str) -> str | None:
     return text if _REFERENCE.fullmatch(text) else None
 
 
-def get_request(*, session: Session, reference: str) -> dict | None:
-    reference = _reference(reference)
-    if reference is None:
+def get_request(*, session: Session, reference: str) -> JsonObject | None:
+    typed = _reference(reference)
+    if typed is None:
         return None
-    row = session.execute(sa.select(*_COLUMNS).where(public_clause(), Complaint.reference == reference)).first()
+    row = session.execute(sa.select(*_COLUMNS).where(public_clause(), Complaint.reference == typed)).first()
     return as_service_request(row, Labels.now()) if row else None
 
 
@@ -222,8 +226,8 @@ def _address(code: str) -> str:
 class Labels:
     """Words in the reader's language, looked up once per response rather than once per row."""
 
-    statuses: dict
-    categories: dict
+    statuses: dict[ComplaintStatus, str]
+    categories: dict[str, str]
     other_agency: str
 
     @classmethod
@@ -235,7 +239,7 @@ class Labels:
         )
 
 
-def as_service_request(row, labels: Labels) -> dict:
+def as_service_request(row: AnyRow, labels: Labels) -> JsonObject:
     status = ComplaintStatus(row.status)
     category = ComplaintCategory(row.category).value
     agency = AGENCY
@@ -256,7 +260,7 @@ def as_service_request(row, labels: Labels) -> dict:
     }
 
 
-def services() -> list[dict]:
+def services() -> list[JsonObject]:
     descriptions = {
         "terlewat": _("Pekerja informal yang memenuhi syarat tetapi belum terdaftar sebagai peserta."),
         "data_salah": _("Perbaikan data peserta atau calon peserta."),

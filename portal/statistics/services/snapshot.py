@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from portal.core.sql import table_of
 from portal.statistics.models import StatsSnapshot
 from portal.statistics.services.codec import SnapshotFormatError
 from portal.statistics.services.tables import PublicFigures
@@ -47,9 +48,9 @@ def store(*, session: Session, public: PublicFigures, key: str = KEY) -> bool:
 
     One statement (INSERT ... ON CONFLICT DO UPDATE ... WHERE), atomic on SQLite and PostgreSQL:
     two workers storing at once cannot both insert, and the older count loses."""
-    table = StatsSnapshot.__table__
+    table = table_of(StatsSnapshot)
     dialect = session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
     statement = (
         insert.values(key=key, computed_at=public.computed_at, payload=public.to_json())
         .on_conflict_do_update(

@@ -8,6 +8,7 @@ complaints Open311 lists (see portal.statistics.services.figures).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -19,7 +20,7 @@ from portal.complaints.services.lifecycle import OPEN_STATUSES, category_label
 from portal.core.regions import regions
 from portal.statistics.services import codec as stats_codec
 from portal.statistics.services.figures import ProgramFigures
-from portal.statistics.services.suppression import THRESHOLD, Mark, Protected, protect_linked
+from portal.statistics.services.suppression import THRESHOLD, Cell, Mark, Protected, protect_linked
 
 PARTICIPANTS = "peserta-kecamatan"
 COMPLAINTS = "pengaduan-kategori"
@@ -51,13 +52,13 @@ class PublicTable:
     col_keys: tuple[str, ...]
     cells: Protected
 
-    def rows(self):
+    def rows(self) -> Iterator[tuple[str, list[int | str], int | str | None]]:
         """(row key, [published cells], published row total or None) for every inner row."""
         for i, key in enumerate(self.row_keys):
             total = self.cells.shown(i, self.cells.cols) if self.cells.row_totals else None
             yield key, [self.cells.shown(i, j) for j in range(self.cells.cols)], total
 
-    def totals(self):
+    def totals(self) -> tuple[list[int | str], int | str | None] | None:
         """The total row: [published column totals], published grand total; or None."""
         if not self.cells.col_totals:
             return None
@@ -140,12 +141,14 @@ def build_tables(figures: ProgramFigures) -> PublicFigures:
     months = [m for m, _f, _a in figures.trend]
     trend = [[filed, answered] for _m, filed, answered in figures.trend]
     appeals = [[figures.appeals_pending], [max(0, figures.appeals_decided)]]
-    specs = {
+    specs: dict[str, tuple[Sequence[Sequence[int]], bool, bool]] = {
         PARTICIPANTS: (participants, True, True),
         COMPLAINTS: (complaints, True, True),
         APPEALS: (appeals, False, True),
     }
-    links = []  # no two tables publish the same number: the monthly table counts public complaints only
+    links: list[
+        list[tuple[str, Cell]]
+    ] = []  # no two tables publish the same number: the monthly table counts public complaints only
     if trend:
         specs[TREND] = (trend, False, True)
     done = protect_linked(specs, links)
@@ -171,7 +174,7 @@ def table_title(name: str) -> str:
     }[name]
 
 
-def column_label(name: str, key: str) -> str:
+def column_label(key: str) -> str:
     labels = {
         "L": _("Laki-laki"),
         "P": _("Perempuan"),
@@ -193,7 +196,8 @@ def column_short(name: str, key: str) -> str | None:
 
 def month_label(key: str, *, short: bool = False) -> str:
     """'2026-03' as "Maret 2026" (or "Mar 26"), in the reader's language."""
-    return format_date(date(int(key[:4]), int(key[5:7]), 1), "MMM yy" if short else "MMMM y")
+    label: str = format_date(date(int(key[:4]), int(key[5:7]), 1), "MMM yy" if short else "MMMM y")
+    return label
 
 
 def row_label(name: str, key: str) -> str:
