@@ -38,15 +38,17 @@ test: install browser nginx ## Run the whole test suite (SQLite; PostgreSQL too 
 	$(BIN)/ruff check portal tests bench
 	$(BIN)/ruff format --check portal tests bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 test-fast: install ## Tests without the browser
 	$(BIN)/pytest -m "not browser"
 
-lint: install ## ruff (rules and format) and import-linter (the arrows of docs/architecture.md)
+lint: install ## ruff (rules and format), import-linter (the arrows of docs/architecture.md) and mypy
 	$(BIN)/ruff check portal tests bench
 	$(BIN)/ruff format --check portal tests bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 bench: install ## Benchmarks (see docs/benchmarks.md)
 	$(BIN)/python bench/run_all.py

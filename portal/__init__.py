@@ -36,9 +36,11 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(load_config(Path(app.instance_path), config))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    app.wsgi_app = OnlyPostCarriesAForm(app.wsgi_app)
+    # Replacing app.wsgi_app is Flask's documented way to add WSGI middleware (mypy: a method).
+    app.wsgi_app = OnlyPostCarriesAForm(app.wsgi_app)  # type: ignore[method-assign]
     if app.config["PROXY_FIX_X_FOR"]:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
+        proxied = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
+        app.wsgi_app = proxied  # type: ignore[method-assign]
 
     from portal.core import hashing
 

@@ -13,18 +13,23 @@ tests run every filter of the queue on SQLite."""
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
+from sqlalchemy.sql.compiler import SQLCompiler
+
+S = TypeVar("S", bound="sa.Select[*tuple[Any, ...]]")
 
 
-def _from_hint_text(self, table, text: str) -> str:
+def _from_hint_text(_compiler: SQLCompiler, _table: sa.FromClause, text: str | None) -> str | None:
     return text
 
 
-SQLiteCompiler.get_from_hint_text = _from_hint_text
+SQLiteCompiler.get_from_hint_text = _from_hint_text  # type: ignore[method-assign,assignment]  # patched here
 
 
-def indexed_by(query: sa.Select, entity, index_name: str | None) -> sa.Select:
+def indexed_by(query: S, entity: sa.FromClause | type[Any], index_name: str | None) -> S:
     """`query` reading `entity` through `index_name` on SQLite; unchanged on other databases."""
     if index_name is None:
         return query

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column
 
 from portal.core.base import Base, UTCDateTime, utcnow
 
@@ -34,7 +34,7 @@ class AuditIsAppendOnly(RuntimeError):
 
 @event.listens_for(AuditEvent, "before_update")
 @event.listens_for(AuditEvent, "before_delete")
-def _refuse_changes(_mapper, _connection, _target) -> None:
+def _refuse_changes(_mapper: Mapper[AuditEvent], _connection: sa.Connection, _target: AuditEvent) -> None:
     raise AuditIsAppendOnly("audit events cannot be changed or deleted")
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import NoReturn
 
 from flask import Flask, Response, current_app, g, request
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -63,7 +64,7 @@ class Refused(HTTPException):
         self.code, self.message = code, message
 
 
-def refuse(code: int, message: str) -> NoReturn:
+def refuse(code: int, message: str | LazyString) -> NoReturn:
     raise Refused(code, str(message))
 
 
@@ -91,62 +92,69 @@ def render_error(code: int, message: str | None = None, *, retry_after: int | No
     return response
 
 
-def init_app(app: Flask) -> None:
-    @app.errorhandler(CSRFError)
-    def _csrf(error: CSRFError):
-        _rollback()
-        return form_expired()
+def _csrf(_error: CSRFError) -> Response:
+    _rollback()
+    return form_expired()
 
-    @app.errorhandler(429)
-    def _too_many(error: HTTPException):
-        _rollback()
-        retry = None
-        limit = getattr(error, "retry_after", None)
-        if isinstance(limit, int):
-            retry = limit
-        response = render_error(429)
-        if retry is not None:
-            response.headers["Retry-After"] = str(retry)
-        return response
 
-    @app.errorhandler(HTTPException)
-    def _http(error: HTTPException):
-        _rollback()
-        if error.code is None or error.code < 400:
-            return error
-        for prefix, render in app.extensions.get(_FORMATS, {}).items():
-            if request.path.startswith(prefix):
-                return render(error)
-        return render_error(error.code, error.message if isinstance(error, Refused) else None)
+def _too_many(error: HTTPException) -> Response:
+    _rollback()
+    retry = None
+    limit = getattr(error, "retry_after", None)
+    if isinstance(limit, int):
+        retry = limit
+    response = render_error(429)
+    if retry is not None:
+        response.headers["Retry-After"] = str(retry)
+    return response
 
-    @app.errorhandler(OperationalError)
-    @app.errorhandler(InterfaceError)
-    @app.errorhandler(PoolTimeout)
-    def _database_down(error: Exception):
+
+def _http(error: HTTPException) -> HTTPException | Response:
+    _rollback()
+    if error.code is None or error.code < 400:
+        return error
+    for prefix, render in current_app.extensions.get(_FORMATS, {}).items():
+        if request.path.startswith(prefix):
+            return render(error)
+    return render_error(error.code, error.message if isinstance(error, Refused) else None)
+
+
+def _database_down(error: Exception) -> Response:
+    return _unavailable(error)
+
+
+def _database_error(error: DBAPIError) -> Response:
+    if error.connection_invalidated:  # a disconnect the driver reported under another class
         return _unavailable(error)
+    raise error  # any other database error stays a logged 500 (and propagates in tests)
 
-    @app.errorhandler(DBAPIError)
-    def _database_error(error: DBAPIError):
-        if error.connection_invalidated:  # a disconnect the driver reported under another class
-            return _unavailable(error)
-        raise error  # any other database error stays a logged 500 (and propagates in tests)
 
-    @app.errorhandler(InternalServerError)
-    def _internal(error: InternalServerError):
-        _rollback()
-        return render_error(500)
+def _internal(_error: InternalServerError) -> Response:
+    _rollback()
+    return render_error(500)
 
-    @app.teardown_appcontext
-    def _close_session(_error: BaseException | None) -> None:
-        """Runs before Flask-SQLAlchemy's own teardown (registered earlier, so called later).
-        When the database went away after the view had answered, closing the session fails on
-        the dead connection; that must not turn the answer (often a committed case's 303) into
-        a bare 500. The connection is already invalidated; the session is discarded."""
-        try:
-            db.session.remove()
-        except DBAPIError as error:
-            log.warning("database connection lost after the answer: %s", type(error.orig).__name__)
-            db.session.remove()
+
+def _close_session(_error: BaseException | None) -> None:
+    """Runs before Flask-SQLAlchemy's own teardown (registered earlier, so called later).
+    When the database went away after the view had answered, closing the session fails on
+    the dead connection; that must not turn the answer (often a committed case's 303) into
+    a bare 500. The connection is already invalidated; the session is discarded."""
+    try:
+        db.session.remove()
+    except DBAPIError as error:
+        log.warning("database connection lost after the answer: %s", type(error.orig).__name__)
+        db.session.remove()
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _csrf)
+    app.register_error_handler(429, _too_many)
+    app.register_error_handler(HTTPException, _http)
+    for down in (PoolTimeout, InterfaceError, OperationalError):
+        app.register_error_handler(down, _database_down)
+    app.register_error_handler(DBAPIError, _database_error)
+    app.register_error_handler(InternalServerError, _internal)
+    app.teardown_appcontext(_close_session)
 
 
 def form_expired() -> Response:

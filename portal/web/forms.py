@@ -22,7 +22,7 @@ from portal.web.numbers import as_id
 class ValidNik:
     """Checks a NIK with the one NIK module and keeps the parsed value on the field."""
 
-    def __call__(self, form: Form, field: Field) -> None:
+    def __call__(self, _form: Form, field: Field) -> None:
         try:
             field.parsed = parse_nik(field.data or "")
         except NikError as error:
@@ -73,7 +73,7 @@ class GetForm(FlaskForm):
 class OneOfTheChoices:
     """Like WTForms' own choice check, with a message in the portal's language."""
 
-    def __call__(self, form, field):
+    def __call__(self, _form: Form, field: Field) -> None:
         allowed = {str(choice.value) for choice in field.choices}
         if field.data not in allowed:
             raise ValidationError(_l("Pilih salah satu pilihan yang tersedia."))

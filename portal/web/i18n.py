@@ -13,11 +13,11 @@ def select_locale() -> str:
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     asked = request.args.get("lang")
-    if asked in languages:
+    if asked is not None and asked in languages:
         session["lang"] = asked
         return asked
     remembered = session.get("lang")
-    if remembered in languages:
+    if isinstance(remembered, str) and remembered in languages:
         return remembered
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 

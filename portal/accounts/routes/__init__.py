@@ -3,7 +3,7 @@
 from flask import Blueprint
 
 from portal.accounts.services import accounts
-from portal.extensions import db, login_manager
+from portal.extensions import current_session, login_manager
 
 officer_bp = Blueprint("accounts", __name__)  # registered by portal.officers under /petugas
 
@@ -11,7 +11,7 @@ officer_bp = Blueprint("accounts", __name__)  # registered by portal.officers un
 @login_manager.user_loader
 def _load(user_id: str):
     """The signed-in account of a session (a bumped session_version ends old sessions)."""
-    return accounts.load_for_session(session=db.session, user_id=user_id)
+    return accounts.load_for_session(session=current_session(), user_id=user_id)
 
 
 from portal.accounts.routes import admin, auth, unsent_forms  # noqa: E402,F401

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from portal.extensions import db
+from portal.extensions import current_session
 from portal.letters.documents.pdf import STYLESHEET, render_part
 from portal.letters.documents.render import base_url, letter_view, letters_html
 from portal.letters.services.batch import letters_by_ids
@@ -73,7 +73,7 @@ def plan_parts(letter_ids: Sequence[int], parts_dir: Path, *, chunk_size: int) -
 def chunk_html(letter_ids: Sequence[int], *, title: str) -> str:
     """One HTML document for a chunk (read from the database, QR codes drawn, template filled)."""
     base = base_url()
-    letters = letters_by_ids(session=db.session, ids=letter_ids)
+    letters = letters_by_ids(session=current_session(), ids=letter_ids)
     views = [letter_view(letter, base=base) for letter in letters]
     return letters_html(views, title=title)
 
@@ -103,7 +103,7 @@ def render_batch(
     chunk_size: int = CHUNK_SIZE,
     tagged: bool = False,
     keep_parts: bool = False,
-    on_progress: Callable[[int], None] = lambda letters: None,
+    on_progress: Callable[[int], None] = lambda _letters: None,
 ) -> BatchReport:
     """Render the letters into `out`. Run it again after an interruption: done parts are kept."""
     workers = workers or default_workers()

@@ -32,9 +32,13 @@ def _stylesheet():
     return cached
 
 
-def letter_html_class():
+_letter_html: type | None = None  # made once per process
+
+
+def letter_html_class() -> type:
     """weasyprint.HTML with the letter's user-agent stylesheet (made once per process)."""
-    cached = getattr(letter_html_class, "cls", None)
+    global _letter_html
+    cached = _letter_html
     if cached is None:
         from weasyprint import CSS, HTML
 
@@ -43,10 +47,10 @@ def letter_html_class():
         user_agent = CSS(filename=str(USER_AGENT_STYLESHEET), url_fetcher=PortalAssetsOnly())
 
         class LetterHTML(HTML):
-            def _ua_stylesheets(self, forms: bool = False) -> list:
+            def _ua_stylesheets(self, _forms: bool = False) -> list[CSS]:
                 return [user_agent]
 
-        cached = letter_html_class.cls = LetterHTML
+        cached = _letter_html = LetterHTML
     return cached
 
 

@@ -65,7 +65,7 @@ def bars(
         parts.append(f'<text x="0" y="{text_y}" font-size="11" {FONT} fill="{INK}">{escape(_short(label))}</text>')
         if isinstance(value, str):
             parts.append(f'<circle cx="{label_width + 4}" cy="{y + 10}" r="3" fill="{GREY}"/>')
-            end = label_width + 10
+            end: float = label_width + 10
         else:
             length = round(room * value / top, 1) if value else 0
             parts.append(f'<rect x="{label_width}" y="{y + 3}" width="{length}" height="14" fill="{BLUE}"/>')
@@ -95,7 +95,7 @@ def columns(
     every = max(1, round(n / 8))  # at most about 8 month labels on a phone
     parts = [_open(chart_id, height, title, description)]
     for k, name in enumerate(series):
-        x = k * 150
+        x: float = k * 150
         parts.append(
             f'<rect x="{x}" y="4" width="12" height="12" fill="{colours[k % 2]}"/>'
             f'<text x="{x + 16}" y="14" font-size="12" {FONT} fill="{INK}">{escape(name)}</text>'
