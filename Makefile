@@ -60,4 +60,4 @@ translations: install ## Extract, update and compile the Flask-Babel catalogs
 	$(BIN)/pybabel compile -d portal/translations
 
 clean: ## Remove the virtualenv and caches (keeps instance/)
-	rm -rf $(VENV) .pytest_cache .hypothesis $(E2E_VENDOR)
+	rm -rf $(VENV) .pytest_cache .hypothesis .mypy_cache $(E2E_VENDOR)
