@@ -1,5 +1,7 @@
 """Extensions, created unbound and initialised in create_app()."""
 
+from typing import cast
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -20,9 +22,10 @@ login_manager = LoginManager()
 
 
 def current_session() -> Session:
-    """The session of this app context, as the services' `session: Session` parameters type it.
+    """`db.session` as the services' `session: Session` parameters type it.
 
-    `db.session` is a scoped_session proxy; calling it returns the Session it forwards to, the
-    same object for the whole request or command.
+    It stays the scoped proxy (which has every method of Session): each use finds the session of
+    the context current then, as before, so a streamed response that reads its rows after the
+    view returned (the CSV exports) uses and closes the same session as the request's teardown.
     """
-    return db.session()
+    return cast(Session, db.session)

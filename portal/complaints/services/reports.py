@@ -7,7 +7,7 @@ and for confidential cases not even the subject's name or masked NIK.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypedDict
@@ -187,36 +187,33 @@ def _indicators(
 
     group = [key] if key is not None else []
     base = sa.null() if key is None else key
-    sums: Sequence[tuple[Any, ...]] = (
-        session.execute(
-            sa.select(
-                base,
-                tally(within(Complaint.created_at)),
-                tally(within(Complaint.verified_at)),
-                tally(
-                    sa.and_(within(Complaint.verified_at), local_date(Complaint.verified_at) <= Complaint.verify_due)
-                ),
-                tally(within(Complaint.resolved_at)),
-                tally(
-                    sa.and_(within(Complaint.resolved_at), local_date(Complaint.resolved_at) <= Complaint.resolve_due)
-                ),
-                tally(Complaint.status.in_(OPEN_STATUSES)),
-            )
-            .where(visible_clause(viewer))
-            .group_by(*group)
+    sums = session.execute(
+        sa.select(
+            base.label("grp"),
+            tally(within(Complaint.created_at)).label("filed"),
+            tally(within(Complaint.verified_at)).label("verified"),
+            tally(
+                sa.and_(within(Complaint.verified_at), local_date(Complaint.verified_at) <= Complaint.verify_due)
+            ).label("verified_ok"),
+            tally(within(Complaint.resolved_at)).label("answered"),
+            tally(
+                sa.and_(within(Complaint.resolved_at), local_date(Complaint.resolved_at) <= Complaint.resolve_due)
+            ).label("answered_ok"),
+            tally(Complaint.status.in_(OPEN_STATUSES)).label("open_now"),
         )
-        .tuples()
-        .all()
-    )
-    pairs: Sequence[tuple[Any, ...]] = (
-        session.execute(
-            sa.select(base, local_date(Complaint.created_at), local_date(Complaint.resolved_at), sa.func.count())
-            .where(visible_clause(viewer), within(Complaint.resolved_at))
-            .group_by(*group, local_date(Complaint.created_at), local_date(Complaint.resolved_at))
+        .where(visible_clause(viewer))
+        .group_by(*group)
+    ).all()
+    pairs = session.execute(
+        sa.select(
+            base.label("grp"),
+            local_date(Complaint.created_at).label("filed_on"),
+            local_date(Complaint.resolved_at).label("answered_on"),
+            sa.func.count().label("complaints"),
         )
-        .tuples()
-        .all()
-    )
+        .where(visible_clause(viewer), within(Complaint.resolved_at))
+        .group_by(*group, local_date(Complaint.created_at), local_date(Complaint.resolved_at))
+    ).all()
     appeals: dict[Any, int] = dict(
         session.execute(
             sa.select(base, sa.func.count(ComplaintEvent.id))
@@ -230,15 +227,16 @@ def _indicators(
         ).all()
     )
     out: dict[Any, _Counts] = {}
-    for k, filed, verified, verified_ok, answered, answered_ok, open_now in sums:
-        spans = [(a, b, n) for g, a, b, n in pairs if g == k]
+    for row in sums:
+        k = row.grp
+        spans = [(p.filed_on, p.answered_on, p.complaints) for p in pairs if p.grp == k]
         out[k] = _Counts(
-            filed=int(filed),
-            verified=Rate(int(verified_ok), int(verified)),
-            answered=Rate(int(answered_ok), int(answered)),
+            filed=int(row.filed),
+            verified=Rate(int(row.verified_ok), int(row.verified)),
+            answered=Rate(int(row.answered_ok), int(row.answered)),
             appeals=int(appeals.get(k, 0)),
             median_days=weighted_median_days(spans, calendar, minimum=1),
-            open_now=int(open_now),
+            open_now=int(row.open_now),
         )
     return out
 
