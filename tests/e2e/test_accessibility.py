@@ -26,14 +26,14 @@ from werkzeug.routing import RequestRedirect
 
 from portal.extensions import db
 from tests import factories
-from tests.e2e.conftest import route_network
-from tests.e2e.support import (
+from tests.helpers.browser import (
     DESKTOP,
     NARROW,
     _axe_source,
     describe_violations,
     fill_status_check,
     horizontal_overflow,
+    route_network,
     submit_status_check,
 )
 

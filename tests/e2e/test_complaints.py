@@ -24,7 +24,7 @@ from portal.core.workdays import WorkCalendar
 from portal.extensions import db
 from portal.models import Account, Complaint, ComplaintStatus, ResolutionCode
 from tests import factories
-from tests.e2e.support import (
+from tests.helpers.browser import (
     ERROR_SUMMARY_HEADING,
     NARROW,
     RESULT_HEADINGS,

@@ -16,48 +16,9 @@ from portal.models import (
     ComplaintStatus,
     EventKind,
 )
-from tests.conftest import parse
-from tests.factories import account, assistance_request, complaint, make_nik, sign_in
-
-PROPOSAL = {
-    "nik": "",
-    "nama": "Pak Darto",
-    "kelurahan": "32.75.01.1001",
-    "kk": "3275 0101 2345 0001",
-    "jalan": "Gg. Kenari 2",
-    "rt": "4",
-    "rw": "7",
-    "pekerjaan": "pemulung",
-    "pelapor": "pendamping",
-    "nama_pelapor": "Rina",
-    "hubungan": "pendamping disabilitas",
-    "persetujuan": "y",
-    "telepon": "0812 3456 7890",
-    "saluran": "telepon",
-    "email": "",
-    "uraian": "Desil 1 menurut RT, tinggal sendiri, tidak ada penghasilan tetap.",
-}
-
-
-def token(client, path):
-    return parse(client.get(path)).select_one("input[name=csrf_token]")["value"]
-
-
-def start(client, kategori="usulan_calon", query=""):
-    path = "/petugas/pengaduan/baru" + query
-    page = parse(client.get(path))
-    bantuan = page.select_one("input[name=bantuan]")
-    data = {
-        "csrf_token": page.select_one("input[name=csrf_token]")["value"],
-        "kategori": kategori,
-        "bantuan": bantuan.get("value", "") if bantuan else "",
-    }
-    return client.post("/petugas/pengaduan/baru", data=data)
-
-
-def details(client, **overrides):
-    data = {"csrf_token": token(client, "/petugas/pengaduan/baru/rincian"), **PROPOSAL, "nik": make_nik(), **overrides}
-    return client.post("/petugas/pengaduan/baru/rincian", data=data, content_type="multipart/form-data")
+from tests.factories import account, assistance_request, complaint, sign_in
+from tests.helpers import parse
+from tests.helpers.assistance import details, start, token
 
 
 def send(client):

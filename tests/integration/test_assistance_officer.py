@@ -18,8 +18,8 @@ from portal.models import (
     AuditEvent,
     DisabilityCategory,
 )
-from tests.conftest import parse
 from tests.factories import account, assistance_request, complaint, sign_in
+from tests.helpers import parse
 
 WITH_DISABILITY = {
     "disabilities": (DisabilityCategory.SENSORIK_RUNGU, DisabilityCategory.SENSORIK_WICARA),

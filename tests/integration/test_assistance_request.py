@@ -15,33 +15,13 @@ from portal.models import (
     AuditEvent,
     ComplaintDraft,
 )
-from tests.conftest import csrf_token, parse
-
-FORM = {
-    "pemohon": "sendiri",
-    "nama": "Ibu Sari Wulandari",
-    "bantuan": ["kunjungan_rumah", "juru_bahasa_isyarat"],
-    "keperluan": "usulan_calon",
-    "uraian": "Saya tuli dan tidak bisa datang ke kelurahan.",
-    "telepon": "0812-3456-7890",
-    "saluran": "whatsapp_video",
-    "waktu": ["pagi", "sore"],
-    "catatan_waktu": "Tidak bisa hari Jumat",
-    "kecamatan": "32.75.01",
-    "kelurahan": "32.75.01.1001",
-    "jalan": "Jl. Melati No. 3, dekat masjid",
-    "rt": "3",
-    "rw": "05",
-}
+from tests.helpers import csrf_token, parse
+from tests.helpers.assistance import FORM, send
 
 
 def ask(client, **overrides):
     data = {"csrf_token": csrf_token(client, "/bantuan"), **FORM, **overrides}
     return client.post("/bantuan", data={k: v for k, v in data.items() if v is not None})
-
-
-def send(client):
-    return client.post("/bantuan/periksa", data={"csrf_token": csrf_token(client, "/bantuan/periksa")})
 
 
 def file_request(client, **overrides) -> tuple[str, str]:

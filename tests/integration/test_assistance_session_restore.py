@@ -5,8 +5,8 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import AssistanceEventKind, ComplaintDraft
-from tests.conftest import csrf_token, parse
 from tests.factories import PASSWORD, account, assistance_request, sign_in
+from tests.helpers import csrf_token, parse
 
 LONG_NOTE = "Sudah ditelepon dua kali.\nWarga minta dikunjungi hari Senin pagi bersama juru bahasa isyarat."
 

@@ -4,33 +4,13 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from portal.complaints.services.lifecycle import Actor, add_event, transition
+from portal.complaints.services.lifecycle import Actor, add_event
 from portal.core.base import utcnow
-from portal.core.workdays import WorkCalendar
 from portal.extensions import db
 from portal.models import ComplaintStatus, EventKind, OutboxMessage, Satisfaction
-from tests.conftest import csrf_token, parse
 from tests.factories import complaint
-
-
-def track(client, reference, code, headers=None):
-    token = csrf_token(client, "/pengaduan/lacak")
-    return client.post(
-        "/pengaduan/lacak", data={"csrf_token": token, "nomor": reference, "kode": code}, headers=headers or {}
-    )
-
-
-def officer_moves(case, target, message="", actor=Actor.PETUGAS):
-    transition(
-        session=db.session,
-        complaint=case,
-        target=target,
-        actor=actor,
-        actor_label="petugas:1",
-        message=message,
-        calendar=WorkCalendar(),
-    )
-    db.session.commit()
+from tests.helpers import csrf_token, parse
+from tests.helpers.complaints import officer_moves, track
 
 
 def test_reference_and_code_show_status_date_and_public_timeline(client):

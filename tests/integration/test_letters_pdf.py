@@ -14,8 +14,8 @@ from portal.extensions import db
 from portal.letters.documents.pdf import html_to_pdf
 from portal.letters.documents.render import document_title, letter_view, letters_html
 from portal.letters.services.letters import issue_letter
-from tests.conftest import csrf_token
 from tests.factories import person
+from tests.helpers import csrf_token
 
 ISSUED = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)  # 10:00 in Bekasi
 

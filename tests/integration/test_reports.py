@@ -11,9 +11,9 @@ import pytest
 
 from portal.extensions import db
 from portal.models import AuditEvent, ComplaintEvent
-from tests.conftest import parse
 from tests.factories import account, sign_in
-from tests.integration.test_statistik import build_dataset, utc
+from tests.helpers import parse
+from tests.helpers.statistics import build_dataset, utc
 
 FEB = dict(created=utc(2026, 2, 2, 2), verify_due=date(2026, 2, 5), resolve_due=date(2026, 2, 20))
 

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from portal.extensions import db
 from portal.models import Complaint
-from tests.conftest import csrf_token, parse
 from tests.factories import complaint, make_nik, person
-from tests.security.support import (
+from tests.helpers import csrf_token, parse
+from tests.helpers.hostile import (
     FUZZ,
     NIK_LIKE,
     NO_RATE_LIMITS,
