@@ -60,3 +60,9 @@ def officer_moves(case, target, message="", actor=Actor.PETUGAS):
 def nik_search(client, nik: str):
     """The queue's NIK search as a browser sends it: by POST, never in an address."""
     return client.post("/petugas/pengaduan", data={"csrf_token": csrf_token(client, "/petugas/pengaduan"), "nik": nik})
+
+
+def file_one(client, kategori="terlewat", **overrides):
+    start(client, kategori)
+    assert details(client, **overrides).status_code == 303
+    return submit(client)

@@ -10,13 +10,7 @@ from portal.extensions import db
 from portal.models import Attachment, Complaint, ComplaintCategory, ComplaintEvent, ComplaintStatus, EventKind
 from tests.factories import make_nik
 from tests.helpers import parse
-from tests.helpers.complaints import details, start, submit
-
-
-def file_one(client, kategori="terlewat", **overrides):
-    start(client, kategori)
-    assert details(client, **overrides).status_code == 303
-    return submit(client)
+from tests.helpers.complaints import details, file_one, start, submit
 
 
 def jpeg_with_gps() -> bytes:

@@ -48,6 +48,9 @@ NEEDS_NIK = frozenset(
     }
 )
 ALWAYS_CONFIDENTIAL = frozenset({ComplaintCategory.PUNGLI})
+# Reports *about* someone (an unfair recipient, a broker, an officer): nobody files them on that
+# person's behalf, so their consent is never asked, and the reporter need not give a name.
+REPORTS_ABOUT_SOMEONE = frozenset({ComplaintCategory.PENERIMA_TIDAK_LAYAK, ComplaintCategory.PUNGLI})
 
 
 class OnOpenCase(enum.Enum):
