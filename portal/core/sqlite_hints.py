@@ -11,6 +11,9 @@ SQLite's compiler renders no table hints, so this module adds SQLite's syntax th
 SQLAlchemy's public compiler extension (`sqlalchemy.ext.compiler.compiles`, "changing the
 default compilation of existing constructs"): a table compiled for SQLite, in the FROM clause of
 a statement that gave it a hint, is followed by that hint (`FROM complaint INDEXED BY ix_name`).
+The hint reaches the table's compilation as the `fromhints` keyword SQLAlchemy's compiler passes
+down with every FROM element (what its own dialects' table hints are built from); should a release
+stop passing it, the hint is simply not rendered, and tests/integration/test_officer_queue_plans.py fails.
 A named index that cannot answer the query is an error ("no query solution"), not a slow plan:
 tests run every filter of the queue on SQLite."""
 
