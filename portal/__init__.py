@@ -11,7 +11,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.config import load_config
 from portal.extensions import babel, csrf, db, limiter, migrate
-from portal.web.forms import install_fast_html_params
 from portal.web.i18n import install_template_gettext, select_locale
 from portal.web.methods import OnlyPostCarriesAForm
 
@@ -49,7 +48,6 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     install_template_gettext(app)
-    install_fast_html_params()
     limiter.init_app(app)
 
     from portal.web import auth, errors, security, templating

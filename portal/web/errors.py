@@ -13,14 +13,14 @@ import logging
 from collections.abc import Callable
 from typing import NoReturn
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from portal.extensions import db, login_manager
+from portal.extensions import db
 from portal.web.htmx import render_page_or_fragment
 from portal.web.waiting import wait_for_the_limit
 
@@ -201,7 +201,15 @@ def _unavailable(error: Exception) -> Response:
     log.error("database unavailable: %s: %s", type(cause).__name__, str(cause).split("\n")[0])
     found = (ask() for ask in current_app.extensions.get(_UNAVAILABLE_MESSAGES, []))
     message = next((m for m in found if m), None)
-    if "_login_user" not in g:
-        # The page's layout asks Flask-Login for the officer, which would ask the database again.
-        g._login_user = login_manager.anonymous_user()
+    # The page's layout asks Flask-Login for the officer, which would ask the database again.
+    request.environ[_DATABASE_DOWN] = True
     return render_error(503, message, retry_after=DATABASE_RETRY_AFTER)
+
+
+def database_down() -> bool:
+    """Whether this request is answering "database unavailable": the loader of the signed-in
+    account then loads nobody (an officer not loaded yet sees the page as anyone would)."""
+    return bool(request.environ.get(_DATABASE_DOWN))
+
+
+_DATABASE_DOWN = "sigap.database_down"  # a WSGI environ key: it lives exactly as long as the request
