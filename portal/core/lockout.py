@@ -309,7 +309,7 @@ def _alert(session: Session, total: Attempt, policy: LockoutPolicy, *, subject, 
     object_type, object_id = subject or ("lockout", f"{total.scope}:{total.secret_hmac[:16]}")
     audit.record(
         session=session,
-        actor=audit.Actor(account_id=None, label="sistem"),
+        actor=audit.Actor(account_id=None),
         action="banyak_percobaan_gagal",
         object_type=object_type,
         object_id=object_id,

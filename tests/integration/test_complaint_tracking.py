@@ -6,11 +6,12 @@ import sqlalchemy as sa
 
 from portal.complaints.services.lifecycle import Actor, add_event, transition
 from portal.core.base import utcnow
+from portal.core.trail import ActedBy
 from portal.core.workdays import WorkCalendar
 from portal.extensions import db
-from portal.models import ComplaintStatus, EventKind, OutboxMessage, Satisfaction
+from portal.models import Account, ComplaintStatus, EventKind, OutboxMessage, Satisfaction
 from tests.conftest import csrf_token, parse
-from tests.factories import complaint
+from tests.factories import account, complaint
 
 
 def track(client, reference, code, headers=None):
@@ -20,13 +21,17 @@ def track(client, reference, code, headers=None):
     )
 
 
+def an_officer() -> ActedBy:
+    return ActedBy.officer(db.session.scalars(sa.select(Account.id)).first() or account().id)
+
+
 def officer_moves(case, target, message="", actor=Actor.PETUGAS):
     transition(
         session=db.session,
         complaint=case,
         target=target,
         actor=actor,
-        actor_label="petugas:1",
+        acted_by=an_officer(),
         message=message,
         calendar=WorkCalendar(),
     )
@@ -40,7 +45,7 @@ def test_reference_and_code_show_status_date_and_public_timeline(client):
         session=db.session,
         complaint=case,
         kind=EventKind.CATATAN,
-        actor_label="petugas:1",
+        acted_by=an_officer(),
         message="RAHASIA: catatan internal",
         public=False,
     )
@@ -183,7 +188,9 @@ def test_no_rating_after_14_days(client):
 def test_changes_the_resident_sees_queue_an_email(client):
     case, _code = complaint(email="warga@contoh.id")
     officer_moves(case, ComplaintStatus.DIVERIFIKASI)
-    add_event(session=db.session, complaint=case, kind=EventKind.CATATAN, actor_label="p", message="x", public=False)
+    add_event(
+        session=db.session, complaint=case, kind=EventKind.CATATAN, acted_by=an_officer(), message="x", public=False
+    )
     db.session.commit()
     messages = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert len(messages) == 2  # filed, verified; not the internal note

@@ -42,6 +42,7 @@ from portal.core.filers import FilerRelation
 from portal.core.hashing import code_hash_method
 from portal.core.lockout import DEFAULT_POLICY, LockoutPolicy
 from portal.core.references import ASSISTANCE_SERIES, find_by_code, new_access_code, next_reference
+from portal.core.trail import RESIDENT, ActedBy
 from portal.core.workdays import WorkCalendar, local_date
 from portal.drafts.models import ComplaintDraft, DraftKind
 from portal.drafts.services import store as drafts
@@ -187,7 +188,7 @@ def file_request(
         request.disabilities = [AssistanceDisability(category=c) for c in dict.fromkeys(data.disabilities)]
     session.add(request)
     add_event(
-        session=session, request=request, kind=AssistanceEventKind.DIBUAT, actor_label="warga", public=True, now=now
+        session=session, request=request, kind=AssistanceEventKind.DIBUAT, acted_by=RESIDENT, public=True, now=now
     )
     drafts.discard(session=session, kind=DraftKind.ASSISTANCE, token=draft_token)
     session.flush()
@@ -207,7 +208,7 @@ def transition(
     request: AssistanceRequest,
     target: AssistanceStatus,
     actor: Actor,
-    actor_label: str,
+    acted_by: ActedBy,
     message: str = "",
     public: bool = True,
     now: datetime | None = None,
@@ -228,7 +229,7 @@ def transition(
         public=public,
         from_status=request.status,
         to_status=target,
-        actor=actor_label,
+        acted_by=acted_by,
         message=message,
         created_at=now,
     )
@@ -253,7 +254,7 @@ def add_event(
     session: Session,
     request: AssistanceRequest,
     kind: AssistanceEventKind,
-    actor_label: str,
+    acted_by: ActedBy,
     public: bool,
     message: str = "",
     complaint_reference: str | None = None,
@@ -263,7 +264,7 @@ def add_event(
     event = AssistanceEvent(
         kind=kind,
         public=public,
-        actor=actor_label,
+        acted_by=acted_by,
         message=message,
         complaint_reference=complaint_reference,
         created_at=now or utcnow(),
@@ -280,7 +281,7 @@ def delete_disability_data(
     *,
     session: Session,
     request: AssistanceRequest,
-    actor_label: str,
+    acted_by: ActedBy,
     who: audit.Actor,
     reason: str,
     now: datetime | None = None,
@@ -299,7 +300,7 @@ def delete_disability_data(
         session=session,
         request=request,
         kind=AssistanceEventKind.DISABILITAS_DIHAPUS,
-        actor_label=actor_label,
+        acted_by=acted_by,
         public=True,
         now=now,
     )

@@ -30,6 +30,7 @@ from portal.core.filers import FilerRelation
 from portal.core.hashing import code_hash_method
 from portal.core.references import new_access_code, next_reference
 from portal.core.sla import SlaTargets
+from portal.core.trail import RESIDENT, SYSTEM, ActedBy
 from portal.core.workdays import WorkCalendar, local_date
 from portal.drafts.models import ComplaintDraft, DraftKind
 from portal.drafts.services import store as drafts
@@ -183,7 +184,7 @@ def file_complaint(
     targets: SlaTargets,
     now: datetime | None = None,
     filed_by_id: int | None = None,
-    actor_label: str = "warga",
+    acted_by: ActedBy = RESIDENT,
     on_open_case: OnOpenCase = OnOpenCase.LINK,
 ) -> Filed:
     """Create the complaint with its reference and access code.
@@ -238,7 +239,7 @@ def file_complaint(
         session=session,
         complaint=complaint,
         kind=EventKind.DIBUAT,
-        actor_label=actor_label,
+        acted_by=acted_by,
         message="",
         public=True,
         now=now,
@@ -251,7 +252,7 @@ def file_complaint(
             session=session,
             complaint=complaint,
             kind=EventKind.CATATAN,
-            actor_label="sistem",
+            acted_by=SYSTEM,
             public=False,
             message=f"Sudah ada pengaduan yang masih terbuka untuk NIK ini: {existing.reference}. Periksa "
             "apakah pengaduan ini sama; jika ya, tandai sebagai pengaduan ganda.",

@@ -77,4 +77,5 @@ def purge_expired(
     condition = sa.and_(ComplaintDraft.kind.in_(list(kinds)), expired(now=now or utcnow(), grace=grace))
     if not session.scalar(sa.select(sa.exists().where(condition))):
         return 0
-    return session.execute(sa.delete(ComplaintDraft).where(condition)).rowcount or 0
+    result = session.execute(sa.delete(ComplaintDraft).where(condition))
+    return result.rowcount if isinstance(result, sa.CursorResult) else 0
