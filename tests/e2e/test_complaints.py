@@ -118,7 +118,7 @@ def _case(reference: str) -> Complaint:
 
 
 def _who(officer: Account) -> Actor:
-    return Actor(account_id=officer.id, ip="127.0.0.1", label=f"petugas:{officer.id}")
+    return Actor(account_id=officer.id, ip="127.0.0.1")
 
 
 def officer_asks_for_information(live_server, reference: str, message: str) -> None:

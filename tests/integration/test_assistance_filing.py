@@ -7,6 +7,7 @@ import re
 import sqlalchemy as sa
 from pypdf import PdfReader
 
+from portal.core.trail import ActedBy
 from portal.extensions import db
 from portal.models import (
     AssistanceEventKind,
@@ -57,7 +58,7 @@ def test_an_officer_files_a_candidate_proposal_for_someone(client):
         "007",
         "pemulung",
     )
-    assert proposal.filer_name == "Rina" and proposal.events[0].actor == f"petugas:{officer.id}"
+    assert proposal.filer_name == "Rina" and proposal.events[0].acted_by == ActedBy.officer(officer.id)
     note = [e for e in proposal.events if e.kind is EventKind.CATATAN][0]
     assert not note.public and "atas nama Pak Darto" in note.message and "pendamping: Rina" in note.message
     audit = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "ajukan_atas_nama")).one()

@@ -7,6 +7,7 @@ import re
 import sqlalchemy as sa
 from pypdf import PdfReader
 
+from portal.core.trail import ActedBy
 from portal.extensions import db
 from portal.models import (
     AssistanceDisability,
@@ -15,6 +16,7 @@ from portal.models import (
     AuditEvent,
     ComplaintDraft,
 )
+from tests.factories import account
 from tests.helpers import csrf_token, parse
 from tests.helpers.assistance import FORM, send
 
@@ -212,6 +214,7 @@ def test_tracking_shows_status_appointment_and_public_timeline_only(client):
     from portal.models import AppointmentKind
 
     reference, code = file_request(client)
+    officer = ActedBy.officer(account().id)
     found = db.session.scalars(sa.select(AssistanceRequest)).one()
     found.appointment_kind, found.appointment_on, found.appointment_at = (
         AppointmentKind.KUNJUNGAN_RUMAH,
@@ -223,7 +226,7 @@ def test_tracking_shows_status_appointment_and_public_timeline_only(client):
         request=found,
         target=AssistanceStatus.DIJADWALKAN,
         actor=Actor.PETUGAS,
-        actor_label="petugas:1",
+        acted_by=officer,
         message="Petugas datang bersama juru bahasa isyarat.",
     )
     from portal.models import AssistanceEventKind
@@ -232,7 +235,7 @@ def test_tracking_shows_status_appointment_and_public_timeline_only(client):
         session=db.session,
         request=found,
         kind=AssistanceEventKind.CATATAN,
-        actor_label="petugas:1",
+        acted_by=officer,
         public=False,
         message="RAHASIA internal",
     )

@@ -10,7 +10,7 @@ from portal.extensions import db
 from portal.models import ComplaintStatus, EventKind, OutboxMessage, Satisfaction
 from tests.factories import complaint
 from tests.helpers import csrf_token, parse
-from tests.helpers.complaints import officer_moves, track
+from tests.helpers.complaints import an_officer, officer_moves, track
 
 
 def test_reference_and_code_show_status_date_and_public_timeline(client):
@@ -20,7 +20,7 @@ def test_reference_and_code_show_status_date_and_public_timeline(client):
         session=db.session,
         complaint=case,
         kind=EventKind.CATATAN,
-        actor_label="petugas:1",
+        acted_by=an_officer(),
         message="RAHASIA: catatan internal",
         public=False,
     )
@@ -163,7 +163,9 @@ def test_no_rating_after_14_days(client):
 def test_changes_the_resident_sees_queue_an_email(client):
     case, _code = complaint(email="warga@contoh.id")
     officer_moves(case, ComplaintStatus.DIVERIFIKASI)
-    add_event(session=db.session, complaint=case, kind=EventKind.CATATAN, actor_label="p", message="x", public=False)
+    add_event(
+        session=db.session, complaint=case, kind=EventKind.CATATAN, acted_by=an_officer(), message="x", public=False
+    )
     db.session.commit()
     messages = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert len(messages) == 2  # filed, verified; not the internal note

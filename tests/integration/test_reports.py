@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from portal.core.trail import RESIDENT
 from portal.extensions import db
 from portal.models import AuditEvent, ComplaintEvent
 from tests.factories import account, sign_in
@@ -35,7 +36,7 @@ def _setup(client):
             kind="status",
             from_status="selesai",
             to_status="banding",
-            actor="warga",
+            acted_by=RESIDENT,
             created_at=utc(2026, 2, 26, 3),
         )
     )

@@ -9,6 +9,7 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from portal.complaints.services.lifecycle import Actor, transition
+from portal.core.trail import ActedBy
 from portal.core.workdays import WorkCalendar
 from portal.extensions import db
 from portal.models import AssistanceEvent, ComplaintEvent, ComplaintStatus, DisabilityCategory
@@ -88,7 +89,7 @@ def test_case_actions_survive_anything(supervisor, stage, action, data):
             complaint=case,
             target=target,
             actor=actor,
-            actor_label="uji",
+            acted_by=ActedBy.officer(me.id),
             message="",
             calendar=WorkCalendar(),
         )
