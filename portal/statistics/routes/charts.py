@@ -120,6 +120,8 @@ def bars(
     rows = []
     for k, (label, value) in enumerate(items):
         y = 2 + k * row
+        length: float | None
+        end: float
         if isinstance(value, str):
             length, end = None, label_width + 10
         else:
