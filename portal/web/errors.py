@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal.extensions import db, login_manager
 from portal.web.htmx import render_page_or_fragment
+from portal.web.waiting import wait_for_the_limit
 
 log = logging.getLogger("portal.errors")
 
@@ -91,6 +92,22 @@ def render_error(code: int, message: str | None = None, *, retry_after: int | No
     return response
 
 
+def too_many_requests(error: HTTPException) -> Response:
+    """The portal's 429 page, saying how long to wait in words; a domain whose form can be shown
+    again with what was typed (its own 429 handler) falls back on this for everything else."""
+    wait = wait_for_the_limit()
+    message = None
+    if wait:
+        message = _(
+            "Anda mengirim terlalu banyak permintaan dalam waktu singkat. Tunggu %(wait)s, lalu coba lagi.", wait=wait
+        )
+    response = render_error(429, message)
+    limit = getattr(error, "retry_after", None)
+    if isinstance(limit, int):
+        response.headers["Retry-After"] = str(limit)
+    return response
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
@@ -100,14 +117,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(429)
     def _too_many(error: HTTPException):
         _rollback()
-        retry = None
-        limit = getattr(error, "retry_after", None)
-        if isinstance(limit, int):
-            retry = limit
-        response = render_error(429)
-        if retry is not None:
-            response.headers["Retry-After"] = str(retry)
-        return response
+        return too_many_requests(error)
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

@@ -80,7 +80,7 @@ def details_form(draft, formdata=None) -> DetailsForm:
     return form
 
 
-def render_details(form, draft, status=200, *, expired=False):
+def render_details(form, draft, status=200, *, expired=False, wait=None):
     files = service.draft_attachments(session=db.session, token=draft.token)
     return render_template(
         "complaints/rincian.html",
@@ -90,6 +90,7 @@ def render_details(form, draft, status=200, *, expired=False):
         category_label=_category_label(draft.data["kategori"]),
         max_files=MAX_FILES,
         expired=expired,
+        wait=wait,
     ), status
 
 
