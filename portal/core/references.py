@@ -9,7 +9,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.security import check_password_hash
 
@@ -20,6 +19,7 @@ from portal.core.hashing import dummy_hashes
 from portal.core.lockout import DEFAULT_POLICY, LockoutPolicy, keyed_hash
 from portal.core.lockout_models import LockoutScope
 from portal.core.sql import table_of
+from portal.core.upsert import upsert
 
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out over the phone
 COMPLAINT_SERIES = "SGP"
@@ -66,9 +66,7 @@ def next_reference(*, session: Session, year: int, series: str = COMPLAINT_SERIE
     if series not in REFERENCE_SERIES:
         raise ValueError(f"unknown reference series {series!r}")
     table = table_of(ReferenceCounter)
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-    session.execute(insert.values(series=series, year=year, last_number=0).on_conflict_do_nothing())
+    upsert(session, table, {"series": series, "year": year, "last_number": 0}, index_elements=["series", "year"])
     number: int = session.execute(
         table.update()
         .where(table.c.series == series, table.c.year == year)

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import NoReturn
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, request
 from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from portal.extensions import db, login_manager
+from portal.extensions import db
 from portal.web.htmx import render_page_or_fragment
 from portal.web.waiting import wait_for_the_limit
 
@@ -109,17 +109,7 @@ def too_many_requests(error: HTTPException) -> Response:
     return response
 
 
-def _csrf(_error: CSRFError) -> Response:
-    _rollback()
-    return form_expired()
-
-
-def _too_many(error: HTTPException) -> Response:
-    _rollback()
-    return too_many_requests(error)
-
-
-def _http(error: HTTPException) -> HTTPException | Response:
+def _http_error(error: HTTPException) -> HTTPException | Response:
     _rollback()
     if error.code is None or error.code < 400:
         return error
@@ -129,42 +119,47 @@ def _http(error: HTTPException) -> HTTPException | Response:
     return render_error(error.code, error.message if isinstance(error, Refused) else None)
 
 
-def _database_down(error: Exception) -> Response:
-    return _unavailable(error)
-
-
-def _database_error(error: DBAPIError) -> Response:
-    if error.connection_invalidated:  # a disconnect the driver reported under another class
-        return _unavailable(error)
-    raise error  # any other database error stays a logged 500 (and propagates in tests)
-
-
-def _internal(_error: InternalServerError) -> Response:
-    _rollback()
-    return render_error(500)
-
-
-def _close_session(_error: BaseException | None) -> None:
-    """Runs before Flask-SQLAlchemy's own teardown (registered earlier, so called later).
-    When the database went away after the view had answered, closing the session fails on
-    the dead connection; that must not turn the answer (often a committed case's 303) into
-    a bare 500. The connection is already invalidated; the session is discarded."""
-    try:
-        db.session.remove()
-    except DBAPIError as error:
-        log.warning("database connection lost after the answer: %s", type(error.orig).__name__)
-        db.session.remove()
-
-
 def init_app(app: Flask) -> None:
-    app.register_error_handler(CSRFError, _csrf)
-    app.register_error_handler(429, _too_many)
-    app.register_error_handler(HTTPException, _http)
-    for down in (PoolTimeout, InterfaceError, OperationalError):
-        app.register_error_handler(down, _database_down)
-    app.register_error_handler(DBAPIError, _database_error)
-    app.register_error_handler(InternalServerError, _internal)
-    app.teardown_appcontext(_close_session)
+    @app.errorhandler(CSRFError)
+    def _csrf(_error: CSRFError):
+        _rollback()
+        return form_expired()
+
+    @app.errorhandler(429)
+    def _too_many(error: HTTPException):
+        _rollback()
+        return too_many_requests(error)
+
+    app.register_error_handler(HTTPException, _http_error)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolTimeout)
+    def _database_down(error: Exception):
+        return _unavailable(error)
+
+    @app.errorhandler(DBAPIError)
+    def _database_error(error: DBAPIError):
+        if error.connection_invalidated:  # a disconnect the driver reported under another class
+            return _unavailable(error)
+        raise error  # any other database error stays a logged 500 (and propagates in tests)
+
+    @app.errorhandler(InternalServerError)
+    def _internal(_error: InternalServerError):
+        _rollback()
+        return render_error(500)
+
+    @app.teardown_appcontext
+    def _close_session(_error: BaseException | None) -> None:
+        """Runs before Flask-SQLAlchemy's own teardown (registered earlier, so called later).
+        When the database went away after the view had answered, closing the session fails on
+        the dead connection; that must not turn the answer (often a committed case's 303) into
+        a bare 500. The connection is already invalidated; the session is discarded."""
+        try:
+            db.session.remove()
+        except DBAPIError as error:
+            log.warning("database connection lost after the answer: %s", type(error.orig).__name__)
+            db.session.remove()
 
 
 def form_expired() -> Response:
@@ -209,7 +204,15 @@ def _unavailable(error: Exception) -> Response:
     log.error("database unavailable: %s: %s", type(cause).__name__, str(cause).split("\n")[0])
     found = (ask() for ask in current_app.extensions.get(_UNAVAILABLE_MESSAGES, []))
     message = next((m for m in found if m), None)
-    if "_login_user" not in g:
-        # The page's layout asks Flask-Login for the officer, which would ask the database again.
-        g._login_user = login_manager.anonymous_user()
+    # The page's layout asks Flask-Login for the officer, which would ask the database again.
+    request.environ[_DATABASE_DOWN] = True
     return render_error(503, message, retry_after=DATABASE_RETRY_AFTER)
+
+
+def database_down() -> bool:
+    """Whether this request is answering "database unavailable": the loader of the signed-in
+    account then loads nobody (an officer not loaded yet sees the page as anyone would)."""
+    return bool(request.environ.get(_DATABASE_DOWN))
+
+
+_DATABASE_DOWN = "sigap.database_down"  # a WSGI environ key: it lives exactly as long as the request

@@ -8,9 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from portal.models import StatusCheckLog
-from tests.conftest import parse
 from tests.factories import make_nik
-from tests.integration.test_assistance_form_expiry import SAME_SITE, _day_old_token
+from tests.helpers import parse
+from tests.helpers.assistance import SAME_SITE, day_old_csrf_token
 
 NIK = make_nik()
 FORMS = {
@@ -33,7 +33,7 @@ def checks_logged(session) -> int:
 def test_a_day_old_form_comes_back_as_typed_and_then_goes_through(client, app, session, path, htmx):
     typed, heading, fragment = FORMS[path]
     headers = {**SAME_SITE, **({"HX-Request": "true"} if htmx else {})}
-    response = client.post(path, data={"csrf_token": _day_old_token(client, app), **typed}, headers=headers)
+    response = client.post(path, data={"csrf_token": day_old_csrf_token(client, app), **typed}, headers=headers)
 
     assert response.status_code == 400
     assert response.headers["Vary"].count("HX-Request") == 1
@@ -55,7 +55,7 @@ def test_a_day_old_form_from_another_site_gets_nothing_back(client, app, path):
     typed, _, _ = FORMS[path]
     response = client.post(
         path,
-        data={"csrf_token": _day_old_token(client, app), **typed},
+        data={"csrf_token": day_old_csrf_token(client, app), **typed},
         headers={"Origin": "https://elsewhere.example"},
     )
     assert response.status_code == 400

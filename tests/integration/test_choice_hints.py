@@ -3,7 +3,7 @@ one" list is required on its own (issue 18, point 11)."""
 
 from __future__ import annotations
 
-from tests.conftest import parse
+from tests.helpers import parse
 
 
 def test_each_category_hint_is_linked_to_its_radio(client):

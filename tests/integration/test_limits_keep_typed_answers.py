@@ -7,9 +7,9 @@ import pytest
 import sqlalchemy as sa
 
 from portal.models import AssistanceRequest, Complaint
-from tests.conftest import csrf_token, parse
-from tests.integration.test_assistance_form_expiry import SAME_SITE
-from tests.integration.test_complaint_filing import DETAILS, start
+from tests.helpers import csrf_token, parse
+from tests.helpers.assistance import SAME_SITE
+from tests.helpers.complaints import DETAILS, start
 
 LIMITS = {"RATELIMIT_COMPLAINTS": "2 per hour", "RATELIMIT_COMPLAINT_STEPS": "2 per hour"}
 

@@ -9,9 +9,9 @@ import uuid
 
 import pytest
 
-from tests.conftest import csrf_token, parse
 from tests.factories import PASSWORD, account
-from tests.security.test_security_headers import assert_security_headers
+from tests.helpers import csrf_token, parse
+from tests.helpers.hostile import assert_security_headers
 
 LIMITS = {
     "RATELIMIT_SIGN_IN": "2 per minute",

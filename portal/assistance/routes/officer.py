@@ -149,7 +149,7 @@ def _render(found: AssistanceRequest, *, active_form=None, error: str | None = N
         today=local_date(utcnow()),
         S=AssistanceStatus,
         title=_title(found, active_form, error),
-        actor_names=actor_names(session=current_session(), labels={event.actor for event in found.events}),
+        actor_names=actor_names(session=current_session(), actors=(event.acted_by for event in found.events)),
         **{**labels(), "status_label": officer_status_label},
     ), status
 

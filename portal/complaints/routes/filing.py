@@ -199,7 +199,9 @@ def _complaint_input(draft) -> service.ComplaintInput | None:
         filer_relation=relation,
         filer_name=form.nama_pelapor.data or None,
         filer_relationship=form.hubungan.data or None,
-        consent_recorded=bool(form.persetujuan.data) and relation is not FilerRelation.SENDIRI,
+        consent_recorded=bool(form.persetujuan.data)
+        and relation is not FilerRelation.SENDIRI
+        and not form.reporting_about,
         phone=form.telepon.normalized,
         contact_channel=ContactChannel(form.saluran.data),
         email=form.email.data or None,
@@ -239,6 +241,7 @@ def check_answers():
             place=place,
             draft_token=draft.token,
             category_label=_category_label(data.category.value),
+            reporting_about=data.category in service.REPORTS_ABOUT_SOMEONE,
         )
     filed = service.file_complaint(
         session=current_session(), data=data, draft_token=draft.token, calendar=work_calendar(), targets=sla_targets()

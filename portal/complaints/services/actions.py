@@ -18,6 +18,7 @@ from portal.core import trail as audit
 from portal.core.base import utcnow
 from portal.core.errors import DomainError
 from portal.core.roles import Role
+from portal.core.trail import ActedBy
 from portal.core.workdays import WorkCalendar
 
 S = ComplaintStatus
@@ -72,7 +73,7 @@ def _move(
         complaint=complaint,
         target=target,
         actor=_actor(officer),
-        actor_label=f"petugas:{officer.id}",
+        acted_by=ActedBy.officer(officer.id),
         message=message,
         public=public,
         calendar=calendar,
@@ -139,7 +140,7 @@ def reply(
         session=session,
         complaint=complaint,
         kind=EventKind.BALASAN,
-        actor_label=f"petugas:{officer.id}",
+        acted_by=ActedBy.officer(officer.id),
         message=message,
         public=True,
     )
@@ -156,7 +157,7 @@ def note(
         session=session,
         complaint=complaint,
         kind=EventKind.CATATAN,
-        actor_label=f"petugas:{officer.id}",
+        acted_by=ActedBy.officer(officer.id),
         message=message,
         public=False,
     )

@@ -9,6 +9,7 @@ The resolution clock pauses while the case waits for the resident.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -19,6 +20,7 @@ from portal.accounts.models import Account
 from portal.complaints.models.complaint import Complaint, ComplaintEvent, ComplaintStatus, EventKind
 from portal.core.base import utcnow
 from portal.core.errors import DomainError
+from portal.core.trail import ActedBy, ActorKind
 from portal.core.workdays import WorkCalendar, local_date
 from portal.notifications.services.notify import notify_resident
 
@@ -108,16 +110,20 @@ def resolution_label(value: str) -> str:
     return labels.get(value) or value.replace("_", " ").capitalize()
 
 
-def actor_names(*, session: Session, labels: set[str]) -> dict[str, str]:
-    """Who did it, for officers' timelines: "petugas:6" is stored (a renamed account shows its
-    new name), the officer's name is shown."""
-    ids = {int(n) for label in labels if (n := label.removeprefix("petugas:")) != label and n.isdigit()}
-    names = session.execute(sa.select(Account.id, Account.name).where(Account.id.in_(ids))).all() if ids else []
+def actor_names(*, session: Session, actors: Iterable[ActedBy]) -> dict[ActedBy, str]:
+    """Who did it, for officers' timelines: an officer's account is stored (a renamed account
+    shows its new name), the officer's name is shown."""
+    unique = set(actors)
+    ids = {actor.officer_id for actor in unique if actor.officer_id is not None}
+    names: dict[int, str] = {}
+    if ids:
+        names = {
+            row.id: row.name for row in session.execute(sa.select(Account.id, Account.name).where(Account.id.in_(ids)))
+        }
+    kinds = {ActorKind.RESIDENT: _("warga"), ActorKind.DEMO: _("data contoh"), ActorKind.SYSTEM: _("sistem")}
     return {
-        "warga": _("warga"),
-        "demo": _("data contoh"),
-        "sistem": _("sistem"),
-        **{f"petugas:{i}": name for i, name in names},
+        actor: names.get(actor.officer_id, "") if actor.officer_id is not None else kinds[actor.kind]
+        for actor in unique
     }
 
 
@@ -169,7 +175,7 @@ def transition(
     complaint: Complaint,
     target: ComplaintStatus,
     actor: Actor,
-    actor_label: str,
+    acted_by: ActedBy,
     message: str = "",
     public: bool = True,
     calendar: WorkCalendar,
@@ -191,7 +197,7 @@ def transition(
         public=public,
         from_status=complaint.status,
         to_status=target,
-        actor=actor_label,
+        acted_by=acted_by,
         message=message,
         created_at=now,
     )
@@ -210,13 +216,13 @@ def add_event(
     session: Session,
     complaint: Complaint,
     kind: EventKind,
-    actor_label: str,
+    acted_by: ActedBy,
     message: str,
     public: bool,
     now: datetime | None = None,
 ) -> ComplaintEvent:
     """A timeline line that does not change the status (a reply, a note, added information)."""
-    event = ComplaintEvent(kind=kind, public=public, actor=actor_label, message=message, created_at=now or utcnow())
+    event = ComplaintEvent(kind=kind, public=public, acted_by=acted_by, message=message, created_at=now or utcnow())
     complaint.events.append(event)
     session.flush()
     if public and kind is EventKind.BALASAN:

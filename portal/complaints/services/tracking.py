@@ -22,6 +22,7 @@ from portal.core.base import utcnow
 from portal.core.errors import DomainError
 from portal.core.lockout import DEFAULT_POLICY, LockoutPolicy
 from portal.core.references import find_by_code
+from portal.core.trail import RESIDENT
 from portal.core.workdays import WorkCalendar
 
 RATING_WINDOW = timedelta(days=14)
@@ -69,7 +70,7 @@ def answer_information_request(
         session=session,
         complaint=complaint,
         kind=EventKind.JAWABAN_WARGA,
-        actor_label="warga",
+        acted_by=RESIDENT,
         message=message,
         public=True,
         now=now,
@@ -82,7 +83,7 @@ def answer_information_request(
         complaint=complaint,
         target=ComplaintStatus.DIVERIFIKASI,
         actor=Actor.WARGA,
-        actor_label="warga",
+        acted_by=RESIDENT,
         calendar=calendar,
         now=now,
     )
@@ -115,7 +116,7 @@ def rate_resolution(
         session=session,
         complaint=complaint,
         kind=EventKind.PENILAIAN,
-        actor_label="warga",
+        acted_by=RESIDENT,
         message="",
         public=True,
         now=now,
@@ -127,7 +128,7 @@ def rate_resolution(
             complaint=complaint,
             target=ComplaintStatus.BANDING,
             actor=Actor.WARGA,
-            actor_label="warga",
+            acted_by=RESIDENT,
             calendar=calendar,
             now=now,
         )

@@ -21,6 +21,7 @@ from portal.complaints.services.lifecycle import Actor, add_event, transition
 from portal.core.base import utcnow
 from portal.core.filers import FilerRelation
 from portal.core.sla import SlaTargets
+from portal.core.trail import DEMO, RESIDENT
 from portal.core.workdays import WorkCalendar
 from portal.roster.models.person import Person, PersonStatus
 
@@ -133,7 +134,7 @@ def _walk(
             complaint=complaint,
             target=target,
             actor=actor,
-            actor_label="demo",
+            acted_by=DEMO,
             message=message,
             calendar=calendar,
             now=moment,
@@ -144,7 +145,7 @@ def _walk(
                 session=session,
                 complaint=complaint,
                 kind=EventKind.PENILAIAN,
-                actor_label="warga",
+                acted_by=RESIDENT,
                 message="",
                 public=True,
                 now=moment,
