@@ -113,26 +113,34 @@ def test_invalid_nik_shows_error_summary_linked_to_the_field(page: Page):
     expect(nik).to_be_focused()
 
 
-def test_nik_format_feedback_appears_while_typing(page: Page):
+def test_nik_is_checked_on_leaving_the_field_not_between_the_groups_of_four(page: Page):
+    page.clock.install()  # time runs, and can be fast-forwarded past the field's debounce
+    checks: list[str] = []
+    page.on("request", lambda r: checks.append(r.url) if r.url.endswith("/cek-status/nik") else None)
     _open(page)
     feedback = page.locator("#nik-feedback")
     expect(feedback).to_have_attribute("aria-live", "polite")
     page.evaluate("() => { window.__feedbackRegion = document.getElementById('nik-feedback'); }")
 
     nik = page.get_by_label("NIK", exact=True)
-    nik.press_sequentially("32750107")
+    nik.press_sequentially("3275 0107")  # a pause while copying the next group off the KTP
+    page.clock.run_for(5000)
+    assert checks == []
+    expect(feedback).to_be_empty()
+    expect(nik).not_to_have_attribute("aria-invalid", "true")
+
+    nik.press("Tab")  # leaving the field checks it
     expect(feedback).to_contain_text("NIK harus 16 angka; Anda mengetik 8.")
     # The field itself says it is invalid and points at the message, as after a submit.
     expect(nik).to_have_attribute("aria-invalid", "true")
     expect(nik).to_have_accessible_description(re.compile(r"Anda mengetik 8"))
 
-    nik.press_sequentially("03")
-    expect(feedback).to_contain_text("Anda mengetik 10.")
-
-    nik.fill("3275 0107 0385 0000")
+    nik.fill("3275 0107 0385 0000")  # 16 digits: checked as typed, once the typing pauses
+    page.clock.run_for(1000)
     expect(feedback).to_contain_text("Empat angka terakhir NIK tidak boleh 0000")
 
     nik.fill("3275 0107 0385 0001")
+    page.clock.run_for(1000)
     expect(feedback).to_have_text("Format NIK benar.")
     expect(nik).not_to_have_attribute("aria-invalid", "true")
     expect(nik).to_have_attribute("aria-describedby", "nik-hint")
@@ -140,3 +148,31 @@ def test_nik_format_feedback_appears_while_typing(page: Page):
     assert page.evaluate("() => window.__feedbackRegion === document.getElementById('nik-feedback')")
     expect(page).to_have_url(re.compile(r"/cek-status$"))
     assert _still_same_document(page)
+
+
+@pytest.mark.parametrize("path", ["/cek-status", "/pengaduan/lacak"])
+def test_a_dropped_connection_is_told_beside_the_button_and_a_retry_works(page: Page, residents, path, browser_errors):
+    page.route(
+        f"**{path}",
+        lambda route: route.abort("internetdisconnected") if route.request.method == "POST" else route.continue_(),
+    )
+    page.goto(path)
+    page.wait_for_function("() => window.htmx !== undefined")
+    form = page.locator("main form").first
+    inputs = form.locator("input:not([type=hidden])")
+    inputs.nth(0).fill("3275010703850012" if path == "/cek-status" else "SGP-2026-000001")
+    inputs.nth(1).fill("Budi Santoso" if path == "/cek-status" else "ABCD2345")
+    form.get_by_role("button").click()
+
+    alert = form.get_by_role("alert")
+    expect(alert).to_contain_text("Sambungan terputus")
+    expect(alert).to_contain_text("Isian Anda masih ada")
+    expect(inputs.nth(1)).not_to_have_value("")  # what was typed stays
+    expect(page.locator(".htmx-request")).to_have_count(0)  # "Sedang memeriksa…" is gone
+
+    page.unroute(f"**{path}")  # the connection is back: sending again works and the message goes
+    with page.expect_response(lambda r: r.url.endswith(path) and r.request.method == "POST"):
+        form.get_by_role("button").click()
+    expect(page.locator(".send-error")).to_have_count(0)
+    # The browser logs the dropped request itself; nothing else may have gone wrong.
+    browser_errors[:] = [e for e in browser_errors if "sendError" not in e and "ERR_INTERNET_DISCONNECTED" not in e]

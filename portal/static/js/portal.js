@@ -65,3 +65,39 @@ document.addEventListener("htmx:configRequest", function (event) {
   if (hint) hint.textContent = holdsNik ? hint.getAttribute("data-nik-hint-text") : "";
   if (holdsNik) event.preventDefault();
 });
+
+// A NIK is checked when the resident leaves the field or sends (htmx's "change"), not while
+// they pause between the groups of four copied from a KTP: only once 16 digits are typed does
+// the check run as they type ("nik-complete", debounced by the field's hx-trigger).
+document.addEventListener("input", function (event) {
+  var input = event.target;
+  if (!input || !input.hasAttribute || !input.hasAttribute("data-nik-live")) return;
+  if ((input.value.match(/[0-9]/g) || []).length >= 16) {
+    input.dispatchEvent(new CustomEvent("nik-complete", { bubbles: false }));
+  }
+});
+
+// A form sent with htmx whose connection drops (or stalls past htmx's timeout) would otherwise
+// show nothing: "Sedang memeriksa…" goes away and the page stays as it was. Say so beside the
+// send button, to screen readers too (role=alert); the typed answers are still in the form.
+function showSendError(event) {
+  var elt = event.detail && event.detail.elt;
+  var form = elt && elt.closest ? elt.closest("form") : null;
+  var template = document.getElementById("send-error-template");
+  if (!form || !template || (elt !== form && elt.tagName !== "BUTTON")) return;
+  clearSendError(form);
+  var message = template.content.firstElementChild.cloneNode(true);
+  var button = form.querySelector("button:not([type=button]), [type=submit]");
+  if (button) button.parentNode.insertBefore(message, button);
+  else form.appendChild(message);
+}
+function clearSendError(form) {
+  var old = form.querySelector(".send-error");
+  if (old) old.remove();
+}
+document.addEventListener("htmx:sendError", showSendError);
+document.addEventListener("htmx:timeout", showSendError);
+document.addEventListener("htmx:beforeRequest", function (event) {
+  var elt = event.detail && event.detail.elt;
+  if (elt && elt.tagName === "FORM") clearSendError(elt);
+});
