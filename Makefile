@@ -1,6 +1,7 @@
 # SIGAP portal. `make help` lists the targets.
 VENV ?= .venv
 PYTHON ?= python3
+PORT ?= 5000
 BIN := $(VENV)/bin
 FLASK := SIGAP_ENV=development $(BIN)/flask --app wsgi
 E2E_VENDOR := tests/e2e/vendor
@@ -20,10 +21,10 @@ $(VENV)/.installed: $(BIN)/activate setup.cfg pyproject.toml
 
 install: $(VENV)/.installed ## Create .venv and install the portal with its test tools
 
-run: install ## Migrate, load demo data, serve at http://127.0.0.1:5000 (SQLite in instance/)
+run: install ## Migrate, load demo data, serve at http://127.0.0.1:$(PORT) (SQLite in instance/; make run PORT=8000)
 	$(FLASK) db upgrade
 	$(FLASK) demo seed
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 browser: ## Debian's Chromium for browser tests, plus htmx and axe-core from npm (ignored folder)
 	@test -x /usr/bin/chromium || { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; else echo "Install Chromium: sudo apt-get install -y chromium"; fi; }

@@ -38,8 +38,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from _common import BIN, ROOT, bench_env  # noqa: E402
 from load_flows import PANEL_CODE, TOKEN  # noqa: E402
 
-from tests.integration.drill_cluster import free_port, new_cluster  # noqa: E402
-from tests.integration.redis_server import RedisServer  # noqa: E402
+from tests.helpers import free_port  # noqa: E402
+from tests.helpers.drill_cluster import new_cluster  # noqa: E402
+from tests.helpers.redis_server import RedisServer  # noqa: E402
 
 LIMITS = {
     name: "100000 per minute"

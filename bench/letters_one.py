@@ -4,18 +4,17 @@ DESIGN §7: one letter no slower than 1.2× a bare WeasyPrint render of the same
 
     .venv/bin/python bench/letters_one.py [--rounds 40]
 
-"Download" is GET /surat/unduh through the Flask test client, with the letter already issued
-and a status check in the session: routing, session, security headers, the database look-ups
-(person, letter), the QR code (segno, SVG), the Jinja template and WeasyPrint with the portal's
-cached stylesheet and cut-down user-agent stylesheet (portal/letters/letter_ua.css), as a tagged
-PDF/UA-1. "Bare" is what a straightforward implementation would
-do with the very HTML the download rendered: `HTML(string=html).write_pdf(stylesheets=[CSS(
-filename=letter.css)], pdf_variant="pdf/ua-1")`, parsing the stylesheet every time. The two
-alternate (download, bare, download, bare, ...) so drift on a noisy machine hits both; the
-ratio is of the medians, of wall time and of CPU time (this process; on a shared machine CPU
-time is the steadier of the two). A third measurement, WeasyPrint alone with the cached stylesheet,
-shows what the request itself adds (Flask, session, database, QR code, template). The database
-is a fresh SQLite file in bench/out/.
+"Download" is GET /surat/unduh through the Flask test client, with the letter already issued and a
+status check in the session: routing, session, security headers, the database look-ups (person,
+letter), the QR code (segno, SVG), the Jinja template and WeasyPrint with the portal's cached
+stylesheet (and WeasyPrint's own user-agent stylesheet), as a tagged PDF/UA-1. "Bare" is what a
+straightforward implementation would do with the very HTML the download rendered:
+`HTML(string=html).write_pdf(stylesheets=[CSS(filename=letter.css)], pdf_variant="pdf/ua-1")`,
+parsing the stylesheet every time. The two alternate (download, bare, download, bare, ...) so drift
+on a noisy machine hits both; the ratio is of the medians, of wall time and of CPU time (this
+process; on a shared machine CPU time is the steadier of the two). A third measurement, WeasyPrint
+alone with the cached stylesheet, shows what the request itself adds (Flask, session, database, QR
+code, template). The database is a fresh SQLite file in bench/out/.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ through nginx (deploy/nginx/sigap.conf) and straight at gunicorn (sync workers).
 One gunicorn (the README's 4 sync workers unless --workers; --timeout 300 as docs/operations.md
 says) on its own SQLite database, nginx in front of it with the shipped template (rendered with
 free ports, a self-signed certificate, the package's static folder), both as in
-tests/integration/proxy_stack.py. For each N, N slow connections are opened (half send their
+tests/helpers/proxy_stack.py. For each N, N slow connections are opened (half send their
 headers one byte a second, half send complete headers and then a body one byte a second),
 from 127.0.0.10, .11, ... (ten per address, under nginx's limit_conn), and once they are all
 open a resident at 127.0.0.3 sends `--requests` GET /cek-status one after the other, each on a
@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import machine  # noqa: E402
 
-from tests.integration.proxy_stack import (  # noqa: E402
+from tests.helpers.proxy_stack import (  # noqa: E402
     SlowClients,
     connect,
     endless_body,

@@ -94,14 +94,38 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        sqlite = connection.dialect.name == 'sqlite'
+        if sqlite:
+            _foreign_keys(connection, on=False)
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                on_version_apply=[_no_dangling_references] if sqlite else [],
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                _foreign_keys(connection, on=True)
+
+
+# SQLite changes a table by copying it (batch mode): with foreign keys enforced, dropping the old
+# copy of a table that other rows refer to fails (SQLite's own procedure, "Making Other Kinds Of
+# Table Schema Changes", turns them off first). The pragma only takes effect outside a
+# transaction, so it is set here, around the run (each migration is its own transaction on
+# SQLite), and each migration checks before its commit that it left no reference dangling.
+def _foreign_keys(connection, *, on):
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    connection.commit()  # nothing is open in SQLite; this ends SQLAlchemy's own autobegun transaction
+
+
+def _no_dangling_references(ctx, step, heads, run_args):
+    dangling = ctx.connection.exec_driver_sql('PRAGMA foreign_key_check').all()
+    if dangling:
+        raise RuntimeError(f'{step}: rows refer to rows that do not exist: {dangling[:10]}')
 
 
 if context.is_offline_mode():

@@ -9,9 +9,8 @@ from flask import Flask
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal.config import load_config
+from portal.config import flask_config, read_settings
 from portal.extensions import babel, csrf, db, limiter, migrate
-from portal.web.forms import install_fast_html_params
 from portal.web.i18n import install_template_gettext, select_locale
 from portal.web.methods import OnlyPostCarriesAForm
 
@@ -34,7 +33,9 @@ def _tune_sqlite(app: Flask) -> None:
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
-    app.config.update(load_config(Path(app.instance_path), config))
+    settings = read_settings(Path(app.instance_path), config)
+    app.config.update(flask_config(settings, config))
+    app.extensions["sigap_settings"] = settings  # what portal.web.settings hands out
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.wsgi_app = OnlyPostCarriesAForm(app.wsgi_app)
     if app.config["PROXY_FIX_X_FOR"]:
@@ -49,7 +50,6 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     install_template_gettext(app)
-    install_fast_html_params()
     limiter.init_app(app)
 
     from portal.web import auth, errors, security, templating

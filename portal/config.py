@@ -1,10 +1,36 @@
-"""Settings from the environment. Nothing secret lives in code."""
+"""Settings from the environment, read and checked once when the app starts. Nothing secret lives in code.
+
+Every SIGAP variable (README, "Production") is a field of `Settings` under its own name, typed: a
+typo ("PROGRAM_QUOTA=11.666", "RATELIMIT_ENABLED=ture", "PUBLIC_BASE_URL=sigap.go.id") stops the
+start with a ConfigError that names the variable, not a traceback at some later request. An empty
+variable counts as unset. The environment is handed in as a mapping (os.environ when the app
+starts), so that tests and the letters' worker never depend on the process's own environment.
+Flask's `app.config` gets the checked values under the same names.
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BeforeValidator,
+    Field,
+    HttpUrl,
+    NonNegativeInt,
+    PositiveInt,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from portal.core.workdays import parse_dates
 
 HTMX_CDN_URL = "https://cdn.jsdelivr.net/npm/htmx.org@2.0.11/dist/htmx.min.js"
 HTMX_CDN_SRI = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg"
@@ -14,9 +40,9 @@ class ConfigError(RuntimeError):
     pass
 
 
-def days_by_category(value: str, name: str) -> dict[str, int]:
+def days_by_category(value: str, name: str = "") -> dict[str, int]:
     """ "informasi=5,data_salah=10" → {"informasi": 5, "data_salah": 10}; a typo stops the start,
-    not every filing later."""
+    not every filing later. Raises ValueError (the Settings field adds the variable's name)."""
     from portal.complaints.models.complaint import ComplaintCategory
 
     categories = [c.value for c in ComplaintCategory]
@@ -25,25 +51,197 @@ def days_by_category(value: str, name: str) -> dict[str, int]:
         category, _sep, number = part.partition("=")
         category = category.strip()
         if category not in categories:
-            raise ConfigError(f"{name}: unknown category {category!r}; use one of {', '.join(categories)}")
+            raise ValueError(f"unknown category {category!r}; use one of {', '.join(categories)}")
         number = number.strip()
         if not (number.isascii() and number.isdigit()) or not 1 <= int(number) <= 365:
-            raise ConfigError(f"{name}: {part!r} needs a number of working days from 1 to 365, e.g. informasi=5")
+            raise ValueError(f"{part!r} needs a number of working days from 1 to 365, e.g. informasi=5")
         days[category] = int(number)
     return days
 
 
-def _flag(value: str | None, default: bool) -> bool:
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+def _stripped(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
 
 
-def _count(env, name: str, default: int) -> int:
-    value = env.get(name, "").strip() or str(default)
-    if not value.isdigit() or int(value) < 1:
-        raise ConfigError(f"{name}: {value!r} must be a whole number of at least 1")
-    return int(value)
+def _dates(value: Any) -> Any:
+    """ "2026-11-23, 2026-11-24" → the dates (CUTI_BERSAMA); anything else is left to the type."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return tuple(parse_dates(value))
+    except ValueError as error:
+        raise ValueError(f"needs dates YYYY-MM-DD separated by commas ({error})") from None
+
+
+def _rate_limit(value: str) -> str:
+    from limits import parse_many
+
+    try:
+        parse_many(value)
+    except ValueError as error:
+        raise ValueError(f"is not a rate limit like '10 per hour;30 per day' ({error})") from None
+    return value
+
+
+def _public_url(value: str) -> str:
+    TypeAdapter(HttpUrl).validate_python(value)  # http(s), a host; kept as written, without the last /
+    return value.rstrip("/")
+
+
+def _database_url(value: str) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    if value.startswith("postgres://"):
+        value = "postgresql://" + value[len("postgres://") :]
+    if value.startswith("postgresql://"):
+        value = "postgresql+psycopg://" + value[len("postgresql://") :]
+    try:
+        make_url(value)
+    except ArgumentError:
+        raise ValueError("is not a database URL, e.g. postgresql://sigap@db/sigap") from None
+    return value
+
+
+def _mode(value: Any) -> Any:
+    return _stripped(value).lower() if isinstance(value, str) else value
+
+
+Flag = Annotated[bool, BeforeValidator(_stripped)]
+RateLimit = Annotated[str, BeforeValidator(_stripped), Field(min_length=1)]
+WorkingDays = Annotated[int, Field(ge=1, le=365)]
+RATE_LIMITS = (
+    "RATELIMIT_STATUS_CHECK",
+    "RATELIMIT_COMPLAINTS",
+    "RATELIMIT_COMPLAINT_STEPS",
+    "RATELIMIT_TRACKING",
+    "RATELIMIT_SIGN_IN",
+)
+
+
+class Settings(BaseSettings):
+    """Every SIGAP variable, checked; defaults that depend on the machine (the instance folder,
+    the cores) are filled in by `read_settings` before the check."""
+
+    # Only what read_settings hands in: never the process's environment behind its back.
+    model_config = SettingsConfigDict(case_sensitive=True, extra="forbid", frozen=True)
+
+    SIGAP_ENV: Annotated[Literal["production", "development", "testing"], BeforeValidator(_mode)] = "production"
+    SECRET_KEY: str | None = None
+    NIK_HMAC_KEY: str | None = None
+    DATABASE_URL: str
+    RATELIMIT_STORAGE_URI: str = "memory://"
+    RATELIMIT_ENABLED: Flag = True
+    RATELIMIT_STATUS_CHECK: RateLimit = "20 per minute;200 per day"
+    RATELIMIT_COMPLAINTS: RateLimit = "10 per hour;30 per day"
+    RATELIMIT_COMPLAINT_STEPS: RateLimit = "60 per hour;300 per day"
+    RATELIMIT_TRACKING: RateLimit = "30 per minute"
+    RATELIMIT_SIGN_IN: RateLimit = "10 per minute;100 per day"
+    HTMX_URL: str = HTMX_CDN_URL
+    HTMX_SRI: str = HTMX_CDN_SRI
+    PROXY_FIX_X_FOR: NonNegativeInt = 0
+    SESSION_COOKIE_SECURE: Flag = True
+    PROGRAM_QUOTA: PositiveInt = 11666
+    # The year's premium budget in rupiah: 11,666 people x Rp 16,800 x 12 months = Rp 2,351,865,600,
+    # rounded up. Compared on /statistik with the premiums of active participants in PROGRAM_BUDGET_YEAR.
+    PROGRAM_BUDGET: NonNegativeInt = 2_352_000_000
+    PROGRAM_BUDGET_YEAR: Annotated[int, Field(ge=2000, le=2100)] | None = None  # None: this year
+    STATS_CACHE_SECONDS: NonNegativeInt = 60  # age of the shared /statistik snapshot before a recount
+    NIK_LOCKOUT_FAILURES: PositiveInt = 5
+    NIK_LOCKOUT_MINUTES: PositiveInt = 15
+    ATTACHMENT_DIR: str
+    # uploads checked at once on this machine (each in a bounded child); the other workers stay free
+    UPLOAD_CHECK_SLOTS: PositiveInt
+    LETTER_BATCH_DIR: str
+    CUTI_BERSAMA: Annotated[tuple[date, ...], BeforeValidator(_dates)] = ()
+    ROSTER_REJECTS_DIR: str
+    ROSTER_UPLOAD_MAX_BYTES: PositiveInt = 300 * 1024 * 1024
+    SLA_VERIFY_DAYS: WorkingDays = 3
+    SLA_RESOLVE_DAYS: WorkingDays = 14
+    # e.g. "informasi=5,data_salah=10": working days to verify / to answer, per category
+    SLA_VERIFY_DAYS_BY_CATEGORY: dict[str, WorkingDays] = {}
+    SLA_RESOLVE_DAYS_BY_CATEGORY: dict[str, WorkingDays] = {}
+    SLA_DUE_SOON_DAYS: NonNegativeInt = 2  # working days ahead that make an open complaint "due soon"
+    ASSISTANCE_CONTACT_DAYS: PositiveInt = 3  # working days to contact someone who asked for help
+    LETTER_NUMBER_PATTERN: str = "500.15.1/{seq}-Disnaker/{roman_month}/{year}"  # checked by letters
+    PUBLIC_BASE_URL: str = "http://127.0.0.1:5000"
+    SMTP_HOST: str = "127.0.0.1"
+    SMTP_PORT: Annotated[int, Field(ge=1, le=65535)] = 25
+    SMTP_SENDER: str = "SIGAP Kota Bekasi <sigap@bekasikota.go.id>"
+    SMTP_USERNAME: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_STARTTLS: Flag = False
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults_that_depend_on_others(cls, values: Any) -> Any:
+        if isinstance(values, dict):
+            if "HTMX_SRI" not in values:  # the CDN's hash is no use for another copy of htmx
+                values["HTMX_SRI"] = HTMX_CDN_SRI if "HTMX_URL" not in values else ""
+            if "SESSION_COOKIE_SECURE" not in values:  # development runs on http://127.0.0.1
+                mode = _mode(values.get("SIGAP_ENV", "production"))
+                values["SESSION_COOKIE_SECURE"] = mode not in {"development", "testing"}
+        return values
+
+    @field_validator("SLA_VERIFY_DAYS_BY_CATEGORY", "SLA_RESOLVE_DAYS_BY_CATEGORY", mode="before")
+    @classmethod
+    def _days_by_category(cls, value: Any) -> Any:
+        if isinstance(value, Mapping):
+            value = ",".join(f"{category}={days}" for category, days in value.items())
+        return days_by_category(value) if isinstance(value, str) else value
+
+    @field_validator(*RATE_LIMITS)
+    @classmethod
+    def _limits(cls, value: str) -> str:
+        return _rate_limit(value)
+
+    @field_validator("PUBLIC_BASE_URL")
+    @classmethod
+    def _public_base_url(cls, value: str) -> str:
+        return _public_url(value)
+
+    @field_validator("DATABASE_URL")
+    @classmethod
+    def _database(cls, value: str) -> str:
+        return _database_url(value)
+
+    @property
+    def development(self) -> bool:
+        return self.SIGAP_ENV in {"development", "testing"}
+
+    def revised(self, changes: Mapping[str, Any]) -> Settings:
+        """These settings with some changed, checked again (a value changed in app.config)."""
+        return _checked(type(self), {**self.model_dump(), **changes})
+
+
+def _checked(settings_cls: type[Settings], values: Mapping[str, Any]) -> Settings:
+    try:
+        return settings_cls(**values)
+    except ValidationError as error:
+        raise ConfigError(_explain(error)) from None
+
+
+def _explain(error: ValidationError) -> str:
+    """One line per wrong variable: its name, what was given, and what is wanted."""
+    lines = []
+    for problem in error.errors(include_url=False):
+        name = ".".join(str(part) for part in problem["loc"]) or "settings"
+        cause = problem.get("ctx", {}).get("error") if problem["type"] == "value_error" else None
+        given = problem["input"]
+        shown = "" if not isinstance(given, str | int | float) or name.endswith(("KEY", "PASSWORD")) else f"{given!r} "
+        lines.append(f"{name}: {shown}{cause or problem['msg']}")
+    return "; ".join(lines)
 
 
 def _dev_secret_key(instance_path: Path, name: str = "dev-secret-key") -> str:
@@ -56,123 +254,87 @@ def _dev_secret_key(instance_path: Path, name: str = "dev-secret-key") -> str:
     return key_file.read_text().strip()
 
 
-def load_config(instance_path: Path, overrides: dict | None = None, environ: dict[str, str] | None = None) -> dict:
-    """Settings from the environment, then `overrides` (tests, scripts) on top."""
+def read_settings(
+    instance_path: Path, overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """The SIGAP variables of `environ` (os.environ by default), `overrides` (tests, scripts) on top,
+    checked. Raises ConfigError naming every wrong variable."""
     env = os.environ if environ is None else environ
-    overrides = overrides or {}
-    mode = env.get("SIGAP_ENV", "production").strip().lower()
-    development = mode in {"development", "testing"}
+    fields = Settings.model_fields
+    values: dict[str, Any] = {
+        "DATABASE_URL": f"sqlite:///{instance_path / 'sigap.sqlite3'}",
+        "ATTACHMENT_DIR": str(instance_path / "attachments"),
+        "UPLOAD_CHECK_SLOTS": max(1, (os.cpu_count() or 2) // 2),  # half the cores
+        "LETTER_BATCH_DIR": str(instance_path / "letter-batches"),
+        "ROSTER_REJECTS_DIR": str(instance_path / "rejects"),
+    }
+    values.update({name: env[name] for name in fields if env.get(name, "") != ""})
+    values.update({name: value for name, value in (overrides or {}).items() if name in fields and value != ""})
+    settings = _checked(Settings, values)
 
-    secret_key = overrides.get("SECRET_KEY") or env.get("SECRET_KEY")
-    if not secret_key:
-        if not development:
+    keys: dict[str, str] = {}
+    if not settings.SECRET_KEY:
+        if not settings.development:
             raise ConfigError(
                 "SECRET_KEY is required outside development. Set SECRET_KEY, or SIGAP_ENV=development for a local run."
             )
-        secret_key = _dev_secret_key(instance_path)
-
-    nik_hmac_key = overrides.get("NIK_HMAC_KEY") or env.get("NIK_HMAC_KEY")
-    if not nik_hmac_key:
-        if not development:
+        keys["SECRET_KEY"] = _dev_secret_key(instance_path)
+    if not settings.NIK_HMAC_KEY:
+        if not settings.development:
             raise ConfigError(
                 "NIK_HMAC_KEY is required outside development: the key of the HMAC that stands for a NIK "
                 "in the check log and lockouts, kept apart from SECRET_KEY (rotating one must not change "
                 "the other). Set NIK_HMAC_KEY, or SIGAP_ENV=development for a local run."
             )
-        nik_hmac_key = _dev_secret_key(instance_path, "dev-nik-hmac-key")
-    if nik_hmac_key == secret_key:
+        keys["NIK_HMAC_KEY"] = _dev_secret_key(instance_path, "dev-nik-hmac-key")
+    if keys:
+        settings = settings.model_copy(update=keys)
+    if settings.NIK_HMAC_KEY == settings.SECRET_KEY:
         raise ConfigError("NIK_HMAC_KEY must not be the same as SECRET_KEY: give it a key of its own.")
+    return settings
 
-    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'sigap.sqlite3'}"
-    if database_url.startswith("postgres://"):
-        database_url = "postgresql://" + database_url[len("postgres://") :]
-    if database_url.startswith("postgresql://"):
-        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
 
-    settings = {
-        "SIGAP_ENV": mode,
-        "SECRET_KEY": secret_key,
-        "NIK_HMAC_KEY": nik_hmac_key,
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        # A database error logged with its statement must not carry the NIKs, names and phone
-        # numbers bound to it (they would reach the log of every 500).
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": mode != "development"},
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
-        "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED"), True),
-        "RATELIMIT_HEADERS_ENABLED": True,
-        # A limit store that is down (Redis restarting) must not break the forms or turn a committed
-        # filing into an error page: each worker counts in its own memory until the store is back
-        # (Flask-Limiter checks it again with a growing pause), and a store that fails during the
-        # answer (the limit headers) is logged, not raised. docs/security.md argues the choice.
-        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
-        "RATELIMIT_SWALLOW_ERRORS": True,
-        # A store that does not answer is given up on quickly (redis-py waits for ever by default).
-        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        "RATELIMIT_STATUS_CHECK": env.get("RATELIMIT_STATUS_CHECK", "20 per minute;200 per day"),
-        "HTMX_URL": env.get("HTMX_URL", HTMX_CDN_URL),
-        "HTMX_SRI": env.get("HTMX_SRI", HTMX_CDN_SRI if "HTMX_URL" not in env else ""),
-        "PROXY_FIX_X_FOR": int(env.get("PROXY_FIX_X_FOR", "0")),
-        "SESSION_COOKIE_SECURE": _flag(env.get("SESSION_COOKIE_SECURE"), not development),
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "PERMANENT_SESSION_LIFETIME": 60 * 60,
-        # Over 20 hours (WCAG 2.2.1): a form left open for a long time still sends what was typed.
-        "WTF_CSRF_TIME_LIMIT": 60 * 60 * 24,
-        "BABEL_DEFAULT_LOCALE": "id",
-        "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
-        "LANGUAGES": ["id", "en"],
-        "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
-        "MAX_FORM_MEMORY_SIZE": 200_000,
-        "PROGRAM_QUOTA": int(env.get("PROGRAM_QUOTA", "11666")),
-        # The year's premium budget in rupiah: 11,666 people x Rp 16,800 x 12 months = Rp 2,351,865,600,
-        # rounded up. Compared on /statistik with the premiums of active participants in PROGRAM_BUDGET_YEAR.
-        "PROGRAM_BUDGET": int(env.get("PROGRAM_BUDGET", "2352000000")),
-        # None: this year
-        "PROGRAM_BUDGET_YEAR": int(env["PROGRAM_BUDGET_YEAR"]) if env.get("PROGRAM_BUDGET_YEAR") else None,
-        # age of the shared /statistik snapshot before a recount
-        "STATS_CACHE_SECONDS": int(env.get("STATS_CACHE_SECONDS", "60")),
-        "NIK_LOCKOUT_FAILURES": int(env.get("NIK_LOCKOUT_FAILURES", "5")),
-        "NIK_LOCKOUT_MINUTES": int(env.get("NIK_LOCKOUT_MINUTES", "15")),
-    }
-    settings.update(
+def flask_config(settings: Settings, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """app.config: every setting under its own name (DATABASE_URL as SQLALCHEMY_DATABASE_URI), Flask's
+    and the extensions' fixed settings, then the overrides that are not SIGAP variables (TESTING…)."""
+    mode = settings.SIGAP_ENV
+    config: dict[str, Any] = {name: getattr(settings, name) for name in Settings.model_fields if name != "DATABASE_URL"}
+    config.update(
         {
-            "ATTACHMENT_DIR": env.get("ATTACHMENT_DIR") or str(instance_path / "attachments"),
-            # uploads checked at once on this machine (each in a bounded child); the other workers
-            # stay free for everyone else. Default: half the cores.
-            "UPLOAD_CHECK_SLOTS": _count(env, "UPLOAD_CHECK_SLOTS", max(1, (os.cpu_count() or 2) // 2)),
-            "LETTER_BATCH_DIR": env.get("LETTER_BATCH_DIR") or str(instance_path / "letter-batches"),
-            "CUTI_BERSAMA": env.get("CUTI_BERSAMA", ""),
-            "ROSTER_REJECTS_DIR": env.get("ROSTER_REJECTS_DIR") or str(instance_path / "rejects"),
-            "ROSTER_UPLOAD_MAX_BYTES": int(env.get("ROSTER_UPLOAD_MAX_BYTES", str(300 * 1024 * 1024))),
-            "SLA_VERIFY_DAYS": int(env.get("SLA_VERIFY_DAYS", "3")),
-            "SLA_RESOLVE_DAYS": int(env.get("SLA_RESOLVE_DAYS", "14")),
-            # e.g. "informasi=5,data_salah=10": working days to verify / to answer, per category
-            "SLA_VERIFY_DAYS_BY_CATEGORY": days_by_category(
-                env.get("SLA_VERIFY_DAYS_BY_CATEGORY", ""), "SLA_VERIFY_DAYS_BY_CATEGORY"
-            ),
-            "SLA_RESOLVE_DAYS_BY_CATEGORY": days_by_category(
-                env.get("SLA_RESOLVE_DAYS_BY_CATEGORY", ""), "SLA_RESOLVE_DAYS_BY_CATEGORY"
-            ),
-            # working days ahead that make an open complaint "due soon" (queue filter, /petugas/sla)
-            "SLA_DUE_SOON_DAYS": int(env.get("SLA_DUE_SOON_DAYS", "2")),
-            # working days to contact someone who asked for assistance (/bantuan)
-            "ASSISTANCE_CONTACT_DAYS": int(env.get("ASSISTANCE_CONTACT_DAYS", "3")),
-            "RATELIMIT_COMPLAINTS": env.get("RATELIMIT_COMPLAINTS", "10 per hour;30 per day"),
-            "RATELIMIT_COMPLAINT_STEPS": env.get("RATELIMIT_COMPLAINT_STEPS", "60 per hour;300 per day"),
-            "RATELIMIT_TRACKING": env.get("RATELIMIT_TRACKING", "30 per minute"),
-            "RATELIMIT_SIGN_IN": env.get("RATELIMIT_SIGN_IN", "10 per minute;100 per day"),
-            "LETTER_NUMBER_PATTERN": env.get("LETTER_NUMBER_PATTERN", "500.15.1/{seq}-Disnaker/{roman_month}/{year}"),
-            "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
-            "SMTP_HOST": env.get("SMTP_HOST", "127.0.0.1"),
-            "SMTP_PORT": int(env.get("SMTP_PORT", "25")),
-            "SMTP_SENDER": env.get("SMTP_SENDER", "SIGAP Kota Bekasi <sigap@bekasikota.go.id>"),
-            "SMTP_USERNAME": env.get("SMTP_USERNAME") or None,
-            "SMTP_PASSWORD": env.get("SMTP_PASSWORD") or None,
-            "SMTP_STARTTLS": _flag(env.get("SMTP_STARTTLS"), False),
+            "SQLALCHEMY_DATABASE_URI": settings.DATABASE_URL,
+            # A database error logged with its statement must not carry the NIKs, names and phone
+            # numbers bound to it (they would reach the log of every 500).
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": mode != "development"},
+            "RATELIMIT_HEADERS_ENABLED": True,
+            # A limit store that is down (Redis restarting) must not break the forms or turn a committed
+            # filing into an error page: each worker counts in its own memory until the store is back
+            # (Flask-Limiter checks it again with a growing pause), and a store that fails during the
+            # answer (the limit headers) is logged, not raised. docs/security.md argues the choice.
+            "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+            "RATELIMIT_SWALLOW_ERRORS": True,
+            # A store that does not answer is given up on quickly (redis-py waits for ever by default).
+            "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "PERMANENT_SESSION_LIFETIME": 60 * 60,
+            # Over 20 hours (WCAG 2.2.1): a form left open for a long time still sends what was typed.
+            "WTF_CSRF_TIME_LIMIT": 60 * 60 * 24,
+            "BABEL_DEFAULT_LOCALE": "id",
+            "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
+            "LANGUAGES": ["id", "en"],
+            "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+            "MAX_FORM_MEMORY_SIZE": 200_000,
+            "HASH_PROFILE": "test" if mode == "testing" else "standard",
         }
     )
-    settings["HASH_PROFILE"] = "test" if mode == "testing" else "standard"
-    settings.update(overrides)
-    if settings["HASH_PROFILE"] != "standard" and mode != "testing":
+    config.update({name: value for name, value in (overrides or {}).items() if name not in Settings.model_fields})
+    if config["HASH_PROFILE"] != "standard" and mode != "testing":
         raise ConfigError("HASH_PROFILE other than 'standard' is for SIGAP_ENV=testing only.")
-    return settings
+    return config
+
+
+def load_config(
+    instance_path: Path, overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """app.config from the environment, then `overrides` (tests, scripts) on top."""
+    return flask_config(read_settings(instance_path, overrides, environ), overrides)

@@ -1,32 +1,61 @@
 """Fixtures: an app per test on SQLite and (with TEST_DATABASE_URL) PostgreSQL.
 
-Schemas come from the migrations once per backend and session; each test then starts from
-empty tables (deleted after the test), because Flask-SQLAlchemy 3.1 with SQLAlchemy 2.1 does not
-honour binding its session to an outer test transaction.
+Schemas come from the migrations once per backend and session. Each test starts from empty
+tables and leaves them empty: one query finds the tables (and PostgreSQL sequences) that are not
+empty any more, and only those are emptied, by DELETE in foreign-key order (PostgreSQL's TRUNCATE
+costs tens of milliseconds a table, empty or not, so it is kept for tables left with many rows).
+Not an outer transaction rolled back after each test: Flask-SQLAlchemy 3.1 with SQLAlchemy 2.1
+does not honour binding its session to one, and many tests write from connections no test
+transaction could hold (gunicorn and CLI subprocesses, background threads, concurrency tests).
+
+The app is built once and handed to the next test that asks for the same settings, as long as
+nothing could tell it from a new one: no other app was created since (create_app re-initialises
+the shared extensions, e.g. the rate limiter), and its configuration, routes, hooks and
+extensions are as they were built. Otherwise (or under `@pytest.mark.own_app`) it is built again.
+A reused app gets what a new one has: empty rate-limit counters, no statistics cache, empty file
+folders. `pytest --reverse` runs the tests backwards to show that none needs another's leftovers.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from bs4 import BeautifulSoup
-from flask.testing import FlaskClient
+from flask import Flask
 
 from portal import create_app
-from portal.extensions import db
+from portal.config import load_config
+from portal.extensions import db, limiter
 from portal.models import Base
 from tests.clock import configured_now, running_at
+from tests.helpers import PortalClient, app_settings, migrate
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 _SKIPS_THAT_FAIL_CI = ("PostgreSQL", "Chromium", "Redis", "nginx")
+_MANY_ROWS = 1000  # more rows than this in a table left by a test: TRUNCATE beats DELETE
 
 
 _ci_skips: list[str] = []
+
+
+def pytest_addoption(parser):
+    parser.addoption("--reverse", action="store_true", help="run the tests in reverse order")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "own_app: the test changes its app's setup (routes, hooks): never reused")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--reverse"):
+        items.reverse()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -72,34 +101,6 @@ def _postgres_url() -> str:
     return url
 
 
-def _migrate(url: str, instance: Path) -> None:
-    """Build the schema the way production does: flask db upgrade on an empty database."""
-    from flask_migrate import upgrade
-
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-            conn.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
-    app = create_app(_test_config(url, instance))
-    with app.app_context():
-        upgrade()
-        db.engine.dispose()
-
-
-def _test_config(url: str, instance: Path) -> dict:
-    return {
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": url,
-        "SECRET_KEY": "test-secret-key-not-for-production",
-        "NIK_HMAC_KEY": "test-nik-hmac-key",
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "SESSION_COOKIE_SECURE": False,
-        "SERVER_NAME": None,
-    }
-
-
 @pytest.fixture(scope="session")
 def database_urls() -> dict[str, str]:
     return {}
@@ -113,19 +114,130 @@ def database_url(request, tmp_path_factory, database_urls) -> str:
     if backend not in database_urls:
         folder = tmp_path_factory.mktemp(f"db-{backend}")
         url = f"sqlite:///{folder / 'test.sqlite3'}" if backend == "sqlite" else _postgres_url()
-        _migrate(url, folder)
+        migrate(url, folder)
         database_urls[backend] = url
     return database_urls[backend]
 
 
+@pytest.fixture(scope="session")
+def _files(database_url, tmp_path_factory) -> Path:
+    """Where the apps on `database_url` keep files (emptied around each test)."""
+    return tmp_path_factory.mktemp("files")
+
+
+def _row_counts(conn: sa.Connection) -> dict[str, int]:
+    """Rows in each table, counted up to _MANY_ROWS + 1, in one query."""
+    counts = [
+        sa.select(
+            sa.literal(table.name),
+            sa.select(sa.func.count())
+            .select_from(sa.select(sa.literal(1)).select_from(table).limit(_MANY_ROWS + 1).subquery())
+            .scalar_subquery(),
+        )
+        for table in Base.metadata.sorted_tables
+    ]
+    return dict(conn.execute(sa.union_all(*counts)).all())
+
+
 def _empty_tables() -> None:
+    """Every table empty, every PostgreSQL sequence where it started (so ids begin at 1 again)."""
     with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        counts = _row_counts(conn)
+        written = [table for table in Base.metadata.sorted_tables if counts[table.name]]
+        if conn.dialect.name == "postgresql" and any(counts[table.name] > _MANY_ROWS for table in written):
+            names = ", ".join(table.name for table in written)
             conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(Base.metadata.sorted_tables):
-                conn.execute(table.delete())
+            written = []
+        for table in reversed(written):
+            conn.execute(table.delete())
+        if conn.dialect.name == "postgresql":
+            conn.execute(
+                sa.text(
+                    "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, start_value, false) "
+                    "FROM pg_sequences WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+                )
+            )
+
+
+def _empty_folders(folder: Path) -> None:
+    for entry in folder.iterdir():
+        shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+
+
+def _setup(app: Flask) -> tuple:
+    """What a test could change in an app that a new one would not have."""
+    return (
+        limiter.limiter,  # replaced by every create_app, which also resets other shared state
+        limiter.enabled,
+        dict(app.config),
+        dict(app.extensions),
+        dict(app.view_functions),
+        sorted((rule.rule, rule.endpoint, tuple(sorted(rule.methods or ()))) for rule in app.url_map.iter_rules()),
+        *(
+            {key: list(functions) for key, functions in hooks.items()}
+            for hooks in (
+                app.before_request_funcs,
+                app.after_request_funcs,
+                app.teardown_request_funcs,
+                app.template_context_processors,
+                app.url_value_preprocessors,
+                app.url_default_functions,
+            )
+        ),
+        list(app.teardown_appcontext_funcs),
+        {
+            key: {code: dict(handlers) for code, handlers in spec.items()}
+            for key, spec in app.error_handler_spec.items()
+        },
+        dict(app.jinja_env.globals),
+        dict(app.jinja_env.filters),
+        app.session_interface,
+        app.json,
+    )
+
+
+@dataclass
+class _Built:
+    app: Flask
+    settings: dict
+    setup: tuple
+
+
+_built: dict[str, _Built] = {}  # per database URL, the last app built, for the next test like it
+_counts = {"built": 0, "reused": 0}
+
+
+def _app_for(database_url: str, overrides: dict, *, own: bool) -> Flask:
+    built = _built.pop(database_url, None)
+    if built is not None and not own:
+        settings = load_config(Path(built.app.instance_path), overrides)
+        if settings == built.settings and _setup(built.app) == built.setup:
+            limiter.reset()
+            _built[database_url] = built
+            _counts["reused"] += 1
+            return built.app
+    app = create_app(overrides)
+    app.test_client_class = PortalClient
+    _counts["built"] += 1
+    if not own:
+        settings = load_config(Path(app.instance_path), overrides)
+        _built[database_url] = _Built(app, settings, _setup(app))
+    return app
+
+
+def _forget_changes(app: Flask, database_url: str) -> None:
+    """Drop what the test added to app.extensions (e.g. the statistics cache), so that the
+    comparison before the next test sees only what a new app would not have."""
+    built = _built.get(database_url)
+    if built is None or built.app is not app:
+        return
+    for key in set(app.extensions) - set(built.setup[3]):
+        del app.extensions[key]
+
+
+def pytest_terminal_summary(terminalreporter):
+    if sum(_counts.values()):
+        terminalreporter.write_line(f"test apps: {_counts['built']} built, {_counts['reused']} reused")
 
 
 @pytest.fixture
@@ -134,30 +246,22 @@ def app_config() -> dict:
     return {}
 
 
-class PortalClient(FlaskClient):
-    """Each request gets its own app context (and so its own `g` and database session), as in
-    production, even though the test itself holds one open."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            response = super().open(*args, **kwargs)
-        db.session.expire_all()  # the test's session sees what the request committed
-        return response
-
-
 @pytest.fixture
-def app(database_url, app_config, tmp_path, monkeypatch):
+def app(request, database_url, app_config, _files, monkeypatch):
     monkeypatch.setenv("SIGAP_ENV", "testing")
-    app = create_app({**_test_config(database_url, tmp_path), **app_config})
-    app.test_client_class = PortalClient
+    own = request.node.get_closest_marker("own_app") is not None
+    app = _app_for(database_url, {**app_settings(database_url, _files), **app_config}, own=own)
     with app.app_context():
         _empty_tables()
+        _empty_folders(_files)
         try:
             yield app
         finally:
             db.session.remove()
             _empty_tables()
+            _empty_folders(_files)
             db.engine.dispose()
+            _forget_changes(app, database_url)
 
 
 @pytest.fixture
@@ -168,14 +272,3 @@ def client(app):
 @pytest.fixture
 def session(app):
     return db.session
-
-
-def parse(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-
-def csrf_token(client, path: str = "/cek-status") -> str:
-    page = parse(client.get(path))
-    field = page.select_one("input[name=csrf_token]")
-    assert field is not None, f"no CSRF field on {path}"
-    return field["value"]

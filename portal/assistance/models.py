@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.base import Base, UTCDateTime, str_enum, utcnow
 from portal.core.filers import FilerRelation
+from portal.core.trail import ActorColumns, actor_check
 
 
 class AssistanceKind(enum.StrEnum):
@@ -173,10 +174,12 @@ class AssistanceDisability(Base):
     category: Mapped[DisabilityCategory] = mapped_column(str_enum(DisabilityCategory), primary_key=True)
 
 
-class AssistanceEvent(Base):
-    """One line of the request's timeline; `public` lines are shown on the tracking page."""
+class AssistanceEvent(ActorColumns, Base):
+    """One line of the request's timeline; `public` lines are shown on the tracking page; who
+    wrote it is `acted_by` (ActorColumns)."""
 
     __tablename__ = "assistance_event"
+    __table_args__ = (actor_check("assistance_event"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(sa.ForeignKey("assistance_request.id"), index=True)
@@ -185,7 +188,6 @@ class AssistanceEvent(Base):
     public: Mapped[bool] = mapped_column(default=True)
     from_status: Mapped[AssistanceStatus | None] = mapped_column(str_enum(AssistanceStatus))
     to_status: Mapped[AssistanceStatus | None] = mapped_column(str_enum(AssistanceStatus))
-    actor: Mapped[str] = mapped_column(sa.String(100))
     message: Mapped[str] = mapped_column(sa.Text, default="")
     # What the line is about, stored as codes so it is shown in the reader's language.
     appointment_kind: Mapped[AppointmentKind | None] = mapped_column(str_enum(AppointmentKind))

@@ -4,6 +4,8 @@ commands and e-mail templates of this domain (and of the domains above it) say t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_babel import gettext as _
 
 from portal.complaints.models.complaint import ComplaintStatus, EventKind
@@ -13,6 +15,7 @@ from portal.complaints.services.lifecycle import CaseRefusal
 from portal.complaints.services.reports import TOTAL_KEY, IndicatorRow
 from portal.complaints.services.templates import TemplateRefusal
 from portal.core.errors import DomainError
+from portal.core.trail import ActedBy, ActorKind
 
 S = ComplaintStatus
 
@@ -82,10 +85,13 @@ def event_label(kind: EventKind, to_status: ComplaintStatus | None, satisfaction
     }[kind]
 
 
-def actor_names(accounts: dict[str, str]) -> dict[str, str]:
-    """Who did a timeline line: the stored actor labels, with the officers' names
-    (lifecycle.actor_accounts) and the others named here."""
-    return {"warga": _("warga"), "demo": _("data contoh"), "sistem": _("sistem"), **accounts}
+def actor_names(actors: Iterable[ActedBy], accounts: dict[int, str]) -> dict[ActedBy, str]:
+    """Who wrote each timeline line: the officer's name (lifecycle.actor_accounts), or the kind."""
+    kinds = {ActorKind.RESIDENT: _("warga"), ActorKind.DEMO: _("data contoh"), ActorKind.SYSTEM: _("sistem")}
+    return {
+        actor: accounts.get(actor.officer_id, "") if actor.officer_id is not None else kinds[actor.kind]
+        for actor in set(actors)
+    }
 
 
 def indicator_label(row: IndicatorRow) -> str:

@@ -30,12 +30,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from portal.core import trail as audit
 from portal.core.base import UTCDateTime
 from portal.core.lockout_models import AccessLockout, LockoutScope
+from portal.core.upsert import Insert, upsert_statement
 
 EVERY_CLIENT = "*"  # the client_hmac of a secret's total (an HMAC is 64 hex digits, never "*")
 
@@ -93,10 +93,10 @@ class Attempt:
 
 
 _T = AccessLockout.__table__
-_STATEMENTS: dict[tuple[str, bool], sa.Insert] = {}
+_STATEMENTS: dict[tuple[str, bool], Insert] = {}
 
 
-def upsert_statement(dialect: str, *, total: bool = False):
+def count_statement(dialect: str, *, total: bool = False) -> Insert:
     """INSERT ... ON CONFLICT DO UPDATE that counts one attempt (none while locked out), without
     its RETURNING: callers add the columns they need (the status check adds the person's).
     Parameters: secret_hmac, client_hmac, scope, now, and for a total `stale` (now minus the
@@ -108,17 +108,19 @@ def upsert_statement(dialect: str, *, total: bool = False):
     counted = _T.c.failures + 1
     if total:
         counted = sa.case((_T.c.updated_at < sa.bindparam("stale", type_=UTCDateTime()), 1), else_=counted)
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_T)
-    statement = insert.values(
-        secret_hmac=sa.bindparam("secret_hmac"),
-        client_hmac=sa.bindparam("client_hmac"),
-        scope=sa.bindparam("scope"),
-        failures=1,
-        lockouts=0,
-        updated_at=now,
-    ).on_conflict_do_update(
-        index_elements=[_T.c.secret_hmac, _T.c.client_hmac],
-        set_={"failures": sa.case((_T.c.locked_until > now, _T.c.failures), else_=counted), "updated_at": now},
+    statement = upsert_statement(
+        dialect,
+        _T,
+        values={
+            "secret_hmac": sa.bindparam("secret_hmac"),
+            "client_hmac": sa.bindparam("client_hmac"),
+            "scope": sa.bindparam("scope"),
+            "failures": 1,
+            "lockouts": 0,
+            "updated_at": now,
+        },
+        index_elements=["secret_hmac", "client_hmac"],
+        update={"failures": sa.case((_T.c.locked_until > now, _T.c.failures), else_=counted), "updated_at": now},
     )
     _STATEMENTS[(dialect, total)] = statement
     return statement
@@ -163,7 +165,7 @@ def reserve(
 ) -> Attempt:
     """Count an attempt before comparing anything; `.allowed` says whether to compare."""
     total = client_hmac == EVERY_CLIENT
-    statement = upsert_statement(session.get_bind().dialect.name, total=total).returning(
+    statement = count_statement(session.get_bind().dialect.name, total=total).returning(
         _T.c.failures, _T.c.lockouts, _T.c.locked_until
     )
     row = (
@@ -267,7 +269,7 @@ def count_total(
     """Count a failure in the secret's total, which locks nobody out (status check, tracking).
     Every `total_failures` failures staff are told with an audit event: the scope and how many
     clients tried, never the secret (`subject`: the audited object, else the secret's HMAC)."""
-    statement = upsert_statement(session.get_bind().dialect.name, total=True).returning(
+    statement = count_statement(session.get_bind().dialect.name, total=True).returning(
         _T.c.failures, _T.c.lockouts, _T.c.locked_until
     )
     row = (
@@ -307,7 +309,7 @@ def _alert(session: Session, total: Attempt, policy: LockoutPolicy, *, subject, 
     object_type, object_id = subject or ("lockout", f"{total.scope}:{total.secret_hmac[:16]}")
     audit.record(
         session=session,
-        actor=audit.Actor(account_id=None, label="sistem"),
+        actor=audit.Actor(account_id=None),
         action="banyak_percobaan_gagal",
         object_type=object_type,
         object_id=object_id,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from rapidfuzz.distance import OSA
+
 # Honorifics and academic titles people may or may not type (compared after normalising).
 TITLES = frozenset(
     {
@@ -76,24 +78,9 @@ def normalize_name(name: str) -> str:
 
 
 def _within_one_edit(a: str, b: str) -> bool:
-    """Damerau-Levenshtein distance ≤ 1 (one insertion, deletion, substitution or swap)."""
-    if a == b:
-        return True
-    la, lb = len(a), len(b)
-    if abs(la - lb) > 1:
-        return False
-    if la == lb:
-        diffs = [i for i in range(la) if a[i] != b[i]]
-        if len(diffs) == 1:
-            return True
-        return (
-            len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]]
-        )
-    short, long_ = (a, b) if la < lb else (b, a)
-    i = 0
-    while i < len(short) and short[i] == long_[i]:
-        i += 1
-    return short[i:] == long_[i + 1 :]
+    """One insertion, deletion, substitution or swap of neighbours at most. At distance 1 optimal
+    string alignment and Damerau-Levenshtein agree; the cutoff stops counting past 1."""
+    return OSA.distance(a, b, score_cutoff=1) <= 1
 
 
 def names_match(typed: str, registered: str) -> bool:

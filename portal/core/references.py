@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.security import check_password_hash
 
@@ -18,6 +17,7 @@ from portal.core.errors import Locked
 from portal.core.hashing import dummy_hashes
 from portal.core.lockout import DEFAULT_POLICY, LockoutPolicy, keyed_hash
 from portal.core.lockout_models import LockoutScope
+from portal.core.upsert import upsert
 
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out over the phone
 COMPLAINT_SERIES = "SGP"
@@ -64,9 +64,7 @@ def next_reference(*, session: Session, year: int, series: str = COMPLAINT_SERIE
     if series not in REFERENCE_SERIES:
         raise ValueError(f"unknown reference series {series!r}")
     table = ReferenceCounter.__table__
-    dialect = session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-    session.execute(insert.values(series=series, year=year, last_number=0).on_conflict_do_nothing())
+    upsert(session, table, {"series": series, "year": year, "last_number": 0}, index_elements=["series", "year"])
     number = session.execute(
         table.update()
         .where(table.c.series == series, table.c.year == year)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, request, session
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 
 from portal.complaints.models.complaint import ComplaintCategory
 from portal.core.base import utcnow
@@ -11,8 +12,9 @@ from portal.core.errors import Locked
 from portal.extensions import db, limiter
 from portal.status_check.forms import StatusCheckForm
 from portal.status_check.services import NextStep, check_status
-from portal.web.errors import render_error
+from portal.web.errors import form_expired, render_error
 from portal.web.htmx import render_page_or_fragment
+from portal.web.origin import from_this_site
 from portal.web.settings import lockout_policy
 
 bp = Blueprint("status_check", __name__)
@@ -76,6 +78,22 @@ def check_status_page():
         complaint_category=COMPLAINT_FOR_NEXT_STEP.get(answer.next_step),
         checked_nik=form.nik.parsed.value,
         checked_name=form.nama.data,
+    )
+
+
+@bp.errorhandler(CSRFError)
+def keep_typed_answers(error: CSRFError):
+    """A check sent after its page was open too long: the form comes back as typed, with a fresh
+    token, and nothing is looked up or stored (only for forms sent from a page of this portal)."""
+    db.session.rollback()
+    if request.endpoint != "status_check.check_status_page" or not from_this_site():
+        return form_expired()
+    return render_page_or_fragment(
+        "status_check/cek_status.html",
+        "status_check/_cek_status.html",
+        form=StatusCheckForm(),
+        expired=True,
+        status=400,
     )
 
 

@@ -70,7 +70,7 @@ _LOCKOUT_COLUMNS = (_lockout_t.c.failures, _lockout_t.c.lockouts, _lockout_t.c.l
 
 
 def _count_and_person_postgresql() -> sa.Select:
-    counted = lockout.upsert_statement("postgresql").returning(*_LOCKOUT_COLUMNS).cte("counted")
+    counted = lockout.count_statement("postgresql").returning(*_LOCKOUT_COLUMNS).cte("counted")
     return sa.select(
         counted.c.failures,
         counted.c.lockouts,
@@ -81,7 +81,7 @@ def _count_and_person_postgresql() -> sa.Select:
 
 def _count_and_person_sqlite():
     nik = sa.bindparam("nik", type_=sa.String())
-    return lockout.upsert_statement("sqlite").returning(
+    return lockout.count_statement("sqlite").returning(
         *_LOCKOUT_COLUMNS,
         *(
             sa.select(_person_t.c[name]).where(_person_t.c.nik == nik).scalar_subquery().label(name)

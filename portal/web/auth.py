@@ -55,7 +55,6 @@ def current_actor() -> Actor:
     return Actor(
         account_id=current_user.id if current_user.is_authenticated else None,
         ip=request.remote_addr or "",
-        label=f"petugas:{current_user.id}" if current_user.is_authenticated else "",
     )
 
 

@@ -13,15 +13,16 @@ import logging
 from collections.abc import Callable
 from typing import NoReturn
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from portal.extensions import db, login_manager
+from portal.extensions import db
 from portal.web.htmx import render_page_or_fragment
+from portal.web.waiting import wait_for_the_limit
 
 log = logging.getLogger("portal.errors")
 
@@ -91,6 +92,22 @@ def render_error(code: int, message: str | None = None, *, retry_after: int | No
     return response
 
 
+def too_many_requests(error: HTTPException) -> Response:
+    """The portal's 429 page, saying how long to wait in words; a domain whose form can be shown
+    again with what was typed (its own 429 handler) falls back on this for everything else."""
+    wait = wait_for_the_limit()
+    message = None
+    if wait:
+        message = _(
+            "Anda mengirim terlalu banyak permintaan dalam waktu singkat. Tunggu %(wait)s, lalu coba lagi.", wait=wait
+        )
+    response = render_error(429, message)
+    limit = getattr(error, "retry_after", None)
+    if isinstance(limit, int):
+        response.headers["Retry-After"] = str(limit)
+    return response
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
@@ -100,14 +117,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(429)
     def _too_many(error: HTTPException):
         _rollback()
-        retry = None
-        limit = getattr(error, "retry_after", None)
-        if isinstance(limit, int):
-            retry = limit
-        response = render_error(429)
-        if retry is not None:
-            response.headers["Retry-After"] = str(retry)
-        return response
+        return too_many_requests(error)
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
@@ -191,7 +201,15 @@ def _unavailable(error: Exception) -> Response:
     log.error("database unavailable: %s: %s", type(cause).__name__, str(cause).split("\n")[0])
     found = (ask() for ask in current_app.extensions.get(_UNAVAILABLE_MESSAGES, []))
     message = next((m for m in found if m), None)
-    if "_login_user" not in g:
-        # The page's layout asks Flask-Login for the officer, which would ask the database again.
-        g._login_user = login_manager.anonymous_user()
+    # The page's layout asks Flask-Login for the officer, which would ask the database again.
+    request.environ[_DATABASE_DOWN] = True
     return render_error(503, message, retry_after=DATABASE_RETRY_AFTER)
+
+
+def database_down() -> bool:
+    """Whether this request is answering "database unavailable": the loader of the signed-in
+    account then loads nobody (an officer not loaded yet sees the page as anyone would)."""
+    return bool(request.environ.get(_DATABASE_DOWN))
+
+
+_DATABASE_DOWN = "sigap.database_down"  # a WSGI environ key: it lives exactly as long as the request

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, g, has_request_context, request, session
-from flask_babel import get_translations
+from flask_babel import get_locale, get_translations
 from jinja2 import pass_eval_context
 from markupsafe import Markup
 
@@ -26,19 +26,21 @@ def _request_translations():
     """The translations of this request, looked up once per locale instead of once per string.
 
     Flask-Babel resolves its domain, locale and catalog again for every string of a template
-    (about 50 on a status-check answer). Its per-request state lives in `g._flask_babel`;
-    `force_locale` swaps `babel_locale` there, so the cache is keyed by that object.
+    (about 50 on a status-check answer). The portal keeps the catalog in `g` next to the locale
+    it belongs to, through Flask-Babel's public functions only: `force_locale` changes what
+    `get_locale()` returns, so a forced locale looks its own catalog up.
     """
-    state = getattr(g, "_flask_babel", None)
-    if state is not None:
-        cached = getattr(state, "sigap_translations", None)
-        if cached is not None and cached[0] is getattr(state, "babel_locale", None):
-            return cached[1]
+    locale = get_locale()
+    cached = g.get(_CACHE)
+    if cached is not None and cached[0] is locale:
+        return cached[1]
     translations = get_translations()
-    state = getattr(g, "_flask_babel", None)
-    if state is not None and getattr(state, "babel_locale", None) is not None:
-        state.sigap_translations = (state.babel_locale, translations)
+    if locale is not None:
+        setattr(g, _CACHE, (locale, translations))
     return translations
+
+
+_CACHE = "sigap_translations"
 
 
 @pass_eval_context

@@ -1,28 +1,52 @@
-"""Domain settings built from the app config, for routes and CLI to hand to services."""
+"""Domain settings for routes and CLI to hand to services, from the Settings checked at start
+(portal.config.read_settings, kept in app.extensions by create_app): nothing is parsed here.
+
+app.config carries the same values under the same names. A value changed there after the start
+(tests do) is checked like the rest and taken from then on; in production nothing changes, and
+the comparison is all that is done.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
 
 from portal.core.lockout import LockoutPolicy
 from portal.core.mail import SmtpSettings
 from portal.core.sla import SlaTargets
-from portal.core.workdays import WorkCalendar, parse_dates
+from portal.core.workdays import WorkCalendar
+
+if TYPE_CHECKING:
+    from portal.config import Settings
+
+
+def current_settings() -> Settings:
+    app = current_app
+    settings: Settings = app.extensions["sigap_settings"]
+    config = app.config
+    changed = {
+        name: config[name]
+        for name in type(settings).model_fields
+        if name in config and config[name] != getattr(settings, name)
+    }
+    if changed:
+        settings = app.extensions["sigap_settings"] = settings.revised(changed)
+    return settings
 
 
 def work_calendar() -> WorkCalendar:
-    return WorkCalendar.with_cuti_bersama(parse_dates(current_app.config["CUTI_BERSAMA"]))
+    return WorkCalendar.with_cuti_bersama(current_settings().CUTI_BERSAMA)
 
 
 def sla_targets() -> SlaTargets:
-    config = current_app.config
+    settings = current_settings()
     return SlaTargets(
-        verify_days=config["SLA_VERIFY_DAYS"],
-        resolve_days=config["SLA_RESOLVE_DAYS"],
-        verify_days_by_category=config["SLA_VERIFY_DAYS_BY_CATEGORY"],
-        resolve_days_by_category=config["SLA_RESOLVE_DAYS_BY_CATEGORY"],
+        verify_days=settings.SLA_VERIFY_DAYS,
+        resolve_days=settings.SLA_RESOLVE_DAYS,
+        verify_days_by_category=settings.SLA_VERIFY_DAYS_BY_CATEGORY,
+        resolve_days_by_category=settings.SLA_RESOLVE_DAYS_BY_CATEGORY,
     )
 
 
@@ -30,25 +54,25 @@ def lockout_policy() -> LockoutPolicy:
     """The status check, tracking and officers' sign-in: failures per (secret, client) before a
     lockout, its first length; a secret's total over every client tells staff (and refuses
     unknown devices at sign-in) at ten times the per-client limit."""
-    config = current_app.config
+    settings = current_settings()
     return LockoutPolicy(
-        max_failures=config["NIK_LOCKOUT_FAILURES"],
-        base_minutes=config["NIK_LOCKOUT_MINUTES"],
-        total_failures=10 * config["NIK_LOCKOUT_FAILURES"],
+        max_failures=settings.NIK_LOCKOUT_FAILURES,
+        base_minutes=settings.NIK_LOCKOUT_MINUTES,
+        total_failures=10 * settings.NIK_LOCKOUT_FAILURES,
     )
 
 
 def attachment_dir() -> Path:
-    return Path(current_app.config["ATTACHMENT_DIR"])
+    return Path(current_settings().ATTACHMENT_DIR)
 
 
 def smtp_settings() -> SmtpSettings:
-    config = current_app.config
+    settings = current_settings()
     return SmtpSettings(
-        host=config["SMTP_HOST"],
-        port=config["SMTP_PORT"],
-        sender=config["SMTP_SENDER"],
-        username=config["SMTP_USERNAME"],
-        password=config["SMTP_PASSWORD"],
-        starttls=config["SMTP_STARTTLS"],
+        host=settings.SMTP_HOST,
+        port=settings.SMTP_PORT,
+        sender=settings.SMTP_SENDER,
+        username=settings.SMTP_USERNAME,
+        password=settings.SMTP_PASSWORD,
+        starttls=settings.SMTP_STARTTLS,
     )

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from babel.numbers import format_currency
 from flask import Flask, request, url_for
 from flask_babel import format_date, format_decimal, get_locale
 
 
 def rupiah(amount: int) -> str:
-    return "Rp " + f"{amount:,}".replace(",", ".")
+    """Rp 16.800 in every language of the page: rupiah as written in Indonesia, whole rupiah,
+    with the space the pages have always shown (CLDR's id pattern has none: "Rp16.800")."""
+    return format_currency(amount, "IDR", format="¤ #,##0", locale="id_ID", currency_digits=False)
 
 
 def long_date(value: date | None) -> str:

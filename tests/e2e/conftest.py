@@ -9,11 +9,7 @@ tests/e2e/vendor (`make browser`); the page's SRI hash still has to match for it
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar
-from urllib.parse import urlsplit
 
 import pytest
 from werkzeug.serving import make_server
@@ -21,8 +17,8 @@ from werkzeug.serving import make_server
 from portal import create_app
 from portal.extensions import db
 from tests import factories
-from tests.conftest import _migrate, _test_config
-from tests.e2e.support import AXE_JS, CHROMIUM, HTMX_JS, PHONE
+from tests.helpers import app_settings, migrate
+from tests.helpers.browser import AXE_JS, CHROMIUM, HTMX_JS, PHONE, LiveServer, Resident, route_network
 
 ARGS = [
     "--headless",
@@ -54,41 +50,6 @@ def browser_type_launch_args(browser_type_launch_args):
     if not HTMX_JS.exists() or not AXE_JS.exists():
         pytest.skip("Chromium test assets missing in tests/e2e/vendor: run `make browser`")
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": ARGS}
-
-
-@dataclass(frozen=True)
-class Resident:
-    nik: str
-    name: str
-
-    @property
-    def spaced_nik(self) -> str:
-        """As people copy it from a KTP: 3275 0107 0385 0001."""
-        return " ".join(self.nik[i : i + 4] for i in range(0, 16, 4))
-
-
-T = TypeVar("T")
-
-
-@dataclass
-class LiveServer:
-    url: str
-    app: object
-    residents: dict[str, Resident] = field(default_factory=dict)
-
-    @property
-    def htmx_url(self) -> str:
-        return self.app.config["HTMX_URL"]
-
-    def run(self, work: Callable[[], T]) -> T:
-        """Call `work` in the live portal's app context (its own database session), e.g. to
-        create accounts with tests/factories.py or act on a case through the service layer.
-        Return plain values: ORM objects are detached once the context ends."""
-        with self.app.app_context():
-            try:
-                return work()
-            finally:
-                db.session.remove()
 
 
 def _seed() -> dict[str, Resident]:
@@ -124,10 +85,10 @@ def live_server(tmp_path_factory):
     url = f"sqlite:///{folder / 'e2e.sqlite3'}"
     with pytest.MonkeyPatch.context() as env:
         env.setenv("SIGAP_ENV", "testing")
-        _migrate(url, folder)
+        migrate(url, folder)
         app = create_app(
             {
-                **_test_config(url, folder),
+                **app_settings(url, folder),
                 # Every test checks from 127.0.0.1: keep limits and lockouts out of the way.
                 "RATELIMIT_STATUS_CHECK": "10000 per minute",
                 "RATELIMIT_COMPLAINTS": "10000 per minute",
@@ -163,30 +124,6 @@ def base_url(live_server) -> str:
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": PHONE, "locale": "id-ID"}
-
-
-def route_network(context, live_server: LiveServer, *, htmx: bool = True) -> None:
-    """Serve htmx from the npm copy (or fail it, like a CDN outage) and block any other host.
-
-    Routes apply to every page of the context, so each page gets htmx from the same file.
-    """
-    local = urlsplit(live_server.url).netloc
-
-    def handle(route):
-        url = route.request.url
-        if url == live_server.htmx_url:
-            if htmx:
-                route.fulfill(
-                    path=HTMX_JS, content_type="application/javascript", headers={"Access-Control-Allow-Origin": "*"}
-                )
-            else:
-                route.abort("internetdisconnected")
-        elif urlsplit(url).netloc == local or url.startswith(("data:", "blob:")):
-            route.fallback()
-        else:
-            route.abort("blockedbyclient")
-
-    context.route("**/*", handle)
 
 
 @pytest.fixture

@@ -26,14 +26,14 @@ from werkzeug.routing import RequestRedirect
 
 from portal.extensions import db
 from tests import factories
-from tests.e2e.conftest import route_network
-from tests.e2e.support import (
+from tests.helpers.browser import (
     DESKTOP,
     NARROW,
     _axe_source,
     describe_violations,
     fill_status_check,
     horizontal_overflow,
+    route_network,
     submit_status_check,
 )
 
@@ -522,7 +522,7 @@ def test_text_at_200_percent_loses_nothing(endpoint, page: Page, seeded, residen
         """() => [...document.querySelectorAll('main *, header *, footer *')].filter(el => {
                const style = getComputedStyle(el);
                if (style.overflow === 'visible' || el.matches('.visually-hidden, .visually-hidden *')) return false;
-               if (el.matches('textarea, select, input, .table-scroll')) return false;
+               if (el.matches('textarea, select, input, .table-scroll, .nav-scroll')) return false;
                return el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
            }).map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + '.' + el.className).slice(0, 5)"""
     )

@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from portal.core.base import utcnow
 from portal.core.workdays import local_date
 from tests import factories
-from tests.e2e.support import DESKTOP, assert_no_axe_violations, wait_for_htmx
+from tests.helpers.browser import DESKTOP, assert_no_axe_violations, wait_for_htmx
 
 pytestmark = pytest.mark.browser
 
@@ -352,7 +352,7 @@ def test_a_note_typed_when_the_session_expired_comes_back_after_signing_in(page:
 
 
 def test_the_request_works_with_javascript_off(new_context, live_server):
-    from tests.e2e.conftest import route_network
+    from tests.helpers.browser import route_network
 
     context = new_context(java_script_enabled=False)
     route_network(context, live_server)

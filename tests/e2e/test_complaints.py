@@ -24,7 +24,7 @@ from portal.core.workdays import WorkCalendar
 from portal.extensions import db
 from portal.models import Account, Complaint, ComplaintStatus, ResolutionCode
 from tests import factories
-from tests.e2e.support import (
+from tests.helpers.browser import (
     ERROR_SUMMARY_HEADING,
     NARROW,
     RESULT_HEADINGS,
@@ -118,7 +118,7 @@ def _case(reference: str) -> Complaint:
 
 
 def _who(officer: Account) -> Actor:
-    return Actor(account_id=officer.id, ip="127.0.0.1", label=f"petugas:{officer.id}")
+    return Actor(account_id=officer.id, ip="127.0.0.1")
 
 
 def officer_asks_for_information(live_server, reference: str, message: str) -> None:

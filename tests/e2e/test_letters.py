@@ -16,13 +16,14 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from tests import factories
-from tests.e2e.support import (
+from tests.helpers.browser import (
     DESKTOP,
     assert_no_axe_violations,
     fill_status_check,
+    make_officer,
+    sign_in,
     submit_status_check,
 )
-from tests.e2e.test_officer_flow import make_officer, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -24,14 +24,19 @@ from werkzeug.routing import RequestRedirect
 from portal.extensions import db
 from portal.models import Person, ResponseTemplate
 from tests import factories
-from tests.e2e.conftest import route_network
-from tests.e2e.support import (
+from tests.helpers.browser import (
     DESKTOP,
     ERROR_SUMMARY_HEADING,
     PHONE,
     assert_no_axe_violations,
     axe_problems,
+    enter_code,
+    enter_password,
+    make_officer,
+    page_heading,
     png_file,
+    route_network,
+    sign_in,
     wait_for_htmx,
 )
 
@@ -39,26 +44,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.browser_context_args(viewport=DES
 
 
 @dataclass(frozen=True)
-class Officer:
-    id: int
-    email: str
-    name: str
-    totp_secret: str
-    password: str = factories.PASSWORD
-
-
-@dataclass(frozen=True)
 class Filed:
     reference: str
     access_code: str
-
-
-def make_officer(live_server, role: str = "officer") -> Officer:
-    def work() -> Officer:
-        made = factories.account(role, totp=True)
-        return Officer(id=made.id, email=made.email, name=made.name, totp_secret=made.totp_secret)
-
-    return live_server.run(work)
 
 
 def file_cases(live_server, word: str) -> dict[str, Filed]:
@@ -75,29 +63,6 @@ def file_cases(live_server, word: str) -> dict[str, Filed]:
 
 def unique_word() -> str:
     return "Qx" + secrets.token_hex(4)
-
-
-def _heading(page: Page):
-    return page.get_by_role("heading", level=1)
-
-
-def enter_password(page: Page, officer: Officer, password: str | None = None) -> None:
-    page.goto("/petugas/masuk")
-    page.get_by_label("Email").fill(officer.email)
-    page.get_by_label("Kata sandi").fill(password or officer.password)
-    page.get_by_role("button", name="Masuk", exact=True).click()
-
-
-def enter_code(page: Page, code: str) -> None:
-    page.get_by_label("Kode dari aplikasi autentikator").fill(code)
-    page.get_by_role("button", name="Lanjut", exact=True).click()
-
-
-def sign_in(page: Page, officer: Officer) -> None:
-    enter_password(page, officer)
-    expect(_heading(page)).to_have_text("Kode verifikasi")
-    enter_code(page, pyotp.TOTP(officer.totp_secret).now())
-    expect(_heading(page)).to_have_text("Antrean pengaduan")
 
 
 def queue_rows(page: Page):
@@ -175,7 +140,7 @@ def test_sign_in_filter_the_queue_and_work_a_case(page: Page, another_page, live
     # The case: claim, reply publicly, ask for information.
     case = cases["terlewat"]
     page.get_by_role("link", name=case.reference).click()
-    expect(_heading(page)).to_have_text(f"Pengaduan {case.reference}")
+    expect(page_heading(page)).to_have_text(f"Pengaduan {case.reference}")
     expect(page.get_by_role("main")).to_contain_text("belum ditugaskan")
     check("kasus")
     page.locator("#aksi-ambil").get_by_role("button", name="Ambil", exact=True).click()
@@ -203,7 +168,7 @@ def test_sign_in_filter_the_queue_and_work_a_case(page: Page, another_page, live
     resident.get_by_label("Nomor pengaduan").fill(case.reference)
     resident.get_by_label("Kode akses").fill(case.access_code)
     resident.get_by_role("button", name="Lacak", exact=True).click()
-    expect(_heading(resident)).to_have_text(f"Pengaduan {case.reference}")
+    expect(page_heading(resident)).to_have_text(f"Pengaduan {case.reference}")
     resident_history = resident.locator("ol.timeline")
     replied = resident_history.locator("li", has_text="Balasan petugas")
     expect(replied).to_contain_text("Kami sedang memeriksa data DTSEN Anda.")
@@ -332,7 +297,7 @@ def test_the_first_digits_of_a_nik_typed_slowly_are_never_sent(page: Page, live_
 def test_axe_on_the_sign_in_pages(page: Page, live_server):
     officer = make_officer(live_server)
     page.goto("/petugas/masuk")
-    expect(_heading(page)).to_have_text("Masuk petugas")
+    expect(page_heading(page)).to_have_text("Masuk petugas")
     assert_no_axe_violations(page)
 
     enter_password(page, officer, password="salah-sekali-123")  # noqa: S106
@@ -344,13 +309,13 @@ def test_axe_on_the_sign_in_pages(page: Page, live_server):
     assert_no_axe_violations(page)
 
     enter_password(page, officer)
-    expect(_heading(page)).to_have_text("Kode verifikasi")
+    expect(page_heading(page)).to_have_text("Kode verifikasi")
     assert_no_axe_violations(page)
     enter_code(page, "000000" if pyotp.TOTP(officer.totp_secret).now() != "000000" else "111111")
     expect(summary.get_by_role("link", name=re.compile("Kode salah"))).to_have_attribute("href", "#code")
     assert_no_axe_violations(page)
     enter_code(page, pyotp.TOTP(officer.totp_secret).now())
-    expect(_heading(page)).to_have_text("Antrean pengaduan")
+    expect(page_heading(page)).to_have_text("Antrean pengaduan")
 
 
 @pytest.fixture(scope="module")
@@ -435,7 +400,7 @@ def _open(page: Page, live_server, path: str) -> None:
         pytest.skip(f"{path} does not exist (yet)")
     response = page.goto(path)
     assert response.status == 200, f"{path} answered {response.status}"
-    expect(_heading(page)).to_be_visible()
+    expect(page_heading(page)).to_be_visible()
 
 
 @pytest.mark.parametrize("name", list(OFFICER_PAGES))

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.support import (
+from tests.helpers.browser import (
     ERROR_SUMMARY_HEADING,
     NARROW,
     NOT_FOUND_HEADING,

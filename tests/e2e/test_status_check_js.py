@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.support import (
+from tests.helpers.browser import (
     ERROR_SUMMARY_HEADING,
     NOT_FOUND_HEADING,
     RESULT_HEADINGS,

@@ -7,6 +7,7 @@ import re
 import sqlalchemy as sa
 from pypdf import PdfReader
 
+from portal.core.trail import ActedBy
 from portal.extensions import db
 from portal.models import (
     AssistanceEventKind,
@@ -16,48 +17,9 @@ from portal.models import (
     ComplaintStatus,
     EventKind,
 )
-from tests.conftest import parse
-from tests.factories import account, assistance_request, complaint, make_nik, sign_in
-
-PROPOSAL = {
-    "nik": "",
-    "nama": "Pak Darto",
-    "kelurahan": "32.75.01.1001",
-    "kk": "3275 0101 2345 0001",
-    "jalan": "Gg. Kenari 2",
-    "rt": "4",
-    "rw": "7",
-    "pekerjaan": "pemulung",
-    "pelapor": "pendamping",
-    "nama_pelapor": "Rina",
-    "hubungan": "pendamping disabilitas",
-    "persetujuan": "y",
-    "telepon": "0812 3456 7890",
-    "saluran": "telepon",
-    "email": "",
-    "uraian": "Desil 1 menurut RT, tinggal sendiri, tidak ada penghasilan tetap.",
-}
-
-
-def token(client, path):
-    return parse(client.get(path)).select_one("input[name=csrf_token]")["value"]
-
-
-def start(client, kategori="usulan_calon", query=""):
-    path = "/petugas/pengaduan/baru" + query
-    page = parse(client.get(path))
-    bantuan = page.select_one("input[name=bantuan]")
-    data = {
-        "csrf_token": page.select_one("input[name=csrf_token]")["value"],
-        "kategori": kategori,
-        "bantuan": bantuan.get("value", "") if bantuan else "",
-    }
-    return client.post("/petugas/pengaduan/baru", data=data)
-
-
-def details(client, **overrides):
-    data = {"csrf_token": token(client, "/petugas/pengaduan/baru/rincian"), **PROPOSAL, "nik": make_nik(), **overrides}
-    return client.post("/petugas/pengaduan/baru/rincian", data=data, content_type="multipart/form-data")
+from tests.factories import account, assistance_request, complaint, sign_in
+from tests.helpers import parse
+from tests.helpers.assistance import details, start, token
 
 
 def send(client):
@@ -96,7 +58,7 @@ def test_an_officer_files_a_candidate_proposal_for_someone(client):
         "007",
         "pemulung",
     )
-    assert proposal.filer_name == "Rina" and proposal.events[0].actor == f"petugas:{officer.id}"
+    assert proposal.filer_name == "Rina" and proposal.events[0].acted_by == ActedBy.officer(officer.id)
     note = [e for e in proposal.events if e.kind is EventKind.CATATAN][0]
     assert not note.public and "atas nama Pak Darto" in note.message and "pendamping: Rina" in note.message
     audit = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "ajukan_atas_nama")).one()

@@ -4,47 +4,11 @@ but gives back every answer typed, with a fresh token that then goes through."""
 
 from __future__ import annotations
 
-import time
-
 import sqlalchemy as sa
-from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from portal.models import AssistanceRequest, ComplaintDraft
-from tests.conftest import csrf_token, parse
-from tests.integration.test_assistance_request import FORM, send
-
-SAME_SITE = {"Origin": "http://localhost"}  # what a browser sends with a form of this portal
-
-
-class _DayOldSigner(TimestampSigner):
-    def get_timestamp(self) -> int:
-        return int(time.time()) - 25 * 60 * 60  # over WTF_CSRF_TIME_LIMIT (24 h)
-
-
-def _day_old_token(client, app) -> str:
-    csrf_token(client, "/bantuan")  # the session gets its raw token, as when the page was opened
-    with client.session_transaction() as session:
-        raw = session["csrf_token"]
-    serializer = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token", signer=_DayOldSigner)
-    return serializer.dumps(raw)
-
-
-def _answers(page) -> dict:
-    form = page.select_one("main form")
-    values: dict = {}
-    for control in form.select("input, textarea, select"):
-        name = control.get("name")
-        if control.name == "textarea":
-            values[name] = control.get_text()
-        elif control.name == "select":
-            chosen = control.select_one("option[selected]")
-            values[name] = chosen["value"] if chosen else ""
-        elif control.get("type") in ("checkbox", "radio"):
-            if control.has_attr("checked"):
-                values.setdefault(name, []).append(control["value"])
-        else:
-            values[name] = control.get("value", "")
-    return values
+from tests.helpers import csrf_token, parse
+from tests.helpers.assistance import FORM, SAME_SITE, day_old_csrf_token, form_answers, send
 
 
 def _assert_nothing_saved(session) -> None:
@@ -60,13 +24,13 @@ def test_a_day_old_form_comes_back_filled_in_and_then_goes_through(client, app, 
         "disabilitas": ["sensorik_rungu"],
         "kebutuhan": "Perlu juru bahasa isyarat.\nRumah di lantai dua.",
     }
-    response = client.post("/bantuan", data={"csrf_token": _day_old_token(client, app), **typed}, headers=SAME_SITE)
+    response = client.post("/bantuan", data={"csrf_token": day_old_csrf_token(client, app), **typed}, headers=SAME_SITE)
 
     assert response.status_code == 400
     page = parse(response)
     alert = page.select_one(".error-summary[role=alert]")
     assert alert.select_one("h2").get_text(strip=True) == "Permintaan belum terkirim"
-    answers = _answers(page)
+    answers = form_answers(page)
     assert answers["nama"] == "Ibu Sari Wulandari"
     assert answers["bantuan"] == ["kunjungan_rumah", "juru_bahasa_isyarat"]
     assert answers["waktu"] == ["pagi", "sore"]
@@ -89,7 +53,7 @@ def test_a_form_sent_after_the_session_cookie_was_lost_keeps_the_answers(client,
     client.delete_cookie("session")  # the browser was closed; the page stayed in its tab
     response = client.post("/bantuan", data={"csrf_token": token, **FORM}, headers=SAME_SITE)
     assert response.status_code == 400
-    answers = _answers(parse(response))
+    answers = form_answers(parse(response))
     assert answers["nama"] == FORM["nama"] and answers["uraian"].strip() == FORM["uraian"]
     _assert_nothing_saved(session)
     assert client.post("/bantuan", data={k: v for k, v in answers.items() if v != ""}).status_code == 303

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from portal.assistance.services.stats import disability_counts, request_figures
 from portal.core.base import utcnow
+from portal.core.trail import ActedBy
 from portal.core.workdays import local_date
 from portal.extensions import db
 from portal.models import (
@@ -18,8 +19,8 @@ from portal.models import (
     AuditEvent,
     DisabilityCategory,
 )
-from tests.conftest import parse
 from tests.factories import account, assistance_request, complaint, sign_in
+from tests.helpers import parse
 
 WITH_DISABILITY = {
     "disabilities": (DisabilityCategory.SENSORIK_RUNGU, DisabilityCategory.SENSORIK_WICARA),
@@ -314,7 +315,7 @@ def test_request_figures_count_contact_on_time(session):
         request=on_time,
         target=AssistanceStatus.SELESAI,
         actor=Actor.PETUGAS,
-        actor_label="petugas:1",
+        acted_by=ActedBy.officer(account().id),
         now=utcnow() - timedelta(days=29),
     )
     session.commit()

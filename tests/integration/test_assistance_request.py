@@ -7,6 +7,7 @@ import re
 import sqlalchemy as sa
 from pypdf import PdfReader
 
+from portal.core.trail import ActedBy
 from portal.extensions import db
 from portal.models import (
     AssistanceDisability,
@@ -15,33 +16,14 @@ from portal.models import (
     AuditEvent,
     ComplaintDraft,
 )
-from tests.conftest import csrf_token, parse
-
-FORM = {
-    "pemohon": "sendiri",
-    "nama": "Ibu Sari Wulandari",
-    "bantuan": ["kunjungan_rumah", "juru_bahasa_isyarat"],
-    "keperluan": "usulan_calon",
-    "uraian": "Saya tuli dan tidak bisa datang ke kelurahan.",
-    "telepon": "0812-3456-7890",
-    "saluran": "whatsapp_video",
-    "waktu": ["pagi", "sore"],
-    "catatan_waktu": "Tidak bisa hari Jumat",
-    "kecamatan": "32.75.01",
-    "kelurahan": "32.75.01.1001",
-    "jalan": "Jl. Melati No. 3, dekat masjid",
-    "rt": "3",
-    "rw": "05",
-}
+from tests.factories import account
+from tests.helpers import csrf_token, parse
+from tests.helpers.assistance import FORM, send
 
 
 def ask(client, **overrides):
     data = {"csrf_token": csrf_token(client, "/bantuan"), **FORM, **overrides}
     return client.post("/bantuan", data={k: v for k, v in data.items() if v is not None})
-
-
-def send(client):
-    return client.post("/bantuan/periksa", data={"csrf_token": csrf_token(client, "/bantuan/periksa")})
 
 
 def file_request(client, **overrides) -> tuple[str, str]:
@@ -232,6 +214,7 @@ def test_tracking_shows_status_appointment_and_public_timeline_only(client):
     from portal.models import AppointmentKind
 
     reference, code = file_request(client)
+    officer = ActedBy.officer(account().id)
     found = db.session.scalars(sa.select(AssistanceRequest)).one()
     found.appointment_kind, found.appointment_on, found.appointment_at = (
         AppointmentKind.KUNJUNGAN_RUMAH,
@@ -243,7 +226,7 @@ def test_tracking_shows_status_appointment_and_public_timeline_only(client):
         request=found,
         target=AssistanceStatus.DIJADWALKAN,
         actor=Actor.PETUGAS,
-        actor_label="petugas:1",
+        acted_by=officer,
         message="Petugas datang bersama juru bahasa isyarat.",
     )
     from portal.models import AssistanceEventKind
@@ -252,7 +235,7 @@ def test_tracking_shows_status_appointment_and_public_timeline_only(client):
         session=db.session,
         request=found,
         kind=AssistanceEventKind.CATATAN,
-        actor_label="petugas:1",
+        acted_by=officer,
         public=False,
         message="RAHASIA internal",
     )

@@ -3,10 +3,11 @@ its text is kept (server-side, for that account only) and offered again after si
 
 import sqlalchemy as sa
 
+from portal.core.trail import ActedBy
 from portal.extensions import db
 from portal.models import AssistanceEventKind, ComplaintDraft
-from tests.conftest import csrf_token, parse
 from tests.factories import PASSWORD, account, assistance_request, sign_in
+from tests.helpers import csrf_token, parse
 
 LONG_NOTE = "Sudah ditelepon dua kali.\nWarga minta dikunjungi hari Senin pagi bersama juru bahasa isyarat."
 
@@ -116,13 +117,14 @@ def test_a_residents_answer_written_past_the_tracking_window_is_kept(client):
     from tests.factories import complaint
 
     case, code = complaint()
+    officer = ActedBy.officer(account().id)
     for target in (ComplaintStatus.DIVERIFIKASI, ComplaintStatus.MENUNGGU_INFORMASI):
         transition(
             session=db.session,
             complaint=case,
             target=target,
             actor=Actor.PETUGAS,
-            actor_label="petugas:1",
+            acted_by=officer,
             message="Mohon kirim foto KK.",
             calendar=WorkCalendar(),
         )

@@ -13,7 +13,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -28,7 +27,8 @@ from portal.models import Attachment, ComplaintDraft
 from portal.web.settings import attachment_dir
 from tests.clock import running_at
 from tests.factories import make_nik
-from tests.integration.test_complaint_filing import details, start, submit
+from tests.helpers import wait_until
+from tests.helpers.complaints import details, start, submit
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -101,14 +101,12 @@ def upload_in_a_process(database_url: str, directory: Path) -> subprocess.Popen:
 
 
 def wait_for_new_file(directory: Path, known: set[str], child: subprocess.Popen) -> Path:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    def new_file() -> Path | None:
         new = {p.name for p in directory.iterdir()} - known if directory.is_dir() else set()
-        if new:
-            return directory / new.pop()
         assert child.poll() is None, child.communicate()
-        time.sleep(0.002)
-    raise AssertionError("the upload never wrote its file")
+        return directory / new.pop() if new else None
+
+    return wait_until(new_file, timeout=60, what="the upload never wrote its file", every=0.002)
 
 
 def test_a_file_left_by_a_worker_killed_before_its_commit_is_purged_and_nothing_else(client, app, database_url):

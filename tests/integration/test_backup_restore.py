@@ -19,8 +19,8 @@ from portal.demo.services.roster import demo_rows
 from portal.extensions import db
 from portal.models import Base
 from portal.roster.services.importing import import_roster
-from tests.conftest import _test_config
 from tests.factories import complaint, roster_csv
+from tests.helpers import app_settings
 
 
 def fill() -> int:
@@ -108,7 +108,7 @@ def test_every_case_is_in_the_restored_copy(app, database_url, tmp_path, request
     assert snapshot(restored) == original
 
     # The copy is a working database: a new case gets the next reference number.
-    copy_app = create_app({**_test_config(restored, tmp_path), "SQLALCHEMY_DATABASE_URI": restored})
+    copy_app = create_app({**app_settings(restored, tmp_path), "SQLALCHEMY_DATABASE_URI": restored})
     with copy_app.app_context():
         case, _code = complaint()
         number = int(re.fullmatch(r"SGP-\d{4}-(\d{6})", case.reference).group(1))

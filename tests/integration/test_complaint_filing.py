@@ -8,42 +8,9 @@ from pypdf import PdfReader
 
 from portal.extensions import db
 from portal.models import Attachment, Complaint, ComplaintCategory, ComplaintEvent, ComplaintStatus, EventKind
-from tests.conftest import csrf_token, parse
 from tests.factories import make_nik
-
-DETAILS = {
-    "nama": "Siti Ma'rifah",
-    "kelurahan": "32.75.01.1001",
-    "pelapor": "sendiri",
-    "telepon": "0812-3456-7890",
-    "saluran": "whatsapp",
-    "email": "",
-    "uraian": "Saya pedagang kaki lima, desil 2, tetapi tidak terdaftar.",
-}
-
-
-def start(client, kategori="terlewat", **extra):
-    token = csrf_token(client, "/pengaduan/baru")
-    return client.post("/pengaduan/baru", data={"csrf_token": token, "kategori": kategori, **extra})
-
-
-def details(client, files=None, **overrides):
-    token = csrf_token(client, "/pengaduan/baru/rincian")
-    data = {"csrf_token": token, "nik": make_nik(female=True), **DETAILS, **overrides}
-    if files:
-        data["lampiran"] = files
-    return client.post("/pengaduan/baru/rincian", data=data, content_type="multipart/form-data")
-
-
-def submit(client):
-    token = csrf_token(client, "/pengaduan/baru/periksa")
-    return client.post("/pengaduan/baru/periksa", data={"csrf_token": token})
-
-
-def file_one(client, kategori="terlewat", **overrides):
-    start(client, kategori)
-    assert details(client, **overrides).status_code == 303
-    return submit(client)
+from tests.helpers import parse
+from tests.helpers.complaints import details, file_one, start, submit
 
 
 def jpeg_with_gps() -> bytes:

@@ -4,33 +4,13 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from portal.complaints.services.lifecycle import Actor, add_event, transition
+from portal.complaints.services.lifecycle import Actor, add_event
 from portal.core.base import utcnow
-from portal.core.workdays import WorkCalendar
 from portal.extensions import db
 from portal.models import ComplaintStatus, EventKind, OutboxMessage, Satisfaction
-from tests.conftest import csrf_token, parse
 from tests.factories import complaint
-
-
-def track(client, reference, code, headers=None):
-    token = csrf_token(client, "/pengaduan/lacak")
-    return client.post(
-        "/pengaduan/lacak", data={"csrf_token": token, "nomor": reference, "kode": code}, headers=headers or {}
-    )
-
-
-def officer_moves(case, target, message="", actor=Actor.PETUGAS):
-    transition(
-        session=db.session,
-        complaint=case,
-        target=target,
-        actor=actor,
-        actor_label="petugas:1",
-        message=message,
-        calendar=WorkCalendar(),
-    )
-    db.session.commit()
+from tests.helpers import csrf_token, parse
+from tests.helpers.complaints import an_officer, officer_moves, track
 
 
 def test_reference_and_code_show_status_date_and_public_timeline(client):
@@ -40,7 +20,7 @@ def test_reference_and_code_show_status_date_and_public_timeline(client):
         session=db.session,
         complaint=case,
         kind=EventKind.CATATAN,
-        actor_label="petugas:1",
+        acted_by=an_officer(),
         message="RAHASIA: catatan internal",
         public=False,
     )
@@ -183,7 +163,9 @@ def test_no_rating_after_14_days(client):
 def test_changes_the_resident_sees_queue_an_email(client):
     case, _code = complaint(email="warga@contoh.id")
     officer_moves(case, ComplaintStatus.DIVERIFIKASI)
-    add_event(session=db.session, complaint=case, kind=EventKind.CATATAN, actor_label="p", message="x", public=False)
+    add_event(
+        session=db.session, complaint=case, kind=EventKind.CATATAN, acted_by=an_officer(), message="x", public=False
+    )
     db.session.commit()
     messages = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert len(messages) == 2  # filed, verified; not the internal note

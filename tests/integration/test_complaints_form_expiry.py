@@ -8,10 +8,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from portal.models import Complaint
-from tests.conftest import csrf_token, parse
 from tests.factories import make_nik
-from tests.integration.test_assistance_form_expiry import SAME_SITE, _answers, _day_old_token
-from tests.integration.test_complaint_filing import DETAILS, start, submit
+from tests.helpers import csrf_token, parse
+from tests.helpers.assistance import SAME_SITE, day_old_csrf_token, form_answers
+from tests.helpers.complaints import DETAILS, start, submit
 
 TYPED = {**DETAILS, "nik": make_nik(female=True), "uraian": "Saya ojol.\nDesil 2, belum terdaftar."}
 
@@ -22,7 +22,9 @@ def complaints(session) -> int:
 
 def test_a_day_old_category_step_comes_back_with_the_choice(client, app, session):
     response = client.post(
-        "/pengaduan/baru", data={"csrf_token": _day_old_token(client, app), "kategori": "data_salah"}, headers=SAME_SITE
+        "/pengaduan/baru",
+        data={"csrf_token": day_old_csrf_token(client, app), "kategori": "data_salah"},
+        headers=SAME_SITE,
     )
     assert response.status_code == 400
     page = parse(response)
@@ -30,7 +32,7 @@ def test_a_day_old_category_step_comes_back_with_the_choice(client, app, session
     assert page.select_one("input[name=kategori][checked]")["value"] == "data_salah"
     again = client.post(
         "/pengaduan/baru",
-        data={k: v for k, v in _answers(page).items() if k != "kategori"} | {"kategori": "data_salah"},
+        data={k: v for k, v in form_answers(page).items() if k != "kategori"} | {"kategori": "data_salah"},
     )
     assert again.headers["Location"] == "/pengaduan/baru/rincian"
 
@@ -46,7 +48,7 @@ def test_details_sent_after_the_session_was_lost_come_back_and_go_through(client
     assert response.status_code == 400
     page = parse(response)
     assert "lampiran yang belum terkirim perlu dipilih lagi" in page.select_one(".error-summary[role=alert]").get_text()
-    answers = _answers(page)
+    answers = form_answers(page)
     assert answers["nama"] == TYPED["nama"] and answers["nik"] == TYPED["nik"]
     assert answers["uraian"].strip() == TYPED["uraian"] and answers["telepon"] == TYPED["telepon"]
     assert complaints(session) == 0

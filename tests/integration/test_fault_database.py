@@ -27,7 +27,8 @@ import requests
 
 from portal import create_app
 from tests.factories import make_nik, roster_csv, roster_row
-from tests.integration.drill_cluster import free_port, throwaway_cluster
+from tests.helpers import listening_socket, wait_until
+from tests.helpers.drill_cluster import throwaway_cluster
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -65,6 +66,7 @@ def test_a_database_that_refuses_connections_gets_the_503_page(monkeypatch):
     assert "<html" in page.get_data(as_text=True) and "<html" not in fragment.get_data(as_text=True)
 
 
+@pytest.mark.own_app  # adds an after_request hook
 def test_a_connection_lost_after_the_answer_keeps_the_answer(app, client, database_url):
     """PostgreSQL goes away between the view's answer (say, a committed case's 303) and the
     closing of the session: the resident still gets the answer, not a bare 500."""
@@ -78,8 +80,8 @@ def test_a_connection_lost_after_the_answer_keeps_the_answer(app, client, databa
     def cut_the_connection(response):
         pid = db.session.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()  # holds it
         with db.engine.connect() as other:
-            other.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-        time.sleep(0.2)
+            # waits (up to 10 s) until the backend has exited and its socket is closed
+            assert other.execute(sa.text("SELECT pg_terminate_backend(:pid, 10000)"), {"pid": pid}).scalar_one()
         return response
 
     assert client.get("/cek-status").status_code == 200
@@ -217,49 +219,41 @@ def _serve(database_url: str, tmp_path: Path) -> tuple[subprocess.Popen, str, Pa
         capture_output=True,
         timeout=300,
     )
-    port = free_port()
     log = tmp_path / "gunicorn.log"
-    server = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "-w",
-            "2",
-            "-k",
-            "gthread",
-            "--threads",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if requests.get(f"{base}/cek-status", timeout=5).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        if time.monotonic() > deadline or server.poll() is not None:
-            server.kill()
-            pytest.fail(f"gunicorn did not start:\n{log.read_text()[-2000:]}")
-        time.sleep(0.2)
+    listener = listening_socket()  # requests wait in its backlog until a worker takes them
+    base = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    try:
+        server = subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                "-w",
+                "2",
+                "-k",
+                "gthread",
+                "--threads",
+                "2",
+                "-b",
+                f"fd://{listener.fileno()}",
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            pass_fds=(listener.fileno(),),
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    finally:
+        listener.close()
+    try:
+        first = requests.get(f"{base}/cek-status", timeout=60)  # answered once a worker is up
+    except requests.RequestException as error:  # gunicorn exited: its socket closed
+        first = error
+    if getattr(first, "status_code", None) != 200:
+        os.killpg(server.pid, 9)
+        server.wait(timeout=30)
+        pytest.fail(f"gunicorn did not start ({first}):\n{log.read_text()[-2000:]}")
     return server, base, log, [(p["nik"], p["nama"]) for p in people]
-
-
-def _wait(condition, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.1)
-    return True
 
 
 def test_postgresql_stopped_and_started_under_load(tmp_path):
@@ -272,18 +266,25 @@ def test_postgresql_stopped_and_started_under_load(tmp_path):
             workers = _workers(server.pid)
             for client in clients:
                 client.start()
-            assert _wait(lambda: len(seen.references) >= 3, 60), seen.failures[:5]
+            wait_until(lambda: len(seen.references) >= 3, timeout=60, what=lambda: f"filings {seen.failures[:5]}")
             down_at = time.monotonic()
             cluster.stop()
-            assert _wait(lambda: sum(1 for r in seen.responses if r[2] == 503) >= 6, 30), seen.failures[:5]
+            wait_until(
+                lambda: sum(1 for r in seen.responses if r[2] == 503) >= 6,
+                timeout=30,
+                what=lambda: f"503 pages {seen.failures[:5]}",
+            )
             cluster.start()
             up_at = time.monotonic()
-            assert _wait(
+            wait_until(
                 lambda: seen.ok_since(up_at, "status") >= 3 and seen.ok_since(up_at, "filing") >= 3,
-                60,
-            ), "did not recover"
+                timeout=60,
+                what="did not recover",
+            )
             acknowledged_before = len(seen.references)
-            assert _wait(lambda: len(seen.references) >= acknowledged_before + 3, 60), "no filing after recovery"
+            wait_until(
+                lambda: len(seen.references) >= acknowledged_before + 3, timeout=60, what="no filing after recovery"
+            )
             recovered = min(t for t, kind, status, *_ in seen.responses if t > up_at and status == 200) - up_at
         finally:
             stop.set()

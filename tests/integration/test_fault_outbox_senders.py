@@ -29,7 +29,7 @@ from portal.core.base import utcnow
 from portal.extensions import db
 from portal.models import OutboxMessage
 from tests.clock import running_at
-from tests.integration.test_outbox_smtp import free_port
+from tests.helpers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 FLASK = str(Path(sys.executable).parent / "flask")

@@ -19,9 +19,9 @@ from sqlalchemy import event
 from portal import create_app
 from portal.extensions import db
 from portal.models import Complaint
-from tests.conftest import PortalClient, csrf_token, parse
 from tests.factories import make_nik
-from tests.integration.redis_server import REDIS, RedisServer
+from tests.helpers import PortalClient, csrf_token, parse
+from tests.helpers.redis_server import REDIS, RedisServer
 
 pytestmark = pytest.mark.skipif(REDIS is None, reason="Redis (redis-server) not installed")
 

@@ -10,9 +10,6 @@ import hashlib
 import os
 import re
 import signal
-import subprocess
-import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -20,9 +17,13 @@ import sqlalchemy as sa
 
 from portal.demo.services.roster import demo_rows, write_roster_csv
 from portal.extensions import db
+from tests.helpers.roster import (
+    import_command,
+    run_until_read,
+    transactions_rolled_back,
+    writing_to_person,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-FLASK = str(Path(sys.executable).parent / "flask")
 BASE_ROWS, NEW_ROWS, CHANGED = 2_000, 50_000, 500
 
 
@@ -54,61 +55,6 @@ def roster_state() -> tuple[int, int, int, str]:
     return batches, len(people), history, digest
 
 
-def import_command(csv: Path, database_url: str) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "SIGAP_ENV": "development",
-        "SECRET_KEY": "drill",
-        "NIK_HMAC_KEY": "nik-key-not-for-production",
-        "DATABASE_URL": database_url,
-    }
-    env.pop("SIGAP_PROGRESS", None)
-    return subprocess.Popen(
-        [FLASK, "--app", "wsgi", "roster", "import", str(csv)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def read_position(pid: int, path: Path) -> int | None:
-    """How far the process has read `path` (its file offset, from /proc)."""
-    try:
-        for fd in os.listdir(f"/proc/{pid}/fd"):
-            if os.readlink(f"/proc/{pid}/fd/{fd}") == str(path):
-                return int(Path(f"/proc/{pid}/fdinfo/{fd}").read_text().split()[1])
-    except (FileNotFoundError, ProcessLookupError):
-        return None
-    return None
-
-
-def run_until_read(process: subprocess.Popen, path: Path, share: float = 0.4) -> int:
-    """Wait until the import has read `share` of its file (or ended); return its position."""
-    size, position, deadline = path.stat().st_size, 0, time.monotonic() + 300
-    while process.poll() is None and time.monotonic() < deadline:
-        position = read_position(process.pid, path) or 0
-        if position >= share * size:
-            break
-        time.sleep(0.005)
-    assert process.poll() is None, f"the import ended before it could be killed:\n{process.communicate()}"
-    return position
-
-
-def writing_to_person(conn: sa.Connection) -> bool:
-    """PostgreSQL: another session holds a write lock on `person` (rows in its transaction)."""
-    return bool(
-        conn.scalar(
-            sa.text(
-                "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-                "WHERE c.relname = 'person' AND l.mode = 'RowExclusiveLock' "
-                "AND l.pid <> pg_backend_pid()"
-            )
-        )
-    )
-
-
 def test_an_import_killed_halfway_leaves_nothing_and_the_rerun_completes(app, database_url, tmp_path):
     base, big = write_files(tmp_path)
     result = app.test_cli_runner().invoke(args=["roster", "import", str(base)])
@@ -127,9 +73,7 @@ def test_an_import_killed_halfway_leaves_nothing_and_the_rerun_completes(app, da
     assert process.returncode == -signal.SIGKILL and 0.4 * size <= position < size
     if postgres:  # the server notices the dead client and rolls its transaction back
         with db.engine.connect() as conn:
-            deadline = time.monotonic() + 60
-            while writing_to_person(conn) and time.monotonic() < deadline:
-                time.sleep(0.1)
+            transactions_rolled_back(conn)
 
     assert roster_state() == before  # no batch, no person, no status change from the killed run
 

@@ -14,7 +14,7 @@ from portal.core.base import utcnow
 from portal.extensions import db
 from portal.models import OutboxMessage
 from tests.factories import complaint
-from tests.integration.test_outbox_smtp import free_port
+from tests.helpers import free_port
 
 
 class Mailbox:

@@ -15,10 +15,9 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import Attachment, Complaint, ComplaintStatus, EventKind
-from tests.conftest import csrf_token, parse
 from tests.factories import complaint
-from tests.integration.test_complaint_filing import details, start, submit
-from tests.integration.test_complaint_tracking import officer_moves, track
+from tests.helpers import csrf_token, parse
+from tests.helpers.complaints import details, officer_moves, start, submit, track
 from tests.pdf_samples import sized_pdf
 
 STORAGE_MESSAGE = "Berkas tidak bisa disimpan saat ini"

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.letters.services.letters import issue_letter, revoke_letters_for_inactive
 from portal.models import IssuedVia, Letter, LetterStatus, Person, PersonStatus, StatusReason
-from tests.conftest import csrf_token, parse
 from tests.factories import person
+from tests.helpers import csrf_token, parse
 
 
 def remember_check(client, someone, *, minutes_ago: float = 1) -> None:

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.letters.services.batch import assign_batch_letters
 from portal.models import Letter, LetterStatus
-from tests.conftest import csrf_token
 from tests.factories import person
+from tests.helpers import csrf_token
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL"), reason="PostgreSQL not configured: set TEST_DATABASE_URL"

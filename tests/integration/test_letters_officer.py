@@ -8,8 +8,8 @@ from pypdf import PdfReader
 
 from portal.extensions import db
 from portal.models import AuditEvent, Letter, LetterStatus, PersonStatus
-from tests.conftest import parse
 from tests.factories import account, person, sign_in
+from tests.helpers import parse
 
 
 def section(client, someone):

@@ -15,8 +15,8 @@ from pypdf import PdfReader
 from portal.extensions import db
 from portal.letters.jobs import jobs
 from portal.models import AuditEvent, Letter, LetterStatus
-from tests.conftest import parse
 from tests.factories import account, person, sign_in
+from tests.helpers import parse, wait_until
 
 KEL = "32.75.01.1001"  # Bekasijaya, Bekasi Timur
 OTHER_KEC_KEL = "32.75.02.1001"
@@ -39,13 +39,11 @@ def token(client, path="/petugas/surat-massal"):
 
 
 def wait_until_finished(client, status_url, *, timeout=240):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def finished_page():  # as the page itself does: it polls while the batch runs (hx-trigger)
         page = parse(client.get(status_url))
-        if page.select_one("#batch-progress[hx-trigger]") is None:
-            return page
-        time.sleep(0.5)
-    raise AssertionError(f"the batch did not finish in {timeout} s")
+        return page if page.select_one("#batch-progress[hx-trigger]") is None else None
+
+    return wait_until(finished_page, timeout=timeout, what="the batch did not finish", every=0.5)
 
 
 def test_a_supervisor_makes_a_kelurahan_batch_in_the_background(client, people):

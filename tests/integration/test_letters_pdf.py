@@ -14,8 +14,8 @@ from portal.extensions import db
 from portal.letters.documents.pdf import html_to_pdf
 from portal.letters.documents.render import document_title, letter_view, letters_html
 from portal.letters.services.letters import issue_letter
-from tests.conftest import csrf_token
 from tests.factories import person
+from tests.helpers import csrf_token
 
 ISSUED = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)  # 10:00 in Bekasi
 
@@ -136,34 +136,14 @@ def test_the_download_is_the_same_letter(app, client):
     assert url.startswith("http://127.0.0.1:5000/verifikasi/")
 
 
-def test_the_cut_down_user_agent_stylesheet_changes_nothing(app):
-    """html_to_pdf lays letters out with letter_ua.css instead of WeasyPrint's whole HTML user-agent
-    stylesheet (faster); the pages, their tags and the outline must be those of a plain render."""
-    from PIL import ImageChops
-    from weasyprint import HTML
-
-    from portal.letters.documents.pdf import STYLESHEET, _stylesheet, letter_html_class
-
-    assert "_ua_stylesheets" in vars(HTML)  # the method the portal overrides still exists
-    someone = person(nama="Hj. Siti Ma'rifah, S.Pd.", female=True)
-    letter = issue_letter(session=db.session, person_id=someone.id, now=ISSUED)
-    db.session.commit()
-    with app.test_request_context():
-        html = letters_html([letter_view(letter)], title=document_title(letter.number))
-    stylesheet, fonts = _stylesheet()
-    plain = HTML(string=html, base_url=str(STYLESHEET.parent)).write_pdf(
-        stylesheets=[stylesheet], font_config=fonts, pdf_variant="pdf/ua-1"
-    )
-    ours = html_to_pdf(html)
-    assert letter_html_class()._ua_stylesheets is not HTML._ua_stylesheets
-    images = [pypdfium2.PdfDocument(pdf)[0].render(scale=2).to_pil().convert("RGB") for pdf in (plain, ours)]
-    assert ImageChops.difference(*images).getbbox() is None
-    readers = [PdfReader(io.BytesIO(pdf)) for pdf in (plain, ours)]
-    outlines = [outline_titles(r.outline) for r in readers]
-    assert outlines[0] == outlines[1] and "SURAT KETERANGAN KEPESERTAAN" in outlines[0]
-    tags = [structure_tags(r.trailer["/Root"]["/StructTreeRoot"]) for r in readers]
-    assert tags[0] == tags[1] and "/H1" in tags[0] and "/L" in tags[0]
-    assert text_of(plain)[1] == text_of(ours)[1]
+def test_the_pdf_has_an_outline_and_its_structure(app):
+    """The letter's heading is the PDF's outline; its tags keep the heading and the list."""
+    pdf, _letter = letter_pdf(app, person(nama="Hj. Siti Ma'rifah, S.Pd.", female=True))
+    reader = PdfReader(io.BytesIO(pdf))
+    assert "SURAT KETERANGAN KEPESERTAAN" in outline_titles(reader.outline)
+    tags = structure_tags(reader.trailer["/Root"]["/StructTreeRoot"])
+    assert "/H1" in tags and "/L" in tags
+    assert "Hj. Siti Ma'rifah, S.Pd." in text_of(pdf)[1]
 
 
 def outline_titles(items) -> list[str]:

@@ -16,8 +16,8 @@ from portal.core.lockout_models import LockoutScope
 from portal.extensions import db
 from portal.models import AccessLockout, AuditEvent, CheckOutcome, StatusCheckLog
 from portal.status_check.services import check_status
-from tests.conftest import csrf_token, parse
 from tests.factories import account, complaint, person, sign_in
+from tests.helpers import csrf_token, parse
 
 POLICY = LockoutPolicy(max_failures=5, base_minutes=15)
 

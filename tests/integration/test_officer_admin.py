@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import Account, AuditEvent, Person, ResponseTemplate, RosterImportBatch
-from tests.conftest import csrf_token, parse
 from tests.factories import PASSWORD, account, complaint, roster_csv, roster_row, sign_in
+from tests.helpers import csrf_token, parse
 
 
 @pytest.fixture

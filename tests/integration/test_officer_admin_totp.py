@@ -6,8 +6,8 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import AuditEvent
-from tests.conftest import csrf_token, parse
 from tests.factories import account, sign_in
+from tests.helpers import csrf_token, parse
 
 
 def reset(client, target, *, checked=True):

@@ -5,8 +5,8 @@ import sqlalchemy as sa
 from portal.core import trail as audit
 from portal.extensions import db
 from portal.models import AuditEvent
-from tests.conftest import csrf_token, parse
 from tests.factories import account, complaint, person, sign_in
+from tests.helpers import csrf_token, parse
 
 
 def rows(response) -> list[list[str]]:

@@ -13,8 +13,8 @@ from portal.core.trail import AuditIsAppendOnly
 from portal.extensions import db
 from portal.models import Account, AuditEvent
 from tests.clock import running_at
-from tests.conftest import csrf_token, parse
 from tests.factories import PASSWORD, account, sign_in
+from tests.helpers import csrf_token, parse
 
 
 def test_sign_in_and_out(client):

@@ -2,8 +2,8 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import AuditEvent, ComplaintStatus, EventKind, ResponseTemplate
-from tests.conftest import parse
 from tests.factories import account, attachment, complaint, png, sign_in
+from tests.helpers import parse
 
 
 def act(client, case, action, **data):

@@ -8,9 +8,9 @@ import pytest
 
 from portal.extensions import db
 from portal.models import FilerRelation
-from tests.conftest import parse
 from tests.factories import account, attachment, complaint, person, sign_in
-from tests.integration.test_officer_queue_search import nik_search
+from tests.helpers import parse
+from tests.helpers.complaints import nik_search
 
 NAME = "Siti Rahmawati"
 HTMX = {"HX-Request": "true"}

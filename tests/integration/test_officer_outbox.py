@@ -14,9 +14,9 @@ from portal.core.base import utcnow
 from portal.extensions import db
 from portal.models import AuditEvent, OutboxMessage, OutboxState
 from portal.notifications.services import outbox
-from tests.conftest import csrf_token, parse
 from tests.factories import account, complaint, sign_in
-from tests.integration.test_outbox_smtp import Inbox, free_port
+from tests.helpers import csrf_token, free_port, parse
+from tests.helpers.mail import Inbox
 
 PAGE = "/petugas/email-bermasalah"
 

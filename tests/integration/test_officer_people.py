@@ -6,8 +6,8 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import AuditEvent, PersonStatus, PersonStatusHistory, RosterImportBatch
-from tests.conftest import csrf_token, parse
 from tests.factories import account, complaint, person, sign_in
+from tests.helpers import csrf_token, parse
 
 
 def names(response) -> list[str]:

@@ -3,9 +3,9 @@ from datetime import timedelta
 from portal.core.base import utcnow
 from portal.extensions import db
 from portal.models import ComplaintStatus
-from tests.conftest import parse
 from tests.factories import account, complaint, sign_in
-from tests.integration.test_officer_queue_search import nik_search
+from tests.helpers import parse
+from tests.helpers.complaints import nik_search
 
 
 def references(response) -> list[str]:

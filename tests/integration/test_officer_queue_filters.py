@@ -9,8 +9,8 @@ from portal.core.base import utcnow
 from portal.core.workdays import WorkCalendar, local_date
 from portal.extensions import db
 from portal.models import ComplaintStatus
-from tests.conftest import parse
 from tests.factories import account, complaint, sign_in
+from tests.helpers import parse
 
 HTMX = {"HX-Request": "true"}
 

@@ -113,6 +113,8 @@ def test_sqlite_reads_the_named_indexes(app, cases, shape, counted_from, rows_fr
     if db.engine.dialect.name != "sqlite":  # PostgreSQL plans with its own statistics: no hint
         assert statements and not any("INDEXED BY" in sql for sql, _params in statements)
         return
+    counted, rows = (sql for sql, _params in statements[-2:])
+    assert f"INDEXED BY {counted_from}" in counted and f"INDEXED BY {rows_from}" in rows  # the hints, rendered
     plans = [
         " ".join(row[3] for row in db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
         for sql, params in statements[-2:]

@@ -4,19 +4,15 @@ import pytest
 
 from portal.complaints.services import queue
 from portal.complaints.services import search as complaint_search
-from tests.conftest import csrf_token, parse
 from tests.factories import account, complaint, sign_in
+from tests.helpers import parse
+from tests.helpers.complaints import nik_search
 
 HTMX = {"HX-Request": "true"}
 
 
 def references(response) -> list[str]:
     return [a.get_text(strip=True) for a in parse(response).select("#antrean tbody td:first-child a")]
-
-
-def nik_search(client, nik: str):
-    """The queue's NIK search as a browser sends it: by POST, never in an address."""
-    return client.post("/petugas/pengaduan", data={"csrf_token": csrf_token(client, "/petugas/pengaduan"), "nik": nik})
 
 
 SEARCHES = [

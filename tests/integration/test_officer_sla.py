@@ -6,8 +6,8 @@ from portal.core.base import utcnow
 from portal.core.workdays import local_date
 from portal.extensions import db
 from portal.models import ComplaintStatus
-from tests.conftest import parse
 from tests.factories import account, complaint, sign_in
+from tests.helpers import parse
 
 
 def table(response, heading: str) -> dict[str, list[str]]:

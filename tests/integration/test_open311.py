@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from portal.extensions import db
-from tests.integration.test_statistik import _complaint, utc
+from tests.helpers.statistics import dated_complaint, utc
 
 # GeoReport v2 field lists (wiki.open311.org/GeoReport_v2)
 SERVICE_FIELDS = {"service_code", "service_name", "description", "metadata", "type", "keywords", "group"}
@@ -39,11 +39,11 @@ def _data():
     recent = dict(created=now - timedelta(days=10), verify_due=date(2030, 1, 1), resolve_due=date(2030, 1, 20))
     old = dict(created=utc(2026, 2, 2, 2), verify_due=date(2026, 2, 5), resolve_due=date(2026, 2, 20))
     made = [
-        _complaint("terlewat", "diterima", **recent),  # 1: public, open, recent
-        _complaint("informasi", "selesai", resolved=utc(2026, 2, 10, 3), **old),  # 2: public, closed, old
-        _complaint("pungli", "diterima", confidential=True, **recent),  # 3: never published
-        _complaint("data_salah", "diverifikasi", confidential=True, **recent),  # 4: confidential: never
-        _complaint("masalah_kartu_klaim", "dirujuk", kelurahan="32.75.02.1002", **old),  # 5: referred
+        dated_complaint("terlewat", "diterima", **recent),  # 1: public, open, recent
+        dated_complaint("informasi", "selesai", resolved=utc(2026, 2, 10, 3), **old),  # 2: public, closed, old
+        dated_complaint("pungli", "diterima", confidential=True, **recent),  # 3: never published
+        dated_complaint("data_salah", "diverifikasi", confidential=True, **recent),  # 4: confidential: never
+        dated_complaint("masalah_kartu_klaim", "dirujuk", kelurahan="32.75.02.1002", **old),  # 5: referred
     ]
     made[4].referral_agency = "dinsos"
     db.session.add_all(made)

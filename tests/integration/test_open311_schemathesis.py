@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.generation import GenerationMode
 
 from portal.extensions import db
-from tests.integration.test_statistik import _complaint
+from tests.helpers.statistics import dated_complaint
 
 EXAMPLES = 30  # per operation and mode: the whole test stays well under a minute per database
 
@@ -32,7 +32,7 @@ def open311_schema(app):
         (5, "pungli", "diterima"),
     ]:
         db.session.add(
-            _complaint(
+            dated_complaint(
                 category,
                 status,
                 created=now - timedelta(days=days),

@@ -22,7 +22,8 @@ from portal.models import OutboxMessage, OutboxState
 from portal.notifications.sender import deliver_due
 from portal.notifications.services import outbox
 from tests.factories import complaint
-from tests.integration.test_outbox_smtp import free_port, settings
+from tests.helpers import free_port
+from tests.helpers.mail import smtp_settings
 
 
 class Mailbox:
@@ -65,7 +66,7 @@ def test_each_claim_is_committed_before_its_conversation_and_each_outcome_on_its
     def after_claim(claimed):  # what another connection sees once a message is claimed
         seen.append((claimed.subject.split(":")[0].removeprefix("Pengaduan "), len(mailbox.messages), states()))
 
-    report = deliver_due(session=db.session, smtp=settings(port), after_claim=after_claim)
+    report = deliver_due(session=db.session, smtp=smtp_settings(port), after_claim=after_claim)
     assert report.sent == 3 and len(mailbox.messages) == 3
     for n, (reference, received, committed) in enumerate(seen):
         assert reference == references[n] and received == n  # claimed before its SMTP conversation
@@ -87,7 +88,7 @@ def test_a_lost_answer_is_never_sent_again_by_itself(app, server):
     assert (state, attempts) == ("tidak_pasti", 1) and error.startswith(("TimeoutError", "SMTPServerDisconnected"))
     later = utcnow() + timedelta(hours=5)
     for _ in range(2):
-        assert deliver_due(session=db.session, smtp=settings(port), now=later).sent == 0
+        assert deliver_due(session=db.session, smtp=smtp_settings(port), now=later).sent == 0
     assert len(mailbox.messages) == 1  # it arrived once and was not sent again
 
 
@@ -101,7 +102,7 @@ def test_a_slow_sender_whose_claim_ran_out_still_records_what_it_sent(app, serve
             other.commit()
         assert states()[case.reference][0] == "tidak_pasti"
 
-    report = deliver_due(session=db.session, smtp=settings(port), after_claim=another_sender_comes_by_later)
+    report = deliver_due(session=db.session, smtp=smtp_settings(port), after_claim=another_sender_comes_by_later)
     assert report.sent == 1 and len(mailbox.messages) == 1
     assert states()[case.reference][0] == "terkirim"
 
@@ -109,16 +110,16 @@ def test_a_slow_sender_whose_claim_ran_out_still_records_what_it_sent(app, serve
 def test_a_refusal_is_queued_again_and_the_last_attempt_gives_up(app):
     case, _ = complaint(email="warga@contoh.id")
     down = free_port()
-    report = deliver_due(session=db.session, smtp=settings(down))
+    report = deliver_due(session=db.session, smtp=smtp_settings(down))
     assert (report.retrying, report.gave_up) == (1, 0) and states()[case.reference][:2] == ("antre", 1)
     db.session.execute(sa.update(OutboxMessage).values(attempts=outbox.MAX_ATTEMPTS - 1, next_attempt_at=utcnow()))
     db.session.commit()
-    report = deliver_due(session=db.session, smtp=settings(down))
+    report = deliver_due(session=db.session, smtp=smtp_settings(down))
     assert (report.retrying, report.gave_up) == (0, 1)
     state, attempts, error = states()[case.reference]
     assert (state, attempts) == ("gagal", outbox.MAX_ATTEMPTS) and error.startswith("ConnectionRefusedError")
     later = utcnow() + timedelta(days=2)
-    assert deliver_due(session=db.session, smtp=settings(down), now=later).gave_up == 0  # not tried again
+    assert deliver_due(session=db.session, smtp=smtp_settings(down), now=later).gave_up == 0  # not tried again
     assert db.session.scalar(sa.select(OutboxMessage.state)) is OutboxState.GAGAL
 
 
@@ -134,7 +135,7 @@ def test_a_message_that_cannot_be_written_does_not_stop_the_others(app, server):
     )
     db.session.commit()
     case, _ = complaint(email="warga@contoh.id")
-    report = deliver_due(session=db.session, smtp=settings(port))
+    report = deliver_due(session=db.session, smtp=smtp_settings(port))
     assert (report.sent, report.retrying) == (1, 1) and len(mailbox.messages) == 1
     assert mailbox.messages[0]["To"] == "warga@contoh.id" and mailbox.messages[0]["Bcc"] is None
     state, attempts, error = states()["SGP-2026-999999"]

@@ -3,7 +3,7 @@ import gzip
 import pytest
 
 from portal.config import HTMX_CDN_SRI, HTMX_CDN_URL
-from tests.conftest import parse
+from tests.helpers import parse
 
 PUBLIC_PAGES = ["/", "/cek-status", "/tentang", "/statistik"]
 

@@ -20,10 +20,9 @@ from portal.core.bounded import Limits
 from portal.extensions import db
 from portal.models import Attachment, ComplaintStatus
 from portal.web.settings import attachment_dir
-from tests.conftest import csrf_token, parse
 from tests.factories import complaint
-from tests.integration.test_complaint_filing import details, start, submit
-from tests.integration.test_complaint_tracking import officer_moves, track
+from tests.helpers import csrf_token, parse
+from tests.helpers.complaints import details, officer_moves, start, submit, track
 from tests.pdf_samples import KEPT_LINKS, assemble, hostile_pdf, stream, text_pdf
 
 LINES = ["Surat Keterangan Domisili", "Kelurahan Margahayu RT 04 RW 07"]

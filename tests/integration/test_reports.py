@@ -9,11 +9,12 @@ from datetime import date
 
 import pytest
 
+from portal.core.trail import RESIDENT
 from portal.extensions import db
 from portal.models import AuditEvent, ComplaintEvent
-from tests.conftest import parse
 from tests.factories import account, sign_in
-from tests.integration.test_statistik import build_dataset, utc
+from tests.helpers import parse
+from tests.helpers.statistics import build_dataset, utc
 
 FEB = dict(created=utc(2026, 2, 2, 2), verify_due=date(2026, 2, 5), resolve_due=date(2026, 2, 20))
 
@@ -35,7 +36,7 @@ def _setup(client):
             kind="status",
             from_status="selesai",
             to_status="banding",
-            actor="warga",
+            acted_by=RESIDENT,
             created_at=utc(2026, 2, 26, 3),
         )
     )

@@ -23,7 +23,7 @@ import pytest
 
 from portal.core.lockout import keyed_hash
 from tests.factories import make_nik
-from tests.integration.proxy_stack import (
+from tests.helpers.proxy_stack import (
     NIK_HMAC_KEY,
     SERVER_NAME,
     SLOW_POST_PATH,

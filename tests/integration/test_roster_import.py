@@ -165,7 +165,7 @@ def test_demo_seed_creates_the_program_roster(app):
     again = app.test_cli_runner().invoke(args=["demo", "seed"])
     assert again.exit_code == 0 and "0 baru" in again.output
     # /statistik counts the seeded roster from the import's per-group counts
-    from tests.integration.test_roster_summary import person_groups, stored_groups
+    from tests.helpers.roster import person_groups, stored_groups
 
     assert stored_groups() == person_groups()
     figures = app.test_client().get("/statistik/data.json").get_json()["ringkasan"]

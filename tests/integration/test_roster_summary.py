@@ -15,20 +15,19 @@ import io
 import logging
 import random
 import re
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
 from portal.core.errors import RosterFileError
-from portal.core.workdays import WorkCalendar
 from portal.extensions import db
 from portal.models import Person, PersonStatus
 from portal.roster.labels import file_error
 from portal.roster.services import summary as roster_summary
 from portal.roster.services.importing import import_roster
-from portal.statistics.services.figures import MONTHLY_PREMIUM, compute_figures
 from tests.factories import make_nik, roster_csv
+from tests.helpers.roster import RECOUNTED, oracle, person_groups, published, stored_groups
 
 KELURAHAN = ("32.75.01.1001", "32.75.01.1002", "32.75.02.1001", "32.75.03.1001", "32.75.07.1003", "32.75.12.1001")
 PERIODS = (
@@ -48,7 +47,6 @@ NOT_ACTIVE = (
     ("tidak_memenuhi_syarat", "bukan_warga_kota_bekasi"),
     ("tidak_memenuhi_syarat", "sudah_peserta_lain"),
 )
-BUDGET_YEAR = 2026
 
 
 @pytest.fixture
@@ -58,9 +56,6 @@ def portal_log(caplog):
     assert not logging.getLogger("portal").disabled
     caplog.set_level(logging.WARNING, logger="portal")
     return caplog
-
-
-RECOUNTED = "roster_summary did not match person"
 
 
 def _row(rng: random.Random, nik: str, female: bool, birth: date, snapshot: str) -> dict[str, str]:
@@ -101,74 +96,6 @@ def _import(rows) -> None:
         session=db.session, stream=roster_csv(rows), filename="r.csv", imported_by="t", today=date(2026, 11, 1)
     )
     db.session.commit()
-
-
-def _months(start: date, end: date, year: int | None = None) -> int:
-    """Months of coverage, counted by walking them (the oracle's own arithmetic)."""
-    months, y, m = 0, start.year, start.month
-    while (y, m) <= (end.year, end.month):
-        if year is None or y == year:
-            months += 1
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return months
-
-
-def oracle() -> dict:
-    """The roster figures computed person by person from `person`."""
-    by_status: dict[str, int] = {}
-    places: dict[tuple[str, str], int] = {}
-    total = in_year = 0
-    newest = None
-    for person in db.session.scalars(sa.select(Person)):
-        by_status[person.status.value] = by_status.get(person.status.value, 0) + 1
-        if person.status is not PersonStatus.AKTIF:
-            continue
-        key = (person.kelurahan_code[:8], person.jenis_kelamin.value)
-        places[key] = places.get(key, 0) + 1
-        total += _months(person.mulai, person.selesai) * MONTHLY_PREMIUM
-        in_year += _months(person.mulai, person.selesai, BUDGET_YEAR) * MONTHLY_PREMIUM
-        newest = person.tanggal_data if newest is None else max(newest, person.tanggal_data)
-    return {
-        "active": sum(places.values()),
-        "waiting": by_status.get("daftar_tunggu", 0),
-        "in_process": by_status.get("proses", 0),
-        "participants": places,
-        "committed_total": total,
-        "committed_in_year": in_year,
-        "data_date": newest,
-    }
-
-
-def published() -> dict:
-    """The same figures as /statistik counts them (from roster_summary)."""
-    f = compute_figures(
-        session=db.session,
-        quota=1000,
-        budget=10**9,
-        budget_year=BUDGET_YEAR,
-        now=datetime(2026, 11, 2, tzinfo=UTC),
-        calendar=WorkCalendar(),
-    )
-    return {
-        "active": f.active,
-        "waiting": f.waiting,
-        "in_process": f.in_process,
-        "participants": f.participants,
-        "committed_total": f.budget.committed_total,
-        "committed_in_year": f.budget.committed_in_year,
-        "data_date": f.data_date,
-    }
-
-
-def stored_groups() -> list[tuple]:
-    return sorted(roster_summary.groups(session=db.session), key=repr)
-
-
-def person_groups() -> list[tuple]:
-    columns = [Person.__table__.c[c] for c in roster_summary.GROUP_COLUMNS]
-    return sorted(
-        (tuple(r) for r in db.session.execute(sa.select(*columns, sa.func.count()).group_by(*columns))), key=repr
-    )
 
 
 def assert_summary_matches_person() -> None:

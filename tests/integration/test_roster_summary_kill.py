@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 from datetime import date
 from pathlib import Path
 
@@ -17,17 +16,15 @@ import pytest
 
 from portal.demo.services.roster import demo_rows, write_roster_csv
 from portal.extensions import db
-from tests.integration.test_fault_roster_kill import (
-    import_command,
-    run_until_read,
-    writing_to_person,
-)
-from tests.integration.test_roster_summary import (
+from tests.helpers.roster import (
     RECOUNTED,
+    import_command,
     oracle,
     person_groups,
     published,
+    run_until_read,
     stored_groups,
+    transactions_rolled_back,
 )
 
 MIX = {
@@ -87,9 +84,7 @@ def test_an_import_killed_halfway_leaves_the_counts_as_they_were(app, database_u
     process.communicate(timeout=60)
     if database_url.startswith("postgresql"):  # the server rolls the dead client's transaction back
         with db.engine.connect() as conn:
-            deadline = time.monotonic() + 60
-            while writing_to_person(conn) and time.monotonic() < deadline:
-                time.sleep(0.1)
+            transactions_rolled_back(conn)
     assert stored_groups() == before
     _assert_counts_match_person()
 

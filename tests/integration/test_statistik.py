@@ -12,18 +12,19 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime
 
 import pytest
 
-from portal.extensions import db
-from portal.models import Complaint, Person, PersonStatus, Sex
 from portal.statistics.routes.figures import CACHE
-from tests.conftest import parse
 from tests.factories import add_people
-from tests.unit.test_suppression import recovered_cells
-
-TIMUR, BARAT = "32.75.01", "32.75.02"
+from tests.helpers import parse
+from tests.helpers.statistics import (
+    build_dataset,
+    cell_number,
+    html_grid,
+    recovered_cells,
+    roster_person,
+)
 
 # The dataset has fixed dates (February to May 2026): the monthly trend runs up to this month.
 pytestmark = pytest.mark.clock("2026-11-18T10:00:00+07:00")
@@ -32,148 +33,6 @@ pytestmark = pytest.mark.clock("2026-11-18T10:00:00+07:00")
 @pytest.fixture
 def app_config():
     return {"PROGRAM_QUOTA": 40, "PROGRAM_BUDGET": 10_000_000, "PROGRAM_BUDGET_YEAR": 2026, "STATS_CACHE_SECONDS": 0}
-
-
-_nik = iter(range(10**6))
-
-
-def _person(kelurahan, sex, status="aktif", mulai=date(2025, 11, 1), data_date=date(2026, 10, 1)):
-    active = status == "aktif"
-    return Person(
-        nik=f"3275014{next(_nik):09d}",
-        nama="Rahasia Sekali",
-        tanggal_lahir=date(1980, 1, 1),
-        jenis_kelamin=Sex(sex),
-        kelurahan_code=kelurahan,
-        status=PersonStatus(status),
-        kpj="25000000001" if active else None,
-        mulai=mulai if active else None,
-        selesai=date(2026, 12, 31) if active else None,
-        tanggal_data=data_date,
-    )
-
-
-_ref = iter(range(1, 10**6))
-
-
-def _complaint(
-    category,
-    status,
-    *,
-    created,
-    verify_due,
-    resolve_due,
-    verified=None,
-    resolved=None,
-    confidential=False,
-    appealed=False,
-    kelurahan="32.75.01.1001",
-):
-    return Complaint(
-        reference=f"SGP-2026-{next(_ref):06d}",
-        access_code_hash="x",
-        category=category,
-        status=status,
-        confidential=confidential,
-        subject_nik="3275010101800001",
-        subject_name="Nama Pelapor Rahasia",
-        kelurahan_code=kelurahan,
-        filer_relation="sendiri",
-        phone="+6281299998888",
-        contact_channel="whatsapp",
-        email="rahasia@contoh.test",
-        description="Cerita pribadi pelapor",
-        created_at=created,
-        updated_at=created,
-        verify_due=verify_due,
-        resolve_due=resolve_due,
-        verified_at=verified,
-        resolved_at=resolved,
-        appealed=appealed,
-    )
-
-
-def utc(*args):
-    return datetime(*args, tzinfo=UTC)
-
-
-def build_dataset():
-    people = (
-        [_person("32.75.01.1001", "L") for _ in range(8)]
-        + [_person("32.75.01.1002", "L") for _ in range(4)]
-        + [_person("32.75.01.1001", "P") for _ in range(6)]
-        + [_person("32.75.01.1003", "P", data_date=date(2026, 10, 15))]
-        + [_person("32.75.02.1001", "L") for _ in range(3)]
-        + [_person("32.75.02.1002", "P") for _ in range(8)]
-        + [_person("32.75.02.1002", "P", mulai=date(2026, 3, 15))]
-        + [_person("32.75.05.1001", "L", "daftar_tunggu") for _ in range(6)]
-        + [_person("32.75.05.1001", "P", "proses") for _ in range(2)]
-        + [_person("32.75.05.1001", "P", "nonaktif")]
-    )
-    feb = dict(created=utc(2026, 2, 2, 2), verify_due=date(2026, 2, 5), resolve_due=date(2026, 2, 20))
-    verified = [utc(2026, 2, 4, 3)] * 19 + [utc(2026, 2, 5, 20)] + [utc(2026, 2, 9, 3)] * 4  # 20:00 UTC = next day WIB
-    outcomes = (["selesai"] * 10 + ["ditolak"] * 2) + (["selesai"] * 5 + ["ditolak"] * 6 + ["banding"])
-    answered = [utc(2026, 2, 13, 3)] * 12 + [utc(2026, 2, 25, 3)] * 12
-    complaints = [
-        _complaint("terlewat", status, verified=v, resolved=r, appealed=status == "banding", **feb)
-        for v, r, status in zip(verified, answered, outcomes, strict=True)
-    ]
-    complaints += [
-        _complaint(
-            "pungli",
-            "diterima",
-            created=utc(2026, 3, 2, 2),
-            verify_due=date(2026, 3, 5),
-            resolve_due=date(2026, 3, 20),
-            confidential=True,
-        )
-        for _ in range(3)
-    ]
-    complaints += [
-        _complaint(
-            "informasi",
-            "ditutup",
-            created=utc(2026, 4, 6, 2),
-            verify_due=date(2026, 4, 9),
-            resolve_due=date(2026, 4, 24),
-        )
-        for _ in range(2)
-    ]
-    complaints += [
-        _complaint(
-            "terlewat",
-            "ditutup",
-            created=utc(2026, 4, 7, 2),
-            verify_due=date(2026, 4, 10),
-            resolve_due=date(2026, 4, 27),
-            confidential=True,
-        )
-        for _ in range(2)
-    ]
-    complaints += [
-        _complaint(
-            "data_salah",
-            "menunggu_informasi",
-            created=utc(2026, 5, 4, 2),
-            verify_due=date(2026, 5, 7),
-            resolve_due=date(2026, 5, 22),
-        )
-    ]
-    add_people(people)
-    db.session.add_all(complaints)
-    db.session.commit()
-
-
-def _number(text: str):
-    text = text.strip()
-    return text if text in ("<5", "*") else int(text.replace(".", "").replace(",", ""))
-
-
-def html_grid(page, table_id):
-    """The published extended grid of one table, read from the page."""
-    table = page.select_one(f"table#{table_id}")
-    rows = table.select("tbody tr") + table.select("tfoot tr")
-    return [[_number(td.get_text()) for td in row.select("td")] for row in rows]
 
 
 TABLES = {  # id on the page, csv name, row totals, column totals
@@ -249,7 +108,7 @@ def test_no_hidden_cell_can_be_recovered_from_the_page(client, table_id):
 
 def _csv_grid(client, name):
     rows = list(csv.reader(io.StringIO(client.get(f"/statistik/{name}.csv").get_data(as_text=True))))
-    return rows[0], [[_number(cell) for cell in row[2:]] for row in rows[1:]]
+    return rows[0], [[cell_number(cell) for cell in row[2:]] for row in rows[1:]]
 
 
 @pytest.mark.parametrize("table_id", list(TABLES))
@@ -322,7 +181,7 @@ def test_unknown_table_is_404(client):
 
 
 def test_small_program_hides_the_headline_and_the_money(client):
-    add_people([_person("32.75.01.1001", "L") for _ in range(5)])  # L 5, P 0: total 5 would tell P = 0
+    add_people([roster_person("32.75.01.1001", "L") for _ in range(5)])  # L 5, P 0: total 5 would tell P = 0
     page = parse(client.get("/statistik"))
     grid = html_grid(page, "tabel-kecamatan")
     assert grid[12][2] in ("<5", "*")
@@ -372,9 +231,9 @@ def test_page_in_english(client):
 def test_figures_are_kept_for_a_while_in_the_worker_and_the_database(app, client):
     app.config["STATS_CACHE_SECONDS"] = 60
     app.extensions.pop(CACHE, None)
-    add_people([_person("32.75.01.1001", "L") for _ in range(10)])
+    add_people([roster_person("32.75.01.1001", "L") for _ in range(10)])
     first = client.get("/statistik/data.json").get_json()
-    add_people([_person("32.75.01.1001", "L") for _ in range(10)])
+    add_people([roster_person("32.75.01.1001", "L") for _ in range(10)])
     again = client.get("/statistik/data.json").get_json()
     assert again["ringkasan"]["peserta_aktif"] == first["ringkasan"]["peserta_aktif"] == 10
     assert again["dihitung_pada"] == first["dihitung_pada"]

@@ -14,8 +14,8 @@ import pytest
 from portal.core.workdays import JAKARTA
 from portal.extensions import db
 from portal.statistics.services.figures import NONPUBLIC_BATCH, nonpublic_cutoff
-from tests.conftest import parse
-from tests.integration.test_statistik import _complaint, build_dataset, html_grid
+from tests.helpers import parse
+from tests.helpers.statistics import build_dataset, dated_complaint, html_grid
 
 
 @pytest.fixture
@@ -65,8 +65,8 @@ def test_a_few_non_public_complaints_are_not_counted_yet(client):
         created=datetime(2026, 3, 2, 2, tzinfo=UTC), verify_due=date(2026, 3, 5), resolve_due=date(2026, 3, 20)
     )
     db.session.add_all(
-        [_complaint("terlewat", "diterima", **march) for _ in range(8)]
-        + [_complaint("pungli", "diterima", confidential=True, **march) for _ in range(3)]
+        [dated_complaint("terlewat", "diterima", **march) for _ in range(8)]
+        + [dated_complaint("pungli", "diterima", confidential=True, **march) for _ in range(3)]
     )
     db.session.commit()
     data = client.get("/statistik/data.json").get_json()
@@ -84,7 +84,7 @@ def test_a_confidential_report_filed_now_changes_no_figure(client):
     now = datetime.now(UTC)
     db.session.add_all(
         [
-            _complaint(
+            dated_complaint(
                 "pungli",
                 "diterima",
                 created=now - timedelta(minutes=1),
@@ -107,7 +107,7 @@ def test_last_months_reports_enter_together_once_the_month_is_over(client):
     last_month = (now.replace(day=1) - timedelta(days=1)).replace(hour=10, tzinfo=JAKARTA)
     db.session.add_all(
         [
-            _complaint(
+            dated_complaint(
                 "terlewat", "diterima", created=last_month, verify_due=date(2030, 1, 1), resolve_due=date(2030, 1, 20)
             )
             for _ in range(10)
@@ -115,7 +115,7 @@ def test_last_months_reports_enter_together_once_the_month_is_over(client):
     )
     db.session.add_all(
         [
-            _complaint(
+            dated_complaint(
                 "pungli",
                 "diterima",
                 created=last_month,

@@ -15,17 +15,15 @@ import pytest
 import sqlalchemy as sa
 from babel.dates import format_datetime
 
-from portal import create_app
 from portal.complaints.services.indicators import Indicators
 from portal.core.base import utcnow
 from portal.extensions import db
 from portal.models import StatsSnapshot
-from portal.statistics.routes import figures
 from portal.statistics.services import snapshot as stats_snapshot
 from portal.statistics.services.figures import AssistanceFigures, Budget, ProgramFigures
 from portal.statistics.services.tables import build_tables
-from tests.conftest import PortalClient, _test_config, parse
-from tests.integration.test_statistik import build_dataset, html_grid
+from tests.helpers import parse
+from tests.helpers.statistics import build_dataset, html_grid
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
@@ -35,37 +33,11 @@ def app_config():
     return {"PROGRAM_QUOTA": 40, "PROGRAM_BUDGET": 10_000_000, "PROGRAM_BUDGET_YEAR": 2026, "STATS_CACHE_SECONDS": 60}
 
 
-@pytest.fixture
-def background(monkeypatch) -> list:
-    """Background refreshes asked for, not yet run."""
-    pending: list = []
-    monkeypatch.setattr(figures, "_in_background", pending.append)
-    return pending
-
-
 def run_background(pending: list) -> None:
     while pending:
         thread = threading.Thread(target=pending.pop(0))
         thread.start()
         thread.join()
-
-
-@pytest.fixture
-def new_worker(app, database_url, app_config, tmp_path):
-    """A new worker process on the same database: a client of a new app, with an empty cache."""
-    apps = []
-
-    def start(**config) -> PortalClient:
-        worker = create_app({**_test_config(database_url, tmp_path), **app_config, **config})
-        worker.test_client_class = PortalClient
-        apps.append(worker)
-        return worker.test_client()
-
-    yield start
-    for worker in apps:
-        with worker.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 def planted(computed_at: datetime, active: int = 777):

@@ -17,11 +17,9 @@ from portal.extensions import db
 from portal.statistics.export import DOWNLOADS
 from portal.statistics.routes.figures import CACHE
 from portal.statistics.services import snapshot as stats_snapshot
-from tests.conftest import parse
 from tests.factories import add_people
-from tests.integration.test_statistik import _person, build_dataset
-from tests.integration.test_statistik_assistance import _file
-from tests.integration.test_statistik_snapshot import background, new_worker  # noqa: F401 (fixtures)
+from tests.helpers import parse
+from tests.helpers.statistics import build_dataset, file_assistance_requests, roster_person
 
 PAGES = ["/statistik", "/statistik?lang=en"]
 FILES = ["/statistik/data.json", "/statistik/data.json?lang=en", *(f"/statistik/{name}.csv" for name in DOWNLOADS)]
@@ -49,18 +47,18 @@ def _published(client) -> dict:
 
 def _known_answers() -> None:
     build_dataset()
-    _file(21, days_ago=40, contacted_after_days=1)  # assistance: a published percentage too
-    _file(4, days_ago=40)
+    file_assistance_requests(21, days_ago=40, contacted_after_days=1)  # assistance: a published percentage too
+    file_assistance_requests(4, days_ago=40)
 
 
 @pytest.mark.parametrize("dataset", [_known_answers, lambda: None], ids=["known-answers", "empty"])
-def test_stored_figures_render_the_same_pages_and_files(new_worker, background, dataset):  # noqa: F811
+def test_stored_figures_render_the_same_pages_and_files(new_worker, background, dataset):
     dataset()
     counting = new_worker()
     counted = _published(counting)  # counted inline (no snapshot), served from memory
     in_memory = counting.application.extensions[CACHE].get()
     assert stats_snapshot.load(session=db.session) == in_memory  # the whole round trip, field by field
-    add_people([_person("32.75.07.1001", "P") for _ in range(9)])
+    add_people([roster_person("32.75.07.1001", "P") for _ in range(9)])
     assert _published(new_worker(STATS_CACHE_SECONDS=0)) != counted  # a count now gives other figures
     assert _published(new_worker()) == counted
     assert background == []

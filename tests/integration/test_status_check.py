@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import CheckOutcome, StatusCheckLog
-from tests.conftest import csrf_token, parse
 from tests.factories import person
+from tests.helpers import csrf_token, parse
 
 
 def check(client, nik, nama, headers=None):

@@ -11,6 +11,7 @@ from portal.complaints.services.lifecycle import (
     can_transition,
     transition,
 )
+from portal.core.trail import RESIDENT, SYSTEM, ActedBy
 from portal.core.workdays import WorkCalendar
 from portal.models import Complaint, ComplaintStatus
 
@@ -56,7 +57,7 @@ def test_invalid_transitions_change_nothing(session, source, target, actor):
     complaint = case(source)
     with pytest.raises(InvalidTransition) as caught:
         transition(
-            session=session, complaint=complaint, target=target, actor=actor, actor_label="x", calendar=WorkCalendar()
+            session=session, complaint=complaint, target=target, actor=actor, acted_by=SYSTEM, calendar=WorkCalendar()
         )
     assert caught.value.code is CaseRefusal.INVALID_TRANSITION
     assert "tidak bisa diubah" in error_message(caught.value)
@@ -71,13 +72,13 @@ def test_a_transition_writes_the_timeline(session):
         complaint=complaint,
         target=S.DIVERIFIKASI,
         actor=Actor.PETUGAS,
-        actor_label="petugas:1",
+        acted_by=ActedBy.officer(1),
         message="Diperiksa",
         calendar=WorkCalendar(),
         now=now,
     )
     assert complaint.status is S.DIVERIFIKASI and complaint.verified_at == now
-    assert (event.from_status, event.to_status, event.actor) == (S.DITERIMA, S.DIVERIFIKASI, "petugas:1")
+    assert (event.from_status, event.to_status, event.acted_by) == (S.DITERIMA, S.DIVERIFIKASI, ActedBy.officer(1))
     assert complaint.events == [event]
 
 
@@ -89,7 +90,7 @@ def test_waiting_for_the_resident_pauses_the_clock(session):
         complaint=complaint,
         target=S.MENUNGGU_INFORMASI,
         actor=Actor.PETUGAS,
-        actor_label="p",
+        acted_by=ActedBy.officer(1),
         calendar=calendar,
         now=datetime(2026, 11, 23, 3, tzinfo=UTC),
     )  # Monday
@@ -99,7 +100,7 @@ def test_waiting_for_the_resident_pauses_the_clock(session):
         complaint=complaint,
         target=S.DIVERIFIKASI,
         actor=Actor.WARGA,
-        actor_label="warga",
+        acted_by=RESIDENT,
         calendar=calendar,
         now=datetime(2026, 11, 30, 3, tzinfo=UTC),
     )  # next Monday: 5 working days later

@@ -25,11 +25,10 @@ from portal.core.bounded import Limits
 from portal.extensions import db
 from portal.models import Attachment, ComplaintStatus
 from portal.web.settings import attachment_dir
-from tests.conftest import csrf_token, parse
 from tests.factories import account, complaint, sign_in
-from tests.integration import test_assistance_filing as assisted
-from tests.integration.test_complaint_filing import details, start
-from tests.integration.test_complaint_tracking import officer_moves, track
+from tests.helpers import assistance as assisted
+from tests.helpers import csrf_token, parse
+from tests.helpers.complaints import details, officer_moves, start, track
 
 NOT_A_JPEG = b"\xff\xd8\xff\xe0 not really a jpeg"
 

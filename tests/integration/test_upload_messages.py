@@ -7,8 +7,8 @@ import io
 
 from PIL import Image
 
-from tests.conftest import csrf_token, parse
 from tests.factories import make_nik
+from tests.helpers import csrf_token, parse
 
 
 def photo(size: tuple[int, int], *, noise: bool = False) -> bytes:

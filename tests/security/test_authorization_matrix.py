@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models import AssistanceRequest, Complaint
 from portal.web.auth import PUBLIC
-from tests.conftest import csrf_token, parse
 from tests.factories import account, assistance_request, attachment, complaint, make_nik, person, sign_in
-from tests.security.support import assert_handled, business_rows, sample_path
+from tests.helpers import csrf_token, parse
+from tests.helpers.hostile import assert_handled, business_rows, sample_path
 
 ROLES = ["officer", "supervisor", "admin"]
 

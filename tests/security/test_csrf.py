@@ -7,9 +7,9 @@ Referer check over HTTPS."""
 
 import pytest
 
-from tests.conftest import csrf_token, parse
 from tests.factories import account, sign_in
-from tests.security.support import assert_handled, sample_path
+from tests.helpers import csrf_token, parse
+from tests.helpers.hostile import assert_handled, sample_path
 
 CSRF_MESSAGE = "Formulir ini sudah kedaluwarsa atau dikirim dari luar portal."
 

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from tests.conftest import csrf_token, parse
 from tests.factories import account, make_nik, sign_in
+from tests.helpers import csrf_token, parse
 
 COMPLAINT = {
     "nama": "Siti Aminah",

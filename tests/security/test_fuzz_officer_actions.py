@@ -9,11 +9,12 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from portal.complaints.services.lifecycle import Actor, transition
+from portal.core.trail import ActedBy
 from portal.core.workdays import WorkCalendar
 from portal.extensions import db
 from portal.models import AssistanceEvent, ComplaintEvent, ComplaintStatus, DisabilityCategory
 from tests.factories import account, assistance_request, complaint, make_nik, sign_in
-from tests.security.support import FUZZ, NO_RATE_LIMITS, assert_handled, field_values
+from tests.helpers.hostile import FUZZ, NO_RATE_LIMITS, assert_handled, field_values
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -61,7 +62,7 @@ def supervisor(app):
 
 
 def _token(client) -> str:
-    from tests.conftest import csrf_token
+    from tests.helpers import csrf_token
 
     client.token = client.token or csrf_token(client, "/petugas/pengaduan")
     return client.token
@@ -88,7 +89,7 @@ def test_case_actions_survive_anything(supervisor, stage, action, data):
             complaint=case,
             target=target,
             actor=actor,
-            actor_label="uji",
+            acted_by=ActedBy.officer(me.id),
             message="",
             calendar=WorkCalendar(),
         )

@@ -10,9 +10,9 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from portal.roster.services.rows import COLUMNS as ROSTER_COLUMNS
-from tests.conftest import csrf_token, parse
 from tests.factories import account, roster_row
-from tests.security.support import (
+from tests.helpers import csrf_token, parse
+from tests.helpers.hostile import (
     FUZZ,
     NO_RATE_LIMITS,
     assert_handled,

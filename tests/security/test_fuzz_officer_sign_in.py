@@ -7,9 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from portal.extensions import db
-from tests.conftest import csrf_token
 from tests.factories import PASSWORD, account, sign_in
-from tests.security.support import FUZZ, NO_RATE_LIMITS, assert_handled, business_rows, hostile_text
+from tests.helpers import csrf_token
+from tests.helpers.hostile import FUZZ, NO_RATE_LIMITS, assert_handled, business_rows, hostile_text
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 _addresses = itertools.count(1)

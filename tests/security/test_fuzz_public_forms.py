@@ -8,11 +8,12 @@ import sqlalchemy as sa
 from hypothesis import event, given
 from hypothesis import strategies as st
 
+from portal.core.trail import ActedBy
 from portal.extensions import db
 from portal.models import Complaint
-from tests.conftest import csrf_token, parse
-from tests.factories import complaint, make_nik, person
-from tests.security.support import (
+from tests.factories import account, complaint, make_nik, person
+from tests.helpers import csrf_token, parse
+from tests.helpers.hostile import (
     FUZZ,
     NIK_LIKE,
     NO_RATE_LIMITS,
@@ -158,7 +159,7 @@ def test_answers_and_ratings_from_the_tracking_page_survive_anything(client, jaw
             complaint=case,
             target=ComplaintStatus.MENUNGGU_INFORMASI,
             actor=Actor.PETUGAS,
-            actor_label="petugas:1",
+            acted_by=ActedBy.officer(account().id),
             message="Kirim foto KK.",
             calendar=WorkCalendar(),
         )

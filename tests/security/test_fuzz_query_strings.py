@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.factories import assistance_request, complaint
-from tests.security.support import FUZZ, NO_RATE_LIMITS, assert_handled, hostile_text, sample_path
+from tests.helpers.hostile import FUZZ, NO_RATE_LIMITS, assert_handled, hostile_text, sample_path
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 

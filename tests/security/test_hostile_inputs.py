@@ -7,9 +7,9 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import Person
-from tests.conftest import csrf_token, parse
 from tests.factories import account, complaint, roster_csv, roster_row, sign_in
-from tests.security.support import NO_RATE_LIMITS, assert_handled, business_rows, clear_message
+from tests.helpers import csrf_token, parse
+from tests.helpers.hostile import NO_RATE_LIMITS, assert_handled, business_rows, clear_message
 
 BIG = "9" * 30  # past every integer column, and past SQLite's 64-bit integers
 NOT_ASCII = ["²", "٣", "１", "1" * 5000]

@@ -13,8 +13,8 @@ from portal.core.base import utcnow
 from portal.extensions import db
 from portal.letters.services import letters
 from portal.models import Attachment
-from tests.conftest import csrf_token, parse
 from tests.factories import account, assistance_request, attachment, complaint, person, png, sign_in
+from tests.helpers import csrf_token, parse
 
 COMPLAINT_DETAILS = {
     "nama": "Siti Aminah",

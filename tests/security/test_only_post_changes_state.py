@@ -17,9 +17,9 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import AuditEvent, Base
-from tests.conftest import csrf_token, parse
 from tests.factories import account, assistance_request, complaint, make_nik, person, sign_in
-from tests.security.support import NO_RATE_LIMITS, sample_path
+from tests.helpers import csrf_token, parse
+from tests.helpers.hostile import NO_RATE_LIMITS, sample_path
 
 METHODS = ("HEAD", "GET", "PUT", "PATCH", "DELETE")
 MAY_CHANGE_ON_A_VISIT = {"audit_event", "stats_snapshot"}

@@ -5,28 +5,12 @@ personal data (never stored by a browser or proxy cache)."""
 import pytest
 
 from portal import create_app
-from tests.conftest import _test_config, csrf_token
 from tests.factories import account, attachment, complaint, person, png, sign_in
-from tests.security.support import sample_path
+from tests.helpers import app_settings, csrf_token
+from tests.helpers.hostile import assert_security_headers, sample_path
 
 # Open data without personal data: these may be cached by anyone.
 PUBLIC_CACHE = ("/statistik/data.json", "/statistik/ringkasan.csv", "/open311/")
-
-
-def assert_security_headers(response, what: str) -> None:
-    headers = response.headers
-    policy = headers.get("Content-Security-Policy", "")
-    directives = dict((d.strip().split(" ", 1) + [""])[:2] for d in policy.split(";") if d.strip())
-    assert directives.get("default-src") == "'self'", what
-    assert directives.get("frame-ancestors") == "'none'", what
-    assert directives.get("object-src") == "'none'" and directives.get("base-uri") == "'none'", what
-    assert "'unsafe-inline'" not in directives.get("script-src", "") and "'unsafe-eval'" not in policy, what
-    assert directives.get("form-action") == "'self'", what
-    assert headers.get("X-Content-Type-Options") == "nosniff", what
-    assert headers.get("X-Frame-Options") == "DENY", what
-    assert headers.get("Referrer-Policy") in ("same-origin", "no-referrer", "strict-origin"), what
-    assert "camera=()" in headers.get("Permissions-Policy", ""), what
-    assert "Strict-Transport-Security" not in headers, what  # only outside development, over HTTPS
 
 
 def assert_not_stored(response, what: str) -> None:
@@ -79,6 +63,7 @@ def test_pages_with_personal_data_are_never_stored(client):
     assert_not_stored(tracked, "tracking")
 
 
+@pytest.mark.own_app  # adds a route
 def test_error_answers_have_the_headers(app, client):
     app.config["PROPAGATE_EXCEPTIONS"] = False
 
@@ -129,7 +114,7 @@ def test_static_files_have_the_headers(client):
 def test_hsts_and_secure_cookies_outside_development(database_url, tmp_path, monkeypatch):
     monkeypatch.setenv("SIGAP_ENV", "production")
     config = {
-        key: value for key, value in _test_config(database_url, tmp_path).items() if key != "SESSION_COOKIE_SECURE"
+        key: value for key, value in app_settings(database_url, tmp_path).items() if key != "SESSION_COOKIE_SECURE"
     }
     production = create_app(config).test_client()
     secure = production.get("/cek-status", base_url="https://localhost")

@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 
-from tests.conftest import csrf_token, parse
 from tests.factories import PASSWORD, account
+from tests.helpers import csrf_token, parse
 
 BASE = "https://sigap.bekasikota.go.id/petugas/masuk"
 ELSEWHERE = [

@@ -6,9 +6,9 @@ import io
 
 from bs4 import BeautifulSoup
 
-from tests.conftest import csrf_token, parse
 from tests.factories import account, roster_csv, roster_row, sign_in
-from tests.security.support import assert_handled, assert_no_injected_markup
+from tests.helpers import csrf_token, parse
+from tests.helpers.hostile import assert_handled, assert_no_injected_markup
 
 SCRIPT = "<script>alert('sigap')</script>"
 IMAGE = '"><img src=x onerror=alert(1)>'

@@ -71,3 +71,97 @@ def test_upload_check_slots_default_to_half_the_cores_and_are_checked_at_start(t
     for wrong in ("0", "-1", "dua", "1.5"):
         with pytest.raises(ConfigError, match="UPLOAD_CHECK_SLOTS"):
             load_config(tmp_path, environ={**env, "UPLOAD_CHECK_SLOTS": wrong})
+
+
+BASE = {"SECRET_KEY": "x", "NIK_HMAC_KEY": "y"}
+
+
+@pytest.mark.parametrize(
+    ("name", "wrong", "message"),
+    [
+        ("PROGRAM_QUOTA", "11.666", "PROGRAM_QUOTA: '11.666' Input should be a valid integer"),
+        ("NIK_LOCKOUT_MINUTES", "15m", "NIK_LOCKOUT_MINUTES: '15m' Input should be a valid integer"),
+        ("SMTP_PORT", "70000", "SMTP_PORT: '70000' Input should be less than or equal to 65535"),
+        ("STATS_CACHE_SECONDS", "-1", "STATS_CACHE_SECONDS: '-1' Input should be greater than or equal to 0"),
+        ("RATELIMIT_ENABLED", "ture", "RATELIMIT_ENABLED: 'ture' Input should be a valid boolean"),
+        ("SMTP_STARTTLS", "2", "SMTP_STARTTLS: '2' Input should be a valid boolean"),
+        ("PUBLIC_BASE_URL", "sigap.bekasikota.go.id", "PUBLIC_BASE_URL: 'sigap.bekasikota.go.id' Input should be"),
+        (
+            "PUBLIC_BASE_URL",
+            "ftp://sigap.bekasikota.go.id",
+            "PUBLIC_BASE_URL: 'ftp://sigap.bekasikota.go.id' URL scheme",
+        ),
+        ("DATABASE_URL", "sigap@db/sigap", "DATABASE_URL: 'sigap@db/sigap' is not a database URL"),
+        ("RATELIMIT_SIGN_IN", "10 per minit", "RATELIMIT_SIGN_IN: '10 per minit' is not a rate limit"),
+        ("CUTI_BERSAMA", "2026-11-23,2026-13-01", "CUTI_BERSAMA: '2026-11-23,2026-13-01' needs dates YYYY-MM-DD"),
+        ("SIGAP_ENV", "develop", "SIGAP_ENV: 'develop' Input should be 'production', 'development' or 'testing'"),
+        ("SLA_VERIFY_DAYS", "0", "SLA_VERIFY_DAYS: '0' Input should be greater than or equal to 1"),
+    ],
+)
+def test_a_wrong_value_stops_the_start_naming_the_variable(tmp_path: Path, name, wrong, message):
+    with pytest.raises(ConfigError) as raised:
+        load_config(tmp_path, environ={**BASE, name: wrong})
+    assert str(raised.value).startswith(message)
+
+
+def test_every_wrong_variable_is_named_at_once_and_secrets_are_not_repeated(tmp_path: Path):
+    with pytest.raises(ConfigError) as raised:
+        load_config(tmp_path, environ={**BASE, "PROGRAM_QUOTA": "banyak", "SMTP_PORT": "dua lima"})
+    assert "PROGRAM_QUOTA: 'banyak'" in str(raised.value) and "SMTP_PORT: 'dua lima'" in str(raised.value)
+
+
+def test_values_are_typed_and_empty_means_unset(tmp_path: Path):
+    from datetime import date
+
+    env = {
+        **BASE,
+        "PROGRAM_QUOTA": "40",
+        "RATELIMIT_ENABLED": " off ",
+        "SMTP_STARTTLS": "yes",
+        "CUTI_BERSAMA": "2026-11-23, 2026-11-24",
+        "PUBLIC_BASE_URL": "https://sigap.bekasikota.go.id/",
+        "PROGRAM_BUDGET_YEAR": "",
+        "SMTP_USERNAME": "",
+        "ATTACHMENT_DIR": "",
+        "SIGAP_ENV": " Production ",
+    }
+    config = load_config(tmp_path, environ=env)
+    assert config["PROGRAM_QUOTA"] == 40 and config["RATELIMIT_ENABLED"] is False and config["SMTP_STARTTLS"] is True
+    assert config["CUTI_BERSAMA"] == (date(2026, 11, 23), date(2026, 11, 24))
+    assert config["PUBLIC_BASE_URL"] == "https://sigap.bekasikota.go.id"
+    assert config["PROGRAM_BUDGET_YEAR"] is None and config["SMTP_USERNAME"] is None
+    assert config["ATTACHMENT_DIR"] == str(tmp_path / "attachments")
+    assert config["SIGAP_ENV"] == "production" and config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_overrides_are_checked_like_the_environment(tmp_path: Path):
+    config = load_config(tmp_path, {"PROGRAM_QUOTA": 40, "TESTING": True}, environ={**BASE, "PROGRAM_QUOTA": "9"})
+    assert config["PROGRAM_QUOTA"] == 40 and config["TESTING"] is True
+    with pytest.raises(ConfigError, match="SLA_RESOLVE_DAYS_BY_CATEGORY: unknown category 'informsi'"):
+        load_config(tmp_path, {"SLA_RESOLVE_DAYS_BY_CATEGORY": {"informsi": 5}}, environ=BASE)
+
+
+def test_the_app_does_not_start_with_a_wrong_value(tmp_path: Path, monkeypatch):
+    from portal import create_app
+
+    monkeypatch.setenv("PROGRAM_QUOTA", "11.666")
+    with pytest.raises(ConfigError, match="PROGRAM_QUOTA"):
+        create_app({**BASE, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_domain_settings_come_from_the_checked_settings_and_follow_app_config(tmp_path: Path, monkeypatch):
+    from portal import create_app
+    from portal.web import settings
+
+    monkeypatch.setenv("CUTI_BERSAMA", "2026-11-23")
+    app = create_app({**BASE, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SMTP_PORT": "2525"})
+    with app.app_context():
+        assert settings.smtp_settings().port == 2525
+        assert settings.work_calendar().extra_days_off == frozenset({__import__("datetime").date(2026, 11, 23)})
+        checked = settings.current_settings()
+        assert settings.current_settings() is checked  # nothing changed: nothing checked again
+        app.config.update(SMTP_HOST="mail.example", SMTP_PORT=587)
+        assert (settings.smtp_settings().host, settings.smtp_settings().port) == ("mail.example", 587)
+        app.config["SLA_VERIFY_DAYS"] = 0
+        with pytest.raises(ConfigError, match="SLA_VERIFY_DAYS"):
+            settings.sla_targets()

@@ -57,3 +57,38 @@ def test_the_ascii_shortcut_folds_like_the_unicode_path(text):
 
     slow = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
     assert names._fold(text) == slow
+
+
+def _one_edit_reference(a: str, b: str) -> bool:
+    """The hand-written check rapidfuzz replaced, kept as the oracle: Damerau-Levenshtein ≤ 1."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diffs = [i for i in range(la) if a[i] != b[i]]
+        if len(diffs) == 1:
+            return True
+        return (
+            len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]]
+        )
+    short, long_ = (a, b) if la < lb else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    return short[i:] == long_[i + 1 :]
+
+
+_few_letters = st.text(alphabet="abc ", max_size=8)
+
+
+@given(_few_letters, _few_letters)
+def test_one_edit_is_the_hand_written_rule_on_close_strings(a, b):
+    assert names._within_one_edit(a, b) == _one_edit_reference(a, b)
+
+
+@given(st.text(max_size=12), st.text(max_size=12))
+def test_one_edit_is_the_hand_written_rule_on_any_text(a, b):
+    assert names._within_one_edit(a, b) == _one_edit_reference(a, b)
+    assert names._within_one_edit(a, a[:1] + a[2:1:-1] + a[1:2] + a[3:]) is True  # one swap (or none)

@@ -8,101 +8,12 @@ exact linear-algebra attack (is the cell a combination of the published equation
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from portal.statistics.services.suppression import Mark, protect, protect_linked
-
-INF = 10**9
-
-
-def _lines(height, width, rows, cols, row_totals, col_totals):
-    """Each published sum as (cells that add up, the total cell), on the extended grid."""
-    lines = []
-    if row_totals:
-        for i in range(height):
-            lines.append(([(i, j) for j in range(cols)], (i, cols)))
-    if col_totals:
-        for j in range(width):
-            lines.append(([(i, j) for i in range(rows)], (rows, j)))
-    return lines
-
-
-def recovered_cells(published, *, row_totals: bool, col_totals: bool) -> dict:
-    """What a reader can compute from a published grid (numbers, "<5", "*"; totals in the last
-    column and/or row): {cell: value} for every hidden cell pinned to one value, by repeated
-    subtraction to a fixed point, or by the published equations alone (rank test)."""
-    height, width = len(published), len(published[0])
-    rows, cols = height - (1 if col_totals else 0), width - (1 if row_totals else 0)
-    lines = _lines(height, width, rows, cols, row_totals, col_totals)
-    bounds = {}
-    for i, row in enumerate(published):
-        for j, value in enumerate(row):
-            bounds[(i, j)] = {"<5": (0, 4), "*": (5, INF)}.get(value, (value, value))
-    changed = True
-    while changed:
-        changed = False
-        for members, total in lines:
-            for target in [total, *members]:
-                others = [c for c in members if c != target]
-                if target == total:
-                    low = sum(bounds[c][0] for c in members)
-                    high = sum(bounds[c][1] for c in members)
-                else:
-                    low = bounds[total][0] - sum(bounds[c][1] for c in others)
-                    high = bounds[total][1] - sum(bounds[c][0] for c in others)
-                new = (max(bounds[target][0], low), min(bounds[target][1], high))
-                if new != bounds[target]:
-                    bounds[target], changed = new, True
-    hidden = [c for c, v in _cells(published) if isinstance(v, str)]
-    found = {c: bounds[c][0] for c in hidden if bounds[c][0] == bounds[c][1]}
-    found.update({c: None for c in determined_by_equations(published, lines) if c not in found})
-    return found
-
-
-def _cells(published):
-    return [((i, j), v) for i, row in enumerate(published) for j, v in enumerate(row)]
-
-
-def determined_by_equations(published, lines) -> set:
-    """Hidden cells that are a linear combination of the published sums (rank test)."""
-    hidden = [c for c, v in _cells(published) if isinstance(v, str)]
-    index = {c: k for k, c in enumerate(hidden)}
-    rows = []
-    for members, total in lines:
-        vector = [Fraction(0)] * len(hidden)
-        for c in members:
-            if c in index:
-                vector[index[c]] += 1
-        if total in index:
-            vector[index[total]] -= 1
-        if any(vector):
-            rows.append(vector)
-    basis = _row_reduce(rows)
-    found = set()
-    for cell, k in index.items():
-        unit = [Fraction(0)] * len(hidden)
-        unit[k] = Fraction(1)
-        if len(_row_reduce(basis + [unit])) == len(basis):
-            found.add(cell)
-    return found
-
-
-def _row_reduce(rows):
-    rows = [list(r) for r in rows]
-    basis, width = [], len(rows[0]) if rows else 0
-    for col in range(width):
-        pivot = next((r for r in rows if r[col] != 0), None)
-        if pivot is None:
-            continue
-        rows.remove(pivot)
-        pivot = [x / pivot[col] for x in pivot]
-        rows = [[a - r[col] * b for a, b in zip(r, pivot, strict=True)] for r in rows]
-        basis = [[a - r[col] * b for a, b in zip(r, pivot, strict=True)] for r in basis] + [pivot]
-    return basis
+from tests.helpers.statistics import recovered_cells
 
 
 def published(table):

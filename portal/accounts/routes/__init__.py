@@ -4,6 +4,7 @@ from flask import Blueprint
 
 from portal.accounts.services import accounts
 from portal.extensions import db, login_manager
+from portal.web.errors import database_down
 
 officer_bp = Blueprint("accounts", __name__)  # registered by portal.officers under /petugas
 
@@ -11,6 +12,8 @@ officer_bp = Blueprint("accounts", __name__)  # registered by portal.officers un
 @login_manager.user_loader
 def _load(user_id: str):
     """The signed-in account of a session (a bumped session_version ends old sessions)."""
+    if database_down():
+        return None
     return accounts.load_for_session(session=db.session, user_id=user_id)
 
 

@@ -14,14 +14,16 @@ from __future__ import annotations
 from flask import flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import TooManyRequests
 
 from portal.assistance.forms.public import AssistanceForm
 from portal.assistance.routes import bp
 from portal.assistance.routes.requests import DRAFT_KEY, render_form
 from portal.assistance.services import requests as service
 from portal.extensions import db
-from portal.web.errors import form_expired
+from portal.web.errors import form_expired, too_many_requests
 from portal.web.origin import from_this_site
+from portal.web.waiting import wait_for_the_limit
 
 
 @bp.errorhandler(CSRFError)
@@ -45,3 +47,16 @@ def keep_typed_answers(error: CSRFError):
             )
             return redirect(url_for("assistance.check_request"), 303)
     return form_expired()
+
+
+@bp.errorhandler(TooManyRequests)
+def keep_typed_answers_past_the_limit(error: TooManyRequests):
+    """/bantuan sent once too often from one address: nothing is stored, the form comes back as
+    typed (disability data included, as it was never stored), with how long to wait in words."""
+    db.session.rollback()
+    wait = wait_for_the_limit()
+    if request.endpoint != "assistance.request_help" or not from_this_site() or wait is None:
+        return too_many_requests(error)
+    form = AssistanceForm()
+    form.narrow_kelurahan()
+    return render_form(form, 429, wait=wait)

@@ -134,6 +134,7 @@ def _render(found: AssistanceRequest, *, active_form=None, error: str | None = N
         )
     db.session.commit()
     assigned = db.session.get(Account, found.assigned_to_id) if found.assigned_to_id else None
+    actors = [event.acted_by for event in found.events]
     return render_template(
         "assistance/petugas_permintaan.html",
         help_request=found,
@@ -147,7 +148,7 @@ def _render(found: AssistanceRequest, *, active_form=None, error: str | None = N
         today=local_date(utcnow()),
         S=AssistanceStatus,
         title=_title(found, active_form, error),
-        actor_names=actor_names(actor_accounts(session=db.session, labels={event.actor for event in found.events})),
+        actor_names=actor_names(actors, actor_accounts(session=db.session, actors=actors)),
         **{**labels(), "status_label": officer_status_label},
     ), status
 

@@ -56,8 +56,13 @@ FIELDS = (
 )
 
 
-def _limit() -> str:
+def _send_limit() -> str:
     return current_app.config["RATELIMIT_COMPLAINTS"]
+
+
+def _step_limit() -> str:
+    """Checking the form (typos included) has the steps' allowance, not the sending one."""
+    return current_app.config["RATELIMIT_COMPLAINT_STEPS"]
 
 
 def _draft():
@@ -77,7 +82,7 @@ def labels() -> dict:
     }
 
 
-def render_form(form: AssistanceForm, status: int = 200, *, expired: bool = False):
+def render_form(form: AssistanceForm, status: int = 200, *, expired: bool = False, wait: str | None = None):
     return render_page_or_fragment(
         "assistance/bantuan.html",
         "assistance/_kelurahan.html",
@@ -85,11 +90,12 @@ def render_form(form: AssistanceForm, status: int = 200, *, expired: bool = Fals
         kecamatan=regions().kecamatan,
         status=status,
         expired=expired,
+        wait=wait,
     )
 
 
 @bp.route("/bantuan", methods=["GET", "POST"])
-@limiter.limit(_limit, methods=["POST"])
+@limiter.limit(_step_limit, methods=["POST"])
 def request_help():
     """The whole request on one page. A GET with ?kecamatan= narrows the kelurahan list (htmx
     asks for just that field; without JavaScript the grouped list of all 56 stays)."""
@@ -161,7 +167,7 @@ def _request_input(draft) -> service.AssistanceInput | None:
 
 
 @bp.route("/bantuan/periksa", methods=["GET", "POST"])
-@limiter.limit(_limit, methods=["POST"])
+@limiter.limit(_send_limit, methods=["POST"])
 def check_request():
     """Check your answers, then send."""
     draft = _draft()

@@ -14,7 +14,7 @@ from portal.assistance.routes.requests import labels
 from portal.assistance.services import requests as service
 from portal.core.base import utcnow
 from portal.core.regions import kelurahan
-from portal.core.trail import Actor
+from portal.core.trail import RESIDENT, Actor
 from portal.extensions import db
 from portal.web.settings import lockout_policy
 
@@ -72,8 +72,8 @@ def delete_disability_data():
     deleted = service.delete_disability_data(
         session=db.session,
         request=found,
-        actor_label="warga",
-        who=Actor(account_id=None, ip=request.remote_addr or "", label="warga"),
+        acted_by=RESIDENT,
+        who=Actor(account_id=None, ip=request.remote_addr or ""),
         reason="atas permintaan warga di halaman lacak",
     )
     db.session.commit()

@@ -24,6 +24,7 @@ from portal.complaints.models.complaint import Complaint
 from portal.core import trail as audit
 from portal.core.base import utcnow
 from portal.core.errors import DomainError
+from portal.core.trail import ActedBy
 from portal.core.workdays import local_date
 
 A = AssistanceStatus
@@ -43,10 +44,6 @@ class NotAllowed(DomainError):
 
 def _actor(account: Account) -> Actor:
     return Actor.SUPERVISOR if account.is_supervisor else Actor.PETUGAS
-
-
-def _label(account: Account) -> str:
-    return f"petugas:{account.id}"
 
 
 def _check(request: AssistanceRequest, officer: Account, expected_version: int, *, must_act: bool = True) -> None:
@@ -107,7 +104,7 @@ def schedule(
         request=request,
         target=A.DIJADWALKAN,
         actor=_actor(officer),
-        actor_label=_label(officer),
+        acted_by=ActedBy.officer(officer.id),
         message=message,
         now=now,
     )
@@ -147,7 +144,7 @@ def record_outcome(
         request=request,
         target=A.SELESAI,
         actor=_actor(officer),
-        actor_label=_label(officer),
+        acted_by=ActedBy.officer(officer.id),
         message=message,
         now=now,
     )
@@ -176,7 +173,7 @@ def note(
         session=session,
         request=request,
         kind=AssistanceEventKind.CATATAN,
-        actor_label=_label(officer),
+        acted_by=ActedBy.officer(officer.id),
         public=False,
         message=message,
     )
@@ -196,7 +193,7 @@ def delete_disability(
     if not delete_disability_data(
         session=session,
         request=request,
-        actor_label=_label(officer),
+        acted_by=ActedBy.officer(officer.id),
         who=who,
         reason="atas permintaan warga kepada petugas",
     ):
@@ -213,7 +210,7 @@ def link_filing(*, session: Session, request: AssistanceRequest, officer: Accoun
         session=session,
         request=request,
         kind=AssistanceEventKind.PENGAJUAN,
-        actor_label=_label(officer),
+        acted_by=ActedBy.officer(officer.id),
         public=True,
         complaint_reference=reference,
     )

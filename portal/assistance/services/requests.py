@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -39,12 +40,12 @@ from portal.core.filers import FilerRelation
 from portal.core.hashing import code_hash_method
 from portal.core.lockout import DEFAULT_POLICY, LockoutPolicy
 from portal.core.references import ASSISTANCE_SERIES, find_by_code, new_access_code, next_reference
+from portal.core.trail import RESIDENT, ActedBy
 from portal.core.workdays import WorkCalendar, local_date
-from portal.drafts.models import ComplaintDraft
-from portal.drafts.services.lifetimes import DRAFT_MAX_AGE
+from portal.drafts.models import ComplaintDraft, DraftKind
+from portal.drafts.services import store as drafts
 
 A = AssistanceStatus
-DRAFT_PREFIX = "btn-"  # assistance drafts share the draft table; their tokens are marked
 
 
 class Actor(enum.StrEnum):
@@ -128,28 +129,17 @@ class FiledRequest:
 # Drafts: what the resident typed, kept server-side until "send" (the cookie holds the token).
 
 
-def start_draft(*, session: Session, data: dict, now: datetime | None = None) -> str:
+def start_draft(*, session: Session, data: dict[str, Any], now: datetime | None = None) -> str:
     """A new assistance draft; drafts nobody finished within two days are deleted here, so
     anything sensitive in them does not linger."""
     now = now or utcnow()
-    session.execute(
-        sa.delete(ComplaintDraft).where(
-            ComplaintDraft.token.startswith(DRAFT_PREFIX), ComplaintDraft.created_at < now - DRAFT_MAX_AGE
-        )
-    )
-    token = DRAFT_PREFIX + new_access_code() + new_access_code() + new_access_code() + new_access_code()
-    session.add(ComplaintDraft(token=token, data=data, created_at=now))
-    session.flush()
-    return token
+    drafts.purge_expired(session=session, kinds=[DraftKind.ASSISTANCE], now=now)
+    return drafts.start(session=session, kind=DraftKind.ASSISTANCE, data=data, now=now)
 
 
 def get_draft(*, session: Session, token: str | None, now: datetime | None = None) -> ComplaintDraft | None:
-    if not token or not token.startswith(DRAFT_PREFIX):
-        return None
-    draft = session.get(ComplaintDraft, token)
-    if draft is None or draft.created_at < (now or utcnow()) - DRAFT_MAX_AGE:
-        return None
-    return draft
+    """The assistance draft of that token (never another kind's) while it lasts."""
+    return drafts.get(session=session, kind=DraftKind.ASSISTANCE, token=token, now=now)
 
 
 def replace_draft(*, session: Session, draft: ComplaintDraft, data: dict) -> None:
@@ -210,12 +200,9 @@ def file_request(
         request.disabilities = [AssistanceDisability(category=c) for c in dict.fromkeys(data.disabilities)]
     session.add(request)
     add_event(
-        session=session, request=request, kind=AssistanceEventKind.DIBUAT, actor_label="warga", public=True, now=now
+        session=session, request=request, kind=AssistanceEventKind.DIBUAT, acted_by=RESIDENT, public=True, now=now
     )
-    if draft_token:
-        draft = session.get(ComplaintDraft, draft_token)
-        if draft is not None:
-            session.delete(draft)
+    drafts.discard(session=session, kind=DraftKind.ASSISTANCE, token=draft_token)
     session.flush()
     return FiledRequest(request=request, access_code=code)
 
@@ -233,7 +220,7 @@ def transition(
     request: AssistanceRequest,
     target: AssistanceStatus,
     actor: Actor,
-    actor_label: str,
+    acted_by: ActedBy,
     message: str = "",
     public: bool = True,
     now: datetime | None = None,
@@ -248,7 +235,7 @@ def transition(
         public=public,
         from_status=request.status,
         to_status=target,
-        actor=actor_label,
+        acted_by=acted_by,
         message=message,
         created_at=now,
     )
@@ -273,7 +260,7 @@ def add_event(
     session: Session,
     request: AssistanceRequest,
     kind: AssistanceEventKind,
-    actor_label: str,
+    acted_by: ActedBy,
     public: bool,
     message: str = "",
     complaint_reference: str | None = None,
@@ -283,7 +270,7 @@ def add_event(
     event = AssistanceEvent(
         kind=kind,
         public=public,
-        actor=actor_label,
+        acted_by=acted_by,
         message=message,
         complaint_reference=complaint_reference,
         created_at=now or utcnow(),
@@ -300,7 +287,7 @@ def delete_disability_data(
     *,
     session: Session,
     request: AssistanceRequest,
-    actor_label: str,
+    acted_by: ActedBy,
     who: audit.Actor,
     reason: str,
     now: datetime | None = None,
@@ -319,7 +306,7 @@ def delete_disability_data(
         session=session,
         request=request,
         kind=AssistanceEventKind.DISABILITAS_DIHAPUS,
-        actor_label=actor_label,
+        acted_by=acted_by,
         public=True,
         now=now,
     )

@@ -44,6 +44,7 @@ def _line(label, description, max_length, **render_kw):
 
 
 class AssistedDetailsForm(DetailsForm):
+    residents_report_about_someone = False
     pelapor = RadioField(
         _l("Siapa yang meminta pengajuan ini dan memberi persetujuan?"),
         choices=WHO_CONSENTS,

@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from portal.complaints.models.complaint import ComplaintCategory, ContactChannel, Satisfaction
-from portal.complaints.services.filing import NEEDS_NIK
+from portal.complaints.services.filing import NEEDS_NIK, REPORTS_ABOUT_SOMEONE
 from portal.core.filers import FilerRelation
 from portal.core.phone import PhoneError, normalize_phone
 from portal.core.regions import regions
@@ -174,9 +174,18 @@ class DetailsForm(FlaskForm):
         description=_l("Identitas Anda hanya dilihat petugas yang menangani dan supervisor."),
     )
 
+    residents_report_about_someone = True  # officers filing for a resident always ask consent
+
     def __init__(self, *args, category: ComplaintCategory, **kwargs):
         super().__init__(*args, **kwargs)
         self.category = category
+        self.reporting_about = self.residents_report_about_someone and category in REPORTS_ABOUT_SOMEONE
+        if self.reporting_about:  # the reporter is not acting for the person reported
+            self.pelapor.data = FilerRelation.LAINNYA.value
+            self.nama_pelapor.label.text = _l("Nama Anda (tidak wajib)")
+            self.nama_pelapor.description = _l(
+                "Laporan ini selalu dirahasiakan: nama Anda hanya dilihat petugas yang menangani dan supervisor."
+            )
 
     def validate_nik(self, field):
         if not field.data:
@@ -195,7 +204,8 @@ class DetailsForm(FlaskForm):
             raise ValidationError(error.message) from None
 
     def _for_someone_else(self) -> bool:
-        return self.pelapor.data not in (None, FilerRelation.SENDIRI.value)
+        """Filing *for* someone (family, companion, RT/RW): their consent and the filer's name."""
+        return not self.reporting_about and self.pelapor.data not in (None, FilerRelation.SENDIRI.value)
 
     def validate_nama_pelapor(self, field):
         if self._for_someone_else() and not field.data:

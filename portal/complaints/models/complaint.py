@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.base import Base, UTCDateTime, str_enum, utcnow
 from portal.core.filers import FilerRelation
+from portal.core.trail import ActorColumns, actor_check
 
 
 class ComplaintCategory(enum.StrEnum):
@@ -178,10 +179,12 @@ class Complaint(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
-class ComplaintEvent(Base):
-    """One line of the case timeline. `public` lines are shown to the resident."""
+class ComplaintEvent(ActorColumns, Base):
+    """One line of the case timeline. `public` lines are shown to the resident; who wrote it is
+    `acted_by` (ActorColumns)."""
 
     __tablename__ = "complaint_event"
+    __table_args__ = (actor_check("complaint_event"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     complaint_id: Mapped[int] = mapped_column(sa.ForeignKey("complaint.id"), index=True)
@@ -190,7 +193,6 @@ class ComplaintEvent(Base):
     public: Mapped[bool] = mapped_column(default=True)
     from_status: Mapped[ComplaintStatus | None] = mapped_column(str_enum(ComplaintStatus))
     to_status: Mapped[ComplaintStatus | None] = mapped_column(str_enum(ComplaintStatus))
-    actor: Mapped[str] = mapped_column(sa.String(100))
     message: Mapped[str] = mapped_column(sa.Text, default="")
 
     complaint: Mapped[Complaint] = relationship(back_populates="events")

@@ -111,6 +111,7 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
     db.session.commit()
     assigned = db.session.get(Account, complaint.assigned_to_id) if complaint.assigned_to_id else None
     filed_by = db.session.get(Account, complaint.filed_by_id) if complaint.filed_by_id else None
+    actors = [event.acted_by for event in complaint.events]
     return render_template(
         "complaints/petugas_kasus.html",
         complaint=complaint,
@@ -131,7 +132,7 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
         place=kelurahan(complaint.kelurahan_code),
         status_label=officer_status_label,
         event_label=event_label,
-        actor_names=actor_names(actor_accounts(session=db.session, labels={event.actor for event in complaint.events})),
+        actor_names=actor_names(actors, actor_accounts(session=db.session, actors=actors)),
         person_status_label=people.status_label,
         reason_label=people.reason_label,
         title=_("Pengaduan %(ref)s", ref=complaint.reference),

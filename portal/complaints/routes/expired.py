@@ -1,7 +1,8 @@
-"""A complaint step sent after its CSRF token ran out (a page left open over a day) or after the
-session cookie was lost (the phone's browser was closed): nothing is filed, but nothing typed is
-lost either (WCAG 2.2.1, 2.2.5). The step comes back filled in, with a fresh token and a message;
-the check step goes back to the draft it was showing.
+"""A complaint step that could not be taken keeps what was typed: one sent past the sending
+limit (429, saying how long to wait in words), or one sent after its CSRF token ran out (a page
+left open over a day) or after the session cookie was lost (the phone's browser was closed).
+Nothing is filed, but nothing typed is lost either (WCAG 2.2.1, 2.2.5). The step comes back
+filled in, with a fresh token and a message; the check step goes back to the draft it was showing.
 
 Only for forms sent from a page of this portal (portal.web.origin.from_this_site); anything
 else gets the portal's usual "form expired" page. A blueprint error handler: CSRFProtect raises
@@ -13,7 +14,9 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import TooManyRequests
 
+from portal.complaints.forms.public import TrackForm
 from portal.complaints.routes import bp
 from portal.complaints.routes.filing import (
     CATEGORY_HINTS,
@@ -26,8 +29,10 @@ from portal.complaints.routes.filing import (
 )
 from portal.complaints.services import filing as service
 from portal.extensions import db
-from portal.web.errors import form_expired
+from portal.web.errors import form_expired, too_many_requests
+from portal.web.htmx import render_page_or_fragment
 from portal.web.origin import from_this_site
+from portal.web.waiting import wait_for_the_limit
 
 
 @bp.errorhandler(CSRFError)
@@ -39,6 +44,11 @@ def keep_typed_answers(error: CSRFError):
         case "complaints.new_complaint":
             form = CategoryForm()  # the posted choice; its csrf_token renders a fresh token
             return render_template("complaints/kategori.html", form=form, hints=CATEGORY_HINTS, expired=True), 400
+        case "complaints.track_complaint":
+            form = TrackForm()  # the typed number and code, with a fresh token; nothing looked up
+            return render_page_or_fragment(
+                "complaints/lacak.html", "complaints/_lacak_form.html", form=form, expired=True, status=400
+            )
         case "complaints.edit_details":
             return _details_again()
         case "complaints.check_answers":
@@ -74,3 +84,21 @@ def _details_again():
         draft = service.unsaved_draft(data={"kategori": category})
     form = details_form(draft, formdata=request.form)
     return render_details(form, draft, 400, expired=True)
+
+
+@bp.errorhandler(TooManyRequests)
+def keep_typed_answers_past_the_limit(error: TooManyRequests):
+    """The details step sent once too often from one address (a kelurahan's Wi-Fi, an RT head
+    filing for five neighbours): nothing is stored, the form comes back as typed."""
+    db.session.rollback()
+    wait = wait_for_the_limit()
+    if request.endpoint != "complaints.edit_details" or not from_this_site() or wait is None:
+        return too_many_requests(error)
+    draft = _draft_back(request.form.get("draft"))
+    if draft is None:
+        category = request.form.get("kategori", "")
+        if category not in PUBLIC_CATEGORIES:
+            return too_many_requests(error)
+        draft = service.unsaved_draft(data={"kategori": category})
+    body, _status = render_details(details_form(draft, formdata=request.form), draft, 429, wait=wait)
+    return body, 429

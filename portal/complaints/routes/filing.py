@@ -81,7 +81,7 @@ def details_form(draft, formdata=None) -> DetailsForm:
     return form
 
 
-def render_details(form, draft, status=200, *, expired=False):
+def render_details(form, draft, status=200, *, expired=False, wait=None):
     files = service.draft_attachments(session=db.session, token=draft.token)
     return render_template(
         "complaints/rincian.html",
@@ -91,6 +91,7 @@ def render_details(form, draft, status=200, *, expired=False):
         category_label=_category_label(draft.data["kategori"]),
         max_files=MAX_FILES,
         expired=expired,
+        wait=wait,
     ), status
 
 
@@ -197,7 +198,9 @@ def _complaint_input(draft) -> service.ComplaintInput | None:
         filer_relation=relation,
         filer_name=form.nama_pelapor.data or None,
         filer_relationship=form.hubungan.data or None,
-        consent_recorded=bool(form.persetujuan.data) and relation is not FilerRelation.SENDIRI,
+        consent_recorded=bool(form.persetujuan.data)
+        and relation is not FilerRelation.SENDIRI
+        and not form.reporting_about,
         phone=form.telepon.normalized,
         contact_channel=ContactChannel(form.saluran.data),
         email=form.email.data or None,
@@ -237,6 +240,7 @@ def check_answers():
             place=place,
             draft_token=draft.token,
             category_label=_category_label(data.category.value),
+            reporting_about=data.category in service.REPORTS_ABOUT_SOMEONE,
         )
     filed = service.file_complaint(
         session=db.session, data=data, draft_token=draft.token, calendar=work_calendar(), targets=sla_targets()

@@ -18,6 +18,7 @@ from portal.core import trail as audit
 from portal.core.base import utcnow
 from portal.core.errors import DomainError
 from portal.core.roles import Role
+from portal.core.trail import ActedBy
 from portal.core.workdays import WorkCalendar
 
 S = ComplaintStatus
@@ -60,7 +61,7 @@ def _move(session, complaint, officer, target, message, calendar, *, public=True
         complaint=complaint,
         target=target,
         actor=staff_actor(officer),
-        actor_label=f"petugas:{officer.id}",
+        acted_by=ActedBy.officer(officer.id),
         message=message,
         public=public,
         calendar=calendar,
@@ -121,7 +122,7 @@ def reply(*, session, complaint, officer, expected_version, message: str, who) -
         session=session,
         complaint=complaint,
         kind=EventKind.BALASAN,
-        actor_label=f"petugas:{officer.id}",
+        acted_by=ActedBy.officer(officer.id),
         message=message,
         public=True,
     )
@@ -137,7 +138,7 @@ def note(*, session, complaint, officer, expected_version, message: str, who) ->
         session=session,
         complaint=complaint,
         kind=EventKind.CATATAN,
-        actor_label=f"petugas:{officer.id}",
+        acted_by=ActedBy.officer(officer.id),
         message=message,
         public=False,
     )

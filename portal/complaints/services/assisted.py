@@ -17,6 +17,7 @@ from portal.core import trail as audit
 from portal.core.errors import DomainError
 from portal.core.filers import FilerRelation
 from portal.core.sla import SlaTargets
+from portal.core.trail import ActedBy
 from portal.core.workdays import WorkCalendar
 
 # Stored in Indonesian whatever the officer's interface language (like other timeline text).
@@ -68,7 +69,7 @@ def file_on_behalf(
     Raises DuplicateOpenCase."""
     if not data.consent_recorded:
         raise DomainError("consent is required to file on someone's behalf")
-    label = f"petugas:{officer.id}"
+    by = ActedBy.officer(officer.id)
     filed = file_complaint(
         session=session,
         data=data,
@@ -77,7 +78,7 @@ def file_on_behalf(
         targets=targets,
         now=now,
         filed_by_id=officer.id,
-        actor_label=label,
+        acted_by=by,
         on_open_case=OnOpenCase.REFUSE,
     )
     complaint = filed.complaint
@@ -85,7 +86,7 @@ def file_on_behalf(
         session=session,
         complaint=complaint,
         kind=EventKind.CATATAN,
-        actor_label=label,
+        acted_by=by,
         public=False,
         message=f"Diajukan oleh petugas {officer.name} atas nama {data.subject_name}. "
         f"Persetujuan dari {consent_by(data.filer_relation, data.filer_name, data.filer_relationship)}.",

@@ -8,10 +8,10 @@ so a file younger than an hour may belong to a request still in flight, and is l
 
 It also removes what abandoned complaint drafts left: a draft is not offered again after two
 days (portal.drafts.services.lifetimes), so its attached files (rows and files) and the draft
-rows of every kind (complaint, assistance, kept forms) go once they are older than the longest
-draft age plus the same grace. Those rows are deleted in the caller's transaction and their files
-only once it commits (services.attachments.remove_after_commit): a rolled-back purge removes
-nothing.
+rows of every kind (complaint, assistance, kept forms) go once they are older than their kind's
+lifetime plus the same grace (portal.drafts.services.store.purge_expired). Those rows are
+deleted in the caller's transaction and their files only once it commits
+(services.attachments.remove_after_commit): a rolled-back purge removes nothing.
 
 Called by `flask attachments purge-orphans`; a scheduled task can call it the same way.
 """
@@ -30,7 +30,7 @@ from portal.complaints.models.complaint import Attachment
 from portal.complaints.services.attachments import remove_after_commit
 from portal.core.base import utcnow
 from portal.drafts.models import ComplaintDraft
-from portal.drafts.services.lifetimes import DRAFT_MAX_AGE, UNSENT_FORM_MAX_AGE
+from portal.drafts.services import store as drafts
 
 GRACE = timedelta(hours=1)
 STORAGE_KEY = re.compile(r"[0-9a-f]{40}")  # attachments.store names files secrets.token_hex(20)
@@ -49,7 +49,6 @@ def purge_orphans(
 ) -> PurgeReport:
     now = now or utcnow()
     file_cutoff = (now - grace).timestamp()
-    draft_cutoff = now - max(DRAFT_MAX_AGE, UNSENT_FORM_MAX_AGE) - grace
 
     # The files first, then the rows: a row committed after this listing is for a file younger
     # than the listing, so never one of the old files below.
@@ -65,7 +64,7 @@ def purge_orphans(
         path.unlink(missing_ok=True)
         orphans += 1
 
-    live_drafts = sa.select(ComplaintDraft.token).where(ComplaintDraft.created_at >= draft_cutoff)
+    live_drafts = sa.select(ComplaintDraft.token).where(sa.not_(drafts.expired(now=now, grace=grace)))
     abandoned = session.scalars(
         sa.select(Attachment).where(
             Attachment.complaint_id.is_(None),
@@ -77,12 +76,9 @@ def purge_orphans(
     for record in abandoned:
         session.delete(record)
         remove_after_commit(session, directory / record.storage_key)
-    drafts = 0
-    expired = ComplaintDraft.created_at < draft_cutoff
-    if session.scalar(sa.select(sa.exists().where(expired))):  # no write (and no lock) when there is nothing
-        drafts = session.execute(sa.delete(ComplaintDraft).where(expired)).rowcount
+    purged = drafts.purge_expired(session=session, now=now, grace=grace)
     session.flush()
-    return PurgeReport(orphan_files=orphans, draft_files=len(abandoned), drafts=drafts, kept_recent=recent)
+    return PurgeReport(orphan_files=orphans, draft_files=len(abandoned), drafts=purged, kept_recent=recent)
 
 
 def _portal_files(directory: Path) -> list[tuple[Path, float]]:

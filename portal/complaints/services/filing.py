@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import enum
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -29,9 +29,10 @@ from portal.core.filers import FilerRelation
 from portal.core.hashing import code_hash_method
 from portal.core.references import new_access_code, next_reference
 from portal.core.sla import SlaTargets
+from portal.core.trail import RESIDENT, SYSTEM, ActedBy
 from portal.core.workdays import WorkCalendar, local_date
-from portal.drafts.models import ComplaintDraft
-from portal.drafts.services.lifetimes import DRAFT_MAX_AGE
+from portal.drafts.models import ComplaintDraft, DraftKind
+from portal.drafts.services import store as drafts
 from portal.roster.models.person import Person
 
 ONE_CASE_PER_PERSON = frozenset(
@@ -46,6 +47,9 @@ NEEDS_NIK = frozenset(
     }
 )
 ALWAYS_CONFIDENTIAL = frozenset({ComplaintCategory.PUNGLI})
+# Reports *about* someone (an unfair recipient, a broker, an officer): nobody files them on that
+# person's behalf, so their consent is never asked, and the reporter need not give a name.
+REPORTS_ABOUT_SOMEONE = frozenset({ComplaintCategory.PENERIMA_TIDAK_LAYAK, ComplaintCategory.PUNGLI})
 
 
 class OnOpenCase(enum.Enum):
@@ -93,27 +97,20 @@ class Filed:
 # Drafts ------------------------------------------------------------------------------------
 
 
-def start_draft(*, session: Session, data: dict) -> str:
-    token = secrets.token_urlsafe(32)
-    session.add(ComplaintDraft(token=token, data=data))
-    session.flush()
-    return token
+def start_draft(*, session: Session, data: dict[str, Any]) -> str:
+    return drafts.start(session=session, kind=DraftKind.COMPLAINT, data=data)
 
 
-def unsaved_draft(*, data: dict) -> ComplaintDraft:
+def unsaved_draft(*, data: dict[str, Any]) -> ComplaintDraft:
     """A draft to show a form with, not stored (and without files)."""
-    return ComplaintDraft(token="", data=data)
+    return ComplaintDraft(token="", kind=DraftKind.COMPLAINT, data=data)
 
 
 def get_draft(
-    *, session: Session, token: str | None, max_age: timedelta = DRAFT_MAX_AGE, now: datetime | None = None
+    *, session: Session, token: str | None, max_age: timedelta | None = None, now: datetime | None = None
 ) -> ComplaintDraft | None:
-    if not token:
-        return None
-    draft = session.get(ComplaintDraft, token)
-    if draft is None or draft.created_at < (now or utcnow()) - max_age:
-        return None
-    return draft
+    """The complaint draft of that token (never another kind's) while it lasts."""
+    return drafts.get(session=session, kind=DraftKind.COMPLAINT, token=token, max_age=max_age, now=now)
 
 
 def update_draft(*, session: Session, draft: ComplaintDraft, data: dict) -> None:
@@ -188,7 +185,7 @@ def file_complaint(
     targets: SlaTargets,
     now: datetime | None = None,
     filed_by_id: int | None = None,
-    actor_label: str = "warga",
+    acted_by: ActedBy = RESIDENT,
     on_open_case: OnOpenCase = OnOpenCase.LINK,
 ) -> Filed:
     """Create the complaint with its reference and access code.
@@ -243,7 +240,7 @@ def file_complaint(
         session=session,
         complaint=complaint,
         kind=EventKind.DIBUAT,
-        actor_label=actor_label,
+        acted_by=acted_by,
         message="",
         public=True,
         now=now,
@@ -256,7 +253,7 @@ def file_complaint(
             session=session,
             complaint=complaint,
             kind=EventKind.CATATAN,
-            actor_label="sistem",
+            acted_by=SYSTEM,
             public=False,
             message=f"Sudah ada pengaduan yang masih terbuka untuk NIK ini: {existing.reference}. Periksa "
             "apakah pengaduan ini sama; jika ya, tandai sebagai pengaduan ganda.",
@@ -273,6 +270,4 @@ def _claim_draft_files(session: Session, token: str, complaint: Complaint, event
         record.draft_token = None
         record.complaint = complaint
         record.event_id = event_id
-    draft = session.get(ComplaintDraft, token)
-    if draft is not None:
-        session.delete(draft)
+    drafts.discard(session=session, kind=DraftKind.COMPLAINT, token=token)

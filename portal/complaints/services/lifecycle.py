@@ -9,6 +9,7 @@ The resolution clock pauses while the case waits for the resident.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -18,6 +19,7 @@ from portal.accounts.models import Account
 from portal.complaints.models.complaint import Complaint, ComplaintEvent, ComplaintStatus, EventKind
 from portal.core.base import utcnow
 from portal.core.errors import DomainError
+from portal.core.trail import ActedBy
 from portal.core.workdays import WorkCalendar, local_date
 from portal.notifications.services.notify import queue_email
 
@@ -83,12 +85,14 @@ class InvalidTransition(DomainError):
     pass
 
 
-def actor_accounts(*, session: Session, labels: set[str]) -> dict[str, str]:
-    """Who did it, for officers' timelines: "petugas:6" is stored (a renamed account shows its
-    new name); the officer's name for each such label (the others are named by the labels module)."""
-    ids = {int(n) for label in labels if (n := label.removeprefix("petugas:")) != label and n.isdigit()}
-    names = session.execute(sa.select(Account.id, Account.name).where(Account.id.in_(ids))).all() if ids else []
-    return {f"petugas:{i}": name for i, name in names}
+def actor_accounts(*, session: Session, actors: Iterable[ActedBy]) -> dict[int, str]:
+    """Who did it, for officers' timelines: an officer's account is stored (a renamed account
+    shows its new name); the name of each officer among `actors` (complaints.labels.actor_names
+    names the others)."""
+    ids = {actor.officer_id for actor in actors if actor.officer_id is not None}
+    if not ids:
+        return {}
+    return {row.id: row.name for row in session.execute(sa.select(Account.id, Account.name).where(Account.id.in_(ids)))}
 
 
 def tell_resident(*, session: Session, complaint: Complaint) -> None:
@@ -131,7 +135,7 @@ def transition(
     complaint: Complaint,
     target: ComplaintStatus,
     actor: Actor,
-    actor_label: str,
+    acted_by: ActedBy,
     message: str = "",
     public: bool = True,
     calendar: WorkCalendar,
@@ -147,7 +151,7 @@ def transition(
         public=public,
         from_status=complaint.status,
         to_status=target,
-        actor=actor_label,
+        acted_by=acted_by,
         message=message,
         created_at=now,
     )
@@ -164,13 +168,13 @@ def add_event(
     session: Session,
     complaint: Complaint,
     kind: EventKind,
-    actor_label: str,
+    acted_by: ActedBy,
     message: str,
     public: bool,
     now: datetime | None = None,
 ) -> ComplaintEvent:
     """A timeline line that does not change the status (a reply, a note, added information)."""
-    event = ComplaintEvent(kind=kind, public=public, actor=actor_label, message=message, created_at=now or utcnow())
+    event = ComplaintEvent(kind=kind, public=public, acted_by=acted_by, message=message, created_at=now or utcnow())
     complaint.events.append(event)
     session.flush()
     if public and kind is EventKind.BALASAN:

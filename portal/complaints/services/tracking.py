@@ -21,6 +21,7 @@ from portal.core.base import utcnow
 from portal.core.errors import DomainError
 from portal.core.lockout import DEFAULT_POLICY, LockoutPolicy
 from portal.core.references import find_by_code
+from portal.core.trail import RESIDENT
 from portal.core.workdays import WorkCalendar
 
 RATING_WINDOW = timedelta(days=14)
@@ -68,7 +69,7 @@ def answer_information_request(
         session=session,
         complaint=complaint,
         kind=EventKind.JAWABAN_WARGA,
-        actor_label="warga",
+        acted_by=RESIDENT,
         message=message,
         public=True,
         now=now,
@@ -81,7 +82,7 @@ def answer_information_request(
         complaint=complaint,
         target=ComplaintStatus.DIVERIFIKASI,
         actor=Actor.WARGA,
-        actor_label="warga",
+        acted_by=RESIDENT,
         calendar=calendar,
         now=now,
     )
@@ -114,7 +115,7 @@ def rate_resolution(
         session=session,
         complaint=complaint,
         kind=EventKind.PENILAIAN,
-        actor_label="warga",
+        acted_by=RESIDENT,
         message="",
         public=True,
         now=now,
@@ -126,7 +127,7 @@ def rate_resolution(
             complaint=complaint,
             target=ComplaintStatus.BANDING,
             actor=Actor.WARGA,
-            actor_label="warga",
+            acted_by=RESIDENT,
             calendar=calendar,
             now=now,
         )

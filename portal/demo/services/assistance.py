@@ -28,6 +28,7 @@ from portal.core.filers import FilerRelation
 from portal.core.regions import regions
 from portal.core.roles import Role
 from portal.core.sla import SlaTargets
+from portal.core.trail import DEMO, ActedBy
 from portal.core.workdays import WorkCalendar, local_date
 from portal.roster.models.person import Person, PersonStatus
 
@@ -104,7 +105,7 @@ def _walk(session: Session, request: AssistanceRequest, rng: random.Random, file
             request=request,
             target=AssistanceStatus.DIJADWALKAN,
             actor=Actor.PETUGAS,
-            actor_label="demo",
+            acted_by=DEMO,
             now=moment,
         )
     if step >= 0.7:
@@ -116,7 +117,7 @@ def _walk(session: Session, request: AssistanceRequest, rng: random.Random, file
             request=request,
             target=AssistanceStatus.SELESAI,
             actor=Actor.PETUGAS,
-            actor_label="demo",
+            acted_by=DEMO,
             now=min(moment + timedelta(days=1), now),
         )
 
@@ -169,7 +170,7 @@ def seed_proposals(*, session: Session, count: int = 6, seed: int = 2025, now: d
                 targets=SlaTargets(),
                 now=now - timedelta(days=rng.randint(0, 20)),
                 filed_by_id=officer.id,
-                actor_label=f"petugas:{officer.id}",
+                acted_by=ActedBy.officer(officer.id),
             )
         except DuplicateOpenCase:
             continue

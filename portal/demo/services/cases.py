@@ -21,6 +21,7 @@ from portal.complaints.services.lifecycle import Actor, add_event, transition
 from portal.core.base import utcnow
 from portal.core.filers import FilerRelation
 from portal.core.sla import SlaTargets
+from portal.core.trail import DEMO, RESIDENT
 from portal.core.workdays import WorkCalendar
 from portal.roster.models.person import Person, PersonStatus
 
@@ -126,7 +127,7 @@ def _walk(session, complaint, path, filed_at, calendar, rng) -> None:
             complaint=complaint,
             target=target,
             actor=actor,
-            actor_label="demo",
+            acted_by=DEMO,
             message=message,
             calendar=calendar,
             now=moment,
@@ -137,7 +138,7 @@ def _walk(session, complaint, path, filed_at, calendar, rng) -> None:
                 session=session,
                 complaint=complaint,
                 kind=EventKind.PENILAIAN,
-                actor_label="warga",
+                acted_by=RESIDENT,
                 message="",
                 public=True,
                 now=moment,

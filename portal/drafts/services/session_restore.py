@@ -5,18 +5,16 @@ cookie) for the same owner, and offered again after signing in or looking the ca
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
+from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from portal.core.base import utcnow
-from portal.drafts.models import ComplaintDraft
-from portal.drafts.services.lifetimes import UNSENT_FORM_MAX_AGE
+from portal.drafts.models import DraftKind
+from portal.drafts.services import store
 
-PREFIX = "rst-"
-MAX_AGE = UNSENT_FORM_MAX_AGE
+KIND = DraftKind.UNSENT_FORM
 MAX_CHARS = 20_000
 # Never kept: secrets and one-time values.
 SECRET_FIELDS = frozenset({"csrf_token", "password", "current", "new", "confirm", "code"})
@@ -33,7 +31,8 @@ def keep_form(
 ) -> str | None:
     """Keep what was typed; the token goes into the (new) session. None when there is nothing."""
     now = now or utcnow()
-    kept, size = [], 0
+    kept: list[list[str]] = []
+    size = 0
     for name, value in fields:
         if name in SECRET_FIELDS or not isinstance(value, str):
             continue
@@ -43,29 +42,19 @@ def keep_form(
         kept.append([name, value])
     if not any(value.strip() for _name, value in kept):
         return None
-    session.execute(
-        sa.delete(ComplaintDraft).where(
-            ComplaintDraft.token.startswith(PREFIX), ComplaintDraft.created_at < now - MAX_AGE
-        )
-    )
-    token = PREFIX + secrets.token_urlsafe(32)
+    store.purge_expired(session=session, kinds=[KIND], now=now)
     data = {"owner": owner, "action": action, "back": back, "fields": kept}
-    session.add(ComplaintDraft(token=token, data=data, created_at=now))
-    session.flush()
-    return token
+    return store.start(session=session, kind=KIND, data=data, now=now)
 
 
-def kept_form(*, session: Session, token: str | None, owner: str, now: datetime | None = None) -> dict | None:
+def kept_form(*, session: Session, token: str | None, owner: str, now: datetime | None = None) -> dict[str, Any] | None:
     """The kept form, only for whoever typed it ("akun:5", "pengaduan:12"), or None."""
-    if not token or not token.startswith(PREFIX):
-        return None
-    draft = session.get(ComplaintDraft, token)
-    if draft is None or draft.created_at < (now or utcnow()) - MAX_AGE:
+    draft = store.get(session=session, kind=KIND, token=token, now=now)
+    if draft is None:
         return None
     data = dict(draft.data)
     return data if data.get("owner") == owner else None
 
 
 def discard_form(*, session: Session, token: str | None) -> None:
-    if token and token.startswith(PREFIX):
-        session.execute(sa.delete(ComplaintDraft).where(ComplaintDraft.token == token))
+    store.discard(session=session, kind=KIND, token=token)

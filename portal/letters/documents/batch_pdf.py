@@ -87,7 +87,7 @@ def merge_parts(paths: Sequence[Path], out: Path, *, title: str) -> None:
     for path in paths:
         writer.append(str(path))
     writer.add_metadata({"/Title": title, "/Author": "Dinas Tenaga Kerja Kota Bekasi"})
-    writer._root_object[NameObject("/Lang")] = TextStringObject("id")
+    writer.root_object[NameObject("/Lang")] = TextStringObject("id")
     partial = out.with_name(out.name + ".tmp")
     with partial.open("wb") as handle:
         writer.write(handle)

@@ -1,9 +1,8 @@
 """HTML to PDF for letters with WeasyPrint, without Flask: also what batch worker processes run.
 
 The stylesheet is parsed once per process (and thread) with its font configuration; fonts are
-Debian's DejaVu and Liberation, found through fontconfig, never downloaded. WeasyPrint's
-user-agent stylesheet is replaced by the part of it a letter can use (letter_ua.css): the same
-pages, laid out about a tenth faster.
+Debian's DejaVu and Liberation, found through fontconfig, never downloaded. Only WeasyPrint's
+public API is used: its own user-agent stylesheet, and the letter's through `stylesheets=`.
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ import threading
 from pathlib import Path
 
 STYLESHEET = Path(__file__).resolve().parents[2] / "static" / "css" / "letter.css"
-USER_AGENT_STYLESHEET = Path(__file__).resolve().parent / "letter_ua.css"
 _cache = threading.local()
 
 
@@ -32,30 +30,14 @@ def _stylesheet():
     return cached
 
 
-def letter_html_class():
-    """weasyprint.HTML with the letter's user-agent stylesheet (made once per process)."""
-    cached = getattr(letter_html_class, "cls", None)
-    if cached is None:
-        from weasyprint import CSS, HTML
-
-        from portal.core.pdf_assets import PortalAssetsOnly
-
-        user_agent = CSS(filename=str(USER_AGENT_STYLESHEET), url_fetcher=PortalAssetsOnly())
-
-        class LetterHTML(HTML):
-            def _ua_stylesheets(self, forms: bool = False) -> list:
-                return [user_agent]
-
-        cached = letter_html_class.cls = LetterHTML
-    return cached
-
-
 def html_to_pdf(html: str, *, tagged: bool = True) -> bytes:
     """A PDF of the letter HTML: tagged PDF/UA-1 (title and language from the HTML) by default."""
     stylesheet, fonts = _stylesheet()
+    from weasyprint import HTML
+
     from portal.core.pdf_assets import PortalAssetsOnly
 
-    page = letter_html_class()(string=html, base_url=str(STYLESHEET.parent), url_fetcher=PortalAssetsOnly())
+    page = HTML(string=html, base_url=str(STYLESHEET.parent), url_fetcher=PortalAssetsOnly())
     return page.write_pdf(stylesheets=[stylesheet], font_config=fonts, pdf_variant="pdf/ua-1" if tagged else None)
 
 

@@ -17,7 +17,6 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from portal.core.base import utcnow
@@ -25,6 +24,7 @@ from portal.core.errors import DomainError
 from portal.core.names import mask_name
 from portal.core.nik import mask_nik
 from portal.core.signals import roster_statuses_changed
+from portal.core.upsert import upsert
 from portal.letters.models import IssuedVia, Letter, LetterCounter, LetterStatus
 from portal.roster.models.person import Person, PersonStatus
 
@@ -181,9 +181,7 @@ def serialize_issuing(session: Session, *, year: int, person_id: int | None = No
         else:
             session.execute(sa.select(sa.func.pg_advisory_xact_lock_shared(_ALL_LETTERS_LOCK)))
             session.execute(sa.select(sa.func.pg_advisory_xact_lock(_PERSON_LOCK_CLASS, person_id)))
-    table = LetterCounter.__table__
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-    session.execute(insert.values(year=year, last_number=0).on_conflict_do_nothing())
+    upsert(session, LetterCounter, {"year": year, "last_number": 0}, index_elements=["year"])
 
 
 def reserve_numbers(session: Session, *, year: int, count: int) -> int:

@@ -56,11 +56,18 @@ document.addEventListener("htmx:configRequest", function (event) {
   var detail = event.detail;
   if (!detail || String(detail.verb).toLowerCase() !== "get") return;
   var params = detail.parameters || {};
-  var values = params instanceof FormData ? Array.from(params.values()) : Object.values(params);
-  var holdsNik = values.some(function (value) {
+  var form = detail.elt && detail.elt.closest ? detail.elt.closest("form") : null;
+  var entries = params instanceof FormData ? Array.from(params.entries()) : Object.entries(params);
+  // Only what a person types can be a NIK: a chosen option (a region code such as 32.75.01) is not.
+  var typed = function (name) {
+    var field = (form || document).querySelector('[name="' + CSS.escape(name) + '"]');
+    return !field || field.tagName === "TEXTAREA" || (field.tagName === "INPUT" && /^(text|search|tel|number|)$/.test(field.type));
+  };
+  var holdsNik = entries.some(function (entry) {
+    if (!typed(entry[0])) return false;
+    var value = entry[1];
     return Array.isArray(value) ? value.some(looksLikeNik) : looksLikeNik(value);
   });
-  var form = detail.elt && detail.elt.closest ? detail.elt.closest("form") : null;
   var hint = form ? form.querySelector("[data-nik-hint]") : null;
   if (hint) hint.textContent = holdsNik ? hint.getAttribute("data-nik-hint-text") : "";
   if (holdsNik) event.preventDefault();

@@ -38,11 +38,11 @@ def number(value) -> str:
     return format_decimal(value, "#,##0")
 
 
-def _charts(public: PublicFigures) -> dict:
+def _charts(public: PublicFigures) -> dict[str, svg_charts.Progress | svg_charts.Bars | svg_charts.Columns]:
     f = public.figures
     participants, complaints = public.tables[PARTICIPANTS], public.tables[COMPLAINTS]
     table_note = _("Angka lengkap ada di tabel di bawahnya. Angka yang disembunyikan tidak digambar.")
-    charts = {
+    charts: dict[str, svg_charts.Progress | svg_charts.Bars | svg_charts.Columns] = {
         "quota": svg_charts.progress(
             "grafik-kuota",
             f.active if public.active_published else None,

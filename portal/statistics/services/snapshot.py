@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from portal.core.upsert import upsert
 from portal.statistics.models import StatsSnapshot
 from portal.statistics.services.codec import SnapshotFormatError
 from portal.statistics.services.tables import PublicFigures
@@ -48,15 +48,13 @@ def store(*, session: Session, public: PublicFigures, key: str = KEY) -> bool:
     One statement (INSERT ... ON CONFLICT DO UPDATE ... WHERE), atomic on SQLite and PostgreSQL:
     two workers storing at once cannot both insert, and the older count loses."""
     table = StatsSnapshot.__table__
-    dialect = session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-    statement = (
-        insert.values(key=key, computed_at=public.computed_at, payload=public.to_json())
-        .on_conflict_do_update(
-            index_elements=[table.c.key],
-            set_={"computed_at": insert.excluded.computed_at, "payload": insert.excluded.payload},
-            where=table.c.computed_at < insert.excluded.computed_at,
-        )
-        .returning(table.c.key)
+    stored = upsert(
+        session,
+        table,
+        {"key": key, "computed_at": public.computed_at, "payload": public.to_json()},
+        index_elements=["key"],
+        update=["computed_at", "payload"],
+        where=lambda excluded: table.c.computed_at < excluded.computed_at,
+        returning=[table.c.key],
     )
-    return session.execute(statement).first() is not None
+    return stored.first() is not None

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
+from urllib.parse import urlsplit
 
-from playwright.sync_api import Page
+import pyotp
+from playwright.sync_api import Page, expect
+
+from portal.extensions import db
+from tests import factories
 
 CHROMIUM = Path("/usr/bin/chromium")
-VENDOR = Path(__file__).parent / "vendor" / "node_modules"  # `make browser` fills it
+VENDOR = Path(__file__).parents[1] / "e2e" / "vendor" / "node_modules"  # `make browser` fills it
 HTMX_JS = VENDOR / "htmx.org" / "dist" / "htmx.min.js"
 AXE_JS = VENDOR / "axe-core" / "axe.min.js"
 PHONE = {"width": 360, "height": 740}
@@ -147,3 +155,102 @@ def wait_for_htmx(page: Page) -> None:
     """htmx loaded and done processing the page (it does so on DOMContentLoaded, which comes
     after its deferred script ran), so forms and triggers are the enhanced ones."""
     page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Resident:
+    nik: str
+    name: str
+
+    @property
+    def spaced_nik(self) -> str:
+        """As people copy it from a KTP: 3275 0107 0385 0001."""
+        return " ".join(self.nik[i : i + 4] for i in range(0, 16, 4))
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: object
+    residents: dict[str, Resident] = field(default_factory=dict)
+
+    @property
+    def htmx_url(self) -> str:
+        return self.app.config["HTMX_URL"]
+
+    def run(self, work: Callable[[], T]) -> T:
+        """Call `work` in the live portal's app context (its own database session), e.g. to
+        create accounts with tests/factories.py or act on a case through the service layer.
+        Return plain values: ORM objects are detached once the context ends."""
+        with self.app.app_context():
+            try:
+                return work()
+            finally:
+                db.session.remove()
+
+
+def route_network(context, live_server: LiveServer, *, htmx: bool = True) -> None:
+    """Serve htmx from the npm copy (or fail it, like a CDN outage) and block any other host.
+
+    Routes apply to every page of the context, so each page gets htmx from the same file.
+    """
+    local = urlsplit(live_server.url).netloc
+
+    def handle(route):
+        url = route.request.url
+        if url == live_server.htmx_url:
+            if htmx:
+                route.fulfill(
+                    path=HTMX_JS, content_type="application/javascript", headers={"Access-Control-Allow-Origin": "*"}
+                )
+            else:
+                route.abort("internetdisconnected")
+        elif urlsplit(url).netloc == local or url.startswith(("data:", "blob:")):
+            route.fallback()
+        else:
+            route.abort("blockedbyclient")
+
+    context.route("**/*", handle)
+
+
+@dataclass(frozen=True)
+class Officer:
+    id: int
+    email: str
+    name: str
+    totp_secret: str
+    password: str = factories.PASSWORD
+
+
+def make_officer(live_server, role: str = "officer") -> Officer:
+    def work() -> Officer:
+        made = factories.account(role, totp=True)
+        return Officer(id=made.id, email=made.email, name=made.name, totp_secret=made.totp_secret)
+
+    return live_server.run(work)
+
+
+def page_heading(page: Page):
+    return page.get_by_role("heading", level=1)
+
+
+def enter_password(page: Page, officer: Officer, password: str | None = None) -> None:
+    page.goto("/petugas/masuk")
+    page.get_by_label("Email").fill(officer.email)
+    page.get_by_label("Kata sandi").fill(password or officer.password)
+    page.get_by_role("button", name="Masuk", exact=True).click()
+
+
+def enter_code(page: Page, code: str) -> None:
+    page.get_by_label("Kode dari aplikasi autentikator").fill(code)
+    page.get_by_role("button", name="Lanjut", exact=True).click()
+
+
+def sign_in(page: Page, officer: Officer) -> None:
+    enter_password(page, officer)
+    expect(page_heading(page)).to_have_text("Kode verifikasi")
+    enter_code(page, pyotp.TOTP(officer.totp_secret).now())
+    expect(page_heading(page)).to_have_text("Antrean pengaduan")

@@ -21,7 +21,7 @@ from portal.models import (
     ResponseTemplate,
     RosterImportBatch,
 )
-from tests.conftest import parse
+from tests.helpers import parse
 
 # Modest on purpose: the whole folder runs in a few minutes on two shared cores.
 FUZZ = settings(
@@ -211,3 +211,19 @@ def assert_handled(response, *, rows_before: dict[str, int] | None = None, what:
         if rows_before is not None:
             assert business_rows() == rows_before, f"{what}: a refused request changed stored data"
     return page
+
+
+def assert_security_headers(response, what: str) -> None:
+    headers = response.headers
+    policy = headers.get("Content-Security-Policy", "")
+    directives = dict((d.strip().split(" ", 1) + [""])[:2] for d in policy.split(";") if d.strip())
+    assert directives.get("default-src") == "'self'", what
+    assert directives.get("frame-ancestors") == "'none'", what
+    assert directives.get("object-src") == "'none'" and directives.get("base-uri") == "'none'", what
+    assert "'unsafe-inline'" not in directives.get("script-src", "") and "'unsafe-eval'" not in policy, what
+    assert directives.get("form-action") == "'self'", what
+    assert headers.get("X-Content-Type-Options") == "nosniff", what
+    assert headers.get("X-Frame-Options") == "DENY", what
+    assert headers.get("Referrer-Policy") in ("same-origin", "no-referrer", "strict-origin"), what
+    assert "camera=()" in headers.get("Permissions-Policy", ""), what
+    assert "Strict-Transport-Security" not in headers, what  # only outside development, over HTTPS

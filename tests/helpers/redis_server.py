@@ -8,11 +8,11 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
-import time
+import tempfile
+from pathlib import Path
 
-from tests.integration.drill_cluster import free_port
+from tests.helpers import free_port, port_closed
 
 REDIS = shutil.which("redis-server")
 
@@ -20,6 +20,8 @@ REDIS = shutil.which("redis-server")
 class RedisServer:
     def __init__(self) -> None:
         self.port, self.process = free_port(), None
+        # The pid of the server running now, whoever started it (a forked test child may restart it)
+        self.pidfile = Path(tempfile.gettempdir()) / f"sigap-test-redis-{os.getpid()}-{self.port}.pid"
 
     @property
     def url(self) -> str:
@@ -27,7 +29,8 @@ class RedisServer:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [REDIS, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            [REDIS, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+            + ["--pidfile", str(self.pidfile)],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
         )
@@ -37,18 +40,16 @@ class RedisServer:
         raise RuntimeError("redis-server did not start")
 
     def kill(self) -> None:
-        """SIGKILL, then wait until the port refuses connections (a forked test child that kills
-        it is not its parent and cannot wait() for it)."""
+        """SIGKILL the server running now (its pid file says which: it may have been restarted by
+        a forked test child), then wait until the port refuses connections (a non-parent cannot
+        wait() for it)."""
         if self.process is None:
             return
+        with contextlib.suppress(FileNotFoundError, ValueError, ProcessLookupError):
+            os.kill(int(self.pidfile.read_text()), signal.SIGKILL)
         os.kill(self.process.pid, signal.SIGKILL)  # Popen.kill would poll() first, which a non-parent cannot
         with contextlib.suppress(ChildProcessError, subprocess.TimeoutExpired):
             self.process.wait(timeout=10)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-            except ConnectionRefusedError:
-                break
-            time.sleep(0.01)
+        port_closed(self.port, timeout=10)
+        self.pidfile.unlink(missing_ok=True)
         self.process = None

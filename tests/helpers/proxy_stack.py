@@ -27,6 +27,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.helpers import free_port, listening_socket
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 TEMPLATE = ROOT / "deploy" / "nginx" / "sigap.conf"
@@ -79,12 +81,6 @@ def nginx_binary() -> str | None:
 
 def openssl_binary() -> str | None:
     return shutil.which("openssl")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def template_variables(text: str) -> set[str]:
@@ -170,9 +166,7 @@ class Gunicorn:
         )
         if migrated.returncode != 0:
             raise StackError(f"flask db upgrade failed:\n{migrated.stderr[-2000:]}")
-        listener = socket.socket()
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(128)
+        listener = listening_socket()
         self.port = listener.getsockname()[1]
         try:
             self.process = subprocess.Popen(

@@ -8,20 +8,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.helpers import free_port
 
 
 def _version() -> str | None:
@@ -45,12 +39,8 @@ class Cluster:
         )
 
     def start(self) -> None:
-        self._ctl("start")
-        deadline = time.monotonic() + 30
-        while subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", str(self.port)]).returncode:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"cluster {self.name} did not accept connections")
-            time.sleep(0.1)
+        """Returns once the server accepts connections (pg_ctl start -w waits for that)."""
+        self._ctl("start", "--", "-w", "-t", "30")
 
     def stop(self) -> None:
         """Fast shutdown: open transactions are rolled back, clients are disconnected."""
