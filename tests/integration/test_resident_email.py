@@ -4,11 +4,10 @@ when Python built it, and in Indonesian whatever the language of the officer who
 import sqlalchemy as sa
 from flask_babel import get_locale
 
-from portal.complaints.services.lifecycle import Actor, transition
-from portal.core.workdays import WorkCalendar
 from portal.extensions import db
 from portal.models import ComplaintStatus, OutboxMessage
 from tests.factories import complaint
+from tests.helpers.complaints import officer_moves
 
 S = ComplaintStatus
 
@@ -22,25 +21,13 @@ BODY = (
 )
 
 
-def _move(case, target: ComplaintStatus) -> None:
-    transition(
-        session=db.session,
-        complaint=case,
-        target=target,
-        actor=Actor.PETUGAS,
-        actor_label="petugas:1",
-        calendar=WorkCalendar(),
-    )
-    db.session.commit()
-
-
 def _messages() -> list[OutboxMessage]:
     return list(db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)))
 
 
 def test_the_mail_says_only_where_to_look_word_for_word(app):
     case, _code = complaint(email="warga@contoh.id")
-    _move(case, S.MENUNGGU_INFORMASI)
+    officer_moves(case, S.MENUNGGU_INFORMASI)
     filed, waiting = _messages()
     ref = case.reference
     assert (filed.subject, waiting.subject) == (
@@ -56,7 +43,7 @@ def test_an_officer_in_english_still_writes_to_the_resident_in_indonesian(app):
     case, _code = complaint(email="warga@contoh.id")
     with app.test_request_context("/petugas/pengaduan?lang=en"):
         assert str(get_locale()) == "en"
-        _move(case, S.DIVERIFIKASI)
+        officer_moves(case, S.DIVERIFIKASI)
         assert str(get_locale()) == "en"  # the officer's page goes on in English
     verified = _messages()[-1]
     assert verified.subject == f"Pengaduan {case.reference}: Sedang diperiksa"
