@@ -61,6 +61,10 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     templating.init_app(app)
 
+    from portal.notifications import renderer
+
+    renderer.init_app(app)  # residents' e-mails are written from templates (docs/architecture.md)
+
     from portal.assistance.routes import bp as assistance_bp
     from portal.complaints.routes import bp as complaints_bp
     from portal.home.routes import bp as home_bp

@@ -7,6 +7,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
+from portal.accounts.labels import error_message
 from portal.accounts.services import accounts
 from portal.core.roles import Role
 from portal.extensions import current_session, db
@@ -37,7 +38,7 @@ def create_command(email: str, role: str, name: str, kecamatan: tuple[str, ...],
         )
     except accounts.AccountError as error:
         db.session.rollback()
-        raise click.ClickException(error.message) from None
+        raise click.ClickException(error_message(error)) from None
     db.session.commit()
     scope = ", ".join(account.kecamatan_codes) or "seluruh Kota Bekasi"
     click.echo(f"Akun #{account.id} {account.email} ({account.role.value}, {scope}) dibuat.")

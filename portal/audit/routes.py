@@ -34,7 +34,7 @@ def show_audit():
     if looks_like_nik(form.objek.data or ""):
         form.objek.errors = [NIK_NOT_IN_ADDRESS]
         form.objek.data = ""
-        return _render(form, audit_log.AuditPage(events=[], older_than=None, object_type=None, message=""), 400)
+        return _render(form, audit_log.AuditPage(events=[], older_than=None, object_type=None), 400)
     officers = db.session.execute(sa.select(Account.id, Account.name, Account.email).order_by(Account.name)).all()
     form.petugas.choices = [SelectChoice("", _("Semua petugas"))] + [
         SelectChoice(str(a.id), f"{a.name} ({a.email})") for a in officers
@@ -47,9 +47,15 @@ def show_audit():
     )
     page = audit_log.browse(session=current_session(), filters=filters, who=current_actor())
     db.session.commit()
-    if page.message:  # an object that cannot be found is an error of that field, linked from the summary
-        form.objek.errors = [page.message]
+    if page.missing:  # an object that cannot be found is an error of that field, linked from the summary
+        form.objek.errors = [_missing(page)]
     return _render(form, page)
+
+
+def _missing(page: audit_log.AuditPage) -> str:
+    if page.object_type == "person":
+        return _("NIK itu tidak ada di roster.")
+    return _("Tidak ada pengaduan dengan nomor %(ref)s.", ref=page.missing)
 
 
 def _render(form: AuditFilterForm, page: audit_log.AuditPage, status: int = 200):

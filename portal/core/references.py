@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.security import check_password_hash
 
@@ -109,15 +108,7 @@ def find_by_code(
         now=now,
     )
     if not attempt.allowed:  # an unknown reference is locked the same way: this says nothing about it
-        raise Locked(
-            _(
-                "Terlalu banyak percobaan untuk nomor ini dari perangkat Anda. Coba lagi setelah %(minutes)d menit, "
-                "atau tanyakan perkembangannya di kantor kelurahan atau Disnaker Kota Bekasi dengan membawa "
-                "nomor tersebut.",
-                minutes=attempt.wait_minutes,
-            ),
-            retry_after_seconds=attempt.wait_seconds,
-        )
+        raise Locked("reference", minutes=attempt.wait_minutes, retry_after_seconds=attempt.wait_seconds)
     found = session.scalars(sa.select(model).where(model.reference == reference)).first()
     code = normalize_access_code(access_code)
     if found is not None and check_password_hash(found.access_code_hash, code):

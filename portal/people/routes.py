@@ -8,19 +8,20 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from portal.complaints.services.lifecycle import officer_status_label as case_status_label
+from portal.complaints.labels import officer_status_label as case_status_label
 from portal.core.nik import could_be_part_of_a_nik
 from portal.core.regions import regions
 from portal.extensions import current_session, db
 from portal.letters.documents.render import letter_pdf_response
 from portal.letters.forms.officer import IssueLetterForm, ReplaceLetterForm
+from portal.letters.labels import no_letter_message
 from portal.letters.services import officer as letters_officer
 from portal.letters.services.letters import LetterNotAvailable
 from portal.letters.services.officer import ReplaceReason
 from portal.people import services as people
 from portal.people.forms import PeopleSearchForm
+from portal.roster import labels
 from portal.roster.models.person import PersonStatus
-from portal.roster.services import labels
 from portal.web.auth import ALL_STAFF, current_actor, roles_required
 from portal.web.numbers import as_page
 
@@ -29,6 +30,15 @@ bp = officer_bp = Blueprint("people", __name__)  # registered by portal.officers
 
 def _page_number(value: str | None) -> int:
     return as_page(value)
+
+
+def _search_problem(problem: people.SearchProblem | None) -> str:
+    match problem:
+        case people.SearchProblem.NIK_LENGTH:
+            return _("NIK harus 16 angka. Periksa lagi angka yang Anda ketik.")
+        case people.SearchProblem.NAME_TOO_SHORT:
+            return _("Ketik paling sedikit %(n)d huruf nama, atau NIK lengkap.", n=people.MIN_NAME_LENGTH)
+    return ""
 
 
 @bp.route("/warga", methods=["GET", "POST"])
@@ -47,20 +57,14 @@ def search_people():
         page=_page_number(request.args.get("hal")),
     )
     if request.method == "GET" and could_be_part_of_a_nik(query.q):
-        result = people.PeoplePage(
-            rows=[],
-            total=0,
-            page=1,
-            pages=1,
-            searched=False,
-            by_nik=True,
-            message=_("NIK tidak boleh tercantum di alamat halaman. Ketik NIK di kolom pencarian, lalu tekan Cari."),
-        )
+        result = people.PeoplePage(rows=[], total=0, page=1, pages=1, searched=False, by_nik=True)
+        error = _("NIK tidak boleh tercantum di alamat halaman. Ketik NIK di kolom pencarian, lalu tekan Cari.")
     else:
         result = people.search_people(session=current_session(), viewer=current_user, query=query, who=current_actor())
         db.session.commit()
-    if result.message:  # a search that cannot run is an error of the search field, linked from the summary
-        form.q.errors = [result.message]
+        error = _search_problem(result.problem)
+    if error:  # a search that cannot run is an error of the search field, linked from the summary
+        form.q.errors = [error]
     paging = {"q": query.q, "status": status or ""} if not result.by_nik else {}
     return render_template(
         "people/warga.html",
@@ -115,7 +119,7 @@ def _issue(person_id: int, replace_because: ReplaceReason | None):
         )
     except LetterNotAvailable as error:
         db.session.rollback()
-        flash(error.message)
+        flash(no_letter_message(error))
         return redirect(url_for("officers.people.show_person", person_id=person_id) + "#surat", 303)
     if issued is None:
         abort(404)  # outside the officer's kecamatan looks the same as no such person

@@ -3,11 +3,11 @@ record with its history and complaints, and the list of import batches."""
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Account
@@ -40,22 +40,27 @@ class PeoplePage:
     searched: bool  # False when the query was empty or too short to run
     by_nik: bool = False
     capped: bool = False
-    message: str = ""
+    problem: SearchProblem | None = None  # why the search could not run
 
 
-def _search_clause(q: str) -> tuple[sa.ColumnElement[bool] | None, bool, str]:
+class SearchProblem(enum.StrEnum):
+    NIK_LENGTH = "nik_length"
+    NAME_TOO_SHORT = "name_too_short"  # fewer than MIN_NAME_LENGTH letters
+
+
+def _search_clause(q: str) -> tuple[sa.ColumnElement[bool] | None, bool, SearchProblem | None]:
     q = q.strip()
     if not q:
-        return None, False, ""
+        return None, False, None
     digits = normalize_nik(q)
     if digits.isdigit():
         if len(digits) != 16:
-            return None, True, _("NIK harus 16 angka. Periksa lagi angka yang Anda ketik.")
-        return Person.nik == digits, True, ""
+            return None, True, SearchProblem.NIK_LENGTH
+        return Person.nik == digits, True, None
     if len(q) < MIN_NAME_LENGTH:
-        return None, False, _("Ketik paling sedikit %(n)d huruf nama, atau NIK lengkap.", n=MIN_NAME_LENGTH)
+        return None, False, SearchProblem.NAME_TOO_SHORT
     escaped = q[:80].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return Person.nama.ilike(f"%{escaped}%", escape="\\"), False, ""
+    return Person.nama.ilike(f"%{escaped}%", escape="\\"), False, None
 
 
 def search_people(
@@ -63,9 +68,9 @@ def search_people(
 ) -> PeoplePage:
     """People matching a NIK (exact, separators stripped) or a part of the name, in the viewer's
     scope, by name. A search that ran is audited (it shows personal data)."""
-    clause, by_nik, message = _search_clause(query.q)
+    clause, by_nik, problem = _search_clause(query.q)
     if clause is None:
-        return PeoplePage(rows=[], total=0, page=1, pages=1, searched=False, by_nik=by_nik, message=message)
+        return PeoplePage(rows=[], total=0, page=1, pages=1, searched=False, by_nik=by_nik, problem=problem)
     clauses = [clause, scope_clause(viewer)]
     if query.status is not None:
         clauses.append(Person.status == query.status)

@@ -13,8 +13,10 @@ from flask.cli import AppGroup
 
 from portal.core.errors import RosterFileError
 from portal.extensions import current_session, db
+from portal.roster import labels
 from portal.roster.services.importing import import_roster
 from portal.roster.services.imports import REJECTS_HEADER, reject_cells
+from portal.roster.services.rows import Problem
 
 roster_cli = AppGroup("roster", help="Roster (daftar peserta) dari Disnaker.")
 
@@ -37,8 +39,8 @@ def import_command(path: Path, rejects: Path | None, imported_by: str | None) ->
         writer = csv.writer(out)
         writer.writerow(REJECTS_HEADER)
 
-        def on_reject(line: int, kind: str, reason: str, raw: dict) -> None:
-            writer.writerow(reject_cells(line, kind, reason, raw))
+        def on_reject(line: int, kind: str, problem: Problem, raw: dict) -> None:
+            writer.writerow(reject_cells(line, kind, labels.row_problem(problem), raw))
 
         show_bar = size > 5_000_000 and sys.stderr.isatty() or os.environ.get("SIGAP_PROGRESS") == "1"
         with click.progressbar(length=size, label="Mengimpor", file=sys.stderr, hidden=not show_bar) as bar:
@@ -54,7 +56,7 @@ def import_command(path: Path, rejects: Path | None, imported_by: str | None) ->
                 db.session.commit()
             except RosterFileError as error:
                 db.session.rollback()
-                raise click.ClickException(error.message) from None
+                raise click.ClickException(labels.file_error(error)) from None
             except BaseException:
                 db.session.rollback()
                 raise

@@ -13,6 +13,7 @@ from portal.core import trail as audit
 from portal.core.errors import RosterFileError
 from portal.core.roles import Role
 from portal.extensions import current_session, db
+from portal.roster import labels
 from portal.roster.forms import RosterUploadForm
 from portal.roster.models.person import RosterImportBatch
 from portal.roster.services import imports as roster_imports
@@ -74,10 +75,11 @@ def upload_roster():
             rejects_dir=rejects_dir(),
             imported_by=f"{current_user.email} (petugas:{current_user.id})",
             who=current_actor(),
+            describe=labels.row_problem,
         )
     except RosterFileError as error:
         db.session.rollback()
-        form.file.errors = [error.message]
+        form.file.errors = [labels.file_error(error)]
         return _imports_page(form, status=400)
     db.session.commit()
     flash(

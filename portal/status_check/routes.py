@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, request, session
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from portal.complaints.models.complaint import ComplaintCategory
@@ -55,7 +56,12 @@ def check_status_page():
         )
     except Locked as locked:
         db.session.commit()  # the locked attempt is logged too
-        return render_error(429, locked.message, retry_after=locked.retry_after_seconds)
+        message = _(
+            "Terlalu banyak percobaan untuk NIK ini dari perangkat Anda. Coba lagi setelah %(minutes)d "
+            "menit, atau tanyakan langsung di kantor kelurahan atau Disnaker Kota Bekasi dengan membawa KTP.",
+            minutes=locked.minutes,
+        )
+        return render_error(429, message, retry_after=locked.retry_after_seconds)
     db.session.commit()
     if answer.person_id is not None:
         # Remembered briefly for the letter download; the NIK itself never goes into the cookie.

@@ -15,7 +15,6 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
@@ -194,14 +193,7 @@ def check_status(
     if not attempt.allowed:
         _log(session, now, nik_hmac, client_hmac, CheckOutcome.LOCKED)
         # The same for a NIK that is not in the roster: this says nothing about the NIK.
-        raise Locked(
-            _(
-                "Terlalu banyak percobaan untuk NIK ini dari perangkat Anda. Coba lagi setelah %(minutes)d "
-                "menit, atau tanyakan langsung di kantor kelurahan atau Disnaker Kota Bekasi dengan membawa KTP.",
-                minutes=attempt.wait_minutes,
-            ),
-            retry_after_seconds=attempt.wait_seconds,
-        )
+        raise Locked("nik", minutes=attempt.wait_minutes, retry_after_seconds=attempt.wait_seconds)
 
     if stored.id is not None and names_match(name, stored.nama):
         if dialect == "postgresql":

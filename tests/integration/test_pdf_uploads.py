@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
+from portal.complaints.labels import error_message
 from portal.complaints.services.attachments import LIMITS, AttachmentError, clean_upload
 from portal.core.bounded import Limits
 from portal.extensions import db
@@ -217,5 +218,5 @@ def test_a_pdf_that_costs_too_much_to_read_is_stopped_and_the_worker_goes_on(app
         tight = Limits(cpu_seconds=0.05, memory_bytes=LIMITS.memory_bytes, wall_seconds=LIMITS.wall_seconds)
         with pytest.raises(AttachmentError) as refused:
             clean_upload(data=data, filename="berat.pdf", limits=tight)
-        assert "Berkas berat.pdf terlalu rumit untuk diperiksa" in refused.value.message
+        assert "Berkas berat.pdf terlalu rumit untuk diperiksa" in error_message(refused.value)
         assert clean_upload(data=text_pdf(LINES), filename="surat.pdf").content_type == "application/pdf"

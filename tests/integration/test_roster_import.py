@@ -16,12 +16,17 @@ from portal.models import (
     RosterImportBatch,
     StatusReason,
 )
+from portal.roster.labels import file_error, row_problem
 from portal.roster.services.importing import import_roster
 from tests.factories import roster_csv, roster_row
 
 
 def run_import(data: io.BytesIO, rejects: list | None = None):
-    sink = (lambda line, kind, reason, raw: rejects.append((line, kind, reason))) if rejects is not None else None
+    sink = (
+        (lambda line, kind, problem, raw: rejects.append((line, kind, row_problem(problem))))
+        if rejects is not None
+        else None
+    )
     result = import_roster(session=db.session, stream=data, filename="roster.csv", imported_by="test", on_reject=sink)
     db.session.commit()
     return result
@@ -100,16 +105,18 @@ def test_wrong_encoding_imports_nothing(app):
         "3275010703850099,José Peña,1985-03-07,L,32.75.01.1001,,,aktif,,25000000001,2025-11-01,2026-12-31,2026-10-01\n"
     )
     latin1 = good + row.encode("latin-1")
-    with pytest.raises(RosterFileError, match="UTF-8"):
+    with pytest.raises(RosterFileError) as caught:
         import_roster(session=db.session, stream=io.BytesIO(latin1), filename="x.csv", imported_by="t")
+    assert "UTF-8" in file_error(caught.value)
     db.session.rollback()
     assert count(Person) == 0 and count(RosterImportBatch) == 0
 
 
 def test_missing_columns_are_named(app):
     data = io.BytesIO(b"nik,nama\n3275010703850012,Budi\n")
-    with pytest.raises(RosterFileError, match="tanggal_lahir"):
+    with pytest.raises(RosterFileError) as caught:
         import_roster(session=db.session, stream=data, filename="x.csv", imported_by="t")
+    assert "tanggal_lahir" in file_error(caught.value)
     db.session.rollback()
 
 

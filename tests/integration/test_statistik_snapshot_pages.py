@@ -14,9 +14,9 @@ import io
 import pytest
 
 from portal.extensions import db
+from portal.statistics.export import DOWNLOADS
 from portal.statistics.routes.figures import CACHE
 from portal.statistics.services import snapshot as stats_snapshot
-from portal.statistics.services.export import DOWNLOADS
 from tests.factories import add_people
 from tests.helpers import parse
 from tests.helpers.statistics import build_dataset, file_assistance_requests, roster_person

@@ -2,7 +2,15 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from portal.complaints.services.lifecycle import TRANSITIONS, Actor, InvalidTransition, can_transition, transition
+from portal.complaints.labels import error_message
+from portal.complaints.services.lifecycle import (
+    TRANSITIONS,
+    Actor,
+    CaseRefusal,
+    InvalidTransition,
+    can_transition,
+    transition,
+)
 from portal.core.trail import RESIDENT, SYSTEM, ActedBy
 from portal.core.workdays import WorkCalendar
 from portal.models import Complaint, ComplaintStatus
@@ -51,7 +59,8 @@ def test_invalid_transitions_change_nothing(session, source, target, actor):
         transition(
             session=session, complaint=complaint, target=target, actor=actor, acted_by=SYSTEM, calendar=WorkCalendar()
         )
-    assert "tidak bisa diubah" in caught.value.message
+    assert caught.value.code is CaseRefusal.INVALID_TRANSITION
+    assert "tidak bisa diubah" in error_message(caught.value)
     assert complaint.status is source and complaint.events == []
 
 

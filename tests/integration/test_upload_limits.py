@@ -19,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 from PIL import Image
 
+from portal.complaints.labels import error_message
 from portal.complaints.services.attachments import LIMITS, AttachmentError, clean_upload
 from portal.core.bounded import Limits
 from portal.extensions import db
@@ -179,7 +180,7 @@ def test_checking_a_file_is_stopped_at_its_cpu_allowance_and_the_worker_goes_on(
         tight = Limits(cpu_seconds=0.01, memory_bytes=LIMITS.memory_bytes, wall_seconds=LIMITS.wall_seconds)
         with pytest.raises(AttachmentError) as refused:
             clean_upload(data=data, filename="berat.png", limits=tight)
-        assert "Berkas berat.png terlalu rumit untuk diperiksa" in refused.value.message
+        assert "Berkas berat.png terlalu rumit untuk diperiksa" in error_message(refused.value)
         assert clean_upload(data=data, filename="berat.png").content_type == "image/png"  # the real allowance
 
 
@@ -187,6 +188,7 @@ MEMORY_CHECK = """
 import io, sys
 from PIL import Image
 from portal import create_app
+from portal.complaints.labels import error_message
 from portal.complaints.services.attachments import LIMITS, AttachmentError, clean_upload
 from portal.core.bounded import Limits
 buffer = io.BytesIO()
@@ -198,7 +200,7 @@ with app.test_request_context():
         clean_upload(data=buffer.getvalue(), filename="besar.png", limits=small)
         print("stored")
     except AttachmentError as refused:
-        print(refused.message)
+        print(error_message(refused))
     print(clean_upload(data=buffer.getvalue(), filename="besar.png").content_type)  # the real allowance
 """
 

@@ -16,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.accounts.labels import error_message
 from portal.accounts.services.accounts import AccountError, check_password_strength
 from portal.core.regions import regions
 from portal.core.roles import Role
@@ -88,7 +89,7 @@ class AccountCreateForm(_AccountFields):
         try:
             check_password_strength(field.data or "", email=self.email.data or "")
         except AccountError as error:
-            raise ValidationError(error.message) from None
+            raise ValidationError(error_message(error)) from None
 
 
 class AccountEditForm(_AccountFields):
@@ -118,7 +119,7 @@ class PasswordResetForm(FlaskForm):
         try:
             check_password_strength(field.data or "", email=self._email)
         except AccountError as error:
-            raise ValidationError(error.message) from None
+            raise ValidationError(error_message(error)) from None
 
 
 class TwoFactorResetForm(FlaskForm):

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.accounts.forms.admin import AccountCreateForm, AccountEditForm, PasswordResetForm, TwoFactorResetForm
+from portal.accounts.labels import error_message
 from portal.accounts.models import Account
 from portal.accounts.routes import officer_bp as bp
 from portal.accounts.services import admin as account_admin
@@ -48,7 +49,7 @@ def create_account():
         )
     except AccountError as error:  # the email is taken or not an email
         db.session.rollback()
-        form.email.errors = [error.message]
+        form.email.errors = [error_message(error)]
         return _account_form(form, None, status=400)
     db.session.commit()
     flash(_("Akun %(email)s dibuat. Sampaikan kata sandi awal kepada pemiliknya secara langsung.", email=made.email))
@@ -120,7 +121,7 @@ def update_account(account_id: int):
         )
     except AccountError as error:
         db.session.rollback()
-        return _account_form(form, _account(account_id), error=error.message, status=400)
+        return _account_form(form, _account(account_id), error=error_message(error), status=400)
     db.session.commit()
     flash(_("Perubahan akun %(email)s disimpan.", email=account.email))
     return redirect(url_for("officers.accounts.list_accounts"), 303)
@@ -149,7 +150,7 @@ def reset_password(account_id: int):
         )
     except AccountError as error:
         db.session.rollback()
-        reset_form.new.errors = [error.message]
+        reset_form.new.errors = [error_message(error)]
         return _account_form(edit_form, _account(account_id), reset_form=reset_form, status=400)
     db.session.commit()
     flash(
@@ -175,7 +176,7 @@ def reset_two_factor(account_id: int):
     except AccountError as error:
         db.session.rollback()
         account = _account(account_id)
-        return _account_form(_edit_form(account), account, error=error.message, status=400)
+        return _account_form(_edit_form(account), account, error=error_message(error), status=400)
     db.session.commit()
     if account.role is Role.ADMIN:
         flash(

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from portal.accounts.forms.auth import PasswordChangeForm, SignInForm, TotpForm
+from portal.accounts.labels import error_message
 from portal.accounts.models import Account
 from portal.accounts.routes import device
 from portal.accounts.routes import officer_bp as bp
@@ -117,7 +118,12 @@ def verify_totp():
     except Locked as locked:
         db.session.commit()
         session.pop(PENDING_KEY, None)  # start again from the password, after the wait
-        return render_error(429, locked.message, retry_after=locked.retry_after_seconds)
+        message = _(
+            "Terlalu banyak percobaan masuk. Coba lagi setelah %(minutes)d menit, dari awal dengan "
+            "email dan kata sandi.",
+            minutes=locked.minutes,
+        )
+        return render_error(429, message, retry_after=locked.retry_after_seconds)
     if not right:
         db.session.commit()
         form.code.errors = [_("Kode salah atau sudah kedaluwarsa. Masukkan kode terbaru dari aplikasi.")]
@@ -155,7 +161,7 @@ def edit_account():
         )
     except accounts.AccountError as error:
         db.session.rollback()
-        form.new.errors = [error.message]
+        form.new.errors = [error_message(error)]
         return render_template("accounts/akun.html", form=form, title=_("Akun saya")), 400
     audit.record(
         session=current_session(),

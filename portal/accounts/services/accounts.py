@@ -11,6 +11,7 @@ the same work: one Argon2 verification each.
 
 from __future__ import annotations
 
+import enum
 import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,7 +19,6 @@ from datetime import datetime, timedelta
 import pyotp
 import sqlalchemy as sa
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -37,6 +37,23 @@ from portal.core.trail import Actor, record
 MIN_PASSWORD = 12
 
 
+class AccountRefusal(enum.StrEnum):
+    """Why an account change was refused (accounts.labels words each one)."""
+
+    TOO_SHORT = "too_short"  # a password; n
+    TOO_LONG = "too_long"  # a password
+    HAS_EMAIL_NAME = "has_email_name"  # a password
+    NOT_AN_EMAIL = "not_an_email"
+    EMAIL_TAKEN = "email_taken"  # email
+    UNKNOWN_KECAMATAN = "unknown_kecamatan"  # codes
+    WRONG_CURRENT = "wrong_current"  # password
+    OWN_ACTIVE = "own_active"
+    OWN_ROLE = "own_role"
+    OWN_RESET = "own_reset"  # of the password
+    OWN_TOTP = "own_totp"
+    NO_TOTP = "no_totp"
+
+
 class AccountError(DomainError):
     pass
 
@@ -50,11 +67,11 @@ class SignIn:
 
 def check_password_strength(password: str, *, email: str = "") -> None:
     if len(password) < MIN_PASSWORD:
-        raise AccountError(_("Kata sandi paling sedikit %(n)d karakter.", n=MIN_PASSWORD))
+        raise AccountError(AccountRefusal.TOO_SHORT, n=MIN_PASSWORD)
     if len(password) > 200:
-        raise AccountError(_("Kata sandi paling banyak 200 karakter."))
+        raise AccountError(AccountRefusal.TOO_LONG)
     if email and email.split("@")[0].lower() in password.lower():
-        raise AccountError(_("Kata sandi tidak boleh memuat nama email Anda."))
+        raise AccountError(AccountRefusal.HAS_EMAIL_NAME)
 
 
 def create_account(
@@ -62,13 +79,13 @@ def create_account(
 ) -> Account:
     email = email.strip().lower()
     if not email or "@" not in email:
-        raise AccountError(_("Tulis email lengkap, misalnya petugas@bekasikota.go.id."))
+        raise AccountError(AccountRefusal.NOT_AN_EMAIL)
     if session.scalar(sa.select(Account.id).where(Account.email == email)) is not None:
-        raise AccountError(_("Sudah ada akun dengan email %(email)s.", email=email))
+        raise AccountError(AccountRefusal.EMAIL_TAKEN, email=email)
     check_password_strength(password, email=email)
     unknown = [c for c in kecamatan_codes or [] if c not in regions().kecamatan]
     if unknown:
-        raise AccountError(_("Kode kecamatan tidak dikenal: %(codes)s.", codes=", ".join(unknown)))
+        raise AccountError(AccountRefusal.UNKNOWN_KECAMATAN, codes=", ".join(unknown))
     account = Account(
         email=email,
         name=name.strip() or email,
@@ -234,14 +251,7 @@ def verify_second_factor(
     )
     if not attempts.allowed:
         refusal = attempts.refusal
-        raise Locked(
-            _(
-                "Terlalu banyak percobaan masuk. Coba lagi setelah %(minutes)d menit, dari awal dengan "
-                "email dan kata sandi.",
-                minutes=refusal.wait_minutes,
-            ),
-            retry_after_seconds=refusal.wait_seconds,
-        )
+        raise Locked("sign_in", minutes=refusal.wait_minutes, retry_after_seconds=refusal.wait_seconds)
     right = verify_totp(session=session, account=account, code=code, now=now)
     _settle(session, attempts, right=right, finished=True, policy=policy, account=account)
     return right
@@ -335,7 +345,7 @@ def enable_totp(*, session: Session, account: Account, secret: str, code: str) -
 def change_password(*, session: Session, account: Account, current: str, new: str) -> None:
     """Changing the password signs the account out everywhere (session_version)."""
     if not _verify(account.password_hash, current):
-        raise AccountError(_("Kata sandi saat ini salah."))
+        raise AccountError(AccountRefusal.WRONG_CURRENT)
     check_password_strength(new, email=account.email)
     account.password_hash = password_hasher().hash(new)
     account.session_version += 1

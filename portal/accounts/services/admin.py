@@ -4,12 +4,11 @@ the two-factor verification. Every change is audited; no admin can lock themselv
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Account, AccountKecamatan
 from portal.accounts.services import accounts
-from portal.accounts.services.accounts import AccountError
+from portal.accounts.services.accounts import AccountError, AccountRefusal
 from portal.core import trail as audit
 from portal.core.regions import regions
 from portal.core.roles import Role
@@ -53,12 +52,12 @@ def update(
 ) -> None:
     """Change an account's name, role, kecamatan scope and whether it may sign in."""
     if account.id == by.id and not active:
-        raise AccountError(_("Anda tidak dapat menonaktifkan akun Anda sendiri. Minta admin lain."))
+        raise AccountError(AccountRefusal.OWN_ACTIVE)
     if account.id == by.id and role is not by.role:
-        raise AccountError(_("Anda tidak dapat mengubah peran akun Anda sendiri. Minta admin lain."))
+        raise AccountError(AccountRefusal.OWN_ROLE)
     unknown = [c for c in kecamatan_codes if c not in regions().kecamatan]
     if unknown:
-        raise AccountError(_("Kode kecamatan tidak dikenal: %(codes)s.", codes=", ".join(unknown)))
+        raise AccountError(AccountRefusal.UNKNOWN_KECAMATAN, codes=", ".join(unknown))
     changes = []
     name = name.strip() or account.name
     if name != account.name:
@@ -98,7 +97,7 @@ def reset_password(
     """Sets a new password and signs the account out everywhere (accounts.set_password); the
     sign-in lockouts of its e-mail end (they were about the old password)."""
     if account.id == by.id:
-        raise AccountError(_("Ganti kata sandi Anda sendiri di halaman Akun saya."))
+        raise AccountError(AccountRefusal.OWN_RESET)
     accounts.set_password(session=session, account=account, new=new)
     accounts.clear_sign_in_lockouts(session=session, email=account.email, hmac_key=hmac_key)
     audit.record(
@@ -112,11 +111,9 @@ def reset_two_factor(*, session: Session, account: Account, by: Account, who: au
     (portal.web.auth.enforce); other roles may. Never one's own account: another admin checks
     who is asking."""
     if account.id == by.id:
-        raise AccountError(
-            _("Anda tidak dapat mengatur ulang verifikasi dua langkah akun Anda sendiri. Minta admin lain.")
-        )
+        raise AccountError(AccountRefusal.OWN_TOTP)
     if not account.totp_enabled:
-        raise AccountError(_("Akun ini belum memakai verifikasi dua langkah."))
+        raise AccountError(AccountRefusal.NO_TOTP)
     account.totp_enabled = False
     account.totp_secret = None
     account.totp_last_step = None

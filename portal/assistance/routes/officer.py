@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import Account
 from portal.assistance.forms import officer as forms
+from portal.assistance.labels import error_message, officer_status_label
 from portal.assistance.models import (
     AppointmentKind,
     AssistanceKind,
@@ -23,9 +24,10 @@ from portal.assistance.routes import officer_bp as bp
 from portal.assistance.routes.requests import labels
 from portal.assistance.services import actions
 from portal.assistance.services.access import can_act, can_see_disability, can_view
-from portal.assistance.services.labels import officer_status_label
 from portal.assistance.services.queue import AssistanceFilters, kinds_of, load_queue
-from portal.complaints.services.lifecycle import actor_names
+from portal.assistance.services.requests import HelpRefusal
+from portal.complaints.labels import actor_names
+from portal.complaints.services.lifecycle import actor_accounts
 from portal.core import trail as audit
 from portal.core.base import utcnow
 from portal.core.errors import DomainError
@@ -136,6 +138,7 @@ def _render(found: AssistanceRequest, *, active_form=None, error: str | None = N
         )
     db.session.commit()
     assigned = db.session.get(Account, found.assigned_to_id) if found.assigned_to_id else None
+    actors = [event.acted_by for event in found.events]
     return render_template(
         "assistance/petugas_permintaan.html",
         help_request=found,
@@ -149,7 +152,7 @@ def _render(found: AssistanceRequest, *, active_form=None, error: str | None = N
         today=local_date(utcnow()),
         S=AssistanceStatus,
         title=_title(found, active_form, error),
-        actor_names=actor_names(session=current_session(), actors=(event.acted_by for event in found.events)),
+        actor_names=actor_names(actors, actor_accounts(session=current_session(), actors=actors)),
         **{**labels(), "status_label": officer_status_label},
     ), status
 
@@ -202,7 +205,7 @@ def _perform(action: str, form, found: AssistanceRequest) -> None:
         case "jadwalkan":
             assignee = db.session.get(Account, account_id) if (account_id := as_id(form.officer.data)) else None
             if assignee is None:
-                raise actions.NotAllowed(_("Pilih petugas."))
+                raise actions.NotAllowed(HelpRefusal.PICK_OFFICER)
             actions.schedule(
                 assignee=assignee,
                 kind=AppointmentKind(form.kind.data),
@@ -240,12 +243,11 @@ def act_on_assistance_request(reference: str, action: str):
         _perform(action, form, found)
     except actions.RequestChanged as changed:
         db.session.rollback()
-        return render_error(409, changed.message)
+        return render_error(409, error_message(changed))
     except DomainError as error:
         db.session.rollback()
-        return _render(
-            db.session.get_one(AssistanceRequest, found.id), active_form=(action, form), error=error.message, status=400
-        )
+        again = db.session.get_one(AssistanceRequest, found.id)
+        return _render(again, active_form=(action, form), error=error_message(error), status=400)
     db.session.commit()
     flash(_done(action))
     # the message is at the top

@@ -7,6 +7,7 @@ from flask import current_app, redirect, render_template, request, session, url_
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from portal.assistance import labels as labels_of
 from portal.assistance.forms.public import AssistanceForm
 from portal.assistance.models import (
     AssistanceKind,
@@ -17,7 +18,6 @@ from portal.assistance.models import (
     TimeOfDay,
 )
 from portal.assistance.routes import bp
-from portal.assistance.services import labels as labels_of
 from portal.assistance.services import requests as service
 from portal.core.filers import FilerRelation
 from portal.core.references import format_access_code

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -20,7 +19,7 @@ from portal.assistance.models import (
     AssistanceStatus,
 )
 from portal.assistance.services.access import can_act, can_see_disability, can_view
-from portal.assistance.services.requests import Actor, add_event, delete_disability_data, transition
+from portal.assistance.services.requests import Actor, HelpRefusal, add_event, delete_disability_data, transition
 from portal.complaints.models.complaint import Complaint
 from portal.core import trail as audit
 from portal.core.base import utcnow
@@ -36,12 +35,7 @@ NEEDS_REFERENCE = frozenset({AssistanceOutcome.PENGADUAN_DIAJUKAN, AssistanceOut
 
 class RequestChanged(DomainError):
     def __init__(self) -> None:
-        super().__init__(
-            _(
-                "Permintaan ini baru saja diubah oleh petugas lain. Muat ulang halaman untuk "
-                "melihat perubahan, lalu ulangi tindakan Anda."
-            )
-        )
+        super().__init__(HelpRefusal.REQUEST_CHANGED)
 
 
 class NotAllowed(DomainError):
@@ -56,9 +50,9 @@ def _check(request: AssistanceRequest, officer: Account, expected_version: int, 
     if request.version != expected_version:
         raise RequestChanged()
     if not can_view(officer, request):
-        raise NotAllowed(_("Anda tidak berwenang menangani permintaan ini."))
+        raise NotAllowed(HelpRefusal.NOT_YOURS)
     if must_act and not can_act(officer, request):
-        raise NotAllowed(_("Ambil permintaan ini lebih dulu, atau minta supervisor menugaskannya kepada Anda."))
+        raise NotAllowed(HelpRefusal.CLAIM_FIRST)
 
 
 def _flush(session: Session) -> None:
@@ -98,11 +92,11 @@ def schedule(
     _check(request, officer, expected_version)
     now = now or utcnow()
     if on < local_date(now):
-        raise NotAllowed(_("Tanggal janji sudah lewat. Pilih hari ini atau tanggal berikutnya."))
+        raise NotAllowed(HelpRefusal.DATE_PAST)
     if assignee.id != officer.id and not officer.is_supervisor:
-        raise NotAllowed(_("Hanya supervisor yang dapat menjadwalkan untuk petugas lain."))
+        raise NotAllowed(HelpRefusal.SUPERVISOR_SCHEDULES)
     if not assignee.active or not can_view(assignee, request):
-        raise NotAllowed(_("Petugas ini tidak berwenang atas wilayah permintaan ini."))
+        raise NotAllowed(HelpRefusal.ASSIGNEE_OUT_OF_SCOPE)
     request.assigned_to_id = assignee.id
     request.appointment_kind, request.appointment_on, request.appointment_at = kind, on, at
     transition(
@@ -140,9 +134,9 @@ def record_outcome(
     _check(request, officer, expected_version)
     if outcome in NEEDS_REFERENCE:
         if not complaint_reference:
-            raise NotAllowed(_("Tulis nomor pengaduan atau usulan yang diajukan, misalnya SGP-2026-000123."))
+            raise NotAllowed(HelpRefusal.REFERENCE_NEEDED)
         if session.scalar(sa.select(Complaint.id).where(Complaint.reference == complaint_reference)) is None:
-            raise NotAllowed(_("Nomor pengaduan %(ref)s tidak ditemukan. Periksa nomornya.", ref=complaint_reference))
+            raise NotAllowed(HelpRefusal.REFERENCE_NOT_FOUND, ref=complaint_reference)
     request.outcome = outcome
     request.outcome_reference = complaint_reference if outcome in NEEDS_REFERENCE else None
     transition(
@@ -195,7 +189,7 @@ def delete_disability(
     if request.version != expected_version:
         raise RequestChanged()
     if not can_see_disability(officer, request):
-        raise NotAllowed(_("Hanya petugas yang ditugaskan dan supervisor yang dapat menghapus data disabilitas."))
+        raise NotAllowed(HelpRefusal.DISABILITY_NOT_YOURS)
     if not delete_disability_data(
         session=session,
         request=request,
@@ -203,7 +197,7 @@ def delete_disability(
         who=who,
         reason="atas permintaan warga kepada petugas",
     ):
-        raise NotAllowed(_("Tidak ada data disabilitas yang tersimpan."))
+        raise NotAllowed(HelpRefusal.NO_DISABILITY_DATA)
     _flush(session)
 
 
@@ -211,7 +205,7 @@ def link_filing(*, session: Session, request: AssistanceRequest, officer: Accoun
     """An officer filed a complaint or proposal for this person from the request: say so on its
     timeline (the officer's access was checked when the filing started)."""
     if not can_view(officer, request):
-        raise NotAllowed(_("Anda tidak berwenang menangani permintaan ini."))
+        raise NotAllowed(HelpRefusal.NOT_YOURS)
     add_event(
         session=session,
         request=request,

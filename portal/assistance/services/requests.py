@@ -16,7 +16,6 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
@@ -34,7 +33,6 @@ from portal.assistance.models import (
     DisabilityCategory,
     TimeOfDay,
 )
-from portal.assistance.services.labels import status_label
 from portal.core import trail as audit
 from portal.core.base import utcnow
 from portal.core.errors import DomainError
@@ -71,14 +69,28 @@ class InvalidTransition(DomainError):
     pass
 
 
+class HelpRefusal(enum.StrEnum):
+    """Why a help request or an action on it was refused (assistance.labels words each one)."""
+
+    INVALID_TRANSITION = "invalid_transition"  # current, target
+    DISABILITY_WITHOUT_CONSENT = "disability_without_consent"
+    NO_KIND = "no_kind"
+    REQUEST_CHANGED = "request_changed"
+    NOT_YOURS = "not_yours"
+    CLAIM_FIRST = "claim_first"
+    DATE_PAST = "date_past"
+    SUPERVISOR_SCHEDULES = "supervisor_schedules"
+    ASSIGNEE_OUT_OF_SCOPE = "assignee_out_of_scope"
+    PICK_OFFICER = "pick_officer"
+    REFERENCE_NEEDED = "reference_needed"
+    REFERENCE_NOT_FOUND = "reference_not_found"  # ref
+    DISABILITY_NOT_YOURS = "disability_not_yours"
+    NO_DISABILITY_DATA = "no_disability_data"
+
+
 class DisabilityWithoutConsent(DomainError):
     def __init__(self) -> None:
-        super().__init__(
-            _(
-                "Data disabilitas hanya disimpan dengan persetujuan. Centang persetujuan, "
-                "atau kosongkan data disabilitas."
-            )
-        )
+        super().__init__(HelpRefusal.DISABILITY_WITHOUT_CONSENT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +165,7 @@ def file_request(
     if data.gives_disability_data and not data.disability_consent:
         raise DisabilityWithoutConsent()
     if not data.kinds:
-        raise DomainError(_("Pilih paling sedikit satu jenis bantuan."))
+        raise DomainError(HelpRefusal.NO_KIND)
     now = now or utcnow()
     today = local_date(now)
     code = new_access_code()
@@ -216,13 +228,7 @@ def transition(
     """Move a request to `target` if the table allows it for this actor; write the timeline line
     with what was decided (the appointment, or the outcome) as codes."""
     if not can_transition(request, target, actor):
-        raise InvalidTransition(
-            _(
-                "Permintaan berstatus “%(current)s” tidak bisa diubah menjadi “%(target)s”.",
-                current=status_label(request.status),
-                target=status_label(target),
-            )
-        )
+        raise InvalidTransition(HelpRefusal.INVALID_TRANSITION, current=request.status, target=target)
     now = now or utcnow()
     event = AssistanceEvent(
         kind=AssistanceEventKind.STATUS,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Account
@@ -46,24 +45,25 @@ class AuditPage:
     references: dict[str, str] = field(default_factory=dict)  # complaint id -> reference
     object_type: str | None = None
     object_id: str | None = None
-    message: str = ""
+    missing: str = ""  # the complaint reference or NIK asked for that does not exist (object_type says which)
 
 
 def _resolve(session: Session, object_type: str | None, ref: str) -> tuple[str | None, str | None, str]:
-    """(object_type, object_id, message): a complaint reference or a NIK becomes the stored id."""
+    """(object_type, object_id, missing): a complaint reference or a NIK becomes the stored id;
+    `missing` is what was asked for when nothing has it."""
     ref = ref.strip()
     if not ref:
         return object_type, None, ""
     if ref.upper().startswith("SGP") and object_type in (None, "complaint"):
         found = session.scalar(sa.select(Complaint.id).where(Complaint.reference == ref.upper()))
         if found is None:
-            return "complaint", None, _("Tidak ada pengaduan dengan nomor %(ref)s.", ref=ref.upper()[:20])
+            return "complaint", None, ref.upper()[:20]
         return "complaint", str(found), ""
     digits = normalize_nik(ref)
     if digits.isdigit() and len(digits) == 16 and object_type in (None, "person"):
         found = session.scalar(sa.select(Person.id).where(Person.nik == digits))
         if found is None:
-            return "person", None, _("NIK itu tidak ada di roster.")
+            return "person", None, digits
         return "person", str(found), ""
     return object_type, ref[:40], ""
 
@@ -77,7 +77,7 @@ def person_of_nik(*, session: Session, nik: str) -> int | None:
 
 
 def browse(*, session: Session, filters: AuditFilters, who: audit.Actor, page_size: int = PAGE_SIZE) -> AuditPage:
-    object_type, object_id, message = _resolve(session, filters.object_type, filters.object_ref)
+    object_type, object_id, missing = _resolve(session, filters.object_type, filters.object_ref)
     shown = {
         "jenis": object_type,
         "objek": object_id or filters.object_ref.strip()[:40],
@@ -92,8 +92,8 @@ def browse(*, session: Session, filters: AuditFilters, who: audit.Actor, page_si
         object_id="",
         detail=" ".join(f"{key}={value}" for key, value in shown.items() if value) or "semua",
     )
-    if message:
-        return AuditPage(events=[], older_than=None, object_type=object_type, message=message)
+    if missing:
+        return AuditPage(events=[], older_than=None, object_type=object_type, missing=missing)
     found = trail_events(
         session=session,
         object_type=object_type,

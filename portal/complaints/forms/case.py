@@ -9,8 +9,8 @@ from wtforms import DateField, IntegerField, RadioField, SelectField, StringFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from portal.complaints.labels import resolution_label
 from portal.complaints.models.complaint import ReferralAgency, ResolutionCode
-from portal.complaints.services.lifecycle import resolution_label
 from portal.web.forms import CaseForm, OneOfTheChoices, strip_filter
 
 AGENCIES = [

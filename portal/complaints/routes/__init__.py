@@ -20,14 +20,16 @@ from portal.complaints.routes import (  # noqa: E402,F401
 
 @bp.record_once
 def _errors_of_this_domain(state) -> None:
+    from portal.complaints.labels import category_label, error_message, resolution_label, status_label
     from portal.complaints.services.attachments import AttachmentError
-    from portal.complaints.services.lifecycle import category_label, resolution_label
     from portal.drafts.web import delayed_confirmation
     from portal.web.errors import register_unavailable_message, storage_unavailable
 
-    state.app.register_error_handler(AttachmentError, lambda error: storage_unavailable(error.message))
-    # every page may name a complaint category or resolution, in the reader's language
-    state.app.jinja_env.globals.update(category_label=category_label, resolution_label=resolution_label)
+    state.app.register_error_handler(AttachmentError, lambda error: storage_unavailable(error_message(error)))
+    # every page (and the residents' e-mails) may name a complaint category, resolution or status
+    state.app.jinja_env.globals.update(
+        category_label=category_label, resolution_label=resolution_label, complaint_status_label=status_label
+    )
     confirmations = frozenset(
         {
             "complaints.show_confirmation",

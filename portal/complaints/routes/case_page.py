@@ -10,18 +10,20 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import Account
 from portal.complaints.forms import case as forms
+from portal.complaints.labels import action_label, actor_names, error_message, event_label, officer_status_label
 from portal.complaints.models.complaint import Attachment, Complaint, ComplaintStatus, ReferralAgency, ResolutionCode
 from portal.complaints.models.response_template import ResponseTemplate
 from portal.complaints.routes import officer_bp as bp
 from portal.complaints.services import actions as case_actions
-from portal.complaints.services.access import can_act, can_claim, can_see_identity, can_see_subject, can_view
-from portal.complaints.services.lifecycle import actor_names, can_transition, event_label, officer_status_label
+from portal.complaints.services.access import can_see_identity, can_see_subject, can_view
+from portal.complaints.services.available import CaseAction, available_actions
+from portal.complaints.services.lifecycle import CaseRefusal, actor_accounts
 from portal.core import trail as audit
 from portal.core.errors import DomainError
 from portal.core.regions import kelurahan
 from portal.extensions import current_session, db
+from portal.roster import labels as people
 from portal.roster.models.person import Person, PersonStatusHistory
-from portal.roster.services import labels as people
 from portal.web.auth import ALL_STAFF, current_actor, roles_required
 from portal.web.errors import render_error
 from portal.web.forms import first_error
@@ -113,6 +115,7 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
     db.session.commit()
     assigned = db.session.get(Account, complaint.assigned_to_id) if complaint.assigned_to_id else None
     filed_by = db.session.get(Account, complaint.filed_by_id) if complaint.filed_by_id else None
+    actors = [event.acted_by for event in complaint.events]
     return render_template(
         "complaints/petugas_kasus.html",
         complaint=complaint,
@@ -128,24 +131,16 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
         form_error=first_error(active_form),
         show_identity=can_see_identity(current_user, complaint),
         show_subject=show_subject,
-        may_act=can_act(current_user, complaint),
-        may_claim=can_claim(current_user, complaint),
-        allowed=lambda target: any(can_transition(complaint, target, actor) for actor in _actors()),
+        actions=available_actions(case=complaint, actor=current_user),
+        action_label=lambda name: action_label(CaseAction(name)),
         place=kelurahan(complaint.kelurahan_code),
         status_label=officer_status_label,
         event_label=event_label,
-        actor_names=actor_names(session=current_session(), actors=(event.acted_by for event in complaint.events)),
+        actor_names=actor_names(actors, actor_accounts(session=current_session(), actors=actors)),
         person_status_label=people.status_label,
         reason_label=people.reason_label,
-        S=ComplaintStatus,
         title=_("Pengaduan %(ref)s", ref=complaint.reference),
     ), status
-
-
-def _actors():
-    from portal.complaints.services.lifecycle import Actor
-
-    return (Actor.SUPERVISOR,) if current_user.is_supervisor else (Actor.PETUGAS,)
 
 
 @bp.get("/pengaduan/<reference>")
@@ -199,7 +194,7 @@ def _perform(action: str, form, complaint: Complaint) -> None:
         case "tugaskan":
             assignee = db.session.get(Account, account_id) if (account_id := as_id(form.assignee.data)) else None
             if assignee is None:
-                raise case_actions.NotAllowed(_("Pilih petugas."))
+                raise case_actions.NotAllowed(CaseRefusal.PICK_OFFICER)
             case_actions.assign(supervisor=me, assignee=assignee, **common)
         case "verifikasi":
             case_actions.verify(officer=me, calendar=calendar, **common)
@@ -257,11 +252,14 @@ def act_on_case(reference: str, action: str):
         _perform(action, form, complaint)
     except case_actions.CaseChanged as changed:
         db.session.rollback()
-        return render_error(409, changed.message)
+        return render_error(409, error_message(changed))
     except DomainError as error:
         db.session.rollback()
         return _render(
-            db.session.get_one(Complaint, complaint.id), active_form=(action, form), error=error.message, status=400
+            db.session.get_one(Complaint, complaint.id),
+            active_form=(action, form),
+            error=error_message(error),
+            status=400,
         )
     db.session.commit()
     flash(_done(action))

@@ -6,6 +6,7 @@ from flask import abort, current_app, redirect, render_template, request, sessio
 from werkzeug.datastructures import MultiDict
 
 from portal.complaints.forms.public import CATEGORY_HINTS, CategoryForm, DetailsForm
+from portal.complaints.labels import error_message
 from portal.complaints.models.complaint import Complaint, ComplaintCategory, ContactChannel
 from portal.complaints.routes import bp
 from portal.complaints.routes.uploads import read_uploads
@@ -130,7 +131,7 @@ def edit_details():
                 session=current_session(), directory=attachment_dir(), file=clean, draft_token=draft.token
             )
         except AttachmentError as error:  # disk full or read-only: keep what was typed, say so
-            file_errors.append(error.message)
+            file_errors.append(error_message(error))
             storage_down = True
             break
     if file_errors:

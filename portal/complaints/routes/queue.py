@@ -12,9 +12,10 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from portal.complaints.forms.search import NikSearchForm
+from portal.complaints.labels import officer_status_label
 from portal.complaints.models.complaint import ComplaintCategory, ComplaintStatus
 from portal.complaints.routes import officer_bp as bp
-from portal.complaints.services.lifecycle import OPEN_STATUSES, officer_status_label
+from portal.complaints.services.lifecycle import OPEN_STATUSES
 from portal.complaints.services.queue import SEARCH_COUNT_CAP, QueueFilters, assignee_names, assignees, load_queue
 from portal.core.base import utcnow
 from portal.core.nik import could_be_part_of_a_nik, nik_digits

@@ -12,11 +12,11 @@ from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.complaints.labels import indicator_label, officer_status_label
 from portal.complaints.models.complaint import ComplaintCategory, ComplaintStatus
 from portal.complaints.routes import officer_bp as bp
 from portal.complaints.routes.queue import due_soon_by, filters_from
 from portal.complaints.services import reports
-from portal.complaints.services.lifecycle import officer_status_label
 from portal.complaints.services.queue import assignees
 from portal.core import trail as audit
 from portal.core.base import utcnow
@@ -76,6 +76,7 @@ def show_reports():
         statuses=list(ComplaintStatus),
         categories=list(ComplaintCategory),
         status_label=officer_status_label,
+        indicator_label=indicator_label,
         kecamatan=sorted(regions().kecamatan.values(), key=lambda k: k.name),
         title=_("Laporan"),
     )
@@ -90,7 +91,7 @@ def export_indicators():
     report = reports.monthly_report(
         session=current_session(), viewer=current_user, month=month, calendar=work_calendar()
     )
-    rows = reports.indicator_rows(report, per)
+    rows = reports.indicator_rows(report, per, name_of=indicator_label)
     audit.record(
         session=current_session(),
         actor=current_actor(),

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from portal.complaints.forms.templates import TemplateForm
+from portal.complaints.labels import error_message
 from portal.complaints.models.complaint import ComplaintCategory, ComplaintStatus
 from portal.complaints.models.response_template import ResponseTemplate
 from portal.complaints.routes import officer_bp as bp
@@ -54,7 +55,7 @@ def create_template():
         response_templates.create_template(session=current_session(), data=_template_input(form), who=current_actor())
     except DomainError as error:
         db.session.rollback()
-        return _template_form(form, None, error=error.message, status=400)
+        return _template_form(form, None, error=error_message(error), status=400)
     db.session.commit()
     flash(_('Templat "%(title)s" dibuat.', title=form.title.data))
     return redirect(url_for("officers.complaints.list_templates"), 303)
@@ -88,7 +89,7 @@ def update_template(template_id: int):
         )
     except DomainError as error:
         db.session.rollback()
-        return _template_form(form, _template(template_id), error=error.message, status=400)
+        return _template_form(form, _template(template_id), error=error_message(error), status=400)
     db.session.commit()
     flash(_('Templat "%(title)s" disimpan.', title=template.title))
     return redirect(url_for("officers.complaints.list_templates"), 303)

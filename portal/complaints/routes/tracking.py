@@ -10,12 +10,12 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 
 from portal.complaints.forms.public import AnswerForm, RatingForm, TrackForm
+from portal.complaints.labels import error_message, event_label, status_label, tracking_locked_message
 from portal.complaints.models.complaint import Complaint, ComplaintStatus, Satisfaction
 from portal.complaints.routes import bp
 from portal.complaints.routes.uploads import read_uploads
 from portal.complaints.services import tracking
 from portal.complaints.services.attachments import MAX_FILES, AttachmentError
-from portal.complaints.services.lifecycle import event_label, status_label
 from portal.core.base import utcnow
 from portal.core.errors import DomainError, Locked
 from portal.core.references import normalize_reference
@@ -78,7 +78,7 @@ def track_complaint():
             target = _remember(complaint) if complaint is not None else None
     except Locked as locked:
         db.session.commit()
-        return render_error(429, locked.message, retry_after=locked.retry_after_seconds)
+        return render_error(429, tracking_locked_message(locked.minutes), retry_after=locked.retry_after_seconds)
     db.session.commit()
     if target is None:
         return render_page_or_fragment(
@@ -172,7 +172,7 @@ def answer_request():
         )
     except AttachmentError as error:  # disk full or read-only: nothing of the answer is kept
         db.session.rollback()
-        form.lampiran.errors = [*form.lampiran.errors, error.message]
+        form.lampiran.errors = [*form.lampiran.errors, error_message(error)]
         return _render_case(db.session.get_one(Complaint, complaint.id), answer_form=form, status=503)
     session_restore.discard_form(session=current_session(), token=session.pop(UNSENT_ANSWER_KEY, None))
     db.session.commit()
@@ -198,7 +198,7 @@ def rate_case():
         )
     except DomainError as error:
         db.session.rollback()
-        return render_error(409, error.message)
+        return render_error(409, error_message(error))
     db.session.commit()
     return redirect(url_for("complaints.view_case"), 303)
 

@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
+from portal.complaints.labels import error_message
 from portal.complaints.services.attachments import MAX_BYTES, MAX_FILES, AttachmentError, CleanFile, clean_upload
 from portal.core.bounded import slot
 
@@ -55,7 +56,7 @@ def read_uploads(storages: list[FileStorage] | None, *, already: int = 0) -> Upl
             try:
                 clean.append(clean_upload(data=data, filename=storage.filename or ""))  # `chosen` has names
             except AttachmentError as error:
-                errors.append(error.message)
+                errors.append(error_message(error))
     return Uploads(clean, errors)
 
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.accounts.models import Account
 from portal.complaints.models.complaint import Complaint, ComplaintStatus, EventKind, ReferralAgency, ResolutionCode
 from portal.complaints.services.access import can_act, can_claim, can_view
-from portal.complaints.services.lifecycle import Actor, add_event, transition
+from portal.complaints.services.available import CaseAction, available_actions, staff_actor
+from portal.complaints.services.lifecycle import CaseRefusal, add_event, transition
 from portal.core import trail as audit
 from portal.core.base import utcnow
 from portal.core.errors import DomainError
@@ -26,29 +26,26 @@ S = ComplaintStatus
 
 class CaseChanged(DomainError):
     def __init__(self) -> None:
-        super().__init__(
-            _(
-                "Pengaduan ini baru saja diubah oleh petugas lain. Muat ulang halaman untuk "
-                "melihat perubahan, lalu ulangi tindakan Anda."
-            )
-        )
+        super().__init__(CaseRefusal.CASE_CHANGED)
 
 
 class NotAllowed(DomainError):
     pass
 
 
-def _actor(account: Account) -> Actor:
-    return Actor.SUPERVISOR if account.is_supervisor else Actor.PETUGAS
-
-
 def _check(complaint: Complaint, officer: Account, expected_version: int, *, must_act: bool = True) -> None:
     if complaint.version != expected_version:
         raise CaseChanged()
     if not can_view(officer, complaint):
-        raise NotAllowed(_("Anda tidak berwenang menangani pengaduan ini."))
+        raise NotAllowed(CaseRefusal.NOT_YOURS)
     if must_act and not can_act(officer, complaint):
-        raise NotAllowed(_("Ambil pengaduan ini lebih dulu, atau minta supervisor menugaskannya kepada Anda."))
+        raise NotAllowed(CaseRefusal.CLAIM_FIRST)
+
+
+def _available(complaint: Complaint, officer: Account, action: CaseAction) -> None:
+    """The last check of every action: what the case page offers is what may be done."""
+    if action not in available_actions(case=complaint, actor=officer):
+        raise NotAllowed(CaseRefusal.NOT_AVAILABLE, current=complaint.status, action=action)
 
 
 def _flush(session: Session) -> None:
@@ -72,7 +69,7 @@ def _move(
         session=session,
         complaint=complaint,
         target=target,
-        actor=_actor(officer),
+        actor=staff_actor(officer),
         acted_by=ActedBy.officer(officer.id),
         message=message,
         public=public,
@@ -85,7 +82,8 @@ def claim(*, session: Session, complaint: Complaint, officer: Account, expected_
     if complaint.assigned_to_id is not None:
         raise CaseChanged()
     if not can_claim(officer, complaint):
-        raise NotAllowed(_("Pengaduan rahasia ditugaskan oleh supervisor. Minta supervisor menugaskannya."))
+        raise NotAllowed(CaseRefusal.CONFIDENTIAL_CLAIM)
+    _available(complaint, officer, CaseAction.AMBIL)
     complaint.assigned_to_id = officer.id
     _flush(session)
     audit.record(session=session, actor=who, action="ambil", object_type="complaint", object_id=complaint.id)
@@ -101,10 +99,11 @@ def assign(
     who: audit.Actor,
 ) -> None:
     if not supervisor.is_supervisor:
-        raise NotAllowed(_("Hanya supervisor yang dapat menugaskan pengaduan."))
+        raise NotAllowed(CaseRefusal.SUPERVISOR_ASSIGNS)
     _check(complaint, supervisor, expected_version)
+    _available(complaint, supervisor, CaseAction.TUGASKAN)
     if not assignee.active or not can_view(assignee, complaint):
-        raise NotAllowed(_("Petugas ini tidak berwenang atas wilayah atau jenis pengaduan ini."))
+        raise NotAllowed(CaseRefusal.ASSIGNEE_OUT_OF_SCOPE)
     complaint.assigned_to_id = assignee.id
     _flush(session)
     audit.record(
@@ -127,6 +126,7 @@ def verify(
     who: audit.Actor,
 ) -> None:
     _check(complaint, officer, expected_version)
+    _available(complaint, officer, CaseAction.VERIFIKASI)
     _move(session, complaint, officer, S.DIVERIFIKASI, "", calendar)
     _flush(session)
     audit.record(session=session, actor=who, action="verifikasi", object_type="complaint", object_id=complaint.id)
@@ -136,6 +136,7 @@ def reply(
     *, session: Session, complaint: Complaint, officer: Account, expected_version: int, message: str, who: audit.Actor
 ) -> None:
     _check(complaint, officer, expected_version)
+    _available(complaint, officer, CaseAction.BALAS)
     add_event(
         session=session,
         complaint=complaint,
@@ -153,6 +154,7 @@ def note(
     *, session: Session, complaint: Complaint, officer: Account, expected_version: int, message: str, who: audit.Actor
 ) -> None:
     _check(complaint, officer, expected_version, must_act=False)
+    _available(complaint, officer, CaseAction.CATATAN)
     add_event(
         session=session,
         complaint=complaint,
@@ -176,6 +178,7 @@ def request_information(
     who: audit.Actor,
 ) -> None:
     _check(complaint, officer, expected_version)
+    _available(complaint, officer, CaseAction.MINTA_INFORMASI)
     _move(session, complaint, officer, S.MENUNGGU_INFORMASI, message, calendar)
     _flush(session)
     audit.record(session=session, actor=who, action="minta_informasi", object_type="complaint", object_id=complaint.id)
@@ -195,6 +198,7 @@ def refer(
     who: audit.Actor,
 ) -> None:
     _check(complaint, officer, expected_version)
+    _available(complaint, officer, CaseAction.RUJUK)
     if complaint.status is S.DITERIMA:
         _move(session, complaint, officer, S.DIVERIFIKASI, "", calendar)
     complaint.referral_agency, complaint.referral_reference = agency, reference or None
@@ -221,10 +225,11 @@ def conclude(
 ) -> None:
     """Resolve (selesai) or reject (ditolak) with a reason code and the resident's next step."""
     if target not in (S.SELESAI, S.DITOLAK):
-        raise NotAllowed(_("Pilih selesai atau ditolak."))
+        raise NotAllowed(CaseRefusal.PICK_OUTCOME)
     _check(complaint, officer, expected_version)
     if complaint.status is S.BANDING and not officer.is_supervisor:
-        raise NotAllowed(_("Banding diputuskan oleh supervisor."))
+        raise NotAllowed(CaseRefusal.APPEAL_FOR_SUPERVISOR)
+    _available(complaint, officer, CaseAction.SELESAIKAN)
     if complaint.status is S.DITERIMA:
         _move(session, complaint, officer, S.DIVERIFIKASI, "", calendar)
     complaint.resolution_code, complaint.next_step = code, next_step
@@ -252,8 +257,9 @@ def decide_appeal(
     who: audit.Actor,
 ) -> None:
     if supervisor.role not in (Role.SUPERVISOR, Role.ADMIN):
-        raise NotAllowed(_("Banding diputuskan oleh supervisor."))
+        raise NotAllowed(CaseRefusal.APPEAL_FOR_SUPERVISOR)
     _check(complaint, supervisor, expected_version)
+    _available(complaint, supervisor, CaseAction.BANDING)
     _move(session, complaint, supervisor, S.DIVERIFIKASI if reopen else S.SELESAI, message, calendar)
     _flush(session)
     audit.record(
@@ -277,11 +283,12 @@ def mark_duplicate(
     who: audit.Actor,
 ) -> None:
     _check(complaint, officer, expected_version)
+    _available(complaint, officer, CaseAction.GANDA)
     original = session.scalars(sa.select(Complaint).where(Complaint.reference == of_reference.strip().upper())).first()
     if original is not None and original.id == complaint.id:
-        raise NotAllowed(_("Tulis nomor pengaduan lain: pengaduan ini tidak bisa menjadi ganda dari dirinya sendiri."))
+        raise NotAllowed(CaseRefusal.DUPLICATE_OF_ITSELF)
     if original is None or not can_view(officer, original):  # a case the officer may not see is not found either
-        raise NotAllowed(_("Nomor pengaduan asal tidak ditemukan. Tulis nomor seperti SGP-2026-000123."))
+        raise NotAllowed(CaseRefusal.ORIGINAL_NOT_FOUND)
     complaint.duplicate_of_id = original.id
     # Stored text is Indonesian whatever the officer's interface language.
     _move(

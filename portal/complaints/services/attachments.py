@@ -5,6 +5,7 @@ CPU and memory limit; stored outside static/ under a random name, never served p
 from __future__ import annotations
 
 import contextlib
+import enum
 import hashlib
 import logging
 import os
@@ -13,7 +14,6 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -29,6 +29,23 @@ MAX_FILES = 3
 # What checking one file may cost at most. The worst image that passes the header checks takes
 # about 0.6 s of CPU here (docs/benchmarks.md); a PDF or image that needs more is refused.
 LIMITS = Limits(cpu_seconds=2.0, memory_bytes=768 * 1024 * 1024, wall_seconds=20.0)
+
+
+class AttachmentRefusal(enum.StrEnum):
+    """Why a file was refused; `name` (the file's name, shortened) comes with each but the last two."""
+
+    EMPTY = "empty"
+    TOO_BIG = "too_big"
+    NOT_A_TYPE = "not_a_type"
+    TOO_COMPLEX = "too_complex"
+    TOO_MANY_PIXELS = "too_many_pixels"  # limit
+    TOO_MANY_PIXELS_SIZED = "too_many_pixels_sized"  # width, height, limit
+    PDF_ENCRYPTED = "pdf_encrypted"
+    PDF_PAGES = "pdf_pages"  # pages, limit
+    PDF_TRUNCATED = "pdf_truncated"
+    PDF_UNREADABLE = "pdf_unreadable"
+    UNREADABLE = "unreadable"
+    NOT_STORED = "not_stored"
 
 
 class AttachmentError(DomainError):
@@ -52,77 +69,49 @@ def clean_upload(*, data: bytes, filename: str, limits: Limits = LIMITS) -> Clea
     """Check one uploaded file and return what may be stored (AttachmentError says why not)."""
     name = (filename or "")[:60]
     if not data:
-        raise AttachmentError(_("Berkas %(name)s kosong.", name=name))
+        raise AttachmentError(AttachmentRefusal.EMPTY, name=name)
     if len(data) > MAX_BYTES:
-        raise AttachmentError(
-            _("Berkas %(name)s lebih dari 5 MB. Kecilkan atau foto ulang dengan resolusi lebih rendah.", name=name)
-        )
+        raise AttachmentError(AttachmentRefusal.TOO_BIG, name=name)
     if upload_cleaning.sniff(data[:16]) is None:
-        raise AttachmentError(_("Berkas %(name)s bukan JPG, PNG atau PDF. Kirim foto atau PDF.", name=name))
+        raise AttachmentError(AttachmentRefusal.NOT_A_TYPE, name=name)
     try:
         cleaned, _cpu = run_bounded(upload_cleaning.clean, data, limits=limits)
     except Refused as refused:
-        raise AttachmentError(_refusal_message(refused, name)) from None
+        raise _refusal(refused, name) from None
     except Overrun as overrun:
         log.warning("upload refused: checking it went over its %s limit", overrun.what)
-        raise AttachmentError(_too_complex(name)) from None
+        raise AttachmentError(AttachmentRefusal.TOO_COMPLEX, name=name) from None
     return CleanFile(
         data=cleaned.data, content_type=cleaned.content_type, original_name=_safe_name(filename, cleaned.content_type)
     )
 
 
-def _too_complex(name: str) -> str:
-    return _(
-        "Berkas %(name)s terlalu rumit untuk diperiksa. Kirim foto biasa dari kamera ponsel, atau PDF hasil "
-        "pindai yang lebih sederhana.",
-        name=name,
-    )
-
-
-def _refusal_message(refused: Refused, name: str) -> str:
+def _refusal(refused: Refused, name: str) -> AttachmentError:
     details = refused.details
-    if refused.reason == "pixels" and "width" not in details:
-        return _(
-            "Foto %(name)s terlalu besar (lebih dari %(limit)s juta piksel). Foto ulang dengan resolusi lebih "
-            "rendah, atau kecilkan dulu di ponsel.",
-            name=name,
-            limit=details["limit"],
-        )
-    if refused.reason == "pixels":
-        return _(
-            "Foto %(name)s terlalu besar: %(width)s × %(height)s piksel (paling besar %(limit)s juta piksel). "
-            "Foto ulang dengan resolusi lebih rendah, atau kecilkan dulu di ponsel.",
-            name=name,
-            width=details["width"],
-            height=details["height"],
-            limit=details["limit"],
-        )
-    if refused.reason == "pdf_encrypted":
-        return _(
-            "PDF %(name)s dikunci dengan kata sandi atau enkripsi. Simpan ulang tanpa kata sandi, atau kirim "
-            "foto dokumennya.",
-            name=name,
-        )
-    if refused.reason == "pdf_pages":
-        return _(
-            "PDF %(name)s terlalu banyak halaman (%(pages)s; paling banyak %(limit)s). Kirim hanya halaman "
-            "yang diperlukan.",
-            name=name,
-            pages=details["pages"],
-            limit=MAX_PDF_PAGES,
-        )
-    if refused.reason == "pdf_truncated":
-        return _("PDF %(name)s tidak lengkap atau rusak.", name=name)
-    if refused.reason == "pdf_unreadable":
-        return _(
-            "PDF %(name)s tidak bisa dibaca. Simpan ulang sebagai PDF dari aplikasinya, atau kirim foto dokumennya.",
-            name=name,
-        )
-    if refused.reason == "scans":
-        return _too_complex(name)
-    if refused.reason == "type":
-        return _("Berkas %(name)s bukan JPG, PNG atau PDF. Kirim foto atau PDF.", name=name)
-    return _("Gambar tidak bisa dibaca atau rusak. Kirim foto lain.")
+    match refused.reason:
+        case "pixels" if "width" not in details:
+            return AttachmentError(AttachmentRefusal.TOO_MANY_PIXELS, name=name, limit=details["limit"])
+        case "pixels":
+            return AttachmentError(
+                AttachmentRefusal.TOO_MANY_PIXELS_SIZED,
+                name=name,
+                width=details["width"],
+                height=details["height"],
+                limit=details["limit"],
+            )
+        case "pdf_encrypted":
+            return AttachmentError(AttachmentRefusal.PDF_ENCRYPTED, name=name)
+        case "pdf_pages":
+            return AttachmentError(AttachmentRefusal.PDF_PAGES, name=name, pages=details["pages"], limit=MAX_PDF_PAGES)
+        case "pdf_truncated":
+            return AttachmentError(AttachmentRefusal.PDF_TRUNCATED, name=name)
+        case "pdf_unreadable":
+            return AttachmentError(AttachmentRefusal.PDF_UNREADABLE, name=name)
+        case "scans":
+            return AttachmentError(AttachmentRefusal.TOO_COMPLEX, name=name)
+        case "type":
+            return AttachmentError(AttachmentRefusal.NOT_A_TYPE, name=name)
+    return AttachmentError(AttachmentRefusal.UNREADABLE, name=name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,9 +135,7 @@ def store(*, directory: Path, file: CleanFile) -> StoredFile:
         log.error("attachment not stored in %s: %s", directory, error)
         with contextlib.suppress(OSError):  # on a read-only or missing directory there is nothing
             path.unlink(missing_ok=True)
-        raise AttachmentError(
-            _("Berkas tidak bisa disimpan saat ini. Coba lagi nanti, atau kirim pengaduan tanpa lampiran.")
-        ) from None
+        raise AttachmentError(AttachmentRefusal.NOT_STORED) from None
     return StoredFile(storage_key=key, size=len(file.data), sha256=hashlib.sha256(file.data).hexdigest())
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
@@ -22,7 +21,7 @@ from portal.complaints.models.complaint import (
     EventKind,
 )
 from portal.complaints.services import attachments as files
-from portal.complaints.services.lifecycle import OPEN_STATUSES, add_event, status_label
+from portal.complaints.services.lifecycle import OPEN_STATUSES, CaseRefusal, add_event, tell_resident
 from portal.complaints.services.search import index_name
 from portal.core.base import utcnow
 from portal.core.errors import DomainError
@@ -34,7 +33,6 @@ from portal.core.trail import RESIDENT, SYSTEM, ActedBy
 from portal.core.workdays import WorkCalendar, local_date
 from portal.drafts.models import ComplaintDraft, DraftKind
 from portal.drafts.services import store as drafts
-from portal.notifications.services.notify import notify_resident
 from portal.roster.models.person import Person
 
 ONE_CASE_PER_PERSON = frozenset(
@@ -63,7 +61,7 @@ class OnOpenCase(enum.Enum):
 
 class DuplicateOpenCase(DomainError):
     def __init__(self, complaint_id: int) -> None:
-        super().__init__(_("Sudah ada pengaduan yang masih diproses untuk NIK ini."))
+        super().__init__(CaseRefusal.DUPLICATE_OPEN_CASE)
         self.complaint_id = complaint_id
 
 
@@ -263,9 +261,7 @@ def file_complaint(
         )
     session.flush()
     index_name(session=session, complaint=complaint)
-    notify_resident(
-        session=session, email=complaint.email, reference=complaint.reference, status=status_label(complaint.status)
-    )
+    tell_resident(session=session, complaint=complaint)
     return Filed(complaint=complaint, access_code=code)
 
 

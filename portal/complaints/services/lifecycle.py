@@ -13,16 +13,15 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Account
 from portal.complaints.models.complaint import Complaint, ComplaintEvent, ComplaintStatus, EventKind
 from portal.core.base import utcnow
 from portal.core.errors import DomainError
-from portal.core.trail import ActedBy, ActorKind
+from portal.core.trail import ActedBy
 from portal.core.workdays import WorkCalendar, local_date
-from portal.notifications.services.notify import notify_resident
+from portal.notifications.services.notify import queue_email
 
 S = ComplaintStatus
 
@@ -62,90 +61,51 @@ OPEN_STATUSES = frozenset({S.DITERIMA, S.DIVERIFIKASI, S.MENUNGGU_INFORMASI, S.D
 RESOLVED_STATUSES = frozenset({S.SELESAI, S.DITOLAK})
 
 
+class CaseRefusal(enum.StrEnum):
+    """Why an action on a case was refused (the labels module words each one)."""
+
+    INVALID_TRANSITION = "invalid_transition"  # current, target
+    NOT_AVAILABLE = "not_available"  # current, action
+    CASE_CHANGED = "case_changed"
+    NOT_YOURS = "not_yours"
+    CLAIM_FIRST = "claim_first"
+    CONFIDENTIAL_CLAIM = "confidential_claim"
+    SUPERVISOR_ASSIGNS = "supervisor_assigns"
+    ASSIGNEE_OUT_OF_SCOPE = "assignee_out_of_scope"
+    PICK_OFFICER = "pick_officer"
+    PICK_OUTCOME = "pick_outcome"
+    APPEAL_FOR_SUPERVISOR = "appeal_for_supervisor"
+    DUPLICATE_OF_ITSELF = "duplicate_of_itself"
+    ORIGINAL_NOT_FOUND = "original_not_found"
+    RATING_CLOSED = "rating_closed"
+    DUPLICATE_OPEN_CASE = "duplicate_open_case"
+
+
 class InvalidTransition(DomainError):
     pass
 
 
-def status_label(status: ComplaintStatus) -> str:
-    return {
-        S.DITERIMA: _("Diterima"),
-        S.DIVERIFIKASI: _("Sedang diperiksa"),
-        S.MENUNGGU_INFORMASI: _("Menunggu informasi dari Anda"),
-        S.DIRUJUK: _("Dirujuk ke instansi lain"),
-        S.SELESAI: _("Selesai"),
-        S.DITOLAK: _("Ditolak"),
-        S.BANDING: _("Banding sedang ditinjau"),
-        S.DITUTUP: _("Ditutup"),
-    }[status]
-
-
-def category_label(value: str) -> str:
-    """A complaint category in a few words, in the reader's language (queue, case, statistics, Open311)."""
-    labels = {
-        "terlewat": _("Layak, belum terdaftar"),
-        "data_salah": _("Data salah"),
-        "masalah_kartu_klaim": _("Kartu atau klaim"),
-        "penerima_tidak_layak": _("Penerima tidak layak"),
-        "pungli": _("Pungli atau calo"),
-        "informasi": _("Permintaan informasi"),
-        "lainnya": _("Lainnya"),
-        "usulan_calon": _("Usulan calon peserta"),
-    }
-    return labels.get(value) or value.replace("_", " ").capitalize()
-
-
-def resolution_label(value: str) -> str:
-    """Why a complaint ended as it did, in the reader's language (officer form, case and tracking pages)."""
-    labels = {
-        "didaftarkan": _("Didaftarkan / diusulkan sebagai peserta"),
-        "data_diperbaiki": _("Data diperbaiki"),
-        "masuk_daftar_tunggu": _("Masuk daftar tunggu"),
-        "informasi_diberikan": _("Informasi diberikan"),
-        "ditindaklanjuti": _("Laporan ditindaklanjuti"),
-        "tidak_memenuhi_syarat": _("Tidak memenuhi syarat"),
-        "bukan_kewenangan": _("Bukan kewenangan program"),
-        "tidak_cukup_bukti": _("Tidak cukup bukti"),
-        "tidak_dapat_dihubungi": _("Warga tidak dapat dihubungi"),
-    }
-    return labels.get(value) or value.replace("_", " ").capitalize()
-
-
-def actor_names(*, session: Session, actors: Iterable[ActedBy]) -> dict[ActedBy, str]:
+def actor_accounts(*, session: Session, actors: Iterable[ActedBy]) -> dict[int, str]:
     """Who did it, for officers' timelines: an officer's account is stored (a renamed account
-    shows its new name), the officer's name is shown."""
-    unique = set(actors)
-    ids = {actor.officer_id for actor in unique if actor.officer_id is not None}
-    names: dict[int, str] = {}
-    if ids:
-        names = {
-            row.id: row.name for row in session.execute(sa.select(Account.id, Account.name).where(Account.id.in_(ids)))
-        }
-    kinds = {ActorKind.RESIDENT: _("warga"), ActorKind.DEMO: _("data contoh"), ActorKind.SYSTEM: _("sistem")}
-    return {
-        actor: names.get(actor.officer_id, "") if actor.officer_id is not None else kinds[actor.kind]
-        for actor in unique
-    }
+    shows its new name); the name of each officer among `actors` (complaints.labels.actor_names
+    names the others)."""
+    ids = {actor.officer_id for actor in actors if actor.officer_id is not None}
+    if not ids:
+        return {}
+    return {row.id: row.name for row in session.execute(sa.select(Account.id, Account.name).where(Account.id.in_(ids)))}
 
 
-def officer_status_label(status: ComplaintStatus) -> str:
-    """The status as officers read it: "from you" on the resident's pages is the resident."""
-    if status is S.MENUNGGU_INFORMASI:
-        return _("Menunggu informasi dari warga")
-    return status_label(status)
-
-
-def event_label(kind: EventKind, to_status: ComplaintStatus | None) -> str:
-    """What a timeline line means, in the reader's language (stored messages are free text only)."""
-    if kind is EventKind.STATUS and to_status is not None:
-        return status_label(to_status)
-    return {
-        EventKind.DIBUAT: _("Pengaduan diterima"),
-        EventKind.BALASAN: _("Balasan petugas"),
-        EventKind.CATATAN: _("Catatan internal"),
-        EventKind.JAWABAN_WARGA: _("Jawaban warga"),
-        EventKind.TAMBAHAN_INFO: _("Keterangan tambahan dari pelapor lain"),
-        EventKind.PENILAIAN: _("Penilaian warga"),
-    }[kind]
+def tell_resident(*, session: Session, complaint: Complaint) -> None:
+    """An e-mail when the resident gave an address. It says only where to look: details stay
+    behind the reference and access code."""
+    if complaint.email:
+        queue_email(
+            session=session,
+            to_address=complaint.email,
+            reference=complaint.reference,
+            template="complaints/email/status_changed",
+            context={"reference": complaint.reference, "status": complaint.status},
+        )
 
 
 def can_transition(complaint: Complaint, target: ComplaintStatus, actor: Actor) -> bool:
@@ -183,13 +143,7 @@ def transition(
 ) -> ComplaintEvent:
     """Move a complaint to `target` if the table allows it for this actor; write the timeline."""
     if not can_transition(complaint, target, actor):
-        raise InvalidTransition(
-            _(
-                "Pengaduan berstatus “%(current)s” tidak bisa diubah menjadi “%(target)s”.",
-                current=status_label(complaint.status),
-                target=status_label(target),
-            )
-        )
+        raise InvalidTransition(CaseRefusal.INVALID_TRANSITION, current=complaint.status, target=target)
     now = now or utcnow()
     _move_clock(complaint, target, calendar, local_date(now), now)
     event = ComplaintEvent(
@@ -205,9 +159,7 @@ def transition(
     complaint.status = target
     session.flush()
     if public:
-        notify_resident(
-            session=session, email=complaint.email, reference=complaint.reference, status=status_label(complaint.status)
-        )
+        tell_resident(session=session, complaint=complaint)
     return event
 
 
@@ -226,7 +178,5 @@ def add_event(
     complaint.events.append(event)
     session.flush()
     if public and kind is EventKind.BALASAN:
-        notify_resident(
-            session=session, email=complaint.email, reference=complaint.reference, status=status_label(complaint.status)
-        )
+        tell_resident(session=session, complaint=complaint)
     return event

@@ -7,13 +7,12 @@ and for confidential cases not even the subject's name or masked NIK.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypedDict
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Account
@@ -134,10 +133,13 @@ def _value(member: object) -> str:
 # Monthly indicators ------------------------------------------------------------------------
 
 
+TOTAL_KEY = "jumlah"
+
+
 @dataclass(frozen=True, slots=True)
 class IndicatorRow:
     key: str | int | None  # kecamatan code, account id (None: not assigned), or "jumlah"
-    label: str
+    label: str  # the kecamatan's or officer's name; empty for "not assigned" and the total (labels words them)
     filed: int
     verified: Rate  # verified this month, of which by the verify date
     answered: Rate  # answered (selesai/ditolak) this month, of which by the answer date
@@ -260,14 +262,14 @@ def monthly_report(*, session: Session, viewer: Account, month: date, calendar: 
     names = dict(session.execute(sa.select(Account.id, Account.name).where(Account.id.in_(ids))).all()) if ids else {}
     by_officer = sorted(
         (
-            IndicatorRow(key=k, label=names.get(k, "") if k is not None else _("Belum ditugaskan"), **values)
+            IndicatorRow(key=k, label=names.get(k, "") if k is not None else "", **values)
             for k, values in per_officer.items()
         ),
         key=lambda r: (r.key is None, r.label.lower()),
     )
     return MonthlyReport(
         month=month,
-        total=IndicatorRow(key="jumlah", label=_("Jumlah"), **total),
+        total=IndicatorRow(key=TOTAL_KEY, label="", **total),
         by_kecamatan=by_kecamatan,
         by_officer=by_officer,
     )
@@ -289,12 +291,13 @@ INDICATOR_HEADER = [
 ]
 
 
-def indicator_rows(report: MonthlyReport, per: str) -> list[list[object]]:
+def indicator_rows(report: MonthlyReport, per: str, *, name_of: Callable[[IndicatorRow], str]) -> list[list[object]]:
+    """The CSV rows; `name_of` words a row (complaints.labels.indicator_label)."""
     rows = report.by_officer if per == "petugas" else report.by_kecamatan
     return [
         [
             "" if r.key is None else r.key,
-            _cell(r.label),
+            _cell(name_of(r)),
             r.filed,
             r.verified.total,
             r.verified.on_time,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from portal.complaints.models.complaint import ComplaintCategory, ComplaintStatus
@@ -15,6 +15,12 @@ from portal.core.errors import DomainError
 
 MAX_TITLE = 120
 MAX_BODY = 2000  # what the reply form on the case page accepts
+
+
+class TemplateRefusal(enum.StrEnum):
+    EMPTY = "empty"
+    TITLE_TOO_LONG = "title_too_long"  # n
+    BODY_TOO_LONG = "body_too_long"  # n
 
 
 class TemplateError(DomainError):
@@ -42,11 +48,11 @@ def list_templates(*, session: Session) -> list[ResponseTemplate]:
 
 def _check(data: TemplateInput) -> None:
     if not data.title.strip() or not data.body.strip():
-        raise TemplateError(_("Tulis judul dan isi templat."))
+        raise TemplateError(TemplateRefusal.EMPTY)
     if len(data.title) > MAX_TITLE:
-        raise TemplateError(_("Judul paling banyak %(n)d huruf.", n=MAX_TITLE))
+        raise TemplateError(TemplateRefusal.TITLE_TOO_LONG, n=MAX_TITLE)
     if len(data.body) > MAX_BODY:
-        raise TemplateError(_("Isi templat paling banyak %(n)d huruf.", n=MAX_BODY))
+        raise TemplateError(TemplateRefusal.BODY_TOO_LONG, n=MAX_BODY)
 
 
 def _describe(template: ResponseTemplate) -> str:

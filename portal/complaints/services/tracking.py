@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from portal.complaints.models.complaint import (
@@ -17,7 +16,7 @@ from portal.complaints.models.complaint import (
 )
 from portal.complaints.services import attachments as files
 from portal.complaints.services.filing import attach_file
-from portal.complaints.services.lifecycle import RESOLVED_STATUSES, Actor, add_event, transition
+from portal.complaints.services.lifecycle import RESOLVED_STATUSES, Actor, CaseRefusal, add_event, transition
 from portal.core.base import utcnow
 from portal.core.errors import DomainError
 from portal.core.lockout import DEFAULT_POLICY, LockoutPolicy
@@ -110,7 +109,7 @@ def rate_resolution(
     """ "Puas" or "belum puas" within 14 days; the first "belum puas" opens the one appeal."""
     now = now or utcnow()
     if not can_rate(complaint, now):
-        raise DomainError(_("Penilaian hanya bisa diberikan sekali, dalam 14 hari setelah pengaduan selesai."))
+        raise DomainError(CaseRefusal.RATING_CLOSED)
     complaint.satisfaction = satisfaction
     add_event(
         session=session,

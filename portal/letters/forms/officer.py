@@ -10,7 +10,8 @@ from wtforms.validators import InputRequired
 
 from portal.accounts.models import Account
 from portal.core.regions import regions
-from portal.letters.services.officer import ReplaceReason, replace_reason_label
+from portal.letters.labels import replace_reason_label
+from portal.letters.services.officer import ReplaceReason
 from portal.web.forms import OneOfTheChoices
 
 WHOLE_CITY = "semua"

@@ -8,14 +8,14 @@ import time
 from flask import Response, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from portal.core.errors import DomainError
 from portal.core.regions import kelurahan
 from portal.extensions import current_session, db
 from portal.letters.documents.render import document_title, letter_pdf_response, letter_view, letters_html
 from portal.letters.forms.public import IssueLetterForm, VerifyCodeForm
+from portal.letters.labels import no_letter_message
 from portal.letters.routes import bp
 from portal.letters.services import letters as service
-from portal.letters.services.letters import LetterNotAvailable
+from portal.letters.services.letters import LetterNotAvailable, NoLetterBecause
 
 # How long a status check opens the letter download, in seconds.
 CHECK_VALID_FOR = 15 * 60
@@ -45,12 +45,12 @@ def _check_first() -> Response:
     return Response(response, status=403)
 
 
-def _not_available(error: DomainError) -> Response:
-    reason = getattr(error, "reason", "not_active")
+def _not_available(error: LetterNotAvailable) -> Response:
+    reason = error.reason
     response = render_template(
-        "letters/perlu_cek.html", title=_("Surat belum bisa dibuat"), reason=reason, message=error.message
+        "letters/perlu_cek.html", title=_("Surat belum bisa dibuat"), reason=reason, message=no_letter_message(error)
     )
-    return Response(response, status=404 if reason == "not_found" else 403)
+    return Response(response, status=404 if reason is NoLetterBecause.NOT_FOUND else 403)
 
 
 @bp.get("/surat")

@@ -17,7 +17,6 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from portal.core.base import utcnow
@@ -56,11 +55,17 @@ _ALL_LETTERS_LOCK = 0x5349474150  # "SIGAP"
 _PERSON_LOCK_CLASS = 0x4C54  # "LT", with the person id as the second key
 
 
-class LetterNotAvailable(DomainError):
-    """No letter can be issued for this person; `reason` is not_found, not_active or incomplete."""
+class NoLetterBecause(enum.StrEnum):
+    NOT_FOUND = "not_found"
+    NOT_ACTIVE = "not_active"
+    INCOMPLETE = "incomplete"  # no KPJ or coverage period
 
-    def __init__(self, message: str, *, reason: str) -> None:
-        super().__init__(message)
+
+class LetterNotAvailable(DomainError):
+    """No letter can be issued for this person; `reason` (also the code) says why."""
+
+    def __init__(self, reason: NoLetterBecause) -> None:
+        super().__init__(reason)
         self.reason = reason
 
 
@@ -155,21 +160,11 @@ def can_have_letter(person: Person) -> bool:
 
 def _check_person(person: Person | None) -> Person:
     if person is None:
-        raise LetterNotAvailable(_("Data peserta tidak ditemukan. Cek status Anda lagi."), reason="not_found")
+        raise LetterNotAvailable(NoLetterBecause.NOT_FOUND)
     if person.status != PersonStatus.AKTIF:
-        raise LetterNotAvailable(
-            _("Surat kepesertaan hanya untuk peserta aktif. Cek status Anda untuk langkah berikutnya."),
-            reason="not_active",
-        )
+        raise LetterNotAvailable(NoLetterBecause.NOT_ACTIVE)
     if not can_have_letter(person):
-        raise LetterNotAvailable(
-            _(
-                "Data kepesertaan Anda (nomor KPJ atau masa perlindungan) belum lengkap, sehingga "
-                "surat belum bisa dibuat. Hubungi Disnaker Kota Bekasi atau sampaikan pengaduan "
-                "perbaikan data."
-            ),
-            reason="incomplete",
-        )
+        raise LetterNotAvailable(NoLetterBecause.INCOMPLETE)
     return person
 
 

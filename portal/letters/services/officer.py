@@ -11,7 +11,6 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Account
@@ -34,14 +33,6 @@ class ReplaceReason(enum.StrEnum):
     HILANG = "hilang"  # lost: the old one must no longer verify as valid
     DISALAHGUNAKAN = "disalahgunakan"  # someone else uses or copies it
     RUSAK = "rusak"  # damaged or unreadable, and the participant wants a fresh number
-
-
-def replace_reason_label(reason: ReplaceReason) -> str:
-    return {
-        ReplaceReason.HILANG: _("Surat lama hilang"),
-        ReplaceReason.DISALAHGUNAKAN: _("Surat lama disalahgunakan atau dipalsukan"),
-        ReplaceReason.RUSAK: _("Surat lama rusak atau tidak terbaca"),
-    }[reason]
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import enum
 import smtplib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -16,27 +18,43 @@ from portal.core.mail import SmtpSettings
 from portal.notifications.models import OutboxChannel, OutboxMessage
 
 
-def notify_resident(*, session: Session, email: str | None, reference: str, status: str) -> None:
-    """Queue an email when the resident gave an address. The message says only where to look
-    (`status` is the case's status as the resident reads it): details stay behind the reference
-    and access code."""
-    if not email:
-        return
-    body = (
-        f"Pengaduan SIGAP {reference} diperbarui.\n"
-        f"Status sekarang: {status}.\n\n"
-        "Lihat rinciannya di portal SIGAP, menu Lacak pengaduan, dengan nomor pengaduan dan "
-        "kode akses Anda.\n\n"
-        "Program SIGAP gratis. Petugas tidak pernah meminta uang.\n"
-        "Dinas Tenaga Kerja Kota Bekasi"
-    )
+@dataclass(frozen=True, slots=True)
+class Mail:
+    subject: str
+    body: str
+
+
+class MailRenderer(Protocol):
+    """Turns a template name and its context into the words of a message (the renderer lives in
+    the web layer, portal.notifications.renderer; services only name the template)."""
+
+    def __call__(self, template: str, context: Mapping[str, object]) -> Mail: ...
+
+
+_renderer: MailRenderer | None = None
+
+
+def use_renderer(renderer: MailRenderer) -> None:
+    """Set by create_app (portal.notifications.renderer.init_app)."""
+    global _renderer
+    _renderer = renderer
+
+
+def queue_email(
+    *, session: Session, to_address: str, reference: str | None, template: str, context: Mapping[str, object]
+) -> None:
+    """Queue a message to a resident, written now (in this transaction) from `template`: the outbox
+    keeps the words that were written, so what is sent is what was decided."""
+    if _renderer is None:
+        raise RuntimeError("no mail renderer: create_app sets one (portal.notifications.renderer)")
+    mail = _renderer(template, context)
     session.add(
         OutboxMessage(
             reference=reference,
             channel=OutboxChannel.EMAIL,
-            to_address=email,
-            subject=f"Pengaduan {reference}: {status}",
-            body=body,
+            to_address=to_address,
+            subject=mail.subject,
+            body=mail.body,
         )
     )
     session.flush()

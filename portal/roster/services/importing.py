@@ -13,6 +13,7 @@ imports take an advisory lock, so they run one at a time (SQLite's write lock do
 from __future__ import annotations
 
 import csv
+import enum
 import hashlib
 import io
 from collections import Counter
@@ -25,7 +26,6 @@ from operator import attrgetter
 from typing import Any, BinaryIO, TypeVar
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from portal.core.base import utcnow
@@ -34,7 +34,7 @@ from portal.core.signals import roster_statuses_changed
 from portal.core.sql import table_of
 from portal.roster.models.person import Person, PersonStatusHistory, RosterImportBatch
 from portal.roster.services import summary as roster_summary
-from portal.roster.services.rows import COLUMNS, RawRow, RosterRow, RowError, parse_row
+from portal.roster.services.rows import COLUMNS, Problem, RawRow, RosterRow, RowError, RowProblem, parse_row
 
 CHUNK_SIZE = 2000
 IMPORT_LOCK = 0x52535452  # "RSTR": PostgreSQL advisory lock held by the running import
@@ -59,8 +59,18 @@ T = TypeVar("T")
 person_t = table_of(Person)
 history_t = table_of(PersonStatusHistory)
 
-RejectSink = Callable[[int, str, str, RawRow], None]
-"""Called as sink(line_number, kind, reason, original_row); kind is 'ditolak' or 'peringatan'."""
+RejectSink = Callable[[int, str, Problem, RawRow], None]
+"""Called as sink(line_number, kind, problem, original_row); kind is 'ditolak' or 'peringatan'."""
+
+
+class FileProblem(enum.StrEnum):
+    """Why a whole file cannot be imported (RosterFileError's code; roster.labels words it)."""
+
+    NOT_UTF8 = "not_utf8"
+    HEADER_UNREADABLE = "header_unreadable"  # e
+    MISSING_COLUMNS = "missing_columns"  # cols, all
+    NOT_UTF8_AT = "not_utf8_at"  # line
+    LINE_UNREADABLE = "line_unreadable"  # line, e
 
 
 @dataclass(slots=True)
@@ -102,18 +112,12 @@ def _csv_rows(text: io.TextIOBase) -> Iterator[tuple[int, RawRow]]:
         reader = csv.DictReader(text, strict=False)
         header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
     except UnicodeDecodeError:
-        raise RosterFileError(_('Berkas bukan teks UTF-8. Simpan ulang sebagai "CSV UTF-8".')) from None
+        raise RosterFileError(FileProblem.NOT_UTF8) from None
     except csv.Error as error:
-        raise RosterFileError(_("Baris judul tidak terbaca: %(e)s", e=str(error))) from None
+        raise RosterFileError(FileProblem.HEADER_UNREADABLE, e=str(error)) from None
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise RosterFileError(
-            _(
-                "Kolom berikut tidak ada di baris judul: %(cols)s. Baris judul harus: %(all)s.",
-                cols=", ".join(missing),
-                all=",".join(COLUMNS),
-            )
-        )
+        raise RosterFileError(FileProblem.MISSING_COLUMNS, cols=", ".join(missing), all=",".join(COLUMNS))
     # The rows as csv.DictReader makes them (blank lines skipped, missing fields None, extra
     # fields in a list under the key None), built here because DictReader.__next__ in Python
     # is a tenth of a million-row import.
@@ -134,17 +138,9 @@ def _csv_rows(text: io.TextIOBase) -> Iterator[tuple[int, RawRow]]:
                         row[key] = None
             yield fields.line_num, row
     except UnicodeDecodeError:
-        raise RosterFileError(
-            _(
-                "Berkas bukan teks UTF-8 (sekitar baris %(line)d). Simpan ulang sebagai "
-                '"CSV UTF-8"; tidak ada data yang diimpor.',
-                line=fields.line_num + 1,
-            )
-        ) from None
+        raise RosterFileError(FileProblem.NOT_UTF8_AT, line=fields.line_num + 1) from None
     except csv.Error as error:
-        raise RosterFileError(
-            _("Baris %(line)d tidak terbaca (%(e)s); tidak ada data yang diimpor.", line=fields.line_num, e=str(error))
-        ) from None
+        raise RosterFileError(FileProblem.LINE_UNREADABLE, line=fields.line_num, e=str(error)) from None
 
 
 def _chunks(rows: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -279,10 +275,9 @@ def _apply_chunk(
             report(
                 line,
                 "ditolak",
-                _(
-                    "Data ini (%(new)s) lebih lama dari data tersimpan (%(old)s).",
-                    new=row.tanggal_data.isoformat(),
-                    old=old.tanggal_data.isoformat(),
+                Problem(
+                    RowProblem.OLDER_THAN_STORED,
+                    {"new": row.tanggal_data.isoformat(), "old": old.tanggal_data.isoformat()},
                 ),
                 raw,
             )
@@ -373,7 +368,7 @@ def import_roster(
                     row = parse_row(raw, today=today)
                 except RowError as error:
                     result.rejected += 1
-                    report(line, "ditolak", error.reason, raw)
+                    report(line, "ditolak", error.problem, raw)
                     continue
                 if row.warning:
                     result.warnings += 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 from portal.core import trail as audit
 from portal.roster.models.person import RosterImportBatch
 from portal.roster.services.importing import ImportResult, import_roster
-from portal.roster.services.rows import RawRow
+from portal.roster.services.rows import Problem, RawRow
 
 REJECTS_HEADER = ("baris", "jenis", "alasan", "nik", "nama")
 
@@ -41,10 +42,18 @@ def rejects_file(*, directory: Path, batch_id: int) -> Path | None:
 
 
 def import_upload(
-    *, session: Session, stream: BinaryIO, filename: str, imported_by: str, rejects_dir: Path, who: audit.Actor
+    *,
+    session: Session,
+    stream: BinaryIO,
+    filename: str,
+    imported_by: str,
+    rejects_dir: Path,
+    who: audit.Actor,
+    describe: Callable[[Problem], str],
 ) -> ImportResult:
     """Import an uploaded roster file. Flushes; the caller commits once, or rolls back on
     RosterFileError (raised when the file cannot be read; then no rejects file is left either).
+    `describe` words a rejected row's problem for the rejects file (roster.labels.row_problem).
 
     The rejects file is written next to its final name and moved there when the import is done;
     a batch id the database gives out again (SQLite after a rollback) gets its file replaced."""
@@ -55,8 +64,8 @@ def import_upload(
             writer = csv.writer(out)
             writer.writerow(REJECTS_HEADER)
 
-            def on_reject(line: int, kind: str, reason: str, raw: RawRow) -> None:
-                writer.writerow(reject_cells(line, kind, reason, raw))
+            def on_reject(line: int, kind: str, problem: Problem, raw: RawRow) -> None:
+                writer.writerow(reject_cells(line, kind, describe(problem), raw))
 
             result = import_roster(
                 session=session, stream=stream, filename=filename, imported_by=imported_by, on_reject=on_reject

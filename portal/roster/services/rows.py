@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import enum
+from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
 from typing import Any, Literal, overload
-
-from flask_babel import gettext as _
 
 from portal.core.nik import NikError, Sex, parse_nik
 from portal.core.regions import regions
@@ -35,10 +34,41 @@ _SEX = {"L": Sex.LAKI_LAKI, "P": Sex.PEREMPUAN}
 _NEEDS_REASON = {PersonStatus.NONAKTIF, PersonStatus.TIDAK_MEMENUHI_SYARAT}
 
 
+class RowProblem(enum.StrEnum):
+    """Why a row is rejected, or what a warning says (roster.labels words each one)."""
+
+    NIK = "nik"  # message: the NIK check's own words (core.nik)
+    DATE_EMPTY = "date_empty"  # col
+    DATE_BAD = "date_bad"  # col, value
+    COLUMN_COUNT = "column_count"
+    NUL = "nul"
+    NAME_EMPTY = "name_empty"
+    NAME_TOO_LONG = "name_too_long"
+    SEX = "sex"
+    KELURAHAN = "kelurahan"  # code
+    DESIL = "desil"
+    STATUS_UNKNOWN = "status_unknown"  # value, allowed
+    REASON_NEEDED = "reason_needed"  # status, allowed
+    REASON_NOT_ALLOWED = "reason_not_allowed"
+    KPJ = "kpj"
+    ACTIVE_NEEDS_PERIOD = "active_needs_period"
+    PERIOD_PAIR = "period_pair"
+    PERIOD_ORDER = "period_order"
+    DATA_DATE_FUTURE = "data_date_future"
+    OLDER_THAN_STORED = "older_than_stored"  # new, old (checked against the database: importing)
+    BIRTH_OR_SEX_DIFFERS = "birth_or_sex_differs"  # a warning
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    code: RowProblem
+    params: dict[str, object] = field(default_factory=dict)
+
+
 class RowError(ValueError):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    def __init__(self, code: RowProblem, /, **params: object) -> None:
+        super().__init__(code)
+        self.problem = Problem(code, params)
 
 
 @dataclass(slots=True)
@@ -56,7 +86,7 @@ class RosterRow:
     mulai: date | None
     selesai: date | None
     tanggal_data: date
-    warning: str | None = None
+    warning: Problem | None = None
 
 
 @overload
@@ -71,7 +101,7 @@ def _date(text: str, column: str, *, required: bool) -> date | None:
     text = text.strip()
     if not text:
         if required:
-            raise RowError(_("Kolom %(col)s kosong; isi tanggal TTTT-BB-HH.", col=column))
+            raise RowError(RowProblem.DATE_EMPTY, col=column)
         return None
     try:
         return date.fromisoformat(text) if len(text) == 10 else _bad_date(column, text)
@@ -80,7 +110,7 @@ def _date(text: str, column: str, *, required: bool) -> date | None:
 
 
 def _bad_date(column: str, text: str) -> date:
-    raise RowError(_("Kolom %(col)s berisi %(value)s; tulis tanggal TTTT-BB-HH.", col=column, value=text[:20]))
+    raise RowError(RowProblem.DATE_BAD, col=column, value=text[:20])
 
 
 RawRow = dict[str | None, Any]
@@ -93,9 +123,9 @@ _columns_of = itemgetter(*COLUMNS)
 def _name(text: str) -> str:
     nama = " ".join(text.split())
     if not nama:
-        raise RowError(_("Kolom nama kosong."))
+        raise RowError(RowProblem.NAME_EMPTY)
     if len(nama) > 150:
-        raise RowError(_("Nama lebih dari 150 huruf."))
+        raise RowError(RowProblem.NAME_TOO_LONG)
     return nama
 
 
@@ -105,29 +135,21 @@ def _desil(text: str) -> int | None:
     # ASCII digits only: "²".isdigit() is true but int("²") fails, as do 5,000-digit numbers.
     digits = text.lstrip("0") if text.isascii() and text.isdigit() else ""
     if not digits.isdigit() or len(digits) > 2 or not 1 <= int(digits) <= 10:
-        raise RowError(_("Kolom desil harus angka 1 sampai 10, atau kosong."))
+        raise RowError(RowProblem.DESIL)
     return int(digits)
 
 
 def _status_and_reason(status_text: str, alasan_text: str) -> tuple[PersonStatus, StatusReason | None]:
     status = _STATUS.get(status_text.strip().lower())
     if status is None:
-        raise RowError(
-            _(
-                "Status %(value)s tidak dikenal; pakai salah satu: %(allowed)s.",
-                value=status_text[:30],
-                allowed=", ".join(_STATUS),
-            )
-        )
+        raise RowError(RowProblem.STATUS_UNKNOWN, value=status_text[:30], allowed=", ".join(_STATUS))
     if status not in _NEEDS_REASON:
         if alasan_text:
-            raise RowError(_("Kolom alasan hanya diisi untuk status nonaktif atau tidak_memenuhi_syarat."))
+            raise RowError(RowProblem.REASON_NOT_ALLOWED)
         return status, None
     alasan = _REASON.get(alasan_text)
     if alasan is None:
-        raise RowError(
-            _("Status %(status)s perlu alasan: %(allowed)s.", status=status.value, allowed=", ".join(_REASON))
-        )
+        raise RowError(RowProblem.REASON_NEEDED, status=status.value, allowed=", ".join(_REASON))
     return status, alasan
 
 
@@ -136,15 +158,15 @@ def _coverage(
 ) -> tuple[str | None, date | None, date | None]:
     """The KPJ number and the coverage period: all three for an active participant."""
     if kpj is not None and (len(kpj) != 11 or not (kpj.isascii() and kpj.isdigit())):
-        raise RowError(_("Nomor KPJ harus 11 angka."))
+        raise RowError(RowProblem.KPJ)
     mulai = _date(mulai_text, "mulai", required=False)
     selesai = _date(selesai_text, "selesai", required=False)
     if status is PersonStatus.AKTIF and not (kpj and mulai and selesai):
-        raise RowError(_("Peserta aktif harus punya kpj, mulai dan selesai."))
+        raise RowError(RowProblem.ACTIVE_NEEDS_PERIOD)
     if (mulai is None) != (selesai is None):
-        raise RowError(_("Isi mulai dan selesai bersama-sama."))
+        raise RowError(RowProblem.PERIOD_PAIR)
     if mulai and selesai and selesai < mulai:
-        raise RowError(_("Tanggal selesai lebih awal dari tanggal mulai."))
+        raise RowError(RowProblem.PERIOD_ORDER)
     return kpj, mulai, selesai
 
 
@@ -156,7 +178,7 @@ def parse_row(row: RawRow, *, today: date) -> RosterRow:
     except KeyError:
         fields = (None,)
     if None in row or None in fields:
-        raise RowError(_("Jumlah kolom tidak sesuai dengan baris judul."))
+        raise RowError(RowProblem.COLUMN_COUNT)
     (
         nik_text,
         nama_text,
@@ -175,20 +197,20 @@ def parse_row(row: RawRow, *, today: date) -> RosterRow:
     try:
         nik = parse_nik(nik_text, today=today)
     except NikError as error:
-        raise RowError(error.message) from None
+        raise RowError(RowProblem.NIK, message=error.message) from None
 
     if "\x00" in nama_text or "\x00" in pekerjaan_text:  # PostgreSQL text cannot hold it
-        raise RowError(_("Baris ini memuat karakter NUL; simpan ulang berkasnya sebagai CSV UTF-8."))
+        raise RowError(RowProblem.NUL)
     nama = _name(nama_text)
 
     tanggal_lahir = _date(lahir_text, "tanggal_lahir", required=True)
     sex = _SEX.get(sex_text.strip().upper())
     if sex is None:
-        raise RowError(_("Kolom jenis_kelamin harus L atau P."))
+        raise RowError(RowProblem.SEX)
 
     kelurahan_code = kelurahan_text.strip()
     if kelurahan_code not in regions().kelurahan:
-        raise RowError(_("Kode kelurahan %(code)s bukan kelurahan di Kota Bekasi.", code=kelurahan_code[:20]))
+        raise RowError(RowProblem.KELURAHAN, code=kelurahan_code[:20])
 
     desil = _desil(desil_text.strip())
     status, alasan = _status_and_reason(status_text, alasan_text.strip().lower())
@@ -196,11 +218,11 @@ def parse_row(row: RawRow, *, today: date) -> RosterRow:
 
     tanggal_data = _date(data_text, "tanggal_data", required=True)
     if tanggal_data > today:
-        raise RowError(_("tanggal_data tidak boleh di masa depan."))
+        raise RowError(RowProblem.DATA_DATE_FUTURE)
 
     warning = None
     if tanggal_lahir != nik.birth_date or sex is not nik.sex:
-        warning = _("Tanggal lahir atau jenis kelamin berbeda dengan yang tersirat di NIK.")
+        warning = Problem(RowProblem.BIRTH_OR_SEX_DIFFERS)
     return RosterRow(
         nik=nik.value,
         nama=nama,

@@ -11,6 +11,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from portal.core.base import utcnow
 from portal.extensions import current_session
+from portal.statistics import open311_document as document
 from portal.statistics.routes import bp
 from portal.statistics.services import open311 as service
 from portal.statistics.services.openapi import openapi_document
@@ -41,7 +42,7 @@ def http_error(error: HTTPException):
 
 @bp.get("/open311/v2/services.json")
 def list_services():
-    return _json(service.services())
+    return _json(document.services())
 
 
 @bp.get("/open311/v2/requests.json")
@@ -49,8 +50,8 @@ def list_requests():
     try:
         query = service.parse_query(request.args, now=utcnow())
     except service.InvalidQuery as invalid:
-        return _error(400, invalid.message)
-    return _json(service.find_requests(session=current_session(), query=query))
+        return _error(400, document.query_error(invalid))
+    return _json(document.service_requests(service.find_requests(session=current_session(), query=query)))
 
 
 @bp.get("/open311/v2/requests/<reference>.json")
@@ -58,7 +59,7 @@ def show_request(reference: str):
     found = service.get_request(session=current_session(), reference=reference)
     if found is None:
         return _error(404, "service_request_id not found")
-    return _json([found])
+    return _json(document.service_requests([found]))
 
 
 @bp.get("/open311/v2/openapi.json")

@@ -15,25 +15,15 @@ from flask_babel import format_datetime, format_decimal
 from flask_babel import gettext as _
 from werkzeug.sansio.response import Response as SansioResponse
 
+from portal.complaints.labels import category_label
 from portal.complaints.services.indicators import MIN_FOR_RATE
-from portal.complaints.services.lifecycle import category_label
+from portal.statistics import export as stats_export
+from portal.statistics.labels import column_label, column_short, month_label, row_label, table_title
 from portal.statistics.routes import bp
 from portal.statistics.routes import charts as svg_charts
 from portal.statistics.routes.figures import current_figures
-from portal.statistics.services import export as stats_export
 from portal.statistics.services.figures import MONTHLY_PREMIUM
-from portal.statistics.services.tables import (
-    COMPLAINTS,
-    PARTICIPANTS,
-    TREND,
-    PublicFigures,
-    column_label,
-    column_short,
-    hidden_cells,
-    month_label,
-    row_label,
-    table_title,
-)
+from portal.statistics.services.tables import COMPLAINTS, PARTICIPANTS, TREND, PublicFigures, hidden_cells
 
 DATA_MAX_AGE = 60
 

@@ -7,6 +7,7 @@ reports (pungli, always confidential) are left out entirely, as if they did not 
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -14,11 +15,10 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from portal.complaints.models.complaint import Complaint, ComplaintCategory, ComplaintStatus, ReferralAgency
-from portal.complaints.services.lifecycle import OPEN_STATUSES, category_label
+from portal.complaints.services.lifecycle import OPEN_STATUSES
 from portal.core.errors import DomainError
 from portal.core.regions import kelurahan
 from portal.core.sql import AnyRow
@@ -41,6 +41,17 @@ NOT_PUBLIC = frozenset({"pungli", "usulan_calon"})
 PUBLIC_CATEGORIES = tuple(c for c in ComplaintCategory if c.value not in NOT_PUBLIC)
 S = ComplaintStatus
 _REFERENCE = re.compile(r"[A-Z0-9-]{1,20}")
+
+
+class QueryRefusal(enum.StrEnum):
+    """What is wrong with a search's parameter `name` (the document's words: statistics.open311_document)."""
+
+    NOT_A_MOMENT = "not_a_moment"
+    BAD_ZONE = "bad_zone"
+    NO_SUCH_DATE = "no_such_date"
+    NOT_A_WHOLE_NUMBER = "not_a_whole_number"  # low, high
+    TOO_LONG = "too_long"
+    BAD_STATUS = "bad_status"
 
 
 class InvalidQuery(DomainError):
@@ -74,9 +85,7 @@ def _moment(text: str, name: str) -> datetime:
     1900..2200 (a search from year 1 means "from the start"), a leap second to :59."""
     found = _W3C.fullmatch(text)
     if found is None:
-        raise InvalidQuery(
-            _("%(name)s harus berformat tanggal-waktu W3C, misalnya 2026-01-31T00:00:00+07:00.", name=name)
-        )
+        raise InvalidQuery(QueryRefusal.NOT_A_MOMENT, name=name)
     year, month, day, hour, minute, second, _fraction, utc, sign, zh, zm = found.groups()
     zone: tzinfo = JAKARTA
     if utc:
@@ -84,7 +93,7 @@ def _moment(text: str, name: str) -> datetime:
     elif sign:
         offset = timedelta(hours=int(zh), minutes=int(zm)) * (1 if sign == "+" else -1)
         if abs(offset) >= timedelta(hours=24):
-            raise InvalidQuery(_("%(name)s: zona waktu tidak sah.", name=name))
+            raise InvalidQuery(QueryRefusal.BAD_ZONE, name=name)
         zone = timezone(offset)
     if int(year) < 1900:
         return datetime(1900, 1, 1, tzinfo=UTC)
@@ -95,14 +104,14 @@ def _moment(text: str, name: str) -> datetime:
             int(year), int(month), int(day), int(hour or 0), int(minute or 0), min(int(second or 0), 59), tzinfo=zone
         )
     except ValueError:
-        raise InvalidQuery(_("%(name)s bukan tanggal yang ada.", name=name)) from None
+        raise InvalidQuery(QueryRefusal.NO_SUCH_DATE, name=name) from None
 
 
 def _whole(text: str | None, name: str, default: int, low: int, high: int) -> int:
     if text is None or text == "":
         return default
     if not (text.isascii() and text.isdigit() and len(text) < 10) or not low <= int(text) <= high:
-        raise InvalidQuery(_("%(name)s harus bilangan bulat %(low)d sampai %(high)d.", name=name, low=low, high=high))
+        raise InvalidQuery(QueryRefusal.NOT_A_WHOLE_NUMBER, name=name, low=low, high=high)
     return int(text)
 
 
@@ -114,10 +123,10 @@ def parse_query(args: Mapping[str, str], *, now: datetime) -> RequestQuery:
     With no date at all: the last 90 days, as the spec says."""
     for name, longest in _MAX_LENGTHS.items():
         if len(args.get(name) or "") > longest:
-            raise InvalidQuery(_("%(name)s terlalu panjang.", name=name))
+            raise InvalidQuery(QueryRefusal.TOO_LONG, name=name)
     status = args.get("status") or ""
     if status not in ("", "open", "closed", "open,closed", "closed,open"):
-        raise InvalidQuery(_("status harus open, closed, atau open,closed."))
+        raise InvalidQuery(QueryRefusal.BAD_STATUS, name="status")
     statuses = frozenset(status.split(",")) if status else frozenset()
     start = _moment(args["start_date"], "start_date") if args.get("start_date") else None
     end = _moment(args["end_date"], "end_date") if args.get("end_date") else None
@@ -151,7 +160,22 @@ _COLUMNS = (
 )
 
 
-def find_requests(*, session: Session, query: RequestQuery) -> list[JsonObject]:
+@dataclass(frozen=True, slots=True)
+class PublicRequest:
+    """What Open311 tells of one complaint (statistics.open311_document words it)."""
+
+    reference: str
+    category: ComplaintCategory
+    status: ComplaintStatus
+    agency: str | None  # None: referred to an agency without a public name
+    requested: str  # W3C date-times in WIB
+    updated: str
+    expected: str
+    address: str
+    address_id: str
+
+
+def find_requests(*, session: Session, query: RequestQuery) -> list[PublicRequest]:
     clauses = [public_clause()]
     if query.by_id:
         if not query.ids:
@@ -176,8 +200,7 @@ def find_requests(*, session: Session, query: RequestQuery) -> list[JsonObject]:
         .limit(query.page_size)
         .offset((query.page - 1) * query.page_size)
     ).all()
-    labels = Labels.now()
-    return [as_service_request(row, labels) for row in rows]
+    return [_public(row) for row in rows]
 
 
 def _reference(text: str) -> str | None:
@@ -186,12 +209,12 @@ def _reference(text: str) -> str | None:
     return text if _REFERENCE.fullmatch(text) else None
 
 
-def get_request(*, session: Session, reference: str) -> JsonObject | None:
+def get_request(*, session: Session, reference: str) -> PublicRequest | None:
     typed = _reference(reference)
     if typed is None:
         return None
     row = session.execute(sa.select(*_COLUMNS).where(public_clause(), Complaint.reference == typed)).first()
-    return as_service_request(row, Labels.now()) if row else None
+    return _public(row) if row else None
 
 
 def _w3c(moment: datetime) -> str:
@@ -202,19 +225,6 @@ def _end_of(day: date) -> str:
     return datetime.combine(day, time(23, 59, 59), tzinfo=JAKARTA).isoformat(timespec="seconds")
 
 
-def status_note(status: ComplaintStatus) -> str:
-    return {
-        S.DITERIMA: _("Diterima, belum diperiksa"),
-        S.DIVERIFIKASI: _("Sedang diperiksa"),
-        S.MENUNGGU_INFORMASI: _("Menunggu informasi dari pelapor"),
-        S.DIRUJUK: _("Dirujuk ke instansi lain"),
-        S.SELESAI: _("Selesai"),
-        S.DITOLAK: _("Ditolak"),
-        S.BANDING: _("Banding sedang ditinjau"),
-        S.DITUTUP: _("Ditutup"),
-    }[status]
-
-
 def _address(code: str) -> str:
     place = kelurahan(code)
     if place is None:
@@ -222,62 +232,19 @@ def _address(code: str) -> str:
     return f"Kelurahan {place.name}, Kecamatan {place.kecamatan.name}, Kota Bekasi"
 
 
-@dataclass(frozen=True, slots=True)
-class Labels:
-    """Words in the reader's language, looked up once per response rather than once per row."""
-
-    statuses: dict[ComplaintStatus, str]
-    categories: dict[str, str]
-    other_agency: str
-
-    @classmethod
-    def now(cls) -> Labels:
-        return cls(
-            statuses={s: status_note(s) for s in ComplaintStatus},
-            categories={c.value: category_label(c.value) for c in ComplaintCategory},
-            other_agency=_("Instansi lain"),
-        )
-
-
-def as_service_request(row: AnyRow, labels: Labels) -> JsonObject:
+def _public(row: AnyRow) -> PublicRequest:
     status = ComplaintStatus(row.status)
-    category = ComplaintCategory(row.category).value
-    agency = AGENCY
+    agency: str | None = AGENCY
     if status is S.DIRUJUK and row.referral_agency is not None:
-        agency = REFERRAL_AGENCIES.get(ReferralAgency(row.referral_agency), labels.other_agency)
-    return {
-        "service_request_id": row.reference,
-        "status": "open" if status in OPEN_STATUSES else "closed",
-        "status_notes": labels.statuses[status],
-        "service_code": category,
-        "service_name": labels.categories[category],
-        "agency_responsible": agency,
-        "requested_datetime": _w3c(row.created_at),
-        "updated_datetime": _w3c(row.updated_at),
-        "expected_datetime": _end_of(row.resolve_due),
-        "address": _address(row.kelurahan_code),
-        "address_id": row.kelurahan_code,
-    }
-
-
-def services() -> list[JsonObject]:
-    descriptions = {
-        "terlewat": _("Pekerja informal yang memenuhi syarat tetapi belum terdaftar sebagai peserta."),
-        "data_salah": _("Perbaikan data peserta atau calon peserta."),
-        "masalah_kartu_klaim": _("Peserta dengan masalah kartu atau klaim BPJS Ketenagakerjaan."),
-        "penerima_tidak_layak": _("Laporan penerima yang dianggap tidak memenuhi syarat."),
-        "informasi": _("Pertanyaan tentang program."),
-        "lainnya": _("Pengaduan lain tentang program SIGAP."),
-    }
-    return [
-        {
-            "service_code": c.value,
-            "service_name": category_label(c.value),
-            "description": descriptions.get(c.value, category_label(c.value)),
-            "metadata": False,
-            "type": "realtime",
-            "keywords": "sigap,bpjs ketenagakerjaan,jkk,jkm",
-            "group": "SIGAP",
-        }
-        for c in PUBLIC_CATEGORIES
-    ]
+        agency = REFERRAL_AGENCIES.get(ReferralAgency(row.referral_agency))
+    return PublicRequest(
+        reference=row.reference,
+        category=ComplaintCategory(row.category),
+        status=status,
+        agency=agency,
+        requested=_w3c(row.created_at),
+        updated=_w3c(row.updated_at),
+        expected=_end_of(row.resolve_due),
+        address=_address(row.kelurahan_code),
+        address_id=row.kelurahan_code,
+    )

@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-
-from flask_babel import format_date
-from flask_babel import gettext as _
+from datetime import datetime
 
 from portal.complaints.models.complaint import ComplaintCategory, ComplaintStatus
-from portal.complaints.services.lifecycle import OPEN_STATUSES, category_label
+from portal.complaints.services.lifecycle import OPEN_STATUSES
 from portal.core.regions import regions
 from portal.statistics.services import codec as stats_codec
 from portal.statistics.services.figures import ProgramFigures
@@ -160,55 +157,6 @@ def build_tables(figures: ProgramFigures) -> PublicFigures:
     if trend:
         tables[TREND] = PublicTable(TREND, tuple(months), ("diterima", "dijawab"), done[TREND])
     return PublicFigures(figures=figures, tables=tables)
-
-
-# Labels, in the reader's language (the cached numbers above are language-neutral) ----------
-
-
-def table_title(name: str) -> str:
-    return {
-        PARTICIPANTS: _("Peserta aktif per kecamatan dan jenis kelamin"),
-        COMPLAINTS: _("Pengaduan per jenis dan status"),
-        TREND: _("Pengaduan tanpa pengaduan rahasia, diterima dan dijawab per bulan"),
-        APPEALS: _("Banding diajukan"),
-    }[name]
-
-
-def column_label(key: str) -> str:
-    labels = {
-        "L": _("Laki-laki"),
-        "P": _("Perempuan"),
-        "terbuka": _("Terbuka"),
-        "selesai": _("Selesai"),
-        "ditolak": _("Ditolak"),
-        "ditutup": _("Ditutup"),
-        "diterima": _("Diterima"),
-        "dijawab": _("Dijawab"),
-        "banding": _("Banding"),
-    }
-    return labels[key]
-
-
-def column_short(name: str, key: str) -> str | None:
-    """A short column heading for narrow screens (the full one stays for screen readers)."""
-    return key if name == PARTICIPANTS else None
-
-
-def month_label(key: str, *, short: bool = False) -> str:
-    """'2026-03' as "Maret 2026" (or "Mar 26"), in the reader's language."""
-    label: str = format_date(date(int(key[:4]), int(key[5:7]), 1), "MMM yy" if short else "MMMM y")
-    return label
-
-
-def row_label(name: str, key: str) -> str:
-    if name == PARTICIPANTS:
-        known = regions().kecamatan.get(key)
-        return known.name if known else _("Lainnya (%(code)s)", code=key)
-    if name == COMPLAINTS:
-        return category_label(key)
-    if name == TREND:
-        return month_label(key)
-    return {"ditinjau": _("Sedang ditinjau"), "diputus": _("Sudah diputus")}[key]
 
 
 def hidden_cells(table: PublicTable) -> dict[str, int]:

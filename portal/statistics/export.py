@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from portal.complaints.services.indicators import MIN_FOR_RATE
 from portal.core.workdays import JAKARTA
+from portal.statistics.labels import column_label, row_label, table_title
 from portal.statistics.services.figures import MONTHLY_PREMIUM
 from portal.statistics.services.suppression import PRIMARY_MARK, SECONDARY_MARK, THRESHOLD
 from portal.statistics.services.tables import (
@@ -18,9 +19,6 @@ from portal.statistics.services.tables import (
     TOTAL_KEY,
     PublicFigures,
     PublicTable,
-    column_label,
-    row_label,
-    table_title,
 )
 
 SUMMARY = "ringkasan"

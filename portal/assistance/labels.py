@@ -1,4 +1,5 @@
-"""How assistance requests, their statuses and events read, in the reader's language."""
+"""How assistance requests, their statuses, events and refusals read, in the reader's language
+(the services return codes and enums; this domain's pages and forms word them here)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from portal.assistance.models import (
     AssistanceTopic,
     DisabilityCategory,
 )
+from portal.assistance.services.requests import HelpRefusal
+from portal.core.errors import DomainError
 
 A = AssistanceStatus
 
@@ -96,3 +99,48 @@ def event_label(event: AssistanceEvent) -> str:
         AssistanceEventKind.PENGAJUAN: _("Diajukan atas nama warga oleh petugas"),
         AssistanceEventKind.DISABILITAS_DIHAPUS: _("Data disabilitas dihapus"),
     }[event.kind]
+
+
+def error_message(error: DomainError) -> str:
+    """What a refusal of an assistance rule means, for the person who met it."""
+    p = error.params
+    match error.code:
+        case HelpRefusal.INVALID_TRANSITION:
+            return _(
+                "Permintaan berstatus “%(current)s” tidak bisa diubah menjadi “%(target)s”.",
+                current=status_label(AssistanceStatus(str(p["current"]))),
+                target=status_label(AssistanceStatus(str(p["target"]))),
+            )
+        case HelpRefusal.DISABILITY_WITHOUT_CONSENT:
+            return _(
+                "Data disabilitas hanya disimpan dengan persetujuan. Centang persetujuan, "
+                "atau kosongkan data disabilitas."
+            )
+        case HelpRefusal.NO_KIND:
+            return _("Pilih paling sedikit satu jenis bantuan.")
+        case HelpRefusal.REQUEST_CHANGED:
+            return _(
+                "Permintaan ini baru saja diubah oleh petugas lain. Muat ulang halaman untuk "
+                "melihat perubahan, lalu ulangi tindakan Anda."
+            )
+        case HelpRefusal.NOT_YOURS:
+            return _("Anda tidak berwenang menangani permintaan ini.")
+        case HelpRefusal.CLAIM_FIRST:
+            return _("Ambil permintaan ini lebih dulu, atau minta supervisor menugaskannya kepada Anda.")
+        case HelpRefusal.DATE_PAST:
+            return _("Tanggal janji sudah lewat. Pilih hari ini atau tanggal berikutnya.")
+        case HelpRefusal.SUPERVISOR_SCHEDULES:
+            return _("Hanya supervisor yang dapat menjadwalkan untuk petugas lain.")
+        case HelpRefusal.ASSIGNEE_OUT_OF_SCOPE:
+            return _("Petugas ini tidak berwenang atas wilayah permintaan ini.")
+        case HelpRefusal.PICK_OFFICER:
+            return _("Pilih petugas.")
+        case HelpRefusal.REFERENCE_NEEDED:
+            return _("Tulis nomor pengaduan atau usulan yang diajukan, misalnya SGP-2026-000123.")
+        case HelpRefusal.REFERENCE_NOT_FOUND:
+            return _("Nomor pengaduan %(ref)s tidak ditemukan. Periksa nomornya.", ref=p["ref"])
+        case HelpRefusal.DISABILITY_NOT_YOURS:
+            return _("Hanya petugas yang ditugaskan dan supervisor yang dapat menghapus data disabilitas.")
+        case HelpRefusal.NO_DISABILITY_DATA:
+            return _("Tidak ada data disabilitas yang tersimpan.")
+    raise ValueError(f"no words for {error!r}")

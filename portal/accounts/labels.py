@@ -1,0 +1,37 @@
+"""What a refused account change means, in the reader's language (the services return codes)."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from portal.accounts.services.accounts import AccountError, AccountRefusal
+
+
+def error_message(error: AccountError) -> str:
+    p = error.params
+    match error.code:
+        case AccountRefusal.TOO_SHORT:
+            return _("Kata sandi paling sedikit %(n)d karakter.", n=p["n"])
+        case AccountRefusal.TOO_LONG:
+            return _("Kata sandi paling banyak 200 karakter.")
+        case AccountRefusal.HAS_EMAIL_NAME:
+            return _("Kata sandi tidak boleh memuat nama email Anda.")
+        case AccountRefusal.NOT_AN_EMAIL:
+            return _("Tulis email lengkap, misalnya petugas@bekasikota.go.id.")
+        case AccountRefusal.EMAIL_TAKEN:
+            return _("Sudah ada akun dengan email %(email)s.", email=p["email"])
+        case AccountRefusal.UNKNOWN_KECAMATAN:
+            return _("Kode kecamatan tidak dikenal: %(codes)s.", codes=p["codes"])
+        case AccountRefusal.WRONG_CURRENT:
+            return _("Kata sandi saat ini salah.")
+        case AccountRefusal.OWN_ACTIVE:
+            return _("Anda tidak dapat menonaktifkan akun Anda sendiri. Minta admin lain.")
+        case AccountRefusal.OWN_ROLE:
+            return _("Anda tidak dapat mengubah peran akun Anda sendiri. Minta admin lain.")
+        case AccountRefusal.OWN_RESET:
+            return _("Ganti kata sandi Anda sendiri di halaman Akun saya.")
+        case AccountRefusal.OWN_TOTP:
+            return _("Anda tidak dapat mengatur ulang verifikasi dua langkah akun Anda sendiri. Minta admin lain.")
+        case AccountRefusal.NO_TOTP:
+            return _("Akun ini belum memakai verifikasi dua langkah.")
+    raise ValueError(f"no words for {error!r}")
