@@ -38,7 +38,7 @@ def _status_check_limit() -> str:
 @limiter.limit(_status_check_limit, methods=["POST"])
 def check_status_page():
     form = StatusCheckForm()
-    if request.method == "GET":
+    if request.method != "POST":  # only a POST looks anyone up (HEAD reaches here as a GET too)
         return render_page_or_fragment("status_check/cek_status.html", "status_check/_cek_status.html", form=form)
     if not form.validate_on_submit():
         return render_page_or_fragment(
