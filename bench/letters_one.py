@@ -61,7 +61,7 @@ def main() -> None:
         }
     )
     with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
+        upgrade(directory=str(ROOT / "portal" / "migrations"))
         someone = Person(
             nik="3275014507850012",
             nama="Hj. Siti Ma'rifah",

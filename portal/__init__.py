@@ -48,7 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     hashing.use_profile(app.config["HASH_PROFILE"])
     db.init_app(app)
     _tune_sqlite(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     install_template_gettext(app)
