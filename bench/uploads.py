@@ -105,8 +105,8 @@ COST_PROBE = """
 import pickle, resource, sys, time
 data = sys.stdin.buffer.read()
 kind = sys.argv[1]
-if kind == "before":
-    from portal.complaints.services.attachments import _reencode as check, _sniff
+if kind == "before":  # the code of --before (cd61838): the layout before the domain packages
+    from portal.services.attachments import _reencode as check, _sniff
     run = lambda: check(data, _sniff(data[:16]))
 else:
     from portal.complaints.services.upload_cleaning import clean
