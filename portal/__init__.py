@@ -54,11 +54,12 @@ def create_app(config: dict | None = None) -> Flask:
     install_template_gettext(app)
     limiter.init_app(app)
 
-    from portal.web import auth, errors, security, templating
+    from portal.web import auth, errors, security, static_files, templating
 
     auth.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    static_files.init_app(app)
     templating.init_app(app)
 
     from portal.notifications import renderer

@@ -11,6 +11,7 @@ Flask's `app.config` gets the checked values under the same names.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from datetime import date
@@ -103,6 +104,46 @@ def _database_url(value: str) -> str:
     return value
 
 
+def _phone(value: str, *, mobile_only: bool = False) -> str:
+    from portal.core.phone import PhoneError, normalize_phone
+
+    try:
+        normalize_phone(value, mobile_only=mobile_only)
+    except PhoneError:
+        wanted = (
+            "an Indonesian mobile number, e.g. 0812-3456-7890"
+            if mobile_only
+            else "a phone number, e.g. (021) 8840-1234"
+        )
+        raise ValueError(f"is not {wanted}") from None
+    return value
+
+
+_DAYS = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
+
+
+def _weekdays(value: str) -> str:
+    """ "senin-jumat" (or one day): the office's opening days, Monday=senin as in Indonesian."""
+    first, _sep, last = value.lower().replace("'", "").replace("–", "-").partition("-")
+    if first.strip() not in _DAYS or (last and last.strip() not in _DAYS):
+        raise ValueError(f"needs days like senin-jumat (one of {', '.join(_DAYS)})")
+    return f"{first.strip()}-{(last or first).strip()}"
+
+
+_HOURS = re.compile(r"([01]\d|2[0-3])[.:]([0-5]\d)\s*[-–]\s*([01]\d|2[0-3])[.:]([0-5]\d)")
+
+
+def _opening_hours(value: str) -> str:
+    """ "08.00-16.00" (WIB): opening before closing."""
+    found = _HOURS.fullmatch(value)
+    if found is None:
+        raise ValueError("needs hours like 08.00-16.00")
+    start, end = (int(found[1]), int(found[2])), (int(found[3]), int(found[4]))
+    if start >= end:
+        raise ValueError("the office must open before it closes")
+    return f"{start[0]:02d}.{start[1]:02d}-{end[0]:02d}.{end[1]:02d}"
+
+
 def _mode(value: Any) -> Any:
     return _stripped(value).lower() if isinstance(value, str) else value
 
@@ -110,6 +151,20 @@ def _mode(value: Any) -> Any:
 Flag = Annotated[bool, BeforeValidator(_stripped)]
 RateLimit = Annotated[str, BeforeValidator(_stripped), Field(min_length=1)]
 WorkingDays = Annotated[int, Field(ge=1, le=365)]
+Text = Annotated[str, BeforeValidator(_stripped), Field(min_length=3, max_length=300)]
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+# Where residents can call, write or go (/kontak, the next steps, the lockout page). The defaults
+# are DEMO VALUES, not the office's: every page that shows them says so until the address, the
+# phone and the WhatsApp number are set (README, "Production"); `demo_contact` tells. The days and
+# hours default to Monday to Friday, 08.00-16.00.
+DEMO_CONTACT = {
+    "CONTACT_OFFICE": "Dinas Tenaga Kerja Kota Bekasi",
+    "CONTACT_ADDRESS": "Jl. Contoh No. 1, Kelurahan Contoh, Kota Bekasi (alamat contoh)",
+    "CONTACT_PHONE": "(021) 0000-0000",
+    "CONTACT_WHATSAPP": "0812-0000-0000",
+    "CONTACT_DAYS": "senin-jumat",
+    "CONTACT_HOURS": "08.00-16.00",
+}
 RATE_LIMITS = (
     "RATELIMIT_STATUS_CHECK",
     "RATELIMIT_COMPLAINTS",
@@ -137,7 +192,7 @@ class Settings(BaseSettings):
     RATELIMIT_COMPLAINT_STEPS: RateLimit = "60 per hour;300 per day"
     RATELIMIT_TRACKING: RateLimit = "30 per minute"
     RATELIMIT_SIGN_IN: RateLimit = "10 per minute;100 per day"
-    HTMX_URL: str = HTMX_CDN_URL
+    HTMX_URL: Annotated[str, BeforeValidator(_stripped)] = HTMX_CDN_URL  # or "self": portal/static's copy
     HTMX_SRI: str = HTMX_CDN_SRI
     PROXY_FIX_X_FOR: NonNegativeInt = 0
     SESSION_COOKIE_SECURE: Flag = True
@@ -171,6 +226,17 @@ class Settings(BaseSettings):
     SMTP_USERNAME: str | None = None
     SMTP_PASSWORD: str | None = None
     SMTP_STARTTLS: Flag = False
+    CONTACT_OFFICE: Text = DEMO_CONTACT["CONTACT_OFFICE"]
+    CONTACT_ADDRESS: Text = DEMO_CONTACT["CONTACT_ADDRESS"]
+    CONTACT_PHONE: Annotated[str, BeforeValidator(_stripped)] = DEMO_CONTACT["CONTACT_PHONE"]
+    CONTACT_WHATSAPP: Annotated[str, BeforeValidator(_stripped)] | None = DEMO_CONTACT["CONTACT_WHATSAPP"]
+    CONTACT_EMAIL: Annotated[str, BeforeValidator(_stripped), Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = (
+        None
+    )
+    CONTACT_DAYS: Annotated[str, BeforeValidator(_stripped)] = DEMO_CONTACT["CONTACT_DAYS"]
+    CONTACT_HOURS: Annotated[str, BeforeValidator(_stripped)] = DEMO_CONTACT["CONTACT_HOURS"]
+    # Open311 publishes a complaint this many days after it was filed, with its dates as days only
+    OPEN311_DELAY_DAYS: Annotated[int, Field(ge=0, le=90)] = 7
 
     @classmethod
     def settings_customise_sources(  # pydantic-settings passes every source by name; only init is kept
@@ -188,7 +254,7 @@ class Settings(BaseSettings):
     def _defaults_that_depend_on_others(cls, values: Any) -> Any:
         if isinstance(values, dict):
             if "HTMX_SRI" not in values:  # the CDN's hash is no use for another copy of htmx
-                values["HTMX_SRI"] = HTMX_CDN_SRI if "HTMX_URL" not in values else ""
+                values["HTMX_SRI"] = HTMX_CDN_SRI if "HTMX_URL" not in values else ""  # self: computed
             if "SESSION_COOKIE_SECURE" not in values:  # development runs on http://127.0.0.1
                 mode = _mode(values.get("SIGAP_ENV", "production"))
                 values["SESSION_COOKIE_SECURE"] = mode not in {"development", "testing"}
@@ -206,6 +272,33 @@ class Settings(BaseSettings):
     def _limits(cls, value: str) -> str:
         return _rate_limit(value)
 
+    @field_validator("HTMX_URL")
+    @classmethod
+    def _htmx_url(cls, value: str) -> str:
+        if value == "self" or value.startswith("/") or value.startswith("https://") or value.startswith("http://"):
+            return value
+        raise ValueError("needs 'self' (the copy shipped with the portal), a path on this site or an https:// URL")
+
+    @field_validator("CONTACT_PHONE")
+    @classmethod
+    def _contact_phone(cls, value: str) -> str:
+        return _phone(value)
+
+    @field_validator("CONTACT_WHATSAPP")
+    @classmethod
+    def _contact_whatsapp(cls, value: str | None) -> str | None:
+        return _phone(value, mobile_only=True) if value else None
+
+    @field_validator("CONTACT_DAYS")
+    @classmethod
+    def _contact_days(cls, value: str) -> str:
+        return _weekdays(value)
+
+    @field_validator("CONTACT_HOURS")
+    @classmethod
+    def _contact_hours(cls, value: str) -> str:
+        return _opening_hours(value)
+
     @field_validator("PUBLIC_BASE_URL")
     @classmethod
     def _public_base_url(cls, value: str) -> str:
@@ -219,6 +312,12 @@ class Settings(BaseSettings):
     @property
     def development(self) -> bool:
         return self.SIGAP_ENV in {"development", "testing"}
+
+    @property
+    def demo_contact(self) -> bool:
+        """Some contact detail is still the demo value: the pages say so (never a made-up office)."""
+        demo = ("CONTACT_ADDRESS", "CONTACT_PHONE", "CONTACT_WHATSAPP")  # what a resident acts on
+        return any(getattr(self, name) == DEMO_CONTACT[name] for name in demo)
 
     def revised(self, changes: Mapping[str, Any]) -> Settings:
         """These settings with some changed, checked again (a value changed in app.config)."""

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from babel.numbers import format_currency
 from flask import Flask, request, url_for
 from flask_babel import format_date, format_decimal, get_locale
+
+from portal.web.contact import current_contact
+from portal.web.static_files import HTMX_SELF_HOSTED, subresource_integrity
 
 
 def rupiah(amount: int) -> str:
@@ -47,6 +51,14 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.filters["combine_args"] = combine_args
 
+    def htmx_source() -> tuple[str, str]:
+        """(URL, SRI) of htmx: the configured address, or with HTMX_URL=self the copy shipped in
+        portal/static/vendor (content-hashed name, kept a year, no connection to a third party)."""
+        if app.config["HTMX_URL"] == "self":
+            folder = Path(app.static_folder or "")
+            return url_for("static", filename=HTMX_SELF_HOSTED), subresource_integrity(folder, HTMX_SELF_HOSTED)
+        return app.config["HTMX_URL"], app.config["HTMX_SRI"]
+
     @app.context_processor
     def _globals():
         def url_for_language(language: str) -> str:
@@ -55,9 +67,11 @@ def init_app(app: Flask) -> None:
             args = {**(request.view_args or {}), "lang": language}
             return url_for(request.endpoint, **args)
 
+        htmx_url, htmx_sri = htmx_source()
         return {
-            "htmx_url": app.config["HTMX_URL"],
-            "htmx_sri": app.config["HTMX_SRI"],
+            "htmx_url": htmx_url,
+            "htmx_sri": htmx_sri,
             "current_language": str(get_locale() or "id"),
             "url_for_language": url_for_language,
+            "site_contact": current_contact,  # called only by the templates that show it
         }
