@@ -213,6 +213,8 @@ PUBLIC: dict[str, Callable] = {
     "home.index": _go("/"),
     "status_check.check_status_page": _go("/cek-status"),
     "home.show_about": _go("/tentang"),
+    "home.show_contact": _go("/kontak"),
+    "home.show_privacy": _go("/privasi"),
     "complaints.new_complaint": _go("/pengaduan/baru"),
     "complaints.edit_details": lambda page, s, r: (_complaint_details(page, "12"), None),
     "complaints.check_answers": lambda page, s, r: _complaint_details(page, factories.make_nik(female=True)),

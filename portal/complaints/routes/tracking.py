@@ -78,7 +78,9 @@ def track_complaint():
             target = _remember(complaint) if complaint is not None else None
     except Locked as locked:
         db.session.commit()
-        return render_error(429, tracking_locked_message(locked.minutes), retry_after=locked.retry_after_seconds)
+        return render_error(
+            429, tracking_locked_message(locked.minutes), retry_after=locked.retry_after_seconds, contact=True
+        )
     db.session.commit()
     if target is None:
         return render_page_or_fragment(
