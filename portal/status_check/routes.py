@@ -25,7 +25,8 @@ COMPLAINT_FOR_NEXT_STEP = {
     NextStep.WAITING_LIST: ComplaintCategory.TERLEWAT,
     NextStep.UPDATE_DTSEN: ComplaintCategory.TERLEWAT,
     NextStep.UPDATE_DOMICILE: ComplaintCategory.DATA_SALAH,
-    NextStep.DECEASED_NOT_COVERED: ComplaintCategory.DATA_SALAH,
+    NextStep.ASK_OFFICE: ComplaintCategory.DATA_SALAH,
+    NextStep.ENDED: ComplaintCategory.DATA_SALAH,
     NextStep.USE_COVERAGE: ComplaintCategory.MASALAH_KARTU_KLAIM,
 }
 
@@ -61,7 +62,7 @@ def check_status_page():
             "menit, atau tanyakan langsung di kantor kelurahan atau Disnaker Kota Bekasi dengan membawa KTP.",
             minutes=locked.minutes,
         )
-        return render_error(429, message, retry_after=locked.retry_after_seconds)
+        return render_error(429, message, retry_after=locked.retry_after_seconds, contact=True)
     db.session.commit()
     if answer.person_id is not None:
         # Remembered briefly for the letter download; the NIK itself never goes into the cookie.

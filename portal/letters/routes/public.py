@@ -105,7 +105,7 @@ def download_letter():
     letter = _current_letter()
     if letter is None:  # not issued yet, or the roster changed since: ask again on /surat
         return redirect(url_for("letters.show_letter"), 303)
-    return letter_pdf_response(letter)
+    return letter_pdf_response(letter, full_kpj=False)  # after a status check only: the KPJ masked
 
 
 @bp.get("/surat/lihat")
@@ -115,7 +115,7 @@ def view_letter():
     letter = _current_letter()
     if letter is None:
         return redirect(url_for("letters.show_letter"), 303)
-    return letters_html([letter_view(letter)], title=document_title(letter.number), screen=True)
+    return letters_html([letter_view(letter, full_kpj=False)], title=document_title(letter.number), screen=True)
 
 
 @bp.get("/verifikasi")
