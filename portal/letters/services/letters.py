@@ -48,7 +48,7 @@ MONTHS = (
 ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 # Crockford base32: no I, L, O, U, so a code read aloud or typed from paper survives.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-CODE_LENGTH = 16  # 16 × 5 = 80 random bits
+CODE_LENGTH = 16  # 15 random characters (75 bits) and a check character
 _CODE_TYPOS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 # PostgreSQL advisory lock: issuing one letter takes it shared, a batch takes it exclusive.
 _ALL_LETTERS_LOCK = 0x5349474150  # "SIGAP"
@@ -120,8 +120,40 @@ def check_number_pattern(pattern: str) -> None:
         raise ValueError(f"LETTER_NUMBER_PATTERN {pattern!r} must contain {{seq}} and {{year}}")
 
 
+# The last character of a code is a check character: a Damm-style check over GF(32) (x^5 + x^2 + 1),
+# the field of the 32 symbols. Every single wrong character and every swap of two neighbours
+# (or of two characters one apart) changes it, so a mistyped code is told apart from a code no
+# letter ever had. Codes issued before it (16 random characters) still verify: a code is looked up
+# first, and only a code that is not found is checked.
+_GF32_MODULUS = 0b100101
+
+
+def _times_x(value: int) -> int:
+    value <<= 1
+    return value ^ _GF32_MODULUS if value & 0b100000 else value
+
+
+def _check_value(symbols: str) -> int:
+    interim = 0
+    for symbol in symbols:
+        interim = _times_x(interim) ^ CODE_ALPHABET.index(symbol)
+    return interim
+
+
+def check_character(body: str) -> str:
+    """The character that completes `body` (15 symbols) into a code whose check comes out 0."""
+    return CODE_ALPHABET[_times_x(_check_value(body))]
+
+
 def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    body = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH - 1))  # 75 random bits
+    return body + check_character(body)
+
+
+def code_is_well_formed(code: str) -> bool:
+    """A normalised code whose check character fits: typed as printed (or a code from before the
+    check character that happens to fit, 1 in 32). False: almost surely mistyped."""
+    return _check_value(code) == 0
 
 
 def normalize_code(raw: str | None) -> str | None:
