@@ -11,7 +11,6 @@ Flask's `app.config` gets the checked values under the same names.
 from __future__ import annotations
 
 import os
-import re
 import secrets
 from collections.abc import Mapping
 from datetime import date
@@ -31,6 +30,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from portal.config_contact import DEMO_CONTACT, opening_hours, phone, weekdays
 from portal.core.workdays import parse_dates
 
 HTMX_CDN_URL = "https://cdn.jsdelivr.net/npm/htmx.org@2.0.11/dist/htmx.min.js"
@@ -104,46 +104,6 @@ def _database_url(value: str) -> str:
     return value
 
 
-def _phone(value: str, *, mobile_only: bool = False) -> str:
-    from portal.core.phone import PhoneError, normalize_phone
-
-    try:
-        normalize_phone(value, mobile_only=mobile_only)
-    except PhoneError:
-        wanted = (
-            "an Indonesian mobile number, e.g. 0812-3456-7890"
-            if mobile_only
-            else "a phone number, e.g. (021) 8840-1234"
-        )
-        raise ValueError(f"is not {wanted}") from None
-    return value
-
-
-_DAYS = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
-
-
-def _weekdays(value: str) -> str:
-    """ "senin-jumat" (or one day): the office's opening days, Monday=senin as in Indonesian."""
-    first, _sep, last = value.lower().replace("'", "").replace("–", "-").partition("-")
-    if first.strip() not in _DAYS or (last and last.strip() not in _DAYS):
-        raise ValueError(f"needs days like senin-jumat (one of {', '.join(_DAYS)})")
-    return f"{first.strip()}-{(last or first).strip()}"
-
-
-_HOURS = re.compile(r"([01]\d|2[0-3])[.:]([0-5]\d)\s*[-–]\s*([01]\d|2[0-3])[.:]([0-5]\d)")
-
-
-def _opening_hours(value: str) -> str:
-    """ "08.00-16.00" (WIB): opening before closing."""
-    found = _HOURS.fullmatch(value)
-    if found is None:
-        raise ValueError("needs hours like 08.00-16.00")
-    start, end = (int(found[1]), int(found[2])), (int(found[3]), int(found[4]))
-    if start >= end:
-        raise ValueError("the office must open before it closes")
-    return f"{start[0]:02d}.{start[1]:02d}-{end[0]:02d}.{end[1]:02d}"
-
-
 def _mode(value: Any) -> Any:
     return _stripped(value).lower() if isinstance(value, str) else value
 
@@ -153,18 +113,6 @@ RateLimit = Annotated[str, BeforeValidator(_stripped), Field(min_length=1)]
 WorkingDays = Annotated[int, Field(ge=1, le=365)]
 Text = Annotated[str, BeforeValidator(_stripped), Field(min_length=3, max_length=300)]
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-# Where residents can call, write or go (/kontak, the next steps, the lockout page). The defaults
-# are DEMO VALUES, not the office's: every page that shows them says so until the address, the
-# phone and the WhatsApp number are set (README, "Production"); `demo_contact` tells. The days and
-# hours default to Monday to Friday, 08.00-16.00.
-DEMO_CONTACT = {
-    "CONTACT_OFFICE": "Dinas Tenaga Kerja Kota Bekasi",
-    "CONTACT_ADDRESS": "Jl. Contoh No. 1, Kelurahan Contoh, Kota Bekasi (alamat contoh)",
-    "CONTACT_PHONE": "(021) 0000-0000",
-    "CONTACT_WHATSAPP": "0812-0000-0000",
-    "CONTACT_DAYS": "senin-jumat",
-    "CONTACT_HOURS": "08.00-16.00",
-}
 RATE_LIMITS = (
     "RATELIMIT_STATUS_CHECK",
     "RATELIMIT_COMPLAINTS",
@@ -282,22 +230,22 @@ class Settings(BaseSettings):
     @field_validator("CONTACT_PHONE")
     @classmethod
     def _contact_phone(cls, value: str) -> str:
-        return _phone(value)
+        return phone(value)
 
     @field_validator("CONTACT_WHATSAPP")
     @classmethod
     def _contact_whatsapp(cls, value: str | None) -> str | None:
-        return _phone(value, mobile_only=True) if value else None
+        return phone(value, mobile_only=True) if value else None
 
     @field_validator("CONTACT_DAYS")
     @classmethod
     def _contact_days(cls, value: str) -> str:
-        return _weekdays(value)
+        return weekdays(value)
 
     @field_validator("CONTACT_HOURS")
     @classmethod
     def _contact_hours(cls, value: str) -> str:
-        return _opening_hours(value)
+        return opening_hours(value)
 
     @field_validator("PUBLIC_BASE_URL")
     @classmethod
