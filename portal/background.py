@@ -14,4 +14,5 @@ def init_app(app: Flask) -> None:
     from portal.complaints import tasks as complaints_tasks  # noqa: F401
     from portal.letters import tasks as letters_tasks  # noqa: F401
     from portal.notifications import tasks as notifications_tasks  # noqa: F401
+    from portal.roster import tasks as roster_tasks  # noqa: F401
     from portal.statistics import tasks as statistics_tasks  # noqa: F401

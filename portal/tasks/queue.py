@@ -110,6 +110,24 @@ def periodic_task(validate_datetime: Callable[..., bool], **options: Any) -> Cal
     return decorate
 
 
+def put_progress(key: str, value: int) -> None:
+    """How far a long task got, where every web node can read it (the queue's own storage).
+    Progress is a courtesy: a storage that is down loses it, not the task."""
+    try:
+        huey.put(f"progress:{key}", value)
+    except Exception:
+        log.warning("progress of %s not stored", key, exc_info=True)
+
+
+def read_progress(key: str) -> int | None:
+    try:
+        value = huey.get(f"progress:{key}", peek=True)
+    except Exception:
+        log.warning("progress of %s not read", key, exc_info=True)
+        return None
+    return value if isinstance(value, int) else None
+
+
 def enqueue(queued: Callable[..., object], *args: object) -> bool:
     """Queue a task after the caller committed: `enqueue(render_part, job_id, 3)`. A queue that
     is down does not undo what was committed: the periodic task that looks for work without a

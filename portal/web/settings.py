@@ -62,6 +62,11 @@ def lockout_policy() -> LockoutPolicy:
     )
 
 
+def rejects_dir() -> Path:
+    """Where the rejected rows of web roster imports are kept for admins (ROSTER_REJECTS_DIR)."""
+    return Path(current_settings().ROSTER_REJECTS_DIR)
+
+
 def attachment_dir() -> Path:
     return Path(current_settings().ATTACHMENT_DIR)
 

@@ -133,6 +133,40 @@ def admit(*, session: Session, kind: JobKind, cap: int, now: datetime) -> list[s
     return admitted
 
 
+def start(*, session: Session, job_id: str, kind: JobKind, now: datetime) -> bool:
+    """One queued job moved to running, for the one caller that finds it queued (a job that runs
+    as a whole on one consumer, like a roster import)."""
+    result = session.execute(
+        sa.update(BackgroundJob)
+        .where(BackgroundJob.id == job_id, BackgroundJob.kind == kind, BackgroundJob.state == JobState.ANTRE)
+        .values(state=JobState.MENYIAPKAN, started_at=now, heartbeat_at=now, runs=BackgroundJob.runs + 1)
+    )
+    return bool(rowcount(result))
+
+
+def set_progress(*, session: Session, job_id: str, done: int, total: int | None = None) -> None:
+    values: dict[str, Any] = {"done": done}
+    if total is not None:
+        values["total"] = total
+    session.execute(sa.update(BackgroundJob).where(BackgroundJob.id == job_id).values(**values))
+
+
+def lost(*, session: Session, kind: JobKind, now: datetime, queued_for: timedelta, lease: timedelta) -> list[str]:
+    """Jobs of a whole-job kind to queue again: queued for longer than `queued_for` (the nudge
+    was lost), or running without a step for longer than `lease` (the consumer died: put back
+    in the queue here). Each comes back with a fresh heartbeat, so it is not found again at once."""
+    waiting = sa.and_(BackgroundJob.state == JobState.ANTRE, BackgroundJob.heartbeat_at < now - queued_for)
+    dead = sa.and_(BackgroundJob.state == JobState.MENYIAPKAN, BackgroundJob.heartbeat_at < now - lease)
+    found = list(session.scalars(sa.select(BackgroundJob.id).where(BackgroundJob.kind == kind, sa.or_(waiting, dead))))
+    if found:
+        session.execute(
+            sa.update(BackgroundJob)
+            .where(BackgroundJob.id.in_(found), sa.or_(waiting, dead))
+            .values(state=JobState.ANTRE, heartbeat_at=now)
+        )
+    return found
+
+
 def heartbeat(*, session: Session, job_id: str, now: datetime, state: JobState | None = None) -> None:
     values: dict[str, Any] = {"heartbeat_at": now}
     if state is not None:
