@@ -1,7 +1,7 @@
 """The database file store: stored_file and stored_file_chunk (portal.core.files_db).
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-05
 
 Reviewed: two new tables, nothing existing changes. stored_file is one row per file of an area
@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0014'
-down_revision = '0013'
+revision = '0015'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
