@@ -157,7 +157,11 @@ class Settings(BaseSettings):
     STATS_CACHE_SECONDS: NonNegativeInt = 60  # age of the shared /statistik snapshot before a recount
     NIK_LOCKOUT_FAILURES: PositiveInt = 5
     NIK_LOCKOUT_MINUTES: PositiveInt = 15
-    ATTACHMENT_DIR: str
+    # Where files live (portal.core.files): "local", folders on this machine (one node only), or
+    # "database", the portal's own database (every node and consumer reaches them; in its backups).
+    FILE_STORE: Annotated[Literal["local", "database"], BeforeValidator(_mode)] = "local"
+    FILE_DIR: str  # the local store's folder for areas without a folder setting of their own
+    ATTACHMENT_DIR: str  # the local store's folder of residents' files (the "attachments" area)
     # uploads checked at once on this machine (each in a bounded child); the other workers stay free
     UPLOAD_CHECK_SLOTS: PositiveInt
     LETTER_BATCH_DIR: str
@@ -281,6 +285,7 @@ def read_settings(
     fields = Settings.model_fields
     values: dict[str, Any] = {
         "DATABASE_URL": f"sqlite:///{instance_path / 'sigap.sqlite3'}",
+        "FILE_DIR": str(instance_path / "files"),
         "ATTACHMENT_DIR": str(instance_path / "attachments"),
         "UPLOAD_CHECK_SLOTS": max(1, (os.cpu_count() or 2) // 2),  # half the cores
         "LETTER_BATCH_DIR": str(instance_path / "letter-batches"),
