@@ -25,12 +25,13 @@ from pydantic import (
     PositiveInt,
     TypeAdapter,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from portal.config_contact import DEMO_CONTACT, opening_hours, phone, weekdays
+from portal.config_contact import DEMO_CONTACT, EMAIL, check_contact
 from portal.core.workdays import parse_dates
 
 HTMX_CDN_URL = "https://cdn.jsdelivr.net/npm/htmx.org@2.0.11/dist/htmx.min.js"
@@ -104,6 +105,14 @@ def _database_url(value: str) -> str:
     return value
 
 
+def _task_queue_url(value: str) -> str:
+    if value == "immediate" or value.startswith(("redis://", "rediss://", "unix://")):
+        return value
+    if value.startswith("sqlite:///") and len(value) > len("sqlite:///"):
+        return value
+    raise ValueError("needs sqlite:///PATH, redis://HOST:PORT/DB or immediate")
+
+
 def _mode(value: Any) -> Any:
     return _stripped(value).lower() if isinstance(value, str) else value
 
@@ -112,7 +121,6 @@ Flag = Annotated[bool, BeforeValidator(_stripped)]
 RateLimit = Annotated[str, BeforeValidator(_stripped), Field(min_length=1)]
 WorkingDays = Annotated[int, Field(ge=1, le=365)]
 Text = Annotated[str, BeforeValidator(_stripped), Field(min_length=3, max_length=300)]
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 RATE_LIMITS = (
     "RATELIMIT_STATUS_CHECK",
     "RATELIMIT_COMPLAINTS",
@@ -152,10 +160,19 @@ class Settings(BaseSettings):
     STATS_CACHE_SECONDS: NonNegativeInt = 60  # age of the shared /statistik snapshot before a recount
     NIK_LOCKOUT_FAILURES: PositiveInt = 5
     NIK_LOCKOUT_MINUTES: PositiveInt = 15
-    ATTACHMENT_DIR: str
+    # Where files live (portal.core.files): "local", folders on this machine (one node only), or
+    # "database", the portal's own database (every node and consumer reaches them; in its backups).
+    FILE_STORE: Annotated[Literal["local", "database"], BeforeValidator(_mode)] = "local"
+    FILE_DIR: str  # the local store's folder for areas without a folder setting of their own
+    ATTACHMENT_DIR: str  # the local store's folder of residents' files (the "attachments" area)
     # uploads checked at once on this machine (each in a bounded child); the other workers stay free
     UPLOAD_CHECK_SLOTS: PositiveInt
     LETTER_BATCH_DIR: str
+    LETTER_BATCHES_AT_ONCE: PositiveInt = 1  # batches rendered at once, over all consumers; the rest wait
+    # A part of a batch claimed longer ago than this is taken to be lost (its consumer killed) and
+    # made again: far above the ~10 s one part takes.
+    LETTER_PART_LEASE_SECONDS: Annotated[int, Field(ge=5)] = 120
+    TASK_QUEUE_URL: str
     CUTI_BERSAMA: Annotated[tuple[date, ...], BeforeValidator(_dates)] = ()
     ROSTER_REJECTS_DIR: str
     ROSTER_UPLOAD_MAX_BYTES: PositiveInt = 300 * 1024 * 1024
@@ -178,9 +195,7 @@ class Settings(BaseSettings):
     CONTACT_ADDRESS: Text = DEMO_CONTACT["CONTACT_ADDRESS"]
     CONTACT_PHONE: Annotated[str, BeforeValidator(_stripped)] = DEMO_CONTACT["CONTACT_PHONE"]
     CONTACT_WHATSAPP: Annotated[str, BeforeValidator(_stripped)] | None = DEMO_CONTACT["CONTACT_WHATSAPP"]
-    CONTACT_EMAIL: Annotated[str, BeforeValidator(_stripped), Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = (
-        None
-    )
+    CONTACT_EMAIL: Annotated[str, BeforeValidator(_stripped), Field(pattern=EMAIL)] | None = None
     CONTACT_DAYS: Annotated[str, BeforeValidator(_stripped)] = DEMO_CONTACT["CONTACT_DAYS"]
     CONTACT_HOURS: Annotated[str, BeforeValidator(_stripped)] = DEMO_CONTACT["CONTACT_HOURS"]
     # Open311 publishes a complaint this many days after it was filed, with its dates as days only
@@ -227,30 +242,20 @@ class Settings(BaseSettings):
             return value
         raise ValueError("needs 'self' (the copy shipped with the portal), a path on this site or an https:// URL")
 
-    @field_validator("CONTACT_PHONE")
+    @field_validator("CONTACT_PHONE", "CONTACT_WHATSAPP", "CONTACT_DAYS", "CONTACT_HOURS")
     @classmethod
-    def _contact_phone(cls, value: str) -> str:
-        return phone(value)
-
-    @field_validator("CONTACT_WHATSAPP")
-    @classmethod
-    def _contact_whatsapp(cls, value: str | None) -> str | None:
-        return phone(value, mobile_only=True) if value else None
-
-    @field_validator("CONTACT_DAYS")
-    @classmethod
-    def _contact_days(cls, value: str) -> str:
-        return weekdays(value)
-
-    @field_validator("CONTACT_HOURS")
-    @classmethod
-    def _contact_hours(cls, value: str) -> str:
-        return opening_hours(value)
+    def _contact(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return check_contact(info.field_name or "", value)
 
     @field_validator("PUBLIC_BASE_URL")
     @classmethod
     def _public_base_url(cls, value: str) -> str:
         return _public_url(value)
+
+    @field_validator("TASK_QUEUE_URL")
+    @classmethod
+    def _task_queue(cls, value: str) -> str:
+        return _task_queue_url(value)
 
     @field_validator("DATABASE_URL")
     @classmethod
@@ -310,10 +315,12 @@ def read_settings(
     fields = Settings.model_fields
     values: dict[str, Any] = {
         "DATABASE_URL": f"sqlite:///{instance_path / 'sigap.sqlite3'}",
+        "FILE_DIR": str(instance_path / "files"),
         "ATTACHMENT_DIR": str(instance_path / "attachments"),
         "UPLOAD_CHECK_SLOTS": max(1, (os.cpu_count() or 2) // 2),  # half the cores
         "LETTER_BATCH_DIR": str(instance_path / "letter-batches"),
         "ROSTER_REJECTS_DIR": str(instance_path / "rejects"),
+        "TASK_QUEUE_URL": f"sqlite:///{instance_path / 'tasks.sqlite3'}",
     }
     values.update({name: env[name] for name in fields if env.get(name, "") != ""})
     values.update({name: value for name, value in (overrides or {}).items() if name in fields and value != ""})

@@ -10,6 +10,7 @@ import re
 # are DEMO VALUES, not the office's: every page that shows them says so until the address, the
 # phone and the WhatsApp number are set (README, "Production"); `demo_contact` tells. The days and
 # hours default to Monday to Friday, 08.00-16.00.
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 DEMO_CONTACT = {
     "CONTACT_OFFICE": "Dinas Tenaga Kerja Kota Bekasi",
     "CONTACT_ADDRESS": "Jl. Contoh No. 1, Kelurahan Contoh, Kota Bekasi (alamat contoh)",
@@ -58,3 +59,13 @@ def opening_hours(value: str) -> str:
     if start >= end:
         raise ValueError("the office must open before it closes")
     return f"{start[0]:02d}.{start[1]:02d}-{end[0]:02d}.{end[1]:02d}"
+
+
+def check_contact(name: str, value: str | None) -> str | None:
+    """The value of CONTACT_PHONE, CONTACT_WHATSAPP (a mobile number, or none), CONTACT_DAYS or
+    CONTACT_HOURS, checked (ValueError says what is wanted; Settings adds the variable's name)."""
+    if value is None or (name == "CONTACT_WHATSAPP" and not value):
+        return None
+    if name in ("CONTACT_PHONE", "CONTACT_WHATSAPP"):
+        return phone(value, mobile_only=name == "CONTACT_WHATSAPP")
+    return weekdays(value) if name == "CONTACT_DAYS" else opening_hours(value)
