@@ -80,7 +80,7 @@ def _visit(page, url: str, requests: list) -> dict:
     timing = page.evaluate(
         "() => { const n = performance.getEntriesByType('navigation')[0]; return n.loadEventEnd - n.startTime; }"
     )
-    served = [r for r in requests if r.get("fromCache") is False]
+    served = [r for r in requests if not r["fromCache"]]
     return {"ms": timing, "requests": len(served), "bytes": sum(r["bytes"] for r in served)}
 
 
@@ -103,16 +103,15 @@ def measure(base: str, path: str, runs: int) -> dict[str, list[dict]]:
             by_id: dict[str, dict] = {}
 
             def sent(event, by_id=by_id, requests=requests):
-                entry = {"url": event["request"]["url"], "fromCache": None, "bytes": 0}
+                entry = {"url": event["request"]["url"], "fromCache": False, "bytes": 0}
                 by_id[event["requestId"]] = entry
                 requests.append(entry)
 
             def received(event, by_id=by_id):
                 entry = by_id.get(event["requestId"])
-                if entry is not None:
-                    entry["fromCache"] = bool(
-                        event["response"].get("fromDiskCache") or event["response"].get("fromPrefetchCache")
-                    )
+                if entry is not None:  # Network.requestServedFromCache may have come first
+                    response = event["response"]
+                    entry["fromCache"] |= bool(response.get("fromDiskCache") or response.get("fromPrefetchCache"))
 
             def cached(event, by_id=by_id):
                 entry = by_id.get(event["requestId"])
