@@ -96,6 +96,9 @@ BASE = {"SECRET_KEY": "x", "NIK_HMAC_KEY": "y"}
         ("CUTI_BERSAMA", "2026-11-23,2026-13-01", "CUTI_BERSAMA: '2026-11-23,2026-13-01' needs dates YYYY-MM-DD"),
         ("SIGAP_ENV", "develop", "SIGAP_ENV: 'develop' Input should be 'production', 'development' or 'testing'"),
         ("SLA_VERIFY_DAYS", "0", "SLA_VERIFY_DAYS: '0' Input should be greater than or equal to 1"),
+        ("CHECK_LOG_RETENTION_DAYS", "0", "CHECK_LOG_RETENTION_DAYS: '0' Input should be greater than or equal to 1"),
+        ("CHECK_LOG_RETENTION_DAYS", "1 tahun", "CHECK_LOG_RETENTION_DAYS: '1 tahun' Input should be a valid integer"),
+        ("CHECK_LOG_RETENTION_DAYS", "40000", "CHECK_LOG_RETENTION_DAYS: '40000' Input should be less than or equal"),
     ],
 )
 def test_a_wrong_value_stops_the_start_naming_the_variable(tmp_path: Path, name, wrong, message):
