@@ -19,7 +19,6 @@ from portal.models import AccessLockout, CheckOutcome, StatusCheckLog
 from portal.status_check import tasks as status_check_tasks
 from portal.status_check.services import retention
 from portal.status_check.services.check import check_status
-from portal.tasks.queue import huey
 
 pytestmark = pytest.mark.clock("2027-03-10T10:00:00+07:00")
 NOW = datetime(2027, 3, 10, 3, 0, tzinfo=UTC)
@@ -171,10 +170,3 @@ def test_a_deleted_quiet_total_counts_on_exactly_as_the_kept_one(app):
         sa.select(AccessLockout.secret_hmac, AccessLockout.failures, AccessLockout.lockouts, AccessLockout.updated_at)
     ).all()
     assert sorted(rows) == [("a" * 64, 1, 0, NOW), ("b" * 64, 1, 0, NOW)]
-
-
-def test_the_purge_is_scheduled_every_night_on_the_queue(app):
-    """Registered with the queue when the app is built, due at 20.23 UTC (03.23 WIB) only."""
-    due = {task.name for task in huey.read_periodic(datetime(2027, 3, 10, 20, 23))}  # noqa: DTZ001 (huey: naive UTC)
-    assert "purge_check_log" in due
-    assert "purge_check_log" not in {task.name for task in huey.read_periodic(datetime(2027, 3, 10, 20, 24))}  # noqa: DTZ001
