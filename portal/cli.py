@@ -8,6 +8,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from portal.accounts.cli import users_cli
     from portal.cli_backup import db_backup_command
+    from portal.cli_files import files_cli
     from portal.complaints.cli import attachments_cli
     from portal.demo.cli import demo_cli
     from portal.letters.cli import letters_cli
@@ -24,5 +25,6 @@ def init_app(app: Flask) -> None:
         db_backup_command,
         attachments_cli,
         tasks_cli,
+        files_cli,
     ):
         app.cli.add_command(command)

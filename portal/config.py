@@ -160,7 +160,11 @@ class Settings(BaseSettings):
     CHECK_LOG_RETENTION_DAYS: Annotated[int, Field(ge=1, le=36_500)] = 365
     NIK_LOCKOUT_FAILURES: PositiveInt = 5
     NIK_LOCKOUT_MINUTES: PositiveInt = 15
-    ATTACHMENT_DIR: str
+    # Where files live (portal.core.files): "local", folders on this machine (one node only), or
+    # "database", the portal's own database (every node and consumer reaches them; in its backups).
+    FILE_STORE: Annotated[Literal["local", "database"], BeforeValidator(_mode)] = "local"
+    FILE_DIR: str  # the local store's folder for areas without a folder setting of their own
+    ATTACHMENT_DIR: str  # the local store's folder of residents' files (the "attachments" area)
     # uploads checked at once on this machine (each in a bounded child); the other workers stay free
     UPLOAD_CHECK_SLOTS: PositiveInt
     LETTER_BATCH_DIR: str
@@ -284,6 +288,7 @@ def read_settings(
     fields = Settings.model_fields
     values: dict[str, Any] = {
         "DATABASE_URL": f"sqlite:///{instance_path / 'sigap.sqlite3'}",
+        "FILE_DIR": str(instance_path / "files"),
         "ATTACHMENT_DIR": str(instance_path / "attachments"),
         "UPLOAD_CHECK_SLOTS": max(1, (os.cpu_count() or 2) // 2),  # half the cores
         "LETTER_BATCH_DIR": str(instance_path / "letter-batches"),
