@@ -27,7 +27,7 @@ from portal.extensions import db
 from portal.models import Attachment, ComplaintDraft, FilingReceipt, OutboxMessage
 from portal.notifications.models import OutboxState
 from portal.tasks.queue import huey
-from portal.web.settings import attachment_dir
+from portal.web.settings import attachment_store
 from tests.clock import running_at
 from tests.helpers import free_port, wait_until
 from tests.helpers.complaints import details, file_one, start
@@ -108,12 +108,12 @@ def photo() -> bytes:
 
 
 def test_the_hourly_purge_removes_abandoned_drafts_with_their_files(app, client):
-    directory = attachment_dir()
+    store = attachment_store()
     assert file_one(app.test_client()).status_code == 303  # filed: its sealed confirmation lasts 30 minutes
     start(client)  # a draft with a photo, never sent
     assert details(client, files=[(io.BytesIO(photo()), "ktp.png")]).status_code == 303
     abandoned = db.session.execute(sa.select(Attachment.id, Attachment.storage_key)).one()
-    assert (directory / abandoned.storage_key).exists()
+    assert store.exists(abandoned.storage_key)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(FilingReceipt)) == 1
 
     later = utcnow() + timedelta(days=2, hours=2)  # a draft is not offered after 2 days (+ 1 hour's grace)
@@ -127,7 +127,7 @@ def test_the_hourly_purge_removes_abandoned_drafts_with_their_files(app, client)
 
     db.session.expire_all()
     assert db.session.scalars(sa.select(Attachment.id)).all() == [live.id]
-    assert not (directory / abandoned.storage_key).exists() and (directory / live.storage_key).exists()
+    assert not store.exists(abandoned.storage_key) and store.exists(live.storage_key)
     assert db.session.scalars(sa.select(ComplaintDraft.token)).all() == [live.draft_token]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(FilingReceipt)) == 0
 
