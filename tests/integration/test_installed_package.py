@@ -30,6 +30,7 @@ from bs4 import BeautifulSoup
 
 from portal.config import PRODUCTION_REQUIRED, Settings
 from tests.helpers import listening_socket
+from tests.helpers.proxy_stack import TEMPLATE, template_variables
 
 pytestmark = pytest.mark.packaging
 
@@ -40,10 +41,11 @@ ADMIN_PASSWORD = "Rahasia-Sekali-2026!"  # noqa: S105 (a test account)
 PUBLIC = "https://sigap.test"
 
 
-def production_block() -> list[str]:
-    """The commands of the README's production section (its first ```sh block), comments removed."""
+def production_block(number: int = 0) -> list[str]:
+    """The commands of a ```sh block of the README's production section (the first: the portal;
+    the second: nginx), comments removed, continued lines joined."""
     section = (ROOT / "README.md").read_text().split("\n## Production\n", 1)[1].split("\n## ", 1)[0]
-    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    block = section.split("```sh\n")[number + 1].split("```", 1)[0].replace("\\\n", " ")
     lines = [re.sub(r"\s+#\s.*$", "", line).strip() for line in block.splitlines()]
     return [line for line in lines if line and not line.startswith("#")]
 
@@ -152,9 +154,19 @@ def run(installed, command: list[str], *, env: dict | None = None, stdin: str = 
     )
 
 
-def test_the_readme_exports_what_production_requires():
-    exported = {line.split()[1].split("=")[0] for line in production_block() if line.startswith("export ")}
-    assert exported == {"SECRET_KEY", "NIK_HMAC_KEY", *PRODUCTION_REQUIRED}
+def exported(lines: list[str]) -> set[str]:
+    names = (re.match(r"([A-Z_]+)=", word) for line in lines if line.startswith("export ") for word in line.split())
+    return {name.group(1) for name in names if name}
+
+
+def test_the_readme_exports_what_production_requires_and_fills_in_the_tested_nginx_file():
+    assert exported(production_block()) == {"SECRET_KEY", "NIK_HMAC_KEY", *PRODUCTION_REQUIRED}
+    nginx = production_block(1)
+    variables = template_variables(TEMPLATE.read_text())  # what the nginx test renders
+    assert len(variables) == 7 and exported(nginx) == variables
+    (envsubst,) = [line for line in nginx if line.startswith("envsubst ")]
+    assert template_variables(shlex.split(envsubst)[1]) == variables
+    assert "< /srv/sigap/src/deploy/nginx/sigap.conf" in envsubst
 
 
 def test_the_readme_recipe_from_the_installed_package(installed):
