@@ -13,6 +13,16 @@ def init_app(app: Flask) -> None:
     from portal.letters.cli import letters_cli
     from portal.notifications.cli import outbox_cli
     from portal.roster.cli import roster_cli
+    from portal.tasks.cli import tasks_cli
 
-    for command in (roster_cli, demo_cli, outbox_cli, letters_cli, users_cli, db_backup_command, attachments_cli):
+    for command in (
+        roster_cli,
+        demo_cli,
+        outbox_cli,
+        letters_cli,
+        users_cli,
+        db_backup_command,
+        attachments_cli,
+        tasks_cli,
+    ):
         app.cli.add_command(command)

@@ -41,6 +41,7 @@ from portal.drafts.models import (
     ComplaintDraft,
     FilingReceipt,  # noqa: F401
 )
+from portal.jobs.models import BackgroundJob, JobKind, JobPart, JobState, PartState  # noqa: F401
 from portal.letters.models import IssuedVia, Letter, LetterCounter, LetterStatus  # noqa: F401
 from portal.notifications.models import OutboxChannel, OutboxMessage, OutboxState
 from portal.roster.models.person import Person, PersonStatus, PersonStatusHistory, RosterImportBatch, StatusReason

@@ -56,6 +56,8 @@ def app_settings(url: str, instance: Path) -> dict:
         "ATTACHMENT_DIR": str(instance / "attachments"),
         "LETTER_BATCH_DIR": str(instance / "letter-batches"),
         "ROSTER_REJECTS_DIR": str(instance / "rejects"),
+        # Tasks run in the request that queued them; tests/helpers/consumer.py runs real consumers.
+        "TASK_QUEUE_URL": "immediate",
     }
 
 
