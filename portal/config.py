@@ -279,6 +279,45 @@ def _dev_secret_key(instance_path: Path, name: str = "dev-secret-key") -> str:
     return key_file.read_text().strip()
 
 
+# Settings whose default is only right on a laptop (one process, one machine, http://127.0.0.1):
+# in production (SIGAP_ENV unset or "production") each must be set on purpose, or the app does
+# not start. What each default would do in production, and what to set instead.
+PRODUCTION_REQUIRED: dict[str, str] = {
+    "PUBLIC_BASE_URL": (
+        "the portal's public address, printed on every letter and in its QR code (letters keep their "
+        "gap-free numbers once made, so a wrong address cannot be taken back); the default is "
+        "http://127.0.0.1:5000. Set e.g. PUBLIC_BASE_URL=https://sigap.bekasikota.go.id"
+    ),
+    "DATABASE_URL": (
+        "the default is a SQLite file in this machine's instance folder ({instance}), which a second "
+        "server never sees. Set e.g. DATABASE_URL=postgresql://sigap@db/sigap"
+    ),
+    "RATELIMIT_STORAGE_URI": (
+        "the default memory:// counts in each worker's own memory, so 4 workers on 2 servers let "
+        "a client through 8 times the limit. Set e.g. RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 "
+        "(memory:// only for a single worker on a single server)"
+    ),
+    "TASK_QUEUE_URL": (
+        "the default is a SQLite file in this machine's instance folder ({instance}), a queue that the "
+        "workers of another server never see. Set e.g. TASK_QUEUE_URL=redis://127.0.0.1:6379/1 "
+        "(sqlite:///PATH only when every web server and worker runs on this one machine)"
+    ),
+    "FILE_STORE": (
+        "the default `local` keeps residents' files, roster uploads and letter batches in this machine's "
+        "folders, which another server never sees. Set FILE_STORE=database (files in the portal's "
+        "database), or FILE_STORE=local when everything runs on this one machine"
+    ),
+}
+
+
+def _missing_in_production(given: set[str], instance_path: Path) -> list[str]:
+    return [
+        f"{name} is required in production: {why.format(instance=instance_path)}"
+        for name, why in PRODUCTION_REQUIRED.items()
+        if name not in given
+    ]
+
+
 def read_settings(
     instance_path: Path, overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
 ) -> Settings:
@@ -295,25 +334,34 @@ def read_settings(
         "ROSTER_REJECTS_DIR": str(instance_path / "rejects"),
         "TASK_QUEUE_URL": f"sqlite:///{instance_path / 'tasks.sqlite3'}",
     }
+    given = {name for name in fields if env.get(name, "") != ""}
+    given |= {name for name, value in (overrides or {}).items() if name in fields and value != ""}
     values.update({name: env[name] for name in fields if env.get(name, "") != ""})
     values.update({name: value for name, value in (overrides or {}).items() if name in fields and value != ""})
     settings = _checked(Settings, values)
+    if "SQLALCHEMY_DATABASE_URI" in (overrides or {}):  # a test's or a script's own database
+        given.add("DATABASE_URL")
 
     keys: dict[str, str] = {}
+    missing: list[str] = []
     if not settings.SECRET_KEY:
-        if not settings.development:
-            raise ConfigError(
-                "SECRET_KEY is required outside development. Set SECRET_KEY, or SIGAP_ENV=development for a local run."
-            )
-        keys["SECRET_KEY"] = _dev_secret_key(instance_path)
+        if settings.development:
+            keys["SECRET_KEY"] = _dev_secret_key(instance_path)
+        else:
+            missing.append("SECRET_KEY is required outside development. Set SECRET_KEY.")
     if not settings.NIK_HMAC_KEY:
-        if not settings.development:
-            raise ConfigError(
+        if settings.development:
+            keys["NIK_HMAC_KEY"] = _dev_secret_key(instance_path, "dev-nik-hmac-key")
+        else:
+            missing.append(
                 "NIK_HMAC_KEY is required outside development: the key of the HMAC that stands for a NIK "
                 "in the check log and lockouts, kept apart from SECRET_KEY (rotating one must not change "
-                "the other). Set NIK_HMAC_KEY, or SIGAP_ENV=development for a local run."
+                "the other). Set NIK_HMAC_KEY."
             )
-        keys["NIK_HMAC_KEY"] = _dev_secret_key(instance_path, "dev-nik-hmac-key")
+    if not settings.development:
+        missing += _missing_in_production(given, instance_path)
+    if missing:  # every missing variable at once, one line each
+        raise ConfigError("\n".join([*missing, "(For a local run on a laptop: SIGAP_ENV=development.)"]))
     if keys:
         settings = settings.model_copy(update=keys)
     if settings.NIK_HMAC_KEY == settings.SECRET_KEY:
