@@ -155,9 +155,7 @@ class Settings(BaseSettings):
     PROGRAM_BUDGET: NonNegativeInt = 2_352_000_000
     PROGRAM_BUDGET_YEAR: Annotated[int, Field(ge=2000, le=2100)] | None = None  # None: this year
     STATS_CACHE_SECONDS: NonNegativeInt = 60  # age of the shared /statistik snapshot before a recount
-    # Status-check log rows older than this are deleted every night by the task queue
-    # (portal.status_check.tasks); at most 100 years, which keeps the date arithmetic in range.
-    CHECK_LOG_RETENTION_DAYS: Annotated[int, Field(ge=1, le=36_500)] = 365
+    CHECK_LOG_RETENTION_DAYS: Annotated[int, Field(ge=1, le=36_500)] = 365  # then purged nightly (status_check.tasks)
     NIK_LOCKOUT_FAILURES: PositiveInt = 5
     NIK_LOCKOUT_MINUTES: PositiveInt = 15
     # Where files live (portal.core.files): "local", folders on this machine (one node only), or
