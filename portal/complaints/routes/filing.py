@@ -15,7 +15,7 @@ from portal.complaints.services.attachments import MAX_FILES, AttachmentError
 from portal.core.filers import FilerRelation
 from portal.core.references import format_access_code
 from portal.core.regions import kelurahan
-from portal.drafts.web import EXPIRED_CONFIRMATION, filed, remember_filing
+from portal.drafts.web import EXPIRED_CONFIRMATION, filed, filed_before, remember_filing
 from portal.extensions import current_session, db, limiter
 from portal.web.errors import refuse
 from portal.web.pdf import render_pdf
@@ -225,9 +225,12 @@ def _as_formdata(data: dict) -> dict:
 @bp.route("/baru/periksa", methods=["GET", "POST"])
 @limiter.limit(_complaint_limit, methods=["POST"])
 def check_answers():
-    """Step 3: check your answers, then send."""
+    """Step 3: check your answers, then send. A second send of a draft already filed (a double
+    tap, a resend on a slow link) files nothing and is shown the same confirmation."""
     draft = _draft_or_restart()
     if draft is None:
+        if request.method == "POST" and filed_before(kind=RECEIPT_KIND, draft_token=session.get(DRAFT_KEY)):
+            return _sent_already()
         return redirect(url_for("complaints.new_complaint"), 303)
     data = _complaint_input(draft)
     if data is None:
@@ -244,11 +247,29 @@ def check_answers():
             category_label=_category_label(data.category.value),
             reporting_about=data.category in service.REPORTS_ABOUT_SOMEONE,
         )
-    filed = service.file_complaint(
-        session=current_session(), data=data, draft_token=draft.token, calendar=work_calendar(), targets=sla_targets()
-    )
-    remember_filing(kind=RECEIPT_KIND, object_id=filed.complaint.id, access_code=filed.access_code)
+    token = draft.token
+    try:
+        filed = service.file_complaint(
+            session=current_session(),
+            data=data,
+            draft_token=token,
+            calendar=work_calendar(),
+            targets=sla_targets(),
+        )
+    except service.DraftAlreadySent as error:
+        db.session.rollback()  # (the draft object is gone with it: its token was kept above)
+        if filed_before(kind=RECEIPT_KIND, draft_token=token):
+            return _sent_already()
+        refuse(409, error_message(error))
+    remember_filing(kind=RECEIPT_KIND, object_id=filed.complaint.id, access_code=filed.access_code, draft_token=token)
     db.session.commit()
+    session.pop(DRAFT_KEY, None)
+    return redirect(url_for("complaints.show_confirmation"), 303)
+
+
+def _sent_already():
+    """The draft was filed by the other send: its confirmation (filed_before put its key in the
+    session); nothing was written here."""
     session.pop(DRAFT_KEY, None)
     return redirect(url_for("complaints.show_confirmation"), 303)
 

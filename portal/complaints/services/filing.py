@@ -65,6 +65,13 @@ class DuplicateOpenCase(DomainError):
         self.complaint_id = complaint_id
 
 
+class DraftAlreadySent(DomainError):
+    """Another send of the same draft took it first: this one files nothing."""
+
+    def __init__(self) -> None:
+        super().__init__(CaseRefusal.ALREADY_SENT)
+
+
 @dataclass(frozen=True, slots=True)
 class ComplaintInput:
     category: ComplaintCategory
@@ -194,8 +201,13 @@ def file_complaint(
     One person, one open exclusion or correction case: a second one for the same NIK is, for a
     resident, a case of its own that officers are told about (answering "there is already a
     case" to anyone who types a NIK would tell them so, and let them add to it); for an officer
-    it raises DuplicateOpenCase (`on_open_case=REFUSE`)."""
+    it raises DuplicateOpenCase (`on_open_case=REFUSE`).
+
+    Sent from a draft, the filing first takes the draft (drafts.claim): of two sends of one draft
+    at once, only the one that took it files; the other raises DraftAlreadySent."""
     now = now or utcnow()
+    if draft_token and not drafts.claim(session=session, kind=DraftKind.COMPLAINT, token=draft_token):
+        raise DraftAlreadySent()
     existing = None
     if data.subject_nik and data.category in ONE_CASE_PER_PERSON:
         _lock_person(session, data.subject_nik)
@@ -270,4 +282,3 @@ def _claim_draft_files(session: Session, token: str, complaint: Complaint, event
         record.draft_token = None
         record.complaint = complaint
         record.event_id = event_id
-    drafts.discard(session=session, kind=DraftKind.COMPLAINT, token=token)
