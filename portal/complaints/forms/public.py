@@ -175,6 +175,7 @@ class DetailsForm(FlaskForm):
     )
 
     residents_report_about_someone = True  # officers filing for a resident always ask consent
+    incident_report = False  # a pungli report asks for the incident instead (forms.incident)
 
     def __init__(self, *args, category: ComplaintCategory, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -82,11 +82,17 @@ class ComplaintInput:
     filer_name: str | None
     filer_relationship: str | None
     consent_recorded: bool
-    phone: str
-    contact_channel: ContactChannel
+    phone: str | None  # None only for an anonymous report
+    contact_channel: ContactChannel | None
     email: str | None
     description: str
     confidential: bool
+    # A report of an incident (pungli): where, when, what was asked for; and whether the reporter
+    # gave no identity at all (no name, phone or e-mail: followed by reference and code alone).
+    anonymous: bool = False
+    incident_place: str | None = None
+    incident_date: date | None = None
+    incident_demand: str | None = None
     # A candidate proposal (usulan_calon) carries what verification needs.
     kk_number: str | None = None
     street: str | None = None
@@ -230,12 +236,16 @@ def file_complaint(
         kelurahan_code=data.kelurahan_code,
         person_id=person_id,
         filer_relation=data.filer_relation,
-        filer_name=data.filer_name if data.filer_relation is not FilerRelation.SENDIRI else None,
+        filer_name=data.filer_name if data.filer_relation is not FilerRelation.SENDIRI and not data.anonymous else None,
         filer_relationship=(data.filer_relationship if data.filer_relation is not FilerRelation.SENDIRI else None),
         consent_recorded=data.consent_recorded,
-        phone=data.phone,
-        contact_channel=data.contact_channel,
-        email=data.email,
+        phone=None if data.anonymous else data.phone,
+        contact_channel=None if data.anonymous else data.contact_channel,
+        email=None if data.anonymous else data.email,
+        anonymous=data.anonymous,
+        incident_place=data.incident_place,
+        incident_date=data.incident_date,
+        incident_demand=data.incident_demand,
         description=data.description,
         filed_by_id=filed_by_id,
         kk_number=data.kk_number,
