@@ -131,3 +131,11 @@ def test_an_unknown_identity_choice_is_refused(client, session):
     assert sent.status_code == 400
     assert csrf_token(client, "/pengaduan/baru/rincian")
     assert session.scalar(sa.select(sa.func.count()).select_from(Complaint)) == 0
+
+
+def test_an_unfair_recipient_report_does_not_ask_the_nik_as_for_membership(client):
+    start(client, "penerima_tidak_layak")
+    page = parse(client.get("/pengaduan/baru/rincian"))
+    assert page.select_one("#nik-hint").get_text(strip=True).startswith("Tidak wajib")
+    assert "kepesertaan" not in page.select_one("#nik-hint").get_text()
+    assert "tidak harus persis" in page.select_one("#nama-hint").get_text()

@@ -191,6 +191,9 @@ class DetailsForm(FlaskForm):
             self.nama_pelapor.description = _l(
                 "Laporan ini selalu dirahasiakan: nama Anda hanya dilihat petugas yang menangani dan supervisor."
             )
+            if self.nik is not None:  # a reporter seldom knows the NIK of the person reported
+                self.nik.description = _l("Tidak wajib: isi hanya jika Anda tahu. 16 angka pada KTP.")
+                self.nama.description = _l("Nama yang Anda ketahui; tidak harus persis seperti di KTP.")
 
     def validate_nik(self, field):
         if not field.data:
