@@ -97,8 +97,9 @@ def test_an_anonymous_pungli_report_is_followed_by_reference_and_code(page: Page
     fill_tracking(page, reference, code)
     heading = _heading(page)
     expect(heading).to_have_text(f"Pengaduan {reference}")
-    # One line: the reference never breaks at its dashes.
-    assert heading.locator(".nowrap").evaluate("e => e.getClientRects().length") == 1
+    # The reference is on one line: it goes to the next line whole, not broken at a dash.
+    lines = "e => { const r = document.createRange(); r.selectNodeContents(e); return r.getClientRects().length; }"
+    assert heading.locator(".keep-together").evaluate(lines) == 1
 
     _supervisor_asks(live_server, reference, QUESTION)
     page.reload()

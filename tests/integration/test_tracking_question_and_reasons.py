@@ -103,4 +103,4 @@ def test_the_reference_does_not_break_in_the_heading(client):
     track(client, case.reference, code)
     heading = _case_page(client, {}).select_one("h1")
     assert heading.get_text(" ", strip=True) == f"Pengaduan {case.reference}"
-    assert heading.select_one("span.nowrap").get_text() == case.reference
+    assert heading.select_one("span.keep-together").get_text() == case.reference
