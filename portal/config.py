@@ -103,6 +103,14 @@ def _database_url(value: str) -> str:
     return value
 
 
+def _task_queue_url(value: str) -> str:
+    if value == "immediate" or value.startswith(("redis://", "rediss://", "unix://")):
+        return value
+    if value.startswith("sqlite:///") and len(value) > len("sqlite:///"):
+        return value
+    raise ValueError("needs sqlite:///PATH, redis://HOST:PORT/DB or immediate")
+
+
 def _mode(value: Any) -> Any:
     return _stripped(value).lower() if isinstance(value, str) else value
 
@@ -149,10 +157,19 @@ class Settings(BaseSettings):
     STATS_CACHE_SECONDS: NonNegativeInt = 60  # age of the shared /statistik snapshot before a recount
     NIK_LOCKOUT_FAILURES: PositiveInt = 5
     NIK_LOCKOUT_MINUTES: PositiveInt = 15
-    ATTACHMENT_DIR: str
+    # Where files live (portal.core.files): "local", folders on this machine (one node only), or
+    # "database", the portal's own database (every node and consumer reaches them; in its backups).
+    FILE_STORE: Annotated[Literal["local", "database"], BeforeValidator(_mode)] = "local"
+    FILE_DIR: str  # the local store's folder for areas without a folder setting of their own
+    ATTACHMENT_DIR: str  # the local store's folder of residents' files (the "attachments" area)
     # uploads checked at once on this machine (each in a bounded child); the other workers stay free
     UPLOAD_CHECK_SLOTS: PositiveInt
     LETTER_BATCH_DIR: str
+    LETTER_BATCHES_AT_ONCE: PositiveInt = 1  # batches rendered at once, over all consumers; the rest wait
+    # A part of a batch claimed longer ago than this is taken to be lost (its consumer killed) and
+    # made again: far above the ~10 s one part takes.
+    LETTER_PART_LEASE_SECONDS: Annotated[int, Field(ge=5)] = 120
+    TASK_QUEUE_URL: str
     CUTI_BERSAMA: Annotated[tuple[date, ...], BeforeValidator(_dates)] = ()
     ROSTER_REJECTS_DIR: str
     ROSTER_UPLOAD_MAX_BYTES: PositiveInt = 300 * 1024 * 1024
@@ -211,6 +228,11 @@ class Settings(BaseSettings):
     def _public_base_url(cls, value: str) -> str:
         return _public_url(value)
 
+    @field_validator("TASK_QUEUE_URL")
+    @classmethod
+    def _task_queue(cls, value: str) -> str:
+        return _task_queue_url(value)
+
     @field_validator("DATABASE_URL")
     @classmethod
     def _database(cls, value: str) -> str:
@@ -263,10 +285,12 @@ def read_settings(
     fields = Settings.model_fields
     values: dict[str, Any] = {
         "DATABASE_URL": f"sqlite:///{instance_path / 'sigap.sqlite3'}",
+        "FILE_DIR": str(instance_path / "files"),
         "ATTACHMENT_DIR": str(instance_path / "attachments"),
         "UPLOAD_CHECK_SLOTS": max(1, (os.cpu_count() or 2) // 2),  # half the cores
         "LETTER_BATCH_DIR": str(instance_path / "letter-batches"),
         "ROSTER_REJECTS_DIR": str(instance_path / "rejects"),
+        "TASK_QUEUE_URL": f"sqlite:///{instance_path / 'tasks.sqlite3'}",
     }
     values.update({name: env[name] for name in fields if env.get(name, "") != ""})
     values.update({name: value for name, value in (overrides or {}).items() if name in fields and value != ""})

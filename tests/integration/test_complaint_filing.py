@@ -153,13 +153,16 @@ def test_images_are_stripped_of_exif_and_stored_outside_static(client, app, tmp_
     assert response.status_code == 303
     submit(client)
     record = db.session.scalars(sa.select(Attachment)).one()
-    stored = (tmp_path / "attachments" / record.storage_key).read_bytes() if False else None
     from pathlib import Path
 
-    path = Path(app.config["ATTACHMENT_DIR"]) / record.storage_key
-    stored = path.read_bytes()
+    from portal.web.settings import attachment_store
+
+    stored = attachment_store().read_bytes(record.storage_key)
     assert b"KameraRahasia" not in stored and Image.open(io.BytesIO(stored)).getexif() == {}
-    assert "static" not in str(path)
+    assert (
+        "static" not in app.config["ATTACHMENT_DIR"]
+        and Path(app.static_folder) not in Path(app.config["ATTACHMENT_DIR"]).parents
+    )
     assert record.complaint_id is not None and record.content_type == "image/jpeg"
     assert record.original_name == "foto ktp.jpg"
 

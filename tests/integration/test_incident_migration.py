@@ -1,4 +1,4 @@
-"""Migration 0014 (incident reports, anonymous reports): a complaint filed before it keeps its phone
+"""Migration 0016 (incident reports, anonymous reports): a complaint filed before it keeps its phone
 and channel and reads as not anonymous; an anonymous report can be stored after it; downgrade
 refuses while one exists, and works once none does."""
 
@@ -39,13 +39,13 @@ def _insert(conn: sa.Connection, **values) -> None:
     conn.execute(sa.text(f"INSERT INTO complaint ({columns}) VALUES ({', '.join(':' + k for k in row)})"), row)  # noqa: S608
 
 
-def test_0014_keeps_old_complaints_and_guards_anonymous_ones_on_downgrade(database_url, tmp_path):
-    with app_on_a_database_of_its_own(database_url, tmp_path, "m0014") as app:
+def test_0016_keeps_old_complaints_and_guards_anonymous_ones_on_downgrade(database_url, tmp_path):
+    with app_on_a_database_of_its_own(database_url, tmp_path, "m0016") as app:
         with app.app_context():
-            upgrade(revision="0013")
+            upgrade(revision="0015")
             with db.engine.begin() as conn:
                 _insert(conn)
-            upgrade(revision="0014")
+            upgrade(revision="0016")
             with db.engine.begin() as conn:
                 old = conn.execute(sa.text("SELECT anonymous, phone, contact_channel, incident_date FROM complaint"))
                 assert [tuple(r) for r in old] == [(False, "+6281234567890", "whatsapp", None)]
@@ -59,13 +59,13 @@ def test_0014_keeps_old_complaints_and_guards_anonymous_ones_on_downgrade(databa
                     incident_date="2026-11-30",
                 )
             with pytest.raises(SystemExit):  # flask_migrate logs the RuntimeError and exits
-                downgrade(revision="0013")
+                downgrade(revision="0015")
             with db.engine.connect() as conn:
-                assert conn.scalar(sa.text("SELECT version_num FROM alembic_version")) == "0014"
+                assert conn.scalar(sa.text("SELECT version_num FROM alembic_version")) == "0016"
                 assert conn.scalar(sa.text("SELECT count(*) FROM complaint")) == 2
             with db.engine.begin() as conn:
                 conn.execute(sa.text("DELETE FROM complaint WHERE phone IS NULL"))
-            downgrade(revision="0013")
+            downgrade(revision="0015")
             with db.engine.connect() as conn:
                 columns = {c["name"]: c for c in sa.inspect(conn).get_columns("complaint")}
                 assert "anonymous" not in columns and not columns["phone"]["nullable"]

@@ -165,3 +165,11 @@ def test_domain_settings_come_from_the_checked_settings_and_follow_app_config(tm
         app.config["SLA_VERIFY_DAYS"] = 0
         with pytest.raises(ConfigError, match="SLA_VERIFY_DAYS"):
             settings.sla_targets()
+
+
+def test_the_file_store_is_local_by_default_and_checked(tmp_path: Path):
+    config = load_config(tmp_path, environ=BASE)
+    assert config["FILE_STORE"] == "local" and config["FILE_DIR"] == str(tmp_path / "files")
+    assert load_config(tmp_path, environ={**BASE, "FILE_STORE": " Database "})["FILE_STORE"] == "database"
+    with pytest.raises(ConfigError, match="FILE_STORE: 's3' Input should be 'local' or 'database'"):
+        load_config(tmp_path, environ={**BASE, "FILE_STORE": "s3"})

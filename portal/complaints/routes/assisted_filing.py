@@ -31,7 +31,7 @@ from portal.extensions import current_session, db
 from portal.web.auth import ALL_STAFF, current_actor, roles_required
 from portal.web.errors import refuse
 from portal.web.pdf import render_pdf
-from portal.web.settings import attachment_dir, sla_targets, work_calendar
+from portal.web.settings import attachment_store, sla_targets, work_calendar
 
 DRAFT_KEY = "assisted_draft"
 RECEIPT_KIND = "assisted"
@@ -161,7 +161,7 @@ def edit_assisted_details():
     stored = service.draft_attachments(session=current_session(), token=draft.token)
     new_files, file_errors, busy = read_uploads(request.files.getlist(form.lampiran.name), already=len(stored))
     for clean in new_files:
-        service.attach_file(session=current_session(), directory=attachment_dir(), file=clean, draft_token=draft.token)
+        service.attach_file(session=current_session(), store=attachment_store(), file=clean, draft_token=draft.token)
     if file_errors:
         form.lampiran.errors = list(form.lampiran.errors) + file_errors
         valid = False
@@ -184,7 +184,7 @@ def remove_assisted_attachment(attachment_id: int):
     if draft is None:
         abort(404)
     service.remove_draft_attachment(
-        session=current_session(), directory=attachment_dir(), token=draft.token, attachment_id=attachment_id
+        session=current_session(), store=attachment_store(), token=draft.token, attachment_id=attachment_id
     )
     db.session.commit()
     return redirect(url_for("officers.complaints.edit_assisted_details"), 303)

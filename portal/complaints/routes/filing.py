@@ -20,7 +20,7 @@ from portal.drafts.web import EXPIRED_CONFIRMATION, filed, filed_before, remembe
 from portal.extensions import current_session, db, limiter
 from portal.web.errors import refuse
 from portal.web.pdf import render_pdf
-from portal.web.settings import attachment_dir, sla_targets, work_calendar
+from portal.web.settings import attachment_store, sla_targets, work_calendar
 
 DRAFT_KEY = "complaint_draft"
 RECEIPT_KIND = "complaint"
@@ -132,7 +132,7 @@ def edit_details():
     for clean in new_files:
         try:
             service.attach_file(
-                session=current_session(), directory=attachment_dir(), file=clean, draft_token=draft.token
+                session=current_session(), store=attachment_store(), file=clean, draft_token=draft.token
             )
         except AttachmentError as error:  # disk full or read-only: keep what was typed, say so
             file_errors.append(error_message(error))
@@ -184,7 +184,7 @@ def remove_attachment(attachment_id: int):
     if draft is None:
         abort(404)
     service.remove_draft_attachment(
-        session=current_session(), directory=attachment_dir(), token=draft.token, attachment_id=attachment_id
+        session=current_session(), store=attachment_store(), token=draft.token, attachment_id=attachment_id
     )
     db.session.commit()
     return redirect(url_for("complaints.edit_details"), 303)

@@ -23,7 +23,7 @@ from portal.drafts.services import session_restore
 from portal.extensions import current_session, db, limiter
 from portal.web.errors import render_error
 from portal.web.htmx import render_page_or_fragment
-from portal.web.settings import attachment_dir, lockout_policy, work_calendar
+from portal.web.settings import attachment_store, lockout_policy, work_calendar
 
 # The statuses whose last move carries the officer's explanation, shown with the outcome.
 DECIDED = frozenset({ComplaintStatus.SELESAI, ComplaintStatus.DITOLAK, ComplaintStatus.DITUTUP})
@@ -171,7 +171,7 @@ def answer_request():
             complaint=complaint,
             message=form.jawaban.data,
             new_files=new_files,
-            directory=attachment_dir(),
+            store=attachment_store(),
             calendar=work_calendar(),
         )
     except AttachmentError as error:  # disk full or read-only: nothing of the answer is kept

@@ -5,7 +5,6 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,6 +25,7 @@ from portal.complaints.services.search import index_name
 from portal.core.base import utcnow
 from portal.core.errors import DomainError
 from portal.core.filers import FilerRelation
+from portal.core.files import FileStore
 from portal.core.hashing import code_hash_method
 from portal.core.references import new_access_code, next_reference
 from portal.core.sla import SlaTargets
@@ -138,37 +138,33 @@ def draft_attachments(*, session: Session, token: str) -> list[Attachment]:
 def attach_file(
     *,
     session: Session,
-    directory: Path,
+    store: FileStore,
     file: files.CleanFile,
     draft_token: str | None = None,
     complaint: Complaint | None = None,
 ) -> Attachment:
-    stored = files.store(directory=directory, file=file)
-    files.written_in(session, directory / stored.storage_key)
+    """The file put in the store and its row added, in one transaction (both go on rollback)."""
+    stored = files.keep(store=store, session=session, file=file)
     record = Attachment(
         draft_token=draft_token,
         complaint=complaint,
-        storage_key=stored.storage_key,
+        storage_key=stored.key,
         original_name=file.original_name,
         content_type=file.content_type,
         size=stored.size,
         sha256=stored.sha256,
     )
     session.add(record)
-    try:
-        session.flush()
-    except Exception:
-        files.remove(directory=directory, storage_key=stored.storage_key)
-        raise
+    session.flush()
     return record
 
 
-def remove_draft_attachment(*, session: Session, directory: Path, token: str, attachment_id: int) -> None:
+def remove_draft_attachment(*, session: Session, store: FileStore, token: str, attachment_id: int) -> None:
     record = session.get(Attachment, attachment_id)
     if record is not None and record.draft_token == token:
         session.delete(record)
         session.flush()
-        files.remove_after_commit(session, directory / record.storage_key)
+        store.delete(key=record.storage_key, session=session)  # the file goes once that is committed
 
 
 def _lock_person(session: Session, nik: str) -> None:

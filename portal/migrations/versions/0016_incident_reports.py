@@ -1,7 +1,7 @@
 """Incident reports (pungli, brokers, an officer's conduct) and anonymous reports.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-05
 
 Reviewed: complaint gains four columns and loosens two; no row is rewritten.
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0014'
-down_revision = '0013'
+revision = '0016'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
@@ -39,7 +39,7 @@ def downgrade():
     anonymous = op.get_bind().scalar(sa.text("SELECT count(*) FROM complaint WHERE phone IS NULL"))
     if anonymous:
         raise RuntimeError(
-            f"{anonymous} anonymous complaint(s) have no phone number: downgrading below 0014 would lose them"
+            f"{anonymous} anonymous complaint(s) have no phone number: downgrading below 0016 would lose them"
         )
     with op.batch_alter_table('complaint', schema=None) as batch_op:
         batch_op.alter_column('contact_channel', existing_type=sa.String(length=8), nullable=False)
