@@ -20,17 +20,15 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     BeforeValidator,
     Field,
-    HttpUrl,
     NonNegativeInt,
     PositiveInt,
-    TypeAdapter,
     ValidationError,
     field_validator,
     model_validator,
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from portal.core.workdays import parse_dates
+from portal import config_values as parse
 
 HTMX_CDN_URL = "https://cdn.jsdelivr.net/npm/htmx.org@2.0.11/dist/htmx.min.js"
 HTMX_CDN_SRI = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg"
@@ -40,83 +38,8 @@ class ConfigError(RuntimeError):
     pass
 
 
-def days_by_category(value: str) -> dict[str, int]:
-    """ "informasi=5,data_salah=10" → {"informasi": 5, "data_salah": 10}; a typo stops the start,
-    not every filing later. Raises ValueError (the Settings field adds the variable's name)."""
-    from portal.complaints.models.complaint import ComplaintCategory
-
-    categories = [c.value for c in ComplaintCategory]
-    days: dict[str, int] = {}
-    for part in filter(None, (p.strip() for p in (value or "").split(","))):
-        category, _sep, number = part.partition("=")
-        category = category.strip()
-        if category not in categories:
-            raise ValueError(f"unknown category {category!r}; use one of {', '.join(categories)}")
-        number = number.strip()
-        if not (number.isascii() and number.isdigit()) or not 1 <= int(number) <= 365:
-            raise ValueError(f"{part!r} needs a number of working days from 1 to 365, e.g. informasi=5")
-        days[category] = int(number)
-    return days
-
-
-def _stripped(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
-def _dates(value: Any) -> Any:
-    """ "2026-11-23, 2026-11-24" → the dates (CUTI_BERSAMA); anything else is left to the type."""
-    if not isinstance(value, str):
-        return value
-    try:
-        return tuple(parse_dates(value))
-    except ValueError as error:
-        raise ValueError(f"needs dates YYYY-MM-DD separated by commas ({error})") from None
-
-
-def _rate_limit(value: str) -> str:
-    from limits import parse_many
-
-    try:
-        parse_many(value)
-    except ValueError as error:
-        raise ValueError(f"is not a rate limit like '10 per hour;30 per day' ({error})") from None
-    return value
-
-
-def _public_url(value: str) -> str:
-    TypeAdapter(HttpUrl).validate_python(value)  # http(s), a host; kept as written, without the last /
-    return value.rstrip("/")
-
-
-def _database_url(value: str) -> str:
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    if value.startswith("postgres://"):
-        value = "postgresql://" + value[len("postgres://") :]
-    if value.startswith("postgresql://"):
-        value = "postgresql+psycopg://" + value[len("postgresql://") :]
-    try:
-        make_url(value)
-    except ArgumentError:
-        raise ValueError("is not a database URL, e.g. postgresql://sigap@db/sigap") from None
-    return value
-
-
-def _task_queue_url(value: str) -> str:
-    if value == "immediate" or value.startswith(("redis://", "rediss://", "unix://")):
-        return value
-    if value.startswith("sqlite:///") and len(value) > len("sqlite:///"):
-        return value
-    raise ValueError("needs sqlite:///PATH, redis://HOST:PORT/DB or immediate")
-
-
-def _mode(value: Any) -> Any:
-    return _stripped(value).lower() if isinstance(value, str) else value
-
-
-Flag = Annotated[bool, BeforeValidator(_stripped)]
-RateLimit = Annotated[str, BeforeValidator(_stripped), Field(min_length=1)]
+Flag = Annotated[bool, BeforeValidator(parse.stripped)]
+RateLimit = Annotated[str, BeforeValidator(parse.stripped), Field(min_length=1)]
 WorkingDays = Annotated[int, Field(ge=1, le=365)]
 RATE_LIMITS = (
     "RATELIMIT_STATUS_CHECK",
@@ -134,7 +57,7 @@ class Settings(BaseSettings):
     # Only what read_settings hands in: never the process's environment behind its back.
     model_config = SettingsConfigDict(case_sensitive=True, extra="forbid", frozen=True)
 
-    SIGAP_ENV: Annotated[Literal["production", "development", "testing"], BeforeValidator(_mode)] = "production"
+    SIGAP_ENV: Annotated[Literal["production", "development", "testing"], BeforeValidator(parse.mode)] = "production"
     SECRET_KEY: str | None = None
     NIK_HMAC_KEY: str | None = None
     DATABASE_URL: str
@@ -160,7 +83,7 @@ class Settings(BaseSettings):
     NIK_LOCKOUT_MINUTES: PositiveInt = 15
     # Where files live (portal.core.files): "local", folders on this machine (one node only), or
     # "database", the portal's own database (every node and consumer reaches them; in its backups).
-    FILE_STORE: Annotated[Literal["local", "database"], BeforeValidator(_mode)] = "local"
+    FILE_STORE: Annotated[Literal["local", "database"], BeforeValidator(parse.mode)] = "local"
     FILE_DIR: str  # the local store's folder for areas without a folder setting of their own
     ATTACHMENT_DIR: str  # the local store's folder of residents' files (the "attachments" area)
     # uploads checked at once on this machine (each in a bounded child); the other workers stay free
@@ -171,7 +94,7 @@ class Settings(BaseSettings):
     # made again: far above the ~10 s one part takes.
     LETTER_PART_LEASE_SECONDS: Annotated[int, Field(ge=5)] = 120
     TASK_QUEUE_URL: str
-    CUTI_BERSAMA: Annotated[tuple[date, ...], BeforeValidator(_dates)] = ()
+    CUTI_BERSAMA: Annotated[tuple[date, ...], BeforeValidator(parse.dates)] = ()
     ROSTER_REJECTS_DIR: str
     ROSTER_UPLOAD_MAX_BYTES: PositiveInt = 300 * 1024 * 1024
     SLA_VERIFY_DAYS: WorkingDays = 3
@@ -208,7 +131,7 @@ class Settings(BaseSettings):
             if "HTMX_SRI" not in values:  # the CDN's hash is no use for another copy of htmx
                 values["HTMX_SRI"] = HTMX_CDN_SRI if "HTMX_URL" not in values else ""
             if "SESSION_COOKIE_SECURE" not in values:  # development runs on http://127.0.0.1
-                mode = _mode(values.get("SIGAP_ENV", "production"))
+                mode = parse.mode(values.get("SIGAP_ENV", "production"))
                 values["SESSION_COOKIE_SECURE"] = mode not in {"development", "testing"}
         return values
 
@@ -217,27 +140,27 @@ class Settings(BaseSettings):
     def _days_by_category(cls, value: Any) -> Any:
         if isinstance(value, Mapping):
             value = ",".join(f"{category}={days}" for category, days in value.items())
-        return days_by_category(value) if isinstance(value, str) else value
+        return parse.days_by_category(value) if isinstance(value, str) else value
 
     @field_validator(*RATE_LIMITS)
     @classmethod
     def _limits(cls, value: str) -> str:
-        return _rate_limit(value)
+        return parse.rate_limit(value)
 
     @field_validator("PUBLIC_BASE_URL")
     @classmethod
     def _public_base_url(cls, value: str) -> str:
-        return _public_url(value)
+        return parse.public_url(value)
 
     @field_validator("TASK_QUEUE_URL")
     @classmethod
     def _task_queue(cls, value: str) -> str:
-        return _task_queue_url(value)
+        return parse.task_queue_url(value)
 
     @field_validator("DATABASE_URL")
     @classmethod
     def _database(cls, value: str) -> str:
-        return _database_url(value)
+        return parse.database_url(value)
 
     @property
     def development(self) -> bool:
