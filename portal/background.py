@@ -16,3 +16,4 @@ def init_app(app: Flask) -> None:
     from portal.notifications import tasks as notifications_tasks  # noqa: F401
     from portal.roster import tasks as roster_tasks  # noqa: F401
     from portal.statistics import tasks as statistics_tasks  # noqa: F401
+    from portal.status_check import tasks as status_check_tasks  # noqa: F401

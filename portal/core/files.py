@@ -51,6 +51,8 @@ class Area(enum.StrEnum):
     """The stores' areas: each is a folder of the local store, a value of stored_file.area."""
 
     ATTACHMENTS = "attachments"  # residents' files (complaints)
+    LETTER_BATCHES = "letter-batches"  # a batch's parts and merged PDF (letters; 7 days)
+    ROSTER_UPLOADS = "roster-uploads"  # roster files uploaded by admins, until imported
 
 
 class FileMissing(LookupError):

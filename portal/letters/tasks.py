@@ -133,10 +133,9 @@ def merge_batch(job_id: str) -> None:
     db.session.commit()
     names = [batch_files.part_name(index) for index in jobs.part_indexes(session=session, job_id=job_id)]
     with tempfile.TemporaryDirectory(prefix="sigap-merge-") as scratch:
-        paths = []
-        for name in names:
-            with batch_files.local_copy(job_id, name) as path:
-                paths.append(path)
+        paths = [Path(scratch) / name for name in names]
+        for name, path in zip(names, paths, strict=True):
+            batch_files.copy_to(job_id, name, path)
         merged = Path(scratch) / batch_files.MERGED
         merge_parts(paths, merged, title=_title(job.label))
         size = batch_files.put_file(job_id, batch_files.MERGED, merged)

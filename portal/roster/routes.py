@@ -98,7 +98,7 @@ def upload_roster():
         started_by_name=current_user.name,
         now=utcnow(),
     )
-    size = uploads.keep(job.id, upload.stream)
+    size = uploads.keep(job.id, upload.stream, session=session)
     job.total = size
     job.result = {
         "bytes": size,

@@ -1,5 +1,10 @@
 """The public figures, counted on the task queue every minute and stored for every web worker
-(stats_snapshot, one row), so that no web worker counts while serving /statistik."""
+(stats_snapshot, one row), so that no web worker counts while serving /statistik.
+
+A web worker that finds the stored figures stale asks for `refresh_figures_now` (at most once
+per STATS_CACHE_SECONDS per worker: portal.statistics.services.cache), so several may be queued
+at once: each first reads the stored figures and counts only when they are older than half of
+STATS_CACHE_SECONDS, so the first run counts and the others only read one row."""
 
 from __future__ import annotations
 

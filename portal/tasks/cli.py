@@ -32,5 +32,7 @@ def worker_command(workers: int, worker_type: str, no_periodic: bool) -> None:
             "TASK_QUEUE_URL=immediate has no queue to consume: set it to a sqlite:/// or redis:// URL."
         )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(process)d %(name)s %(levelname)s %(message)s")
+    for chatty in ("weasyprint", "fontTools"):  # a line per page laid out: the tasks' own lines would drown
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     consumer = huey.create_consumer(workers=workers, worker_type=worker_type, periodic=not no_periodic)
     consumer.run()

@@ -137,6 +137,7 @@ def enqueue(queued: Callable[..., object], *args: object) -> bool:
     except Exception:
         if huey.immediate:
             raise
-        log.exception("task %s not queued; the periodic check will queue it again", getattr(queued, "name", queued))
+        name = getattr(getattr(queued, "func", queued), "__qualname__", repr(queued))
+        log.exception("task %s not queued; the periodic check will queue it again", name)
         return False
     return True

@@ -70,7 +70,7 @@ def rejects_dir() -> Path:
 
 # Areas whose local folder has a setting of its own (kept from before the store); the others are
 # FILE_DIR/<area>.
-LOCAL_FOLDER_SETTINGS: dict[str, str] = {Area.ATTACHMENTS: "ATTACHMENT_DIR"}
+LOCAL_FOLDER_SETTINGS: dict[str, str] = {Area.ATTACHMENTS: "ATTACHMENT_DIR", Area.LETTER_BATCHES: "LETTER_BATCH_DIR"}
 
 
 def local_folder(area: str) -> Path:

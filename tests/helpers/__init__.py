@@ -51,6 +51,7 @@ def app_settings(url: str, instance: Path) -> dict:
         "SECRET_KEY": "test-secret-key-not-for-production",
         "NIK_HMAC_KEY": "test-nik-hmac-key",
         "RATELIMIT_STORAGE_URI": "memory://",
+        "PUBLIC_BASE_URL": "http://127.0.0.1:5000",  # the default, given as production requires
         "SESSION_COOKIE_SECURE": False,
         "SERVER_NAME": None,
         # TEST_FILE_STORE=database runs the suite on the database file store (default: local folders)

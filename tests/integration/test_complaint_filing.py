@@ -10,7 +10,7 @@ from portal.extensions import db
 from portal.models import Attachment, Complaint, ComplaintCategory, ComplaintEvent, ComplaintStatus, EventKind
 from tests.factories import make_nik
 from tests.helpers import parse
-from tests.helpers.complaints import details, file_one, start, submit
+from tests.helpers.complaints import details, file_one, incident, start, submit
 
 
 def jpeg_with_gps() -> bytes:
@@ -97,7 +97,7 @@ def test_filing_for_someone_else_records_relationship_and_consent(client):
 
 
 def test_misconduct_is_always_confidential(client):
-    file_one(client, kategori="pungli", nik="")
+    file_one(client, kategori="pungli", nik="", **incident())
     complaint = db.session.scalars(sa.select(Complaint)).one()
     assert complaint.category is ComplaintCategory.PUNGLI and complaint.confidential
 

@@ -6,8 +6,10 @@ import io
 import pytest
 import sqlalchemy as sa
 
+from portal.core.files import Area
 from portal.extensions import db
 from portal.models import Account, AuditEvent, BackgroundJob, JobState, Person, ResponseTemplate, RosterImportBatch
+from portal.web.settings import file_store
 from tests.factories import PASSWORD, account, complaint, roster_csv, roster_row, sign_in
 from tests.helpers import csrf_token, parse
 
@@ -91,7 +93,7 @@ def test_unreadable_file_is_refused_and_writes_nothing(client, admin, tmp_path):
     assert db.session.scalar(sa.select(sa.func.count(RosterImportBatch.id))) == 0
     assert db.session.scalar(sa.select(sa.func.count(Person.id))) == 0
     assert actions("roster_batch") == []
-    assert not (tmp_path / "ditolak").exists() and not (tmp_path / "ditolak-unggahan").exists()
+    assert not (tmp_path / "ditolak").exists() and file_store(Area.ROSTER_UPLOADS).listing() == []
     assert db.session.scalar(sa.select(sa.func.count(BackgroundJob.id))) == 0  # refused before queueing
 
 
@@ -104,7 +106,7 @@ def test_a_file_that_breaks_further_down_fails_its_import_and_writes_nothing(cli
     assert "bukan teks UTF-8" in status.select_one(".error-message").get_text()
     assert db.session.scalar(sa.select(sa.func.count(Person.id))) == 0
     assert db.session.scalars(sa.select(BackgroundJob.state)).all() == [JobState.GAGAL]
-    assert list((tmp_path / "ditolak-unggahan").iterdir()) == []  # the upload is not kept
+    assert file_store(Area.ROSTER_UPLOADS).listing() == []  # the upload is not kept
 
 
 def test_an_upload_without_a_file_says_what_to_do(client, admin):

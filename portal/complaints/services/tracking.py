@@ -53,6 +53,15 @@ def track(
     )
 
 
+def said_with(complaint: Complaint, status: ComplaintStatus) -> str | None:
+    """What the officer wrote to the resident when the case last moved to `status` (the question
+    of a request for information, the reasons of a decision), or None."""
+    for event in reversed(complaint.events):
+        if event.kind is EventKind.STATUS and event.to_status is status and event.public:
+            return event.message or None
+    return None
+
+
 def answer_information_request(
     *,
     session: Session,

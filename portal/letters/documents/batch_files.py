@@ -1,66 +1,73 @@
-"""Where a letter batch's parts and its merged PDF are kept: LETTER_BATCH_DIR, one folder per job.
-(The shared file store of issue 14 replaces the folder, so that every node reaches them.)"""
+"""A letter batch's parts and merged PDF, in the file store every node reaches (Area.LETTER_BATCHES:
+LETTER_BATCH_DIR on the local store, rows in the database with FILE_STORE=database), so that any
+consumer renders a part, another merges them, and any web node sends the PDF."""
 
 from __future__ import annotations
 
-import os
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
 
-from flask import current_app
+from flask import Response
+
+from portal.core.files import Area, FileStore, KeyTaken
+from portal.web.files import send_stored
+from portal.web.settings import file_store
 
 MERGED = "surat.pdf"
 
 
-def _base() -> Path:
-    configured = current_app.config.get("LETTER_BATCH_DIR")
-    return Path(configured) if configured else Path(current_app.instance_path) / "letter-batches"
+def _store() -> FileStore:
+    return file_store(Area.LETTER_BATCHES)
 
 
 def part_name(index: int) -> str:
     return f"part-{index:05d}.pdf"
 
 
+def _key(job_id: str, name: str) -> str:
+    return f"{job_id}-{name}"
+
+
 def put(job_id: str, name: str, data: bytes) -> None:
-    """Atomically: a file is whole or absent."""
-    folder = _base() / job_id
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    partial = folder / f"{name}.{os.getpid()}.tmp"
-    partial.write_bytes(data)
-    os.replace(partial, folder / name)
+    """Whole or absent. A part made again after its first maker's lease ran out may find that
+    maker's copy already stored: the same letters, so that copy stands."""
+    try:
+        _store().put(data=data, session=None, key=_key(job_id, name))
+    except KeyTaken:
+        pass
 
 
 def put_file(job_id: str, name: str, source: Path) -> int:
-    folder = _base() / job_id
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    partial = folder / f"{name}.{os.getpid()}.tmp"
-    shutil.copyfile(source, partial)
-    os.replace(partial, folder / name)
-    return (folder / name).stat().st_size
+    store = _store()
+    key = _key(job_id, name)
+    if store.exists(key):
+        store.delete(key=key, session=None)
+    with source.open("rb") as handle:
+        return store.put(data=handle, session=None, key=key).size
 
 
-@contextmanager
-def local_copy(job_id: str, name: str) -> Iterator[Path]:
-    """A path to read the file from (the folder's own file; a store elsewhere would copy it)."""
-    path = _base() / job_id / name
-    if not path.is_file():
-        raise FileNotFoundError(name)
-    yield path
+def copy_to(job_id: str, name: str, target: Path) -> None:
+    """The stored file copied to `target` (a consumer's scratch folder)."""
+    with _store().open(_key(job_id, name)) as reader, target.open("wb") as out:
+        shutil.copyfileobj(reader, out, 1 << 20)
 
 
-def open_merged(job_id: str) -> BinaryIO | None:
-    path = _base() / job_id / MERGED
-    return path.open("rb") if path.is_file() else None
+def exists(job_id: str, name: str) -> bool:
+    return _store().exists(_key(job_id, name))
+
+
+def send_merged(job_id: str, *, download_name: str) -> Response:
+    return send_stored(_store(), _key(job_id, MERGED), mimetype="application/pdf", download_name=download_name)
 
 
 def delete(job_id: str, names: list[str] | None = None) -> None:
     """The named files of a job, or all of them."""
-    folder = _base() / job_id
-    if names is None:
-        shutil.rmtree(folder, ignore_errors=True)
-        return
-    for name in names:
-        (folder / name).unlink(missing_ok=True)
+    store = _store()
+    keys = (
+        [_key(job_id, name) for name in names]
+        if names is not None
+        else [info.key for info in store.listing() if info.key.startswith(f"{job_id}-")]
+    )
+    for key in keys:
+        if store.exists(key):
+            store.delete(key=key, session=None)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -225,8 +225,7 @@ def delete_letter_batch(batch_id: str):
 @roles_required(*ALL_STAFF)
 def download_letter_batch(batch_id: str):
     job = _job(batch_id)
-    handle = batch_files.open_merged(job.id) if job.state == JobState.SELESAI else None
-    if handle is None:
+    if job.state != JobState.SELESAI or not batch_files.exists(job.id, batch_files.MERGED):
         abort(404)
     audit.record(
         session=current_session(),
@@ -238,6 +237,4 @@ def download_letter_batch(batch_id: str):
     )
     db.session.commit()
     name = "surat-kepesertaan-sigap-" + (job.region_code or "kota-bekasi").replace(".", "-") + ".pdf"
-    response = send_file(handle, mimetype="application/pdf", as_attachment=True, download_name=name, max_age=0)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return batch_files.send_merged(job.id, download_name=name)

@@ -1,40 +1,39 @@
-"""Roster files uploaded by admins, kept until their background import is done: a folder beside
-ROSTER_REJECTS_DIR. (The shared file store of issue 14 replaces the folder, so that the consumer
-that imports may run on another node than the web server that received the file.)"""
+"""Roster files uploaded by admins, kept in the file store (Area.ROSTER_UPLOADS) until their
+background import is done: the consumer that imports may run on another node than the web
+server that received the file."""
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
 from typing import BinaryIO
 
-from flask import current_app
+from sqlalchemy.orm import Session
 
-CHUNK = 1 << 20
-
-
-def _folder() -> Path:
-    configured = current_app.config.get("ROSTER_REJECTS_DIR")
-    base = Path(configured) if configured else Path(current_app.instance_path) / "rejects"
-    return base.parent / (base.name + "-unggahan")
+from portal.core.files import Area, FileMissing, FileStore
+from portal.web.settings import file_store
 
 
-def keep(job_id: str, stream: BinaryIO) -> int:
-    """The upload, copied in 1 MiB pieces (never whole in memory); its size in bytes."""
-    folder = _folder()
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    partial = folder / f"{job_id}.csv.{os.getpid()}.tmp"
-    with partial.open("wb") as out:
-        shutil.copyfileobj(stream, out, CHUNK)
-    os.replace(partial, folder / f"{job_id}.csv")
-    return (folder / f"{job_id}.csv").stat().st_size
+def _store() -> FileStore:
+    return file_store(Area.ROSTER_UPLOADS)
+
+
+def _key(job_id: str) -> str:
+    return f"{job_id}.csv"
+
+
+def keep(job_id: str, stream: BinaryIO, *, session: Session) -> int:
+    """The upload, streamed into the store (never whole in memory) in the request's transaction,
+    so that the file and its job are committed together; its size in bytes."""
+    return _store().put(data=stream, session=session, key=_key(job_id)).size
 
 
 def open_kept(job_id: str) -> BinaryIO | None:
-    path = _folder() / f"{job_id}.csv"
-    return path.open("rb") if path.is_file() else None
+    try:
+        return _store().open(_key(job_id))
+    except FileMissing:
+        return None
 
 
 def forget(job_id: str) -> None:
-    (_folder() / f"{job_id}.csv").unlink(missing_ok=True)
+    store = _store()
+    if store.exists(_key(job_id)):
+        store.delete(key=_key(job_id), session=None)
