@@ -31,7 +31,7 @@ from portal.core.signals import roster_statuses_changed
 from portal.core.sql import table_of
 from portal.roster.models.person import Person, PersonStatusHistory, RosterImportBatch
 from portal.roster.services import summary as roster_summary
-from portal.roster.services.bulk import import_postgresql
+from portal.roster.services.bulk import SEGMENT_ROWS, import_postgresql
 from portal.roster.services.reading import FileProblem, HashingReader, ImportResult, RejectSink, csv_rows, text_of
 from portal.roster.services.rows import Problem, RawRow, RosterRow, RowError, RowProblem, parse_row
 
@@ -293,7 +293,7 @@ def import_roster(
     on_bytes: Callable[[int], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
     today: date | None = None,
-    chunk_size: int = CHUNK_SIZE,
+    chunk_size: int | None = None,
 ) -> ImportResult:
     """Import a roster CSV (DESIGN §5, docs/roster.md). Flushes; the caller commits the one
     transaction (or rolls it back: then nothing of the import remains).
@@ -308,6 +308,8 @@ def import_roster(
     - `on_progress(rows_done)`: rows read so far, every chunk (SQLite) or every 10,000 rows
       (PostgreSQL, whose merge then takes a few more seconds at the end).
     - `today`: the date "not in the future" is checked against (default: the date today).
+    - `chunk_size`: rows looked up and written together (SQLite, default 2,000), or rows per
+      COPY segment (PostgreSQL, default 50,000).
 
     Raises RosterFileError when the file as a whole cannot be read (then nothing is written,
     as long as the caller rolls back). Takes the import lock (PostgreSQL: an advisory lock for
@@ -338,6 +340,7 @@ def import_roster(
             report=report,
             moves=moves,
             on_progress=on_progress,
+            segment_rows=chunk_size or SEGMENT_ROWS,
         )
     else:
         _import_in_chunks(
@@ -349,7 +352,7 @@ def import_roster(
             report=report,
             moves=moves,
             on_progress=on_progress,
-            chunk_size=chunk_size,
+            chunk_size=chunk_size or CHUNK_SIZE,
         )
     roster_summary.apply_changes(session=session, moves=moves)
 
