@@ -76,8 +76,9 @@ def create_app(config: dict | None = None) -> Flask:
     for blueprint in (home_bp, status_check_bp, complaints_bp, assistance_bp, letters_bp, statistics_bp, officers_bp):
         app.register_blueprint(blueprint)
 
-    from portal import cli
+    from portal import background, cli
 
+    background.init_app(app)
     cli.init_app(app)
     logging.getLogger("portal").setLevel(logging.INFO)
     return app

@@ -11,7 +11,7 @@ from portal.core.base import utcnow
 from portal.core.errors import Locked
 from portal.extensions import current_session, db, limiter
 from portal.status_check.forms import StatusCheckForm
-from portal.status_check.services import NextStep, check_status
+from portal.status_check.services.check import NextStep, check_status
 from portal.web.errors import form_expired, render_error
 from portal.web.htmx import render_page_or_fragment
 from portal.web.origin import from_this_site

@@ -27,6 +27,14 @@ def file_size(size: int) -> str:
     return f"{format_decimal(round(size / (1024 * 1024), 1))} MB"
 
 
+def nik_groups(value: str | None) -> str:
+    """A NIK as four groups of four digits ("3275 0142 0190 0001"), as on the KTP, for proofreading
+    on the pages that show back what was typed; anything else unchanged."""
+    if value and len(value) == 16 and value.isascii() and value.isdigit():
+        return " ".join(value[i : i + 4] for i in range(0, 16, 4))
+    return value or ""
+
+
 def combine_args(args: dict, **changes) -> dict:
     """Query arguments with some changed (None removes one): links that keep the other filters.
     Names url_for reads itself (`_method`, `_external`, `_anchor`, `_scheme`) never come from a
@@ -46,6 +54,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.filters["combine_args"] = combine_args
+    app.jinja_env.filters["nik_groups"] = nik_groups
 
     @app.context_processor
     def _globals():

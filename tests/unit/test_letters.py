@@ -50,6 +50,7 @@ def test_a_bad_pattern_stops_the_app_at_start():
     with pytest.raises(ConfigError, match="LETTER_NUMBER_PATTERN"):
         create_app(
             {
+                "SIGAP_ENV": "testing",
                 "SECRET_KEY": "x",
                 "NIK_HMAC_KEY": "y",
                 "SQLALCHEMY_DATABASE_URI": "sqlite://",
