@@ -93,6 +93,7 @@ def number_batch(job_id: str) -> None:
 
 
 MAX_PART_ATTEMPTS = 3
+LOST_PART_PRIORITY = 12  # a part made again after its consumer died goes before the waiting ones (10)
 
 
 @task(priority=10, retries=MAX_PART_ATTEMPTS - 1, retry_delay=5)
@@ -159,8 +160,8 @@ def check_batches() -> None:
             enqueue(number_batch, stalled.job_id)
         elif stalled.state == JobState.MENGGABUNG:
             enqueue(merge_batch, stalled.job_id)
-        for index in stalled.parts:
-            enqueue(render_part, stalled.job_id, index)
+        for index in stalled.parts:  # ahead of the parts still waiting their first turn
+            enqueue(render_part, stalled.job_id, index, priority=LOST_PART_PRIORITY)
     for old in jobs.expired(session=session, kind=KIND, now=now):
         batch_files.delete(old.id)
         jobs.delete(session=session, job_id=old.id)

@@ -71,6 +71,7 @@ def import_roster_file(job_id: str) -> None:
             )
     except RosterFileError as error:
         db.session.rollback()
+        log.warning("roster import %s refused: %s", job_id, error.code)
         jobs.fail(session=session, job_id=job_id, message=labels.file_error(error), now=utcnow())
         db.session.commit()
         uploads.forget(job_id)
@@ -84,6 +85,15 @@ def import_roster_file(job_id: str) -> None:
         "rejected": result.rejected,
         "warnings": result.warnings,
     }
+    log.info(
+        "roster import %s done: batch %d, %d rows read, %d new, %d updated, %d rejected",
+        job_id,
+        result.batch_id,
+        result.rows_read,
+        result.inserted,
+        result.updated,
+        result.rejected,
+    )
     jobs.finish(session=session, job_id=job_id, result={**info, **counts}, now=utcnow())
     jobs.set_progress(session=session, job_id=job_id, done=int(info.get("bytes", 0)))
     db.session.commit()

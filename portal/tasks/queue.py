@@ -128,12 +128,13 @@ def read_progress(key: str) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def enqueue(queued: Callable[..., object], *args: object) -> bool:
-    """Queue a task after the caller committed: `enqueue(render_part, job_id, 3)`. A queue that
-    is down does not undo what was committed: the periodic task that looks for work without a
-    nudge picks it up, so this logs and answers False instead of raising."""
+def enqueue(queued: Callable[..., object], *args: object, **options: object) -> bool:
+    """Queue a task after the caller committed: `enqueue(render_part, job_id, 3)`; `options` are
+    Huey's (priority=…, delay=…). A queue that is down does not undo what was committed: the
+    periodic task that looks for work without a nudge picks it up, so this logs and answers False
+    instead of raising."""
     try:
-        queued(*args)
+        queued(*args, **options)
     except Exception:
         if huey.immediate:
             raise

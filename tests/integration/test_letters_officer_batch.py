@@ -49,7 +49,7 @@ def test_a_supervisor_makes_a_kelurahan_batch_in_the_background(client, people):
     page = parse(client.get("/petugas/surat-massal"))
     options = {o["value"]: o.get_text(strip=True) for o in page.select("select[name=wilayah] option")}
     assert options["semua"] == "Seluruh Kota Bekasi" and options[f"kelurahan:{KEL}"] == "Kelurahan Bekasijaya"
-    assert len(options) == 1 + 12 + 56
+    assert len(options) == 1 + 1 + 12 + 56 and options[""] == "Pilih wilayah…"  # nothing chosen at first
 
     started = client.post("/petugas/surat-massal", data={"csrf_token": token(client), "wilayah": f"kelurahan:{KEL}"})
     assert started.status_code == 303
@@ -164,8 +164,8 @@ def test_officers_batch_only_their_kecamatan_and_never_the_whole_city(client, ap
     sign_in(client, account(kecamatan=["32.75.01"]))
     page = parse(client.get("/petugas/surat-massal"))
     values = [o["value"] for o in page.select("select[name=wilayah] option")]
-    assert "semua" not in values and values[0] == "kecamatan:32.75.01"
-    assert all(v.split(":")[1].startswith("32.75.01") for v in values)
+    assert "semua" not in values and values[:2] == ["", "kecamatan:32.75.01"]
+    assert all(v.split(":")[1].startswith("32.75.01") for v in values[1:])
     for wilayah in ("semua", f"kelurahan:{OTHER_KEC_KEL}", "kecamatan:32.75.02", "kelurahan:99"):
         refused = client.post("/petugas/surat-massal", data={"csrf_token": token(client), "wilayah": wilayah})
         assert refused.status_code == 400
