@@ -29,4 +29,5 @@ def show_privacy():
         "home/privasi.html",
         title=_("Pemberitahuan privasi"),
         open311_delay_days=current_app.config["OPEN311_DELAY_DAYS"],
+        check_log_days=current_app.config["CHECK_LOG_RETENTION_DAYS"],
     )

@@ -139,6 +139,7 @@ def test_the_privacy_notice_answers_what_uu_27_2022_asks(client, app, monkeypatc
     assert "Undang-Undang Nomor 27 Tahun 2022" in text
     assert "foto KTP dan KK" in text and "3 × 24 jam" in text
     assert "paling cepat 7 hari setelah pengaduan masuk" in text  # Open311's delay, from the setting
+    assert f"dihapus setelah {app.config['CHECK_LOG_RETENTION_DAYS']} hari" in text  # the check log's retention
     assert main.select_one("section.contact-card a[href^='tel:']") is not None
     assert page.select_one("footer a[href='/privasi']")["aria-current"] == "page"
 
