@@ -21,10 +21,12 @@ $(VENV)/.installed: $(BIN)/activate setup.cfg pyproject.toml
 
 install: $(VENV)/.installed ## Create .venv and install the portal with its test tools
 
-run: install ## Migrate, load demo data, serve at http://127.0.0.1:$(PORT) (SQLite in instance/; make run PORT=8000)
+run: install ## Migrate, load demo data, serve at http://127.0.0.1:$(PORT) with a task-queue worker (Procfile; make run PORT=8000)
 	$(FLASK) db upgrade
 	$(FLASK) demo seed
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	@echo "Portal: http://127.0.0.1:$(PORT)  (petugas: http://127.0.0.1:$(PORT)/petugas/masuk)"
+	PATH="$(CURDIR)/$(BIN):$$PATH" SIGAP_ENV=development PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)}" \
+		$(BIN)/honcho start -f Procfile -p $(PORT)
 
 browser: ## Debian's Chromium for browser tests, plus htmx and axe-core from npm (ignored folder)
 	@test -x /usr/bin/chromium || { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; else echo "Install Chromium: sudo apt-get install -y chromium"; fi; }

@@ -54,11 +54,12 @@ def create_app(config: dict | None = None) -> Flask:
     install_template_gettext(app)
     limiter.init_app(app)
 
-    from portal.web import auth, errors, security, templating
+    from portal.web import auth, errors, security, static_files, templating
 
     auth.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    static_files.init_app(app)
     templating.init_app(app)
 
     from portal.notifications import renderer
@@ -76,8 +77,9 @@ def create_app(config: dict | None = None) -> Flask:
     for blueprint in (home_bp, status_check_bp, complaints_bp, assistance_bp, letters_bp, statistics_bp, officers_bp):
         app.register_blueprint(blueprint)
 
-    from portal import cli
+    from portal import background, cli
 
+    background.init_app(app)
     cli.init_app(app)
     logging.getLogger("portal").setLevel(logging.INFO)
     return app

@@ -20,17 +20,17 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     BeforeValidator,
     Field,
-    HttpUrl,
     NonNegativeInt,
     PositiveInt,
-    TypeAdapter,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from portal.core.workdays import parse_dates
+from portal import config_values as parse
+from portal.config_contact import DEMO_CONTACT, EMAIL, check_contact
 
 HTMX_CDN_URL = "https://cdn.jsdelivr.net/npm/htmx.org@2.0.11/dist/htmx.min.js"
 HTMX_CDN_SRI = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg"
@@ -40,76 +40,10 @@ class ConfigError(RuntimeError):
     pass
 
 
-def days_by_category(value: str) -> dict[str, int]:
-    """ "informasi=5,data_salah=10" → {"informasi": 5, "data_salah": 10}; a typo stops the start,
-    not every filing later. Raises ValueError (the Settings field adds the variable's name)."""
-    from portal.complaints.models.complaint import ComplaintCategory
-
-    categories = [c.value for c in ComplaintCategory]
-    days: dict[str, int] = {}
-    for part in filter(None, (p.strip() for p in (value or "").split(","))):
-        category, _sep, number = part.partition("=")
-        category = category.strip()
-        if category not in categories:
-            raise ValueError(f"unknown category {category!r}; use one of {', '.join(categories)}")
-        number = number.strip()
-        if not (number.isascii() and number.isdigit()) or not 1 <= int(number) <= 365:
-            raise ValueError(f"{part!r} needs a number of working days from 1 to 365, e.g. informasi=5")
-        days[category] = int(number)
-    return days
-
-
-def _stripped(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
-def _dates(value: Any) -> Any:
-    """ "2026-11-23, 2026-11-24" → the dates (CUTI_BERSAMA); anything else is left to the type."""
-    if not isinstance(value, str):
-        return value
-    try:
-        return tuple(parse_dates(value))
-    except ValueError as error:
-        raise ValueError(f"needs dates YYYY-MM-DD separated by commas ({error})") from None
-
-
-def _rate_limit(value: str) -> str:
-    from limits import parse_many
-
-    try:
-        parse_many(value)
-    except ValueError as error:
-        raise ValueError(f"is not a rate limit like '10 per hour;30 per day' ({error})") from None
-    return value
-
-
-def _public_url(value: str) -> str:
-    TypeAdapter(HttpUrl).validate_python(value)  # http(s), a host; kept as written, without the last /
-    return value.rstrip("/")
-
-
-def _database_url(value: str) -> str:
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    if value.startswith("postgres://"):
-        value = "postgresql://" + value[len("postgres://") :]
-    if value.startswith("postgresql://"):
-        value = "postgresql+psycopg://" + value[len("postgresql://") :]
-    try:
-        make_url(value)
-    except ArgumentError:
-        raise ValueError("is not a database URL, e.g. postgresql://sigap@db/sigap") from None
-    return value
-
-
-def _mode(value: Any) -> Any:
-    return _stripped(value).lower() if isinstance(value, str) else value
-
-
-Flag = Annotated[bool, BeforeValidator(_stripped)]
-RateLimit = Annotated[str, BeforeValidator(_stripped), Field(min_length=1)]
+Flag = Annotated[bool, BeforeValidator(parse.stripped)]
+RateLimit = Annotated[str, BeforeValidator(parse.stripped), Field(min_length=1)]
 WorkingDays = Annotated[int, Field(ge=1, le=365)]
+Text = Annotated[str, BeforeValidator(parse.stripped), Field(min_length=3, max_length=300)]
 RATE_LIMITS = (
     "RATELIMIT_STATUS_CHECK",
     "RATELIMIT_COMPLAINTS",
@@ -126,7 +60,7 @@ class Settings(BaseSettings):
     # Only what read_settings hands in: never the process's environment behind its back.
     model_config = SettingsConfigDict(case_sensitive=True, extra="forbid", frozen=True)
 
-    SIGAP_ENV: Annotated[Literal["production", "development", "testing"], BeforeValidator(_mode)] = "production"
+    SIGAP_ENV: Annotated[Literal["production", "development", "testing"], BeforeValidator(parse.mode)] = "production"
     SECRET_KEY: str | None = None
     NIK_HMAC_KEY: str | None = None
     DATABASE_URL: str
@@ -137,7 +71,7 @@ class Settings(BaseSettings):
     RATELIMIT_COMPLAINT_STEPS: RateLimit = "60 per hour;300 per day"
     RATELIMIT_TRACKING: RateLimit = "30 per minute"
     RATELIMIT_SIGN_IN: RateLimit = "10 per minute;100 per day"
-    HTMX_URL: str = HTMX_CDN_URL
+    HTMX_URL: Annotated[str, BeforeValidator(parse.stripped)] = HTMX_CDN_URL  # or "self": portal/static's copy
     HTMX_SRI: str = HTMX_CDN_SRI
     PROXY_FIX_X_FOR: NonNegativeInt = 0
     SESSION_COOKIE_SECURE: Flag = True
@@ -147,13 +81,23 @@ class Settings(BaseSettings):
     PROGRAM_BUDGET: NonNegativeInt = 2_352_000_000
     PROGRAM_BUDGET_YEAR: Annotated[int, Field(ge=2000, le=2100)] | None = None  # None: this year
     STATS_CACHE_SECONDS: NonNegativeInt = 60  # age of the shared /statistik snapshot before a recount
+    CHECK_LOG_RETENTION_DAYS: Annotated[int, Field(ge=1, le=36_500)] = 365  # then purged nightly (status_check.tasks)
     NIK_LOCKOUT_FAILURES: PositiveInt = 5
     NIK_LOCKOUT_MINUTES: PositiveInt = 15
-    ATTACHMENT_DIR: str
+    # Where files live (portal.core.files): "local", folders on this machine (one node only), or
+    # "database", the portal's own database (every node and consumer reaches them; in its backups).
+    FILE_STORE: Annotated[Literal["local", "database"], BeforeValidator(parse.mode)] = "local"
+    FILE_DIR: str  # the local store's folder for areas without a folder setting of their own
+    ATTACHMENT_DIR: str  # the local store's folder of residents' files (the "attachments" area)
     # uploads checked at once on this machine (each in a bounded child); the other workers stay free
     UPLOAD_CHECK_SLOTS: PositiveInt
     LETTER_BATCH_DIR: str
-    CUTI_BERSAMA: Annotated[tuple[date, ...], BeforeValidator(_dates)] = ()
+    LETTER_BATCHES_AT_ONCE: PositiveInt = 1  # batches rendered at once, over all consumers; the rest wait
+    # A part of a batch claimed longer ago than this is taken to be lost (its consumer killed) and
+    # made again: far above the ~10 s one part takes.
+    LETTER_PART_LEASE_SECONDS: Annotated[int, Field(ge=5)] = 120
+    TASK_QUEUE_URL: str
+    CUTI_BERSAMA: Annotated[tuple[date, ...], BeforeValidator(parse.dates)] = ()
     ROSTER_REJECTS_DIR: str
     ROSTER_UPLOAD_MAX_BYTES: PositiveInt = 300 * 1024 * 1024
     SLA_VERIFY_DAYS: WorkingDays = 3
@@ -171,6 +115,15 @@ class Settings(BaseSettings):
     SMTP_USERNAME: str | None = None
     SMTP_PASSWORD: str | None = None
     SMTP_STARTTLS: Flag = False
+    CONTACT_OFFICE: Text = DEMO_CONTACT["CONTACT_OFFICE"]
+    CONTACT_ADDRESS: Text = DEMO_CONTACT["CONTACT_ADDRESS"]
+    CONTACT_PHONE: Annotated[str, BeforeValidator(parse.stripped)] = DEMO_CONTACT["CONTACT_PHONE"]
+    CONTACT_WHATSAPP: Annotated[str, BeforeValidator(parse.stripped)] | None = DEMO_CONTACT["CONTACT_WHATSAPP"]
+    CONTACT_EMAIL: Annotated[str, BeforeValidator(parse.stripped), Field(pattern=EMAIL)] | None = None
+    CONTACT_DAYS: Annotated[str, BeforeValidator(parse.stripped)] = DEMO_CONTACT["CONTACT_DAYS"]
+    CONTACT_HOURS: Annotated[str, BeforeValidator(parse.stripped)] = DEMO_CONTACT["CONTACT_HOURS"]
+    # Open311 publishes a complaint this many days after it was filed, with its dates as days only
+    OPEN311_DELAY_DAYS: Annotated[int, Field(ge=0, le=90)] = 7
 
     @classmethod
     def settings_customise_sources(  # pydantic-settings passes every source by name; only init is kept
@@ -188,9 +141,9 @@ class Settings(BaseSettings):
     def _defaults_that_depend_on_others(cls, values: Any) -> Any:
         if isinstance(values, dict):
             if "HTMX_SRI" not in values:  # the CDN's hash is no use for another copy of htmx
-                values["HTMX_SRI"] = HTMX_CDN_SRI if "HTMX_URL" not in values else ""
+                values["HTMX_SRI"] = HTMX_CDN_SRI if "HTMX_URL" not in values else ""  # self: computed
             if "SESSION_COOKIE_SECURE" not in values:  # development runs on http://127.0.0.1
-                mode = _mode(values.get("SIGAP_ENV", "production"))
+                mode = parse.mode(values.get("SIGAP_ENV", "production"))
                 values["SESSION_COOKIE_SECURE"] = mode not in {"development", "testing"}
         return values
 
@@ -199,26 +152,49 @@ class Settings(BaseSettings):
     def _days_by_category(cls, value: Any) -> Any:
         if isinstance(value, Mapping):
             value = ",".join(f"{category}={days}" for category, days in value.items())
-        return days_by_category(value) if isinstance(value, str) else value
+        return parse.days_by_category(value) if isinstance(value, str) else value
 
     @field_validator(*RATE_LIMITS)
     @classmethod
     def _limits(cls, value: str) -> str:
-        return _rate_limit(value)
+        return parse.rate_limit(value)
+
+    @field_validator("HTMX_URL")
+    @classmethod
+    def _htmx_url(cls, value: str) -> str:
+        if value == "self" or value.startswith("/") or value.startswith("https://") or value.startswith("http://"):
+            return value
+        raise ValueError("needs 'self' (the copy shipped with the portal), a path on this site or an https:// URL")
+
+    @field_validator("CONTACT_PHONE", "CONTACT_WHATSAPP", "CONTACT_DAYS", "CONTACT_HOURS")
+    @classmethod
+    def _contact(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return check_contact(info.field_name or "", value)
 
     @field_validator("PUBLIC_BASE_URL")
     @classmethod
     def _public_base_url(cls, value: str) -> str:
-        return _public_url(value)
+        return parse.public_url(value)
+
+    @field_validator("TASK_QUEUE_URL")
+    @classmethod
+    def _task_queue(cls, value: str) -> str:
+        return parse.task_queue_url(value)
 
     @field_validator("DATABASE_URL")
     @classmethod
     def _database(cls, value: str) -> str:
-        return _database_url(value)
+        return parse.database_url(value)
 
     @property
     def development(self) -> bool:
         return self.SIGAP_ENV in {"development", "testing"}
+
+    @property
+    def demo_contact(self) -> bool:
+        """Some contact detail is still the demo value: the pages say so (never a made-up office)."""
+        demo = ("CONTACT_ADDRESS", "CONTACT_PHONE", "CONTACT_WHATSAPP")  # what a resident acts on
+        return any(getattr(self, name) == DEMO_CONTACT[name] for name in demo)
 
     def revised(self, changes: Mapping[str, Any]) -> Settings:
         """These settings with some changed, checked again (a value changed in app.config)."""
@@ -254,6 +230,45 @@ def _dev_secret_key(instance_path: Path, name: str = "dev-secret-key") -> str:
     return key_file.read_text().strip()
 
 
+# Settings whose default is only right on a laptop (one process, one machine, http://127.0.0.1):
+# in production (SIGAP_ENV unset or "production") each must be set on purpose, or the app does
+# not start. What each default would do in production, and what to set instead.
+PRODUCTION_REQUIRED: dict[str, str] = {
+    "PUBLIC_BASE_URL": (
+        "the portal's public address, printed on every letter and in its QR code (letters keep their "
+        "gap-free numbers once made, so a wrong address cannot be taken back); the default is "
+        "http://127.0.0.1:5000. Set e.g. PUBLIC_BASE_URL=https://sigap.bekasikota.go.id"
+    ),
+    "DATABASE_URL": (
+        "the default is a SQLite file in this machine's instance folder ({instance}), which a second "
+        "server never sees. Set e.g. DATABASE_URL=postgresql://sigap@db/sigap"
+    ),
+    "RATELIMIT_STORAGE_URI": (
+        "the default memory:// counts in each worker's own memory, so 4 workers on 2 servers let "
+        "a client through 8 times the limit. Set e.g. RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 "
+        "(memory:// only for a single worker on a single server)"
+    ),
+    "TASK_QUEUE_URL": (
+        "the default is a SQLite file in this machine's instance folder ({instance}), a queue that the "
+        "workers of another server never see. Set e.g. TASK_QUEUE_URL=redis://127.0.0.1:6379/1 "
+        "(sqlite:///PATH only when every web server and worker runs on this one machine)"
+    ),
+    "FILE_STORE": (
+        "the default `local` keeps residents' files, roster uploads and letter batches in this machine's "
+        "folders, which another server never sees. Set FILE_STORE=database (files in the portal's "
+        "database), or FILE_STORE=local when everything runs on this one machine"
+    ),
+}
+
+
+def _missing_in_production(given: set[str], instance_path: Path) -> list[str]:
+    return [
+        f"{name} is required in production: {why.format(instance=instance_path)}"
+        for name, why in PRODUCTION_REQUIRED.items()
+        if name not in given
+    ]
+
+
 def read_settings(
     instance_path: Path, overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
 ) -> Settings:
@@ -263,30 +278,41 @@ def read_settings(
     fields = Settings.model_fields
     values: dict[str, Any] = {
         "DATABASE_URL": f"sqlite:///{instance_path / 'sigap.sqlite3'}",
+        "FILE_DIR": str(instance_path / "files"),
         "ATTACHMENT_DIR": str(instance_path / "attachments"),
         "UPLOAD_CHECK_SLOTS": max(1, (os.cpu_count() or 2) // 2),  # half the cores
         "LETTER_BATCH_DIR": str(instance_path / "letter-batches"),
         "ROSTER_REJECTS_DIR": str(instance_path / "rejects"),
+        "TASK_QUEUE_URL": f"sqlite:///{instance_path / 'tasks.sqlite3'}",
     }
+    given = {name for name in fields if env.get(name, "") != ""}
+    given |= {name for name, value in (overrides or {}).items() if name in fields and value != ""}
     values.update({name: env[name] for name in fields if env.get(name, "") != ""})
     values.update({name: value for name, value in (overrides or {}).items() if name in fields and value != ""})
     settings = _checked(Settings, values)
+    if "SQLALCHEMY_DATABASE_URI" in (overrides or {}):  # a test's or a script's own database
+        given.add("DATABASE_URL")
 
     keys: dict[str, str] = {}
+    missing: list[str] = []
     if not settings.SECRET_KEY:
-        if not settings.development:
-            raise ConfigError(
-                "SECRET_KEY is required outside development. Set SECRET_KEY, or SIGAP_ENV=development for a local run."
-            )
-        keys["SECRET_KEY"] = _dev_secret_key(instance_path)
+        if settings.development:
+            keys["SECRET_KEY"] = _dev_secret_key(instance_path)
+        else:
+            missing.append("SECRET_KEY is required outside development. Set SECRET_KEY.")
     if not settings.NIK_HMAC_KEY:
-        if not settings.development:
-            raise ConfigError(
+        if settings.development:
+            keys["NIK_HMAC_KEY"] = _dev_secret_key(instance_path, "dev-nik-hmac-key")
+        else:
+            missing.append(
                 "NIK_HMAC_KEY is required outside development: the key of the HMAC that stands for a NIK "
                 "in the check log and lockouts, kept apart from SECRET_KEY (rotating one must not change "
-                "the other). Set NIK_HMAC_KEY, or SIGAP_ENV=development for a local run."
+                "the other). Set NIK_HMAC_KEY."
             )
-        keys["NIK_HMAC_KEY"] = _dev_secret_key(instance_path, "dev-nik-hmac-key")
+    if not settings.development:
+        missing += _missing_in_production(given, instance_path)
+    if missing:  # every missing variable at once, one line each
+        raise ConfigError("\n".join([*missing, "(For a local run on a laptop: SIGAP_ENV=development.)"]))
     if keys:
         settings = settings.model_copy(update=keys)
     if settings.NIK_HMAC_KEY == settings.SECRET_KEY:

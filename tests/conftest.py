@@ -32,6 +32,7 @@ from portal import create_app
 from portal.config import load_config
 from portal.extensions import db, limiter
 from portal.models import Base
+from portal.tasks.queue import configure as configure_queue
 from tests.clock import configured_now, running_at
 from tests.helpers import PortalClient, app_settings, migrate
 
@@ -251,6 +252,7 @@ def app(request, database_url, app_config, _files, monkeypatch):
     monkeypatch.setenv("SIGAP_ENV", "testing")
     own = request.node.get_closest_marker("own_app") is not None
     app = _app_for(database_url, {**app_settings(database_url, _files), **app_config}, own=own)
+    configure_queue(app)  # the queue is one per process: point it at this test's app (reused or not)
     with app.app_context():
         _empty_tables()
         _empty_folders(_files)

@@ -124,12 +124,12 @@ def attachment(app, case, *, filename="kk.png", data=None):
     """A file attached to a filed complaint through the real upload cleaning and storage."""
     from portal.complaints.services.attachments import clean_upload
     from portal.complaints.services.filing import attach_file
-    from portal.web.settings import attachment_dir
+    from portal.web.settings import attachment_store
 
     with app.test_request_context():
         record = attach_file(
             session=db.session,
-            directory=attachment_dir(),
+            store=attachment_store(),
             complaint=case,
             file=clean_upload(data=png() if data is None else data, filename=filename),
         )

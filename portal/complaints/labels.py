@@ -161,6 +161,8 @@ def _case_message(code: CaseRefusal, p: dict[str, object]) -> str:
             return _("Penilaian hanya bisa diberikan sekali, dalam 14 hari setelah pengaduan selesai.")
         case CaseRefusal.DUPLICATE_OPEN_CASE:
             return _("Sudah ada pengaduan yang masih diproses untuk NIK ini.")
+        case CaseRefusal.ALREADY_SENT:
+            return _("Pengaduan ini sudah terkirim. Lacak dengan nomor dan kode akses pada tanda terimanya.")
 
 
 def _attachment_message(code: AttachmentRefusal, p: dict[str, object]) -> str:

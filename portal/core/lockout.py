@@ -292,6 +292,27 @@ def count_total(
     _alert(session, replace(total, failures=0, lockouts=row.lockouts + 1), policy, subject=subject, gate=False)
 
 
+def delete_quiet_totals(*, session: Session, policy: LockoutPolicy = DEFAULT_POLICY, now: datetime, batch: int) -> int:
+    """Delete at most `batch` totals that keep nothing their next count would use, the oldest
+    first; how many went (fewer than `batch`: none is left). Such a total has never locked or
+    alerted (lockouts 0, no locked_until) and has had no failure for `total_window`: its next
+    count starts again at 1 (count_statement's `stale`), exactly like a row that does not exist,
+    so deleting it changes no answer, only what is kept about a secret. Kept: every client's own
+    row (its failures never expire: they count until a success or a lockout) and totals that
+    locked or alerted (their next lockout lasts twice as long; their alerts are numbered)."""
+    quiet = (
+        _T.c.client_hmac == EVERY_CLIENT,
+        _T.c.lockouts == 0,
+        _T.c.locked_until.is_(None),
+        _T.c.updated_at < now - policy.total_window,
+    )
+    oldest = sa.select(_T.c.secret_hmac).where(*quiet).order_by(_T.c.updated_at).limit(batch)
+    # The conditions again on the row deleted: on PostgreSQL a total counted meanwhile by another
+    # transaction is checked again as it now is (and kept).
+    result = session.connection().execute(_T.delete().where(*quiet, _T.c.secret_hmac.in_(oldest)))
+    return result.rowcount
+
+
 def _alert(
     session: Session, total: Attempt, policy: LockoutPolicy, *, subject: tuple[str, str | int] | None, gate: bool
 ) -> None:

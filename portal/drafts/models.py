@@ -9,7 +9,9 @@ FilingReceipt: the confirmation shown after filing, kept for a short while, seal
 code is shown once, right after filing, and on the receipt PDF downloaded in the next minutes.
 The session cookie (signed, not encrypted) holds only this row's token and a random pad; the row
 holds the code XOR the pad. Neither the cookie alone nor the database alone
-tells the code, and after `expires_at` the confirmation is gone from a shared phone.
+tells the code, and after `expires_at` the confirmation is gone from a shared phone. A filing
+sent from a draft derives token and pad from the draft's token with the app's secret (so a second
+send of that draft can show the same confirmation; the draft row is deleted by the filing).
 """
 
 from __future__ import annotations

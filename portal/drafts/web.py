@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import after_this_request, request, session
+from flask import after_this_request, current_app, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -66,10 +66,33 @@ EXPIRED_CONFIRMATION = _l(
 _KEY = "receipt_{kind}"  # (confirmation_waiting below relies on the prefix)
 
 
-def remember_filing(*, kind: str, object_id: int, access_code: str) -> None:
-    """Called in the filing request, before its commit."""
-    key = receipts.keep(session=current_session(), kind=kind, object_id=object_id, access_code=access_code)
+def _draft_key(kind: str, draft_token: str) -> receipts.ReceiptKey:
+    return receipts.key_for_draft(secret=current_app.config["SECRET_KEY"], kind=kind, draft_token=draft_token)
+
+
+def remember_filing(*, kind: str, object_id: int, access_code: str, draft_token: str | None = None) -> None:
+    """Called in the filing request, before its commit. Filed from a draft: the confirmation's key
+    comes from the draft's token, so that a second send of the draft can show it (`filed_before`)."""
+    key = receipts.keep(
+        session=current_session(),
+        kind=kind,
+        object_id=object_id,
+        access_code=access_code,
+        key=_draft_key(kind, draft_token) if draft_token else None,
+    )
     session[_KEY.format(kind=kind)] = {"t": key.token, "p": key.pad}
+
+
+def filed_before(*, kind: str, draft_token: str | None) -> bool:
+    """This draft was filed moments ago (by a send that won the race for it): this browser gets the
+    same confirmation, and True. False when there is none (or it is no longer fresh)."""
+    if not draft_token:
+        return False
+    key = _draft_key(kind, draft_token)
+    if receipts.read_again(session=current_session(), kind=kind, key=key) is None:
+        return False
+    session[_KEY.format(kind=kind)] = {"t": key.token, "p": key.pad}
+    return True
 
 
 def filed(kind: str) -> receipts.Receipt | None:

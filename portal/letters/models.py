@@ -35,7 +35,8 @@ class Letter(Base):
     number: Mapped[str] = mapped_column(sa.String(120), unique=True)
     year: Mapped[int]
     seq: Mapped[int]
-    # 16 characters of Crockford base32 (80 random bits), shown as XXXX-XXXX-XXXX-XXXX.
+    # 16 characters of Crockford base32, shown as XXXX-XXXX-XXXX-XXXX: 15 random (75 bits) and a check
+    # character (letters issued before it: 16 random characters, still verified by lookup).
     code: Mapped[str] = mapped_column(sa.String(16), unique=True)
     status: Mapped[LetterStatus] = mapped_column(str_enum(LetterStatus))
     issued_via: Mapped[IssuedVia] = mapped_column(str_enum(IssuedVia))

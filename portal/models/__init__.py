@@ -31,6 +31,7 @@ from portal.complaints.models.complaint import (
 from portal.complaints.models.name_word import ComplaintNameWord
 from portal.complaints.models.response_template import ResponseTemplate
 from portal.core.base import Base
+from portal.core.file_models import StoredFile, StoredFileChunk
 from portal.core.filers import FilerRelation
 from portal.core.lockout_models import AccessLockout, LockoutScope
 from portal.core.nik import Sex
@@ -41,6 +42,7 @@ from portal.drafts.models import (
     ComplaintDraft,
     FilingReceipt,  # noqa: F401
 )
+from portal.jobs.models import BackgroundJob, JobKind, JobPart, JobState, PartState  # noqa: F401
 from portal.letters.models import IssuedVia, Letter, LetterCounter, LetterStatus  # noqa: F401
 from portal.notifications.models import OutboxChannel, OutboxMessage, OutboxState
 from portal.roster.models.person import Person, PersonStatus, PersonStatusHistory, RosterImportBatch, StatusReason
@@ -68,6 +70,8 @@ __all__ = [
     "ContactChannel",
     "EventKind",
     "FilerRelation",
+    "StoredFile",
+    "StoredFileChunk",
     "OutboxChannel",
     "OutboxMessage",
     "OutboxState",

@@ -1,24 +1,31 @@
-"""/petugas/warga: look people up in the roster; /petugas/impor: roster imports (admins)."""
+"""/petugas/impor: roster imports (admins). An upload is checked at once (header row), kept, and
+imported on the task queue (portal.roster.tasks); its page follows the import from any web node."""
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.core import trail as audit
+from portal.core.base import utcnow
 from portal.core.errors import RosterFileError
 from portal.core.roles import Role
 from portal.extensions import current_session, db
-from portal.roster import labels
+from portal.jobs.models import RUNNING, BackgroundJob, JobKind, JobState
+from portal.jobs.services import jobs
+from portal.roster import labels, tasks
+from portal.roster.documents import uploads
 from portal.roster.forms import RosterUploadForm
 from portal.roster.models.person import RosterImportBatch
 from portal.roster.services import imports as roster_imports
+from portal.tasks.queue import enqueue, read_progress
 from portal.web.auth import ADMINS, current_actor, roles_required
+from portal.web.htmx import render_page_or_fragment, wants_fragment
 from portal.web.numbers import as_id
+from portal.web.settings import rejects_dir
 
 bp = officer_bp = Blueprint("roster", __name__)  # registered by portal.officers under /petugas
 
@@ -28,9 +35,8 @@ ROSTER_UPLOAD_MAX_BYTES = 300 * 1024 * 1024
 # Roster imports (admins) -------------------------------------------------------------------
 
 
-def rejects_dir() -> Path:
-    configured = current_app.config.get("ROSTER_REJECTS_DIR")
-    return Path(configured) if configured else Path(current_app.instance_path) / "rejects"
+KIND = JobKind.ROSTER_IMPORT
+POLL_SECONDS = 2
 
 
 @bp.url_value_preprocessor
@@ -48,9 +54,20 @@ def _imports_page(form: RosterUploadForm, *, status: int = 200):
     folder = rejects_dir()
     with_rejects = {b.id for b in batches if roster_imports.rejects_file(directory=folder, batch_id=b.id)}
     older = batches[-1].id if len(batches) == 50 else None
+    waiting = [job for job in jobs.list_jobs(session=current_session(), kind=KIND, limit=20) if _running(job)]
     return render_template(
-        "roster/impor.html", form=form, batches=batches, with_rejects=with_rejects, older=older, title=_("Impor roster")
+        "roster/impor.html",
+        form=form,
+        batches=batches,
+        with_rejects=with_rejects,
+        older=older,
+        running=waiting,
+        title=_("Impor roster"),
     ), status
+
+
+def _running(job: BackgroundJob) -> bool:
+    return job.state in {JobState.ANTRE, *RUNNING}
 
 
 @bp.get("/impor")
@@ -66,36 +83,68 @@ def upload_roster():
     if not form.validate_on_submit():
         return _imports_page(form, status=400)
     upload = form.file.data
-    filename = os.path.basename((upload.filename or "roster.csv").replace("\\", "/"))
+    filename = os.path.basename((upload.filename or "roster.csv").replace("\\", "/"))[:200]
     try:
-        result = roster_imports.import_upload(
-            session=current_session(),
-            stream=upload.stream,
-            filename=filename,
-            rejects_dir=rejects_dir(),
-            imported_by=f"{current_user.email} (petugas:{current_user.id})",
-            who=current_actor(),
-            describe=labels.row_problem,
-        )
+        roster_imports.check_header(upload.stream)
     except RosterFileError as error:
-        db.session.rollback()
         form.file.errors = [labels.file_error(error)]
         return _imports_page(form, status=400)
-    db.session.commit()
-    flash(
-        _(
-            "Impor #%(id)d selesai: %(read)d baris dibaca, %(new)d baru, %(updated)d diperbarui, "
-            "%(same)d tidak berubah, %(rejected)d ditolak, %(warnings)d peringatan.",
-            id=result.batch_id,
-            read=result.rows_read,
-            new=result.inserted,
-            updated=result.updated,
-            same=result.unchanged,
-            rejected=result.rejected,
-            warnings=result.warnings,
-        )
+    session = current_session()
+    job = jobs.new_job(
+        session=session,
+        kind=KIND,
+        label=filename,
+        started_by_id=current_user.id,
+        started_by_name=current_user.name,
+        now=utcnow(),
     )
-    return redirect(url_for("officers.roster.list_imports"), 303)
+    size = uploads.keep(job.id, upload.stream, session=session)
+    job.total = size
+    job.result = {
+        "bytes": size,
+        "imported_by": f"{current_user.email} (petugas:{current_user.id})",
+        "ip": current_actor().ip,
+    }
+    audit.record(
+        session=session,
+        actor=current_actor(),
+        action="impor_mulai",
+        object_type="roster_import",
+        object_id=job.id,
+        detail=f"{filename[:120]}: {size} byte",
+    )
+    db.session.commit()
+    enqueue(tasks.import_roster_file, job.id)
+    return redirect(url_for("officers.roster.show_import", job_id=job.id), 303)
+
+
+@bp.get("/impor/tugas/<job_id>")
+@roles_required(*ADMINS)
+def show_import(job_id: str):
+    job = jobs.get_job(session=current_session(), job_id=job_id, kind=KIND)
+    if job is None:
+        abort(404)
+    read = job.done
+    if job.state in RUNNING:
+        read = read_progress(tasks.progress_key(job.id)) or 0
+    percent = min(100, int(100 * read / job.total)) if job.total else 0
+    seen = request.args.get("tahap", "")
+    response = render_page_or_fragment(
+        "roster/impor_tugas.html",
+        "roster/_impor_tugas.html",
+        job=job,
+        running=_running(job),
+        read=read,
+        percent=percent,
+        ahead=jobs.waiting_ahead(session=current_session(), job=job) if job.state == JobState.ANTRE else 0,
+        state_changed=seen != job.state.value,
+        poll_seconds=POLL_SECONDS,
+        title=_("Impor roster: %(name)s", name=job.label),
+    )
+    if wants_fragment() and not _running(job):
+        response.status_code = 286  # htmx: stop polling
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/impor/<int:batch_id>/ditolak.csv")

@@ -1,7 +1,9 @@
 """The open data of /statistik: the same protected numbers as the page, as JSON and CSV rows.
 
-Hidden counts keep their markers ("<5", "*") as strings; a figure that is not available or has
-too few cases to publish is null in JSON and empty in CSV. docs/open-data.md documents it.
+Hidden counts keep their markers ("<5", "*") as strings in JSON. In CSV a column holds numbers
+only: a hidden count is empty there, and its marker is in the column's `_tanda` companion, so a
+spreadsheet sums the column. A figure that is not available or has too few cases to publish is
+null in JSON and empty in CSV. docs/open-data.md documents it.
 """
 
 from __future__ import annotations
@@ -78,10 +80,56 @@ def table_rows(table: PublicTable) -> tuple[list[str], list[list[object]]]:
     return header, rows
 
 
+MARK_SUFFIX = "_tanda"
+
+
+def _number_and_mark(value: object) -> tuple[object, str]:
+    """A published value as CSV cells: (the number or "", the marker "<5" / "*" or "")."""
+    if value is None:
+        return "", ""
+    if isinstance(value, str) and value in (PRIMARY_MARK, SECONDARY_MARK):
+        return "", value
+    return value, ""
+
+
+def about_rows(public: PublicFigures) -> list[tuple[str, str, object]]:
+    """What the page says of its figures and data.json holds beside "ringkasan": when they were
+    counted, the data's date, the batches of non-public complaints, the small-count rule."""
+    f = public.figures
+    return [
+        ("dihitung_pada", _("Dihitung pada (WIB)"), f.computed_at.astimezone(JAKARTA).isoformat(timespec="seconds")),
+        ("tanggal_data_roster", _("Data peserta dari roster per"), f.data_date.isoformat() if f.data_date else None),
+        (
+            "pengaduan_rahasia_dihitung_sampai",
+            _("Pengaduan rahasia dan laporan pungli dihitung sampai bulan"),
+            f.nonpublic_until,
+        ),
+        ("ambang_angka_kecil", _("Angka di bawah ini disembunyikan"), THRESHOLD),
+        ("tanda_kurang_dari_5", _("Tanda untuk angka 0 sampai 4"), PRIMARY_MARK),
+        ("tanda_disembunyikan", _("Tanda untuk angka yang ikut disembunyikan (5 atau lebih)"), SECONDARY_MARK),
+        (
+            "minimal_kasus_untuk_persen_dan_median",
+            _("Pengaduan paling sedikit untuk persentase dan median"),
+            MIN_FOR_RATE,
+        ),
+    ]
+
+
 def download_rows(public: PublicFigures, name: str) -> tuple[list[str], list[list[object]]]:
+    """CSV header and rows: numbers alone in their columns, each marker in a `_tanda` column."""
     if name == SUMMARY:
-        return ["kode", "nama", "nilai"], [[k, label, "" if v is None else v] for k, label, v in summary_rows(public)]
-    return table_rows(public.tables[name]) if name in public.tables else (["kode", "nama"], [])
+        rows: list[list[object]] = [[k, label, *_number_and_mark(v)] for k, label, v in summary_rows(public)]
+        rows += [[k, label, "" if v is None else v, ""] for k, label, v in about_rows(public)]
+        return ["kode", "nama", "nilai", "nilai" + MARK_SUFFIX], rows
+    if name not in public.tables:
+        return ["kode", "nama"], []
+    header, table = table_rows(public.tables[name])
+    values = header[2:]
+    out: list[list[object]] = []
+    for row in table:
+        cells = [_number_and_mark(v) for v in row[2:]]
+        out.append([row[0], row[1], *(number for number, _mark in cells), *(mark for _number, mark in cells)])
+    return [*header[:2], *values, *(key + MARK_SUFFIX for key in values)], out
 
 
 def _table_json(table: PublicTable) -> dict[str, object]:

@@ -11,7 +11,7 @@ from portal.core.base import utcnow
 from portal.core.errors import Locked
 from portal.extensions import current_session, db, limiter
 from portal.status_check.forms import StatusCheckForm
-from portal.status_check.services import NextStep, check_status
+from portal.status_check.services.check import NextStep, check_status
 from portal.web.errors import form_expired, render_error
 from portal.web.htmx import render_page_or_fragment
 from portal.web.origin import from_this_site
@@ -25,7 +25,8 @@ COMPLAINT_FOR_NEXT_STEP = {
     NextStep.WAITING_LIST: ComplaintCategory.TERLEWAT,
     NextStep.UPDATE_DTSEN: ComplaintCategory.TERLEWAT,
     NextStep.UPDATE_DOMICILE: ComplaintCategory.DATA_SALAH,
-    NextStep.DECEASED_NOT_COVERED: ComplaintCategory.DATA_SALAH,
+    NextStep.ASK_OFFICE: ComplaintCategory.DATA_SALAH,
+    NextStep.ENDED: ComplaintCategory.DATA_SALAH,
     NextStep.USE_COVERAGE: ComplaintCategory.MASALAH_KARTU_KLAIM,
 }
 
@@ -61,7 +62,7 @@ def check_status_page():
             "menit, atau tanyakan langsung di kantor kelurahan atau Disnaker Kota Bekasi dengan membawa KTP.",
             minutes=locked.minutes,
         )
-        return render_error(429, message, retry_after=locked.retry_after_seconds)
+        return render_error(429, message, retry_after=locked.retry_after_seconds, contact=True)
     db.session.commit()
     if answer.person_id is not None:
         # Remembered briefly for the letter download; the NIK itself never goes into the cookie.

@@ -78,7 +78,10 @@ def register_error_format(app: Flask, prefix: str, render: Callable[[HTTPExcepti
     app.extensions.setdefault(_FORMATS, {})[prefix] = render
 
 
-def render_error(code: int, message: str | None = None, *, retry_after: int | None = None) -> Response:
+def render_error(
+    code: int, message: str | None = None, *, retry_after: int | None = None, contact: bool = False
+) -> Response:
+    """`contact`: the page names the office as another way (a lockout): its phone, WhatsApp and hours."""
     title, default_message = _messages(code)
     response = render_page_or_fragment(
         "errors/error.html",
@@ -87,6 +90,7 @@ def render_error(code: int, message: str | None = None, *, retry_after: int | No
         title=title,
         message=message or default_message,
         code=code,
+        show_contact=contact,
     )
     if retry_after is not None:
         response.headers["Retry-After"] = str(retry_after)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from flask import current_app
 
+from portal.core.files import Area, FileStore, open_store
 from portal.core.lockout import LockoutPolicy
 from portal.core.mail import SmtpSettings
 from portal.core.sla import SlaTargets
@@ -62,8 +63,32 @@ def lockout_policy() -> LockoutPolicy:
     )
 
 
-def attachment_dir() -> Path:
-    return Path(current_settings().ATTACHMENT_DIR)
+def rejects_dir() -> Path:
+    """Where the rejected rows of web roster imports are kept for admins (ROSTER_REJECTS_DIR)."""
+    return Path(current_settings().ROSTER_REJECTS_DIR)
+
+
+# Areas whose local folder has a setting of its own (kept from before the store); the others are
+# FILE_DIR/<area>.
+LOCAL_FOLDER_SETTINGS: dict[str, str] = {Area.ATTACHMENTS: "ATTACHMENT_DIR", Area.LETTER_BATCHES: "LETTER_BATCH_DIR"}
+
+
+def local_folder(area: str) -> Path:
+    """The local store's folder of `area` (also where `flask files migrate` copies from)."""
+    settings = current_settings()
+    name = LOCAL_FOLDER_SETTINGS.get(area)
+    return Path(getattr(settings, name)) if name else Path(settings.FILE_DIR) / area
+
+
+def file_store(area: str) -> FileStore:
+    """The store of `area` that FILE_STORE names, for routes and commands to hand to services."""
+    from portal.extensions import db
+
+    return open_store(kind=current_settings().FILE_STORE, area=area, folder=local_folder(area), engine=db.engine)
+
+
+def attachment_store() -> FileStore:
+    return file_store(Area.ATTACHMENTS)
 
 
 def smtp_settings() -> SmtpSettings:

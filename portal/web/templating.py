@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from babel.numbers import format_currency
 from flask import Flask, request, url_for
 from flask_babel import format_date, format_decimal, get_locale
+
+from portal.web.contact import current_contact
+from portal.web.static_files import HTMX_SELF_HOSTED, subresource_integrity
 
 
 def rupiah(amount: int) -> str:
@@ -25,6 +29,14 @@ def file_size(size: int) -> str:
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))} KB"
     return f"{format_decimal(round(size / (1024 * 1024), 1))} MB"
+
+
+def nik_groups(value: str | None) -> str:
+    """A NIK as four groups of four digits ("3275 0142 0190 0001"), as on the KTP, for proofreading
+    on the pages that show back what was typed; anything else unchanged."""
+    if value and len(value) == 16 and value.isascii() and value.isdigit():
+        return " ".join(value[i : i + 4] for i in range(0, 16, 4))
+    return value or ""
 
 
 def combine_args(args: dict, **changes) -> dict:
@@ -46,6 +58,15 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.filters["combine_args"] = combine_args
+    app.jinja_env.filters["nik_groups"] = nik_groups
+
+    def htmx_source() -> tuple[str, str]:
+        """(URL, SRI) of htmx: the configured address, or with HTMX_URL=self the copy shipped in
+        portal/static/vendor (content-hashed name, kept a year, no connection to a third party)."""
+        if app.config["HTMX_URL"] == "self":
+            folder = Path(app.static_folder or "")
+            return url_for("static", filename=HTMX_SELF_HOSTED), subresource_integrity(folder, HTMX_SELF_HOSTED)
+        return app.config["HTMX_URL"], app.config["HTMX_SRI"]
 
     @app.context_processor
     def _globals():
@@ -55,9 +76,11 @@ def init_app(app: Flask) -> None:
             args = {**(request.view_args or {}), "lang": language}
             return url_for(request.endpoint, **args)
 
+        htmx_url, htmx_sri = htmx_source()
         return {
-            "htmx_url": app.config["HTMX_URL"],
-            "htmx_sri": app.config["HTMX_SRI"],
+            "htmx_url": htmx_url,
+            "htmx_sri": htmx_sri,
             "current_language": str(get_locale() or "id"),
             "url_for_language": url_for_language,
+            "site_contact": current_contact,  # called only by the templates that show it
         }

@@ -213,6 +213,8 @@ PUBLIC: dict[str, Callable] = {
     "home.index": _go("/"),
     "status_check.check_status_page": _go("/cek-status"),
     "home.show_about": _go("/tentang"),
+    "home.show_contact": _go("/kontak"),
+    "home.show_privacy": _go("/privasi"),
     "complaints.new_complaint": _go("/pengaduan/baru"),
     "complaints.edit_details": lambda page, s, r: (_complaint_details(page, "12"), None),
     "complaints.check_answers": lambda page, s, r: _complaint_details(page, factories.make_nik(female=True)),
@@ -283,6 +285,17 @@ def _unsent_form(page: Page, s: Seeded, live_server) -> None:
     page.get_by_role("button", name="Lanjut", exact=True).click()
 
 
+def _roster_import(page: Page) -> None:
+    from tests.factories import roster_csv, roster_row
+
+    page.goto("/petugas/impor")
+    data = roster_csv([roster_row(), roster_row(nik="12345")]).getvalue()
+    page.get_by_label("Berkas roster (CSV UTF-8)").set_input_files(
+        files=[{"name": "roster-uji.csv", "mimeType": "text/csv", "buffer": data}]
+    )
+    page.get_by_role("button", name="Impor").click()
+
+
 def _letter_batch(page: Page) -> None:
     page.goto("/petugas/surat-massal")
     page.get_by_label("Wilayah").select_option("kelurahan:32.75.01.1001")
@@ -299,6 +312,7 @@ OFFICER: dict[str, Callable] = {
     "officers.notifications.list_outbox_problems": lambda page, s, ls: page.goto("/petugas/email-bermasalah"),
     "officers.complaints.show_reports": lambda page, s, ls: page.goto("/petugas/laporan"),
     "officers.roster.list_imports": lambda page, s, ls: page.goto("/petugas/impor"),
+    "officers.roster.show_import": lambda page, s, ls: _roster_import(page),
     "officers.accounts.list_accounts": lambda page, s, ls: page.goto("/petugas/admin/akun"),
     "officers.accounts.create_account": lambda page, s, ls: page.goto("/petugas/admin/akun/baru"),
     "officers.accounts.update_account": lambda page, s, ls: page.goto(f"/petugas/admin/akun/{s.account_id}"),

@@ -174,7 +174,8 @@ def test_file_track_answer_and_rate_a_complaint(page: Page, live_server, js):
     continue_to_check(page)
 
     answers = page.locator("dl.summary")
-    for shown in (TERLEWAT, nik, "Siti Ma'rifah", "+6281234567890", "ktp.png", STORY):
+    grouped = " ".join(nik[i : i + 4] for i in range(0, 16, 4))  # 4-4-4-4, as on the KTP, to proofread
+    for shown in (TERLEWAT, grouped, "Siti Ma'rifah", "+6281234567890", "ktp.png", STORY):
         expect(answers).to_contain_text(shown)
     reference, code = send(page)
     assert REFERENCE.fullmatch(reference) and ACCESS_CODE.fullmatch(code), (reference, code)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import time
 from collections.abc import Callable, Iterator
@@ -50,11 +51,17 @@ def app_settings(url: str, instance: Path) -> dict:
         "SECRET_KEY": "test-secret-key-not-for-production",
         "NIK_HMAC_KEY": "test-nik-hmac-key",
         "RATELIMIT_STORAGE_URI": "memory://",
+        "PUBLIC_BASE_URL": "http://127.0.0.1:5000",  # the default, given as production requires
         "SESSION_COOKIE_SECURE": False,
         "SERVER_NAME": None,
+        # TEST_FILE_STORE=database runs the suite on the database file store (default: local folders)
+        "FILE_STORE": os.environ.get("TEST_FILE_STORE", "local"),
+        "FILE_DIR": str(instance / "files"),
         "ATTACHMENT_DIR": str(instance / "attachments"),
         "LETTER_BATCH_DIR": str(instance / "letter-batches"),
         "ROSTER_REJECTS_DIR": str(instance / "rejects"),
+        # Tasks run in the request that queued them; tests/helpers/consumer.py runs real consumers.
+        "TASK_QUEUE_URL": "immediate",
     }
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from portal.complaints.services.lifecycle import Actor, transition
+from portal.core.base import utcnow
 from portal.core.trail import ActedBy
-from portal.core.workdays import WorkCalendar
+from portal.core.workdays import WorkCalendar, local_date
 from portal.extensions import db
 from portal.models import Account
 from tests.factories import account, make_nik
@@ -21,6 +24,19 @@ DETAILS = {
     "email": "",
     "uraian": "Saya pedagang kaki lima, desil 2, tetapi tidak terdaftar.",
 }
+
+
+def incident(days_ago: int = 15, **overrides) -> dict:
+    """What a pungli report's details step asks (where, when, what was asked), for a day before
+    the test clock's today."""
+    when = local_date(utcnow()) - timedelta(days=days_ago)
+    return {
+        "tempat": "Kantor kelurahan, loket pendaftaran",
+        "tanggal": when.strftime("%d-%m-%Y"),
+        "diminta": "Uang Rp 300.000 untuk biaya pendaftaran",
+        "identitas": "kontak",
+        **overrides,
+    }
 
 
 def start(client, kategori="terlewat", **extra):

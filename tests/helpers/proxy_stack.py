@@ -145,6 +145,8 @@ class Gunicorn:
             "DATABASE_URL": f"sqlite:///{self.database}",
             "PROXY_FIX_X_FOR": "1",
             "RATELIMIT_STORAGE_URI": "memory://",
+            "TASK_QUEUE_URL": f"sqlite:///{directory / 'tasks.sqlite3'}",  # one machine, said so
+            "FILE_STORE": "local",
             "ATTACHMENT_DIR": str(directory / "lampiran"),
             "ROSTER_REJECTS_DIR": str(directory / "rejects"),
             "LETTER_BATCH_DIR": str(directory / "letters"),

@@ -24,7 +24,7 @@ from portal.complaints.services.attachment_purge import purge_orphans
 from portal.core.base import utcnow
 from portal.extensions import db
 from portal.models import Attachment, ComplaintDraft
-from portal.web.settings import attachment_dir
+from portal.web.settings import attachment_store, local_folder
 from tests.clock import running_at
 from tests.factories import make_nik
 from tests.helpers import wait_until
@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def app_config(tmp_path) -> dict:
-    return {"ATTACHMENT_DIR": str(tmp_path / "lampiran")}
+    return {"ATTACHMENT_DIR": str(tmp_path / "lampiran"), "FILE_STORE": "local"}  # files on disk, aged by hand
 
 
 def photo() -> bytes:
@@ -86,6 +86,7 @@ def upload_in_a_process(database_url: str, directory: Path) -> subprocess.Popen:
         "SECRET_KEY": "purge-drill",
         "DATABASE_URL": database_url,
         "ATTACHMENT_DIR": str(directory),
+        "FILE_STORE": "local",
     }
     child = subprocess.Popen(
         [sys.executable, "-m", "tests.integration.upload_child", make_nik()],
@@ -102,15 +103,17 @@ def upload_in_a_process(database_url: str, directory: Path) -> subprocess.Popen:
 
 def wait_for_new_file(directory: Path, known: set[str], child: subprocess.Popen) -> Path:
     def new_file() -> Path | None:
+        """A new file with its bytes in (a photo is one write: its time does not change after)."""
         new = {p.name for p in directory.iterdir()} - known if directory.is_dir() else set()
         assert child.poll() is None, child.communicate()
-        return directory / new.pop() if new else None
+        path = directory / new.pop() if new else None
+        return path if path is not None and path.stat().st_size > 0 else None
 
     return wait_until(new_file, timeout=60, what="the upload never wrote its file", every=0.002)
 
 
 def test_a_file_left_by_a_worker_killed_before_its_commit_is_purged_and_nothing_else(client, app, database_url):
-    directory = attachment_dir()
+    directory = local_folder("attachments")
     kept = file_complaint_with_a_photo(client)  # committed: its file must survive every purge
     age(directory / kept.storage_key, utcnow() - timedelta(days=30))
 
@@ -121,7 +124,7 @@ def test_a_file_left_by_a_worker_killed_before_its_commit_is_purged_and_nothing_
         left = wait_for_new_file(directory, {kept.storage_key}, child)  # written and fsynced; INSERT waiting
         age(left, utcnow())
         # In flight: no committed row, but too young to be taken for an orphan.
-        report = purge_orphans(session=db.session, directory=directory)
+        report = purge_orphans(session=db.session, store=attachment_store())
         db.session.commit()
         assert (report.orphan_files, report.kept_recent) == (0, 1) and left.exists()
         os.kill(child.pid, signal.SIGKILL)
@@ -132,11 +135,11 @@ def test_a_file_left_by_a_worker_killed_before_its_commit_is_purged_and_nothing_
     assert left.exists()
     assert db.session.scalars(sa.select(Attachment.storage_key)).all() == [kept.storage_key]
     later = utcnow() + timedelta(minutes=30)
-    assert purge_orphans(session=db.session, directory=directory, now=later).orphan_files == 0  # still young
+    assert purge_orphans(session=db.session, store=attachment_store(), now=later).orphan_files == 0  # still young
     db.session.commit()
     assert left.exists()
 
-    report = purge_orphans(session=db.session, directory=directory, now=utcnow() + timedelta(minutes=61))
+    report = purge_orphans(session=db.session, store=attachment_store(), now=utcnow() + timedelta(minutes=61))
     db.session.commit()
     assert (report.orphan_files, report.kept_recent) == (1, 0)
     assert not left.exists()
@@ -144,7 +147,7 @@ def test_a_file_left_by_a_worker_killed_before_its_commit_is_purged_and_nothing_
 
 
 def test_files_of_abandoned_drafts_go_with_their_drafts_once_committed(client, app):
-    directory = attachment_dir()
+    directory = local_folder("attachments")
     filed = file_complaint_with_a_photo(app.test_client())
     start(client)  # a draft with a photo, never sent
     assert details(client, files=[(io.BytesIO(photo()), "ktp.png")]).status_code == 303
@@ -165,12 +168,12 @@ def test_files_of_abandoned_drafts_go_with_their_drafts_once_committed(client, a
         sa.select(Attachment).where(Attachment.draft_token.is_not(None), Attachment.id != abandoned.id)
     ).one()
 
-    report = purge_orphans(session=db.session, directory=directory, now=later)
+    report = purge_orphans(session=db.session, store=attachment_store(), now=later)
     assert (report.draft_files, report.orphan_files) == (1, 0) and report.drafts == 1
     db.session.rollback()  # the deletion was not committed: the file stays with its row
     assert (directory / abandoned.storage_key).exists() and db.session.get(Attachment, abandoned.id) is not None
 
-    report = purge_orphans(session=db.session, directory=directory, now=later)
+    report = purge_orphans(session=db.session, store=attachment_store(), now=later)
     db.session.commit()
     assert report.draft_files == 1
     assert not (directory / abandoned.storage_key).exists() and db.session.get(Attachment, abandoned.id) is None
@@ -181,7 +184,7 @@ def test_files_of_abandoned_drafts_go_with_their_drafts_once_committed(client, a
 
 
 def test_the_command_purges_and_says_what_it_did(app):
-    directory = attachment_dir()
+    directory = local_folder("attachments")
     directory.mkdir(parents=True, exist_ok=True)
     stray = directory / ("ab" * 20)
     stray.write_bytes(b"a file whose row was never committed")

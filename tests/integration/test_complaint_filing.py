@@ -10,7 +10,7 @@ from portal.extensions import db
 from portal.models import Attachment, Complaint, ComplaintCategory, ComplaintEvent, ComplaintStatus, EventKind
 from tests.factories import make_nik
 from tests.helpers import parse
-from tests.helpers.complaints import details, file_one, start, submit
+from tests.helpers.complaints import details, file_one, incident, start, submit
 
 
 def jpeg_with_gps() -> bytes:
@@ -97,7 +97,7 @@ def test_filing_for_someone_else_records_relationship_and_consent(client):
 
 
 def test_misconduct_is_always_confidential(client):
-    file_one(client, kategori="pungli", nik="")
+    file_one(client, kategori="pungli", nik="", **incident())
     complaint = db.session.scalars(sa.select(Complaint)).one()
     assert complaint.category is ComplaintCategory.PUNGLI and complaint.confidential
 
@@ -153,13 +153,16 @@ def test_images_are_stripped_of_exif_and_stored_outside_static(client, app, tmp_
     assert response.status_code == 303
     submit(client)
     record = db.session.scalars(sa.select(Attachment)).one()
-    stored = (tmp_path / "attachments" / record.storage_key).read_bytes() if False else None
     from pathlib import Path
 
-    path = Path(app.config["ATTACHMENT_DIR"]) / record.storage_key
-    stored = path.read_bytes()
+    from portal.web.settings import attachment_store
+
+    stored = attachment_store().read_bytes(record.storage_key)
     assert b"KameraRahasia" not in stored and Image.open(io.BytesIO(stored)).getexif() == {}
-    assert "static" not in str(path)
+    assert (
+        "static" not in app.config["ATTACHMENT_DIR"]
+        and Path(app.static_folder) not in Path(app.config["ATTACHMENT_DIR"]).parents
+    )
     assert record.complaint_id is not None and record.content_type == "image/jpeg"
     assert record.original_name == "foto ktp.jpg"
 

@@ -28,7 +28,7 @@ def test_reference_and_code_show_status_date_and_public_timeline(client):
     response = track(client, case.reference.lower().replace("-", " "), code.lower())
     assert response.status_code == 303 and response.headers["Location"] == "/pengaduan/lacak/kasus"
     page = parse(client.get("/pengaduan/lacak/kasus"))
-    assert page.select_one("h1").get_text(strip=True) == f"Pengaduan {case.reference}"
+    assert page.select_one("h1").get_text(" ", strip=True) == f"Pengaduan {case.reference}"
     assert "Sedang diperiksa" in page.select_one("dl.summary").get_text()
     timeline = page.select_one("ol.timeline").get_text(" ", strip=True)
     assert "Data sedang dicek di DTSEN." in timeline and "Pengaduan diterima" in timeline

@@ -8,17 +8,13 @@ states existed, so the same test runs against the old code (where it fails)."""
 # ruff: noqa: S603 (fixed commands: this venv's flask)
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import signal
 import subprocess
 import sys
-import threading
-import time
 from collections import Counter
 from datetime import timedelta
-from email import message_from_bytes
 from pathlib import Path
 
 import pytest
@@ -30,40 +26,11 @@ from portal.extensions import db
 from portal.models import OutboxMessage
 from tests.clock import running_at
 from tests.helpers import free_port
+from tests.helpers.mail import SlowMailbox
 
 ROOT = Path(__file__).resolve().parents[2]
 FLASK = str(Path(sys.executable).parent / "flask")
 HANG = 300  # seconds before a test gives up waiting for a process or the server (never a speed check)
-
-
-class SlowMailbox:
-    """Accepts every message after `delay` seconds. With `hold=n`, the n-th message is received
-    (the server has it) but its answer waits until `release` is set. With `meet=k`, no answer is
-    given before k connections are in the middle of a message at the same time (or HANG passed)."""
-
-    def __init__(self, *, delay: float = 0.005, hold: int | None = None, meet: int = 1) -> None:
-        self.delay, self.hold, self.meet = delay, hold, meet
-        self.messages: list = []
-        self.holding, self.release, self.met = threading.Event(), threading.Event(), threading.Event()
-        self.connections_in_data: set[int] = set()
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        self.messages.append(message_from_bytes(envelope.content))
-        self.connections_in_data.add(id(session))
-        if len(self.connections_in_data) >= self.meet:
-            self.met.set()
-        deadline = time.monotonic() + HANG
-        while not self.met.is_set() and time.monotonic() < deadline:
-            await asyncio.sleep(0.01)
-        if self.hold is not None and len(self.messages) == self.hold:
-            self.holding.set()
-            while not self.release.is_set() and time.monotonic() < deadline:
-                await asyncio.sleep(0.01)
-        await asyncio.sleep(self.delay)
-        return "250 OK"
-
-    def references(self) -> Counter:
-        return Counter(str(m["Subject"]).split(":")[0].removeprefix("Pengaduan ") for m in self.messages)
 
 
 @pytest.fixture

@@ -21,6 +21,13 @@ from tests.helpers.complaints import details, officer_moves, start, submit, trac
 from tests.pdf_samples import sized_pdf
 
 STORAGE_MESSAGE = "Berkas tidak bisa disimpan saat ini"
+
+
+@pytest.fixture
+def app_config() -> dict:
+    return {"FILE_STORE": "local"}  # a disk that fills up or turns read-only
+
+
 FILLER = "isi-penuh"
 
 
@@ -167,10 +174,11 @@ def test_a_removed_draft_file_goes_only_once_the_removal_is_committed(client, ap
     record = db.session.scalars(sa.select(Attachment)).one()
     path = tmp_path / "lampiran" / record.storage_key
     from portal.complaints.services.filing import remove_draft_attachment
+    from portal.web.settings import attachment_store
 
     remove_draft_attachment(
         session=db.session,
-        directory=tmp_path / "lampiran",
+        store=attachment_store(),
         token=record.draft_token,
         attachment_id=record.id,
     )
@@ -178,7 +186,7 @@ def test_a_removed_draft_file_goes_only_once_the_removal_is_committed(client, ap
     assert path.exists() and db.session.get(Attachment, record.id) is not None
     remove_draft_attachment(
         session=db.session,
-        directory=tmp_path / "lampiran",
+        store=attachment_store(),
         token=record.draft_token,
         attachment_id=record.id,
     )

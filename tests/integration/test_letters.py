@@ -1,13 +1,14 @@
 """Letters of participation: self-service after a status check, one letter per person and data,
 supersession, revocation and the public verification page."""
 
+import re
 import time
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.letters.services.letters import issue_letter, revoke_letters_for_inactive
+from portal.letters.services.letters import issue_letter, new_code, revoke_letters_for_inactive
 from portal.models import IssuedVia, Letter, LetterStatus, Person, PersonStatus, StatusReason
 from tests.factories import person
 from tests.helpers import csrf_token, parse
@@ -153,7 +154,7 @@ def test_the_letter_as_a_web_page(client):
     assert "Hj. Siti Ma'rifah" in article.get_text()
     qr = article.select_one("img[src^='data:image/svg+xml']")
     assert "/verifikasi/" in qr["alt"]
-    assert page.select_one("link[rel=stylesheet]")["href"].endswith("/static/css/letter.css")
+    assert re.fullmatch(r"/static/css/letter\.[0-9a-f]{12}\.css", page.select_one("link[rel=stylesheet]")["href"])
 
 
 # ---------------------------------------------------------------- numbers
@@ -266,7 +267,7 @@ def test_a_revoked_letter_says_so_and_what_to_do(client, session):
     assert "meninggal" not in section.get_text().lower()  # the reason stays private
     advice = page.select_one("section[aria-labelledby=langkah]")
     assert "Jangan terima surat ini" in advice.get_text()
-    assert advice.select_one("a[href='/cek-status']") and advice.select_one("a[href='/pengaduan/baru']")
+    assert advice.select_one("a[href='/cek-status']") and advice.select_one("a[href='/pengaduan/baru?kategori=pungli']")
 
 
 def test_a_letter_of_someone_no_longer_active_never_verifies_as_valid(client, session):
@@ -278,11 +279,19 @@ def test_a_letter_of_someone_no_longer_active_never_verifies_as_valid(client, se
 
 
 def test_unknown_and_malformed_codes_are_not_found(client, session):
+    """A code that fits its check character but that no letter has: "no such letter", with what to
+    do about a forgery. Anything else (a wrong length, a check character that does not fit) is
+    told as a typo, with the code back in the field to correct."""
+    unknown = new_code()
+    response, page = verification(client, unknown)
+    assert response.status_code == 404
+    assert page.select_one("section.verification")["data-state"] == "tidak_ditemukan"
+    assert page.select_one("section[aria-labelledby=langkah]") is not None
     for code in ("ABCD-EFGH-JKMN-PQRS", "abc", "x" * 300):
         response, page = verification(client, code)
         assert response.status_code == 404
-        assert page.select_one("section.verification")["data-state"] == "tidak_ditemukan"
-        assert page.select_one("section[aria-labelledby=langkah]") is not None
+        assert page.select_one("section.verification")["data-state"] == "salah_ketik"
+        assert page.select_one("section[aria-labelledby=langkah]") is None  # no talk of forgeries yet
 
 
 def test_the_code_can_be_typed_into_a_form(client, session):
@@ -345,3 +354,48 @@ def test_a_roster_import_that_makes_someone_inactive_revokes_their_letter(app, s
     session.commit()
     assert result.letters_revoked == 1
     assert [letter.status for letter in letters()] == [LetterStatus.DICABUT]
+
+
+# ---------------------------------------------------------------- check character (issue 18, point 14)
+
+
+def test_a_mistyped_code_of_a_real_letter_is_told_as_a_typo_not_a_forgery(client, session):
+    letter = issue_letter(session=session, person_id=person().id)
+    session.commit()
+    wrong = letter.code[:5] + ("A" if letter.code[5] != "A" else "B") + letter.code[6:]
+    response, page = verification(client, wrong)
+    assert response.status_code == 404
+    section = page.select_one("section.verification")
+    assert section["data-state"] == "salah_ketik"
+    assert section.select_one("h2").get_text(strip=True) == "Kode ini kemungkinan salah ketik"
+    assert "tidak asli" not in section.get_text()
+    # The code stands in the field, grouped as printed, to be corrected rather than typed again.
+    typed = page.select_one("main form[action='/verifikasi'] input#kode")["value"]
+    assert typed == "-".join(wrong[i : i + 4] for i in (0, 4, 8, 12))
+    swapped = letter.code[:14] + letter.code[15] + letter.code[14]
+    if swapped != letter.code:
+        assert verification(client, swapped)[1].select_one("section.verification")["data-state"] == "salah_ketik"
+    assert verification(client, letter.code)[1].select_one("section.verification")["data-state"] == "berlaku"
+
+
+def test_a_code_issued_before_the_check_character_still_verifies(client, session):
+    letter = issue_letter(session=session, person_id=person().id)
+    letter.code = "7K3MQ9PX2D4FHT6W"  # 16 random characters, as codes were issued before
+    session.commit()
+    response, page = verification(client, "7k3m-q9px-2d4f-ht6w")
+    assert response.status_code == 200 and page.select_one("section.verification")["data-state"] == "berlaku"
+
+
+def test_the_advice_names_the_complaint_choice_as_the_form_does(client):
+    """/verifikasi once sent people to a category "pungli atau penyalahgunaan" that the complaint
+    form never had: the page now names the form's own choice and links to it, chosen."""
+    response, page = verification(client, new_code())
+    advice = page.select_one("section[aria-labelledby=langkah]")
+    link = advice.select_one("a[data-misconduct-link]")
+    assert link["href"] == "/pengaduan/baru?kategori=pungli"
+    form = parse(client.get(link["href"]))
+    chosen = form.select_one("input[name=kategori][value=pungli]")
+    assert chosen.has_attr("checked")
+    label = form.select_one(f"label[for={chosen['id']}]").get_text(" ", strip=True)
+    assert f"“{label}”" in advice.get_text(" ")
+    assert "penyalahgunaan" not in advice.get_text()

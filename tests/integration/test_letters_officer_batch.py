@@ -2,18 +2,16 @@
 made by a real background process, followed on a status page (htmx polling), downloaded as one
 PDF; scoped by role and kecamatan, audited, resumable after an interruption."""
 
-import fcntl
 import io
-import os
-import time
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
+from portal.core.base import utcnow
 from portal.extensions import db
-from portal.letters.jobs import jobs
+from portal.jobs.models import BackgroundJob, JobKind, JobState
+from portal.jobs.services import jobs
 from portal.models import AuditEvent, Letter, LetterStatus
 from tests.factories import account, person, sign_in
 from tests.helpers import parse, wait_until
@@ -51,7 +49,7 @@ def test_a_supervisor_makes_a_kelurahan_batch_in_the_background(client, people):
     page = parse(client.get("/petugas/surat-massal"))
     options = {o["value"]: o.get_text(strip=True) for o in page.select("select[name=wilayah] option")}
     assert options["semua"] == "Seluruh Kota Bekasi" and options[f"kelurahan:{KEL}"] == "Kelurahan Bekasijaya"
-    assert len(options) == 1 + 12 + 56
+    assert len(options) == 1 + 1 + 12 + 56 and options[""] == "Pilih wilayah…"  # nothing chosen at first
 
     started = client.post("/petugas/surat-massal", data={"csrf_token": token(client), "wilayah": f"kelurahan:{KEL}"})
     assert started.status_code == 303
@@ -86,96 +84,93 @@ def test_a_supervisor_makes_a_kelurahan_batch_in_the_background(client, people):
     assert [x.seq for x in db.session.scalars(sa.select(Letter).order_by(Letter.seq))] == [1, 2, 3]
 
 
-def test_the_status_fragment_polls_while_running_and_stops_at_the_end(client, app, people, tmp_path):
-    sign_in(client, account("supervisor"))
-    base = tmp_path / "batches"
-    base.mkdir()
-    job = jobs.Job(
-        id="a" * 24,
+def _job(state: JobState, **values) -> str:
+    job = jobs.new_job(
+        session=db.session,
+        kind=JobKind.LETTER_BATCH,
         scope="kelurahan",
-        code=KEL,
-        label="Kelurahan Bekasijaya",
-        started_by=1,
+        region_code=KEL,
+        label="Kelurahan Bekasijaya, Kecamatan Bekasi Timur",
+        started_by_id=None,
         started_by_name="Supervisor Uji",
-        created_at=time.time(),
-        state=jobs.RENDERING,
-        total=10,
-        done=4,
+        now=utcnow(),
     )
-    (base / job.id).mkdir()
-    jobs.write_job(base / job.id, job)
-    handle = os.open(base / job.id / jobs.LOCK_FILE, os.O_RDWR | os.O_CREAT)
-    fcntl.flock(handle, fcntl.LOCK_EX)  # as if its process were running
-    try:
-        url = f"/petugas/surat-massal/{job.id}"
-        fragment = client.get(url, query_string={"tahap": "membuat"}, headers={"HX-Request": "true"})
-        assert fragment.status_code == 200
-        part = parse(fragment)
-        assert part.select_one("#batch-progress")["hx-trigger"] == "every 3s"
-        assert "tahap=membuat" in part.select_one("#batch-progress")["hx-get"]
-        assert part.select_one("#batch-state") is None  # the live region is told only about changes
-        assert "4 dari 10 surat (40%)" in part.get_text()
-        changed = parse(client.get(url, query_string={"tahap": "menomori"}, headers={"HX-Request": "true"}))
-        assert changed.select_one("#batch-state")["hx-swap-oob"] == "innerHTML"
-    finally:
-        os.close(handle)
+    job.state = state
+    for name, value in values.items():
+        setattr(job, name, value)
+    db.session.commit()
+    return job.id
+
+
+def test_the_status_fragment_polls_while_running_and_stops_at_the_end(client, app, people):
+    sign_in(client, account("supervisor"))
+    job_id = _job(JobState.MEMBUAT, total=10, done=4)  # as if consumers were rendering it
+    url = f"/petugas/surat-massal/{job_id}"
+    fragment = client.get(url, query_string={"tahap": "membuat"}, headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and "HX-Request" in fragment.headers["Vary"]
+    part = parse(fragment)
+    assert part.select_one("#batch-progress")["hx-trigger"] == "every 3s"
+    assert "tahap=membuat" in part.select_one("#batch-progress")["hx-get"]
+    assert part.select_one("#batch-state") is None  # the live region is told only about changes
+    assert "4 dari 10 surat (40%)" in part.get_text()
+    changed = parse(client.get(url, query_string={"tahap": "menyiapkan"}, headers={"HX-Request": "true"}))
+    assert changed.select_one("#batch-state")["hx-swap-oob"] == "innerHTML"
+    page = parse(client.get(url))  # without htmx: the whole page, with a link to look again
+    assert page.select_one("h1") is not None and page.select_one("#batch-progress a")["href"] == url
+
+    jobs.fail(session=db.session, job_id=job_id, message="OSError: disk full", now=utcnow())
+    db.session.commit()
     stopped = client.get(url, query_string={"tahap": "membuat"}, headers={"HX-Request": "true"})
     assert stopped.status_code == 286  # htmx stops polling
     part = parse(stopped)
     assert part.select_one("#batch-progress").get("hx-trigger") is None
-    assert "Terhenti" in part.select_one("#batch-state").get_text()
+    assert "Gagal" in part.select_one("#batch-state").get_text()
+    assert "disk full" in part.select_one(".error-message").get_text()
     assert part.select_one("form[action$='/lanjutkan'] button").get_text(strip=True) == "Lanjutkan"
 
 
-def test_an_interrupted_batch_resumes_with_the_same_numbers(client, app, people, tmp_path):
+def test_a_failed_batch_resumes_with_the_same_numbers(client, app, people):
     from portal.letters.services.batch import assign_batch_letters
 
-    assign_batch_letters(session=db.session, kelurahan_codes=[KEL])  # numbered before the interruption
+    assign_batch_letters(session=db.session, kelurahan_codes=[KEL])  # numbered before the failure
     db.session.commit()
     numbers = db.session.scalars(sa.select(Letter.number).order_by(Letter.seq)).all()
     sign_in(client, account("admin", totp=True))
-    base = tmp_path / "batches"
-    base.mkdir()
-    job = jobs.Job(
-        id="b" * 24,
-        scope="kelurahan",
-        code=KEL,
-        label="Kelurahan Bekasijaya",
-        started_by=1,
-        started_by_name="Admin Uji",
-        created_at=time.time(),
-        state=jobs.RENDERING,
-        total=3,
-        done=1,
-        issued=3,
-        runs=1,
-    )
-    (base / job.id).mkdir()
-    jobs.write_job(base / job.id, job)
-    url = f"/petugas/surat-massal/{job.id}"
+    job_id = _job(JobState.GAGAL, total=3, done=1, result={"issued": 3, "reused": 0, "superseded": 0}, runs=1)
+    url = f"/petugas/surat-massal/{job_id}"
     page = parse(client.get(url))
-    assert "Terhenti" in page.select_one("#batch-state").get_text()
+    assert "Gagal" in page.select_one("#batch-state").get_text()
     resumed = client.post(url + "/lanjutkan", data={"csrf_token": page.select_one("input[name=csrf_token]")["value"]})
     assert resumed.status_code == 303
     done = wait_until_finished(client, url)
     assert "Selesai" in done.select_one("#batch-state").get_text()
     assert db.session.scalars(sa.select(Letter.number).order_by(Letter.seq)).all() == numbers
     assert all(x.status is LetterStatus.BERLAKU for x in db.session.scalars(sa.select(Letter)))
-    finished = jobs.read_job(base / job.id)
-    assert (finished.issued, finished.runs) == (3, 2)  # the first run's count is kept
+    finished = db.session.get(BackgroundJob, job_id, populate_existing=True)
+    assert (finished.result["issued"], finished.runs, finished.done) == (3, 2, 3)  # the first run's count is kept
+
+
+def test_batches_beyond_the_cap_wait_their_turn_and_say_so(client, app, people):
+    sign_in(client, account("supervisor"))
+    _job(JobState.MEMBUAT, total=11666, done=100, scope="semua", region_code=None, label="Kota Bekasi")
+    started = client.post("/petugas/surat-massal", data={"csrf_token": token(client), "wilayah": f"kelurahan:{KEL}"})
+    waiting = parse(client.get(started.headers["Location"]))
+    assert "Menunggu giliran: 1 surat massal lain" in waiting.select_one("#batch-state").get_text()
+    assert waiting.select_one("#batch-progress[hx-trigger]") is not None  # it polls while it waits
+    assert db.session.scalars(sa.select(Letter)).all() == []  # not numbered yet
 
 
 def test_officers_batch_only_their_kecamatan_and_never_the_whole_city(client, app, people):
     sign_in(client, account(kecamatan=["32.75.01"]))
     page = parse(client.get("/petugas/surat-massal"))
     values = [o["value"] for o in page.select("select[name=wilayah] option")]
-    assert "semua" not in values and values[0] == "kecamatan:32.75.01"
-    assert all(v.split(":")[1].startswith("32.75.01") for v in values)
+    assert "semua" not in values and values[:2] == ["", "kecamatan:32.75.01"]
+    assert all(v.split(":")[1].startswith("32.75.01") for v in values[1:])
     for wilayah in ("semua", f"kelurahan:{OTHER_KEC_KEL}", "kecamatan:32.75.02", "kelurahan:99"):
         refused = client.post("/petugas/surat-massal", data={"csrf_token": token(client), "wilayah": wilayah})
         assert refused.status_code == 400
         assert parse(refused).select_one(".error-summary") is not None
-    assert jobs.list_jobs(Path(app.config["LETTER_BATCH_DIR"])) == []  # nothing started
+    assert jobs.list_jobs(session=db.session, kind=JobKind.LETTER_BATCH) == []  # nothing started
 
     supervisor = app.test_client()
     sign_in(supervisor, account("supervisor"))

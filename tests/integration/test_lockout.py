@@ -15,7 +15,7 @@ from portal.core.lockout import EVERY_CLIENT, LockoutPolicy, keyed_hash
 from portal.core.lockout_models import LockoutScope
 from portal.extensions import db
 from portal.models import AccessLockout, AuditEvent, CheckOutcome, StatusCheckLog
-from portal.status_check.services import check_status
+from portal.status_check.services.check import check_status
 from tests.factories import account, complaint, person, sign_in
 from tests.helpers import csrf_token, parse
 

@@ -6,8 +6,10 @@ import io
 import pytest
 import sqlalchemy as sa
 
+from portal.core.files import Area
 from portal.extensions import db
-from portal.models import Account, AuditEvent, Person, ResponseTemplate, RosterImportBatch
+from portal.models import Account, AuditEvent, BackgroundJob, JobState, Person, ResponseTemplate, RosterImportBatch
+from portal.web.settings import file_store
 from tests.factories import PASSWORD, account, complaint, roster_csv, roster_row, sign_in
 from tests.helpers import csrf_token, parse
 
@@ -55,12 +57,22 @@ def test_upload_imports_like_the_cli_and_keeps_the_rejects(client, admin):
     data = roster_csv(rows).getvalue()
     assert len(data) > 4000  # larger than the app's limit: this route alone allows more
     response = upload(client, data, name="roster-oktober.csv")
-    assert response.status_code == 303
-    batch = db.session.scalars(sa.select(RosterImportBatch)).one()
+    assert response.status_code == 303 and response.headers["Location"].startswith("/petugas/impor/tugas/")
+    batch = db.session.scalars(sa.select(RosterImportBatch)).one()  # the queue ran it (immediate in tests)
     assert (batch.rows_read, batch.inserted, batch.rejected) == (43, 42, 1)
     assert batch.imported_by.startswith(admin.email) and len(batch.file_sha256) == 64
-    page = parse(client.get(response.headers["Location"]))
-    assert f"Impor #{batch.id} selesai" in page.select_one(".notice").get_text()
+    status = parse(client.get(response.headers["Location"]))
+    assert status.select_one("h1").get_text() == "Impor roster: roster-oktober.csv"
+    assert status.select_one("#import-state[role=status]").get_text(strip=True) == "Selesai."
+    figures = {
+        dt.get_text(): dd.get_text()
+        for dt, dd in zip(status.select("#import-progress dt"), status.select("#import-progress dd"), strict=True)
+    }
+    assert (figures["Dibaca"], figures["Baru"], figures["Ditolak"]) == ("43", "42", "1")
+    assert status.select_one("#import-progress[hx-trigger]") is None  # done: nothing to poll
+    fragment = client.get(response.headers["Location"], headers={"HX-Request": "true"})
+    assert fragment.status_code == 286 and parse(fragment).select_one("h1") is None
+    page = parse(client.get("/petugas/impor"))
     row = page.select_one("main table tbody tr").get_text(" ", strip=True)
     assert "roster-oktober.csv" in row and admin.email in row
     rejects = client.get(page.find("a", href=f"/petugas/impor/{batch.id}/ditolak.csv")["href"])
@@ -68,6 +80,7 @@ def test_upload_imports_like_the_cli_and_keeps_the_rejects(client, admin):
     lines = list(csv.reader(io.StringIO(rejects.get_data(as_text=True))))
     assert lines[0] == ["baris", "jenis", "alasan", "nik", "nama"]
     assert lines[1][:2] == ["3", "ditolak"] and lines[1][3] == "12345"
+    assert actions("roster_import") == ["impor_mulai"]
     assert actions("roster_batch") == ["impor", "unduh"]
 
 
@@ -80,7 +93,20 @@ def test_unreadable_file_is_refused_and_writes_nothing(client, admin, tmp_path):
     assert db.session.scalar(sa.select(sa.func.count(RosterImportBatch.id))) == 0
     assert db.session.scalar(sa.select(sa.func.count(Person.id))) == 0
     assert actions("roster_batch") == []
-    assert list((tmp_path / "ditolak").iterdir()) == []
+    assert not (tmp_path / "ditolak").exists() and file_store(Area.ROSTER_UPLOADS).listing() == []
+    assert db.session.scalar(sa.select(sa.func.count(BackgroundJob.id))) == 0  # refused before queueing
+
+
+def test_a_file_that_breaks_further_down_fails_its_import_and_writes_nothing(client, admin, tmp_path):
+    data = roster_csv([roster_row(), roster_row()]).getvalue() + b"\xff\xfe broken\n"
+    response = upload(client, data)
+    assert response.status_code == 303  # the header was fine: the import ran, and failed
+    status = parse(client.get(response.headers["Location"]))
+    assert status.select_one("#import-state").get_text(strip=True) == "Gagal: tidak ada yang diubah."
+    assert "bukan teks UTF-8" in status.select_one(".error-message").get_text()
+    assert db.session.scalar(sa.select(sa.func.count(Person.id))) == 0
+    assert db.session.scalars(sa.select(BackgroundJob.state)).all() == [JobState.GAGAL]
+    assert file_store(Area.ROSTER_UPLOADS).listing() == []  # the upload is not kept
 
 
 def test_an_upload_without_a_file_says_what_to_do(client, admin):

@@ -185,3 +185,46 @@ def test_undeclared_methods_and_unknown_paths_answer_in_the_spec_format(client, 
     assert set(response.headers["Allow"].split(", ")) >= {"GET", "HEAD"}
     missing = client.get("/open311/v2/tidak-ada.json")
     assert missing.status_code == 404 and missing.get_json()[0]["code"] == 404
+
+
+# ---------------------------------------------------------------- delay and days (issue 18, point 9)
+
+
+@pytest.mark.clock("2026-11-18T10:00:00+07:00")
+def test_a_complaint_is_published_a_week_after_its_day_and_only_with_its_day(client, app, monkeypatch):
+    """Filed 11 November 09:41 WIB: not on 17 November (nothing in the list, 404 by reference);
+    on the 18th listed with 11 November as its day. Searching by the minute gets no closer."""
+    monkeypatch.setitem(app.config, "OPEN311_DELAY_DAYS", 7)
+    due = dict(verify_due=date(2026, 11, 14), resolve_due=date(2026, 12, 1))
+    week_old = dated_complaint("penerima_tidak_layak", "diterima", created=utc(2026, 11, 11, 2, 41), **due)
+    yesterday = dated_complaint("penerima_tidak_layak", "diterima", created=utc(2026, 11, 17, 2, 41), **due)
+    week_old.updated_at = utc(2026, 11, 12, 7, 13)
+    db.session.add_all([week_old, yesterday])
+    db.session.commit()
+
+    items = client.get("/open311/v2/requests.json").get_json()
+    assert [i["service_request_id"] for i in items] == [week_old.reference]
+    assert items[0]["requested_datetime"] == "2026-11-11T00:00:00+07:00"
+    assert items[0]["updated_datetime"] == "2026-11-12T00:00:00+07:00"
+    assert client.get(f"/open311/v2/requests/{yesterday.reference}.json").status_code == 404
+    assert client.get(f"/open311/v2/requests/{week_old.reference}.json").status_code == 200
+
+    def found(start, end):
+        query = {"start_date": start, "end_date": end}
+        return [i["service_request_id"] for i in client.get("/open311/v2/requests.json", query_string=query).get_json()]
+
+    # Any window inside the day finds it, however narrow: the minute cannot be found by halving.
+    assert found("2026-11-11T23:00:00+07:00", "2026-11-11T23:30:00+07:00") == [week_old.reference]
+    assert found("2026-11-11T00:00:00+07:00", "2026-11-11T00:01:00+07:00") == [week_old.reference]
+    assert found("2026-11-10", "2026-11-10T23:59:59+07:00") == []
+
+
+@pytest.mark.clock("2026-11-18T10:00:00+07:00")
+def test_no_delay_publishes_everything_filed_until_now_still_by_day(client, app, monkeypatch):
+    monkeypatch.setitem(app.config, "OPEN311_DELAY_DAYS", 0)
+    due = dict(verify_due=date(2026, 11, 21), resolve_due=date(2026, 12, 8))
+    today = dated_complaint("terlewat", "diterima", created=utc(2026, 11, 18, 2, 30), **due)
+    db.session.add(today)
+    db.session.commit()
+    (item,) = client.get("/open311/v2/requests.json").get_json()
+    assert item["requested_datetime"] == "2026-11-18T00:00:00+07:00"

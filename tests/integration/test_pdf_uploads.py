@@ -19,7 +19,7 @@ from portal.complaints.services.attachments import LIMITS, AttachmentError, clea
 from portal.core.bounded import Limits
 from portal.extensions import db
 from portal.models import Attachment, ComplaintStatus
-from portal.web.settings import attachment_dir
+from portal.web.settings import attachment_store
 from tests.factories import complaint
 from tests.helpers import csrf_token, parse
 from tests.helpers.complaints import details, officer_moves, start, submit, track
@@ -110,7 +110,7 @@ def text_of(data: bytes) -> tuple[str, str]:
 def stored_bytes() -> bytes:
     (record,) = db.session.scalars(sa.select(Attachment)).all()
     assert record.content_type == "application/pdf"
-    return (attachment_dir() / record.storage_key).read_bytes()
+    return attachment_store().read_bytes(record.storage_key)
 
 
 def test_a_pdf_is_stored_without_anything_that_acts_and_still_reads(client):

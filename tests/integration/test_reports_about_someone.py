@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from portal.models import Complaint
 from tests.helpers import csrf_token, parse
-from tests.helpers.complaints import details, file_one, start, submit
+from tests.helpers.complaints import details, file_one, incident, start, submit
 
 ABOUT_SOMEONE = ["penerima_tidak_layak", "pungli"]
 
@@ -29,7 +29,9 @@ def test_the_details_page_asks_no_consent_and_no_relation(client, kategori):
 @pytest.mark.parametrize("kategori", ABOUT_SOMEONE)
 def test_a_report_about_someone_goes_through_without_consent_or_a_name(client, session, kategori):
     start(client, kategori)
-    response = details(client, nik="", nama="Pak Darto (calo di kelurahan)")
+    response = details(
+        client, nik="", nama="Pak Darto (calo di kelurahan)", **(incident() if kategori == "pungli" else {})
+    )
     assert response.status_code == 303, parse(response).select_one(".error-summary")
     check = parse(client.get("/pengaduan/baru/periksa")).select_one("dl.summary").get_text(" ", strip=True)
     assert "Tanpa nama — dirahasiakan dari yang dilaporkan" in check
@@ -41,7 +43,7 @@ def test_a_report_about_someone_goes_through_without_consent_or_a_name(client, s
 
 def test_a_report_about_someone_keeps_a_reporter_name_when_given(client, session):
     start(client, "pungli")
-    assert details(client, nik="", nama="Oknum petugas", nama_pelapor="Rahmat").status_code == 303
+    assert details(client, nik="", nama="Oknum petugas", nama_pelapor="Rahmat", **incident()).status_code == 303
     assert submit(client).status_code == 303
     filed = session.scalars(sa.select(Complaint)).one()
     assert filed.filer_name == "Rahmat" and filed.confidential

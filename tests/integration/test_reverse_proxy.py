@@ -269,6 +269,13 @@ def test_https_hsts_compression_static_files_and_upload_limits(site):
     assert css.text == (STATIC_DIR / "css" / "portal.css").read_text()
     assert css.headers["Cache-Control"] == "max-age=3600" and css.headers["X-Content-Type-Options"] == "nosniff"
     assert len(css.header_values(HSTS)) == 1
+    # The page's own address for it carries the content's hash: nginx serves it, kept a year.
+    hashed = re.search(r'href="(/static/css/portal\.[0-9a-f]{12}\.css)"', page.text)
+    assert hashed is not None, "the page links its stylesheet by a content-hashed name"
+    kept = get(site, hashed[1], headers=gzip)
+    assert kept.status == 200 and kept.headers["Content-Encoding"] == "gzip" and kept.text == css.text
+    assert kept.header_values("Cache-Control") == ["public, max-age=31536000, immutable"]
+    assert kept.headers["X-Content-Type-Options"] == "nosniff" and len(kept.header_values(HSTS)) == 1
 
     # The portal's absolute links: https (X-Forwarded-Proto) and its own name, whatever Host was sent.
     api = fetch(

@@ -106,9 +106,24 @@ def test_no_hidden_cell_can_be_recovered_from_the_page(client, table_id):
     assert recovered_cells(grid, row_totals=row_totals, col_totals=col_totals) == {}
 
 
+def _csv_rows(client, name):
+    return list(csv.reader(io.StringIO(client.get(f"/statistik/{name}.csv").get_data().decode("utf-8-sig"))))
+
+
 def _csv_grid(client, name):
-    rows = list(csv.reader(io.StringIO(client.get(f"/statistik/{name}.csv").get_data(as_text=True))))
-    return rows[0], [[cell_number(cell) for cell in row[2:]] for row in rows[1:]]
+    """The table as the page shows it: each number, or its marker from the `_tanda` column."""
+    rows = _csv_rows(client, name)
+    header = rows[0]
+    values = [k for k in header[2:] if not k.endswith("_tanda")]
+    assert header[2:] == values + [k + "_tanda" for k in values]
+    width = len(values)
+    grid = [
+        [cell_number(mark or number) for number, mark in zip(row[2 : 2 + width], row[2 + width :], strict=True)]
+        for row in rows[1:]
+    ]
+    for row in rows[1:]:  # a number column holds numbers only
+        assert all(cell == "" or cell.isdigit() for cell in row[2 : 2 + width])
+    return header, grid
 
 
 @pytest.mark.parametrize("table_id", list(TABLES))
@@ -144,9 +159,34 @@ def test_open_data_json_summary_and_headers(client):
     assert data["tanggal_data_roster"] == "2026-10-15"
     assert data["aturan_angka_kecil"]["tanda_kurang_dari_5"] == "<5"
     assert data["dihitung_pada"].endswith("+07:00")
-    rows = list(csv.reader(io.StringIO(client.get("/statistik/ringkasan.csv").get_data(as_text=True))))
-    assert rows[0] == ["kode", "nama", "nilai"]
-    assert dict((r[0], r[2]) for r in rows[1:])["peserta_aktif"] == "31"
+    rows = _csv_rows(client, "ringkasan")
+    assert rows[0] == ["kode", "nama", "nilai", "nilai_tanda"]
+    values = {r[0]: (r[2], r[3]) for r in rows[1:]}
+    assert values["peserta_aktif"] == ("31", "")
+    assert values["sedang_didaftarkan"] == ("", "<5")  # the marker apart: the column sums
+    # Every figure the page and data.json give beside "ringkasan" is a row too (issue 18, point 13).
+    assert values["dihitung_pada"] == (data["dihitung_pada"], "")
+    assert values["tanggal_data_roster"] == ("2026-10-15", "")
+    assert values["pengaduan_rahasia_dihitung_sampai"][0] == (data["pengaduan_rahasia_dihitung_sampai"] or "")
+    rule = data["aturan_angka_kecil"]
+    assert values["ambang_angka_kecil"] == (str(rule["ambang"]), "")
+    assert values["tanda_kurang_dari_5"] == ("<5", "") and values["tanda_disembunyikan"] == ("*", "")
+    assert values["minimal_kasus_untuk_persen_dan_median"] == (str(rule["minimal_kasus_untuk_persen_dan_median"]), "")
+    assert set(summary) <= set(values)
+
+
+@pytest.mark.parametrize("name", ["ringkasan", "peserta-kecamatan", "banding"])
+def test_csv_files_open_in_a_spreadsheet(client, name):
+    """Saved as a file, with the byte order mark that makes Excel read UTF-8 (Indonesian names,
+    the dash of "0–4"), rows ended by CRLF as RFC 4180 says."""
+    build_dataset()
+    response = client.get(f"/statistik/{name}.csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.headers["Content-Disposition"] == f'attachment; filename="sigap-{name}.csv"'
+    body = response.get_data()
+    assert body.startswith(b"\xef\xbb\xbfkode,nama,") and body.count(b"\xef\xbb\xbf") == 1
+    assert b"\r\n" in body
 
 
 def test_no_personal_data_anywhere(client):

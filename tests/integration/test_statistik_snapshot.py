@@ -1,18 +1,22 @@
-"""/statistik keeps its last figures in the database (stats_snapshot) for every worker.
+"""/statistik keeps its last figures in the database (stats_snapshot) for every worker; the task
+queue, not the web worker, counts them again.
 
 A worker is a new app (a new process-level cache) on the same database. Planted figures (777
 active participants) differ from what counting the dataset gives (31), so a page that shows them
-was not counted. Background refreshes run in a real thread, started when the test says so.
+was not counted. The queue here has no consumer (`unconsumed_queue_url`): what a request asks of
+it waits until the test runs it (`queued.run()`), as a consumer would.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from babel.dates import format_datetime
 
 from portal.complaints.services.indicators import Indicators
@@ -26,18 +30,18 @@ from tests.helpers import parse
 from tests.helpers.statistics import build_dataset, html_grid
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
+ASKED = ["refresh_figures_now"]
 
 
 @pytest.fixture
-def app_config():
-    return {"PROGRAM_QUOTA": 40, "PROGRAM_BUDGET": 10_000_000, "PROGRAM_BUDGET_YEAR": 2026, "STATS_CACHE_SECONDS": 60}
-
-
-def run_background(pending: list) -> None:
-    while pending:
-        thread = threading.Thread(target=pending.pop(0))
-        thread.start()
-        thread.join()
+def app_config(unconsumed_queue_url):
+    return {
+        "PROGRAM_QUOTA": 40,
+        "PROGRAM_BUDGET": 10_000_000,
+        "PROGRAM_BUDGET_YEAR": 2026,
+        "STATS_CACHE_SECONDS": 60,
+        "TASK_QUEUE_URL": unconsumed_queue_url,
+    }
 
 
 def planted(computed_at: datetime, active: int = 777):
@@ -86,7 +90,7 @@ def active_of(client) -> int:
     return client.get("/statistik/data.json").get_json()["ringkasan"]["peserta_aktif"]
 
 
-def test_a_new_worker_serves_the_stored_figures_without_counting(new_worker, background):
+def test_a_new_worker_serves_the_stored_figures_without_counting(new_worker, queued):
     build_dataset()  # counting would give 31
     moment = utcnow() - timedelta(seconds=10)
     plant(moment)
@@ -99,32 +103,64 @@ def test_a_new_worker_serves_the_stored_figures_without_counting(new_worker, bac
     assert data.get_json()["ringkasan"]["peserta_aktif"] == 777
     assert data.get_json()["dihitung_pada"] == moment.astimezone(JAKARTA).isoformat(timespec="seconds")
     assert data.last_modified == moment.replace(microsecond=0)
-    csv_total = worker.get("/statistik/peserta-kecamatan.csv").get_data(as_text=True).splitlines()[-1]
-    assert csv_total.split(",")[-1] == "777"
-    assert background == []  # fresh figures: nothing to recount
+    csv_lines = worker.get("/statistik/peserta-kecamatan.csv").get_data().decode("utf-8-sig").splitlines()
+    assert csv_lines[-1].split(",")[csv_lines[0].split(",").index("jumlah")] == "777"
+    assert queued.names() == []  # fresh figures: nothing to recount
     assert stored().computed_at == moment
 
 
-def test_a_stale_snapshot_is_served_at_once_and_then_replaced_by_a_recount(new_worker, background):
+def test_a_stale_snapshot_is_served_at_once_and_the_queue_counts_again(new_worker, queued):
     build_dataset()
     old = utcnow() - timedelta(hours=2)
     plant(old)
     worker = new_worker()
+    threads = set(threading.enumerate())
     page = parse(worker.get("/statistik"))
     assert "777 peserta aktif" in page.get_text(" ") and counted_at(page).startswith(shown_as(old))
-    assert active_of(worker) == 777 and len(background) == 1  # one refresh, however many requests
+    assert active_of(worker) == 777 and queued.names() == ASKED  # one ask, however many requests
+    assert set(threading.enumerate()) == threads  # the web worker started no thread
+    assert stored().computed_at == old  # nor counted
     before = utcnow()
-    run_background(background)
+    assert queued.run() == 1  # a consumer counts and stores
     snapshot = stored()
     assert snapshot.computed_at >= before
-    recounted = parse(worker.get("/statistik"))
+    assert active_of(worker) == 777  # this worker reads the database again only after 60 s
+    assert active_of(new_worker()) == 31 and queued.names() == []  # a new worker takes the new figures
+    with time_machine.travel(utcnow() + timedelta(seconds=61), tick=True):
+        recounted = parse(worker.get("/statistik"))
     assert "31 peserta aktif" in recounted.get_text(" ") and counted_at(recounted).startswith(
         shown_as(snapshot.computed_at)
     )
-    assert active_of(new_worker()) == 31 and background == []  # the next worker gets the new figures
 
 
-def test_without_a_snapshot_the_first_request_counts_and_stores_it(new_worker, background):
+def test_the_queued_refresh_skips_the_count_when_figures_are_fresh(new_worker, queued):
+    """Several workers may ask at once: the first run counts, the others find fresh figures."""
+    build_dataset()
+    plant(utcnow() - timedelta(hours=2))
+    for _ in range(3):
+        assert active_of(new_worker()) == 777
+    assert queued.names() == ASKED * 3
+    assert queued.run(limit=1) == 1
+    counted = stored().computed_at
+    assert stats_snapshot.load(session=db.session).figures.active == 31
+    assert queued.run() == 2
+    assert stored().computed_at == counted  # the later runs did not count again
+
+
+def test_a_queue_that_is_down_still_serves_the_stale_figures(new_worker, caplog):
+    """Nothing listens on port 9: the refresh is not queued, the page is served all the same."""
+    build_dataset()
+    old = utcnow() - timedelta(hours=2)
+    plant(old)
+    worker = new_worker(TASK_QUEUE_URL="redis://127.0.0.1:9/0")
+    with caplog.at_level(logging.ERROR, logger="portal.tasks"):
+        page = worker.get("/statistik")
+    assert page.status_code == 200 and "777 peserta aktif" in parse(page).get_text(" ")
+    assert "not queued" in caplog.text  # logged by enqueue, not raised
+    assert stored().computed_at == old
+
+
+def test_without_a_snapshot_the_first_request_counts_and_stores_it(new_worker, queued):
     build_dataset()
     assert stored() is None
     worker = new_worker()
@@ -137,7 +173,7 @@ def test_without_a_snapshot_the_first_request_counts_and_stores_it(new_worker, b
     assert not stats_snapshot.store(session=db.session, public=older)
     db.session.commit()
     assert stored().computed_at == snapshot.computed_at
-    assert active_of(new_worker()) == 31 and background == []
+    assert active_of(new_worker()) == 31 and queued.names() == []
 
 
 def test_a_newer_count_replaces_the_snapshot_and_an_older_one_does_not(app):
@@ -152,12 +188,12 @@ def test_a_newer_count_replaces_the_snapshot_and_an_older_one_does_not(app):
 
 
 @pytest.mark.parametrize("payload", ['{"figures": {}, "tables": []}', "not json", '{"figures": 1}'])
-def test_unreadable_snapshot_is_counted_again_and_replaced(new_worker, background, payload):
+def test_unreadable_snapshot_is_counted_again_and_replaced(new_worker, queued, payload):
     build_dataset()
     db.session.add(StatsSnapshot(key=stats_snapshot.KEY, computed_at=utcnow() - timedelta(seconds=5), payload=payload))
     db.session.commit()
     assert active_of(new_worker()) == 31
-    assert stats_snapshot.load(session=db.session).figures.active == 31
+    assert stats_snapshot.load(session=db.session).figures.active == 31 and queued.names() == []
 
 
 def test_payload_and_computed_at_must_agree(app):
@@ -176,14 +212,14 @@ def test_zero_seconds_counts_every_request_and_stores_nothing(app, client):
     assert stored().computed_at == moment
 
 
-def test_flask_stats_refresh_counts_and_stores_for_every_worker(app, new_worker, background):
+def test_flask_stats_refresh_counts_and_stores_for_every_worker(app, new_worker, queued):
     build_dataset()
     plant(utcnow() - timedelta(seconds=30))
     result = app.test_cli_runner().invoke(args=["stats", "refresh"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Statistik dihitung pada ") and "disimpan" in result.output
     assert stats_snapshot.load(session=db.session).figures.active == 31
-    assert active_of(new_worker()) == 31 and background == []
+    assert active_of(new_worker()) == 31 and queued.names() == []
 
 
 def test_stored_time_is_utc_on_every_backend(app):

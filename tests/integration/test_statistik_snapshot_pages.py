@@ -26,8 +26,14 @@ FILES = ["/statistik/data.json", "/statistik/data.json?lang=en", *(f"/statistik/
 
 
 @pytest.fixture
-def app_config():
-    return {"PROGRAM_QUOTA": 40, "PROGRAM_BUDGET": 10_000_000, "PROGRAM_BUDGET_YEAR": 2026, "STATS_CACHE_SECONDS": 60}
+def app_config(unconsumed_queue_url):
+    return {
+        "PROGRAM_QUOTA": 40,
+        "PROGRAM_BUDGET": 10_000_000,
+        "PROGRAM_BUDGET_YEAR": 2026,
+        "STATS_CACHE_SECONDS": 60,
+        "TASK_QUEUE_URL": unconsumed_queue_url,
+    }
 
 
 def _published(client) -> dict:
@@ -52,7 +58,7 @@ def _known_answers() -> None:
 
 
 @pytest.mark.parametrize("dataset", [_known_answers, lambda: None], ids=["known-answers", "empty"])
-def test_stored_figures_render_the_same_pages_and_files(new_worker, background, dataset):
+def test_stored_figures_render_the_same_pages_and_files(new_worker, queued, dataset):
     dataset()
     counting = new_worker()
     counted = _published(counting)  # counted inline (no snapshot), served from memory
@@ -61,4 +67,4 @@ def test_stored_figures_render_the_same_pages_and_files(new_worker, background, 
     add_people([roster_person("32.75.07.1001", "P") for _ in range(9)])
     assert _published(new_worker(STATS_CACHE_SECONDS=0)) != counted  # a count now gives other figures
     assert _published(new_worker()) == counted
-    assert background == []
+    assert queued.names() == []

@@ -45,120 +45,159 @@ class Figures:
 
 
 class Database:
-    """What the cache is given: the shared snapshot (or none) and counting, which stores."""
+    """What the cache is given: the shared snapshot (or none), counting (which stores), and the
+    task queue, which records what it was asked and runs it when the test says so."""
 
     def __init__(self, clock, snapshot: Figures | None = None, truth: int = 31) -> None:
         self.clock, self.snapshot, self.truth = clock, snapshot, truth
         self.loads = self.counts = 0
+        self.asked: list[str] = []
 
     def load(self):
         self.loads += 1
         return self.snapshot
 
-    def recount(self, keep: bool):
+    def count(self, keep: bool):
         self.counts += 1
         counted = Figures(self.clock(), self.truth)
         if keep and (self.snapshot is None or self.snapshot.computed_at < counted.computed_at):
             self.snapshot = counted
         return counted
 
+    def ask_refresh(self) -> bool:
+        self.asked.append("refresh_figures_now")
+        return True
+
+    def consume(self) -> None:
+        """A consumer runs what was asked: a count, stored."""
+        while self.asked:
+            self.asked.pop()
+            self.count(True)
+
 
 T0 = datetime(2026, 11, 21, 5, 0, tzinfo=UTC)
 
 
-def _worker(db: Database, now: list, seconds: int = 60, spawn=None) -> SnapshotCache:
-    return SnapshotCache(seconds, load=db.load, recount=db.recount, clock=lambda: now[0], spawn=spawn)
+def _worker(db: Database, now: list, seconds: int = 60, spread: float = 0.0, ask=None) -> SnapshotCache:
+    return SnapshotCache(
+        seconds,
+        load=db.load,
+        count=db.count,
+        ask_refresh=ask or db.ask_refresh,
+        clock=lambda: now[0],
+        spread=spread,
+    )
 
 
 def test_a_new_database_is_counted_inline_once_and_stored():
     now = [T0]
     db = Database(lambda: now[0])
-    cache = _worker(db, now, spawn=[].append)
+    cache = _worker(db, now)
     assert cache.get() == Figures(T0, 31) and db.snapshot == Figures(T0, 31) and db.counts == 1
     now[0] = T0 + timedelta(seconds=59)
-    assert cache.get() == Figures(T0, 31) and (db.loads, db.counts) == (1, 1)  # memory only
+    assert cache.get() == Figures(T0, 31) and (db.loads, db.counts, db.asked) == (1, 1, [])  # memory only
 
 
 def test_a_new_worker_serves_the_snapshot_without_counting():
     now = [T0 + timedelta(seconds=30)]
     db = Database(lambda: now[0], snapshot=Figures(T0, 777))
-    spawned = []
-    cache = _worker(db, now, spawn=spawned.append)
+    cache = _worker(db, now)
     assert cache.get() == Figures(T0, 777) and cache.get() == Figures(T0, 777)
-    assert (db.loads, db.counts, spawned) == (1, 0, [])  # one row read, no count, nothing to refresh
+    assert (db.loads, db.counts, db.asked) == (1, 0, [])  # one row read, no count, nothing asked
 
 
-def test_a_stale_snapshot_is_served_at_once_while_one_refresh_counts():
+def test_a_stale_snapshot_is_served_at_once_and_a_recount_is_asked_of_the_queue():
     now = [T0 + timedelta(hours=2)]
     db = Database(lambda: now[0], snapshot=Figures(T0, 777))
-    spawned = []
-    cache = _worker(db, now, spawn=spawned.append)
+    cache = _worker(db, now)
     assert cache.get() == Figures(T0, 777) and cache.get() == Figures(T0, 777)
-    assert len(spawned) == 1 and db.counts == 0 and cache.refreshing
-    spawned[0]()
-    assert cache.get() == Figures(now[0], 31) and db.snapshot == Figures(now[0], 31) and not cache.refreshing
-    assert db.counts == 1 and len(spawned) == 1
+    assert (db.loads, db.counts, db.asked) == (1, 0, ["refresh_figures_now"])  # one read, one ask, no count
+    now[0] += timedelta(seconds=20)
+    db.consume()  # a consumer counts and stores, 20 s later
+    recounted = db.snapshot
+    now[0] += timedelta(seconds=39)
+    assert cache.get() == Figures(T0, 777) and db.loads == 1  # not read again before 60 s
+    now[0] += timedelta(seconds=1)
+    assert cache.get() == recounted and (db.loads, db.counts, db.asked) == (2, 1, [])  # fresh: nothing asked
 
 
-def test_a_refresh_takes_what_another_worker_stored_instead_of_counting():
+def test_the_snapshot_is_read_at_most_once_per_period_while_the_queue_is_behind():
+    now = [T0]
+    db = Database(lambda: now[0], snapshot=Figures(T0, 777))
+    cache = _worker(db, now)
+    cache.get()
+    for second in range(60, 300, 7):  # nobody consumes: the snapshot stays old
+        now[0] = T0 + timedelta(seconds=second)
+        assert cache.get() == Figures(T0, 777)
+    # Read at 0 s (fresh), then at 60, 123, 186, 249 s: each read found it stale and asked once.
+    assert (db.loads, db.counts, len(db.asked)) == (5, 0, 4)
+
+
+def test_stale_memory_takes_what_the_queue_stored_without_asking():
     now = [T0]
     db = Database(lambda: now[0])
-    spawned = []
-    cache = _worker(db, now, spawn=spawned.append)
+    cache = _worker(db, now)
     cache.get()
     now[0] = T0 + timedelta(seconds=70)
-    db.snapshot = Figures(T0 + timedelta(seconds=65), 40)  # another worker counted 5 s ago
-    assert cache.get() == Figures(T0, 31)  # stale: served, refresh asked for
-    spawned[0]()
-    assert cache.get() == Figures(T0 + timedelta(seconds=65), 40) and db.counts == 1  # only the first count
+    db.snapshot = Figures(T0 + timedelta(seconds=65), 40)  # the periodic task counted 5 s ago
+    assert cache.get() == Figures(T0 + timedelta(seconds=65), 40)
+    assert (db.counts, db.asked) == (1, [])  # only the first count, nothing asked
 
 
-def test_workers_holding_the_same_figures_do_not_all_count_when_they_age():
+def test_workers_holding_the_same_figures_do_not_all_read_and_ask_at_once():
     now = [T0]
     db = Database(lambda: now[0], snapshot=Figures(T0, 777))
-    spawned_a, spawned_b = [], []
-    a = SnapshotCache(60, load=db.load, recount=db.recount, clock=lambda: now[0], spawn=spawned_a.append, spread=1)
-    b = SnapshotCache(60, load=db.load, recount=db.recount, clock=lambda: now[0], spawn=spawned_b.append, spread=4)
-    assert a.get() == b.get() == Figures(T0, 777)
+    a, b = _worker(db, now, spread=1), _worker(db, now, spread=4)
+    assert a.get() == b.get() == Figures(T0, 777) and db.loads == 2
     now[0] = T0 + timedelta(seconds=62)
-    assert a.get() == b.get() == Figures(T0, 777) and spawned_b == []  # b's figures are not stale yet
-    spawned_a[0]()
+    assert a.get() == b.get() == Figures(T0, 777) and (db.loads, len(db.asked)) == (3, 1)  # b not stale yet
+    db.consume()
     now[0] = T0 + timedelta(seconds=65)
-    assert b.get() == Figures(T0, 777)
-    spawned_b[0]()
-    assert a.get() == b.get() == Figures(T0 + timedelta(seconds=62), 31) and db.counts == 1
+    assert a.get() == Figures(T0, 777)  # a read at 62 s: not again before 122 s
+    assert b.get() == Figures(T0 + timedelta(seconds=62), 31)  # b's first read takes the new figures
+    assert (db.loads, db.counts, db.asked) == (4, 1, [])
 
 
-def test_a_failing_refresh_keeps_the_old_figures_and_a_later_request_tries_again():
+def test_a_queue_that_cannot_be_asked_still_serves_and_the_next_read_asks_again(caplog):
     now = [T0 + timedelta(hours=1)]
     db = Database(lambda: now[0], snapshot=Figures(T0, 777))
-    spawned = []
-    cache = SnapshotCache(60, load=db.load, recount=lambda keep: 1 / 0, clock=lambda: now[0], spawn=spawned.append)
-    assert cache.get() == Figures(T0, 777)
-    spawned[0]()
-    assert not cache.refreshing
-    assert cache.get() == Figures(T0, 777) and len(spawned) == 2 and cache.refreshing
+    cache = _worker(db, now, ask=lambda: 1 / 0)
+    assert cache.get() == Figures(T0, 777) and db.counts == 0
+    assert "statistics refresh not asked for" in caplog.text
+    caplog.clear()
+    now[0] += timedelta(seconds=60)
+    assert cache.get() == Figures(T0, 777) and "statistics refresh not asked for" in caplog.text
 
 
-def test_without_background_threads_stale_figures_are_renewed_inline():
-    now = [T0 + timedelta(hours=1)]
-    db = Database(lambda: now[0], snapshot=Figures(T0, 777))
-    cache = _worker(db, now, spawn=None)
-    assert cache.get() == Figures(now[0], 31) and db.snapshot == Figures(now[0], 31)
-    now[0] += timedelta(seconds=61)
-    db.snapshot = Figures(now[0] - timedelta(seconds=1), 40)  # another worker's fresh figures: no count
-    assert cache.get() == Figures(now[0] - timedelta(seconds=1), 40) and db.counts == 1
-
-
-def test_an_older_count_never_replaces_newer_figures_in_memory():
+def test_an_unreadable_snapshot_with_figures_in_memory_asks_the_queue_instead_of_counting():
     now = [T0]
     db = Database(lambda: now[0])
-    cache = _worker(db, now, spawn=None)
+    cache = _worker(db, now)
+    cache.get()
+    db.snapshot = None  # unreadable (snapshot.load answers None)
+    now[0] += timedelta(seconds=61)
+    assert cache.get() == Figures(T0, 31) and (db.counts, db.asked) == (1, ["refresh_figures_now"])
+
+
+def test_an_older_snapshot_never_replaces_newer_figures_in_memory():
+    now = [T0]
+    db = Database(lambda: now[0])
+    cache = _worker(db, now)
     cache.get()
     now[0] += timedelta(seconds=61)
-    db.snapshot = None
-    db.clock, db.truth = (lambda: T0 - timedelta(seconds=5)), 99  # a slow count that started before
-    assert cache.get() == Figures(T0, 31) and db.counts == 2
+    db.snapshot = Figures(T0 - timedelta(seconds=5), 99)  # a slow count that started before
+    assert cache.get() == Figures(T0, 31) and db.counts == 1 and len(db.asked) == 1
+
+
+def test_clear_forgets_the_memory_copy_and_the_next_request_reads_at_once():
+    now = [T0]
+    db = Database(lambda: now[0], snapshot=Figures(T0, 777))
+    cache = _worker(db, now)
+    cache.get()
+    db.snapshot = Figures(T0 + timedelta(seconds=1), 40)
+    now[0] += timedelta(seconds=2)
+    cache.clear()
+    assert cache.kept is None and cache.get() == Figures(T0 + timedelta(seconds=1), 40) and db.loads == 2
 
 
 def test_zero_seconds_counts_every_time_and_keeps_nothing():
@@ -166,7 +205,7 @@ def test_zero_seconds_counts_every_time_and_keeps_nothing():
     db = Database(lambda: now[0], snapshot=Figures(T0, 777))
     cache = _worker(db, now, seconds=0)
     assert cache.get() == Figures(T0, 31) and cache.get() == Figures(T0, 31)
-    assert (db.loads, db.counts, db.snapshot) == (0, 2, Figures(T0, 777))
+    assert (db.loads, db.counts, db.snapshot, db.asked) == (0, 2, Figures(T0, 777), [])
 
 
 def _svg(chart: svg_charts.Progress | svg_charts.Bars | svg_charts.Columns) -> str:
@@ -188,44 +227,28 @@ def test_hidden_counts_get_no_bar_and_labels_are_escaped():
     assert columns.count("<circle") == 2 and "style=" not in columns
 
 
-def test_the_charts_draw_what_the_python_strings_drew():
-    """Byte for byte the SVG of the hand-built strings the macro replaced (same coordinates, colours
-    and order; checked on 300 random charts when the macro came)."""
-    kecamatan = [("Bekasi Timur", 19), ("Bekasi Barat", "*"), ("Medan Satria", 0)]
-    assert _svg(svg_charts.bars("c", kecamatan, title="T", description="D")) == (
-        '<svg class="chart" viewBox="0 0 320 70" width="100%" role="img" aria-labelledby="c-t c-d" xmlns="http://www.w3.org/2000/svg">'
-        '<title id="c-t">T</title><desc id="c-d">D</desc>'
-        '<text x="0" y="17" font-size="11" font-family="system-ui, sans-serif" fill="#1b1b1b">Bekasi Timur</text>'
-        '<rect x="140" y="5" width="128.0" height="14" fill="#00558c"/>'
-        '<text x="272.0" y="17" font-size="12" font-family="system-ui, sans-serif" fill="#1b1b1b">19</text>'
-        '<text x="0" y="39" font-size="11" font-family="system-ui, sans-serif" fill="#1b1b1b">Bekasi Barat</text>'
-        '<circle cx="144" cy="34" r="3" fill="#b1b4b6"/>'
-        '<text x="150" y="39" font-size="12" font-family="system-ui, sans-serif" fill="#1b1b1b">*</text>'
-        '<text x="0" y="61" font-size="11" font-family="system-ui, sans-serif" fill="#1b1b1b">Medan Satria</text>'
-        '<rect x="140" y="49" width="0" height="14" fill="#00558c"/>'
-        '<text x="144" y="61" font-size="12" font-family="system-ui, sans-serif" fill="#1b1b1b">0</text>'
-        "</svg>"
-    )
+def test_chart_labels_are_readable_on_a_phone_and_stand_above_their_bars():
+    """Issue 18 point 13: labels were 10-11 units (about 11 px on a 360 px phone). Now every text is
+    13 units or more, each bar label is on its own line above its bar (long category names whole),
+    and the bar and the value come after it."""
+    from bs4 import BeautifulSoup
+
+    kecamatan = [("Layak, belum terdaftar", 19), ("Bekasi Barat", "*"), ("Medan Satria", 0)]
+    bars = BeautifulSoup(_svg(svg_charts.bars("c", kecamatan, title="T", description="D")), "html.parser")
+    texts = bars.find_all("text")
+    assert [t.get_text() for t in texts] == ["Layak, belum terdaftar", "19", "Bekasi Barat", "*", "Medan Satria", "0"]
+    assert all(int(t["font-size"]) >= 14 for t in texts)
+    rects, dot = bars.find_all("rect"), bars.find("circle")
+    label_ys = [float(t["y"]) for t in texts[::2]]
+    assert float(rects[0]["y"]) > label_ys[0] and float(dot["cy"]) > label_ys[1] and float(rects[1]["y"]) > label_ys[2]
+    assert label_ys[1] > float(rects[0]["y"]) + float(rects[0]["height"])  # the next label below the bar
+    assert float(rects[0]["width"]) == 260.0 and float(rects[1]["width"]) == 0  # the whole width for the bars
     months = [("Jan", [5, "<5"]), ("Feb", ["*", 7])]
-    assert _svg(svg_charts.columns("t", months, ["a", "b"], title="T", description="D")) == (
-        '<svg class="chart" viewBox="0 0 320 190" width="100%" role="img" aria-labelledby="t-t t-d" xmlns="http://www.w3.org/2000/svg">'
-        '<title id="t-t">T</title><desc id="t-d">D</desc>'
-        '<rect x="0" y="4" width="12" height="12" fill="#00558c"/>'
-        '<text x="16" y="14" font-size="12" font-family="system-ui, sans-serif" fill="#1b1b1b">a</text>'
-        '<rect x="150" y="4" width="12" height="12" fill="#a84f00"/>'
-        '<text x="166" y="14" font-size="12" font-family="system-ui, sans-serif" fill="#1b1b1b">b</text>'
-        '<text x="0" y="32" font-size="10" font-family="system-ui, sans-serif" fill="#1b1b1b">7</text>'
-        '<line x1="34" y1="160" x2="320" y2="160" stroke="#b1b4b6" stroke-width="1"/>'
-        '<rect x="90.0" y="61.4" width="12.0" height="98.6" fill="#00558c"/>'
-        '<circle cx="108.0" cy="157" r="2" fill="#b1b4b6"/>'
-        '<text x="102.0" y="174" font-size="10" text-anchor="middle" '
-        'font-family="system-ui, sans-serif" fill="#1b1b1b">Jan</text>'
-        '<circle cx="232.0" cy="157" r="2" fill="#b1b4b6"/>'
-        '<rect x="238.0" y="22.0" width="12.0" height="138.0" fill="#a84f00"/>'
-        '<text x="238.0" y="174" font-size="10" text-anchor="middle" '
-        'font-family="system-ui, sans-serif" fill="#1b1b1b">Feb</text>'
-        "</svg>"
+    columns = BeautifulSoup(
+        _svg(svg_charts.columns("t", months, ["a", "b"], title="T", description="D")), "html.parser"
     )
+    sizes = {t.get_text(): int(t["font-size"]) for t in columns.find_all("text")}
+    assert sizes == {"a": 14, "b": 14, "7": 13, "Jan": 13, "Feb": 13}
     assert _svg(svg_charts.progress("q", 4000, 11666, title="T", description="D")) == (
         '<svg class="chart" viewBox="0 0 320 24" width="100%" role="img" aria-labelledby="q-t q-d" xmlns="http://www.w3.org/2000/svg">'
         '<title id="q-t">T</title><desc id="q-d">D</desc>'

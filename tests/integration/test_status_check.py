@@ -26,7 +26,7 @@ def result(response):
         ("aktif", None, "Aktif — Anda terlindungi", "175"),
         ("proses", None, "Sedang didaftarkan", "sedang didaftarkan"),
         ("daftar_tunggu", None, "Daftar tunggu", "kuota"),
-        ("tidak_memenuhi_syarat", "bukan_dtsen", "Tidak memenuhi syarat", "pemutakhiran data"),
+        ("tidak_memenuhi_syarat", "bukan_dtsen", "Tidak memenuhi syarat", "minta pemutakhiran"),
         ("tidak_memenuhi_syarat", "desil_di_atas_5", "Tidak memenuhi syarat", "DTSEN"),
         ("tidak_memenuhi_syarat", "bukan_warga_kota_bekasi", "Tidak memenuhi syarat", "Disdukcapil"),
         ("tidak_memenuhi_syarat", "sudah_peserta_lain", "Tidak memenuhi syarat", "kepesertaan lain"),

@@ -24,7 +24,7 @@ from portal.complaints.services.attachments import LIMITS, AttachmentError, clea
 from portal.core.bounded import Limits
 from portal.extensions import db
 from portal.models import Attachment, ComplaintStatus
-from portal.web.settings import attachment_dir
+from portal.web.settings import attachment_store
 from tests.factories import account, complaint, sign_in
 from tests.helpers import assistance as assisted
 from tests.helpers import csrf_token, parse
@@ -144,9 +144,9 @@ def test_a_scanned_page_and_a_phone_photo_still_pass(client, app):
     response = details(client, files=[(io.BytesIO(scan), "kk.png"), (io.BytesIO(photo), "ktp.jpg")])
     assert response.status_code == 303
     kept = {r.original_name: r for r in stored_files()}
-    with Image.open(attachment_dir() / kept["kk.png"].storage_key) as image:
+    with Image.open(attachment_store().open(kept["kk.png"].storage_key)) as image:
         assert image.format == "PNG" and image.size == (3307, 4677)  # a PNG keeps every pixel
-    with Image.open(attachment_dir() / kept["ktp.jpg"].storage_key) as image:
+    with Image.open(attachment_store().open(kept["ktp.jpg"].storage_key)) as image:
         assert image.format == "JPEG" and image.size == (3200, 2400)
 
 
@@ -158,7 +158,7 @@ def test_a_big_photo_is_decoded_reduced_and_kept_at_most_3200_pixels_without_exi
     start(client)
     assert details(client, files=[(io.BytesIO(photo), "rumah.jpg")]).status_code == 303
     (record,) = stored_files()
-    stored = (attachment_dir() / record.storage_key).read_bytes()
+    stored = attachment_store().read_bytes(record.storage_key)
     with Image.open(io.BytesIO(stored)) as image:
         assert image.size == (2400, 3200)  # upright, at most 3200 long
         assert image.getexif() == {} and b"KameraRahasia" not in stored

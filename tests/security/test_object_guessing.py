@@ -111,18 +111,21 @@ def test_a_draft_attachment_is_no_download_and_only_its_own_draft_removes_it(app
     assert supervisor.get(f"/petugas/lampiran/{record.id}").status_code == 404  # not filed yet
 
 
-def test_letter_codes_carry_at_least_80_random_bits():
-    bits = letters.CODE_LENGTH * math.log2(len(set(letters.CODE_ALPHABET)))
-    assert bits >= 80
+def test_letter_codes_carry_75_random_bits_and_a_check_character():
+    """15 random characters of 32 symbols (75 bits: some 10^22 codes for about 12,000 letters) and
+    one check character, which tells a typo from a code no letter has but adds no secret."""
+    bits = (letters.CODE_LENGTH - 1) * math.log2(len(set(letters.CODE_ALPHABET)))
+    assert bits >= 75
     codes = {letters.new_code() for _ in range(2000)}
     assert len(codes) == 2000 and all(len(c) == letters.CODE_LENGTH for c in codes)
-    assert set("".join(codes)) == set(letters.CODE_ALPHABET)  # every symbol used: no narrower source
+    assert set("".join(c[:-1] for c in codes)) == set(letters.CODE_ALPHABET)  # every symbol used: no narrower source
+    assert all(letters.code_is_well_formed(c) for c in codes)
 
 
 def test_an_unknown_letter_code_is_a_404_page_that_is_not_indexed(client):
     response = client.get("/verifikasi/" + letters.new_code())
     assert response.status_code == 404 and response.headers["X-Robots-Tag"] == "noindex"
-    assert parse(response).select_one("#hasil").get_text(strip=True) == "Kode tidak ditemukan"
+    assert parse(response).select_one("#hasil").get_text(strip=True) == "Tidak ada surat dengan kode ini"
 
 
 def test_public_urls_take_no_sequential_ids(app):

@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 from portal.letters.services.letters import (
     CODE_ALPHABET,
     DEFAULT_NUMBER_PATTERN,
+    check_character,
     check_number_pattern,
+    code_is_well_formed,
     display_code,
     format_number,
     indonesian_date,
@@ -50,6 +52,7 @@ def test_a_bad_pattern_stops_the_app_at_start():
     with pytest.raises(ConfigError, match="LETTER_NUMBER_PATTERN"):
         create_app(
             {
+                "SIGAP_ENV": "testing",
                 "SECRET_KEY": "x",
                 "NIK_HMAC_KEY": "y",
                 "SQLALCHEMY_DATABASE_URI": "sqlite://",
@@ -76,12 +79,38 @@ def test_the_date_of_issue_is_the_date_in_bekasi():
     assert letter_date(datetime(2025, 12, 31, 18, 30, tzinfo=UTC)) == date(2026, 1, 1)
 
 
-def test_codes_carry_80_random_bits_from_an_unambiguous_alphabet():
+def test_codes_carry_75_random_bits_and_a_check_character_from_an_unambiguous_alphabet():
     codes = {new_code() for _ in range(2000)}
     assert len(codes) == 2000
     assert all(len(code) == 16 and set(code) <= set(CODE_ALPHABET) for code in codes)
-    assert len(CODE_ALPHABET) ** 16 >= 2**80
+    assert all(code_is_well_formed(code) and code[-1] == check_character(code[:15]) for code in codes)
+    assert len(CODE_ALPHABET) ** 15 >= 2**75
     assert not set("ILOU") & set(CODE_ALPHABET)
+
+
+@given(st.text(alphabet=CODE_ALPHABET, min_size=15, max_size=15))
+def test_every_single_slip_and_every_swap_of_neighbours_is_caught(body):
+    """Issue 18 point 14: a one-character typo must not pass for a code that exists or not; the
+    check character catches every wrong character, every swap of two neighbours and of two
+    characters one apart (GF(32) weights: distinct, non-zero, and x + 1, x^2 + 1 never 0)."""
+    code = body + check_character(body)
+    assert code_is_well_formed(code)
+    for i in range(16):
+        for other in CODE_ALPHABET.replace(code[i], ""):
+            assert not code_is_well_formed(code[:i] + other + code[i + 1 :])
+    for gap in (1, 2):
+        for i in range(16 - gap):
+            if code[i] != code[i + gap]:
+                swapped = list(code)
+                swapped[i], swapped[i + gap] = swapped[i + gap], swapped[i]
+                assert not code_is_well_formed("".join(swapped))
+
+
+def test_codes_from_before_the_check_character_are_mostly_not_well_formed():
+    """A legacy code (16 random characters) is found by lookup; the check decides only for a code
+    that is not found, and then about 1 legacy code in 32 happens to fit."""
+    legacy = "7K3MQ9PX2D4FHT6W"
+    assert normalize_code(legacy) == legacy and not code_is_well_formed(legacy)
 
 
 @given(st.text(alphabet=CODE_ALPHABET, min_size=16, max_size=16))

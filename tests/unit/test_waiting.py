@@ -17,6 +17,6 @@ from portal.web.waiting import wait_in_words
     ],
 )
 def test_the_wait_is_said_in_words(seconds, words):
-    app = create_app({"TESTING": True, "SECRET_KEY": "x" * 32, "NIK_HMAC_KEY": "y" * 32})
+    app = create_app({"SIGAP_ENV": "testing", "TESTING": True, "SECRET_KEY": "x" * 32, "NIK_HMAC_KEY": "y" * 32})
     with app.test_request_context("/"):
         assert wait_in_words(seconds) == words

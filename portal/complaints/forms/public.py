@@ -32,7 +32,8 @@ PROPOSAL_CHOICE = SelectChoice(
 OFFICER_CATEGORY_CHOICES = [PROPOSAL_CHOICE, *CATEGORY_CHOICES]
 CATEGORY_HINTS = {
     C.TERLEWAT.value: _l(
-        "Anda pekerja informal ber-KTP Kota Bekasi, tercatat di DTSEN desil 1–5, "
+        "Anda pekerja informal ber-KTP Kota Bekasi, dan keluarga Anda tercatat di DTSEN (data pemerintah tentang "
+        "keadaan ekonomi keluarga) pada desil 1–5, yaitu separuh keluarga dengan keadaan ekonomi paling lemah; "
         "tetapi hasil cek status tidak terdaftar atau daftar tunggu."
     ),
     C.DATA_SALAH.value: _l("Petugas akan memeriksa dan memperbaiki data Anda."),
@@ -170,11 +171,15 @@ class DetailsForm(FlaskForm):
         render_kw={"accept": "image/jpeg,image/png,application/pdf"},
     )
     rahasia = BooleanField(
-        _l("Rahasiakan identitas saya"),
-        description=_l("Identitas Anda hanya dilihat petugas yang menangani dan supervisor."),
+        _l("Hanya petugas yang menangani dan supervisor yang boleh melihat identitas saya"),
+        description=_l(
+            "Identitas Anda tidak pernah ditampilkan kepada publik. Tanpa centang ini, petugas pengaduan lain di "
+            "kecamatan Anda juga dapat melihatnya untuk membantu menangani."
+        ),
     )
 
     residents_report_about_someone = True  # officers filing for a resident always ask consent
+    incident_report = False  # a pungli report asks for the incident instead (forms.incident)
 
     def __init__(self, *args, category: ComplaintCategory, **kwargs):
         super().__init__(*args, **kwargs)
@@ -186,6 +191,9 @@ class DetailsForm(FlaskForm):
             self.nama_pelapor.description = _l(
                 "Laporan ini selalu dirahasiakan: nama Anda hanya dilihat petugas yang menangani dan supervisor."
             )
+            if self.nik is not None:  # a reporter seldom knows the NIK of the person reported
+                self.nik.description = _l("Tidak wajib: isi hanya jika Anda tahu. 16 angka pada KTP.")
+                self.nama.description = _l("Nama yang Anda ketahui; tidak harus persis seperti di KTP.")
 
     def validate_nik(self, field):
         if not field.data:

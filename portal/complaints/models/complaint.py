@@ -139,8 +139,11 @@ class Complaint(Base):
     filer_name: Mapped[str | None] = mapped_column(sa.String(150))
     filer_relationship: Mapped[str | None] = mapped_column(sa.String(100))
     consent_recorded: Mapped[bool] = mapped_column(default=False)
-    phone: Mapped[str] = mapped_column(sa.String(20))
-    contact_channel: Mapped[ContactChannel] = mapped_column(str_enum(ContactChannel))
+    # None only for an anonymous report (`anonymous`): no name, no phone, no e-mail; the reporter
+    # follows it with the reference and access code alone.
+    phone: Mapped[str | None] = mapped_column(sa.String(20))
+    contact_channel: Mapped[ContactChannel | None] = mapped_column(str_enum(ContactChannel))
+    anonymous: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     email: Mapped[str | None] = mapped_column(sa.String(254))
     description: Mapped[str] = mapped_column(sa.Text)
     # Assisted filing: the officer who filed on the person's behalf (None: filed by the resident).
@@ -151,6 +154,11 @@ class Complaint(Base):
     rt: Mapped[str | None] = mapped_column(sa.String(3))
     rw: Mapped[str | None] = mapped_column(sa.String(3))
     occupation: Mapped[str | None] = mapped_column(sa.String(100))
+    # A report of an incident (pungli, a broker, an officer's conduct): where, when and what was
+    # asked for; who did it, if known, is `subject_name` (empty when not known).
+    incident_place: Mapped[str | None] = mapped_column(sa.String(200))
+    incident_date: Mapped[date | None]
+    incident_demand: Mapped[str | None] = mapped_column(sa.String(300))
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

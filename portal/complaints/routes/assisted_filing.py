@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 from portal.accounts.models import Account
 from portal.complaints.forms.assisted import AssistedCategoryForm, AssistedDetailsForm
 from portal.complaints.forms.public import CATEGORY_HINTS
+from portal.complaints.labels import error_message
 from portal.complaints.models.complaint import Complaint, ComplaintCategory, ContactChannel
 from portal.complaints.routes import officer_bp as bp
 from portal.complaints.routes.filing import _as_formdata, _category_label
@@ -24,13 +25,13 @@ from portal.core import trail as audit
 from portal.core.filers import FilerRelation
 from portal.core.references import format_access_code
 from portal.core.regions import kelurahan
-from portal.drafts.web import EXPIRED_CONFIRMATION, remember_filing
+from portal.drafts.web import EXPIRED_CONFIRMATION, filed_before, remember_filing
 from portal.drafts.web import filed as filed_receipt
 from portal.extensions import current_session, db
 from portal.web.auth import ALL_STAFF, current_actor, roles_required
 from portal.web.errors import refuse
 from portal.web.pdf import render_pdf
-from portal.web.settings import attachment_dir, sla_targets, work_calendar
+from portal.web.settings import attachment_store, sla_targets, work_calendar
 
 DRAFT_KEY = "assisted_draft"
 RECEIPT_KIND = "assisted"
@@ -160,7 +161,7 @@ def edit_assisted_details():
     stored = service.draft_attachments(session=current_session(), token=draft.token)
     new_files, file_errors, busy = read_uploads(request.files.getlist(form.lampiran.name), already=len(stored))
     for clean in new_files:
-        service.attach_file(session=current_session(), directory=attachment_dir(), file=clean, draft_token=draft.token)
+        service.attach_file(session=current_session(), store=attachment_store(), file=clean, draft_token=draft.token)
     if file_errors:
         form.lampiran.errors = list(form.lampiran.errors) + file_errors
         valid = False
@@ -183,7 +184,7 @@ def remove_assisted_attachment(attachment_id: int):
     if draft is None:
         abort(404)
     service.remove_draft_attachment(
-        session=current_session(), directory=attachment_dir(), token=draft.token, attachment_id=attachment_id
+        session=current_session(), store=attachment_store(), token=draft.token, attachment_id=attachment_id
     )
     db.session.commit()
     return redirect(url_for("officers.complaints.edit_assisted_details"), 303)
@@ -221,6 +222,8 @@ def _complaint_input(draft) -> service.ComplaintInput | None:
 def check_assisted_filing():
     draft = _draft()
     if draft is None:
+        if request.method == "POST" and filed_before(kind=RECEIPT_KIND, draft_token=session.get(DRAFT_KEY)):
+            return _sent_already()
         return redirect(url_for("officers.complaints.start_assisted_filing"), 303)
     data = _complaint_input(draft)
     if data is None:
@@ -236,11 +239,12 @@ def check_assisted_filing():
     if request.method == "GET":
         return _render("complaints/periksa.html", **context)
     me = current_user._get_current_object()
+    token = draft.token
     try:
         filed = file_on_behalf(
             session=current_session(),
             data=data,
-            draft_token=draft.token,
+            draft_token=token,
             calendar=work_calendar(),
             targets=sla_targets(),
             officer=me,
@@ -252,8 +256,18 @@ def check_assisted_filing():
         existing = db.session.get(Complaint, duplicate.complaint_id)
         shown = existing if existing is not None and can_view(me, existing) else None
         return _render("complaints/periksa.html", duplicate=shown, duplicate_found=True, status=409, **context)
-    remember_filing(kind=RECEIPT_KIND, object_id=filed.complaint.id, access_code=filed.access_code)
+    except service.DraftAlreadySent as error:  # a double send: the other one filed it
+        db.session.rollback()  # (the draft object is gone with it: its token was kept above)
+        if filed_before(kind=RECEIPT_KIND, draft_token=token):
+            return _sent_already()
+        refuse(409, error_message(error))
+    remember_filing(kind=RECEIPT_KIND, object_id=filed.complaint.id, access_code=filed.access_code, draft_token=token)
     db.session.commit()
+    session.pop(DRAFT_KEY, None)
+    return redirect(url_for("officers.complaints.show_assisted_confirmation"), 303)
+
+
+def _sent_already():
     session.pop(DRAFT_KEY, None)
     return redirect(url_for("officers.complaints.show_assisted_confirmation"), 303)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -26,9 +26,10 @@ from portal.roster import labels as people
 from portal.roster.models.person import Person, PersonStatusHistory
 from portal.web.auth import ALL_STAFF, current_actor, roles_required
 from portal.web.errors import render_error
+from portal.web.files import send_stored
 from portal.web.forms import first_error
 from portal.web.numbers import as_id
-from portal.web.settings import attachment_dir, work_calendar
+from portal.web.settings import attachment_store, work_calendar
 
 
 def _case(reference: str) -> Complaint:
@@ -284,11 +285,11 @@ def download_attachment(attachment_id: int):
         detail=complaint.reference,
     )
     db.session.commit()
-    path = attachment_dir() / record.storage_key
-    if not path.exists():
-        abort(404)
-    response = send_file(
-        path, mimetype=record.content_type, as_attachment=True, download_name=record.original_name, max_age=0
+    return send_stored(
+        attachment_store(),
+        record.storage_key,
+        mimetype=record.content_type,
+        download_name=record.original_name,
+        etag=record.sha256,
+        last_modified=record.created_at,
     )
-    response.headers["Cache-Control"] = "no-store"
-    return response

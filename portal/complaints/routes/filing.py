@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from werkzeug.datastructures import MultiDict
 
+from portal.complaints.forms.incident import IDENTITY_HINTS, IncidentDetailsForm
 from portal.complaints.forms.public import CATEGORY_HINTS, CategoryForm, DetailsForm
 from portal.complaints.labels import error_message
 from portal.complaints.models.complaint import Complaint, ComplaintCategory, ContactChannel
@@ -15,11 +16,11 @@ from portal.complaints.services.attachments import MAX_FILES, AttachmentError
 from portal.core.filers import FilerRelation
 from portal.core.references import format_access_code
 from portal.core.regions import kelurahan
-from portal.drafts.web import EXPIRED_CONFIRMATION, filed, remember_filing
+from portal.drafts.web import EXPIRED_CONFIRMATION, filed, filed_before, remember_filing
 from portal.extensions import current_session, db, limiter
 from portal.web.errors import refuse
 from portal.web.pdf import render_pdf
-from portal.web.settings import attachment_dir, sla_targets, work_calendar
+from portal.web.settings import attachment_store, sla_targets, work_calendar
 
 DRAFT_KEY = "complaint_draft"
 RECEIPT_KIND = "complaint"
@@ -73,12 +74,14 @@ def new_complaint():
     return redirect(url_for("complaints.edit_details"), 303)
 
 
+def _form_class(category: ComplaintCategory) -> type[DetailsForm]:
+    """A pungli report asks for the incident; every other complaint for the person concerned."""
+    return IncidentDetailsForm if category is ComplaintCategory.PUNGLI else DetailsForm
+
+
 def details_form(draft, formdata=None) -> DetailsForm:
     category = ComplaintCategory(draft.data["kategori"])
-    form = DetailsForm(formdata=formdata, category=category, data=draft.data if formdata is None else None)
-    if category is ComplaintCategory.PUNGLI:
-        form.rahasia.data = True
-    return form
+    return _form_class(category)(formdata=formdata, category=category, data=draft.data if formdata is None else None)
 
 
 def render_details(form, draft, status=200, *, expired=False, wait=None):
@@ -90,6 +93,7 @@ def render_details(form, draft, status=200, *, expired=False, wait=None):
         files=files,
         category_label=_category_label(draft.data["kategori"]),
         max_files=MAX_FILES,
+        identity_hints=IDENTITY_HINTS,
         expired=expired,
         wait=wait,
     ), status
@@ -128,7 +132,7 @@ def edit_details():
     for clean in new_files:
         try:
             service.attach_file(
-                session=current_session(), directory=attachment_dir(), file=clean, draft_token=draft.token
+                session=current_session(), store=attachment_store(), file=clean, draft_token=draft.token
             )
         except AttachmentError as error:  # disk full or read-only: keep what was typed, say so
             file_errors.append(error_message(error))
@@ -144,23 +148,30 @@ def edit_details():
     return redirect(url_for("complaints.check_answers"), 303)
 
 
+DRAFT_FIELDS = (
+    "nik",
+    "nama",
+    "kelurahan",
+    "pelapor",
+    "nama_pelapor",
+    "hubungan",
+    "persetujuan",
+    "telepon",
+    "saluran",
+    "email",
+    "uraian",
+    "rahasia",
+    # a pungli report (IncidentDetailsForm)
+    "tempat",
+    "tanggal",
+    "diminta",
+    "identitas",
+)
+
+
 def _draft_fields(form: DetailsForm) -> dict:
-    fields = (
-        "nik",
-        "nama",
-        "kelurahan",
-        "pelapor",
-        "nama_pelapor",
-        "hubungan",
-        "persetujuan",
-        "telepon",
-        "saluran",
-        "email",
-        "uraian",
-        "rahasia",
-    )
-    data = {name: form[name].data for name in fields}
-    if form.nik.data and getattr(form.nik, "parsed", None):
+    data = {name: form[name].data for name in DRAFT_FIELDS if name in form}
+    if "nik" in form and form.nik.data and getattr(form.nik, "parsed", None):
         data["nik"] = form.nik.parsed.value
     if getattr(form.telepon, "normalized", None):
         data["telepon"] = form.telepon.normalized
@@ -173,7 +184,7 @@ def remove_attachment(attachment_id: int):
     if draft is None:
         abort(404)
     service.remove_draft_attachment(
-        session=current_session(), directory=attachment_dir(), token=draft.token, attachment_id=attachment_id
+        session=current_session(), store=attachment_store(), token=draft.token, attachment_id=attachment_id
     )
     db.session.commit()
     return redirect(url_for("complaints.edit_details"), 303)
@@ -188,9 +199,11 @@ def _category_label(value: str) -> str:
 def _complaint_input(draft) -> service.ComplaintInput | None:
     """The draft as the service wants it, or None when the details step was not completed."""
     category = ComplaintCategory(draft.data["kategori"])
-    form = DetailsForm(formdata=MultiDict(_as_formdata(draft.data)), category=category, meta={"csrf": False})
+    form = _form_class(category)(formdata=MultiDict(_as_formdata(draft.data)), category=category, meta={"csrf": False})
     if not form.validate():
         return None
+    if isinstance(form, IncidentDetailsForm):
+        return _incident_input(form)
     relation = FilerRelation(form.pelapor.data)
     return service.ComplaintInput(
         category=category,
@@ -211,6 +224,29 @@ def _complaint_input(draft) -> service.ComplaintInput | None:
     )
 
 
+def _incident_input(form: IncidentDetailsForm) -> service.ComplaintInput:
+    anonymous = form.anonymous
+    return service.ComplaintInput(
+        category=form.category,
+        subject_nik=None,
+        subject_name=form.nama.data or "",
+        kelurahan_code=form.kelurahan.data,
+        filer_relation=FilerRelation.LAINNYA,
+        filer_name=None if anonymous else form.nama_pelapor.data or None,
+        filer_relationship=None,
+        consent_recorded=False,
+        phone=None if anonymous else form.telepon.normalized,
+        contact_channel=None if anonymous else ContactChannel(form.saluran.data),
+        email=None if anonymous else form.email.data or None,
+        description=form.uraian.data,
+        confidential=True,
+        anonymous=anonymous,
+        incident_place=form.tempat.data,
+        incident_date=form.tanggal.parsed,
+        incident_demand=form.diminta.data or None,
+    )
+
+
 def _as_formdata(data: dict) -> dict:
     formdata = {}
     for key, value in data.items():
@@ -225,9 +261,12 @@ def _as_formdata(data: dict) -> dict:
 @bp.route("/baru/periksa", methods=["GET", "POST"])
 @limiter.limit(_complaint_limit, methods=["POST"])
 def check_answers():
-    """Step 3: check your answers, then send."""
+    """Step 3: check your answers, then send. A second send of a draft already filed (a double
+    tap, a resend on a slow link) files nothing and is shown the same confirmation."""
     draft = _draft_or_restart()
     if draft is None:
+        if request.method == "POST" and filed_before(kind=RECEIPT_KIND, draft_token=session.get(DRAFT_KEY)):
+            return _sent_already()
         return redirect(url_for("complaints.new_complaint"), 303)
     data = _complaint_input(draft)
     if data is None:
@@ -244,11 +283,29 @@ def check_answers():
             category_label=_category_label(data.category.value),
             reporting_about=data.category in service.REPORTS_ABOUT_SOMEONE,
         )
-    filed = service.file_complaint(
-        session=current_session(), data=data, draft_token=draft.token, calendar=work_calendar(), targets=sla_targets()
-    )
-    remember_filing(kind=RECEIPT_KIND, object_id=filed.complaint.id, access_code=filed.access_code)
+    token = draft.token
+    try:
+        filed = service.file_complaint(
+            session=current_session(),
+            data=data,
+            draft_token=token,
+            calendar=work_calendar(),
+            targets=sla_targets(),
+        )
+    except service.DraftAlreadySent as error:
+        db.session.rollback()  # (the draft object is gone with it: its token was kept above)
+        if filed_before(kind=RECEIPT_KIND, draft_token=token):
+            return _sent_already()
+        refuse(409, error_message(error))
+    remember_filing(kind=RECEIPT_KIND, object_id=filed.complaint.id, access_code=filed.access_code, draft_token=token)
     db.session.commit()
+    session.pop(DRAFT_KEY, None)
+    return redirect(url_for("complaints.show_confirmation"), 303)
+
+
+def _sent_already():
+    """The draft was filed by the other send: its confirmation (filed_before put its key in the
+    session); nothing was written here."""
     session.pop(DRAFT_KEY, None)
     return redirect(url_for("complaints.show_confirmation"), 303)
 

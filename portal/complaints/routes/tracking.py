@@ -23,8 +23,10 @@ from portal.drafts.services import session_restore
 from portal.extensions import current_session, db, limiter
 from portal.web.errors import render_error
 from portal.web.htmx import render_page_or_fragment
-from portal.web.settings import attachment_dir, lockout_policy, work_calendar
+from portal.web.settings import attachment_store, lockout_policy, work_calendar
 
+# The statuses whose last move carries the officer's explanation, shown with the outcome.
+DECIDED = frozenset({ComplaintStatus.SELESAI, ComplaintStatus.DITOLAK, ComplaintStatus.DITUTUP})
 TRACKED_KEY = "tracked_complaint"
 UNSENT_ANSWER_KEY = "unsent_answer"
 TRACKING_LIFETIME = timedelta(minutes=30)
@@ -78,7 +80,9 @@ def track_complaint():
             target = _remember(complaint) if complaint is not None else None
     except Locked as locked:
         db.session.commit()
-        return render_error(429, tracking_locked_message(locked.minutes), retry_after=locked.retry_after_seconds)
+        return render_error(
+            429, tracking_locked_message(locked.minutes), retry_after=locked.retry_after_seconds, contact=True
+        )
     db.session.commit()
     if target is None:
         return render_page_or_fragment(
@@ -109,6 +113,8 @@ def _render_case(complaint: Complaint, *, answer_form=None, rating_form=None, st
         status_text=status_label(complaint.status),
         waiting=waiting,
         answer_form=answer_form or (_answer_form(complaint) if waiting else None),
+        question=tracking.said_with(complaint, ComplaintStatus.MENUNGGU_INFORMASI) if waiting else None,
+        reasons=tracking.said_with(complaint, complaint.status) if complaint.status in DECIDED else None,
         rating_form=rating_form or (RatingForm() if tracking.can_rate(complaint) else None),
         max_files=MAX_FILES,
         event_label=event_label,
@@ -167,7 +173,7 @@ def answer_request():
             complaint=complaint,
             message=form.jawaban.data,
             new_files=new_files,
-            directory=attachment_dir(),
+            store=attachment_store(),
             calendar=work_calendar(),
         )
     except AttachmentError as error:  # disk full or read-only: nothing of the answer is kept
@@ -176,6 +182,12 @@ def answer_request():
         return _render_case(db.session.get_one(Complaint, complaint.id), answer_form=form, status=503)
     session_restore.discard_form(session=current_session(), token=session.pop(UNSENT_ANSWER_KEY, None))
     db.session.commit()
+    flash(
+        _(
+            "Jawaban Anda terkirim. Petugas melanjutkan pemeriksaan, dan batas waktunya berjalan lagi. "
+            "Jawaban Anda tercatat di riwayat di bawah."
+        )
+    )
     return redirect(url_for("complaints.view_case"), 303)
 
 

@@ -1,26 +1,23 @@
 """Residents' files: JPEG, PNG or PDF up to 5 MB, type checked by content, images re-encoded
 (EXIF stripped) and PDFs rewritten without scripts or embedded files, in a child process with a
-CPU and memory limit; stored outside static/ under a random name, never served publicly."""
+CPU and memory limit; kept in the file store's "attachments" area (portal.core.files) under a
+random key, never served publicly."""
 
 from __future__ import annotations
 
-import contextlib
 import enum
-import hashlib
 import logging
-import os
 import re
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session
 
 from portal.complaints.services import upload_cleaning
 from portal.complaints.services.upload_cleaning import JPEG, MAX_PDF_PAGES, PDF, PNG, Refused
 from portal.core.bounded import Limits, Overrun, run_bounded
 from portal.core.errors import DomainError
+from portal.core.files import FileStore, StoreUnavailable, Written
 
 log = logging.getLogger("portal.attachments")
 
@@ -114,65 +111,11 @@ def _refusal(refused: Refused, name: str) -> AttachmentError:
     return AttachmentError(AttachmentRefusal.UNREADABLE, name=name)
 
 
-@dataclass(frozen=True, slots=True)
-class StoredFile:
-    storage_key: str
-    size: int
-    sha256: str
-
-
-def store(*, directory: Path, file: CleanFile) -> StoredFile:
-    """Write the file under a random key; fsync so a record never points at a missing file."""
-    key = secrets.token_hex(20)
-    path = directory / key
+def keep(*, store: FileStore, session: Session, file: CleanFile) -> Written:
+    """Put the file under a random key, in `session`'s transaction: it goes if the transaction is
+    rolled back (local folder: fsynced before the row, removed on rollback; database: rows of the
+    same transaction), so a record never points at a missing file."""
     try:
-        directory.mkdir(parents=True, exist_ok=True)  # fails too if a file sits in its place
-        with open(path, "xb") as handle:
-            handle.write(file.data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except OSError as error:
-        log.error("attachment not stored in %s: %s", directory, error)
-        with contextlib.suppress(OSError):  # on a read-only or missing directory there is nothing
-            path.unlink(missing_ok=True)
+        return store.put(data=file.data, session=session)
+    except StoreUnavailable:
         raise AttachmentError(AttachmentRefusal.NOT_STORED) from None
-    return StoredFile(storage_key=key, size=len(file.data), sha256=hashlib.sha256(file.data).hexdigest())
-
-
-def remove(*, directory: Path, storage_key: str) -> None:
-    (directory / storage_key).unlink(missing_ok=True)
-
-
-# A file and its row live or die together: a file written in a transaction that is rolled back
-# is removed with it, and a file whose row is deleted goes only once that deletion is committed.
-_WRITTEN, _UNLINK = "sigap_files_written", "sigap_files_to_remove"
-
-
-def written_in(session: Session, path: Path) -> None:
-    session.info.setdefault(_WRITTEN, []).append(path)
-
-
-def remove_after_commit(session: Session, path: Path) -> None:
-    session.info.setdefault(_UNLINK, []).append(path)
-
-
-@event.listens_for(Session, "after_commit")
-def _committed(session: Session) -> None:
-    session.info.pop(_WRITTEN, None)
-    _unlink(session.info.pop(_UNLINK, []))
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _ended(session: Session, transaction: SessionTransaction) -> None:
-    """Rolled back or closed without a commit (a commit has emptied both lists already)."""
-    if transaction.parent is None:
-        session.info.pop(_UNLINK, None)
-        _unlink(session.info.pop(_WRITTEN, []))
-
-
-def _unlink(paths: list[Path]) -> None:
-    for path in paths:
-        try:
-            path.unlink(missing_ok=True)
-        except OSError as error:  # never fail a commit or a rollback over a file
-            log.error("attachment file not removed: %s", error)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from pathlib import Path
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,6 +25,7 @@ from portal.complaints.services.search import index_name
 from portal.core.base import utcnow
 from portal.core.errors import DomainError
 from portal.core.filers import FilerRelation
+from portal.core.files import FileStore
 from portal.core.hashing import code_hash_method
 from portal.core.references import new_access_code, next_reference
 from portal.core.sla import SlaTargets
@@ -65,6 +65,13 @@ class DuplicateOpenCase(DomainError):
         self.complaint_id = complaint_id
 
 
+class DraftAlreadySent(DomainError):
+    """Another send of the same draft took it first: this one files nothing."""
+
+    def __init__(self) -> None:
+        super().__init__(CaseRefusal.ALREADY_SENT)
+
+
 @dataclass(frozen=True, slots=True)
 class ComplaintInput:
     category: ComplaintCategory
@@ -75,11 +82,17 @@ class ComplaintInput:
     filer_name: str | None
     filer_relationship: str | None
     consent_recorded: bool
-    phone: str
-    contact_channel: ContactChannel
+    phone: str | None  # None only for an anonymous report
+    contact_channel: ContactChannel | None
     email: str | None
     description: str
     confidential: bool
+    # A report of an incident (pungli): where, when, what was asked for; and whether the reporter
+    # gave no identity at all (no name, phone or e-mail: followed by reference and code alone).
+    anonymous: bool = False
+    incident_place: str | None = None
+    incident_date: date | None = None
+    incident_demand: str | None = None
     # A candidate proposal (usulan_calon) carries what verification needs.
     kk_number: str | None = None
     street: str | None = None
@@ -125,37 +138,33 @@ def draft_attachments(*, session: Session, token: str) -> list[Attachment]:
 def attach_file(
     *,
     session: Session,
-    directory: Path,
+    store: FileStore,
     file: files.CleanFile,
     draft_token: str | None = None,
     complaint: Complaint | None = None,
 ) -> Attachment:
-    stored = files.store(directory=directory, file=file)
-    files.written_in(session, directory / stored.storage_key)
+    """The file put in the store and its row added, in one transaction (both go on rollback)."""
+    stored = files.keep(store=store, session=session, file=file)
     record = Attachment(
         draft_token=draft_token,
         complaint=complaint,
-        storage_key=stored.storage_key,
+        storage_key=stored.key,
         original_name=file.original_name,
         content_type=file.content_type,
         size=stored.size,
         sha256=stored.sha256,
     )
     session.add(record)
-    try:
-        session.flush()
-    except Exception:
-        files.remove(directory=directory, storage_key=stored.storage_key)
-        raise
+    session.flush()
     return record
 
 
-def remove_draft_attachment(*, session: Session, directory: Path, token: str, attachment_id: int) -> None:
+def remove_draft_attachment(*, session: Session, store: FileStore, token: str, attachment_id: int) -> None:
     record = session.get(Attachment, attachment_id)
     if record is not None and record.draft_token == token:
         session.delete(record)
         session.flush()
-        files.remove_after_commit(session, directory / record.storage_key)
+        store.delete(key=record.storage_key, session=session)  # the file goes once that is committed
 
 
 def _lock_person(session: Session, nik: str) -> None:
@@ -194,8 +203,13 @@ def file_complaint(
     One person, one open exclusion or correction case: a second one for the same NIK is, for a
     resident, a case of its own that officers are told about (answering "there is already a
     case" to anyone who types a NIK would tell them so, and let them add to it); for an officer
-    it raises DuplicateOpenCase (`on_open_case=REFUSE`)."""
+    it raises DuplicateOpenCase (`on_open_case=REFUSE`).
+
+    Sent from a draft, the filing first takes the draft (drafts.claim): of two sends of one draft
+    at once, only the one that took it files; the other raises DraftAlreadySent."""
     now = now or utcnow()
+    if draft_token and not drafts.claim(session=session, kind=DraftKind.COMPLAINT, token=draft_token):
+        raise DraftAlreadySent()
     existing = None
     if data.subject_nik and data.category in ONE_CASE_PER_PERSON:
         _lock_person(session, data.subject_nik)
@@ -218,12 +232,16 @@ def file_complaint(
         kelurahan_code=data.kelurahan_code,
         person_id=person_id,
         filer_relation=data.filer_relation,
-        filer_name=data.filer_name if data.filer_relation is not FilerRelation.SENDIRI else None,
+        filer_name=data.filer_name if data.filer_relation is not FilerRelation.SENDIRI and not data.anonymous else None,
         filer_relationship=(data.filer_relationship if data.filer_relation is not FilerRelation.SENDIRI else None),
         consent_recorded=data.consent_recorded,
-        phone=data.phone,
-        contact_channel=data.contact_channel,
-        email=data.email,
+        phone=None if data.anonymous else data.phone,
+        contact_channel=None if data.anonymous else data.contact_channel,
+        email=None if data.anonymous else data.email,
+        anonymous=data.anonymous,
+        incident_place=data.incident_place,
+        incident_date=data.incident_date,
+        incident_demand=data.incident_demand,
         description=data.description,
         filed_by_id=filed_by_id,
         kk_number=data.kk_number,
@@ -270,4 +288,3 @@ def _claim_draft_files(session: Session, token: str, complaint: Complaint, event
         record.draft_token = None
         record.complaint = complaint
         record.event_id = event_id
-    drafts.discard(session=session, kind=DraftKind.COMPLAINT, token=token)

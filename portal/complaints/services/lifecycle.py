@@ -79,6 +79,7 @@ class CaseRefusal(enum.StrEnum):
     ORIGINAL_NOT_FOUND = "original_not_found"
     RATING_CLOSED = "rating_closed"
     DUPLICATE_OPEN_CASE = "duplicate_open_case"
+    ALREADY_SENT = "already_sent"  # the draft was filed by another send of it (a double tap)
 
 
 class InvalidTransition(DomainError):

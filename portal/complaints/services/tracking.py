@@ -4,7 +4,6 @@ information, and saying whether the answer was satisfactory."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -19,6 +18,7 @@ from portal.complaints.services.filing import attach_file
 from portal.complaints.services.lifecycle import RESOLVED_STATUSES, Actor, CaseRefusal, add_event, transition
 from portal.core.base import utcnow
 from portal.core.errors import DomainError
+from portal.core.files import FileStore
 from portal.core.lockout import DEFAULT_POLICY, LockoutPolicy
 from portal.core.references import find_by_code
 from portal.core.trail import RESIDENT
@@ -53,13 +53,22 @@ def track(
     )
 
 
+def said_with(complaint: Complaint, status: ComplaintStatus) -> str | None:
+    """What the officer wrote to the resident when the case last moved to `status` (the question
+    of a request for information, the reasons of a decision), or None."""
+    for event in reversed(complaint.events):
+        if event.kind is EventKind.STATUS and event.to_status is status and event.public:
+            return event.message or None
+    return None
+
+
 def answer_information_request(
     *,
     session: Session,
     complaint: Complaint,
     message: str,
     new_files: list[files.CleanFile],
-    directory: Path,
+    store: FileStore,
     calendar: WorkCalendar,
     now: datetime | None = None,
 ) -> None:
@@ -75,7 +84,7 @@ def answer_information_request(
         now=now,
     )
     for file in new_files:
-        record = attach_file(session=session, directory=directory, file=file, complaint=complaint)
+        record = attach_file(session=session, store=store, file=file, complaint=complaint)
         record.event_id = event.id
     transition(
         session=session,

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from portal.core.base import utcnow
+from portal.core.sql import rowcount
 from portal.drafts.models import ComplaintDraft, DraftKind
 from portal.drafts.services.lifetimes import LIFETIMES
 
@@ -53,6 +54,22 @@ def discard(*, session: Session, kind: DraftKind, token: str | None) -> None:
     """Delete the draft (in the caller's transaction); a token of another kind deletes nothing."""
     if token:
         session.execute(sa.delete(ComplaintDraft).where(ComplaintDraft.token == token, ComplaintDraft.kind == kind))
+
+
+def claim(*, session: Session, kind: DraftKind, token: str | None) -> bool:
+    """Take the draft for sending: delete it, and say whether this transaction was the one that did.
+
+    Of two requests sending the same draft at once (a double tap), one deletes the row and goes on;
+    on PostgreSQL the other waits on the row's lock until the first commits, then finds nothing
+    (SQLite serialises writers, so the second sees the row gone). Only the first may file."""
+    if not token:
+        return False
+    result = session.execute(
+        sa.delete(ComplaintDraft)
+        .where(ComplaintDraft.token == token, ComplaintDraft.kind == kind)
+        .execution_options(synchronize_session=False)
+    )
+    return rowcount(result) == 1
 
 
 def expired(*, now: datetime, grace: timedelta = timedelta(0)) -> sa.ColumnElement[bool]:

@@ -11,6 +11,7 @@ from flask import Response, current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from portal.core.nik import mask_kpj
 from portal.core.regions import kelurahan
 from portal.letters.documents.pdf import html_to_pdf
 from portal.letters.models import Letter
@@ -23,6 +24,7 @@ class LetterView:
     nama: str
     nik_masked: str
     kpj: str
+    kpj_masked: bool
     kelurahan: str
     kecamatan: str
     mulai: str
@@ -48,7 +50,10 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").svg_data_uri(scale=1, border=4, omitsize=True)
 
 
-def letter_view(letter: Letter, *, base: str | None = None) -> LetterView:
+def letter_view(letter: Letter, *, base: str | None = None, full_kpj: bool = True) -> LetterView:
+    """`full_kpj=False` for a letter downloaded after a status check: a NIK and a name are no proof of
+    identity, and the KPJ opens the member's JMO account, so it is masked as on the status page.
+    Officers hand out letters with the full number after seeing the person or their papers."""
     base = base or base_url()
     place = kelurahan(letter.kelurahan_code)
     url = verify_url(letter.code, base=base)
@@ -56,7 +61,8 @@ def letter_view(letter: Letter, *, base: str | None = None) -> LetterView:
         number=letter.number,
         nama=letter.nama,
         nik_masked=letter.nik_masked,
-        kpj=letter.kpj,
+        kpj=letter.kpj if full_kpj else (mask_kpj(letter.kpj) or ""),
+        kpj_masked=not full_kpj,
         kelurahan=place.name if place else letter.kelurahan_code,
         kecamatan=place.kecamatan.name if place else "",
         mulai=indonesian_date(letter.mulai),
@@ -87,8 +93,8 @@ def filename_for(letter: Letter) -> str:
     return f"surat-kepesertaan-sigap-{number}.pdf"
 
 
-def letter_pdf_response(letter: Letter) -> Response:
-    html = letters_html([letter_view(letter)], title=document_title(letter.number))
+def letter_pdf_response(letter: Letter, *, full_kpj: bool = True) -> Response:
+    html = letters_html([letter_view(letter, full_kpj=full_kpj)], title=document_title(letter.number))
     response = Response(html_to_pdf(html), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename_for(letter)}"'
     response.headers["Cache-Control"] = "no-store"

@@ -94,4 +94,5 @@ class LetterBatchForm(FlaskForm):
 
     def __init__(self, *args, viewer: Account, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.wilayah.choices = scope_choices(viewer)
+        # Nothing chosen at first: the whole city (11,666 letters) is not one careless click away.
+        self.wilayah.choices = [SelectChoice("", _l("Pilih wilayah…")), *scope_choices(viewer)]

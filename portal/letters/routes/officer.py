@@ -1,46 +1,103 @@
-"""Letters in the officer workspace: issue, replace and print one person's letter from the person
-page; batches of a kelurahan, a kecamatan or the whole city as one PDF, made in the background
-(portal.letters.jobs.jobs) with a status page."""
+"""Letters in the officer workspace: batches of a kelurahan, a kecamatan or the whole city as one
+PDF, made on the task queue (portal.letters.tasks) and followed on a status page that any web
+node can show (the job's state is in the database)."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from dataclasses import dataclass
+from datetime import datetime
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.core import trail as audit
+from portal.core.base import utcnow
 from portal.core.regions import regions
 from portal.extensions import current_session, db
+from portal.jobs.models import RUNNING, BackgroundJob, JobKind, JobState
+from portal.jobs.services import jobs
+from portal.letters import tasks
+from portal.letters.documents import batch_files
 from portal.letters.forms.officer import IssueLetterForm, LetterBatchForm, parse_scope
-from portal.letters.jobs import jobs
 from portal.letters.routes import officer_bp as bp
 from portal.letters.services import officer as letters_officer
+from portal.tasks.queue import enqueue
 from portal.web.auth import ALL_STAFF, current_actor, roles_required
 from portal.web.htmx import render_page_or_fragment, wants_fragment
 
 POLL_SECONDS = 3
 
 
-# One person's letter (the letters section of /petugas/warga/<id>) ---------------------------
-
-
 # Batches --------------------------------------------------------------------------------------
 
-
-def batch_dir() -> Path:
-    configured = current_app.config.get("LETTER_BATCH_DIR")
-    return Path(configured) if configured else Path(current_app.instance_path) / "letter-batches"
+KIND = JobKind.LETTER_BATCH
 
 
-def _visible(job: jobs.Job) -> bool:
-    return letters_officer.may_batch(current_user, scope=job.scope, code=job.code)
+@dataclass(frozen=True, slots=True)
+class BatchView:
+    """What the batch pages show of a job."""
+
+    id: str
+    label: str
+    scope: str | None
+    code: str | None
+    state: str
+    total: int
+    done: int
+    issued: int
+    reused: int
+    superseded: int
+    size: int
+    message: str
+    started_by_name: str
+    created: datetime
+    finished: datetime | None
+    waiting_ahead: int
+
+    @property
+    def running(self) -> bool:
+        return self.state in {JobState.ANTRE, *RUNNING}
+
+    @property
+    def shown_state(self) -> str:
+        return self.state
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0
 
 
-def _job(batch_id: str) -> jobs.Job:
-    folder = jobs.job_dir(batch_dir(), batch_id)
-    job = jobs.read_job(folder) if folder else None
+def _view(job: BackgroundJob, *, ahead: bool = False) -> BatchView:
+    result = job.result or {}
+    return BatchView(
+        id=job.id,
+        label=job.label,
+        scope=job.scope,
+        code=job.region_code,
+        state=job.state.value,
+        total=job.total,
+        done=job.done,
+        issued=int(result.get("issued", 0)),
+        reused=int(result.get("reused", 0)),
+        superseded=int(result.get("superseded", 0)),
+        size=int(result.get("size", 0)),
+        message=job.message,
+        started_by_name=job.started_by_name,
+        created=job.created_at,
+        finished=job.finished_at,
+        waiting_ahead=jobs.waiting_ahead(session=current_session(), job=job)
+        if ahead and job.state == JobState.ANTRE
+        else 0,
+    )
+
+
+def _visible(job: BackgroundJob) -> bool:
+    return letters_officer.may_batch(current_user, scope=job.scope or "semua", code=job.region_code)
+
+
+def _job(batch_id: str) -> BackgroundJob:
+    job = jobs.get_job(session=current_session(), job_id=batch_id, kind=KIND)
     if job is None or not _visible(job):
         abort(404)
     return job
@@ -57,7 +114,7 @@ def _scope_label(scope: str, code: str | None) -> str:
 
 
 def _batches_page(form: LetterBatchForm, *, status: int = 200):
-    batches = [job for job in jobs.list_jobs(batch_dir()) if _visible(job)]
+    batches = [_view(job) for job in jobs.list_jobs(session=current_session(), kind=KIND) if _visible(job)]
     return render_template(
         "letters/petugas_massal.html", form=form, batches=batches, title=_("Surat massal per wilayah")
     ), status
@@ -78,34 +135,38 @@ def start_letter_batch():
         if not form.wilayah.errors:
             form.wilayah.errors = [_("Pilih salah satu wilayah yang tersedia.")]
         return _batches_page(form, status=400)
-    job, started = jobs.start_job(
-        batch_dir(),
-        scope=scope[0],
-        code=scope[1],
-        label=_scope_label(*scope),
-        account_id=current_user.id,
-        account_name=current_user.name,
-        config=current_app.config,
-    )
-    if started:
-        audit.record(
-            session=current_session(),
-            actor=current_actor(),
-            action="surat_massal",
-            object_type="letter_batch",
-            object_id=job.id,
-            detail=job.label,
-        )
-        db.session.commit()
-    else:
+    session = current_session()
+    job = jobs.running_like(session=session, kind=KIND, scope=scope[0], region_code=scope[1])
+    if job is not None:
         flash(_("Surat massal untuk wilayah ini sedang dibuat; berikut kemajuannya."))
+        return redirect(url_for("officers.letters.show_letter_batch", batch_id=job.id), 303)
+    job = jobs.new_job(
+        session=session,
+        kind=KIND,
+        scope=scope[0],
+        region_code=scope[1],
+        label=_scope_label(*scope),
+        started_by_id=current_user.id,
+        started_by_name=current_user.name,
+        now=utcnow(),
+    )
+    audit.record(
+        session=session,
+        actor=current_actor(),
+        action="surat_massal",
+        object_type="letter_batch",
+        object_id=job.id,
+        detail=job.label,
+    )
+    db.session.commit()
+    enqueue(tasks.admit_batches)
     return redirect(url_for("officers.letters.show_letter_batch", batch_id=job.id), 303)
 
 
 @bp.get("/surat-massal/<batch_id>")
 @roles_required(*ALL_STAFF)
 def show_letter_batch(batch_id: str):
-    job = _job(batch_id)
+    job = _view(_job(batch_id), ahead=True)
     seen = request.args.get("tahap", "")
     response = render_page_or_fragment(
         "letters/petugas_massal_status.html",
@@ -125,7 +186,7 @@ def show_letter_batch(batch_id: str):
 @roles_required(*ALL_STAFF)
 def resume_letter_batch(batch_id: str):
     job = _job(batch_id)
-    if IssueLetterForm().validate_on_submit() and jobs.resume_job(batch_dir(), job, config=current_app.config):
+    if IssueLetterForm().validate_on_submit() and jobs.requeue(session=current_session(), job_id=job.id, now=utcnow()):
         audit.record(
             session=current_session(),
             actor=current_actor(),
@@ -135,6 +196,7 @@ def resume_letter_batch(batch_id: str):
             detail=job.label,
         )
         db.session.commit()
+        enqueue(tasks.admit_batches)
     return redirect(url_for("officers.letters.show_letter_batch", batch_id=job.id), 303)
 
 
@@ -142,27 +204,28 @@ def resume_letter_batch(batch_id: str):
 @roles_required(*ALL_STAFF)
 def delete_letter_batch(batch_id: str):
     job = _job(batch_id)
-    if IssueLetterForm().validate_on_submit() and jobs.delete_job(batch_dir(), job):
+    label = job.label
+    if IssueLetterForm().validate_on_submit() and jobs.delete(session=current_session(), job_id=job.id):
         audit.record(
             session=current_session(),
             actor=current_actor(),
             action="hapus",
             object_type="letter_batch",
-            object_id=job.id,
-            detail=job.label,
+            object_id=batch_id,
+            detail=label,
         )
         db.session.commit()
-        flash(_("Berkas surat massal %(label)s dihapus.", label=job.label))
+        batch_files.delete(batch_id)  # after the commit: a file without its row is purged, never the reverse
+        flash(_("Berkas surat massal %(label)s dihapus.", label=label))
         return redirect(url_for("officers.letters.list_letter_batches"), 303)
-    return redirect(url_for("officers.letters.show_letter_batch", batch_id=job.id), 303)
+    return redirect(url_for("officers.letters.show_letter_batch", batch_id=batch_id), 303)
 
 
 @bp.get("/surat-massal/<batch_id>/unduh")
 @roles_required(*ALL_STAFF)
 def download_letter_batch(batch_id: str):
     job = _job(batch_id)
-    path = jobs.pdf_path(batch_dir(), job)
-    if path is None:
+    if job.state != JobState.SELESAI or not batch_files.exists(job.id, batch_files.MERGED):
         abort(404)
     audit.record(
         session=current_session(),
@@ -173,7 +236,5 @@ def download_letter_batch(batch_id: str):
         detail=f"{job.label}; {job.total} surat",
     )
     db.session.commit()
-    name = "surat-kepesertaan-sigap-" + (job.code or "kota-bekasi").replace(".", "-") + ".pdf"
-    response = send_file(path, mimetype="application/pdf", as_attachment=True, download_name=name, max_age=0)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    name = "surat-kepesertaan-sigap-" + (job.region_code or "kota-bekasi").replace(".", "-") + ".pdf"
+    return batch_files.send_merged(job.id, download_name=name)

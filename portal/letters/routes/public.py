@@ -7,6 +7,7 @@ import time
 
 from flask import Response, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from portal.core.regions import kelurahan
 from portal.extensions import current_session, db
@@ -16,6 +17,10 @@ from portal.letters.labels import no_letter_message
 from portal.letters.routes import bp
 from portal.letters.services import letters as service
 from portal.letters.services.letters import LetterNotAvailable, NoLetterBecause
+
+# The complaint form's own words for the misconduct choice (/pengaduan/baru, step 1); a test
+# compares the two pages, so the verification page never names a choice that is not there.
+MISCONDUCT_CHOICE = _l("Pungli, calo, atau perilaku petugas")
 
 # How long a status check opens the letter download, in seconds.
 CHECK_VALID_FOR = 15 * 60
@@ -105,7 +110,7 @@ def download_letter():
     letter = _current_letter()
     if letter is None:  # not issued yet, or the roster changed since: ask again on /surat
         return redirect(url_for("letters.show_letter"), 303)
-    return letter_pdf_response(letter)
+    return letter_pdf_response(letter, full_kpj=False)  # after a status check only: the KPJ masked
 
 
 @bp.get("/surat/lihat")
@@ -115,7 +120,7 @@ def view_letter():
     letter = _current_letter()
     if letter is None:
         return redirect(url_for("letters.show_letter"), 303)
-    return letters_html([letter_view(letter)], title=document_title(letter.number), screen=True)
+    return letters_html([letter_view(letter, full_kpj=False)], title=document_title(letter.number), screen=True)
 
 
 @bp.get("/verifikasi")
@@ -132,12 +137,21 @@ def find_letter():
 def verify_letter(code: str):
     normalized = service.normalize_code(code)
     result = service.verify_letter(session=current_session(), code=code) if normalized else None
+    # Not found: a code that fails its check character (or has the wrong length) was mistyped;
+    # one that passes was never printed on a SIGAP letter.
+    mistyped = result is None and (normalized is None or not service.code_is_well_formed(normalized))
+    shown = service.display_code(normalized) if normalized else code[:40]
+    form = VerifyCodeForm(formdata=None)
+    if mistyped:
+        form.kode.data = shown  # to correct, not to type again
     page = render_template(
         "letters/hasil_verifikasi.html",
         title=_("Hasil pemeriksaan surat"),
         result=result,
-        code=service.display_code(normalized) if normalized else code[:40],
-        form=VerifyCodeForm(formdata=None),
+        mistyped=mistyped,
+        code=shown,
+        form=form,
+        misconduct_choice=MISCONDUCT_CHOICE,
     )
     response = Response(page, status=200 if result else 404)
     response.headers["X-Robots-Tag"] = "noindex"

@@ -9,7 +9,6 @@ one becomes "superseded". Letters of people who are no longer active are revoked
 from __future__ import annotations
 
 import enum
-import secrets
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,6 +26,13 @@ from portal.core.signals import roster_statuses_changed
 from portal.core.sql import rowcount, table_of
 from portal.core.upsert import upsert
 from portal.letters.models import IssuedVia, Letter, LetterCounter, LetterStatus
+from portal.letters.services.codes import CODE_ALPHABET as CODE_ALPHABET
+from portal.letters.services.codes import CODE_LENGTH as CODE_LENGTH
+from portal.letters.services.codes import check_character as check_character
+from portal.letters.services.codes import code_is_well_formed as code_is_well_formed
+from portal.letters.services.codes import display_code as display_code
+from portal.letters.services.codes import new_code as new_code
+from portal.letters.services.codes import normalize_code as normalize_code
 from portal.roster.models.person import Person, PersonStatus
 
 DEFAULT_NUMBER_PATTERN = "500.15.1/{seq}-Disnaker/{roman_month}/{year}"
@@ -46,10 +52,6 @@ MONTHS = (
     "Desember",
 )
 ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
-# Crockford base32: no I, L, O, U, so a code read aloud or typed from paper survives.
-CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-CODE_LENGTH = 16  # 16 × 5 = 80 random bits
-_CODE_TYPOS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 # PostgreSQL advisory lock: issuing one letter takes it shared, a batch takes it exclusive.
 _ALL_LETTERS_LOCK = 0x5349474150  # "SIGAP"
 _PERSON_LOCK_CLASS = 0x4C54  # "LT", with the person id as the second key
@@ -118,22 +120,6 @@ def check_number_pattern(pattern: str) -> None:
     fields = {name for _text, name, _spec, _conv in string.Formatter().parse(pattern) if name}
     if not {"seq", "year"} <= fields:
         raise ValueError(f"LETTER_NUMBER_PATTERN {pattern!r} must contain {{seq}} and {{year}}")
-
-
-def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def normalize_code(raw: str | None) -> str | None:
-    """The stored code from what someone typed: any case, spaces and dashes, O for 0, I/L for 1."""
-    text = "".join((raw or "").split()).replace("-", "").upper().translate(_CODE_TYPOS)
-    if len(text) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in text):
-        return None
-    return text
-
-
-def display_code(code: str) -> str:
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 def letter_date(moment: datetime) -> date:

@@ -1,8 +1,11 @@
 """Roster import: stream a Disnaker CSV, upsert by NIK, keep history, reject bad rows.
 
-One transaction for the whole file, so a broken file or a killed import writes nothing;
-rows are read and written in chunks with executemany, so memory stays constant. A million rows
-go through this loop, so it avoids per-row overhead (see bench/roster_import.py).
+One transaction for the whole file, so a broken file or a killed import writes nothing. On
+PostgreSQL the rows are checked in Python while they stream through COPY into a staging table,
+and compared and merged set-wise there (portal.roster.services.bulk). On SQLite (and any other
+database) rows are read and written in chunks with executemany; memory stays constant either
+way. A million rows go through these loops, so they avoid per-row overhead (see
+bench/roster_import.py and docs/roster.md).
 
 The same transaction keeps the per-group counts of the public statistics (roster_summary): each
 new person joins a group, each changed one may move from one group to another; the moves are
@@ -12,14 +15,9 @@ imports take an advisory lock, so they run one at a time (SQLite's write lock do
 
 from __future__ import annotations
 
-import csv
-import enum
-import hashlib
-import io
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import islice
 from operator import attrgetter
@@ -29,12 +27,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from portal.core.base import utcnow
-from portal.core.errors import RosterFileError
 from portal.core.signals import roster_statuses_changed
 from portal.core.sql import table_of
 from portal.roster.models.person import Person, PersonStatusHistory, RosterImportBatch
 from portal.roster.services import summary as roster_summary
-from portal.roster.services.rows import COLUMNS, Problem, RawRow, RosterRow, RowError, RowProblem, parse_row
+from portal.roster.services.reading import FileProblem, HashingReader, ImportResult, RejectSink, csv_rows, text_of
+from portal.roster.services.rows import Problem, RawRow, RosterRow, RowError, RowProblem, parse_row
+
+__all__ = ["CHUNK_SIZE", "FileProblem", "ImportResult", "RejectSink", "import_roster"]
 
 CHUNK_SIZE = 2000
 IMPORT_LOCK = 0x52535452  # "RSTR": PostgreSQL advisory lock held by the running import
@@ -58,89 +58,6 @@ COLUMNS_DB = ("nik", *_COMPARED)
 T = TypeVar("T")
 person_t = table_of(Person)
 history_t = table_of(PersonStatusHistory)
-
-RejectSink = Callable[[int, str, Problem, RawRow], None]
-"""Called as sink(line_number, kind, problem, original_row); kind is 'ditolak' or 'peringatan'."""
-
-
-class FileProblem(enum.StrEnum):
-    """Why a whole file cannot be imported (RosterFileError's code; roster.labels words it)."""
-
-    NOT_UTF8 = "not_utf8"
-    HEADER_UNREADABLE = "header_unreadable"  # e
-    MISSING_COLUMNS = "missing_columns"  # cols, all
-    NOT_UTF8_AT = "not_utf8_at"  # line
-    LINE_UNREADABLE = "line_unreadable"  # line, e
-
-
-@dataclass(slots=True)
-class ImportResult:
-    batch_id: int
-    rows_read: int = 0
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    warnings: int = 0
-    status_changes: int = 0
-    letters_revoked: int = 0
-
-
-class _HashingReader(io.RawIOBase):
-    """Reads through to the file while hashing it and counting bytes for the progress bar."""
-
-    def __init__(self, raw: BinaryIO, on_bytes: Callable[[int], None] | None) -> None:
-        self._raw = raw
-        self._on_bytes = on_bytes
-        self.sha256 = hashlib.sha256()
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        data = self._raw.read(len(buffer))
-        n = len(data)
-        buffer[:n] = data
-        self.sha256.update(data)
-        if self._on_bytes and n:
-            self._on_bytes(n)
-        return n
-
-
-def _csv_rows(text: io.TextIOBase) -> Iterator[tuple[int, RawRow]]:
-    try:
-        reader = csv.DictReader(text, strict=False)
-        header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
-    except UnicodeDecodeError:
-        raise RosterFileError(FileProblem.NOT_UTF8) from None
-    except csv.Error as error:
-        raise RosterFileError(FileProblem.HEADER_UNREADABLE, e=str(error)) from None
-    missing = [c for c in COLUMNS if c not in header]
-    if missing:
-        raise RosterFileError(FileProblem.MISSING_COLUMNS, cols=", ".join(missing), all=",".join(COLUMNS))
-    # The rows as csv.DictReader makes them (blank lines skipped, missing fields None, extra
-    # fields in a list under the key None), built here because DictReader.__next__ in Python
-    # is a tenth of a million-row import.
-    fields = reader.reader  # the csv.reader under DictReader, past the header
-    width = len(header)
-    empty: RawRow = dict.fromkeys(header)  # copied per row: already sized, unlike dict(zip(...))
-    try:
-        for values in fields:
-            if not values:
-                continue
-            row = empty.copy()
-            row.update(zip(header, values))  # noqa: B905 (lengths differ on bad rows)
-            if len(values) != width:
-                if len(values) > width:
-                    row[None] = values[width:]
-                else:
-                    for key in header[len(values) :]:
-                        row[key] = None
-            yield fields.line_num, row
-    except UnicodeDecodeError:
-        raise RosterFileError(FileProblem.NOT_UTF8_AT, line=fields.line_num + 1) from None
-    except csv.Error as error:
-        raise RosterFileError(FileProblem.LINE_UNREADABLE, line=fields.line_num, e=str(error)) from None
 
 
 def _chunks(rows: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -328,39 +245,22 @@ def _apply_chunk(
     result.status_changes += len(history)
 
 
-def import_roster(
+def _import_in_chunks(
+    conn: sa.Connection,
     *,
-    session: Session,
-    stream: BinaryIO,
-    filename: str,
-    imported_by: str,
-    on_reject: RejectSink | None = None,
-    on_bytes: Callable[[int], None] | None = None,
-    today: date | None = None,
-    chunk_size: int = CHUNK_SIZE,
-) -> ImportResult:
-    """Import a roster CSV (DESIGN §5). Flushes; the caller commits the one transaction.
-
-    Raises RosterFileError when the file as a whole cannot be read (then nothing is written,
-    as long as the caller rolls back).
-    """
-    today = today or date.today()
-    if session.get_bind().dialect.name == "postgresql":  # one import at a time: see roster_summary
-        session.execute(sa.select(sa.func.pg_advisory_xact_lock(IMPORT_LOCK)))
-    batch = RosterImportBatch(filename=filename[:255], file_sha256="", imported_by=imported_by[:255])
-    session.add(batch)
-    session.flush()
-    result = ImportResult(batch_id=batch.id)
-    conn = session.connection()
-    inserter = _PersonInserts(conn, batch.id)
-
-    hashing = _HashingReader(stream, on_bytes)
-    text = io.TextIOWrapper(io.BufferedReader(hashing, 1 << 16), encoding="utf-8-sig", newline="")
-    report = on_reject or (lambda *_args: None)
-    moves = roster_summary.changes()
-
+    batch_id: int,
+    rows: Iterator[tuple[int, RawRow]],
+    today: date,
+    result: ImportResult,
+    report: RejectSink,
+    moves: Counter[tuple[Any, ...]],
+    on_progress: Callable[[int], None] | None,
+    chunk_size: int,
+) -> None:
+    """SQLite (and any database without COPY): look up, compare and write chunk by chunk."""
+    inserter = _PersonInserts(conn, batch_id)
     with _sqlite_bulk_settings(conn):
-        for chunk in _chunks(_csv_rows(text), chunk_size):
+        for chunk in _chunks(rows, chunk_size):
             parsed: Parsed = {}
             result.rows_read += len(chunk)
             for line, raw in chunk:
@@ -377,7 +277,85 @@ def import_roster(
                     result.unchanged += 1  # the later row of the same NIK wins within a file
                 parsed[row.nik] = (row, line, raw)
             if parsed:
-                _apply_chunk(conn, batch.id, parsed, result, report, inserter, moves)
+                _apply_chunk(conn, batch_id, parsed, result, report, inserter, moves)
+            if on_progress is not None:
+                on_progress(result.rows_read)
+
+
+def import_roster(
+    *,
+    session: Session,
+    stream: BinaryIO,
+    filename: str,
+    imported_by: str,
+    on_reject: RejectSink | None = None,
+    on_bytes: Callable[[int], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    today: date | None = None,
+    chunk_size: int | None = None,
+) -> ImportResult:
+    """Import a roster CSV (DESIGN §5, docs/roster.md). Flushes; the caller commits the one
+    transaction (or rolls it back: then nothing of the import remains).
+
+    - `stream`: the file, opened in binary mode (`open(path, "rb")`, an upload's stream); read
+      once, front to back. `filename` is only recorded in the batch, with `imported_by`.
+    - `on_reject(line, kind, problem, raw_row)`: each rejected row ("ditolak") and each warning
+      ("peringatan"), with its line number in the file; roster.labels.row_problem words the
+      problem. Rows refused by their own content come as they are read; on PostgreSQL, the rows
+      older than what is stored come after them, in line order.
+    - `on_bytes(n)`: n more bytes read (a progress bar over the file's size).
+    - `on_progress(rows_done)`: rows read so far, every chunk (SQLite) or every 10,000 rows
+      (PostgreSQL, whose merge then takes a few more seconds at the end).
+    - `today`: the date "not in the future" is checked against (default: the date today).
+    - `chunk_size`: rows looked up and written together (SQLite, default 2,000), or rows per
+      COPY segment (PostgreSQL, default 50,000).
+
+    Raises RosterFileError when the file as a whole cannot be read (then nothing is written,
+    as long as the caller rolls back). Takes the import lock (PostgreSQL: an advisory lock for
+    the rest of the transaction), so a background task can call it like the CLI does.
+    """
+    today = today or date.today()
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    if postgresql:  # one import at a time: see roster_summary
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(IMPORT_LOCK)))
+    batch = RosterImportBatch(filename=filename[:255], file_sha256="", imported_by=imported_by[:255])
+    session.add(batch)
+    session.flush()
+    result = ImportResult(batch_id=batch.id)
+    conn = session.connection()
+
+    hashing = HashingReader(stream, on_bytes)
+    rows = csv_rows(text_of(hashing))
+    report = on_reject or (lambda *_args: None)
+    moves = roster_summary.changes()
+    if postgresql:
+        # Imported here: psycopg adds about 20 MB to an SQLite import's process for nothing.
+        from portal.roster.services.bulk import SEGMENT_ROWS, import_postgresql
+
+        import_postgresql(
+            conn,
+            batch_id=batch.id,
+            rows=rows,
+            today=today,
+            now=utcnow(),
+            result=result,
+            report=report,
+            moves=moves,
+            on_progress=on_progress,
+            segment_rows=chunk_size or SEGMENT_ROWS,
+        )
+    else:
+        _import_in_chunks(
+            conn,
+            batch_id=batch.id,
+            rows=rows,
+            today=today,
+            result=result,
+            report=report,
+            moves=moves,
+            on_progress=on_progress,
+            chunk_size=chunk_size or CHUNK_SIZE,
+        )
     roster_summary.apply_changes(session=session, moves=moves)
 
     if result.status_changes:

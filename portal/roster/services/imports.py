@@ -14,9 +14,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from portal.core import trail as audit
+from portal.core.errors import RosterFileError
 from portal.roster.models.person import RosterImportBatch
-from portal.roster.services.importing import ImportResult, import_roster
-from portal.roster.services.rows import Problem, RawRow
+from portal.roster.services.importing import FileProblem, ImportResult, import_roster
+from portal.roster.services.rows import COLUMNS, Problem, RawRow
 
 REJECTS_HEADER = ("baris", "jenis", "alasan", "nik", "nama")
 
@@ -29,6 +30,29 @@ def _cell(text: str) -> str:
 def reject_cells(line: int, kind: str, reason: str, raw: RawRow) -> list[str | int]:
     """One row of a rejects CSV (web and CLI imports alike)."""
     return [line, kind, reason, _cell((raw.get("nik") or "")[:40]), _cell((raw.get("nama") or "")[:150])]
+
+
+HEADER_BYTES = 64 * 1024
+
+
+def check_header(stream: BinaryIO) -> None:
+    """Refuse at once, before a background import is queued, a file whose header row is not
+    UTF-8 or lacks a column (the same RosterFileError the import would raise). The stream is
+    left at its start. Problems further down are found by the import itself."""
+    head = stream.read(HEADER_BYTES)
+    stream.seek(0)
+    first_line = head.split(b"\n", 1)[0]
+    try:
+        text = first_line.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise RosterFileError(FileProblem.NOT_UTF8) from None
+    try:
+        header = [cell.strip().lower() for cell in next(csv.reader([text.rstrip("\r")]), [])]
+    except csv.Error as error:
+        raise RosterFileError(FileProblem.HEADER_UNREADABLE, e=str(error)) from None
+    missing = [column for column in COLUMNS if column not in header]
+    if missing:
+        raise RosterFileError(FileProblem.MISSING_COLUMNS, cols=", ".join(missing), all=",".join(COLUMNS))
 
 
 def rejects_path(*, directory: Path, batch_id: int) -> Path:
@@ -50,6 +74,7 @@ def import_upload(
     rejects_dir: Path,
     who: audit.Actor,
     describe: Callable[[Problem], str],
+    on_bytes: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Import an uploaded roster file. Flushes; the caller commits once, or rolls back on
     RosterFileError (raised when the file cannot be read; then no rejects file is left either).
@@ -68,7 +93,12 @@ def import_upload(
                 writer.writerow(reject_cells(line, kind, describe(problem), raw))
 
             result = import_roster(
-                session=session, stream=stream, filename=filename, imported_by=imported_by, on_reject=on_reject
+                session=session,
+                stream=stream,
+                filename=filename,
+                imported_by=imported_by,
+                on_reject=on_reject,
+                on_bytes=on_bytes,
             )
         final = rejects_path(directory=rejects_dir, batch_id=result.batch_id)
         if result.rejected or result.warnings:

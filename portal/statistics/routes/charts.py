@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 WIDTH = 320
+# Text sizes in viewBox units. The chart is drawn 320 units wide and shown from a 360 px phone
+# (about 1 unit = 1 px) up to 24rem, so labels are 14 px or more on a phone, never 11.
+TEXT = 14
+SMALL_TEXT = 13
 BLUE = "#00558c"
 ORANGE = "#a84f00"
 GREY = "#b1b4b6"
@@ -42,8 +46,9 @@ class Progress:
 class BarRow:
     label: str
     text: str
-    y: int
-    text_y: int
+    y: int  # the label's baseline: each label stands on its own line, above its bar
+    bar_y: int
+    text_y: int  # the value's baseline, after the bar
     length: float | None  # None: hidden, a dot instead of a bar
     end: float  # where the value is written
 
@@ -54,8 +59,8 @@ class Bars:
     title: str
     description: str
     height: int
-    label_width: int
     rows: tuple[BarRow, ...]
+    text_size: int = TEXT
     kind: Literal["bars"] = "bars"
 
 
@@ -95,6 +100,8 @@ class Columns:
     top_y: int
     base: int
     groups: tuple[Group, ...]
+    text_size: int = TEXT
+    small_text_size: int = SMALL_TEXT
     kind: Literal["columns"] = "columns"
 
 
@@ -109,26 +116,27 @@ def bars(
     *,
     title: str,
     description: str,
-    label_width: int = 140,
     formatter: Formatter = _number,
 ) -> Bars:
-    """Horizontal bars, one per (label, value)."""
-    row = 22
+    """Horizontal bars, one per (label, value), each label on its own line above its bar: the bar
+    gets the whole width, and a long category name needs no shrinking on a phone."""
+    row, bar_height = 42, 16
     numbers = [v for _l, v in items if not isinstance(v, str)]
     top = max(numbers, default=0) or 1
-    room = WIDTH - label_width - 52
+    room = WIDTH - 60  # the value is written after the longest bar
     rows = []
     for k, (label, value) in enumerate(items):
         y = 2 + k * row
+        bar_y = y + 20
         length: float | None
         end: float
         if isinstance(value, str):
-            length, end = None, label_width + 10
+            length, end = None, 12
         else:
             length = round(room * value / top, 1) if value else 0
-            end = label_width + length + 4
-        rows.append(BarRow(_short(label), formatter(value), y, y + 15, length, end))
-    return Bars(chart_id, title, description, row * len(items) + 4, label_width, tuple(rows))
+            end = length + 4
+        rows.append(BarRow(_short(label), formatter(value), y + TEXT, bar_y, bar_y + bar_height - 3, length, end))
+    return Bars(chart_id, title, description, row * len(items) + 4, tuple(rows))
 
 
 def columns(
@@ -140,7 +148,7 @@ def columns(
     description: str,
 ) -> Columns:
     """Grouped vertical bars (e.g. per month: filed and answered), with a legend."""
-    height, legend, axis = 190, 22, 30
+    height, legend, axis = 200, 26, 32
     plot = height - legend - axis
     colours = (BLUE, ORANGE)
     numbers = [v for _l, values in groups for v in values if not isinstance(v, str)]
@@ -148,7 +156,7 @@ def columns(
     n = max(1, len(groups))
     slot = (WIDTH - 34 - 14) / n  # room on the right for the last month's label
     bar = max(1.0, min(12.0, (slot - 2) / max(1, len(series))))
-    every = max(1, round(n / 8))  # at most about 8 month labels on a phone
+    every = max(1, round(n / 6))  # at most about 6 month labels ("Mar 26" at 13 units) on a phone
     base = legend + plot
     drawn = []
     for g, (label, values) in enumerate(groups):
@@ -170,11 +178,11 @@ def columns(
         height=height,
         legend=tuple(LegendEntry(k * 150, colours[k % 2], name) for k, name in enumerate(series)),
         top_text=_number(top),
-        top_y=legend + 10,
+        top_y=legend + SMALL_TEXT,
         base=base,
         groups=tuple(drawn),
     )
 
 
-def _short(label: str, limit: int = 24) -> str:
+def _short(label: str, limit: int = 40) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"

@@ -1,56 +1,40 @@
 """The figures /statistik and its open data serve, and `flask stats refresh`.
 
-Each worker keeps the figures in memory; a worker that starts takes the last figures any worker
-counted from the database (stats_snapshot, one row), so only a new database ever makes a request
-wait for the count. Figures older than STATS_CACHE_SECONDS are served while one background
-thread of that worker counts again and stores the new ones (the whole policy is in
-portal.statistics.services.cache). Loading and counting run in an app context of their own (their own
-database session), also when a background thread does it; storing is that context's one commit.
-Only labels depend on the reader's language, so one copy serves both languages.
+A web worker never counts in the background. The task queue counts (portal.statistics.tasks:
+`refresh_figures` every minute, `refresh_figures_now` when asked) and stores the figures in the
+database (stats_snapshot, one row) for every web worker on every machine. Each web worker keeps
+the figures in memory and, once they are older than STATS_CACHE_SECONDS, reads the stored row
+again, at most once per STATS_CACHE_SECONDS; when the stored figures are stale too it asks the
+queue for a recount (`enqueue`: a queue that is down only logs) and serves what it has at once.
+Only a database with no snapshot at all makes a request wait for a count: the first request,
+which counts inline and stores. The whole policy is in portal.statistics.services.cache.
+
+Reading and the first count run in an app context of their own (their own database session);
+storing is that context's one commit, never the request's. Only labels depend on the reader's
+language, so one copy serves both languages.
 """
 
 from __future__ import annotations
 
 import logging
 import random
-import threading
 
 import click
 from flask import Flask, current_app
 from flask_babel import format_datetime
 from sqlalchemy.exc import SQLAlchemyError
 
-from portal.core.base import utcnow
-from portal.core.workdays import local_date
 from portal.extensions import current_session, db
 from portal.statistics.routes import bp
 from portal.statistics.services import snapshot as stats_snapshot
 from portal.statistics.services.cache import SnapshotCache
-from portal.statistics.services.figures import compute_figures
-from portal.statistics.services.tables import PublicFigures, build_tables
-from portal.web.settings import work_calendar
+from portal.statistics.services.tables import PublicFigures
+from portal.statistics.tasks import count_figures, refresh_figures_now
+from portal.tasks.queue import enqueue
 
 CACHE = "sigap_statistics"  # app.extensions key
 
 log = logging.getLogger("portal")
-
-
-def _in_background(work) -> None:
-    threading.Thread(target=work, name="sigap-statistik", daemon=True).start()
-
-
-def _count(app: Flask) -> PublicFigures:
-    """Count now, with the current app context's session (read only)."""
-    config, now = app.config, utcnow()
-    figures = compute_figures(
-        session=current_session(),
-        quota=config["PROGRAM_QUOTA"],
-        budget=config["PROGRAM_BUDGET"],
-        budget_year=config["PROGRAM_BUDGET_YEAR"] or local_date(now).year,
-        now=now,
-        calendar=work_calendar(),
-    )
-    return build_tables(figures)
 
 
 def _load(app: Flask) -> PublicFigures | None:
@@ -58,12 +42,12 @@ def _load(app: Flask) -> PublicFigures | None:
         return stats_snapshot.load(session=current_session())
 
 
-def _recount(app: Flask, keep: bool) -> PublicFigures:
-    """Count, and when `keep`, store the figures (one commit). Returns the newest stored figures:
-    these, or those of a count that started later in another worker. A failed store still
-    returns what was counted (this worker serves it; the next refresh stores again)."""
+def _count(app: Flask, keep: bool) -> PublicFigures:
+    """Count now, and when `keep`, store the figures (one commit). Returns the newest stored
+    figures: these, or those of a count that started later elsewhere. A failed store still
+    returns what was counted (this worker serves it; the queue's next refresh stores again)."""
     with app.app_context():
-        public = _count(app)
+        public = count_figures()
         if not keep:
             return public
         try:
@@ -76,8 +60,12 @@ def _recount(app: Flask, keep: bool) -> PublicFigures:
         return public if stored else stats_snapshot.load(session=current_session()) or public
 
 
+def _ask_refresh() -> bool:
+    return enqueue(refresh_figures_now)
+
+
 def _this_app() -> Flask:
-    """The app itself, not the proxy: the recount thread outlives the request."""
+    """The app itself, not the proxy: the cache outlives the request."""
     return current_app._get_current_object()  # type: ignore[attr-defined]  # flask types the proxy as Flask
 
 
@@ -90,8 +78,8 @@ def figures_cache() -> SnapshotCache[PublicFigures]:
             SnapshotCache(  # setdefault: two first requests keep one cache
                 seconds,
                 load=lambda: _load(app),
-                recount=lambda keep: _recount(app, keep),
-                spawn=_in_background,
+                count=lambda keep: _count(app, keep),
+                ask_refresh=_ask_refresh,
                 spread=random.uniform(0, min(5.0, seconds / 10)),  # noqa: S311 (not a secret: workers take turns)
             ),
         )
@@ -108,7 +96,7 @@ bp.cli.help = "Statistik publik (/statistik)."
 @bp.cli.command("refresh")
 def refresh_command() -> None:
     """Count the public figures now and store them for every worker (e.g. after a roster import)."""
-    public = _count(_this_app())
+    public = count_figures()
     stored = stats_snapshot.store(session=current_session(), public=public)
     db.session.commit()
     moment = format_datetime(public.computed_at, "d MMMM y, HH.mm.ss")

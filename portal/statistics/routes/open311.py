@@ -45,18 +45,24 @@ def list_services():
     return _json(document.services())
 
 
+def _cutoff():
+    """Complaints are published OPEN311_DELAY_DAYS after the day they were filed (docs/open-data.md)."""
+    return service.publication_cutoff(now=utcnow(), delay_days=current_app.config["OPEN311_DELAY_DAYS"])
+
+
 @bp.get("/open311/v2/requests.json")
 def list_requests():
     try:
         query = service.parse_query(request.args, now=utcnow())
     except service.InvalidQuery as invalid:
         return _error(400, document.query_error(invalid))
-    return _json(document.service_requests(service.find_requests(session=current_session(), query=query)))
+    found = service.find_requests(session=current_session(), query=query, cutoff=_cutoff())
+    return _json(document.service_requests(found))
 
 
 @bp.get("/open311/v2/requests/<reference>.json")
 def show_request(reference: str):
-    found = service.get_request(session=current_session(), reference=reference)
+    found = service.get_request(session=current_session(), reference=reference, cutoff=_cutoff())
     if found is None:
         return _error(404, "service_request_id not found")
     return _json(document.service_requests([found]))

@@ -139,9 +139,11 @@ def download_table(name: str):
         abort(404)  # e.g. the monthly table before the first complaint
     header, rows = stats_export.download_rows(public, name)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    out.write("\ufeff")  # the UTF-8 byte order mark: Excel reads "Pondok Melati – …" and "Rp" right
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows(rows)
-    response = Response(out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'inline; filename="sigap-{name}.csv"'
+    response = Response(out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+    # A file to save (and open in a spreadsheet), not text shown in the browser tab.
+    response.headers["Content-Disposition"] = f'attachment; filename="sigap-{name}.csv"'
     return _open_data_headers(response, public)

@@ -3,6 +3,12 @@
 Only category, status, kelurahan, dates and the responsible agency leave the portal. No name,
 NIK, phone, e-mail, description, reply or attachment; confidential complaints and misconduct
 reports (pungli, always confidential) are left out entirely, as if they did not exist.
+
+In a small kelurahan, "penerima tidak layak, filed at 09.41" can point at the neighbour seen at
+the kelurahan office at 09.40. So a complaint is published only `delay_days` after the day it was
+filed (OPEN311_DELAY_DAYS, 7 by default), and every moment is a day: the dates are given as
+midnight WIB, and a search by date works on whole days, so no search narrows a filing below its
+day either.
 """
 
 from __future__ import annotations
@@ -70,8 +76,25 @@ class RequestQuery:
     page_size: int = MAX_RESULTS
 
 
-def public_clause() -> sa.ColumnElement[bool]:
-    return sa.and_(Complaint.confidential.is_(False), Complaint.category.in_(PUBLIC_CATEGORIES))
+def publication_cutoff(*, now: datetime, delay_days: int) -> datetime:
+    """Complaints filed before this moment are published: one filed on day D (WIB) from the start
+    of day D + delay_days; with no delay, everything filed until today's end."""
+    today = now.astimezone(JAKARTA).date()
+    return _day_start(today - timedelta(days=delay_days - 1))
+
+
+def public_clause(cutoff: datetime) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        Complaint.confidential.is_(False), Complaint.category.in_(PUBLIC_CATEGORIES), Complaint.created_at < cutoff
+    )
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=JAKARTA)
+
+
+def _wib_day(moment: datetime) -> date:
+    return moment.astimezone(JAKARTA).date()
 
 
 _W3C = re.compile(
@@ -168,15 +191,16 @@ class PublicRequest:
     category: ComplaintCategory
     status: ComplaintStatus
     agency: str | None  # None: referred to an agency without a public name
-    requested: str  # W3C date-times in WIB
+    requested: str  # W3C date-times in WIB, midnight of the day (publication_cutoff)
     updated: str
     expected: str
     address: str
     address_id: str
 
 
-def find_requests(*, session: Session, query: RequestQuery) -> list[PublicRequest]:
-    clauses = [public_clause()]
+def find_requests(*, session: Session, query: RequestQuery, cutoff: datetime) -> list[PublicRequest]:
+    """`cutoff`: publication_cutoff(). The dates of the search count as whole WIB days."""
+    clauses = [public_clause(cutoff)]
     if query.by_id:
         if not query.ids:
             return []
@@ -190,9 +214,9 @@ def find_requests(*, session: Session, query: RequestQuery) -> list[PublicReques
     elif query.statuses == {"closed"}:
         clauses.append(Complaint.status.not_in(OPEN_STATUSES))
     if query.start is not None:
-        clauses.append(Complaint.created_at >= query.start)
+        clauses.append(Complaint.created_at >= _day_start(_wib_day(query.start)))
     if query.end is not None:
-        clauses.append(Complaint.created_at <= query.end)
+        clauses.append(Complaint.created_at < _day_start(_wib_day(query.end) + timedelta(days=1)))
     rows = session.execute(
         sa.select(*_COLUMNS)
         .where(*clauses)
@@ -209,16 +233,17 @@ def _reference(text: str) -> str | None:
     return text if _REFERENCE.fullmatch(text) else None
 
 
-def get_request(*, session: Session, reference: str) -> PublicRequest | None:
+def get_request(*, session: Session, reference: str, cutoff: datetime) -> PublicRequest | None:
     typed = _reference(reference)
     if typed is None:
         return None
-    row = session.execute(sa.select(*_COLUMNS).where(public_clause(), Complaint.reference == typed)).first()
+    row = session.execute(sa.select(*_COLUMNS).where(public_clause(cutoff), Complaint.reference == typed)).first()
     return _public(row) if row else None
 
 
-def _w3c(moment: datetime) -> str:
-    return moment.astimezone(JAKARTA).isoformat(timespec="seconds")
+def _w3c_day(moment: datetime) -> str:
+    """The day of a moment, as the spec's date-time: midnight WIB (never the hour or the minute)."""
+    return _day_start(_wib_day(moment)).isoformat(timespec="seconds")
 
 
 def _end_of(day: date) -> str:
@@ -242,8 +267,8 @@ def _public(row: AnyRow) -> PublicRequest:
         category=ComplaintCategory(row.category),
         status=status,
         agency=agency,
-        requested=_w3c(row.created_at),
-        updated=_w3c(row.updated_at),
+        requested=_w3c_day(row.created_at),
+        updated=_w3c_day(row.updated_at),
         expected=_end_of(row.resolve_due),
         address=_address(row.kelurahan_code),
         address_id=row.kelurahan_code,

@@ -71,7 +71,8 @@ _DOCUMENT: JsonObject = {
                 "operationId": "listRequests",
                 "summary": "Search service requests",
                 "description": "Without start_date and end_date: requests of the last 90 days. At most 1000 "
-                "per page (page_size), newest first; `page` counts from 1.",
+                "per page (page_size), newest first; `page` counts from 1. A request is listed from a "
+                "configured number of days (7 by default) after the day it was filed; its dates are days.",
                 "parameters": [
                     _query(
                         "service_request_id",
@@ -83,8 +84,8 @@ _DOCUMENT: JsonObject = {
                         "A service_code from services.json; another value gives an empty list.",
                         {"type": "string", "maxLength": 100},
                     ),
-                    _query("start_date", "Earliest requested_datetime (W3C date-time).", _DATE_TIME),
-                    _query("end_date", "Latest requested_datetime (W3C date-time).", _DATE_TIME),
+                    _query("start_date", "Earliest requested day (W3C date-time; its whole WIB day).", _DATE_TIME),
+                    _query("end_date", "Latest requested day (W3C date-time; its whole WIB day).", _DATE_TIME),
                     _query(
                         "status",
                         "open, closed, or both comma-separated.",

@@ -32,15 +32,19 @@ from portal.status_check.models import CheckOutcome, StatusCheckLog
 
 
 class NextStep(enum.StrEnum):
+    """What the resident can do next. A NIK and a name are no proof of identity (the NIK holds the
+    birth date and is on every KTP photocopy), so the next step never names a welfare decile,
+    whether someone is in DTSEN, or a death: it says what to do, and where the reason is told to
+    the person after they have shown who they are (docs/security.md, "What a NIK and a name may reveal")."""
+
     USE_COVERAGE = "use_coverage"  # active: claims at BPJS Ketenagakerjaan 175, letter
     WAIT_ENROLMENT = "wait_enrolment"
     WAITING_LIST = "waiting_list"
-    UPDATE_DTSEN = "update_dtsen"  # not in DTSEN or decile above 5
+    UPDATE_DTSEN = "update_dtsen"  # not in DTSEN or decile above 5: the same words for both
     UPDATE_DOMICILE = "update_domicile"  # not a Kota Bekasi resident / moved
     OTHER_SCHEME = "other_scheme"
-    HEIRS_CLAIM = "heirs_claim"  # died while covered: JKM Rp 42 million + JKK
-    DECEASED_NOT_COVERED = "deceased_not_covered"
-    ENDED = "ended"
+    ENDED = "ended"  # no longer active for any other reason (a death included): heirs' claim, the office
+    ASK_OFFICE = "ask_office"  # not eligible for a reason told only in person (a death recorded included)
     NOT_FOUND = "not_found"  # complaint (exclusion) or assisted registration
 
 
@@ -50,7 +54,6 @@ class StatusAnswer:
     next_step: NextStep
     person_id: int | None = None
     status: PersonStatus | None = None
-    alasan: StatusReason | None = None
     masked_name: str | None = None
     masked_kpj: str | None = None
     kelurahan_name: str | None = None
@@ -120,15 +123,17 @@ def _next_step(person: AnyRow) -> NextStep:
             return NextStep.WAIT_ENROLMENT
         case PersonStatus.DAFTAR_TUNGGU, _:
             return NextStep.WAITING_LIST
+        case PersonStatus.NONAKTIF, StatusReason.MENINGGAL:
+            return NextStep.ENDED
         case _, StatusReason.MENINGGAL:
-            return NextStep.HEIRS_CLAIM if person.kpj else NextStep.DECEASED_NOT_COVERED
+            return NextStep.ASK_OFFICE
         case _, StatusReason.BUKAN_DTSEN | StatusReason.DESIL_DI_ATAS_5:
             return NextStep.UPDATE_DTSEN
         case _, StatusReason.BUKAN_WARGA_KOTA_BEKASI | StatusReason.PINDAH:
             return NextStep.UPDATE_DOMICILE
         case _, StatusReason.SUDAH_PESERTA_LAIN:
             return NextStep.OTHER_SCHEME
-    return NextStep.ENDED
+    return NextStep.ENDED if person.status == PersonStatus.NONAKTIF else NextStep.ASK_OFFICE
 
 
 def _answer(person: AnyRow) -> StatusAnswer:
@@ -138,7 +143,6 @@ def _answer(person: AnyRow) -> StatusAnswer:
         next_step=_next_step(person),
         person_id=person.id,
         status=person.status,
-        alasan=person.alasan,
         masked_name=mask_name(person.nama),
         masked_kpj=mask_kpj(person.kpj),
         kelurahan_name=place.name if place else None,

@@ -1,1 +1,0 @@
-"""Letter batches run outside the web worker (a process of their own; the task-queue issue replaces it)."""

@@ -1,0 +1,2 @@
+"""The status check's services: the check itself (`check`) and how long its log is kept
+(`retention`)."""

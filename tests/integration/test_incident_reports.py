@@ -1,0 +1,141 @@
+"""A pungli, broker or officer-conduct report asks for the incident (where, when, what was asked
+for, who if known), not the reported person's KTP data; names are optional, and a report can be
+sent with no identity at all, followed by reference and access code alone (issue 18, point 3)."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from portal.models import Complaint
+from tests.factories import account, sign_in
+from tests.helpers import csrf_token, parse
+from tests.helpers.complaints import details, incident, start, submit, track
+
+HTMX = {"HX-Request": "true"}
+
+
+def _label(page, name: str) -> str:
+    return page.select_one(f"label[for={name}]").get_text(strip=True)
+
+
+def test_the_report_asks_for_the_incident_not_the_persons_ktp(client):
+    start(client, "pungli")
+    page = parse(client.get("/pengaduan/baru/rincian"))
+    form = page.select_one("main form")
+    headings = [h.get_text(strip=True) for h in form.select("h2")]
+    assert "Kejadiannya" in headings and "Orang yang bersangkutan" not in headings
+    assert form.select_one("input[name=nik]") is None
+    assert form.select_one("input[name=persetujuan]") is None
+    assert _label(form, "tempat") == "Di mana kejadiannya?"
+    assert _label(form, "tanggal") == "Kapan kejadiannya?"
+    assert _label(form, "diminta") == "Apa yang diminta? (tidak wajib)"
+    assert _label(form, "nama") == "Siapa yang melakukannya? (tidak wajib)"
+    assert _label(form, "kelurahan") == "Kelurahan tempat kejadian"
+    assert not form.select_one("input#nama").has_attr("required")
+    anonymous = form.select_one("input[name=identitas][value=anonim]")
+    hint = page.find(id=anonymous["aria-describedby"]).get_text()
+    assert "nomor pengaduan dan kode akses" in hint
+
+
+def test_other_complaints_still_ask_for_the_person_concerned(client):
+    start(client, "terlewat")
+    form = parse(client.get("/pengaduan/baru/rincian")).select_one("main form")
+    assert "Orang yang bersangkutan" in [h.get_text(strip=True) for h in form.select("h2")]
+    assert form.select_one("input[name=tempat]") is None
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
+def test_an_anonymous_report_keeps_no_name_phone_or_email(client, session, headers):
+    start(client, "pungli")
+    sent = details(
+        client,
+        nik="",
+        nama="",
+        nama_pelapor="Rahmat",  # typed, then "anonymous" chosen: not kept
+        telepon="",
+        email="rahmat@contoh.id",
+        **incident(identitas="anonim"),
+    )
+    assert sent.status_code == 303, parse(sent).select_one(".error-summary")
+    check = parse(client.get("/pengaduan/baru/periksa", headers=headers)).select_one("dl.summary")
+    rows = {div.dt.get_text(strip=True): div.dd.get_text(" ", strip=True) for div in check.select("div")}
+    assert rows["Pelapor"].startswith("Tanpa identitas")
+    assert "Nomor HP" not in rows and "Email" not in rows
+    assert rows["Yang melakukan"] == "Tidak disebutkan"
+    assert rows["Yang diminta"] == "Uang Rp 300.000 untuk biaya pendaftaran"
+    assert submit(client).status_code == 303
+    filed = session.scalars(sa.select(Complaint)).one()
+    assert filed.anonymous and filed.confidential
+    assert (filed.phone, filed.contact_channel, filed.email, filed.filer_name) == (None, None, None, None)
+    assert filed.incident_place == "Kantor kelurahan, loket pendaftaran" and filed.incident_date is not None
+    assert filed.subject_nik is None and filed.subject_name == ""
+    # Followed by reference and code alone.
+    panel = parse(client.get("/pengaduan/terkirim")).select(".panel .panel-code")
+    reference, code = (p.get_text(strip=True) for p in panel)
+    assert track(client, reference, code).headers["Location"].endswith("/pengaduan/lacak/kasus")
+
+
+def test_a_report_one_may_answer_needs_a_phone(client):
+    start(client, "pungli")
+    sent = details(client, nik="", nama="", telepon="", **incident())
+    assert sent.status_code == 400
+    summary = parse(sent).select_one(".error-summary")
+    assert [a["href"] for a in summary.select("a")] == ["#telepon"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("kemarin sore", "Tulis tanggal seperti 03-11-2026"), (None, "tidak bisa di masa depan")],
+)
+def test_the_date_is_a_date_and_not_in_the_future(client, typed, message):
+    start(client, "pungli")
+    when = incident(days_ago=-3)["tanggal"] if typed is None else typed
+    sent = details(client, nik="", nama="", **incident(tanggal=when))
+    assert sent.status_code == 400
+    assert message in parse(sent).select_one("#tanggal-error").get_text()
+    assert parse(sent).select_one("input#tanggal")["value"] == when  # kept as typed
+
+
+def test_dates_are_read_as_people_write_them(client, session):
+    start(client, "pungli")
+    iso = incident()["tanggal"]
+    day, month, year = iso.split("-")
+    assert details(client, nik="", nama="", **incident(tanggal=f"{day}/{month}/{year}")).status_code == 303
+    assert submit(client).status_code == 303
+    assert session.scalar(sa.select(Complaint.incident_date)).strftime("%d-%m-%Y") == iso
+
+
+def test_officers_see_the_incident_on_the_case_page(client, app, session):
+    start(client, "pungli")
+    assert details(client, nik="", nama="Pak Darto, calo", **incident(identitas="anonim")).status_code == 303
+    assert submit(client).status_code == 303
+    case = session.scalars(sa.select(Complaint)).one()
+    boss = app.test_client()
+    sign_in(boss, account("supervisor"))
+    page = parse(boss.get(f"/petugas/pengaduan/{case.reference}"))
+    rows = {div.dt.get_text(strip=True): div.dd.get_text(" ", strip=True) for div in page.select("dl.summary > div")}
+    assert rows["Tempat kejadian"] == "Kantor kelurahan, loket pendaftaran"
+    assert rows["Tanggal kejadian"]
+    assert rows["Yang diminta"] == "Uang Rp 300.000 untuk biaya pendaftaran"
+    assert rows["Yang dilaporkan"] == "Pak Darto, calo"
+    assert "Kelurahan tempat kejadian" in rows and "Orang yang bersangkutan" not in rows
+    assert rows["Pelapor"].startswith("Tanpa identitas")
+    assert "Kontak" not in rows
+
+
+def test_an_unknown_identity_choice_is_refused(client, session):
+    """The identity choice is a choice like the others: an unknown value is refused, not guessed."""
+    start(client, "pungli")
+    sent = details(client, nik="", nama="", **incident(identitas="semua"))
+    assert sent.status_code == 400
+    assert csrf_token(client, "/pengaduan/baru/rincian")
+    assert session.scalar(sa.select(sa.func.count()).select_from(Complaint)) == 0
+
+
+def test_an_unfair_recipient_report_does_not_ask_the_nik_as_for_membership(client):
+    start(client, "penerima_tidak_layak")
+    page = parse(client.get("/pengaduan/baru/rincian"))
+    assert page.select_one("#nik-hint").get_text(strip=True).startswith("Tidak wajib")
+    assert "kepesertaan" not in page.select_one("#nik-hint").get_text()
+    assert "tidak harus persis" in page.select_one("#nama-hint").get_text()
