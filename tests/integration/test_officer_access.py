@@ -13,6 +13,7 @@ SAMPLE_ARGS = {
     "template_id": 1,
     "person_id": 1,
     "batch_id": 1,
+    "job_id": "0" * 24,
     "message_id": 1,
 }
 

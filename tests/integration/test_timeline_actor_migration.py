@@ -23,11 +23,12 @@ OLD = ["warga", "sistem", "demo", "petugas:{officer}"]  # every author the old c
 NEW = [("resident", None), ("system", None), ("demo", None), ("officer", "{officer}")]
 
 
-def _row(table: str, **given: Any) -> dict[str, Any]:
-    """A row the table accepts: `given`, and a plain value for every other required column."""
+def _row(table: str, required: set[str], **given: Any) -> dict[str, Any]:
+    """A row the table accepts: `given`, and a plain value for every other `required` column (as
+    the database of that revision has them: later migrations add and relax columns)."""
     row: dict[str, Any] = {}
     for column in Base.metadata.tables[table].c:
-        if column.nullable or column.primary_key or column.name.startswith("actor"):
+        if column.name not in required or column.primary_key or column.name.startswith("actor"):
             continue
         match column.type:
             case sa.Enum():
@@ -48,7 +49,9 @@ def _row(table: str, **given: Any) -> dict[str, Any]:
 
 
 def _insert(conn: sa.Connection, table: str, **given: Any) -> int:
-    row = _row(table, **given)
+    columns = sa.inspect(conn).get_columns(table)  # the schema of that revision
+    required = {c["name"] for c in columns if not c["nullable"] and c.get("default") is None}
+    row = _row(table, required, **given)
     statement = f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join(f':{k}' for k in row)}) RETURNING id"  # noqa: S608
     return conn.execute(sa.text(statement), row).scalar_one()
 
