@@ -90,6 +90,12 @@ def test_unreadable_file_is_refused_and_writes_nothing(client, admin, tmp_path):
     assert "Kolom berikut tidak ada di baris judul" in parse(response).select_one(".error-summary").get_text()
     response = upload(client, b"\xff\xfe\x00n\x00i\x00k")
     assert response.status_code == 400 and "bukan teks UTF-8" in parse(response).get_text()
+    semicolons = (
+        roster_csv([roster_row()]).getvalue().decode().replace(",", ";").encode()
+    )  # a regional spreadsheet's CSV
+    response = upload(client, semicolons)
+    assert response.status_code == 400
+    assert "Kolom dipisah titik koma (;), bukan koma" in parse(response).select_one(".error-summary").get_text()
     assert db.session.scalar(sa.select(sa.func.count(RosterImportBatch.id))) == 0
     assert db.session.scalar(sa.select(sa.func.count(Person.id))) == 0
     assert actions("roster_batch") == []

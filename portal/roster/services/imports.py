@@ -17,7 +17,8 @@ from portal.core import trail as audit
 from portal.core.errors import RosterFileError
 from portal.roster.models.person import RosterImportBatch
 from portal.roster.services.importing import FileProblem, ImportResult, import_roster
-from portal.roster.services.rows import COLUMNS, Problem, RawRow
+from portal.roster.services.reading import check_columns
+from portal.roster.services.rows import Problem, RawRow
 
 REJECTS_HEADER = ("baris", "jenis", "alasan", "nik", "nama")
 
@@ -50,9 +51,7 @@ def check_header(stream: BinaryIO) -> None:
         header = [cell.strip().lower() for cell in next(csv.reader([text.rstrip("\r")]), [])]
     except csv.Error as error:
         raise RosterFileError(FileProblem.HEADER_UNREADABLE, e=str(error)) from None
-    missing = [column for column in COLUMNS if column not in header]
-    if missing:
-        raise RosterFileError(FileProblem.MISSING_COLUMNS, cols=", ".join(missing), all=",".join(COLUMNS))
+    check_columns(header)
 
 
 def rejects_path(*, directory: Path, batch_id: int) -> Path:

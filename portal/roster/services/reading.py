@@ -19,12 +19,25 @@ RejectSink = Callable[[int, str, Problem, RawRow], None]
 """Called as sink(line_number, kind, problem, original_row); kind is 'ditolak' or 'peringatan'."""
 
 
+def check_columns(header: list[str]) -> None:
+    """Raise RosterFileError when a column of COLUMNS is missing from the (lower-cased) header;
+    a header that only lacks them because it is split by semicolons says so."""
+    missing = [c for c in COLUMNS if c not in header]
+    if not missing:
+        return
+    by_semicolon = [cell.strip() for cell in ";".join(header).split(";")]
+    if all(c in by_semicolon for c in COLUMNS):
+        raise RosterFileError(FileProblem.SEMICOLONS)
+    raise RosterFileError(FileProblem.MISSING_COLUMNS, cols=", ".join(missing), all=",".join(COLUMNS))
+
+
 class FileProblem(enum.StrEnum):
     """Why a whole file cannot be imported (RosterFileError's code; roster.labels words it)."""
 
     NOT_UTF8 = "not_utf8"
     HEADER_UNREADABLE = "header_unreadable"  # e
     MISSING_COLUMNS = "missing_columns"  # cols, all
+    SEMICOLONS = "semicolons"  # the header is right but split by ";" (a spreadsheet's regional CSV)
     NOT_UTF8_AT = "not_utf8_at"  # line
     LINE_UNREADABLE = "line_unreadable"  # line, e
 
@@ -78,9 +91,7 @@ def csv_rows(text: io.TextIOBase) -> Iterator[tuple[int, RawRow]]:
         raise RosterFileError(FileProblem.NOT_UTF8) from None
     except csv.Error as error:
         raise RosterFileError(FileProblem.HEADER_UNREADABLE, e=str(error)) from None
-    missing = [c for c in COLUMNS if c not in header]
-    if missing:
-        raise RosterFileError(FileProblem.MISSING_COLUMNS, cols=", ".join(missing), all=",".join(COLUMNS))
+    check_columns(header)
     # The rows as csv.DictReader makes them (blank lines skipped, missing fields None, extra
     # fields in a list under the key None), built here because DictReader.__next__ in Python
     # is a tenth of a million-row import.
