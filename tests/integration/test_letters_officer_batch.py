@@ -192,3 +192,33 @@ def test_a_finished_batch_can_be_deleted(client, app, people):
     assert deleted.status_code == 303
     assert client.get(started.headers["Location"]).status_code == 404
     assert client.get("/petugas/surat-massal/not-a-job").status_code == 404
+
+
+def test_a_running_batch_can_be_cancelled_then_resumed_or_deleted(client, app, people):
+    sign_in(client, account("supervisor"))
+    job_id = _job(JobState.MEMBUAT, total=3, done=0)  # as if consumers were rendering it
+    url = f"/petugas/surat-massal/{job_id}"
+    page = parse(client.get(url))
+    form = page.select_one("form[action$='/batalkan']")
+    assert form.select_one("button").get_text(strip=True) == "Batalkan"
+    assert page.select_one("form[action$='/hapus']") is None  # nothing to delete while it runs
+
+    cancelled = client.post(form["action"], data={"csrf_token": form.select_one("input[name=csrf_token]")["value"]})
+    assert cancelled.status_code == 303 and cancelled.headers["Location"] == url
+    after = parse(client.get(url))
+    assert "Dibatalkan oleh" in after.select_one(".error-message").get_text()
+    assert "dibatalkan" in after.select_one(".notice").get_text()
+    assert after.select_one("form[action$='/batalkan']") is None
+    assert after.select_one("form[action$='/lanjutkan']") and after.select_one("form[action$='/hapus']")
+    stopped = client.get(url, headers={"HX-Request": "true"})
+    assert stopped.status_code == 286  # htmx stops polling
+    assert db.session.get(BackgroundJob, job_id, populate_existing=True).state is JobState.GAGAL
+    assert actions_on(job_id) == ["surat_massal_batal"]
+
+    again = client.post(form["action"], data={"csrf_token": token(client, url)})  # already stopped: nothing
+    assert again.status_code == 303 and actions_on(job_id) == ["surat_massal_batal"]
+
+
+def actions_on(job_id):
+    query = sa.select(AuditEvent.action).where(AuditEvent.object_id == job_id).order_by(AuditEvent.id)
+    return db.session.scalars(query).all()

@@ -311,6 +311,18 @@ def fail(*, session: Session, job_id: str, message: str, now: datetime) -> None:
     )
 
 
+def cancel(*, session: Session, job_id: str, message: str, now: datetime) -> bool:
+    """A queued or running job stopped: it ends as failed, with `message`, and can be resumed
+    later like any failed job (its numbers and finished parts are kept). A part being made when
+    it is cancelled finishes, but nothing is merged."""
+    result = session.execute(
+        sa.update(BackgroundJob)
+        .where(BackgroundJob.id == job_id, BackgroundJob.state.in_([JobState.ANTRE, *RUNNING]))
+        .values(state=JobState.GAGAL, message=message[:500], finished_at=now, heartbeat_at=now)
+    )
+    return bool(rowcount(result))
+
+
 def requeue(*, session: Session, job_id: str, now: datetime) -> bool:
     """A failed job back in the queue: its numbers and the parts already made are kept."""
     result = session.execute(

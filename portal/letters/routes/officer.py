@@ -200,6 +200,27 @@ def resume_letter_batch(batch_id: str):
     return redirect(url_for("officers.letters.show_letter_batch", batch_id=job.id), 303)
 
 
+@bp.post("/surat-massal/<batch_id>/batalkan")
+@roles_required(*ALL_STAFF)
+def cancel_letter_batch(batch_id: str):
+    job = _job(batch_id)
+    stopped = _("Dibatalkan oleh %(name)s.", name=current_user.name)
+    if IssueLetterForm().validate_on_submit() and jobs.cancel(
+        session=current_session(), job_id=job.id, message=stopped, now=utcnow()
+    ):
+        audit.record(
+            session=current_session(),
+            actor=current_actor(),
+            action="surat_massal_batal",
+            object_type="letter_batch",
+            object_id=job.id,
+            detail=job.label,
+        )
+        db.session.commit()
+        flash(_("Surat massal %(label)s dibatalkan.", label=job.label))
+    return redirect(url_for("officers.letters.show_letter_batch", batch_id=job.id), 303)
+
+
 @bp.post("/surat-massal/<batch_id>/hapus")
 @roles_required(*ALL_STAFF)
 def delete_letter_batch(batch_id: str):
