@@ -206,3 +206,19 @@ def test_the_page_in_english(app, client):
     page = parse(client.get(PAGE + "?lang=en"))
     assert page.select_one("h1").get_text(strip=True) == "Undelivered emails"
     assert "Failed for good" in page.select_one("main table").get_text()
+
+
+def test_mail_that_failed_and_waits_to_be_tried_again_is_said_with_its_error(app, client):
+    """The mail server was down: nothing has given up yet, but supervisors see that residents'
+    e-mails are not going out, and why (a new-user trial found the page silent for hours)."""
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=free_port())  # nothing listens there
+    complaint(email="siti.aminah@contoh.id")  # queues "Diterima"
+    complaint(email="budi@contoh.id")
+    sign_in(client, account("supervisor"))
+    quiet = parse(client.get(PAGE))
+    assert quiet.select_one("main .notice[role=status]") is None  # nothing has failed yet
+    send(app, app.config["SMTP_PORT"])
+    notice = parse(client.get(PAGE)).select_one("main .notice[role=status]").get_text(" ", strip=True)
+    assert notice.startswith("2 email belum terkirim dan menunggu dicoba lagi")
+    assert "Galat terakhir:" in notice and "Connection refused" in notice
+    assert "siti.aminah" not in notice and "budi@" not in notice

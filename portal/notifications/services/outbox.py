@@ -189,6 +189,8 @@ class OutboxOverview:
     due: int
     sending: int
     failed: int
+    retrying: int = 0  # queued again after a failed attempt: not sent yet, not given up
+    retry_error: str = ""  # the newest such failure's error, addresses masked
 
 
 def overview(*, session: Session, now: datetime, who: audit.Actor, limit: int = PAGE_SIZE) -> OutboxOverview:
@@ -237,6 +239,11 @@ def overview(*, session: Session, now: datetime, who: audit.Actor, limit: int = 
             count.filter(_c.state == OutboxState.MENGIRIM.value, _c.lease_until >= now),
         ).where(_c.state != OutboxState.TERKIRIM.value)
     ).one()
+    retrying_now = sa.and_(_c.state == OutboxState.ANTRE.value, _c.attempts > 0)
+    retrying = session.scalar(sa.select(sa.func.count()).where(retrying_now)) or 0
+    newest_error = session.scalar(
+        sa.select(_c.last_error).where(retrying_now).order_by(_c.last_attempt_at.desc()).limit(1)
+    )
     audit.record(
         session=session,
         actor=who,
@@ -245,7 +252,16 @@ def overview(*, session: Session, now: datetime, who: audit.Actor, limit: int = 
         object_id="",
         detail=f"bermasalah={total}",
     )
-    return OutboxOverview(messages=messages, total_stuck=total, queued=queued, due=due, sending=sending, failed=failed)
+    return OutboxOverview(
+        messages=messages,
+        total_stuck=total,
+        queued=queued,
+        due=due,
+        sending=sending,
+        failed=failed,
+        retrying=retrying,
+        retry_error=mask_addresses_in(newest_error or ""),
+    )
 
 
 @dataclass(frozen=True, slots=True)
