@@ -54,7 +54,7 @@ def app_config(request, database_url):
     if "mailbox" not in request.fixturenames:
         return {}
     if not database_url.startswith("postgresql"):
-        pytest.skip("consumers take a while to start: the PostgreSQL run covers it")
+        pytest.skip("consumers take a while to start: the server database's run covers it")
     url = os.environ.get("TEST_REDIS_URL")
     if not url:
         pytest.skip("Redis not configured: set TEST_REDIS_URL")
