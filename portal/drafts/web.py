@@ -121,7 +121,7 @@ def delayed_confirmation(endpoints: frozenset[str]):
     filing was committed is told so (and to reload), not "nothing was lost, try again"."""
 
     def message() -> str | None:
-        if request.method == "GET" and request.endpoint in endpoints and confirmation_waiting():
+        if request.method != "POST" and request.endpoint in endpoints and confirmation_waiting():
             return str(CONFIRMATION_DELAYED)
         return None
 

@@ -23,7 +23,7 @@ def enforce(view_functions: dict, endpoint: str | None):
     if rule == PUBLIC:
         return None
     if not current_user.is_authenticated:
-        return redirect(url_for("officers.accounts.sign_in", next=_here() if request.method == "GET" else None))
+        return redirect(url_for("officers.accounts.sign_in", next=None if request.method == "POST" else _here()))
     now = utcnow().timestamp()
     idle = now - session.get("last_seen", now) > IDLE_TIMEOUT.total_seconds()
     # A session made before signed_in_at existed counts from now: it still ends within the lifetime.
@@ -45,7 +45,7 @@ def enforce(view_functions: dict, endpoint: str | None):
             flash(why + " " + _("Isian Anda disimpan: masuk lagi untuk melanjutkan."))
         else:
             flash(why + " " + _("Silakan masuk lagi."))
-        back = _here() if request.method == "GET" else None
+        back = None if request.method == "POST" else _here()
         return redirect(url_for("officers.accounts.sign_in", next=back), 303)
     session["last_seen"] = now
     restore.forget_if_resent()

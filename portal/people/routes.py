@@ -56,7 +56,7 @@ def search_people():
         status=PersonStatus(status) if status else None,
         page=_page_number(request.args.get("hal")),
     )
-    if request.method == "GET" and could_be_part_of_a_nik(query.q):
+    if request.method != "POST" and could_be_part_of_a_nik(query.q):
         result = people.PeoplePage(rows=[], total=0, page=1, pages=1, searched=False, by_nik=True)
         error = _("NIK tidak boleh tercantum di alamat halaman. Ketik NIK di kolom pencarian, lalu tekan Cari.")
     else:

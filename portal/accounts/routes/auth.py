@@ -62,9 +62,9 @@ def _wrong_sign_in() -> str:
 def sign_in():
     form = SignInForm()
     next_url = request.args.get("next")
-    if current_user.is_authenticated and request.method == "GET":
+    if current_user.is_authenticated and request.method != "POST":
         return redirect(url_for("officers.accounts.show_home"), 303)
-    if request.method == "GET" or not form.validate_on_submit():
+    if request.method != "POST" or not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
         return render_template("accounts/masuk.html", form=form, title=_("Masuk petugas")), status
     client = device.client_for(form.email.data)
@@ -97,7 +97,7 @@ def verify_totp():
         session.pop(PENDING_KEY, None)
         return redirect(url_for("officers.accounts.sign_in"), 303)
     form = TotpForm()
-    if request.method == "GET" or not form.validate_on_submit():
+    if request.method != "POST" or not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
         return render_template("accounts/kode.html", form=form, title=_("Kode verifikasi")), status
     account = db.session.get(Account, pending["id"])
@@ -152,7 +152,7 @@ def show_home():
 @roles_required(*ALL_STAFF)
 def edit_account():
     form = PasswordChangeForm()
-    if request.method == "GET" or not form.validate_on_submit():
+    if request.method != "POST" or not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
         return render_template("accounts/akun.html", form=form, title=_("Akun saya")), status
     try:
@@ -180,13 +180,13 @@ def edit_account():
 @roles_required(*ALL_STAFF)
 def set_up_totp():
     form = TotpForm()
-    if request.method == "GET" or not accounts.looks_like_totp_secret(form.secret.data):
+    if request.method != "POST" or not accounts.looks_like_totp_secret(form.secret.data):
         form.secret.data = accounts.new_totp_secret()
     secret = form.secret.data
     uri = accounts.totp_uri(account=current_user, secret=secret)
     qr_svg = segno.make(uri, error="m").svg_inline(scale=4, title=_("Kode QR untuk aplikasi autentikator"))
     context = {"form": form, "secret": secret, "qr_svg": qr_svg, "title": _("Verifikasi dua langkah")}
-    if request.method == "GET" or not form.validate_on_submit():
+    if request.method != "POST" or not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
         return render_template("accounts/2fa.html", **context), status
     if not accounts.enable_totp(session=current_session(), account=current_user, secret=secret, code=form.code.data):

@@ -99,7 +99,7 @@ def render_form(form: AssistanceForm, status: int = 200, *, expired: bool = Fals
 def request_help():
     """The whole request on one page. A GET with ?kecamatan= narrows the kelurahan list (htmx
     asks for just that field; without JavaScript the grouped list of all 56 stays)."""
-    if request.method == "GET":
+    if request.method != "POST":  # GET and HEAD only show the form; only POST files
         draft = _draft()
         form = AssistanceForm(formdata=None, data=draft.data if draft else None)
         if request.args.get("kecamatan") in regions().kecamatan:
@@ -176,7 +176,7 @@ def check_request():
     data = _request_input(draft)
     if data is None:
         return redirect(url_for("assistance.request_help"), 303)
-    if request.method == "GET":
+    if request.method != "POST":
         return render_template(
             "assistance/periksa.html",
             data=data,

@@ -105,7 +105,7 @@ def _from_request(reference: str | None) -> dict:
 def start_assisted_filing():
     """Step 1: a complaint category, or a candidate proposal (usulan calon)."""
     form = AssistedCategoryForm()
-    if request.method == "GET":
+    if request.method != "POST":
         draft = _draft()
         form.bantuan.data = request.args.get("bantuan") or (draft.data.get("bantuan") if draft else "")
         form.kategori.data = draft.data.get("kategori") if draft else None
@@ -154,7 +154,7 @@ def edit_assisted_details():
     draft = _draft()
     if draft is None:
         return redirect(url_for("officers.complaints.start_assisted_filing"), 303)
-    if request.method == "GET":
+    if request.method != "POST":
         return _render_details(_details_form(draft), draft)
     form = _details_form(draft, formdata=request.form)
     valid = form.validate_on_submit()
@@ -236,7 +236,7 @@ def check_assisted_filing():
         "consent_by": consent_by(data.filer_relation, data.filer_name, data.filer_relationship),
         "from_request": draft.data.get("bantuan"),
     }
-    if request.method == "GET":
+    if request.method != "POST":
         return _render("complaints/periksa.html", **context)
     me = current_user._get_current_object()
     token = draft.token

@@ -54,7 +54,7 @@ def _draft_or_restart():
 def new_complaint():
     """Step 1: what is it about. A status-check result posts NIK and name here to prefill."""
     form = CategoryForm()
-    if request.method == "GET":
+    if request.method != "POST":
         asked = request.args.get("kategori")
         if asked in {c.value for c in ComplaintCategory}:
             form.kategori.data = asked
@@ -122,7 +122,7 @@ def edit_details():
         draft = _draft_from_the_form()
     if draft is None:
         return redirect(url_for("complaints.new_complaint"), 303)
-    if request.method == "GET":
+    if request.method != "POST":
         return render_details(details_form(draft), draft)
     form = details_form(draft, formdata=request.form)
     form.lampiran.data = request.files.getlist(form.lampiran.name)
@@ -271,7 +271,7 @@ def check_answers():
     data = _complaint_input(draft)
     if data is None:
         return redirect(url_for("complaints.edit_details"), 303)
-    if request.method == "GET":
+    if request.method != "POST":
         files = service.draft_attachments(session=current_session(), token=draft.token)
         place = kelurahan(data.kelurahan_code)
         return render_template(

@@ -59,7 +59,7 @@ TRACKERS = "sigap_trackers"
 @limiter.limit(_tracking_limit, methods=["POST"])
 def track_complaint():
     form = TrackForm()
-    if request.method == "GET":
+    if request.method != "POST":
         return render_page_or_fragment("complaints/lacak.html", "complaints/_lacak_form.html", form=form)
     if not form.validate_on_submit():
         return render_page_or_fragment("complaints/lacak.html", "complaints/_lacak_form.html", form=form, status=400)
