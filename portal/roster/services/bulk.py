@@ -42,7 +42,7 @@ import psycopg
 import sqlalchemy as sa
 
 from portal.roster.services.reading import ImportResult, RejectSink
-from portal.roster.services.rows import COLUMNS, Problem, RawRow, RowError, RowProblem, parse_row
+from portal.roster.services.rows import COLUMNS, PERSON_COLUMNS, Problem, RawRow, RowError, RowProblem, parse_row
 
 SEGMENT_ROWS = 50_000
 """Rows read and checked in Python while the server merges the previous segment."""
@@ -52,22 +52,7 @@ to disk); set for the import's statements only, then restored."""
 
 _STAGE = "roster_stage"
 _DIFF = "roster_diff"
-_VALUES = (
-    "nik",
-    "nama",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "kelurahan_code",
-    "pekerjaan",
-    "desil",
-    "status",
-    "alasan",
-    "kpj",
-    "mulai",
-    "selesai",
-    "tanggal_data",
-)
-"""The columns of `person` an import writes, as in `parse_row`'s RosterRow."""
+_VALUES = PERSON_COLUMNS
 _COMPARED = _VALUES[1:]
 _GROUP = ("status", "kelurahan_code", "jenis_kelamin", "mulai", "selesai", "tanggal_data")
 """portal.roster.services.summary.GROUP_COLUMNS, spelled out for the SQL below."""

@@ -32,28 +32,24 @@ from portal.core.sql import table_of
 from portal.roster.models.person import Person, PersonStatusHistory, RosterImportBatch
 from portal.roster.services import summary as roster_summary
 from portal.roster.services.reading import FileProblem, HashingReader, ImportResult, RejectSink, csv_rows, text_of
-from portal.roster.services.rows import Problem, RawRow, RosterRow, RowError, RowProblem, parse_row
+from portal.roster.services.rows import (
+    COMPARED_COLUMNS,
+    PERSON_COLUMNS,
+    Problem,
+    RawRow,
+    RosterRow,
+    RowError,
+    RowProblem,
+    parse_row,
+)
 
 __all__ = ["CHUNK_SIZE", "FileProblem", "ImportResult", "RejectSink", "import_roster"]
 
 CHUNK_SIZE = 2000
 IMPORT_LOCK = 0x52535452  # "RSTR": PostgreSQL advisory lock held by the running import
 SQLITE_IMPORT_CACHE_KIB = 64 * 1024
-_COMPARED = (
-    "nama",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "kelurahan_code",
-    "pekerjaan",
-    "desil",
-    "status",
-    "alasan",
-    "kpj",
-    "mulai",
-    "selesai",
-    "tanggal_data",
-)
-COLUMNS_DB = ("nik", *_COMPARED)
+_COMPARED = COMPARED_COLUMNS
+COLUMNS_DB = PERSON_COLUMNS
 
 T = TypeVar("T")
 person_t = table_of(Person)

@@ -28,6 +28,24 @@ COLUMNS = (
     "tanggal_data",
 )
 
+# The columns of `person` an import writes (a RosterRow's fields), and those compared to tell a
+# changed person from an unchanged one: shared by the chunked path and PostgreSQL's bulk path.
+COMPARED_COLUMNS = (
+    "nama",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "kelurahan_code",
+    "pekerjaan",
+    "desil",
+    "status",
+    "alasan",
+    "kpj",
+    "mulai",
+    "selesai",
+    "tanggal_data",
+)
+PERSON_COLUMNS = ("nik", *COMPARED_COLUMNS)
+
 _STATUS = {s.value: s for s in PersonStatus}
 _REASON = {r.value: r for r in StatusReason}
 _SEX = {"L": Sex.LAKI_LAKI, "P": Sex.PEREMPUAN}
