@@ -36,8 +36,8 @@ from portal.notifications.whatsapp import (
 from tests.standins.whatsapp_cloud import WhatsAppCloudStandIn
 
 RESIDENT = "+6281234567890"
-REFERENCE = "ADU-2026-000123"
-WHERE = "sigap.bekasikota.go.id/lacak"
+REFERENCE = "SGP-2026-000123"
+WHERE = "sigap.bekasikota.go.id/pengaduan/lacak"
 
 
 class Receiver:
@@ -126,12 +126,12 @@ def test_a_template_reaches_the_standin_in_the_documented_shape(standin, setting
 
 
 def test_a_free_text_goes_as_type_text(standin, settings):
-    result = send_text(settings, to=RESIDENT, body="Status ADU-2026-000123: sedang diproses.")
+    result = send_text(settings, to=RESIDENT, body="Status SGP-2026-000123: sedang diproses.")
 
     assert result.outcome is Outcome.SENT
     [message] = standin.sent
     assert message.body["type"] == "text"
-    assert message.body["text"] == {"preview_url": False, "body": "Status ADU-2026-000123: sedang diproses."}
+    assert message.body["text"] == {"preview_url": False, "body": "Status SGP-2026-000123: sedang diproses."}
 
 
 def test_a_wrong_access_token_is_refused_with_190_and_may_work_once_renewed(standin):
@@ -274,7 +274,7 @@ def test_free_text_only_within_24_hours_of_the_residents_message(standin, settin
     app, url = receiver
     outside = send_text(settings, to=RESIDENT, body="Halo")
     standin.report_statuses(url, outside.provider_id)
-    message_id, answer = standin.send_incoming_text(url, RESIDENT, "LACAK ADU-2026-000123 K7Q2")
+    message_id, answer = standin.send_incoming_text(url, RESIDENT, "LACAK SGP-2026-000123 K7Q2")
     inside = send_text(settings, to=RESIDENT, body="Status: sedang diproses.")
     standin.report_statuses(url, inside.provider_id, upto="delivered")
 
@@ -287,7 +287,7 @@ def test_free_text_only_within_24_hours_of_the_residents_message(standin, settin
         message_id,
         RESIDENT,
         "text",
-        "LACAK ADU-2026-000123 K7Q2",
+        "LACAK SGP-2026-000123 K7Q2",
     )
     assert (sent.status, delivered.status) == (DeliveryStatus.SENT, DeliveryStatus.DELIVERED)
 
