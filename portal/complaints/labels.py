@@ -55,6 +55,23 @@ def category_label(value: str) -> str:
     return labels.get(value) or value.replace("_", " ").capitalize()
 
 
+def agency_label(value: str) -> str:
+    """The agency a complaint was referred to."""
+    labels = {
+        "dukcapil": "Disdukcapil",
+        "dinsos": _("Dinas Sosial"),
+        "bpjs_ketenagakerjaan": "BPJS Ketenagakerjaan",
+        "sp4n_lapor": "SP4N-LAPOR!",
+        "lainnya": _("Instansi lain"),
+    }
+    return labels.get(value) or value.replace("_", " ").capitalize()
+
+
+def satisfaction_label(value: str) -> str:
+    """The resident's rating of the answer."""
+    return {"puas": _("Puas"), "belum_puas": _("Belum puas")}.get(value) or value
+
+
 def resolution_label(value: str) -> str:
     """Why a complaint ended as it did (officer form, case and tracking pages)."""
     labels = {
