@@ -102,6 +102,14 @@ def event_label(kind: EventKind, to_status: ComplaintStatus | None) -> str:
     }[kind]
 
 
+def code_reissued_note(checked_how: str) -> str:
+    """The internal timeline line of a new access code (the code itself is never written)."""
+    return _(
+        "Kode akses baru dibuat setelah identitas pelapor diperiksa (%(how)s). Kode lama tidak berlaku lagi.",
+        how=checked_how,
+    )
+
+
 def actor_names(actors: Iterable[ActedBy], accounts: dict[int, str]) -> dict[ActedBy, str]:
     """Who wrote each timeline line: the officer's name (lifecycle.actor_accounts), or the kind."""
     kinds = {ActorKind.RESIDENT: _("warga"), ActorKind.DEMO: _("data contoh"), ActorKind.SYSTEM: _("sistem")}
@@ -131,6 +139,7 @@ def action_label(action: CaseAction) -> str:
         CaseAction.SELESAIKAN: _("Selesaikan atau tolak"),
         CaseAction.BANDING: _("Putuskan banding"),
         CaseAction.GANDA: _("Tandai sebagai pengaduan ganda"),
+        CaseAction.KODE_AKSES: _("Buat kode akses baru"),
         CaseAction.CATATAN: _("Catatan internal"),
     }[action]
 
