@@ -54,11 +54,23 @@ def _refused(error: AccountError) -> click.ClickException:
     "--seluruh-kota", "city_wide", is_flag=True, help="An officer for the whole city (else give --kecamatan)."
 )
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option(
+    "--keep-password",
+    is_flag=True,
+    help="The account's owner is the one typing the password (the first admin): no change asked.",
+)
 def create_command(
-    email: str, role: str, name: str, kecamatan: tuple[str, ...], city_wide: bool, password_stdin: bool
+    email: str,
+    role: str,
+    name: str,
+    kecamatan: tuple[str, ...],
+    city_wide: bool,
+    password_stdin: bool,
+    keep_password: bool,
 ) -> None:
     """Create an officer account (asks for the password unless --password-stdin). An officer needs
-    --kecamatan or --seluruh-kota; the owner changes the password at the first sign-in."""
+    --kecamatan or --seluruh-kota; the owner changes the password at the first sign-in unless
+    --keep-password."""
     chosen = Role(role)
     try:  # the scope before the password: no prompt for an account that will be refused
         accounts.check_scope(role=chosen, kecamatan_codes=list(kecamatan), city_wide=city_wide)
@@ -76,13 +88,15 @@ def create_command(
             password=password,
             who=CLI_ACTOR,
             via=_via(),
+            owner_chose_password=keep_password,
         )
     except AccountError as error:
         raise _refused(error) from None
     db.session.commit()
     scope = ", ".join(account.kecamatan_codes) or "seluruh Kota Bekasi"
     click.echo(f"Akun #{account.id} {account.email} ({account.role.value}, {scope}) dibuat.")
-    click.echo("Pemilik akun wajib mengganti kata sandi ini saat pertama masuk.")
+    if account.must_change_password:
+        click.echo("Pemilik akun wajib mengganti kata sandi ini saat pertama masuk.")
     if account.role is Role.ADMIN:
         click.echo("Admin wajib mengaktifkan verifikasi dua langkah saat pertama masuk.")
 

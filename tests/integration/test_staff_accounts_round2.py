@@ -63,9 +63,20 @@ def test_the_cli_refuses_an_officer_without_a_chosen_scope(app):
     assert rina.kecamatan_codes == [] and rina.must_change_password
     [event] = audit_rows("buat")
     assert event.account_id is None and event.detail.startswith(VIA + ": rina@uji.test")
-    # supervisors see the whole city anyway: no choice asked of them
-    boss = cli(app, "create", "kepala@uji.test", "--role", "supervisor", "--password-stdin", input=NEW_PASSWORD)
-    assert boss.exit_code == 0, boss.output
+    # supervisors see the whole city anyway: no choice asked of them; --keep-password: the owner typed it
+    boss = cli(
+        app,
+        "create",
+        "kepala@uji.test",
+        "--role",
+        "supervisor",
+        "--keep-password",
+        "--password-stdin",
+        input=NEW_PASSWORD,
+    )
+    assert boss.exit_code == 0 and "wajib mengganti" not in boss.output, boss.output
+    kepala = db.session.scalars(sa.select(Account).where(Account.email == "kepala@uji.test")).one()
+    assert not kepala.must_change_password
 
 
 def test_the_web_form_asks_for_the_scope_of_an_officer(client):

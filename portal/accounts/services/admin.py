@@ -33,10 +33,12 @@ def create(
     password: str,
     who: audit.Actor,
     via: str = "",
+    owner_chose_password: bool = False,
 ) -> Account:
-    """A new account with a password an admin chose: its owner changes it at the first sign-in.
-    An officer's scope must be chosen (accounts.check_scope). `via`: "CLI user@host" when made
-    from the command line (the audit row has no account then)."""
+    """A new account with a password an admin chose: its owner changes it at the first sign-in
+    (unless `owner_chose_password`: the CLI's --keep-password, the owner at the shell). An
+    officer's scope must be chosen (accounts.check_scope). `via`: "CLI user@host" when made from
+    the command line (the audit row has no account then)."""
     accounts.check_scope(role=role, kecamatan_codes=kecamatan_codes, city_wide=city_wide)
     if role is not Role.OFFICER:
         kecamatan_codes = []  # supervisors and admins see the whole city
@@ -47,7 +49,7 @@ def create(
         role=role,
         password=password,
         kecamatan_codes=kecamatan_codes,
-        must_change_password=True,
+        must_change_password=not owner_chose_password,
     )
     audit.record(
         session=session,
