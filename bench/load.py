@@ -74,6 +74,8 @@ def prepare_database(url: str, env: dict[str, str]) -> None:
             OFFICER[0],
             "--role",
             "officer",
+            "--seluruh-kota",
+            "--keep-password",
             "--name",
             "Petugas Uji Beban",
             "--password-stdin",

@@ -34,4 +34,15 @@ def error_message(error: AccountError) -> str:
             return _("Anda tidak dapat mengatur ulang verifikasi dua langkah akun Anda sendiri. Minta admin lain.")
         case AccountRefusal.NO_TOTP:
             return _("Akun ini belum memakai verifikasi dua langkah.")
+        case AccountRefusal.SCOPE_NOT_CHOSEN:
+            return _(
+                "Pilih wilayah kerja petugas: satu atau beberapa kecamatan, atau seluruh Kota Bekasi "
+                "(di baris perintah: --kecamatan KODE atau --seluruh-kota)."
+            )
+        case AccountRefusal.SCOPE_BOTH:
+            return _("Pilih kecamatan atau seluruh Kota Bekasi, tidak keduanya.")
+        case AccountRefusal.SAME_PASSWORD:
+            return _("Kata sandi baru harus berbeda dari kata sandi saat ini.")
+        case AccountRefusal.NOT_FOUND:
+            return _("Tidak ada akun dengan email %(email)s.", email=p["email"])
     raise ValueError(f"no words for {error!r}")

@@ -25,6 +25,8 @@ class Account(Base):
     # The time step of the last code accepted: a code is accepted once (a conditional UPDATE).
     totp_last_step: Mapped[int | None]
     session_version: Mapped[int] = mapped_column(default=1)  # bumped to sign out everywhere
+    # The password was chosen by an admin (a new account, a reset): its owner changes it first.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -55,6 +55,23 @@ def category_label(value: str) -> str:
     return labels.get(value) or value.replace("_", " ").capitalize()
 
 
+def agency_label(value: str) -> str:
+    """The agency a complaint was referred to."""
+    labels = {
+        "dukcapil": "Disdukcapil",
+        "dinsos": _("Dinas Sosial"),
+        "bpjs_ketenagakerjaan": "BPJS Ketenagakerjaan",
+        "sp4n_lapor": "SP4N-LAPOR!",
+        "lainnya": _("Instansi lain"),
+    }
+    return labels.get(value) or value.replace("_", " ").capitalize()
+
+
+def satisfaction_label(value: str) -> str:
+    """The resident's rating of the answer."""
+    return {"puas": _("Puas"), "belum_puas": _("Belum puas")}.get(value) or value
+
+
 def resolution_label(value: str) -> str:
     """Why a complaint ended as it did (officer form, case and tracking pages)."""
     labels = {
@@ -83,6 +100,14 @@ def event_label(kind: EventKind, to_status: ComplaintStatus | None) -> str:
         EventKind.TAMBAHAN_INFO: _("Keterangan tambahan dari pelapor lain"),
         EventKind.PENILAIAN: _("Penilaian warga"),
     }[kind]
+
+
+def code_reissued_note(checked_how: str) -> str:
+    """The internal timeline line of a new access code (the code itself is never written)."""
+    return _(
+        "Kode akses baru dibuat setelah identitas pelapor diperiksa (%(how)s). Kode lama tidak berlaku lagi.",
+        how=checked_how,
+    )
 
 
 def actor_names(actors: Iterable[ActedBy], accounts: dict[int, str]) -> dict[ActedBy, str]:
@@ -114,6 +139,7 @@ def action_label(action: CaseAction) -> str:
         CaseAction.SELESAIKAN: _("Selesaikan atau tolak"),
         CaseAction.BANDING: _("Putuskan banding"),
         CaseAction.GANDA: _("Tandai sebagai pengaduan ganda"),
+        CaseAction.KODE_AKSES: _("Buat kode akses baru"),
         CaseAction.CATATAN: _("Catatan internal"),
     }[action]
 

@@ -13,9 +13,16 @@ from portal.core.roles import Role
 from portal.drafts import web as restore
 from portal.web.auth import ABSOLUTE_LIFETIME, IDLE_TIMEOUT, PUBLIC
 
+CHANGE_PASSWORD = "officers.accounts.edit_account"  # noqa: S105 (an endpoint)
+SET_UP_TOTP = "officers.accounts.set_up_totp"
+ALWAYS_OPEN = frozenset({"officers.accounts.sign_out"})
+"""Open to a signed-in account that still owes a password change or a two-factor set-up: "Keluar"
+on those pages used to send the account back to them (issue 16 point 8)."""
+
 
 def enforce(view_functions: dict, endpoint: str | None):
-    """before_request for the officer blueprint: sign-in, idle timeout, 2FA for admins, role."""
+    """before_request for the officer blueprint: sign-in, idle timeout, a password chosen by an
+    admin changed first, 2FA for admins, role."""
     view = view_functions.get(endpoint or "")
     rule = getattr(view, "allowed_roles", None)
     if rule is None:
@@ -49,9 +56,13 @@ def enforce(view_functions: dict, endpoint: str | None):
         return redirect(url_for("officers.accounts.sign_in", next=back), 303)
     session["last_seen"] = now
     restore.forget_if_resent()
+    if endpoint in ALWAYS_OPEN:
+        return None  # signing out (or the static files of the pages below) never loops back
+    if current_user.must_change_password and endpoint != CHANGE_PASSWORD:
+        return redirect(url_for(CHANGE_PASSWORD))
     two_factor_missing = current_user.role is Role.ADMIN and not current_user.totp_enabled
-    if two_factor_missing and endpoint != "officers.accounts.set_up_totp":
-        return redirect(url_for("officers.accounts.set_up_totp"))
+    if two_factor_missing and endpoint not in (SET_UP_TOTP, CHANGE_PASSWORD):
+        return redirect(url_for(SET_UP_TOTP))
     if current_user.role not in rule:
         abort(403)
     return None

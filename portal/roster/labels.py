@@ -8,7 +8,9 @@ from flask_babel import gettext as _
 from portal.core.errors import RosterFileError
 from portal.roster.models.person import PersonStatus, StatusReason
 from portal.roster.services.importing import FileProblem
-from portal.roster.services.rows import Problem, RowProblem
+from portal.roster.services.rows import COLUMNS, Problem, RowProblem
+
+_HEADER = ",".join(COLUMNS)
 
 
 def status_label(status: PersonStatus) -> str:
@@ -39,7 +41,13 @@ def row_problem(problem: Problem) -> str:
     p = problem.params
     match problem.code:
         case RowProblem.NIK:
-            return str(p["message"])
+            return _nik_problem(str(p["reason"]), int(str(p["count"])))
+        case RowProblem.DUPLICATE_NIK:
+            return _(
+                "NIK ini juga ada di baris %(line)d; hanya baris pertama untuk satu NIK yang diimpor. "
+                "Hapus baris yang salah, lalu impor ulang berkasnya.",
+                line=p["line"],
+            )
         case RowProblem.DATE_EMPTY:
             return _("Kolom %(col)s kosong; isi tanggal TTTT-BB-HH.", col=p["col"])
         case RowProblem.DATE_BAD:
@@ -83,12 +91,37 @@ def row_problem(problem: Problem) -> str:
     raise ValueError(f"no words for {problem!r}")
 
 
+def _nik_problem(reason: str, count: int) -> str:
+    """Why the NIK of a row cannot be right, in words for the admin checking the file (core.nik's
+    own words are for a resident typing their NIK)."""
+    match reason:
+        case "empty":
+            return _("Kolom nik kosong.")
+        case "not_digits":
+            return _("NIK di baris ini memuat selain angka 0–9.")
+        case "length":
+            return _("NIK di baris ini %(count)d angka, bukan 16.", count=count)
+        case "province":
+            return _("Dua angka pertama NIK di baris ini bukan kode provinsi.")
+        case "birth_date":
+            return _("Angka ke-7 sampai ke-12 NIK di baris ini bukan tanggal lahir yang mungkin.")
+        case "serial":
+            return _("Empat angka terakhir NIK di baris ini 0000.")
+    return _("NIK di baris ini tidak sah.")
+
+
 def file_error(error: RosterFileError) -> str:
     """Why a whole file was not imported (nothing of it was written)."""
     p = error.params
     match error.code:
         case FileProblem.NOT_UTF8:
             return _('Berkas bukan teks UTF-8. Simpan ulang sebagai "CSV UTF-8".')
+        case FileProblem.EMPTY:
+            return _(
+                "Berkas kosong, atau baris pertamanya kosong: baris pertama harus baris judul (%(all)s).", all=_HEADER
+            )
+        case FileProblem.NO_ROWS:
+            return _("Berkas hanya berisi baris judul, tanpa data peserta; tidak ada yang diimpor.")
         case FileProblem.HEADER_UNREADABLE:
             return _("Baris judul tidak terbaca: %(e)s", e=p["e"])
         case FileProblem.MISSING_COLUMNS:

@@ -204,7 +204,7 @@ def test_the_same_email_twice_is_refused(client, admin):
     response = post(
         client,
         "/petugas/admin/akun/baru",
-        {"email": taken.email, "name": "Lagi", "role": "officer", "password": "kata-sandi-awal-99"},
+        {"email": taken.email, "name": "Lagi", "role": "officer", "scope": "seluruh", "password": "kata-sandi-awal-99"},
     )
     assert response.status_code == 400 and "Sudah ada akun dengan email" in parse(response).get_text()
 

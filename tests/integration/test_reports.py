@@ -49,7 +49,7 @@ def _setup(client):
 
 def _csv(response):
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"), newline=""), delimiter=";"))
     return rows[0], [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 
 
@@ -76,8 +76,9 @@ def test_indicator_csv_is_audited(client):
     header, rows = _csv(client.get("/petugas/laporan/indikator.csv?bulan=2026-02&per=petugas"))
     assert header[:3] == ["kode", "nama", "diterima"]
     by_name = {r["nama"]: r for r in rows}
-    assert by_name["Petugas A"]["persen_dijawab_tepat_waktu"] == "100.0"
-    assert by_name["Jumlah"]["median_hari_kerja_menjawab"] == "12.0"
+    assert by_name["Petugas A"]["persen_dijawab_tepat_waktu"] == "100"
+    assert by_name["Jumlah"]["median_hari_kerja_menjawab"] == "12"
+    assert by_name["Jumlah"]["persen_diperiksa_tepat_waktu"] == "79,2"  # Indonesian decimal comma
     event = db.session.query(AuditEvent).filter_by(action="ekspor", object_id="indikator.csv").one()
     assert event.account_id == supervisor.id and "bulan=2026-02" in event.detail and "per=petugas" in event.detail
 
@@ -85,7 +86,8 @@ def test_indicator_csv_is_audited(client):
 def test_case_list_export_uses_the_queue_filters_and_hides_identities(client):
     supervisor, _officer = _setup(client)
     header, rows = _csv(client.get("/petugas/laporan/pengaduan.csv?kategori=terlewat&status=selesai"))
-    assert len(rows) == 15 and {r["jenis"] for r in rows} == {"terlewat"} and {r["status"] for r in rows} == {"selesai"}
+    assert len(rows) == 15 and {r["jenis"] for r in rows} == {"Layak, belum terdaftar"}
+    assert {r["status"] for r in rows} == {"Selesai"}
     assert all(r["nik_disamarkan"] == "3275 **** **** 0001" for r in rows)
     assert rows[0]["nama"] == "Nama Pelapor Rahasia" and rows[0]["kecamatan"] == "Bekasi Timur"
     _header, hidden = _csv(client.get("/petugas/laporan/pengaduan.csv?rahasia=1"))
@@ -102,6 +104,28 @@ def test_case_list_export_uses_the_queue_filters_and_hides_identities(client):
     assert len(events) == 4 and all(e.account_id == supervisor.id for e in events)
     assert "kategori=terlewat" in events[0].detail and "status=selesai" in events[0].detail
     assert events[0].detail.endswith("baris=15") and events[1].detail == "rahasia=1 baris=5"
+
+
+def test_exports_open_in_columns_in_excel_set_to_indonesian(client):
+    _setup(client)
+    for path in ("/petugas/laporan/pengaduan.csv", "/petugas/laporan/indikator.csv?bulan=2026-02"):
+        response = client.get(path)
+        raw = response.get_data()
+        assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 byte order mark
+        assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+        assert response.headers["Content-Disposition"].startswith("attachment; filename=")
+        text = raw.decode("utf-8-sig")
+        assert not text.startswith("sep=")
+        lines = text.split("\r\n")
+        assert lines[-1] == "" and all("\n" not in line for line in lines)  # CRLF only
+        header = lines[0].split(";")
+        assert len(header) > 10 and "," not in lines[0]
+        assert ".0;" not in text and not any(line.endswith(".0") for line in lines)
+    _header, rows = _csv(client.get("/petugas/laporan/pengaduan.csv"))
+    words = {r["status"] for r in rows} | {r["jenis"] for r in rows} | {r["kode_penyelesaian"] for r in rows}
+    assert "Banding sedang ditinjau" in words and "Selesai" in words and "Layak, belum terdaftar" in words
+    assert not words & {"banding", "selesai", "terlewat", "didaftarkan", "data_salah"}  # no codes
+    assert all(len(r["diterima"]) == 16 and r["diterima"][10] == " " for r in rows)  # 2026-02-02 09:00
 
 
 def test_typed_text_cannot_become_a_spreadsheet_formula(client):

@@ -14,7 +14,6 @@ from portal.models import (
     PersonStatus,
     PersonStatusHistory,
     RosterImportBatch,
-    StatusReason,
 )
 from portal.roster.labels import file_error, row_problem
 from portal.roster.services.importing import import_roster
@@ -82,12 +81,15 @@ def test_an_older_snapshot_never_overwrites_a_newer_one(app):
     assert db.session.scalars(sa.select(Person)).one().status is PersonStatus.AKTIF
 
 
-def test_the_later_row_wins_within_one_file(app):
+def test_the_first_row_of_a_nik_wins_within_one_file(app):
     first = roster_row()
-    second = {**first, "status": "nonaktif", "alasan": "meninggal"}
-    run_import(roster_csv([first, second]))
+    second = {**first, "status": "nonaktif", "alasan": "meninggal", "kpj": "", "mulai": "", "selesai": ""}
+    rejects: list = []
+    result = run_import(roster_csv([first, second]), rejects)
+    assert (result.inserted, result.rejected) == (1, 1)
+    assert rejects == [(3, "ditolak", rejects[0][2])] and "NIK ini juga ada di baris 2" in rejects[0][2]
     person = db.session.scalars(sa.select(Person)).one()
-    assert person.alasan is StatusReason.MENINGGAL
+    assert person.status is PersonStatus.AKTIF and person.alasan is None
 
 
 def test_a_batch_records_who_when_hash_and_counts(app):

@@ -37,6 +37,7 @@ CASE_ACTIONS = {  # action → its fields, with a usable value each
     "selesaikan": {"outcome": "selesai", "code": "didaftarkan", "next_step": "Cek lagi.", "message": "Selesai."},
     "banding": {"decision": "kuatkan", "message": "Banding ditinjau."},
     "ganda": {"of_reference": ""},
+    "kode-akses": {"checked_how": "KTP asli dilihat."},
 }
 HELP_ACTIONS = {
     "ambil": {},

@@ -33,7 +33,7 @@ def test_reason_required_for_inactive():
 @pytest.mark.parametrize(
     ("overrides", "reason"),
     [
-        ({"nik": "123"}, "NIK harus 16 angka"),
+        ({"nik": "123"}, "bukan 16"),
         ({"nama": "  "}, "nama kosong"),
         ({"nama": "x" * 151}, "150"),
         ({"tanggal_lahir": "07-03-1985"}, "TTTT-BB-HH"),

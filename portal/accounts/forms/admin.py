@@ -13,7 +13,7 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.accounts.labels import error_message
@@ -26,6 +26,14 @@ ROLE_CHOICES = [
     SelectChoice(Role.OFFICER.value, _l("Petugas: menangani pengaduan di wilayahnya")),
     SelectChoice(Role.SUPERVISOR.value, _l("Supervisor: menugaskan, memantau SLA, membaca jejak audit")),
     SelectChoice(Role.ADMIN.value, _l("Admin: akun, impor roster, templat (wajib verifikasi dua langkah)")),
+]
+
+
+CITY_WIDE = "seluruh"
+SOME_KECAMATAN = "kecamatan"
+SCOPE_CHOICES = [
+    SelectChoice(CITY_WIDE, _l("Seluruh Kota Bekasi (semua kecamatan)")),
+    SelectChoice(SOME_KECAMATAN, _l("Kecamatan tertentu, dipilih di bawah")),
 ]
 
 
@@ -49,10 +57,17 @@ class _AccountFields(FlaskForm):
         validate_choice=False,
         validators=[InputRequired(message=_l("Pilih peran.")), OneOfTheChoices()],
     )
-    kecamatan = SelectMultipleField(
-        _l("Wilayah kerja (kecamatan)"),
+    scope = RadioField(
+        _l("Wilayah kerja petugas"),
+        choices=SCOPE_CHOICES,
         validate_choice=False,
-        description=_l("Kosongkan untuk seluruh Kota Bekasi. Supervisor dan admin selalu melihat seluruh kota."),
+        description=_l("Wajib dipilih untuk peran petugas. Supervisor dan admin selalu melihat seluruh kota."),
+        validators=[Optional(), OneOfTheChoices()],
+    )
+    kecamatan = SelectMultipleField(
+        _l("Kecamatan"),
+        validate_choice=False,
+        description=_l("Bila memilih kecamatan tertentu: centang satu atau beberapa."),
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
@@ -64,6 +79,16 @@ class _AccountFields(FlaskForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.kecamatan.choices = kecamatan_choices()
+
+    @property
+    def chosen_codes(self) -> list[str]:
+        """The kecamatan ticked (with "Seluruh Kota Bekasi" chosen too, accounts.check_scope
+        refuses both)."""
+        return list(self.kecamatan.data or [])
+
+    @property
+    def city_wide(self) -> bool:
+        return self.scope.data == CITY_WIDE
 
 
 class AccountCreateForm(_AccountFields):

@@ -6,18 +6,27 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.accounts.forms.admin import AccountCreateForm, AccountEditForm, PasswordResetForm, TwoFactorResetForm
+from portal.accounts.forms.admin import (
+    CITY_WIDE,
+    SOME_KECAMATAN,
+    AccountCreateForm,
+    AccountEditForm,
+    PasswordResetForm,
+    TwoFactorResetForm,
+)
 from portal.accounts.labels import error_message
 from portal.accounts.models import Account
 from portal.accounts.routes import officer_bp as bp
 from portal.accounts.services import admin as account_admin
-from portal.accounts.services.accounts import AccountError
+from portal.accounts.services.accounts import AccountError, AccountRefusal
 from portal.core.regions import regions
 from portal.core.roles import Role
 from portal.extensions import current_session, db
 from portal.web.auth import ADMINS, current_actor, roles_required
 
 # Accounts ------------------------------------------------------------------------------------
+
+SCOPE_REFUSALS = {AccountRefusal.SCOPE_NOT_CHOSEN, AccountRefusal.SCOPE_BOTH}
 
 
 @bp.get("/admin/akun")
@@ -43,13 +52,15 @@ def create_account():
             email=form.email.data,
             name=form.name.data,
             role=Role(form.role.data),
-            kecamatan_codes=list(form.kecamatan.data or []),
+            kecamatan_codes=form.chosen_codes,
+            city_wide=form.city_wide,
             password=form.password.data,
             who=current_actor(),
         )
-    except AccountError as error:  # the email is taken or not an email
+    except AccountError as error:  # the email is taken or not an email, or no scope chosen
         db.session.rollback()
-        form.email.errors = [error_message(error)]
+        field = form.scope if error.code in SCOPE_REFUSALS else form.email
+        field.errors = [error_message(error)]
         return _account_form(form, None, status=400)
     db.session.commit()
     flash(_("Akun %(email)s dibuat. Sampaikan kata sandi awal kepada pemiliknya secara langsung.", email=made.email))
@@ -89,6 +100,7 @@ def _edit_form(account: Account) -> AccountEditForm:
             "name": account.name,
             "role": account.role.value,
             "kecamatan": account.kecamatan_codes,
+            "scope": SOME_KECAMATAN if account.kecamatan_codes else CITY_WIDE,
             "active": account.active,
         },
     )
@@ -103,6 +115,7 @@ def update_account(account_id: int):
             "name": account.name,
             "role": account.role.value,
             "kecamatan": account.kecamatan_codes,
+            "scope": SOME_KECAMATAN if account.kecamatan_codes else CITY_WIDE,
             "active": account.active,
         }
     )
@@ -114,7 +127,8 @@ def update_account(account_id: int):
             account=account,
             name=form.name.data,
             role=Role(form.role.data),
-            kecamatan_codes=list(form.kecamatan.data or []),
+            kecamatan_codes=form.chosen_codes,
+            city_wide=form.city_wide,
             active=form.active.data,
             by=current_user,
             who=current_actor(),

@@ -155,6 +155,7 @@ def edit_account():
     if request.method != "POST" or not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
         return render_template("accounts/akun.html", form=form, title=_("Akun saya")), status
+    forced = current_user.must_change_password
     try:
         accounts.change_password(
             session=current_session(), account=current_user, current=form.current.data, new=form.new.data
@@ -173,6 +174,8 @@ def edit_account():
     db.session.commit()
     login_user(current_user)  # this session carries the new version; every other one is signed out
     flash(_("Kata sandi diganti. Sesi di perangkat lain sudah dikeluarkan."))
+    if forced:  # on to the work (or to the two-factor set-up an admin still owes)
+        return redirect(url_for("officers.accounts.show_home"), 303)
     return redirect(url_for("officers.accounts.edit_account"), 303)
 
 

@@ -52,6 +52,10 @@ class AccountRefusal(enum.StrEnum):
     OWN_RESET = "own_reset"  # of the password
     OWN_TOTP = "own_totp"
     NO_TOTP = "no_totp"
+    SCOPE_NOT_CHOSEN = "scope_not_chosen"  # an officer: neither kecamatan nor the whole city chosen
+    SCOPE_BOTH = "scope_both"  # kecamatan and the whole city both chosen
+    SAME_PASSWORD = "same_password"  # noqa: S105 (a refusal code: the new password is the current one)
+    NOT_FOUND = "not_found"  # email (the CLI)
 
 
 class AccountError(DomainError):
@@ -74,8 +78,27 @@ def check_password_strength(password: str, *, email: str = "") -> None:
         raise AccountError(AccountRefusal.HAS_EMAIL_NAME)
 
 
+def check_scope(*, role: Role, kecamatan_codes: list[str], city_wide: bool) -> None:
+    """An officer's scope is chosen, never a default: some kecamatan, or the whole city on purpose
+    (issue 16 point 8: an officer made without kecamatan silently saw the whole city).
+    Supervisors and admins always see the whole city; the choice does not apply to them."""
+    if role is not Role.OFFICER:
+        return
+    if city_wide and kecamatan_codes:
+        raise AccountError(AccountRefusal.SCOPE_BOTH)
+    if not city_wide and not kecamatan_codes:
+        raise AccountError(AccountRefusal.SCOPE_NOT_CHOSEN)
+
+
 def create_account(
-    *, session: Session, email: str, name: str, role: Role, password: str, kecamatan_codes: list[str] | None = None
+    *,
+    session: Session,
+    email: str,
+    name: str,
+    role: Role,
+    password: str,
+    kecamatan_codes: list[str] | None = None,
+    must_change_password: bool = False,
 ) -> Account:
     email = email.strip().lower()
     if not email or "@" not in email:
@@ -91,6 +114,7 @@ def create_account(
         name=name.strip() or email,
         role=role,
         password_hash=password_hasher().hash(password),
+        must_change_password=must_change_password,
         scopes=[AccountKecamatan(kecamatan_code=c) for c in kecamatan_codes or []],
     )
     session.add(account)
@@ -346,16 +370,21 @@ def change_password(*, session: Session, account: Account, current: str, new: st
     """Changing the password signs the account out everywhere (session_version)."""
     if not _verify(account.password_hash, current):
         raise AccountError(AccountRefusal.WRONG_CURRENT)
+    if new == current:
+        raise AccountError(AccountRefusal.SAME_PASSWORD)
     check_password_strength(new, email=account.email)
     account.password_hash = password_hasher().hash(new)
+    account.must_change_password = False
     account.session_version += 1
     session.flush()
 
 
 def set_password(*, session: Session, account: Account, new: str) -> None:
-    """An admin resets a password: also signs the account out everywhere."""
+    """An admin resets a password: also signs the account out everywhere, and its owner must
+    change it at the next sign-in (the admin knows it)."""
     check_password_strength(new, email=account.email)
     account.password_hash = password_hasher().hash(new)
+    account.must_change_password = True
     account.session_version += 1
     session.flush()
 

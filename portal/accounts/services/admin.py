@@ -23,10 +23,33 @@ def _scope_text(codes: list[str]) -> str:
 
 
 def create(
-    *, session: Session, email: str, name: str, role: Role, kecamatan_codes: list[str], password: str, who: audit.Actor
+    *,
+    session: Session,
+    email: str,
+    name: str,
+    role: Role,
+    kecamatan_codes: list[str],
+    city_wide: bool,
+    password: str,
+    who: audit.Actor,
+    via: str = "",
+    owner_chose_password: bool = False,
 ) -> Account:
+    """A new account with a password an admin chose: its owner changes it at the first sign-in
+    (unless `owner_chose_password`: the CLI's --keep-password, the owner at the shell). An
+    officer's scope must be chosen (accounts.check_scope). `via`: "CLI user@host" when made from
+    the command line (the audit row has no account then)."""
+    accounts.check_scope(role=role, kecamatan_codes=kecamatan_codes, city_wide=city_wide)
+    if role is not Role.OFFICER:
+        kecamatan_codes = []  # supervisors and admins see the whole city
     account = accounts.create_account(
-        session=session, email=email, name=name, role=role, password=password, kecamatan_codes=kecamatan_codes
+        session=session,
+        email=email,
+        name=name,
+        role=role,
+        password=password,
+        kecamatan_codes=kecamatan_codes,
+        must_change_password=not owner_chose_password,
     )
     audit.record(
         session=session,
@@ -34,9 +57,39 @@ def create(
         action="buat",
         object_type="account",
         object_id=account.id,
-        detail=f"{account.email} peran={role.value} wilayah={_scope_text(kecamatan_codes)}",
+        detail=_via(via) + f"{account.email} peran={role.value} wilayah={_scope_text(kecamatan_codes)}",
     )
     return account
+
+
+def _via(via: str) -> str:
+    return f"{via}: " if via else ""
+
+
+def find_by_email(*, session: Session, email: str) -> Account:
+    account = session.scalar(sa.select(Account).where(Account.email == accounts.normalize_email(email)))
+    if account is None:
+        raise AccountError(AccountRefusal.NOT_FOUND, email=email.strip()[:254])
+    return account
+
+
+def deactivate(*, session: Session, account: Account, who: audit.Actor, via: str = "") -> bool:
+    """Turn an account off and sign it out everywhere (the CLI's `users deactivate`); False when
+    it already was."""
+    if not account.active:
+        return False
+    account.active = False
+    account.session_version += 1
+    session.flush()
+    audit.record(
+        session=session,
+        actor=who,
+        action="ubah",
+        object_type="account",
+        object_id=account.id,
+        detail=_via(via) + "aktif: ya -> tidak",
+    )
+    return True
 
 
 def update(
@@ -49,8 +102,11 @@ def update(
     active: bool,
     by: Account,
     who: audit.Actor,
+    city_wide: bool,
 ) -> None:
-    """Change an account's name, role, kecamatan scope and whether it may sign in."""
+    """Change an account's name, role, kecamatan scope (an officer's chosen: check_scope) and
+    whether it may sign in."""
+    accounts.check_scope(role=role, kecamatan_codes=kecamatan_codes, city_wide=city_wide)
     if account.id == by.id and not active:
         raise AccountError(AccountRefusal.OWN_ACTIVE)
     if account.id == by.id and role is not by.role:
@@ -92,25 +148,32 @@ def update(
 
 
 def reset_password(
-    *, session: Session, account: Account, new: str, by: Account, who: audit.Actor, hmac_key: str
+    *, session: Session, account: Account, new: str, by: Account | None, who: audit.Actor, hmac_key: str, via: str = ""
 ) -> None:
     """Sets a new password and signs the account out everywhere (accounts.set_password); the
-    sign-in lockouts of its e-mail end (they were about the old password)."""
-    if account.id == by.id:
+    sign-in lockouts of its e-mail end (they were about the old password). `by` None: the CLI."""
+    if by is not None and account.id == by.id:
         raise AccountError(AccountRefusal.OWN_RESET)
     accounts.set_password(session=session, account=account, new=new)
     accounts.clear_sign_in_lockouts(session=session, email=account.email, hmac_key=hmac_key)
     audit.record(
-        session=session, actor=who, action="atur_ulang_kata_sandi", object_type="account", object_id=account.id
+        session=session,
+        actor=who,
+        action="atur_ulang_kata_sandi",
+        object_type="account",
+        object_id=account.id,
+        detail=_via(via).removesuffix(": "),
     )
 
 
-def reset_two_factor(*, session: Session, account: Account, by: Account, who: audit.Actor) -> None:
+def reset_two_factor(
+    *, session: Session, account: Account, by: Account | None, who: audit.Actor, via: str = ""
+) -> None:
     """For a lost or replaced phone: turns the account's two-factor verification off and signs it
     out everywhere. An admin account must set it up again before any other page opens
     (portal.web.auth.enforce); other roles may. Never one's own account: another admin checks
     who is asking."""
-    if account.id == by.id:
+    if by is not None and account.id == by.id:
         raise AccountError(AccountRefusal.OWN_TOTP)
     if not account.totp_enabled:
         raise AccountError(AccountRefusal.NO_TOTP)
@@ -125,5 +188,5 @@ def reset_two_factor(*, session: Session, account: Account, by: Account, who: au
         action="atur_ulang_2fa",
         object_type="account",
         object_id=account.id,
-        detail=f"peran={account.role.value}",
+        detail=_via(via) + f"peran={account.role.value}",
     )

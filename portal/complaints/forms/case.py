@@ -51,6 +51,21 @@ class ReplyForm(CaseForm):
     message = _message(_l("Balasan untuk warga (terlihat di halaman lacak)"))
 
 
+class ReissueCodeForm(CaseForm):
+    checked_how = StringField(
+        _l("Bagaimana identitas pelapor diperiksa?"),
+        description=_l(
+            "Misalnya: KTP asli dilihat di kantor kecamatan, nama dan NIK cocok dengan pengaduan. "
+            "Dicatat di jejak audit; kode akses tidak dicatat."
+        ),
+        filters=[strip_filter],
+        validators=[
+            DataRequired(message=_l("Tulis bagaimana identitas pelapor diperiksa.")),
+            Length(max=200, message=_l("Paling banyak 200 huruf.")),
+        ],
+    )
+
+
 class NoteForm(CaseForm):
     message = _message(_l("Catatan internal (tidak terlihat warga)"))
 

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import Account
 from portal.complaints.forms import case as forms
-from portal.complaints.labels import action_label, actor_names, error_message, event_label, officer_status_label
+from portal.complaints.labels import (
+    action_label,
+    actor_names,
+    code_reissued_note,
+    error_message,
+    event_label,
+    officer_status_label,
+)
 from portal.complaints.models.complaint import Attachment, Complaint, ComplaintStatus, ReferralAgency, ResolutionCode
 from portal.complaints.models.response_template import ResponseTemplate
 from portal.complaints.routes import officer_bp as bp
@@ -164,6 +171,7 @@ ACTIONS_FORMS = {
     "selesaikan": forms.ConcludeForm,
     "banding": forms.AppealForm,
     "ganda": forms.DuplicateForm,
+    "kode-akses": forms.ReissueCodeForm,
 }
 
 
@@ -243,6 +251,32 @@ def _perform(action: str, form, complaint: Complaint) -> None:
             case_actions.mark_duplicate(officer=me, of_reference=form.of_reference.data, calendar=calendar, **common)
 
 
+def _reissue_code(form: forms.ReissueCodeForm, complaint: Complaint):
+    """The new code is shown on the answer to this POST, once: not flashed (a cookie), not in a
+    URL, not stored anywhere but as its hash. Reloading the page re-sends the POST, which the
+    case's new version refuses, so a second code is never made by accident."""
+    code = case_actions.reissue_access_code(
+        session=current_session(),
+        complaint=complaint,
+        officer=current_user._get_current_object(),
+        expected_version=form.version_number,
+        checked_how=form.checked_how.data,
+        note=code_reissued_note(form.checked_how.data),
+        who=current_actor(),
+    )
+    db.session.commit()
+    response = make_response(
+        render_template(
+            "complaints/petugas_kode_akses.html",
+            complaint=complaint,
+            code=code,
+            title=_("Kode akses baru %(ref)s", ref=complaint.reference),
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.post("/pengaduan/<reference>/aksi/<action>")
 @roles_required(*ALL_STAFF)
 def act_on_case(reference: str, action: str):
@@ -256,6 +290,8 @@ def act_on_case(reference: str, action: str):
     if not form.validate_on_submit():
         return _render(complaint, active_form=(action, form), status=400)
     try:
+        if action == "kode-akses":
+            return _reissue_code(form, complaint)
         _perform(action, form, complaint)
     except case_actions.CaseChanged as changed:
         db.session.rollback()

@@ -3,8 +3,7 @@ as CSV. Every export is written to the audit trail before the first byte leaves.
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 
 from flask import Response, render_template, request, stream_with_context
@@ -12,7 +11,14 @@ from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.complaints.labels import indicator_label, officer_status_label
+from portal.complaints.labels import (
+    agency_label,
+    category_label,
+    indicator_label,
+    officer_status_label,
+    resolution_label,
+    satisfaction_label,
+)
 from portal.complaints.models.complaint import ComplaintCategory, ComplaintStatus
 from portal.complaints.routes import officer_bp as bp
 from portal.complaints.routes.queue import due_soon_by, filters_from
@@ -24,6 +30,7 @@ from portal.core.nik import mask_nik, normalize_nik
 from portal.core.regions import regions
 from portal.core.workdays import local_date
 from portal.extensions import current_session, db
+from portal.web import spreadsheet
 from portal.web.auth import SUPERVISORS, current_actor, roles_required
 from portal.web.settings import work_calendar
 
@@ -45,14 +52,28 @@ def _recent_months(today: date, count: int = 18) -> list[date]:
     return months
 
 
-def _csv_line(values) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow(values)
-    return out.getvalue()
+_WORDS: dict[str, Callable[[str], str]] = {
+    "jenis": category_label,
+    "status": lambda code: officer_status_label(ComplaintStatus(code)),
+    "dirujuk_ke": agency_label,
+    "kode_penyelesaian": resolution_label,
+    "penilaian": satisfaction_label,
+}
+"""The columns whose codes the case list export says in words."""
+
+
+def _worded(header: list[str], rows: Iterable[list[str]]) -> Iterator[list[str]]:
+    words = [(index, _WORDS[name]) for index, name in enumerate(header) if name in _WORDS]
+    for row in rows:
+        for index, say in words:
+            if row[index]:
+                row[index] = say(row[index])
+        yield row
 
 
 def _csv_response(body, filename: str) -> Response:
-    response = Response(body, mimetype="text/csv")
+    """A spreadsheet file for staff (portal.web.spreadsheet: BOM, `;`, CRLF, decimal comma)."""
+    response = Response(body, content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -101,7 +122,7 @@ def export_indicators():
         detail=f"bulan={month:%Y-%m} per={per} baris={len(rows)}",
     )
     db.session.commit()
-    body = _csv_line(reports.INDICATOR_HEADER) + "".join(_csv_line(row) for row in rows)
+    body = "".join(spreadsheet.lines(reports.INDICATOR_HEADER, rows))
     return _csv_response(body, f"sigap-indikator-{month:%Y-%m}-{per}.csv")
 
 
@@ -128,8 +149,6 @@ def export_complaints():
     db.session.commit()
 
     def generate():
-        yield _csv_line(reports.EXPORT_HEADER)
-        for row in rows:
-            yield _csv_line(row)
+        yield from spreadsheet.lines(reports.EXPORT_HEADER, _worded(reports.EXPORT_HEADER, rows))
 
     return _csv_response(stream_with_context(generate()), f"sigap-pengaduan-{today.isoformat()}.csv")

@@ -18,6 +18,7 @@ from portal.complaints.services import tracking
 from portal.complaints.services.attachments import MAX_FILES, AttachmentError
 from portal.core.base import utcnow
 from portal.core.errors import DomainError, Locked
+from portal.core.lockout import keyed_hash
 from portal.core.references import normalize_reference
 from portal.drafts.services import session_restore
 from portal.extensions import current_session, db, limiter
@@ -36,16 +37,26 @@ def _tracking_limit() -> str:
     return current_app.config["RATELIMIT_TRACKING"]
 
 
+def _code_mark(complaint: Complaint) -> str:
+    """Which access code opened the session (a keyed hash of the code's hash, not the code): a
+    new code made by an officer ends the sessions opened with the old one."""
+    return keyed_hash(current_app.config["NIK_HMAC_KEY"], "kode:" + complaint.access_code_hash)[:16]
+
+
 def _tracked() -> Complaint | None:
     tracked = session.get(TRACKED_KEY)
     if not tracked or utcnow().timestamp() - tracked.get("at", 0) > TRACKING_LIFETIME.total_seconds():
         session.pop(TRACKED_KEY, None)
         return None
-    return db.session.get(Complaint, tracked["id"])
+    complaint = db.session.get(Complaint, tracked["id"])
+    if complaint is None or tracked.get("code") != _code_mark(complaint):
+        session.pop(TRACKED_KEY, None)
+        return None
+    return complaint
 
 
 def _remember(complaint: Complaint) -> str:
-    session[TRACKED_KEY] = {"id": complaint.id, "at": utcnow().timestamp()}
+    session[TRACKED_KEY] = {"id": complaint.id, "at": utcnow().timestamp(), "code": _code_mark(complaint)}
     return url_for("complaints.view_case")
 
 

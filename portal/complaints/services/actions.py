@@ -8,6 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.security import generate_password_hash
 
 from portal.accounts.models import Account
 from portal.complaints.models.complaint import Complaint, ComplaintStatus, EventKind, ReferralAgency, ResolutionCode
@@ -17,6 +18,8 @@ from portal.complaints.services.lifecycle import CaseRefusal, add_event, transit
 from portal.core import trail as audit
 from portal.core.base import utcnow
 from portal.core.errors import DomainError
+from portal.core.hashing import code_hash_method
+from portal.core.references import new_access_code
 from portal.core.roles import Role
 from portal.core.trail import ActedBy
 from portal.core.workdays import WorkCalendar
@@ -308,3 +311,43 @@ def mark_duplicate(
         object_id=complaint.id,
         detail=original.reference,
     )
+
+
+def reissue_access_code(
+    *,
+    session: Session,
+    complaint: Complaint,
+    officer: Account,
+    expected_version: int,
+    checked_how: str,
+    note: str,
+    who: audit.Actor,
+) -> str:
+    """A new access code for a resident who lost the receipt, after the officer checked who asks
+    (`checked_how`, the officer's words, goes to the audit trail; `note`, worded by the caller,
+    to the internal timeline). The old code stops working at once, and so does every tracking
+    session opened with it. Returns the new code: the caller shows it once and keeps it nowhere
+    (not in the audit trail, a log, a cookie or a URL)."""
+    _check(complaint, officer, expected_version)
+    _available(complaint, officer, CaseAction.KODE_AKSES)
+    code = new_access_code()
+    complaint.access_code_hash = generate_password_hash(code, method=code_hash_method())
+    add_event(
+        session=session,
+        complaint=complaint,
+        kind=EventKind.CATATAN,
+        acted_by=ActedBy.officer(officer.id),
+        message=note,
+        public=False,
+    )
+    complaint.updated_at = utcnow()
+    _flush(session)
+    audit.record(
+        session=session,
+        actor=who,
+        action="kode_akses_baru",
+        object_type="complaint",
+        object_id=complaint.id,
+        detail=f"identitas diperiksa: {checked_how[:200]}",
+    )
+    return code

@@ -26,6 +26,7 @@ class CaseAction(enum.StrEnum):
     SELESAIKAN = "selesaikan"
     BANDING = "banding"
     GANDA = "ganda"
+    KODE_AKSES = "kode-akses"
     CATATAN = "catatan"
 
 
@@ -59,6 +60,9 @@ def available_actions(*, case: Complaint, actor: Account) -> tuple[CaseAction, .
             CaseAction.SELESAIKAN: fresh or (allowed(S.SELESAI) and status is not S.BANDING),
             CaseAction.BANDING: status is S.BANDING and allowed(S.SELESAI),
             CaseAction.GANDA: allowed(S.DITUTUP),
+            # A new access code for a resident who lost the receipt, whatever the status: the
+            # handling officer or a supervisor, after checking who asks (issue 16 point 10).
+            CaseAction.KODE_AKSES: True,
         }
         found.update(action for action, ok in rules.items() if ok)
     found.add(CaseAction.CATATAN)

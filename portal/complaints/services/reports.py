@@ -107,7 +107,7 @@ def _export(session: Session, query: sa.Select[*tuple[Any, ...]]) -> Iterator[li
             row.kelurahan_code,
             place.name if place else "",
             place.kecamatan.name if place else "",
-            row.created_at.astimezone(JAKARTA).isoformat(timespec="minutes"),
+            row.created_at.astimezone(JAKARTA).strftime("%Y-%m-%d %H:%M"),  # a date and time to a spreadsheet
             row.verify_due.isoformat(),
             _day(row.verified_at),
             row.resolve_due.isoformat(),

@@ -93,6 +93,27 @@ FROM (SELECT DISTINCT ON (nik) * FROM {_STAGE} ORDER BY nik, line DESC) AS s
 LEFT JOIN LATERAL (SELECT * FROM person AS p WHERE p.nik = s.nik OFFSET 0) AS p ON true
 """  # noqa: S608 (constant names only)
 
+_SEEN = "roster_seen"
+_CREATE_SEEN = f"CREATE TEMP TABLE {_SEEN} (nik text PRIMARY KEY, line integer NOT NULL) ON COMMIT DROP"
+"""The NIKs of the file staged so far, with their line: a NIK's first good row is the one
+imported; the later ones are rejected as duplicates (docs/roster.md)."""
+
+_DUPLICATES = f"""
+WITH firsts AS (SELECT DISTINCT ON (nik) nik, line FROM {_STAGE} ORDER BY nik, line),
+     dup AS (
+         SELECT s.line, COALESCE(seen.line, f.line) AS first_line
+         FROM {_STAGE} AS s
+         JOIN firsts AS f ON f.nik = s.nik
+         LEFT JOIN LATERAL (SELECT line FROM {_SEEN} AS e WHERE e.nik = s.nik OFFSET 0) AS seen ON true
+         WHERE seen.line IS NOT NULL OR s.line <> f.line
+     )
+DELETE FROM {_STAGE} AS s USING dup WHERE s.line = dup.line
+RETURNING s.line, {", ".join(f"s.{c}" for c in _VALUES)}, s.raw_nik, s.raw_nama, dup.first_line
+"""  # noqa: S608 (constant names only)
+"""Take out of the stage the rows whose NIK came earlier in the file (in this segment or one
+before), returned with the line of that earlier row."""
+_REMEMBER = f"INSERT INTO {_SEEN} (nik, line) SELECT nik, line FROM {_STAGE}"  # noqa: S608
+
 _HISTORY = f"""
 INSERT INTO person_status_history (person_id, old_status, old_alasan, new_status, new_alasan,
                                    old_tanggal_data, new_tanggal_data, import_batch_id, changed_at)
@@ -135,7 +156,7 @@ INSERT INTO person ({", ".join(_VALUES)}, import_batch_id, updated_at)
 SELECT {", ".join(_VALUES)}, %(batch_id)s, %(now)s FROM {_DIFF} WHERE kind = 'n' ORDER BY nik
 """  # noqa: S608 (constant names only)
 _NEXT_SEGMENT = f"TRUNCATE {_STAGE}, {_DIFF}"
-_DROP = f"DROP TABLE IF EXISTS pg_temp.{_DIFF}, pg_temp.{_STAGE}"
+_DROP = f"DROP TABLE IF EXISTS pg_temp.{_DIFF}, pg_temp.{_STAGE}, pg_temp.{_SEEN}"
 _N = "\\N"
 
 
@@ -205,12 +226,15 @@ class _Merged:
     status_changes: int
     moves: list[tuple[Any, ...]]  # kind, new group, old group, people
     older: list[tuple[Any, ...]]  # line, the row's values, raw_nik, raw_nama, old_tanggal_data
+    duplicates: list[tuple[Any, ...]]  # line, the row's values, raw_nik, raw_nama, the NIK's first line
 
 
 def _merge(driver: psycopg.Connection, *, batch_id: int, now: datetime) -> _Merged:
     """Compare and merge the staged segment (runs in the worker thread), then empty the stage."""
     params = {"batch_id": batch_id, "now": now}
     with driver.cursor() as cursor:
+        duplicates = sorted(cursor.execute(_DUPLICATES).fetchall())
+        cursor.execute(_REMEMBER)
         counts: dict[str, int] = dict(cursor.execute(_FILL_DIFF).fetchall())
         older = cursor.execute(_OLDER).fetchall() if counts.get("o") else []
         status_changes = cursor.execute(_HISTORY, params).rowcount if counts.get("c") else 0
@@ -220,7 +244,7 @@ def _merge(driver: psycopg.Connection, *, batch_id: int, now: datetime) -> _Merg
         if counts.get("c"):
             cursor.execute(_MERGE, params)
         cursor.execute(_NEXT_SEGMENT)
-    return _Merged(counts=counts, status_changes=status_changes, moves=moves, older=older)
+    return _Merged(counts=counts, status_changes=status_changes, moves=moves, older=older, duplicates=duplicates)
 
 
 def _raw_of(row: tuple[Any, ...]) -> RawRow:
@@ -234,16 +258,16 @@ def _raw_of(row: tuple[Any, ...]) -> RawRow:
     return raw
 
 
-def _take(
-    merged: _Merged, staged: int, result: ImportResult, report: RejectSink, moves: Counter[tuple[Any, ...]]
-) -> None:
+def _take(merged: _Merged, result: ImportResult, report: RejectSink, moves: Counter[tuple[Any, ...]]) -> None:
     """A merged segment's counts, rejects and group moves, in the main thread."""
     counts = merged.counts
     result.inserted += counts.get("n", 0)
     result.updated += counts.get("c", 0)
-    result.unchanged += counts.get("s", 0) + staged - sum(counts.values())  # + the earlier rows of a NIK
-    result.rejected += len(merged.older)
+    result.unchanged += counts.get("s", 0)
+    result.rejected += len(merged.older) + len(merged.duplicates)
     result.status_changes += merged.status_changes
+    for row in merged.duplicates:
+        report(row[0], "ditolak", Problem(RowProblem.DUPLICATE_NIK, {"line": row[16]}), _raw_of(row))
     for row in merged.older:
         problem = Problem(RowProblem.OLDER_THAN_STORED, {"new": row[13].isoformat(), "old": row[16].isoformat()})
         report(row[0], "ditolak", problem, _raw_of(row))
@@ -281,7 +305,8 @@ def import_postgresql(
         cursor.execute(_DROP)
         cursor.execute(_CREATE_STAGE)
         cursor.execute(_CREATE_DIFF)
-    pending: tuple[Future[_Merged], int] | None = None
+        cursor.execute(_CREATE_SEEN)
+    pending: Future[_Merged] | None = None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="roster-merge") as worker:
         try:
             while (staged := _stage(islice(rows, segment_rows), today=today, result=result, report=report)).read:
@@ -289,18 +314,18 @@ def import_postgresql(
                 if on_progress is not None:
                     on_progress(result.rows_read)
                 if pending is not None:
-                    _take(pending[0].result(), pending[1], result, report, moves)
+                    _take(pending.result(), result, report, moves)
                     pending = None
                 if staged.rows:
                     with driver.cursor() as cursor, cursor.copy(f"COPY {_STAGE} FROM STDIN") as copy:
                         copy.write(staged.data)
-                    pending = (worker.submit(_merge, driver, batch_id=batch_id, now=now), staged.rows)
+                    pending = worker.submit(_merge, driver, batch_id=batch_id, now=now)
             if pending is not None:
-                _take(pending[0].result(), pending[1], result, report, moves)
+                _take(pending.result(), result, report, moves)
                 pending = None
         finally:
             if pending is not None:  # an error in the main thread: let the merge end first
-                wait([pending[0]])
+                wait([pending])
     with driver.cursor() as cursor:
         cursor.execute(_DROP)
         cursor.execute("SELECT set_config('work_mem', %s, true), set_config('jit', %s, true)", settings)

@@ -166,6 +166,43 @@ def _sqlite_bulk_settings(conn: sa.Connection) -> Iterator[None]:
         conn.exec_driver_sql(f"PRAGMA cache_size={previous_cache:d}")
 
 
+class _SeenNiks:
+    """The NIKs of the file imported so far (rows that passed the row checks), with their line:
+    a TEMP table, so memory stays constant whatever the file's size."""
+
+    TABLE = "roster_seen"
+
+    def __init__(self, conn: sa.Connection) -> None:
+        self._conn = conn
+        self._find = sa.text(f"SELECT nik, line FROM {self.TABLE} WHERE nik IN :niks").bindparams(  # noqa: S608
+            sa.bindparam("niks", expanding=True)
+        )
+        self._add = sa.text(f"INSERT INTO {self.TABLE} (nik, line) VALUES (:nik, :line)")  # noqa: S608
+
+    def drop_earlier(self, parsed: Parsed, result: ImportResult, report: RejectSink) -> None:
+        """Reject the rows of a chunk whose NIK an earlier chunk already had (that row is the
+        one imported), then remember the others."""
+        for found in self._conn.execute(self._find, {"niks": list(parsed)}):
+            first_line = int(found.line)
+            _row, line, raw = parsed.pop(str(found.nik))
+            result.rejected += 1
+            report(line, "ditolak", Problem(RowProblem.DUPLICATE_NIK, {"line": first_line}), raw)
+        if parsed:
+            self._conn.execute(self._add, [{"nik": nik, "line": line} for nik, (_row, line, _raw) in parsed.items()])
+
+
+@contextmanager
+def _seen_niks(conn: sa.Connection) -> Iterator[_SeenNiks]:
+    """The TEMP table for the import; an import that fails leaves it to the caller's rollback
+    (SQLite's DDL is transactional) and the next import drops any leftover first."""
+    table = _SeenNiks.TABLE
+    rowid = " WITHOUT ROWID" if conn.dialect.name == "sqlite" else ""
+    conn.execute(sa.text(f"DROP TABLE IF EXISTS {table}"))
+    conn.execute(sa.text(f"CREATE TEMP TABLE {table} (nik VARCHAR(16) PRIMARY KEY, line INTEGER NOT NULL){rowid}"))
+    yield _SeenNiks(conn)
+    conn.execute(sa.text(f"DROP TABLE {table}"))
+
+
 def _apply_chunk(
     conn: sa.Connection,
     batch_id: int,
@@ -255,7 +292,7 @@ def _import_in_chunks(
 ) -> None:
     """SQLite (and any database without COPY): look up, compare and write chunk by chunk."""
     inserter = _PersonInserts(conn, batch_id)
-    with _sqlite_bulk_settings(conn):
+    with _sqlite_bulk_settings(conn), _seen_niks(conn) as seen:
         for chunk in _chunks(rows, chunk_size):
             parsed: Parsed = {}
             result.rows_read += len(chunk)
@@ -269,9 +306,13 @@ def _import_in_chunks(
                 if row.warning:
                     result.warnings += 1
                     report(line, "peringatan", row.warning, raw)
-                if row.nik in parsed:
-                    result.unchanged += 1  # the later row of the same NIK wins within a file
+                if row.nik in parsed:  # the first row of a NIK is the one imported (docs/roster.md)
+                    result.rejected += 1
+                    report(line, "ditolak", Problem(RowProblem.DUPLICATE_NIK, {"line": parsed[row.nik][1]}), raw)
+                    continue
                 parsed[row.nik] = (row, line, raw)
+            if parsed:
+                seen.drop_earlier(parsed, result, report)
             if parsed:
                 _apply_chunk(conn, batch_id, parsed, result, report, inserter, moves)
             if on_progress is not None:

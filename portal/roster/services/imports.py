@@ -38,7 +38,8 @@ HEADER_BYTES = 64 * 1024
 
 def check_header(stream: BinaryIO) -> None:
     """Refuse at once, before a background import is queued, a file whose header row is not
-    UTF-8 or lacks a column (the same RosterFileError the import would raise). The stream is
+    UTF-8 or lacks a column, an empty file and a small one with nothing under its header (the same
+    RosterFileError the import would raise). The stream is
     left at its start. Problems further down are found by the import itself."""
     head = stream.read(HEADER_BYTES)
     stream.seek(0)
@@ -52,6 +53,9 @@ def check_header(stream: BinaryIO) -> None:
     except csv.Error as error:
         raise RosterFileError(FileProblem.HEADER_UNREADABLE, e=str(error)) from None
     check_columns(header)
+    rest = head.split(b"\n", 1)[1:]
+    if len(head) < HEADER_BYTES and not (rest and rest[0].strip()):
+        raise RosterFileError(FileProblem.NO_ROWS)  # the whole file is the header row
 
 
 def rejects_path(*, directory: Path, batch_id: int) -> Path:

@@ -21,7 +21,10 @@ RejectSink = Callable[[int, str, Problem, RawRow], None]
 
 def check_columns(header: list[str]) -> None:
     """Raise RosterFileError when a column of COLUMNS is missing from the (lower-cased) header;
-    a header that only lacks them because it is split by semicolons says so."""
+    a header that only lacks them because it is split by semicolons says so, and so does a file
+    with no header at all (an empty file)."""
+    if not any(header):
+        raise RosterFileError(FileProblem.EMPTY)
     missing = [c for c in COLUMNS if c not in header]
     if not missing:
         return
@@ -35,6 +38,8 @@ class FileProblem(enum.StrEnum):
     """Why a whole file cannot be imported (RosterFileError's code; roster.labels words it)."""
 
     NOT_UTF8 = "not_utf8"
+    EMPTY = "empty"  # nothing but blank space: no header row
+    NO_ROWS = "no_rows"  # the header row and no row under it
     HEADER_UNREADABLE = "header_unreadable"  # e
     MISSING_COLUMNS = "missing_columns"  # cols, all
     SEMICOLONS = "semicolons"  # the header is right but split by ";" (a spreadsheet's regional CSV)
@@ -98,6 +103,7 @@ def csv_rows(text: io.TextIOBase) -> Iterator[tuple[int, RawRow]]:
     fields = reader.reader  # the csv.reader under DictReader, past the header
     width = len(header)
     empty: RawRow = dict.fromkeys(header)  # copied per row: already sized, unlike dict(zip(...))
+    any_row = False
     try:
         for values in fields:
             if not values:
@@ -110,8 +116,11 @@ def csv_rows(text: io.TextIOBase) -> Iterator[tuple[int, RawRow]]:
                 else:
                     for key in header[len(values) :]:
                         row[key] = None
+            any_row = True
             yield fields.line_num, row
     except UnicodeDecodeError:
         raise RosterFileError(FileProblem.NOT_UTF8_AT, line=fields.line_num + 1) from None
     except csv.Error as error:
         raise RosterFileError(FileProblem.LINE_UNREADABLE, line=fields.line_num, e=str(error)) from None
+    if not any_row:
+        raise RosterFileError(FileProblem.NO_ROWS)

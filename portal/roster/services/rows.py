@@ -8,7 +8,7 @@ from datetime import date
 from operator import itemgetter
 from typing import Any, Literal, overload
 
-from portal.core.nik import NikError, Sex, parse_nik
+from portal.core.nik import NikError, Sex, normalize_nik, parse_nik
 from portal.core.regions import regions
 from portal.roster.models.person import PersonStatus, StatusReason
 
@@ -55,7 +55,8 @@ _NEEDS_REASON = {PersonStatus.NONAKTIF, PersonStatus.TIDAK_MEMENUHI_SYARAT}
 class RowProblem(enum.StrEnum):
     """Why a row is rejected, or what a warning says (roster.labels words each one)."""
 
-    NIK = "nik"  # message: the NIK check's own words (core.nik)
+    NIK = "nik"  # reason: core.nik's NikError code (empty, not_digits, length, ...), count: digits
+    DUPLICATE_NIK = "duplicate_nik"  # line: the earlier row of the file this NIK was imported from
     DATE_EMPTY = "date_empty"  # col
     DATE_BAD = "date_bad"  # col, value
     COLUMN_COUNT = "column_count"
@@ -215,7 +216,7 @@ def parse_row(row: RawRow, *, today: date) -> RosterRow:
     try:
         nik = parse_nik(nik_text, today=today)
     except NikError as error:
-        raise RowError(RowProblem.NIK, message=error.message) from None
+        raise RowError(RowProblem.NIK, reason=error.code, count=len(normalize_nik(nik_text))) from None
 
     if "\x00" in nama_text or "\x00" in pekerjaan_text:  # PostgreSQL text cannot hold it
         raise RowError(RowProblem.NUL)
