@@ -3,8 +3,6 @@ line, each change audited with the operating-system user and host that ran it.""
 
 from __future__ import annotations
 
-import getpass
-import socket
 import sys
 
 import click
@@ -21,17 +19,9 @@ from portal.extensions import current_session, db
 
 users_cli = AppGroup("users", help="Akun petugas.")
 
-CLI_ACTOR = audit.Actor(account_id=None, ip="")
+CLI_ACTOR = audit.COMMAND_LINE
 """The audit row of a command has no account; who ran it is in its detail (_via)."""
-
-
-def _via() -> str:
-    """ "CLI user@host": the operating-system account and machine that ran the command."""
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = "?"
-    return f"CLI {user}@{socket.gethostname()}"[:80]
+_via = audit.via_command_line
 
 
 def _password(password_stdin: bool) -> str:

@@ -144,6 +144,11 @@ def via_command_line() -> str:
     return f"CLI {user}@{socket.gethostname()}"[:80]
 
 
+def described(values: dict[str, object]) -> str:
+    """ "key=value key=value" of the values that are set (a detail naming a list's filters)."""
+    return " ".join(f"{key}={value}" for key, value in values.items() if value not in (None, "", False, 0))
+
+
 COMMAND_LINE = Actor(account_id=None, ip="")
 """The actor of a `flask` command (who ran it: `via_command_line()` in the row's detail)."""
 

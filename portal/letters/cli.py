@@ -11,6 +11,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from portal.core import trail as audit
 from portal.extensions import current_session, db
 
 letters_cli = AppGroup("letters", help="Surat keterangan kepesertaan.")
@@ -60,6 +61,18 @@ def batch_command(
     started = time.perf_counter()
     pattern = current_app.config["LETTER_NUMBER_PATTERN"]
     assigned = letters_batch.assign_batch_letters(session=current_session(), kelurahan_codes=codes, pattern=pattern)
+    audit.record(  # with the numbers, in one transaction
+        session=current_session(),
+        actor=audit.COMMAND_LINE,
+        action="surat_massal",
+        object_type="letter_batch",
+        object_id="cli",
+        detail=(
+            f"{audit.via_command_line()} {kelurahan or kecamatan or 'semua'}: {len(assigned.letter_ids)} surat "
+            f"({assigned.issued} baru, {assigned.reused} dipakai ulang, {assigned.superseded} pengganti) "
+            f"ke {out.name[:80]}"
+        ),
+    )
     db.session.commit()
     click.echo(
         f"Surat: {len(assigned.letter_ids)} ({assigned.issued} baru, {assigned.reused} "
@@ -114,5 +127,13 @@ def revoke_inactive_command() -> None:
     from portal.letters.services.letters import revoke_letters_for_inactive
 
     revoked = revoke_letters_for_inactive(session=current_session())
+    audit.record(
+        session=current_session(),
+        actor=audit.COMMAND_LINE,
+        action="cabut_surat_nonaktif",
+        object_type="letter_batch",
+        object_id="cli",
+        detail=f"{audit.via_command_line()}: {revoked} surat dicabut",
+    )
     db.session.commit()
     click.echo(f"{revoked} surat dicabut.")

@@ -34,7 +34,7 @@ from portal.core.errors import DomainError
 from portal.core.regions import kecamatan_choices, kelurahan, regions
 from portal.core.workdays import local_date
 from portal.extensions import current_session, db
-from portal.web.auth import ALL_STAFF, current_actor, roles_required
+from portal.web.auth import ALL_STAFF, current_actor, refuse_out_of_scope, roles_required
 from portal.web.errors import render_error
 from portal.web.forms import first_error
 from portal.web.htmx import render_page_or_fragment
@@ -68,7 +68,8 @@ def filters_from(args) -> AssistanceFilters:
 def show_assistance_queue():
     filters = filters_from(request.args)
     today = local_date(utcnow())
-    page = load_queue(session=current_session(), viewer=current_user, filters=filters, today=today)
+    page = load_queue(session=current_session(), viewer=current_user, filters=filters, today=today, who=current_actor())
+    db.session.commit()  # the view's audit row
     return render_page_or_fragment(
         "assistance/petugas_antrean.html",
         "assistance/_petugas_antrean_hasil.html",
@@ -90,8 +91,10 @@ def show_assistance_queue():
 
 def _request(reference: str) -> AssistanceRequest:
     found = db.session.scalars(sa.select(AssistanceRequest).where(AssistanceRequest.reference == reference)).first()
-    if found is None or not can_view(current_user, found):
-        abort(404)  # not 403: do not confirm that a reference exists
+    if found is None:
+        abort(404)
+    if not can_view(current_user, found):  # 404 too: do not confirm that a reference exists
+        refuse_out_of_scope(object_type="assistance", object_id=found.id)
     return found
 
 
@@ -127,15 +130,14 @@ def _render(found: AssistanceRequest, *, active_form=None, error: str | None = N
             made["hasil"].reference.data = filed[-1]
     show_disability = can_see_disability(current_user, found)
     who = current_actor()
-    audit.record(session=current_session(), actor=who, action="lihat", object_type="assistance", object_id=found.id)
-    if show_disability and found.has_disability_data:
-        audit.record(
-            session=current_session(),
-            actor=who,
-            action="lihat_data_disabilitas",
-            object_type="assistance",
-            object_id=found.id,
-        )
+    audit.record(  # one row for the page; what sensitive parts it showed is in the detail
+        session=current_session(),
+        actor=who,
+        action="lihat",
+        object_type="assistance",
+        object_id=found.id,
+        detail="dengan data disabilitas" if show_disability and found.has_disability_data else "",
+    )
     db.session.commit()
     assigned = db.session.get(Account, found.assigned_to_id) if found.assigned_to_id else None
     actors = [event.acted_by for event in found.events]

@@ -21,6 +21,7 @@ from portal.assistance.models import (
     AssistanceTopic,
 )
 from portal.assistance.services.access import visible_clause
+from portal.core import trail as audit
 from portal.core.sql import AnyRow
 
 PAGE_SIZE = 25
@@ -73,6 +74,12 @@ def _search(q: str) -> sa.ColumnElement[bool] | None:
     return sa.or_(R.subject_name.ilike(f"%{q[:60]}%"), R.requester_name.ilike(f"%{q[:60]}%"))
 
 
+def _searched(q: str) -> str:
+    """The search as the trail keeps it: a number (a phone, or a NIK typed there) by its last digits only."""
+    digits = "".join(c for c in q if c.isdigit())
+    return f"nomor…{digits[-4:]}" if len(digits) >= 8 else q.strip()[:80]
+
+
 def _filters(
     viewer: Account, filters: AssistanceFilters, today: date, *, with_status: bool
 ) -> list[sa.ColumnElement[bool]]:
@@ -113,10 +120,16 @@ _COLUMNS = (
 
 
 def load_queue(
-    *, session: Session, viewer: Account, filters: AssistanceFilters, today: date, page_size: int = PAGE_SIZE
+    *,
+    session: Session,
+    viewer: Account,
+    filters: AssistanceFilters,
+    today: date,
+    who: audit.Actor,
+    page_size: int = PAGE_SIZE,
 ) -> AssistancePage:
-    """Counts per status (the total comes from them), one page of rows, and the kinds of help
-    of the rows on that page."""
+    """Counts per status (the total comes from them) and one page of rows. The view is audited
+    (one row: the list shows names and areas)."""
     counted = dict(
         session.execute(
             sa.select(R.status, sa.func.count(R.id))
@@ -134,6 +147,32 @@ def load_queue(
         .limit(page_size)
         .offset((page - 1) * page_size)
     ).all()
+    audit.record(
+        session=session,
+        actor=who,
+        action="lihat_daftar",
+        object_type="assistance",
+        object_id="",
+        detail=" ".join(
+            part
+            for part in (
+                audit.described(
+                    {
+                        "status": filters.status.value if filters.status else None,
+                        "jenis": filters.kind.value if filters.kind else None,
+                        "keperluan": filters.topic.value if filters.topic else None,
+                        "kecamatan": filters.kecamatan,
+                        "ditugaskan": filters.assigned,
+                        "terlambat": filters.overdue and "1",
+                        "q": _searched(filters.q),
+                        "hal": filters.page if filters.page > 1 else None,
+                    }
+                ),
+                f"hasil={total} ditampilkan={len(rows)}",
+            )
+            if part
+        ),
+    )
     return AssistancePage(rows=rows, total=total, page=page, pages=pages, counts=counted)
 
 

@@ -33,7 +33,7 @@ from portal.notifications import labels as notice_labels
 from portal.notifications.services.notices import notice_rows
 from portal.roster import labels as people
 from portal.roster.models.person import Person, PersonStatusHistory
-from portal.web.auth import ALL_STAFF, current_actor, roles_required
+from portal.web.auth import ALL_STAFF, current_actor, refuse_out_of_scope, roles_required
 from portal.web.errors import render_error
 from portal.web.files import send_stored
 from portal.web.forms import first_error
@@ -43,8 +43,10 @@ from portal.web.settings import attachment_store, work_calendar
 
 def _case(reference: str) -> Complaint:
     complaint = db.session.scalars(sa.select(Complaint).where(Complaint.reference == reference)).first()
-    if complaint is None or not can_view(current_user, complaint):
-        abort(404)  # not 403: do not confirm that a reference exists
+    if complaint is None:
+        abort(404)
+    if not can_view(current_user, complaint):  # 404 too: do not confirm that a reference exists
+        refuse_out_of_scope(object_type="complaint", object_id=complaint.id)
     return complaint
 
 
@@ -96,14 +98,6 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
                 .order_by(PersonStatusHistory.id.desc())
             )
         )
-        audit.record(
-            session=current_session(),
-            actor=current_actor(),
-            action="lihat",
-            object_type="person",
-            object_id=person.id,
-            detail=f"dari {complaint.reference}",
-        )
     others = []
     if complaint.subject_nik and show_subject:
         others = list(
@@ -115,12 +109,15 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
             )
         )
         others = [o for o in others if can_view(current_user, o) and can_see_subject(current_user, o)]
+    # one row for the page: the case, and the roster person it showed (found by that person's trail too)
     audit.record(
         session=current_session(),
         actor=current_actor(),
         action="lihat",
         object_type="complaint",
         object_id=complaint.id,
+        person_id=person.id if person is not None else None,
+        detail=f"dengan data warga #{person.id}" if person is not None else "",
     )
     db.session.commit()
     assigned = db.session.get(Account, complaint.assigned_to_id) if complaint.assigned_to_id else None
@@ -314,8 +311,10 @@ def act_on_case(reference: str, action: str):
 def download_attachment(attachment_id: int):
     record = db.session.get(Attachment, attachment_id)
     complaint = db.session.get(Complaint, record.complaint_id) if record and record.complaint_id else None
-    if record is None or complaint is None or not can_view(current_user, complaint):
+    if record is None or complaint is None:
         abort(404)
+    if not can_view(current_user, complaint):
+        refuse_out_of_scope(object_type="attachment", object_id=record.id)
     if not can_see_identity(current_user, complaint):  # files of a confidential case often show the filer
         abort(403)
     audit.record(

@@ -21,8 +21,8 @@ from portal.core.base import utcnow
 from portal.core.nik import could_be_part_of_a_nik, nik_digits
 from portal.core.regions import kecamatan_choices, regions
 from portal.core.workdays import local_date
-from portal.extensions import current_session
-from portal.web.auth import ALL_STAFF, roles_required
+from portal.extensions import current_session, db
+from portal.web.auth import ALL_STAFF, current_actor, roles_required
 from portal.web.htmx import render_page_or_fragment
 from portal.web.numbers import as_id, as_page
 from portal.web.settings import work_calendar
@@ -94,7 +94,15 @@ def show_queue():
         filters, status = replace(filters, q=""), 400
     today = local_date(utcnow())
     soon_by = due_soon_by(today)
-    page = load_queue(session=current_session(), viewer=current_user, filters=filters, today=today, due_soon_by=soon_by)
+    page = load_queue(
+        session=current_session(),
+        viewer=current_user,
+        filters=filters,
+        today=today,
+        due_soon_by=soon_by,
+        who=current_actor(),
+    )
+    db.session.commit()  # the view's audit row
     return render_page_or_fragment(
         "complaints/petugas_antrean.html",
         "complaints/_petugas_antrean_hasil.html",
