@@ -24,7 +24,7 @@ from portal.assistance.routes import officer_bp as bp
 from portal.assistance.routes.requests import labels
 from portal.assistance.services import actions
 from portal.assistance.services.access import can_act, can_see_disability, can_view
-from portal.assistance.services.queue import AssistanceFilters, kinds_of, load_queue
+from portal.assistance.services.queue import AssistanceFilters, load_queue
 from portal.assistance.services.requests import HelpRefusal
 from portal.complaints.labels import actor_names
 from portal.complaints.services.lifecycle import actor_accounts
@@ -76,7 +76,6 @@ def show_assistance_queue():
         page=page,
         filters=filters,
         today=today,
-        kinds=kinds_of(session=current_session(), request_ids=[r.id for r in page.rows]),
         statuses=list(AssistanceStatus),
         all_kinds=list(AssistanceKind),
         topics=list(AssistanceTopic),
@@ -128,7 +127,7 @@ def _render(found: AssistanceRequest, *, active_form=None, error: str | None = N
         filed = [e.complaint_reference for e in found.events if e.complaint_reference]
         if filed:
             made["hasil"].reference.data = filed[-1]
-    show_disability = can_see_disability(current_user, found)
+    show_sensitive = can_see_disability(current_user, found)  # help kinds, story, disability data
     who = current_actor()
     audit.record(  # one row for the page; what sensitive parts it showed is in the detail
         session=current_session(),
@@ -136,7 +135,7 @@ def _render(found: AssistanceRequest, *, active_form=None, error: str | None = N
         action="lihat",
         object_type="assistance",
         object_id=found.id,
-        detail="dengan data disabilitas" if show_disability and found.has_disability_data else "",
+        detail=_shown_detail(found) if show_sensitive else "",
     )
     db.session.commit()
     assigned = db.session.get(Account, found.assigned_to_id) if found.assigned_to_id else None
@@ -148,7 +147,7 @@ def _render(found: AssistanceRequest, *, active_form=None, error: str | None = N
         assigned=assigned,
         action_error=error,
         form_error=first_error(active_form),
-        show_disability=show_disability,
+        show_sensitive=show_sensitive,
         may_act=can_act(current_user, found),
         place=kelurahan(found.kelurahan_code),
         today=local_date(utcnow()),
@@ -157,6 +156,11 @@ def _render(found: AssistanceRequest, *, active_form=None, error: str | None = N
         actor_names=actor_names(actors, actor_accounts(session=current_session(), actors=actors)),
         **{**labels(), "status_label": officer_status_label},
     ), status
+
+
+def _shown_detail(found: AssistanceRequest) -> str:
+    """What sensitive parts the page showed, for the audit row (none for triage only)."""
+    return "dengan data disabilitas" if found.has_disability_data else "dengan jenis bantuan dan cerita"
 
 
 def _title(found: AssistanceRequest, active_form, error: str | None) -> str:

@@ -20,7 +20,7 @@ from portal.assistance.models import (
     AssistanceStatus,
     AssistanceTopic,
 )
-from portal.assistance.services.access import visible_clause
+from portal.assistance.services.access import sees_sensitive, visible_clause
 from portal.core import trail as audit
 from portal.core.sql import AnyRow
 
@@ -48,6 +48,7 @@ class AssistancePage:
     page: int
     pages: int
     counts: dict[AssistanceStatus, int] = field(default_factory=dict)
+    kinds: dict[int, list[AssistanceKind]] = field(default_factory=dict)  # only rows the viewer sees in full
 
 
 def due_date() -> sa.ColumnElement[date]:
@@ -88,6 +89,8 @@ def _filters(
         clauses.append(R.status == filters.status)
     if filters.kind:
         clauses.append(sa.exists().where(AssistanceNeed.request_id == R.id, AssistanceNeed.kind == filters.kind))
+        if not viewer.is_supervisor:  # a kind says what a person needs: officers filter their own requests only
+            clauses.append(R.assigned_to_id == viewer.id)
     if filters.topic:
         clauses.append(R.topic == filters.topic)
     if filters.kecamatan:
@@ -112,6 +115,7 @@ _COLUMNS = (
     R.kelurahan_code,
     R.created_at,
     R.contact_due,
+    R.contact_preference,
     R.appointment_kind,
     R.appointment_on,
     R.appointment_at,
@@ -128,8 +132,9 @@ def load_queue(
     who: audit.Actor,
     page_size: int = PAGE_SIZE,
 ) -> AssistancePage:
-    """Counts per status (the total comes from them) and one page of rows. The view is audited
-    (one row: the list shows names and areas)."""
+    """Counts per status (the total comes from them), one page of rows, and the help kinds of the
+    rows whose sensitive parts the viewer may see (assigned to them; every row for supervisors).
+    The view is audited (one row: the list shows names and areas)."""
     counted = dict(
         session.execute(
             sa.select(R.status, sa.func.count(R.id))
@@ -173,7 +178,9 @@ def load_queue(
             if part
         ),
     )
-    return AssistancePage(rows=rows, total=total, page=page, pages=pages, counts=counted)
+    shown = [row.id for row in rows if sees_sensitive(viewer, row.assigned_to_id)]
+    kinds = kinds_of(session=session, request_ids=shown)
+    return AssistancePage(rows=rows, total=total, page=page, pages=pages, counts=counted, kinds=kinds)
 
 
 def kinds_of(*, session: Session, request_ids: list[int]) -> dict[int, list[AssistanceKind]]:
