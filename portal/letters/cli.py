@@ -8,11 +8,11 @@ import time
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from portal.core import trail as audit
 from portal.extensions import current_session, db
+from portal.web.settings import letter_number_pattern
 
 letters_cli = AppGroup("letters", help="Surat keterangan kepesertaan.")
 
@@ -59,7 +59,7 @@ def batch_command(
     except letters_batch.UnknownRegion as error:
         raise click.BadParameter(str(error)) from None
     started = time.perf_counter()
-    pattern = current_app.config["LETTER_NUMBER_PATTERN"]
+    pattern = letter_number_pattern()
     assigned = letters_batch.assign_batch_letters(session=current_session(), kelurahan_codes=codes, pattern=pattern)
     audit.record(  # with the numbers, in one transaction
         session=current_session(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -26,6 +26,7 @@ from portal.roster import labels
 from portal.roster.models.person import PersonStatus
 from portal.web.auth import ALL_STAFF, current_actor, refuse_out_of_scope, roles_required
 from portal.web.numbers import as_page
+from portal.web.settings import letter_number_pattern
 
 bp = officer_bp = Blueprint("people", __name__)  # registered by portal.officers under /petugas
 
@@ -123,7 +124,7 @@ def _issue(person_id: int, replace_because: ReplaceReason | None):
             viewer=current_user,
             person_id=person_id,
             who=current_actor(),
-            pattern=current_app.config["LETTER_NUMBER_PATTERN"],
+            pattern=letter_number_pattern(),
             replace_because=replace_because,
         )
     except LetterNotAvailable as error:

@@ -31,6 +31,7 @@ OBJECT_TYPES = (
     "roster_import",
     "letter_batch",
     "report",
+    "setting",
     "response_template",
     "outbox_message",
     "audit",
