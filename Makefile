@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 FLASK := SIGAP_ENV=development $(BIN)/flask --app wsgi
 E2E_VENDOR := tests/e2e/vendor
 
-.PHONY: help install run test test-fast lint bench translations browser nginx clean
+.PHONY: help install run test test-fast lint bench translations browser nginx kannel clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -36,7 +36,10 @@ browser: ## Debian's Chromium for browser tests, plus htmx and axe-core from npm
 nginx: ## Debian's nginx and openssl for the reverse-proxy test (tests/integration/test_reverse_proxy.py)
 	@{ command -v nginx || test -x /usr/sbin/nginx; } >/dev/null && command -v openssl >/dev/null || { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx openssl; else echo "Install nginx: sudo apt-get install -y nginx openssl"; fi; }
 
-test: install browser nginx ## Run the whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
+kannel: ## Debian's Kannel (bearerbox, smsbox) and its fake SMSC for the SMS tests (tests/integration/test_kannel_channel.py)
+	@test -x /usr/sbin/bearerbox -a -x /usr/sbin/smsbox -a -x /usr/lib/kannel/test/fakesmsc || { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kannel kannel-extras; else echo "Install Kannel: sudo apt-get install -y kannel kannel-extras"; fi; }
+
+test: install browser nginx kannel ## Run the whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
 	$(BIN)/pip-audit --skip-editable --progress-spinner off
 	$(BIN)/ruff check portal tests bench
 	$(BIN)/ruff format --check portal tests bench

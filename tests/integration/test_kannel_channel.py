@@ -196,3 +196,15 @@ def test_a_stopped_kannel_is_not_sent(own_kannel):
     assert result.outcome is Outcome.NOT_SENT
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", own_kannel.ports.sendsms), timeout=1).close()
+
+
+def test_smsbox_posts_again_what_the_portal_did_not_take_with_the_same_kannel_id(own_kannel):
+    """smsbox tries a failed post-url or dlr-url 3 more times (http-request-retry = 3, http-queue-delay = 1) for
+    any answer but 2xx: the portal answers 2xx to what it has recorded and drops repeats by id."""
+    own_kannel.portal.status = 500
+    own_kannel.send_from_phone(RESIDENT, "BANTUAN")
+
+    posts = own_kannel.portal.wait_for(path=INCOMING_PATH, count=4, timeout=20)
+
+    assert len({parse_incoming(p.args, p.body).provider_id for p in posts}) == 1
+    own_kannel.portal.status = 200
