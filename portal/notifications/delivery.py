@@ -1,10 +1,5 @@
-"""What one hand-over to a channel (SMTP, Kannel, WhatsApp) came to, in the same three words for all.
-
-SENT: the other side took the message (SMTP 250, Kannel's "0: Accepted" or "3: Queued").
-NOT_SENT: the other side refused it, or nothing reached it: safe to try again or another channel.
-UNCERTAIN: the request went out and its answer was lost: it may have been taken; trying again may
-send it twice.
-"""
+"""What came of handing one message to a channel (e-mail, SMS, WhatsApp): the same answer from
+every channel, so the outbox records them alike."""
 
 from __future__ import annotations
 
@@ -21,5 +16,6 @@ class Outcome(enum.Enum):
 @dataclass(frozen=True, slots=True)
 class Transmission:
     outcome: Outcome
-    error: str = ""  # why, for the outbox row and the log (never shown to a resident)
-    provider_id: str | None = None  # the channel's own id for the message, where it gives one
+    error: str = ""
+    provider_id: str | None = None
+    permanent: bool = False
