@@ -139,6 +139,8 @@ def action_label(action: CaseAction) -> str:
         CaseAction.SELESAIKAN: _("Selesaikan atau tolak"),
         CaseAction.BANDING: _("Putuskan banding"),
         CaseAction.GANDA: _("Tandai sebagai pengaduan ganda"),
+        CaseAction.JAWABAN_DITERIMA: _("Jawaban diterima lewat telepon, WA, SMS atau loket"),
+        CaseAction.KONTAK: _("Catat kontak dengan warga"),
         CaseAction.KODE_AKSES: _("Buat kode akses baru"),
         CaseAction.CATATAN: _("Catatan internal"),
     }[action]

@@ -26,6 +26,8 @@ class CaseAction(enum.StrEnum):
     SELESAIKAN = "selesaikan"
     BANDING = "banding"
     GANDA = "ganda"
+    JAWABAN_DITERIMA = "jawaban-diterima"
+    KONTAK = "catat-kontak"
     KODE_AKSES = "kode-akses"
     CATATAN = "catatan"
 
@@ -63,6 +65,9 @@ def available_actions(*, case: Complaint, actor: Account) -> tuple[CaseAction, .
             # A new access code for a resident who lost the receipt, whatever the status: the
             # handling officer or a supervisor, after checking who asks (issue 16 point 10).
             CaseAction.KODE_AKSES: True,
+            # The resident answered by phone, WhatsApp, SMS or at the counter (issue 15).
+            CaseAction.JAWABAN_DITERIMA: status is S.MENUNGGU_INFORMASI,
+            CaseAction.KONTAK: True,
         }
         found.update(action for action, ok in rules.items() if ok)
     found.add(CaseAction.CATATAN)

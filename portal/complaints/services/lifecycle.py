@@ -37,6 +37,7 @@ class Actor(enum.StrEnum):
 _STAFF = frozenset({Actor.PETUGAS, Actor.SUPERVISOR})
 _RESIDENT = frozenset({Actor.WARGA})
 _SUPERVISOR = frozenset({Actor.SUPERVISOR})
+_SYSTEM = frozenset({Actor.SISTEM})
 
 TRANSITIONS: dict[tuple[ComplaintStatus, ComplaintStatus], frozenset[Actor]] = {
     (S.DITERIMA, S.DIVERIFIKASI): _STAFF,
@@ -48,7 +49,7 @@ TRANSITIONS: dict[tuple[ComplaintStatus, ComplaintStatus], frozenset[Actor]] = {
     (S.DIVERIFIKASI, S.DITOLAK): _STAFF,
     (S.DIVERIFIKASI, S.DITUTUP): _STAFF,
     (S.MENUNGGU_INFORMASI, S.DIVERIFIKASI): _STAFF | _RESIDENT,
-    (S.MENUNGGU_INFORMASI, S.DITUTUP): _STAFF,
+    (S.MENUNGGU_INFORMASI, S.DITUTUP): _STAFF | _SYSTEM,  # no answer after INFO_CLOSE_DAYS (services.waiting)
     (S.DIRUJUK, S.DIVERIFIKASI): _STAFF,
     (S.DIRUJUK, S.SELESAI): _STAFF,
     (S.DIRUJUK, S.DITOLAK): _STAFF,
@@ -168,8 +169,10 @@ def transition(
     public: bool = True,
     calendar: WorkCalendar,
     now: datetime | None = None,
+    notify: bool = True,
 ) -> ComplaintEvent:
-    """Move a complaint to `target` if the table allows it for this actor; write the timeline."""
+    """Move a complaint to `target` if the table allows it for this actor; write the timeline.
+    A public move sends the resident a notice unless `notify` is False (they just answered)."""
     if not can_transition(complaint, target, actor):
         raise InvalidTransition(CaseRefusal.INVALID_TRANSITION, current=complaint.status, target=target)
     now = now or utcnow()
@@ -187,7 +190,7 @@ def transition(
     complaint.events.append(event)
     complaint.status = target
     session.flush()
-    if public and actor is not Actor.WARGA:  # the resident's own move (an answer, an appeal) needs no notice
+    if public and notify and actor is not Actor.WARGA:  # the resident's own move needs no notice
         tell_resident(session=session, complaint=complaint, event=notice)
     return event
 
