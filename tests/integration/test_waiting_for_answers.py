@@ -59,10 +59,8 @@ def test_a_reminder_once_after_five_working_days_then_closed_after_ten(app):
     assert _round(7).reminded == 1  # the next Monday: five
     assert _round(8).reminded == 0  # not twice
     assert _notices(case)[-1] is NoticeEvent.PENGINGAT
-    body = db.session.scalar(
-        sa.select(OutboxMessage.body).where(OutboxMessage.event == NoticeEvent.PENGINGAT, OutboxMessage.channel == "email")
-    )
-    assert body is not None
+    reminder = sa.select(OutboxMessage.body).where(OutboxMessage.event == NoticeEvent.PENGINGAT)
+    assert db.session.scalar(reminder) is not None
     assert _round(14).closed == 1  # two weeks: ten working days
     db.session.refresh(case)
     assert case.status is ComplaintStatus.DITUTUP
