@@ -143,4 +143,6 @@ def error_message(error: DomainError) -> str:
             return _("Hanya petugas yang ditugaskan dan supervisor yang dapat menghapus data disabilitas.")
         case HelpRefusal.NO_DISABILITY_DATA:
             return _("Tidak ada data disabilitas yang tersimpan.")
+        case HelpRefusal.ALREADY_SENT:
+            return _("Permintaan bantuan ini sudah terkirim. Lacak dengan nomor dan kode akses pada tanda terimanya.")
     raise ValueError(f"no words for {error!r}")
