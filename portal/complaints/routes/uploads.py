@@ -61,10 +61,10 @@ def read_uploads(storages: list[FileStorage] | None, *, already: int = 0) -> Upl
 
 
 def too_many(*, chosen: int, already: int) -> str:
-    if already == 0:
+    if already == 0:  # nothing to remove: only the choice was too large
         return _(
-            "Paling banyak %(max)s lampiran, sedangkan Anda memilih %(chosen)s berkas. Pilih lagi, paling "
-            "banyak %(max)s.",
+            "Pilih paling banyak %(max)s berkas sekaligus; Anda memilih %(chosen)s. Belum ada yang terkirim: "
+            "pilih lagi, paling banyak %(max)s.",
             max=MAX_FILES,
             chosen=chosen,
         )
