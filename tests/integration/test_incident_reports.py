@@ -139,3 +139,46 @@ def test_an_unfair_recipient_report_does_not_ask_the_nik_as_for_membership(clien
     assert page.select_one("#nik-hint").get_text(strip=True).startswith("Tidak wajib")
     assert "kepesertaan" not in page.select_one("#nik-hint").get_text()
     assert "tidak harus persis" in page.select_one("#nama-hint").get_text()
+
+
+# The reporter's contact fields when "Tanpa identitas" is chosen (issue 18, trial finding).
+
+
+def test_without_javascript_the_contact_fields_say_they_are_not_used_for_an_anonymous_report(client):
+    start(client, "pungli")
+    form = parse(client.get("/pengaduan/baru/rincian")).select_one("main form")
+    group = form.select_one("#kontak-pelapor")
+    assert group["data-shown-when"] == "identitas=kontak"  # portal.js hides it for "anonim"
+    first_line = group.select_one("p").get_text(" ", strip=True)
+    assert first_line.startswith("Hanya jika petugas boleh menghubungi Anda.")
+    assert "“Tanpa identitas”, isian di bawah ini tidak dipakai dan tidak disimpan" in first_line
+    assert {i["name"] for i in group.select("input")} >= {"nama_pelapor", "telepon", "email", "saluran"}
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
+def test_a_phone_typed_before_choosing_anonymous_is_said_not_kept_on_the_check_step(client, session, headers):
+    start(client, "pungli")
+    sent = details(client, nik="", nama="", telepon="0812-3456-7890", **incident(identitas="anonim"))
+    assert sent.status_code == 303
+    check = parse(client.get("/pengaduan/baru/periksa", headers=headers)).select_one("dl.summary")
+    rows = {div.dt.get_text(strip=True): div.dd for div in check.select("div")}
+    said = rows["Kontak yang Anda ketik"].get_text(" ", strip=True)
+    assert said.startswith("Tidak disimpan: laporan tanpa identitas tidak menyimpan nama, nomor HP, atau email")
+    assert rows["Kontak yang Anda ketik"].select_one("a")["href"].endswith("/pengaduan/baru/rincian")
+    assert "Nomor HP" not in rows and "0812" not in check.get_text()
+    assert submit(client).status_code == 303
+    assert session.scalars(sa.select(Complaint)).one().phone is None
+
+
+def test_an_anonymous_report_with_nothing_typed_has_no_such_line(client):
+    start(client, "pungli")
+    assert details(client, nik="", nama="", telepon="", **incident(identitas="anonim")).status_code == 303
+    check = parse(client.get("/pengaduan/baru/periksa")).select_one("dl.summary")
+    assert "Kontak yang Anda ketik" not in check.get_text()
+
+
+def test_a_report_one_may_answer_keeps_its_phone_and_has_no_such_line(client):
+    start(client, "pungli")
+    assert details(client, nik="", nama="", **incident()).status_code == 303
+    check = parse(client.get("/pengaduan/baru/periksa")).select_one("dl.summary")
+    assert "Kontak yang Anda ketik" not in check.get_text() and "+6281234567890" in check.get_text()
