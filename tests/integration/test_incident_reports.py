@@ -182,3 +182,33 @@ def test_a_report_one_may_answer_keeps_its_phone_and_has_no_such_line(client):
     assert details(client, nik="", nama="", **incident()).status_code == 303
     check = parse(client.get("/pengaduan/baru/periksa")).select_one("dl.summary")
     assert "Kontak yang Anda ketik" not in check.get_text() and "+6281234567890" in check.get_text()
+
+
+def _roster_box(page) -> str:
+    heading = next(h for h in page.select("main h2") if h.get_text(strip=True) == "Data roster")
+    return heading.find_next_sibling().get_text(" ", strip=True)
+
+
+def test_the_case_page_of_an_incident_report_says_nothing_about_a_nik(client, app, session):
+    """No NIK was asked: the roster box says the report is about an incident (supervisors see
+    every pungli report; the box is the same whoever may see the reporter's identity)."""
+    start(client, "pungli")
+    assert details(client, nik="", nama="Pak Darto, calo", **incident()).status_code == 303
+    assert submit(client).status_code == 303
+    case = session.scalars(sa.select(Complaint)).one()
+    officer = app.test_client()
+    sign_in(officer, account("supervisor"))
+    page = parse(officer.get(f"/petugas/pengaduan/{case.reference}"))
+    box = _roster_box(page)
+    assert "NIK" not in box and "tentang sebuah kejadian" in box
+    assert "NIK ini tidak ada di roster" not in page.get_text()
+
+
+def test_a_complaint_with_a_nik_not_in_the_roster_still_says_so(client, app, session):
+    start(client, "terlewat")
+    assert details(client).status_code == 303
+    assert submit(client).status_code == 303
+    case = session.scalars(sa.select(Complaint)).one()
+    officer = app.test_client()
+    sign_in(officer, account("supervisor"))
+    assert _roster_box(parse(officer.get(f"/petugas/pengaduan/{case.reference}"))) == "NIK ini tidak ada di roster."
