@@ -47,16 +47,27 @@ class RosterImportBatch(Base):
 
 class Person(Base):
     __tablename__ = "person"
+    # One index beside the NIK's: the active people of a kelurahan (letter batches). Status alone
+    # (five values) and kelurahan alone served no query a scan does not, and each index costs
+    # every imported row an insert (docs/benchmarks.md, roster import).
+    __table_args__ = (
+        sa.Index(
+            "ix_person_aktif_kelurahan_code",
+            "kelurahan_code",
+            postgresql_where=sa.text("status = 'aktif'"),
+            sqlite_where=sa.text("status = 'aktif'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     nik: Mapped[str] = mapped_column(sa.String(16), unique=True)
     nama: Mapped[str] = mapped_column(sa.String(150))
     tanggal_lahir: Mapped[date]
     jenis_kelamin: Mapped[Sex] = mapped_column(str_enum(Sex))
-    kelurahan_code: Mapped[str] = mapped_column(sa.String(13), index=True)
+    kelurahan_code: Mapped[str] = mapped_column(sa.String(13))
     pekerjaan: Mapped[str] = mapped_column(sa.String(120), default="")
     desil: Mapped[int | None] = mapped_column(sa.SmallInteger)
-    status: Mapped[PersonStatus] = mapped_column(str_enum(PersonStatus), index=True)
+    status: Mapped[PersonStatus] = mapped_column(str_enum(PersonStatus))
     alasan: Mapped[StatusReason | None] = mapped_column(str_enum(StatusReason))
     kpj: Mapped[str | None] = mapped_column(sa.String(11))
     mulai: Mapped[date | None]

@@ -58,7 +58,7 @@ def recount(*, session: Session) -> int:
     session.flush()
     session.execute(_summary.delete())
     columns = [_person.c[name] for name in GROUP_COLUMNS]
-    # SQLite: a plain scan; its planner would otherwise read every row through ix_person_status
+    # SQLite: a plain scan; its planner would otherwise read the active rows through their index
     grouped = (
         sa.select(*columns, sa.func.count()).group_by(*columns).with_hint(_person, "NOT INDEXED", dialect_name="sqlite")
     )
