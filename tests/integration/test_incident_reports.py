@@ -212,3 +212,28 @@ def test_a_complaint_with_a_nik_not_in_the_roster_still_says_so(client, app, ses
     officer = app.test_client()
     sign_in(officer, account("supervisor"))
     assert _roster_box(parse(officer.get(f"/petugas/pengaduan/{case.reference}"))) == "NIK ini tidak ada di roster."
+
+
+def test_changing_the_category_drops_answers_that_mean_something_else_there(client):
+    """A pungli report's "who did it" must not become the person concerned of another complaint
+    (nor "someone else" its filer), and a resident's own name must not become who did it."""
+    start(client, "pungli")
+    details(client, nik="", nama="Pak Darto, calo", **incident(identitas="anonim"))
+    start(client, "lainnya")
+    form = parse(client.get("/pengaduan/baru/rincian")).select_one("main form")
+    assert not form.select_one("input#nama").get("value")
+    assert form.select_one("input[name=pelapor][value=sendiri]").has_attr("checked")
+    assert details(client, nama="Siti Aminah").status_code == 303  # no relation or consent asked
+    start(client, "pungli")
+    form = parse(client.get("/pengaduan/baru/rincian")).select_one("main form")
+    assert not form.select_one("input#nama").get("value")  # "Siapa yang melakukannya?"
+    assert form.select_one("input#tempat")["value"] == "Kantor kelurahan, loket pendaftaran"  # kept
+
+
+def test_a_status_checks_nik_and_name_still_come_with_the_category(client):
+    start(client, "pungli")
+    details(client, nik="", nama="Pak Darto, calo", **incident())
+    nik = "3275014701850001"
+    start(client, "terlewat", nik=nik, nama="Siti Aminah")
+    form = parse(client.get("/pengaduan/baru/rincian")).select_one("main form")
+    assert form.select_one("input#nama")["value"] == "Siti Aminah"

@@ -85,7 +85,7 @@ def test_the_count_includes_the_files_already_in_the_draft(client):
     response = details(client, files=[(io.BytesIO(NOT_A_JPEG), f"foto{n}.jpg") for n in range(2)])
     assert response.status_code == 400
     said = errors(response)
-    assert "Sudah ada 2, jadi Anda bisa menambah 1 lagi (Anda memilih 2)" in said
+    assert "Sudah terunggah 2 (kk0.png, kk1.png), jadi Anda bisa menambah 1 lagi (Anda memilih 2)" in said
     assert "tidak bisa dibaca" not in said
     assert len(stored_files()) == 2
 

@@ -131,3 +131,16 @@ def test_an_officer_choosing_four_files_at_once_is_told_the_same(client):
     assert response.status_code == 400
     said = errors(response)
     assert "Pilih paling banyak 3 berkas sekaligus; Anda memilih 4" in said and "Hapus" not in said
+
+
+def test_files_kept_from_before_are_named_when_there_is_no_room(client):
+    """The trial's case: a photo attached to a pungli report not sent, the category changed, then
+    four files chosen. The message names the file already there, and how to remove it."""
+    start(client, "pungli")
+    details(client, files=[(io.BytesIO(heic((64, 48))), "IMG_0412.HEIC")])  # refused for other fields, kept
+    assert [f.original_name for f in stored_files()] == ["IMG_0412.jpg"]
+    start(client, "lainnya")
+    four = [(io.BytesIO(heic((32, 32))), f"foto{n}.heic") for n in range(4)]
+    said = errors(details(client, files=four))
+    assert "Sudah terunggah 1 (IMG_0412.jpg), jadi Anda bisa menambah 2 lagi (Anda memilih 4)" in said
+    assert "tombol “Hapus”" in said

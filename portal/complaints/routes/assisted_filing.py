@@ -137,7 +137,7 @@ def start_assisted_filing():
             session=current_session(), data={**_from_request(form.bantuan.data, form.kategori.data), **data}
         )
     else:
-        service.update_draft(session=current_session(), draft=draft, data=data)
+        service.change_category(session=current_session(), draft=draft, data=data)
     db.session.commit()
     return redirect(url_for("officers.complaints.edit_assisted_details"), 303)
 
@@ -181,7 +181,9 @@ def edit_assisted_details():
     form = _details_form(draft, formdata=request.form)
     valid = form.validate_on_submit()
     stored = service.draft_attachments(session=current_session(), token=draft.token)
-    new_files, file_errors, busy = read_uploads(request.files.getlist(form.lampiran.name), already=len(stored))
+    new_files, file_errors, busy = read_uploads(
+        request.files.getlist(form.lampiran.name), attached=[f.original_name for f in stored]
+    )
     for clean in new_files:
         service.attach_file(session=current_session(), store=attachment_store(), file=clean, draft_token=draft.token)
     if file_errors:

@@ -69,7 +69,7 @@ def new_complaint():
     if draft is None:
         session[DRAFT_KEY] = service.start_draft(session=current_session(), data={**data, **prefill})
     else:
-        service.update_draft(session=current_session(), draft=draft, data={**data, **prefill})
+        service.change_category(session=current_session(), draft=draft, data={**data, **prefill})
     db.session.commit()
     return redirect(url_for("complaints.edit_details"), 303)
 
@@ -128,7 +128,7 @@ def edit_details():
     form.lampiran.data = request.files.getlist(form.lampiran.name)
     valid = form.validate_on_submit()
     stored = service.draft_attachments(session=current_session(), token=draft.token)
-    new_files, file_errors, storage_down = read_uploads(form.lampiran.data, already=len(stored))
+    new_files, file_errors, storage_down = read_uploads(form.lampiran.data, attached=[f.original_name for f in stored])
     for clean in new_files:
         try:
             service.attach_file(
