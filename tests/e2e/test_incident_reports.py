@@ -151,7 +151,9 @@ def test_choosing_anonymous_hides_the_contact_fields_or_marks_them_unused(page: 
     anonymous.check()
     if js:
         expect(contact).to_be_hidden()
+        expect(page.locator("#siapa-melihat")).to_be_hidden()  # who sees an identity that is not kept
         page.get_by_label("Petugas boleh menghubungi saya").check()
+        expect(page.locator("#siapa-melihat")).to_be_visible()
         expect(phone).to_be_visible()
         expect(phone).to_have_value("0812 3456 7890")
         anonymous.check()
