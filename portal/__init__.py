@@ -69,12 +69,22 @@ def create_app(config: dict | None = None) -> Flask:
     from portal.assistance.routes import bp as assistance_bp
     from portal.complaints.routes import bp as complaints_bp
     from portal.home.routes import bp as home_bp
+    from portal.inbound.routes import bp as inbound_bp
     from portal.letters.routes import bp as letters_bp
     from portal.officers import bp as officers_bp
     from portal.statistics.routes import bp as statistics_bp
     from portal.status_check.routes import bp as status_check_bp
 
-    for blueprint in (home_bp, status_check_bp, complaints_bp, assistance_bp, letters_bp, statistics_bp, officers_bp):
+    for blueprint in (
+        home_bp,
+        status_check_bp,
+        complaints_bp,
+        assistance_bp,
+        letters_bp,
+        statistics_bp,
+        officers_bp,
+        inbound_bp,
+    ):
         app.register_blueprint(blueprint)
 
     from portal import background, cli

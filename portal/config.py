@@ -29,6 +29,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from portal import config_channels
 from portal import config_values as parse
 from portal.config_contact import DEMO_CONTACT, EMAIL, check_contact
 
@@ -122,6 +123,26 @@ class Settings(BaseSettings):
     CONTACT_EMAIL: Annotated[str, BeforeValidator(parse.stripped), Field(pattern=EMAIL)] | None = None
     CONTACT_DAYS: Annotated[str, BeforeValidator(parse.stripped)] = DEMO_CONTACT["CONTACT_DAYS"]
     CONTACT_HOURS: Annotated[str, BeforeValidator(parse.stripped)] = DEMO_CONTACT["CONTACT_HOURS"]
+    # SMS through Kannel's smsbox (docs/kannel.md); unset: no SMS is sent
+    SMS_SENDSMS_URL: Annotated[str, BeforeValidator(parse.stripped)] | None = None
+    SMS_USERNAME: str | None = None
+    SMS_PASSWORD: str | None = None
+    SMS_SENDER: str = "SIGAP"
+    SMS_GATEWAY_TOKEN: str | None = None  # in Kannel's dlr-url and sms-service get-url: only Kannel may post
+    # WhatsApp Business Cloud API (docs/whatsapp.md); unset: no WhatsApp is sent
+    WHATSAPP_API_BASE: str = "https://graph.facebook.com/v21.0"
+    WHATSAPP_PHONE_NUMBER_ID: Annotated[str, BeforeValidator(parse.stripped)] | None = None
+    WHATSAPP_ACCESS_TOKEN: str | None = None
+    WHATSAPP_APP_SECRET: str | None = None  # checks X-Hub-Signature-256 of every webhook
+    WHATSAPP_VERIFY_TOKEN: str | None = None  # the webhook subscription's handshake
+    WHATSAPP_TEMPLATES: Annotated[dict[str, str], BeforeValidator(config_channels.templates)] = dict(
+        config_channels.DEFAULT_WHATSAPP_TEMPLATES
+    )
+    WHATSAPP_TEMPLATE_LANGUAGE: str = "id"
+    # A case waiting for the resident's answer: a reminder after this many working days, closed
+    # with a notice after that many
+    INFO_REMINDER_DAYS: WorkingDays = 5
+    INFO_CLOSE_DAYS: WorkingDays = 10
     # Open311 publishes a complaint this many days after it was filed, with its dates as days only
     OPEN311_DELAY_DAYS: Annotated[int, Field(ge=0, le=90)] = 7
 
@@ -146,6 +167,13 @@ class Settings(BaseSettings):
                 mode = parse.mode(values.get("SIGAP_ENV", "production"))
                 values["SESSION_COOKIE_SECURE"] = mode not in {"development", "testing"}
         return values
+
+    @model_validator(mode="after")
+    def _channels_complete(self) -> Settings:
+        config_channels.check_channels(self.model_dump())
+        if self.INFO_CLOSE_DAYS <= self.INFO_REMINDER_DAYS:
+            raise ValueError("INFO_CLOSE_DAYS must be more than INFO_REMINDER_DAYS")
+        return self
 
     @field_validator("SLA_VERIFY_DAYS_BY_CATEGORY", "SLA_RESOLVE_DAYS_BY_CATEGORY", mode="before")
     @classmethod
@@ -215,7 +243,8 @@ def _explain(error: ValidationError) -> str:
         name = ".".join(str(part) for part in problem["loc"]) or "settings"
         cause = problem.get("ctx", {}).get("error") if problem["type"] == "value_error" else None
         given = problem["input"]
-        shown = "" if not isinstance(given, str | int | float) or name.endswith(("KEY", "PASSWORD")) else f"{given!r} "
+        secret = name.endswith(("KEY", "PASSWORD", "TOKEN", "SECRET"))
+        shown = "" if not isinstance(given, str | int | float) or secret else f"{given!r} "
         lines.append(f"{name}: {shown}{cause or problem['msg']}")
     return "; ".join(lines)
 

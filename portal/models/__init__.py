@@ -44,7 +44,14 @@ from portal.drafts.models import (
 )
 from portal.jobs.models import BackgroundJob, JobKind, JobPart, JobState, PartState  # noqa: F401
 from portal.letters.models import IssuedVia, Letter, LetterCounter, LetterStatus  # noqa: F401
-from portal.notifications.models import OutboxChannel, OutboxMessage, OutboxState
+from portal.notifications.models import (
+    InboundMessage,
+    OptOut,
+    OutboxChannel,
+    OutboxMessage,
+    OutboxState,
+    ResidentContact,
+)
 from portal.roster.models.person import Person, PersonStatus, PersonStatusHistory, RosterImportBatch, StatusReason
 from portal.roster.models.summary import RosterSummary
 from portal.statistics.models import StatsSnapshot  # noqa: F401
@@ -73,6 +80,9 @@ __all__ = [
     "StoredFile",
     "StoredFileChunk",
     "OutboxChannel",
+    "InboundMessage",
+    "OptOut",
+    "ResidentContact",
     "OutboxMessage",
     "OutboxState",
     "ReferenceCounter",

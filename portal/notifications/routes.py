@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from portal.core.base import utcnow
 from portal.extensions import current_session, db
-from portal.notifications.services import outbox
+from portal.notifications.services import outbox_staff as outbox
 from portal.web.auth import SUPERVISORS, current_actor, roles_required
 
 bp = officer_bp = Blueprint("notifications", __name__)  # registered by portal.officers under /petugas

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import smtplib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,9 +24,14 @@ from sqlalchemy.orm import Session
 
 from portal.core.base import utcnow
 from portal.core.mail import SmtpSettings
-from portal.notifications.models import OutboxState
+from portal.notifications.delivery import Outcome, Transmission
+from portal.notifications.models import OutboxChannel, OutboxState
 from portal.notifications.services import outbox
-from portal.notifications.services.notify import Outcome, Transmission, connect, describe, transmit
+from portal.notifications.services.notify import connect, describe, transmit
+
+Send = Callable[[outbox.Claimed], Transmission]
+"""How one channel other than e-mail hands over a claimed message (portal.notifications.tasks
+builds them from the settings: Kannel's sendsms, WhatsApp's Cloud API)."""
 
 
 @dataclass(slots=True)
@@ -45,9 +50,12 @@ def deliver_due(
     lease: timedelta = outbox.LEASE,
     now: datetime | None = None,
     after_claim: Callable[[outbox.Claimed], None] | None = None,
+    channels: Mapping[OutboxChannel, Send] | None = None,
 ) -> DeliveryReport:
-    """Send up to `limit` due messages. `now` fixes the clock (tests); `after_claim` runs once a
-    claim is committed, before the conversation (fault drills)."""
+    """Send up to `limit` due messages, e-mails over one SMTP connection opened when the first is
+    claimed, the others through `channels`. `now` fixes the clock (tests); `after_claim` runs once
+    a claim is committed, before the conversation (fault drills). A message of a channel that is
+    not configured (any more) is not sent, and falls back to the notice's next channel."""
     clock: Callable[[], datetime] = (lambda: now) if now is not None else utcnow
     claimant = outbox.claimant_name()
     report = DeliveryReport()
@@ -56,38 +64,49 @@ def deliver_due(
     if not outbox.any_due(session=session, now=clock()):
         session.commit()
         return report
-    link: smtplib.SMTP | Transmission  # the connection, or why there is none (each due message records it)
-    try:
-        link = connect(smtp)
-    except (OSError, smtplib.SMTPException) as error:
-        link = Transmission(Outcome.NOT_SENT, describe(error))
+    link: smtplib.SMTP | Transmission | None = None  # the connection, or why there is none
+    others = channels or {}
     try:
         for _ in range(limit):
             claimed = outbox.claim_next(session=session, now=clock(), claimant=claimant, lease=lease)
-            session.commit()  # the claim is durable before the SMTP conversation starts
+            session.commit()  # the claim is durable before the conversation starts
             if claimed is None:
                 break
             if after_claim is not None:
                 after_claim(claimed)
-            result = (
-                link
-                if isinstance(link, Transmission)
-                else transmit(
-                    link,
-                    sender=smtp.sender,
-                    to_address=claimed.to_address,
-                    subject=claimed.subject,
-                    body=claimed.body,
+            if claimed.channel is OutboxChannel.EMAIL:
+                if link is None:
+                    link = _connect(smtp)
+                result = (
+                    link
+                    if isinstance(link, Transmission)
+                    else transmit(
+                        link,
+                        sender=smtp.sender,
+                        to_address=claimed.to_address,
+                        subject=claimed.subject,
+                        body=claimed.body,
+                    )
                 )
-            )
+            elif (send := others.get(claimed.channel)) is not None:
+                result = send(claimed)
+            else:
+                result = Transmission(Outcome.NOT_SENT, f"{claimed.channel.value}: not configured", permanent=True)
             _record(session, report, claimed, claimant, result, clock())
             session.commit()  # this message's outcome, on its own
     finally:
-        if not isinstance(link, Transmission):
+        if link is not None and not isinstance(link, Transmission):
             with contextlib.suppress(OSError, smtplib.SMTPException):
                 link.quit()
             link.close()
     return report
+
+
+def _connect(smtp: SmtpSettings) -> smtplib.SMTP | Transmission:
+    try:
+        return connect(smtp)
+    except (OSError, smtplib.SMTPException) as error:
+        return Transmission(Outcome.NOT_SENT, describe(error))
 
 
 def _record(
@@ -99,13 +118,22 @@ def _record(
     now: datetime,
 ) -> None:
     if result.outcome is Outcome.SENT:
-        outbox.mark_sent(session=session, message_id=claimed.id, claimant=claimant, now=now)
+        outbox.mark_sent(
+            session=session, message_id=claimed.id, claimant=claimant, now=now, provider_id=result.provider_id
+        )
         report.sent += 1
     elif result.outcome is Outcome.UNCERTAIN:
         outbox.mark_uncertain(session=session, claimed=claimed, claimant=claimant, error=result.error)
         report.unknown += 1
     elif (
-        outbox.release(session=session, claimed=claimed, claimant=claimant, now=now, error=result.error)
+        outbox.release(
+            session=session,
+            claimed=claimed,
+            claimant=claimant,
+            now=now,
+            error=result.error,
+            permanent=result.permanent,
+        )
         is OutboxState.GAGAL
     ):
         report.gave_up += 1

@@ -49,11 +49,14 @@ def init_app(app: Flask) -> None:
     hsts = app.config["SIGAP_ENV"] not in {"development", "testing"}
 
     form_types = {"application/x-www-form-urlencoded", "multipart/form-data"}
+    gateway_types = {"text/plain", "application/json", ""}  # Kannel posts a text, WhatsApp JSON
 
     @app.before_request
     def _forms_only():
-        """Every POST of the portal is an HTML form; anything else is refused before parsing."""
-        if request.method == "POST" and request.mimetype not in form_types and request.url_rule is not None:
+        """Every POST of the portal is an HTML form, but for the gateways' (portal.inbound); anything
+        else is refused before parsing."""
+        allowed = gateway_types if request.blueprint == "inbound" else form_types
+        if request.method == "POST" and request.mimetype not in allowed and request.url_rule is not None:
             abort(415)  # (a POST that no route takes is answered by routing: 404 or 405)
 
     @app.before_request

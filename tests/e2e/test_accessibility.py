@@ -42,6 +42,8 @@ pytestmark = pytest.mark.browser
 # GET routes that do not render a page, and why.
 EXEMPT = {
     "static": "CSS and JavaScript files",
+    "inbound.sms_report": "Kannel's delivery reports: plain text for a gateway, not a page",
+    "inbound.whatsapp_handshake": "WhatsApp's webhook handshake: plain text for Meta, not a page",
     "complaints.receipt_pdf": "PDF receipt",
     "assistance.download_slip": "PDF receipt",
     "officers.complaints.download_assisted_slip": "PDF slip",

@@ -34,7 +34,7 @@ def test_claim_verify_reply_request_info_and_resolve(client):
     assert act(client, case, "verifikasi").status_code == 303
     assert act(client, case, "balas", message="Kami sedang memeriksa DTSEN.").status_code == 303
     told = parse(client.get(f"/petugas/pengaduan/{case.reference}")).select_one(".notice[role=status]")
-    assert told.get_text(strip=True) == "Balasan terkirim ke warga."  # the action is confirmed, once
+    assert told.get_text(strip=True) == 'Balasan disimpan. Lihat di "Pesan ke warga" apakah kabarnya sampai.'
     assert parse(client.get(f"/petugas/pengaduan/{case.reference}")).select_one(".notice[role=status]") is None
     assert act(client, case, "minta-informasi", message="Mohon kirim foto KK.").status_code == 303
     db.session.refresh(case)

@@ -13,7 +13,7 @@ from aiosmtpd.controller import Controller
 from portal.core.base import utcnow
 from portal.extensions import db
 from portal.models import AuditEvent, OutboxMessage, OutboxState
-from portal.notifications.services import outbox
+from portal.notifications.services import outbox_staff as outbox
 from tests.factories import account, complaint, sign_in
 from tests.helpers import csrf_token, free_port, parse
 from tests.helpers.mail import Inbox

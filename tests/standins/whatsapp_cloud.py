@@ -101,6 +101,8 @@ APPROVED_TEMPLATES: Mapping[str, int] = {
     "sigap_banding_diputus": 2,
     "sigap_kunjungan_dijadwalkan": 2,
     "sigap_pengingat": 2,
+    "sigap_status": 2,
+    "sigap_ditutup_tanpa_jawaban": 2,
 }
 
 

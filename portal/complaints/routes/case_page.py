@@ -22,6 +22,8 @@ from portal.core import trail as audit
 from portal.core.errors import DomainError
 from portal.core.regions import kelurahan
 from portal.extensions import current_session, db
+from portal.notifications import labels as notice_labels
+from portal.notifications.services.notices import notice_rows
 from portal.roster import labels as people
 from portal.roster.models.person import Person, PersonStatusHistory
 from portal.web.auth import ALL_STAFF, current_actor, roles_required
@@ -140,6 +142,7 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
         actor_names=actor_names(actors, actor_accounts(session=current_session(), actors=actors)),
         person_status_label=people.status_label,
         reason_label=people.reason_label,
+        notices=notice_labels.notices(notice_rows(session=current_session(), reference=complaint.reference)),
         title=_("Pengaduan %(ref)s", ref=complaint.reference),
     ), status
 
@@ -170,11 +173,14 @@ def _done(action: str) -> str:
         "ambil": _("Pengaduan ini sekarang Anda tangani."),
         "tugaskan": _("Petugas sudah ditugaskan."),
         "verifikasi": _("Pengaduan ditandai sudah diverifikasi."),
-        "balas": _("Balasan terkirim ke warga."),
+        "balas": _('Balasan disimpan. Lihat di "Pesan ke warga" apakah kabarnya sampai.'),
         "catatan": _("Catatan internal disimpan."),
-        "minta-informasi": _("Permintaan informasi terkirim. Batas waktu berhenti sampai warga menjawab."),
+        "minta-informasi": _(
+            'Permintaan informasi disimpan. Batas waktu berhenti sampai warga menjawab. Lihat di "Pesan ke '
+            'warga" apakah kabarnya sampai.'
+        ),
         "rujuk": _("Rujukan dicatat."),
-        "selesaikan": _("Keputusan dicatat dan dikirim ke warga."),
+        "selesaikan": _('Keputusan dicatat. Lihat di "Pesan ke warga" apakah kabarnya sampai.'),
         "banding": _("Keputusan banding dicatat."),
         "ganda": _("Pengaduan ditutup sebagai pengaduan ganda."),
     }[action]

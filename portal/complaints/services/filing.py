@@ -33,6 +33,7 @@ from portal.core.trail import RESIDENT, SYSTEM, ActedBy
 from portal.core.workdays import WorkCalendar, local_date
 from portal.drafts.models import ComplaintDraft, DraftKind
 from portal.drafts.services import store as drafts
+from portal.notifications.models import NoticeEvent
 from portal.roster.models.person import Person
 
 ONE_CASE_PER_PERSON = frozenset(
@@ -302,7 +303,7 @@ def file_complaint(
         )
     session.flush()
     index_name(session=session, complaint=complaint)
-    tell_resident(session=session, complaint=complaint)
+    tell_resident(session=session, complaint=complaint, event=NoticeEvent.DIBUAT)
     return Filed(complaint=complaint, access_code=code)
 
 

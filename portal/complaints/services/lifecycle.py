@@ -16,12 +16,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Account
-from portal.complaints.models.complaint import Complaint, ComplaintEvent, ComplaintStatus, EventKind
+from portal.complaints.models.complaint import Complaint, ComplaintEvent, ComplaintStatus, ContactChannel, EventKind
 from portal.core.base import utcnow
 from portal.core.errors import DomainError
 from portal.core.trail import ActedBy
 from portal.core.workdays import WorkCalendar, local_date
-from portal.notifications.services.notify import queue_email
+from portal.notifications.models import NoticeEvent, OutboxChannel
+from portal.notifications.services.notices import Queued, Recipient, queue_notice
 
 S = ComplaintStatus
 
@@ -96,17 +97,43 @@ def actor_accounts(*, session: Session, actors: Iterable[ActedBy]) -> dict[int, 
     return {row.id: row.name for row in session.execute(sa.select(Account.id, Account.name).where(Account.id.in_(ids)))}
 
 
-def tell_resident(*, session: Session, complaint: Complaint) -> None:
-    """An e-mail when the resident gave an address. It says only where to look: details stay
-    behind the reference and access code."""
-    if complaint.email:
-        queue_email(
-            session=session,
-            to_address=complaint.email,
-            reference=complaint.reference,
-            template="complaints/email/status_changed",
-            context={"reference": complaint.reference, "status": complaint.status},
-        )
+def notice_event(complaint: Complaint, target: ComplaintStatus | None) -> NoticeEvent:
+    """Which notice a move to `target` (None: a reply) sends."""
+    if target is None:
+        return NoticeEvent.DIJAWAB
+    if complaint.status is S.BANDING:
+        return NoticeEvent.BANDING_DIPUTUS
+    if target is S.MENUNGGU_INFORMASI:
+        return NoticeEvent.INFO_DIMINTA
+    if target in RESOLVED_STATUSES:
+        return NoticeEvent.SELESAI
+    return NoticeEvent.STATUS
+
+
+def recipient(complaint: Complaint) -> Recipient:
+    prefers = (
+        {
+            ContactChannel.WHATSAPP: OutboxChannel.WHATSAPP,
+            ContactChannel.TELEPON: OutboxChannel.SMS,
+        }.get(complaint.contact_channel)
+        if complaint.contact_channel
+        else None
+    )
+    return Recipient(phone=complaint.phone, email=complaint.email, prefers=prefers)
+
+
+def tell_resident(
+    *, session: Session, complaint: Complaint, event: NoticeEvent = NoticeEvent.STATUS, **context: object
+) -> Queued:
+    """A notice on the resident's channel (portal.notifications.services.notices). It says only
+    where to look: details stay behind the reference and access code."""
+    return queue_notice(
+        session=session,
+        event=event,
+        reference=complaint.reference,
+        recipient=recipient(complaint),
+        context={"reference": complaint.reference, "status": complaint.status, **context},
+    )
 
 
 def can_transition(complaint: Complaint, target: ComplaintStatus, actor: Actor) -> bool:
@@ -146,6 +173,7 @@ def transition(
     if not can_transition(complaint, target, actor):
         raise InvalidTransition(CaseRefusal.INVALID_TRANSITION, current=complaint.status, target=target)
     now = now or utcnow()
+    notice = notice_event(complaint, target)
     _move_clock(complaint, target, calendar, local_date(now), now)
     event = ComplaintEvent(
         kind=EventKind.STATUS,
@@ -159,8 +187,8 @@ def transition(
     complaint.events.append(event)
     complaint.status = target
     session.flush()
-    if public:
-        tell_resident(session=session, complaint=complaint)
+    if public and actor is not Actor.WARGA:  # the resident's own move (an answer, an appeal) needs no notice
+        tell_resident(session=session, complaint=complaint, event=notice)
     return event
 
 
@@ -179,5 +207,5 @@ def add_event(
     complaint.events.append(event)
     session.flush()
     if public and kind is EventKind.BALASAN:
-        tell_resident(session=session, complaint=complaint)
+        tell_resident(session=session, complaint=complaint, event=NoticeEvent.DIJAWAB)
     return event

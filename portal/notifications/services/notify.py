@@ -5,7 +5,6 @@ conversation for one message."""
 
 from __future__ import annotations
 
-import enum
 import smtplib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from portal.core.mail import SmtpSettings
+from portal.notifications.delivery import Outcome, Transmission
 from portal.notifications.models import OutboxChannel, OutboxMessage
 
 
@@ -58,18 +58,6 @@ def queue_email(
         )
     )
     session.flush()
-
-
-class Outcome(enum.Enum):
-    SENT = "sent"  # the server answered 250 to the message
-    NOT_SENT = "not_sent"  # the server said no, or the connection was gone before the message went
-    UNCERTAIN = "uncertain"  # the conversation broke while the message was being handed over
-
-
-@dataclass(frozen=True, slots=True)
-class Transmission:
-    outcome: Outcome
-    error: str = ""
 
 
 def describe(error: BaseException) -> str:

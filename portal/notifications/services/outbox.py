@@ -11,18 +11,16 @@ Staff put a gagal or tidak_pasti message back in the queue, audited.
 
 from __future__ import annotations
 
+import enum
 import os
-import re
 import secrets
 import socket
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from portal.core import trail as audit
 from portal.core.sql import rowcount, table_of
 from portal.notifications.models import OutboxChannel, OutboxMessage, OutboxState
 
@@ -31,8 +29,8 @@ LEASE = timedelta(minutes=5)  # far above one message's SMTP conversation (a few
 LEASE_EXPIRED = "LeaseExpired: "  # + the claimant: the sender stopped (or hung) before it knew the outcome
 PAGE_SIZE = 200
 
-_table = table_of(OutboxMessage)
-_c = _table.c
+table = _table = table_of(OutboxMessage)
+columns = _c = _table.c
 
 
 def backoff(attempts: int) -> timedelta:
@@ -46,6 +44,9 @@ def claimant_name() -> str:
     return f"{socket.gethostname()[:50]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
+FALL_BACK_AFTER = 3  # failed attempts on SMS or WhatsApp before the notice's next channel is tried
+
+
 @dataclass(frozen=True, slots=True)
 class Claimed:
     id: int
@@ -53,6 +54,11 @@ class Claimed:
     subject: str
     body: str
     attempts: int  # this attempt included
+    channel: OutboxChannel = OutboxChannel.EMAIL
+    template: str | None = None
+    parameters: tuple[str, ...] = ()
+    notice_id: int | None = None
+    route_position: int = 0
 
 
 def expire_leases(*, session: Session, now: datetime) -> int:
@@ -95,32 +101,119 @@ def claim_next(*, session: Session, now: datetime, claimant: str, lease: timedel
             last_attempt_at=now,
             attempts=_c.attempts + 1,
         )
-        .returning(_c.id, _c.to_address, _c.subject, _c.body, _c.attempts)
+        .returning(
+            _c.id,
+            _c.to_address,
+            _c.subject,
+            _c.body,
+            _c.attempts,
+            _c.channel,
+            _c.template,
+            _c.parameters,
+            _c.notice_id,
+            _c.route_position,
+        )
     ).first()
     if row is None:
         return None
-    return Claimed(id=row.id, to_address=row.to_address, subject=row.subject, body=row.body, attempts=row.attempts)
+    return Claimed(
+        id=row.id,
+        to_address=row.to_address,
+        subject=row.subject,
+        body=row.body,
+        attempts=row.attempts,
+        channel=OutboxChannel(row.channel),
+        template=row.template,
+        parameters=tuple(row.parameters or ()),
+        notice_id=row.notice_id,
+        route_position=row.route_position,
+    )
 
 
 def _ours(message_id: int, claimant: str, *states: OutboxState) -> sa.ColumnElement[bool]:
     return sa.and_(_c.id == message_id, _c.claimed_by == claimant, _c.state.in_([s.value for s in states]))
 
 
-def mark_sent(*, session: Session, message_id: int, claimant: str, now: datetime) -> bool:
+def mark_sent(
+    *, session: Session, message_id: int, claimant: str, now: datetime, provider_id: str | None = None
+) -> bool:
     """The server accepted it. Also when the lease ran out meanwhile (tidak_pasti) or staff already
-    queued it again: it went out, and must not go out twice."""
+    queued it again: it went out, and must not go out twice. An e-mail gets no delivery report, so
+    the notice's later channels are not needed; an SMS or WhatsApp keeps them until its report."""
     result = session.execute(
         _table.update()
         .where(_ours(message_id, claimant, OutboxState.MENGIRIM, OutboxState.TIDAK_PASTI, OutboxState.ANTRE))
-        .values(state=OutboxState.TERKIRIM.value, sent_at=now, lease_until=None)
+        .values(state=OutboxState.TERKIRIM.value, sent_at=now, lease_until=None, provider_id=provider_id)
+        .returning(_c.channel, _c.notice_id)
+    ).first()
+    if result is None:
+        return False
+    if result.channel == OutboxChannel.EMAIL.value:
+        _skip_rest(session, result.notice_id)
+    return True
+
+
+def _skip_rest(session: Session, notice_id: int | None) -> None:
+    if notice_id is not None:
+        session.execute(
+            _table.update()
+            .where(_c.notice_id == notice_id, _c.state == OutboxState.CADANGAN.value)
+            .values(state=OutboxState.DILEWATI.value)
+        )
+
+
+def fall_back(*, session: Session, notice_id: int | None, after_position: int, now: datetime) -> bool:
+    """The notice's next channel after `after_position` is queued; False when there is none."""
+    if notice_id is None:
+        return False
+    next_id = session.scalar(
+        sa.select(_c.id)
+        .where(_c.notice_id == notice_id, _c.state == OutboxState.CADANGAN.value, _c.route_position > after_position)
+        .order_by(_c.route_position)
+        .limit(1)
+    )
+    if next_id is None:
+        return False
+    result = session.execute(
+        _table.update()
+        .where(_c.id == next_id, _c.state == OutboxState.CADANGAN.value)
+        .values(state=OutboxState.ANTRE.value, next_attempt_at=now)
     )
     return rowcount(result) == 1
 
 
-def release(*, session: Session, claimed: Claimed, claimant: str, now: datetime, error: str) -> OutboxState:
+def _has_fallback(session: Session, claimed: Claimed) -> bool:
+    return claimed.notice_id is not None and (
+        session.scalar(
+            sa.select(_c.id)
+            .where(
+                _c.notice_id == claimed.notice_id,
+                _c.state == OutboxState.CADANGAN.value,
+                _c.route_position > claimed.route_position,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def release(
+    *, session: Session, claimed: Claimed, claimant: str, now: datetime, error: str, permanent: bool = False
+) -> OutboxState:
     """Not sent (the server said no, or could not be reached): queued again after the backoff, or
-    failed for good after the last attempt. Returns the new state."""
-    state = OutboxState.GAGAL if claimed.attempts >= MAX_ATTEMPTS else OutboxState.ANTRE
+    failed for good: after the last attempt, at once when the refusal is permanent (a number that
+    cannot get WhatsApp), and for SMS or WhatsApp after FALL_BACK_AFTER attempts when the notice
+    has another channel, which is then queued. Returns the new state."""
+    gives_up = (
+        permanent
+        or claimed.attempts >= MAX_ATTEMPTS
+        or (
+            claimed.channel is not OutboxChannel.EMAIL
+            and claimed.attempts >= FALL_BACK_AFTER
+            and _has_fallback(session, claimed)
+        )
+    )
+    state = OutboxState.GAGAL if gives_up else OutboxState.ANTRE
     session.execute(
         _table.update()
         .where(_ours(claimed.id, claimant, OutboxState.MENGIRIM, OutboxState.TIDAK_PASTI))
@@ -128,7 +221,55 @@ def release(*, session: Session, claimed: Claimed, claimant: str, now: datetime,
             state=state.value, lease_until=None, last_error=error[:500], next_attempt_at=now + backoff(claimed.attempts)
         )
     )
+    if gives_up:
+        fall_back(session=session, notice_id=claimed.notice_id, after_position=claimed.route_position, now=now)
     return state
+
+
+class Report(enum.Enum):
+    """What a delivery report (Kannel's dlr-url, WhatsApp's status webhook) says."""
+
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    PENDING = "pending"  # buffered, submitted to the operator, sent to WhatsApp: nothing to change
+
+
+def record_report(
+    *,
+    session: Session,
+    message_id: int | None = None,
+    provider_id: str | None = None,
+    report: Report,
+    reason: str = "",
+    now: datetime,
+) -> bool:
+    """A delivery report for one message (by our id or the provider's). Delivered: sampai, and the
+    notice's later channels are not needed. Failed: gagal with the reason, and the next channel
+    is queued. Only a message that went out moves (a late report of an old message is kept out).
+    Returns whether a message moved."""
+    if report is Report.PENDING:
+        return False
+    which = _c.id == message_id if message_id is not None else _c.provider_id == provider_id
+    sent = [OutboxState.TERKIRIM.value, OutboxState.TIDAK_PASTI.value]
+    if report is Report.DELIVERED:
+        row = session.execute(
+            _table.update()
+            .where(which, _c.state.in_(sent + [OutboxState.GAGAL.value]))
+            .values(state=OutboxState.SAMPAI.value, delivered_at=now, lease_until=None)
+            .returning(_c.notice_id)
+        ).first()
+        if row is not None:
+            _skip_rest(session, row.notice_id)
+        return row is not None
+    row = session.execute(
+        _table.update()
+        .where(which, _c.state.in_(sent))
+        .values(state=OutboxState.GAGAL.value, last_error=reason[:500] or "delivery report: failed")
+        .returning(_c.notice_id, _c.route_position)
+    ).first()
+    if row is not None:
+        fall_back(session=session, notice_id=row.notice_id, after_position=row.route_position, now=now)
+    return row is not None
 
 
 def mark_uncertain(*, session: Session, claimed: Claimed, claimant: str, error: str) -> None:
@@ -138,198 +279,3 @@ def mark_uncertain(*, session: Session, claimed: Claimed, claimant: str, error: 
         .where(_ours(claimed.id, claimant, OutboxState.MENGIRIM))
         .values(state=OutboxState.TIDAK_PASTI.value, lease_until=None, last_error=error[:500])
     )
-
-
-# Staff: /petugas/email-bermasalah ---------------------------------------------------------------
-
-_EMAIL = re.compile(r"[^\s<>'\"(){}\[\],;:]+@[^\s<>'\"(){}\[\],;:]+")
-
-
-def mask_address(address: str) -> str:
-    """w***@g***.com: enough to tell two addresses apart, not enough to write to one."""
-    local, _, domain = address.rpartition("@")
-    if not local:
-        return "***"
-    host, dot, tld = domain.rpartition(".")
-    domain_masked = f"{host[:1]}***{dot}{tld}" if host else f"{domain[:1]}***"
-    return f"{local[:1]}***@{domain_masked}"
-
-
-def mask_addresses_in(text: str) -> str:
-    """An SMTP error quotes the recipient (SMTPRecipientsRefused): masked like the address column."""
-    return _EMAIL.sub(lambda m: mask_address(m.group(0)), text)
-
-
-def _stuck(now: datetime) -> sa.ColumnElement[bool]:
-    """gagal, tidak_pasti, and a claim whose lease ran out that no sender has marked yet."""
-    return sa.or_(
-        _c.state.in_([OutboxState.GAGAL.value, OutboxState.TIDAK_PASTI.value]),
-        sa.and_(_c.state == OutboxState.MENGIRIM.value, _c.lease_until < now),
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class StuckMessage:
-    id: int
-    reference: str | None
-    channel: OutboxChannel
-    address: str  # masked
-    state: OutboxState  # an expired claim shows as tidak_pasti
-    attempts: int
-    last_attempt_at: datetime | None
-    created_at: datetime
-    error: str  # addresses masked
-
-
-@dataclass(frozen=True, slots=True)
-class OutboxOverview:
-    messages: list[StuckMessage]
-    total_stuck: int
-    queued: int
-    due: int
-    sending: int
-    failed: int
-    retrying: int = 0  # queued again after a failed attempt: not sent yet, not given up
-    retry_error: str = ""  # the newest such failure's error, addresses masked
-
-
-def overview(*, session: Session, now: datetime, who: audit.Actor, limit: int = PAGE_SIZE) -> OutboxOverview:
-    """The messages that need a person, newest attempt first, without the address in clear; and
-    how many wait in the queue (so a sender that is not running shows). Viewing is audited."""
-    rows = session.execute(
-        sa.select(
-            _c.id,
-            _c.reference,
-            _c.channel,
-            _c.to_address,
-            _c.state,
-            _c.attempts,
-            _c.last_attempt_at,
-            _c.created_at,
-            _c.last_error,
-            _c.claimed_by,
-        )
-        .where(_stuck(now))
-        .order_by(sa.func.coalesce(_c.last_attempt_at, _c.created_at).desc(), _c.id.desc())
-        .limit(limit)
-    ).all()
-    messages = [
-        StuckMessage(
-            id=r.id,
-            reference=r.reference,
-            channel=OutboxChannel(r.channel),
-            address=mask_address(r.to_address),
-            state=OutboxState.GAGAL if r.state == OutboxState.GAGAL.value else OutboxState.TIDAK_PASTI,
-            attempts=r.attempts,
-            last_attempt_at=r.last_attempt_at,
-            created_at=r.created_at,
-            error=mask_addresses_in(
-                LEASE_EXPIRED + (r.claimed_by or "") if r.state == OutboxState.MENGIRIM.value else r.last_error or ""
-            ),
-        )
-        for r in rows
-    ]
-    count = sa.func.count()
-    total, failed, queued, due, sending = session.execute(
-        sa.select(
-            count.filter(_stuck(now)),
-            count.filter(_c.state == OutboxState.GAGAL.value),
-            count.filter(_c.state == OutboxState.ANTRE.value),
-            count.filter(_c.state == OutboxState.ANTRE.value, _c.next_attempt_at <= now),
-            count.filter(_c.state == OutboxState.MENGIRIM.value, _c.lease_until >= now),
-        ).where(_c.state != OutboxState.TERKIRIM.value)
-    ).one()
-    retrying_now = sa.and_(_c.state == OutboxState.ANTRE.value, _c.attempts > 0)
-    retrying = session.scalar(sa.select(sa.func.count()).where(retrying_now)) or 0
-    newest_error = session.scalar(
-        sa.select(_c.last_error).where(retrying_now).order_by(_c.last_attempt_at.desc()).limit(1)
-    )
-    audit.record(
-        session=session,
-        actor=who,
-        action="lihat",
-        object_type="outbox_message",
-        object_id="",
-        detail=f"bermasalah={total}",
-    )
-    return OutboxOverview(
-        messages=messages,
-        total_stuck=total,
-        queued=queued,
-        due=due,
-        sending=sending,
-        failed=failed,
-        retrying=retrying,
-        retry_error=mask_addresses_in(newest_error or ""),
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class Requeued:  # also the answer of confirm_delivered
-    id: int
-    reference: str | None
-    was: OutboxState
-
-
-def requeue(*, session: Session, message_id: int, now: datetime, who: audit.Actor) -> Requeued | None:
-    """Back in the queue, to be sent at the next run with a fresh set of attempts, after a person
-    checked (for tidak_pasti: that it did not arrive). None when the message is not stuck (any
-    more): already queued, sent, or claimed by a live sender. The claim's owner is kept, so a
-    sender that was only slow and still gets its answer marks it sent instead of it going twice."""
-    row = session.execute(
-        sa.select(_c.state, _c.reference, _c.attempts, _c.last_error).where(_c.id == message_id, _stuck(now))
-    ).first()
-    if row is None:
-        return None
-    result = session.execute(
-        _table.update()
-        .where(_c.id == message_id, _c.state == row.state, _stuck(now))
-        .values(state=OutboxState.ANTRE.value, attempts=0, next_attempt_at=now, lease_until=None)
-    )
-    if rowcount(result) != 1:
-        return None  # a sender or another supervisor got there first
-    was = OutboxState.GAGAL if row.state == OutboxState.GAGAL.value else OutboxState.TIDAK_PASTI
-    audit.record(
-        session=session,
-        actor=who,
-        action="antrekan_lagi",
-        object_type="outbox_message",
-        object_id=message_id,
-        detail=f"{row.reference or '-'} {was.value} setelah {row.attempts} percobaan; "
-        f"{mask_addresses_in(row.last_error or '')}",
-    )
-    return Requeued(id=message_id, reference=row.reference, was=was)
-
-
-def confirm_delivered(*, session: Session, message_id: int, now: datetime, who: audit.Actor) -> Requeued | None:
-    """A tidak_pasti message that a person found did arrive (mail server log, the resident): sent,
-    as of its last attempt, and off the list. None when it is not tidak_pasti (any more)."""
-    uncertain = sa.and_(_c.id == message_id, _stuck(now), _c.state != OutboxState.GAGAL.value)
-    row = session.execute(sa.select(_c.state, _c.reference, _c.last_attempt_at).where(uncertain)).first()
-    if row is None:
-        return None
-    result = session.execute(
-        _table.update()
-        .where(_c.id == message_id, _c.state == row.state, _stuck(now))
-        .values(state=OutboxState.TERKIRIM.value, sent_at=row.last_attempt_at or now, lease_until=None)
-    )
-    if rowcount(result) != 1:
-        return None
-    audit.record(
-        session=session,
-        actor=who,
-        action="tandai_terkirim",
-        object_type="outbox_message",
-        object_id=message_id,
-        detail=f"{row.reference or '-'} tidak_pasti",
-    )
-    return Requeued(id=message_id, reference=row.reference, was=OutboxState.TIDAK_PASTI)
-
-
-def requeue_failed(*, session: Session, now: datetime, who: audit.Actor) -> int:
-    """Every gagal message back in the queue (after the mail server is fixed), one audit event each.
-    tidak_pasti messages are left alone: each needs checking on its own."""
-    ids: Sequence[int] = session.scalars(
-        sa.select(_c.id).where(_c.state == OutboxState.GAGAL.value).order_by(_c.id)
-    ).all()
-    return sum(1 for message_id in ids if requeue(session=session, message_id=message_id, now=now, who=who))
