@@ -377,7 +377,8 @@ def flask_config(settings: Settings, overrides: Mapping[str, Any] | None = None)
             "BABEL_DEFAULT_LOCALE": "id",
             "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
             "LANGUAGES": ["id", "en"],
-            "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+            # Three phone photos of up to 15 MB each (complaints.services.attachments) and the form.
+            "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,
             "MAX_FORM_MEMORY_SIZE": 200_000,
             "HASH_PROFILE": "test" if mode == "testing" else "standard",
         }

@@ -200,10 +200,20 @@ def _attachment_message(code: AttachmentRefusal, p: dict[str, object]) -> str:
             return _("Berkas %(name)s kosong.", name=name)
         case AttachmentRefusal.TOO_BIG:
             return _(
-                "Berkas %(name)s lebih dari 5 MB. Kecilkan atau foto ulang dengan resolusi lebih rendah.", name=name
+                "Berkas %(name)s lebih dari %(limit)s MB. Kecilkan atau foto ulang dengan resolusi lebih rendah.",
+                name=name,
+                limit=p["limit"],
+            )
+        case AttachmentRefusal.PDF_TOO_BIG:
+            return _(
+                "PDF %(name)s lebih dari %(limit)s MB. Pindai ulang dengan resolusi lebih rendah, atau kirim "
+                "halamannya sebagai foto (foto boleh sampai %(photos)s MB).",
+                name=name,
+                limit=p["limit"],
+                photos=p["photos"],
             )
         case AttachmentRefusal.NOT_A_TYPE:
-            return _("Berkas %(name)s bukan JPG, PNG atau PDF. Kirim foto atau PDF.", name=name)
+            return _("Berkas %(name)s bukan foto (JPG, PNG, HEIC) atau PDF. Kirim foto atau PDF.", name=name)
         case AttachmentRefusal.TOO_COMPLEX:
             return _(
                 "Berkas %(name)s terlalu rumit untuk diperiksa. Kirim foto biasa dari kamera ponsel, atau PDF hasil "

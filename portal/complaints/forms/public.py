@@ -14,6 +14,9 @@ from portal.core.phone import PhoneError, normalize_phone
 from portal.core.regions import regions
 from portal.web.forms import OneOfTheChoices, ValidNik, strip_filter
 
+# What the file picker offers (the server checks each file by its content, not by this).
+ACCEPTED_FILES = "image/jpeg,image/png,image/heic,image/heif,.heic,.heif,application/pdf"
+
 C = ComplaintCategory
 
 CATEGORY_CHOICES = [
@@ -165,10 +168,10 @@ class DetailsForm(FlaskForm):
     lampiran = MultipleFileField(
         _l("Lampiran (tidak wajib)"),
         description=_l(
-            "Paling banyak 3 berkas JPG, PNG atau PDF, masing-masing paling besar 5 MB. "
-            "Misalnya foto KTP, KK, atau bukti."
+            "Paling banyak 3 berkas: foto (JPG, PNG, atau HEIC dari iPhone) paling besar 15 MB, PDF paling besar "
+            "5 MB. Misalnya foto KTP, KK, atau bukti."
         ),
-        render_kw={"accept": "image/jpeg,image/png,application/pdf"},
+        render_kw={"accept": ACCEPTED_FILES},
     )
     rahasia = BooleanField(
         _l("Hanya petugas yang menangani dan supervisor yang boleh melihat identitas saya"),
@@ -263,8 +266,10 @@ class AnswerForm(FlaskForm):
     )
     lampiran = MultipleFileField(
         _l("Lampiran (tidak wajib)"),
-        description=_l("Paling banyak 3 berkas JPG, PNG atau PDF, masing-masing paling besar 5 MB."),
-        render_kw={"accept": "image/jpeg,image/png,application/pdf"},
+        description=_l(
+            "Paling banyak 3 berkas: foto (JPG, PNG, atau HEIC dari iPhone) paling besar 15 MB, PDF paling besar 5 MB."
+        ),
+        render_kw={"accept": ACCEPTED_FILES},
     )
 
 
