@@ -44,6 +44,8 @@ from portal.core.trail import RESIDENT, ActedBy
 from portal.core.workdays import WorkCalendar, local_date
 from portal.drafts.models import ComplaintDraft, DraftKind
 from portal.drafts.services import store as drafts
+from portal.notifications.models import NoticeEvent, OutboxChannel
+from portal.notifications.services.notices import Queued, Recipient, queue_notice
 
 A = AssistanceStatus
 
@@ -217,7 +219,26 @@ def file_request(
         session=session, request=request, kind=AssistanceEventKind.DIBUAT, acted_by=RESIDENT, public=True, now=now
     )
     session.flush()
+    tell_requester(session=session, request=request, event=NoticeEvent.DIBUAT, contact_due=request.contact_due)
     return FiledRequest(request=request, access_code=code)
+
+
+def tell_requester(*, session: Session, request: AssistanceRequest, event: NoticeEvent, **context: object) -> Queued:
+    """A notice by SMS or WhatsApp (the form asks for a phone, not an e-mail): the reference and
+    what happens next, nothing of the story or of a disability."""
+    prefers = {
+        ContactPreference.SMS: OutboxChannel.SMS,
+        ContactPreference.TELEPON: OutboxChannel.SMS,
+        ContactPreference.WHATSAPP_PESAN: OutboxChannel.WHATSAPP,
+        ContactPreference.WHATSAPP_VIDEO: OutboxChannel.WHATSAPP,
+    }[request.contact_preference]
+    return queue_notice(
+        session=session,
+        event=event,
+        reference=request.reference,
+        recipient=Recipient(phone=request.phone, prefers=prefers),
+        context={"reference": request.reference, "kind": "bantuan", **context},
+    )
 
 
 # The lifecycle -----------------------------------------------------------------------------
