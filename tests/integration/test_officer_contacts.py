@@ -86,3 +86,20 @@ def test_the_queue_finds_cases_whose_message_failed_on_every_channel(client):
     assert page.select_one("#tak_terjangkau").has_attr("checked")
     told = _page(client, lost).select_one("li.notice-failed").get_text(" ", strip=True)
     assert "Tidak sampai lewat saluran mana pun" in told
+
+
+def test_a_help_request_page_shows_its_messages_to_the_requester(client, app):
+    from tests.factories import assistance_request
+
+    app.config.update(
+        SMS_SENDSMS_URL="http://127.0.0.1:9/cgi-bin/sendsms",
+        SMS_USERNAME="sigap",
+        SMS_PASSWORD="x" * 12,
+        SMS_GATEWAY_TOKEN="t" * 20,
+    )
+    request, _ = assistance_request()
+    sign_in(client, account("supervisor"))
+    page = parse(client.get(f"/petugas/bantuan/{request.reference}"))
+    told = page.select_one("#pesan-warga").find_next("ul").get_text(" ", strip=True)
+    assert "Tanda terima" in told and "menunggu dikirim lewat SMS" in told
+    assert page.select_one("#kontak-warga") is not None
