@@ -145,3 +145,13 @@ def test_the_subscription_handshake_needs_the_verify_token(client, meta):
     assert ok.status_code == 200 and ok.text.strip() == "42"
     bad = client.get(WEBHOOK, query_string={"hub.mode": "subscribe", "hub.verify_token": "nope", "hub.challenge": "42"})
     assert bad.status_code == 403
+
+
+def test_lacak_on_whatsapp_answers_with_the_status(app, meta, post):
+    case, code = factories.complaint(phone=PHONE, contact_channel=ContactChannel.WHATSAPP)
+    assert post(meta.incoming_text_payload(PHONE, f"LACAK {case.reference} {code}")) == 200
+    assert post(meta.incoming_text_payload(PHONE, f"LACAK {case.reference} ZZZZ-ZZZZ")) == 200
+    _deliver()
+    texts = [m.text for m in meta.sent if m.type == "text"]
+    assert any(case.reference in t and "Diterima" in t for t in texts)
+    assert any("tidak cocok" in t for t in texts)
