@@ -41,7 +41,7 @@ from portal.web.errors import render_error
 from portal.web.files import send_stored
 from portal.web.forms import first_error
 from portal.web.numbers import as_id
-from portal.web.settings import attachment_store, work_calendar
+from portal.web.settings import attachment_store, current_settings, work_calendar
 
 
 def _case(reference: str) -> Complaint:
@@ -254,6 +254,7 @@ def _perform(action: str, form, complaint: Complaint) -> None:
                 reopen=form.decision.data == "buka",
                 message=form.message.data,
                 calendar=calendar,
+                appeal_days=current_settings().APPEAL_REVIEW_DAYS,
                 **common,
             )
         case "ganda":
