@@ -141,6 +141,9 @@ class Settings(BaseSettings):
     WHATSAPP_TEMPLATE_LANGUAGE: str = "id"
     # A case waiting for the resident's answer: a reminder after this many working days, closed
     # with a notice after that many
+    # An appeal ("belum puas") is decided within this many working days, by a supervisor other than
+    # the one who concluded the case; a case reopened on appeal gets as many again
+    APPEAL_REVIEW_DAYS: WorkingDays = 10
     INFO_REMINDER_DAYS: WorkingDays = 5
     INFO_CLOSE_DAYS: WorkingDays = 10
     # Open311 publishes a complaint this many days after it was filed, with its dates as days only
@@ -377,7 +380,8 @@ def flask_config(settings: Settings, overrides: Mapping[str, Any] | None = None)
             "BABEL_DEFAULT_LOCALE": "id",
             "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
             "LANGUAGES": ["id", "en"],
-            "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+            # Three phone photos of up to 15 MB each (complaints.services.attachments) and the form.
+            "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,
             "MAX_FORM_MEMORY_SIZE": 200_000,
             "HASH_PROFILE": "test" if mode == "testing" else "standard",
         }

@@ -78,10 +78,10 @@ def disability_label(category: DisabilityCategory) -> str:
     return {
         DisabilityCategory.FISIK: _("Disabilitas fisik"),
         DisabilityCategory.INTELEKTUAL: _("Disabilitas intelektual"),
-        DisabilityCategory.MENTAL: _("Disabilitas mental"),
-        DisabilityCategory.SENSORIK_NETRA: _("Disabilitas sensorik netra (penglihatan)"),
-        DisabilityCategory.SENSORIK_RUNGU: _("Disabilitas sensorik rungu (pendengaran)"),
-        DisabilityCategory.SENSORIK_WICARA: _("Disabilitas sensorik wicara (bicara)"),
+        DisabilityCategory.MENTAL: _("Disabilitas mental atau psikososial (gangguan jiwa atau kesehatan mental)"),
+        DisabilityCategory.SENSORIK_NETRA: _("Disabilitas sensorik netra (buta atau sulit melihat)"),
+        DisabilityCategory.SENSORIK_RUNGU: _("Disabilitas sensorik rungu (tuli atau sulit mendengar)"),
+        DisabilityCategory.SENSORIK_WICARA: _("Disabilitas sensorik wicara (tidak dapat atau sulit berbicara)"),
     }[category]
 
 
@@ -143,4 +143,6 @@ def error_message(error: DomainError) -> str:
             return _("Hanya petugas yang ditugaskan dan supervisor yang dapat menghapus data disabilitas.")
         case HelpRefusal.NO_DISABILITY_DATA:
             return _("Tidak ada data disabilitas yang tersimpan.")
+        case HelpRefusal.ALREADY_SENT:
+            return _("Permintaan bantuan ini sudah terkirim. Lacak dengan nomor dan kode akses pada tanda terimanya.")
     raise ValueError(f"no words for {error!r}")

@@ -139,6 +139,8 @@ def action_label(action: CaseAction) -> str:
         CaseAction.SELESAIKAN: _("Selesaikan atau tolak"),
         CaseAction.BANDING: _("Putuskan banding"),
         CaseAction.GANDA: _("Tandai sebagai pengaduan ganda"),
+        CaseAction.JAWABAN_DITERIMA: _("Jawaban diterima lewat telepon, WA, SMS atau loket"),
+        CaseAction.KONTAK: _("Catat kontak dengan warga"),
         CaseAction.KODE_AKSES: _("Buat kode akses baru"),
         CaseAction.CATATAN: _("Catatan internal"),
     }[action]
@@ -179,6 +181,11 @@ def _case_message(code: CaseRefusal, p: dict[str, object]) -> str:
             return _("Pilih selesai atau ditolak.")
         case CaseRefusal.APPEAL_FOR_SUPERVISOR:
             return _("Banding diputuskan oleh supervisor.")
+        case CaseRefusal.APPEAL_SAME_HANDLER:
+            return _(
+                "Anda yang menyelesaikan pengaduan ini, jadi bandingnya dinilai supervisor lain. "
+                "Tugaskan kepada supervisor lain."
+            )
         case CaseRefusal.DUPLICATE_OF_ITSELF:
             return _("Tulis nomor pengaduan lain: pengaduan ini tidak bisa menjadi ganda dari dirinya sendiri.")
         case CaseRefusal.ORIGINAL_NOT_FOUND:
@@ -198,10 +205,20 @@ def _attachment_message(code: AttachmentRefusal, p: dict[str, object]) -> str:
             return _("Berkas %(name)s kosong.", name=name)
         case AttachmentRefusal.TOO_BIG:
             return _(
-                "Berkas %(name)s lebih dari 5 MB. Kecilkan atau foto ulang dengan resolusi lebih rendah.", name=name
+                "Berkas %(name)s lebih dari %(limit)s MB. Kecilkan atau foto ulang dengan resolusi lebih rendah.",
+                name=name,
+                limit=p["limit"],
+            )
+        case AttachmentRefusal.PDF_TOO_BIG:
+            return _(
+                "PDF %(name)s lebih dari %(limit)s MB. Pindai ulang dengan resolusi lebih rendah, atau kirim "
+                "halamannya sebagai foto (foto boleh sampai %(photos)s MB).",
+                name=name,
+                limit=p["limit"],
+                photos=p["photos"],
             )
         case AttachmentRefusal.NOT_A_TYPE:
-            return _("Berkas %(name)s bukan JPG, PNG atau PDF. Kirim foto atau PDF.", name=name)
+            return _("Berkas %(name)s bukan foto (JPG, PNG, HEIC) atau PDF. Kirim foto atau PDF.", name=name)
         case AttachmentRefusal.TOO_COMPLEX:
             return _(
                 "Berkas %(name)s terlalu rumit untuk diperiksa. Kirim foto biasa dari kamera ponsel, atau PDF hasil "

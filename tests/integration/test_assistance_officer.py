@@ -219,7 +219,7 @@ def test_disability_data_is_shown_only_to_the_assigned_officer_and_supervisors(c
     assert "Hanya terlihat oleh petugas yang ditugaskan" in page.select_one("#disabilitas").find_next("p").get_text()
     act(client, found, "ambil")
     page = parse(client.get(f"/petugas/bantuan/{found.reference}"))
-    assert "Disabilitas sensorik rungu (pendengaran)" in page.get_text() and "(ganda)" in page.get_text()
+    assert "Disabilitas sensorik rungu (tuli atau sulit mendengar)" in page.get_text() and "(ganda)" in page.get_text()
     views = db.session.scalars(
         sa.select(AuditEvent).where(AuditEvent.action == "lihat", AuditEvent.object_type == "assistance")
     ).all()

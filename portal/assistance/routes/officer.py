@@ -34,6 +34,9 @@ from portal.core.errors import DomainError
 from portal.core.regions import kecamatan_choices, kelurahan, regions
 from portal.core.workdays import local_date
 from portal.extensions import current_session, db
+from portal.notifications import labels as notice_labels
+from portal.notifications.services.contacts import contacts_for
+from portal.notifications.services.notices import notice_rows
 from portal.web.auth import ALL_STAFF, current_actor, refuse_out_of_scope, roles_required
 from portal.web.errors import render_error
 from portal.web.forms import first_error
@@ -154,6 +157,9 @@ def _render(found: AssistanceRequest, *, active_form=None, error: str | None = N
         S=AssistanceStatus,
         title=_title(found, active_form, error),
         actor_names=actor_names(actors, actor_accounts(session=current_session(), actors=actors)),
+        notices=notice_labels.notices(notice_rows(session=current_session(), reference=found.reference)),
+        contacts=contacts_for(session=current_session(), reference=found.reference),
+        contact_label=notice_labels.contact_label,
         **{**labels(), "status_label": officer_status_label},
     ), status
 

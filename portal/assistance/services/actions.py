@@ -19,13 +19,21 @@ from portal.assistance.models import (
     AssistanceStatus,
 )
 from portal.assistance.services.access import can_act, can_see_disability, can_view
-from portal.assistance.services.requests import Actor, HelpRefusal, add_event, delete_disability_data, transition
+from portal.assistance.services.requests import (
+    Actor,
+    HelpRefusal,
+    add_event,
+    delete_disability_data,
+    tell_requester,
+    transition,
+)
 from portal.complaints.models.complaint import Complaint
 from portal.core import trail as audit
 from portal.core.base import utcnow
 from portal.core.errors import DomainError
 from portal.core.trail import ActedBy
 from portal.core.workdays import local_date
+from portal.notifications.models import NoticeEvent
 
 A = AssistanceStatus
 OBJECT = "assistance"
@@ -107,6 +115,12 @@ def schedule(
         acted_by=ActedBy.officer(officer.id),
         message=message,
         now=now,
+    )
+    tell_requester(
+        session=session,
+        request=request,
+        event=NoticeEvent.KUNJUNGAN,
+        when=f"{on.strftime('%d-%m-%Y')} {at.strftime('%H.%M')}",
     )
     _flush(session)
     audit.record(

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from portal.complaints.labels import resolution_label
 from portal.complaints.models.complaint import ReferralAgency, ResolutionCode
+from portal.notifications.models import ContactMethod, ContactOutcome
 from portal.web.forms import CaseForm, OneOfTheChoices, strip_filter
 
 AGENCIES = [
@@ -140,3 +141,47 @@ class TemplatePickForm(FlaskForm):
         csrf = False
 
     templat = IntegerField(validators=[Optional()])
+
+
+CONTACT_METHODS = [
+    SelectChoice(ContactMethod.TELEPON.value, _l("Telepon")),
+    SelectChoice(ContactMethod.WHATSAPP.value, _l("WhatsApp")),
+    SelectChoice(ContactMethod.SMS.value, _l("SMS")),
+    SelectChoice(ContactMethod.KUNJUNGAN.value, _l("Kunjungan")),
+    SelectChoice(ContactMethod.LOKET.value, _l("Warga datang ke loket")),
+]
+CONTACT_OUTCOMES = [
+    SelectChoice(ContactOutcome.TERHUBUNG.value, _l("Terhubung, sudah bicara dengan warga")),
+    SelectChoice(ContactOutcome.TIDAK_DIANGKAT.value, _l("Tidak diangkat atau tidak dibalas")),
+    SelectChoice(ContactOutcome.PESAN_DITINGGALKAN.value, _l("Pesan ditinggalkan")),
+    SelectChoice(ContactOutcome.NOMOR_SALAH.value, _l("Nomor salah atau tidak aktif")),
+    SelectChoice(ContactOutcome.TIDAK_DI_RUMAH.value, _l("Warga tidak di rumah")),
+]
+
+
+class ContactForm(CaseForm):
+    method = RadioField(
+        _l("Cara menghubungi"),
+        choices=CONTACT_METHODS,
+        validators=[InputRequired(message=_l("Pilih cara menghubungi warga.")), OneOfTheChoices()],
+    )
+    outcome = SelectField(
+        _l("Hasilnya"),
+        choices=CONTACT_OUTCOMES,
+        validators=[DataRequired(message=_l("Pilih hasil kontak.")), OneOfTheChoices()],
+    )
+    note = TextAreaField(
+        _l("Catatan (tidak terlihat warga)"),
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=1000, message=_l("Paling banyak 1.000 huruf."))],
+        render_kw={"rows": 2, "maxlength": 1000},
+    )
+
+
+class AnswerReceivedForm(CaseForm):
+    method = RadioField(
+        _l("Jawaban datang lewat"),
+        choices=[c for c in CONTACT_METHODS if c.value != ContactMethod.KUNJUNGAN.value],
+        validators=[InputRequired(message=_l("Pilih lewat apa jawaban warga datang.")), OneOfTheChoices()],
+    )
+    message = _message(_l("Jawaban warga (tulis seperti yang disampaikan)"))

@@ -22,6 +22,7 @@ from portal.complaints.models.complaint import Attachment, Complaint, ComplaintS
 from portal.complaints.models.response_template import ResponseTemplate
 from portal.complaints.routes import officer_bp as bp
 from portal.complaints.services import actions as case_actions
+from portal.complaints.services import contact_actions
 from portal.complaints.services.access import can_see_identity, can_see_subject, can_view
 from portal.complaints.services.available import CaseAction, available_actions
 from portal.complaints.services.lifecycle import CaseRefusal, actor_accounts
@@ -30,6 +31,8 @@ from portal.core.errors import DomainError
 from portal.core.regions import kelurahan
 from portal.extensions import current_session, db
 from portal.notifications import labels as notice_labels
+from portal.notifications.models import ContactMethod, ContactOutcome
+from portal.notifications.services.contacts import contacts_for
 from portal.notifications.services.notices import notice_rows
 from portal.roster import labels as people
 from portal.roster.models.person import Person, PersonStatusHistory
@@ -38,7 +41,7 @@ from portal.web.errors import render_error
 from portal.web.files import send_stored
 from portal.web.forms import first_error
 from portal.web.numbers import as_id
-from portal.web.settings import attachment_store, work_calendar
+from portal.web.settings import attachment_store, current_settings, work_calendar
 
 
 def _case(reference: str) -> Complaint:
@@ -147,6 +150,8 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
         person_status_label=people.status_label,
         reason_label=people.reason_label,
         notices=notice_labels.notices(notice_rows(session=current_session(), reference=complaint.reference)),
+        contacts=contacts_for(session=current_session(), reference=complaint.reference),
+        contact_label=notice_labels.contact_label,
         title=_("Pengaduan %(ref)s", ref=complaint.reference),
     ), status
 
@@ -169,6 +174,8 @@ ACTIONS_FORMS = {
     "banding": forms.AppealForm,
     "ganda": forms.DuplicateForm,
     "kode-akses": forms.ReissueCodeForm,
+    "catat-kontak": forms.ContactForm,
+    "jawaban-diterima": forms.AnswerReceivedForm,
 }
 
 
@@ -180,6 +187,8 @@ def _done(action: str) -> str:
         "verifikasi": _("Pengaduan ditandai sudah diverifikasi."),
         "balas": _('Balasan disimpan. Lihat di "Pesan ke warga" apakah kabarnya sampai.'),
         "catatan": _("Catatan internal disimpan."),
+        "catat-kontak": _("Kontak dengan warga dicatat."),
+        "jawaban-diterima": _("Jawaban warga dicatat. Batas waktu berjalan lagi."),
         "minta-informasi": _(
             'Permintaan informasi disimpan. Batas waktu berhenti sampai warga menjawab. Lihat di "Pesan ke '
             'warga" apakah kabarnya sampai.'
@@ -242,10 +251,37 @@ def _perform(action: str, form, complaint: Complaint) -> None:
                 reopen=form.decision.data == "buka",
                 message=form.message.data,
                 calendar=calendar,
+                appeal_days=current_settings().APPEAL_REVIEW_DAYS,
                 **common,
             )
         case "ganda":
             case_actions.mark_duplicate(officer=me, of_reference=form.of_reference.data, calendar=calendar, **common)
+
+
+def _contact(action: str, form, complaint: Complaint) -> None:
+    me = current_user._get_current_object()
+    common = {
+        "session": current_session(),
+        "complaint": complaint,
+        "expected_version": form.version_number,
+        "who": current_actor(),
+    }
+    if action == "catat-kontak":
+        contact_actions.log_contact(
+            officer=me,
+            method=ContactMethod(form.method.data),
+            outcome=ContactOutcome(form.outcome.data),
+            note=form.note.data or "",
+            **common,
+        )
+    else:
+        contact_actions.record_answer(
+            officer=me,
+            method=ContactMethod(form.method.data),
+            message=form.message.data,
+            calendar=work_calendar(),
+            **common,
+        )
 
 
 def _reissue_code(form: forms.ReissueCodeForm, complaint: Complaint):
@@ -289,7 +325,7 @@ def act_on_case(reference: str, action: str):
     try:
         if action == "kode-akses":
             return _reissue_code(form, complaint)
-        _perform(action, form, complaint)
+        (_contact if action in ("catat-kontak", "jawaban-diterima") else _perform)(action, form, complaint)
     except case_actions.CaseChanged as changed:
         db.session.rollback()
         return render_error(409, error_message(changed))

@@ -58,12 +58,23 @@ def filters_from(args, *, officer_ids: frozenset[int] = frozenset()) -> QueueFil
         overdue=args.get("terlambat") == "1",
         due_soon=args.get("segera") == "1",
         confidential=args.get("rahasia") == "1",
+        unreachable=args.get("tak_terjangkau") == "1",
         q=(args.get("q") or "")[:80],
         page=as_page(args.get("hal")),
     )
 
 
-FILTER_FIELDS = ("q", "status", "kategori", "kecamatan", "ditugaskan", "terlambat", "segera", "rahasia")
+FILTER_FIELDS = (
+    "q",
+    "status",
+    "kategori",
+    "kecamatan",
+    "ditugaskan",
+    "terlambat",
+    "segera",
+    "rahasia",
+    "tak_terjangkau",
+)
 
 
 @bp.route("/pengaduan", methods=["GET", "POST"])

@@ -9,7 +9,7 @@ import enum
 from portal.accounts.models import Account
 from portal.complaints.models.complaint import Complaint, ComplaintStatus
 from portal.complaints.services.access import can_act, can_claim, can_view
-from portal.complaints.services.lifecycle import Actor, can_transition
+from portal.complaints.services.lifecycle import Actor, can_transition, concluded_by
 
 S = ComplaintStatus
 
@@ -26,6 +26,8 @@ class CaseAction(enum.StrEnum):
     SELESAIKAN = "selesaikan"
     BANDING = "banding"
     GANDA = "ganda"
+    JAWABAN_DITERIMA = "jawaban-diterima"
+    KONTAK = "catat-kontak"
     KODE_AKSES = "kode-akses"
     CATATAN = "catatan"
 
@@ -58,11 +60,14 @@ def available_actions(*, case: Complaint, actor: Account) -> tuple[CaseAction, .
             CaseAction.MINTA_INFORMASI: allowed(S.MENUNGGU_INFORMASI),
             CaseAction.RUJUK: fresh or allowed(S.DIRUJUK),
             CaseAction.SELESAIKAN: fresh or (allowed(S.SELESAI) and status is not S.BANDING),
-            CaseAction.BANDING: status is S.BANDING and allowed(S.SELESAI),
+            CaseAction.BANDING: status is S.BANDING and allowed(S.SELESAI) and concluded_by(case) != actor.id,
             CaseAction.GANDA: allowed(S.DITUTUP),
             # A new access code for a resident who lost the receipt, whatever the status: the
             # handling officer or a supervisor, after checking who asks (issue 16 point 10).
             CaseAction.KODE_AKSES: True,
+            # The resident answered by phone, WhatsApp, SMS or at the counter (issue 15).
+            CaseAction.JAWABAN_DITERIMA: status is S.MENUNGGU_INFORMASI,
+            CaseAction.KONTAK: True,
         }
         found.update(action for action, ok in rules.items() if ok)
     found.add(CaseAction.CATATAN)

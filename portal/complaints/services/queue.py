@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from portal.accounts.models import Account
 from portal.complaints.models.complaint import Complaint, ComplaintCategory, ComplaintStatus
@@ -29,6 +29,7 @@ from portal.core.nik import normalize_nik
 from portal.core.references import COMPLAINT_SERIES, normalize_reference
 from portal.core.sql import AnyRow
 from portal.core.sqlite_hints import indexed_by
+from portal.notifications.models import OutboxMessage, OutboxState
 from portal.roster.models.person import Person
 
 PAGE_SIZE = 25
@@ -46,6 +47,7 @@ class QueueFilters:
     overdue: bool = False
     due_soon: bool = False
     confidential: bool = False
+    unreachable: bool = False  # a message to the resident failed on every channel (issue 15)
     q: str = ""
     page: int = 1
 
@@ -138,11 +140,27 @@ def _filters(
         clauses.append(due_soon_clause(today, due_soon_by))
     if filters.confidential:
         clauses.append(Complaint.confidential.is_(True))
+    if filters.unreachable:
+        clauses.append(unreachable_clause())
     if search is not None:
         clauses.append(search.clause)
         if search.by_person:
             clauses.append(subject_visible_clause(viewer))
     return clauses
+
+
+def unreachable_clause() -> sa.ColumnElement[bool]:
+    """A notice about the case failed on every channel it had: someone must call or visit."""
+    failed = aliased(OutboxMessage)
+    other = aliased(OutboxMessage)
+    still_going = (
+        sa.select(other.id).where(other.notice_id == failed.notice_id, other.state != OutboxState.GAGAL).exists()
+    )
+    return (
+        sa.select(failed.id)
+        .where(failed.reference == Complaint.reference, failed.state == OutboxState.GAGAL, ~still_going)
+        .exists()
+    )
 
 
 _COLUMNS = (
@@ -280,6 +298,7 @@ def _record_view(session: Session, *, who: audit.Actor, filters: QueueFilters, t
             "terlambat": filters.overdue and "1",
             "segera": filters.due_soon and "1",
             "rahasia": filters.confidential and "1",
+            "tak_terjangkau": filters.unreachable and "1",
             "q": None if by_nik else filters.q.strip()[:80],
             "hal": filters.page if filters.page > 1 else None,
         }
