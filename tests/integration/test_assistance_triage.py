@@ -94,3 +94,32 @@ def test_the_kind_filter_finds_only_an_officers_own_requests(client, app):
     sign_in(supervisor, account("supervisor"))
     page = parse(supervisor.get("/petugas/bantuan?jenis=juru_bahasa_isyarat"))
     assert page.select_one("#jenis-hint") is None and found.reference in page.select_one("#antrean-bantuan").get_text()
+
+
+def test_notes_of_the_timeline_and_the_contact_log_only_for_the_assigned_officer(client, app):
+    from portal.core.base import utcnow
+    from portal.extensions import db
+    from portal.notifications.models import ContactMethod, ContactOutcome
+    from portal.notifications.services.contacts import record_contact
+
+    found = request_with_a_story()
+    mine, colleague = account(kecamatan=[KECAMATAN]), account(kecamatan=[KECAMATAN])
+    sign_in(client, mine)
+    claim(client, found.reference)
+    note = "Ibu Sari minta juru bahasa datang bersama anaknya."
+    record_contact(
+        session=db.session,
+        reference=found.reference,
+        method=list(ContactMethod)[0],
+        outcome=list(ContactOutcome)[0],
+        note=note,
+        account_id=mine.id,
+        now=utcnow(),
+    )
+    db.session.commit()
+    assert note in request_page(client, found.reference).get_text(" ", strip=True)
+    other = app.test_client()
+    sign_in(other, colleague)
+    page = request_page(other, found.reference)
+    assert note not in page.get_text(" ", strip=True)
+    assert page.select_one("#kontak-warga").find_next("ul").select("li")  # that someone was contacted stays
