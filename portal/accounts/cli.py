@@ -95,6 +95,15 @@ def create_command(
 def list_command() -> None:
     """Every account: id, e-mail, role, scope, active, two-factor, last sign-in."""
     rows = account_admin.list_accounts(session=current_session())
+    audit.record(
+        session=current_session(),
+        actor=CLI_ACTOR,
+        action="lihat_daftar",
+        object_type="account",
+        object_id="",
+        detail=f"{_via()}: {len(rows)} akun",
+    )
+    db.session.commit()
     for a in rows:
         scope = ",".join(a.kecamatan_codes) or "seluruh-kota"
         last = a.last_login_at.strftime("%Y-%m-%d %H:%M") if a.last_login_at else "-"

@@ -30,6 +30,7 @@ class AuditFilterForm(GetForm):
             SelectChoice("ekspor", _l("Semua ekspor dan unduhan")),
             SelectChoice("ditolak", _l("Ditolak: di luar wilayah")),
             SelectChoice("setting", _l("Pengaturan program")),
+            SelectChoice("database", _l("Cadangan basis data")),
             SelectChoice("response_template", _l("Templat balasan")),
             SelectChoice("outbox_message", _l("Email ke warga")),
             SelectChoice("audit", _l("Jejak audit")),

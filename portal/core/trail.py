@@ -149,6 +149,9 @@ def described(values: dict[str, object]) -> str:
     return " ".join(f"{key}={value}" for key, value in values.items() if value not in (None, "", False, 0))
 
 
+OUT_OF_SCOPE = "ditolak_di_luar_wilayah"
+"""The action of an attempt refused as outside the officer's scope (answered 404)."""
+
 COMMAND_LINE = Actor(account_id=None, ip="")
 """The actor of a `flask` command (who ran it: `via_command_line()` in the row's detail)."""
 

@@ -60,9 +60,6 @@ def current_actor() -> Actor:
     )
 
 
-OUT_OF_SCOPE = "ditolak_di_luar_wilayah"
-
-
 def refuse_out_of_scope(*, object_type: str, object_id: str | int, person_id: int | None = None) -> NoReturn:
     """404 for something that exists but lies outside the officer's scope (the same answer as
     for nothing at all, so that no reference is confirmed), the attempt kept in the audit trail:
@@ -71,7 +68,7 @@ def refuse_out_of_scope(*, object_type: str, object_id: str | int, person_id: in
     trail.record(
         session=current_session(),
         actor=current_actor(),
-        action=OUT_OF_SCOPE,
+        action=trail.OUT_OF_SCOPE,
         object_type=object_type,
         object_id=object_id,
         person_id=person_id,

@@ -212,3 +212,11 @@ def test_a_detail_that_looks_like_a_formula_reaches_the_csv_as_text(client):
     text = client.get("/petugas/audit.csv?jenis=roster_batch").get_data(as_text=True)
     details = [row[8] for row in csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")][1:]
     assert details == ['\'=HYPERLINK("http://jahat.example","klik").csv: 1 dibaca']
+
+
+def test_listing_the_accounts_at_the_shell_is_audited(app):
+    account()
+    result = app.test_cli_runner().invoke(args=["users", "list"])
+    assert result.exit_code == 0, result.output
+    (listed,) = events(action="lihat_daftar", object_type="account")
+    assert listed.account_id is None and listed.detail.startswith("CLI ") and listed.detail.endswith(": 1 akun")

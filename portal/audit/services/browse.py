@@ -32,6 +32,7 @@ OBJECT_TYPES = (
     "letter_batch",
     "report",
     "setting",
+    "database",
     "response_template",
     "outbox_message",
     "audit",
@@ -40,7 +41,6 @@ OBJECT_TYPES = (
 EXPORTS = "ekspor"  # a kind that is not an object type: every export and download, whatever its object
 REFUSALS = "ditolak"  # every attempt refused as outside the officer's scope
 EXPORT_ACTIONS = ("ekspor", "unduh", "unduh_surat", "unduh_lampiran", "cetak_tanda_terima")
-OUT_OF_SCOPE = "ditolak_di_luar_wilayah"  # as portal.web.auth.refuse_out_of_scope writes it
 KINDS = (*OBJECT_TYPES, EXPORTS, REFUSALS)
 
 
@@ -158,7 +158,7 @@ def _select(query: _Query) -> sa.Select[AuditEvent]:
     if query.actions == EXPORTS:
         statement = statement.where(AuditEvent.action.in_(EXPORT_ACTIONS))
     elif query.actions == REFUSALS:
-        statement = statement.where(AuditEvent.action == OUT_OF_SCOPE)
+        statement = statement.where(AuditEvent.action == audit.OUT_OF_SCOPE)
     if query.object_type == "person" and query.object_id and query.object_id.isdigit():
         # the person's own rows, and the rows of pages that showed the person (a case and its subject)
         statement = statement.where(
