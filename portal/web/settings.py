@@ -72,13 +72,13 @@ def program_rules() -> Settings:
     stored = _stored()
     if not stored:
         return settings
-    key = (id(settings), tuple(sorted(stored.items())))
-    cached = current_app.extensions.get("sigap_program_overlay")
-    if cached is not None and cached[0] == key:
-        overlaid: Settings = cached[1]
+    items = tuple(sorted(stored.items()))
+    cached = current_app.extensions.get("sigap_program_overlay")  # (base, items, overlaid): base kept, not its id
+    if cached is not None and cached[0] is settings and cached[1] == items:
+        overlaid: Settings = cached[2]
         return overlaid
     overlaid = settings.revised(stored)
-    current_app.extensions["sigap_program_overlay"] = (key, overlaid)
+    current_app.extensions["sigap_program_overlay"] = (settings, items, overlaid)
     return overlaid
 
 

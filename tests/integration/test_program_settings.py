@@ -113,3 +113,14 @@ def test_the_quota_reaches_the_public_figures(app):
 
         figures = count_figures().figures
         assert figures.quota == 20000 and figures.budget.budget == 5_000_000_000
+
+
+def test_another_worker_uses_the_change_without_a_restart(app, new_worker):
+    other = new_worker()  # a process started before the change, with its own cache
+    with other.application.app_context():
+        from portal.web.settings import sla_targets
+
+        assert sla_targets().resolve_days == 14
+    assert send(admin_client(app), SLA_RESOLVE_DAYS="21").status_code == 303
+    with other.application.app_context():
+        assert sla_targets().resolve_days == 21
