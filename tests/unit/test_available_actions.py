@@ -25,11 +25,13 @@ OWNER = {
     S.BANDING: {A.BALAS, A.CATATAN},  # only a supervisor decides an appeal
     S.DITUTUP: {A.CATATAN},
 }
-# A new access code for a resident who lost the receipt: in every status (issue 16 point 10).
-OWNER = {status: actions | {A.KODE_AKSES} for status, actions in OWNER.items()}
+# A new access code for a resident who lost the receipt (issue 16 point 10), and the contact log
+# (issue 15): in every status; an answer that came by phone only while the case waits for one.
+OWNER = {status: actions | {A.KODE_AKSES, A.KONTAK} for status, actions in OWNER.items()}
+OWNER[S.MENUNGGU_INFORMASI] |= {A.JAWABAN_DITERIMA}
 # A supervisor acts on every case they see, assigns it, and decides appeals.
 SUPERVISOR = {status: actions | {A.TUGASKAN} for status, actions in OWNER.items()} | {
-    S.BANDING: {A.TUGASKAN, A.BALAS, A.BANDING, A.KODE_AKSES, A.CATATAN}
+    S.BANDING: {A.TUGASKAN, A.BALAS, A.BANDING, A.KODE_AKSES, A.KONTAK, A.CATATAN}
 }
 
 
