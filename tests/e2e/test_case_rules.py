@@ -1,0 +1,68 @@
+"""Issue 16 in the browser: what an officer sees when the case changed under them (point 1)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests import factories
+from tests.helpers.browser import DESKTOP, assert_no_axe_violations, make_officer, page_heading, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.browser_context_args(viewport=DESKTOP)]
+
+
+def _case(live_server, assigned_to: int) -> str:
+    def work() -> str:
+        from portal.extensions import db
+
+        case, _ = factories.complaint()
+        case.assigned_to_id = assigned_to
+        db.session.commit()
+        return case.reference
+
+    return live_server.run(work)
+
+
+def _open(page: Page, action: str):
+    panel = page.locator(f"#aksi-{action}")
+    if panel.get_attribute("open") is None:
+        panel.locator("summary").click()
+    return panel
+
+
+def test_a_request_typed_while_a_supervisor_resolves_is_kept_with_who_changed_what(
+    page: Page, another_page, live_server
+):
+    officer = make_officer(live_server)
+    supervisor = make_officer(live_server, "supervisor")
+    reference = _case(live_server, officer.id)
+    sign_in(page, officer)
+    page.goto(f"/petugas/pengaduan/{reference}")
+    typed = "Mohon kirim foto KK terbaru dan surat keterangan usaha dari kelurahan, paling lambat Jumat."
+    ask = _open(page, "minta-informasi")
+    ask.get_by_label("Informasi apa yang diperlukan dari warga?").fill(typed)
+
+    boss = another_page()
+    boss.set_viewport_size(DESKTOP)
+    sign_in(boss, supervisor)
+    boss.goto(f"/petugas/pengaduan/{reference}")
+    resolve = _open(boss, "selesaikan")
+    resolve.get_by_label("Ditolak", exact=True).check()
+    resolve.get_by_label("Alasan").select_option("tidak_memenuhi_syarat")
+    resolve.get_by_label("Langkah berikutnya bagi warga").fill("Ajukan lagi setelah DTSEN diperbarui.")
+    resolve.get_by_label("Penjelasan untuk warga").fill("Desil Anda di atas 5.")
+    resolve.get_by_role("button", name="Simpan keputusan").click()
+    expect(boss.locator("main h1 + p .tag").first).to_have_text("Ditolak")
+
+    ask.get_by_role("button", name="Kirim permintaan").click()
+    expect(page_heading(page)).to_have_text(f"Pengaduan {reference}")  # the case page, officer layout
+    changed = page.get_by_role("alert").filter(has_text="sudah diubah sejak Anda membukanya")
+    expect(changed).to_contain_text("Status sekarang: Ditolak")
+    expect(changed.locator("ul.changes li").first).to_contain_text(f"Ditolak — {supervisor.name}")
+    expect(changed.locator("ul.changes li").first).to_contain_text("Desil Anda di atas 5.")
+    expect(page.locator("#aksi-catatan textarea")).to_have_value(typed)
+    expect(page.locator("#aksi-catatan textarea")).to_be_visible()
+    assert_no_axe_violations(page)
+    # saving the kept text as a note works at once
+    page.locator("#aksi-catatan").get_by_role("button", name="Simpan catatan").click()
+    expect(page.locator("ol.timeline")).to_contain_text(typed)
