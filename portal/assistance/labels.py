@@ -139,6 +139,18 @@ def error_message(error: DomainError) -> str:
             return _("Tulis nomor pengaduan atau usulan yang diajukan, misalnya SGP-2026-000123.")
         case HelpRefusal.REFERENCE_NOT_FOUND:
             return _("Nomor pengaduan %(ref)s tidak ditemukan. Periksa nomornya.", ref=p["ref"])
+        case HelpRefusal.REFERENCE_OTHER_PERSON if p.get("supervisor"):
+            return _(
+                "Pengaduan %(ref)s tentang orang lain (namanya tidak sama dengan nama pada permintaan ini). "
+                "Periksa nomornya; bila memang benar, tulis alasannya di kolom pengecualian supervisor.",
+                ref=p["ref"],
+            )
+        case HelpRefusal.REFERENCE_OTHER_PERSON:
+            return _(
+                "Pengaduan %(ref)s tentang orang lain (namanya tidak sama dengan nama pada permintaan ini). "
+                "Periksa nomornya, atau minta supervisor memutuskannya.",
+                ref=p["ref"],
+            )
         case HelpRefusal.DISABILITY_NOT_YOURS:
             return _("Hanya petugas yang ditugaskan dan supervisor yang dapat menghapus data disabilitas.")
         case HelpRefusal.NO_DISABILITY_DATA:

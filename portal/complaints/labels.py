@@ -191,6 +191,25 @@ def _case_message(code: CaseRefusal, p: dict[str, object]) -> str:
             return _("Sudah ada pengaduan yang masih diproses untuk NIK ini.")
         case CaseRefusal.ALREADY_SENT:
             return _("Pengaduan ini sudah terkirim. Lacak dengan nomor dan kode akses pada tanda terimanya.")
+        case CaseRefusal.CODE_NOT_FOR_OUTCOME:
+            return _(
+                "Alasan “%(code)s” tidak cocok dengan hasil “%(outcome)s”. Pilih alasan yang tercantum di bawah "
+                "hasil tersebut.",
+                code=resolution_label(str(p["code"])),
+                outcome=status_label(str(p["outcome"])),
+            )
+        case CaseRefusal.DUPLICATE_OTHER_PERSON if p.get("supervisor"):
+            return _(
+                "Pengaduan %(ref)s bukan tentang orang yang sama (NIK berbeda atau tidak ada). Periksa nomornya; "
+                "bila tetap ganda, tulis alasannya di kolom pengecualian supervisor.",
+                ref=p["original"],
+            )
+        case CaseRefusal.DUPLICATE_OTHER_PERSON:
+            return _(
+                "Pengaduan %(ref)s bukan tentang orang yang sama (NIK berbeda atau tidak ada), jadi tidak bisa "
+                "ditandai ganda. Periksa nomornya, atau minta supervisor memutuskannya.",
+                ref=p["original"],
+            )
 
 
 def _attachment_message(code: AttachmentRefusal, p: dict[str, object]) -> str:

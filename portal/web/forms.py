@@ -42,7 +42,10 @@ class OneOfTheChoices:
     """Like WTForms' own choice check, with a message in the portal's language."""
 
     def __call__(self, _form: Form, field: Field) -> None:
-        allowed = {str(choice.value) for choice in field.choices}
+        choices = field.choices
+        if isinstance(choices, dict):  # grouped (<optgroup>): the choices of every group
+            choices = [choice for group in choices.values() for choice in group]
+        allowed = {str(choice.value) for choice in choices}
         if field.data not in allowed:
             raise ValidationError(_l("Pilih salah satu pilihan yang tersedia."))
 

@@ -66,3 +66,31 @@ def test_a_request_typed_while_a_supervisor_resolves_is_kept_with_who_changed_wh
     # saving the kept text as a note works at once
     page.locator("#aksi-catatan").get_by_role("button", name="Simpan catatan").click()
     expect(page.locator("ol.timeline")).to_contain_text(typed)
+
+
+def test_the_reasons_are_grouped_by_outcome_and_a_contradiction_is_refused(page: Page, live_server):
+    supervisor = make_officer(live_server, "supervisor")
+    reference = _case(live_server, supervisor.id)
+    sign_in(page, supervisor)
+    page.goto(f"/petugas/pengaduan/{reference}")
+    resolve = _open(page, "selesaikan")
+    reasons = resolve.get_by_label("Alasan")
+    assert reasons.locator("optgroup").evaluate_all("groups => groups.map(g => g.label)") == [
+        "Jika selesai",
+        "Jika ditolak",
+    ]
+    expect(reasons.locator("optgroup[label='Jika ditolak'] option")).to_have_text(
+        ["Tidak memenuhi syarat", "Bukan kewenangan program", "Tidak cukup bukti", "Warga tidak dapat dihubungi"]
+    )
+    resolve.get_by_label("Ditolak", exact=True).check()
+    reasons.select_option("data_diperbaiki")
+    resolve.get_by_label("Langkah berikutnya bagi warga").fill("Tidak ada.")
+    resolve.get_by_label("Penjelasan untuk warga").fill("Data Anda sudah diperbaiki.")
+    resolve.get_by_role("button", name="Simpan keputusan").click()
+    expect(page.get_by_role("alert").first).to_contain_text(
+        "Alasan “Data diperbaiki” tidak cocok dengan hasil “Ditolak”"
+    )
+    expect(page.locator("main h1 + p .tag").first).to_have_text("Diterima")
+    expect(page.locator("#aksi-selesaikan").get_by_label("Penjelasan untuk warga")).to_have_value(
+        "Data Anda sudah diperbaiki."
+    )

@@ -104,7 +104,7 @@ def test_officers_see_only_their_kecamatan(client):
 def test_claim_schedule_and_record_the_outcome(client):
     officer = account()
     found, _ = assistance_request()
-    case, _ = complaint()
+    case, _ = complaint(subject_name="Sari Wulandari")  # the same person (issue 16 point 3)
     sign_in(client, officer)
     page = parse(client.get(f"/petugas/bantuan/{found.reference}"))
     assert page.select_one("#aksi-jadwalkan") is None  # claim first

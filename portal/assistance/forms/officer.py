@@ -87,6 +87,14 @@ class OutcomeForm(CaseForm):
         render_kw={"maxlength": 20, "autocapitalize": "characters"},
     )
     message = _message(_l("Pesan untuk warga (tidak wajib)"), _l("Terlihat di halaman lacak."))
+    override_note = StringField(
+        _l("Pengecualian supervisor: alasan memakai nomor pengaduan orang lain"),
+        description=_l(
+            "Kosongkan bila pengaduan itu tentang orang yang sama. Dicatat di riwayat internal dan jejak audit."
+        ),
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=300, message=_l("Paling banyak 300 huruf."))],
+    )
 
     def validate_reference(self, field):
         if field.data:

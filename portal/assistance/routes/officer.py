@@ -235,6 +235,7 @@ def _perform(action: str, form, found: AssistanceRequest) -> None:
                 outcome=AssistanceOutcome(form.outcome.data),
                 complaint_reference=form.reference.data,
                 message=form.message.data or "",
+                override_note=form.override_note.data or "",
                 **common,
             )
         case "catatan":

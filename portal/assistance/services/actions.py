@@ -28,12 +28,15 @@ from portal.assistance.services.requests import (
     transition,
 )
 from portal.complaints.models.complaint import Complaint
+from portal.complaints.services.access import can_view as can_view_complaint
 from portal.core import trail as audit
 from portal.core.base import utcnow
 from portal.core.errors import DomainError
+from portal.core.names import names_match
 from portal.core.trail import ActedBy
 from portal.core.workdays import local_date
 from portal.notifications.models import NoticeEvent
+from portal.roster.models.person import Person
 
 A = AssistanceStatus
 OBJECT = "assistance"
@@ -144,13 +147,33 @@ def record_outcome(
     expected_version: int,
     who: audit.Actor,
     now: datetime | None = None,
+    override_note: str = "",
 ) -> None:
+    """Close the request with its outcome; one that names a complaint or proposal names one about
+    the same person (see `about_the_same_person`), unless a supervisor says why with
+    `override_note` (internal timeline and audit trail)."""
     _check(request, officer, expected_version)
+    override = ""
     if outcome in NEEDS_REFERENCE:
         if not complaint_reference:
             raise NotAllowed(HelpRefusal.REFERENCE_NEEDED)
-        if session.scalar(sa.select(Complaint.id).where(Complaint.reference == complaint_reference)) is None:
+        filed = session.scalars(sa.select(Complaint).where(Complaint.reference == complaint_reference)).first()
+        if filed is None or not can_view_complaint(officer, filed):
             raise NotAllowed(HelpRefusal.REFERENCE_NOT_FOUND, ref=complaint_reference)
+        if not about_the_same_person(session=session, request=request, complaint=filed):
+            if not (officer.is_supervisor and override_note.strip()):
+                raise NotAllowed(
+                    HelpRefusal.REFERENCE_OTHER_PERSON, ref=complaint_reference, supervisor=officer.is_supervisor
+                )
+            override = override_note.strip()
+            add_event(
+                session=session,
+                request=request,
+                kind=AssistanceEventKind.CATATAN,
+                acted_by=ActedBy.officer(officer.id),
+                public=False,
+                message=override,
+            )
     request.outcome = outcome
     request.outcome_reference = complaint_reference if outcome in NEEDS_REFERENCE else None
     transition(
@@ -169,8 +192,21 @@ def record_outcome(
         action="catat_hasil",
         object_type=OBJECT,
         object_id=request.id,
-        detail=outcome.value + (f" {complaint_reference}" if request.outcome_reference else ""),
+        detail=outcome.value
+        + (f" {complaint_reference}" if request.outcome_reference else "")
+        + (f"; orang berbeda, pengecualian supervisor: {override[:200]}" if override else ""),
     )
+
+
+def about_the_same_person(*, session: Session, request: AssistanceRequest, complaint: Complaint) -> bool:
+    """A complaint filed from this request (its timeline says so), or one whose person has the
+    request's name (the complaint's, or the roster's for its NIK). A help request has no NIK."""
+    if any(event.complaint_reference == complaint.reference for event in request.events):
+        return True
+    if names_match(request.subject_name, complaint.subject_name):
+        return True
+    person = session.get(Person, complaint.person_id) if complaint.person_id else None
+    return person is not None and names_match(request.subject_name, person.nama)
 
 
 def note(

@@ -89,6 +89,7 @@ class HelpRefusal(enum.StrEnum):
     DISABILITY_NOT_YOURS = "disability_not_yours"
     NO_DISABILITY_DATA = "no_disability_data"
     ALREADY_SENT = "already_sent"  # the draft was filed by another send of it (a double tap)
+    REFERENCE_OTHER_PERSON = "reference_other_person"  # ref, supervisor (may override with a note)
 
 
 class DraftAlreadySent(DomainError):

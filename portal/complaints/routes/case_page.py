@@ -267,7 +267,13 @@ def _perform(action: str, form, complaint: Complaint) -> None:
                 **common,
             )
         case "ganda":
-            case_actions.mark_duplicate(officer=me, of_reference=form.of_reference.data, calendar=calendar, **common)
+            case_actions.mark_duplicate(
+                officer=me,
+                of_reference=form.of_reference.data,
+                override_note=form.override_note.data or "",
+                calendar=calendar,
+                **common,
+            )
 
 
 def _contact(action: str, form, complaint: Complaint) -> None:

@@ -9,7 +9,7 @@ import enum
 from portal.accounts.models import Account
 from portal.complaints.models.complaint import Complaint, ComplaintStatus
 from portal.complaints.services.access import can_act, can_claim, can_view
-from portal.complaints.services.lifecycle import Actor, can_transition
+from portal.complaints.services.lifecycle import OPEN_STATUSES, Actor, can_transition
 
 S = ComplaintStatus
 
@@ -47,7 +47,7 @@ def available_actions(*, case: Complaint, actor: Account) -> tuple[CaseAction, .
         return can_transition(case, target, who)
 
     found: set[CaseAction] = set()
-    if can_claim(actor, case):
+    if can_claim(actor, case) and status in OPEN_STATUSES:  # a closed case has nothing left to take
         found.add(CaseAction.AMBIL)
     if actor.is_supervisor:
         found.add(CaseAction.TUGASKAN)

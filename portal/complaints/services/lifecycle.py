@@ -82,6 +82,8 @@ class CaseRefusal(enum.StrEnum):
     RATING_CLOSED = "rating_closed"
     DUPLICATE_OPEN_CASE = "duplicate_open_case"
     ALREADY_SENT = "already_sent"  # the draft was filed by another send of it (a double tap)
+    CODE_NOT_FOR_OUTCOME = "code_not_for_outcome"  # outcome, code
+    DUPLICATE_OTHER_PERSON = "duplicate_other_person"  # original, supervisor (may override with a note)
 
 
 class InvalidTransition(DomainError):
