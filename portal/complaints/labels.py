@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from portal.complaints.models.complaint import ComplaintStatus, EventKind
@@ -203,6 +204,11 @@ def _case_message(code: CaseRefusal, p: dict[str, object]) -> str:
                 "Pengaduan %(ref)s bukan tentang orang yang sama (NIK berbeda atau tidak ada). Periksa nomornya; "
                 "bila tetap ganda, tulis alasannya di kolom pengecualian supervisor.",
                 ref=p["original"],
+            )
+        case CaseRefusal.FOLLOW_UP_PAST:
+            return _(
+                "Tanggal tindak lanjut %(date)s sudah lewat. Pilih hari ini atau tanggal berikutnya, atau kosongkan.",
+                date=format_date(p["on"], "d MMMM y"),
             )
         case CaseRefusal.DUPLICATE_OTHER_PERSON:
             return _(

@@ -94,3 +94,35 @@ def test_the_reasons_are_grouped_by_outcome_and_a_contradiction_is_refused(page:
     expect(page.locator("#aksi-selesaikan").get_by_label("Penjelasan untuk warga")).to_have_value(
         "Data Anda sudah diperbaiki."
     )
+
+
+def test_a_visit_on_a_sunday_night_is_refused_and_what_the_resident_asked_for_is_shown(page: Page, live_server):
+    officer = make_officer(live_server)
+
+    def work() -> str:
+        from portal.extensions import db
+
+        found, _ = factories.assistance_request(preferred_times=("pagi",))
+        found.assigned_to_id = officer.id
+        db.session.commit()
+        return found.reference
+
+    reference = live_server.run(work)
+    sign_in(page, officer)
+    page.goto(f"/petugas/bantuan/{reference}")
+    visit = _open(page, "jadwalkan")
+    expect(visit).to_contain_text("Warga minta dihubungi: pagi (08.00–11.00)")
+    visit.get_by_label("Kunjungan ke rumah").check()
+    visit.get_by_label("Tanggal").fill("2030-01-06")  # a Sunday
+    visit.get_by_label("Jam (WIB)").fill("23:30")
+    visit.get_by_role("button", name="Simpan jadwal").click()
+    expect(page.get_by_role("alert").first).to_contain_text("Minggu, 6 Januari 2030 bukan hari kerja")
+    visit = _open(page, "jadwalkan")
+    visit.get_by_label("Tanggal").fill("2030-01-07")
+    visit.get_by_label("Jam (WIB)").fill("14:00")
+    visit.get_by_role("button", name="Simpan jadwal").click()
+    expect(page.get_by_role("alert").first).to_contain_text("Warga minta dihubungi pagi (08.00–11.00)")
+    visit = _open(page, "jadwalkan")
+    visit.get_by_label("Waktu di luar permintaan warga sudah disepakati dengan warga").check()
+    visit.get_by_role("button", name="Simpan jadwal").click()
+    expect(page.locator("main h1 + p .tag").first).to_have_text("Dijadwalkan")

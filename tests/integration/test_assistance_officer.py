@@ -1,7 +1,7 @@
 """/petugas/bantuan: the assistance queue, the request page, scheduling, outcomes, notes, who sees
 disability data, its deletion, optimistic locking and the audit trail."""
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -124,6 +124,11 @@ def test_claim_schedule_and_record_the_outcome(client):
     db.session.refresh(found)
     assert found.status is AssistanceStatus.DIJADWALKAN and found.appointment_on == day
     assert found.contacted_at is not None and found.assigned_to_id == officer.id
+    # the outcome of the visit is recorded after it (issue 16 point 4)
+    response = act(client, found, "hasil", outcome="informasi", message="")
+    assert "Catat hasilnya sesudah itu" in parse(response).select_one(".error-summary").get_text()
+    found.appointment_on, found.appointment_at = local_date(utcnow()) - timedelta(days=1), time(10, 30)  # held
+    db.session.commit()
     response = act(client, found, "hasil", outcome="pengaduan_diajukan", reference="", message="")
     assert "Tulis nomor pengaduan atau usulan" in parse(response).select_one(".error-summary").get_text()
     response = act(client, found, "hasil", outcome="pengaduan_diajukan", reference="SGP-2026-999999")
@@ -169,7 +174,7 @@ def test_scheduling_checks_date_and_who_may_be_scheduled(client):
     sign_in(client, officer)
     act(client, found, "ambil")
     response = act(client, found, "jadwalkan", kind="telepon", on="2020-01-02", at="09:00", officer=str(officer.id))
-    assert "Tanggal janji sudah lewat" in parse(response).select_one(".error-summary").get_text()
+    assert "Waktu janji sudah lewat" in parse(response).select_one(".error-summary").get_text()
     page = parse(client.get(f"/petugas/bantuan/{found.reference}"))
     assert [o["value"] for o in page.select("#aksi-jadwalkan select option")] == [str(officer.id)]
     response = act(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
@@ -59,6 +59,10 @@ class ScheduleForm(CaseForm):
         description=_l("Misalnya 10:00."),
         validators=[InputRequired(message=_l("Tulis jam janji, misalnya 10:00."))],
         render_kw={"type": "time"},
+    )
+    outside_asked = BooleanField(
+        _l("Waktu di luar permintaan warga sudah disepakati dengan warga"),
+        description=_l("Centang hanya bila warga sudah setuju, misalnya lewat telepon."),
     )
     officer = SelectField(
         _l("Petugas yang datang atau menghubungi"),

@@ -3,6 +3,8 @@ request page with its timeline, and the actions on it."""
 
 from __future__ import annotations
 
+from datetime import time
+
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
@@ -42,6 +44,7 @@ from portal.web.auth import ALL_STAFF, current_actor, roles_required
 from portal.web.forms import first_error, seen_value
 from portal.web.htmx import render_page_or_fragment
 from portal.web.numbers import as_id, as_page
+from portal.web.settings import current_settings, work_calendar
 from portal.web.templating import show_page
 
 
@@ -207,6 +210,12 @@ def _done(action: str) -> str:
     }[action]
 
 
+def office_hours() -> actions.OfficeHours:
+    """Visits and calls: working days (holidays, cuti bersama) in the office's hours (CONTACT_HOURS)."""
+    opens, closes = (time.fromisoformat(part.replace(".", ":")) for part in current_settings().CONTACT_HOURS.split("-"))
+    return actions.OfficeHours(calendar=work_calendar(), opens=opens, closes=closes)
+
+
 def _perform(action: str, form, found: AssistanceRequest) -> None:
     common = {
         "session": current_session(),
@@ -228,6 +237,8 @@ def _perform(action: str, form, found: AssistanceRequest) -> None:
                 on=form.on.data,
                 at=form.at.data,
                 message=form.message.data or "",
+                hours=office_hours(),
+                outside_asked=form.outside_asked.data,
                 **common,
             )
         case "hasil":

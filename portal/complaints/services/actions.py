@@ -23,7 +23,7 @@ from portal.core.hashing import code_hash_method
 from portal.core.references import new_access_code, normalize_reference
 from portal.core.roles import Role
 from portal.core.trail import ActedBy
-from portal.core.workdays import WorkCalendar
+from portal.core.workdays import WorkCalendar, local_date
 
 S = ComplaintStatus
 
@@ -203,6 +203,8 @@ def refer(
 ) -> None:
     _check(complaint, officer, expected_version)
     _available(complaint, officer, CaseAction.RUJUK)
+    if follow_up_on is not None and follow_up_on < local_date(utcnow()):
+        raise NotAllowed(CaseRefusal.FOLLOW_UP_PAST, on=follow_up_on)
     if complaint.status is S.DITERIMA:
         _move(session, complaint, officer, S.DIVERIFIKASI, "", calendar)
     complaint.referral_agency, complaint.referral_reference = agency, reference or None

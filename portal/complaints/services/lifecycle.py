@@ -84,6 +84,7 @@ class CaseRefusal(enum.StrEnum):
     ALREADY_SENT = "already_sent"  # the draft was filed by another send of it (a double tap)
     CODE_NOT_FOR_OUTCOME = "code_not_for_outcome"  # outcome, code
     DUPLICATE_OTHER_PERSON = "duplicate_other_person"  # original, supervisor (may override with a note)
+    FOLLOW_UP_PAST = "follow_up_past"  # on
 
 
 class InvalidTransition(DomainError):
