@@ -64,6 +64,7 @@ def filters_from(args) -> AssistanceFilters:
         topic=_enum(AssistanceTopic, args.get("keperluan")),
         kecamatan=kecamatan if kecamatan in regions().kecamatan else None,
         assigned=args.get("ditugaskan") if args.get("ditugaskan") in ("saya", "belum") else None,
+        assigned_to=as_id(args.get("petugas")),
         overdue=args.get("terlambat") == "1",
         q=(args.get("q") or "")[:80],
         page=as_page(page),

@@ -39,3 +39,7 @@ def _errors_of_this_domain(state) -> None:
         }
     )
     register_unavailable_message(state.app, delayed_confirmation(confirmations))
+    # an officer's account turned off or scope narrowed: their open cases (portal.accounts)
+    from portal.complaints.services.handover import OpenCases
+
+    state.app.extensions.setdefault("sigap_work_holders", {})["complaints"] = OpenCases()
