@@ -140,6 +140,7 @@ def action_label(action: CaseAction) -> str:
         CaseAction.SELESAIKAN: _("Selesaikan atau tolak"),
         CaseAction.BANDING: _("Putuskan banding"),
         CaseAction.GANDA: _("Tandai sebagai pengaduan ganda"),
+        CaseAction.PINDAH_WILAYAH: _("Pindahkan ke kelurahan atau kecamatan lain"),
         CaseAction.JAWABAN_DITERIMA: _("Jawaban diterima lewat telepon, WA, SMS atau loket"),
         CaseAction.KONTAK: _("Catat kontak dengan warga"),
         CaseAction.KODE_AKSES: _("Buat kode akses baru"),
@@ -205,6 +206,10 @@ def _case_message(code: CaseRefusal, p: dict[str, object]) -> str:
                 "bila tetap ganda, tulis alasannya di kolom pengecualian supervisor.",
                 ref=p["original"],
             )
+        case CaseRefusal.UNKNOWN_KELURAHAN:
+            return _("Pilih kelurahan tujuan dari daftar.")
+        case CaseRefusal.SAME_KELURAHAN:
+            return _("Pengaduan ini sudah di kelurahan tersebut. Pilih kelurahan lain.")
         case CaseRefusal.FOLLOW_UP_PAST:
             return _(
                 "Tanggal tindak lanjut %(date)s sudah lewat. Pilih hari ini atau tanggal berikutnya, atau kosongkan.",

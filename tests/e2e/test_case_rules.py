@@ -147,3 +147,28 @@ def test_an_admin_cannot_orphan_an_officers_cases_and_may_hand_them_back(page: P
     expect(page.get_by_role("status").first).to_contain_text("1 pengaduan dikembalikan ke antrean supervisor")
     page.goto(f"/petugas/pengaduan/{reference}")
     expect(page.locator("main")).to_contain_text("Petugas: belum ditugaskan")
+
+
+def test_the_filing_officer_moves_a_walk_in_to_the_residents_kecamatan(page: Page, live_server):
+    from tests.helpers.browser import Officer
+
+    def work() -> tuple[Officer, str]:
+        from portal.extensions import db
+
+        made = factories.account("officer", kecamatan=["32.75.01"], totp=True)
+        case, _ = factories.complaint(kelurahan_code="32.75.01.1001")
+        case.filed_by_id = case.assigned_to_id = made.id
+        db.session.commit()
+        return Officer(id=made.id, email=made.email, name=made.name, totp_secret=made.totp_secret), case.reference
+
+    officer, reference = live_server.run(work)
+    sign_in(page, officer)
+    page.goto(f"/petugas/pengaduan/{reference}")
+    move = _open(page, "pindah-wilayah")
+    expect(move).to_contain_text("Anda tidak dapat membuka pengaduan ini lagi setelah dipindahkan")
+    move.get_by_label("Pindahkan ke kelurahan").select_option("32.75.02.1001")
+    move.get_by_label("Alasan pemindahan").fill("Warga tinggal di Bekasi Barat.")
+    move.get_by_role("button", name="Pindahkan").click()
+    expect(page_heading(page)).to_have_text("Antrean pengaduan")
+    expect(page.get_by_role("status").first).to_contain_text(f"Pengaduan {reference} dipindahkan ke")
+    expect(page.get_by_role("status").first).to_contain_text("tidak dapat membukanya lagi")

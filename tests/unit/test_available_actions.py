@@ -31,9 +31,14 @@ OWNER = {status: actions | {A.KODE_AKSES, A.KONTAK} for status, actions in OWNER
 OWNER[S.MENUNGGU_INFORMASI] |= {A.JAWABAN_DITERIMA}
 # Nothing is left to take on a closed case (issue 16 point 3: a closed duplicate offered "Ambil").
 TAKEN_WHEN_OPEN = {S.DITERIMA, S.DIVERIFIKASI, S.MENUNGGU_INFORMASI, S.DIRUJUK, S.BANDING}
-# A supervisor acts on every case they see, assigns it, and decides appeals.
+# A supervisor acts on every case they see, assigns it, moves an open one to another kecamatan
+# (issue 16 point 5), and decides appeals.
 SUPERVISOR = {status: actions | {A.TUGASKAN} for status, actions in OWNER.items()} | {
     S.BANDING: {A.TUGASKAN, A.BALAS, A.BANDING, A.KODE_AKSES, A.KONTAK, A.CATATAN}
+}
+SUPERVISOR = {
+    status: actions | ({A.PINDAH_WILAYAH} if status in TAKEN_WHEN_OPEN else set())
+    for status, actions in SUPERVISOR.items()
 }
 
 
@@ -80,6 +85,13 @@ def test_a_confidential_case_is_assigned_never_taken(status):
     secret = case(status, assigned_to_id=None, confidential=True)
     assert available_actions(case=secret, actor=officer()) == (A.CATATAN,)
     assert (A.AMBIL in available_actions(case=secret, actor=officer(Role.SUPERVISOR))) is (status in TAKEN_WHEN_OPEN)
+
+
+@pytest.mark.parametrize("status", list(S))
+def test_the_officer_who_filed_an_open_case_may_move_it(status):
+    filed = case(status, assigned_to_id=None, filed_by_id=ME)
+    assert (A.PINDAH_WILAYAH in available_actions(case=filed, actor=officer())) is (status in TAKEN_WHEN_OPEN)
+    assert A.PINDAH_WILAYAH not in available_actions(case=filed, actor=officer(id=OTHER))
 
 
 @pytest.mark.parametrize("status", list(S))

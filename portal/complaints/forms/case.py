@@ -156,6 +156,25 @@ class DuplicateForm(CaseForm):
     )
 
 
+class TransferForm(CaseForm):
+    kelurahan = SelectField(
+        _l("Pindahkan ke kelurahan"),
+        description=_l(
+            "Tempat tinggal warga yang benar. Pengaduan di kecamatan lain ditangani petugas kecamatan tersebut."
+        ),
+        validate_choice=False,
+        validators=[DataRequired(message=_l("Pilih kelurahan tujuan."))],
+    )
+    reason = StringField(
+        _l("Alasan pemindahan"),
+        filters=[strip_filter],
+        validators=[
+            DataRequired(message=_l("Tulis alasan pemindahan.")),
+            Length(max=300, message=_l("Paling banyak 300 huruf.")),
+        ],
+    )
+
+
 class TemplatePickForm(FlaskForm):
     class Meta:
         csrf = False

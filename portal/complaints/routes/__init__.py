@@ -8,6 +8,7 @@ officer_bp = Blueprint("complaints", __name__)  # registered by portal.officers 
 from portal.complaints.routes import (  # noqa: E402,F401
     assisted_filing,
     case_page,
+    case_transfer,
     expired,
     filing,
     queue,

@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import Account
 from portal.complaints.forms import case as forms
+from portal.complaints.forms.public import kelurahan_choices
 from portal.complaints.labels import (
     action_label,
     actor_names,
@@ -86,6 +87,7 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
     for name, form in made.items():  # ten forms on one page: "message" etc. need unique ids
         for item in form:
             item.id = f"{name}-{item.name}"
+    made["pindah-wilayah"].kelurahan.choices = kelurahan_choices()
     if current_user.is_supervisor:
         officers = [
             a
@@ -186,6 +188,7 @@ ACTIONS_FORMS = {
     "selesaikan": forms.ConcludeForm,
     "banding": forms.AppealForm,
     "ganda": forms.DuplicateForm,
+    "pindah-wilayah": forms.TransferForm,
     "kode-akses": forms.ReissueCodeForm,
     "catat-kontak": forms.ContactForm,
     "jawaban-diterima": forms.AnswerReceivedForm,

@@ -26,6 +26,7 @@ class CaseAction(enum.StrEnum):
     SELESAIKAN = "selesaikan"
     BANDING = "banding"
     GANDA = "ganda"
+    PINDAH_WILAYAH = "pindah-wilayah"
     JAWABAN_DITERIMA = "jawaban-diterima"
     KONTAK = "catat-kontak"
     KODE_AKSES = "kode-akses"
@@ -51,6 +52,11 @@ def available_actions(*, case: Complaint, actor: Account) -> tuple[CaseAction, .
         found.add(CaseAction.AMBIL)
     if actor.is_supervisor:
         found.add(CaseAction.TUGASKAN)
+    # Another kecamatan's case (a walk-in from elsewhere): a supervisor, or the officer who filed it.
+    if status in OPEN_STATUSES and (
+        actor.is_supervisor or (case.filed_by_id is not None and case.filed_by_id == actor.id)
+    ):
+        found.add(CaseAction.PINDAH_WILAYAH)
     if can_act(actor, case):
         # A new case can be referred or concluded at once: it is verified on the way.
         fresh = status is S.DITERIMA

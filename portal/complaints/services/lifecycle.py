@@ -85,6 +85,8 @@ class CaseRefusal(enum.StrEnum):
     CODE_NOT_FOR_OUTCOME = "code_not_for_outcome"  # outcome, code
     DUPLICATE_OTHER_PERSON = "duplicate_other_person"  # original, supervisor (may override with a note)
     FOLLOW_UP_PAST = "follow_up_past"  # on
+    UNKNOWN_KELURAHAN = "unknown_kelurahan"
+    SAME_KELURAHAN = "same_kelurahan"
 
 
 class InvalidTransition(DomainError):
