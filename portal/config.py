@@ -141,6 +141,9 @@ class Settings(BaseSettings):
     WHATSAPP_TEMPLATE_LANGUAGE: str = "id"
     # A case waiting for the resident's answer: a reminder after this many working days, closed
     # with a notice after that many
+    # An appeal ("belum puas") is decided within this many working days, by a supervisor other than
+    # the one who concluded the case; a case reopened on appeal gets as many again
+    APPEAL_REVIEW_DAYS: WorkingDays = 10
     INFO_REMINDER_DAYS: WorkingDays = 5
     INFO_CLOSE_DAYS: WorkingDays = 10
     # Open311 publishes a complaint this many days after it was filed, with its dates as days only

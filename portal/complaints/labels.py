@@ -183,6 +183,11 @@ def _case_message(code: CaseRefusal, p: dict[str, object]) -> str:
             return _("Pilih selesai atau ditolak.")
         case CaseRefusal.APPEAL_FOR_SUPERVISOR:
             return _("Banding diputuskan oleh supervisor.")
+        case CaseRefusal.APPEAL_SAME_HANDLER:
+            return _(
+                "Anda yang menyelesaikan pengaduan ini, jadi bandingnya dinilai supervisor lain. "
+                "Tugaskan kepada supervisor lain."
+            )
         case CaseRefusal.DUPLICATE_OF_ITSELF:
             return _("Tulis nomor pengaduan lain: pengaduan ini tidak bisa menjadi ganda dari dirinya sendiri.")
         case CaseRefusal.ORIGINAL_NOT_FOUND:

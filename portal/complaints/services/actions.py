@@ -15,7 +15,7 @@ from portal.complaints.models.complaint import Complaint, ComplaintStatus, Event
 from portal.complaints.services.access import can_act, can_claim, can_view
 from portal.complaints.services.available import CaseAction, available_actions, staff_actor
 from portal.complaints.services.decisions import code_fits, same_person
-from portal.complaints.services.lifecycle import CaseRefusal, add_event, transition
+from portal.complaints.services.lifecycle import APPEAL_REVIEW_DAYS, CaseRefusal, add_event, concluded_by, transition
 from portal.core import trail as audit
 from portal.core.base import utcnow
 from portal.core.errors import DomainError
@@ -263,12 +263,26 @@ def decide_appeal(
     message: str,
     calendar: WorkCalendar,
     who: audit.Actor,
+    appeal_days: int = APPEAL_REVIEW_DAYS,
 ) -> None:
+    """A supervisor other than the one who concluded the case upholds it or reopens it (with a
+    clock of `appeal_days` again), giving the resident the reasons."""
     if supervisor.role not in (Role.SUPERVISOR, Role.ADMIN):
         raise NotAllowed(CaseRefusal.APPEAL_FOR_SUPERVISOR)
+    if concluded_by(complaint) == supervisor.id:
+        raise NotAllowed(CaseRefusal.APPEAL_SAME_HANDLER)
     _check(complaint, supervisor, expected_version)
     _available(complaint, supervisor, CaseAction.BANDING)
-    _move(session, complaint, supervisor, S.DIVERIFIKASI if reopen else S.SELESAI, message, calendar)
+    transition(
+        session=session,
+        complaint=complaint,
+        target=S.DIVERIFIKASI if reopen else S.SELESAI,
+        actor=staff_actor(supervisor),
+        acted_by=ActedBy.officer(supervisor.id),
+        message=message,
+        calendar=calendar,
+        appeal_days=appeal_days,
+    )
     _flush(session)
     audit.record(
         session=session,

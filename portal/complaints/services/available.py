@@ -9,7 +9,7 @@ import enum
 from portal.accounts.models import Account
 from portal.complaints.models.complaint import Complaint, ComplaintStatus
 from portal.complaints.services.access import can_act, can_claim, can_view
-from portal.complaints.services.lifecycle import OPEN_STATUSES, Actor, can_transition
+from portal.complaints.services.lifecycle import OPEN_STATUSES, Actor, can_transition, concluded_by
 
 S = ComplaintStatus
 
@@ -66,7 +66,7 @@ def available_actions(*, case: Complaint, actor: Account) -> tuple[CaseAction, .
             CaseAction.MINTA_INFORMASI: allowed(S.MENUNGGU_INFORMASI),
             CaseAction.RUJUK: fresh or allowed(S.DIRUJUK),
             CaseAction.SELESAIKAN: fresh or (allowed(S.SELESAI) and status is not S.BANDING),
-            CaseAction.BANDING: status is S.BANDING and allowed(S.SELESAI),
+            CaseAction.BANDING: status is S.BANDING and allowed(S.SELESAI) and concluded_by(case) != actor.id,
             CaseAction.GANDA: allowed(S.DITUTUP),
             # A new access code for a resident who lost the receipt, whatever the status: the
             # handling officer or a supervisor, after checking who asks (issue 16 point 10).
