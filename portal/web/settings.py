@@ -8,6 +8,8 @@ the comparison is all that is done.
 
 from __future__ import annotations
 
+import os
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +18,7 @@ from flask import current_app
 from portal.core.files import Area, FileStore, open_store
 from portal.core.lockout import LockoutPolicy
 from portal.core.mail import SmtpSettings
+from portal.core.signing import CityCertificate, SigningKey, known_certificates, load_pkcs12, make_demo_pkcs12
 from portal.core.sla import SlaTargets
 from portal.core.workdays import WorkCalendar
 
@@ -101,3 +104,47 @@ def smtp_settings() -> SmtpSettings:
         password=settings.SMTP_PASSWORD,
         starttls=settings.SMTP_STARTTLS,
     )
+
+
+# The city's signing key (docs/letters-signing.md). Until the settings carry them as fields, the
+# three names are read from app.config (a test or the environment's overrides set them).
+DEMO_SIGNING_FILE = "demo-signing.p12"
+
+
+@cache
+def _read_key(path: str, _changed: tuple[int, int], passphrase: str | None) -> SigningKey:
+    return load_pkcs12(Path(path).read_bytes(), passphrase.encode() if passphrase else None)
+
+
+def _demo_key_file() -> Path:
+    """instance/demo-signing.p12, written once (no passphrase): development and tests only."""
+    path = Path(current_app.instance_path) / DEMO_SIGNING_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}")
+        partial.write_bytes(make_demo_pkcs12(b""))
+        partial.chmod(0o600)
+        partial.replace(path)
+    return path
+
+
+def signing_key() -> SigningKey:
+    """The key letters are signed with: LETTER_SIGNING_P12 and its LETTER_SIGNING_PASSPHRASE; in
+    development and tests without one, a demo key (marked DEMO in its certificate)."""
+    config = current_app.config
+    given = config.get("LETTER_SIGNING_P12")
+    if given:
+        path = Path(given)
+    elif current_settings().development:
+        path = _demo_key_file()
+    else:
+        raise RuntimeError("LETTER_SIGNING_P12 is required in production (docs/letters-signing.md)")
+    stat = path.stat()
+    return _read_key(str(path), (stat.st_size, stat.st_mtime_ns), config.get("LETTER_SIGNING_PASSPHRASE") or None)
+
+
+def city_certificates() -> list[CityCertificate]:
+    """Every certificate the city has used (LETTER_SIGNING_CERTS, a PEM bundle, and the current
+    key's), oldest first: the offline verifier and the seal check accept these."""
+    bundle = current_app.config.get("LETTER_SIGNING_CERTS")
+    return known_certificates(signing_key(), Path(bundle).read_bytes() if bundle else b"")
