@@ -213,7 +213,8 @@ def assert_handled(response, *, rows_before: dict[str, int] | None = None, what:
     return page
 
 
-def assert_security_headers(response, what: str) -> None:
+def assert_security_headers(response, what: str, *, camera: bool = False) -> None:
+    """`camera`: the page may ask for the camera of its own origin (the offline verifier scans QR codes)."""
     headers = response.headers
     policy = headers.get("Content-Security-Policy", "")
     directives = dict((d.strip().split(" ", 1) + [""])[:2] for d in policy.split(";") if d.strip())
@@ -225,5 +226,5 @@ def assert_security_headers(response, what: str) -> None:
     assert headers.get("X-Content-Type-Options") == "nosniff", what
     assert headers.get("X-Frame-Options") == "DENY", what
     assert headers.get("Referrer-Policy") in ("same-origin", "no-referrer", "strict-origin"), what
-    assert "camera=()" in headers.get("Permissions-Policy", ""), what
+    assert ("camera=(self)" if camera else "camera=()") in headers.get("Permissions-Policy", ""), what
     assert "Strict-Transport-Security" not in headers, what  # only outside development, over HTTPS
