@@ -11,11 +11,10 @@ from pathlib import Path
 
 import cbor2
 import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from playwright.sync_api import Page, expect
-from pycose.algorithms import Es256
-from pycose.headers import KID, Algorithm
-from pycose.keys import CoseKey
-from pycose.messages import Sign1Message
 
 from portal.core.signing import SigningKey, load_pkcs12, make_demo_pkcs12
 from portal.letters.documents.seal import LetterFacts, seal
@@ -58,24 +57,29 @@ def changed_coverage(text: str) -> str:
     head, sealed = text.split("SG1:")
     raw = base64.urlsafe_b64decode(sealed + "=" * (-len(sealed) % 4))
     message = cbor2.loads(raw)
-    payload = cbor2.loads(message.value[2])
-    payload[7] += 10000
-    message.value[2] = cbor2.dumps(payload)
-    return head + "SG1:" + base64.urlsafe_b64encode(cbor2.dumps(message)).rstrip(b"=").decode()
+    protected, unprotected, payload, signature = message.value
+    facts = cbor2.loads(payload)
+    facts[7] += 10000
+    forged = cbor2.CBORTag(18, [protected, unprotected, cbor2.dumps(facts), signature])
+    return head + "SG1:" + base64.urlsafe_b64encode(cbor2.dumps(forged)).rstrip(b"=").decode()
 
 
 def signed_under_kid(letter_text: str, kid: bytes, other: SigningKey) -> str:
-    """The payload of a genuine seal, signed again by another key that claims the city's kid."""
+    """The payload of a genuine seal signed again (COSE written here with cbor2 and cryptography,
+    not by seal()) by `other` under `kid`."""
     head, sealed = letter_text.split("SG1:")
     payload = cbor2.loads(base64.urlsafe_b64decode(sealed + "=" * (-len(sealed) % 4))).value[2]
-    message = Sign1Message(phdr={Algorithm: Es256, KID: kid}, payload=payload)
-    message.key = CoseKey.from_pem_private_key(other.private_pem)
-    return head + "SG1:" + base64.urlsafe_b64encode(message.encode()).rstrip(b"=").decode()
+    protected = cbor2.dumps({1: -7, 4: kid})
+    signed = cbor2.dumps(["Signature1", protected, b"", payload])
+    r, s = decode_dss_signature(other.private_key.sign(signed, ec.ECDSA(hashes.SHA256())))
+    message = cbor2.CBORTag(18, [protected, {}, payload, r.to_bytes(32, "big") + s.to_bytes(32, "big")])
+    return head + "SG1:" + base64.urlsafe_b64encode(cbor2.dumps(message)).rstrip(b"=").decode()
 
 
 @pytest.fixture
-def city(live_server, tmp_path, monkeypatch) -> SigningKey:
-    """The live portal signs with a demo key of this test; an older one is in its bundle."""
+def city(live_server, tmp_path, monkeypatch) -> tuple[SigningKey, SigningKey]:
+    """The live portal signs with a demo key of this test (returned first); an older one (second)
+    is in its bundle of certificates used before."""
     current = key_file(tmp_path, "kota.p12")
     old = load_pkcs12(
         key_file(tmp_path, "lama.p12", now=datetime(2020, 1, 2, tzinfo=UTC), years=3).read_bytes(), b"rahasia"
@@ -168,7 +172,11 @@ def test_a_saved_copy_checks_a_letter_with_the_network_off(
     unknown = check(offline, sealed_link(base, letter, stranger))
     expect(unknown).to_have_attribute("data-reason", "unknown_key")
     expect(unknown.get_by_role("heading", level=2)).to_contain_text("kunci yang tidak dikenal")
-    # Another key claiming the city's kid.
+    # The same COSE_Sign1 written by other code (cbor2 + cryptography) with the city's key verifies;
+    # by another key claiming the city's kid, it does not.
+    expect(check(offline, signed_under_kid(genuine, key.certificate.kid, key))).to_have_attribute(
+        "data-state", "sah-demo"
+    )
     claimed = check(offline, signed_under_kid(genuine, key.certificate.kid, stranger))
     expect(claimed).to_have_attribute("data-reason", "bad_signature")
     # A link whose code is not the signed one.
