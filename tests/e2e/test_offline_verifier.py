@@ -1,7 +1,8 @@
 """The offline verifier (/verifikasi/luring) as a field officer uses it: the page saved to a
 file, opened from file:// with the network off, a QR text pasted. The city's seal verifies; a
 changed coverage date, a key the page does not know, a signature by another key under the city's
-kid, and a letter issued outside its certificate's validity are refused (docs/letters-signing.md)."""
+kid, and a letter issued outside its certificate's validity are refused (docs/letters-signing.md).
+Where the browser reads QR codes itself (BarcodeDetector), the camera fills the field."""
 
 from __future__ import annotations
 
@@ -223,4 +224,40 @@ def test_without_javascript_no_form_that_cannot_work_is_shown(new_context, live_
     expect(page.get_by_role("heading", level=1)).to_have_text("Pemeriksa surat tanpa sinyal")
     expect(page.get_by_label("Isi kode QR atau tautannya")).to_be_hidden()
     expect(page.get_by_role("button", name="Periksa tanda tangan")).to_be_hidden()
+    context.close()
+
+
+# A phone's Chromium as far as the page can tell: BarcodeDetector reads the given text from the
+# camera, which is a canvas here.
+FAKE_CAMERA = """(text) => {
+    window.BarcodeDetector = class {
+        static async getSupportedFormats() { return ["qr_code", "ean_13"]; }
+        constructor(options) { this.options = options; }
+        async detect(source) { return source.readyState >= 2 ? [{format: "qr_code", rawValue: text}] : []; }
+    };
+    navigator.mediaDevices.getUserMedia = async (constraints) => {
+        window.__askedCamera = constraints;
+        const canvas = document.createElement("canvas");
+        canvas.width = 64; canvas.height = 64;
+        const draw = () => { canvas.getContext("2d").fillRect(0, 0, 64, 64); requestAnimationFrame(draw); };
+        draw();
+        return canvas.captureStream(10);
+    };
+}"""
+
+
+def test_where_the_browser_reads_qr_codes_the_camera_fills_the_field(new_context, browser_errors, city, live_server):
+    key, _old = city
+    text = sealed_link(live_server.app.config["PUBLIC_BASE_URL"], facts(), key)
+    context = new_context()
+    context.add_init_script(script=f"({FAKE_CAMERA})({text!r})")
+    page = browser_errors.watch(context.new_page())
+    page.goto(f"{live_server.url}/verifikasi/luring")
+    page.get_by_role("button", name="Pindai dengan kamera").click()
+    result = page.locator("#hasil section")
+    expect(result).to_have_attribute("data-state", "sah-demo")
+    expect(page.get_by_label("Isi kode QR atau tautannya")).to_have_value(text)
+    assert page.evaluate("window.__askedCamera.video.facingMode") == "environment"
+    expect(page.locator("video")).to_be_hidden()  # the camera is let go once a code is read
+    expect(page.get_by_role("button", name="Pindai dengan kamera")).to_be_visible()
     context.close()
