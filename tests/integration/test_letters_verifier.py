@@ -22,6 +22,7 @@ from portal.letters.documents.seal import LetterFacts, check, seal
 from portal.letters.services.codes import display_code, new_code
 from portal.web.settings import city_certificates, signing_key
 from tests.helpers import parse
+from tests.helpers.hostile import assert_handled
 
 PASSPHRASE = "rahasia kota"  # noqa: S105 (a test key's)
 
@@ -120,6 +121,13 @@ def test_the_offline_verifier_is_one_self_contained_page(client):
     assert words["refusals"]["bad_signature"] == "Tanda tangan tidak cocok: isi QR diubah atau palsu"
     assert words["valid"] == "Tanda tangan sah — surat ini dibuat oleh Pemerintah Kota Bekasi"
     assert words["months"][0] == "Januari" and words["online_base"] == "http://127.0.0.1:5000/verifikasi"
+
+
+def test_the_offline_verifier_passes_the_hostile_input_checks(client):
+    """Its inline script is its own (named by hash in its policy); nothing typed reaches a script."""
+    for query in ({}, {"lang": "<script>alert(1)</script>"}, {"kode": "</script><script>alert(1)</script>"}):
+        page = assert_handled(client.get("/verifikasi/luring", query_string=query))
+        assert page is not None and "alert(1)" not in str(page)
 
 
 def test_the_offline_verifier_in_english(client):
