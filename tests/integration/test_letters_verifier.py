@@ -155,17 +155,6 @@ def test_the_settings_give_the_key_and_every_certificate(app, key_files):
     assert [c.kid for c in city_certificates()] == [key_files["old"].certificate.kid, key.certificate.kid]
 
 
-def test_without_a_key_development_uses_a_demo_key_kept_in_the_instance_folder(app, tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "LETTER_SIGNING_P12", None)
-    monkeypatch.setitem(app.config, "LETTER_SIGNING_CERTS", None)
-    monkeypatch.setitem(app.config, "LETTER_SIGNING_PASSPHRASE", None)
-    monkeypatch.setattr(app, "instance_path", str(tmp_path))
-    first = signing_key()
-    assert (tmp_path / "demo-signing.p12").exists() and first.certificate.demo
-    assert signing_key().certificate.kid == first.certificate.kid
-    assert city_certificates() == [first.certificate]
-
-
 def letter_facts() -> LetterFacts:
     return LetterFacts(
         number="500.15.1/11666-Disnaker/XII/2026",
