@@ -100,7 +100,7 @@ def test_a_stale_form_gets_a_clear_409_and_changes_nothing(client, app):
     values = {i["name"]: i.get("value", "") for i in stale.select("input[type=hidden]")}
     response = other.post(stale["action"], data={**values, "message": "catatan lama"})
     assert response.status_code == 409
-    assert "baru saja diubah oleh petugas lain" in parse(response).get_text()
+    assert "sudah diubah sejak Anda membukanya" in parse(response).select_one("#berubah").get_text()
     db.session.refresh(case)
     assert [e.kind for e in case.events].count(EventKind.CATATAN) == 0
 

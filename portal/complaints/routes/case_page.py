@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import Account
 from portal.complaints.forms import case as forms
+from portal.complaints.forms.public import kelurahan_choices
 from portal.complaints.labels import (
     action_label,
     actor_names,
@@ -21,6 +23,7 @@ from portal.complaints.labels import (
 from portal.complaints.models.complaint import Attachment, Complaint, ComplaintStatus, ReferralAgency, ResolutionCode
 from portal.complaints.models.response_template import ResponseTemplate
 from portal.complaints.routes import officer_bp as bp
+from portal.complaints.routes.case_conflict import what_changed
 from portal.complaints.services import actions as case_actions
 from portal.complaints.services import contact_actions
 from portal.complaints.services.access import can_see_identity, can_see_subject, can_view
@@ -37,11 +40,11 @@ from portal.notifications.services.notices import notice_rows
 from portal.roster import labels as people
 from portal.roster.models.person import Person, PersonStatusHistory
 from portal.web.auth import ALL_STAFF, current_actor, refuse_out_of_scope, roles_required
-from portal.web.errors import render_error
 from portal.web.files import send_stored
-from portal.web.forms import first_error
+from portal.web.forms import first_error, seen_value
 from portal.web.numbers import as_id
 from portal.web.settings import attachment_store, current_settings, work_calendar
+from portal.web.templating import show_page
 
 
 def _case(reference: str) -> Complaint:
@@ -67,9 +70,14 @@ def _templates(complaint: Complaint) -> list[ResponseTemplate]:
     )
 
 
-def _render(complaint: Complaint, *, active_form=None, error: str | None = None, status=200):
-    version = complaint.version
-    made = {name: cls(formdata=None, version=version) for name, cls in ACTIONS_FORMS.items()}
+def _seen(complaint: Complaint) -> str:
+    return seen_value(complaint.events[-1].id if complaint.events else None, complaint.assigned_to_id)
+
+
+def _render(complaint: Complaint, *, active_form=None, error: str | None = None, status=200, conflict=None):
+    version, seen = complaint.version, _seen(complaint)
+    show_page("officers.complaints.show_case", reference=complaint.reference)
+    made = {name: cls(formdata=None, version=version, seen=seen) for name, cls in ACTIONS_FORMS.items()}
     if active_form is not None:
         made[active_form[0]] = active_form[1]
     templates = _templates(complaint)
@@ -81,6 +89,7 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
     for name, form in made.items():  # ten forms on one page: "message" etc. need unique ids
         for item in form:
             item.id = f"{name}-{item.name}"
+    made["pindah-wilayah"].kelurahan.choices = kelurahan_choices()
     if current_user.is_supervisor:
         officers = [
             a
@@ -139,6 +148,9 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
         filed_by=filed_by,
         action_error=error,
         form_error=first_error(active_form),
+        conflict=conflict,
+        moment=lambda value: format_datetime(value, "d MMMM y, HH.mm"),
+        open_action=active_form[0] if conflict and active_form else None,
         show_identity=can_see_identity(current_user, complaint),
         show_subject=show_subject,
         actions=available_actions(case=complaint, actor=current_user),
@@ -173,6 +185,7 @@ ACTIONS_FORMS = {
     "selesaikan": forms.ConcludeForm,
     "banding": forms.AppealForm,
     "ganda": forms.DuplicateForm,
+    "pindah-wilayah": forms.TransferForm,
     "kode-akses": forms.ReissueCodeForm,
     "catat-kontak": forms.ContactForm,
     "jawaban-diterima": forms.AnswerReceivedForm,
@@ -255,7 +268,13 @@ def _perform(action: str, form, complaint: Complaint) -> None:
                 **common,
             )
         case "ganda":
-            case_actions.mark_duplicate(officer=me, of_reference=form.of_reference.data, calendar=calendar, **common)
+            case_actions.mark_duplicate(
+                officer=me,
+                of_reference=form.of_reference.data,
+                override_note=form.override_note.data or "",
+                calendar=calendar,
+                **common,
+            )
 
 
 def _contact(action: str, form, complaint: Complaint) -> None:
@@ -326,9 +345,11 @@ def act_on_case(reference: str, action: str):
         if action == "kode-akses":
             return _reissue_code(form, complaint)
         (_contact if action in ("catat-kontak", "jawaban-diterima") else _perform)(action, form, complaint)
-    except case_actions.CaseChanged as changed:
+    except case_actions.CaseChanged:
         db.session.rollback()
-        return render_error(409, error_message(changed))
+        again = db.session.get_one(Complaint, complaint.id)
+        kept, conflict = what_changed(again, action, form, seen=_seen(again))
+        return _render(again, active_form=kept, conflict=conflict, status=409)
     except DomainError as error:
         db.session.rollback()
         return _render(

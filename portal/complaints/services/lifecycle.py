@@ -83,6 +83,11 @@ class CaseRefusal(enum.StrEnum):
     DUPLICATE_OPEN_CASE = "duplicate_open_case"
     APPEAL_SAME_HANDLER = "appeal_same_handler"  # the supervisor who concluded the case cannot judge its appeal
     ALREADY_SENT = "already_sent"  # the draft was filed by another send of it (a double tap)
+    CODE_NOT_FOR_OUTCOME = "code_not_for_outcome"  # outcome, code
+    DUPLICATE_OTHER_PERSON = "duplicate_other_person"  # original, supervisor (may override with a note)
+    FOLLOW_UP_PAST = "follow_up_past"  # on
+    UNKNOWN_KELURAHAN = "unknown_kelurahan"
+    SAME_KELURAHAN = "same_kelurahan"
 
 
 class InvalidTransition(DomainError):
