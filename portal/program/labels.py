@@ -12,6 +12,7 @@ LABELS = {
     "SLA_RESOLVE_DAYS": _l("Batas jawaban pengaduan (hari kerja)"),
     "SLA_VERIFY_DAYS_BY_CATEGORY": _l("Batas verifikasi per kategori"),
     "SLA_RESOLVE_DAYS_BY_CATEGORY": _l("Batas jawaban per kategori"),
+    "APPEAL_REVIEW_DAYS": _l("Batas putusan banding (hari kerja)"),
     "CUTI_BERSAMA": _l("Cuti bersama"),
     "PROGRAM_QUOTA": _l("Kuota peserta"),
     "PROGRAM_BUDGET": _l("Anggaran premi setahun (rupiah)"),
@@ -24,6 +25,7 @@ HINTS = {
     "SLA_RESOLVE_DAYS": _l("1 sampai 365. Berlaku untuk pengaduan yang masuk sesudah disimpan."),
     "SLA_VERIFY_DAYS_BY_CATEGORY": _l("Mis. informasi=5,data_salah=10. Kategori lain memakai batas umum."),
     "SLA_RESOLVE_DAYS_BY_CATEGORY": _l("Mis. informasi=5,data_salah=10. Kategori lain memakai batas umum."),
+    "APPEAL_REVIEW_DAYS": _l("1 sampai 365. Berlaku untuk banding yang masuk sesudah disimpan."),
     "CUTI_BERSAMA": _l(
         "Tanggal TTTT-BB-HH dipisah koma, mis. 2026-12-24,2026-12-26. Tidak dihitung sebagai hari kerja."
     ),

@@ -24,8 +24,8 @@ from flask import current_app, g
 from portal.core.files import Area, FileStore, open_store
 from portal.core.lockout import LockoutPolicy
 from portal.core.mail import SmtpSettings
-from portal.core.signing import CityCertificate, SigningKey, known_certificates, load_pkcs12
 from portal.core.program_settings import stored_values
+from portal.core.signing import CityCertificate, SigningKey, known_certificates, load_pkcs12
 from portal.core.sla import SlaTargets
 from portal.core.workdays import WorkCalendar
 

@@ -124,3 +124,13 @@ def test_another_worker_uses_the_change_without_a_restart(app, new_worker):
     assert send(admin_client(app), SLA_RESOLVE_DAYS="21").status_code == 303
     with other.application.app_context():
         assert sla_targets().resolve_days == 21
+
+
+def test_the_appeal_clock_is_a_setting_too(app):
+    assert send(admin_client(app), APPEAL_REVIEW_DAYS="15").status_code == 303
+    with app.app_context():
+        from portal.web.settings import program_rules
+
+        assert program_rules().APPEAL_REVIEW_DAYS == 15
+    refused = send(admin_client(app), APPEAL_REVIEW_DAYS="400")
+    assert refused.status_code == 400 and parse(refused).select_one("#appeal_review_days-error") is not None

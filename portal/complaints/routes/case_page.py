@@ -43,7 +43,7 @@ from portal.web.auth import ALL_STAFF, current_actor, refuse_out_of_scope, roles
 from portal.web.files import send_stored
 from portal.web.forms import first_error, seen_value
 from portal.web.numbers import as_id
-from portal.web.settings import attachment_store, current_settings, work_calendar
+from portal.web.settings import attachment_store, program_rules, work_calendar
 from portal.web.templating import show_page
 
 
@@ -264,7 +264,7 @@ def _perform(action: str, form, complaint: Complaint) -> None:
                 reopen=form.decision.data == "buka",
                 message=form.message.data,
                 calendar=calendar,
-                appeal_days=current_settings().APPEAL_REVIEW_DAYS,
+                appeal_days=program_rules().APPEAL_REVIEW_DAYS,
                 **common,
             )
         case "ganda":
