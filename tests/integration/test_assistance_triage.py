@@ -123,3 +123,16 @@ def test_notes_of_the_timeline_and_the_contact_log_only_for_the_assigned_officer
     page = request_page(other, found.reference)
     assert note not in page.get_text(" ", strip=True)
     assert page.select_one("#kontak-warga").find_next("ul").select("li")  # that someone was contacted stays
+
+
+def test_once_someone_else_has_it_the_page_does_not_offer_to_take_it(client, app):
+    found = request_with_a_story()
+    mine, colleague = account(kecamatan=[KECAMATAN]), account(kecamatan=[KECAMATAN])
+    sign_in(client, mine)
+    claim(client, found.reference)
+    other = app.test_client()
+    sign_in(other, colleague)
+    page = request_page(other, found.reference)
+    hidden = page.select_one("#bantuan-tersembunyi").get_text(" ", strip=True)
+    assert hidden == "Jenis bantuan dan cerita warga hanya terlihat oleh petugas yang ditugaskan dan supervisor."
+    assert page.select_one("#aksi-ambil") is None
