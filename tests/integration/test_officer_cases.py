@@ -28,7 +28,7 @@ def test_the_case_page_shows_everything_and_is_audited(client):
 
 def test_claim_verify_reply_request_info_and_resolve(client):
     officer = account()
-    case, _ = complaint()
+    case, _ = complaint(email="warga@contoh.id")
     sign_in(client, officer)
     assert act(client, case, "ambil").status_code == 303
     assert act(client, case, "verifikasi").status_code == 303

@@ -28,7 +28,7 @@ from portal.complaints.services import actions as case_actions
 from portal.complaints.services import contact_actions
 from portal.complaints.services.access import can_see_identity, can_see_subject, can_view
 from portal.complaints.services.available import CaseAction, available_actions
-from portal.complaints.services.lifecycle import CaseRefusal, actor_accounts
+from portal.complaints.services.lifecycle import CaseRefusal, actor_accounts, recipient
 from portal.core import trail as audit
 from portal.core.errors import DomainError
 from portal.core.regions import kelurahan
@@ -36,7 +36,7 @@ from portal.extensions import current_session, db
 from portal.notifications import labels as notice_labels
 from portal.notifications.models import ContactMethod, ContactOutcome
 from portal.notifications.services.contacts import contacts_for
-from portal.notifications.services.notices import notice_rows
+from portal.notifications.services.notices import notice_rows, route
 from portal.roster import labels as people
 from portal.roster.models.person import Person, PersonStatusHistory
 from portal.web.auth import ALL_STAFF, current_actor, refuse_out_of_scope, roles_required
@@ -190,6 +190,9 @@ ACTIONS_FORMS = {
     "catat-kontak": forms.ContactForm,
     "jawaban-diterima": forms.AnswerReceivedForm,
 }
+
+
+TELLS_THE_RESIDENT = frozenset({"balas", "minta-informasi", "selesaikan", "banding"})
 
 
 def _done(action: str) -> str:
@@ -359,7 +362,13 @@ def act_on_case(reference: str, action: str):
             status=400,
         )
     db.session.commit()
-    flash(_done(action))
+    told = _done(action)
+    if action in TELLS_THE_RESIDENT and not route(session=current_session(), recipient=recipient(complaint)):
+        told += " " + _(
+            "Warga tidak bisa dikabari: tidak ada nomor atau e-mail yang bisa dikirimi pesan oleh portal ini. "
+            "Hubungi warga lewat telepon atau kunjungan, lalu catat kontaknya."
+        )
+    flash(told)
     return redirect(url_for("officers.complaints.show_case", reference=reference), 303)  # the message is at the top
 
 
