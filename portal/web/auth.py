@@ -78,6 +78,12 @@ def refuse_out_of_scope(*, object_type: str, object_id: str | int, person_id: in
     abort(404)
 
 
+def check_scope(visible: bool, *, object_type: str, object_id: str | int) -> None:
+    """refuse_out_of_scope unless `visible`: for what was found and may or may not be the officer's."""
+    if not visible:
+        refuse_out_of_scope(object_type=object_type, object_id=object_id)
+
+
 def init_app(app: Flask) -> None:
     """Flask-Login for the officer pages (portal.accounts gives it the loader of an account)."""
     login_manager.init_app(app)

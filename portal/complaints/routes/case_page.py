@@ -39,7 +39,7 @@ from portal.notifications.services.contacts import contacts_for
 from portal.notifications.services.notices import notice_rows, route
 from portal.roster import labels as people
 from portal.roster.models.person import Person, PersonStatusHistory
-from portal.web.auth import ALL_STAFF, current_actor, refuse_out_of_scope, roles_required
+from portal.web.auth import ALL_STAFF, check_scope, current_actor, roles_required
 from portal.web.files import send_stored
 from portal.web.forms import first_error, seen_value
 from portal.web.numbers import as_id
@@ -50,9 +50,8 @@ from portal.web.templating import show_page
 def _case(reference: str) -> Complaint:
     complaint = db.session.scalars(sa.select(Complaint).where(Complaint.reference == reference)).first()
     if complaint is None:
-        abort(404)
-    if not can_view(current_user, complaint):  # 404 too: do not confirm that a reference exists
-        refuse_out_of_scope(object_type="complaint", object_id=complaint.id)
+        abort(404)  # and outside the officer's scope too (audited): do not confirm that a reference exists
+    check_scope(can_view(current_user, complaint), object_type="complaint", object_id=complaint.id)
     return complaint
 
 
@@ -121,8 +120,7 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
             )
         )
         others = [o for o in others if can_view(current_user, o) and can_see_subject(current_user, o)]
-    # one row for the page: the case, and the roster person it showed (found by that person's trail too)
-    audit.record(
+    audit.record(  # one row a view: the case, and the person it showed (in that person's trail too)
         session=current_session(),
         actor=current_actor(),
         action="lihat",
@@ -379,8 +377,7 @@ def download_attachment(attachment_id: int):
     complaint = db.session.get(Complaint, record.complaint_id) if record and record.complaint_id else None
     if record is None or complaint is None:
         abort(404)
-    if not can_view(current_user, complaint):
-        refuse_out_of_scope(object_type="attachment", object_id=record.id)
+    check_scope(can_view(current_user, complaint), object_type="attachment", object_id=record.id)
     if not can_see_identity(current_user, complaint):  # files of a confidential case often show the filer
         abort(403)
     audit.record(
