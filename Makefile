@@ -36,8 +36,8 @@ browser: ## Debian's Chromium for browser tests, plus htmx and axe-core from npm
 nginx: ## Debian's nginx and openssl for the reverse-proxy test (tests/integration/test_reverse_proxy.py)
 	@{ command -v nginx || test -x /usr/sbin/nginx; } >/dev/null && command -v openssl >/dev/null || { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx openssl; else echo "Install nginx: sudo apt-get install -y nginx openssl"; fi; }
 
-kannel: ## Debian's Kannel (bearerbox, smsbox) and its fakesmsc for the SMS tests (docs/kannel.md)
-	@test -x /usr/sbin/bearerbox -a -x /usr/lib/kannel/test/fakesmsc || { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kannel kannel-extras; else echo "Install Kannel: sudo apt-get install -y kannel kannel-extras"; fi; }
+kannel: ## Debian's Kannel (bearerbox, smsbox) and its fake SMSC for the SMS tests (tests/integration/test_kannel_channel.py)
+	@test -x /usr/sbin/bearerbox -a -x /usr/sbin/smsbox -a -x /usr/lib/kannel/test/fakesmsc || { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kannel kannel-extras; else echo "Install Kannel: sudo apt-get install -y kannel kannel-extras"; fi; }
 
 test: install browser nginx kannel ## Run the whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
 	$(BIN)/pip-audit --skip-editable --progress-spinner off

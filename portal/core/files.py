@@ -147,7 +147,7 @@ class FileStore(ABC):
         return found.size
 
     def read_bytes(self, key: str) -> bytes:
-        """The whole file: only for small ones (a resident's file, at most 5 MB)."""
+        """The whole file: only for small ones (a resident's file: a re-encoded photo or a PDF of at most 5 MB)."""
         with self.open(key) as reader:
             return reader.read()
 

@@ -8,7 +8,8 @@ Out: one GET to `/cgi-bin/sendsms` (Kannel's documented interface; every field i
 
     202 "0: Accepted for delivery"      -> SENT      (bearerbox has it, in its store-file)
     202 "3: Queued for later delivery"  -> SENT      (bearerbox has it; no SMSC connected just now)
-    4xx/5xx (bad login, bad number...)  -> NOT_SENT  with Kannel's words
+    400 (bad number, number refused)    -> NOT_SENT, permanent (this message cannot go)
+    403 (bad login), 5xx                -> NOT_SENT  with Kannel's words (fix the setup, try later)
     refused / connect timeout / unwritable request  -> NOT_SENT  (smsbox never had it; it is down
                                            too while bearerbox is, see docs/kannel.md)
     request written, answer lost        -> UNCERTAIN (smsbox may have taken it)
@@ -164,9 +165,9 @@ def sendsms_query(settings: KannelSettings, *, to: str, text: str, message_id: i
 def send_sms(settings: KannelSettings, *, to: str, text: str, message_id: int) -> Transmission:
     """Hand one SMS to smsbox. Never raises for what the network or Kannel does."""
     if not _E164.fullmatch(to):
-        return Transmission(Outcome.NOT_SENT, "the number is not in E.164 form (+62…)")
+        return Transmission(Outcome.NOT_SENT, "the number is not in E.164 form (+62…)", permanent=True)
     if not text:
-        return Transmission(Outcome.NOT_SENT, "empty text")
+        return Transmission(Outcome.NOT_SENT, "empty text", permanent=True)
     url = urlsplit(settings.sendsms_url)
     path = f"{url.path or '/'}?{urlencode(sendsms_query(settings, to=to, text=text, message_id=message_id))}"
     connection = _connection(url, settings.timeout)
@@ -241,7 +242,9 @@ def _answer(status: int, answer: str) -> Transmission:
         if answer.startswith(_ACCEPTED):
             return Transmission(Outcome.SENT)
         return Transmission(Outcome.UNCERTAIN, said)  # a 2xx that is no sendsms answer (a proxy?)
-    return Transmission(Outcome.NOT_SENT, said)
+    # 400: smsbox refuses this message (empty or refused number, no sender); 403 (the portal's
+    # login) and 5xx are the setup's or Kannel's, and may pass
+    return Transmission(Outcome.NOT_SENT, said, permanent=status == 400)
 
 
 def _describe(error: BaseException) -> str:

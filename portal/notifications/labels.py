@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from portal.notifications.models import NoticeEvent, OutboxChannel, OutboxMessage, OutboxState
+from portal.notifications.models import (
+    ContactMethod,
+    ContactOutcome,
+    NoticeEvent,
+    OutboxChannel,
+    OutboxMessage,
+    OutboxState,
+    ResidentContact,
+)
 
 
 def channel_label(channel: OutboxChannel | str) -> str:
@@ -77,3 +85,22 @@ def notices(messages: list[OutboxMessage]) -> list[dict[str, object]]:
             }
         )
     return shown
+
+
+def contact_label(contact: ResidentContact) -> str:
+    """ "Telepon — tidak diangkat" …"""
+    method = {
+        ContactMethod.TELEPON: _("Telepon"),
+        ContactMethod.WHATSAPP: _("WhatsApp"),
+        ContactMethod.SMS: _("SMS"),
+        ContactMethod.KUNJUNGAN: _("Kunjungan"),
+        ContactMethod.LOKET: _("Warga datang ke loket"),
+    }[ContactMethod(contact.method)]
+    outcome = {
+        ContactOutcome.TERHUBUNG: _("terhubung"),
+        ContactOutcome.TIDAK_DIANGKAT: _("tidak diangkat atau tidak dibalas"),
+        ContactOutcome.PESAN_DITINGGALKAN: _("pesan ditinggalkan"),
+        ContactOutcome.NOMOR_SALAH: _("nomor salah atau tidak aktif"),
+        ContactOutcome.TIDAK_DI_RUMAH: _("warga tidak di rumah"),
+    }[ContactOutcome(contact.outcome)]
+    return f"{method} — {outcome}"

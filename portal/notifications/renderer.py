@@ -51,7 +51,7 @@ def render_notice(event: NoticeEvent, channel: OutboxChannel, context: Mapping[s
     with force_locale(RESIDENT_LOCALE):
         text = current_app.jinja_env.get_template(f"notifications/sms/{event.value}.txt").render(data)
     text = " ".join(text.split())
-    where = f"{data['site']}/pengaduan/lacak"
+    where = f"{data['site']}/bantuan" if context.get("kind") == "bantuan" else f"{data['site']}/pengaduan/lacak"
     return Words(subject="", body=text, parameters=(str(context.get("reference", "")), where))
 
 

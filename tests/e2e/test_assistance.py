@@ -174,7 +174,7 @@ def test_a_companion_asks_for_help_with_the_keyboard_only_on_a_phone(page: Page,
     expect(_heading(page)).to_have_text("Periksa permintaan bantuan")
     summary_text = page.locator("dl.summary")
     expect(summary_text).to_contain_text("diminta oleh Rina Marlina")
-    expect(summary_text).to_contain_text("Disabilitas sensorik rungu (pendengaran)")
+    expect(summary_text).to_contain_text("Disabilitas sensorik rungu (tuli atau sulit mendengar)")
     keys.restart()
     keys.to_text("Kirim permintaan bantuan")
     page.keyboard.press("Enter")

@@ -129,3 +129,41 @@ def test_axe_and_320px_on_the_pungli_report(page: Page, live_server):
 
     _report_anonymously(page, True, visit)
     assert not problems, "\n\n".join(problems)
+
+
+@pytest.mark.parametrize("js", JS)
+def test_choosing_anonymous_hides_the_contact_fields_or_marks_them_unused(page: Page, live_server, js):
+    """With JavaScript the contact fields go while "Tanpa identitas" is chosen (and come back);
+    without it they stay, saying they are not used; either way a phone typed first is said not kept."""
+    page.goto("/pengaduan/baru")
+    page.get_by_label(PUNGLI).check()
+    page.get_by_role("button", name="Lanjut", exact=True).click()
+    _htmx_ready(page, js)
+    contact = page.locator("#kontak-pelapor")
+    phone = page.get_by_label("Nomor HP atau WhatsApp (jika boleh dihubungi)")
+    expect(phone).to_be_visible()
+    phone.fill("0812 3456 7890")
+    page.get_by_label("Di mana kejadiannya?").fill("Loket kantor kelurahan")
+    page.get_by_label("Kelurahan tempat kejadian").select_option("32.75.01.1001")
+    page.get_by_label("Kapan kejadiannya?").fill(incident()["tanggal"])
+    page.get_by_label("Ceritakan kejadiannya").fill("Saya diminta membayar agar didaftarkan.")
+    anonymous = page.get_by_label("Tanpa identitas: tanpa nama dan tanpa nomor HP")
+    anonymous.check()
+    if js:
+        expect(contact).to_be_hidden()
+        expect(page.locator("#siapa-melihat")).to_be_hidden()  # who sees an identity that is not kept
+        page.get_by_label("Petugas boleh menghubungi saya").check()
+        expect(page.locator("#siapa-melihat")).to_be_visible()
+        expect(phone).to_be_visible()
+        expect(phone).to_have_value("0812 3456 7890")
+        anonymous.check()
+        expect(contact).to_be_hidden()
+    else:
+        expect(contact).to_be_visible()
+        expect(contact).to_contain_text("Jika Anda memilih “Tanpa identitas”, isian di bawah ini tidak dipakai")
+    page.get_by_role("button", name="Lanjut ke pemeriksaan").click()
+    summary = page.locator("dl.summary")
+    expect(summary).to_contain_text("Tanpa identitas")
+    kept = summary.locator("div").filter(has_text="Kontak yang Anda ketik")
+    expect(kept).to_contain_text("Tidak disimpan: laporan tanpa identitas tidak menyimpan nama, nomor HP, atau email")
+    expect(summary).not_to_contain_text("0812")

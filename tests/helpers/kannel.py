@@ -247,7 +247,9 @@ class KannelStack:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.fakesmsc.wait(timeout=10)
             self.fakesmsc = None
-        if not crash:
+        if crash:  # until smsbox has noticed: a request before that is cut off unanswered (UNCERTAIN)
+            port_closed(self.ports.sendsms, timeout=15)
+        else:
             self.smsbox_gone()
 
     def start_smsbox(self) -> None:

@@ -191,7 +191,7 @@ def test_disability_with_consent_is_stored_and_the_resident_can_delete_it(client
     assert track(client, reference.lower().replace("-", ""), code.lower()).headers["Location"] == "/bantuan/lacak"
     page = parse(client.get("/bantuan/lacak"))
     section = page.select_one("#data-disabilitas-judul").parent.get_text(" ", strip=True)
-    assert "Disabilitas sensorik rungu (pendengaran)" in section and "Rumah di lantai dua" in section
+    assert "Disabilitas sensorik rungu (tuli atau sulit mendengar)" in section and "Rumah di lantai dua" in section
     token = page.select_one("form[action='/bantuan/lacak/hapus-data-disabilitas'] input[name=csrf_token]")["value"]
     response = client.post("/bantuan/lacak/hapus-data-disabilitas", data={"csrf_token": token})
     assert response.status_code == 303

@@ -170,10 +170,11 @@ def test_images_are_stripped_of_exif_and_stored_outside_static(client, app, tmp_
 @pytest.mark.parametrize(
     ("data", "name", "message"),
     [
-        (b"MZ\x90\x00 this is an exe", "foto.jpg", "bukan JPG, PNG atau PDF"),
+        (b"MZ\x90\x00 this is an exe", "foto.jpg", "bukan foto (JPG, PNG, HEIC) atau PDF"),
         (b"%PDF-1.4 truncated", "surat.pdf", "tidak lengkap"),
         (b"\xff\xd8\xff\xe0 not really a jpeg", "foto.jpg", "tidak bisa dibaca"),
-        (b"\x89PNG\r\n\x1a\n" + b"0" * (5 * 1024 * 1024), "besar.png", "lebih dari 5 MB"),
+        (b"\x89PNG\r\n\x1a\n" + b"0" * (15 * 1024 * 1024), "besar.png", "besar.png lebih dari 15 MB"),
+        (b"%PDF-1.4\n" + b"0" * (5 * 1024 * 1024), "besar.pdf", "PDF besar.pdf lebih dari 5 MB"),
     ],
 )
 def test_fake_or_oversize_files_are_rejected_with_a_reason(client, data, name, message):
@@ -191,7 +192,7 @@ def test_at_most_three_files(client):
     files = [(io.BytesIO(png.getvalue()), f"f{i}.png") for i in range(4)]
     response = details(client, files=files)
     assert response.status_code == 400
-    assert "Paling banyak 3 lampiran" in parse(response).get_text()
+    assert "Pilih paling banyak 3 berkas sekaligus" in parse(response).get_text()
 
 
 def test_resident_text_is_escaped_everywhere(client):

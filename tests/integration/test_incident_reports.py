@@ -139,3 +139,101 @@ def test_an_unfair_recipient_report_does_not_ask_the_nik_as_for_membership(clien
     assert page.select_one("#nik-hint").get_text(strip=True).startswith("Tidak wajib")
     assert "kepesertaan" not in page.select_one("#nik-hint").get_text()
     assert "tidak harus persis" in page.select_one("#nama-hint").get_text()
+
+
+# The reporter's contact fields when "Tanpa identitas" is chosen (issue 18, trial finding).
+
+
+def test_without_javascript_the_contact_fields_say_they_are_not_used_for_an_anonymous_report(client):
+    start(client, "pungli")
+    form = parse(client.get("/pengaduan/baru/rincian")).select_one("main form")
+    group = form.select_one("#kontak-pelapor")
+    assert group["data-shown-when"] == "identitas=kontak"  # portal.js hides it for "anonim"
+    first_line = group.select_one("p").get_text(" ", strip=True)
+    assert first_line.startswith("Hanya jika petugas boleh menghubungi Anda.")
+    assert "“Tanpa identitas”, isian di bawah ini tidak dipakai dan tidak disimpan" in first_line
+    assert {i["name"] for i in group.select("input")} >= {"nama_pelapor", "telepon", "email", "saluran"}
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
+def test_a_phone_typed_before_choosing_anonymous_is_said_not_kept_on_the_check_step(client, session, headers):
+    start(client, "pungli")
+    sent = details(client, nik="", nama="", telepon="0812-3456-7890", **incident(identitas="anonim"))
+    assert sent.status_code == 303
+    check = parse(client.get("/pengaduan/baru/periksa", headers=headers)).select_one("dl.summary")
+    rows = {div.dt.get_text(strip=True): div.dd for div in check.select("div")}
+    said = rows["Kontak yang Anda ketik"].get_text(" ", strip=True)
+    assert said.startswith("Tidak disimpan: laporan tanpa identitas tidak menyimpan nama, nomor HP, atau email")
+    assert rows["Kontak yang Anda ketik"].select_one("a")["href"].endswith("/pengaduan/baru/rincian")
+    assert "Nomor HP" not in rows and "0812" not in check.get_text()
+    assert submit(client).status_code == 303
+    assert session.scalars(sa.select(Complaint)).one().phone is None
+
+
+def test_an_anonymous_report_with_nothing_typed_has_no_such_line(client):
+    start(client, "pungli")
+    assert details(client, nik="", nama="", telepon="", **incident(identitas="anonim")).status_code == 303
+    check = parse(client.get("/pengaduan/baru/periksa")).select_one("dl.summary")
+    assert "Kontak yang Anda ketik" not in check.get_text()
+
+
+def test_a_report_one_may_answer_keeps_its_phone_and_has_no_such_line(client):
+    start(client, "pungli")
+    assert details(client, nik="", nama="", **incident()).status_code == 303
+    check = parse(client.get("/pengaduan/baru/periksa")).select_one("dl.summary")
+    assert "Kontak yang Anda ketik" not in check.get_text() and "+6281234567890" in check.get_text()
+
+
+def _roster_box(page) -> str:
+    heading = next(h for h in page.select("main h2") if h.get_text(strip=True) == "Data roster")
+    return heading.find_next_sibling().get_text(" ", strip=True)
+
+
+def test_the_case_page_of_an_incident_report_says_nothing_about_a_nik(client, app, session):
+    """No NIK was asked: the roster box says the report is about an incident (supervisors see
+    every pungli report; the box is the same whoever may see the reporter's identity)."""
+    start(client, "pungli")
+    assert details(client, nik="", nama="Pak Darto, calo", **incident()).status_code == 303
+    assert submit(client).status_code == 303
+    case = session.scalars(sa.select(Complaint)).one()
+    officer = app.test_client()
+    sign_in(officer, account("supervisor"))
+    page = parse(officer.get(f"/petugas/pengaduan/{case.reference}"))
+    box = _roster_box(page)
+    assert "NIK" not in box and "tentang sebuah kejadian" in box
+    assert "NIK ini tidak ada di roster" not in page.get_text()
+
+
+def test_a_complaint_with_a_nik_not_in_the_roster_still_says_so(client, app, session):
+    start(client, "terlewat")
+    assert details(client).status_code == 303
+    assert submit(client).status_code == 303
+    case = session.scalars(sa.select(Complaint)).one()
+    officer = app.test_client()
+    sign_in(officer, account("supervisor"))
+    assert _roster_box(parse(officer.get(f"/petugas/pengaduan/{case.reference}"))) == "NIK ini tidak ada di roster."
+
+
+def test_changing_the_category_drops_answers_that_mean_something_else_there(client):
+    """A pungli report's "who did it" must not become the person concerned of another complaint
+    (nor "someone else" its filer), and a resident's own name must not become who did it."""
+    start(client, "pungli")
+    details(client, nik="", nama="Pak Darto, calo", **incident(identitas="anonim"))
+    start(client, "lainnya")
+    form = parse(client.get("/pengaduan/baru/rincian")).select_one("main form")
+    assert not form.select_one("input#nama").get("value")
+    assert form.select_one("input[name=pelapor][value=sendiri]").has_attr("checked")
+    assert details(client, nama="Siti Aminah").status_code == 303  # no relation or consent asked
+    start(client, "pungli")
+    form = parse(client.get("/pengaduan/baru/rincian")).select_one("main form")
+    assert not form.select_one("input#nama").get("value")  # "Siapa yang melakukannya?"
+    assert form.select_one("input#tempat")["value"] == "Kantor kelurahan, loket pendaftaran"  # kept
+
+
+def test_a_status_checks_nik_and_name_still_come_with_the_category(client):
+    start(client, "pungli")
+    details(client, nik="", nama="Pak Darto, calo", **incident())
+    nik = "3275014701850001"
+    start(client, "terlewat", nik=nik, nama="Siti Aminah")
+    form = parse(client.get("/pengaduan/baru/rincian")).select_one("main form")
+    assert form.select_one("input#nama")["value"] == "Siti Aminah"

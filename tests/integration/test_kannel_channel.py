@@ -118,7 +118,7 @@ def test_a_wrong_password_is_not_sent_with_kannels_words(kannel):
 
     result = send_sms(wrong, to=RESIDENT, text="Halo", message_id=106)
 
-    assert result.outcome is Outcome.NOT_SENT
+    assert (result.outcome, result.permanent) == (Outcome.NOT_SENT, False)  # the setup's fault, not the message's
     assert result.error == "HTTP 403: Authorization failed for sendsms"
 
 
@@ -196,3 +196,15 @@ def test_a_stopped_kannel_is_not_sent(own_kannel):
     assert result.outcome is Outcome.NOT_SENT
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", own_kannel.ports.sendsms), timeout=1).close()
+
+
+def test_smsbox_posts_again_what_the_portal_did_not_take_with_the_same_kannel_id(own_kannel):
+    """smsbox tries a failed post-url or dlr-url 3 more times (http-request-retry = 3, http-queue-delay = 1) for
+    any answer but 2xx: the portal answers 2xx to what it has recorded and drops repeats by id."""
+    own_kannel.portal.status = 500
+    own_kannel.send_from_phone(RESIDENT, "BANTUAN")
+
+    posts = own_kannel.portal.wait_for(path=INCOMING_PATH, count=4, timeout=20)
+
+    assert len({parse_incoming(p.args, p.body).provider_id for p in posts}) == 1
+    own_kannel.portal.status = 200

@@ -62,3 +62,34 @@ def test_each_answer_to_a_text_is_one_sms(city, kind):
     text = reply_text(reply)
     assert is_gsm7(text), text
     assert sms_parts(text) == 1, f"{len(text)} characters: {text}"
+
+
+def test_a_help_request_notice_is_one_sms_and_points_to_the_help_page(city):
+    context = {"reference": "BTN-2026-000123", "kind": "bantuan", "contact_due": date(2026, 12, 10)}
+    words = render_notice(NoticeEvent.DIBUAT, OutboxChannel.SMS, context)
+    assert "BTN-2026-000123" in words.body and "10-12-2026" in words.body and sms_parts(words.body) == 1
+    whatsapp = render_notice(NoticeEvent.DIBUAT, OutboxChannel.WHATSAPP, context)
+    assert whatsapp.parameters[1] == "sigap.bekasikota.go.id/bantuan"
+
+
+def test_a_help_request_is_told_by_sms_without_its_story(city, app):
+    import sqlalchemy as sa
+
+    from portal.extensions import db
+    from portal.models import OutboxMessage
+    from tests.factories import assistance_request
+
+    app.config.update(
+        SMS_SENDSMS_URL="http://127.0.0.1:9/cgi-bin/sendsms",
+        SMS_USERNAME="sigap",
+        SMS_PASSWORD="x" * 12,
+        SMS_GATEWAY_TOKEN="t" * 20,
+    )
+    request, _ = assistance_request(description="Saya tuli dan butuh juru bahasa isyarat.")
+    rows = db.session.execute(
+        sa.select(OutboxMessage.channel, OutboxMessage.to_address, OutboxMessage.body).where(
+            OutboxMessage.reference == request.reference
+        )
+    ).all()
+    assert [(r.channel, r.to_address) for r in rows] == [("sms", request.phone)]
+    assert "isyarat" not in rows[0].body and request.reference in rows[0].body

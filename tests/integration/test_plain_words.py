@@ -119,3 +119,48 @@ def test_nik_groups_only_groups_a_nik():
     assert nik_groups("32750147") == "32750147"
     assert nik_groups(None) == ""
     assert nik_groups("٣٢٧٥٠١٤٧٠١٨٥٠٠٠١") == "٣٢٧٥٠١٤٧٠١٨٥٠٠٠١"  # not ASCII digits: left as is
+
+
+# The home page, /tentang and /bantuan (issue 18, point 16: the words left after the complaint side).
+
+
+@pytest.mark.parametrize("path", ["/", "/tentang"])
+def test_home_and_about_say_what_dtsen_and_desil_are_where_they_appear(client, path):
+    main = parse(client.get(path)).select_one("main")
+    for item in main.find_all(["p", "li"]):
+        text = item.get_text(" ", strip=True)
+        if "DTSEN" in text:
+            assert DTSEN_SAID in text, text
+        if "desil" in text:
+            assert DESIL_SAID in text, text
+    assert "DTSEN" in main.get_text() and "desil" in main.get_text()
+
+
+def test_the_privacy_notice_says_what_a_kpj_is(client):
+    main = parse(client.get("/privasi")).select_one("main")
+    for item in main.find_all(["p", "li", "dd"]):
+        text = item.get_text(" ", strip=True)
+        if "KPJ" in text:
+            assert "KPJ (nomor peserta BPJS Ketenagakerjaan)" in text
+
+
+def test_the_help_form_says_in_plain_words_what_each_disability_is(client):
+    page = parse(client.get("/bantuan"))
+    labels = {
+        box["value"]: page.select_one(f"label[for={box['id']}]").get_text(" ", strip=True)
+        for box in page.select("input[name=disabilitas]")
+    }
+    assert "(tuli atau sulit mendengar)" in labels["sensorik_rungu"]
+    assert "(tidak dapat atau sulit berbicara)" in labels["sensorik_wicara"]
+    assert "(buta atau sulit melihat)" in labels["sensorik_netra"]
+    assert "psikososial (gangguan jiwa atau kesehatan mental" in labels["mental"]
+    home_visit = page.select_one("input[name=bantuan][value=kunjungan_rumah]")
+    assert "Petugas datang ke rumah" in page.select_one(f"label[for={home_visit['id']}]").get_text()
+
+
+def test_the_help_check_page_names_the_disability_in_plain_words(client):
+    form = {**FORM, "disabilitas": ["sensorik_rungu", "mental"], "persetujuan_disabilitas": "y"}
+    assert client.post("/bantuan", data={"csrf_token": csrf_token(client, "/bantuan"), **form}).status_code == 303
+    summary = parse(client.get("/bantuan/periksa")).select_one("dl.summary").get_text(" ", strip=True)
+    assert "Disabilitas sensorik rungu (tuli atau sulit mendengar)" in summary
+    assert "Disabilitas mental atau psikososial (gangguan jiwa atau kesehatan mental)" in summary

@@ -291,7 +291,7 @@ def test_https_hsts_compression_static_files_and_upload_limits(site):
     assert api.status == 200 and api.headers["Content-Encoding"] == "gzip"
     assert json.loads(api.text)["servers"] == [{"url": site.origin}]
 
-    # Above 20 MB: nginx refuses from the headers alone, in Indonesian, before gunicorn sees a byte.
+    # Above 50 MB: nginx refuses from the headers alone, in Indonesian, before gunicorn sees a byte.
     too_large = fetch(
         site.https_port,
         "POST",
@@ -299,13 +299,13 @@ def test_https_hsts_compression_static_files_and_upload_limits(site):
         source=RESIDENT,
         tls=site.tls(),
         host=site.host,
-        headers={"Content-Length": str(21 * 1024 * 1024), "Content-Type": "application/x-www-form-urlencoded"},
+        headers={"Content-Length": str(51 * 1024 * 1024), "Content-Type": "application/x-www-form-urlencoded"},
         timeout=ANSWER_WITHIN,
     )
     assert too_large.status == 413 and "Berkas atau isian terlalu besar" in too_large.text
     assert len(too_large.header_values(HSTS)) == 1 and too_large.headers["Cache-Control"] == "no-store"
-    # The roster upload has its own limit (300 MB): 21 MB reach the portal, which decides (a
-    # visitor who is not an admin keeps the 20 MB limit).
+    # The roster upload has its own limit (300 MB): 51 MB reach the portal, which decides (a
+    # visitor who is not an admin keeps the 50 MB limit).
     roster = fetch(
         site.https_port,
         "POST",
@@ -314,7 +314,7 @@ def test_https_hsts_compression_static_files_and_upload_limits(site):
         tls=site.tls(),
         host=site.host,
         headers={"Content-Type": "multipart/form-data; boundary=x"},
-        body=b"x" * (21 * 1024 * 1024),
+        body=b"x" * (51 * 1024 * 1024),
         timeout=ANSWER_WITHIN,
     )
     assert PORTAL_CSP in roster.headers["Content-Security-Policy"], roster.status

@@ -73,7 +73,7 @@ def test_files_beyond_the_limit_are_not_even_read(client):
     response = details(client, files=[(io.BytesIO(NOT_A_JPEG), f"foto{n}.jpg") for n in range(4)])
     assert response.status_code == 400
     said = errors(response)
-    assert "Paling banyak 3 lampiran, sedangkan Anda memilih 4 berkas" in said
+    assert "Pilih paling banyak 3 berkas sekaligus; Anda memilih 4" in said
     assert "tidak bisa dibaca" not in said  # no file was opened: only the count is known
     assert stored_files() == []
 
@@ -85,7 +85,7 @@ def test_the_count_includes_the_files_already_in_the_draft(client):
     response = details(client, files=[(io.BytesIO(NOT_A_JPEG), f"foto{n}.jpg") for n in range(2)])
     assert response.status_code == 400
     said = errors(response)
-    assert "Sudah ada 2, jadi Anda bisa menambah 1 lagi (Anda memilih 2)" in said
+    assert "Sudah terunggah 2 (kk0.png, kk1.png), jadi Anda bisa menambah 1 lagi (Anda memilih 2)" in said
     assert "tidak bisa dibaca" not in said
     assert len(stored_files()) == 2
 
@@ -95,7 +95,7 @@ def test_an_officer_filing_for_a_resident_has_the_same_count_first(client):
     assisted.start(client)
     response = assisted.details(client, lampiran=[(io.BytesIO(NOT_A_JPEG), f"foto{n}.jpg") for n in range(5)])
     assert response.status_code == 400
-    assert "Anda memilih 5 berkas" in errors(response) and "tidak bisa dibaca" not in errors(response)
+    assert "Anda memilih 5." in errors(response) and "tidak bisa dibaca" not in errors(response)
 
 
 def test_an_answer_on_the_tracking_page_has_the_same_count_first(client):
@@ -114,7 +114,7 @@ def test_an_answer_on_the_tracking_page_has_the_same_count_first(client):
     )
     assert response.status_code == 400
     said = parse(response).get_text(" ", strip=True)
-    assert "Anda memilih 4 berkas" in said and "tidak bisa dibaca" not in said
+    assert "Anda memilih 4." in said and "tidak bisa dibaca" not in said
 
 
 @pytest.mark.parametrize(

@@ -13,11 +13,14 @@ import sqlalchemy as sa
 
 from portal.complaints.models.complaint import Complaint, ComplaintStatus, ContactChannel, EventKind
 from portal.complaints.services.lifecycle import Actor, transition
+from portal.core import trail as audit
+from portal.core.base import utcnow
 from portal.core.trail import SYSTEM
 from portal.core.workdays import WorkCalendar
 from portal.extensions import db
 from portal.notifications.models import InboundMessage, OutboxChannel, OutboxMessage, OutboxState
 from portal.notifications.sender import deliver_due
+from portal.notifications.services import outbox_staff
 from portal.notifications.tasks import channel_senders
 from portal.web.settings import smtp_settings
 from tests import factories
@@ -90,6 +93,9 @@ def test_a_number_without_whatsapp_falls_back_to_e_mail(app, meta, post):
     assert _states(case.reference) == [("whatsapp", "gagal"), ("email", "antre")]
     error = db.session.scalar(sa.select(OutboxMessage.last_error).where(OutboxMessage.provider_id == sent.wamid))
     assert "131026" in error
+    # carried on by e-mail: nobody needs to look at the failed WhatsApp on /petugas/email-bermasalah
+    stuck = outbox_staff.overview(session=db.session, now=utcnow(), who=audit.Actor(account_id=None))
+    assert stuck.total_stuck == 0
 
 
 def test_a_badly_signed_or_unsigned_webhook_is_refused_and_a_replay_changes_nothing(app, meta, post):
@@ -139,3 +145,13 @@ def test_the_subscription_handshake_needs_the_verify_token(client, meta):
     assert ok.status_code == 200 and ok.text.strip() == "42"
     bad = client.get(WEBHOOK, query_string={"hub.mode": "subscribe", "hub.verify_token": "nope", "hub.challenge": "42"})
     assert bad.status_code == 403
+
+
+def test_lacak_on_whatsapp_answers_with_the_status(app, meta, post):
+    case, code = factories.complaint(phone=PHONE, contact_channel=ContactChannel.WHATSAPP)
+    assert post(meta.incoming_text_payload(PHONE, f"LACAK {case.reference} {code}")) == 200
+    assert post(meta.incoming_text_payload(PHONE, f"LACAK {case.reference} ZZZZ-ZZZZ")) == 200
+    _deliver()
+    texts = [m.text for m in meta.sent if m.type == "text"]
+    assert any(case.reference in t and "Diterima" in t for t in texts)
+    assert any("tidak cocok" in t for t in texts)

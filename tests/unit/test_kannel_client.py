@@ -137,8 +137,8 @@ def test_settings_refuse_what_would_break_the_dlr_url_and_hide_the_secrets():
 
 @pytest.mark.parametrize(("to", "text"), [("081234567890", "Halo"), ("+62 812", "Halo"), ("+6281234567890", "")])
 def test_a_number_not_in_e164_or_an_empty_text_is_not_sent_without_asking_kannel(to, text):
-    result = send_sms(settings("http://192.0.2.1:9/cgi-bin/sendsms"), to=to, text=text, message_id=1)
-    assert result.outcome is Outcome.NOT_SENT and result.error
+    result = send_sms(settings("http://127.0.0.1:9/cgi-bin/sendsms"), to=to, text=text, message_id=1)
+    assert result.outcome is Outcome.NOT_SENT and result.error and result.permanent
 
 
 # -- the three outcomes, against sockets that misbehave -------------------------------------------
@@ -191,22 +191,32 @@ def test_no_answer_in_time_is_uncertain():
 
 
 @pytest.mark.parametrize(
-    ("answer", "outcome"),
+    ("answer", "outcome", "permanent"),
     [
-        (b"HTTP/1.1 202 Accepted\r\nContent-Length: 24\r\n\r\n0: Accepted for delivery", Outcome.SENT),
-        (b"HTTP/1.1 202 Accepted\r\nContent-Length: 28\r\n\r\n3: Queued for later delivery", Outcome.SENT),
-        (b"HTTP/1.1 503 Unavailable\r\nContent-Length: 14\r\n\r\nSending failed", Outcome.NOT_SENT),
-        (b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\n<html>", Outcome.UNCERTAIN),  # not smsbox talking
+        (b"HTTP/1.1 202 Accepted\r\nContent-Length: 24\r\n\r\n0: Accepted for delivery", Outcome.SENT, False),
+        (b"HTTP/1.1 202 Accepted\r\nContent-Length: 28\r\n\r\n3: Queued for later delivery", Outcome.SENT, False),
+        (
+            b"HTTP/1.1 400 Bad\r\nContent-Length: 43\r\n\r\nEmpty receiver number not allowed, rejected",
+            Outcome.NOT_SENT,
+            True,
+        ),
+        (
+            b"HTTP/1.1 403 Forbidden\r\nContent-Length: 32\r\n\r\nAuthorization failed for sendsms",
+            Outcome.NOT_SENT,
+            False,
+        ),
+        (b"HTTP/1.1 503 Unavailable\r\nContent-Length: 14\r\n\r\nSending failed", Outcome.NOT_SENT, False),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\n<html>", Outcome.UNCERTAIN, False),  # not smsbox talking
     ],
 )
-def test_kannels_answers(answer, outcome):
+def test_kannels_answers(answer, outcome, permanent):
     def reply(connection, seen):
         _read_request(connection, seen)
         connection.sendall(answer)
 
     url, _ = _server(reply)
     result = send_sms(settings(url), to="+6281234567890", text="Halo", message_id=3)
-    assert result.outcome is outcome
+    assert (result.outcome, result.permanent) == (outcome, permanent)
     assert (result.error == "") is (outcome is Outcome.SENT)
 
 

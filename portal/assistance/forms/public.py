@@ -80,10 +80,13 @@ TIMES = [
 DISABILITIES = [
     SelectChoice(DisabilityCategory.FISIK.value, _l("Fisik (misalnya gerak tubuh, memakai kursi roda)")),
     SelectChoice(DisabilityCategory.INTELEKTUAL.value, _l("Intelektual (misalnya lambat belajar)")),
-    SelectChoice(DisabilityCategory.MENTAL.value, _l("Mental (misalnya psikososial)")),
-    SelectChoice(DisabilityCategory.SENSORIK_NETRA.value, _l("Sensorik netra (penglihatan)")),
-    SelectChoice(DisabilityCategory.SENSORIK_RUNGU.value, _l("Sensorik rungu (pendengaran)")),
-    SelectChoice(DisabilityCategory.SENSORIK_WICARA.value, _l("Sensorik wicara (bicara)")),
+    SelectChoice(
+        DisabilityCategory.MENTAL.value,
+        _l("Mental atau psikososial (gangguan jiwa atau kesehatan mental, misalnya depresi berat)"),
+    ),
+    SelectChoice(DisabilityCategory.SENSORIK_NETRA.value, _l("Sensorik netra (buta atau sulit melihat)")),
+    SelectChoice(DisabilityCategory.SENSORIK_RUNGU.value, _l("Sensorik rungu (tuli atau sulit mendengar)")),
+    SelectChoice(DisabilityCategory.SENSORIK_WICARA.value, _l("Sensorik wicara (tidak dapat atau sulit berbicara)")),
 ]
 
 

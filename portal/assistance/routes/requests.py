@@ -22,7 +22,7 @@ from portal.assistance.services import requests as service
 from portal.core.filers import FilerRelation
 from portal.core.references import format_access_code
 from portal.core.regions import kelurahan, regions
-from portal.drafts.web import EXPIRED_CONFIRMATION, remember_filing
+from portal.drafts.web import EXPIRED_CONFIRMATION, filed_before, remember_filing
 from portal.drafts.web import filed as filed_receipt
 from portal.extensions import current_session, db, limiter
 from portal.web.errors import refuse
@@ -169,9 +169,12 @@ def _request_input(draft) -> service.AssistanceInput | None:
 @bp.route("/bantuan/periksa", methods=["GET", "POST"])
 @limiter.limit(_send_limit, methods=["POST"])
 def check_request():
-    """Check your answers, then send."""
+    """Check your answers, then send. A second send of a draft already filed (a double tap, a
+    resend on a slow link) files nothing and is shown the same confirmation (as complaints do)."""
     draft = _draft()
     if draft is None:
+        if request.method == "POST" and filed_before(kind=RECEIPT_KIND, draft_token=session.get(DRAFT_KEY)):
+            return _sent_already()
         return redirect(url_for("assistance.request_help"), 303)
     data = _request_input(draft)
     if data is None:
@@ -185,15 +188,29 @@ def check_request():
             title=_("Periksa permintaan bantuan"),
             **labels(),
         )
-    filed = service.file_request(
-        session=current_session(),
-        data=data,
-        draft_token=draft.token,
-        calendar=work_calendar(),
-        contact_days=current_app.config["ASSISTANCE_CONTACT_DAYS"],
-    )
-    remember_filing(kind=RECEIPT_KIND, object_id=filed.request.id, access_code=filed.access_code)
+    token = draft.token
+    try:
+        filed = service.file_request(
+            session=current_session(),
+            data=data,
+            draft_token=token,
+            calendar=work_calendar(),
+            contact_days=current_app.config["ASSISTANCE_CONTACT_DAYS"],
+        )
+    except service.DraftAlreadySent as error:
+        db.session.rollback()  # (the draft object is gone with it: its token was kept above)
+        if filed_before(kind=RECEIPT_KIND, draft_token=token):
+            return _sent_already()
+        refuse(409, labels_of.error_message(error))
+    remember_filing(kind=RECEIPT_KIND, object_id=filed.request.id, access_code=filed.access_code, draft_token=token)
     db.session.commit()
+    session.pop(DRAFT_KEY, None)
+    return redirect(url_for("assistance.show_sent"), 303)
+
+
+def _sent_already():
+    """The draft was filed by the other send: its confirmation (filed_before put its key in the
+    session); nothing was written here."""
     session.pop(DRAFT_KEY, None)
     return redirect(url_for("assistance.show_sent"), 303)
 

@@ -44,6 +44,8 @@ from portal.core.trail import RESIDENT, ActedBy
 from portal.core.workdays import WorkCalendar, local_date
 from portal.drafts.models import ComplaintDraft, DraftKind
 from portal.drafts.services import store as drafts
+from portal.notifications.models import NoticeEvent, OutboxChannel
+from portal.notifications.services.notices import Queued, Recipient, queue_notice
 
 A = AssistanceStatus
 
@@ -86,6 +88,19 @@ class HelpRefusal(enum.StrEnum):
     REFERENCE_NOT_FOUND = "reference_not_found"  # ref
     DISABILITY_NOT_YOURS = "disability_not_yours"
     NO_DISABILITY_DATA = "no_disability_data"
+    ALREADY_SENT = "already_sent"  # the draft was filed by another send of it (a double tap)
+    REFERENCE_OTHER_PERSON = "reference_other_person"  # ref, supervisor (may override with a note)
+    NOT_A_WORKING_DAY = "not_a_working_day"  # on
+    OUTSIDE_OFFICE_HOURS = "outside_office_hours"  # opens, closes
+    OUTSIDE_PREFERRED_TIME = "outside_preferred_time"  # asked (TimeOfDay list)
+    OUTCOME_BEFORE_VISIT = "outcome_before_visit"  # on, at
+
+
+class DraftAlreadySent(DomainError):
+    """Another send of the same draft took it first: this one files nothing."""
+
+    def __init__(self) -> None:
+        super().__init__(HelpRefusal.ALREADY_SENT)
 
 
 class DisabilityWithoutConsent(DomainError):
@@ -161,11 +176,17 @@ def file_request(
     draft_token: str | None = None,
     now: datetime | None = None,
 ) -> FiledRequest:
-    """Create the request with its BTN reference, access code and contact target date."""
+    """Create the request with its BTN reference, access code and contact target date.
+
+    Sent from a draft, the filing first takes the draft (drafts.claim, as a complaint's filing
+    does): of two sends of one draft at once, only the one that took it files; the other raises
+    DraftAlreadySent."""
     if data.gives_disability_data and not data.disability_consent:
         raise DisabilityWithoutConsent()
     if not data.kinds:
         raise DomainError(HelpRefusal.NO_KIND)
+    if draft_token and not drafts.claim(session=session, kind=DraftKind.ASSISTANCE, token=draft_token):
+        raise DraftAlreadySent()
     now = now or utcnow()
     today = local_date(now)
     code = new_access_code()
@@ -202,9 +223,27 @@ def file_request(
     add_event(
         session=session, request=request, kind=AssistanceEventKind.DIBUAT, acted_by=RESIDENT, public=True, now=now
     )
-    drafts.discard(session=session, kind=DraftKind.ASSISTANCE, token=draft_token)
     session.flush()
+    tell_requester(session=session, request=request, event=NoticeEvent.DIBUAT, contact_due=request.contact_due)
     return FiledRequest(request=request, access_code=code)
+
+
+def tell_requester(*, session: Session, request: AssistanceRequest, event: NoticeEvent, **context: object) -> Queued:
+    """A notice by SMS or WhatsApp (the form asks for a phone, not an e-mail): the reference and
+    what happens next, nothing of the story or of a disability."""
+    prefers = {
+        ContactPreference.SMS: OutboxChannel.SMS,
+        ContactPreference.TELEPON: OutboxChannel.SMS,
+        ContactPreference.WHATSAPP_PESAN: OutboxChannel.WHATSAPP,
+        ContactPreference.WHATSAPP_VIDEO: OutboxChannel.WHATSAPP,
+    }[request.contact_preference]
+    return queue_notice(
+        session=session,
+        event=event,
+        reference=request.reference,
+        recipient=Recipient(phone=request.phone, prefers=prefers),
+        context={"reference": request.reference, "kind": "bantuan", **context},
+    )
 
 
 # The lifecycle -----------------------------------------------------------------------------

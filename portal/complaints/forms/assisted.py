@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import Label
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from portal.complaints.forms.incident import IncidentDetailsForm
 from portal.complaints.forms.public import OFFICER_CATEGORY_CHOICES, CategoryForm, DetailsForm
 from portal.complaints.models.complaint import ComplaintCategory
 from portal.core.filers import FilerRelation
@@ -107,6 +108,21 @@ class AssistedDetailsForm(DetailsForm):
 
     def validate_rw(self, field):
         _number(field, _l("RW ditulis dengan angka, misalnya 005."))
+
+
+class AssistedIncidentForm(IncidentDetailsForm):
+    """A pungli report an officer files for a resident who tells it (at a desk, on a visit): the
+    incident as residents give it (issue 18, point 3), names optional, the reporter anonymous if
+    they wish, and the reporter's agreement that the officer sends it."""
+
+    persetujuan = BooleanField(
+        _l("Pelapor sudah setuju petugas mengirim laporan ini untuknya."),
+        description=_l("Bacakan isiannya kepada pelapor lebih dulu."),
+    )
+
+    def validate_persetujuan(self, field):
+        if not field.data:
+            raise ValidationError(_l("Laporan atas nama warga perlu persetujuannya. Tanyakan dulu, lalu centang."))
 
 
 def _number(field, message) -> None:

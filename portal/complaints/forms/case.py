@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import LazyString
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
@@ -10,7 +10,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from portal.complaints.labels import resolution_label
-from portal.complaints.models.complaint import ReferralAgency, ResolutionCode
+from portal.complaints.models.complaint import ComplaintStatus, ReferralAgency
+from portal.complaints.services.decisions import CODES_FOR_OUTCOME
+from portal.notifications.models import ContactMethod, ContactOutcome
 from portal.web.forms import CaseForm, OneOfTheChoices, strip_filter
 
 AGENCIES = [
@@ -20,7 +22,16 @@ AGENCIES = [
     SelectChoice(ReferralAgency.SP4N_LAPOR.value, "SP4N-LAPOR!"),
     SelectChoice(ReferralAgency.LAINNYA.value, _l("Instansi lain")),
 ]
-RESOLUTIONS = [SelectChoice(code.value, LazyString(resolution_label, code.value)) for code in ResolutionCode]
+
+
+def resolution_choices() -> dict[str, list[SelectChoice]]:
+    """The reasons grouped (<optgroup>) under the outcome they fit (complaints.services.decisions):
+    only fitting pairs are offered, and conclude() refuses any other."""
+    groups = ((_("Jika selesai"), ComplaintStatus.SELESAI), (_("Jika ditolak"), ComplaintStatus.DITOLAK))
+    return {
+        label: [SelectChoice(code.value, resolution_label(code.value)) for code in CODES_FOR_OUTCOME[outcome]]
+        for label, outcome in groups
+    }
 
 
 def _message(label, required=True):
@@ -99,7 +110,7 @@ class ConcludeForm(CaseForm):
     )
     code = SelectField(
         _l("Alasan"),
-        choices=RESOLUTIONS,
+        description=_l("Pilih alasan dari kelompok hasil yang Anda pilih di atas."),
         validate_choice=False,
         validators=[DataRequired(message=_l("Pilih alasan.")), OneOfTheChoices()],
     )
@@ -112,6 +123,10 @@ class ConcludeForm(CaseForm):
         ],
     )
     message = _message(_l("Penjelasan untuk warga"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.code.choices = resolution_choices()
 
 
 class AppealForm(CaseForm):
@@ -133,6 +148,31 @@ class DuplicateForm(CaseForm):
         filters=[strip_filter],
         validators=[DataRequired(message=_l("Tulis nomor pengaduan asal."))],
     )
+    override_note = StringField(
+        _l("Pengecualian supervisor: alasan menandai ganda walau NIK berbeda"),
+        description=_l("Kosongkan bila orangnya sama. Dicatat di riwayat internal dan jejak audit."),
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=300, message=_l("Paling banyak 300 huruf."))],
+    )
+
+
+class TransferForm(CaseForm):
+    kelurahan = SelectField(
+        _l("Pindahkan ke kelurahan"),
+        description=_l(
+            "Tempat tinggal warga yang benar. Pengaduan di kecamatan lain ditangani petugas kecamatan tersebut."
+        ),
+        validate_choice=False,
+        validators=[DataRequired(message=_l("Pilih kelurahan tujuan."))],
+    )
+    reason = StringField(
+        _l("Alasan pemindahan"),
+        filters=[strip_filter],
+        validators=[
+            DataRequired(message=_l("Tulis alasan pemindahan.")),
+            Length(max=300, message=_l("Paling banyak 300 huruf.")),
+        ],
+    )
 
 
 class TemplatePickForm(FlaskForm):
@@ -140,3 +180,47 @@ class TemplatePickForm(FlaskForm):
         csrf = False
 
     templat = IntegerField(validators=[Optional()])
+
+
+CONTACT_METHODS = [
+    SelectChoice(ContactMethod.TELEPON.value, _l("Telepon")),
+    SelectChoice(ContactMethod.WHATSAPP.value, _l("WhatsApp")),
+    SelectChoice(ContactMethod.SMS.value, _l("SMS")),
+    SelectChoice(ContactMethod.KUNJUNGAN.value, _l("Kunjungan")),
+    SelectChoice(ContactMethod.LOKET.value, _l("Warga datang ke loket")),
+]
+CONTACT_OUTCOMES = [
+    SelectChoice(ContactOutcome.TERHUBUNG.value, _l("Terhubung, sudah bicara dengan warga")),
+    SelectChoice(ContactOutcome.TIDAK_DIANGKAT.value, _l("Tidak diangkat atau tidak dibalas")),
+    SelectChoice(ContactOutcome.PESAN_DITINGGALKAN.value, _l("Pesan ditinggalkan")),
+    SelectChoice(ContactOutcome.NOMOR_SALAH.value, _l("Nomor salah atau tidak aktif")),
+    SelectChoice(ContactOutcome.TIDAK_DI_RUMAH.value, _l("Warga tidak di rumah")),
+]
+
+
+class ContactForm(CaseForm):
+    method = RadioField(
+        _l("Cara menghubungi"),
+        choices=CONTACT_METHODS,
+        validators=[InputRequired(message=_l("Pilih cara menghubungi warga.")), OneOfTheChoices()],
+    )
+    outcome = SelectField(
+        _l("Hasilnya"),
+        choices=CONTACT_OUTCOMES,
+        validators=[DataRequired(message=_l("Pilih hasil kontak.")), OneOfTheChoices()],
+    )
+    note = TextAreaField(
+        _l("Catatan (tidak terlihat warga)"),
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=1000, message=_l("Paling banyak 1.000 huruf."))],
+        render_kw={"rows": 2, "maxlength": 1000},
+    )
+
+
+class AnswerReceivedForm(CaseForm):
+    method = RadioField(
+        _l("Jawaban datang lewat"),
+        choices=[c for c in CONTACT_METHODS if c.value != ContactMethod.KUNJUNGAN.value],
+        validators=[InputRequired(message=_l("Pilih lewat apa jawaban warga datang.")), OneOfTheChoices()],
+    )
+    message = _message(_l("Jawaban warga (tulis seperti yang disampaikan)"))

@@ -111,6 +111,8 @@ class IncidentDetailsForm(DetailsForm):
     )
 
     incident_report = True
+    contact_choice = CONTACT  # the answer of `identitas` for which the contact fields are used
+    contact_dropped = False  # set by validate()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,7 +140,11 @@ class IncidentDetailsForm(DetailsForm):
         super().validate_telepon(field)
 
     def validate(self, extra_validators=None) -> bool:
-        if self.anonymous:  # what was typed in the contact fields is neither checked nor kept
+        """An anonymous report: what was typed in the contact fields is neither checked nor kept,
+        and `contact_dropped` says whether anything was (the check step tells the reporter)."""
+        self.contact_dropped = False
+        if self.anonymous:
             for field in (self.nama_pelapor, self.telepon, self.email):
+                self.contact_dropped |= bool((field.data or "").strip())
                 field.data, field.raw_data = None, []
         return super().validate(extra_validators)

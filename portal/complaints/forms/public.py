@@ -14,6 +14,9 @@ from portal.core.phone import PhoneError, normalize_phone
 from portal.core.regions import regions
 from portal.web.forms import OneOfTheChoices, ValidNik, strip_filter
 
+# What the file picker offers (the server checks each file by its content, not by this).
+ACCEPTED_FILES = "image/jpeg,image/png,image/heic,image/heif,.heic,.heif,application/pdf"
+
 C = ComplaintCategory
 
 CATEGORY_CHOICES = [
@@ -165,10 +168,10 @@ class DetailsForm(FlaskForm):
     lampiran = MultipleFileField(
         _l("Lampiran (tidak wajib)"),
         description=_l(
-            "Paling banyak 3 berkas JPG, PNG atau PDF, masing-masing paling besar 5 MB. "
-            "Misalnya foto KTP, KK, atau bukti."
+            "Paling banyak 3 berkas: foto (JPG, PNG, atau HEIC dari iPhone) paling besar 15 MB, PDF paling besar "
+            "5 MB. Misalnya foto KTP, KK, atau bukti."
         ),
-        render_kw={"accept": "image/jpeg,image/png,application/pdf"},
+        render_kw={"accept": ACCEPTED_FILES},
     )
     rahasia = BooleanField(
         _l("Hanya petugas yang menangani dan supervisor yang boleh melihat identitas saya"),
@@ -263,8 +266,10 @@ class AnswerForm(FlaskForm):
     )
     lampiran = MultipleFileField(
         _l("Lampiran (tidak wajib)"),
-        description=_l("Paling banyak 3 berkas JPG, PNG atau PDF, masing-masing paling besar 5 MB."),
-        render_kw={"accept": "image/jpeg,image/png,application/pdf"},
+        description=_l(
+            "Paling banyak 3 berkas: foto (JPG, PNG, atau HEIC dari iPhone) paling besar 15 MB, PDF paling besar 5 MB."
+        ),
+        render_kw={"accept": ACCEPTED_FILES},
     )
 
 
@@ -278,3 +283,16 @@ class RatingForm(FlaskForm):
         validators=[InputRequired(message=_l("Pilih puas atau belum puas.")), OneOfTheChoices()],
         validate_choice=False,
     )
+    alasan = TextAreaField(
+        _l("Apa yang belum selesai menurut Anda?"),
+        description=_l("Wajib diisi jika belum puas: supervisor lain menilai banding Anda dari penjelasan ini."),
+        filters=[strip_filter],
+        validators=[Length(max=2000, message=_l("Paling banyak 2.000 huruf."))],
+        render_kw={"rows": 4, "maxlength": 2000},
+    )
+
+    def validate_alasan(self, field) -> None:
+        if self.penilaian.data == Satisfaction.BELUM_PUAS.value and not field.data:
+            raise ValidationError(
+                _l("Tulis apa yang belum selesai menurut Anda, agar supervisor bisa menilai banding Anda.")
+            )

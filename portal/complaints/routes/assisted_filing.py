@@ -4,18 +4,21 @@ templates; the resident leaves with a printed slip (reference and access code)."
 
 from __future__ import annotations
 
+import dataclasses
+
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from portal.accounts.models import Account
-from portal.complaints.forms.assisted import AssistedCategoryForm, AssistedDetailsForm
+from portal.complaints.forms.assisted import AssistedCategoryForm, AssistedDetailsForm, AssistedIncidentForm
+from portal.complaints.forms.incident import IDENTITY_HINTS
 from portal.complaints.forms.public import CATEGORY_HINTS
 from portal.complaints.labels import error_message
 from portal.complaints.models.complaint import Complaint, ComplaintCategory, ContactChannel
 from portal.complaints.routes import officer_bp as bp
-from portal.complaints.routes.filing import _as_formdata, _category_label
+from portal.complaints.routes.filing import CONTACT_DROPPED, _as_formdata, _category_label, _incident_input
 from portal.complaints.routes.uploads import read_uploads
 from portal.complaints.services import filing as service
 from portal.complaints.services.access import can_view
@@ -63,6 +66,11 @@ DETAIL_FIELDS = (
     "rt",
     "rw",
     "pekerjaan",
+    # a pungli report (AssistedIncidentForm)
+    "tempat",
+    "tanggal",
+    "diminta",
+    "identitas",
 )
 
 
@@ -79,12 +87,20 @@ def _source(reference: str | None):
     return finder(session=current_session(), reference=reference, officer=current_user)
 
 
-def _from_request(reference: str | None) -> dict:
+def _from_request(reference: str | None, kategori: str | None = None) -> dict:
     """What a help request already says about the person, to start the form with."""
     source = _source(reference)
     if source is None:
         return {}
     facts = source.prefill
+    if kategori == ComplaintCategory.PUNGLI.value:  # the one who asked for help reports: `nama` is who did it
+        return {
+            "bantuan": source.reference,
+            "nama_pelapor": facts["requester_name"] or facts["name"],
+            "kelurahan": facts["kelurahan"],
+            "telepon": facts["phone"],
+            "saluran": (ContactChannel.WHATSAPP if facts["whatsapp"] else ContactChannel.TELEPON).value,
+        }
     return {
         "bantuan": source.reference,
         "nama": facts["name"],
@@ -118,10 +134,10 @@ def start_assisted_filing():
     draft = _draft()
     if draft is None:
         session[DRAFT_KEY] = service.start_draft(
-            session=current_session(), data={**_from_request(form.bantuan.data), **data}
+            session=current_session(), data={**_from_request(form.bantuan.data, form.kategori.data), **data}
         )
     else:
-        service.update_draft(session=current_session(), draft=draft, data=data)
+        service.change_category(session=current_session(), draft=draft, data=data)
     db.session.commit()
     return redirect(url_for("officers.complaints.edit_assisted_details"), 303)
 
@@ -130,9 +146,14 @@ def _render(template: str, status: int = 200, **context):
     return render_template(template, flow=FLOW, title=_("Pengajuan atas nama warga"), **context), status
 
 
-def _details_form(draft, formdata=None) -> AssistedDetailsForm:
+def _form_class(category: ComplaintCategory) -> type[AssistedDetailsForm] | type[AssistedIncidentForm]:
+    """A pungli report asks for the incident, as on the residents' side; the rest for the person."""
+    return AssistedIncidentForm if category is ComplaintCategory.PUNGLI else AssistedDetailsForm
+
+
+def _details_form(draft, formdata=None) -> AssistedDetailsForm | AssistedIncidentForm:
     category = ComplaintCategory(draft.data["kategori"])
-    return AssistedDetailsForm(formdata=formdata, category=category, data=draft.data if formdata is None else None)
+    return _form_class(category)(formdata=formdata, category=category, data=draft.data if formdata is None else None)
 
 
 def _render_details(form, draft, status=200):
@@ -144,6 +165,7 @@ def _render_details(form, draft, status=200):
         files=files,
         max_files=MAX_FILES,
         category_label=_category_label(draft.data["kategori"]),
+        identity_hints=IDENTITY_HINTS,
         status=status,
     )
 
@@ -159,17 +181,21 @@ def edit_assisted_details():
     form = _details_form(draft, formdata=request.form)
     valid = form.validate_on_submit()
     stored = service.draft_attachments(session=current_session(), token=draft.token)
-    new_files, file_errors, busy = read_uploads(request.files.getlist(form.lampiran.name), already=len(stored))
+    new_files, file_errors, busy = read_uploads(
+        request.files.getlist(form.lampiran.name), attached=[f.original_name for f in stored]
+    )
     for clean in new_files:
         service.attach_file(session=current_session(), store=attachment_store(), file=clean, draft_token=draft.token)
     if file_errors:
         form.lampiran.errors = list(form.lampiran.errors) + file_errors
         valid = False
-    data = {name: form[name].data for name in DETAIL_FIELDS}
-    if getattr(form.nik, "parsed", None):
-        data["nik"] = form.nik.parsed.value
+    data = {name: form[name].data for name in DETAIL_FIELDS if name in form}
+    parsed_nik = getattr(form["nik"], "parsed", None) if "nik" in form else None
+    if parsed_nik:
+        data["nik"] = parsed_nik.value
     if getattr(form.telepon, "normalized", None):
         data["telepon"] = form.telepon.normalized
+    data[CONTACT_DROPPED] = bool(getattr(form, "contact_dropped", False))
     service.update_draft(session=current_session(), draft=draft, data=data)
     db.session.commit()
     if not valid:
@@ -192,9 +218,11 @@ def remove_assisted_attachment(attachment_id: int):
 
 def _complaint_input(draft) -> service.ComplaintInput | None:
     category = ComplaintCategory(draft.data["kategori"])
-    form = AssistedDetailsForm(formdata=MultiDict(_as_formdata(draft.data)), category=category, meta={"csrf": False})
+    form = _form_class(category)(formdata=MultiDict(_as_formdata(draft.data)), category=category, meta={"csrf": False})
     if not form.validate():
         return None
+    if isinstance(form, AssistedIncidentForm):  # the reporter agreed (validate_persetujuan)
+        return dataclasses.replace(_incident_input(form), consent_recorded=True)
     return service.ComplaintInput(
         category=category,
         subject_nik=form.nik.parsed.value if getattr(form.nik, "parsed", None) else None,
@@ -233,8 +261,12 @@ def check_assisted_filing():
         "files": service.draft_attachments(session=current_session(), token=draft.token),
         "place": kelurahan(data.kelurahan_code),
         "category_label": _category_label(data.category.value),
-        "consent_by": consent_by(data.filer_relation, data.filer_name, data.filer_relationship),
+        "consent_by": consent_by(
+            data.filer_relation, data.filer_name, data.filer_relationship, incident=data.incident_place is not None
+        ),
         "from_request": draft.data.get("bantuan"),
+        "contact_dropped": data.anonymous and bool(draft.data.get(CONTACT_DROPPED)),
+        "out_of_sight": out_of_sight(data.kelurahan_code, data.category),
     }
     if request.method != "POST":
         return _render("complaints/periksa.html", **context)
@@ -267,6 +299,13 @@ def check_assisted_filing():
     return redirect(url_for("officers.complaints.show_assisted_confirmation"), 303)
 
 
+def out_of_sight(kelurahan_code: str, category: ComplaintCategory) -> bool:
+    """Whether the officer filing it could not open the case once filed (another kecamatan, or a
+    misconduct report, for supervisors only): the check page warns before it is sent (issue 16
+    point 5), the confirmation links to it only when they can."""
+    return not can_view(current_user, Complaint(kelurahan_code=kelurahan_code, category=category))
+
+
 def _sent_already():
     session.pop(DRAFT_KEY, None)
     return redirect(url_for("officers.complaints.show_assisted_confirmation"), 303)
@@ -284,7 +323,13 @@ def _filed() -> tuple[Complaint, str]:
 @roles_required(*ALL_STAFF)
 def show_assisted_confirmation():
     complaint, code = _filed()
-    return _render("complaints/terkirim.html", complaint=complaint, code=code)
+    return _render(
+        "complaints/terkirim.html",
+        complaint=complaint,
+        code=code,
+        out_of_sight=out_of_sight(complaint.kelurahan_code, complaint.category),
+        place=kelurahan(complaint.kelurahan_code),
+    )
 
 
 @bp.get("/pengaduan/baru/terkirim/tanda-terima.pdf")
@@ -308,5 +353,10 @@ def download_assisted_slip():
         category_label=_category_label(complaint.category.value),
         filed_by=officer,
         portal_url=current_app.config["PUBLIC_BASE_URL"],
-        consent_by=consent_by(complaint.filer_relation, complaint.filer_name, complaint.filer_relationship),
+        consent_by=consent_by(
+            complaint.filer_relation,
+            complaint.filer_name,
+            complaint.filer_relationship,
+            incident=complaint.incident_place is not None,
+        ),
     )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import Account
 from portal.complaints.forms import case as forms
+from portal.complaints.forms.public import kelurahan_choices
 from portal.complaints.labels import (
     action_label,
     actor_names,
@@ -21,7 +23,9 @@ from portal.complaints.labels import (
 from portal.complaints.models.complaint import Attachment, Complaint, ComplaintStatus, ReferralAgency, ResolutionCode
 from portal.complaints.models.response_template import ResponseTemplate
 from portal.complaints.routes import officer_bp as bp
+from portal.complaints.routes.case_conflict import what_changed
 from portal.complaints.services import actions as case_actions
+from portal.complaints.services import contact_actions
 from portal.complaints.services.access import can_see_identity, can_see_subject, can_view
 from portal.complaints.services.available import CaseAction, available_actions
 from portal.complaints.services.lifecycle import CaseRefusal, actor_accounts
@@ -30,15 +34,17 @@ from portal.core.errors import DomainError
 from portal.core.regions import kelurahan
 from portal.extensions import current_session, db
 from portal.notifications import labels as notice_labels
+from portal.notifications.models import ContactMethod, ContactOutcome
+from portal.notifications.services.contacts import contacts_for
 from portal.notifications.services.notices import notice_rows
 from portal.roster import labels as people
 from portal.roster.models.person import Person, PersonStatusHistory
 from portal.web.auth import ALL_STAFF, current_actor, roles_required
-from portal.web.errors import render_error
 from portal.web.files import send_stored
-from portal.web.forms import first_error
+from portal.web.forms import first_error, seen_value
 from portal.web.numbers import as_id
-from portal.web.settings import attachment_store, work_calendar
+from portal.web.settings import attachment_store, current_settings, work_calendar
+from portal.web.templating import show_page
 
 
 def _case(reference: str) -> Complaint:
@@ -62,9 +68,14 @@ def _templates(complaint: Complaint) -> list[ResponseTemplate]:
     )
 
 
-def _render(complaint: Complaint, *, active_form=None, error: str | None = None, status=200):
-    version = complaint.version
-    made = {name: cls(formdata=None, version=version) for name, cls in ACTIONS_FORMS.items()}
+def _seen(complaint: Complaint) -> str:
+    return seen_value(complaint.events[-1].id if complaint.events else None, complaint.assigned_to_id)
+
+
+def _render(complaint: Complaint, *, active_form=None, error: str | None = None, status=200, conflict=None):
+    version, seen = complaint.version, _seen(complaint)
+    show_page("officers.complaints.show_case", reference=complaint.reference)
+    made = {name: cls(formdata=None, version=version, seen=seen) for name, cls in ACTIONS_FORMS.items()}
     if active_form is not None:
         made[active_form[0]] = active_form[1]
     templates = _templates(complaint)
@@ -76,6 +87,7 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
     for name, form in made.items():  # ten forms on one page: "message" etc. need unique ids
         for item in form:
             item.id = f"{name}-{item.name}"
+    made["pindah-wilayah"].kelurahan.choices = kelurahan_choices()
     if current_user.is_supervisor:
         officers = [
             a
@@ -139,6 +151,9 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
         filed_by=filed_by,
         action_error=error,
         form_error=first_error(active_form),
+        conflict=conflict,
+        moment=lambda value: format_datetime(value, "d MMMM y, HH.mm"),
+        open_action=active_form[0] if conflict and active_form else None,
         show_identity=can_see_identity(current_user, complaint),
         show_subject=show_subject,
         actions=available_actions(case=complaint, actor=current_user),
@@ -150,6 +165,8 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
         person_status_label=people.status_label,
         reason_label=people.reason_label,
         notices=notice_labels.notices(notice_rows(session=current_session(), reference=complaint.reference)),
+        contacts=contacts_for(session=current_session(), reference=complaint.reference),
+        contact_label=notice_labels.contact_label,
         title=_("Pengaduan %(ref)s", ref=complaint.reference),
     ), status
 
@@ -171,7 +188,10 @@ ACTIONS_FORMS = {
     "selesaikan": forms.ConcludeForm,
     "banding": forms.AppealForm,
     "ganda": forms.DuplicateForm,
+    "pindah-wilayah": forms.TransferForm,
     "kode-akses": forms.ReissueCodeForm,
+    "catat-kontak": forms.ContactForm,
+    "jawaban-diterima": forms.AnswerReceivedForm,
 }
 
 
@@ -183,6 +203,8 @@ def _done(action: str) -> str:
         "verifikasi": _("Pengaduan ditandai sudah diverifikasi."),
         "balas": _('Balasan disimpan. Lihat di "Pesan ke warga" apakah kabarnya sampai.'),
         "catatan": _("Catatan internal disimpan."),
+        "catat-kontak": _("Kontak dengan warga dicatat."),
+        "jawaban-diterima": _("Jawaban warga dicatat. Batas waktu berjalan lagi."),
         "minta-informasi": _(
             'Permintaan informasi disimpan. Batas waktu berhenti sampai warga menjawab. Lihat di "Pesan ke '
             'warga" apakah kabarnya sampai.'
@@ -245,10 +267,43 @@ def _perform(action: str, form, complaint: Complaint) -> None:
                 reopen=form.decision.data == "buka",
                 message=form.message.data,
                 calendar=calendar,
+                appeal_days=current_settings().APPEAL_REVIEW_DAYS,
                 **common,
             )
         case "ganda":
-            case_actions.mark_duplicate(officer=me, of_reference=form.of_reference.data, calendar=calendar, **common)
+            case_actions.mark_duplicate(
+                officer=me,
+                of_reference=form.of_reference.data,
+                override_note=form.override_note.data or "",
+                calendar=calendar,
+                **common,
+            )
+
+
+def _contact(action: str, form, complaint: Complaint) -> None:
+    me = current_user._get_current_object()
+    common = {
+        "session": current_session(),
+        "complaint": complaint,
+        "expected_version": form.version_number,
+        "who": current_actor(),
+    }
+    if action == "catat-kontak":
+        contact_actions.log_contact(
+            officer=me,
+            method=ContactMethod(form.method.data),
+            outcome=ContactOutcome(form.outcome.data),
+            note=form.note.data or "",
+            **common,
+        )
+    else:
+        contact_actions.record_answer(
+            officer=me,
+            method=ContactMethod(form.method.data),
+            message=form.message.data,
+            calendar=work_calendar(),
+            **common,
+        )
 
 
 def _reissue_code(form: forms.ReissueCodeForm, complaint: Complaint):
@@ -292,10 +347,12 @@ def act_on_case(reference: str, action: str):
     try:
         if action == "kode-akses":
             return _reissue_code(form, complaint)
-        _perform(action, form, complaint)
-    except case_actions.CaseChanged as changed:
+        (_contact if action in ("catat-kontak", "jawaban-diterima") else _perform)(action, form, complaint)
+    except case_actions.CaseChanged:
         db.session.rollback()
-        return render_error(409, error_message(changed))
+        again = db.session.get_one(Complaint, complaint.id)
+        kept, conflict = what_changed(again, action, form, seen=_seen(again))
+        return _render(again, active_form=kept, conflict=conflict, status=409)
     except DomainError as error:
         db.session.rollback()
         return _render(

@@ -69,7 +69,7 @@ def new_complaint():
     if draft is None:
         session[DRAFT_KEY] = service.start_draft(session=current_session(), data={**data, **prefill})
     else:
-        service.update_draft(session=current_session(), draft=draft, data={**data, **prefill})
+        service.change_category(session=current_session(), draft=draft, data={**data, **prefill})
     db.session.commit()
     return redirect(url_for("complaints.edit_details"), 303)
 
@@ -128,7 +128,7 @@ def edit_details():
     form.lampiran.data = request.files.getlist(form.lampiran.name)
     valid = form.validate_on_submit()
     stored = service.draft_attachments(session=current_session(), token=draft.token)
-    new_files, file_errors, storage_down = read_uploads(form.lampiran.data, already=len(stored))
+    new_files, file_errors, storage_down = read_uploads(form.lampiran.data, attached=[f.original_name for f in stored])
     for clean in new_files:
         try:
             service.attach_file(
@@ -148,6 +148,7 @@ def edit_details():
     return redirect(url_for("complaints.check_answers"), 303)
 
 
+CONTACT_DROPPED = "kontak_tidak_disimpan"
 DRAFT_FIELDS = (
     "nik",
     "nama",
@@ -175,6 +176,8 @@ def _draft_fields(form: DetailsForm) -> dict:
         data["nik"] = form.nik.parsed.value
     if getattr(form.telepon, "normalized", None):
         data["telepon"] = form.telepon.normalized
+    if getattr(form, "contact_dropped", False):  # an anonymous report: the check step says it was not kept
+        data[CONTACT_DROPPED] = True
     return data
 
 
@@ -282,6 +285,7 @@ def check_answers():
             draft_token=draft.token,
             category_label=_category_label(data.category.value),
             reporting_about=data.category in service.REPORTS_ABOUT_SOMEONE,
+            contact_dropped=data.anonymous and bool(draft.data.get(CONTACT_DROPPED)),
         )
     token = draft.token
     try:

@@ -58,12 +58,25 @@ def filters_from(args, *, officer_ids: frozenset[int] = frozenset()) -> QueueFil
         overdue=args.get("terlambat") == "1",
         due_soon=args.get("segera") == "1",
         confidential=args.get("rahasia") == "1",
+        unreachable=args.get("tak_terjangkau") == "1",
+        follow_up=args.get("tindak_lanjut") == "1",
         q=(args.get("q") or "")[:80],
         page=as_page(args.get("hal")),
     )
 
 
-FILTER_FIELDS = ("q", "status", "kategori", "kecamatan", "ditugaskan", "terlambat", "segera", "rahasia")
+FILTER_FIELDS = (
+    "q",
+    "status",
+    "kategori",
+    "kecamatan",
+    "ditugaskan",
+    "terlambat",
+    "segera",
+    "rahasia",
+    "tak_terjangkau",
+    "tindak_lanjut",
+)
 
 
 @bp.route("/pengaduan", methods=["GET", "POST"])
@@ -101,6 +114,7 @@ def show_queue():
         page=page,
         filters=filters,
         status_label=officer_status_label,
+        today=today,
         open_statuses=OPEN_STATUSES,
         statuses=list(ComplaintStatus),
         categories=list(ComplaintCategory),

@@ -9,6 +9,7 @@ checks a status is still served. A request that finds no place within a second i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -29,12 +30,13 @@ class Uploads(NamedTuple):
     busy: bool = False  # no place to check them now: answer 503
 
 
-def read_uploads(storages: list[FileStorage] | None, *, already: int = 0) -> Uploads:
-    """`already`: files attached before (a draft's), which count towards MAX_FILES."""
+def read_uploads(storages: list[FileStorage] | None, *, attached: Sequence[str] = ()) -> Uploads:
+    """`attached`: the names of the files attached before (a draft's), which count towards
+    MAX_FILES and are named when there is no room."""
     chosen = [s for s in storages or [] if isinstance(s, FileStorage) and s.filename]
-    room = max(MAX_FILES - already, 0)
+    room = max(MAX_FILES - len(attached), 0)
     if len(chosen) > room:
-        return Uploads([], [too_many(chosen=len(chosen), already=already)])
+        return Uploads([], [too_many(chosen=len(chosen), attached=attached)])
     if not chosen:
         return Uploads([], [])
     slots = Path(current_app.instance_path) / "upload-check-slots"
@@ -60,19 +62,21 @@ def read_uploads(storages: list[FileStorage] | None, *, already: int = 0) -> Upl
     return Uploads(clean, errors)
 
 
-def too_many(*, chosen: int, already: int) -> str:
-    if already == 0:
+def too_many(*, chosen: int, attached: Sequence[str]) -> str:
+    if not attached:  # nothing to remove: only the choice was too large
         return _(
-            "Paling banyak %(max)s lampiran, sedangkan Anda memilih %(chosen)s berkas. Pilih lagi, paling "
-            "banyak %(max)s.",
+            "Pilih paling banyak %(max)s berkas sekaligus; Anda memilih %(chosen)s. Belum ada yang terkirim: "
+            "pilih lagi, paling banyak %(max)s.",
             max=MAX_FILES,
             chosen=chosen,
         )
     return _(
-        "Paling banyak %(max)s lampiran. Sudah ada %(already)s, jadi Anda bisa menambah %(room)s lagi (Anda "
-        "memilih %(chosen)s). Hapus lampiran lain lebih dulu, atau pilih lebih sedikit berkas.",
+        "Paling banyak %(max)s lampiran. Sudah terunggah %(already)s (%(names)s), jadi Anda bisa menambah "
+        "%(room)s lagi (Anda memilih %(chosen)s). Hapus lampiran yang sudah terunggah dengan tombol “Hapus” di "
+        "daftarnya, atau pilih lebih sedikit berkas.",
         max=MAX_FILES,
-        already=already,
-        room=max(MAX_FILES - already, 0),
+        already=len(attached),
+        names=", ".join(attached),
+        room=max(MAX_FILES - len(attached), 0),
         chosen=chosen,
     )

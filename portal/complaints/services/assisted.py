@@ -45,8 +45,13 @@ class FilingSource(Protocol):
 FILING_SOURCES = "sigap_filing_sources"
 
 
-def consent_by(relation: FilerRelation, name: str | None, relationship: str | None) -> str:
+INCIDENT_CONSENT = "pelapor sendiri"  # a pungli report: the resident who tells it agrees to it
+
+
+def consent_by(relation: FilerRelation, name: str | None, relationship: str | None, *, incident: bool = False) -> str:
     """Who consented, as it is written on the case and the slip."""
+    if incident:
+        return INCIDENT_CONSENT
     who = _CONSENT_BY[relation]
     if relation is FilerRelation.SENDIRI:
         return who
@@ -82,17 +87,24 @@ def file_on_behalf(
         on_open_case=OnOpenCase.REFUSE,
     )
     complaint = filed.complaint
+    incident = data.incident_place is not None
+    if incident:  # the subject is whoever did it: the officer files for the reporter
+        reporter = "tanpa identitas" if data.anonymous else (data.filer_name or "yang tidak menyebutkan nama")
+        message = f"Laporan diajukan oleh petugas {officer.name} untuk pelapor {reporter}. "
+    else:
+        message = f"Diajukan oleh petugas {officer.name} atas nama {data.subject_name}. "
+    consent = consent_by(data.filer_relation, data.filer_name, data.filer_relationship, incident=incident)
     add_event(
         session=session,
         complaint=complaint,
         kind=EventKind.CATATAN,
         acted_by=by,
         public=False,
-        message=f"Diajukan oleh petugas {officer.name} atas nama {data.subject_name}. "
-        f"Persetujuan dari {consent_by(data.filer_relation, data.filer_name, data.filer_relationship)}.",
+        message=f"{message}Persetujuan dari {consent}.",
         now=now,
     )
-    detail = f"atas nama warga; persetujuan: {_CONSENT_BY[data.filer_relation]}"
+    consented = INCIDENT_CONSENT if incident else _CONSENT_BY[data.filer_relation]
+    detail = f"atas nama warga; persetujuan: {consented}"
     if source is not None:
         source.link(session=session, officer=officer, complaint_reference=complaint.reference)
         detail += f"; dari permintaan bantuan {source.reference}"

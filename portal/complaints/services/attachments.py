@@ -1,6 +1,7 @@
-"""Residents' files: JPEG, PNG or PDF up to 5 MB, type checked by content, images re-encoded
-(EXIF stripped) and PDFs rewritten without scripts or embedded files, in a child process with a
-CPU and memory limit; kept in the file store's "attachments" area (portal.core.files) under a
+"""Residents' files: photos (JPEG, PNG, or HEIC from an iPhone, kept as JPEG) up to 15 MB and PDFs
+up to 5 MB, type checked by content, images re-encoded (EXIF stripped, downscaled: what is kept is
+a few MB) and PDFs rewritten without scripts or embedded files, in a child process with a CPU and
+memory limit; kept in the file store's "attachments" area (portal.core.files) under a
 random key, never served publicly."""
 
 from __future__ import annotations
@@ -14,14 +15,21 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from portal.complaints.services import upload_cleaning
-from portal.complaints.services.upload_cleaning import JPEG, MAX_PDF_PAGES, PDF, PNG, Refused
+from portal.complaints.services.upload_cleaning import HEIC, JPEG, MAX_PDF_PAGES, PDF, PNG, Refused
 from portal.core.bounded import Limits, Overrun, run_bounded
 from portal.core.errors import DomainError
 from portal.core.files import FileStore, StoreUnavailable, Written
 
 log = logging.getLogger("portal.attachments")
 
-MAX_BYTES = 5 * 1024 * 1024
+MB = 1024 * 1024
+# A phone photo is re-encoded and downscaled before it is kept, so its size as sent matters only
+# for the upload: 15 MB takes a 50-megapixel JPEG or a HEIC straight from the camera. A PDF is kept
+# as sent (rewritten, not shrunk): 5 MB.
+MAX_IMAGE_BYTES = 15 * MB
+MAX_PDF_BYTES = 5 * MB
+MAX_BYTES = MAX_IMAGE_BYTES  # the most read of one file
+MAX_BYTES_BY_TYPE = {JPEG: MAX_IMAGE_BYTES, PNG: MAX_IMAGE_BYTES, HEIC: MAX_IMAGE_BYTES, PDF: MAX_PDF_BYTES}
 MAX_FILES = 3
 # What checking one file may cost at most. The worst image that passes the header checks takes
 # about 0.6 s of CPU here (docs/benchmarks.md); a PDF or image that needs more is refused.
@@ -32,7 +40,8 @@ class AttachmentRefusal(enum.StrEnum):
     """Why a file was refused; `name` (the file's name, shortened) comes with each but the last two."""
 
     EMPTY = "empty"
-    TOO_BIG = "too_big"
+    TOO_BIG = "too_big"  # limit (in MB)
+    PDF_TOO_BIG = "pdf_too_big"  # limit, photos (in MB)
     NOT_A_TYPE = "not_a_type"
     TOO_COMPLEX = "too_complex"
     TOO_MANY_PIXELS = "too_many_pixels"  # limit
@@ -67,9 +76,14 @@ def clean_upload(*, data: bytes, filename: str, limits: Limits = LIMITS) -> Clea
     name = (filename or "")[:60]
     if not data:
         raise AttachmentError(AttachmentRefusal.EMPTY, name=name)
-    if len(data) > MAX_BYTES:
-        raise AttachmentError(AttachmentRefusal.TOO_BIG, name=name)
-    if upload_cleaning.sniff(data[:16]) is None:
+    content_type = upload_cleaning.sniff(data[:16])
+    if len(data) > MAX_BYTES_BY_TYPE.get(content_type or "", MAX_BYTES):
+        if content_type == PDF:
+            raise AttachmentError(
+                AttachmentRefusal.PDF_TOO_BIG, name=name, limit=MAX_PDF_BYTES // MB, photos=MAX_IMAGE_BYTES // MB
+            )
+        raise AttachmentError(AttachmentRefusal.TOO_BIG, name=name, limit=MAX_IMAGE_BYTES // MB)
+    if content_type is None:
         raise AttachmentError(AttachmentRefusal.NOT_A_TYPE, name=name)
     try:
         cleaned, _cpu = run_bounded(upload_cleaning.clean, data, limits=limits)

@@ -132,6 +132,29 @@ def update_draft(*, session: Session, draft: ComplaintDraft, data: dict[str, Any
     session.flush()
 
 
+# Answers whose meaning depends on the kind of complaint: `nik`/`nama` are the person concerned in
+# most complaints, the person reported in a report about someone, and who did it in a pungli
+# report; `pelapor` is set to "someone else" by a report about someone.
+MEANING_DEPENDS_ON_CATEGORY = ("nik", "nama", "pelapor")
+
+
+def _kind_of(category: str | None) -> tuple[bool, bool]:
+    known = {c.value: c for c in ComplaintCategory}
+    found = known.get(category or "")
+    return found in REPORTS_ABOUT_SOMEONE, found is ComplaintCategory.PUNGLI
+
+
+def change_category(*, session: Session, draft: ComplaintDraft, data: dict[str, Any]) -> None:
+    """Update the draft with a category chosen (again) on step 1, and what came with it (a status
+    check's NIK and name). Going between a complaint about oneself (or someone filed for), a report
+    about someone and a pungli report, the answers that mean something else there are dropped: the
+    resident's own name must not become the name of the person reported, nor "someone else" stay
+    the filer of a complaint about oneself."""
+    if _kind_of(draft.data.get("kategori")) != _kind_of(data.get("kategori")):
+        draft.data = {k: v for k, v in draft.data.items() if k not in MEANING_DEPENDS_ON_CATEGORY}
+    update_draft(session=session, draft=draft, data=data)
+
+
 def draft_attachments(*, session: Session, token: str) -> list[Attachment]:
     return list(session.scalars(sa.select(Attachment).where(Attachment.draft_token == token).order_by(Attachment.id)))
 

@@ -37,6 +37,7 @@ class Actor(enum.StrEnum):
 _STAFF = frozenset({Actor.PETUGAS, Actor.SUPERVISOR})
 _RESIDENT = frozenset({Actor.WARGA})
 _SUPERVISOR = frozenset({Actor.SUPERVISOR})
+_SYSTEM = frozenset({Actor.SISTEM})
 
 TRANSITIONS: dict[tuple[ComplaintStatus, ComplaintStatus], frozenset[Actor]] = {
     (S.DITERIMA, S.DIVERIFIKASI): _STAFF,
@@ -48,7 +49,7 @@ TRANSITIONS: dict[tuple[ComplaintStatus, ComplaintStatus], frozenset[Actor]] = {
     (S.DIVERIFIKASI, S.DITOLAK): _STAFF,
     (S.DIVERIFIKASI, S.DITUTUP): _STAFF,
     (S.MENUNGGU_INFORMASI, S.DIVERIFIKASI): _STAFF | _RESIDENT,
-    (S.MENUNGGU_INFORMASI, S.DITUTUP): _STAFF,
+    (S.MENUNGGU_INFORMASI, S.DITUTUP): _STAFF | _SYSTEM,  # no answer after INFO_CLOSE_DAYS (services.waiting)
     (S.DIRUJUK, S.DIVERIFIKASI): _STAFF,
     (S.DIRUJUK, S.SELESAI): _STAFF,
     (S.DIRUJUK, S.DITOLAK): _STAFF,
@@ -80,7 +81,13 @@ class CaseRefusal(enum.StrEnum):
     ORIGINAL_NOT_FOUND = "original_not_found"
     RATING_CLOSED = "rating_closed"
     DUPLICATE_OPEN_CASE = "duplicate_open_case"
+    APPEAL_SAME_HANDLER = "appeal_same_handler"  # the supervisor who concluded the case cannot judge its appeal
     ALREADY_SENT = "already_sent"  # the draft was filed by another send of it (a double tap)
+    CODE_NOT_FOR_OUTCOME = "code_not_for_outcome"  # outcome, code
+    DUPLICATE_OTHER_PERSON = "duplicate_other_person"  # original, supervisor (may override with a note)
+    FOLLOW_UP_PAST = "follow_up_past"  # on
+    UNKNOWN_KELURAHAN = "unknown_kelurahan"
+    SAME_KELURAHAN = "same_kelurahan"
 
 
 class InvalidTransition(DomainError):
@@ -136,13 +143,32 @@ def tell_resident(
     )
 
 
+def concluded_by(complaint: Complaint) -> int | None:
+    """The officer who last concluded the case (its appeal goes to someone else)."""
+    for event in reversed(complaint.events):
+        if event.kind is EventKind.STATUS and event.to_status in RESOLVED_STATUSES:
+            return event.acted_by.officer_id
+    return None
+
+
 def can_transition(complaint: Complaint, target: ComplaintStatus, actor: Actor) -> bool:
     return actor in TRANSITIONS.get((complaint.status, target), frozenset())
 
 
+APPEAL_REVIEW_DAYS = 10  # the default of the setting of that name
+
+
 def _move_clock(
-    complaint: Complaint, target: ComplaintStatus, calendar: WorkCalendar, today: date, now: datetime
+    complaint: Complaint,
+    target: ComplaintStatus,
+    calendar: WorkCalendar,
+    today: date,
+    now: datetime,
+    appeal_days: int = APPEAL_REVIEW_DAYS,
 ) -> None:
+    if target is S.BANDING or complaint.status is S.BANDING and target is S.DIVERIFIKASI:
+        # an appeal, and a case reopened on appeal, get a clock of their own from today
+        complaint.resolve_due = calendar.add_working_days(today, appeal_days)
     if target is S.MENUNGGU_INFORMASI:
         complaint.paused_since = today
     elif complaint.status is S.MENUNGGU_INFORMASI and complaint.paused_since is not None:
@@ -168,13 +194,16 @@ def transition(
     public: bool = True,
     calendar: WorkCalendar,
     now: datetime | None = None,
+    notify: bool = True,
+    appeal_days: int = APPEAL_REVIEW_DAYS,
 ) -> ComplaintEvent:
-    """Move a complaint to `target` if the table allows it for this actor; write the timeline."""
+    """Move a complaint to `target` if the table allows it for this actor; write the timeline.
+    A public move sends the resident a notice unless `notify` is False (they just answered)."""
     if not can_transition(complaint, target, actor):
         raise InvalidTransition(CaseRefusal.INVALID_TRANSITION, current=complaint.status, target=target)
     now = now or utcnow()
     notice = notice_event(complaint, target)
-    _move_clock(complaint, target, calendar, local_date(now), now)
+    _move_clock(complaint, target, calendar, local_date(now), now, appeal_days)
     event = ComplaintEvent(
         kind=EventKind.STATUS,
         public=public,
@@ -187,7 +216,7 @@ def transition(
     complaint.events.append(event)
     complaint.status = target
     session.flush()
-    if public and actor is not Actor.WARGA:  # the resident's own move (an answer, an appeal) needs no notice
+    if public and notify and actor is not Actor.WARGA:  # the resident's own move needs no notice
         tell_resident(session=session, complaint=complaint, event=notice)
     return event
 

@@ -10,12 +10,12 @@ counts at most SEARCH_COUNT_CAP matches: a short prefix can match thousands of n
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from portal.accounts.models import Account
 from portal.complaints.models.complaint import Complaint, ComplaintCategory, ComplaintStatus
@@ -28,6 +28,7 @@ from portal.core.nik import normalize_nik
 from portal.core.references import COMPLAINT_SERIES, normalize_reference
 from portal.core.sql import AnyRow
 from portal.core.sqlite_hints import indexed_by
+from portal.notifications.models import OutboxMessage, OutboxState
 
 PAGE_SIZE = 25
 SEARCH_COUNT_CAP = 1000
@@ -44,6 +45,8 @@ class QueueFilters:
     overdue: bool = False
     due_soon: bool = False
     confidential: bool = False
+    unreachable: bool = False  # a message to the resident failed on every channel (issue 15)
+    follow_up: bool = False  # a referral whose follow-up date has come (issue 16 point 4)
     q: str = ""
     page: int = 1
 
@@ -130,17 +133,43 @@ def _filters(
     assignment = _assignment(viewer, filters)
     if assignment is not None:
         clauses.append(assignment)
-    if filters.overdue:
-        clauses.append(overdue_clause(today))
-    if filters.due_soon:
-        clauses.append(due_soon_clause(today, due_soon_by))
-    if filters.confidential:
-        clauses.append(Complaint.confidential.is_(True))
+    clauses.extend(_flags(filters, today, due_soon_by))
     if search is not None:
         clauses.append(search.clause)
         if search.by_person:
             clauses.append(subject_visible_clause(viewer))
     return clauses
+
+
+def _flags(filters: QueueFilters, today: date, due_soon_by: date) -> Clauses:
+    """The queue's check boxes: overdue, due soon, confidential, unreachable, follow-up come."""
+    wanted: tuple[tuple[bool, Callable[[], sa.ColumnElement[bool]]], ...] = (
+        (filters.overdue, lambda: overdue_clause(today)),
+        (filters.due_soon, lambda: due_soon_clause(today, due_soon_by)),
+        (filters.confidential, lambda: Complaint.confidential.is_(True)),
+        (filters.unreachable, unreachable_clause),
+        (filters.follow_up, lambda: follow_up_clause(today)),
+    )
+    return [make() for on, make in wanted if on]
+
+
+def follow_up_clause(today: date) -> sa.ColumnElement[bool]:
+    """A referral still waiting whose follow-up date is today or past: ask the agency."""
+    return sa.and_(Complaint.status == ComplaintStatus.DIRUJUK, Complaint.follow_up_on <= today)
+
+
+def unreachable_clause() -> sa.ColumnElement[bool]:
+    """A notice about the case failed on every channel it had: someone must call or visit."""
+    failed = aliased(OutboxMessage)
+    other = aliased(OutboxMessage)
+    still_going = (
+        sa.select(other.id).where(other.notice_id == failed.notice_id, other.state != OutboxState.GAGAL).exists()
+    )
+    return (
+        sa.select(failed.id)
+        .where(failed.reference == Complaint.reference, failed.state == OutboxState.GAGAL, ~still_going)
+        .exists()
+    )
 
 
 _COLUMNS = (
@@ -156,6 +185,7 @@ _COLUMNS = (
     Complaint.verified_at,
     Complaint.assigned_to_id,
     Complaint.confidential,
+    Complaint.follow_up_on,
 )
 
 
@@ -168,7 +198,7 @@ def queue_clauses(
 
 def _count_index(viewer: Account, filters: QueueFilters, search: _Search | None) -> str | None:
     """The covering index SQLite counts from (see portal.core.sqlite_hints)."""
-    if search is not None:
+    if search is not None or filters.follow_up:
         return None  # the NIK, reference or word index finds the matches (at most SEARCH_COUNT_CAP + 1)
     if filters.assigned or filters.assigned_to is not None:
         return "ix_complaint_assigned_due"
@@ -181,7 +211,7 @@ def _count_index(viewer: Account, filters: QueueFilters, search: _Search | None)
 
 def _rows_index(filters: QueueFilters, search: _Search | None) -> str | None:
     """The index SQLite walks in due-date order for one page of rows."""
-    if search is not None and not search.many:
+    if (search is not None and not search.many) or filters.follow_up:
         return None  # a few rows found by their index, then sorted
     if filters.assigned or filters.assigned_to is not None:
         return "ix_complaint_assigned_due"
@@ -241,6 +271,7 @@ def load_queue(
                 subject_visible_clause(viewer).label("subject_visible"),
                 overdue_clause(today).label("late"),
                 due_soon_clause(today, due_soon_by).label("soon"),
+                follow_up_clause(today).label("follow_up"),
             )
             .where(*where)
             .order_by(Complaint.resolve_due, Complaint.id)

@@ -5,7 +5,8 @@ Images are refused by the dimensions in their header before anything is decoded;
 at a reduced scale when they are larger than what is kept (libjpeg's DCT scaling: a 50-megapixel
 photo costs about what a 12-megapixel one does), and everything is re-encoded (EXIF, location and
 appended bytes dropped), JPEGs at most `MAX_SIDE` pixels on the long side. PNGs are written with
-fast compression, never `optimize` (which costs seconds on a large image).
+fast compression, never `optimize` (which costs seconds on a large image). HEIC/HEIF photos (an
+iPhone's camera) are decoded by pillow-heif (libheif) and kept as JPEGs like any other photo.
 
 PDFs are read with pypdf and written anew without anything a viewer could run or open: the open
 action, additional actions (document, page, annotation, form field), the JavaScript and embedded
@@ -21,19 +22,31 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject
 
 JPEG, PNG, PDF = "image/jpeg", "image/png", "application/pdf"
+HEIC = "image/heic"  # HEIC/HEIF from an iPhone's camera: read, then kept as a JPEG
+# The major brands of HEIF stills (ISO/IEC 23008-12): an `ftyp` box at the start names one.
+HEIF_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"})
+PILLOW_FORMAT = {JPEG: "JPEG", PNG: "PNG", HEIC: "HEIF"}
+
+# Only the primary picture is read: no thumbnails, depth maps or auxiliary images (less work, and
+# nothing of them is kept).
+pillow_heif.register_heif_opener(thumbnails=False, depth_images=False, aux_images=False)
 
 # Pixels decoded at most, by format (checked in the header, before decoding). A JPEG is decoded at
 # 1/2, 1/4 or 1/8 scale when it is larger than what is kept, so a 50-megapixel phone photo
 # (8160 × 6120) passes; a PNG is decoded and kept whole (resizing costs more than it saves), and
 # 16 megapixels still takes a 16 MP phone photo (4618 × 3464), an A4 page scanned at 400 dpi
 # (3307 × 4677) or a phone screenshot.
-MAX_PIXELS = {JPEG: 50_000_000, PNG: 16_000_000}
+MAX_PIXELS = {JPEG: 50_000_000, PNG: 16_000_000, HEIC: 25_000_000}
+# A HEIC is decoded whole (no reduced-scale decoding): a 12-megapixel one takes about 0.7 s of CPU
+# at worst (noise), so 25 megapixels (an iPhone's 24-megapixel photo, 5712 × 4284) stays within
+# the 2 s allowance; the rare 48-megapixel HEIC is refused by its header with what to do.
 # A progressive JPEG is decoded in several passes over every coefficient, at whatever scale: 3×
 # slower. Cameras write baseline JPEGs; progressive ones come from the web or chat apps (WhatsApp
 # "HD": 4096 × 3072), so they get a lower cap.
@@ -126,6 +139,8 @@ def sniff(head: bytes) -> str | None:
         return PNG
     if head.startswith(b"%PDF-"):
         return PDF
+    if head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS:
+        return HEIC
     return None
 
 
@@ -145,7 +160,7 @@ def clean(data: bytes) -> Cleaned:
 def image_size(data: bytes, content_type: str) -> tuple[int, int]:
     """Width and height from the header only (Image.open decodes no pixels)."""
     try:
-        with Image.open(io.BytesIO(data), formats=[content_type.split("/")[1].upper()]) as image:
+        with Image.open(io.BytesIO(data), formats=[PILLOW_FORMAT[content_type]]) as image:
             return image.size
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         raise Refused("unreadable") from None
@@ -158,8 +173,9 @@ def _fitted(size: tuple[int, int], side: int) -> tuple[int, int]:
 
 
 def clean_image(data: bytes, content_type: str) -> Cleaned:
-    """Decode (reduced when large) and re-encode: EXIF (location, camera) and hidden payloads go."""
-    fmt = "JPEG" if content_type == JPEG else "PNG"
+    """Decode (reduced when large) and re-encode: EXIF (location, camera) and hidden payloads go.
+    A HEIC comes back as a JPEG."""
+    fmt = PILLOW_FORMAT[content_type]
     if content_type == JPEG and data.count(b"\xff\xda") > MAX_JPEG_SCANS:  # start-of-scan markers
         raise Refused("scans")
     try:
@@ -177,10 +193,10 @@ def clean_image(data: bytes, content_type: str) -> Cleaned:
                 image.load()
                 decoded = image.size
                 picture = ImageOps.exif_transpose(image)  # keep the photo upright once EXIF is gone
-                if fmt == "JPEG":  # a PNG (a scan, a screenshot) keeps every pixel: resizing costs more
+                if fmt != "PNG":  # a PNG (a scan, a screenshot) keeps every pixel: resizing costs more
                     picture.thumbnail((MAX_SIDE, MAX_SIDE), RESAMPLE, reducing_gap=None)
                 out = io.BytesIO()
-                if fmt == "JPEG":
+                if fmt != "PNG":
                     picture.convert("RGB").save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
                 else:
                     if picture.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "I", "I;16"):
@@ -193,7 +209,7 @@ def clean_image(data: bytes, content_type: str) -> Cleaned:
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
         raise Refused("unreadable") from None
     notes = {"width": width, "height": height, "decoded_width": decoded[0], "decoded_height": decoded[1]}
-    return Cleaned(out.getvalue(), content_type, notes)
+    return Cleaned(out.getvalue(), PNG if fmt == "PNG" else JPEG, notes)
 
 
 # PDF ----------------------------------------------------------------------------------------

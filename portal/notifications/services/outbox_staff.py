@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from portal.core import trail as audit
 from portal.core.sql import rowcount
 from portal.notifications.models import OutboxChannel, OutboxState
-from portal.notifications.services.outbox import LEASE_EXPIRED
+from portal.notifications.services.outbox import LEASE_EXPIRED, table
 from portal.notifications.services.outbox import MAX_ATTEMPTS as MAX_ATTEMPTS
 from portal.notifications.services.outbox import columns as _c
 from portal.notifications.services.outbox import table as _table
@@ -41,10 +41,21 @@ def mask_addresses_in(text: str) -> str:
     return _EMAIL.sub(lambda m: mask_address(m.group(0)), text)
 
 
+_other = table.alias("other_channel")
+_CARRIED = [s.value for s in (OutboxState.ANTRE, OutboxState.MENGIRIM, OutboxState.TERKIRIM, OutboxState.SAMPAI)]
+
+
 def _stuck(now: datetime) -> sa.ColumnElement[bool]:
-    """gagal, tidak_pasti, and a claim whose lease ran out that no sender has marked yet."""
+    """gagal, tidak_pasti, and a claim whose lease ran out that no sender has marked yet. A
+    channel that failed while another channel of the same notice carries it needs nobody."""
+    carried_on = (
+        sa.select(_other.c.id)
+        .where(_other.c.notice_id == _c.notice_id, _other.c.id != _c.id, _other.c.state.in_(_CARRIED))
+        .exists()
+    )
     return sa.or_(
-        _c.state.in_([OutboxState.GAGAL.value, OutboxState.TIDAK_PASTI.value]),
+        sa.and_(_c.state == OutboxState.GAGAL.value, ~carried_on),
+        _c.state == OutboxState.TIDAK_PASTI.value,
         sa.and_(_c.state == OutboxState.MENGIRIM.value, _c.lease_until < now),
     )
 

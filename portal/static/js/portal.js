@@ -108,3 +108,23 @@ document.addEventListener("htmx:beforeRequest", function (event) {
   var elt = event.detail && event.detail.elt;
   if (elt && elt.tagName === "FORM") clearSendError(elt);
 });
+
+// A group used for one answer of a radio group only ([data-shown-when="name=value"], e.g. a
+// reporter's contact fields, used unless the report is anonymous) is hidden while another answer
+// is chosen. Without JavaScript it stays, its first line saying when it is not used.
+function syncShownWhen(root) {
+  var groups = (root || document).querySelectorAll("[data-shown-when]");
+  Array.prototype.forEach.call(groups, function (group) {
+    var rule = group.getAttribute("data-shown-when").split("=");
+    var scope = group.closest("form") || document;
+    var chosen = scope.querySelector('input[type="radio"][name="' + rule[0] + '"]:checked');
+    group.hidden = !!chosen && chosen.value !== rule[1];
+  });
+}
+document.addEventListener("DOMContentLoaded", function () {
+  syncShownWhen(document);
+});
+document.addEventListener("change", function (event) {
+  var input = event.target;
+  if (input && input.type === "radio" && input.form) syncShownWhen(input.form);
+});
