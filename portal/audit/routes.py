@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import Account
 from portal.audit.forms import AuditFilterForm
+from portal.audit.labels import action_label, detail_label
 from portal.audit.services import browse as audit_log
 from portal.core.nik import looks_like_nik
 from portal.extensions import current_session, db
@@ -49,7 +50,7 @@ def show_audit():
     db.session.commit()
     if page.missing:  # an object that cannot be found is an error of that field, linked from the summary
         form.objek.errors = [_missing(page)]
-    return _render(form, page)
+    return _render(form, page, names={a.id: a.name for a in officers})
 
 
 def _missing(page: audit_log.AuditPage) -> str:
@@ -58,10 +59,19 @@ def _missing(page: audit_log.AuditPage) -> str:
     return _("Tidak ada pengaduan dengan nomor %(ref)s.", ref=page.missing)
 
 
-def _render(form: AuditFilterForm, page: audit_log.AuditPage, status: int = 200):
+def _render(
+    form: AuditFilterForm, page: audit_log.AuditPage, status: int = 200, *, names: dict[int, str] | None = None
+):
     labels = {c.value: c.label for c in form.jenis.choices}
     return render_template(
-        "audit/audit.html", form=form, page=page, args=request.args, labels=labels, title=_("Jejak audit")
+        "audit/audit.html",
+        form=form,
+        page=page,
+        args=request.args,
+        labels=labels,
+        action_label=action_label,
+        detail_label=lambda event: detail_label(event.action, event.detail or "", names or {}),
+        title=_("Jejak audit"),
     ), status
 
 

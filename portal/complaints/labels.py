@@ -102,6 +102,13 @@ def event_label(kind: EventKind, to_status: ComplaintStatus | None) -> str:
     }[kind]
 
 
+def officer_event_label(kind: EventKind, to_status: ComplaintStatus | None) -> str:
+    """A timeline line as officers read it: a status in the officer's words ("dari warga")."""
+    if kind is EventKind.STATUS and to_status is not None:
+        return officer_status_label(to_status)
+    return event_label(kind, to_status)
+
+
 def code_reissued_note(checked_how: str) -> str:
     """The internal timeline line of a new access code (the code itself is never written)."""
     return _(

@@ -13,9 +13,10 @@ from portal.complaints.forms import case as forms
 from portal.complaints.labels import (
     action_label,
     actor_names,
+    agency_label,
     code_reissued_note,
     error_message,
-    event_label,
+    officer_event_label,
     officer_status_label,
 )
 from portal.complaints.models.complaint import Attachment, Complaint, ComplaintStatus, ReferralAgency, ResolutionCode
@@ -148,7 +149,8 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
         action_label=lambda name: action_label(CaseAction(name)),
         place=kelurahan(complaint.kelurahan_code),
         status_label=officer_status_label,
-        event_label=event_label,
+        event_label=officer_event_label,
+        agency_label=agency_label,
         actor_names=actor_names(actors, actor_accounts(session=current_session(), actors=actors)),
         person_status_label=people.status_label,
         reason_label=people.reason_label,
