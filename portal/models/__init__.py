@@ -28,7 +28,7 @@ from portal.complaints.models.complaint import (
     ResolutionCode,
     Satisfaction,
 )
-from portal.complaints.models.name_word import ComplaintNameWord
+from portal.complaints.models.name_word import ComplaintFilerWord, ComplaintNameWord
 from portal.complaints.models.response_template import ResponseTemplate
 from portal.core.base import Base
 from portal.core.file_models import StoredFile, StoredFileChunk
@@ -72,6 +72,7 @@ __all__ = [
     "ComplaintCategory",
     "ComplaintDraft",
     "ComplaintEvent",
+    "ComplaintFilerWord",
     "ComplaintNameWord",
     "ComplaintStatus",
     "ContactChannel",

@@ -22,11 +22,12 @@ from portal.complaints.labels import (
 from portal.complaints.models.complaint import Attachment, Complaint, ComplaintStatus, ReferralAgency, ResolutionCode
 from portal.complaints.models.response_template import ResponseTemplate
 from portal.complaints.routes import officer_bp as bp
+from portal.complaints.routes.queue import queue_address
 from portal.complaints.services import actions as case_actions
 from portal.complaints.services import contact_actions
 from portal.complaints.services.access import can_see_identity, can_see_subject, can_view
 from portal.complaints.services.available import CaseAction, available_actions
-from portal.complaints.services.lifecycle import CaseRefusal, actor_accounts
+from portal.complaints.services.lifecycle import CaseRefusal, actor_accounts, opened_by
 from portal.core import trail as audit
 from portal.core.errors import DomainError
 from portal.core.regions import kelurahan
@@ -157,6 +158,7 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
         notices=notice_labels.notices(notice_rows(session=current_session(), reference=complaint.reference)),
         contacts=contacts_for(session=current_session(), reference=complaint.reference),
         contact_label=notice_labels.contact_label,
+        back_to_queue=queue_address(),
         title=_("Pengaduan %(ref)s", ref=complaint.reference),
     ), status
 
@@ -164,7 +166,9 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
 @bp.get("/pengaduan/<reference>")
 @roles_required(*ALL_STAFF)
 def show_case(reference: str):
-    return _render(_case(reference))
+    complaint = _case(reference)
+    opened_by(session=current_session(), complaint=complaint, viewer_id=current_user.id)
+    return _render(complaint)
 
 
 ACTIONS_FORMS = {

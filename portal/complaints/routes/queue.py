@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from flask import current_app, redirect, request, url_for
+from flask import current_app, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
@@ -19,6 +19,7 @@ from portal.complaints.services.lifecycle import OPEN_STATUSES
 from portal.complaints.services.queue import SEARCH_COUNT_CAP, QueueFilters, assignee_names, assignees, load_queue
 from portal.core.base import utcnow
 from portal.core.nik import could_be_part_of_a_nik, nik_digits
+from portal.core.phone import PhoneError, normalize_phone
 from portal.core.regions import kecamatan_choices, regions
 from portal.core.workdays import local_date
 from portal.extensions import current_session
@@ -42,6 +43,17 @@ def _enum(enum_cls, value):
         return None
 
 
+def _phone_in(typed: str) -> str | None:
+    """The number typed into the search box when it is an Indonesian phone number (0812…, +62812…,
+    62812…), as stored (+62…); None for anything else (16 digits are a NIK)."""
+    if len(nik_digits(typed)) == 16:
+        return None
+    try:
+        return normalize_phone(typed)
+    except PhoneError:
+        return None
+
+
 def filters_from(args, *, officer_ids: frozenset[int] = frozenset()) -> QueueFilters:
     """The filters of the query string; unknown values are ignored. `ditugaskan` is "saya",
     "belum" or (supervisors: `officer_ids` is theirs to choose from) an account id."""
@@ -59,6 +71,7 @@ def filters_from(args, *, officer_ids: frozenset[int] = frozenset()) -> QueueFil
         due_soon=args.get("segera") == "1",
         confidential=args.get("rahasia") == "1",
         unreachable=args.get("tak_terjangkau") == "1",
+        news=args.get("baru") == "1",
         q=(args.get("q") or "")[:80],
         page=as_page(args.get("hal")),
     )
@@ -74,7 +87,28 @@ FILTER_FIELDS = (
     "segera",
     "rahasia",
     "tak_terjangkau",
+    "baru",
 )
+QUEUE_KEY = "queue_filters"  # the session's last queue filters: "Kembali ke antrean" returns to them
+
+
+def remember_filters(args) -> None:
+    """Keep the filters of the queue as shown (never a NIK: the address never holds one)."""
+    kept = {name: args[name][:80] for name in (*FILTER_FIELDS, "hal") if args.get(name)}
+    if could_be_part_of_a_nik(kept.get("q", "")):
+        kept.pop("q")
+    session[QUEUE_KEY] = kept
+
+
+def queue_address() -> str:
+    """The queue as the officer last left it (its open cases when there is none)."""
+    kept = session.get(QUEUE_KEY)
+    if not isinstance(kept, dict):
+        kept = {"status": OPEN_ONLY}
+    ordered: dict[str, Any] = {
+        name: str(kept[name]) for name in (*FILTER_FIELDS, "hal") if kept.get(name)
+    }  # form order
+    return url_for("officers.complaints.show_queue", **ordered)
 
 
 @bp.route("/pengaduan", methods=["GET", "POST"])
@@ -82,7 +116,7 @@ FILTER_FIELDS = (
 def show_queue():
     """GET: the filters, in the address. POST: a search by NIK (NikSearchForm), never in an address;
     or the filter form sent without htmx (no JavaScript, or Enter): back to GET with its filters,
-    unless its search box holds a NIK, which is then searched as one, here."""
+    unless its search box holds a phone number or a NIK, which is then searched as one, here."""
     officers = assignees(session=current_session()) if current_user.is_supervisor else []
     filters = filters_from(request.args, officer_ids=frozenset(a.id for a in officers))
     formdata: MultiDict[str, str] = request.form
@@ -91,10 +125,15 @@ def show_queue():
         if not could_be_part_of_a_nik(typed):
             kept: dict[str, Any] = {name: formdata[name] for name in FILTER_FIELDS if formdata.get(name)}
             return redirect(url_for("officers.complaints.show_queue", **kept), 303)
+        phone = _phone_in(typed)
         # "NIK: 3275…" copied from a message: the digits are the NIK (and its checks say what is wrong)
         formdata = MultiDict({"nik": nik_digits(typed), "csrf_token": formdata.get("csrf_token", "")})
+    else:
+        phone = None
     nik_form, status = NikSearchForm(formdata=formdata if request.method == "POST" else None), 200
-    if request.method == "POST":
+    if phone is not None:  # a phone number (the token was checked by CSRFProtect), never in an address
+        filters, nik_form = QueueFilters(q=phone), NikSearchForm(formdata=None)
+    elif request.method == "POST":
         valid = nik_form.validate_on_submit()
         filters = QueueFilters(q=nik_form.nik.parsed.value) if valid else filters
         status = 200 if valid else 400
@@ -103,6 +142,8 @@ def show_queue():
             _("NIK tidak boleh tercantum di alamat halaman. Ketik NIK di kolom “Cari dengan NIK”, lalu tekan Cari NIK.")
         ]
         filters, status = replace(filters, q=""), 400
+    if request.method == "GET" and status == 200:
+        remember_filters(request.args)
     today = local_date(utcnow())
     soon_by = due_soon_by(today)
     page = load_queue(session=current_session(), viewer=current_user, filters=filters, today=today, due_soon_by=soon_by)

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session, aliased
 
 from portal.accounts.models import Account
 from portal.complaints.models.complaint import Complaint, ComplaintCategory, ComplaintStatus
-from portal.complaints.services.access import subject_visible_clause, visible_clause
+from portal.complaints.models.name_word import ComplaintFilerWord
+from portal.complaints.services.access import identity_visible_clause, subject_visible_clause, visible_clause
 from portal.complaints.services.deadlines import due_soon_clause, open_clause, overdue_clause
 from portal.complaints.services.lifecycle import OPEN_STATUSES
 from portal.complaints.services.search import name_clause, search_terms
@@ -46,7 +47,8 @@ class QueueFilters:
     due_soon: bool = False
     confidential: bool = False
     unreachable: bool = False  # a message to the resident failed on every channel (issue 15)
-    q: str = ""
+    news: bool = False  # the resident added something the assigned officer has not opened yet
+    q: str = ""  # a reference, a NIK, a name (the subject's or the filer's), or a phone number as +62…
     page: int = 1
 
 
@@ -70,10 +72,15 @@ class _Search:
     by_person: bool = True  # a name or NIK: never finds a person hidden by confidentiality
 
 
-def _search(session: Session, q: str) -> _Search | None:
+_PHONE = re.compile(r"\+62[0-9]{8,12}")
+
+
+def _search(session: Session, q: str, viewer: Account) -> _Search | None:
     q = q.strip()
     if not q:
         return None
+    if _PHONE.fullmatch(q):  # normalised by the route (portal.core.phone): the filer's contact
+        return _Search(sa.and_(Complaint.phone == q, identity_visible_clause(viewer)), by_person=False)
     digits = normalize_nik(q)
     if digits.isdigit() and len(digits) == 16:
         return _Search(Complaint.subject_nik == digits)
@@ -82,8 +89,12 @@ def _search(session: Session, q: str) -> _Search | None:
     numbered = reference_candidates(q, this_year=utcnow().year)
     if numbered:
         return _Search(Complaint.reference.in_(numbered), by_person=False)
-    clause, many = name_clause(session=session, terms=search_terms(q[:80]))
-    return _Search(clause, many)
+    terms = search_terms(q[:80])
+    subject, many = name_clause(session=session, terms=terms)
+    filer, many_filers = name_clause(session=session, terms=terms, table=ComplaintFilerWord)
+    # The subject's name where the officer may see the subject; the filer's where they may see the filer.
+    clause = sa.or_(sa.and_(subject, subject_visible_clause(viewer)), sa.and_(filer, identity_visible_clause(viewer)))
+    return _Search(clause, many or many_filers, by_person=False)
 
 
 FIRST_YEAR = 2025  # the program's first complaints
@@ -136,15 +147,24 @@ def _filters(
         clauses.append(overdue_clause(today))
     if filters.due_soon:
         clauses.append(due_soon_clause(today, due_soon_by))
-    if filters.confidential:
-        clauses.append(Complaint.confidential.is_(True))
-    if filters.unreachable:
-        clauses.append(unreachable_clause())
+    clauses += _flags(filters)
     if search is not None:
         clauses.append(search.clause)
         if search.by_person:
             clauses.append(subject_visible_clause(viewer))
     return clauses
+
+
+def _flags(filters: QueueFilters) -> Clauses:
+    """The queue's check boxes: confidential, unreachable, news from the resident."""
+    flags: Clauses = []
+    if filters.confidential:
+        flags.append(Complaint.confidential.is_(True))
+    if filters.unreachable:
+        flags.append(unreachable_clause())
+    if filters.news:
+        flags.append(Complaint.resident_news_at.is_not(None))
+    return flags
 
 
 def unreachable_clause() -> sa.ColumnElement[bool]:
@@ -174,6 +194,7 @@ _COLUMNS = (
     Complaint.verified_at,
     Complaint.assigned_to_id,
     Complaint.confidential,
+    Complaint.resident_news_at,
 )
 
 
@@ -181,7 +202,7 @@ def queue_clauses(
     *, session: Session, viewer: Account, filters: QueueFilters, today: date, due_soon_by: date
 ) -> Clauses:
     """The WHERE clauses of the queue's rows for these filters (all pages; the CSV export)."""
-    return _filters(viewer, filters, _search(session, filters.q), today, due_soon_by, with_status=True)
+    return _filters(viewer, filters, _search(session, filters.q, viewer), today, due_soon_by, with_status=True)
 
 
 def _count_index(viewer: Account, filters: QueueFilters, search: _Search | None) -> str | None:
@@ -191,7 +212,12 @@ def _count_index(viewer: Account, filters: QueueFilters, search: _Search | None)
     if filters.assigned or filters.assigned_to is not None:
         return "ix_complaint_assigned_due"
     if viewer.is_supervisor and not (
-        filters.category or filters.kecamatan or filters.overdue or filters.due_soon or filters.confidential
+        filters.category
+        or filters.kecamatan
+        or filters.overdue
+        or filters.due_soon
+        or filters.confidential
+        or filters.news
     ):
         return "ix_complaint_status"  # every complaint: the narrowest index
     return "ix_complaint_queue"
@@ -237,7 +263,7 @@ def load_queue(
     due_soon_by: date,
     page_size: int = PAGE_SIZE,
 ) -> QueuePage:
-    search = _search(session, filters.q)
+    search = _search(session, filters.q, viewer)
     searching = search is not None
     cap = SEARCH_COUNT_CAP if searching else None
     counts = _count(
