@@ -18,13 +18,15 @@ from portal.complaints.labels import (
     error_message,
     officer_event_label,
     officer_status_label,
+    template_values,
 )
 from portal.complaints.models.complaint import Attachment, Complaint, ComplaintStatus, ReferralAgency, ResolutionCode
-from portal.complaints.models.response_template import ResponseTemplate
+from portal.complaints.models.response_template import TemplateKind
 from portal.complaints.routes import officer_bp as bp
 from portal.complaints.routes.queue import queue_address
 from portal.complaints.services import actions as case_actions
 from portal.complaints.services import contact_actions
+from portal.complaints.services import templates as response_templates
 from portal.complaints.services.access import can_see_identity, can_see_subject, can_view
 from portal.complaints.services.available import CaseAction, available_actions
 from portal.complaints.services.lifecycle import CaseRefusal, actor_accounts, opened_by
@@ -53,18 +55,13 @@ def _case(reference: str) -> Complaint:
     return complaint
 
 
-def _templates(complaint: Complaint) -> list[ResponseTemplate]:
-    return list(
-        db.session.scalars(
-            sa.select(ResponseTemplate)
-            .where(
-                ResponseTemplate.active.is_(True),
-                sa.or_(ResponseTemplate.category.is_(None), ResponseTemplate.category == complaint.category),
-                sa.or_(ResponseTemplate.status.is_(None), ResponseTemplate.status == complaint.status),
-            )
-            .order_by(ResponseTemplate.title)
-        )
-    )
+# Which form of the case page each kind of template starts.
+TEMPLATE_ACTIONS = {
+    TemplateKind.BALAS: "balas",
+    TemplateKind.MINTA_INFORMASI: "minta-informasi",
+    TemplateKind.RUJUK: "rujuk",
+    TemplateKind.KEPUTUSAN: "selesaikan",
+}
 
 
 def _render(complaint: Complaint, *, active_form=None, error: str | None = None, status=200):
@@ -72,11 +69,15 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
     made = {name: cls(formdata=None, version=version) for name, cls in ACTIONS_FORMS.items()}
     if active_form is not None:
         made[active_form[0]] = active_form[1]
-    templates = _templates(complaint)
+    by_kind = response_templates.for_case(
+        session=current_session(), category=complaint.category, status=complaint.status
+    )
+    templates = {TEMPLATE_ACTIONS[kind]: found for kind, found in by_kind.items()}
     chosen = as_id(request.args.get("templat"))
-    picked = next((t for t in templates if t.id == chosen), None)
-    if picked and active_form is None:
-        made["balas"].message.data = picked.body
+    picked = next((t for found in by_kind.values() for t in found if t.id == chosen), None)
+    picked_action = TEMPLATE_ACTIONS[picked.kind] if picked else None
+    if picked and picked_action and active_form is None:  # its form opens with the text, filled in
+        made[picked_action].message.data = response_templates.fill(picked.body, values=template_values(complaint))
     officers = []
     for name, form in made.items():  # ten forms on one page: "message" etc. need unique ids
         for item in form:
@@ -137,6 +138,7 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
         forms=made,
         templates=templates,
         picked=picked,
+        picked_action=picked_action,
         person=person,
         history=history,
         others=others,
