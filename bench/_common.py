@@ -93,6 +93,17 @@ def roster_file(rows: int = ROSTER_ROWS, *, quiet: bool = False) -> Roster:
     return Roster(csv_path, sample_path, rows)
 
 
+def signing_key() -> str:
+    """A demo key for the letters of bench portals (production-mode ones included)."""
+    from portal.core.signing import make_demo_pkcs12
+
+    path = OUT / "bench-signing.p12"
+    if not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(make_demo_pkcs12(b""))
+    return str(path)
+
+
 def bench_env(database_url: str | None, **extra: str) -> dict[str, str]:
     env = {
         **os.environ,
@@ -101,6 +112,7 @@ def bench_env(database_url: str | None, **extra: str) -> dict[str, str]:
         "NIK_HMAC_KEY": "nik-key-not-for-production",
         "RATELIMIT_ENABLED": "0",
         "PYTHONUNBUFFERED": "1",
+        "LETTER_SIGNING_P12": signing_key(),
         **extra,
     }
     env.pop("SIGAP_PROGRESS", None)

@@ -40,7 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import BIN, FLASK, OUT, ROOT, machine, roster_file  # noqa: E402
+from _common import BIN, FLASK, OUT, ROOT, machine, roster_file, signing_key  # noqa: E402
 
 GUNICORN = str(BIN / "gunicorn")
 WORK = OUT / "multinode-drill"  # logs and each node's own instance folder
@@ -79,6 +79,7 @@ class Cluster:
             "RATELIMIT_STORAGE_URI": redis_url,
             "RATELIMIT_ENABLED": "0",
             "PUBLIC_BASE_URL": "https://sigap.drill.test",
+            "LETTER_SIGNING_P12": signing_key(),
             "SESSION_COOKIE_SECURE": "0",  # plain HTTP on loopback
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": str(smtp_port),

@@ -11,7 +11,6 @@ Flask's `app.config` gets the checked values under the same names.
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -29,16 +28,13 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from portal import config_channels
+from portal import config_channels, config_keys
 from portal import config_values as parse
 from portal.config_contact import DEMO_CONTACT, EMAIL, check_contact
+from portal.config_keys import ConfigError
 
 HTMX_CDN_URL = "https://cdn.jsdelivr.net/npm/htmx.org@2.0.11/dist/htmx.min.js"
 HTMX_CDN_SRI = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg"
-
-
-class ConfigError(RuntimeError):
-    pass
 
 
 Flag = Annotated[bool, BeforeValidator(parse.stripped)]
@@ -141,8 +137,16 @@ class Settings(BaseSettings):
     WHATSAPP_TEMPLATE_LANGUAGE: str = "id"
     # A case waiting for the resident's answer: a reminder after this many working days, closed
     # with a notice after that many
+    # An appeal ("belum puas") is decided within this many working days, by a supervisor other than
+    # the one who concluded the case; a case reopened on appeal gets as many again
+    APPEAL_REVIEW_DAYS: WorkingDays = 10
     INFO_REMINDER_DAYS: WorkingDays = 5
     INFO_CLOSE_DAYS: WorkingDays = 10
+    # The city's signing key for letters (docs/letters-signing.md): a PKCS#12 file (EC P-256) and its
+    # passphrase; earlier certificates as a PEM bundle so older letters still verify
+    LETTER_SIGNING_P12: Annotated[str, BeforeValidator(parse.stripped)] | None = None
+    LETTER_SIGNING_PASSPHRASE: str | None = None
+    LETTER_SIGNING_CERTS: Annotated[str, BeforeValidator(parse.stripped)] | None = None
     # Open311 publishes a complaint this many days after it was filed, with its dates as days only
     OPEN311_DELAY_DAYS: Annotated[int, Field(ge=0, le=90)] = 7
 
@@ -243,20 +247,10 @@ def _explain(error: ValidationError) -> str:
         name = ".".join(str(part) for part in problem["loc"]) or "settings"
         cause = problem.get("ctx", {}).get("error") if problem["type"] == "value_error" else None
         given = problem["input"]
-        secret = name.endswith(("KEY", "PASSWORD", "TOKEN", "SECRET"))
+        secret = name.endswith(("KEY", "PASSWORD", "TOKEN", "SECRET", "PASSPHRASE"))
         shown = "" if not isinstance(given, str | int | float) or secret else f"{given!r} "
         lines.append(f"{name}: {shown}{cause or problem['msg']}")
     return "; ".join(lines)
-
-
-def _dev_secret_key(instance_path: Path, name: str = "dev-secret-key") -> str:
-    """A random key kept in instance/ so development sessions (and check-log hashes) survive restarts."""
-    key_file = instance_path / name
-    if not key_file.exists():
-        instance_path.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(48))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
 
 
 # Settings whose default is only right on a laptop (one process, one machine, http://127.0.0.1):
@@ -326,18 +320,23 @@ def read_settings(
     missing: list[str] = []
     if not settings.SECRET_KEY:
         if settings.development:
-            keys["SECRET_KEY"] = _dev_secret_key(instance_path)
+            keys["SECRET_KEY"] = config_keys.dev_secret_key(instance_path)
         else:
             missing.append("SECRET_KEY is required outside development. Set SECRET_KEY.")
     if not settings.NIK_HMAC_KEY:
         if settings.development:
-            keys["NIK_HMAC_KEY"] = _dev_secret_key(instance_path, "dev-nik-hmac-key")
+            keys["NIK_HMAC_KEY"] = config_keys.dev_secret_key(instance_path, "dev-nik-hmac-key")
         else:
             missing.append(
                 "NIK_HMAC_KEY is required outside development: the key of the HMAC that stands for a NIK "
                 "in the check log and lockouts, kept apart from SECRET_KEY (rotating one must not change "
                 "the other). Set NIK_HMAC_KEY."
             )
+    if not settings.LETTER_SIGNING_P12:
+        if settings.development:
+            keys["LETTER_SIGNING_P12"] = config_keys.demo_signing_key(instance_path)
+        else:
+            missing.append(config_keys.SIGNING_KEY_MISSING)
     if not settings.development:
         missing += _missing_in_production(given, instance_path)
     if missing:  # every missing variable at once, one line each
@@ -346,6 +345,9 @@ def read_settings(
         settings = settings.model_copy(update=keys)
     if settings.NIK_HMAC_KEY == settings.SECRET_KEY:
         raise ConfigError("NIK_HMAC_KEY must not be the same as SECRET_KEY: give it a key of its own.")
+    config_keys.check_signing_key(
+        settings.LETTER_SIGNING_P12, settings.LETTER_SIGNING_PASSPHRASE, settings.LETTER_SIGNING_CERTS
+    )
     return settings
 
 

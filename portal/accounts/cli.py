@@ -11,10 +11,11 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from portal.accounts.labels import error_message
+from portal.accounts.labels import error_message, held_work
 from portal.accounts.services import accounts
 from portal.accounts.services import admin as account_admin
 from portal.accounts.services.accounts import AccountError
+from portal.accounts.services.handover import HoldsOpenWork
 from portal.core import trail as audit
 from portal.core.roles import Role
 from portal.extensions import current_session, db
@@ -119,13 +120,33 @@ def list_command() -> None:
 
 @users_cli.command("deactivate")
 @click.argument("email")
-def deactivate_command(email: str) -> None:
-    """Turn an account off and sign it out everywhere (its cases stay as they are)."""
+@click.option(
+    "--kembalikan",
+    "release",
+    is_flag=True,
+    help="Hand the account's open cases and help requests back to the supervisors' queue.",
+)
+def deactivate_command(email: str, release: bool) -> None:
+    """Turn an account off and sign it out everywhere; refused while it holds open cases or help
+    requests, unless --kembalikan hands them back to the supervisors' queue."""
     try:
         account = account_admin.find_by_email(session=current_session(), email=email)
+        changed = account_admin.deactivate(
+            session=current_session(),
+            account=account,
+            who=CLI_ACTOR,
+            via=_via(),
+            holders=current_app.extensions.get("sigap_work_holders", {}),
+            release=release,
+        )
     except AccountError as error:
         raise _refused(error) from None
-    changed = account_admin.deactivate(session=current_session(), account=account, who=CLI_ACTOR, via=_via())
+    except HoldsOpenWork as held:
+        db.session.rollback()
+        raise click.ClickException(
+            f"Akun {account.email} masih memegang {held_work(held.held)} yang terbuka. Tugaskan ulang di "
+            "antrean, atau jalankan lagi dengan --kembalikan untuk mengembalikannya ke antrean supervisor."
+        ) from None
     db.session.commit()
     click.echo(f"Akun {account.email} {'dinonaktifkan' if changed else 'sudah nonaktif'}.")
 

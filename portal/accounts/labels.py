@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from portal.accounts.services.accounts import AccountError, AccountRefusal
 from portal.core.regions import regions
@@ -62,3 +63,29 @@ def error_message(error: AccountError) -> str:
         case AccountRefusal.NOT_FOUND:
             return _("Tidak ada akun dengan email %(email)s.", email=p["email"])
     raise ValueError(f"no words for {error!r}")
+
+
+def held_work(counts: dict[str, int]) -> str:
+    """ "3 pengaduan dan 1 permintaan bantuan": the open work of an officer, per kind."""
+    parts = []
+    if counts.get("complaints"):
+        parts.append(ngettext("%(num)d pengaduan", "%(num)d pengaduan", counts["complaints"]))
+    if counts.get("assistance"):
+        parts.append(ngettext("%(num)d permintaan bantuan", "%(num)d permintaan bantuan", counts["assistance"]))
+    return f" {_('dan')} ".join(parts)
+
+
+def held_message(held: dict[str, int]) -> str:
+    """Why an account change was refused: the open work it would orphan (issue 16 point 5)."""
+    return _(
+        "Petugas ini masih memegang %(work)s yang masih terbuka dan tidak akan terlihat lagi olehnya setelah "
+        "perubahan ini. Tugaskan ulang lebih dulu, atau centang “Kembalikan … ke antrean supervisor”.",
+        work=held_work(held),
+    )
+
+
+def released_message(released: dict[str, int]) -> str:
+    return _(
+        "%(work)s dikembalikan ke antrean supervisor (belum ditugaskan), dengan catatan di riwayat masing-masing.",
+        work=held_work(released),
+    )

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from datetime import time
+
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from portal.assistance.models import (
@@ -14,6 +17,7 @@ from portal.assistance.models import (
     AssistanceStatus,
     AssistanceTopic,
     DisabilityCategory,
+    TimeOfDay,
 )
 from portal.assistance.services.requests import HelpRefusal
 from portal.core.errors import DomainError
@@ -85,6 +89,24 @@ def disability_label(category: DisabilityCategory) -> str:
     }[category]
 
 
+def _parts(value: object) -> list[str]:
+    return [str(part) for part in value] if isinstance(value, list | tuple) else []
+
+
+def _clock(value: object) -> str:
+    """A time of day as Indonesians write it: 09.30."""
+    return value.strftime("%H.%M") if isinstance(value, time) else str(value)
+
+
+def time_of_day_label(part: TimeOfDay) -> str:
+    """A part of the day a resident asked for (the same words as assistance/_times.html)."""
+    return {
+        TimeOfDay.PAGI: _("pagi (08.00–11.00)"),
+        TimeOfDay.SIANG: _("siang (11.00–14.00)"),
+        TimeOfDay.SORE: _("sore (14.00–17.00)"),
+    }[part]
+
+
 def event_label(event: AssistanceEvent) -> str:
     """What a timeline line means, in the reader's language (details come from its columns)."""
     if event.kind is AssistanceEventKind.STATUS:
@@ -128,7 +150,31 @@ def error_message(error: DomainError) -> str:
         case HelpRefusal.CLAIM_FIRST:
             return _("Ambil permintaan ini lebih dulu, atau minta supervisor menugaskannya kepada Anda.")
         case HelpRefusal.DATE_PAST:
-            return _("Tanggal janji sudah lewat. Pilih hari ini atau tanggal berikutnya.")
+            return _("Waktu janji sudah lewat. Pilih waktu yang akan datang.")
+        case HelpRefusal.NOT_A_WORKING_DAY:
+            return _(
+                "%(date)s bukan hari kerja (akhir pekan, hari libur, atau cuti bersama). Pilih hari kerja.",
+                date=format_date(p["on"], "EEEE, d MMMM y"),
+            )
+        case HelpRefusal.OUTSIDE_OFFICE_HOURS:
+            return _(
+                "Janji dibuat pada jam kerja, %(opens)s sampai %(closes)s WIB. Pilih jam di antaranya.",
+                opens=_clock(p["opens"]),
+                closes=_clock(p["closes"]),
+            )
+        case HelpRefusal.OUTSIDE_PREFERRED_TIME:
+            return _(
+                "Warga minta dihubungi %(times)s. Pilih jam pada waktu itu, atau centang bahwa waktu lain sudah "
+                "disepakati dengan warga.",
+                times=f" {_('atau')} ".join(time_of_day_label(TimeOfDay(part)) for part in _parts(p["asked"])),
+            )
+        case HelpRefusal.OUTCOME_BEFORE_VISIT:
+            return _(
+                "Janji baru pada %(date)s pukul %(time)s WIB. Catat hasilnya sesudah itu, atau ubah jadwalnya bila "
+                "sudah dilakukan lebih awal.",
+                date=format_date(p["on"], "d MMMM y"),
+                time=_clock(p["at"]),
+            )
         case HelpRefusal.SUPERVISOR_SCHEDULES:
             return _("Hanya supervisor yang dapat menjadwalkan untuk petugas lain.")
         case HelpRefusal.ASSIGNEE_OUT_OF_SCOPE:
@@ -139,6 +185,18 @@ def error_message(error: DomainError) -> str:
             return _("Tulis nomor pengaduan atau usulan yang diajukan, misalnya SGP-2026-000123.")
         case HelpRefusal.REFERENCE_NOT_FOUND:
             return _("Nomor pengaduan %(ref)s tidak ditemukan. Periksa nomornya.", ref=p["ref"])
+        case HelpRefusal.REFERENCE_OTHER_PERSON if p.get("supervisor"):
+            return _(
+                "Pengaduan %(ref)s tentang orang lain (namanya tidak sama dengan nama pada permintaan ini). "
+                "Periksa nomornya; bila memang benar, tulis alasannya di kolom pengecualian supervisor.",
+                ref=p["ref"],
+            )
+        case HelpRefusal.REFERENCE_OTHER_PERSON:
+            return _(
+                "Pengaduan %(ref)s tentang orang lain (namanya tidak sama dengan nama pada permintaan ini). "
+                "Periksa nomornya, atau minta supervisor memutuskannya.",
+                ref=p["ref"],
+            )
         case HelpRefusal.DISABILITY_NOT_YOURS:
             return _("Hanya petugas yang ditugaskan dan supervisor yang dapat menghapus data disabilitas.")
         case HelpRefusal.NO_DISABILITY_DATA:

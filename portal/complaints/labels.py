@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from babel import dates as babel_dates
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from portal.complaints.models.complaint import Complaint, ComplaintStatus, EventKind
@@ -175,6 +176,7 @@ def action_label(action: CaseAction) -> str:
         CaseAction.SELESAIKAN: _("Selesaikan atau tolak"),
         CaseAction.BANDING: _("Putuskan banding"),
         CaseAction.GANDA: _("Tandai sebagai pengaduan ganda"),
+        CaseAction.PINDAH_WILAYAH: _("Pindahkan ke kelurahan atau kecamatan lain"),
         CaseAction.JAWABAN_DITERIMA: _("Jawaban diterima lewat telepon, WA, SMS atau loket"),
         CaseAction.KONTAK: _("Catat kontak dengan warga"),
         CaseAction.KODE_AKSES: _("Buat kode akses baru"),
@@ -217,6 +219,11 @@ def _case_message(code: CaseRefusal, p: dict[str, object]) -> str:
             return _("Pilih selesai atau ditolak.")
         case CaseRefusal.APPEAL_FOR_SUPERVISOR:
             return _("Banding diputuskan oleh supervisor.")
+        case CaseRefusal.APPEAL_SAME_HANDLER:
+            return _(
+                "Anda yang menyelesaikan pengaduan ini, jadi bandingnya dinilai supervisor lain. "
+                "Tugaskan kepada supervisor lain."
+            )
         case CaseRefusal.DUPLICATE_OF_ITSELF:
             return _("Tulis nomor pengaduan lain: pengaduan ini tidak bisa menjadi ganda dari dirinya sendiri.")
         case CaseRefusal.ORIGINAL_NOT_FOUND:
@@ -227,6 +234,34 @@ def _case_message(code: CaseRefusal, p: dict[str, object]) -> str:
             return _("Sudah ada pengaduan yang masih diproses untuk NIK ini.")
         case CaseRefusal.ALREADY_SENT:
             return _("Pengaduan ini sudah terkirim. Lacak dengan nomor dan kode akses pada tanda terimanya.")
+        case CaseRefusal.CODE_NOT_FOR_OUTCOME:
+            return _(
+                "Alasan “%(code)s” tidak cocok dengan hasil “%(outcome)s”. Pilih alasan yang tercantum di bawah "
+                "hasil tersebut.",
+                code=resolution_label(str(p["code"])),
+                outcome=status_label(str(p["outcome"])),
+            )
+        case CaseRefusal.DUPLICATE_OTHER_PERSON if p.get("supervisor"):
+            return _(
+                "Pengaduan %(ref)s bukan tentang orang yang sama (NIK berbeda atau tidak ada). Periksa nomornya; "
+                "bila tetap ganda, tulis alasannya di kolom pengecualian supervisor.",
+                ref=p["original"],
+            )
+        case CaseRefusal.UNKNOWN_KELURAHAN:
+            return _("Pilih kelurahan tujuan dari daftar.")
+        case CaseRefusal.SAME_KELURAHAN:
+            return _("Pengaduan ini sudah di kelurahan tersebut. Pilih kelurahan lain.")
+        case CaseRefusal.FOLLOW_UP_PAST:
+            return _(
+                "Tanggal tindak lanjut %(date)s sudah lewat. Pilih hari ini atau tanggal berikutnya, atau kosongkan.",
+                date=format_date(p["on"], "d MMMM y"),
+            )
+        case CaseRefusal.DUPLICATE_OTHER_PERSON:
+            return _(
+                "Pengaduan %(ref)s bukan tentang orang yang sama (NIK berbeda atau tidak ada), jadi tidak bisa "
+                "ditandai ganda. Periksa nomornya, atau minta supervisor memutuskannya.",
+                ref=p["original"],
+            )
 
 
 def _attachment_message(code: AttachmentRefusal, p: dict[str, object]) -> str:

@@ -60,6 +60,13 @@ def seed_command(seed: int, force: bool) -> None:
     click.echo("Coba cek status dengan NIK dan nama berikut (data sintetis):")
     for status, nik, nama in sample_people(seed=seed):
         click.echo(f"  {status:<38} {nik}  {nama}")
+    from portal.web.settings import signing_key
+
+    certificate = signing_key().certificate
+    marked = (
+        "DEMO, sertifikat buatan sendiri: bukan milik Pemerintah Kota Bekasi" if certificate.demo else "sertifikat kota"
+    )
+    click.echo(f"Surat ditandatangani dengan: {certificate.subject} ({marked}; docs/letters-signing.md)")
 
 
 def _refuse_a_production_database() -> None:

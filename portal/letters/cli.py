@@ -116,3 +116,48 @@ def revoke_inactive_command() -> None:
     revoked = revoke_letters_for_inactive(session=current_session())
     db.session.commit()
     click.echo(f"{revoked} surat dicabut.")
+
+
+@letters_cli.command("verify")
+@click.argument("pdf_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def verify_command(pdf_file: Path) -> None:
+    """Check a letter PDF: its signature, its QR code's seal, and (when the database answers) its
+    current state. Exit status 1 when either signature fails."""
+    import sqlalchemy.exc
+
+    from portal.letters.documents.checking import check_pdf_signature, check_qr
+    from portal.letters.documents.seal import Checked
+    from portal.letters.labels import state_label
+    from portal.letters.services.letters import verify_letter
+    from portal.web.settings import city_certificates
+
+    pdf = pdf_file.read_bytes()
+    certificates = city_certificates()
+    signature = check_pdf_signature(pdf, certificates)
+    if signature.valid:
+        click.echo(f"Tanda tangan PDF: SAH, oleh {signature.signer}")
+    else:
+        click.echo(f"Tanda tangan PDF: TIDAK SAH ({signature.problem})")
+    if signature.demo:
+        click.echo("  PERHATIAN: sertifikat DEMO, bukan milik Pemerintah Kota Bekasi")
+    text, qr = check_qr(pdf, certificates)
+    if isinstance(qr, Checked):
+        facts = qr.facts
+        click.echo(
+            f"Segel kode QR: SAH — {facts.number}, {facts.masked_name}, berlaku {facts.mulai} s.d. {facts.selesai}"
+        )
+    else:
+        click.echo(f"Segel kode QR: TIDAK SAH ({qr})")
+    code = text.split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1] if text else ""
+    try:
+        found = verify_letter(session=current_session(), code=code) if code else None
+        db.session.rollback()
+    except sqlalchemy.exc.OperationalError:
+        click.echo("Keadaan sekarang: tidak diketahui (basis data tidak terjangkau)")
+    else:
+        if found is None:
+            click.echo("Keadaan sekarang: tidak ada surat dengan kode ini di basis data")
+        else:
+            click.echo(f"Keadaan sekarang: {state_label(found.state)}")
+    if not (signature.valid and isinstance(qr, Checked)):
+        sys.exit(1)

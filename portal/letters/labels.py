@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from portal.letters.services.letters import LetterNotAvailable, NoLetterBecause
+from portal.letters.services.letters import LetterNotAvailable, LetterState, NoLetterBecause
 from portal.letters.services.officer import ReplaceReason
 
 
@@ -29,3 +29,11 @@ def no_letter_message(error: LetterNotAvailable) -> str:
             "perbaikan data."
         ),
     }[error.reason]
+
+
+def state_label(state: LetterState) -> str:
+    return {
+        LetterState.VALID: _("berlaku"),
+        LetterState.REVOKED: _("dicabut: tidak berlaku lagi"),
+        LetterState.SUPERSEDED: _("diganti dengan surat yang lebih baru"),
+    }[state]

@@ -25,10 +25,12 @@ from portal.jobs.models import JobKind, JobState
 from portal.jobs.services import jobs
 from portal.letters.documents import batch_files
 from portal.letters.documents.batch_pdf import chunk_html, merge_parts
+from portal.letters.documents.pades import sign_stream
 from portal.letters.documents.pdf import html_to_pdf
 from portal.letters.documents.render import document_title
 from portal.letters.services import batch as letters_batch
 from portal.tasks.queue import enqueue, periodic_task, task
+from portal.web.settings import signing_key
 
 PART_SIZE = 100  # letters per part: a few seconds of rendering, so a lost part costs little
 KIND = JobKind.LETTER_BATCH
@@ -137,8 +139,11 @@ def merge_batch(job_id: str) -> None:
         paths = [Path(scratch) / name for name in names]
         for name, path in zip(names, paths, strict=True):
             batch_files.copy_to(job_id, name, path)
+        unsigned = Path(scratch) / f"unsigned-{batch_files.MERGED}"
+        merge_parts(paths, unsigned, title=_title(job.label))
         merged = Path(scratch) / batch_files.MERGED
-        merge_parts(paths, merged, title=_title(job.label))
+        with unsigned.open("rb") as source, merged.open("wb") as output:
+            sign_stream(source, output, signing_key())  # one PAdES signature over the whole batch
         size = batch_files.put_file(job_id, batch_files.MERGED, merged)
     batch_files.delete(job_id, names)
     jobs.finish(session=session, job_id=job_id, result={**(job.result or {}), "size": size}, now=utcnow())

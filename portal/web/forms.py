@@ -42,7 +42,10 @@ class OneOfTheChoices:
     """Like WTForms' own choice check, with a message in the portal's language."""
 
     def __call__(self, _form: Form, field: Field) -> None:
-        allowed = {str(choice.value) for choice in field.choices}
+        choices = field.choices
+        if isinstance(choices, dict):  # grouped (<optgroup>): the choices of every group
+            choices = [choice for group in choices.values() for choice in group]
+        allowed = {str(choice.value) for choice in choices}
         if field.data not in allowed:
             raise ValidationError(_l("Pilih salah satu pilihan yang tersedia."))
 
@@ -67,7 +70,24 @@ class CaseForm(FlaskForm):
         ]
     )
 
+    # What the page showed: "<last timeline line's id>.<assigned account's id or 0>". When the
+    # version no longer matches, the page shown again says what changed since (issue 16 point 1).
+    seen = HiddenField()
+
     @property
     def version_number(self) -> int:
         version = as_id(self.version.data)
         return -1 if version is None else version
+
+    @property
+    def seen_state(self) -> tuple[int, int | None] | None:
+        """(last timeline line id, assigned account id) the page showed, None when not sent."""
+        parts = (self.seen.data or "").split(".")
+        if len(parts) != 2 or not all(part.isdigit() for part in parts):
+            return None
+        return int(parts[0]), int(parts[1]) or None
+
+
+def seen_value(last_event_id: int | None, assigned_to_id: int | None) -> str:
+    """CaseForm.seen for a page that shows these (the inverse of CaseForm.seen_state)."""
+    return f"{last_event_id or 0}.{assigned_to_id or 0}"

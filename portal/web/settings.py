@@ -8,6 +8,7 @@ the comparison is all that is done.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ from flask import current_app
 from portal.core.files import Area, FileStore, open_store
 from portal.core.lockout import LockoutPolicy
 from portal.core.mail import SmtpSettings
+from portal.core.signing import CityCertificate, SigningKey, known_certificates, load_pkcs12
 from portal.core.sla import SlaTargets
 from portal.core.workdays import WorkCalendar
 
@@ -101,3 +103,21 @@ def smtp_settings() -> SmtpSettings:
         password=settings.SMTP_PASSWORD,
         starttls=settings.SMTP_STARTTLS,
     )
+
+
+def signing_key() -> SigningKey:
+    """The city's key for letters (LETTER_SIGNING_P12, checked at start), read once per process."""
+    settings = current_settings()
+    passphrase = settings.LETTER_SIGNING_PASSPHRASE.encode() if settings.LETTER_SIGNING_PASSPHRASE else None
+    return _signing_key(settings.LETTER_SIGNING_P12 or "", passphrase)
+
+
+@functools.cache
+def _signing_key(path: str, passphrase: bytes | None) -> SigningKey:
+    return load_pkcs12(Path(path).read_bytes(), passphrase)
+
+
+def city_certificates() -> list[CityCertificate]:
+    """Every certificate the city has used for letters, the current one included, oldest first."""
+    bundle = current_settings().LETTER_SIGNING_CERTS
+    return known_certificates(signing_key(), Path(bundle).read_bytes() if bundle else b"")

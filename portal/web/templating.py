@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from babel.numbers import format_currency
-from flask import Flask, request, url_for
+from flask import Flask, g, request, url_for
 from flask_babel import format_date, format_decimal, get_locale
 
 from portal.web.contact import current_contact
@@ -52,6 +52,11 @@ def combine_args(args: dict, **changes) -> dict:
     return merged
 
 
+def show_page(endpoint: str, **values: object) -> None:
+    """The GET page a POST's answer shows (for its language links)."""
+    g.shown_page = (endpoint, values)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["rupiah"] = rupiah
@@ -73,6 +78,11 @@ def init_app(app: Flask) -> None:
         def url_for_language(language: str) -> str:
             if request.endpoint is None or request.url_rule is None:
                 return url_for("home.index", lang=language)
+            if "GET" not in (request.url_rule.methods or ()):
+                # The answer to a POST-only address (a refused action shown on its page): the
+                # page it shows, never a GET on an address that only takes POST (405).
+                shown = g.get("shown_page")
+                return url_for(shown[0], **shown[1], lang=language) if shown else url_for("home.index", lang=language)
             args = {**(request.view_args or {}), "lang": language}
             return url_for(request.endpoint, **args)
 

@@ -231,6 +231,8 @@ def test_file_track_answer_and_rate_a_complaint(page: Page, live_server, js):
     expect(timeline(page)).to_contain_text("Anda sudah diusulkan sebagai peserta.")
     rating = page.get_by_role("region", name="Bagaimana penyelesaiannya?")
     rating.get_by_label("Puas" if js else "Belum puas — ajukan banding", exact=True).check()
+    if not js:
+        rating.get_by_label("Apa yang belum selesai menurut Anda?").fill("Nama saya belum muncul di cek status.")
     rating.get_by_role("button", name="Kirim penilaian").click()
 
     expect(status_tag(page)).to_have_text("Selesai" if js else "Banding sedang ditinjau")

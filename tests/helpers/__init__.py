@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -62,7 +63,22 @@ def app_settings(url: str, instance: Path) -> dict:
         "ROSTER_REJECTS_DIR": str(instance / "rejects"),
         # Tasks run in the request that queued them; tests/helpers/consumer.py runs real consumers.
         "TASK_QUEUE_URL": "immediate",
+        "LETTER_SIGNING_P12": test_signing_key(instance),
     }
+
+
+_SIGNING_KEYS = Path(tempfile.mkdtemp(prefix="sigap-test-keys-"))
+
+
+def test_signing_key(_instance: Path | None = None) -> str:
+    """The demo key of this test run's letters (production-mode apps included): one for every app
+    and consumer of the run, outside the folders tests empty."""
+    from portal.core.signing import make_demo_pkcs12
+
+    path = _SIGNING_KEYS / "test-signing.p12"
+    if not path.exists():
+        path.write_bytes(make_demo_pkcs12(b""))
+    return str(path)
 
 
 def migrate(url: str, instance: Path) -> None:

@@ -27,6 +27,7 @@ PASSED = (
     "LETTER_PART_LEASE_SECONDS",
     "SMTP_HOST",
     "SMTP_PORT",
+    "LETTER_SIGNING_P12",
 )
 
 

@@ -3,6 +3,9 @@ answer to hostile input must look like."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+
 import sqlalchemy as sa
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, settings
@@ -183,9 +186,28 @@ def clear_message(page: BeautifulSoup) -> str:
     return message.get_text(" ", strip=True) if message is not None else ""
 
 
-def assert_no_injected_markup(page: BeautifulSoup) -> None:
-    """Whatever was typed comes back as text: no script without src, no event-handler attribute."""
-    inline = [s for s in page.find_all("script") if not s.get("src")]
+def _script_hashes(policy: str) -> set[str]:
+    """The inline scripts a page's Content-Security-Policy names by their hash (the offline verifier)."""
+    for directive in policy.split(";"):
+        name, _, sources = directive.strip().partition(" ")
+        if name == "script-src":
+            return {source.strip("'") for source in sources.split() if source.startswith("'sha256-")}
+    return set()
+
+
+def _sha256(text: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+
+
+def assert_no_injected_markup(page: BeautifulSoup, policy: str = "") -> None:
+    """Whatever was typed comes back as text: no script without src (but JSON data blocks, and the
+    page's own script whose hash its policy names), no event-handler attribute."""
+    allowed = _script_hashes(policy)
+    inline = [
+        s
+        for s in page.find_all("script")
+        if not s.get("src") and s.get("type") != "application/json" and _sha256(s.string or "") not in allowed
+    ]
     assert inline == [], f"inline script on the page: {inline[:1]}"
     handlers = [(tag.name, attr) for tag in page.find_all(True) for attr in tag.attrs if attr.startswith("on")]
     assert handlers == [], f"event handler attributes: {handlers[:3]}"
@@ -197,7 +219,7 @@ def assert_handled(response, *, rows_before: dict[str, int] | None = None, what:
     assert response.status_code < 500, what
     page = parse(response) if response.mimetype == "text/html" else None
     if page is not None:
-        assert_no_injected_markup(page)
+        assert_no_injected_markup(page, response.headers.get("Content-Security-Policy", ""))
         if page.select(".error-message"):
             assert page.select_one(".error-summary") is not None, f"{what}: field errors without an error summary"
     if 300 <= response.status_code < 400:
@@ -213,7 +235,8 @@ def assert_handled(response, *, rows_before: dict[str, int] | None = None, what:
     return page
 
 
-def assert_security_headers(response, what: str) -> None:
+def assert_security_headers(response, what: str, *, camera: bool = False) -> None:
+    """`camera`: the page may ask for the camera of its own origin (the offline verifier scans QR codes)."""
     headers = response.headers
     policy = headers.get("Content-Security-Policy", "")
     directives = dict((d.strip().split(" ", 1) + [""])[:2] for d in policy.split(";") if d.strip())
@@ -225,5 +248,5 @@ def assert_security_headers(response, what: str) -> None:
     assert headers.get("X-Content-Type-Options") == "nosniff", what
     assert headers.get("X-Frame-Options") == "DENY", what
     assert headers.get("Referrer-Policy") in ("same-origin", "no-referrer", "strict-origin"), what
-    assert "camera=()" in headers.get("Permissions-Policy", ""), what
+    assert ("camera=(self)" if camera else "camera=()") in headers.get("Permissions-Policy", ""), what
     assert "Strict-Transport-Security" not in headers, what  # only outside development, over HTTPS

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.helpers import free_port, listening_socket
+from tests.helpers import free_port, listening_socket, test_signing_key
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -150,6 +150,7 @@ class Gunicorn:
             "ATTACHMENT_DIR": str(directory / "lampiran"),
             "ROSTER_REJECTS_DIR": str(directory / "rejects"),
             "LETTER_BATCH_DIR": str(directory / "letters"),
+            "LETTER_SIGNING_P12": test_signing_key(directory),
             "PYTHONUNBUFFERED": "1",
             **(env or {}),
         }

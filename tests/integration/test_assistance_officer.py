@@ -1,7 +1,7 @@
 """/petugas/bantuan: the assistance queue, the request page, scheduling, outcomes, notes, who sees
 disability data, its deletion, optimistic locking and the audit trail."""
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -104,7 +104,7 @@ def test_officers_see_only_their_kecamatan(client):
 def test_claim_schedule_and_record_the_outcome(client):
     officer = account()
     found, _ = assistance_request()
-    case, _ = complaint()
+    case, _ = complaint(subject_name="Sari Wulandari")  # the same person (issue 16 point 3)
     sign_in(client, officer)
     page = parse(client.get(f"/petugas/bantuan/{found.reference}"))
     assert page.select_one("#aksi-jadwalkan") is None  # claim first
@@ -124,6 +124,11 @@ def test_claim_schedule_and_record_the_outcome(client):
     db.session.refresh(found)
     assert found.status is AssistanceStatus.DIJADWALKAN and found.appointment_on == day
     assert found.contacted_at is not None and found.assigned_to_id == officer.id
+    # the outcome of the visit is recorded after it (issue 16 point 4)
+    response = act(client, found, "hasil", outcome="informasi", message="")
+    assert "Catat hasilnya sesudah itu" in parse(response).select_one(".error-summary").get_text()
+    found.appointment_on, found.appointment_at = local_date(utcnow()) - timedelta(days=1), time(10, 30)  # held
+    db.session.commit()
     response = act(client, found, "hasil", outcome="pengaduan_diajukan", reference="", message="")
     assert "Tulis nomor pengaduan atau usulan" in parse(response).select_one(".error-summary").get_text()
     response = act(client, found, "hasil", outcome="pengaduan_diajukan", reference="SGP-2026-999999")
@@ -169,7 +174,7 @@ def test_scheduling_checks_date_and_who_may_be_scheduled(client):
     sign_in(client, officer)
     act(client, found, "ambil")
     response = act(client, found, "jadwalkan", kind="telepon", on="2020-01-02", at="09:00", officer=str(officer.id))
-    assert "Tanggal janji sudah lewat" in parse(response).select_one(".error-summary").get_text()
+    assert "Waktu janji sudah lewat" in parse(response).select_one(".error-summary").get_text()
     page = parse(client.get(f"/petugas/bantuan/{found.reference}"))
     assert [o["value"] for o in page.select("#aksi-jadwalkan select option")] == [str(officer.id)]
     response = act(
@@ -256,7 +261,7 @@ def test_a_stale_form_gets_a_409_and_changes_nothing(client, app):
     values = {i["name"]: i.get("value", "") for i in stale.select("input[type=hidden]")}
     response = other.post(stale["action"], data={**values, "catatan-message": "Catatan lama"})
     assert response.status_code == 409
-    assert "baru saja diubah oleh petugas lain" in parse(response).get_text()
+    assert "sudah diubah sejak Anda membukanya" in parse(response).select_one("#berubah").get_text()
     db.session.refresh(found)
     assert [e.message for e in found.events if e.kind.value == "catatan"] == ["Sudah ditelepon, tidak diangkat."]
 

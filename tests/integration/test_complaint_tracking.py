@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from portal.complaints.services.lifecycle import Actor, add_event
 from portal.core.base import utcnow
+from portal.core.workdays import WorkCalendar, local_date
 from portal.extensions import db
 from portal.models import ComplaintStatus, EventKind, OutboxMessage, Satisfaction
 from tests.factories import complaint
@@ -113,9 +114,9 @@ def test_an_empty_answer_is_refused(client):
     assert response.status_code == 400 and "Tulis jawaban Anda." in parse(response).get_text()
 
 
-def rate(client, value):
+def rate(client, value, alasan="Nama saya belum muncul di cek status."):
     token = csrf_token(client, "/pengaduan/lacak/kasus")
-    return client.post("/pengaduan/lacak/kasus/nilai", data={"csrf_token": token, "penilaian": value})
+    return client.post("/pengaduan/lacak/kasus/nilai", data={"csrf_token": token, "penilaian": value, "alasan": alasan})
 
 
 def test_belum_puas_opens_one_appeal_for_a_supervisor(client):
@@ -197,3 +198,20 @@ def test_an_answered_complaint_shows_the_outcome_and_the_next_step(client):
     terms = {row.dt.get_text(strip=True): row.dd.get_text(strip=True) for row in rows}
     assert terms["Hasil"] == "Masuk daftar tunggu"
     assert terms["Langkah berikutnya bagi Anda"] == "Cek status lagi bulan depan."
+
+
+def test_an_appeal_needs_a_reason_and_gets_its_own_clock(client):
+    case, code = complaint()
+    officer_moves(case, ComplaintStatus.DIVERIFIKASI)
+    officer_moves(case, ComplaintStatus.SELESAI, "Anda sudah didaftarkan.")
+    old_due = case.resolve_due
+    track(client, case.reference, code)
+    refused = rate(client, "belum_puas", alasan="")
+    assert refused.status_code == 400
+    assert "Tulis apa yang belum selesai menurut Anda" in parse(refused).get_text()
+    assert rate(client, "belum_puas", alasan="Nama saya belum muncul.").status_code == 303
+    db.session.refresh(case)
+    reasons = [e.message for e in case.events if e.kind is EventKind.PENILAIAN]
+    assert reasons == ["Nama saya belum muncul."]
+    today = local_date(utcnow())
+    assert case.resolve_due == WorkCalendar().add_working_days(today, 10) and case.resolve_due != old_due

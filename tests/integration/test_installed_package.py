@@ -140,7 +140,18 @@ def installed(wheel, tmp_path_factory) -> dict:
         PUBLIC_BASE_URL=PUBLIC,
         TASK_QUEUE_URL=f"sqlite:///{home / 'tasks.sqlite3'}",  # one machine here
         FILE_STORE="database",
+        LETTER_SIGNING_PASSPHRASE="installed-test-passphrase",  # noqa: S106 (a test key)
+        LETTER_SIGNING_P12=str(home / "letters.p12"),
     )
+    made = subprocess.run(
+        [sys.executable, "-m", "portal.core.signing", "demo", env["LETTER_SIGNING_P12"]],
+        env=env,
+        cwd=home,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )  # the README's trial key, from the installed package
+    assert made.returncode == 0, made.stderr
     return {"site": site, "home": home, "env": env}
 
 
@@ -157,12 +168,19 @@ def run(installed, command: list[str], *, env: dict | None = None, stdin: str = 
 
 
 def exported(lines: list[str]) -> set[str]:
-    names = (re.match(r"([A-Z_]+)=", word) for line in lines if line.startswith("export ") for word in line.split())
+    words = (word for line in lines if line.startswith("export ") for word in line.split())
+    names = (re.match(r"([A-Z][A-Z0-9_]*)=", word) for word in words)
     return {name.group(1) for name in names if name}
 
 
 def test_the_readme_exports_what_production_requires_and_fills_in_the_tested_nginx_file():
-    assert exported(production_block()) == {"SECRET_KEY", "NIK_HMAC_KEY", *PRODUCTION_REQUIRED}
+    assert exported(production_block()) == {
+        "SECRET_KEY",
+        "NIK_HMAC_KEY",
+        "LETTER_SIGNING_P12",
+        "LETTER_SIGNING_PASSPHRASE",
+        *PRODUCTION_REQUIRED,
+    }
     nginx = production_block(1)
     variables = template_variables(TEMPLATE.read_text())  # what the nginx test renders
     assert len(variables) == 7 and exported(nginx) == variables

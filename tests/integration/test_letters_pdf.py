@@ -114,14 +114,22 @@ def decode_qr(pdf: bytes) -> list[str]:
     return [result.text for result in zxingcpp.read_barcodes(image) if result.format == zxingcpp.BarcodeFormat.QRCode]
 
 
-def test_the_qr_code_opens_the_verification_page_and_holds_no_nik(app):
+def test_the_qr_code_opens_the_verification_page_holds_the_signed_facts_and_no_nik(app):
+    from portal.letters.documents.seal import check
+    from portal.web.settings import city_certificates
+
     app.config["PUBLIC_BASE_URL"] = "https://sigap.bekasikota.go.id"
     someone = person()
     pdf, letter = letter_pdf(app, someone)
-    (url,) = decode_qr(pdf)
-    assert url == f"https://sigap.bekasikota.go.id/verifikasi/{letter.code}"
-    assert someone.nik not in url and someone.nik[-4:] not in url.rsplit("/", 1)[0]
+    (text,) = decode_qr(pdf)
+    url, _, sealed = text.partition("#")
+    assert url == f"https://sigap.bekasikota.go.id/verifikasi/{letter.code}" and sealed.startswith("SG1:")
+    assert someone.nik not in text and someone.nik[-4:] not in url.rsplit("/", 1)[0]
     assert app.test_client().get(url.removeprefix("https://sigap.bekasikota.go.id")).status_code == 200
+    with app.test_request_context():
+        facts = check(text, city_certificates()).facts
+    assert (facts.number, facts.code, facts.selesai) == (letter.number, letter.code, letter.selesai)
+    assert facts.masked_name != letter.nama and facts.masked_name[0] == letter.nama[0]
 
 
 def test_the_download_is_the_same_letter(app, client):

@@ -28,7 +28,7 @@ def test_the_case_page_shows_everything_and_is_audited(client):
 
 def test_claim_verify_reply_request_info_and_resolve(client):
     officer = account()
-    case, _ = complaint()
+    case, _ = complaint(email="warga@contoh.id")
     sign_in(client, officer)
     assert act(client, case, "ambil").status_code == 303
     assert act(client, case, "verifikasi").status_code == 303
@@ -100,7 +100,7 @@ def test_a_stale_form_gets_a_clear_409_and_changes_nothing(client, app):
     values = {i["name"]: i.get("value", "") for i in stale.select("input[type=hidden]")}
     response = other.post(stale["action"], data={**values, "message": "catatan lama"})
     assert response.status_code == 409
-    assert "baru saja diubah oleh petugas lain" in parse(response).get_text()
+    assert "sudah diubah sejak Anda membukanya" in parse(response).select_one("#berubah").get_text()
     db.session.refresh(case)
     assert [e.kind for e in case.events].count(EventKind.CATATAN) == 0
 
@@ -256,3 +256,35 @@ def test_marking_a_duplicate_says_the_same_of_a_case_out_of_sight_as_of_none(cli
     assert "dirinya sendiri" in mark(mine.reference)
     db.session.refresh(mine)
     assert mine.status is ComplaintStatus.DITERIMA and mine.duplicate_of_id is None
+
+
+def test_an_appeal_is_judged_by_another_supervisor_with_reasons(client, app):
+    from portal.complaints.services.tracking import rate_resolution
+    from portal.core.workdays import WorkCalendar
+    from portal.models import Satisfaction
+
+    first, second = account("supervisor"), account("supervisor")
+    case, _ = complaint()
+    sign_in(client, first)
+    act(client, case, "selesaikan", outcome="selesai", code="didaftarkan", next_step="Cek lagi.", message="Beres.")
+    db.session.refresh(case)
+    rate_resolution(
+        session=db.session,
+        complaint=case,
+        satisfaction=Satisfaction.BELUM_PUAS,
+        reason="Belum muncul di cek status.",
+        calendar=WorkCalendar(),
+    )
+    db.session.commit()
+    page = parse(client.get(f"/petugas/pengaduan/{case.reference}"))
+    assert page.select_one("#aksi-banding") is None  # the one who concluded it does not judge it
+    assert "Warga: belum puas" in page.select_one("ol.timeline").get_text()
+    assert "Belum muncul di cek status." in page.select_one("ol.timeline").get_text()
+    other = app.test_client()
+    sign_in(other, second)
+    response = act(other, case, "banding", decision="buka", message="Data DTSEN diperiksa ulang.")
+    assert response.status_code == 303
+    db.session.refresh(case)
+    assert case.status is ComplaintStatus.DIVERIFIKASI
+    decided = [e for e in case.events if e.kind is EventKind.STATUS and e.from_status is ComplaintStatus.BANDING]
+    assert decided[-1].message == "Data DTSEN diperiksa ulang." and decided[-1].acted_by.officer_id == second.id

@@ -103,3 +103,12 @@ def test_a_help_request_page_shows_its_messages_to_the_requester(client, app):
     told = page.select_one("#pesan-warga").find_next("ul").get_text(" ", strip=True)
     assert "Tanda terima" in told and "menunggu dikirim lewat SMS" in told
     assert page.select_one("#kontak-warga") is not None
+
+
+def test_an_officer_is_told_when_the_resident_cannot_be_messaged(client):
+    case, _ = complaint(email=None)  # a WhatsApp number, but this portal has no SMS or WhatsApp set up
+    sign_in(client, account())
+    act(client, case, "ambil")
+    assert act(client, case, "balas", message="Data Anda kami periksa.").status_code == 303
+    told = _page(client, case).select_one(".notice[role=status]").get_text(" ", strip=True)
+    assert "Warga tidak bisa dikabari" in told and "catat kontaknya" in told

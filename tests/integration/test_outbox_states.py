@@ -140,3 +140,23 @@ def test_a_message_that_cannot_be_written_does_not_stop_the_others(app, server):
     assert mailbox.messages[0]["To"] == "warga@contoh.id" and mailbox.messages[0]["Bcc"] is None
     state, attempts, error = states()["SGP-2026-999999"]
     assert (state, attempts) == ("antre", 1) and error.startswith("ValueError")
+
+
+def test_a_delivery_report_that_overtakes_the_senders_answer_is_kept(app):
+    """Kannel reports at once: the report may reach the portal before the sender has recorded
+    "sent". It is kept, and the sender's late "sent" does not undo it (found by bench/sms_drill.py)."""
+    from portal.notifications.models import OutboxChannel
+    from portal.notifications.services.outbox import Report, claim_next, mark_sent, record_report
+
+    message = OutboxMessage(channel=OutboxChannel.SMS, to_address="+6281234567890", subject="", body="Halo")
+    db.session.add(message)
+    db.session.commit()
+    now = utcnow()
+    claimed = claim_next(session=db.session, now=now, claimant="uji")
+    db.session.commit()
+    assert record_report(session=db.session, message_id=claimed.id, report=Report.DELIVERED, now=now)
+    db.session.commit()
+    assert not mark_sent(session=db.session, message_id=claimed.id, claimant="uji", now=now)
+    db.session.commit()
+    db.session.refresh(message)
+    assert message.state is OutboxState.SAMPAI and message.sent_at is not None

@@ -25,11 +25,20 @@ OWNER = {
     S.BANDING: {A.BALAS, A.CATATAN},  # only a supervisor decides an appeal
     S.DITUTUP: {A.CATATAN},
 }
-# A new access code for a resident who lost the receipt: in every status (issue 16 point 10).
-OWNER = {status: actions | {A.KODE_AKSES} for status, actions in OWNER.items()}
-# A supervisor acts on every case they see, assigns it, and decides appeals.
+# A new access code for a resident who lost the receipt: in every status (issue 16 point 10); a
+# contact with the resident logged in every status, an answer received while the case waits (issue 15).
+OWNER = {status: actions | {A.KODE_AKSES, A.KONTAK} for status, actions in OWNER.items()}
+OWNER[S.MENUNGGU_INFORMASI] |= {A.JAWABAN_DITERIMA}
+# Nothing is left to take on a closed case (issue 16 point 3: a closed duplicate offered "Ambil").
+TAKEN_WHEN_OPEN = {S.DITERIMA, S.DIVERIFIKASI, S.MENUNGGU_INFORMASI, S.DIRUJUK, S.BANDING}
+# A supervisor acts on every case they see, assigns it, moves an open one to another kecamatan
+# (issue 16 point 5), and decides appeals.
 SUPERVISOR = {status: actions | {A.TUGASKAN} for status, actions in OWNER.items()} | {
-    S.BANDING: {A.TUGASKAN, A.BALAS, A.BANDING, A.KODE_AKSES, A.CATATAN}
+    S.BANDING: {A.TUGASKAN, A.BALAS, A.BANDING, A.KODE_AKSES, A.KONTAK, A.CATATAN}
+}
+SUPERVISOR = {
+    status: actions | ({A.PINDAH_WILAYAH} if status in TAKEN_WHEN_OPEN else set())
+    for status, actions in SUPERVISOR.items()
 }
 
 
@@ -54,7 +63,7 @@ def test_the_assigned_officer(status):
 @pytest.mark.parametrize("status", list(S))
 def test_an_officer_on_an_unassigned_case_may_take_it_and_write_notes(status):
     got = available_actions(case=case(status, assigned_to_id=None), actor=officer())
-    assert got == (A.AMBIL, A.CATATAN)
+    assert got == ((A.AMBIL, A.CATATAN) if status in TAKEN_WHEN_OPEN else (A.CATATAN,))
 
 
 @pytest.mark.parametrize("status", list(S))
@@ -68,14 +77,21 @@ def test_a_supervisor(status, role):
     assigned = available_actions(case=case(status, assigned_to_id=OTHER), actor=officer(role))
     assert set(assigned) == SUPERVISOR[status]
     unassigned = available_actions(case=case(status, assigned_to_id=None), actor=officer(role))
-    assert set(unassigned) == SUPERVISOR[status] | {A.AMBIL}
+    assert set(unassigned) == SUPERVISOR[status] | ({A.AMBIL} if status in TAKEN_WHEN_OPEN else set())
 
 
 @pytest.mark.parametrize("status", list(S))
 def test_a_confidential_case_is_assigned_never_taken(status):
     secret = case(status, assigned_to_id=None, confidential=True)
     assert available_actions(case=secret, actor=officer()) == (A.CATATAN,)
-    assert A.AMBIL in available_actions(case=secret, actor=officer(Role.SUPERVISOR))
+    assert (A.AMBIL in available_actions(case=secret, actor=officer(Role.SUPERVISOR))) is (status in TAKEN_WHEN_OPEN)
+
+
+@pytest.mark.parametrize("status", list(S))
+def test_the_officer_who_filed_an_open_case_may_move_it(status):
+    filed = case(status, assigned_to_id=None, filed_by_id=ME)
+    assert (A.PINDAH_WILAYAH in available_actions(case=filed, actor=officer())) is (status in TAKEN_WHEN_OPEN)
+    assert A.PINDAH_WILAYAH not in available_actions(case=filed, actor=officer(id=OTHER))
 
 
 @pytest.mark.parametrize("status", list(S))

@@ -1,8 +1,13 @@
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from portal.config import PRODUCTION_REQUIRED, ConfigError, load_config
+from portal.core.signing import make_demo_pkcs12
+
+_KEYS = Path(tempfile.mkdtemp(prefix="sigap-config-test-"))
+(_KEYS / "letters.p12").write_bytes(make_demo_pkcs12(b"kata-sandi-kunci"))
 
 # What production needs besides the defaults (README, "Production"); memory:// given on purpose.
 BASE = {
@@ -13,6 +18,8 @@ BASE = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "TASK_QUEUE_URL": "redis://127.0.0.1:6379/1",
     "FILE_STORE": "database",
+    "LETTER_SIGNING_P12": str(_KEYS / "letters.p12"),
+    "LETTER_SIGNING_PASSPHRASE": "kata-sandi-kunci",
 }
 
 
@@ -224,6 +231,7 @@ def test_every_missing_production_setting_is_named_at_once(tmp_path: Path):
     assert named == [
         "SECRET_KEY",
         "NIK_HMAC_KEY",
+        "LETTER_SIGNING_P12",
         "PUBLIC_BASE_URL",
         "DATABASE_URL",
         "RATELIMIT_STORAGE_URI",
@@ -262,3 +270,15 @@ def test_the_app_does_not_start_in_production_without_its_public_address(monkeyp
     monkeypatch.delenv("SIGAP_ENV", raising=False)  # production unless said otherwise
     with pytest.raises(ConfigError, match="^PUBLIC_BASE_URL is required in production"):
         create_app()
+
+
+def test_the_letters_key_is_required_in_production_and_checked_at_start(tmp_path: Path):
+    without = {key: value for key, value in BASE.items() if key != "LETTER_SIGNING_P12"}
+    with pytest.raises(ConfigError, match="LETTER_SIGNING_P12 is required outside development"):
+        load_config(tmp_path, environ=without)
+    with pytest.raises(ConfigError, match="LETTER_SIGNING_P12 / LETTER_SIGNING_PASSPHRASE: the PKCS#12 file cannot"):
+        load_config(tmp_path, environ={**BASE, "LETTER_SIGNING_PASSPHRASE": "salah"})
+    with pytest.raises(ConfigError, match="LETTER_SIGNING_P12: .* cannot be read"):
+        load_config(tmp_path, environ={**BASE, "LETTER_SIGNING_P12": str(tmp_path / "tidak-ada.p12")})
+    laptop = load_config(tmp_path, environ={"SIGAP_ENV": "development"})
+    assert laptop["LETTER_SIGNING_P12"] == str(tmp_path / "demo-signing.p12")

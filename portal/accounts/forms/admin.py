@@ -121,6 +121,13 @@ class AccountEditForm(_AccountFields):
     active = BooleanField(
         _l("Aktif (boleh masuk)"), description=_l("Akun yang dinonaktifkan langsung dikeluarkan dari semua sesi.")
     )
+    release = BooleanField(
+        _l("Kembalikan pengaduan dan permintaan bantuannya yang masih terbuka ke antrean supervisor"),
+        description=_l(
+            "Hanya yang tidak akan terlihat lagi olehnya (akun nonaktif, atau di luar wilayah barunya). "
+            "Semuanya menjadi belum ditugaskan, dengan catatan di riwayatnya."
+        ),
+    )
 
 
 class PasswordResetForm(FlaskForm):

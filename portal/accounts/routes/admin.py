@@ -14,11 +14,12 @@ from portal.accounts.forms.admin import (
     PasswordResetForm,
     TwoFactorResetForm,
 )
-from portal.accounts.labels import error_message
+from portal.accounts.labels import error_message, held_message, released_message
 from portal.accounts.models import Account
 from portal.accounts.routes import officer_bp as bp
 from portal.accounts.services import admin as account_admin
 from portal.accounts.services.accounts import AccountError, AccountRefusal
+from portal.accounts.services.handover import HoldsOpenWork
 from portal.core.regions import regions
 from portal.core.roles import Role
 from portal.extensions import current_session, db
@@ -75,7 +76,14 @@ def _account(account_id: int) -> Account:
 
 
 def _account_form(
-    form, account: Account | None, *, reset_form=None, two_factor_form=None, error: str | None = None, status: int = 200
+    form,
+    account: Account | None,
+    *,
+    reset_form=None,
+    two_factor_form=None,
+    error: str | None = None,
+    held: dict[str, int] | None = None,
+    status: int = 200,
 ):
     if account is not None and reset_form is None:
         reset_form = PasswordResetForm(formdata=None, email=account.email)
@@ -89,6 +97,8 @@ def _account_form(
         reset_form=reset_form,
         two_factor_form=two_factor_form,
         error=error,
+        held=held,
+        held_message=held_message(held) if held else None,
         title=title,
     ), status
 
@@ -122,7 +132,7 @@ def update_account(account_id: int):
     if not form.validate_on_submit():
         return _account_form(form, account, status=400 if form.is_submitted() else 200)
     try:
-        account_admin.update(
+        released = account_admin.update(
             session=current_session(),
             account=account,
             name=form.name.data,
@@ -132,12 +142,19 @@ def update_account(account_id: int):
             active=form.active.data,
             by=current_user,
             who=current_actor(),
+            holders=current_app.extensions.get("sigap_work_holders", {}),
+            release=form.release.data,
         )
     except AccountError as error:
         db.session.rollback()
         return _account_form(form, _account(account_id), error=error_message(error), status=400)
+    except HoldsOpenWork as held:
+        db.session.rollback()
+        return _account_form(form, _account(account_id), held=held.held, status=400)
     db.session.commit()
     flash(_("Perubahan akun %(email)s disimpan.", email=account.email))
+    if released:
+        flash(released_message(released))
     return redirect(url_for("officers.accounts.list_accounts"), 303)
 
 

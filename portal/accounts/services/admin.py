@@ -3,12 +3,15 @@ the two-factor verification. Every change is audited; no admin can lock themselv
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Account, AccountKecamatan
 from portal.accounts.services import accounts
 from portal.accounts.services.accounts import AccountError, AccountRefusal
+from portal.accounts.services.handover import WorkHolder, future_account, hand_over
 from portal.core import trail as audit
 from portal.core.regions import regions
 from portal.core.roles import Role
@@ -73,11 +76,21 @@ def find_by_email(*, session: Session, email: str) -> Account:
     return account
 
 
-def deactivate(*, session: Session, account: Account, who: audit.Actor, via: str = "") -> bool:
+def deactivate(
+    *,
+    session: Session,
+    account: Account,
+    who: audit.Actor,
+    via: str = "",
+    holders: Mapping[str, WorkHolder] | None = None,
+    release: bool = False,
+) -> bool:
     """Turn an account off and sign it out everywhere (the CLI's `users deactivate`); False when
-    it already was."""
+    it already was. Refused (handover.HoldsOpenWork) while it holds open work, unless `release`
+    hands that work back to the supervisors' queue."""
     if not account.active:
         return False
+    hand_over(session=session, account=account, future=None, holders=holders or {}, release=release, who=who)
     account.active = False
     account.session_version += 1
     session.flush()
@@ -103,9 +116,13 @@ def update(
     by: Account,
     who: audit.Actor,
     city_wide: bool,
-) -> None:
+    holders: Mapping[str, WorkHolder] | None = None,
+    release: bool = False,
+) -> dict[str, int]:
     """Change an account's name, role, kecamatan scope (an officer's chosen: check_scope) and
-    whether it may sign in."""
+    whether it may sign in. A change that would take open cases or help requests out of its
+    sight is refused (handover.HoldsOpenWork) unless `release` hands them back to the
+    supervisors' queue; returns what was handed back per kind."""
     accounts.check_scope(role=role, kecamatan_codes=kecamatan_codes, city_wide=city_wide)
     if account.id == by.id and not active:
         raise AccountError(AccountRefusal.OWN_ACTIVE)
@@ -114,6 +131,10 @@ def update(
     unknown = [c for c in kecamatan_codes if c not in regions().kecamatan]
     if unknown:
         raise AccountError(AccountRefusal.UNKNOWN_KECAMATAN, codes=", ".join(unknown))
+    future = future_account(account, role=role, kecamatan_codes=kecamatan_codes, active=active)
+    released = hand_over(
+        session=session, account=account, future=future, holders=holders or {}, release=release, who=who
+    )
     changes = []
     name = name.strip() or account.name
     if name != account.name:
@@ -135,7 +156,7 @@ def update(
         if not active:
             account.session_version += 1  # reactivating later must not revive old sessions
     if not changes:
-        return
+        return released
     session.flush()
     audit.record(
         session=session,
@@ -145,6 +166,7 @@ def update(
         object_id=account.id,
         detail="; ".join(changes),
     )
+    return released
 
 
 def reset_password(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
@@ -60,6 +60,10 @@ class ScheduleForm(CaseForm):
         validators=[InputRequired(message=_l("Tulis jam janji, misalnya 10:00."))],
         render_kw={"type": "time"},
     )
+    outside_asked = BooleanField(
+        _l("Waktu di luar permintaan warga sudah disepakati dengan warga"),
+        description=_l("Centang hanya bila warga sudah setuju, misalnya lewat telepon."),
+    )
     officer = SelectField(
         _l("Petugas yang datang atau menghubungi"),
         coerce=str,
@@ -87,6 +91,14 @@ class OutcomeForm(CaseForm):
         render_kw={"maxlength": 20, "autocapitalize": "characters"},
     )
     message = _message(_l("Pesan untuk warga (tidak wajib)"), _l("Terlihat di halaman lacak."))
+    override_note = StringField(
+        _l("Pengecualian supervisor: alasan memakai nomor pengaduan orang lain"),
+        description=_l(
+            "Kosongkan bila pengaduan itu tentang orang yang sama. Dicatat di riwayat internal dan jejak audit."
+        ),
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=300, message=_l("Paling banyak 300 huruf."))],
+    )
 
     def validate_reference(self, field):
         if field.data:

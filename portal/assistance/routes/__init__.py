@@ -23,3 +23,7 @@ def _errors_of_this_domain(state) -> None:
     from portal.assistance.services.actions import filing_source
 
     state.app.extensions["sigap_filing_sources"] = filing_source
+    # an officer's account turned off or scope narrowed: their open help requests (portal.accounts)
+    from portal.assistance.services.handover import OpenRequests
+
+    state.app.extensions.setdefault("sigap_work_holders", {})["assistance"] = OpenRequests()

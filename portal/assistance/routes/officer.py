@@ -3,8 +3,11 @@ request page with its timeline, and the actions on it."""
 
 from __future__ import annotations
 
+from datetime import time
+
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -38,10 +41,11 @@ from portal.notifications import labels as notice_labels
 from portal.notifications.services.contacts import contacts_for
 from portal.notifications.services.notices import notice_rows
 from portal.web.auth import ALL_STAFF, current_actor, roles_required
-from portal.web.errors import render_error
-from portal.web.forms import first_error
+from portal.web.forms import first_error, seen_value
 from portal.web.htmx import render_page_or_fragment
 from portal.web.numbers import as_id, as_page
+from portal.web.settings import current_settings, work_calendar
+from portal.web.templating import show_page
 
 
 def _enum(enum_cls, value):
@@ -60,6 +64,7 @@ def filters_from(args) -> AssistanceFilters:
         topic=_enum(AssistanceTopic, args.get("keperluan")),
         kecamatan=kecamatan if kecamatan in regions().kecamatan else None,
         assigned=args.get("ditugaskan") if args.get("ditugaskan") in ("saya", "belum") else None,
+        assigned_to=as_id(args.get("petugas")),
         overdue=args.get("terlambat") == "1",
         q=(args.get("q") or "")[:80],
         page=as_page(page),
@@ -114,9 +119,15 @@ def _officers_for(found: AssistanceRequest) -> list[Account]:
     return [a for a in accounts if can_view(a, found)]
 
 
-def _render(found: AssistanceRequest, *, active_form=None, error: str | None = None, status: int = 200):
+def _seen(found: AssistanceRequest) -> str:
+    return seen_value(found.events[-1].id if found.events else None, found.assigned_to_id)
+
+
+def _render(found: AssistanceRequest, *, active_form=None, error: str | None = None, status: int = 200, conflict=None):
     # Each form's fields are prefixed with its action: one page, several "message" fields, unique ids.
-    made = {name: cls(formdata=None, version=found.version, prefix=name) for name, cls in ACTION_FORMS.items()}
+    show_page("officers.assistance.show_assistance_request", reference=found.reference)
+    version, seen = found.version, _seen(found)
+    made = {name: cls(formdata=None, version=version, seen=seen, prefix=name) for name, cls in ACTION_FORMS.items()}
     if active_form is not None:
         made[active_form[0]] = active_form[1]
     officers = _officers_for(found)
@@ -149,6 +160,9 @@ def _render(found: AssistanceRequest, *, active_form=None, error: str | None = N
         assigned=assigned,
         action_error=error,
         form_error=first_error(active_form),
+        conflict=conflict,
+        open_action=active_form[0] if conflict and active_form else None,
+        moment=lambda value: format_datetime(value, "d MMMM y, HH.mm"),
         show_disability=show_disability,
         may_act=can_act(current_user, found),
         place=kelurahan(found.kelurahan_code),
@@ -197,6 +211,12 @@ def _done(action: str) -> str:
     }[action]
 
 
+def office_hours() -> actions.OfficeHours:
+    """Visits and calls: working days (holidays, cuti bersama) in the office's hours (CONTACT_HOURS)."""
+    opens, closes = (time.fromisoformat(part.replace(".", ":")) for part in current_settings().CONTACT_HOURS.split("-"))
+    return actions.OfficeHours(calendar=work_calendar(), opens=opens, closes=closes)
+
+
 def _perform(action: str, form, found: AssistanceRequest) -> None:
     common = {
         "session": current_session(),
@@ -218,6 +238,8 @@ def _perform(action: str, form, found: AssistanceRequest) -> None:
                 on=form.on.data,
                 at=form.at.data,
                 message=form.message.data or "",
+                hours=office_hours(),
+                outside_asked=form.outside_asked.data,
                 **common,
             )
         case "hasil":
@@ -225,12 +247,61 @@ def _perform(action: str, form, found: AssistanceRequest) -> None:
                 outcome=AssistanceOutcome(form.outcome.data),
                 complaint_reference=form.reference.data,
                 message=form.message.data or "",
+                override_note=form.override_note.data or "",
                 **common,
             )
         case "catatan":
             actions.note(message=form.message.data, **common)
         case "hapus-disabilitas":
             actions.delete_disability(**common)
+
+
+def _offered(found: AssistanceRequest, action: str) -> bool:
+    """Whether the request page offers `action` now (as assistance/_petugas_aksi.html decides)."""
+    open_request = found.status is not AssistanceStatus.SELESAI
+    return {
+        "ambil": open_request and not found.assigned_to_id,
+        "jadwalkan": open_request and can_act(current_user, found),
+        "hasil": open_request and can_act(current_user, found),
+        "hapus-disabilitas": can_see_disability(current_user, found) and found.has_disability_data,
+    }.get(action, True)
+
+
+def _conflict(found: AssistanceRequest, action: str, form):
+    """The request changed since the officer opened it: the request page again, as it is now,
+    with what changed and who changed it, and the typed text offered back (the same form with
+    the new version, or an internal note when the action is no longer offered). 409."""
+    seen = form.seen_state
+    new_events = [e for e in found.events if seen is None or e.id > seen[0]]
+    if seen is None:
+        new_events = new_events[-3:]
+    typed = getattr(getattr(form, "message", None), "data", None) or ""
+    still_open = _offered(found, action)
+    if still_open:
+        form.version.data, form.seen.data = str(found.version), _seen(found)
+        kept = (action, form)
+    elif typed:
+        note = forms.NoteForm(formdata=None, version=found.version, seen=_seen(found), prefix="catatan", message=typed)
+        kept = ("catatan", note)
+    else:
+        kept = None
+    conflict = {
+        "label": ACTION_LABELS[action](),
+        "events": list(reversed(new_events)),
+        "assignee_changed": seen is not None and seen[1] != found.assigned_to_id,
+        "typed": typed,
+        "still_open": still_open,
+    }
+    return _render(found, active_form=kept, conflict=conflict, status=409)
+
+
+ACTION_LABELS = {
+    "ambil": lambda: _("Ambil permintaan ini"),
+    "jadwalkan": lambda: _("Jadwalkan kunjungan atau panggilan"),
+    "hasil": lambda: _("Catat hasil bantuan"),
+    "catatan": lambda: _("Catatan internal"),
+    "hapus-disabilitas": lambda: _("Hapus data disabilitas"),
+}
 
 
 @bp.post("/bantuan/<reference>/aksi/<action>")
@@ -247,9 +318,9 @@ def act_on_assistance_request(reference: str, action: str):
         return _render(found, active_form=(action, form), status=400)
     try:
         _perform(action, form, found)
-    except actions.RequestChanged as changed:
+    except actions.RequestChanged:
         db.session.rollback()
-        return render_error(409, error_message(changed))
+        return _conflict(db.session.get_one(AssistanceRequest, found.id), action, form)
     except DomainError as error:
         db.session.rollback()
         again = db.session.get_one(AssistanceRequest, found.id)

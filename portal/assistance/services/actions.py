@@ -17,6 +17,7 @@ from portal.assistance.models import (
     AssistanceOutcome,
     AssistanceRequest,
     AssistanceStatus,
+    TimeOfDay,
 )
 from portal.assistance.services.access import can_act, can_see_disability, can_view
 from portal.assistance.services.requests import (
@@ -28,12 +29,15 @@ from portal.assistance.services.requests import (
     transition,
 )
 from portal.complaints.models.complaint import Complaint
+from portal.complaints.services.access import can_view as can_view_complaint
 from portal.core import trail as audit
 from portal.core.base import utcnow
 from portal.core.errors import DomainError
+from portal.core.names import names_match
 from portal.core.trail import ActedBy
-from portal.core.workdays import local_date
+from portal.core.workdays import JAKARTA, WorkCalendar, local_date
 from portal.notifications.models import NoticeEvent
+from portal.roster.models.person import Person
 
 A = AssistanceStatus
 OBJECT = "assistance"
@@ -82,6 +86,42 @@ def claim(
     audit.record(session=session, actor=who, action="ambil", object_type=OBJECT, object_id=request.id)
 
 
+# The parts of the day a resident may ask for (assistance/_times.html says them).
+TIME_WINDOWS: dict[TimeOfDay, tuple[time, time]] = {
+    TimeOfDay.PAGI: (time(8), time(11)),
+    TimeOfDay.SIANG: (time(11), time(14)),
+    TimeOfDay.SORE: (time(14), time(17)),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeHours:
+    """When visits and calls are made: working days (`calendar`), from `opens` until `closes`."""
+
+    calendar: WorkCalendar
+    opens: time
+    closes: time
+
+
+def _check_when(
+    request: AssistanceRequest, on: date, at: time, hours: OfficeHours, now: datetime, *, outside_asked: bool
+) -> bool:
+    """Refuse an appointment at a time no one works or already past; True when it falls outside
+    the parts of the day the resident asked for and the officer confirmed it (else refused)."""
+    if on < local_date(now) or datetime.combine(on, at, tzinfo=JAKARTA) < now:
+        raise NotAllowed(HelpRefusal.DATE_PAST)
+    if not hours.calendar.is_working_day(on):
+        raise NotAllowed(HelpRefusal.NOT_A_WORKING_DAY, on=on)
+    if not hours.opens <= at < hours.closes:
+        raise NotAllowed(HelpRefusal.OUTSIDE_OFFICE_HOURS, opens=hours.opens, closes=hours.closes)
+    asked = [TimeOfDay(value) for value in request.preferred_times if value in {part.value for part in TimeOfDay}]
+    if not asked or any(TIME_WINDOWS[part][0] <= at < TIME_WINDOWS[part][1] for part in asked):
+        return False
+    if not outside_asked:
+        raise NotAllowed(HelpRefusal.OUTSIDE_PREFERRED_TIME, asked=asked)
+    return True
+
+
 def schedule(
     *,
     session: Session,
@@ -94,13 +134,16 @@ def schedule(
     message: str,
     expected_version: int,
     who: audit.Actor,
+    hours: OfficeHours,
+    outside_asked: bool = False,
     now: datetime | None = None,
 ) -> None:
-    """Book (or move) a visit or a call with the officer who will make it."""
+    """Book (or move) a visit or a call with the officer who will make it: on a working day in
+    office hours, and in the parts of the day the resident asked for unless the officer confirms
+    otherwise (`outside_asked`: e.g. agreed with the resident on the phone)."""
     _check(request, officer, expected_version)
     now = now or utcnow()
-    if on < local_date(now):
-        raise NotAllowed(HelpRefusal.DATE_PAST)
+    outside = _check_when(request, on, at, hours, now, outside_asked=outside_asked)
     if assignee.id != officer.id and not officer.is_supervisor:
         raise NotAllowed(HelpRefusal.SUPERVISOR_SCHEDULES)
     if not assignee.active or not can_view(assignee, request):
@@ -129,7 +172,8 @@ def schedule(
         action="jadwalkan",
         object_type=OBJECT,
         object_id=request.id,
-        detail=f"{kind.value} {on.isoformat()} {at.strftime('%H:%M')} akun {assignee.id}",
+        detail=f"{kind.value} {on.isoformat()} {at.strftime('%H:%M')} akun {assignee.id}"
+        + ("; di luar waktu yang diminta warga, dikonfirmasi petugas" if outside else ""),
     )
 
 
@@ -144,13 +188,38 @@ def record_outcome(
     expected_version: int,
     who: audit.Actor,
     now: datetime | None = None,
+    override_note: str = "",
 ) -> None:
+    """Close the request with its outcome; one that names a complaint or proposal names one about
+    the same person (see `about_the_same_person`), unless a supervisor says why with
+    `override_note` (internal timeline and audit trail)."""
     _check(request, officer, expected_version)
+    now = now or utcnow()
+    if request.status is A.DIJADWALKAN and request.appointment_on and request.appointment_at:
+        visit = datetime.combine(request.appointment_on, request.appointment_at, tzinfo=JAKARTA)
+        if visit > now:
+            raise NotAllowed(HelpRefusal.OUTCOME_BEFORE_VISIT, on=request.appointment_on, at=request.appointment_at)
+    override = ""
     if outcome in NEEDS_REFERENCE:
         if not complaint_reference:
             raise NotAllowed(HelpRefusal.REFERENCE_NEEDED)
-        if session.scalar(sa.select(Complaint.id).where(Complaint.reference == complaint_reference)) is None:
+        filed = session.scalars(sa.select(Complaint).where(Complaint.reference == complaint_reference)).first()
+        if filed is None or not can_view_complaint(officer, filed):
             raise NotAllowed(HelpRefusal.REFERENCE_NOT_FOUND, ref=complaint_reference)
+        if not about_the_same_person(session=session, request=request, complaint=filed):
+            if not (officer.is_supervisor and override_note.strip()):
+                raise NotAllowed(
+                    HelpRefusal.REFERENCE_OTHER_PERSON, ref=complaint_reference, supervisor=officer.is_supervisor
+                )
+            override = override_note.strip()
+            add_event(
+                session=session,
+                request=request,
+                kind=AssistanceEventKind.CATATAN,
+                acted_by=ActedBy.officer(officer.id),
+                public=False,
+                message=override,
+            )
     request.outcome = outcome
     request.outcome_reference = complaint_reference if outcome in NEEDS_REFERENCE else None
     transition(
@@ -169,8 +238,21 @@ def record_outcome(
         action="catat_hasil",
         object_type=OBJECT,
         object_id=request.id,
-        detail=outcome.value + (f" {complaint_reference}" if request.outcome_reference else ""),
+        detail=outcome.value
+        + (f" {complaint_reference}" if request.outcome_reference else "")
+        + (f"; orang berbeda, pengecualian supervisor: {override[:200]}" if override else ""),
     )
+
+
+def about_the_same_person(*, session: Session, request: AssistanceRequest, complaint: Complaint) -> bool:
+    """A complaint filed from this request (its timeline says so), or one whose person has the
+    request's name (the complaint's, or the roster's for its NIK). A help request has no NIK."""
+    if any(event.complaint_reference == complaint.reference for event in request.events):
+        return True
+    if names_match(request.subject_name, complaint.subject_name):
+        return True
+    person = session.get(Person, complaint.person_id) if complaint.person_id else None
+    return person is not None and names_match(request.subject_name, person.nama)
 
 
 def note(

@@ -35,6 +35,7 @@ class AssistanceFilters:
     topic: AssistanceTopic | None = None
     kecamatan: str | None = None
     assigned: str | None = None  # "saya" (me) or "belum" (unassigned)
+    assigned_to: int | None = None  # one officer's account (supervisors: reassigning an officer's requests)
     overdue: bool = False
     q: str = ""
     page: int = 1
@@ -89,6 +90,8 @@ def _filters(
         clauses.append(R.assigned_to_id == viewer.id)
     elif filters.assigned == "belum":
         clauses.append(R.assigned_to_id.is_(None))
+    if filters.assigned_to is not None and viewer.is_supervisor:
+        clauses.append(R.assigned_to_id == filters.assigned_to)
     if filters.overdue:
         clauses.append(overdue_clause(today))
     if (search := _search(filters.q)) is not None:

@@ -89,6 +89,11 @@ class HelpRefusal(enum.StrEnum):
     DISABILITY_NOT_YOURS = "disability_not_yours"
     NO_DISABILITY_DATA = "no_disability_data"
     ALREADY_SENT = "already_sent"  # the draft was filed by another send of it (a double tap)
+    REFERENCE_OTHER_PERSON = "reference_other_person"  # ref, supervisor (may override with a note)
+    NOT_A_WORKING_DAY = "not_a_working_day"  # on
+    OUTSIDE_OFFICE_HOURS = "outside_office_hours"  # opens, closes
+    OUTSIDE_PREFERRED_TIME = "outside_preferred_time"  # asked (TimeOfDay list)
+    OUTCOME_BEFORE_VISIT = "outcome_before_visit"  # on, at
 
 
 class DraftAlreadySent(DomainError):

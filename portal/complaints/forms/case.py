@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import LazyString
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
@@ -10,7 +10,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from portal.complaints.labels import resolution_label
-from portal.complaints.models.complaint import ReferralAgency, ResolutionCode
+from portal.complaints.models.complaint import ComplaintStatus, ReferralAgency
+from portal.complaints.services.decisions import CODES_FOR_OUTCOME
 from portal.notifications.models import ContactMethod, ContactOutcome
 from portal.web.forms import CaseForm, OneOfTheChoices, strip_filter
 
@@ -21,7 +22,16 @@ AGENCIES = [
     SelectChoice(ReferralAgency.SP4N_LAPOR.value, "SP4N-LAPOR!"),
     SelectChoice(ReferralAgency.LAINNYA.value, _l("Instansi lain")),
 ]
-RESOLUTIONS = [SelectChoice(code.value, LazyString(resolution_label, code.value)) for code in ResolutionCode]
+
+
+def resolution_choices() -> dict[str, list[SelectChoice]]:
+    """The reasons grouped (<optgroup>) under the outcome they fit (complaints.services.decisions):
+    only fitting pairs are offered, and conclude() refuses any other."""
+    groups = ((_("Jika selesai"), ComplaintStatus.SELESAI), (_("Jika ditolak"), ComplaintStatus.DITOLAK))
+    return {
+        label: [SelectChoice(code.value, resolution_label(code.value)) for code in CODES_FOR_OUTCOME[outcome]]
+        for label, outcome in groups
+    }
 
 
 def _message(label, required=True):
@@ -100,7 +110,7 @@ class ConcludeForm(CaseForm):
     )
     code = SelectField(
         _l("Alasan"),
-        choices=RESOLUTIONS,
+        description=_l("Pilih alasan dari kelompok hasil yang Anda pilih di atas."),
         validate_choice=False,
         validators=[DataRequired(message=_l("Pilih alasan.")), OneOfTheChoices()],
     )
@@ -113,6 +123,10 @@ class ConcludeForm(CaseForm):
         ],
     )
     message = _message(_l("Penjelasan untuk warga"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.code.choices = resolution_choices()
 
 
 class AppealForm(CaseForm):
@@ -133,6 +147,31 @@ class DuplicateForm(CaseForm):
         _l("Sama dengan pengaduan nomor"),
         filters=[strip_filter],
         validators=[DataRequired(message=_l("Tulis nomor pengaduan asal."))],
+    )
+    override_note = StringField(
+        _l("Pengecualian supervisor: alasan menandai ganda walau NIK berbeda"),
+        description=_l("Kosongkan bila orangnya sama. Dicatat di riwayat internal dan jejak audit."),
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=300, message=_l("Paling banyak 300 huruf."))],
+    )
+
+
+class TransferForm(CaseForm):
+    kelurahan = SelectField(
+        _l("Pindahkan ke kelurahan"),
+        description=_l(
+            "Tempat tinggal warga yang benar. Pengaduan di kecamatan lain ditangani petugas kecamatan tersebut."
+        ),
+        validate_choice=False,
+        validators=[DataRequired(message=_l("Pilih kelurahan tujuan."))],
+    )
+    reason = StringField(
+        _l("Alasan pemindahan"),
+        filters=[strip_filter],
+        validators=[
+            DataRequired(message=_l("Tulis alasan pemindahan.")),
+            Length(max=300, message=_l("Paling banyak 300 huruf.")),
+        ],
     )
 
 

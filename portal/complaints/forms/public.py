@@ -283,3 +283,16 @@ class RatingForm(FlaskForm):
         validators=[InputRequired(message=_l("Pilih puas atau belum puas.")), OneOfTheChoices()],
         validate_choice=False,
     )
+    alasan = TextAreaField(
+        _l("Apa yang belum selesai menurut Anda?"),
+        description=_l("Wajib diisi jika belum puas: supervisor lain menilai banding Anda dari penjelasan ini."),
+        filters=[strip_filter],
+        validators=[Length(max=2000, message=_l("Paling banyak 2.000 huruf."))],
+        render_kw={"rows": 4, "maxlength": 2000},
+    )
+
+    def validate_alasan(self, field) -> None:
+        if self.penilaian.data == Satisfaction.BELUM_PUAS.value and not field.data:
+            raise ValidationError(
+                _l("Tulis apa yang belum selesai menurut Anda, agar supervisor bisa menilai banding Anda.")
+            )

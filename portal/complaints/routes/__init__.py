@@ -8,6 +8,7 @@ officer_bp = Blueprint("complaints", __name__)  # registered by portal.officers 
 from portal.complaints.routes import (  # noqa: E402,F401
     assisted_filing,
     case_page,
+    case_transfer,
     expired,
     filing,
     queue,
@@ -39,3 +40,7 @@ def _errors_of_this_domain(state) -> None:
         }
     )
     register_unavailable_message(state.app, delayed_confirmation(confirmations))
+    # an officer's account turned off or scope narrowed: their open cases (portal.accounts)
+    from portal.complaints.services.handover import OpenCases
+
+    state.app.extensions.setdefault("sigap_work_holders", {})["complaints"] = OpenCases()

@@ -276,6 +276,7 @@ def check_assisted_filing():
         ),
         "from_request": draft.data.get("bantuan"),
         "contact_dropped": data.anonymous and bool(draft.data.get(CONTACT_DROPPED)),
+        "out_of_sight": out_of_sight(data.kelurahan_code, data.category),
     }
     if request.method != "POST":
         return _render("complaints/periksa.html", **context)
@@ -308,6 +309,13 @@ def check_assisted_filing():
     return redirect(url_for("officers.complaints.show_assisted_confirmation"), 303)
 
 
+def out_of_sight(kelurahan_code: str, category: ComplaintCategory) -> bool:
+    """Whether the officer filing it could not open the case once filed (another kecamatan, or a
+    misconduct report, for supervisors only): the check page warns before it is sent (issue 16
+    point 5), the confirmation links to it only when they can."""
+    return not can_view(current_user, Complaint(kelurahan_code=kelurahan_code, category=category))
+
+
 def _sent_already():
     session.pop(DRAFT_KEY, None)
     return redirect(url_for("officers.complaints.show_assisted_confirmation"), 303)
@@ -325,7 +333,13 @@ def _filed() -> tuple[Complaint, str]:
 @roles_required(*ALL_STAFF)
 def show_assisted_confirmation():
     complaint, code = _filed()
-    return _render("complaints/terkirim.html", complaint=complaint, code=code)
+    return _render(
+        "complaints/terkirim.html",
+        complaint=complaint,
+        code=code,
+        out_of_sight=out_of_sight(complaint.kelurahan_code, complaint.category),
+        place=kelurahan(complaint.kelurahan_code),
+    )
 
 
 @bp.get("/pengaduan/baru/terkirim/tanda-terima.pdf")

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import Account
 from portal.complaints.forms import case as forms
+from portal.complaints.forms.public import kelurahan_choices
 from portal.complaints.labels import (
     action_label,
     actor_names,
@@ -18,18 +20,17 @@ from portal.complaints.labels import (
     error_message,
     officer_event_label,
     officer_status_label,
-    template_values,
 )
 from portal.complaints.models.complaint import Attachment, Complaint, ComplaintStatus, ReferralAgency, ResolutionCode
-from portal.complaints.models.response_template import TemplateKind
 from portal.complaints.routes import officer_bp as bp
+from portal.complaints.routes.case_conflict import what_changed
+from portal.complaints.routes.case_templates import offer_templates
 from portal.complaints.routes.queue import queue_address
 from portal.complaints.services import actions as case_actions
 from portal.complaints.services import contact_actions
-from portal.complaints.services import templates as response_templates
 from portal.complaints.services.access import can_see_identity, can_see_subject, can_view
 from portal.complaints.services.available import CaseAction, available_actions
-from portal.complaints.services.lifecycle import CaseRefusal, actor_accounts, opened_by
+from portal.complaints.services.lifecycle import CaseRefusal, actor_accounts, opened_by, recipient
 from portal.core import trail as audit
 from portal.core.errors import DomainError
 from portal.core.regions import kelurahan
@@ -37,15 +38,15 @@ from portal.extensions import current_session, db
 from portal.notifications import labels as notice_labels
 from portal.notifications.models import ContactMethod, ContactOutcome
 from portal.notifications.services.contacts import contacts_for
-from portal.notifications.services.notices import notice_rows
+from portal.notifications.services.notices import notice_rows, route
 from portal.roster import labels as people
 from portal.roster.models.person import Person, PersonStatusHistory
 from portal.web.auth import ALL_STAFF, current_actor, roles_required
-from portal.web.errors import render_error
 from portal.web.files import send_stored
-from portal.web.forms import first_error
+from portal.web.forms import first_error, seen_value
 from portal.web.numbers import as_id
-from portal.web.settings import attachment_store, work_calendar
+from portal.web.settings import attachment_store, current_settings, work_calendar
+from portal.web.templating import show_page
 
 
 def _case(reference: str) -> Complaint:
@@ -55,33 +56,22 @@ def _case(reference: str) -> Complaint:
     return complaint
 
 
-# Which form of the case page each kind of template starts.
-TEMPLATE_ACTIONS = {
-    TemplateKind.BALAS: "balas",
-    TemplateKind.MINTA_INFORMASI: "minta-informasi",
-    TemplateKind.RUJUK: "rujuk",
-    TemplateKind.KEPUTUSAN: "selesaikan",
-}
+def _seen(complaint: Complaint) -> str:
+    return seen_value(complaint.events[-1].id if complaint.events else None, complaint.assigned_to_id)
 
 
-def _render(complaint: Complaint, *, active_form=None, error: str | None = None, status=200):
-    version = complaint.version
-    made = {name: cls(formdata=None, version=version) for name, cls in ACTIONS_FORMS.items()}
+def _render(complaint: Complaint, *, active_form=None, error: str | None = None, status=200, conflict=None):
+    version, seen = complaint.version, _seen(complaint)
+    show_page("officers.complaints.show_case", reference=complaint.reference)
+    made = {name: cls(formdata=None, version=version, seen=seen) for name, cls in ACTIONS_FORMS.items()}
     if active_form is not None:
         made[active_form[0]] = active_form[1]
-    by_kind = response_templates.for_case(
-        session=current_session(), category=complaint.category, status=complaint.status
-    )
-    templates = {TEMPLATE_ACTIONS[kind]: found for kind, found in by_kind.items()}
-    chosen = as_id(request.args.get("templat"))
-    picked = next((t for found in by_kind.values() for t in found if t.id == chosen), None)
-    picked_action = TEMPLATE_ACTIONS[picked.kind] if picked else None
-    if picked and picked_action and active_form is None:  # its form opens with the text, filled in
-        made[picked_action].message.data = response_templates.fill(picked.body, values=template_values(complaint))
+    offered = offer_templates(complaint, made, typed=active_form is not None)
     officers = []
     for name, form in made.items():  # ten forms on one page: "message" etc. need unique ids
         for item in form:
             item.id = f"{name}-{item.name}"
+    made["pindah-wilayah"].kelurahan.choices = kelurahan_choices()
     if current_user.is_supervisor:
         officers = [
             a
@@ -136,9 +126,9 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
         "complaints/petugas_kasus.html",
         complaint=complaint,
         forms=made,
-        templates=templates,
-        picked=picked,
-        picked_action=picked_action,
+        templates=offered.by_action,
+        picked=offered.picked,
+        picked_action=offered.picked_action,
         person=person,
         history=history,
         others=others,
@@ -146,6 +136,9 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
         filed_by=filed_by,
         action_error=error,
         form_error=first_error(active_form),
+        conflict=conflict,
+        moment=lambda value: format_datetime(value, "d MMMM y, HH.mm"),
+        open_action=active_form[0] if conflict and active_form else None,
         show_identity=can_see_identity(current_user, complaint),
         show_subject=show_subject,
         actions=available_actions(case=complaint, actor=current_user),
@@ -184,10 +177,14 @@ ACTIONS_FORMS = {
     "selesaikan": forms.ConcludeForm,
     "banding": forms.AppealForm,
     "ganda": forms.DuplicateForm,
+    "pindah-wilayah": forms.TransferForm,
     "kode-akses": forms.ReissueCodeForm,
     "catat-kontak": forms.ContactForm,
     "jawaban-diterima": forms.AnswerReceivedForm,
 }
+
+
+TELLS_THE_RESIDENT = frozenset({"balas", "minta-informasi", "selesaikan", "banding"})
 
 
 def _done(action: str) -> str:
@@ -262,10 +259,17 @@ def _perform(action: str, form, complaint: Complaint) -> None:
                 reopen=form.decision.data == "buka",
                 message=form.message.data,
                 calendar=calendar,
+                appeal_days=current_settings().APPEAL_REVIEW_DAYS,
                 **common,
             )
         case "ganda":
-            case_actions.mark_duplicate(officer=me, of_reference=form.of_reference.data, calendar=calendar, **common)
+            case_actions.mark_duplicate(
+                officer=me,
+                of_reference=form.of_reference.data,
+                override_note=form.override_note.data or "",
+                calendar=calendar,
+                **common,
+            )
 
 
 def _contact(action: str, form, complaint: Complaint) -> None:
@@ -336,9 +340,11 @@ def act_on_case(reference: str, action: str):
         if action == "kode-akses":
             return _reissue_code(form, complaint)
         (_contact if action in ("catat-kontak", "jawaban-diterima") else _perform)(action, form, complaint)
-    except case_actions.CaseChanged as changed:
+    except case_actions.CaseChanged:
         db.session.rollback()
-        return render_error(409, error_message(changed))
+        again = db.session.get_one(Complaint, complaint.id)
+        kept, conflict = what_changed(again, action, form, seen=_seen(again))
+        return _render(again, active_form=kept, conflict=conflict, status=409)
     except DomainError as error:
         db.session.rollback()
         return _render(
@@ -348,7 +354,13 @@ def act_on_case(reference: str, action: str):
             status=400,
         )
     db.session.commit()
-    flash(_done(action))
+    told = _done(action)
+    if action in TELLS_THE_RESIDENT and not route(session=current_session(), recipient=recipient(complaint)):
+        told += " " + _(
+            "Warga tidak bisa dikabari: tidak ada nomor atau e-mail yang bisa dikirimi pesan oleh portal ini. "
+            "Hubungi warga lewat telepon atau kunjungan, lalu catat kontaknya."
+        )
+    flash(told)
     return redirect(url_for("officers.complaints.show_case", reference=reference), 303)  # the message is at the top
 
 

@@ -71,6 +71,7 @@ def filters_from(args, *, officer_ids: frozenset[int] = frozenset()) -> QueueFil
         due_soon=args.get("segera") == "1",
         confidential=args.get("rahasia") == "1",
         unreachable=args.get("tak_terjangkau") == "1",
+        follow_up=args.get("tindak_lanjut") == "1",
         news=args.get("baru") == "1",
         q=(args.get("q") or "")[:80],
         page=as_page(args.get("hal")),
@@ -87,6 +88,7 @@ FILTER_FIELDS = (
     "segera",
     "rahasia",
     "tak_terjangkau",
+    "tindak_lanjut",
     "baru",
 )
 QUEUE_KEY = "queue_filters"  # the session's last queue filters: "Kembali ke antrean" returns to them
@@ -153,6 +155,7 @@ def show_queue():
         page=page,
         filters=filters,
         status_label=officer_status_label,
+        today=today,
         open_statuses=OPEN_STATUSES,
         statuses=list(ComplaintStatus),
         categories=list(ComplaintCategory),

@@ -14,15 +14,16 @@ from portal.accounts.models import Account
 from portal.complaints.models.complaint import Complaint, ComplaintStatus, EventKind, ReferralAgency, ResolutionCode
 from portal.complaints.services.access import can_act, can_claim, can_view
 from portal.complaints.services.available import CaseAction, available_actions, staff_actor
-from portal.complaints.services.lifecycle import CaseRefusal, add_event, transition
+from portal.complaints.services.decisions import code_fits, same_person
+from portal.complaints.services.lifecycle import APPEAL_REVIEW_DAYS, CaseRefusal, add_event, concluded_by, transition
 from portal.core import trail as audit
 from portal.core.base import utcnow
 from portal.core.errors import DomainError
 from portal.core.hashing import code_hash_method
-from portal.core.references import new_access_code
+from portal.core.references import new_access_code, normalize_reference
 from portal.core.roles import Role
 from portal.core.trail import ActedBy
-from portal.core.workdays import WorkCalendar
+from portal.core.workdays import WorkCalendar, local_date
 
 S = ComplaintStatus
 
@@ -202,6 +203,8 @@ def refer(
 ) -> None:
     _check(complaint, officer, expected_version)
     _available(complaint, officer, CaseAction.RUJUK)
+    if follow_up_on is not None and follow_up_on < local_date(utcnow()):
+        raise NotAllowed(CaseRefusal.FOLLOW_UP_PAST, on=follow_up_on)
     if complaint.status is S.DITERIMA:
         _move(session, complaint, officer, S.DIVERIFIKASI, "", calendar)
     complaint.referral_agency, complaint.referral_reference = agency, reference or None
@@ -233,6 +236,8 @@ def conclude(
     if complaint.status is S.BANDING and not officer.is_supervisor:
         raise NotAllowed(CaseRefusal.APPEAL_FOR_SUPERVISOR)
     _available(complaint, officer, CaseAction.SELESAIKAN)
+    if not code_fits(target, code):
+        raise NotAllowed(CaseRefusal.CODE_NOT_FOR_OUTCOME, outcome=target, code=code)
     if complaint.status is S.DITERIMA:
         _move(session, complaint, officer, S.DIVERIFIKASI, "", calendar)
     complaint.resolution_code, complaint.next_step = code, next_step
@@ -258,12 +263,26 @@ def decide_appeal(
     message: str,
     calendar: WorkCalendar,
     who: audit.Actor,
+    appeal_days: int = APPEAL_REVIEW_DAYS,
 ) -> None:
+    """A supervisor other than the one who concluded the case upholds it or reopens it (with a
+    clock of `appeal_days` again), giving the resident the reasons."""
     if supervisor.role not in (Role.SUPERVISOR, Role.ADMIN):
         raise NotAllowed(CaseRefusal.APPEAL_FOR_SUPERVISOR)
+    if concluded_by(complaint) == supervisor.id:
+        raise NotAllowed(CaseRefusal.APPEAL_SAME_HANDLER)
     _check(complaint, supervisor, expected_version)
     _available(complaint, supervisor, CaseAction.BANDING)
-    _move(session, complaint, supervisor, S.DIVERIFIKASI if reopen else S.SELESAI, message, calendar)
+    transition(
+        session=session,
+        complaint=complaint,
+        target=S.DIVERIFIKASI if reopen else S.SELESAI,
+        actor=staff_actor(supervisor),
+        acted_by=ActedBy.officer(supervisor.id),
+        message=message,
+        calendar=calendar,
+        appeal_days=appeal_days,
+    )
     _flush(session)
     audit.record(
         session=session,
@@ -284,14 +303,33 @@ def mark_duplicate(
     of_reference: str,
     calendar: WorkCalendar,
     who: audit.Actor,
+    override_note: str = "",
 ) -> None:
+    """Close a case as the duplicate of another about the same person (the same NIK); a
+    supervisor may close it so anyway with `override_note`, which goes to the internal timeline
+    and the audit trail."""
     _check(complaint, officer, expected_version)
     _available(complaint, officer, CaseAction.GANDA)
-    original = session.scalars(sa.select(Complaint).where(Complaint.reference == of_reference.strip().upper())).first()
-    if original is not None and original.id == complaint.id:
+    wanted = normalize_reference(of_reference)
+    if wanted == complaint.reference:
         raise NotAllowed(CaseRefusal.DUPLICATE_OF_ITSELF)
+    original = session.scalars(sa.select(Complaint).where(Complaint.reference == wanted)).first()
     if original is None or not can_view(officer, original):  # a case the officer may not see is not found either
         raise NotAllowed(CaseRefusal.ORIGINAL_NOT_FOUND)
+    override = officer.is_supervisor and bool(override_note.strip())
+    if not same_person(complaint, original) and not override:
+        raise NotAllowed(
+            CaseRefusal.DUPLICATE_OTHER_PERSON, original=original.reference, supervisor=officer.is_supervisor
+        )
+    if override and not same_person(complaint, original):
+        add_event(
+            session=session,
+            complaint=complaint,
+            kind=EventKind.CATATAN,
+            acted_by=ActedBy.officer(officer.id),
+            message=override_note.strip(),
+            public=False,
+        )
     complaint.duplicate_of_id = original.id
     # Stored text is Indonesian whatever the officer's interface language.
     _move(
@@ -309,7 +347,9 @@ def mark_duplicate(
         action="tandai_ganda",
         object_type="complaint",
         object_id=complaint.id,
-        detail=original.reference,
+        detail=original.reference
+        if same_person(complaint, original)
+        else f"{original.reference}; orang berbeda, pengecualian supervisor: {override_note.strip()[:200]}",
     )
 
 

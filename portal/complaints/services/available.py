@@ -9,7 +9,7 @@ import enum
 from portal.accounts.models import Account
 from portal.complaints.models.complaint import Complaint, ComplaintStatus
 from portal.complaints.services.access import can_act, can_claim, can_view
-from portal.complaints.services.lifecycle import Actor, can_transition
+from portal.complaints.services.lifecycle import OPEN_STATUSES, Actor, can_transition, concluded_by
 
 S = ComplaintStatus
 
@@ -26,6 +26,7 @@ class CaseAction(enum.StrEnum):
     SELESAIKAN = "selesaikan"
     BANDING = "banding"
     GANDA = "ganda"
+    PINDAH_WILAYAH = "pindah-wilayah"
     JAWABAN_DITERIMA = "jawaban-diterima"
     KONTAK = "catat-kontak"
     KODE_AKSES = "kode-akses"
@@ -47,10 +48,15 @@ def available_actions(*, case: Complaint, actor: Account) -> tuple[CaseAction, .
         return can_transition(case, target, who)
 
     found: set[CaseAction] = set()
-    if can_claim(actor, case):
+    if can_claim(actor, case) and status in OPEN_STATUSES:  # a closed case has nothing left to take
         found.add(CaseAction.AMBIL)
     if actor.is_supervisor:
         found.add(CaseAction.TUGASKAN)
+    # Another kecamatan's case (a walk-in from elsewhere): a supervisor, or the officer who filed it.
+    if status in OPEN_STATUSES and (
+        actor.is_supervisor or (case.filed_by_id is not None and case.filed_by_id == actor.id)
+    ):
+        found.add(CaseAction.PINDAH_WILAYAH)
     if can_act(actor, case):
         # A new case can be referred or concluded at once: it is verified on the way.
         fresh = status is S.DITERIMA
@@ -60,7 +66,7 @@ def available_actions(*, case: Complaint, actor: Account) -> tuple[CaseAction, .
             CaseAction.MINTA_INFORMASI: allowed(S.MENUNGGU_INFORMASI),
             CaseAction.RUJUK: fresh or allowed(S.DIRUJUK),
             CaseAction.SELESAIKAN: fresh or (allowed(S.SELESAI) and status is not S.BANDING),
-            CaseAction.BANDING: status is S.BANDING and allowed(S.SELESAI),
+            CaseAction.BANDING: status is S.BANDING and allowed(S.SELESAI) and concluded_by(case) != actor.id,
             CaseAction.GANDA: allowed(S.DITUTUP),
             # A new access code for a resident who lost the receipt, whatever the status: the
             # handling officer or a supervisor, after checking who asks (issue 16 point 10).

@@ -83,7 +83,13 @@ class CaseRefusal(enum.StrEnum):
     ORIGINAL_NOT_FOUND = "original_not_found"
     RATING_CLOSED = "rating_closed"
     DUPLICATE_OPEN_CASE = "duplicate_open_case"
+    APPEAL_SAME_HANDLER = "appeal_same_handler"  # the supervisor who concluded the case cannot judge its appeal
     ALREADY_SENT = "already_sent"  # the draft was filed by another send of it (a double tap)
+    CODE_NOT_FOR_OUTCOME = "code_not_for_outcome"  # outcome, code
+    DUPLICATE_OTHER_PERSON = "duplicate_other_person"  # original, supervisor (may override with a note)
+    FOLLOW_UP_PAST = "follow_up_past"  # on
+    UNKNOWN_KELURAHAN = "unknown_kelurahan"
+    SAME_KELURAHAN = "same_kelurahan"
 
 
 class InvalidTransition(DomainError):
@@ -139,13 +145,32 @@ def tell_resident(
     )
 
 
+def concluded_by(complaint: Complaint) -> int | None:
+    """The officer who last concluded the case (its appeal goes to someone else)."""
+    for event in reversed(complaint.events):
+        if event.kind is EventKind.STATUS and event.to_status in RESOLVED_STATUSES:
+            return event.acted_by.officer_id
+    return None
+
+
 def can_transition(complaint: Complaint, target: ComplaintStatus, actor: Actor) -> bool:
     return actor in TRANSITIONS.get((complaint.status, target), frozenset())
 
 
+APPEAL_REVIEW_DAYS = 10  # the default of the setting of that name
+
+
 def _move_clock(
-    complaint: Complaint, target: ComplaintStatus, calendar: WorkCalendar, today: date, now: datetime
+    complaint: Complaint,
+    target: ComplaintStatus,
+    calendar: WorkCalendar,
+    today: date,
+    now: datetime,
+    appeal_days: int = APPEAL_REVIEW_DAYS,
 ) -> None:
+    if target is S.BANDING or complaint.status is S.BANDING and target is S.DIVERIFIKASI:
+        # an appeal, and a case reopened on appeal, get a clock of their own from today
+        complaint.resolve_due = calendar.add_working_days(today, appeal_days)
     if target is S.MENUNGGU_INFORMASI:
         complaint.paused_since = today
     elif complaint.status is S.MENUNGGU_INFORMASI and complaint.paused_since is not None:
@@ -172,6 +197,7 @@ def transition(
     calendar: WorkCalendar,
     now: datetime | None = None,
     notify: bool = True,
+    appeal_days: int = APPEAL_REVIEW_DAYS,
 ) -> ComplaintEvent:
     """Move a complaint to `target` if the table allows it for this actor; write the timeline.
     A public move sends the resident a notice unless `notify` is False (they just answered)."""
@@ -179,7 +205,7 @@ def transition(
         raise InvalidTransition(CaseRefusal.INVALID_TRANSITION, current=complaint.status, target=target)
     now = now or utcnow()
     notice = notice_event(complaint, target)
-    _move_clock(complaint, target, calendar, local_date(now), now)
+    _move_clock(complaint, target, calendar, local_date(now), now, appeal_days)
     event = ComplaintEvent(
         kind=EventKind.STATUS,
         public=public,

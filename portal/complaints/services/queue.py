@@ -10,7 +10,7 @@ counts at most SEARCH_COUNT_CAP matches: a short prefix can match thousands of n
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -47,6 +47,7 @@ class QueueFilters:
     due_soon: bool = False
     confidential: bool = False
     unreachable: bool = False  # a message to the resident failed on every channel (issue 15)
+    follow_up: bool = False  # a referral whose follow-up date has come (issue 16 point 4)
     news: bool = False  # the resident added something the assigned officer has not opened yet
     q: str = ""  # a reference, a NIK, a name (the subject's or the filer's), or a phone number as +62…
     page: int = 1
@@ -143,11 +144,7 @@ def _filters(
     assignment = _assignment(viewer, filters)
     if assignment is not None:
         clauses.append(assignment)
-    if filters.overdue:
-        clauses.append(overdue_clause(today))
-    if filters.due_soon:
-        clauses.append(due_soon_clause(today, due_soon_by))
-    clauses += _flags(filters)
+    clauses.extend(_flags(filters, today, due_soon_by))
     if search is not None:
         clauses.append(search.clause)
         if search.by_person:
@@ -155,16 +152,23 @@ def _filters(
     return clauses
 
 
-def _flags(filters: QueueFilters) -> Clauses:
-    """The queue's check boxes: confidential, unreachable, news from the resident."""
-    flags: Clauses = []
-    if filters.confidential:
-        flags.append(Complaint.confidential.is_(True))
-    if filters.unreachable:
-        flags.append(unreachable_clause())
-    if filters.news:
-        flags.append(Complaint.resident_news_at.is_not(None))
-    return flags
+def _flags(filters: QueueFilters, today: date, due_soon_by: date) -> Clauses:
+    """The queue's check boxes: overdue, due soon, confidential, unreachable, follow-up come, news
+    from the resident."""
+    wanted: tuple[tuple[bool, Callable[[], sa.ColumnElement[bool]]], ...] = (
+        (filters.overdue, lambda: overdue_clause(today)),
+        (filters.due_soon, lambda: due_soon_clause(today, due_soon_by)),
+        (filters.confidential, lambda: Complaint.confidential.is_(True)),
+        (filters.unreachable, unreachable_clause),
+        (filters.follow_up, lambda: follow_up_clause(today)),
+        (filters.news, lambda: Complaint.resident_news_at.is_not(None)),
+    )
+    return [make() for on, make in wanted if on]
+
+
+def follow_up_clause(today: date) -> sa.ColumnElement[bool]:
+    """A referral still waiting whose follow-up date is today or past: ask the agency."""
+    return sa.and_(Complaint.status == ComplaintStatus.DIRUJUK, Complaint.follow_up_on <= today)
 
 
 def unreachable_clause() -> sa.ColumnElement[bool]:
@@ -194,6 +198,7 @@ _COLUMNS = (
     Complaint.verified_at,
     Complaint.assigned_to_id,
     Complaint.confidential,
+    Complaint.follow_up_on,
     Complaint.resident_news_at,
 )
 
@@ -207,7 +212,7 @@ def queue_clauses(
 
 def _count_index(viewer: Account, filters: QueueFilters, search: _Search | None) -> str | None:
     """The covering index SQLite counts from (see portal.core.sqlite_hints)."""
-    if search is not None:
+    if search is not None or filters.follow_up:
         return None  # the NIK, reference or word index finds the matches (at most SEARCH_COUNT_CAP + 1)
     if filters.assigned or filters.assigned_to is not None:
         return "ix_complaint_assigned_due"
@@ -225,7 +230,7 @@ def _count_index(viewer: Account, filters: QueueFilters, search: _Search | None)
 
 def _rows_index(filters: QueueFilters, search: _Search | None) -> str | None:
     """The index SQLite walks in due-date order for one page of rows."""
-    if search is not None and not search.many:
+    if (search is not None and not search.many) or filters.follow_up:
         return None  # a few rows found by their index, then sorted
     if filters.assigned or filters.assigned_to is not None:
         return "ix_complaint_assigned_due"
@@ -285,6 +290,7 @@ def load_queue(
                 subject_visible_clause(viewer).label("subject_visible"),
                 overdue_clause(today).label("late"),
                 due_soon_clause(today, due_soon_by).label("soon"),
+                follow_up_clause(today).label("follow_up"),
             )
             .where(*where)
             .order_by(Complaint.resolve_due, Complaint.id)

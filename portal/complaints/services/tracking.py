@@ -15,7 +15,14 @@ from portal.complaints.models.complaint import (
 )
 from portal.complaints.services import attachments as files
 from portal.complaints.services.filing import attach_file
-from portal.complaints.services.lifecycle import RESOLVED_STATUSES, Actor, CaseRefusal, add_event, transition
+from portal.complaints.services.lifecycle import (
+    APPEAL_REVIEW_DAYS,
+    RESOLVED_STATUSES,
+    Actor,
+    CaseRefusal,
+    add_event,
+    transition,
+)
 from portal.core.base import utcnow
 from portal.core.errors import DomainError
 from portal.core.files import FileStore
@@ -113,9 +120,12 @@ def rate_resolution(
     complaint: Complaint,
     satisfaction: Satisfaction,
     calendar: WorkCalendar,
+    reason: str = "",
+    appeal_days: int = APPEAL_REVIEW_DAYS,
     now: datetime | None = None,
 ) -> None:
-    """ "Puas" or "belum puas" within 14 days; the first "belum puas" opens the one appeal."""
+    """ "Puas" or "belum puas" within 14 days, with the resident's reasons; the first "belum
+    puas" opens the one appeal, with its own clock (`appeal_days` working days)."""
     now = now or utcnow()
     if not can_rate(complaint, now):
         raise DomainError(CaseRefusal.RATING_CLOSED)
@@ -125,7 +135,7 @@ def rate_resolution(
         complaint=complaint,
         kind=EventKind.PENILAIAN,
         acted_by=RESIDENT,
-        message="",
+        message=reason.strip()[:2000],
         public=True,
         now=now,
     )
@@ -139,5 +149,6 @@ def rate_resolution(
             acted_by=RESIDENT,
             calendar=calendar,
             now=now,
+            appeal_days=appeal_days,
         )
     session.flush()

@@ -70,11 +70,11 @@ def plan_parts(letter_ids: Sequence[int], parts_dir: Path, *, chunk_size: int) -
     return parts
 
 
-def chunk_html(letter_ids: Sequence[int], *, title: str) -> str:
+def chunk_html(letter_ids: Sequence[int], *, title: str, sealed: bool = True) -> str:
     """One HTML document for a chunk (read from the database, QR codes drawn, template filled)."""
     base = base_url()
     letters = letters_by_ids(session=current_session(), ids=letter_ids)
-    views = [letter_view(letter, base=base) for letter in letters]
+    views = [letter_view(letter, base=base, sealed=sealed) for letter in letters]
     return letters_html(views, title=title)
 
 

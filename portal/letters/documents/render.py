@@ -11,11 +11,15 @@ from flask import Response, current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from portal.core.names import mask_name
 from portal.core.nik import mask_kpj
 from portal.core.regions import kelurahan
+from portal.letters.documents.pades import sign_pdf
 from portal.letters.documents.pdf import html_to_pdf
+from portal.letters.documents.seal import PROGRAMS, LetterFacts, seal
 from portal.letters.models import Letter
 from portal.letters.services.letters import display_code, indonesian_date
+from portal.web.settings import signing_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,12 +49,28 @@ def verify_url(code: str, *, base: str | None = None) -> str:
     return f"{base or base_url()}/verifikasi/{code}"
 
 
+def sealed_link(letter: Letter, url: str) -> str:
+    """What the QR code holds: the verification link, and after '#' the letter's facts signed by
+    the city (portal.letters.documents.seal; docs/letters-signing.md)."""
+    facts = LetterFacts(
+        number=letter.number,
+        code=letter.code,
+        masked_name=mask_name(letter.nama),
+        masked_kpj=mask_kpj(letter.kpj),
+        programs=PROGRAMS,
+        mulai=letter.mulai,
+        selesai=letter.selesai,
+        issued_on=letter.issued_on,
+    )
+    return f"{url}#{seal(facts, signing_key())}"
+
+
 def qr_data_uri(url: str) -> str:
     """The QR code as SVG (segno), scalable to any print size, with the 4-module quiet zone."""
     return segno.make(url, error="m").svg_data_uri(scale=1, border=4, omitsize=True)
 
 
-def letter_view(letter: Letter, *, base: str | None = None, full_kpj: bool = True) -> LetterView:
+def letter_view(letter: Letter, *, base: str | None = None, full_kpj: bool = True, sealed: bool = True) -> LetterView:
     """`full_kpj=False` for a letter downloaded after a status check: a NIK and a name are no proof of
     identity, and the KPJ opens the member's JMO account, so it is masked as on the status page.
     Officers hand out letters with the full number after seeing the person or their papers."""
@@ -71,7 +91,7 @@ def letter_view(letter: Letter, *, base: str | None = None, full_kpj: bool = Tru
         verify_page=f"{base}/verifikasi",
         verify_url=url,
         place_and_date=f"Bekasi, {indonesian_date(letter.issued_on)}",
-        qr_data_uri=qr_data_uri(url),
+        qr_data_uri=qr_data_uri(sealed_link(letter, url) if sealed else url),  # unsealed: bench/letters_signing.py
     )
 
 
@@ -95,7 +115,7 @@ def filename_for(letter: Letter) -> str:
 
 def letter_pdf_response(letter: Letter, *, full_kpj: bool = True) -> Response:
     html = letters_html([letter_view(letter, full_kpj=full_kpj)], title=document_title(letter.number))
-    response = Response(html_to_pdf(html), mimetype="application/pdf")
+    response = Response(sign_pdf(html_to_pdf(html), signing_key()), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename_for(letter)}"'
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -17,4 +17,4 @@ def _check_settings(state) -> None:
         raise ConfigError(str(error)) from None
 
 
-from portal.letters.routes import officer, public  # noqa: E402,F401
+from portal.letters.routes import officer, public, verifier  # noqa: E402,F401

@@ -245,17 +245,23 @@ def record_report(
 ) -> bool:
     """A delivery report for one message (by our id or the provider's). Delivered: sampai, and the
     notice's later channels are not needed. Failed: gagal with the reason, and the next channel
-    is queued. Only a message that went out moves (a late report of an old message is kept out).
-    Returns whether a message moved."""
+    is queued. Only a message that went out, or is going out, moves: a report can arrive before the
+    sender has recorded the gateway's answer (Kannel reports at once), and is the truer word then;
+    the sender's own "sent" no longer overwrites it. Returns whether a message moved."""
     if report is Report.PENDING:
         return False
     which = _c.id == message_id if message_id is not None else _c.provider_id == provider_id
-    sent = [OutboxState.TERKIRIM.value, OutboxState.TIDAK_PASTI.value]
+    sent = [OutboxState.TERKIRIM.value, OutboxState.TIDAK_PASTI.value, OutboxState.MENGIRIM.value]
     if report is Report.DELIVERED:
         row = session.execute(
             _table.update()
             .where(which, _c.state.in_(sent + [OutboxState.GAGAL.value]))
-            .values(state=OutboxState.SAMPAI.value, delivered_at=now, lease_until=None)
+            .values(
+                state=OutboxState.SAMPAI.value,
+                delivered_at=now,
+                sent_at=sa.func.coalesce(_c.sent_at, now),
+                lease_until=None,
+            )
             .returning(_c.notice_id)
         ).first()
         if row is not None:

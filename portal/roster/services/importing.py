@@ -42,6 +42,7 @@ from portal.roster.services.rows import (
     RowProblem,
     parse_row,
 )
+from portal.roster.services.seen_niks import Parsed, seen_niks
 
 __all__ = ["CHUNK_SIZE", "FileProblem", "ImportResult", "RejectSink", "import_roster"]
 
@@ -61,8 +62,6 @@ def _chunks(rows: Iterable[T], size: int) -> Iterator[list[T]]:
     while chunk := list(islice(rows, size)):
         yield chunk
 
-
-Parsed = dict[str, tuple[RosterRow, int, RawRow]]
 
 _compared_of = attrgetter(*_COMPARED)
 _STORED = sa.select(person_t.c.id, person_t.c.nik, *(person_t.c[c] for c in _COMPARED)).where(
@@ -166,43 +165,6 @@ def _sqlite_bulk_settings(conn: sa.Connection) -> Iterator[None]:
         conn.exec_driver_sql(f"PRAGMA cache_size={previous_cache:d}")
 
 
-class _SeenNiks:
-    """The NIKs of the file imported so far (rows that passed the row checks), with their line:
-    a TEMP table, so memory stays constant whatever the file's size."""
-
-    TABLE = "roster_seen"
-
-    def __init__(self, conn: sa.Connection) -> None:
-        self._conn = conn
-        self._find = sa.text(f"SELECT nik, line FROM {self.TABLE} WHERE nik IN :niks").bindparams(  # noqa: S608
-            sa.bindparam("niks", expanding=True)
-        )
-        self._add = sa.text(f"INSERT INTO {self.TABLE} (nik, line) VALUES (:nik, :line)")  # noqa: S608
-
-    def drop_earlier(self, parsed: Parsed, result: ImportResult, report: RejectSink) -> None:
-        """Reject the rows of a chunk whose NIK an earlier chunk already had (that row is the
-        one imported), then remember the others."""
-        for found in self._conn.execute(self._find, {"niks": list(parsed)}):
-            first_line = int(found.line)
-            _row, line, raw = parsed.pop(str(found.nik))
-            result.rejected += 1
-            report(line, "ditolak", Problem(RowProblem.DUPLICATE_NIK, {"line": first_line}), raw)
-        if parsed:
-            self._conn.execute(self._add, [{"nik": nik, "line": line} for nik, (_row, line, _raw) in parsed.items()])
-
-
-@contextmanager
-def _seen_niks(conn: sa.Connection) -> Iterator[_SeenNiks]:
-    """The TEMP table for the import; an import that fails leaves it to the caller's rollback
-    (SQLite's DDL is transactional) and the next import drops any leftover first."""
-    table = _SeenNiks.TABLE
-    rowid = " WITHOUT ROWID" if conn.dialect.name == "sqlite" else ""
-    conn.execute(sa.text(f"DROP TABLE IF EXISTS {table}"))
-    conn.execute(sa.text(f"CREATE TEMP TABLE {table} (nik VARCHAR(16) PRIMARY KEY, line INTEGER NOT NULL){rowid}"))
-    yield _SeenNiks(conn)
-    conn.execute(sa.text(f"DROP TABLE {table}"))
-
-
 def _apply_chunk(
     conn: sa.Connection,
     batch_id: int,
@@ -292,7 +254,7 @@ def _import_in_chunks(
 ) -> None:
     """SQLite (and any database without COPY): look up, compare and write chunk by chunk."""
     inserter = _PersonInserts(conn, batch_id)
-    with _sqlite_bulk_settings(conn), _seen_niks(conn) as seen:
+    with _sqlite_bulk_settings(conn), seen_niks(conn) as seen:
         for chunk in _chunks(rows, chunk_size):
             parsed: Parsed = {}
             result.rows_read += len(chunk)
