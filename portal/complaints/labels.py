@@ -16,6 +16,7 @@ from portal.complaints.services.attachments import AttachmentRefusal
 from portal.complaints.services.available import CaseAction
 from portal.complaints.services.lifecycle import CaseRefusal
 from portal.complaints.services.reports import TOTAL_KEY, IndicatorRow
+from portal.complaints.services.saved_filters import SavedFilterRefusal
 from portal.complaints.services.templates import TemplateRefusal
 from portal.core.errors import DomainError
 from portal.core.filers import FilerRelation
@@ -368,4 +369,18 @@ def error_message(error: DomainError) -> str:
         return _template_message(code, error.params)
     if isinstance(code, CaseRefusal):
         return _case_message(code, error.params)
+    if isinstance(code, SavedFilterRefusal):
+        return _saved_filter_message(code, error.params)
     raise ValueError(f"no words for {error!r}")
+
+
+def _saved_filter_message(code: SavedFilterRefusal, p: dict[str, object]) -> str:
+    match code:
+        case SavedFilterRefusal.NO_NAME:
+            return _("Beri nama filter ini, misalnya “Terlambat di Bekasi Timur”.")
+        case SavedFilterRefusal.NAME_TOO_LONG:
+            return _("Nama filter paling banyak %(n)d huruf.", n=p["n"])
+        case SavedFilterRefusal.NOTHING_FILTERED:
+            return _("Pilih dulu filter di antrean, lalu simpan.")
+        case SavedFilterRefusal.TOO_MANY:
+            return _("Paling banyak %(n)d filter tersimpan. Hapus yang tidak dipakai lagi.", n=p["n"])

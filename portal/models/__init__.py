@@ -30,6 +30,7 @@ from portal.complaints.models.complaint import (
 )
 from portal.complaints.models.name_word import ComplaintFilerWord, ComplaintNameWord
 from portal.complaints.models.response_template import ResponseTemplate
+from portal.complaints.models.saved_filter import SavedQueueFilter
 from portal.core.base import Base
 from portal.core.file_models import StoredFile, StoredFileChunk
 from portal.core.filers import FilerRelation
@@ -65,6 +66,7 @@ __all__ = [
     "ReferralAgency",
     "ResolutionCode",
     "ResponseTemplate",
+    "SavedQueueFilter",
     "Role",
     "Attachment",
     "Base",

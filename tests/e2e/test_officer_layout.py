@@ -4,6 +4,8 @@ case's actions (and "Pesan ke warga") come before its long timeline, in the page
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -123,3 +125,25 @@ def test_at_360_px_the_actions_come_before_the_timeline(page: Page, live_server,
     main, panel = page.locator(".case-main").bounding_box(), page.locator(".actions-panel").bounding_box()
     assert main and panel and panel["x"] > main["x"] + main["width"]
     assert abs(_top(page, ".case-history") - (main["y"] + main["height"])) < 40
+
+
+@pytest.mark.browser_context_args(viewport=LAPTOP)
+def test_a_saved_filter_is_one_click_away(page: Page, live_server, context):
+    """Saved from the filtered queue (after htmx filtered it live), listed above it, accessible."""
+    from tests.helpers.browser import assert_no_axe_violations, wait_for_htmx
+
+    route_network(context, live_server)
+    officer = make_officer(live_server)
+    sign_in(page, officer)
+    page.goto("/petugas/pengaduan")
+    wait_for_htmx(page)
+    page.get_by_label("Hanya yang melewati batas waktu").check()
+    expect(page).to_have_url(re.compile(r"[?&]terlambat=1(&|$)"))
+    page.get_by_label("Nama filter").fill("Terlambat semua")
+    page.get_by_role("button", name="Simpan filter ini").click()
+    saved = page.locator("nav.saved-filters").get_by_role("link", name="Terlambat semua")
+    expect(saved).to_be_visible()
+    assert_no_axe_violations(page)
+    page.goto("/petugas/pengaduan")
+    page.locator("nav.saved-filters").get_by_role("link", name="Terlambat semua").click()
+    expect(page.get_by_label("Hanya yang melewati batas waktu")).to_be_checked()

@@ -191,3 +191,55 @@ def test_names_with_titles_are_found_with_or_without_them(client):
     assert name_tokens("Rina S. Pd") == ["rina"]
     assert name_tokens("M. Yusuf") == ["m", "yusuf"]  # an initial is not a title
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Complaint)) == 1
+
+
+# Saved filters ---------------------------------------------------------------------------------
+
+
+def _save(client, name: str, shown: str):
+    form = parse(client.get(shown)).select_one("#simpan-filter")
+    assert form is not None, "the queue offers to save its filters"
+    values = {i["name"]: i.get("value", "") for i in form.select("input[type=hidden]")}
+    return client.post(form["action"], data={**values, "nama_filter": name})
+
+
+def test_an_officer_saves_a_filter_and_finds_it_above_the_queue(client, app):
+    officer = account()
+    sign_in(client, officer)
+    shown = "/petugas/pengaduan?q=sukma&status=terbuka&terlambat=1&hal=2"
+    saved = _save(client, "  Terlambat   Sukma ", shown)
+    assert saved.status_code == 303
+    assert saved.headers["Location"] == "/petugas/pengaduan?q=sukma&status=terbuka&terlambat=1"
+    page = parse(client.get(saved.headers["Location"]))
+    assert page.select_one(".notice[role=status], .flash").get_text(strip=True) == "Filter “Terlambat Sukma” disimpan."
+    link = page.select_one("nav.saved-filters a")
+    assert link.get_text(strip=True) == "Terlambat Sukma"
+    assert link["href"] == "/petugas/pengaduan?q=sukma&status=terbuka&terlambat=1"
+    again = _save(client, "Terlambat Sukma", "/petugas/pengaduan?status=terbuka&segera=1")  # the same name: replaced
+    assert again.status_code == 303
+    links = parse(client.get("/petugas/pengaduan")).select("nav.saved-filters a")
+    assert [a["href"] for a in links] == ["/petugas/pengaduan?status=terbuka&segera=1"]
+
+    other = app.test_client()  # another officer sees none of them, and cannot delete them
+    sign_in(other, account())
+    assert parse(other.get("/petugas/pengaduan")).select("nav.saved-filters a") == []
+    delete = parse(client.get("/petugas/pengaduan")).select_one("nav.saved-filters form")
+    assert other.post(delete["action"], data={"csrf_token": csrf_token(other, "/petugas/pengaduan")}).status_code == 404
+    assert (
+        client.post(delete["action"], data={"csrf_token": csrf_token(client, "/petugas/pengaduan")}).status_code == 303
+    )
+    assert parse(client.get("/petugas/pengaduan")).select("nav.saved-filters a") == []
+
+
+def test_a_filter_needs_a_name_and_a_phone_or_nik_search_is_never_saved(client):
+    sign_in(client, account())
+    refused = _save(client, "", "/petugas/pengaduan?status=terbuka")
+    assert refused.status_code == 303
+    told = parse(client.get(refused.headers["Location"].split("#")[0])).get_text(" ", strip=True)
+    assert "Beri nama filter ini" in told
+    case, _code = complaint(phone="+6285712340000")
+    found = client.post(
+        "/petugas/pengaduan", data={"csrf_token": csrf_token(client, "/petugas/pengaduan"), "q": "0857 1234 0000"}
+    )
+    assert list(_rows(found)) == [case.reference]
+    assert parse(found).select_one("#simpan-filter") is None  # a number searched by POST stays out of any filter

@@ -6,23 +6,25 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from flask import current_app, redirect, request, session, url_for
+from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from portal.complaints.forms.search import NikSearchForm
-from portal.complaints.labels import officer_status_label
+from portal.complaints.forms.search import NikSearchForm, SaveFilterForm
+from portal.complaints.labels import error_message, officer_status_label
 from portal.complaints.models.complaint import ComplaintCategory, ComplaintStatus
 from portal.complaints.routes import officer_bp as bp
+from portal.complaints.services import saved_filters
 from portal.complaints.services.lifecycle import OPEN_STATUSES
 from portal.complaints.services.queue import SEARCH_COUNT_CAP, QueueFilters, assignee_names, assignees, load_queue
 from portal.core.base import utcnow
+from portal.core.errors import DomainError
 from portal.core.nik import could_be_part_of_a_nik, nik_digits
 from portal.core.phone import PhoneError, normalize_phone
 from portal.core.regions import kecamatan_choices, regions
 from portal.core.workdays import local_date
-from portal.extensions import current_session
+from portal.extensions import current_session, db
 from portal.web.auth import ALL_STAFF, roles_required
 from portal.web.htmx import render_page_or_fragment
 from portal.web.numbers import as_id, as_page
@@ -96,9 +98,9 @@ QUEUE_KEY = "queue_filters"  # the session's last queue filters: "Kembali ke ant
 
 def remember_filters(args) -> None:
     """Keep the filters of the queue as shown (never a NIK: the address never holds one)."""
-    kept = {name: args[name][:80] for name in (*FILTER_FIELDS, "hal") if args.get(name)}
-    if could_be_part_of_a_nik(kept.get("q", "")):
-        kept.pop("q")
+    kept = _kept(args)
+    if args.get("hal"):
+        kept["hal"] = args["hal"][:8]
     session[QUEUE_KEY] = kept
 
 
@@ -168,5 +170,44 @@ def show_queue():
         title=_("Antrean pengaduan"),
         nik_form=nik_form,
         assigned_names=assignee_names(session=current_session(), rows=page.rows),
+        saved=saved_filters.list_saved(session=current_session(), account_id=current_user.id),
+        save_form=SaveFilterForm(formdata=None),
         status=status,
     )
+
+
+def _kept(values) -> dict[str, Any]:
+    """The queue's own filters among `values` (never a NIK or a phone number: those are not filters)."""
+    kept = {name: values[name][:80] for name in FILTER_FIELDS if values.get(name)}
+    if could_be_part_of_a_nik(kept.get("q", "")):
+        kept.pop("q")
+    return kept
+
+
+@bp.post("/pengaduan/filter")
+@roles_required(*ALL_STAFF)
+def save_queue_filter():
+    """Save the filters the queue shows (hidden fields of the form below the results) under a name."""
+    form = SaveFilterForm()
+    filters = _kept(request.form)
+    try:
+        saved_filters.save_filter(
+            session=current_session(), account_id=current_user.id, name=form.nama_filter.data or "", filters=filters
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash(error_message(error))
+        return redirect(url_for("officers.complaints.show_queue", **filters) + "#simpan-filter", 303)
+    db.session.commit()
+    flash(_("Filter “%(name)s” disimpan.", name=" ".join((form.nama_filter.data or "").split())))
+    return redirect(url_for("officers.complaints.show_queue", **filters), 303)
+
+
+@bp.post("/pengaduan/filter/<int:filter_id>/hapus")
+@roles_required(*ALL_STAFF)
+def delete_queue_filter(filter_id: int):
+    if not saved_filters.delete_filter(session=current_session(), account_id=current_user.id, filter_id=filter_id):
+        abort(404)
+    db.session.commit()
+    flash(_("Filter tersimpan dihapus."))
+    return redirect(url_for("officers.complaints.show_queue", status=OPEN_ONLY), 303)
