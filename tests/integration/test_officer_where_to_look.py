@@ -243,3 +243,69 @@ def test_a_filter_needs_a_name_and_a_phone_or_nik_search_is_never_saved(client):
     )
     assert list(_rows(found)) == [case.reference]
     assert parse(found).select_one("#simpan-filter") is None  # a number searched by POST stays out of any filter
+
+
+# Bulk assignment -------------------------------------------------------------------------------
+
+
+def test_a_supervisor_assigns_the_ticked_cases_at_once(client, app):
+    supervisor = account("supervisor")
+    rina = account(kecamatan=("32.75.01",))
+    elsewhere = account(kecamatan=("32.75.02",))
+    first, _c1 = complaint(subject_name="Qa Satu")
+    second, _c2 = complaint(subject_name="Qa Dua")
+    stale, _c3 = complaint(subject_name="Qa Tiga")
+    sign_in(client, supervisor)
+    page = parse(client.get("/petugas/pengaduan?q=qa"))
+    boxes = {b["value"].split(":")[0]: b["value"] for b in page.select("input[name=kasus][form=tugaskan-terpilih]")}
+    assert set(boxes) == {first.reference, second.reference, stale.reference}
+    form = page.select_one("form#tugaskan-terpilih")
+    assert [o["value"] for o in form.select("select[name=petugas] option") if o["value"]]  # the officers
+    db.session.get(Complaint, stale.id).description = "diubah"  # changed since the queue was shown
+    db.session.commit()
+    sent = client.post(
+        form["action"],
+        data={
+            "csrf_token": form.select_one("input[name=csrf_token]")["value"],
+            "petugas": str(rina.id),
+            "kasus": [boxes[first.reference], boxes[second.reference], boxes[stale.reference]],
+        },
+    )
+    assert sent.status_code == 303
+    told = parse(client.get(sent.headers["Location"])).select_one(".notice[role=status]").get_text(" ", strip=True)
+    assert f"2 pengaduan ditugaskan kepada {rina.name}." in told
+    assert f"{stale.reference} tidak ditugaskan" in told
+    db.session.expire_all()
+    assignees = {c.reference: c.assigned_to_id for c in db.session.scalars(sa.select(Complaint))}
+    assert assignees == {first.reference: rina.id, second.reference: rina.id, stale.reference: None}
+
+    out_of_scope = client.post(
+        form["action"],
+        data={
+            "csrf_token": csrf_token(client, "/petugas/pengaduan"),
+            "petugas": str(elsewhere.id),
+            "kasus": [boxes[stale.reference].split(":")[0] + ":" + str(db.session.get(Complaint, stale.id).version)],
+        },
+    )
+    told = parse(client.get(out_of_scope.headers["Location"])).get_text(" ", strip=True)
+    assert f"{stale.reference} tidak ditugaskan" in told
+    assert db.session.get(Complaint, stale.id).assigned_to_id is None
+
+
+def test_officers_get_no_boxes_and_cannot_assign(client):
+    officer = account()
+    case, _code = complaint()
+    sign_in(client, officer)
+    page = parse(client.get("/petugas/pengaduan"))
+    assert page.select("input[name=kasus]") == [] and page.select_one("form#tugaskan-terpilih") is None
+    refused = client.post(
+        "/petugas/pengaduan/tugaskan",
+        data={
+            "csrf_token": csrf_token(client, "/petugas/pengaduan"),
+            "petugas": str(officer.id),
+            "kasus": f"{case.reference}:1",
+        },
+    )
+    assert refused.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Complaint, case.id).assigned_to_id is None

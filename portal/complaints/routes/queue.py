@@ -8,14 +8,16 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from portal.accounts.models import Account
 from portal.complaints.forms.search import NikSearchForm, SaveFilterForm
 from portal.complaints.labels import error_message, officer_status_label
 from portal.complaints.models.complaint import ComplaintCategory, ComplaintStatus
 from portal.complaints.routes import officer_bp as bp
-from portal.complaints.services import saved_filters
+from portal.complaints.services import bulk, saved_filters
 from portal.complaints.services.lifecycle import OPEN_STATUSES
 from portal.complaints.services.queue import SEARCH_COUNT_CAP, QueueFilters, assignee_names, assignees, load_queue
 from portal.core.base import utcnow
@@ -25,7 +27,7 @@ from portal.core.phone import PhoneError, normalize_phone
 from portal.core.regions import kecamatan_choices, regions
 from portal.core.workdays import local_date
 from portal.extensions import current_session, db
-from portal.web.auth import ALL_STAFF, roles_required
+from portal.web.auth import ALL_STAFF, SUPERVISORS, current_actor, roles_required
 from portal.web.htmx import render_page_or_fragment
 from portal.web.numbers import as_id, as_page
 from portal.web.settings import work_calendar
@@ -211,3 +213,34 @@ def delete_queue_filter(filter_id: int):
     db.session.commit()
     flash(_("Filter tersimpan dihapus."))
     return redirect(url_for("officers.complaints.show_queue", status=OPEN_ONLY), 303)
+
+
+@bp.post("/pengaduan/tugaskan")
+@roles_required(*SUPERVISORS)
+def assign_selected():
+    """The cases ticked in the queue, assigned to one officer (each by the rules of its own page)."""
+    chosen = []
+    for value in request.form.getlist("kasus"):
+        reference, _sep, version = value.partition(":")
+        if version.isdigit():
+            chosen.append((reference[:20], int(version)))
+    assignee = db.session.get(Account, as_id(request.form.get("petugas")) or 0)
+    if not chosen or assignee is None:
+        flash(_("Centang pengaduan di antrean dan pilih petugasnya, lalu tekan Tugaskan."))
+        return redirect(queue_address() + "#tugaskan-terpilih", 303)
+    result = bulk.assign_many(
+        session=current_session(), chosen=chosen, supervisor=current_user, assignee=assignee, who=current_actor()
+    )
+    db.session.commit()
+    if result.assigned:
+        flash(
+            ngettext(
+                "%(num)d pengaduan ditugaskan kepada %(name)s.",
+                "%(num)d pengaduan ditugaskan kepada %(name)s.",
+                len(result.assigned),
+                name=assignee.name,
+            )
+        )
+    for reference, error in result.refused:
+        flash(_("%(ref)s tidak ditugaskan: %(why)s", ref=reference, why=error_message(error)))
+    return redirect(queue_address(), 303)

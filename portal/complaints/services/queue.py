@@ -200,6 +200,7 @@ _COLUMNS = (
     Complaint.confidential,
     Complaint.follow_up_on,
     Complaint.resident_news_at,
+    Complaint.version,
 )
 
 
