@@ -7,6 +7,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from portal.accounts.cli import users_cli
+    from portal.audit.cli import audit_cli
     from portal.cli_backup import db_backup_command
     from portal.cli_files import files_cli
     from portal.complaints.cli import attachments_cli
@@ -26,5 +27,6 @@ def init_app(app: Flask) -> None:
         attachments_cli,
         tasks_cli,
         files_cli,
+        audit_cli,
     ):
         app.cli.add_command(command)

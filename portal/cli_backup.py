@@ -14,7 +14,8 @@ from pathlib import Path
 
 import click
 
-from portal.extensions import db
+from portal.core import trail as audit
+from portal.extensions import current_session, db
 
 
 @click.command("db-backup")
@@ -45,4 +46,13 @@ def db_backup_command(out: Path) -> None:
         os.fsync(handle.fileno())
     os.replace(partial, out)
     size = out.stat().st_size / 1_000_000
+    audit.record(  # a copy of every resident's data left the portal: after the copy, so not in it
+        session=current_session(),
+        actor=audit.COMMAND_LINE,
+        action="cadangan",
+        object_type="database",
+        object_id=out.name[:40],
+        detail=f"{audit.via_command_line()}: {out} ({size:.1f} MB, {cases} pengaduan)",
+    )
+    db.session.commit()
     click.echo(f"Cadangan selesai: {out} ({size:.1f} MB, {cases} pengaduan).")

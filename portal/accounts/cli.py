@@ -3,8 +3,6 @@ line, each change audited with the operating-system user and host that ran it.""
 
 from __future__ import annotations
 
-import getpass
-import socket
 import sys
 
 import click
@@ -22,17 +20,9 @@ from portal.extensions import current_session, db
 
 users_cli = AppGroup("users", help="Akun petugas.")
 
-CLI_ACTOR = audit.Actor(account_id=None, ip="")
+CLI_ACTOR = audit.COMMAND_LINE
 """The audit row of a command has no account; who ran it is in its detail (_via)."""
-
-
-def _via() -> str:
-    """ "CLI user@host": the operating-system account and machine that ran the command."""
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = "?"
-    return f"CLI {user}@{socket.gethostname()}"[:80]
+_via = audit.via_command_line
 
 
 def _password(password_stdin: bool) -> str:
@@ -106,6 +96,15 @@ def create_command(
 def list_command() -> None:
     """Every account: id, e-mail, role, scope, active, two-factor, last sign-in."""
     rows = account_admin.list_accounts(session=current_session())
+    audit.record(
+        session=current_session(),
+        actor=CLI_ACTOR,
+        action="lihat_daftar",
+        object_type="account",
+        object_id="",
+        detail=f"{_via()}: {len(rows)} akun",
+    )
+    db.session.commit()
     for a in rows:
         scope = ",".join(a.kecamatan_codes) or "seluruh-kota"
         last = a.last_login_at.strftime("%Y-%m-%d %H:%M") if a.last_login_at else "-"

@@ -19,10 +19,18 @@ class AuditFilterForm(GetForm):
         choices=[
             SelectChoice("", _l("Semua")),
             SelectChoice("complaint", _l("Pengaduan")),
+            SelectChoice("assistance", _l("Permintaan bantuan")),
             SelectChoice("person", _l("Warga (roster)")),
             SelectChoice("account", _l("Akun petugas")),
             SelectChoice("attachment", _l("Lampiran")),
             SelectChoice("roster_batch", _l("Impor roster")),
+            SelectChoice("roster_import", _l("Unggahan roster")),
+            SelectChoice("letter_batch", _l("Surat massal")),
+            SelectChoice("report", _l("Laporan")),
+            SelectChoice("ekspor", _l("Semua ekspor dan unduhan")),
+            SelectChoice("ditolak", _l("Ditolak: di luar wilayah")),
+            SelectChoice("setting", _l("Pengaturan program")),
+            SelectChoice("database", _l("Cadangan basis data")),
             SelectChoice("response_template", _l("Templat balasan")),
             SelectChoice("outbox_message", _l("Email ke warga")),
             SelectChoice("audit", _l("Jejak audit")),
@@ -30,7 +38,7 @@ class AuditFilterForm(GetForm):
         ],
     )
     objek = StringField(
-        _l("Nomor pengaduan, NIK, atau nomor objek"),
+        _l("Nomor pengaduan (SGP-…) atau bantuan (BTN-…), NIK, atau nomor objek"),
         filters=[strip_filter],
         render_kw={"autocomplete": "off", "maxlength": 40, "spellcheck": "false"},
     )

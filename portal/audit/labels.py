@@ -68,6 +68,12 @@ def action_label(action: str) -> str:
         "tandai_terkirim": _("Menandai terkirim"),
         "antrekan_lagi": _("Mengantrekan lagi"),
         "banyak_percobaan_gagal": _("Banyak percobaan gagal"),
+        "ditolak_di_luar_wilayah": _("Ditolak: di luar wilayah"),
+        "lihat_daftar": _("Melihat daftar"),
+        "cari_nik": _("Mencari dengan NIK"),
+        "ubah_pengaturan": _("Mengubah pengaturan"),
+        "pindah_wilayah": _("Memindahkan ke kecamatan lain"),
+        "kembalikan_ke_antrean": _("Mengembalikan ke antrean"),
     }
     if action in words:
         return words[action]

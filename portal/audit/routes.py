@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
@@ -14,8 +14,10 @@ from portal.accounts.models import Account
 from portal.audit.forms import AuditFilterForm
 from portal.audit.labels import action_label, detail_label
 from portal.audit.services import browse as audit_log
+from portal.core.base import utcnow
 from portal.core.nik import looks_like_nik
 from portal.extensions import current_session, db
+from portal.web import spreadsheet
 from portal.web.auth import SUPERVISORS, current_actor, roles_required
 from portal.web.numbers import as_id
 
@@ -36,26 +38,57 @@ def show_audit():
         form.objek.errors = [NIK_NOT_IN_ADDRESS]
         form.objek.data = ""
         return _render(form, audit_log.AuditPage(events=[], older_than=None, object_type=None), 400)
+    names = _officer_choices(form)
+    page = audit_log.browse(session=current_session(), filters=_filters(form), who=current_actor())
+    db.session.commit()
+    if page.missing:  # an object that cannot be found is an error of that field, linked from the summary
+        form.objek.errors = [_missing(page)]
+    return _render(form, page, names=names)
+
+
+def _officer_choices(form: AuditFilterForm) -> dict[int, str]:
+    """The officer filter's choices; returns every account's name by id (the details name them)."""
     officers = db.session.execute(sa.select(Account.id, Account.name, Account.email).order_by(Account.name)).all()
     form.petugas.choices = [SelectChoice("", _("Semua petugas"))] + [
         SelectChoice(str(a.id), f"{a.name} ({a.email})") for a in officers
     ]
-    object_type = form.jenis.data if form.jenis.data in audit_log.OBJECT_TYPES else None
-    account_id = as_id(form.petugas.data)
-    before = request.args.get("sebelum", "")
-    filters = audit_log.AuditFilters(
-        object_type=object_type, object_ref=(form.objek.data or "")[:40], account_id=account_id, before_id=as_id(before)
+    return {a.id: a.name for a in officers}
+
+
+def _filters(form: AuditFilterForm) -> audit_log.AuditFilters:
+    return audit_log.AuditFilters(
+        object_type=form.jenis.data if form.jenis.data in audit_log.KINDS else None,
+        object_ref=(form.objek.data or "")[:40],
+        account_id=as_id(form.petugas.data),
+        before_id=as_id(request.args.get("sebelum", "")),
     )
-    page = audit_log.browse(session=current_session(), filters=filters, who=current_actor())
+
+
+@bp.get("/audit.csv")
+@roles_required(*SUPERVISORS)
+def export_audit():
+    """The trail under the page's filters as a CSV file for Excel set to Indonesian; audited."""
+    form = AuditFilterForm(request.args)
+    if looks_like_nik(form.objek.data or ""):
+        abort(400)  # a NIK never in an address: the page's form turns it into the roster number
+    exported = audit_log.export(session=current_session(), filters=_filters(form), who=current_actor())
     db.session.commit()
-    if page.missing:  # an object that cannot be found is an error of that field, linked from the summary
-        form.objek.errors = [_missing(page)]
-    return _render(form, page, names={a.id: a.name for a in officers})
+
+    def generate():
+        yield from spreadsheet.lines(audit_log.EXPORT_HEADER, exported.rows)
+
+    response = Response(stream_with_context(generate()), mimetype="text/csv; charset=utf-8")
+    stamp = utcnow().strftime("%Y-%m-%d")
+    response.headers["Content-Disposition"] = f'attachment; filename="sigap-jejak-audit-{stamp}.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _missing(page: audit_log.AuditPage) -> str:
     if page.object_type == "person":
         return _("NIK itu tidak ada di roster.")
+    if page.object_type == "assistance":
+        return _("Tidak ada permintaan bantuan dengan nomor %(ref)s.", ref=page.missing)
     return _("Tidak ada pengaduan dengan nomor %(ref)s.", ref=page.missing)
 
 

@@ -8,10 +8,11 @@ import time
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
+from portal.core import trail as audit
 from portal.extensions import current_session, db
+from portal.web.settings import letter_number_pattern
 
 letters_cli = AppGroup("letters", help="Surat keterangan kepesertaan.")
 
@@ -58,8 +59,20 @@ def batch_command(
     except letters_batch.UnknownRegion as error:
         raise click.BadParameter(str(error)) from None
     started = time.perf_counter()
-    pattern = current_app.config["LETTER_NUMBER_PATTERN"]
+    pattern = letter_number_pattern()
     assigned = letters_batch.assign_batch_letters(session=current_session(), kelurahan_codes=codes, pattern=pattern)
+    audit.record(  # with the numbers, in one transaction
+        session=current_session(),
+        actor=audit.COMMAND_LINE,
+        action="surat_massal",
+        object_type="letter_batch",
+        object_id="cli",
+        detail=(
+            f"{audit.via_command_line()} {kelurahan or kecamatan or 'semua'}: {len(assigned.letter_ids)} surat "
+            f"({assigned.issued} baru, {assigned.reused} dipakai ulang, {assigned.superseded} pengganti) "
+            f"ke {out.name[:80]}"
+        ),
+    )
     db.session.commit()
     click.echo(
         f"Surat: {len(assigned.letter_ids)} ({assigned.issued} baru, {assigned.reused} "
@@ -114,6 +127,14 @@ def revoke_inactive_command() -> None:
     from portal.letters.services.letters import revoke_letters_for_inactive
 
     revoked = revoke_letters_for_inactive(session=current_session())
+    audit.record(
+        session=current_session(),
+        actor=audit.COMMAND_LINE,
+        action="cabut_surat_nonaktif",
+        object_type="letter_batch",
+        object_id="cli",
+        detail=f"{audit.via_command_line()}: {revoked} surat dicabut",
+    )
     db.session.commit()
     click.echo(f"{revoked} surat dicabut.")
 

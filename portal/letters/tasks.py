@@ -30,7 +30,7 @@ from portal.letters.documents.pdf import html_to_pdf
 from portal.letters.documents.render import document_title
 from portal.letters.services import batch as letters_batch
 from portal.tasks.queue import enqueue, periodic_task, task
-from portal.web.settings import signing_key
+from portal.web.settings import letter_number_pattern, signing_key
 
 PART_SIZE = 100  # letters per part: a few seconds of rendering, so a lost part costs little
 KIND = JobKind.LETTER_BATCH
@@ -73,7 +73,7 @@ def number_batch(job_id: str) -> None:
         kecamatan = job.region_code if job.scope == "kecamatan" else None
         codes = letters_batch.kelurahan_in_scope(kelurahan=kelurahan, kecamatan=kecamatan)
         assigned = letters_batch.assign_batch_letters(
-            session=session, kelurahan_codes=codes, pattern=current_app.config["LETTER_NUMBER_PATTERN"]
+            session=session, kelurahan_codes=codes, pattern=letter_number_pattern()
         )
         ids = assigned.letter_ids
         chunks = [ids[start : start + PART_SIZE] for start in range(0, len(ids), PART_SIZE)]

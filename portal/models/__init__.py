@@ -36,9 +36,10 @@ from portal.core.file_models import StoredFile, StoredFileChunk
 from portal.core.filers import FilerRelation
 from portal.core.lockout_models import AccessLockout, LockoutScope
 from portal.core.nik import Sex
+from portal.core.program_settings import ProgramSetting  # noqa: F401
 from portal.core.references import ReferenceCounter
 from portal.core.roles import Role
-from portal.core.trail import AuditEvent
+from portal.core.trail import AuditChainHead, AuditEvent  # noqa: F401
 from portal.drafts.models import (
     ComplaintDraft,
     FilingReceipt,  # noqa: F401

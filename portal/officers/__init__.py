@@ -23,9 +23,10 @@ from portal.complaints.routes import officer_bp as complaints  # noqa: E402
 from portal.letters.routes import officer_bp as letters  # noqa: E402
 from portal.notifications.routes import officer_bp as notifications  # noqa: E402
 from portal.people.routes import officer_bp as people  # noqa: E402
+from portal.program.routes import officer_bp as program  # noqa: E402
 from portal.roster.routes import officer_bp as roster  # noqa: E402
 
-for _child in (accounts, assistance, audit, complaints, letters, notifications, people, roster):
+for _child in (accounts, assistance, audit, complaints, letters, notifications, people, program, roster):
     bp.register_blueprint(_child)
 
 # A form sent with a stale token, on any officer page, is kept for its officer (not only on accounts' pages).

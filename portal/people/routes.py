@@ -3,7 +3,9 @@ requests, their letters, and the letter actions on that page)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from typing import NoReturn
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -22,8 +24,9 @@ from portal.people import services as people
 from portal.people.forms import PeopleSearchForm
 from portal.roster import labels
 from portal.roster.models.person import PersonStatus
-from portal.web.auth import ALL_STAFF, current_actor, roles_required
+from portal.web.auth import ALL_STAFF, current_actor, refuse_out_of_scope, roles_required
 from portal.web.numbers import as_page
+from portal.web.settings import letter_number_pattern
 
 bp = officer_bp = Blueprint("people", __name__)  # registered by portal.officers under /petugas
 
@@ -77,6 +80,13 @@ def search_people():
     )
 
 
+def _not_found(person_id: int) -> NoReturn:
+    """Outside the officer's kecamatan looks the same as no such person (404); the attempt is audited."""
+    if people.out_of_scope(session=current_session(), viewer=current_user, person_id=person_id):
+        refuse_out_of_scope(object_type="person", object_id=person_id, person_id=person_id)
+    abort(404)
+
+
 @bp.get("/warga/<int:person_id>")
 @roles_required(*ALL_STAFF)
 def show_person(person_id: int):
@@ -89,7 +99,7 @@ def person_page(person_id: int, *, replace_form: ReplaceLetterForm | None = None
         session=current_session(), viewer=current_user, person_id=person_id, who=current_actor()
     )
     if record is None:
-        abort(404)  # outside the officer's kecamatan looks the same as no such person
+        _not_found(person_id)
     letters = letters_officer.person_letters(session=current_session(), person=record.person)
     db.session.commit()
     return render_template(
@@ -114,7 +124,7 @@ def _issue(person_id: int, replace_because: ReplaceReason | None):
             viewer=current_user,
             person_id=person_id,
             who=current_actor(),
-            pattern=current_app.config["LETTER_NUMBER_PATTERN"],
+            pattern=letter_number_pattern(),
             replace_because=replace_because,
         )
     except LetterNotAvailable as error:
@@ -122,7 +132,7 @@ def _issue(person_id: int, replace_because: ReplaceReason | None):
         flash(no_letter_message(error))
         return redirect(url_for("officers.people.show_person", person_id=person_id) + "#surat", 303)
     if issued is None:
-        abort(404)  # outside the officer's kecamatan looks the same as no such person
+        _not_found(person_id)
     db.session.commit()
     if issued.new:
         flash(_("Surat nomor %(number)s diterbitkan.", number=issued.letter.number))
@@ -160,6 +170,6 @@ def download_person_letter(person_id: int):
         session=current_session(), viewer=current_user, person_id=person_id, who=current_actor()
     )
     if letter is None:
-        abort(404)
+        _not_found(person_id)
     db.session.commit()
     return letter_pdf_response(letter)

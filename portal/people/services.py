@@ -87,18 +87,26 @@ def search_people(
         .limit(page_size)
         .offset((page - 1) * page_size)
     ).all()
-    what = f"nik={normalize_nik(query.q)}" if by_nik else f"nama={query.q.strip()[:80]}"
+    # a NIK is never written into the trail: the person found stands for it
+    what = "nik" if by_nik else f"nama={query.q.strip()[:80]}"
     audit.record(
         session=session,
         actor=who,
         action="cari",
         object_type="person",
         object_id="",
+        person_id=rows[0].id if by_nik and len(rows) == 1 else None,
         detail=f"{what} hasil={total if total <= COUNT_CAP else f'>{COUNT_CAP}'}",
     )
     return PeoplePage(
         rows=rows, total=total, page=page, pages=pages, searched=True, by_nik=by_nik, capped=total > COUNT_CAP
     )
+
+
+def out_of_scope(*, session: Session, viewer: Account, person_id: int) -> bool:
+    """Whether the roster has this person but outside the viewer's scope (that 404 is audited)."""
+    person = session.get(Person, person_id)
+    return person is not None and not can_view_person(viewer, person)
 
 
 @dataclass(slots=True)

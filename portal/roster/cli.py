@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from portal.core import trail as audit
 from portal.core.errors import RosterFileError
 from portal.extensions import current_session, db
 from portal.roster import labels
@@ -52,6 +53,18 @@ def import_command(path: Path, rejects: Path | None, imported_by: str | None) ->
                     imported_by=imported_by,
                     on_reject=on_reject,
                     on_bytes=bar.update,
+                )
+                audit.record(  # in the import's own transaction: no import without its row
+                    session=current_session(),
+                    actor=audit.COMMAND_LINE,
+                    action="impor",
+                    object_type="roster_batch",
+                    object_id=result.batch_id,
+                    detail=(
+                        f"{audit.via_command_line()} {path.name[:120]}: {result.rows_read} dibaca, "
+                        f"{result.inserted} baru, {result.updated} diperbarui, {result.unchanged} tetap, "
+                        f"{result.rejected} ditolak, {result.warnings} peringatan"
+                    ),
                 )
                 db.session.commit()
             except RosterFileError as error:

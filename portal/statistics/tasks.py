@@ -18,16 +18,16 @@ from portal.statistics.services import snapshot as stats_snapshot
 from portal.statistics.services.figures import compute_figures
 from portal.statistics.services.tables import PublicFigures, build_tables
 from portal.tasks.queue import periodic_task, task
-from portal.web.settings import work_calendar
+from portal.web.settings import program_rules, work_calendar
 
 
 def count_figures() -> PublicFigures:
-    config, now = current_app.config, utcnow()
+    rules, now = program_rules(), utcnow()
     figures = compute_figures(
         session=current_session(),
-        quota=config["PROGRAM_QUOTA"],
-        budget=config["PROGRAM_BUDGET"],
-        budget_year=config["PROGRAM_BUDGET_YEAR"] or local_date(now).year,
+        quota=rules.PROGRAM_QUOTA,
+        budget=rules.PROGRAM_BUDGET,
+        budget_year=rules.PROGRAM_BUDGET_YEAR or local_date(now).year,
         now=now,
         calendar=work_calendar(),
     )

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import NoReturn
 from urllib.parse import unquote, urlsplit
 
-from flask import Flask, request
+from flask import Flask, abort, request
 from flask_login import current_user
 
+from portal.core import trail
 from portal.core.roles import Role
 from portal.core.trail import Actor
-from portal.extensions import login_manager
+from portal.extensions import current_session, db, login_manager
 
 ALL_STAFF = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 SUPERVISORS = (Role.SUPERVISOR, Role.ADMIN)
@@ -56,6 +58,30 @@ def current_actor() -> Actor:
         account_id=current_user.id if current_user.is_authenticated else None,
         ip=request.remote_addr or "",
     )
+
+
+def refuse_out_of_scope(*, object_type: str, object_id: str | int, person_id: int | None = None) -> NoReturn:
+    """404 for something that exists but lies outside the officer's scope (the same answer as
+    for nothing at all, so that no reference is confirmed), the attempt kept in the audit trail:
+    what the transaction did before is rolled back, the refusal committed on its own."""
+    db.session.rollback()
+    trail.record(
+        session=current_session(),
+        actor=current_actor(),
+        action=trail.OUT_OF_SCOPE,
+        object_type=object_type,
+        object_id=object_id,
+        person_id=person_id,
+        detail=request.path[:200],
+    )
+    db.session.commit()
+    abort(404)
+
+
+def check_scope(visible: bool, *, object_type: str, object_id: str | int) -> None:
+    """refuse_out_of_scope unless `visible`: for what was found and may or may not be the officer's."""
+    if not visible:
+        refuse_out_of_scope(object_type=object_type, object_id=object_id)
 
 
 def init_app(app: Flask) -> None:

@@ -4,6 +4,12 @@
 app.config carries the same values under the same names. A value changed there after the start
 (tests do) is checked like the rest and taken from then on; in production nothing changes, and
 the comparison is all that is done.
+
+On top come the program settings an admin changed on /petugas/admin/pengaturan
+(portal.core.program_settings): read once per app context (a request, a task, a command), on a
+connection of their own so that the request's transaction is never touched, and checked by the
+same Settings rules (they were checked before they were stored too): `program_rules()` and the
+functions built on it. app.config keeps the environment's values: read the program's rules here.
 """
 
 from __future__ import annotations
@@ -12,11 +18,13 @@ import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flask import current_app
+import sqlalchemy as sa
+from flask import current_app, g
 
 from portal.core.files import Area, FileStore, open_store
 from portal.core.lockout import LockoutPolicy
 from portal.core.mail import SmtpSettings
+from portal.core.program_settings import stored_values
 from portal.core.signing import CityCertificate, SigningKey, known_certificates, load_pkcs12
 from portal.core.sla import SlaTargets
 from portal.core.workdays import WorkCalendar
@@ -26,6 +34,8 @@ if TYPE_CHECKING:
 
 
 def current_settings() -> Settings:
+    """The settings as the environment (and app.config) gives them, without what an admin stored:
+    the machine's (database, files, contact, keys). The program's rules: `program_rules()`."""
     app = current_app
     settings: Settings = app.extensions["sigap_settings"]
     config = app.config
@@ -39,18 +49,57 @@ def current_settings() -> Settings:
     return settings
 
 
+def _stored() -> dict[str, str]:
+    if "sigap_program_settings" not in g:
+        from portal.extensions import db
+
+        try:
+            with db.engine.connect() as connection:
+                g.sigap_program_settings = stored_values(connection)
+        except sa.exc.DBAPIError:  # a database not yet upgraded to 0021: the environment's values
+            g.sigap_program_settings = {}
+    stored: dict[str, str] = g.sigap_program_settings
+    return stored
+
+
+def forget_stored_settings() -> None:
+    """After an admin changed them: the rest of this context reads them again."""
+    g.pop("sigap_program_settings", None)
+
+
+def program_rules() -> Settings:
+    """The environment's settings with the program settings an admin stored laid over them (SLA
+    targets, cuti bersama, quota and budget, the letters' number pattern)."""
+    settings = current_settings()
+    stored = _stored()
+    if not stored:
+        return settings
+    items = tuple(sorted(stored.items()))
+    cached = current_app.extensions.get("sigap_program_overlay")  # (base, items, overlaid): base kept, not its id
+    if cached is not None and cached[0] is settings and cached[1] == items:
+        overlaid: Settings = cached[2]
+        return overlaid
+    overlaid = settings.revised(stored)
+    current_app.extensions["sigap_program_overlay"] = (settings, items, overlaid)
+    return overlaid
+
+
 def work_calendar() -> WorkCalendar:
-    return WorkCalendar.with_cuti_bersama(current_settings().CUTI_BERSAMA)
+    return WorkCalendar.with_cuti_bersama(program_rules().CUTI_BERSAMA)
 
 
 def sla_targets() -> SlaTargets:
-    settings = current_settings()
+    settings = program_rules()
     return SlaTargets(
         verify_days=settings.SLA_VERIFY_DAYS,
         resolve_days=settings.SLA_RESOLVE_DAYS,
         verify_days_by_category=settings.SLA_VERIFY_DAYS_BY_CATEGORY,
         resolve_days_by_category=settings.SLA_RESOLVE_DAYS_BY_CATEGORY,
     )
+
+
+def letter_number_pattern() -> str:
+    return program_rules().LETTER_NUMBER_PATTERN
 
 
 def lockout_policy() -> LockoutPolicy:

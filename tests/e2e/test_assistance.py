@@ -267,6 +267,18 @@ def test_an_officer_schedules_a_visit_and_records_the_outcome(page: Page, anothe
     expect(resident.locator("dl.summary")).to_contain_text("Kunjungan ke rumah")
     expect(resident.locator("ol.timeline")).to_contain_text("Saya datang bersama juru bahasa isyarat.")
 
+    def visit_happened():  # an outcome is recorded after the visit (issue 16 point 4): a week passes
+        import sqlalchemy as sa
+
+        from portal.extensions import db
+        from portal.models import AssistanceRequest
+
+        found = db.session.scalar(sa.select(AssistanceRequest).where(AssistanceRequest.reference == reference))
+        found.appointment_on = found.appointment_on - timedelta(days=14)
+        db.session.commit()
+
+    live_server.run(visit_happened)
+    page.reload()
     panel = _open_action(page, "hasil")
     panel.get_by_label("Informasi diberikan").check()
     panel.get_by_label("Pesan untuk warga (tidak wajib)").fill("Ibu sudah dijelaskan cara cek status.")

@@ -261,3 +261,47 @@ def test_where_the_browser_reads_qr_codes_the_camera_fills_the_field(new_context
     expect(page.locator("video")).to_be_hidden()  # the camera is let go once a code is read
     expect(page.get_by_role("button", name="Pindai dengan kamera")).to_be_visible()
     context.close()
+
+
+def test_the_qr_of_a_printed_letter_verifies_offline_and_a_forged_one_does_not(
+    page: Page, new_context, browser_errors, city, live_server, tmp_path
+):
+    """Issue 17's "Done when": a real letter PDF, its first page printed as pdftoppm draws it,
+    the QR read with zxing-cpp, checked in the saved page with the network off."""
+    import shutil
+    import subprocess
+    from concurrent.futures import ThreadPoolExecutor
+
+    import sqlalchemy as sa
+    import zxingcpp
+    from PIL import Image
+
+    from portal.extensions import db
+    from portal.letters.documents.render import letter_pdf_response
+    from portal.letters.services.letters import issue_letter
+    from portal.roster.models.person import Person, PersonStatus
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+
+    def letter_pdf() -> bytes:
+        someone = db.session.scalar(sa.select(Person).where(Person.status == PersonStatus.AKTIF).limit(1))
+        letter = issue_letter(session=db.session, person_id=someone.id)
+        db.session.commit()
+        with live_server.app.test_request_context():
+            return letter_pdf_response(letter).get_data()
+
+    # pyHanko signs with asyncio.run(): not in this thread, where Playwright's event loop runs
+    with ThreadPoolExecutor(1) as elsewhere:
+        (tmp_path / "surat.pdf").write_bytes(elsewhere.submit(live_server.run, letter_pdf).result())
+    pdf, out = str(tmp_path / "surat.pdf"), str(tmp_path / "hal")
+    command = ["pdftoppm", "-r", "200", "-f", "1", "-l", "1", "-png", pdf, out]
+    subprocess.run(command, check=True, timeout=120)  # noqa: S603, S607 (poppler's pdftoppm)
+    with Image.open(next(tmp_path.glob("hal*.png"))) as printed:
+        (scanned,) = [r.text for r in zxingcpp.read_barcodes(printed) if r.format == zxingcpp.BarcodeFormat.QRCode]
+    assert "#SG1:" in scanned
+
+    offline, asked = offline_page(new_context, browser_errors, saved_copy(page, tmp_path))
+    expect(check(offline, scanned)).to_contain_text(VALID)
+    expect(check(offline, changed_coverage(scanned))).to_contain_text(FORGED)
+    assert all(url.startswith("file:") for url in asked)

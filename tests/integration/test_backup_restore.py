@@ -93,6 +93,10 @@ def sqlite_backup_and_restore(app, tmp_path) -> str:
     assert not (tmp_path / "cadangan.sqlite3.partial").exists()
     again = app.test_cli_runner().invoke(args=["db-backup", str(copy)])
     assert again.exit_code != 0 and "sudah ada" in again.output  # never overwrites a backup
+    from portal.models import AuditEvent
+
+    (made,) = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "cadangan")).all()
+    assert made.object_type == "database" and made.detail.startswith("CLI ")  # the copy is in the trail
     return f"sqlite:///{copy}"
 
 

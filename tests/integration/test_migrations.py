@@ -121,3 +121,38 @@ def test_0010_keeps_old_counts_as_totals_and_drops_the_account_lock(database_url
                 assert conn.execute(sa.text("SELECT failed_logins FROM account")).scalar_one() == 0
             upgrade()  # and up again: the names it created on the way down are free
             db.engine.dispose()
+
+
+def test_0020_chains_the_rows_already_in_the_trail(database_url, tmp_path):
+    """An upgraded trail verifies at once (the migration chains the old rows in id order), and
+    the next row `record` writes links to them; downgrade drops the chain."""
+    import sqlalchemy as sa
+    from flask_migrate import downgrade, upgrade
+
+    from portal.core import trail as audit
+
+    with app_on_a_database_of_its_own(database_url, tmp_path, "m0020") as app:
+        with app.app_context():
+            upgrade(revision="0019")
+            rows = [
+                {"at": f"2026-11-0{n % 9 + 1} 08:00:0{n % 10}.{n:06d}+00:00", "action": "lihat", "object_id": str(n)}
+                for n in range(12)
+            ]
+            with db.engine.begin() as conn:
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO audit_event (at, account_id, action, object_type, object_id, ip, detail) "
+                        "VALUES (:at, NULL, :action, 'complaint', :object_id, '127.0.0.1', 'dulu')"
+                    ),
+                    rows,
+                )
+            upgrade()
+            audit.record(session=db.session, actor=audit.Actor(None), action="baru", object_type="x", object_id="1")
+            db.session.commit()
+            result = app.test_cli_runner().invoke(args=["audit", "verify"])
+            assert result.exit_code == 0, result.output
+            assert "13 baris" in result.output
+            db.session.remove()
+            downgrade(revision="0019")
+            assert "audit_chain_head" not in sa.inspect(db.engine).get_table_names()
+            db.engine.dispose()

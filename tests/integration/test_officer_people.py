@@ -136,7 +136,8 @@ def test_searches_are_audited_with_what_was_looked_for(client):
     searches = db.session.scalars(
         sa.select(AuditEvent).where(AuditEvent.action == "cari").order_by(AuditEvent.id)
     ).all()
-    assert [e.detail for e in searches] == [f"nik={budi.nik} hasil=1", "nama=santoso hasil=1"]
+    assert [e.detail for e in searches] == ["nik hasil=1", "nama=santoso hasil=1"]  # never the NIK itself
+    assert [e.person_id for e in searches] == [budi.id, None]  # the person found stands for it
     assert {e.account_id for e in searches} == {officer.id}
 
 

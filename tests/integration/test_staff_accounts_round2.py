@@ -201,6 +201,7 @@ def test_the_cli_lists_deactivates_and_resets_accounts_with_an_audit_row_each(ap
         sa.select(AuditEvent).where(AuditEvent.object_type == "account").order_by(AuditEvent.id)
     ).all()
     assert [(r.action, r.object_id) for r in rows] == [
+        ("lihat_daftar", ""),  # `users list` shows every account's e-mail and scope
         ("ubah", str(officer.id)),
         ("atur_ulang_kata_sandi", str(phone.id)),
         ("atur_ulang_2fa", str(phone.id)),

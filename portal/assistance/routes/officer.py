@@ -27,7 +27,7 @@ from portal.assistance.routes import officer_bp as bp
 from portal.assistance.routes.requests import labels
 from portal.assistance.services import actions
 from portal.assistance.services.access import can_act, can_see_disability, can_view
-from portal.assistance.services.queue import AssistanceFilters, kinds_of, load_queue
+from portal.assistance.services.queue import AssistanceFilters, load_queue
 from portal.assistance.services.requests import HelpRefusal
 from portal.complaints.labels import actor_names
 from portal.complaints.services.lifecycle import actor_accounts
@@ -40,7 +40,7 @@ from portal.extensions import current_session, db
 from portal.notifications import labels as notice_labels
 from portal.notifications.services.contacts import contacts_for
 from portal.notifications.services.notices import notice_rows
-from portal.web.auth import ALL_STAFF, current_actor, roles_required
+from portal.web.auth import ALL_STAFF, current_actor, refuse_out_of_scope, roles_required
 from portal.web.forms import first_error, seen_value
 from portal.web.htmx import render_page_or_fragment
 from portal.web.numbers import as_id, as_page
@@ -76,14 +76,14 @@ def filters_from(args) -> AssistanceFilters:
 def show_assistance_queue():
     filters = filters_from(request.args)
     today = local_date(utcnow())
-    page = load_queue(session=current_session(), viewer=current_user, filters=filters, today=today)
+    page = load_queue(session=current_session(), viewer=current_user, filters=filters, today=today, who=current_actor())
+    db.session.commit()  # the view's audit row
     return render_page_or_fragment(
         "assistance/petugas_antrean.html",
         "assistance/_petugas_antrean_hasil.html",
         page=page,
         filters=filters,
         today=today,
-        kinds=kinds_of(session=current_session(), request_ids=[r.id for r in page.rows]),
         statuses=list(AssistanceStatus),
         all_kinds=list(AssistanceKind),
         topics=list(AssistanceTopic),
@@ -98,8 +98,10 @@ def show_assistance_queue():
 
 def _request(reference: str) -> AssistanceRequest:
     found = db.session.scalars(sa.select(AssistanceRequest).where(AssistanceRequest.reference == reference)).first()
-    if found is None or not can_view(current_user, found):
-        abort(404)  # not 403: do not confirm that a reference exists
+    if found is None:
+        abort(404)
+    if not can_view(current_user, found):  # 404 too: do not confirm that a reference exists
+        refuse_out_of_scope(object_type="assistance", object_id=found.id)
     return found
 
 
@@ -139,17 +141,16 @@ def _render(found: AssistanceRequest, *, active_form=None, error: str | None = N
         filed = [e.complaint_reference for e in found.events if e.complaint_reference]
         if filed:
             made["hasil"].reference.data = filed[-1]
-    show_disability = can_see_disability(current_user, found)
+    show_sensitive = can_see_disability(current_user, found)  # help kinds, story, disability data
     who = current_actor()
-    audit.record(session=current_session(), actor=who, action="lihat", object_type="assistance", object_id=found.id)
-    if show_disability and found.has_disability_data:
-        audit.record(
-            session=current_session(),
-            actor=who,
-            action="lihat_data_disabilitas",
-            object_type="assistance",
-            object_id=found.id,
-        )
+    audit.record(  # one row for the page; what sensitive parts it showed is in the detail
+        session=current_session(),
+        actor=who,
+        action="lihat",
+        object_type="assistance",
+        object_id=found.id,
+        detail=_shown_detail(found) if show_sensitive else "",
+    )
     db.session.commit()
     assigned = db.session.get(Account, found.assigned_to_id) if found.assigned_to_id else None
     actors = [event.acted_by for event in found.events]
@@ -163,7 +164,7 @@ def _render(found: AssistanceRequest, *, active_form=None, error: str | None = N
         conflict=conflict,
         open_action=active_form[0] if conflict and active_form else None,
         moment=lambda value: format_datetime(value, "d MMMM y, HH.mm"),
-        show_disability=show_disability,
+        show_sensitive=show_sensitive,
         may_act=can_act(current_user, found),
         place=kelurahan(found.kelurahan_code),
         today=local_date(utcnow()),
@@ -175,6 +176,11 @@ def _render(found: AssistanceRequest, *, active_form=None, error: str | None = N
         contact_label=notice_labels.contact_label,
         **{**labels(), "status_label": officer_status_label},
     ), status
+
+
+def _shown_detail(found: AssistanceRequest) -> str:
+    """What sensitive parts the page showed, for the audit row (none for triage only)."""
+    return "dengan data disabilitas" if found.has_disability_data else "dengan jenis bantuan dan cerita"
 
 
 def _title(found: AssistanceRequest, active_form, error: str | None) -> str:

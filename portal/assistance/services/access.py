@@ -1,4 +1,9 @@
-"""Who may see which assistance request, and who may see its disability data."""
+"""Who may see which assistance request, and who may see its sensitive parts.
+
+Every officer of the kecamatan triages a request: status, urgency (the contact deadline), the
+resident's channel, the area, the name. The sensitive parts (UU 27/2022: data that says a person
+has a disability) are the help kinds (a BISINDO interpreter, a home visit), the resident's own
+story and the disability data: only the assigned officer and supervisors see them."""
 
 from __future__ import annotations
 
@@ -25,6 +30,11 @@ def can_act(viewer: Account, request: AssistanceRequest) -> bool:
     return can_view(viewer, request) and (viewer.is_supervisor or request.assigned_to_id == viewer.id)
 
 
+def sees_sensitive(viewer: Account, assigned_to_id: int | None) -> bool:
+    """For a request the viewer may see: the assigned officer and supervisors see its sensitive parts."""
+    return viewer.is_supervisor or (assigned_to_id is not None and assigned_to_id == viewer.id)
+
+
 def can_see_disability(viewer: Account, request: AssistanceRequest) -> bool:
-    """Sensitive data (UU 27/2022): only the assigned officer and supervisors."""
-    return can_view(viewer, request) and (viewer.is_supervisor or request.assigned_to_id == viewer.id)
+    """Sensitive data (help kinds, the story, disability data): only the assigned officer and supervisors."""
+    return can_view(viewer, request) and sees_sensitive(viewer, request.assigned_to_id)

@@ -20,7 +20,8 @@ from portal.assistance.models import (
     AssistanceStatus,
     AssistanceTopic,
 )
-from portal.assistance.services.access import visible_clause
+from portal.assistance.services.access import sees_sensitive, visible_clause
+from portal.core import trail as audit
 from portal.core.sql import AnyRow
 
 PAGE_SIZE = 25
@@ -48,6 +49,7 @@ class AssistancePage:
     page: int
     pages: int
     counts: dict[AssistanceStatus, int] = field(default_factory=dict)
+    kinds: dict[int, list[AssistanceKind]] = field(default_factory=dict)  # only rows the viewer sees in full
 
 
 def due_date() -> sa.ColumnElement[date]:
@@ -74,6 +76,12 @@ def _search(q: str) -> sa.ColumnElement[bool] | None:
     return sa.or_(R.subject_name.ilike(f"%{q[:60]}%"), R.requester_name.ilike(f"%{q[:60]}%"))
 
 
+def _searched(q: str) -> str:
+    """The search as the trail keeps it: a number (a phone, or a NIK typed there) by its last digits only."""
+    digits = "".join(c for c in q if c.isdigit())
+    return f"nomor…{digits[-4:]}" if len(digits) >= 8 else q.strip()[:80]
+
+
 def _filters(
     viewer: Account, filters: AssistanceFilters, today: date, *, with_status: bool
 ) -> list[sa.ColumnElement[bool]]:
@@ -82,6 +90,8 @@ def _filters(
         clauses.append(R.status == filters.status)
     if filters.kind:
         clauses.append(sa.exists().where(AssistanceNeed.request_id == R.id, AssistanceNeed.kind == filters.kind))
+        if not viewer.is_supervisor:  # a kind says what a person needs: officers filter their own requests only
+            clauses.append(R.assigned_to_id == viewer.id)
     if filters.topic:
         clauses.append(R.topic == filters.topic)
     if filters.kecamatan:
@@ -108,6 +118,7 @@ _COLUMNS = (
     R.kelurahan_code,
     R.created_at,
     R.contact_due,
+    R.contact_preference,
     R.appointment_kind,
     R.appointment_on,
     R.appointment_at,
@@ -116,10 +127,17 @@ _COLUMNS = (
 
 
 def load_queue(
-    *, session: Session, viewer: Account, filters: AssistanceFilters, today: date, page_size: int = PAGE_SIZE
+    *,
+    session: Session,
+    viewer: Account,
+    filters: AssistanceFilters,
+    today: date,
+    who: audit.Actor,
+    page_size: int = PAGE_SIZE,
 ) -> AssistancePage:
-    """Counts per status (the total comes from them), one page of rows, and the kinds of help
-    of the rows on that page."""
+    """Counts per status (the total comes from them), one page of rows, and the help kinds of the
+    rows whose sensitive parts the viewer may see (assigned to them; every row for supervisors).
+    The view is audited (one row: the list shows names and areas)."""
     counted = dict(
         session.execute(
             sa.select(R.status, sa.func.count(R.id))
@@ -137,7 +155,35 @@ def load_queue(
         .limit(page_size)
         .offset((page - 1) * page_size)
     ).all()
-    return AssistancePage(rows=rows, total=total, page=page, pages=pages, counts=counted)
+    audit.record(
+        session=session,
+        actor=who,
+        action="lihat_daftar",
+        object_type="assistance",
+        object_id="",
+        detail=" ".join(
+            part
+            for part in (
+                audit.described(
+                    {
+                        "status": filters.status.value if filters.status else None,
+                        "jenis": filters.kind.value if filters.kind else None,
+                        "keperluan": filters.topic.value if filters.topic else None,
+                        "kecamatan": filters.kecamatan,
+                        "ditugaskan": filters.assigned,
+                        "terlambat": filters.overdue and "1",
+                        "q": _searched(filters.q),
+                        "hal": filters.page if filters.page > 1 else None,
+                    }
+                ),
+                f"hasil={total} ditampilkan={len(rows)}",
+            )
+            if part
+        ),
+    )
+    shown = [row.id for row in rows if sees_sensitive(viewer, row.assigned_to_id)]
+    kinds = kinds_of(session=session, request_ids=shown)
+    return AssistancePage(rows=rows, total=total, page=page, pages=pages, counts=counted, kinds=kinds)
 
 
 def kinds_of(*, session: Session, request_ids: list[int]) -> dict[int, list[AssistanceKind]]:

@@ -41,18 +41,19 @@ from portal.notifications.services.contacts import contacts_for
 from portal.notifications.services.notices import notice_rows, route
 from portal.roster import labels as people
 from portal.roster.models.person import Person, PersonStatusHistory
-from portal.web.auth import ALL_STAFF, current_actor, roles_required
+from portal.web.auth import ALL_STAFF, check_scope, current_actor, roles_required
 from portal.web.files import send_stored
 from portal.web.forms import first_error, seen_value
 from portal.web.numbers import as_id
-from portal.web.settings import attachment_store, current_settings, work_calendar
+from portal.web.settings import attachment_store, program_rules, work_calendar
 from portal.web.templating import show_page
 
 
 def _case(reference: str) -> Complaint:
     complaint = db.session.scalars(sa.select(Complaint).where(Complaint.reference == reference)).first()
-    if complaint is None or not can_view(current_user, complaint):
-        abort(404)  # not 403: do not confirm that a reference exists
+    if complaint is None:
+        abort(404)  # and outside the officer's scope too (audited): do not confirm that a reference exists
+    check_scope(can_view(current_user, complaint), object_type="complaint", object_id=complaint.id)
     return complaint
 
 
@@ -92,14 +93,6 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
                 .order_by(PersonStatusHistory.id.desc())
             )
         )
-        audit.record(
-            session=current_session(),
-            actor=current_actor(),
-            action="lihat",
-            object_type="person",
-            object_id=person.id,
-            detail=f"dari {complaint.reference}",
-        )
     others = []
     if complaint.subject_nik and show_subject:
         others = list(
@@ -111,12 +104,14 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
             )
         )
         others = [o for o in others if can_view(current_user, o) and can_see_subject(current_user, o)]
-    audit.record(
+    audit.record(  # one row a view: the case, and the person it showed (in that person's trail too)
         session=current_session(),
         actor=current_actor(),
         action="lihat",
         object_type="complaint",
         object_id=complaint.id,
+        person_id=person.id if person is not None else None,
+        detail=f"dengan data warga #{person.id}" if person is not None else "",
     )
     db.session.commit()
     assigned = db.session.get(Account, complaint.assigned_to_id) if complaint.assigned_to_id else None
@@ -259,7 +254,7 @@ def _perform(action: str, form, complaint: Complaint) -> None:
                 reopen=form.decision.data == "buka",
                 message=form.message.data,
                 calendar=calendar,
-                appeal_days=current_settings().APPEAL_REVIEW_DAYS,
+                appeal_days=program_rules().APPEAL_REVIEW_DAYS,
                 **common,
             )
         case "ganda":
@@ -369,8 +364,9 @@ def act_on_case(reference: str, action: str):
 def download_attachment(attachment_id: int):
     record = db.session.get(Attachment, attachment_id)
     complaint = db.session.get(Complaint, record.complaint_id) if record and record.complaint_id else None
-    if record is None or complaint is None or not can_view(current_user, complaint):
+    if record is None or complaint is None:
         abort(404)
+    check_scope(can_view(current_user, complaint), object_type="attachment", object_id=record.id)
     if not can_see_identity(current_user, complaint):  # files of a confidential case often show the filer
         abort(403)
     audit.record(

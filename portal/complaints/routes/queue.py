@@ -152,7 +152,15 @@ def show_queue():
         remember_filters(request.args)
     today = local_date(utcnow())
     soon_by = due_soon_by(today)
-    page = load_queue(session=current_session(), viewer=current_user, filters=filters, today=today, due_soon_by=soon_by)
+    page = load_queue(
+        session=current_session(),
+        viewer=current_user,
+        filters=filters,
+        today=today,
+        due_soon_by=soon_by,
+        who=current_actor(),
+    )
+    db.session.commit()  # the view's audit row
     return render_page_or_fragment(
         "complaints/petugas_antrean.html",
         "complaints/_petugas_antrean_hasil.html",

@@ -24,7 +24,7 @@ from portal.drafts.services import session_restore
 from portal.extensions import current_session, db, limiter
 from portal.web.errors import render_error
 from portal.web.htmx import render_page_or_fragment
-from portal.web.settings import attachment_store, current_settings, lockout_policy, work_calendar
+from portal.web.settings import attachment_store, lockout_policy, program_rules, work_calendar
 
 # The statuses whose last move carries the officer's explanation, shown with the outcome.
 DECIDED = frozenset({ComplaintStatus.SELESAI, ComplaintStatus.DITOLAK, ComplaintStatus.DITUTUP})
@@ -127,7 +127,7 @@ def _render_case(complaint: Complaint, *, answer_form=None, rating_form=None, st
         question=tracking.said_with(complaint, ComplaintStatus.MENUNGGU_INFORMASI) if waiting else None,
         reasons=tracking.said_with(complaint, complaint.status) if complaint.status in DECIDED else None,
         rating_form=rating_form or (RatingForm() if tracking.can_rate(complaint) else None),
-        appeal_days=current_settings().APPEAL_REVIEW_DAYS,
+        appeal_days=program_rules().APPEAL_REVIEW_DAYS,
         max_files=MAX_FILES,
         event_label=event_label,
     ), status
@@ -220,7 +220,7 @@ def rate_case():
             satisfaction=Satisfaction(form.penilaian.data),
             reason=form.alasan.data or "",
             calendar=work_calendar(),
-            appeal_days=current_settings().APPEAL_REVIEW_DAYS,
+            appeal_days=program_rules().APPEAL_REVIEW_DAYS,
         )
     except DomainError as error:
         db.session.rollback()

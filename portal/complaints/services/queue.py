@@ -24,12 +24,14 @@ from portal.complaints.services.access import identity_visible_clause, subject_v
 from portal.complaints.services.deadlines import due_soon_clause, open_clause, overdue_clause
 from portal.complaints.services.lifecycle import OPEN_STATUSES
 from portal.complaints.services.search import name_clause, search_terms
+from portal.core import trail as audit
 from portal.core.base import utcnow
 from portal.core.nik import normalize_nik
 from portal.core.references import COMPLAINT_SERIES, normalize_reference
 from portal.core.sql import AnyRow
 from portal.core.sqlite_hints import indexed_by
 from portal.notifications.models import OutboxMessage, OutboxState
+from portal.roster.models.person import Person
 
 PAGE_SIZE = 25
 SEARCH_COUNT_CAP = 1000
@@ -267,8 +269,12 @@ def load_queue(
     filters: QueueFilters,
     today: date,
     due_soon_by: date,
+    who: audit.Actor,
     page_size: int = PAGE_SIZE,
 ) -> QueuePage:
+    """One page of the queue, with the counts per status. The view is audited (one row): the
+    list shows names, kelurahan and categories; a search by NIK names the roster person found,
+    never the NIK."""
     search = _search(session, filters.q, viewer)
     searching = search is not None
     cap = SEARCH_COUNT_CAP if searching else None
@@ -301,6 +307,7 @@ def load_queue(
             _rows_index(filters, search),
         )
     ).all()
+    _record_view(session, who=who, filters=filters, total=total, shown=len(rows))
     return QueuePage(
         rows=rows,
         total=total,
@@ -308,6 +315,36 @@ def load_queue(
         pages=pages,
         counts={} if capped else counts,
         capped=searching and total > SEARCH_COUNT_CAP,
+    )
+
+
+def _record_view(session: Session, *, who: audit.Actor, filters: QueueFilters, total: int, shown: int) -> None:
+    digits = normalize_nik(filters.q.strip())
+    by_nik = digits.isdigit() and len(digits) == 16
+    person_id = session.scalar(sa.select(Person.id).where(Person.nik == digits)) if by_nik else None
+    shown_filters = audit.described(
+        {
+            "status": filters.status.value if filters.status else ("terbuka" if filters.open_only else None),
+            "kategori": filters.category.value if filters.category else None,
+            "kecamatan": filters.kecamatan,
+            "ditugaskan": filters.assigned or filters.assigned_to,
+            "terlambat": filters.overdue and "1",
+            "segera": filters.due_soon and "1",
+            "rahasia": filters.confidential and "1",
+            "tak_terjangkau": filters.unreachable and "1",
+            "q": None if by_nik else filters.q.strip()[:80],
+            "hal": filters.page if filters.page > 1 else None,
+        }
+    )
+    found = "tidak ada di roster" if by_nik and person_id is None else ""
+    audit.record(
+        session=session,
+        actor=who,
+        action="cari_nik" if by_nik else "lihat_daftar",
+        object_type="complaint",
+        object_id="",
+        person_id=person_id,
+        detail=" ".join(part for part in (shown_filters, found, f"hasil={total} ditampilkan={shown}") if part),
     )
 
 

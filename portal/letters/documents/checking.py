@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import tempfile
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,7 +42,9 @@ def check_pdf_signature(pdf: bytes, certificates: list[CityCertificate]) -> PdfS
     if not signatures:
         return PdfSignature(valid=False, problem="tidak ada tanda tangan elektronik")
     roots = [x509.Certificate.load(c.certificate.public_bytes(Encoding.DER)) for c in certificates]
-    status = validate_pdf_signature(signatures[-1], ValidationContext(trust_roots=roots))
+    # pyHanko validates through asyncio.run(): in a thread of its own (see pades.sign_stream)
+    with ThreadPoolExecutor(1, thread_name_prefix="pades-check") as checking:
+        status = checking.submit(validate_pdf_signature, signatures[-1], ValidationContext(trust_roots=roots)).result()
     signer = status.signing_cert.subject.human_friendly if status.signing_cert else ""
     demo = DEMO_MARK in signer
     if not status.intact:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import io
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from typing import BinaryIO
 
 from portal.core.signing import SigningKey
@@ -28,7 +29,14 @@ def _signer(pkcs12: bytes, passphrase: bytes | None):  # pyHanko's SimpleSigner
 
 def sign_stream(source: BinaryIO, output: BinaryIO, key: SigningKey) -> None:
     """Sign the PDF in `source` into `output` (an incremental update: the letter's bytes stay as
-    they were, the signature is appended)."""
+    they were, the signature is appended). pyHanko signs through asyncio.run(), which refuses to
+    run where an event loop is running (a caller's own, e.g. Playwright's in a test process), so
+    it signs in a short-lived thread of its own, joined before this returns."""
+    with ThreadPoolExecutor(1, thread_name_prefix="pades") as signing:
+        signing.submit(_sign, source, output, key).result()
+
+
+def _sign(source: BinaryIO, output: BinaryIO, key: SigningKey) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter

@@ -23,7 +23,7 @@ from portal.letters.forms.officer import IssueLetterForm, LetterBatchForm, parse
 from portal.letters.routes import officer_bp as bp
 from portal.letters.services import officer as letters_officer
 from portal.tasks.queue import enqueue
-from portal.web.auth import ALL_STAFF, current_actor, roles_required
+from portal.web.auth import ALL_STAFF, current_actor, refuse_out_of_scope, roles_required
 from portal.web.htmx import render_page_or_fragment, wants_fragment
 
 POLL_SECONDS = 3
@@ -98,8 +98,10 @@ def _visible(job: BackgroundJob) -> bool:
 
 def _job(batch_id: str) -> BackgroundJob:
     job = jobs.get_job(session=current_session(), job_id=batch_id, kind=KIND)
-    if job is None or not _visible(job):
+    if job is None:
         abort(404)
+    if not _visible(job):
+        refuse_out_of_scope(object_type="letter_batch", object_id=job.id)
     return job
 
 

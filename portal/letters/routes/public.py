@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Response, current_app, redirect, render_template, request, session, url_for
+from flask import Response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -17,6 +17,7 @@ from portal.letters.labels import no_letter_message
 from portal.letters.routes import bp
 from portal.letters.services import letters as service
 from portal.letters.services.letters import LetterNotAvailable, NoLetterBecause
+from portal.web.settings import letter_number_pattern
 
 # The complaint form's own words for the misconduct choice (/pengaduan/baru, step 1); a test
 # compares the two pages, so the verification page never names a choice that is not there.
@@ -85,9 +86,7 @@ def issue_letter():
     if person_id is None:
         return _check_first()
     try:
-        service.issue_letter(
-            session=current_session(), person_id=person_id, pattern=current_app.config["LETTER_NUMBER_PATTERN"]
-        )
+        service.issue_letter(session=current_session(), person_id=person_id, pattern=letter_number_pattern())
     except LetterNotAvailable as error:
         db.session.rollback()
         return _not_available(error)

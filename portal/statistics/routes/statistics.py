@@ -24,6 +24,7 @@ from portal.statistics.routes import charts as svg_charts
 from portal.statistics.routes.figures import current_figures
 from portal.statistics.services.figures import MONTHLY_PREMIUM
 from portal.statistics.services.tables import COMPLAINTS, PARTICIPANTS, TREND, PublicFigures, hidden_cells
+from portal.web.settings import program_rules
 
 DATA_MAX_AGE = 60
 
@@ -100,7 +101,7 @@ def show_statistics():
         computed_at=format_datetime(public.figures.computed_at, "d MMMM y, HH.mm"),
         note=stats_export.suppression_note(),
         downloads=stats_export.DOWNLOADS,
-        verify_days=current_app.config["SLA_VERIFY_DAYS"],
+        verify_days=program_rules().SLA_VERIFY_DAYS,
         title=_("Statistik program"),
     )
 

@@ -1,7 +1,7 @@
 """Templates for requests for information, referrals and decisions too (response_template.kind).
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0023
+Revises: 0022
 Create Date: 2026-12-05
 
 Reviewed: response_template gains one column, kind, NOT NULL with a server default of 'balas', so
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0021'
-down_revision = '0020'
+revision = '0023'
+down_revision = '0022'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """The queue finds a case by the filer's name and phone, and marks news from the resident.
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-05
 
 Reviewed: complaint gains one nullable column, resident_news_at (when the resident last added
@@ -25,8 +25,8 @@ from alembic import op
 import portal.core.base
 
 # revision identifiers, used by Alembic.
-revision = '0020'
-down_revision = '0019'
+revision = '0022'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 

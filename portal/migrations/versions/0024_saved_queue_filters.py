@@ -1,7 +1,7 @@
 """Officers save queue filters under a name (saved_queue_filter).
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0024
+Revises: 0023
 Create Date: 2026-12-05
 
 Reviewed: one new table, an officer's saved filters: the account, a name unique per account, and
@@ -15,8 +15,8 @@ from alembic import op
 import portal.core.base
 
 # revision identifiers, used by Alembic.
-revision = '0022'
-down_revision = '0021'
+revision = '0024'
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 
