@@ -6,6 +6,22 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from portal.accounts.services.accounts import AccountError, AccountRefusal
+from portal.core.regions import regions
+from portal.core.roles import Role
+
+
+def role_label(role: Role | str) -> str:
+    """A staff role in words ("officer" is a "Petugas")."""
+    words = {Role.OFFICER: _("Petugas"), Role.SUPERVISOR: _("Supervisor"), Role.ADMIN: _("Admin")}
+    return words[Role(role)] if role in Role.__members__.values() else str(role)
+
+
+def scope_label(codes: list[str]) -> str:
+    """Where an account works: its kecamatan by name, or the whole city when it has none."""
+    if not codes:
+        return _("Seluruh Kota Bekasi")
+    known = regions().kecamatan
+    return ", ".join(_("Kecamatan %(name)s", name=known[c].name) if c in known else c for c in sorted(codes))
 
 
 def error_message(error: AccountError) -> str:

@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import Account
 from portal.audit.forms import AuditFilterForm
+from portal.audit.labels import action_label, detail_label
 from portal.audit.services import browse as audit_log
 from portal.core.base import utcnow
 from portal.core.nik import looks_like_nik
@@ -37,19 +38,21 @@ def show_audit():
         form.objek.errors = [NIK_NOT_IN_ADDRESS]
         form.objek.data = ""
         return _render(form, audit_log.AuditPage(events=[], older_than=None, object_type=None), 400)
-    _officer_choices(form)
+    names = _officer_choices(form)
     page = audit_log.browse(session=current_session(), filters=_filters(form), who=current_actor())
     db.session.commit()
     if page.missing:  # an object that cannot be found is an error of that field, linked from the summary
         form.objek.errors = [_missing(page)]
-    return _render(form, page)
+    return _render(form, page, names=names)
 
 
-def _officer_choices(form: AuditFilterForm) -> None:
+def _officer_choices(form: AuditFilterForm) -> dict[int, str]:
+    """The officer filter's choices; returns every account's name by id (the details name them)."""
     officers = db.session.execute(sa.select(Account.id, Account.name, Account.email).order_by(Account.name)).all()
     form.petugas.choices = [SelectChoice("", _("Semua petugas"))] + [
         SelectChoice(str(a.id), f"{a.name} ({a.email})") for a in officers
     ]
+    return {a.id: a.name for a in officers}
 
 
 def _filters(form: AuditFilterForm) -> audit_log.AuditFilters:
@@ -89,10 +92,19 @@ def _missing(page: audit_log.AuditPage) -> str:
     return _("Tidak ada pengaduan dengan nomor %(ref)s.", ref=page.missing)
 
 
-def _render(form: AuditFilterForm, page: audit_log.AuditPage, status: int = 200):
+def _render(
+    form: AuditFilterForm, page: audit_log.AuditPage, status: int = 200, *, names: dict[int, str] | None = None
+):
     labels = {c.value: c.label for c in form.jenis.choices}
     return render_template(
-        "audit/audit.html", form=form, page=page, args=request.args, labels=labels, title=_("Jejak audit")
+        "audit/audit.html",
+        form=form,
+        page=page,
+        args=request.args,
+        labels=labels,
+        action_label=action_label,
+        detail_label=lambda event: detail_label(event.action, event.detail or "", names or {}),
+        title=_("Jejak audit"),
     ), status
 
 

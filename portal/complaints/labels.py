@@ -6,16 +6,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from babel import dates as babel_dates
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from portal.complaints.models.complaint import ComplaintStatus, EventKind
+from portal.complaints.models.complaint import Complaint, ComplaintStatus, EventKind
+from portal.complaints.models.response_template import TemplateKind
 from portal.complaints.services.attachments import AttachmentRefusal
 from portal.complaints.services.available import CaseAction
 from portal.complaints.services.lifecycle import CaseRefusal
 from portal.complaints.services.reports import TOTAL_KEY, IndicatorRow
+from portal.complaints.services.saved_filters import SavedFilterRefusal
 from portal.complaints.services.templates import TemplateRefusal
 from portal.core.errors import DomainError
+from portal.core.filers import FilerRelation
 from portal.core.trail import ActedBy, ActorKind
 
 S = ComplaintStatus
@@ -103,12 +107,45 @@ def event_label(kind: EventKind, to_status: ComplaintStatus | None) -> str:
     }[kind]
 
 
+def officer_event_label(kind: EventKind, to_status: ComplaintStatus | None) -> str:
+    """A timeline line as officers read it: a status in the officer's words ("dari warga")."""
+    if kind is EventKind.STATUS and to_status is not None:
+        return officer_status_label(to_status)
+    return event_label(kind, to_status)
+
+
 def code_reissued_note(checked_how: str) -> str:
     """The internal timeline line of a new access code (the code itself is never written)."""
     return _(
         "Kode akses baru dibuat setelah identitas pelapor diperiksa (%(how)s). Kode lama tidak berlaku lagi.",
         how=checked_how,
     )
+
+
+def template_values(complaint: Complaint) -> dict[str, str]:
+    """What a template's placeholders say of a case: {nama} is who reads the message (the filer when
+    they filed for someone or reported someone), {nomor} the reference, {batas_waktu} the answer's
+    deadline."""
+    if complaint.filer_relation is FilerRelation.SENDIRI and not complaint.incident_place:
+        name = complaint.subject_name
+    else:
+        name = complaint.filer_name or ""
+    # Said in Indonesian whatever the officer's language: they become part of a message to the resident.
+    return {
+        "nama": name or "Bapak/Ibu",
+        "nomor": complaint.reference,
+        "batas_waktu": babel_dates.format_date(complaint.resolve_due, "d MMMM y", locale="id"),
+    }
+
+
+def template_kind_label(kind: TemplateKind) -> str:
+    """Which message a template starts, as the admin's form and list say it."""
+    return {
+        TemplateKind.BALAS: _("Balasan ke warga"),
+        TemplateKind.MINTA_INFORMASI: _("Permintaan informasi"),
+        TemplateKind.RUJUK: _("Catatan rujukan"),
+        TemplateKind.KEPUTUSAN: _("Pesan keputusan"),
+    }[kind]
 
 
 def actor_names(actors: Iterable[ActedBy], accounts: dict[int, str]) -> dict[ActedBy, str]:
@@ -307,6 +344,11 @@ def _template_message(code: TemplateRefusal, p: dict[str, object]) -> str:
             return _("Judul paling banyak %(n)d huruf.", n=p["n"])
         case TemplateRefusal.BODY_TOO_LONG:
             return _("Isi templat paling banyak %(n)d huruf.", n=p["n"])
+        case TemplateRefusal.UNKNOWN_PLACEHOLDER:
+            return _(
+                "Isian otomatis ini tidak dikenal: %(names)s. Yang bisa dipakai: {nama}, {nomor}, {batas_waktu}.",
+                names=p["names"],
+            )
 
 
 def tracking_locked_message(minutes: int) -> str:
@@ -327,4 +369,18 @@ def error_message(error: DomainError) -> str:
         return _template_message(code, error.params)
     if isinstance(code, CaseRefusal):
         return _case_message(code, error.params)
+    if isinstance(code, SavedFilterRefusal):
+        return _saved_filter_message(code, error.params)
     raise ValueError(f"no words for {error!r}")
+
+
+def _saved_filter_message(code: SavedFilterRefusal, p: dict[str, object]) -> str:
+    match code:
+        case SavedFilterRefusal.NO_NAME:
+            return _("Beri nama filter ini, misalnya “Terlambat di Bekasi Timur”.")
+        case SavedFilterRefusal.NAME_TOO_LONG:
+            return _("Nama filter paling banyak %(n)d huruf.", n=p["n"])
+        case SavedFilterRefusal.NOTHING_FILTERED:
+            return _("Pilih dulu filter di antrean, lalu simpan.")
+        case SavedFilterRefusal.TOO_MANY:
+            return _("Paling banyak %(n)d filter tersimpan. Hapus yang tidak dipakai lagi.", n=p["n"])

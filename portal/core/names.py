@@ -25,6 +25,14 @@ TITLES = frozenset(
         "mm",
         "mh",
         "spd",
+        "spdi",
+        "mpd",
+        "msi",
+        "ssi",
+        "skm",
+        "sked",
+        "mkes",
+        "sst",
         "sag",
         "skom",
         "sos",
@@ -67,10 +75,23 @@ def _fold(text: str) -> str:
 def name_tokens(name: str) -> list[str]:
     """Lower-case words without punctuation or titles: "Hj. Siti Ma'rifah, S.Pd." → [siti, marifah]."""
     folded = _APOSTROPHES.sub("", _fold(name))
-    # "S.Pd." and "S. Pd" are one title: drop dots inside short dotted groups before splitting.
     words = [w for w in _WORD_BREAKS.split(folded) if w]
-    tokens = [_NON_WORD.sub("", w) for w in words]
+    tokens = _joined_titles([_NON_WORD.sub("", w) for w in words], words)
     return [t for t in tokens if t and t not in TITLES]
+
+
+def _joined_titles(tokens: list[str], words: list[str]) -> list[str]:
+    """ "S. Pd" and "S. Pd. I" are one title written with spaces: a short word ending in a dot
+    joins the next ones while together they make a title ("s" + "pd" is "spd")."""
+    joined: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token, j = tokens[i], i
+        while words[j].endswith(".") and len(token) <= 3 and j + 1 < len(tokens) and token + tokens[j + 1] in TITLES:
+            token, j = token + tokens[j + 1], j + 1
+        joined.append(token)
+        i = j + 1
+    return joined
 
 
 def normalize_name(name: str) -> str:

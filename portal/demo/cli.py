@@ -46,6 +46,11 @@ def seed_command(seed: int, force: bool) -> None:
     helped, proposed = seed_assistance(session=current_session()), seed_proposals(session=current_session())
     db.session.commit()
     click.echo(f"Permintaan bantuan contoh: {helped} dibuat; usulan calon peserta oleh petugas: {proposed}.")
+    from portal.demo.services.templates import seed_templates
+
+    templates = seed_templates(session=current_session())
+    db.session.commit()
+    click.echo(f"Templat pesan contoh: {templates} dibuat.")
     click.echo("Akun demo petugas (kata sandi baru setiap kali seed), masuk di /petugas/masuk:")
     for credential in credentials:
         line = f"  {credential.role.value:<11} {credential.email:<28} kata sandi: {credential.password}"

@@ -28,8 +28,9 @@ from portal.complaints.models.complaint import (
     ResolutionCode,
     Satisfaction,
 )
-from portal.complaints.models.name_word import ComplaintNameWord
+from portal.complaints.models.name_word import ComplaintFilerWord, ComplaintNameWord
 from portal.complaints.models.response_template import ResponseTemplate
+from portal.complaints.models.saved_filter import SavedQueueFilter
 from portal.core.base import Base
 from portal.core.file_models import StoredFile, StoredFileChunk
 from portal.core.filers import FilerRelation
@@ -66,6 +67,7 @@ __all__ = [
     "ReferralAgency",
     "ResolutionCode",
     "ResponseTemplate",
+    "SavedQueueFilter",
     "Role",
     "Attachment",
     "Base",
@@ -73,6 +75,7 @@ __all__ = [
     "ComplaintCategory",
     "ComplaintDraft",
     "ComplaintEvent",
+    "ComplaintFilerWord",
     "ComplaintNameWord",
     "ComplaintStatus",
     "ContactChannel",

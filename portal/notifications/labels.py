@@ -89,18 +89,26 @@ def notices(messages: list[OutboxMessage]) -> list[dict[str, object]]:
 
 def contact_label(contact: ResidentContact) -> str:
     """ "Telepon — tidak diangkat" …"""
-    method = {
+    return contact_words(ContactMethod(contact.method), ContactOutcome(contact.outcome))
+
+
+def contact_method_label(method: ContactMethod) -> str:
+    return {
         ContactMethod.TELEPON: _("Telepon"),
         ContactMethod.WHATSAPP: _("WhatsApp"),
         ContactMethod.SMS: _("SMS"),
         ContactMethod.KUNJUNGAN: _("Kunjungan"),
         ContactMethod.LOKET: _("Warga datang ke loket"),
-    }[ContactMethod(contact.method)]
-    outcome = {
+    }[method]
+
+
+def contact_words(method: ContactMethod, outcome: ContactOutcome) -> str:
+    """A contact's method and outcome in words (the case's contact log, the audit trail)."""
+    said = {
         ContactOutcome.TERHUBUNG: _("terhubung"),
         ContactOutcome.TIDAK_DIANGKAT: _("tidak diangkat atau tidak dibalas"),
         ContactOutcome.PESAN_DITINGGALKAN: _("pesan ditinggalkan"),
         ContactOutcome.NOMOR_SALAH: _("nomor salah atau tidak aktif"),
         ContactOutcome.TIDAK_DI_RUMAH: _("warga tidak di rumah"),
-    }[ContactOutcome(contact.outcome)]
-    return f"{method} — {outcome}"
+    }[outcome]
+    return f"{contact_method_label(method)} — {said}"

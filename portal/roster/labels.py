@@ -3,6 +3,8 @@ or a whole file of an import was refused (the services return codes)."""
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import gettext as _
 
 from portal.core.errors import RosterFileError
@@ -11,6 +13,18 @@ from portal.roster.services.importing import FileProblem
 from portal.roster.services.rows import COLUMNS, Problem, RowProblem
 
 _HEADER = ",".join(COLUMNS)
+
+
+_BY_OFFICER = re.compile(r"^(?P<email>.*) \(petugas:\d+\)$")
+
+
+def importer_label(imported_by: str) -> str:
+    """Who ran an import, as stored ("EMAIL (petugas:N)", "cli:USER"), in words."""
+    if found := _BY_OFFICER.match(imported_by):
+        return found.group("email")
+    if imported_by.startswith("cli:"):
+        return _("baris perintah (%(user)s)", user=imported_by.removeprefix("cli:"))
+    return imported_by
 
 
 def status_label(status: PersonStatus) -> str:

@@ -62,6 +62,7 @@ def _imports_page(form: RosterUploadForm, *, status: int = 200):
         with_rejects=with_rejects,
         older=older,
         running=waiting,
+        importer_label=labels.importer_label,
         title=_("Impor roster"),
     ), status
 

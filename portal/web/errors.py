@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import NoReturn
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, request
 from flask_babel import LazyString
@@ -22,6 +23,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal.extensions import db
+from portal.web.auth import safe_next
 from portal.web.htmx import render_page_or_fragment
 from portal.web.waiting import wait_for_the_limit
 
@@ -78,19 +80,50 @@ def register_error_format(app: Flask, prefix: str, render: Callable[[HTTPExcepti
     app.extensions.setdefault(_FORMATS, {})[prefix] = render
 
 
+OFFICER_PREFIX = "/petugas"
+
+
+def _officer_messages(code: int) -> tuple[str, str] | None:
+    """Where the public page's words send a resident to the home page, an officer's go to the workspace."""
+    return {
+        404: (
+            _("Halaman tidak ditemukan"),
+            _(
+                "Periksa kembali alamatnya. Pengaduan atau permintaan di luar wilayah kerja Anda juga tidak "
+                "ditampilkan. Mulai lagi dari antrean di ruang kerja petugas."
+            ),
+        ),
+        405: (
+            _("Cara membuka halaman ini tidak didukung"),
+            _("Buka halaman ini dari tautan atau tombol di ruang kerja petugas."),
+        ),
+    }.get(code)
+
+
+def _way_back() -> str | None:
+    """The officer page a refused form was sent from (its Referer, inside the workspace), if any."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc and referrer.netloc != request.host:
+        return None
+    return safe_next(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
+
+
 def render_error(
     code: int, message: str | None = None, *, retry_after: int | None = None, contact: bool = False
 ) -> Response:
-    """`contact`: the page names the office as another way (a lockout): its phone, WhatsApp and hours."""
-    title, default_message = _messages(code)
+    """`contact`: the page names the office as another way (a lockout): its phone, WhatsApp and hours.
+    Under /petugas the page keeps the officer's layout and leads back into the workspace."""
+    officer = request.path == OFFICER_PREFIX or request.path.startswith(OFFICER_PREFIX + "/")
+    title, default_message = (_officer_messages(code) if officer else None) or _messages(code)
     response = render_page_or_fragment(
-        "errors/error.html",
-        "errors/_error.html",
+        "errors/petugas_error.html" if officer else "errors/error.html",
+        "errors/_petugas_error.html" if officer else "errors/_error.html",
         status=code,
         title=title,
         message=message or default_message,
         code=code,
         show_contact=contact,
+        way_back=_way_back() if officer and request.method != "GET" else None,
     )
     if retry_after is not None:
         response.headers["Retry-After"] = str(retry_after)

@@ -252,7 +252,7 @@ PUBLIC: dict[str, Callable] = {
 
 def _assisted(page: Page, s: Seeded, *, upto: str) -> None:
     page.goto("/petugas/pengaduan/baru")
-    page.get_by_label("Saya ingin bertanya atau minta informasi").check()
+    page.get_by_label("Warga ingin bertanya atau minta informasi").check()
     page.get_by_role("button", name="Lanjut", exact=True).click()
     if upto == "rincian":
         return

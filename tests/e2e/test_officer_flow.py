@@ -97,14 +97,15 @@ def test_sign_in_filter_the_queue_and_work_a_case(page: Page, another_page, live
         if report := axe_problems(page):
             axe.append(f"[{name}] {report}")
 
-    sign_in(page, officer)
-    expect(page).to_have_url(re.compile(r"/petugas/pengaduan$"))
+    sign_in(page, officer)  # lands on the officer's own open cases (issue 16 point 6)
+    expect(page).to_have_url(re.compile(r"/petugas/pengaduan\?status=terbuka&ditugaskan=saya$"))
+    page.goto("/petugas/pengaduan")
     wait_for_htmx(page)
     page.evaluate("() => { window.__sameDocument = true; }")
     check("antrean")
 
     # Typing filters live: htmx swaps the results and pushes the URL.
-    search = page.get_by_label("Cari nomor atau nama")
+    search = page.get_by_label("Cari nomor, nama, atau nomor HP")
     search.fill(word)
     expect(page).to_have_url(re.compile(rf"/petugas/pengaduan\?(.+&)?q={word}(&|$)"))
     expect(queue_rows(page)).to_have_count(2)
@@ -211,8 +212,9 @@ def test_the_queue_filter_comes_back_as_an_address_without_javascript(page: Page
     word = unique_word()
     cases = file_cases(live_server, word)
     sign_in(page, officer)
+    page.goto("/petugas/pengaduan")
 
-    page.get_by_label("Cari nomor atau nama").fill(word)
+    page.get_by_label("Cari nomor, nama, atau nomor HP").fill(word)
     page.get_by_label("Jenis").select_option("informasi")
     with page.expect_navigation() as navigation:
         page.get_by_role("button", name="Terapkan filter").click()
@@ -259,7 +261,7 @@ def test_a_nik_typed_into_the_queue_search_never_reaches_an_address(browser, liv
         sign_in(page, officer)
         if javascript:
             wait_for_htmx(page)  # the live search is htmx's: before it loads, the box is a plain form
-        search = page.get_by_label("Cari nomor atau nama")
+        search = page.get_by_label("Cari nomor, nama, atau nomor HP")
         typed = {
             "spaced": f"{nik[:4]} {nik[4:8]} {nik[8:12]} {nik[12:]}",
             "labelled": f"NIK: {nik}",  # as copied from a WhatsApp message
@@ -287,7 +289,7 @@ def test_the_first_digits_of_a_nik_typed_slowly_are_never_sent(page: Page, live_
     wait_for_htmx(page)
     addresses: list[str] = []
     page.on("request", lambda request: addresses.append(request.url))
-    search = page.get_by_label("Cari nomor atau nama")
+    search = page.get_by_label("Cari nomor, nama, atau nomor HP")
     search.press_sequentially("3275010203", delay=450)  # the live search waits 400 ms after each key
     expect(page.locator("#q-nik")).to_contain_text("Ini tampak seperti NIK")
     sent = [a for a in addresses if "q=" in a]

@@ -45,7 +45,7 @@ def test_a_case_page_writes_one_row_that_names_the_person_it_showed(client, app)
     supervisor = app.test_client()
     sign_in(supervisor, account("supervisor"))
     trail = rows(supervisor.get(f"/petugas/audit?jenis=person&objek={budi.id}"))
-    assert [(r[1], r[2]) for r in trail] == [("Officer Uji", "lihat")]
+    assert [(r[1], r[2]) for r in trail] == [("Officer Uji", "Melihat")]
     assert case.reference in trail[0][3] and f"#{budi.id}" in trail[0][3]
 
 
@@ -112,7 +112,7 @@ def test_out_of_scope_refusals_are_audited_and_look_like_nothing(client, app):
     supervisor = app.test_client()
     sign_in(supervisor, account("supervisor"))
     shown = rows(supervisor.get("/petugas/audit?jenis=ditolak"))
-    assert [r[2] for r in shown] == ["ditolak di luar wilayah"] * 3
+    assert [r[2] for r in shown] == ["Ditolak: di luar wilayah"] * 3
 
 
 def test_a_help_request_reference_finds_its_events(client, app):
@@ -126,7 +126,7 @@ def test_a_help_request_reference_finds_its_events(client, app):
     sign_in(client, account("supervisor"))
     response = client.get(f"/petugas/audit?objek={found.reference}")
     trail = rows(response)
-    assert [(r[1], r[2]) for r in trail] == [("Officer Uji", "lihat")]
+    assert [(r[1], r[2]) for r in trail] == [("Officer Uji", "Melihat")]
     assert parse(response).select_one(f"#jejak a[href='/petugas/bantuan/{found.reference}']") is not None
     missing = parse(client.get("/petugas/audit?objek=BTN-2026-999999"))
     summary = missing.select_one(".error-summary").get_text()
@@ -141,7 +141,7 @@ def test_the_kinds_the_page_filters_by(client):
     client.get("/petugas/laporan/indikator.csv")
     client.get("/petugas/audit.csv")
     exported = rows(client.get("/petugas/audit?jenis=ekspor"))
-    assert [(r[2], r[3].split()[0]) for r in exported] == [("ekspor", "Jejak"), ("ekspor", "Laporan")]
+    assert [(r[2], r[3].split()[0]) for r in exported] == [("Mengekspor", "Jejak"), ("Mengekspor", "Laporan")]
 
 
 def test_the_trail_as_csv_for_excel_and_the_export_audited(client):

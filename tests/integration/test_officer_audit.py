@@ -29,7 +29,7 @@ def test_filter_by_complaint_reference_from_the_case_page(client, app):
     link = parse(client.get(f"/petugas/pengaduan/{case.reference}")).find("a", string="Lihat jejak audit")
     assert link["href"] == f"/petugas/audit?jenis=complaint&objek={case.reference}"
     found = rows(client.get(link["href"]))
-    assert [(r[1], r[2]) for r in found] == [("Supervisor Uji", "lihat"), ("Officer Uji", "lihat")]
+    assert [(r[1], r[2]) for r in found] == [("Supervisor Uji", "Melihat"), ("Officer Uji", "Melihat")]
     assert all(case.reference in r[3] for r in found)
     assert parse(client.get(link["href"])).select_one(f"#jejak a[href='/petugas/pengaduan/{case.reference}']")
 
@@ -51,7 +51,7 @@ def test_filter_by_person_id_or_nik_and_by_officer(client, app):
     by_nik = rows(client.get(sent.headers["Location"]))
     assert [r[1] for r in by_id] == [r[1] for r in by_nik] == ["Officer Uji"]
     mine = rows(client.get(f"/petugas/audit?petugas={officer.id}"))
-    assert [(r[2], r[3].split()[0]) for r in mine] == [("lihat", "Warga"), ("masuk", "Akun")]
+    assert [(r[2], r[3].split()[0]) for r in mine] == [("Melihat", "Warga"), ("Masuk", "Akun")]
 
 
 def test_unknown_objects_say_so(client):

@@ -2,11 +2,18 @@
 
 from flask import Blueprint
 
+from portal.accounts.labels import role_label, scope_label
 from portal.accounts.services import accounts
 from portal.extensions import current_session, login_manager
 from portal.web.errors import database_down
 
 officer_bp = Blueprint("accounts", __name__)  # registered by portal.officers under /petugas
+
+
+@officer_bp.record_once
+def _words(state) -> None:
+    """Every officer page may name a role or a work area (the account pages, the audit trail)."""
+    state.app.jinja_env.globals.update(role_label=role_label, scope_label=scope_label)
 
 
 @login_manager.user_loader

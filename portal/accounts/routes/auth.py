@@ -145,7 +145,10 @@ def sign_out():
 @bp.get("/")
 @roles_required(*ALL_STAFF)
 def show_home():
-    return redirect(url_for("officers.complaints.show_queue"), 303)
+    """The workspace's front door (after sign-in, from an error page): the open work."""
+    if current_user.is_supervisor:
+        return redirect(url_for("officers.complaints.show_queue", status="terbuka"), 303)
+    return redirect(url_for("officers.complaints.show_queue", status="terbuka", ditugaskan="saya"), 303)
 
 
 @bp.route("/akun", methods=["GET", "POST"])

@@ -7,13 +7,55 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import Label
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from portal.complaints.forms.incident import IncidentDetailsForm
-from portal.complaints.forms.public import OFFICER_CATEGORY_CHOICES, CategoryForm, DetailsForm
-from portal.complaints.models.complaint import ComplaintCategory
+from portal.complaints.forms.incident import ANONYMOUS, CONTACT, IncidentDetailsForm
+from portal.complaints.forms.public import CHANNEL_CHOICES, PROPOSAL_CHOICE, CategoryForm, DetailsForm
+from portal.complaints.models.complaint import ComplaintCategory, ContactChannel
 from portal.core.filers import FilerRelation
 from portal.web.forms import OneOfTheChoices, strip_filter
+
+C = ComplaintCategory
+
+# The categories as the officer reads them: the resident is "warga", never "saya".
+ASSISTED_CATEGORY_CHOICES = [
+    PROPOSAL_CHOICE,
+    SelectChoice(C.TERLEWAT.value, _l("Warga memenuhi syarat tetapi tidak terdaftar")),
+    SelectChoice(C.DATA_SALAH.value, _l("Data warga salah (nama, NIK, alamat, pekerjaan, atau status)")),
+    SelectChoice(C.MASALAH_KARTU_KLAIM.value, _l("Sudah terdaftar, tetapi ada masalah kartu atau klaim")),
+    SelectChoice(C.PENERIMA_TIDAK_LAYAK.value, _l("Warga melaporkan penerima yang menurutnya tidak layak")),
+    SelectChoice(C.PUNGLI.value, _l("Pungli, calo, atau perilaku petugas")),
+    SelectChoice(C.INFORMASI.value, _l("Warga ingin bertanya atau minta informasi")),
+    SelectChoice(C.LAINNYA.value, _l("Lainnya")),
+]
+ASSISTED_CATEGORY_HINTS = {
+    C.TERLEWAT.value: _l(
+        "Pekerja informal ber-KTP Kota Bekasi yang keluarganya tercatat di DTSEN pada desil 1–5, tetapi hasil "
+        "cek statusnya tidak terdaftar atau daftar tunggu."
+    ),
+    C.DATA_SALAH.value: _l("Petugas pengaduan memeriksa dan memperbaiki datanya."),
+    C.MASALAH_KARTU_KLAIM.value: _l("Misalnya kartu belum diterima, atau klaim ke BPJS Ketenagakerjaan terkendala."),
+    C.PENERIMA_TIDAK_LAYAK.value: _l("Misalnya penerima sudah mampu, sudah pindah, atau sudah meninggal."),
+    C.PUNGLI.value: _l(
+        "Selalu dirahasiakan. Ada yang meminta uang, menjadi calo, atau petugas berperilaku tidak pantas."
+    ),
+    C.INFORMASI.value: _l("Pertanyaan warga tentang program, syarat, atau manfaat."),
+    C.LAINNYA.value: _l("Hal lain tentang program SIGAP."),
+    C.USULAN_CALON.value: _l(
+        "Untuk warga yang belum terdaftar: Disnaker dan Dinsos memeriksa KTP, KK, pekerjaan, dan desil DTSEN-nya."
+    ),
+}
+ASSISTED_IDENTITY_CHOICES = [
+    SelectChoice(CONTACT, _l("Petugas boleh menghubungi pelapor")),
+    SelectChoice(ANONYMOUS, _l("Tanpa identitas: tanpa nama dan tanpa nomor HP pelapor")),
+]
+ASSISTED_IDENTITY_HINTS = {
+    CONTACT: _l("Nama dan nomor pelapor dirahasiakan dari yang dilaporkan. Nama boleh dikosongkan."),
+    ANONYMOUS: _l(
+        "Petugas tidak bisa menghubungi pelapor. Pelapor memantau laporan hanya dengan nomor pengaduan dan kode "
+        "akses di tanda terima; pertanyaan petugas muncul di halaman lacak."
+    ),
+}
 
 WHO_CONSENTS = [
     SelectChoice(FilerRelation.SENDIRI.value, _l("Yang bersangkutan sendiri (hadir atau ditelepon)")),
@@ -27,7 +69,7 @@ WHO_CONSENTS = [
 class AssistedCategoryForm(CategoryForm):
     kategori = RadioField(
         _l("Apa yang diajukan untuk warga?"),
-        choices=OFFICER_CATEGORY_CHOICES,
+        choices=ASSISTED_CATEGORY_CHOICES,
         validators=[InputRequired(message=_l("Pilih jenis pengaduan.")), OneOfTheChoices()],
         validate_choice=False,
     )
@@ -68,8 +110,24 @@ class AssistedDetailsForm(DetailsForm):
         _l("Pekerjaan"), _l("Misalnya: ojek online, pedagang kaki lima, buruh harian, pekerja rumah tangga."), 100
     )
 
+    saluran = RadioField(
+        _l("Warga lebih mudah dihubungi lewat"),
+        choices=CHANNEL_CHOICES,
+        default=ContactChannel.WHATSAPP.value,
+        validators=[InputRequired(message=_l("Pilih cara menghubungi warga.")), OneOfTheChoices()],
+        validate_choice=False,
+    )
+    rahasia = BooleanField(
+        _l("Hanya petugas yang menangani dan supervisor yang boleh melihat identitas warga"),
+        description=_l(
+            "Identitas warga tidak pernah ditampilkan kepada publik. Tanpa centang ini, petugas pengaduan lain di "
+            "kecamatannya juga dapat melihatnya untuk membantu menangani."
+        ),
+    )
+
     def __init__(self, *args, category: ComplaintCategory, **kwargs):
         super().__init__(*args, category=category, **kwargs)
+        _speak_to_the_officer(self)
         if self.proposal:
             self.uraian.label = Label(self.uraian.id, _l("Mengapa orang ini mungkin memenuhi syarat"))
             self.uraian.description = _l(
@@ -84,6 +142,14 @@ class AssistedDetailsForm(DetailsForm):
     def validate_persetujuan(self, field):
         if not field.data:
             raise ValidationError(_l("Pengajuan atas nama warga perlu persetujuannya. Tanyakan dulu, lalu centang."))
+
+    def validate_nama_pelapor(self, field):
+        if self._for_someone_else() and not field.data:
+            raise ValidationError(_l("Masukkan nama pelapor (keluarga atau pendamping)."))
+
+    def validate_hubungan(self, field):
+        if self._for_someone_else() and not field.data:
+            raise ValidationError(_l("Tulis hubungan pelapor dengan yang bersangkutan."))
 
     def validate_kk(self, field):
         digits = "".join(c for c in field.data or "" if c.isascii() and c.isdigit())
@@ -119,10 +185,47 @@ class AssistedIncidentForm(IncidentDetailsForm):
         _l("Pelapor sudah setuju petugas mengirim laporan ini untuknya."),
         description=_l("Bacakan isiannya kepada pelapor lebih dulu."),
     )
+    identitas = RadioField(
+        _l("Boleh pelapor dihubungi petugas?"),
+        choices=ASSISTED_IDENTITY_CHOICES,
+        default=CONTACT,
+        validators=[InputRequired(message=_l("Pilih apakah petugas boleh menghubungi pelapor.")), OneOfTheChoices()],
+        validate_choice=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _speak_to_the_officer(self)
+        self.tempat.description = _l(
+            "Misalnya: kantor kelurahan, kantor Disnaker, di rumah pelapor, atau lewat WhatsApp."
+        )
+        self.kelurahan.description = _l(
+            "Jika terjadi di kantor dinas atau lewat telepon, pilih kelurahan tempat pelapor tinggal."
+        )
+        self.nama.description = _l("Nama, jabatan, atau ciri-cirinya, jika pelapor tahu. Boleh dikosongkan.")
+        self.nama_pelapor.label.text = _l("Nama pelapor (tidak wajib)")
+        self.nama_pelapor.description = _l(
+            "Laporan ini selalu dirahasiakan: nama pelapor hanya dilihat petugas yang menangani dan supervisor."
+        )
+        self.telepon.label.text = _l("Nomor HP atau WhatsApp pelapor (jika boleh dihubungi)")
+        self.uraian.description = _l(
+            "Apa yang terjadi, siapa saja yang ada di sana, dan apa yang diharapkan pelapor. Paling banyak 2.000 huruf."
+        )
 
     def validate_persetujuan(self, field):
         if not field.data:
             raise ValidationError(_l("Laporan atas nama warga perlu persetujuannya. Tanyakan dulu, lalu centang."))
+
+
+def _speak_to_the_officer(form: DetailsForm) -> None:
+    """The residents' descriptions of the shared fields, said about the resident ("warga")."""
+    form.telepon.description = _l("Nomor untuk menghubungi warga. Contoh: 0812 3456 7890.")
+    form.email.description = _l("Jika diisi, warga menerima kabar perubahan status di email ini.")
+    form.uraian.description = _l("Apa yang terjadi, kapan, dan apa yang diharapkan warga. Paling banyak 2.000 huruf.")
+    form.uraian.validators = [
+        DataRequired(message=_l("Ceritakan masalahnya.")),
+        Length(max=2000, message=_l("Uraian paling banyak 2.000 huruf; persingkat uraiannya.")),
+    ]
 
 
 def _number(field, message) -> None:

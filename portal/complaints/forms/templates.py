@@ -1,4 +1,4 @@
-"""Forms of the roster, admin and audit pages. Search and filter forms are GET forms (no CSRF)."""
+"""The admin's form of a template (the kind of message, its text with placeholders, where it fits)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,26 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from portal.complaints.labels import category_label, officer_status_label, template_kind_label
 from portal.complaints.models.complaint import ComplaintCategory, ComplaintStatus
+from portal.complaints.models.response_template import TemplateKind
 from portal.web.forms import OneOfTheChoices, strip_filter
 
 
-def _optional_choices(everything, values) -> list[SelectChoice]:
-    return [SelectChoice("", everything)] + [SelectChoice(v.value, v.value.replace("_", " ")) for v in values]
+def _categories() -> list[SelectChoice]:
+    return [SelectChoice("", str(_l("Semua jenis")))] + [
+        SelectChoice(c.value, category_label(c.value)) for c in ComplaintCategory
+    ]
+
+
+def _statuses() -> list[SelectChoice]:
+    return [SelectChoice("", str(_l("Semua status")))] + [
+        SelectChoice(s.value, officer_status_label(s)) for s in ComplaintStatus
+    ]
+
+
+def _kinds() -> list[SelectChoice]:
+    return [SelectChoice(k.value, template_kind_label(k)) for k in TemplateKind]
 
 
 class TemplateForm(FlaskForm):
@@ -31,10 +45,21 @@ class TemplateForm(FlaskForm):
         ],
         render_kw={"maxlength": 120},
     )
+    kind = SelectField(
+        _l("Dipakai untuk"),
+        description=_l("Pesan mana di halaman pengaduan yang dimulai dengan templat ini."),
+        validate_choice=False,
+        choices=_kinds,
+        default=TemplateKind.BALAS.value,
+        validators=[OneOfTheChoices()],
+    )
     body = TextAreaField(
-        _l("Isi balasan"),
+        _l("Isi templat"),
         filters=[strip_filter],
-        description=_l("Teks awal balasan untuk warga. Petugas menyesuaikannya sebelum mengirim."),
+        description=_l(
+            "Teks awal pesan untuk warga; petugas menyesuaikannya sebelum mengirim. Isian otomatis: {nama} "
+            "(nama warga), {nomor} (nomor pengaduan), {batas_waktu} (batas waktu jawaban)."
+        ),
         validators=[
             DataRequired(message=_l("Tulis isi templat.")),
             Length(max=2000, message=_l("Paling banyak 2.000 huruf.")),
@@ -44,13 +69,13 @@ class TemplateForm(FlaskForm):
     category = SelectField(
         _l("Untuk jenis pengaduan"),
         validate_choice=False,
-        choices=_optional_choices(_l("Semua jenis"), ComplaintCategory),
+        choices=_categories,
         validators=[OneOfTheChoices()],
     )
     status = SelectField(
         _l("Untuk status"),
         validate_choice=False,
-        choices=_optional_choices(_l("Semua status"), ComplaintStatus),
+        choices=_statuses,
         validators=[OneOfTheChoices()],
     )
     active = BooleanField(_l("Aktif (ditawarkan di halaman pengaduan)"), default=True)

@@ -141,7 +141,7 @@ class Complaint(Base):
     consent_recorded: Mapped[bool] = mapped_column(default=False)
     # None only for an anonymous report (`anonymous`): no name, no phone, no e-mail; the reporter
     # follows it with the reference and access code alone.
-    phone: Mapped[str | None] = mapped_column(sa.String(20))
+    phone: Mapped[str | None] = mapped_column(sa.String(20), index=True)  # E.164: the queue searches it
     contact_channel: Mapped[ContactChannel | None] = mapped_column(str_enum(ContactChannel))
     anonymous: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     email: Mapped[str | None] = mapped_column(sa.String(254))
@@ -177,6 +177,9 @@ class Complaint(Base):
     resolution_code: Mapped[ResolutionCode | None] = mapped_column(str_enum(ResolutionCode))
     next_step: Mapped[str | None] = mapped_column(sa.String(500))
     version: Mapped[int] = mapped_column(default=1)
+    # The resident added something (an answer, on the web or by SMS; a rating) that the assigned
+    # officer has not opened yet: the queue marks it "baru dari warga" (cleared without a version bump).
+    resident_news_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     events: Mapped[list[ComplaintEvent]] = relationship(
         back_populates="complaint", order_by="ComplaintEvent.id", cascade="all, delete-orphan"

@@ -18,3 +18,14 @@ class ComplaintNameWord(Base):
 
     word: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     complaint_id: Mapped[int] = mapped_column(sa.ForeignKey("complaint.id"), primary_key=True, index=True)
+
+
+class ComplaintFilerWord(Base):
+    """One word of the name of who filed a complaint for someone (family, companion, RT/RW), as
+    ComplaintNameWord holds the subject's: the queue finds a case by the filer's name too (only
+    where the officer may see the filer's identity). Written by the filing service."""
+
+    __tablename__ = "complaint_filer_word"
+
+    word: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(sa.ForeignKey("complaint.id"), primary_key=True, index=True)

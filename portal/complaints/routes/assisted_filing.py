@@ -12,13 +12,18 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from portal.accounts.models import Account
-from portal.complaints.forms.assisted import AssistedCategoryForm, AssistedDetailsForm, AssistedIncidentForm
-from portal.complaints.forms.incident import IDENTITY_HINTS
-from portal.complaints.forms.public import CATEGORY_HINTS
+from portal.complaints.forms.assisted import (
+    ASSISTED_CATEGORY_CHOICES,
+    ASSISTED_CATEGORY_HINTS,
+    ASSISTED_IDENTITY_HINTS,
+    AssistedCategoryForm,
+    AssistedDetailsForm,
+    AssistedIncidentForm,
+)
 from portal.complaints.labels import error_message
 from portal.complaints.models.complaint import Complaint, ComplaintCategory, ContactChannel
 from portal.complaints.routes import officer_bp as bp
-from portal.complaints.routes.filing import CONTACT_DROPPED, _as_formdata, _category_label, _incident_input
+from portal.complaints.routes.filing import CONTACT_DROPPED, _as_formdata, _incident_input
 from portal.complaints.routes.uploads import read_uploads
 from portal.complaints.services import filing as service
 from portal.complaints.services.access import can_view
@@ -74,6 +79,11 @@ DETAIL_FIELDS = (
 )
 
 
+def _category_label(value: str) -> str:
+    """The category as the officer chose it (in the officer's words)."""
+    return next(str(choice.label) for choice in ASSISTED_CATEGORY_CHOICES if choice.value == value)
+
+
 def _draft():
     draft = service.get_draft(session=current_session(), token=session.get(DRAFT_KEY))
     return draft if draft is not None and "kategori" in draft.data else None
@@ -127,9 +137,9 @@ def start_assisted_filing():
         form.kategori.data = draft.data.get("kategori") if draft else None
         if form.bantuan.data and not _from_request(form.bantuan.data):
             form.bantuan.data = ""
-        return _render("complaints/kategori.html", form=form, hints=CATEGORY_HINTS)
+        return _render("complaints/kategori.html", form=form, hints=ASSISTED_CATEGORY_HINTS)
     if not form.validate_on_submit():
-        return _render("complaints/kategori.html", form=form, hints=CATEGORY_HINTS, status=400)
+        return _render("complaints/kategori.html", form=form, hints=ASSISTED_CATEGORY_HINTS, status=400)
     data = {"kategori": form.kategori.data}
     draft = _draft()
     if draft is None:
@@ -165,7 +175,7 @@ def _render_details(form, draft, status=200):
         files=files,
         max_files=MAX_FILES,
         category_label=_category_label(draft.data["kategori"]),
-        identity_hints=IDENTITY_HINTS,
+        identity_hints=ASSISTED_IDENTITY_HINTS,
         status=status,
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,20 +15,22 @@ from portal.complaints.forms.public import kelurahan_choices
 from portal.complaints.labels import (
     action_label,
     actor_names,
+    agency_label,
     code_reissued_note,
     error_message,
-    event_label,
+    officer_event_label,
     officer_status_label,
 )
 from portal.complaints.models.complaint import Attachment, Complaint, ComplaintStatus, ReferralAgency, ResolutionCode
-from portal.complaints.models.response_template import ResponseTemplate
 from portal.complaints.routes import officer_bp as bp
 from portal.complaints.routes.case_conflict import what_changed
+from portal.complaints.routes.case_templates import offer_templates
+from portal.complaints.routes.queue import queue_address
 from portal.complaints.services import actions as case_actions
 from portal.complaints.services import contact_actions
 from portal.complaints.services.access import can_see_identity, can_see_subject, can_view
 from portal.complaints.services.available import CaseAction, available_actions
-from portal.complaints.services.lifecycle import CaseRefusal, actor_accounts, recipient
+from portal.complaints.services.lifecycle import CaseRefusal, actor_accounts, opened_by, recipient
 from portal.core import trail as audit
 from portal.core.errors import DomainError
 from portal.core.regions import kelurahan
@@ -55,20 +57,6 @@ def _case(reference: str) -> Complaint:
     return complaint
 
 
-def _templates(complaint: Complaint) -> list[ResponseTemplate]:
-    return list(
-        db.session.scalars(
-            sa.select(ResponseTemplate)
-            .where(
-                ResponseTemplate.active.is_(True),
-                sa.or_(ResponseTemplate.category.is_(None), ResponseTemplate.category == complaint.category),
-                sa.or_(ResponseTemplate.status.is_(None), ResponseTemplate.status == complaint.status),
-            )
-            .order_by(ResponseTemplate.title)
-        )
-    )
-
-
 def _seen(complaint: Complaint) -> str:
     return seen_value(complaint.events[-1].id if complaint.events else None, complaint.assigned_to_id)
 
@@ -79,11 +67,7 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
     made = {name: cls(formdata=None, version=version, seen=seen) for name, cls in ACTIONS_FORMS.items()}
     if active_form is not None:
         made[active_form[0]] = active_form[1]
-    templates = _templates(complaint)
-    chosen = as_id(request.args.get("templat"))
-    picked = next((t for t in templates if t.id == chosen), None)
-    if picked and active_form is None:
-        made["balas"].message.data = picked.body
+    offered = offer_templates(complaint, made, typed=active_form is not None)
     officers = []
     for name, form in made.items():  # ten forms on one page: "message" etc. need unique ids
         for item in form:
@@ -137,8 +121,9 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
         "complaints/petugas_kasus.html",
         complaint=complaint,
         forms=made,
-        templates=templates,
-        picked=picked,
+        templates=offered.by_action,
+        picked=offered.picked,
+        picked_action=offered.picked_action,
         person=person,
         history=history,
         others=others,
@@ -155,13 +140,15 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
         action_label=lambda name: action_label(CaseAction(name)),
         place=kelurahan(complaint.kelurahan_code),
         status_label=officer_status_label,
-        event_label=event_label,
+        event_label=officer_event_label,
+        agency_label=agency_label,
         actor_names=actor_names(actors, actor_accounts(session=current_session(), actors=actors)),
         person_status_label=people.status_label,
         reason_label=people.reason_label,
         notices=notice_labels.notices(notice_rows(session=current_session(), reference=complaint.reference)),
         contacts=contacts_for(session=current_session(), reference=complaint.reference),
         contact_label=notice_labels.contact_label,
+        back_to_queue=queue_address(),
         title=_("Pengaduan %(ref)s", ref=complaint.reference),
     ), status
 
@@ -169,7 +156,9 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
 @bp.get("/pengaduan/<reference>")
 @roles_required(*ALL_STAFF)
 def show_case(reference: str):
-    return _render(_case(reference))
+    complaint = _case(reference)
+    opened_by(session=current_session(), complaint=complaint, viewer_id=current_user.id)
+    return _render(complaint)
 
 
 ACTIONS_FORMS = {

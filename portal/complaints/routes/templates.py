@@ -6,9 +6,9 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from portal.complaints.forms.templates import TemplateForm
-from portal.complaints.labels import error_message
+from portal.complaints.labels import error_message, officer_status_label, template_kind_label
 from portal.complaints.models.complaint import ComplaintCategory, ComplaintStatus
-from portal.complaints.models.response_template import ResponseTemplate
+from portal.complaints.models.response_template import ResponseTemplate, TemplateKind
 from portal.complaints.routes import officer_bp as bp
 from portal.complaints.services import templates as response_templates
 from portal.core.errors import DomainError
@@ -24,6 +24,8 @@ def list_templates():
     return render_template(
         "complaints/petugas_templat.html",
         templates=response_templates.list_templates(session=current_session()),
+        status_label=officer_status_label,
+        kind_label=template_kind_label,
         title=_("Templat balasan"),
     )
 
@@ -33,6 +35,7 @@ def _template_input(form: TemplateForm) -> response_templates.TemplateInput:
         title=form.title.data,
         body=form.body.data,
         active=form.active.data,
+        kind=TemplateKind(form.kind.data or TemplateKind.BALAS.value),
         category=ComplaintCategory(form.category.data) if form.category.data else None,
         status=ComplaintStatus(form.status.data) if form.status.data else None,
     )
@@ -76,6 +79,7 @@ def update_template(template_id: int):
         data={
             "title": template.title,
             "body": template.body,
+            "kind": template.kind.value,
             "active": template.active,
             "category": template.category.value if template.category else "",
             "status": template.status.value if template.status else "",

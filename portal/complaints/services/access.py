@@ -53,6 +53,13 @@ def subject_visible_clause(viewer: Account) -> sa.ColumnElement[bool]:
     )
 
 
+def identity_visible_clause(viewer: Account) -> sa.ColumnElement[bool]:
+    """can_see_identity as SQL: where a search by the filer's name or phone may match."""
+    if viewer.is_supervisor:
+        return sa.true()
+    return sa.or_(Complaint.confidential.is_(False), Complaint.assigned_to_id == viewer.id)
+
+
 def can_act(viewer: Account, complaint: Complaint) -> bool:
     """Officers act on the cases assigned to them; supervisors on every case they can see."""
     return can_view(viewer, complaint) and (viewer.is_supervisor or complaint.assigned_to_id == viewer.id)

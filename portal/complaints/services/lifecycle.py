@@ -14,12 +14,14 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import Account
 from portal.complaints.models.complaint import Complaint, ComplaintEvent, ComplaintStatus, ContactChannel, EventKind
 from portal.core.base import utcnow
 from portal.core.errors import DomainError
-from portal.core.trail import ActedBy
+from portal.core.sql import table_of
+from portal.core.trail import ActedBy, ActorKind
 from portal.core.workdays import WorkCalendar, local_date
 from portal.notifications.models import NoticeEvent, OutboxChannel
 from portal.notifications.services.notices import Queued, Recipient, queue_notice
@@ -234,7 +236,19 @@ def add_event(
     """A timeline line that does not change the status (a reply, a note, added information)."""
     event = ComplaintEvent(kind=kind, public=public, acted_by=acted_by, message=message, created_at=now or utcnow())
     complaint.events.append(event)
+    if acted_by.kind is ActorKind.RESIDENT and kind is not EventKind.DIBUAT:
+        complaint.resident_news_at = event.created_at  # "baru dari warga" until the assigned officer opens it
     session.flush()
     if public and kind is EventKind.BALASAN:
         tell_resident(session=session, complaint=complaint, event=NoticeEvent.DIJAWAB)
     return event
+
+
+def opened_by(*, session: Session, complaint: Complaint, viewer_id: int) -> None:
+    """The case page was opened: news from the resident is read once its assigned officer sees it.
+    Not a change of the case: written past the ORM, so the version the page's forms carry stays."""
+    if complaint.resident_news_at is None or complaint.assigned_to_id != viewer_id:
+        return
+    table = table_of(Complaint)
+    session.execute(sa.update(table).where(table.c.id == complaint.id).values(resident_news_at=None))
+    set_committed_value(complaint, "resident_news_at", None)

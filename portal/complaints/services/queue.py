@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session, aliased
 
 from portal.accounts.models import Account
 from portal.complaints.models.complaint import Complaint, ComplaintCategory, ComplaintStatus
-from portal.complaints.services.access import subject_visible_clause, visible_clause
+from portal.complaints.models.name_word import ComplaintFilerWord
+from portal.complaints.services.access import identity_visible_clause, subject_visible_clause, visible_clause
 from portal.complaints.services.deadlines import due_soon_clause, open_clause, overdue_clause
 from portal.complaints.services.lifecycle import OPEN_STATUSES
 from portal.complaints.services.search import name_clause, search_terms
@@ -49,7 +50,8 @@ class QueueFilters:
     confidential: bool = False
     unreachable: bool = False  # a message to the resident failed on every channel (issue 15)
     follow_up: bool = False  # a referral whose follow-up date has come (issue 16 point 4)
-    q: str = ""
+    news: bool = False  # the resident added something the assigned officer has not opened yet
+    q: str = ""  # a reference, a NIK, a name (the subject's or the filer's), or a phone number as +62…
     page: int = 1
 
 
@@ -73,10 +75,15 @@ class _Search:
     by_person: bool = True  # a name or NIK: never finds a person hidden by confidentiality
 
 
-def _search(session: Session, q: str) -> _Search | None:
+_PHONE = re.compile(r"\+62[0-9]{8,12}")
+
+
+def _search(session: Session, q: str, viewer: Account) -> _Search | None:
     q = q.strip()
     if not q:
         return None
+    if _PHONE.fullmatch(q):  # normalised by the route (portal.core.phone): the filer's contact
+        return _Search(sa.and_(Complaint.phone == q, identity_visible_clause(viewer)), by_person=False)
     digits = normalize_nik(q)
     if digits.isdigit() and len(digits) == 16:
         return _Search(Complaint.subject_nik == digits)
@@ -85,8 +92,12 @@ def _search(session: Session, q: str) -> _Search | None:
     numbered = reference_candidates(q, this_year=utcnow().year)
     if numbered:
         return _Search(Complaint.reference.in_(numbered), by_person=False)
-    clause, many = name_clause(session=session, terms=search_terms(q[:80]))
-    return _Search(clause, many)
+    terms = search_terms(q[:80])
+    subject, many = name_clause(session=session, terms=terms)
+    filer, many_filers = name_clause(session=session, terms=terms, table=ComplaintFilerWord)
+    # The subject's name where the officer may see the subject; the filer's where they may see the filer.
+    clause = sa.or_(sa.and_(subject, subject_visible_clause(viewer)), sa.and_(filer, identity_visible_clause(viewer)))
+    return _Search(clause, many or many_filers, by_person=False)
 
 
 FIRST_YEAR = 2025  # the program's first complaints
@@ -144,13 +155,15 @@ def _filters(
 
 
 def _flags(filters: QueueFilters, today: date, due_soon_by: date) -> Clauses:
-    """The queue's check boxes: overdue, due soon, confidential, unreachable, follow-up come."""
+    """The queue's check boxes: overdue, due soon, confidential, unreachable, follow-up come, news
+    from the resident."""
     wanted: tuple[tuple[bool, Callable[[], sa.ColumnElement[bool]]], ...] = (
         (filters.overdue, lambda: overdue_clause(today)),
         (filters.due_soon, lambda: due_soon_clause(today, due_soon_by)),
         (filters.confidential, lambda: Complaint.confidential.is_(True)),
         (filters.unreachable, unreachable_clause),
         (filters.follow_up, lambda: follow_up_clause(today)),
+        (filters.news, lambda: Complaint.resident_news_at.is_not(None)),
     )
     return [make() for on, make in wanted if on]
 
@@ -188,6 +201,8 @@ _COLUMNS = (
     Complaint.assigned_to_id,
     Complaint.confidential,
     Complaint.follow_up_on,
+    Complaint.resident_news_at,
+    Complaint.version,
 )
 
 
@@ -195,7 +210,7 @@ def queue_clauses(
     *, session: Session, viewer: Account, filters: QueueFilters, today: date, due_soon_by: date
 ) -> Clauses:
     """The WHERE clauses of the queue's rows for these filters (all pages; the CSV export)."""
-    return _filters(viewer, filters, _search(session, filters.q), today, due_soon_by, with_status=True)
+    return _filters(viewer, filters, _search(session, filters.q, viewer), today, due_soon_by, with_status=True)
 
 
 def _count_index(viewer: Account, filters: QueueFilters, search: _Search | None) -> str | None:
@@ -205,7 +220,12 @@ def _count_index(viewer: Account, filters: QueueFilters, search: _Search | None)
     if filters.assigned or filters.assigned_to is not None:
         return "ix_complaint_assigned_due"
     if viewer.is_supervisor and not (
-        filters.category or filters.kecamatan or filters.overdue or filters.due_soon or filters.confidential
+        filters.category
+        or filters.kecamatan
+        or filters.overdue
+        or filters.due_soon
+        or filters.confidential
+        or filters.news
     ):
         return "ix_complaint_status"  # every complaint: the narrowest index
     return "ix_complaint_queue"
@@ -255,7 +275,7 @@ def load_queue(
     """One page of the queue, with the counts per status. The view is audited (one row): the
     list shows names, kelurahan and categories; a search by NIK names the roster person found,
     never the NIK."""
-    search = _search(session, filters.q)
+    search = _search(session, filters.q, viewer)
     searching = search is not None
     cap = SEARCH_COUNT_CAP if searching else None
     counts = _count(

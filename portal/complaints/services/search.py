@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from portal.complaints.models.complaint import Complaint
-from portal.complaints.models.name_word import ComplaintNameWord
+from portal.complaints.models.name_word import ComplaintFilerWord, ComplaintNameWord
 from portal.core.names import name_tokens
 
 WORD_LENGTH = 40
@@ -33,24 +33,30 @@ def search_terms(query: str) -> list[str]:
     return list(dict.fromkeys(term[:WORD_LENGTH] for term in terms))[:MAX_TERMS]
 
 
-def _matches(term: str) -> sa.ColumnElement[bool]:
+WordTable = type[ComplaintNameWord] | type[ComplaintFilerWord]
+
+
+def _matches(term: str, table: WordTable = ComplaintNameWord) -> sa.ColumnElement[bool]:
     """A word starting with `term`, as an index range on both databases (LIKE 'x%' is one only
     under some collations); terms are [a-z0-9], so the character after the last one is ASCII too.
     A single letter matches only itself: as a prefix it would match a third of all names."""
     if len(term) == 1:
-        return ComplaintNameWord.word == term
+        return table.word == term
     following = term[:-1] + chr(ord(term[-1]) + 1)
-    return sa.and_(ComplaintNameWord.word >= term, ComplaintNameWord.word < following)
+    return sa.and_(table.word >= term, table.word < following)
 
 
-def name_clause(*, session: Session, terms: list[str]) -> tuple[sa.ColumnElement[bool], bool]:
-    """Complaints whose name has, for every term, a word starting with it; and whether they are
-    many (over ID_LIST_LIMIT). The matching ids are fetched first, from the word index alone: a
-    list of ids gives both databases the true number of rows to plan for (an INTERSECT of two
-    common first names looks large to PostgreSQL even when it is a handful)."""
+def name_clause(
+    *, session: Session, terms: list[str], table: WordTable = ComplaintNameWord
+) -> tuple[sa.ColumnElement[bool], bool]:
+    """Complaints whose name (the subject's; with `table` ComplaintFilerWord, the filer's) has,
+    for every term, a word starting with it; and whether they are many (over ID_LIST_LIMIT). The
+    matching ids are fetched first, from the word index alone: a list of ids gives both databases
+    the true number of rows to plan for (an INTERSECT of two common first names looks large to
+    PostgreSQL even when it is a handful)."""
     if not terms:
         return sa.false(), False
-    found = [sa.select(ComplaintNameWord.complaint_id).where(_matches(term)) for term in terms]
+    found = [sa.select(table.complaint_id).where(_matches(term, table)) for term in terms]
     matching = found[0] if len(found) == 1 else sa.intersect(*found)
     ids: list[int] = list(session.scalars(sa.select(matching.subquery().c[0]).limit(ID_LIST_LIMIT + 1)))
     if len(ids) > ID_LIST_LIMIT:
@@ -59,24 +65,26 @@ def name_clause(*, session: Session, terms: list[str]) -> tuple[sa.ColumnElement
 
 
 def index_name(*, session: Session, complaint: Complaint) -> None:
-    """(Re)write the words of one complaint's name (after it has an id)."""
-    session.execute(sa.delete(ComplaintNameWord).where(ComplaintNameWord.complaint_id == complaint.id))
-    words = name_words(complaint.subject_name)
-    if words:
-        session.execute(
-            sa.insert(ComplaintNameWord), [{"word": word, "complaint_id": complaint.id} for word in sorted(words)]
-        )
+    """(Re)write the words of one complaint's names, the subject's and the filer's (after it has an id)."""
+    for table, name in ((ComplaintNameWord, complaint.subject_name), (ComplaintFilerWord, complaint.filer_name)):
+        session.execute(sa.delete(table).where(table.complaint_id == complaint.id))
+        words = name_words(name or "")
+        if words:
+            session.execute(sa.insert(table), [{"word": word, "complaint_id": complaint.id} for word in sorted(words)])
 
 
 def reindex_names(*, session: Session, batch_size: int = 5000) -> int:
     """Rebuild the whole name index (bulk loads that bypass file_complaint). Returns the rows."""
-    session.execute(sa.delete(ComplaintNameWord))
-    written, rows = 0, []
-    for complaint_id, name in session.execute(sa.select(Complaint.id, Complaint.subject_name)).all():
-        rows += [{"word": word, "complaint_id": complaint_id} for word in sorted(name_words(name))]
-        if len(rows) >= batch_size:
-            session.execute(sa.insert(ComplaintNameWord), rows)
-            written, rows = written + len(rows), []
-    if rows:
-        session.execute(sa.insert(ComplaintNameWord), rows)
-    return written + len(rows)
+    written = 0
+    for table, column in ((ComplaintNameWord, Complaint.subject_name), (ComplaintFilerWord, Complaint.filer_name)):
+        session.execute(sa.delete(table))
+        rows: list[dict[str, object]] = []
+        for complaint_id, name in session.execute(sa.select(Complaint.id, column)).all():
+            rows += [{"word": word, "complaint_id": complaint_id} for word in sorted(name_words(name or ""))]
+            if len(rows) >= batch_size:
+                session.execute(sa.insert(table), rows)
+                written, rows = written + len(rows), []
+        if rows:
+            session.execute(sa.insert(table), rows)
+            written += len(rows)
+    return written
