@@ -74,6 +74,11 @@ class Keyboard:
     def tab(self) -> dict:
         self.page.keyboard.press("Tab")
         focus = self.page.evaluate(_FOCUS)
+        for _ in range(20):  # a busy machine may paint the focus style a frame or two later
+            if focus["outline"] or focus["shadow"]:
+                break
+            self.page.wait_for_timeout(50)
+            focus = self.page.evaluate(_FOCUS)
         assert focus["outline"] or focus["shadow"], f"no visible focus on {focus}"
         assert focus["inView"], f"focused element scrolled out of view: {focus}"
         assert focus["order"] > self.last_order, f"focus went backwards to {focus}"
