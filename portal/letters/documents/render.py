@@ -65,9 +65,17 @@ def sealed_link(letter: Letter, url: str) -> str:
     return f"{url}#{seal(facts, signing_key())}"
 
 
+QR_MASK = 1
+
+
 def qr_data_uri(url: str) -> str:
-    """The QR code as SVG (segno), scalable to any print size, with the 4-module quiet zone."""
-    return segno.make(url, error="m").svg_data_uri(scale=1, border=4, omitsize=True)
+    """The QR code as a PNG (segno), 4 pixels a module with the 4-module quiet zone: about 300
+    pixels over 30 mm (260 dpi), drawn without smoothing (letter.css). The sealed code (version
+    13-14) as SVG took WeasyPrint 11 ms more a letter than this PNG (bench/letters_signing.py,
+    docs/benchmarks.md), which took about as long as the short link's SVG did."""
+    # One fixed mask pattern: scoring all eight (the encoder's default) took 9 of the 11 ms a
+    # sealed code cost; any mask is a valid code, and the readers in the tests read this one.
+    return segno.make(url, error="m", mask=QR_MASK).png_data_uri(scale=4, border=4)
 
 
 def letter_view(letter: Letter, *, base: str | None = None, full_kpj: bool = True, sealed: bool = True) -> LetterView:
