@@ -154,7 +154,7 @@ def test_the_letter_as_a_web_page(client):
     article = page.select_one("main article.letter")
     assert article.select_one("h1").get_text(strip=True) == "SURAT KETERANGAN KEPESERTAAN"
     assert "Hj. Siti Ma'rifah" in article.get_text()
-    qr = article.select_one("img[src^='data:image/svg+xml']")
+    qr = article.select_one("img[src^='data:image/png']")
     assert "/verifikasi/" in qr["alt"]
     assert re.fullmatch(r"/static/css/letter\.[0-9a-f]{12}\.css", page.select_one("link[rel=stylesheet]")["href"])
 

@@ -164,7 +164,7 @@ def test_many_clients_guessing_one_nik_lock_nobody_out_and_staff_are_told(app):
     supervisor = at(app, "10.0.2.2")
     sign_in(supervisor, account("supervisor"))
     listed = parse(supervisor.get("/petugas/audit?jenis=lockout")).select("#jejak tbody tr")
-    assert [row.select("td")[2].get_text(strip=True) for row in listed] == ["banyak percobaan gagal"]
+    assert [row.select("td")[2].get_text(strip=True) for row in listed] == ["Banyak percobaan gagal"]
 
 
 # Parallel bursts on PostgreSQL --------------------------------------------------------------------

@@ -15,6 +15,7 @@ SAMPLE_ARGS = {
     "batch_id": 1,
     "job_id": "0" * 24,
     "message_id": 1,
+    "filter_id": 1,
 }
 
 
