@@ -123,7 +123,7 @@ def render_error(
         message=message or default_message,
         code=code,
         show_contact=contact,
-        way_back=_way_back() if officer and request.method != "GET" else None,
+        way_back=_way_back() if officer and request.method == "POST" else None,  # a refused form
     )
     if retry_after is not None:
         response.headers["Retry-After"] = str(retry_after)

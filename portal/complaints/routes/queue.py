@@ -148,7 +148,7 @@ def show_queue():
             _("NIK tidak boleh tercantum di alamat halaman. Ketik NIK di kolom “Cari dengan NIK”, lalu tekan Cari NIK.")
         ]
         filters, status = replace(filters, q=""), 400
-    if request.method == "GET" and status == 200:
+    if request.method != "POST" and status == 200:  # the filters of an address, never of a NIK search
         remember_filters(request.args)
     today = local_date(utcnow())
     soon_by = due_soon_by(today)
