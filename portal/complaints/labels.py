@@ -231,6 +231,11 @@ def _case_message(code: CaseRefusal, p: dict[str, object]) -> str:
             return _("Nomor pengaduan asal tidak ditemukan. Tulis nomor seperti SGP-2026-000123.")
         case CaseRefusal.RATING_CLOSED:
             return _("Penilaian hanya bisa diberikan sekali, dalam 14 hari setelah pengaduan selesai.")
+        case CaseRefusal.FILES_ONLY_WITH_APPEAL:
+            return _(
+                "Lampiran hanya dikirim bersama banding. Pilih “Belum puas — ajukan banding”, atau kosongkan "
+                "lampiran jika Anda puas."
+            )
         case CaseRefusal.DUPLICATE_OPEN_CASE:
             return _("Sudah ada pengaduan yang masih diproses untuk NIK ini.")
         case CaseRefusal.ALREADY_SENT:

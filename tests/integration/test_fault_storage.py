@@ -192,3 +192,34 @@ def test_a_removed_draft_file_goes_only_once_the_removal_is_committed(client, ap
     )
     db.session.commit()
     assert not path.exists() and db.session.get(Attachment, record.id) is None
+
+
+def test_an_appeal_whose_second_file_fills_the_disk_leaves_nothing_half_written(client, app, tmpfs):
+    app.config["ATTACHMENT_DIR"] = str(tmpfs.path)
+    case, code = complaint()
+    officer_moves(case, ComplaintStatus.DIVERIFIKASI)
+    officer_moves(case, ComplaintStatus.SELESAI, "Anda sudah didaftarkan.")
+    tmpfs.fill(leave=96 * 1024)  # room for the first file, not for the second
+    track(client, case.reference, code)
+
+    def appeal():
+        token = csrf_token(client, "/pengaduan/lacak/kasus")
+        files = [(io.BytesIO(pdf(60 * 1024)), "kk.pdf"), (io.BytesIO(pdf(60 * 1024)), "ktp.pdf")]
+        data = {"csrf_token": token, "penilaian": "belum_puas", "alasan": "Belum terdaftar.", "lampiran": files}
+        return client.post("/pengaduan/lacak/kasus/nilai", content_type="multipart/form-data", data=data)
+
+    response = appeal()
+    assert response.status_code == 503
+    page = parse(response)
+    assert STORAGE_MESSAGE in page.get_text()
+    assert page.select_one("textarea[name=alasan]").get_text(strip=True) == "Belum terdaftar."
+    db.session.refresh(case)
+    assert case.status is ComplaintStatus.SELESAI and case.satisfaction is None
+    assert not [e for e in case.events if e.kind is EventKind.PENILAIAN]
+    assert assert_every_row_has_its_file_and_every_file_its_row(tmpfs.path) == 0
+
+    (tmpfs.path / FILLER).unlink()
+    assert appeal().status_code == 303
+    db.session.refresh(case)
+    assert case.status is ComplaintStatus.BANDING
+    assert assert_every_row_has_its_file_and_every_file_its_row(tmpfs.path) == 2

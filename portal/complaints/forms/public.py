@@ -3,12 +3,16 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
+from werkzeug.datastructures import FileStorage
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
+from portal.complaints.labels import error_message
 from portal.complaints.models.complaint import ComplaintCategory, ContactChannel, Satisfaction
 from portal.complaints.services.filing import NEEDS_NIK, REPORTS_ABOUT_SOMEONE
+from portal.complaints.services.lifecycle import CaseRefusal
+from portal.core.errors import DomainError
 from portal.core.filers import FilerRelation
 from portal.core.phone import PhoneError, normalize_phone
 from portal.core.regions import regions
@@ -254,6 +258,18 @@ class TrackForm(FlaskForm):
     )
 
 
+def residents_files(label=None) -> MultipleFileField:
+    """The files a resident may add to a case already filed (an answer, an appeal): the same kinds
+    and limits as at filing (services.attachments), checked by routes.uploads.read_uploads."""
+    return MultipleFileField(
+        label or _l("Lampiran (tidak wajib)"),
+        description=_l(
+            "Paling banyak 3 berkas: foto (JPG, PNG, atau HEIC dari iPhone) paling besar 15 MB, PDF paling besar 5 MB."
+        ),
+        render_kw={"accept": ACCEPTED_FILES},
+    )
+
+
 class AnswerForm(FlaskForm):
     jawaban = TextAreaField(
         _l("Jawaban Anda"),
@@ -264,13 +280,7 @@ class AnswerForm(FlaskForm):
         ],
         render_kw={"rows": 5, "maxlength": 2000},
     )
-    lampiran = MultipleFileField(
-        _l("Lampiran (tidak wajib)"),
-        description=_l(
-            "Paling banyak 3 berkas: foto (JPG, PNG, atau HEIC dari iPhone) paling besar 15 MB, PDF paling besar 5 MB."
-        ),
-        render_kw={"accept": ACCEPTED_FILES},
-    )
+    lampiran = residents_files()
 
 
 class RatingForm(FlaskForm):
@@ -290,9 +300,17 @@ class RatingForm(FlaskForm):
         validators=[Length(max=2000, message=_l("Paling banyak 2.000 huruf."))],
         render_kw={"rows": 4, "maxlength": 2000},
     )
+    lampiran = residents_files(_l("Lampiran banding (tidak wajib, hanya jika belum puas)"))
 
     def validate_alasan(self, field) -> None:
         if self.penilaian.data == Satisfaction.BELUM_PUAS.value and not field.data:
             raise ValidationError(
                 _l("Tulis apa yang belum selesai menurut Anda, agar supervisor bisa menilai banding Anda.")
             )
+
+    def validate_lampiran(self, field) -> None:
+        """Files come only with an appeal: a resident who is satisfied is asked to leave them out,
+        rather than have them dropped unseen or kept without a reason (nothing is recorded)."""
+        chosen = [f for f in field.data or [] if isinstance(f, FileStorage) and f.filename]
+        if chosen and self.penilaian.data != Satisfaction.BELUM_PUAS.value:
+            raise ValidationError(error_message(DomainError(CaseRefusal.FILES_ONLY_WITH_APPEAL)))

@@ -13,7 +13,7 @@ from portal.complaints.forms.public import AnswerForm, RatingForm, TrackForm
 from portal.complaints.labels import error_message, event_label, status_label, tracking_locked_message
 from portal.complaints.models.complaint import Complaint, ComplaintStatus, Satisfaction
 from portal.complaints.routes import bp
-from portal.complaints.routes.uploads import read_uploads
+from portal.complaints.routes.uploads import Uploads, read_field
 from portal.complaints.services import tracking
 from portal.complaints.services.attachments import MAX_FILES, AttachmentError
 from portal.core.base import utcnow
@@ -173,25 +173,20 @@ def answer_request():
         return redirect(url_for("complaints.view_case"), 303)
     form = AnswerForm()
     valid = form.validate_on_submit()
-    new_files, errors, busy = read_uploads(request.files.getlist(form.lampiran.name))
-    if errors:
-        form.lampiran.errors = list(form.lampiran.errors) + errors
-        valid = False
-    if not valid:
-        return _render_case(complaint, answer_form=form, status=503 if busy else 400)
+    uploads = read_field(form.lampiran)
+    if not valid or uploads.errors:
+        return _render_case(complaint, answer_form=form, status=503 if uploads.busy else 400)
     try:
         tracking.answer_information_request(
             session=current_session(),
             complaint=complaint,
             message=form.jawaban.data,
-            new_files=new_files,
+            new_files=uploads.files,
             store=attachment_store(),
             calendar=work_calendar(),
         )
     except AttachmentError as error:  # disk full or read-only: nothing of the answer is kept
-        db.session.rollback()
-        form.lampiran.errors = [*form.lampiran.errors, error_message(error)]
-        return _render_case(db.session.get_one(Complaint, complaint.id), answer_form=form, status=503)
+        return _files_not_kept(complaint, error, form, answer_form=form)
     session_restore.discard_form(session=current_session(), token=session.pop(UNSENT_ANSWER_KEY, None))
     db.session.commit()
     flash(
@@ -203,25 +198,42 @@ def answer_request():
     return redirect(url_for("complaints.view_case"), 303)
 
 
+def _files_not_kept(complaint: Complaint, error: AttachmentError, form, **forms):
+    """The store could not keep the files: the whole answer or rating is rolled back and shown
+    again with why (503: the resident sends it again later)."""
+    db.session.rollback()
+    form.lampiran.errors = [*form.lampiran.errors, error_message(error)]
+    return _render_case(db.session.get_one(Complaint, complaint.id), status=503, **forms)
+
+
 @bp.post("/lacak/kasus/nilai")
 def rate_case():
     complaint = _tracked()
     if complaint is None:
         return redirect(url_for("complaints.track_complaint"), 303)
     form = RatingForm()
-    if not form.validate_on_submit():
-        if not tracking.can_rate(complaint):
+    valid = form.validate_on_submit()
+    if not tracking.can_rate(complaint):  # no files read: the rating is refused below
+        if not valid:
             return redirect(url_for("complaints.view_case"), 303)
-        return _render_case(complaint, rating_form=form, status=400)
+        uploads = Uploads([], [])
+    else:  # an appeal's files; none with "puas" (the form refused them unread)
+        uploads = read_field(form.lampiran) if not form.lampiran.errors else Uploads([], [])
+    if not valid or uploads.errors:  # nothing recorded: neither the rating nor the appeal
+        return _render_case(complaint, rating_form=form, status=503 if uploads.busy else 400)
     try:
         tracking.rate_resolution(
             session=current_session(),
             complaint=complaint,
             satisfaction=Satisfaction(form.penilaian.data),
             reason=form.alasan.data or "",
+            new_files=uploads.files,
+            store=attachment_store(),
             calendar=work_calendar(),
             appeal_days=program_rules().APPEAL_REVIEW_DAYS,
         )
+    except AttachmentError as error:  # disk full or read-only: nothing of the appeal is kept
+        return _files_not_kept(complaint, error, form, rating_form=form)
     except DomainError as error:
         db.session.rollback()
         return render_error(409, error_message(error))

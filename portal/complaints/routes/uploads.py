@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
@@ -60,6 +60,15 @@ def read_uploads(storages: list[FileStorage] | None, *, attached: Sequence[str] 
             except AttachmentError as error:
                 errors.append(error_message(error))
     return Uploads(clean, errors)
+
+
+def read_field(field) -> Uploads:
+    """The files chosen in a form's file field (an answer's, an appeal's), read and checked as by
+    read_uploads; each refusal is added to the field's errors, so the form shows it beside it."""
+    uploads = read_uploads(request.files.getlist(field.name))
+    if uploads.errors:
+        field.errors = [*field.errors, *uploads.errors]
+    return uploads
 
 
 def too_many(*, chosen: int, attached: Sequence[str]) -> str:

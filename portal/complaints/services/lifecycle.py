@@ -82,6 +82,7 @@ class CaseRefusal(enum.StrEnum):
     DUPLICATE_OF_ITSELF = "duplicate_of_itself"
     ORIGINAL_NOT_FOUND = "original_not_found"
     RATING_CLOSED = "rating_closed"
+    FILES_ONLY_WITH_APPEAL = "files_only_with_appeal"  # a rating of "puas" came with files
     DUPLICATE_OPEN_CASE = "duplicate_open_case"
     APPEAL_SAME_HANDLER = "appeal_same_handler"  # the supervisor who concluded the case cannot judge its appeal
     ALREADY_SENT = "already_sent"  # the draft was filed by another send of it (a double tap)

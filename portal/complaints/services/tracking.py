@@ -1,5 +1,5 @@
 """A resident's case found again with its reference and access code: answering a request for
-information, and saying whether the answer was satisfactory."""
+information, and saying whether the answer was satisfactory (an appeal, with the resident's files)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from portal.complaints.models.complaint import (
     Complaint,
+    ComplaintEvent,
     ComplaintStatus,
     EventKind,
     Satisfaction,
@@ -90,9 +91,7 @@ def answer_information_request(
         public=True,
         now=now,
     )
-    for file in new_files:
-        record = attach_file(session=session, store=store, file=file, complaint=complaint)
-        record.event_id = event.id
+    _attach(session=session, store=store, files=new_files, event=event)
     transition(
         session=session,
         complaint=complaint,
@@ -102,6 +101,14 @@ def answer_information_request(
         calendar=calendar,
         now=now,
     )
+
+
+def _attach(*, session: Session, store: FileStore, files: list[files.CleanFile], event: ComplaintEvent) -> None:
+    """The resident's files kept with the timeline line they came with (an answer, an appeal):
+    each put in the store in the session's transaction, so they go with it on rollback."""
+    for file in files:
+        record = attach_file(session=session, store=store, file=file, complaint=event.complaint)
+        record.event = event
 
 
 def can_rate(complaint: Complaint, now: datetime | None = None) -> bool:
@@ -121,16 +128,24 @@ def rate_resolution(
     satisfaction: Satisfaction,
     calendar: WorkCalendar,
     reason: str = "",
+    new_files: list[files.CleanFile] | None = None,
+    store: FileStore | None = None,
     appeal_days: int = APPEAL_REVIEW_DAYS,
     now: datetime | None = None,
 ) -> None:
     """ "Puas" or "belum puas" within 14 days, with the resident's reasons; the first "belum
-    puas" opens the one appeal, with its own clock (`appeal_days` working days)."""
+    puas" opens the one appeal, with its own clock (`appeal_days` working days). Files
+    (`new_files`, put in `store`) come only with "belum puas": they are kept with its timeline
+    line, as an answer's are, for the supervisor who judges the appeal."""
     now = now or utcnow()
     if not can_rate(complaint, now):
         raise DomainError(CaseRefusal.RATING_CLOSED)
+    if new_files and satisfaction is not Satisfaction.BELUM_PUAS:
+        raise DomainError(CaseRefusal.FILES_ONLY_WITH_APPEAL)
+    if new_files and store is None:
+        raise ValueError("files to keep need a store")
     complaint.satisfaction = satisfaction
-    add_event(
+    event = add_event(
         session=session,
         complaint=complaint,
         kind=EventKind.PENILAIAN,
@@ -139,6 +154,8 @@ def rate_resolution(
         public=True,
         now=now,
     )
+    if new_files and store is not None:
+        _attach(session=session, store=store, files=new_files, event=event)
     if satisfaction is Satisfaction.BELUM_PUAS and not complaint.appealed:
         complaint.appealed = True
         transition(
