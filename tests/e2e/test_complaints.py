@@ -231,13 +231,18 @@ def test_file_track_answer_and_rate_a_complaint(page: Page, live_server, js):
     expect(timeline(page)).to_contain_text("Anda sudah diusulkan sebagai peserta.")
     rating = page.get_by_role("region", name="Bagaimana penyelesaiannya?")
     rating.get_by_label("Puas" if js else "Belum puas — ajukan banding", exact=True).check()
-    if not js:
+    if not js:  # the appeal's file goes as a plain multipart form
         rating.get_by_label("Apa yang belum selesai menurut Anda?").fill("Nama saya belum muncul di cek status.")
+        rating.get_by_label("Lampiran banding (tidak wajib, hanya jika belum puas)").set_input_files(
+            png_file("cek status.png", "red")
+        )
     rating.get_by_role("button", name="Kirim penilaian").click()
 
     expect(status_tag(page)).to_have_text("Selesai" if js else "Banding sedang ditinjau")
     rated = timeline(page).locator("li", has_text="Penilaian warga")
     expect(rated).to_contain_text("Puas" if js else "Belum puas")
+    if not js:
+        expect(rated).to_contain_text("1 lampiran")
     expect(page.get_by_role("region", name="Bagaimana penyelesaiannya?")).to_have_count(0)
     satisfaction = live_server.run(lambda: _case(reference).satisfaction.value)
     assert satisfaction == ("puas" if js else "belum_puas")
