@@ -13,6 +13,7 @@ import time
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
+import pyotp
 import requests
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -227,16 +228,31 @@ class User:
         self.stats.flows["tracking look-up"] += 1
 
     def sign_in(self) -> None:
-        email, password = self.officer_login
+        email, password, totp_key = self.officer_login
         form = self._send("petugas: sign-in", "GET", "/petugas/masuk", 200, browser=self.officer)
         self._send(
             "petugas: sign-in",
             "POST",
             "/petugas/masuk",
             303,
+            location="/petugas/masuk/kode",
             browser=self.officer,
             data={"csrf_token": self._token(form), "email": email, "password": password},
         )
+        form = self._send("petugas: sign-in", "GET", "/petugas/masuk/kode", 200, browser=self.officer)
+        self._send(
+            "petugas: sign-in",
+            "POST",
+            "/petugas/masuk/kode",
+            303,
+            browser=self.officer,
+            data={"csrf_token": self._token(form), "code": pyotp.TOTP(totp_key).now()},
+        )
+
+    def share_sign_in(self, other: User) -> None:
+        """The same officer's session in another browser (tabs of one officer)."""
+        assert self.officer is not None and other.officer is not None
+        self.officer.cookies.update(other.officer.cookies)
 
     def queue(self) -> None:
         view = self.rng.choice(QUEUE_VIEWS)

@@ -182,4 +182,7 @@ def reset_two_factor_command(email: str) -> None:
     except AccountError as error:
         raise _refused(error) from None
     db.session.commit()
-    click.echo(f"Verifikasi dua langkah {account.email} diatur ulang; semua sesinya dikeluarkan.")
+    click.echo(
+        f"Verifikasi dua langkah {account.email} diatur ulang; semua sesinya dikeluarkan. "
+        "Saat masuk berikutnya, pemiliknya wajib memindai kode QR baru."
+    )

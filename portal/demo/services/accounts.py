@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import Account
 from portal.accounts.services import accounts
-from portal.core.roles import Role
+from portal.core.roles import Role, needs_two_factor
 
 DEMO_ACCOUNTS: tuple[tuple[str, str, Role, list[str]], ...] = (
     ("petugas@demo.sigap.test", "Petugas Kecamatan Bekasi Timur", Role.OFFICER, ["32.75.01"]),
@@ -38,7 +38,7 @@ def seed_accounts(*, session: Session) -> list[DemoCredential]:
             )
         else:
             accounts.set_password(session=session, account=account, new=password)
-        if role is Role.ADMIN and not account.totp_enabled:
+        if needs_two_factor(role) and not account.totp_enabled:
             account.totp_secret = accounts.new_totp_secret()
             account.totp_enabled = True
         made.append(
@@ -46,7 +46,7 @@ def seed_accounts(*, session: Session) -> list[DemoCredential]:
                 email=email,
                 role=role,
                 password=password,
-                totp_secret=account.totp_secret if role is Role.ADMIN else None,
+                totp_secret=account.totp_secret if account.totp_enabled else None,
             )
         )
     session.flush()
