@@ -4,6 +4,7 @@ line, each change audited with the operating-system user and host that ran it.""
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 
 import click
 from flask import current_app
@@ -16,6 +17,7 @@ from portal.accounts.services.accounts import AccountError
 from portal.accounts.services.handover import HoldsOpenWork
 from portal.core import trail as audit
 from portal.core.roles import Role
+from portal.core.workdays import JAKARTA
 from portal.extensions import current_session, db
 
 users_cli = AppGroup("users", help="Akun petugas.")
@@ -92,9 +94,14 @@ def create_command(
         click.echo("Admin wajib mengaktifkan verifikasi dua langkah saat pertama masuk.")
 
 
+def _wib(moment: datetime) -> str:
+    """A stored (UTC) moment as Kota Bekasi's clock shows it, labelled: "2026-03-02 08:15 WIB"."""
+    return moment.astimezone(JAKARTA).strftime("%Y-%m-%d %H:%M WIB")
+
+
 @users_cli.command("list")
 def list_command() -> None:
-    """Every account: id, e-mail, role, scope, active, two-factor, last sign-in."""
+    """Every account: id, e-mail, role, scope, active, two-factor, last sign-in (WIB), name."""
     rows = account_admin.list_accounts(session=current_session())
     audit.record(
         session=current_session(),
@@ -107,7 +114,7 @@ def list_command() -> None:
     db.session.commit()
     for a in rows:
         scope = ",".join(a.kecamatan_codes) or "seluruh-kota"
-        last = a.last_login_at.strftime("%Y-%m-%d %H:%M") if a.last_login_at else "-"
+        last = _wib(a.last_login_at) if a.last_login_at else "-"
         flags = [
             "aktif" if a.active else "nonaktif",
             "2fa" if a.totp_enabled else "tanpa-2fa",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import getpass
 import socket
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -208,3 +209,14 @@ def test_the_cli_lists_deactivates_and_resets_accounts_with_an_audit_row_each(ap
     ]
     assert all(r.account_id is None and r.detail.startswith(VIA) for r in rows)
     assert all(NEW_PASSWORD not in r.detail and PASSWORD not in r.detail for r in rows)
+
+
+def test_the_shell_list_shows_the_last_sign_in_in_wib(app):
+    """`users list` shows Kota Bekasi's clock, labelled (issue 16): 01:15 UTC is 08:15 WIB."""
+    who = account()
+    who.last_login_at = datetime(2026, 3, 2, 1, 15, tzinfo=UTC)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["users", "list"])
+    assert result.exit_code == 0, result.output
+    (line,) = [row for row in result.stdout.splitlines() if row.startswith(f"{who.id}\t")]
+    assert line.split("\t")[5] == "2026-03-02 08:15 WIB"
