@@ -13,7 +13,7 @@ from flask.cli import AppGroup
 from portal.accounts.labels import error_message, held_work
 from portal.accounts.services import accounts
 from portal.accounts.services import admin as account_admin
-from portal.accounts.services.accounts import AccountError
+from portal.accounts.services.accounts import AccountError, AccountRefusal
 from portal.accounts.services.handover import HoldsOpenWork
 from portal.core import trail as audit
 from portal.core.roles import Role
@@ -34,7 +34,12 @@ def _password(password_stdin: bool) -> str:
 
 
 def _refused(error: AccountError) -> click.ClickException:
+    """The refusal in the command's own words where the web's name form fields (issue 16)."""
     db.session.rollback()
+    if error.code is AccountRefusal.SCOPE_NOT_CHOSEN:
+        return click.ClickException(
+            "Pilih wilayah kerja petugas: --kecamatan KODE (boleh diulang) atau --seluruh-kota."
+        )
     return click.ClickException(error_message(error))
 
 

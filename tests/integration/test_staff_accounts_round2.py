@@ -91,7 +91,9 @@ def test_the_web_form_asks_for_the_scope_of_an_officer(client):
     data = {"email": "rina@uji.test", "name": "Rina", "role": "officer", "password": NEW_PASSWORD}
     refused = post(client, "/petugas/admin/akun/baru", data)
     assert refused.status_code == 400
-    assert "Pilih wilayah kerja petugas" in parse(refused).select_one(".error-summary").get_text()
+    summary = parse(refused).select_one(".error-summary").get_text()
+    assert "Pilih wilayah kerja petugas" in summary and "“Seluruh Kota Bekasi (semua kecamatan)”" in summary
+    assert "--" not in summary  # the form's fields, not the command's options (issue 16)
     both = post(client, "/petugas/admin/akun/baru", {**data, "scope": "seluruh", "kecamatan": ["32.75.01"]})
     assert both.status_code == 400 and "tidak keduanya" in parse(both).select_one(".error-summary").get_text()
     assert db.session.scalar(sa.select(sa.func.count(Account.id))) == 1
