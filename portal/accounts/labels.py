@@ -53,8 +53,8 @@ def error_message(error: AccountError) -> str:
             return _("Akun ini belum memakai verifikasi dua langkah.")
         case AccountRefusal.SCOPE_NOT_CHOSEN:
             return _(
-                "Pilih wilayah kerja petugas: satu atau beberapa kecamatan, atau seluruh Kota Bekasi "
-                "(di baris perintah: --kecamatan KODE atau --seluruh-kota)."
+                "Pilih wilayah kerja petugas: “Seluruh Kota Bekasi (semua kecamatan)”, atau “Kecamatan "
+                "tertentu” lalu centang satu atau beberapa kecamatan."
             )
         case AccountRefusal.SCOPE_BOTH:
             return _("Pilih kecamatan atau seluruh Kota Bekasi, tidak keduanya.")

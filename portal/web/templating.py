@@ -9,6 +9,7 @@ from babel.numbers import format_currency
 from flask import Flask, g, request, url_for
 from flask_babel import format_date, format_decimal, get_locale
 
+from portal.core.references import format_access_code
 from portal.web.contact import current_contact
 from portal.web.static_files import HTMX_SELF_HOSTED, subresource_integrity
 
@@ -64,6 +65,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.filters["combine_args"] = combine_args
     app.jinja_env.filters["nik_groups"] = nik_groups
+    app.jinja_env.filters["access_code"] = format_access_code  # "CBD3-C8JX", on every page and slip
 
     def htmx_source() -> tuple[str, str]:
         """(URL, SRI) of htmx: the configured address, or with HTMX_URL=self the copy shipped in

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import getpass
 import socket
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -90,7 +91,9 @@ def test_the_web_form_asks_for_the_scope_of_an_officer(client):
     data = {"email": "rina@uji.test", "name": "Rina", "role": "officer", "password": NEW_PASSWORD}
     refused = post(client, "/petugas/admin/akun/baru", data)
     assert refused.status_code == 400
-    assert "Pilih wilayah kerja petugas" in parse(refused).select_one(".error-summary").get_text()
+    summary = parse(refused).select_one(".error-summary").get_text()
+    assert "Pilih wilayah kerja petugas" in summary and "“Seluruh Kota Bekasi (semua kecamatan)”" in summary
+    assert "--" not in summary  # the form's fields, not the command's options (issue 16)
     both = post(client, "/petugas/admin/akun/baru", {**data, "scope": "seluruh", "kecamatan": ["32.75.01"]})
     assert both.status_code == 400 and "tidak keduanya" in parse(both).select_one(".error-summary").get_text()
     assert db.session.scalar(sa.select(sa.func.count(Account.id))) == 1
@@ -210,3 +213,14 @@ def test_the_cli_lists_deactivates_and_resets_accounts_with_an_audit_row_each(ap
     ]
     assert all(r.account_id is None and r.detail.startswith(VIA) for r in rows)
     assert all(NEW_PASSWORD not in r.detail and PASSWORD not in r.detail for r in rows)
+
+
+def test_the_shell_list_shows_the_last_sign_in_in_wib(app):
+    """`users list` shows Kota Bekasi's clock, labelled (issue 16): 01:15 UTC is 08:15 WIB."""
+    who = account()
+    who.last_login_at = datetime(2026, 3, 2, 1, 15, tzinfo=UTC)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["users", "list"])
+    assert result.exit_code == 0, result.output
+    (line,) = [row for row in result.stdout.splitlines() if row.startswith(f"{who.id}\t")]
+    assert line.split("\t")[5] == "2026-03-02 08:15 WIB"

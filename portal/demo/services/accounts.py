@@ -1,4 +1,9 @@
-"""One demo account per role; passwords are random and printed at every seed (never in code)."""
+"""One demo account per role; passwords are random and printed at every seed (never in code).
+
+Seeding again (`flask demo seed`, `--force`) finds each demo account by its e-mail and puts its
+name back: still one account per demo role. The names say "Demo", so a demo account is never
+mistaken in a list for a real one (README's first admin is "Admin SIGAP"; a demo admin of the
+same name made `--force` on such a database leave two "Admin SIGAP", issue 16)."""
 
 from __future__ import annotations
 
@@ -13,9 +18,9 @@ from portal.accounts.services import accounts
 from portal.core.roles import Role, needs_two_factor
 
 DEMO_ACCOUNTS: tuple[tuple[str, str, Role, list[str]], ...] = (
-    ("petugas@demo.sigap.test", "Petugas Kecamatan Bekasi Timur", Role.OFFICER, ["32.75.01"]),
-    ("supervisor@demo.sigap.test", "Supervisor Disnaker", Role.SUPERVISOR, []),
-    ("admin@demo.sigap.test", "Admin SIGAP", Role.ADMIN, []),
+    ("petugas@demo.sigap.test", "Petugas Demo Bekasi Timur", Role.OFFICER, ["32.75.01"]),
+    ("supervisor@demo.sigap.test", "Supervisor Demo", Role.SUPERVISOR, []),
+    ("admin@demo.sigap.test", "Admin Demo", Role.ADMIN, []),
 )
 
 
@@ -38,6 +43,7 @@ def seed_accounts(*, session: Session) -> list[DemoCredential]:
             )
         else:
             accounts.set_password(session=session, account=account, new=password)
+            account.name = name
         if needs_two_factor(role) and not account.totp_enabled:
             account.totp_secret = accounts.new_totp_secret()
             account.totp_enabled = True
