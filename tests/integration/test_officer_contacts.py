@@ -68,7 +68,7 @@ def test_the_page_says_when_a_resident_cannot_be_messaged(client):
     case, _ = complaint(email=None)  # WhatsApp preferred, but no channel but e-mail is configured here
     sign_in(client, account())
     told = _page(client, case).select_one("#pesan-warga").find_next_sibling().get_text(" ", strip=True)
-    assert "Belum ada pesan ke warga" in told
+    assert told.startswith("Nomor warga ada, tetapi pengiriman WhatsApp/SMS belum disiapkan di portal ini")
 
 
 def test_the_queue_finds_cases_whose_message_failed_on_every_channel(client):
@@ -111,7 +111,7 @@ def test_an_officer_is_told_when_the_resident_cannot_be_messaged(client):
     act(client, case, "ambil")
     assert act(client, case, "balas", message="Data Anda kami periksa.").status_code == 303
     told = _page(client, case).select_one(".notice[role=status]").get_text(" ", strip=True)
-    assert "Warga tidak bisa dikabari" in told and "catat kontaknya" in told
+    assert "pengiriman WhatsApp/SMS belum disiapkan di portal ini" in told and "Catat kontak dengan warga" in told
 
 
 def test_the_contact_log_shows_date_and_time_in_wib(client):
