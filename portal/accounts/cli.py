@@ -1,4 +1,4 @@
-"""flask users create|list|deactivate|reset-password|reset-2fa: officer accounts from the command
+"""flask users create|list|deactivate|reactivate|reset-password|reset-2fa: officer accounts from the command
 line, each change audited with the operating-system user and host that ran it."""
 
 from __future__ import annotations
@@ -132,14 +132,14 @@ def list_command() -> None:
 @users_cli.command("deactivate")
 @click.argument("email")
 @click.option(
-    "--kembalikan",
+    "--serahkan-ke-antrean",
     "release",
     is_flag=True,
     help="Hand the account's open cases and help requests back to the supervisors' queue.",
 )
 def deactivate_command(email: str, release: bool) -> None:
     """Turn an account off and sign it out everywhere; refused while it holds open cases or help
-    requests, unless --kembalikan hands them back to the supervisors' queue."""
+    requests, unless --serahkan-ke-antrean hands them back to the supervisors' queue."""
     try:
         account = account_admin.find_by_email(session=current_session(), email=email)
         changed = account_admin.deactivate(
@@ -156,10 +156,27 @@ def deactivate_command(email: str, release: bool) -> None:
         db.session.rollback()
         raise click.ClickException(
             f"Akun {account.email} masih memegang {held_work(held.held)} yang terbuka. Tugaskan ulang di "
-            "antrean, atau jalankan lagi dengan --kembalikan untuk mengembalikannya ke antrean supervisor."
+            "antrean, atau jalankan lagi dengan --serahkan-ke-antrean untuk mengembalikannya ke antrean "
+            "supervisor."
         ) from None
     db.session.commit()
-    click.echo(f"Akun {account.email} {'dinonaktifkan' if changed else 'sudah nonaktif'}.")
+    if changed:
+        click.echo(f"Akun {account.email} dinonaktifkan. Aktifkan lagi dengan: flask users reactivate {account.email}")
+    else:
+        click.echo(f"Akun {account.email} sudah nonaktif; tidak ada yang diubah.")
+
+
+@users_cli.command("reactivate")
+@click.argument("email")
+def reactivate_command(email: str) -> None:
+    """Turn a deactivated account on again (its old sessions stay signed out)."""
+    try:
+        account = account_admin.find_by_email(session=current_session(), email=email)
+        changed = account_admin.reactivate(session=current_session(), account=account, who=CLI_ACTOR, via=_via())
+    except AccountError as error:
+        raise _refused(error) from None
+    db.session.commit()
+    click.echo(f"Akun {account.email} {'aktif lagi' if changed else 'sudah aktif; tidak ada yang diubah'}.")
 
 
 @users_cli.command("reset-password")

@@ -32,7 +32,7 @@ def error_message(error: AccountError) -> str:
         case AccountRefusal.TOO_LONG:
             return _("Kata sandi paling banyak 200 karakter.")
         case AccountRefusal.HAS_EMAIL_NAME:
-            return _("Kata sandi tidak boleh memuat nama email Anda.")
+            return _("Kata sandi tidak boleh memuat nama dari email akunnya (bagian sebelum @).")
         case AccountRefusal.NOT_AN_EMAIL:
             return _("Tulis email lengkap, misalnya petugas@bekasikota.go.id.")
         case AccountRefusal.EMAIL_TAKEN:

@@ -26,7 +26,10 @@ def long_date(value: date | None) -> str:
 
 def file_size(size: int) -> str:
     """Whole KB below a megabyte (a small file is "1 KB", not "0 KB"), then MB with one decimal
-    in the reader's number format ("1,2 MB" in Indonesian)."""
+    in the reader's number format ("1,2 MB" in Indonesian). Nothing yet is "0 KB" (a progress
+    line reading "1 KB dari 1 KB (0%)" was not believable)."""
+    if size <= 0:
+        return "0 KB"
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))} KB"
     return f"{format_decimal(round(size / (1024 * 1024), 1))} MB"

@@ -195,7 +195,7 @@ def test_create_an_account_that_can_sign_in(client, admin, app):
     ("fields", "message"),
     [
         ({"password": "pendek"}, "paling sedikit 12 karakter"),
-        ({"password": "rina-kata-sandi"}, "tidak boleh memuat nama email"),
+        ({"password": "rina-kata-sandi"}, "tidak boleh memuat nama dari email akunnya"),
         ({"name": ""}, "Tulis nama petugas."),
         ({"role": "raja"}, "Pilih salah satu pilihan"),
         ({"kecamatan": ["99.99.99"]}, "Pilih kecamatan dari daftar."),

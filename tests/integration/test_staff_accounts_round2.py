@@ -161,6 +161,7 @@ def test_keluar_signs_out_from_a_forced_set_up(client, owes):
     page = parse(client.get(forced.headers["Location"]))
     keluar = page.select_one("form[action='/petugas/keluar']")
     assert keluar is not None
+    assert page.select("nav.staff-nav a") == []  # nothing else opens yet, so the menu offers nothing else
     token = keluar.select_one("input[name=csrf_token]")["value"]
     out = client.post("/petugas/keluar", data={"csrf_token": token})
     assert out.status_code == 303 and out.headers["Location"] == "/petugas/masuk"
@@ -187,6 +188,15 @@ def test_the_cli_lists_deactivates_and_resets_accounts_with_an_audit_row_each(ap
     assert not officer.active and officer.session_version == version + 1
     again = cli(app, "deactivate", "rina@uji.test")
     assert again.exit_code == 0 and "sudah nonaktif" in again.output
+    back = cli(app, "reactivate", "rina@uji.test")
+    assert back.exit_code == 0 and "aktif lagi" in back.output
+    db.session.refresh(officer)
+    assert officer.active and officer.session_version == version + 1  # old sessions stay signed out
+    assert "sudah aktif" in cli(app, "reactivate", "rina@uji.test").output
+    assert [e.detail.split(": ", 1)[-1] for e in audit_rows("ubah")][-2:] == [
+        "aktif: ya -> tidak",
+        "aktif: tidak -> ya",
+    ]
     unknown = cli(app, "deactivate", "siapa@uji.test")
     assert unknown.exit_code != 0 and "Tidak ada akun dengan email siapa@uji.test" in unknown.output
 
@@ -207,7 +217,8 @@ def test_the_cli_lists_deactivates_and_resets_accounts_with_an_audit_row_each(ap
     ).all()
     assert [(r.action, r.object_id) for r in rows] == [
         ("lihat_daftar", ""),  # `users list` shows every account's e-mail and scope
-        ("ubah", str(officer.id)),
+        ("ubah", str(officer.id)),  # deactivated
+        ("ubah", str(officer.id)),  # reactivated
         ("atur_ulang_kata_sandi", str(phone.id)),
         ("atur_ulang_2fa", str(phone.id)),
     ]
@@ -224,3 +235,18 @@ def test_the_shell_list_shows_the_last_sign_in_in_wib(app):
     assert result.exit_code == 0, result.output
     (line,) = [row for row in result.stdout.splitlines() if row.startswith(f"{who.id}\t")]
     assert line.split("\t")[5] == "2026-03-02 08:15 WIB"
+
+
+def test_staff_pages_have_a_staff_footer_and_the_code_page_says_what_to_do_without_the_phone(client):
+    sign_in(client, account())
+    footer = parse(client.get("/petugas/pengaduan")).select_one("footer").get_text(" ", strip=True)
+    assert "dicatat di jejak audit" in footer and "Program ini gratis" not in footer
+    menu = parse(client.get("/petugas/pengaduan")).select("nav.staff-nav a")
+    assert "Akun saya" in [a.get_text(strip=True) for a in menu]
+    other = client.application.test_client()
+    other.post(
+        "/petugas/masuk",
+        data={"csrf_token": csrf_token(other, "/petugas/masuk"), "email": account().email, "password": PASSWORD},
+    )
+    hint = parse(other.get("/petugas/masuk/kode")).select_one("#ponsel-hilang").get_text(" ", strip=True)
+    assert "Minta admin mengatur ulang" in hint

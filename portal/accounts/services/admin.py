@@ -105,6 +105,24 @@ def deactivate(
     return True
 
 
+def reactivate(*, session: Session, account: Account, who: audit.Actor, via: str = "") -> bool:
+    """Turn a deactivated account on again (the CLI's `users reactivate`); False when it already
+    was. Its old sessions stay dead: deactivating bumped the session version."""
+    if account.active:
+        return False
+    account.active = True
+    session.flush()
+    audit.record(
+        session=session,
+        actor=who,
+        action="ubah",
+        object_type="account",
+        object_id=account.id,
+        detail=_via(via) + "aktif: tidak -> ya",
+    )
+    return True
+
+
 def update(
     *,
     session: Session,

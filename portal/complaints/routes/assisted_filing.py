@@ -32,8 +32,8 @@ from portal.complaints.services.attachments import MAX_FILES
 from portal.core import trail as audit
 from portal.core.filers import FilerRelation
 from portal.core.regions import kelurahan
-from portal.drafts.web import EXPIRED_CONFIRMATION, filed_before, remember_filing
 from portal.drafts.web import filed as filed_receipt
+from portal.drafts.web import filed_before, remember_filing
 from portal.extensions import current_session, db
 from portal.web.auth import ALL_STAFF, current_actor, roles_required
 from portal.web.errors import refuse
@@ -324,7 +324,14 @@ def _filed() -> tuple[Complaint, str]:
     receipt = filed_receipt(RECEIPT_KIND)
     complaint = db.session.get(Complaint, receipt.object_id) if receipt else None
     if receipt is None or complaint is None or complaint.filed_by_id != current_user.id:
-        refuse(404, EXPIRED_CONFIRMATION)
+        refuse(
+            404,
+            _(
+                "Tanda terima ini hanya ditampilkan 30 menit di perangkat yang mengajukan, dan sudah berakhir. "
+                "Cari pengaduannya di antrean; bila warga belum mencatat kode aksesnya, buat kode baru dari "
+                "halaman pengaduan."
+            ),
+        )
     return complaint, receipt.access_code  # grouped by the templates' access_code filter
 
 
