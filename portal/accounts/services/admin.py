@@ -93,15 +93,7 @@ def deactivate(
     hand_over(session=session, account=account, future=None, holders=holders or {}, release=release, who=who)
     account.active = False
     account.session_version += 1
-    session.flush()
-    audit.record(
-        session=session,
-        actor=who,
-        action="ubah",
-        object_type="account",
-        object_id=account.id,
-        detail=_via(via) + "aktif: ya -> tidak",
-    )
+    _record_active_change(session, account, who=who, via=via)
     return True
 
 
@@ -111,16 +103,14 @@ def reactivate(*, session: Session, account: Account, who: audit.Actor, via: str
     if account.active:
         return False
     account.active = True
-    session.flush()
-    audit.record(
-        session=session,
-        actor=who,
-        action="ubah",
-        object_type="account",
-        object_id=account.id,
-        detail=_via(via) + "aktif: tidak -> ya",
-    )
+    _record_active_change(session, account, who=who, via=via)
     return True
+
+
+def _record_active_change(session: Session, account: Account, *, who: audit.Actor, via: str) -> None:
+    change = _via(via) + ("aktif: tidak -> ya" if account.active else "aktif: ya -> tidak")
+    session.flush()
+    audit.record(session=session, actor=who, action="ubah", object_type="account", object_id=account.id, detail=change)
 
 
 def update(
