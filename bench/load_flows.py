@@ -13,6 +13,7 @@ import time
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
+import pyotp
 import requests
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -156,13 +157,14 @@ class User:
     def file_complaint(self) -> None:
         self.browser.cookies.clear()
         page = self._send("pengaduan: step pages (GET)", "GET", "/pengaduan/baru", 200)
+        category = self.rng.choice(CATEGORIES)
         self._send(
             "pengaduan: category (POST)",
             "POST",
             "/pengaduan/baru",
             303,
             location="/pengaduan/baru/rincian",
-            data={"csrf_token": self._token(page), "kategori": self.rng.choice(CATEGORIES)},
+            data={"csrf_token": self._token(page), "kategori": category},
         )
         page = self._send("pengaduan: step pages (GET)", "GET", "/pengaduan/baru/rincian", 200)
         attach = self.rng.random() < 0.2
@@ -176,17 +178,7 @@ class User:
             303,
             location="/pengaduan/baru/periksa",
             files=files,
-            data={
-                "csrf_token": self._token(page),
-                "nik": next(self.niks),
-                "nama": "Warga Uji Beban",
-                "kelurahan": "32.75.01.1001",
-                "pelapor": "sendiri",
-                "telepon": "0812-3456-7890",
-                "saluran": "whatsapp",
-                "email": "warga@contoh.id" if self.rng.random() < 0.3 else "",
-                "uraian": "Saya pekerja informal, desil 2, tetapi belum terdaftar. Mohon dicek.",
-            },
+            data={"csrf_token": self._token(page), **(self._incident() if category == "pungli" else self._details())},
         )
         step = "pengaduan: step pages (GET)"
         page = self._send(step, "GET", "/pengaduan/baru/periksa", 200)
@@ -206,6 +198,33 @@ class User:
         with self.stats.lock:
             self.stats.acknowledged.append((codes[0], codes[1]))
         self.stats.flows["complaint filed"] += 1
+
+    def _details(self) -> dict[str, str]:
+        return {
+            "nik": next(self.niks),
+            "nama": "Warga Uji Beban",
+            "kelurahan": "32.75.01.1001",
+            "pelapor": "sendiri",
+            "telepon": "0812-3456-7890",
+            "saluran": "whatsapp",
+            "email": "warga@contoh.id" if self.rng.random() < 0.3 else "",
+            "uraian": "Saya pekerja informal, desil 2, tetapi belum terdaftar. Mohon dicek.",
+        }
+
+    def _incident(self) -> dict[str, str]:
+        """A pungli report has its own details step: where, when, what was asked, no NIK."""
+        return {
+            "tempat": "Kantor kelurahan",
+            "kelurahan": "32.75.01.1001",
+            "tanggal": (date.today() - timedelta(days=3)).strftime("%d-%m-%Y"),
+            "diminta": "Rp 300.000 untuk biaya pendaftaran",
+            "uraian": "Saya diminta membayar agar didaftarkan.",
+            "identitas": "kontak",
+            "pelapor": "sendiri",
+            "nama_pelapor": "Warga Uji Beban",
+            "telepon": "0812-3456-7890",
+            "saluran": "whatsapp",
+        }
 
     def track(self) -> None:
         with self.stats.lock:
@@ -227,16 +246,31 @@ class User:
         self.stats.flows["tracking look-up"] += 1
 
     def sign_in(self) -> None:
-        email, password = self.officer_login
+        email, password, totp_key = self.officer_login
         form = self._send("petugas: sign-in", "GET", "/petugas/masuk", 200, browser=self.officer)
         self._send(
             "petugas: sign-in",
             "POST",
             "/petugas/masuk",
             303,
+            location="/petugas/masuk/kode",
             browser=self.officer,
             data={"csrf_token": self._token(form), "email": email, "password": password},
         )
+        form = self._send("petugas: sign-in", "GET", "/petugas/masuk/kode", 200, browser=self.officer)
+        self._send(
+            "petugas: sign-in",
+            "POST",
+            "/petugas/masuk/kode",
+            303,
+            browser=self.officer,
+            data={"csrf_token": self._token(form), "code": pyotp.TOTP(totp_key).now()},
+        )
+
+    def share_sign_in(self, other: User) -> None:
+        """The same officer's session in another browser (tabs of one officer)."""
+        assert self.officer is not None and other.officer is not None
+        self.officer.cookies.update(other.officer.cookies)
 
     def queue(self) -> None:
         view = self.rng.choice(QUEUE_VIEWS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import time
 from datetime import date
 
 from portal.demo.services.roster import write_roster_csv
@@ -159,7 +160,9 @@ PASSWORD = "kata-sandi-uji-123"  # noqa: S105 (test accounts only)
 _account_serial = itertools.count(1)
 
 
-def account(role="officer", *, kecamatan=(), password=PASSWORD, totp=False, email=None):
+def account(role="officer", *, kecamatan=(), password=PASSWORD, totp=True, email=None):
+    """A staff account. Every role must sign in with TOTP (portal.core.roles.TWO_FACTOR_ROLES):
+    totp=False makes one that has not set it up yet (sent to the set-up page after the password)."""
     from portal.accounts.services import accounts
     from portal.models import Role
 
@@ -178,22 +181,60 @@ def account(role="officer", *, kecamatan=(), password=PASSWORD, totp=False, emai
     return made
 
 
-def sign_in(client, who, *, password=PASSWORD):
-    """Sign in through the real pages (password, then a real TOTP code when enabled)."""
+def sign_in(client, who, *, password=PASSWORD, at="/petugas/masuk"):
+    """Sign in through the real pages: the password (on `at`, which may carry ?next=), then a
+    real TOTP code when the account has one. Returns the last response."""
+    response = client.post(at, data={"csrf_token": _token(client, at), "email": who.email, "password": password})
+    if response.headers.get("Location") == "/petugas/masuk/kode":
+        response = enter_code(client, who)
+    return response
+
+
+def enter_code(client, who, *, code=None):
+    """The second step of a sign-in whose password was right."""
+    code = code or _unused_code(client, who)
+    return client.post("/petugas/masuk/kode", data={"csrf_token": _token(client, "/petugas/masuk/kode"), "code": code})
+
+
+def set_up_totp(client):
+    """The forced set-up page after the password: scan (read the key shown), type a code.
+    Returns the response and the key."""
     import pyotp
     from bs4 import BeautifulSoup
 
-    def token(path):
-        page = BeautifulSoup(client.get(path).get_data(as_text=True), "html.parser")
-        return page.select_one("input[name=csrf_token]")["value"]
+    page = BeautifulSoup(client.get("/petugas/akun/2fa").get_data(as_text=True), "html.parser")
+    secret = page.select_one("code.secret").get_text(strip=True)
+    data = {
+        "csrf_token": page.select_one("input[name=csrf_token]")["value"],
+        "secret": secret,
+        "code": pyotp.TOTP(secret).now(),
+    }
+    return client.post("/petugas/akun/2fa", data=data), secret
 
-    response = client.post(
-        "/petugas/masuk", data={"csrf_token": token("/petugas/masuk"), "email": who.email, "password": password}
-    )
-    if response.headers.get("Location") == "/petugas/masuk/kode":
-        code = pyotp.TOTP(who.totp_secret).now()
-        response = client.post("/petugas/masuk/kode", data={"csrf_token": token("/petugas/masuk/kode"), "code": code})
-    return response
+
+def _token(client, path):
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(client.get(path).get_data(as_text=True), "html.parser")
+    return page.select_one("input[name=csrf_token]")["value"]
+
+
+def _unused_code(client, who):
+    """A code the portal has not accepted yet: a code is accepted once, and a test may sign the
+    same account in twice within one 30-second step (the next step's code is accepted too)."""
+    import pyotp
+    import sqlalchemy as sa
+
+    from portal.accounts.models import Account
+
+    with client.application.app_context():  # its own context: the caller's may be stale or absent
+        last_step = db.session.scalar(sa.select(Account.totp_last_step).where(Account.id == who.id))
+    totp = pyotp.TOTP(who.totp_secret)
+    step = int(time.time()) // totp.interval
+    if last_step is not None and last_step >= step:
+        assert last_step == step, "a third sign-in of one account within 30 seconds"
+        step += 1
+    return totp.at(step * totp.interval)
 
 
 def assistance_input(**overrides):

@@ -1,9 +1,10 @@
-"""flask users create|list|deactivate|reset-password|reset-2fa: officer accounts from the command
+"""flask users create|list|deactivate|reactivate|reset-password|reset-2fa: officer accounts from the command
 line, each change audited with the operating-system user and host that ran it."""
 
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 
 import click
 from flask import current_app
@@ -12,10 +13,11 @@ from flask.cli import AppGroup
 from portal.accounts.labels import error_message, held_work
 from portal.accounts.services import accounts
 from portal.accounts.services import admin as account_admin
-from portal.accounts.services.accounts import AccountError
+from portal.accounts.services.accounts import AccountError, AccountRefusal
 from portal.accounts.services.handover import HoldsOpenWork
 from portal.core import trail as audit
 from portal.core.roles import Role
+from portal.core.workdays import JAKARTA
 from portal.extensions import current_session, db
 
 users_cli = AppGroup("users", help="Akun petugas.")
@@ -32,7 +34,12 @@ def _password(password_stdin: bool) -> str:
 
 
 def _refused(error: AccountError) -> click.ClickException:
+    """The refusal in the command's own words where the web's name form fields (issue 16)."""
     db.session.rollback()
+    if error.code is AccountRefusal.SCOPE_NOT_CHOSEN:
+        return click.ClickException(
+            "Pilih wilayah kerja petugas: --kecamatan KODE (boleh diulang) atau --seluruh-kota."
+        )
     return click.ClickException(error_message(error))
 
 
@@ -92,9 +99,14 @@ def create_command(
         click.echo("Admin wajib mengaktifkan verifikasi dua langkah saat pertama masuk.")
 
 
+def _wib(moment: datetime) -> str:
+    """A stored (UTC) moment as Kota Bekasi's clock shows it, labelled: "2026-03-02 08:15 WIB"."""
+    return moment.astimezone(JAKARTA).strftime("%Y-%m-%d %H:%M WIB")
+
+
 @users_cli.command("list")
 def list_command() -> None:
-    """Every account: id, e-mail, role, scope, active, two-factor, last sign-in."""
+    """Every account: id, e-mail, role, scope, active, two-factor, last sign-in (WIB), name."""
     rows = account_admin.list_accounts(session=current_session())
     audit.record(
         session=current_session(),
@@ -107,7 +119,7 @@ def list_command() -> None:
     db.session.commit()
     for a in rows:
         scope = ",".join(a.kecamatan_codes) or "seluruh-kota"
-        last = a.last_login_at.strftime("%Y-%m-%d %H:%M") if a.last_login_at else "-"
+        last = _wib(a.last_login_at) if a.last_login_at else "-"
         flags = [
             "aktif" if a.active else "nonaktif",
             "2fa" if a.totp_enabled else "tanpa-2fa",
@@ -120,14 +132,14 @@ def list_command() -> None:
 @users_cli.command("deactivate")
 @click.argument("email")
 @click.option(
-    "--kembalikan",
+    "--serahkan-ke-antrean",
     "release",
     is_flag=True,
     help="Hand the account's open cases and help requests back to the supervisors' queue.",
 )
 def deactivate_command(email: str, release: bool) -> None:
     """Turn an account off and sign it out everywhere; refused while it holds open cases or help
-    requests, unless --kembalikan hands them back to the supervisors' queue."""
+    requests, unless --serahkan-ke-antrean hands them back to the supervisors' queue."""
     try:
         account = account_admin.find_by_email(session=current_session(), email=email)
         changed = account_admin.deactivate(
@@ -144,10 +156,27 @@ def deactivate_command(email: str, release: bool) -> None:
         db.session.rollback()
         raise click.ClickException(
             f"Akun {account.email} masih memegang {held_work(held.held)} yang terbuka. Tugaskan ulang di "
-            "antrean, atau jalankan lagi dengan --kembalikan untuk mengembalikannya ke antrean supervisor."
+            "antrean, atau jalankan lagi dengan --serahkan-ke-antrean untuk mengembalikannya ke antrean "
+            "supervisor."
         ) from None
     db.session.commit()
-    click.echo(f"Akun {account.email} {'dinonaktifkan' if changed else 'sudah nonaktif'}.")
+    if changed:
+        click.echo(f"Akun {account.email} dinonaktifkan. Aktifkan lagi dengan: flask users reactivate {account.email}")
+    else:
+        click.echo(f"Akun {account.email} sudah nonaktif; tidak ada yang diubah.")
+
+
+@users_cli.command("reactivate")
+@click.argument("email")
+def reactivate_command(email: str) -> None:
+    """Turn a deactivated account on again (its old sessions stay signed out)."""
+    try:
+        account = account_admin.find_by_email(session=current_session(), email=email)
+        changed = account_admin.reactivate(session=current_session(), account=account, who=CLI_ACTOR, via=_via())
+    except AccountError as error:
+        raise _refused(error) from None
+    db.session.commit()
+    click.echo(f"Akun {account.email} {'aktif lagi' if changed else 'sudah aktif; tidak ada yang diubah'}.")
 
 
 @users_cli.command("reset-password")
@@ -182,4 +211,7 @@ def reset_two_factor_command(email: str) -> None:
     except AccountError as error:
         raise _refused(error) from None
     db.session.commit()
-    click.echo(f"Verifikasi dua langkah {account.email} diatur ulang; semua sesinya dikeluarkan.")
+    click.echo(
+        f"Verifikasi dua langkah {account.email} diatur ulang; semua sesinya dikeluarkan. "
+        "Saat masuk berikutnya, pemiliknya wajib memindai kode QR baru."
+    )

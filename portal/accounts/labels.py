@@ -32,7 +32,7 @@ def error_message(error: AccountError) -> str:
         case AccountRefusal.TOO_LONG:
             return _("Kata sandi paling banyak 200 karakter.")
         case AccountRefusal.HAS_EMAIL_NAME:
-            return _("Kata sandi tidak boleh memuat nama email Anda.")
+            return _("Kata sandi tidak boleh memuat nama dari email akunnya (bagian sebelum @).")
         case AccountRefusal.NOT_AN_EMAIL:
             return _("Tulis email lengkap, misalnya petugas@bekasikota.go.id.")
         case AccountRefusal.EMAIL_TAKEN:
@@ -53,8 +53,8 @@ def error_message(error: AccountError) -> str:
             return _("Akun ini belum memakai verifikasi dua langkah.")
         case AccountRefusal.SCOPE_NOT_CHOSEN:
             return _(
-                "Pilih wilayah kerja petugas: satu atau beberapa kecamatan, atau seluruh Kota Bekasi "
-                "(di baris perintah: --kecamatan KODE atau --seluruh-kota)."
+                "Pilih wilayah kerja petugas: “Seluruh Kota Bekasi (semua kecamatan)”, atau “Kecamatan "
+                "tertentu” lalu centang satu atau beberapa kecamatan."
             )
         case AccountRefusal.SCOPE_BOTH:
             return _("Pilih kecamatan atau seluruh Kota Bekasi, tidak keduanya.")

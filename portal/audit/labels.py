@@ -21,9 +21,11 @@ from portal.notifications.labels import contact_method_label, contact_words
 from portal.notifications.models import ContactMethod, ContactOutcome
 
 
-def action_label(action: str) -> str:
+def action_label(action: str, object_type: str = "") -> str:
     """An action code of the trail ("minta_informasi") in words; a conclusion is stored as the
-    status it reached ("selesai", "ditolak")."""
+    status it reached ("selesai", "ditolak"). Some codes are shared by complaints and help requests."""
+    if object_type == "assistance" and action == "ambil":
+        return _("Mengambil permintaan bantuan")
     words = {
         "lihat": _("Melihat"),
         "ubah": _("Mengubah"),
@@ -87,6 +89,20 @@ _ROLE = re.compile(r"\bperan(=|: )(officer|supervisor|admin)\b(?: -> (officer|su
 _SCOPE = re.compile(r"\bwilayah(=|: )([0-9.,]+|semua)(?: -> ([0-9.,]+|semua))?")
 _ACCOUNT = re.compile(r"\bakun (\d+)\b")
 _VISIT = re.compile(r"^(\w+) (\d{4}-\d{2}-\d{2}) (\d{2}):(\d{2}) akun (\d+)$")
+
+
+def object_words(object_type: str, object_id: str, names: dict[int, str]) -> str:
+    """What an object's number alone does not say: an account's name, a report's file, a setting's
+    name. Empty when the number (or the reference shown beside it) is all there is."""
+    from portal.program.labels import LABELS as SETTING_LABELS
+
+    if object_type == "account" and object_id.isdigit():
+        return names.get(int(object_id), "")
+    if object_type == "setting":
+        return str(SETTING_LABELS.get(object_id, object_id))
+    if object_type in ("report", "audit", "statistics"):
+        return object_id  # a file's name
+    return ""
 
 
 def _kecamatan(match: re.Match[str]) -> str:

@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import Account
 from portal.audit.forms import AuditFilterForm
-from portal.audit.labels import action_label, detail_label
+from portal.audit.labels import action_label, detail_label, object_words
 from portal.audit.services import browse as audit_log
 from portal.core.base import utcnow
 from portal.core.nik import looks_like_nik
@@ -71,17 +71,45 @@ def export_audit():
     form = AuditFilterForm(request.args)
     if looks_like_nik(form.objek.data or ""):
         abort(400)  # a NIK never in an address: the page's form turns it into the roster number
+    names = _officer_choices(form)
     exported = audit_log.export(session=current_session(), filters=_filters(form), who=current_actor())
     db.session.commit()
+    kinds = {str(c.value): str(c.label) for c in form.jenis.choices}
 
     def generate():
-        yield from spreadsheet.lines(audit_log.EXPORT_HEADER, exported.rows)
+        yield from spreadsheet.lines(WORDED_HEADER, (_worded(row, names, kinds) for row in exported.rows))
 
-    response = Response(stream_with_context(generate()), mimetype="text/csv; charset=utf-8")
+    response = Response(stream_with_context(generate()), content_type="text/csv; charset=utf-8")
     stamp = utcnow().strftime("%Y-%m-%d")
     response.headers["Content-Disposition"] = f'attachment; filename="sigap-jejak-audit-{stamp}.csv"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+# The service's columns, with the codes said in words; the stored codes follow at the end, as the
+# hash chain covers them (an auditor re-computing a row's hash needs them as stored).
+WORDED_HEADER = (
+    *audit_log.EXPORT_HEADER,
+    "Kode tindakan",
+    "Kode jenis objek",
+    "Keterangan tersimpan",
+)
+
+
+def _worded(row: list[object], names: dict[int, str], kinds: dict[str, str]) -> list[object]:
+    action, kind, detail = str(row[3]), str(row[4]), str(row[8] or "")
+    said = detail_label(action, detail, names)
+    return [
+        *row[:3],
+        action_label(action, kind),
+        kinds.get(kind, kind),
+        *row[5:8],
+        said,
+        *row[9:],
+        action,
+        kind,
+        detail,
+    ]
 
 
 def _missing(page: audit_log.AuditPage) -> str:
@@ -104,6 +132,7 @@ def _render(
         labels=labels,
         action_label=action_label,
         detail_label=lambda event: detail_label(event.action, event.detail or "", names or {}),
+        object_words=lambda event: object_words(event.object_type, event.object_id or "", names or {}),
         title=_("Jejak audit"),
     ), status
 

@@ -222,8 +222,8 @@ def _case_message(code: CaseRefusal, p: dict[str, object]) -> str:
             return _("Banding diputuskan oleh supervisor.")
         case CaseRefusal.APPEAL_SAME_HANDLER:
             return _(
-                "Anda yang menyelesaikan pengaduan ini, jadi bandingnya dinilai supervisor lain. "
-                "Tugaskan kepada supervisor lain."
+                "Banding ini harus diputuskan supervisor lain, bukan yang memutus pertama kali. Anda yang "
+                "menyelesaikan pengaduan ini: tugaskan kepada supervisor lain."
             )
         case CaseRefusal.DUPLICATE_OF_ITSELF:
             return _("Tulis nomor pengaduan lain: pengaduan ini tidak bisa menjadi ganda dari dirinya sendiri.")

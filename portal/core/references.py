@@ -38,7 +38,11 @@ class ReferenceCounter(Base):
 
 
 def format_access_code(code: str) -> str:
-    return f"{code[:4]}-{code[4:]}"
+    """An access code as residents and officers see it everywhere, in two groups read out over
+    the phone: "CBD3-C8JX" (the `access_code` filter of every template; a code already grouped
+    or typed in lower case comes out the same)."""
+    compact = normalize_access_code(code)
+    return f"{compact[:4]}-{compact[4:]}"
 
 
 def normalize_access_code(typed: str) -> str:

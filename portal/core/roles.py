@@ -9,3 +9,12 @@ class Role(enum.StrEnum):
     OFFICER = "officer"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+
+
+# Every role sees personal data (people found by NIK, complaints, help requests' stories), so
+# every staff account signs in with a second factor: a stolen password alone opens nothing.
+TWO_FACTOR_ROLES: frozenset[Role] = frozenset(Role)
+
+
+def needs_two_factor(role: Role) -> bool:
+    return role in TWO_FACTOR_ROLES

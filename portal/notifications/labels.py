@@ -13,6 +13,7 @@ from portal.notifications.models import (
     OutboxState,
     ResidentContact,
 )
+from portal.notifications.services.notices import Unreachable
 
 
 def channel_label(channel: OutboxChannel | str) -> str:
@@ -112,3 +113,25 @@ def contact_words(method: ContactMethod, outcome: ContactOutcome) -> str:
         ContactOutcome.TIDAK_DI_RUMAH: _("warga tidak di rumah"),
     }[outcome]
     return f"{contact_method_label(method)} — {said}"
+
+
+def unreachable_label(reason: Unreachable) -> str:
+    """Why the portal cannot message this resident, and what the officer does instead."""
+    return {
+        Unreachable.NO_ADDRESS: _(
+            "Warga tidak memberi nomor telepon atau e-mail: portal tidak bisa mengirim pesan. Hubungi warga "
+            "lewat cara lain (kunjungan atau loket) dan catat di “Catat kontak dengan warga”."
+        ),
+        Unreachable.STOPPED: _(
+            "Nomor warga sudah membalas STOP: portal tidak mengirim SMS atau WhatsApp ke nomor ini. Hubungi "
+            "warga lewat telepon dan catat di “Catat kontak dengan warga”."
+        ),
+        Unreachable.PHONE_NOT_SET_UP: _(
+            "Nomor warga ada, tetapi pengiriman WhatsApp/SMS belum disiapkan di portal ini: hubungi warga "
+            "lewat telepon dan catat di “Catat kontak dengan warga”."
+        ),
+        Unreachable.EMAIL_NOT_SET_UP: _(
+            "E-mail warga ada, tetapi pengiriman e-mail belum disiapkan di portal ini: hubungi warga lewat "
+            "cara lain dan catat di “Catat kontak dengan warga”."
+        ),
+    }[reason]

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from portal.core.base import utcnow
-from portal.core.roles import Role
+from portal.core.roles import needs_two_factor
 from portal.drafts import web as restore
 from portal.web.auth import ABSOLUTE_LIFETIME, IDLE_TIMEOUT, PUBLIC
 
@@ -60,7 +60,7 @@ def enforce(view_functions: dict, endpoint: str | None):
         return None  # signing out (or the static files of the pages below) never loops back
     if current_user.must_change_password and endpoint != CHANGE_PASSWORD:
         return redirect(url_for(CHANGE_PASSWORD))
-    two_factor_missing = current_user.role is Role.ADMIN and not current_user.totp_enabled
+    two_factor_missing = needs_two_factor(current_user.role) and not current_user.totp_enabled
     if two_factor_missing and endpoint not in (SET_UP_TOTP, CHANGE_PASSWORD):
         return redirect(url_for(SET_UP_TOTP))
     if current_user.role not in rule:

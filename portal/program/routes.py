@@ -19,9 +19,8 @@ bp = officer_bp = Blueprint("program", __name__)  # registered by portal.officer
 def _render(form: ProgramSettingsForm, status: int = 200):
     base = current_settings()
     for name in EDITABLE:
-        form[
-            name.lower()
-        ].description = f"{labels.HINTS[name]} {labels.default_hint(program.environment_value(base, name))}"
+        default = labels.default_hint(program.environment_value(base, name))
+        form[name.lower()].description = f"{labels.hint(name)} {default}"
     return render_template("program/pengaturan.html", form=form, title=_("Pengaturan program")), status
 
 
@@ -46,7 +45,7 @@ def save_settings():
         db.session.rollback()
         problems: dict[str, program.Problem] = refused.params["problems"]  # type: ignore[assignment]
         for name, problem in problems.items():
-            form[name.lower()].errors = [labels.problem_message(problem)]
+            form[name.lower()].errors = [labels.problem_message(name, problem)]
         return _render(form, 400)
     db.session.commit()
     forget_stored_settings()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import getpass
 import os
 import sys
@@ -18,6 +17,7 @@ from portal.roster import labels
 from portal.roster.services.importing import import_roster
 from portal.roster.services.imports import REJECTS_HEADER, reject_cells
 from portal.roster.services.rows import Problem
+from portal.web import spreadsheet
 
 roster_cli = AppGroup("roster", help="Roster (daftar peserta) dari Disnaker.")
 
@@ -37,11 +37,10 @@ def import_command(path: Path, rejects: Path | None, imported_by: str | None) ->
     imported_by = imported_by or f"cli:{getpass.getuser()}"
     size = path.stat().st_size
     with rejects.open("w", encoding="utf-8", newline="") as out, path.open("rb") as stream:
-        writer = csv.writer(out)
-        writer.writerow(REJECTS_HEADER)
+        out.write(spreadsheet.BOM + spreadsheet.line(REJECTS_HEADER))  # as the officers' other CSV files
 
         def on_reject(line: int, kind: str, problem: Problem, raw: dict) -> None:
-            writer.writerow(reject_cells(line, kind, labels.row_problem(problem), raw))
+            out.write(spreadsheet.line(reject_cells(line, kind, labels.row_problem(problem), raw)))
 
         show_bar = size > 5_000_000 and sys.stderr.isatty() or os.environ.get("SIGAP_PROGRESS") == "1"
         with click.progressbar(length=size, label="Mengimpor", file=sys.stderr, hidden=not show_bar) as bar:

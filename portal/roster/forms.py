@@ -11,7 +11,8 @@ class RosterUploadForm(FlaskForm):
     file = FileField(
         _l("Berkas roster (CSV UTF-8)"),
         description=_l(
-            "Kolom seperti ekspor Disnaker. Baris yang salah ditolak dan dapat diunduh; "
+            "Kolom seperti ekspor Disnaker, dipisah koma (,) atau titik koma (;) seperti CSV dari Excel "
+            "berbahasa Indonesia. Baris yang salah ditolak dan dapat diunduh; "
             "baris lain tetap diimpor. Berkas yang tidak terbaca tidak mengubah apa pun."
         ),
         validators=[FileRequired(message=_l("Pilih berkas CSV roster yang akan diimpor."))],

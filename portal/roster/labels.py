@@ -144,11 +144,6 @@ def file_error(error: RosterFileError) -> str:
                 cols=p["cols"],
                 all=p["all"],
             )
-        case FileProblem.SEMICOLONS:
-            return _(
-                "Kolom dipisah titik koma (;), bukan koma. Di spreadsheet, simpan ulang sebagai "
-                '"CSV UTF-8 (dipisah koma)", lalu unggah lagi.'
-            )
         case FileProblem.NOT_UTF8_AT:
             return _(
                 "Berkas bukan teks UTF-8 (sekitar baris %(line)d). Simpan ulang sebagai "

@@ -3,9 +3,12 @@ imported on the task queue (portal.roster.tasks); its page follows the import fr
 
 from __future__ import annotations
 
+import csv
 import os
+from collections.abc import Iterator
+from pathlib import Path
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -21,7 +24,9 @@ from portal.roster.documents import uploads
 from portal.roster.forms import RosterUploadForm
 from portal.roster.models.person import RosterImportBatch
 from portal.roster.services import imports as roster_imports
+from portal.roster.services.imports import REJECTS_HEADER
 from portal.tasks.queue import enqueue, read_progress
+from portal.web import spreadsheet
 from portal.web.auth import ADMINS, current_actor, roles_required
 from portal.web.htmx import render_page_or_fragment, wants_fragment
 from portal.web.numbers import as_id
@@ -164,8 +169,15 @@ def download_rejects(batch_id: int):
         detail="baris ditolak dan peringatan",
     )
     db.session.commit()
-    response = send_file(
-        path, mimetype="text/csv", as_attachment=True, download_name=f"impor-{batch_id}-ditolak.csv", max_age=0
-    )
+    response = Response(_officer_csv(path), content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="impor-{batch_id}-ditolak.csv"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _officer_csv(path: Path) -> Iterator[str]:
+    """The kept rejects file (plain CSV as the import wrote it) as the officers' other CSV files
+    are: portal.web.spreadsheet's byte order mark, `;` and CRLF, for Excel set to Indonesian."""
+    with path.open(encoding="utf-8", newline="") as kept:
+        rows = csv.reader(kept)
+        yield from spreadsheet.lines(next(rows, list(REJECTS_HEADER)), rows)

@@ -38,7 +38,8 @@ def cell(value: object) -> str:
     return str(value)
 
 
-def _line(values: Sequence[object]) -> str:
+def line(values: Sequence[object]) -> str:
+    """One line of the file (its CRLF included), for a file written row by row."""
     out = io.StringIO()
     csv.writer(out, delimiter=DELIMITER, lineterminator="\r\n").writerow([cell(v) for v in values])
     return out.getvalue()
@@ -46,6 +47,6 @@ def _line(values: Sequence[object]) -> str:
 
 def lines(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
     """The file, line by line (stream it): the byte order mark, the header, the rows."""
-    yield BOM + _line(header)
+    yield BOM + line(header)
     for row in rows:
-        yield _line(row)
+        yield line(row)

@@ -9,6 +9,7 @@ from babel.numbers import format_currency
 from flask import Flask, g, request, url_for
 from flask_babel import format_date, format_decimal, get_locale
 
+from portal.core.references import format_access_code
 from portal.web.contact import current_contact
 from portal.web.static_files import HTMX_SELF_HOSTED, subresource_integrity
 
@@ -25,7 +26,10 @@ def long_date(value: date | None) -> str:
 
 def file_size(size: int) -> str:
     """Whole KB below a megabyte (a small file is "1 KB", not "0 KB"), then MB with one decimal
-    in the reader's number format ("1,2 MB" in Indonesian)."""
+    in the reader's number format ("1,2 MB" in Indonesian). Nothing yet is "0 KB" (a progress
+    line reading "1 KB dari 1 KB (0%)" was not believable)."""
+    if size <= 0:
+        return "0 KB"
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))} KB"
     return f"{format_decimal(round(size / (1024 * 1024), 1))} MB"
@@ -64,6 +68,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.filters["combine_args"] = combine_args
     app.jinja_env.filters["nik_groups"] = nik_groups
+    app.jinja_env.filters["access_code"] = format_access_code  # "CBD3-C8JX", on every page and slip
 
     def htmx_source() -> tuple[str, str]:
         """(URL, SRI) of htmx: the configured address, or with HTMX_URL=self the copy shipped in

@@ -5,6 +5,7 @@ the new one is shown once, on the answer to the POST, and written nowhere else."
 from __future__ import annotations
 
 import logging
+import re
 
 import sqlalchemy as sa
 
@@ -44,7 +45,8 @@ def test_a_new_code_opens_the_case_and_the_old_one_no_longer_does(app, client, c
     assert "no-store" in response.headers["Cache-Control"]
     page = parse(response)
     new_code = page.select_one("#kode-akses").get_text(strip=True)
-    assert len(new_code) >= 8 and new_code != old_code
+    assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", new_code)  # grouped as on the receipt (issue 16)
+    assert new_code != old_code
     assert page.select_one("#nomor").get_text(strip=True) == case.reference
     assert "sekali" in page.select_one(".notice[role=status]").get_text()
 
@@ -56,6 +58,7 @@ def test_a_new_code_opens_the_case_and_the_old_one_no_longer_does(app, client, c
     [event] = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "kode_akses_baru")).all()
     assert (event.object_type, event.object_id, event.account_id) == ("complaint", str(case.id), officer.id)
     assert "KTP asli dilihat" in event.detail and new_code not in event.detail and old_code not in event.detail
+    assert new_code.replace("-", "") not in event.detail
     db.session.refresh(case)
     [note] = [e for e in case.events if e.kind is EventKind.CATATAN]
     assert not note.public and "Kode akses baru" in note.message and new_code not in note.message

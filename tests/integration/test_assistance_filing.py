@@ -82,7 +82,10 @@ def test_the_slip_names_the_officer_and_who_consented(client):
     other = account()
     client.post("/petugas/keluar", data={"csrf_token": token(client, "/petugas/pengaduan")})
     sign_in(client, other)
-    assert client.get("/petugas/pengaduan/baru/terkirim").status_code == 404
+    gone = client.get("/petugas/pengaduan/baru/terkirim")
+    assert gone.status_code == 404
+    said = parse(gone).get_text(" ", strip=True)
+    assert "Cari pengaduannya di antrean" in said and "yang sudah Anda catat" not in said  # to the officer
 
 
 def test_the_proposal_needs_what_verification_needs(client):

@@ -24,8 +24,7 @@ def note_form(client, found):
 
 
 def sign_in_again(client, who):
-    token = csrf_token(client, "/petugas/masuk")
-    return client.post("/petugas/masuk", data={"csrf_token": token, "email": who.email, "password": PASSWORD})
+    return sign_in(client, who)
 
 
 def test_the_note_typed_before_the_timeout_comes_back_after_signing_in(client):
@@ -105,9 +104,7 @@ def test_a_timeout_on_a_page_view_returns_there_after_signing_in(client):
 
 
 def sign_in_again_from(client, who, location):
-    token = csrf_token(client, location)
-    response = client.post(location, data={"csrf_token": token, "email": who.email, "password": PASSWORD})
-    return response.headers["Location"]
+    return sign_in(client, who, at=location).headers["Location"]
 
 
 def test_a_residents_answer_written_past_the_tracking_window_is_kept(client):

@@ -159,8 +159,11 @@ def test_the_trail_as_csv_for_excel_and_the_export_audited(client):
     assert text.startswith("\ufeff")
     table = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     assert table[0][:4] == ["Nomor", "Waktu (UTC)", "Petugas", "Tindakan"]
-    assert [(r[2], r[3], r[6]) for r in table[1:]] == [("Supervisor Uji", "lihat", case.reference)]
-    assert len(table[1][-1]) == 64  # the row's hash, to compare with a copy kept elsewhere
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert [(r[2], r[3], r[4], r[6]) for r in table[1:]] == [("Supervisor Uji", "Melihat", "Pengaduan", case.reference)]
+    assert len(table[1][11]) == 64  # the row's hash, to compare with a copy kept elsewhere
+    assert table[0][12:] == ["Kode tindakan", "Kode jenis objek", "Keterangan tersimpan"]
+    assert table[1][12:14] == ["lihat", "complaint"]  # as stored: the hash covers them
     export = events(object_type="audit", action="ekspor")
     assert [(e.object_id, e.detail) for e in export] == [
         ("jejak-audit.csv", f"jenis=complaint objek={case.id} baris=1")
@@ -210,8 +213,9 @@ def test_a_detail_that_looks_like_a_formula_reaches_the_csv_as_text(client):
     db.session.commit()
     sign_in(client, account("supervisor"))
     text = client.get("/petugas/audit.csv?jenis=roster_batch").get_data(as_text=True)
-    details = [row[8] for row in csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")][1:]
-    assert details == ['\'=HYPERLINK("http://jahat.example","klik").csv: 1 dibaca']
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))[1:]
+    assert [row[8] for row in rows] == ['\'=HYPERLINK("http://jahat.example","klik").csv: 1 dibaca']
+    assert [row[14] for row in rows] == ['\'=HYPERLINK("http://jahat.example","klik").csv: 1 dibaca']
 
 
 def test_listing_the_accounts_at_the_shell_is_audited(app):
@@ -220,3 +224,30 @@ def test_listing_the_accounts_at_the_shell_is_audited(app):
     assert result.exit_code == 0, result.output
     (listed,) = events(action="lihat_daftar", object_type="account")
     assert listed.account_id is None and listed.detail.startswith("CLI ") and listed.detail.endswith(": 1 akun")
+
+
+def test_objects_are_named_in_words_not_codes(client):
+    """An account by its name, a setting by its label, a report by its file, and taking a help
+    request is not "taking a complaint"."""
+    from portal.core import trail as audit
+
+    admin = account("admin")
+    officer = account(kecamatan=["32.75.01"])
+    found, _code = assistance_request()
+    for action, kind, number in [
+        ("nonaktifkan", "account", str(officer.id)),
+        ("ubah_pengaturan", "setting", "CUTI_BERSAMA"),
+        ("ekspor", "report", "pengaduan.csv"),
+        ("ambil", "assistance", str(found.id)),
+    ]:
+        audit.record(session=db.session, actor=audit.Actor(admin.id), action=action, object_type=kind, object_id=number)
+    db.session.commit()
+    sign_in(client, admin)
+    page = parse(client.get("/petugas/audit"))
+    cells = [[" ".join(td.get_text(" ").split()) for td in tr.select("td")] for tr in page.select("#jejak tbody tr")]
+    said = {(row[2], row[3].split(" jejak objek ini")[0]) for row in cells}
+    assert ("Menonaktifkan", f"Akun petugas {officer.name}") in said
+    assert ("Mengubah pengaturan", "Pengaturan program Cuti bersama") in said
+    assert ("Mengekspor", "Laporan pengaduan.csv") in said
+    assert ("Mengambil permintaan bantuan", f"Permintaan bantuan {found.reference}") in said
+    assert not any("#" in row[3] for row in cells if row[2] != "Melihat daftar")

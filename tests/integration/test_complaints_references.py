@@ -62,3 +62,11 @@ def test_access_codes_avoid_look_alike_characters_and_are_typed_freely():
     assert all(len(code) == 8 and not set(code) & set("01ILO") for code in codes)
     code = codes.pop()
     assert normalize_access_code(format_access_code(code).lower()) == code
+
+
+@pytest.mark.parametrize("given", ["GSRR6W22", "gsrr6w22", "GSRR-6W22", " gsrr 6w22 "])
+def test_one_way_to_show_an_access_code(app, given):
+    """The receipts, the confirmation pages and an officer's reissued code all show "GSRR-6W22"
+    (the templates' access_code filter is format_access_code; issue 16 found "GSRR6W22")."""
+    assert format_access_code(given) == "GSRR-6W22"
+    assert app.jinja_env.filters["access_code"] is format_access_code

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from portal.demo.services.guard import DEMO_IMPORTER, real_data
 from portal.extensions import db
-from portal.models import Account, Complaint, Person, RosterImportBatch
-from tests.factories import account, complaint, roster_csv, roster_row
+from portal.models import Account, Complaint, Person, Role, RosterImportBatch
+from tests.factories import PASSWORD, account, complaint, roster_csv, roster_row
 from tests.integration.test_roster_import import run_import
 
 
@@ -77,3 +77,34 @@ def test_force_seeds_anyway_and_says_so_in_help(app, monkeypatch):
     result = seed(app, "--force")
     assert result.exit_code == 0, result.output
     assert count(Person) > 11_666 and count(Account) == 4  # the real admin and the demo's three
+
+
+def test_seeding_again_keeps_one_account_per_demo_role_and_no_name_twice(app):
+    """README's first admin is "Admin SIGAP"; `demo seed --force` on that database, run twice,
+    leaves the real admin and one demo account per role, each name once (issue 16)."""
+    from portal.accounts.services import accounts
+    from portal.demo.services.accounts import DEMO_ACCOUNTS, seed_accounts
+
+    accounts.create_account(
+        session=db.session,
+        email="admin@bekasikota.go.id",
+        name="Admin SIGAP",
+        role=Role.ADMIN,
+        password=PASSWORD,
+        kecamatan_codes=[],
+    )
+    first = seed_accounts(session=db.session)
+    db.session.commit()
+    renamed = db.session.scalars(sa.select(Account).where(Account.email == "admin@demo.sigap.test")).one()
+    renamed.name = "Admin SIGAP"  # renamed on the accounts page while trying the demo
+    db.session.commit()
+    again = seed_accounts(session=db.session)
+    db.session.commit()
+    assert [c.email for c in again] == [c.email for c in first] == [email for email, *_ in DEMO_ACCOUNTS]
+    assert {c.password for c in again}.isdisjoint(c.password for c in first)  # new passwords each time
+    rows = db.session.execute(sa.select(Account.role, Account.name).order_by(Account.id)).all()
+    assert len(rows) == 4
+    assert sorted(role for role, _ in rows) == sorted([Role.ADMIN, Role.ADMIN, Role.SUPERVISOR, Role.OFFICER])
+    names = [name for _, name in rows]
+    assert len(set(names)) == 4 and names.count("Admin SIGAP") == 1
+    assert all("Demo" in name for name in names[1:])

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import AuditEvent
-from tests.factories import account, sign_in
+from tests.factories import account, set_up_totp, sign_in
 from tests.helpers import csrf_token, parse
 
 
@@ -30,7 +30,7 @@ def test_an_admin_who_lost_the_phone_enrolls_again_at_next_sign_in(client, app):
     response = reset(client, lost)
     assert response.status_code == 303 and response.headers["Location"] == f"/petugas/admin/akun/{lost.id}"
     notice = parse(client.get(response.headers["Location"])).select_one(".notice").get_text(" ", strip=True)
-    assert "wajib mengaktifkannya lagi" in notice
+    assert "wajib memindai kode QR baru" in notice
 
     db.session.refresh(lost)
     assert not lost.totp_enabled and lost.totp_secret is None and lost.totp_last_step is None
@@ -69,21 +69,24 @@ def test_the_identity_check_is_required(client):
     assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.action == "atur_ulang_2fa")) == 0
 
 
-def test_an_officer_may_enroll_again_but_need_not(client, app):
-    admin = account("admin", totp=True)
-    officer = account(totp=True)
+def test_after_a_reset_an_officer_must_enroll_again_too(client, app):
+    """Every role sees personal data: an officer's reset is followed by a new set-up, as an admin's."""
+    admin = account("admin")
+    officer = account()
     sign_in(client, admin)
     response = reset(client, officer)
     notice = parse(client.get(response.headers["Location"])).select_one(".notice").get_text(" ", strip=True)
-    assert "dapat mengaktifkannya lagi di Akun saya" in notice
+    assert "wajib memindai kode QR baru" in notice
     other = app.test_client()
-    sign_in(other, officer)
+    assert sign_in(other, officer).headers["Location"] == "/petugas/"  # the password alone
+    assert other.get("/petugas/pengaduan").headers["Location"] == "/petugas/akun/2fa"
+    assert set_up_totp(other)[0].status_code == 303
     assert other.get("/petugas/pengaduan").status_code == 200
 
 
 def test_not_ones_own_and_not_when_it_is_off(client):
     admin = account("admin", totp=True)
-    without = account("supervisor")
+    without = account("supervisor", totp=False)
     sign_in(client, admin)
     own = parse(client.get(f"/petugas/admin/akun/{admin.id}"))
     assert own.select_one("form[action$='/verifikasi-dua-langkah']") is None

@@ -13,7 +13,7 @@ from portal.core.trail import AuditIsAppendOnly
 from portal.extensions import db
 from portal.models import Account, AuditEvent
 from tests.clock import running_at
-from tests.factories import PASSWORD, account, sign_in
+from tests.factories import PASSWORD, account, enter_code, sign_in
 from tests.helpers import csrf_token, parse
 
 
@@ -45,6 +45,15 @@ def password_step(browser, email, password=PASSWORD):
 def code_step(browser, code, token=None):
     return browser.post(
         "/petugas/masuk/kode", data={"csrf_token": token or csrf_token(browser, "/petugas/masuk/kode"), "code": code}
+    )
+
+
+def gets_in(browser, who) -> bool:
+    """The right password, then the right code: signed in."""
+    return (
+        password_step(browser, who.email).status_code == 303
+        and enter_code(browser, who).status_code == 303
+        and signed_in(browser)
     )
 
 
@@ -117,7 +126,7 @@ def test_someone_elses_five_wrong_passwords_do_not_lock_the_officer_out(app):
         password_step(guesser, officer.email, "salah-sekali-123")  # noqa: S106
     assert password_step(guesser, officer.email).status_code == 400  # that client: even the right password
     assert not signed_in(guesser)
-    assert password_step(own, officer.email).status_code == 303 and signed_in(own)
+    assert gets_in(own, officer)
 
 
 def test_lockout_after_repeated_failures_and_the_wait(app):
@@ -127,7 +136,7 @@ def test_lockout_after_repeated_failures_and_the_wait(app):
         password_step(browser, officer.email, "salah-sekali-123")  # noqa: S106
     assert password_step(browser, officer.email).status_code == 400 and not signed_in(browser)
     with running_at(utcnow() + timedelta(minutes=16)):
-        assert password_step(browser, officer.email).status_code == 303 and signed_in(browser)
+        assert gets_in(browser, officer)
 
 
 def test_wrong_codes_count_towards_the_same_lockout(app):
@@ -169,19 +178,19 @@ def test_a_known_device_signs_in_while_its_address_is_locked_out(app):
     not the officer's own browser (its device cookie)."""
     officer = account()
     own = at(app, "10.0.7.1")
-    assert password_step(own, officer.email).status_code == 303
+    assert gets_in(own, officer)
     sign_out(own)
     guesser = at(app, "10.0.7.1")
     for _ in range(5):
         password_step(guesser, officer.email, "salah-sekali-123")  # noqa: S106
     assert password_step(guesser, officer.email).status_code == 400
-    assert password_step(own, officer.email).status_code == 303 and signed_in(own)
+    assert gets_in(own, officer)
 
 
 def test_guessing_from_many_addresses_refuses_unknown_devices_only_and_staff_are_told(app):
     officer = account()
     own = at(app, "10.0.8.1")
-    assert password_step(own, officer.email).status_code == 303
+    assert gets_in(own, officer)
     cookie = own.get_cookie("sigap_perangkat", path="/petugas")
     assert cookie is not None and cookie.http_only and cookie.same_site == "Strict"
     payload = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="sigap-perangkat").loads(cookie.value)
@@ -193,7 +202,7 @@ def test_guessing_from_many_addresses_refuses_unknown_devices_only_and_staff_are
             password_step(guesser, officer.email, "salah-sekali-123")  # noqa: S106
     new_place = at(app, "10.0.8.2")
     assert password_step(new_place, officer.email).status_code == 400 and not signed_in(new_place)
-    assert password_step(own, officer.email).status_code == 303 and signed_in(own)
+    assert gets_in(own, officer)
     event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "banyak_percobaan_gagal")).one()
     assert (event.object_type, event.object_id) == ("account", str(officer.id))
     assert "50 percobaan gagal" in event.detail and "dari 10 alamat" in event.detail
@@ -298,10 +307,15 @@ def test_one_code_sent_by_six_sign_ins_at_once_lets_exactly_one_in(app, database
     assert sum(signed_in(browser) for browser in browsers) == 1
 
 
-def test_admins_must_set_up_totp_first(client):
-    admin = account("admin")
+@pytest.mark.parametrize("role", ["officer", "supervisor", "admin"])
+def test_every_role_must_set_up_totp_first(client, role):
+    """Every role sees personal data: no page opens before the second factor is set up."""
+    admin = account(role, kecamatan=["32.75.01"] if role == "officer" else (), totp=False)
     sign_in(client, admin)
-    assert client.get("/petugas/pengaduan").headers["Location"] == "/petugas/akun/2fa"
+    for path in ("/petugas/pengaduan", "/petugas/bantuan", "/petugas/warga", "/petugas/laporan"):
+        assert client.get(path).headers.get("Location") == "/petugas/akun/2fa", path
+    notice = parse(client.get("/petugas/akun/2fa")).select_one("p.notice").get_text(" ", strip=True)
+    assert "Setiap akun petugas wajib memakai verifikasi dua langkah" in notice
     page = parse(client.get("/petugas/akun/2fa"))
     secret = page.select_one("code.secret").get_text(strip=True)
     assert page.select_one(".qr svg") is not None
@@ -318,7 +332,7 @@ def test_admins_must_set_up_totp_first(client):
 
 
 def test_the_new_two_factor_key_never_sits_in_the_session_cookie(client, app):
-    sign_in(client, account("admin"))
+    sign_in(client, account("admin", totp=False))
     page = parse(client.get("/petugas/akun/2fa"))
     secret = page.select_one("code.secret").get_text(strip=True)
     cookie = app.session_interface.get_signing_serializer(app).loads(client.get_cookie("session").value)
@@ -376,21 +390,12 @@ def test_a_busy_session_still_ends_12_hours_after_signing_in(client):
     "target", ["https://jahat.example/", "//jahat.example/petugas", "/cek-status", "javascript:alert(1)"]
 )
 def test_no_open_redirect_after_sign_in(client, target):
-    officer = account()
-    token = csrf_token(client, "/petugas/masuk")
-    response = client.post(
-        f"/petugas/masuk?next={target}", data={"csrf_token": token, "email": officer.email, "password": PASSWORD}
-    )
+    response = sign_in(client, account(), at=f"/petugas/masuk?next={target}")
     assert response.headers["Location"] == "/petugas/"
 
 
 def test_next_inside_the_workspace_is_followed(client):
-    officer = account()
-    token = csrf_token(client, "/petugas/masuk")
-    response = client.post(
-        "/petugas/masuk?next=/petugas/pengaduan?status=diterima",
-        data={"csrf_token": token, "email": officer.email, "password": PASSWORD},
-    )
+    response = sign_in(client, account(), at="/petugas/masuk?next=/petugas/pengaduan?status=diterima")
     assert response.headers["Location"] == "/petugas/pengaduan?status=diterima"
 
 

@@ -68,7 +68,7 @@ def test_the_page_says_when_a_resident_cannot_be_messaged(client):
     case, _ = complaint(email=None)  # WhatsApp preferred, but no channel but e-mail is configured here
     sign_in(client, account())
     told = _page(client, case).select_one("#pesan-warga").find_next_sibling().get_text(" ", strip=True)
-    assert "Belum ada pesan ke warga" in told
+    assert told.startswith("Nomor warga ada, tetapi pengiriman WhatsApp/SMS belum disiapkan di portal ini")
 
 
 def test_the_queue_finds_cases_whose_message_failed_on_every_channel(client):
@@ -111,4 +111,34 @@ def test_an_officer_is_told_when_the_resident_cannot_be_messaged(client):
     act(client, case, "ambil")
     assert act(client, case, "balas", message="Data Anda kami periksa.").status_code == 303
     told = _page(client, case).select_one(".notice[role=status]").get_text(" ", strip=True)
-    assert "Warga tidak bisa dikabari" in told and "catat kontaknya" in told
+    assert "pengiriman WhatsApp/SMS belum disiapkan di portal ini" in told and "Catat kontak dengan warga" in told
+
+
+def test_the_contact_log_shows_date_and_time_in_wib(client):
+    """A contact at 03:05 UTC on 2 March is "2 Mar 2026 10:05" in Kota Bekasi, as the other
+    timestamps of the staff pages (Flask-Babel's datetimeformat; issue 16 saw dates only)."""
+    from datetime import UTC, datetime
+
+    officer = account()
+    case, _ = complaint()
+    sign_in(client, officer)
+    act(client, case, "ambil")
+    assert act(client, case, "catat-kontak", method="telepon", outcome="terhubung").status_code == 303
+    db.session.scalar(sa.select(ResidentContact)).contacted_at = datetime(2026, 3, 2, 3, 5, tzinfo=UTC)
+    db.session.commit()
+    shown = _page(client, case).select_one("ul.contacts time")
+    assert shown.get_text(strip=True) == "2 Mar 2026 10:05"
+    assert shown["datetime"].startswith("2026-03-02T03:05")
+
+
+def test_the_answer_form_says_the_resident_will_read_the_text(client):
+    """The answer an officer writes down becomes a public line of the timeline: the field says so
+    before it is sent (a hint tied to the field), not after."""
+    case, _ = complaint()
+    sign_in(client, account())
+    act(client, case, "ambil")
+    act(client, case, "minta-informasi", message="Nomor KK Anda?")
+    form = _page(client, case).select_one("#aksi-jawaban-diterima form")
+    area = form.select_one("textarea[name=message]")
+    hint = form.select_one(f"#{area['aria-describedby'].split()[0]}")
+    assert "Warga dapat membaca teks ini di halaman Lacak pengaduan" in hint.get_text()

@@ -86,15 +86,15 @@ def test_an_officers_open_work_can_go_back_to_the_supervisors_queue(client):
     ]
 
 
-def test_the_cli_refuses_too_and_hands_back_with_kembalikan(app):
+def test_the_cli_refuses_too_and_hands_back_to_the_queue_on_request(app):
     officer, held, _, found = holding_officer()
     runner = app.test_cli_runner()
     refused = runner.invoke(args=["users", "deactivate", officer.email])
     assert refused.exit_code != 0 and "masih memegang 2 pengaduan dan 1 permintaan bantuan" in refused.output
-    assert "--kembalikan" in refused.output
+    assert "--serahkan-ke-antrean" in refused.output
     db.session.refresh(officer)
     assert officer.active
-    done = runner.invoke(args=["users", "deactivate", officer.email, "--kembalikan"])
+    done = runner.invoke(args=["users", "deactivate", officer.email, "--serahkan-ke-antrean"])
     assert done.exit_code == 0, done.output
     db.session.expire_all()
     assert not officer.active and all(case.assigned_to_id is None for case in held)

@@ -64,6 +64,10 @@ def test_a_change_is_stored_audited_and_used_by_the_next_filing(app):
         assert sla_targets().verify_days == 3
 
 
+def errors_named(links):
+    return [link.removeprefix("#") for link in links]
+
+
 def test_values_are_refused_by_the_environments_rules_and_nothing_is_stored(app):
     client = admin_client(app)
     refused = send(
@@ -85,7 +89,17 @@ def test_values_are_refused_by_the_environments_rules_and_nothing_is_stored(app)
         "#program_quota",
         "#letter_number_pattern",
     }
-    assert "{seq} and {year}" in page.select_one("#letter_number_pattern-error").get_text()
+    said = {name: page.select_one(f"#{name}-error").get_text(" ", strip=True) for name in errors_named(errors)}
+    assert "wajib memuat {seq} dan {year}" in said["letter_number_pattern"]
+    assert "bilangan bulat 1 sampai 365" in said["sla_resolve_days"]
+    assert "tanpa titik atau koma" in said["program_quota"]
+    assert "TTTT-BB-HH" in said["cuti_bersama"]
+    assert "informasi (Permintaan informasi)" in said["sla_verify_days_by_category"]
+    assert all("Input should" not in text and "unknown" not in text for text in said.values())  # no English
+    hint = page.select_one("#sla_verify_days_by_category-hint") or page.select_one(
+        "[id^=sla_verify_days_by_category][class~=hint]"
+    )
+    assert hint is not None and "data_salah (Data salah)" in hint.get_text()
     assert page.select_one("input#program_budget")["value"] == "2352000000"  # what was typed is kept
     changes = sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.action == "ubah_pengaturan")
     assert db.session.scalar(changes) == 0

@@ -168,8 +168,8 @@ def test_the_cli_says_an_empty_file_is_empty_and_writes_the_duplicate_to_the_rej
     path.write_bytes(roster_csv([row, gone(row)]).getvalue())
     result = app.test_cli_runner().invoke(args=["roster", "import", str(path)])
     assert result.exit_code == 0, result.output
-    with (tmp_path / "roster.rejects.csv").open(encoding="utf-8") as handle:
-        [reject] = list(csv.DictReader(handle))
+    with (tmp_path / "roster.rejects.csv").open(encoding="utf-8-sig", newline="") as handle:
+        [reject] = list(csv.DictReader(handle, delimiter=";"))  # the officers' CSV format
     assert (reject["baris"], reject["jenis"], reject["nik"]) == ("3", "ditolak", row["nik"])
     assert reject["alasan"].startswith("NIK ini juga ada di baris 2;")
 

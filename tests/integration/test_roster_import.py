@@ -31,6 +31,13 @@ def run_import(data: io.BytesIO, rejects: list | None = None):
     return result
 
 
+def read_rejects(path) -> list[dict]:
+    """The CLI's rejects file: the officers' CSV format (a byte order mark, `;`, CRLF)."""
+    data = path.read_bytes()
+    assert data.startswith("\ufeff".encode()) and data.endswith(b"\r\n")
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
+
+
 def count(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
@@ -128,8 +135,7 @@ def test_cli_import_prints_a_summary_and_writes_rejects(app, tmp_path):
     result = app.test_cli_runner().invoke(args=["roster", "import", str(path), "--by", "petugas@test"])
     assert result.exit_code == 0, result.output
     assert "2 baru" in result.output and "1 ditolak" in result.output
-    with (tmp_path / "roster.rejects.csv").open(encoding="utf-8") as handle:
-        rejects = list(csv.DictReader(handle))
+    rejects = read_rejects(tmp_path / "roster.rejects.csv")
     assert rejects[0]["baris"] == "3" and "kelurahan" in rejects[0]["alasan"]
     assert db.session.scalars(sa.select(RosterImportBatch)).one().imported_by == "petugas@test"
 
@@ -139,8 +145,7 @@ def test_cli_rejects_file_never_carries_a_spreadsheet_formula(app, tmp_path):
     path.write_bytes(roster_csv([roster_row(nama='=HYPERLINK("http://x")', kelurahan="99")]).getvalue())
     result = app.test_cli_runner().invoke(args=["roster", "import", str(path)])
     assert result.exit_code == 0, result.output
-    with (tmp_path / "roster.rejects.csv").open(encoding="utf-8") as handle:
-        rejects = list(csv.DictReader(handle))
+    rejects = read_rejects(tmp_path / "roster.rejects.csv")
     assert rejects[0]["nama"] == '\'=HYPERLINK("http://x")'
 
 
@@ -172,3 +177,17 @@ def test_demo_seed_creates_the_program_roster(app):
     assert stored_groups() == person_groups()
     figures = app.test_client().get("/statistik/data.json").get_json()["ringkasan"]
     assert figures["peserta_aktif"] == 11_666
+
+
+def test_a_semicolon_separated_file_is_read_by_its_header_line(app, tmp_path):
+    """Excel set to Indonesian saves "CSV" with `;` (docs/roster.md): the header line says which."""
+    comma = roster_csv([roster_row(nama="Siti, Aminah"), roster_row(kelurahan="99"), roster_row()]).getvalue()
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(csv.reader(io.StringIO(comma.decode())))
+    path = tmp_path / "roster.csv"
+    path.write_bytes(("\ufeff" + out.getvalue()).encode())
+    result = app.test_cli_runner().invoke(args=["roster", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "2 baru" in result.output and "1 ditolak" in result.output
+    assert read_rejects(tmp_path / "roster.rejects.csv")[0]["baris"] == "3"
+    assert db.session.scalar(sa.select(sa.func.count()).where(Person.nama == "Siti, Aminah")) == 1

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 import requests
@@ -193,11 +194,12 @@ def test_a_failed_report_falls_back_to_e_mail_and_the_case_page_says_so(sms):
         assert requests.get(sms.url + REPORT_PATH, params=refused, timeout=10).status_code == 200
         assert sms.messages(reference)[-2:] == [("sms", "gagal"), ("email", "antre")]
         with sms.app.app_context():
-            officer = factories.account("supervisor")
-            client = sms.app.test_client()
-            factories.sign_in(client, officer)
-            page = BeautifulSoup(client.get(f"/petugas/pengaduan/{reference}").text, "html.parser")
+            made = factories.account("supervisor")
+            officer = SimpleNamespace(id=made.id, email=made.email, totp_secret=made.totp_secret)
             db.session.remove()
+        client = sms.app.test_client()  # requests outside the test's app context: each has its own `g`
+        assert factories.sign_in(client, officer).status_code == 303
+        page = BeautifulSoup(client.get(f"/petugas/pengaduan/{reference}").text, "html.parser")
         told = page.find(id="pesan-warga").find_next("ul").get_text(" ", strip=True)
         assert "SMS gagal" in told and "Invalid Destination Address" in told
         assert "menunggu dikirim lewat e-mail" in told

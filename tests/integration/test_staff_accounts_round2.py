@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import getpass
 import socket
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import Account, AuditEvent
-from tests.factories import PASSWORD, account, sign_in
+from tests.factories import PASSWORD, account, set_up_totp, sign_in
 from tests.helpers import csrf_token, parse
 
 NEW_PASSWORD = "kata-sandi-awal-99"  # noqa: S105 (a test value)
@@ -90,7 +91,9 @@ def test_the_web_form_asks_for_the_scope_of_an_officer(client):
     data = {"email": "rina@uji.test", "name": "Rina", "role": "officer", "password": NEW_PASSWORD}
     refused = post(client, "/petugas/admin/akun/baru", data)
     assert refused.status_code == 400
-    assert "Pilih wilayah kerja petugas" in parse(refused).select_one(".error-summary").get_text()
+    summary = parse(refused).select_one(".error-summary").get_text()
+    assert "Pilih wilayah kerja petugas" in summary and "“Seluruh Kota Bekasi (semua kecamatan)”" in summary
+    assert "--" not in summary  # the form's fields, not the command's options (issue 16)
     both = post(client, "/petugas/admin/akun/baru", {**data, "scope": "seluruh", "kecamatan": ["32.75.01"]})
     assert both.status_code == 400 and "tidak keduanya" in parse(both).select_one(".error-summary").get_text()
     assert db.session.scalar(sa.select(sa.func.count(Account.id))) == 1
@@ -129,6 +132,8 @@ def test_new_staff_change_the_password_the_admin_chose_before_anything_else(app,
     assert same.status_code == 400 and "harus berbeda" in parse(same).select_one(".error-summary").get_text()
     changed = post(theirs, "/petugas/akun", {"current": NEW_PASSWORD, "new": OWN_PASSWORD, "confirm": OWN_PASSWORD})
     assert changed.status_code == 303 and changed.headers["Location"] == "/petugas/"
+    assert theirs.get("/petugas/pengaduan").headers["Location"] == "/petugas/akun/2fa"  # then the second factor
+    assert set_up_totp(theirs)[0].status_code == 303
     assert theirs.get("/petugas/pengaduan").status_code == 200
     db.session.refresh(rina)
     assert not rina.must_change_password
@@ -145,7 +150,7 @@ def test_new_staff_change_the_password_the_admin_chose_before_anything_else(app,
 
 @pytest.mark.parametrize("owes", ["two_factor", "password"])
 def test_keluar_signs_out_from_a_forced_set_up(client, owes):
-    who = account("admin")
+    who = account("admin", totp=False)
     if owes == "password":
         who.must_change_password = True
         db.session.commit()
@@ -156,6 +161,7 @@ def test_keluar_signs_out_from_a_forced_set_up(client, owes):
     page = parse(client.get(forced.headers["Location"]))
     keluar = page.select_one("form[action='/petugas/keluar']")
     assert keluar is not None
+    assert page.select("nav.staff-nav a") == []  # nothing else opens yet, so the menu offers nothing else
     token = keluar.select_one("input[name=csrf_token]")["value"]
     out = client.post("/petugas/keluar", data={"csrf_token": token})
     assert out.status_code == 303 and out.headers["Location"] == "/petugas/masuk"
@@ -167,8 +173,8 @@ def test_keluar_signs_out_from_a_forced_set_up(client, owes):
 
 
 def test_the_cli_lists_deactivates_and_resets_accounts_with_an_audit_row_each(app):
-    officer = account(kecamatan=["32.75.01"], email="rina@uji.test")
-    phone = account("supervisor", email="kepala@uji.test", totp=True)
+    officer = account(kecamatan=["32.75.01"], email="rina@uji.test", totp=False)
+    phone = account("supervisor", email="kepala@uji.test")
     listed = cli(app, "list")
     assert listed.exit_code == 0, listed.output
     lines = {line.split("\t")[1]: line.split("\t") for line in listed.output.splitlines() if "\t" in line}
@@ -182,6 +188,15 @@ def test_the_cli_lists_deactivates_and_resets_accounts_with_an_audit_row_each(ap
     assert not officer.active and officer.session_version == version + 1
     again = cli(app, "deactivate", "rina@uji.test")
     assert again.exit_code == 0 and "sudah nonaktif" in again.output
+    back = cli(app, "reactivate", "rina@uji.test")
+    assert back.exit_code == 0 and "aktif lagi" in back.output
+    db.session.refresh(officer)
+    assert officer.active and officer.session_version == version + 1  # old sessions stay signed out
+    assert "sudah aktif" in cli(app, "reactivate", "rina@uji.test").output
+    assert [e.detail.split(": ", 1)[-1] for e in audit_rows("ubah")][-2:] == [
+        "aktif: ya -> tidak",
+        "aktif: tidak -> ya",
+    ]
     unknown = cli(app, "deactivate", "siapa@uji.test")
     assert unknown.exit_code != 0 and "Tidak ada akun dengan email siapa@uji.test" in unknown.output
 
@@ -202,9 +217,36 @@ def test_the_cli_lists_deactivates_and_resets_accounts_with_an_audit_row_each(ap
     ).all()
     assert [(r.action, r.object_id) for r in rows] == [
         ("lihat_daftar", ""),  # `users list` shows every account's e-mail and scope
-        ("ubah", str(officer.id)),
+        ("ubah", str(officer.id)),  # deactivated
+        ("ubah", str(officer.id)),  # reactivated
         ("atur_ulang_kata_sandi", str(phone.id)),
         ("atur_ulang_2fa", str(phone.id)),
     ]
     assert all(r.account_id is None and r.detail.startswith(VIA) for r in rows)
     assert all(NEW_PASSWORD not in r.detail and PASSWORD not in r.detail for r in rows)
+
+
+def test_the_shell_list_shows_the_last_sign_in_in_wib(app):
+    """`users list` shows Kota Bekasi's clock, labelled (issue 16): 01:15 UTC is 08:15 WIB."""
+    who = account()
+    who.last_login_at = datetime(2026, 3, 2, 1, 15, tzinfo=UTC)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["users", "list"])
+    assert result.exit_code == 0, result.output
+    (line,) = [row for row in result.stdout.splitlines() if row.startswith(f"{who.id}\t")]
+    assert line.split("\t")[5] == "2026-03-02 08:15 WIB"
+
+
+def test_staff_pages_have_a_staff_footer_and_the_code_page_says_what_to_do_without_the_phone(client):
+    sign_in(client, account())
+    footer = parse(client.get("/petugas/pengaduan")).select_one("footer").get_text(" ", strip=True)
+    assert "dicatat di jejak audit" in footer and "Program ini gratis" not in footer
+    menu = parse(client.get("/petugas/pengaduan")).select("nav.staff-nav a")
+    assert "Akun saya" in [a.get_text(strip=True) for a in menu]
+    other = client.application.test_client()
+    other.post(
+        "/petugas/masuk",
+        data={"csrf_token": csrf_token(other, "/petugas/masuk"), "email": account().email, "password": PASSWORD},
+    )
+    hint = parse(other.get("/petugas/masuk/kode")).select_one("#ponsel-hilang").get_text(" ", strip=True)
+    assert "Minta admin mengatur ulang" in hint

@@ -35,7 +35,7 @@ def test_anonymous_posts_with_a_valid_token_are_sent_to_sign_in(app, client):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_post_route_refuses_the_roles_it_does_not_name(app, client, role):
-    who = account(role, totp=role == "admin")
+    who = account(role)
     complaint()
     sign_in(client, who)
     token = csrf_token(client, "/petugas/akun")

@@ -120,5 +120,5 @@ def test_rejected_roster_rows_are_kept_without_formulas(app, client):
     )
     link = parse(client.get("/petugas/impor")).select_one("a[href$='ditolak.csv']")
     rejects = client.get(link["href"])
-    rows = list(csv.reader(io.StringIO(rejects.get_data(as_text=True))))
+    rows = list(csv.reader(io.StringIO(rejects.get_data(as_text=True).removeprefix("\ufeff")), delimiter=";"))
     assert rows[1][4] == "'=cmd|' /C calc'!A0"

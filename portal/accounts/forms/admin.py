@@ -25,7 +25,7 @@ from portal.web.forms import OneOfTheChoices, strip_filter
 ROLE_CHOICES = [
     SelectChoice(Role.OFFICER.value, _l("Petugas: menangani pengaduan di wilayahnya")),
     SelectChoice(Role.SUPERVISOR.value, _l("Supervisor: menugaskan, memantau SLA, membaca jejak audit")),
-    SelectChoice(Role.ADMIN.value, _l("Admin: akun, impor roster, templat (wajib verifikasi dua langkah)")),
+    SelectChoice(Role.ADMIN.value, _l("Admin: akun, impor roster, templat, pengaturan")),
 ]
 
 

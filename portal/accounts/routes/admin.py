@@ -209,20 +209,11 @@ def reset_two_factor(account_id: int):
         account = _account(account_id)
         return _account_form(_edit_form(account), account, error=error_message(error), status=400)
     db.session.commit()
-    if account.role is Role.ADMIN:
-        flash(
-            _(
-                "Verifikasi dua langkah %(email)s diatur ulang dan semua sesinya dikeluarkan. Sebagai admin, "
-                "ia wajib mengaktifkannya lagi dengan ponsel barunya saat masuk berikutnya.",
-                email=account.email,
-            )
+    flash(
+        _(
+            "Verifikasi dua langkah %(email)s diatur ulang dan semua sesinya dikeluarkan. Saat masuk "
+            "berikutnya, ia wajib memindai kode QR baru dengan ponselnya sebelum bisa bekerja.",
+            email=account.email,
         )
-    else:
-        flash(
-            _(
-                "Verifikasi dua langkah %(email)s diatur ulang dan semua sesinya dikeluarkan. Ia dapat "
-                "mengaktifkannya lagi di Akun saya.",
-                email=account.email,
-            )
-        )
+    )
     return redirect(url_for("officers.accounts.update_account", account_id=account.id), 303)

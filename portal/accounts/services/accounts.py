@@ -30,7 +30,7 @@ from portal.core.hashing import dummy_hashes, password_hasher
 from portal.core.lockout import DEFAULT_POLICY, Attempt, LockoutPolicy, keyed_hash
 from portal.core.lockout_models import AccessLockout, LockoutScope
 from portal.core.regions import regions
-from portal.core.roles import Role
+from portal.core.roles import Role, needs_two_factor
 from portal.core.sql import table_of
 from portal.core.trail import Actor, record
 
@@ -245,7 +245,7 @@ def authenticate(
     return SignIn(
         account=account,
         needs_totp=account.totp_enabled,
-        must_set_up_totp=account.role is Role.ADMIN and not account.totp_enabled,
+        must_set_up_totp=needs_two_factor(account.role) and not account.totp_enabled,
     )
 
 

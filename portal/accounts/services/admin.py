@@ -93,16 +93,24 @@ def deactivate(
     hand_over(session=session, account=account, future=None, holders=holders or {}, release=release, who=who)
     account.active = False
     account.session_version += 1
-    session.flush()
-    audit.record(
-        session=session,
-        actor=who,
-        action="ubah",
-        object_type="account",
-        object_id=account.id,
-        detail=_via(via) + "aktif: ya -> tidak",
-    )
+    _record_active_change(session, account, who=who, via=via)
     return True
+
+
+def reactivate(*, session: Session, account: Account, who: audit.Actor, via: str = "") -> bool:
+    """Turn a deactivated account on again (the CLI's `users reactivate`); False when it already
+    was. Its old sessions stay dead: deactivating bumped the session version."""
+    if account.active:
+        return False
+    account.active = True
+    _record_active_change(session, account, who=who, via=via)
+    return True
+
+
+def _record_active_change(session: Session, account: Account, *, who: audit.Actor, via: str) -> None:
+    change = _via(via) + ("aktif: tidak -> ya" if account.active else "aktif: ya -> tidak")
+    session.flush()
+    audit.record(session=session, actor=who, action="ubah", object_type="account", object_id=account.id, detail=change)
 
 
 def update(

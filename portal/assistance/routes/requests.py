@@ -20,7 +20,6 @@ from portal.assistance.models import (
 from portal.assistance.routes import bp
 from portal.assistance.services import requests as service
 from portal.core.filers import FilerRelation
-from portal.core.references import format_access_code
 from portal.core.regions import kelurahan, regions
 from portal.drafts.web import EXPIRED_CONFIRMATION, filed_before, remember_filing
 from portal.drafts.web import filed as filed_receipt
@@ -220,7 +219,7 @@ def _filed() -> tuple[AssistanceRequest, str]:
     found = db.session.get(AssistanceRequest, receipt.object_id) if receipt else None
     if receipt is None or found is None:
         refuse(404, EXPIRED_CONFIRMATION)
-    return found, format_access_code(receipt.access_code)
+    return found, receipt.access_code  # grouped by the templates' access_code filter
 
 
 @bp.get("/bantuan/terkirim")

@@ -34,11 +34,17 @@ def resolution_choices() -> dict[str, list[SelectChoice]]:
     }
 
 
-def _message(label, required=True):
+def _message(label, required=True, description=None):
     validators = [Length(max=2000, message=_l("Paling banyak 2.000 huruf."))]
     if required:
         validators.insert(0, DataRequired(message=_l("Tulis pesannya.")))
-    return TextAreaField(label, filters=[strip_filter], validators=validators, render_kw={"rows": 4, "maxlength": 2000})
+    return TextAreaField(
+        label,
+        description=description,
+        filters=[strip_filter],
+        validators=validators,
+        render_kw={"rows": 4, "maxlength": 2000},
+    )
 
 
 class ClaimForm(CaseForm):
@@ -223,4 +229,10 @@ class AnswerReceivedForm(CaseForm):
         choices=[c for c in CONTACT_METHODS if c.value != ContactMethod.KUNJUNGAN.value],
         validators=[InputRequired(message=_l("Pilih lewat apa jawaban warga datang.")), OneOfTheChoices()],
     )
-    message = _message(_l("Jawaban warga (tulis seperti yang disampaikan)"))
+    message = _message(
+        _l("Jawaban warga (tulis seperti yang disampaikan)"),
+        description=_l(
+            "Warga dapat membaca teks ini di halaman Lacak pengaduan, persis seperti yang Anda tulis. "
+            "Jangan tulis catatan untuk petugas di sini: pakai “Catatan internal”."
+        ),
+    )

@@ -31,10 +31,9 @@ from portal.complaints.services.assisted import FILING_SOURCES, consent_by, file
 from portal.complaints.services.attachments import MAX_FILES
 from portal.core import trail as audit
 from portal.core.filers import FilerRelation
-from portal.core.references import format_access_code
 from portal.core.regions import kelurahan
-from portal.drafts.web import EXPIRED_CONFIRMATION, filed_before, remember_filing
 from portal.drafts.web import filed as filed_receipt
+from portal.drafts.web import filed_before, remember_filing
 from portal.extensions import current_session, db
 from portal.web.auth import ALL_STAFF, current_actor, roles_required
 from portal.web.errors import refuse
@@ -325,8 +324,15 @@ def _filed() -> tuple[Complaint, str]:
     receipt = filed_receipt(RECEIPT_KIND)
     complaint = db.session.get(Complaint, receipt.object_id) if receipt else None
     if receipt is None or complaint is None or complaint.filed_by_id != current_user.id:
-        refuse(404, EXPIRED_CONFIRMATION)
-    return complaint, format_access_code(receipt.access_code)
+        refuse(
+            404,
+            _(
+                "Tanda terima ini hanya ditampilkan 30 menit di perangkat yang mengajukan, dan sudah berakhir. "
+                "Cari pengaduannya di antrean; bila warga belum mencatat kode aksesnya, buat kode baru dari "
+                "halaman pengaduan."
+            ),
+        )
+    return complaint, receipt.access_code  # grouped by the templates' access_code filter
 
 
 @bp.get("/pengaduan/baru/terkirim")

@@ -24,13 +24,14 @@ from portal.complaints.labels import (
 from portal.complaints.models.complaint import Attachment, Complaint, ComplaintStatus, ReferralAgency, ResolutionCode
 from portal.complaints.routes import officer_bp as bp
 from portal.complaints.routes.case_conflict import what_changed
+from portal.complaints.routes.case_facts import case_facts, unreachable_words
 from portal.complaints.routes.case_templates import offer_templates
 from portal.complaints.routes.queue import queue_address
 from portal.complaints.services import actions as case_actions
 from portal.complaints.services import contact_actions
 from portal.complaints.services.access import can_see_identity, can_see_subject, can_view
 from portal.complaints.services.available import CaseAction, available_actions
-from portal.complaints.services.lifecycle import CaseRefusal, actor_accounts, opened_by, recipient
+from portal.complaints.services.lifecycle import CaseRefusal, actor_accounts, opened_by
 from portal.core import trail as audit
 from portal.core.errors import DomainError
 from portal.core.regions import kelurahan
@@ -38,7 +39,7 @@ from portal.extensions import current_session, db
 from portal.notifications import labels as notice_labels
 from portal.notifications.models import ContactMethod, ContactOutcome
 from portal.notifications.services.contacts import contacts_for
-from portal.notifications.services.notices import notice_rows, route
+from portal.notifications.services.notices import notice_rows
 from portal.roster import labels as people
 from portal.roster.models.person import Person, PersonStatusHistory
 from portal.web.auth import ALL_STAFF, check_scope, current_actor, roles_required
@@ -150,6 +151,7 @@ def _render(complaint: Complaint, *, active_form=None, error: str | None = None,
         contact_label=notice_labels.contact_label,
         back_to_queue=queue_address(),
         title=_("Pengaduan %(ref)s", ref=complaint.reference),
+        **case_facts(complaint),
     ), status
 
 
@@ -350,11 +352,8 @@ def act_on_case(reference: str, action: str):
         )
     db.session.commit()
     told = _done(action)
-    if action in TELLS_THE_RESIDENT and not route(session=current_session(), recipient=recipient(complaint)):
-        told += " " + _(
-            "Warga tidak bisa dikabari: tidak ada nomor atau e-mail yang bisa dikirimi pesan oleh portal ini. "
-            "Hubungi warga lewat telepon atau kunjungan, lalu catat kontaknya."
-        )
+    if action in TELLS_THE_RESIDENT and (unreachable := unreachable_words(complaint)):
+        told += " " + unreachable
     flash(told)
     return redirect(url_for("officers.complaints.show_case", reference=reference), 303)  # the message is at the top
 

@@ -14,7 +14,6 @@ from portal.complaints.routes.uploads import read_uploads
 from portal.complaints.services import filing as service
 from portal.complaints.services.attachments import MAX_FILES, AttachmentError
 from portal.core.filers import FilerRelation
-from portal.core.references import format_access_code
 from portal.core.regions import kelurahan
 from portal.drafts.web import EXPIRED_CONFIRMATION, filed, filed_before, remember_filing
 from portal.extensions import current_session, db, limiter
@@ -319,7 +318,7 @@ def _filed() -> tuple[Complaint, str]:
     complaint = db.session.get(Complaint, receipt.object_id) if receipt else None
     if receipt is None or complaint is None:
         refuse(404, EXPIRED_CONFIRMATION)
-    return complaint, format_access_code(receipt.access_code)
+    return complaint, receipt.access_code  # grouped by the templates' access_code filter
 
 
 @bp.get("/terkirim")

@@ -1,6 +1,8 @@
 """Assisted filing: an officer (on a home visit or at a walk-in desk) files a complaint or a
 candidate proposal on someone's behalf. The case records who acted (filed_by) for whom and who
-consented; the audit trail records the filing; a linked assistance request gets a timeline line."""
+consented; the audit trail records the filing; a linked assistance request gets a timeline line.
+A case the filing officer (not a supervisor) may take (their own area, not confidential) is theirs
+at once, claimed through the same action as the case page's "Ambil"."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import Account
 from portal.complaints.models.complaint import EventKind
+from portal.complaints.services.actions import claim
+from portal.complaints.services.available import CaseAction, available_actions
 from portal.complaints.services.filing import ComplaintInput, Filed, OnOpenCase, file_complaint
 from portal.complaints.services.lifecycle import add_event
 from portal.core import trail as audit
@@ -116,4 +120,8 @@ def file_on_behalf(
         object_id=complaint.id,
         detail=detail,
     )
+    if not officer.is_supervisor and CaseAction.AMBIL in available_actions(case=complaint, actor=officer):
+        # a walk-in from the officer's own area: theirs at once, taken as "Ambil" takes it (audited);
+        # a confidential one is still assigned by a supervisor, another area's is not theirs to take
+        claim(session=session, complaint=complaint, officer=officer, expected_version=complaint.version, who=who)
     return filed

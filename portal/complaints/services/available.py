@@ -9,7 +9,7 @@ import enum
 from portal.accounts.models import Account
 from portal.complaints.models.complaint import Complaint, ComplaintStatus
 from portal.complaints.services.access import can_act, can_claim, can_view
-from portal.complaints.services.lifecycle import OPEN_STATUSES, Actor, can_transition, concluded_by
+from portal.complaints.services.lifecycle import OPEN_STATUSES, Actor, CaseRefusal, can_transition, concluded_by
 
 S = ComplaintStatus
 
@@ -78,3 +78,17 @@ def available_actions(*, case: Complaint, actor: Account) -> tuple[CaseAction, .
         found.update(action for action, ok in rules.items() if ok)
     found.add(CaseAction.CATATAN)
     return tuple(action for action in CaseAction if action in found)
+
+
+def withheld_actions(*, case: Complaint, actor: Account) -> dict[CaseAction, CaseRefusal]:
+    """Actions this actor would have but for a rule the page should name where the action would
+    be: the appeal of a case this supervisor concluded goes to another supervisor."""
+    withheld: dict[CaseAction, CaseRefusal] = {}
+    if (
+        case.status is S.BANDING
+        and can_act(actor, case)
+        and can_transition(case, S.SELESAI, staff_actor(actor))
+        and concluded_by(case) == actor.id
+    ):
+        withheld[CaseAction.BANDING] = CaseRefusal.APPEAL_SAME_HANDLER
+    return withheld

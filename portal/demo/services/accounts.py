@@ -1,4 +1,9 @@
-"""One demo account per role; passwords are random and printed at every seed (never in code)."""
+"""One demo account per role; passwords are random and printed at every seed (never in code).
+
+Seeding again (`flask demo seed`, `--force`) finds each demo account by its e-mail and puts its
+name back: still one account per demo role. The names say "Demo", so a demo account is never
+mistaken in a list for a real one (README's first admin is "Admin SIGAP"; a demo admin of the
+same name made `--force` on such a database leave two "Admin SIGAP", issue 16)."""
 
 from __future__ import annotations
 
@@ -10,12 +15,12 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import Account
 from portal.accounts.services import accounts
-from portal.core.roles import Role
+from portal.core.roles import Role, needs_two_factor
 
 DEMO_ACCOUNTS: tuple[tuple[str, str, Role, list[str]], ...] = (
-    ("petugas@demo.sigap.test", "Petugas Kecamatan Bekasi Timur", Role.OFFICER, ["32.75.01"]),
-    ("supervisor@demo.sigap.test", "Supervisor Disnaker", Role.SUPERVISOR, []),
-    ("admin@demo.sigap.test", "Admin SIGAP", Role.ADMIN, []),
+    ("petugas@demo.sigap.test", "Petugas Demo Bekasi Timur", Role.OFFICER, ["32.75.01"]),
+    ("supervisor@demo.sigap.test", "Supervisor Demo", Role.SUPERVISOR, []),
+    ("admin@demo.sigap.test", "Admin Demo", Role.ADMIN, []),
 )
 
 
@@ -38,7 +43,8 @@ def seed_accounts(*, session: Session) -> list[DemoCredential]:
             )
         else:
             accounts.set_password(session=session, account=account, new=password)
-        if role is Role.ADMIN and not account.totp_enabled:
+            account.name = name
+        if needs_two_factor(role) and not account.totp_enabled:
             account.totp_secret = accounts.new_totp_secret()
             account.totp_enabled = True
         made.append(
@@ -46,7 +52,7 @@ def seed_accounts(*, session: Session) -> list[DemoCredential]:
                 email=email,
                 role=role,
                 password=password,
-                totp_secret=account.totp_secret if role is Role.ADMIN else None,
+                totp_secret=account.totp_secret if account.totp_enabled else None,
             )
         )
     session.flush()

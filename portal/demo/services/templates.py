@@ -24,7 +24,7 @@ DEMO_TEMPLATES: tuple[tuple[str, TemplateKind, ComplaintCategory | None, Complai
         None,
         None,
         "Bapak/Ibu {nama}, untuk memeriksa pengaduan {nomor} kami memerlukan foto KTP dan Kartu Keluarga. "
-        "Kirim lewat halaman lacak pengaduan, atau balas SMS ini dengan keterangan Anda.",
+        "Kirim lewat halaman lacak pengaduan, atau balas pesan ini dengan keterangan Anda.",
     ),
     (
         "Minta keterangan pekerjaan",

@@ -7,11 +7,13 @@ order they are tried (`route`): the resident's preferred channel first, then Wha
 e-mail, leaving out a channel that is not configured, that has no address, or that the number
 opted out of (STOP). The first row is queued; the others wait as cadangan until the ones before
 fail (portal.notifications.services.outbox.fall_back). The answer says where it went first, or
-that it had nowhere to go, so no page says "terkirim" for a message that cannot leave.
+that it had nowhere to go, so no page says "terkirim" for a message that cannot leave; and
+`unreachable` says why it has nowhere to go (no address, STOP, or a channel this server lacks).
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -92,6 +94,28 @@ def route(*, session: Session, recipient: Recipient) -> list[tuple[OutboxChannel
     return [
         (channel, address) for channel in order if channel in available and (address := addresses[channel]) is not None
     ]
+
+
+class Unreachable(enum.StrEnum):
+    """Why `route` finds no channel for a resident."""
+
+    NO_ADDRESS = "no_address"  # no number and no e-mail
+    STOPPED = "stopped"  # the number replied STOP, and no e-mail goes out instead
+    PHONE_NOT_SET_UP = "phone_not_set_up"  # a number, but neither SMS nor WhatsApp runs on this server
+    EMAIL_NOT_SET_UP = "email_not_set_up"  # only an e-mail address, and e-mail does not run here
+
+
+def unreachable(*, session: Session, recipient: Recipient) -> Unreachable | None:
+    """Why no message can reach this resident, or None when `route` finds a channel."""
+    if route(session=session, recipient=recipient):
+        return None
+    if recipient.phone and opted_out(session=session, phone=recipient.phone):
+        return Unreachable.STOPPED
+    if recipient.phone:
+        return Unreachable.PHONE_NOT_SET_UP
+    if recipient.email:
+        return Unreachable.EMAIL_NOT_SET_UP
+    return Unreachable.NO_ADDRESS
 
 
 @dataclass(frozen=True, slots=True)

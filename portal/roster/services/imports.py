@@ -17,7 +17,7 @@ from portal.core import trail as audit
 from portal.core.errors import RosterFileError
 from portal.roster.models.person import RosterImportBatch
 from portal.roster.services.importing import FileProblem, ImportResult, import_roster
-from portal.roster.services.reading import check_columns
+from portal.roster.services.reading import check_columns, delimiter_of
 from portal.roster.services.rows import Problem, RawRow
 
 REJECTS_HEADER = ("baris", "jenis", "alasan", "nik", "nama")
@@ -48,8 +48,9 @@ def check_header(stream: BinaryIO) -> None:
         text = first_line.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise RosterFileError(FileProblem.NOT_UTF8) from None
+    line = text.rstrip("\r")
     try:
-        header = [cell.strip().lower() for cell in next(csv.reader([text.rstrip("\r")]), [])]
+        header = [cell.strip().lower() for cell in next(csv.reader([line], delimiter=delimiter_of(line)), [])]
     except csv.Error as error:
         raise RosterFileError(FileProblem.HEADER_UNREADABLE, e=str(error)) from None
     check_columns(header)

@@ -8,6 +8,7 @@ import csv
 import enum
 import hashlib
 import io
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -19,19 +20,28 @@ RejectSink = Callable[[int, str, Problem, RawRow], None]
 """Called as sink(line_number, kind, problem, original_row); kind is 'ditolak' or 'peringatan'."""
 
 
+DELIMITERS = ",;"
+"""Between cells: a comma (Disnaker's export, a spreadsheet in English) or a semicolon (a
+spreadsheet set to Indonesian saves "CSV" with `;`, as the officers' own CSV files are)."""
+
+
+def delimiter_of(header_line: str) -> str:
+    """The header line's separator, `,` or `;`, as csv.Sniffer reads it (a comma when it
+    cannot tell: a one-column line, an empty one)."""
+    try:
+        return csv.Sniffer().sniff(header_line, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        return ","
+
+
 def check_columns(header: list[str]) -> None:
-    """Raise RosterFileError when a column of COLUMNS is missing from the (lower-cased) header;
-    a header that only lacks them because it is split by semicolons says so, and so does a file
-    with no header at all (an empty file)."""
+    """Raise RosterFileError when a column of COLUMNS is missing from the (lower-cased) header,
+    or when there is no header at all (an empty file)."""
     if not any(header):
         raise RosterFileError(FileProblem.EMPTY)
     missing = [c for c in COLUMNS if c not in header]
-    if not missing:
-        return
-    by_semicolon = [cell.strip() for cell in ";".join(header).split(";")]
-    if all(c in by_semicolon for c in COLUMNS):
-        raise RosterFileError(FileProblem.SEMICOLONS)
-    raise RosterFileError(FileProblem.MISSING_COLUMNS, cols=", ".join(missing), all=",".join(COLUMNS))
+    if missing:
+        raise RosterFileError(FileProblem.MISSING_COLUMNS, cols=", ".join(missing), all=",".join(COLUMNS))
 
 
 class FileProblem(enum.StrEnum):
@@ -42,7 +52,6 @@ class FileProblem(enum.StrEnum):
     NO_ROWS = "no_rows"  # the header row and no row under it
     HEADER_UNREADABLE = "header_unreadable"  # e
     MISSING_COLUMNS = "missing_columns"  # cols, all
-    SEMICOLONS = "semicolons"  # the header is right but split by ";" (a spreadsheet's regional CSV)
     NOT_UTF8_AT = "not_utf8_at"  # line
     LINE_UNREADABLE = "line_unreadable"  # line, e
 
@@ -88,9 +97,11 @@ def text_of(hashing: HashingReader) -> io.TextIOWrapper:
 
 def csv_rows(text: io.TextIOBase) -> Iterator[tuple[int, RawRow]]:
     """Each row with the line it ends on, as csv.DictReader makes them; RosterFileError when the
-    file as a whole cannot be read (header, columns, encoding, quoting)."""
+    file as a whole cannot be read (header, columns, encoding, quoting). Cells are split by the
+    header line's separator (delimiter_of), the same for every line of the file."""
     try:
-        reader = csv.DictReader(text, strict=False)
+        first = text.readline()
+        reader = csv.DictReader(itertools.chain((first,), text), strict=False, delimiter=delimiter_of(first))
         header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
     except UnicodeDecodeError:
         raise RosterFileError(FileProblem.NOT_UTF8) from None
