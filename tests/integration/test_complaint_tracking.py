@@ -132,6 +132,8 @@ def test_belum_puas_opens_one_appeal_for_a_supervisor(client):
     terms = {row.dt.get_text(strip=True): row.dd.get_text(strip=True) for row in rows}
     assert "Dijawab paling lambat" not in terms  # that date was for the first answer
     assert terms["Banding"].startswith("Supervisor meninjau jawaban petugas")
+    assert case.resolve_due is not None
+    assert terms["Banding diputuskan paling lambat"].endswith(str(case.resolve_due.year))  # the appeal's own clock
     officer_moves(case, ComplaintStatus.SELESAI, "Banding ditinjau.", actor=Actor.SUPERVISOR)
     page = parse(client.get("/pengaduan/lacak/kasus"))
     assert page.select_one("form[action='/pengaduan/lacak/kasus/nilai']") is None  # only one appeal
