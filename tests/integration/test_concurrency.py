@@ -47,6 +47,7 @@ def test_two_officers_claim_the_same_case_and_exactly_one_wins(app, database_url
     if not database_url.startswith("postgresql"):
         pytest.skip("SQLite serialises writers; this test is for the server database")
     from portal.complaints.services import actions as case_actions
+    from portal.complaints.services.case_checks import CaseChanged
     from portal.core import trail as audit
     from portal.models import Account
     from tests.factories import account, complaint
@@ -73,7 +74,7 @@ def test_two_officers_claim_the_same_case_and_exactly_one_wins(app, database_url
                 )
                 db.session.commit()
                 results.append("won")
-            except case_actions.CaseChanged:
+            except CaseChanged:
                 db.session.rollback()
                 results.append("lost")
             finally:

@@ -31,6 +31,7 @@ from portal.complaints.services import actions as case_actions
 from portal.complaints.services import contact_actions
 from portal.complaints.services.access import can_see_identity, can_see_subject, can_view
 from portal.complaints.services.available import CaseAction, available_actions
+from portal.complaints.services.case_checks import CaseChanged, NotAllowed
 from portal.complaints.services.lifecycle import CaseRefusal, actor_accounts, opened_by
 from portal.core import trail as audit
 from portal.core.errors import DomainError
@@ -220,7 +221,7 @@ def _perform(action: str, form, complaint: Complaint) -> None:
         case "tugaskan":
             assignee = db.session.get(Account, account_id) if (account_id := as_id(form.assignee.data)) else None
             if assignee is None:
-                raise case_actions.NotAllowed(CaseRefusal.PICK_OFFICER)
+                raise NotAllowed(CaseRefusal.PICK_OFFICER)
             case_actions.assign(supervisor=me, assignee=assignee, **common)
         case "verifikasi":
             case_actions.verify(officer=me, calendar=calendar, **common)
@@ -337,7 +338,7 @@ def act_on_case(reference: str, action: str):
         if action == "kode-akses":
             return _reissue_code(form, complaint)
         (_contact if action in ("catat-kontak", "jawaban-diterima") else _perform)(action, form, complaint)
-    except case_actions.CaseChanged:
+    except CaseChanged:
         db.session.rollback()
         again = db.session.get_one(Complaint, complaint.id)
         kept, conflict = what_changed(again, action, form, seen=_seen(again))

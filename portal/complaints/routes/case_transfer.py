@@ -15,7 +15,7 @@ from portal.complaints.models.complaint import Complaint
 from portal.complaints.routes import officer_bp as bp
 from portal.complaints.routes.case_conflict import what_changed
 from portal.complaints.routes.case_page import _case, _render, _seen
-from portal.complaints.services.actions import CaseChanged
+from portal.complaints.services.case_checks import CaseChanged
 from portal.complaints.services.transfer import transfer
 from portal.core.errors import DomainError
 from portal.core.regions import kelurahan

@@ -7,18 +7,17 @@ from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.security import generate_password_hash
 
 from portal.accounts.models import Account
 from portal.complaints.models.complaint import Complaint, ComplaintStatus, EventKind, ReferralAgency, ResolutionCode
-from portal.complaints.services.access import can_act, can_claim, can_view
-from portal.complaints.services.available import CaseAction, available_actions, staff_actor
+from portal.complaints.services.access import can_claim, can_view
+from portal.complaints.services.available import CaseAction, staff_actor
+from portal.complaints.services.case_checks import CaseChanged, NotAllowed, ensure_current, ensure_offered, flush_case
 from portal.complaints.services.decisions import code_fits, same_person
 from portal.complaints.services.lifecycle import APPEAL_REVIEW_DAYS, CaseRefusal, add_event, concluded_by, transition
 from portal.core import trail as audit
 from portal.core.base import utcnow
-from portal.core.errors import DomainError
 from portal.core.hashing import code_hash_method
 from portal.core.references import new_access_code, normalize_reference
 from portal.core.roles import Role
@@ -26,37 +25,6 @@ from portal.core.trail import ActedBy
 from portal.core.workdays import WorkCalendar, local_date
 
 S = ComplaintStatus
-
-
-class CaseChanged(DomainError):
-    def __init__(self) -> None:
-        super().__init__(CaseRefusal.CASE_CHANGED)
-
-
-class NotAllowed(DomainError):
-    pass
-
-
-def _check(complaint: Complaint, officer: Account, expected_version: int, *, must_act: bool = True) -> None:
-    if complaint.version != expected_version:
-        raise CaseChanged()
-    if not can_view(officer, complaint):
-        raise NotAllowed(CaseRefusal.NOT_YOURS)
-    if must_act and not can_act(officer, complaint):
-        raise NotAllowed(CaseRefusal.CLAIM_FIRST)
-
-
-def _available(complaint: Complaint, officer: Account, action: CaseAction) -> None:
-    """The last check of every action: what the case page offers is what may be done."""
-    if action not in available_actions(case=complaint, actor=officer):
-        raise NotAllowed(CaseRefusal.NOT_AVAILABLE, current=complaint.status, action=action)
-
-
-def _flush(session: Session) -> None:
-    try:
-        session.flush()
-    except StaleDataError:
-        raise CaseChanged() from None
 
 
 def _move(
@@ -82,14 +50,14 @@ def _move(
 
 
 def claim(*, session: Session, complaint: Complaint, officer: Account, expected_version: int, who: audit.Actor) -> None:
-    _check(complaint, officer, expected_version, must_act=False)
+    ensure_current(complaint, officer, expected_version, must_act=False)
     if complaint.assigned_to_id is not None:
         raise CaseChanged()
     if not can_claim(officer, complaint):
         raise NotAllowed(CaseRefusal.CONFIDENTIAL_CLAIM)
-    _available(complaint, officer, CaseAction.AMBIL)
+    ensure_offered(complaint, officer, CaseAction.AMBIL)
     complaint.assigned_to_id = officer.id
-    _flush(session)
+    flush_case(session)
     audit.record(session=session, actor=who, action="ambil", object_type="complaint", object_id=complaint.id)
 
 
@@ -104,12 +72,12 @@ def assign(
 ) -> None:
     if not supervisor.is_supervisor:
         raise NotAllowed(CaseRefusal.SUPERVISOR_ASSIGNS)
-    _check(complaint, supervisor, expected_version)
-    _available(complaint, supervisor, CaseAction.TUGASKAN)
+    ensure_current(complaint, supervisor, expected_version)
+    ensure_offered(complaint, supervisor, CaseAction.TUGASKAN)
     if not assignee.active or not can_view(assignee, complaint):
         raise NotAllowed(CaseRefusal.ASSIGNEE_OUT_OF_SCOPE)
     complaint.assigned_to_id = assignee.id
-    _flush(session)
+    flush_case(session)
     audit.record(
         session=session,
         actor=who,
@@ -129,18 +97,18 @@ def verify(
     calendar: WorkCalendar,
     who: audit.Actor,
 ) -> None:
-    _check(complaint, officer, expected_version)
-    _available(complaint, officer, CaseAction.VERIFIKASI)
+    ensure_current(complaint, officer, expected_version)
+    ensure_offered(complaint, officer, CaseAction.VERIFIKASI)
     _move(session, complaint, officer, S.DIVERIFIKASI, "", calendar)
-    _flush(session)
+    flush_case(session)
     audit.record(session=session, actor=who, action="verifikasi", object_type="complaint", object_id=complaint.id)
 
 
 def reply(
     *, session: Session, complaint: Complaint, officer: Account, expected_version: int, message: str, who: audit.Actor
 ) -> None:
-    _check(complaint, officer, expected_version)
-    _available(complaint, officer, CaseAction.BALAS)
+    ensure_current(complaint, officer, expected_version)
+    ensure_offered(complaint, officer, CaseAction.BALAS)
     add_event(
         session=session,
         complaint=complaint,
@@ -150,15 +118,15 @@ def reply(
         public=True,
     )
     complaint.updated_at = utcnow()  # a reply changes the case: bump its version too
-    _flush(session)
+    flush_case(session)
     audit.record(session=session, actor=who, action="balas", object_type="complaint", object_id=complaint.id)
 
 
 def note(
     *, session: Session, complaint: Complaint, officer: Account, expected_version: int, message: str, who: audit.Actor
 ) -> None:
-    _check(complaint, officer, expected_version, must_act=False)
-    _available(complaint, officer, CaseAction.CATATAN)
+    ensure_current(complaint, officer, expected_version, must_act=False)
+    ensure_offered(complaint, officer, CaseAction.CATATAN)
     add_event(
         session=session,
         complaint=complaint,
@@ -167,7 +135,7 @@ def note(
         message=message,
         public=False,
     )
-    _flush(session)
+    flush_case(session)
     audit.record(session=session, actor=who, action="catatan", object_type="complaint", object_id=complaint.id)
 
 
@@ -181,10 +149,10 @@ def request_information(
     calendar: WorkCalendar,
     who: audit.Actor,
 ) -> None:
-    _check(complaint, officer, expected_version)
-    _available(complaint, officer, CaseAction.MINTA_INFORMASI)
+    ensure_current(complaint, officer, expected_version)
+    ensure_offered(complaint, officer, CaseAction.MINTA_INFORMASI)
     _move(session, complaint, officer, S.MENUNGGU_INFORMASI, message, calendar)
-    _flush(session)
+    flush_case(session)
     audit.record(session=session, actor=who, action="minta_informasi", object_type="complaint", object_id=complaint.id)
 
 
@@ -201,8 +169,8 @@ def refer(
     calendar: WorkCalendar,
     who: audit.Actor,
 ) -> None:
-    _check(complaint, officer, expected_version)
-    _available(complaint, officer, CaseAction.RUJUK)
+    ensure_current(complaint, officer, expected_version)
+    ensure_offered(complaint, officer, CaseAction.RUJUK)
     if follow_up_on is not None and follow_up_on < local_date(utcnow()):
         raise NotAllowed(CaseRefusal.FOLLOW_UP_PAST, on=follow_up_on)
     if complaint.status is S.DITERIMA:
@@ -210,7 +178,7 @@ def refer(
     complaint.referral_agency, complaint.referral_reference = agency, reference or None
     complaint.follow_up_on = follow_up_on
     _move(session, complaint, officer, S.DIRUJUK, message, calendar)
-    _flush(session)
+    flush_case(session)
     audit.record(
         session=session, actor=who, action="rujuk", object_type="complaint", object_id=complaint.id, detail=agency.value
     )
@@ -232,17 +200,17 @@ def conclude(
     """Resolve (selesai) or reject (ditolak) with a reason code and the resident's next step."""
     if target not in (S.SELESAI, S.DITOLAK):
         raise NotAllowed(CaseRefusal.PICK_OUTCOME)
-    _check(complaint, officer, expected_version)
+    ensure_current(complaint, officer, expected_version)
     if complaint.status is S.BANDING and not officer.is_supervisor:
         raise NotAllowed(CaseRefusal.APPEAL_FOR_SUPERVISOR)
-    _available(complaint, officer, CaseAction.SELESAIKAN)
+    ensure_offered(complaint, officer, CaseAction.SELESAIKAN)
     if not code_fits(target, code):
         raise NotAllowed(CaseRefusal.CODE_NOT_FOR_OUTCOME, outcome=target, code=code)
     if complaint.status is S.DITERIMA:
         _move(session, complaint, officer, S.DIVERIFIKASI, "", calendar)
     complaint.resolution_code, complaint.next_step = code, next_step
     _move(session, complaint, officer, target, message, calendar)
-    _flush(session)
+    flush_case(session)
     audit.record(
         session=session,
         actor=who,
@@ -271,8 +239,8 @@ def decide_appeal(
         raise NotAllowed(CaseRefusal.APPEAL_FOR_SUPERVISOR)
     if concluded_by(complaint) == supervisor.id:
         raise NotAllowed(CaseRefusal.APPEAL_SAME_HANDLER)
-    _check(complaint, supervisor, expected_version)
-    _available(complaint, supervisor, CaseAction.BANDING)
+    ensure_current(complaint, supervisor, expected_version)
+    ensure_offered(complaint, supervisor, CaseAction.BANDING)
     transition(
         session=session,
         complaint=complaint,
@@ -283,7 +251,7 @@ def decide_appeal(
         calendar=calendar,
         appeal_days=appeal_days,
     )
-    _flush(session)
+    flush_case(session)
     audit.record(
         session=session,
         actor=who,
@@ -308,8 +276,8 @@ def mark_duplicate(
     """Close a case as the duplicate of another about the same person (the same NIK); a
     supervisor may close it so anyway with `override_note`, which goes to the internal timeline
     and the audit trail."""
-    _check(complaint, officer, expected_version)
-    _available(complaint, officer, CaseAction.GANDA)
+    ensure_current(complaint, officer, expected_version)
+    ensure_offered(complaint, officer, CaseAction.GANDA)
     wanted = normalize_reference(of_reference)
     if wanted == complaint.reference:
         raise NotAllowed(CaseRefusal.DUPLICATE_OF_ITSELF)
@@ -340,7 +308,7 @@ def mark_duplicate(
         "Ditutup karena sama dengan pengaduan lain yang sedang ditangani.",
         calendar,
     )
-    _flush(session)
+    flush_case(session)
     audit.record(
         session=session,
         actor=who,
@@ -368,8 +336,8 @@ def reissue_access_code(
     to the internal timeline). The old code stops working at once, and so does every tracking
     session opened with it. Returns the new code: the caller shows it once and keeps it nowhere
     (not in the audit trail, a log, a cookie or a URL)."""
-    _check(complaint, officer, expected_version)
-    _available(complaint, officer, CaseAction.KODE_AKSES)
+    ensure_current(complaint, officer, expected_version)
+    ensure_offered(complaint, officer, CaseAction.KODE_AKSES)
     code = new_access_code()
     complaint.access_code_hash = generate_password_hash(code, method=code_hash_method())
     add_event(
@@ -381,7 +349,7 @@ def reissue_access_code(
         public=False,
     )
     complaint.updated_at = utcnow()
-    _flush(session)
+    flush_case(session)
     audit.record(
         session=session,
         actor=who,

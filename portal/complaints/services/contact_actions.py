@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import Account
 from portal.complaints.models.complaint import Complaint, ComplaintStatus, EventKind
-from portal.complaints.services.actions import _available, _check, _flush
 from portal.complaints.services.available import CaseAction, staff_actor
+from portal.complaints.services.case_checks import ensure_current, ensure_offered, flush_case
 from portal.complaints.services.lifecycle import add_event, transition
 from portal.core import trail as audit
 from portal.core.base import utcnow
@@ -30,8 +30,8 @@ def log_contact(
     note: str,
     who: audit.Actor,
 ) -> None:
-    _check(complaint, officer, expected_version)
-    _available(complaint, officer, CaseAction.KONTAK)
+    ensure_current(complaint, officer, expected_version)
+    ensure_offered(complaint, officer, CaseAction.KONTAK)
     record_contact(
         session=session,
         reference=complaint.reference,
@@ -42,7 +42,7 @@ def log_contact(
         now=utcnow(),
     )
     complaint.updated_at = utcnow()
-    _flush(session)
+    flush_case(session)
     audit.record(
         session=session,
         actor=who,
@@ -66,8 +66,8 @@ def record_answer(
 ) -> None:
     """The resident answered "Minta informasi" outside the portal: the answer goes on the
     timeline as the resident's, written down by the officer, and the clock runs again."""
-    _check(complaint, officer, expected_version)
-    _available(complaint, officer, CaseAction.JAWABAN_DITERIMA)
+    ensure_current(complaint, officer, expected_version)
+    ensure_offered(complaint, officer, CaseAction.JAWABAN_DITERIMA)
     now = utcnow()
     record_contact(
         session=session,
@@ -97,7 +97,7 @@ def record_answer(
         calendar=calendar,
         now=now,
     )
-    _flush(session)
+    flush_case(session)
     audit.record(
         session=session,
         actor=who,

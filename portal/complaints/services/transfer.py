@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 from portal.accounts.models import Account
 from portal.complaints.models.complaint import Complaint, EventKind
 from portal.complaints.services.access import can_view
-from portal.complaints.services.actions import NotAllowed, _available, _check, _flush
 from portal.complaints.services.available import CaseAction
+from portal.complaints.services.case_checks import NotAllowed, ensure_current, ensure_offered, flush_case
 from portal.complaints.services.lifecycle import CaseRefusal, add_event
 from portal.core import trail as audit
 from portal.core.regions import kelurahan, regions
@@ -34,8 +34,8 @@ def transfer(
 ) -> bool:
     """Move the case to `kelurahan_code`. Its officer keeps it only if they see the new place
     (else it goes back to the queue there, unassigned). Returns whether `officer` still sees it."""
-    _check(complaint, officer, expected_version, must_act=False)
-    _available(complaint, officer, CaseAction.PINDAH_WILAYAH)
+    ensure_current(complaint, officer, expected_version, must_act=False)
+    ensure_offered(complaint, officer, CaseAction.PINDAH_WILAYAH)
     if kelurahan_code not in regions().kelurahan:
         raise NotAllowed(CaseRefusal.UNKNOWN_KELURAHAN)
     if kelurahan_code == complaint.kelurahan_code:
@@ -55,7 +55,7 @@ def transfer(
         message=f"Dipindahkan dari {_place(old)} ke {_place(kelurahan_code)}. Alasan: {reason}",
         public=False,
     )
-    _flush(session)
+    flush_case(session)
     audit.record(
         session=session,
         actor=who,
