@@ -61,6 +61,14 @@ def complaint_send_attempt(client):
     return client.post("/pengaduan/baru/periksa", data={"csrf_token": csrf_token(client, "/pengaduan/baru")})
 
 
+def answer_attempt(client):
+    return client.post("/pengaduan/lacak/kasus/jawab", data={"csrf_token": csrf_token(client, "/pengaduan/lacak")})
+
+
+def appeal_attempt(client):
+    return client.post("/pengaduan/lacak/kasus/nilai", data={"csrf_token": csrf_token(client, "/pengaduan/lacak")})
+
+
 def help_attempt(client):
     return client.post("/bantuan", data={"csrf_token": csrf_token(client, "/bantuan"), "nama": "Budi"})
 
@@ -73,6 +81,8 @@ ATTEMPTS = {
     "complaint start": (complaint_start_attempt, "/pengaduan/baru"),
     "complaint send": (complaint_send_attempt, "/pengaduan/baru"),
     "assistance": (help_attempt, "/bantuan"),
+    "resident's answer": (answer_attempt, "/pengaduan/lacak"),
+    "appeal": (appeal_attempt, "/pengaduan/lacak"),
 }
 
 

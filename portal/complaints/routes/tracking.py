@@ -66,6 +66,12 @@ def _remember(complaint: Complaint) -> str:
 TRACKERS = "sigap_trackers"
 
 
+def _resident_step_limit() -> str:
+    """An answer or an appeal carries uploads, each decoded and re-encoded: bounded like the
+    filing steps that carry them."""
+    return current_app.config["RATELIMIT_COMPLAINT_STEPS"]
+
+
 @bp.route("/lacak", methods=["GET", "POST"])
 @limiter.limit(_tracking_limit, methods=["POST"])
 def track_complaint():
@@ -163,6 +169,7 @@ def _keep_answer(expired: dict | None) -> None:
 
 
 @bp.post("/lacak/kasus/jawab")
+@limiter.limit(_resident_step_limit)
 def answer_request():
     expired = session.get(TRACKED_KEY)
     complaint = _tracked()
@@ -207,6 +214,7 @@ def _files_not_kept(complaint: Complaint, error: AttachmentError, form, **forms)
 
 
 @bp.post("/lacak/kasus/nilai")
+@limiter.limit(_resident_step_limit)
 def rate_case():
     complaint = _tracked()
     if complaint is None:
