@@ -142,7 +142,7 @@ def deactivate_command(email: str, release: bool) -> None:
     requests, unless --serahkan-ke-antrean hands them back to the supervisors' queue."""
     try:
         account = account_admin.find_by_email(session=current_session(), email=email)
-        changed = account_admin.deactivate(
+        released = account_admin.deactivate(
             session=current_session(),
             account=account,
             who=CLI_ACTOR,
@@ -160,10 +160,12 @@ def deactivate_command(email: str, release: bool) -> None:
             "supervisor."
         ) from None
     db.session.commit()
-    if changed:
-        click.echo(f"Akun {account.email} dinonaktifkan. Aktifkan lagi dengan: flask users reactivate {account.email}")
-    else:
+    if released is None:
         click.echo(f"Akun {account.email} sudah nonaktif; tidak ada yang diubah.")
+        return
+    click.echo(f"Akun {account.email} dinonaktifkan. Aktifkan lagi dengan: flask users reactivate {account.email}")
+    if any(released.values()):
+        click.echo(f"{held_work(released)} dikembalikan ke antrean supervisor, tanpa petugas.")
 
 
 @users_cli.command("reactivate")

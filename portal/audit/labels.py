@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from portal.accounts.labels import role_label, scope_label
 from portal.assistance.labels import appointment_label, outcome_label
 from portal.assistance.models import AppointmentKind, AssistanceOutcome
+from portal.audit.list_details import LIST_ACTIONS, list_detail_label
 from portal.complaints.labels import agency_label, officer_status_label, resolution_label
 from portal.complaints.models.complaint import ComplaintStatus
 from portal.core.regions import regions
@@ -139,6 +140,8 @@ def detail_label(action: str, detail: str, names: dict[int, str]) -> str:
 
 
 def _known_detail(action: str, detail: str, names: dict[int, str]) -> str:
+    if action in LIST_ACTIONS:
+        return list_detail_label(detail, names)
     if action == "rujuk":
         return agency_label(detail)
     if action in ComplaintStatus.__members__.values():

@@ -92,24 +92,16 @@ WORDED_HEADER = (
     *audit_log.EXPORT_HEADER,
     "Kode tindakan",
     "Kode jenis objek",
+    "Objek tersimpan",
     "Keterangan tersimpan",
 )
 
 
 def _worded(row: list[object], names: dict[int, str], kinds: dict[str, str]) -> list[object]:
-    action, kind, detail = str(row[3]), str(row[4]), str(row[8] or "")
-    said = detail_label(action, detail, names)
-    return [
-        *row[:3],
-        action_label(action, kind),
-        kinds.get(kind, kind),
-        *row[5:8],
-        said,
-        *row[9:],
-        action,
-        kind,
-        detail,
-    ]
+    action, kind, number, detail = str(row[3]), str(row[4]), str(row[5] or ""), str(row[8] or "")
+    words = [action_label(action, kind), kinds.get(kind, kind), object_words(kind, number, names) or number]
+    stored = [action, kind, number, detail]
+    return [*row[:3], *words, *row[6:8], detail_label(action, detail, names), *row[9:], *stored]
 
 
 def _missing(page: audit_log.AuditPage) -> str:

@@ -115,23 +115,28 @@ def contact_words(method: ContactMethod, outcome: ContactOutcome) -> str:
     return f"{contact_method_label(method)} — {said}"
 
 
-def unreachable_label(reason: Unreachable) -> str:
-    """Why the portal cannot message this resident, and what the officer does instead."""
+def unreachable_label(reason: Unreachable, *, record_in: str) -> str:
+    """Why the portal cannot message this resident, and what the officer does instead; `record_in`
+    names the page's action where the officer writes the contact down."""
     return {
         Unreachable.NO_ADDRESS: _(
             "Warga tidak memberi nomor telepon atau e-mail: portal tidak bisa mengirim pesan. Hubungi warga "
-            "lewat cara lain (kunjungan atau loket) dan catat di “Catat kontak dengan warga”."
+            "lewat cara lain (kunjungan atau loket) dan catat di “%(action)s”.",
+            action=record_in,
         ),
         Unreachable.STOPPED: _(
             "Nomor warga sudah membalas STOP: portal tidak mengirim SMS atau WhatsApp ke nomor ini. Hubungi "
-            "warga lewat telepon dan catat di “Catat kontak dengan warga”."
+            "warga lewat telepon dan catat di “%(action)s”.",
+            action=record_in,
         ),
         Unreachable.PHONE_NOT_SET_UP: _(
             "Nomor warga ada, tetapi pengiriman WhatsApp/SMS belum disiapkan di portal ini: hubungi warga "
-            "lewat telepon dan catat di “Catat kontak dengan warga”."
+            "lewat telepon dan catat di “%(action)s”.",
+            action=record_in,
         ),
         Unreachable.EMAIL_NOT_SET_UP: _(
             "E-mail warga ada, tetapi pengiriman e-mail belum disiapkan di portal ini: hubungi warga lewat "
-            "cara lain dan catat di “Catat kontak dengan warga”."
+            "cara lain dan catat di “%(action)s”.",
+            action=record_in,
         ),
     }[reason]

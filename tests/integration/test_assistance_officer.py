@@ -375,3 +375,15 @@ def test_concurrent_requests_and_complaints_keep_two_gap_free_series(app, databa
         references = db.session.scalars(sa.select(model.reference)).all()
         numbers = sorted(int(re.fullmatch(rf"{series}-\d{{4}}-(\d{{6}})", r).group(1)) for r in references)
         assert numbers == list(range(1, 17)), series
+
+
+def test_the_page_says_why_the_requester_gets_no_message(client):
+    """A number, but no SMS or WhatsApp set up on this server (the test configuration): said plainly,
+    with the page's own place to write the contact down."""
+    found, _code = assistance_request()
+    sign_in(client, account("supervisor"))
+    page = parse(client.get(f"/petugas/bantuan/{found.reference}"))
+    said = page.select_one("#pesan-warga-tak-terkirim").get_text(" ", strip=True)
+    assert said.startswith("Nomor warga ada, tetapi pengiriman WhatsApp/SMS belum disiapkan di portal ini")
+    assert "“Catatan internal”" in said
+    assert "Warga tanpa nomor telepon atau e-mail" not in page.get_text(" ", strip=True)

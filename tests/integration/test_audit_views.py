@@ -162,7 +162,7 @@ def test_the_trail_as_csv_for_excel_and_the_export_audited(client):
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert [(r[2], r[3], r[4], r[6]) for r in table[1:]] == [("Supervisor Uji", "Melihat", "Pengaduan", case.reference)]
     assert len(table[1][11]) == 64  # the row's hash, to compare with a copy kept elsewhere
-    assert table[0][12:] == ["Kode tindakan", "Kode jenis objek", "Keterangan tersimpan"]
+    assert table[0][12:] == ["Kode tindakan", "Kode jenis objek", "Objek tersimpan", "Keterangan tersimpan"]
     assert table[1][12:14] == ["lihat", "complaint"]  # as stored: the hash covers them
     export = events(object_type="audit", action="ekspor")
     assert [(e.object_id, e.detail) for e in export] == [
@@ -215,7 +215,7 @@ def test_a_detail_that_looks_like_a_formula_reaches_the_csv_as_text(client):
     text = client.get("/petugas/audit.csv?jenis=roster_batch").get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))[1:]
     assert [row[8] for row in rows] == ['\'=HYPERLINK("http://jahat.example","klik").csv: 1 dibaca']
-    assert [row[14] for row in rows] == ['\'=HYPERLINK("http://jahat.example","klik").csv: 1 dibaca']
+    assert [row[15] for row in rows] == ['\'=HYPERLINK("http://jahat.example","klik").csv: 1 dibaca']
 
 
 def test_listing_the_accounts_at_the_shell_is_audited(app):
@@ -251,3 +251,55 @@ def test_objects_are_named_in_words_not_codes(client):
     assert ("Mengekspor", "Laporan pengaduan.csv") in said
     assert ("Mengambil permintaan bantuan", f"Permintaan bantuan {found.reference}") in said
     assert not any("#" in row[3] for row in cells if row[2] != "Melihat daftar")
+
+
+def test_list_views_searches_and_files_are_said_in_words(client):
+    """A queue view's filters and counts, a NIK search that found nobody, and a downloaded file
+    by the case it belongs to: words on the page and in the CSV's Objek, the codes kept at the end."""
+    from portal.complaints.models.complaint import Attachment
+    from portal.core import trail as audit
+
+    admin = account("admin")
+    case, _code = complaint()
+    kept = Attachment(
+        complaint_id=case.id,
+        original_name="ktp.jpg",
+        content_type="image/jpeg",
+        size=10,
+        storage_key="x",
+        sha256="0" * 64,
+    )
+    db.session.add(kept)
+    db.session.flush()
+    for action, kind, number, detail in [
+        ("lihat_daftar", "complaint", "", "status=terbuka kategori=pungli terlambat=1 hasil=135 ditampilkan=25"),
+        ("cari_nik", "complaint", "", "tidak ada di roster hasil=0 ditampilkan=0"),
+        ("unduh_lampiran", "attachment", str(kept.id), ""),
+    ]:
+        audit.record(
+            session=db.session,
+            actor=audit.Actor(admin.id),
+            action=action,
+            object_type=kind,
+            object_id=number,
+            detail=detail,
+        )
+    db.session.commit()
+    sign_in(client, admin)
+    page = parse(client.get("/petugas/audit"))
+    cells = [[" ".join(td.get_text(" ").split()) for td in tr.select("td")] for tr in page.select("#jejak tbody tr")]
+    details = [row[4] for row in cells]
+    assert "status: terbuka · kategori: Pungli atau calo · hanya yang terlambat · 135 hasil, 25 ditampilkan" in details
+    assert "NIK tidak ada di roster · 0 hasil, 0 ditampilkan" in details
+    assert any(row[3].startswith(f"Lampiran #{kept.id} dari {case.reference}") for row in cells)
+    text = client.get("/petugas/audit.csv").get_data(as_text=True)
+    table = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    downloaded = next(row for row in table if row[12] == "unduh_lampiran")
+    assert (downloaded[4], downloaded[5], downloaded[6], downloaded[14]) == (
+        "Lampiran",
+        str(kept.id),
+        case.reference,
+        str(kept.id),
+    )
+    own = next(row for row in table if row[12] == "masuk")
+    assert own[5] == admin.name and own[14] == str(admin.id)  # the account by its name, its number kept

@@ -96,5 +96,6 @@ def test_the_cli_refuses_too_and_hands_back_to_the_queue_on_request(app):
     assert officer.active
     done = runner.invoke(args=["users", "deactivate", officer.email, "--serahkan-ke-antrean"])
     assert done.exit_code == 0, done.output
+    assert "2 pengaduan dan 1 permintaan bantuan dikembalikan ke antrean supervisor" in done.output
     db.session.expire_all()
     assert not officer.active and all(case.assigned_to_id is None for case in held)

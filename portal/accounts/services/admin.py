@@ -84,17 +84,18 @@ def deactivate(
     via: str = "",
     holders: Mapping[str, WorkHolder] | None = None,
     release: bool = False,
-) -> bool:
-    """Turn an account off and sign it out everywhere (the CLI's `users deactivate`); False when
-    it already was. Refused (handover.HoldsOpenWork) while it holds open work, unless `release`
-    hands that work back to the supervisors' queue."""
+) -> dict[str, int] | None:
+    """Turn an account off and sign it out everywhere (the CLI's `users deactivate`); None when
+    it already was, else the work handed back per kind ({} when it held none). Refused
+    (handover.HoldsOpenWork) while it holds open work, unless `release` hands that work back to
+    the supervisors' queue."""
     if not account.active:
-        return False
-    hand_over(session=session, account=account, future=None, holders=holders or {}, release=release, who=who)
+        return None
+    released = hand_over(session=session, account=account, future=None, holders=holders or {}, release=release, who=who)
     account.active = False
     account.session_version += 1
     _record_active_change(session, account, who=who, via=via)
-    return True
+    return released
 
 
 def reactivate(*, session: Session, account: Account, who: audit.Actor, via: str = "") -> bool:

@@ -28,7 +28,7 @@ from portal.assistance.routes.requests import labels
 from portal.assistance.services import actions
 from portal.assistance.services.access import can_act, can_see_disability, can_view
 from portal.assistance.services.queue import AssistanceFilters, load_queue
-from portal.assistance.services.requests import HelpRefusal
+from portal.assistance.services.requests import HelpRefusal, requester
 from portal.complaints.labels import actor_names
 from portal.complaints.services.lifecycle import actor_accounts
 from portal.core import trail as audit
@@ -39,7 +39,7 @@ from portal.core.workdays import local_date
 from portal.extensions import current_session, db
 from portal.notifications import labels as notice_labels
 from portal.notifications.services.contacts import contacts_for
-from portal.notifications.services.notices import notice_rows
+from portal.notifications.services.notices import notice_rows, unreachable
 from portal.web.auth import ALL_STAFF, current_actor, refuse_out_of_scope, roles_required
 from portal.web.forms import first_error, seen_value
 from portal.web.htmx import render_page_or_fragment
@@ -172,10 +172,19 @@ def _render(found: AssistanceRequest, *, active_form=None, error: str | None = N
         title=_title(found, active_form, error),
         actor_names=actor_names(actors, actor_accounts(session=current_session(), actors=actors)),
         notices=notice_labels.notices(notice_rows(session=current_session(), reference=found.reference)),
+        unreachable=_unreachable_words(found),
         contacts=contacts_for(session=current_session(), reference=found.reference),
         contact_label=notice_labels.contact_label,
         **{**labels(), "status_label": officer_status_label},
     ), status
+
+
+def _unreachable_words(found: AssistanceRequest) -> str | None:
+    """Why no message reaches the requester (a number whose SMS/WhatsApp is not set up here, STOP)."""
+    reason = unreachable(session=current_session(), recipient=requester(found))
+    if reason is None:
+        return None
+    return notice_labels.unreachable_label(reason, record_in=_("Catatan internal"))  # the page's action for it
 
 
 def _shown_detail(found: AssistanceRequest) -> str:

@@ -228,20 +228,25 @@ def file_request(
     return FiledRequest(request=request, access_code=code)
 
 
-def tell_requester(*, session: Session, request: AssistanceRequest, event: NoticeEvent, **context: object) -> Queued:
-    """A notice by SMS or WhatsApp (the form asks for a phone, not an e-mail): the reference and
-    what happens next, nothing of the story or of a disability."""
+def requester(request: AssistanceRequest) -> Recipient:
+    """Where the requester's messages go: the phone, by the channel the form's preference names."""
     prefers = {
         ContactPreference.SMS: OutboxChannel.SMS,
         ContactPreference.TELEPON: OutboxChannel.SMS,
         ContactPreference.WHATSAPP_PESAN: OutboxChannel.WHATSAPP,
         ContactPreference.WHATSAPP_VIDEO: OutboxChannel.WHATSAPP,
     }[request.contact_preference]
+    return Recipient(phone=request.phone, prefers=prefers)
+
+
+def tell_requester(*, session: Session, request: AssistanceRequest, event: NoticeEvent, **context: object) -> Queued:
+    """A notice by SMS or WhatsApp (the form asks for a phone, not an e-mail): the reference and
+    what happens next, nothing of the story or of a disability."""
     return queue_notice(
         session=session,
         event=event,
         reference=request.reference,
-        recipient=Recipient(phone=request.phone, prefers=prefers),
+        recipient=requester(request),
         context={"reference": request.reference, "kind": "bantuan", **context},
     )
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import Account
 from portal.assistance.models import AssistanceRequest
-from portal.complaints.models.complaint import Complaint
+from portal.complaints.models.complaint import Attachment, Complaint
 from portal.core import trail as audit
 from portal.core.nik import normalize_nik
 from portal.core.references import ASSISTANCE_SERIES, COMPLAINT_SERIES
@@ -191,6 +191,14 @@ def _references(session: Session, events: list[AuditEvent]) -> dict[tuple[str, s
         if ids:
             rows = session.execute(sa.select(model.id, model.reference).where(model.id.in_(ids))).all()
             found.update({(kind, str(row_id)): reference for row_id, reference in rows})
+    files = {int(e.object_id) for e in events if e.object_type == "attachment" and e.object_id.isdigit()}
+    if files:  # a file by the case it belongs to (its name may say more than a number should)
+        rows = session.execute(
+            sa.select(Attachment.id, Complaint.reference)
+            .join(Complaint, Complaint.id == Attachment.complaint_id)
+            .where(Attachment.id.in_(files))
+        ).all()
+        found.update({("attachment", str(row_id)): reference for row_id, reference in rows})
     return found
 
 

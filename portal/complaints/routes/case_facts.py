@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from flask_login import current_user
 
-from portal.complaints.labels import error_message
+from portal.complaints.labels import action_label, error_message
 from portal.complaints.models.complaint import Complaint
 from portal.complaints.routes.queue import due_soon_by
-from portal.complaints.services.available import withheld_actions
+from portal.complaints.services.available import CaseAction, withheld_actions
 from portal.complaints.services.deadlines import case_marks
 from portal.complaints.services.lifecycle import recipient
 from portal.core.base import utcnow
@@ -25,7 +25,9 @@ def unreachable_words(complaint: Complaint) -> str | None:
     if complaint.anonymous:
         return None
     reason = unreachable(session=current_session(), recipient=recipient(complaint))
-    return notice_labels.unreachable_label(reason) if reason is not None else None
+    if reason is None:
+        return None
+    return notice_labels.unreachable_label(reason, record_in=action_label(CaseAction.KONTAK))
 
 
 def case_facts(complaint: Complaint) -> dict[str, object]:
