@@ -14,7 +14,7 @@ from portal.notifications.models import OptOut
 from tests.factories import account, complaint, sign_in
 from tests.helpers import parse
 from tests.helpers.assistance import details, start, token
-from tests.integration.test_officer_cases import act
+from tests.integration.test_officer_cases import act, appealed_case
 
 NOW = "2026-11-18T10:00:00+07:00"  # a Wednesday
 FILED_LONG_AGO = datetime.fromisoformat("2026-08-03T09:00:00+07:00")  # its deadlines passed in September
@@ -66,29 +66,9 @@ def test_an_unchecked_case_past_both_deadlines_and_a_stopped_clock(client):
     assert "Terlambat" not in shown["Dijawab paling lambat"] + shown["Diperiksa paling lambat"]
 
 
-def _appealed(client, first):
-    from portal.complaints.services.tracking import rate_resolution
-    from portal.core.workdays import WorkCalendar
-    from portal.models import Satisfaction
-
-    case, _ = complaint()
-    sign_in(client, first)
-    act(client, case, "selesaikan", outcome="selesai", code="didaftarkan", next_step="Cek lagi.", message="Beres.")
-    db.session.refresh(case)
-    rate_resolution(
-        session=db.session,
-        complaint=case,
-        satisfaction=Satisfaction.BELUM_PUAS,
-        reason="Belum muncul di cek status.",
-        calendar=WorkCalendar(),
-    )
-    db.session.commit()
-    return case
-
-
 def test_the_appeal_deadline_is_named_and_the_first_decider_is_told_why_not_them(client, app):
     first, second = account("supervisor"), account("supervisor")
-    case = _appealed(client, first)
+    case = appealed_case(client, first)
     page = parse(client.get(f"/petugas/pengaduan/{case.reference}"))
     shown = _summary(page)
     assert "Dijawab paling lambat" not in shown

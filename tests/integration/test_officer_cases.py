@@ -258,12 +258,12 @@ def test_marking_a_duplicate_says_the_same_of_a_case_out_of_sight_as_of_none(cli
     assert mine.status is ComplaintStatus.DITERIMA and mine.duplicate_of_id is None
 
 
-def test_an_appeal_is_judged_by_another_supervisor_with_reasons(client, app):
+def appealed_case(client, first):
+    """A case `first` (a supervisor, signed in here) concluded, which the resident then appealed."""
     from portal.complaints.services.tracking import rate_resolution
     from portal.core.workdays import WorkCalendar
     from portal.models import Satisfaction
 
-    first, second = account("supervisor"), account("supervisor")
     case, _ = complaint()
     sign_in(client, first)
     act(client, case, "selesaikan", outcome="selesai", code="didaftarkan", next_step="Cek lagi.", message="Beres.")
@@ -276,6 +276,12 @@ def test_an_appeal_is_judged_by_another_supervisor_with_reasons(client, app):
         calendar=WorkCalendar(),
     )
     db.session.commit()
+    return case
+
+
+def test_an_appeal_is_judged_by_another_supervisor_with_reasons(client, app):
+    first, second = account("supervisor"), account("supervisor")
+    case = appealed_case(client, first)
     page = parse(client.get(f"/petugas/pengaduan/{case.reference}"))
     assert page.select_one("#aksi-banding") is None  # the one who concluded it does not judge it
     assert "Warga: belum puas" in page.select_one("ol.timeline").get_text()
