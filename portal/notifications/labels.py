@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from portal.notifications.models import (
     ContactMethod,
@@ -93,14 +94,18 @@ def contact_label(contact: ResidentContact) -> str:
     return contact_words(ContactMethod(contact.method), ContactOutcome(contact.outcome))
 
 
+# One list of the ways an officer reaches a resident: the forms' choices and every label of them.
+CONTACT_METHOD_WORDS = {
+    ContactMethod.TELEPON: _l("Telepon"),
+    ContactMethod.WHATSAPP: _l("WhatsApp"),
+    ContactMethod.SMS: _l("SMS"),
+    ContactMethod.KUNJUNGAN: _l("Kunjungan"),
+    ContactMethod.LOKET: _l("Warga datang ke loket"),
+}
+
+
 def contact_method_label(method: ContactMethod) -> str:
-    return {
-        ContactMethod.TELEPON: _("Telepon"),
-        ContactMethod.WHATSAPP: _("WhatsApp"),
-        ContactMethod.SMS: _("SMS"),
-        ContactMethod.KUNJUNGAN: _("Kunjungan"),
-        ContactMethod.LOKET: _("Warga datang ke loket"),
-    }[method]
+    return str(CONTACT_METHOD_WORDS[method])
 
 
 def contact_words(method: ContactMethod, outcome: ContactOutcome) -> str:

@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from portal.complaints.labels import resolution_label
 from portal.complaints.models.complaint import ComplaintStatus, ReferralAgency
 from portal.complaints.services.decisions import CODES_FOR_OUTCOME
+from portal.notifications.labels import CONTACT_METHOD_WORDS
 from portal.notifications.models import ContactMethod, ContactOutcome
 from portal.web.forms import CaseForm, OneOfTheChoices, strip_filter
 
@@ -188,13 +189,7 @@ class TemplatePickForm(FlaskForm):
     templat = IntegerField(validators=[Optional()])
 
 
-CONTACT_METHODS = [
-    SelectChoice(ContactMethod.TELEPON.value, _l("Telepon")),
-    SelectChoice(ContactMethod.WHATSAPP.value, _l("WhatsApp")),
-    SelectChoice(ContactMethod.SMS.value, _l("SMS")),
-    SelectChoice(ContactMethod.KUNJUNGAN.value, _l("Kunjungan")),
-    SelectChoice(ContactMethod.LOKET.value, _l("Warga datang ke loket")),
-]
+CONTACT_METHODS = [SelectChoice(method.value, words) for method, words in CONTACT_METHOD_WORDS.items()]
 CONTACT_OUTCOMES = [
     SelectChoice(ContactOutcome.TERHUBUNG.value, _l("Terhubung, sudah bicara dengan warga")),
     SelectChoice(ContactOutcome.TIDAK_DIANGKAT.value, _l("Tidak diangkat atau tidak dibalas")),
